@@ -1,0 +1,258 @@
+# cli.tcl - the yqbox command line: subcommands, their options, and the console commands that
+# are about the appliance itself (version, config).
+#
+# yqbox::main receives the arguments after the global --dev option and returns the exit status:
+# 0 success, 1 failure (message on stderr), 2 usage error. Every subcommand that uses data takes
+# -d DATADIR; without it the YQBOX_DATA environment variable, then the datadir config key. The
+# config file is -c FILE, else YQBOX_CONF, else DATADIR/appliance.conf, else ./appliance.conf.
+
+namespace eval yqbox {
+    variable datadir {}   ;# the data directory in use ("" when none was given)
+    # subcommand -> {synopsis, one-line description}
+    variable subcommands {
+        version {""                         "print the version of yqbox and of each embedded component"}
+        eval    {"?-d DATADIR? SCRIPT"      "run a Tcl script with every appliance command loaded"}
+        run     {"?-d DATADIR? FILE ?ARG ...?" "run a Tcl script file (argv set as in tclsh)"}
+        init    {"?-c FILE? ?DATADIR?"      "create or upgrade a data directory (database, default config)"}
+        console {"?-d DATADIR?"             "interactive Tcl console for administrators"}
+        config  {"?-d DATADIR? ?-c FILE?"   "print the effective configuration with defaults and help"}
+        help    {""                         "print this text"}
+    }
+}
+
+# yqbox::usage: the usage text listing every subcommand.
+proc yqbox::usage {} {
+    variable subcommands
+    set out [list "usage: yqbox ?--dev DIR? SUBCOMMAND ?OPTIONS? ?ARG ...?" "" "subcommands:"]
+    dict for {name spec} $subcommands {
+        lassign $spec synopsis text
+        lappend out [format "  %-40s %s" [string trim "$name $synopsis"] $text]
+    }
+    lappend out "" "options: -d DATADIR (else \$YQBOX_DATA, else the datadir key), -c CONFIG-FILE" \
+        "         --dev DIR reads scripts/ and webroot/ from checkout DIR (live editing)"
+    join $out \n
+}
+
+# yqbox::main: run the subcommand in ARGV. Returns the exit status.
+proc yqbox::main {argv} {
+    variable subcommands
+    if {[llength $argv] == 0} {
+        puts stderr [usage]
+        return 2
+    }
+    set args [lassign $argv sub]
+    if {![dict exists $subcommands $sub]} {
+        puts stderr "yqbox: unknown subcommand \"$sub\"\n[usage]"
+        return 2
+    }
+    # options come before the positional arguments; "--" ends them
+    set opts [dict create -d "" -c ""]
+    while {[llength $args] && [string match -* [lindex $args 0]]} {
+        set args [lassign $args opt]
+        if {$opt eq "--"} { break }
+        if {$opt ni {-d -c} || ![llength $args]} {
+            puts stderr "yqbox $sub: [expr {$opt in {-d -c} ? "$opt needs a value" : "unknown option $opt"}]"
+            puts stderr "usage: yqbox $sub [lindex [dict get $subcommands $sub] 0]"
+            return 2
+        }
+        set args [lassign $args val]
+        dict set opts $opt $val
+    }
+    if {$sub eq "init" && [llength $args] == 1 && [dict get $opts -d] eq ""} {
+        set args [lassign $args d]
+        dict set opts -d $d
+    }
+    setup [dict get $opts -d] [dict get $opts -c]
+    return [cmd::$sub {*}$args]
+}
+
+# yqbox::setup: find and load the config file and settle the data directory (::yqbox::datadir).
+# Errors (before any data is touched) for a missing or invalid config file.
+proc yqbox::setup {dopt copt} {
+    variable datadir
+    global env
+    set data $dopt
+    if {$data eq "" && [info exists env(YQBOX_DATA)]} { set data $env(YQBOX_DATA) }
+    set conffile $copt
+    if {$conffile eq "" && [info exists env(YQBOX_CONF)]} { set conffile $env(YQBOX_CONF) }
+    if {$conffile ne ""} {
+        if {![file isfile $conffile]} { error "config file $conffile does not exist" }
+    } elseif {$data ne "" && [file isfile [file join $data appliance.conf]]} {
+        set conffile [file join $data appliance.conf]
+    } elseif {[file isfile appliance.conf]} {
+        set conffile appliance.conf
+    }
+    if {$conffile ne ""} { conf::load $conffile }
+    set tz [conf::get timezone]
+    if {[catch {clock format 0 -timezone :$tz}]} {
+        error "config key timezone: unknown time zone \"$tz\""
+    }
+    set env(TCL_TZ) :$tz
+    if {$data eq ""} { set data [conf::path datadir] }
+    set datadir [expr {$data eq "" ? "" : [file normalize $data]}]
+}
+
+# yqbox::needdata: the data directory, or an error telling how to name one.
+proc yqbox::needdata {} {
+    variable datadir
+    if {$datadir eq ""} {
+        error "no data directory: give -d DATADIR, set YQBOX_DATA or the datadir key in appliance.conf"
+    }
+    return $datadir
+}
+
+# ::db until the database is first used: opens it (bringing its schema up to date), after which
+# the sqlite3 command ::db replaces this procedure.
+proc ::db {args} {
+    db::open [yqbox::needdata]
+    uplevel 1 [list ::db {*}$args]
+}
+
+namespace eval yqbox::cmd {}
+
+proc yqbox::cmd::version {args} {
+    if {[llength $args]} { error "usage: yqbox version" }
+    puts [::version]
+    return 0
+}
+
+proc yqbox::cmd::help {args} {
+    puts [yqbox::usage]
+    return 0
+}
+
+# yqbox::cmd::eval: evaluate SCRIPT at global level; print a non-empty result. Exit 1 on error.
+proc yqbox::cmd::eval {args} {
+    if {[llength $args] != 1} {
+        puts stderr "usage: yqbox eval ?-d DATADIR? SCRIPT"
+        return 2
+    }
+    if {[catch {uplevel #0 [lindex $args 0]} result opts]} {
+        puts stderr $result
+        if {[info exists ::env(YQBOX_DEBUG)]} { puts stderr [dict get $opts -errorinfo] }
+        return 1
+    }
+    if {$result ne ""} { puts $result }
+    return 0
+}
+
+# yqbox::cmd::run: source FILE at global level with argv/argc/argv0 set as tclsh does.
+proc yqbox::cmd::run {args} {
+    if {[llength $args] < 1} {
+        puts stderr "usage: yqbox run ?-d DATADIR? FILE ?ARG ...?"
+        return 2
+    }
+    set ::argv [lrange $args 1 end]
+    set ::argc [llength $::argv]
+    set ::argv0 [lindex $args 0]
+    if {[catch {uplevel #0 [list source -encoding utf-8 $::argv0]} result opts]} {
+        puts stderr [dict get $opts -errorinfo]
+        return 1
+    }
+    return 0
+}
+
+# yqbox::cmd::init: create the data directory and its database (through the migrations) and a
+# default appliance.conf if there is none. Running it again changes nothing. On failure anything
+# this run created is removed again.
+proc yqbox::cmd::init {args} {
+    if {[llength $args]} {
+        puts stderr "usage: yqbox init ?-c FILE? ?DATADIR?"
+        return 2
+    }
+    set dir [yqbox::needdata]
+    set created {}
+    try {
+        if {![file exists $dir]} {
+            set parent [file dirname $dir]
+            if {![file isdirectory $parent]} { error "cannot create $dir: $parent does not exist" }
+            if {[catch {file mkdir $dir} msg]} { error "cannot create $dir: $msg" }
+            lappend created $dir
+        }
+        set dbfile [file join $dir yqbox.db]
+        if {![file exists $dbfile]} { lappend created $dbfile $dbfile-wal $dbfile-shm }
+        set applied [db::open $dir -create]
+        set conffile [file join $dir appliance.conf]
+        if {![file exists $conffile]} {
+            set f [open $conffile {WRONLY CREAT EXCL} 0640]
+            fconfigure $f -encoding utf-8
+            puts $f [conf::template]
+            close $f
+            lappend created $conffile
+        }
+    } on error {msg opts} {
+        catch {::db close}
+        foreach f [lreverse $created] { catch {file delete -- $f} }
+        return -options $opts $msg
+    }
+    set v [db::version]
+    if {[llength $created] == 0 && $applied == 0} {
+        puts "$dir is up to date (schema $v)"
+    } else {
+        puts "initialised $dir (schema $v, $applied migration(s) applied)"
+    }
+    return 0
+}
+
+# yqbox::cmd::config: print the effective configuration.
+proc yqbox::cmd::config {args} {
+    if {[llength $args]} {
+        puts stderr "usage: yqbox config ?-d DATADIR? ?-c FILE?"
+        return 2
+    }
+    puts [conf::describe]
+    return 0
+}
+
+# yqbox::cmd::console: the interactive console on this process's interpreter.
+proc yqbox::cmd::console {args} {
+    if {[llength $args]} {
+        puts stderr "usage: yqbox console ?-d DATADIR?"
+        return 2
+    }
+    set dir $yqbox::datadir
+    if {$dir ne ""} {
+        db::open $dir
+        set history [file join $dir console_history]
+        set where "data directory $dir"
+    } else {
+        set history [file join [expr {[info exists ::env(HOME)] ? $::env(HOME) : "."}] .yqbox_history]
+        set where "no data directory (database commands unavailable)"
+    }
+    if {[yqbox::interactive]} {
+        puts "yqbox [dict get [yqbox::versions] yqbox] console, $where. 'help' lists the commands."
+    }
+    yqbox::repl -history $history
+    return 0
+}
+
+# yqbox::interactive: whether stdin and stdout are a terminal.
+proc yqbox::interactive {} {
+    expr {![catch {fconfigure stdin -mode}] && ![catch {fconfigure stdout -mode}]}
+}
+
+# version: the versions of yqbox and its embedded components, one "name version" per line.
+proc ::version {} {
+    set out {}
+    dict for {k v} [yqbox::versions] { lappend out "$k $v" }
+    join $out \n
+}
+
+# config: the console's view of the configuration.
+proc ::config {{sub show} args} {
+    switch -- $sub {
+        show { return [conf::describe] }
+        get {
+            if {[llength $args] != 1} { error "usage: config get KEY" }
+            return [conf::get [lindex $args 0]]
+        }
+        set {
+            if {[llength $args] != 2} { error "usage: config set KEY VALUE" }
+            return [conf::change {*}$args]
+        }
+        default { error "unknown subcommand \"$sub\": must be show, get or set" }
+    }
+}
+
+help::add version {} "显示 yqbox 及各内嵌组件的版本"
+help::add config {?show | get KEY | set KEY VALUE?} "查看或修改运行配置（set 只改本进程，重启后以 appliance.conf 为准）"

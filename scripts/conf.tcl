@@ -1,0 +1,255 @@
+# conf.tcl - yqbox's configuration: every key declared once, appliance.conf loaded and validated.
+#
+# A key is declared with `conf::key NAME TYPE DEFAULT HELP` in the module that uses it; the
+# declaration is the documentation (`yqbox config`, the default appliance.conf written by `init`).
+# appliance.conf is Tcl syntax: one command per key, `NAME VALUE`. It is evaluated command by
+# command in a safe interpreter where each declared key is a command, so comments, braces, quotes
+# and even `set`/`expr`/`if` work, while an unknown key, a wrong type or a syntax error is reported as
+# FILE:LINE: message. Loading is all or nothing: on any error no value changes.
+#
+# Types: string, path (relative to the config file's directory), boolean, {integer MIN MAX},
+# {number MIN MAX}, {enum A B ...}, list, hhmm (time of day), addr (HOST:PORT, or empty = off).
+
+namespace eval conf {
+    variable decl   ;# name -> dict type default help
+    variable order {}
+    variable value  ;# name -> effective value (normalized)
+    variable origin ;# name -> where the value came from: default, FILE:LINE, or console
+    variable file {}
+    array set decl {}
+    array set value {}
+    array set origin {}
+}
+
+# conf::key: declare a config key. Returns nothing; sets its value to the default. Errors if the
+# name is declared twice or the default does not fit the type (a bug in the declaration).
+proc conf::key {name type default help} {
+    variable decl
+    variable order
+    variable value
+    variable origin
+    if {[info exists decl($name)]} {
+        error "config key $name declared twice"
+    }
+    set norm [check $type $default]
+    set decl($name) [dict create type $type default $norm help $help]
+    lappend order $name
+    set value($name) $norm
+    set origin($name) default
+    return
+}
+
+# conf::check: validate VALUE against TYPE. Returns the normalized value; errors with a message
+# that says what was expected.
+proc conf::check {type value} {
+    set kind [lindex $type 0]
+    switch -- $kind {
+        string - path {
+            return $value
+        }
+        list {
+            if {[catch {llength $value}]} { error "expected a Tcl list, got \"$value\"" }
+            return $value
+        }
+        boolean {
+            if {![string is boolean -strict $value]} {
+                error "expected a boolean (true/false, yes/no, 1/0), got \"$value\""
+            }
+            return [expr {$value ? 1 : 0}]
+        }
+        integer - number {
+            lassign $type - min max
+            set test [expr {$kind eq "integer" ? "entier" : "double"}]
+            if {![string is $test -strict $value]} { error "expected $kind, got \"$value\"" }
+            if {($min ne "" && $value < $min) || ($max ne "" && $value > $max)} {
+                error "expected $kind from $min to $max, got $value"
+            }
+            return [expr {$kind eq "integer" ? entier($value) : double($value)}]
+        }
+        enum {
+            set allowed [lrange $type 1 end]
+            if {$value ni $allowed} { error "expected one of [join $allowed {, }], got \"$value\"" }
+            return $value
+        }
+        hhmm {
+            if {![regexp {^([01]?\d|2[0-4]):([0-5]\d)$} $value -> h m] || ($h == 24 && $m != 0)} {
+                error "expected a time of day HH:MM, got \"$value\""
+            }
+            return [format %02d:%02d [scan $h %d] [scan $m %d]]
+        }
+        addr {
+            if {$value eq ""} { return "" }
+            if {![regexp {^(\[[0-9a-fA-F:.]+\]|[^:\s]*):(\d+)$} $value -> host port]
+                || $port < 1 || $port > 65535} {
+                error "expected HOST:PORT (or empty to turn it off), got \"$value\""
+            }
+            return $value
+        }
+        default {
+            error "unknown config type $kind"
+        }
+    }
+}
+
+# conf::get: the effective value of a declared key; errors for an undeclared one.
+proc conf::get {name} {
+    variable value
+    if {![info exists value($name)]} { error "unknown config key \"$name\"" }
+    return $value($name)
+}
+
+# conf::path: the value of a path key made absolute (relative to the config file's directory, or
+# to the working directory when there is no config file). Empty stays empty.
+proc conf::path {name} {
+    variable file
+    set v [get $name]
+    if {$v eq "" || [file pathtype $v] eq "absolute"} { return $v }
+    set base [expr {$file eq "" ? [pwd] : [file dirname $file]}]
+    return [file normalize [file join $base $v]]
+}
+
+# conf::load: read and validate FILE; on success replace the values from any earlier file and
+# return the number of keys set. On any error, change nothing and raise "FILE:LINE: message".
+proc conf::load {fname} {
+    variable decl
+    variable value
+    variable origin
+    variable current
+    variable file
+    if {[catch {open $fname r} chan]} {
+        error "$fname: cannot read: [string trim [lindex [split $chan :] end]]"
+    }
+    fconfigure $chan -encoding utf-8
+    set text [read $chan]
+    close $chan
+
+    # Each declared key is a procedure in a safe interpreter that records its arguments and the
+    # line it was called from; so do unknown names. Validation happens here, with the line known.
+    set safe [interp create -safe]
+    set pending [dict create]
+    try {
+        foreach cmd [$safe eval {info commands}] {
+            if {$cmd ni {set expr list concat string format lindex llength join split incr if
+                         append lappend info proc}} {
+                $safe hide $cmd
+            }
+        }
+        $safe alias ::__record ::conf::Record
+        foreach name [array names decl] {
+            $safe eval [list proc $name args "::__record [list $name] \$args \[info frame -1\]"]
+        }
+        $safe eval {proc unknown {name args} { ::__record {} [list $name] [info frame -1] }}
+        $safe hide proc
+        set lineno 1
+        set cmd ""
+        set start 1
+        foreach line [split $text \n] {
+            if {$cmd eq ""} { set start $lineno }
+            append cmd $line \n
+            incr lineno
+            if {![info complete $cmd]} { continue }
+            if {[string trim $cmd] ne "" && ![string match #* [string trimleft $cmd]]} {
+                set current {}
+                if {[catch {$safe eval $cmd} msg opts]} {
+                    error "$fname:[expr {$start + [dict get $opts -errorline] - 1}]: $msg"
+                }
+                foreach {k v frame} $current {
+                    set at $start
+                    if {[dict exists $frame line] && [dict get $frame type] eq "eval"} {
+                        set at [expr {$start + [dict get $frame line] - 1}]
+                    }
+                    if {$k eq ""} {
+                        error "$fname:$at: unknown key \"[lindex $v 0]\" (see 'yqbox config' for the keys)"
+                    }
+                    if {[llength $v] != 1} {
+                        error "$fname:$at: key \"$k\" takes one value, got [llength $v]"
+                    }
+                    if {[catch {check [dict get $decl($k) type] [lindex $v 0]} norm]} {
+                        error "$fname:$at: key \"$k\": $norm"
+                    }
+                    dict set pending $k [list $norm "$fname:$at"]
+                }
+            }
+            set cmd ""
+        }
+        if {$cmd ne ""} {
+            error "$fname:$start: command is not complete (missing close-brace, bracket or quote)"
+        }
+    } finally {
+        interp delete $safe
+    }
+    # commit: a key not mentioned in the new file goes back to its default
+    set file [file normalize $fname]
+    foreach name [array names decl] {
+        set value($name) [dict get $decl($name) default]
+        set origin($name) default
+    }
+    dict for {k vo} $pending {
+        lassign $vo value($k) origin($k)
+    }
+    return [dict size $pending]
+}
+
+# conf::Record: called from the config interpreter for every key (and, with NAME empty, every
+# unknown command): remembers name, arguments and call frame for conf::load to validate.
+proc conf::Record {name args frame} {
+    variable current
+    lappend current $name $args $frame
+    return
+}
+
+# conf::change: change a key at run time (console); validates, returns the normalized value.
+proc conf::change {name newvalue} {
+    variable decl
+    variable value
+    variable origin
+    if {![info exists decl($name)]} { error "unknown config key \"$name\"" }
+    set norm [check [dict get $decl($name) type] $newvalue]
+    set value($name) $norm
+    set origin($name) console
+    return $norm
+}
+
+# conf::describe: the text `yqbox config` prints: every key with value, default, origin and help.
+proc conf::describe {} {
+    variable decl
+    variable order
+    variable value
+    variable origin
+    set out {}
+    foreach name $order {
+        set d $decl($name)
+        lappend out [format "%s %s" $name [Quote $value($name)]]
+        lappend out [format "    # %s: %s (default %s; from %s)" [dict get $d help] \
+            [lindex [dict get $d type] 0] [Quote [dict get $d default]] $origin($name)]
+    }
+    join $out \n
+}
+
+# conf::template: the text of a default appliance.conf: every key commented out with its help.
+proc conf::template {} {
+    variable decl
+    variable order
+    set out [list "# appliance.conf - yqbox configuration (Tcl syntax: one \"key value\" per line)." \
+                   "# Every key is listed with its default; uncomment a line to change it." \
+                   "# 'yqbox config' shows the effective values." ""]
+    foreach name $order {
+        set d $decl($name)
+        lappend out "# [dict get $d help] ([dict get $d type])"
+        lappend out "# $name [Quote [dict get $d default]]" ""
+    }
+    join $out \n
+}
+
+# conf::Quote: VALUE as a Tcl word that reads back as itself ("" for empty).
+proc conf::Quote {v} {
+    if {$v eq ""} { return {""} }
+    return [list $v]
+}
+
+conf::key datadir path "" \
+    "Data directory (database, certificates, logs); relative to this file's directory"
+conf::key timezone string Asia/Shanghai \
+    "Time zone of every date the appliance shows and computes (from the embedded tzdata)"
+conf::key log_level {enum debug info warning error} info \
+    "Least severe log message written to stderr"

@@ -1,0 +1,142 @@
+# db.tcl - the appliance's one SQLite database: opening, checks and schema migrations.
+#
+# The database is DATADIR/yqbox.db in WAL mode with a busy timeout and foreign keys on. Its schema
+# is built by numbered migrations, scripts/schema/NNN-name.sql, each applied once, in order, in its
+# own transaction together with its row in the `migration` table, so a failed migration leaves the
+# database as it was. The file carries SQLite's application_id 'yqbx' so that any other SQLite file
+# (or garbage) in its place is refused with a clear message instead of being altered.
+
+namespace eval db {
+    variable appid 0x79716278
+    variable datadir {}   ;# the open data directory
+    variable dbfile {}    ;# the open database file
+}
+
+# db::migrations: the bundled migrations as a sorted list of {number name path}.
+proc db::migrations {} {
+    set out {}
+    foreach path [glob -nocomplain -directory [yqbox::path scripts schema] *.sql] {
+        if {![regexp {^(\d+)-([\w-]+)\.sql$} [file tail $path] -> n name]} {
+            error "bad migration file name [file tail $path] (want NNN-name.sql)"
+        }
+        lappend out [list [scan $n %d] $name $path]
+    }
+    lsort -integer -index 0 $out
+}
+
+# db::checkdir: errors with a clear message unless DIR is an existing, readable and writable
+# directory. Returns nothing; changes nothing.
+proc db::checkdir {dir} {
+    if {![file exists $dir]} {
+        error "data directory $dir does not exist (create it with 'yqbox init $dir')"
+    }
+    if {![file isdirectory $dir]} { error "data directory $dir is not a directory" }
+    if {![file readable $dir] || ![file executable $dir]} {
+        error "data directory $dir is not readable"
+    }
+    if {![file writable $dir]} { error "data directory $dir is not writable" }
+}
+
+# db::open: open DIR/yqbox.db as the command ::db and bring its schema up to date. With -create,
+# a missing database file is created (init); without, a missing one is an error. Returns the number
+# of migrations applied. On error ::db does not exist afterwards and the file is unchanged.
+proc db::open {dir args} {
+    variable appid
+    set create [expr {"-create" in $args}]
+    checkdir $dir
+    set path [file join $dir yqbox.db]
+    if {!$create && ![file exists $path]} {
+        error "$dir has no database (initialise it with 'yqbox init $dir')"
+    }
+    if {[file exists $path] && (![file readable $path] || ![file writable $path])} {
+        error "database $path is not readable and writable"
+    }
+    catch {::db close}
+    if {[catch {sqlite3 ::db $path -create $create} msg]} {
+        error "cannot open database $path: $msg"
+    }
+    try {
+        if {[catch {::db eval {PRAGMA application_id}} id]} {
+            error "$path is not a yqbox database ($id)"
+        }
+        set tables [::db eval {SELECT count(*) FROM sqlite_schema}]
+        if {$id != $appid && $tables > 0} {
+            error "$path is not a yqbox database (it belongs to another application)"
+        }
+        if {[::db eval {PRAGMA journal_mode=WAL}] ne "wal"} {
+            error "cannot switch $path to WAL mode"
+        }
+        ::db timeout 5000
+        ::db eval {PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL}
+        set applied [migrate]
+    } on error {msg opts} {
+        catch {::db close}
+        return -options $opts $msg
+    }
+    set ::db::datadir [file normalize $dir]
+    set ::db::dbfile $path
+    return $applied
+}
+
+# db::version: the number of the last migration applied to the open database (0 if none).
+proc db::version {} {
+    if {![::db exists {SELECT 1 FROM sqlite_schema WHERE name='migration'}]} { return 0 }
+    ::db onecolumn {SELECT coalesce(max(id), 0) FROM migration}
+}
+
+# db::migrate: apply the pending bundled migrations, each in one transaction. Returns how many were
+# applied. Errors (naming the migration) if one fails or if the database is newer than this yqbox.
+proc db::migrate {} {
+    variable appid
+    set all [migrations]
+    set have [version]
+    set newest [expr {[llength $all] ? [lindex $all end 0] : 0}]
+    if {$have > $newest} {
+        error "the database has schema $have, newer than this yqbox knows ($newest): use a newer yqbox"
+    }
+    set n 0
+    foreach m $all {
+        lassign $m id name path
+        if {$id <= $have} { continue }
+        set f [::open $path r]
+        fconfigure $f -encoding utf-8
+        set sql [read $f]
+        close $f
+        if {[catch {
+            ::db transaction {
+                ::db eval "PRAGMA application_id=[expr {$appid}]"
+                ::db eval {CREATE TABLE IF NOT EXISTS migration(
+                               id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)}
+                ::db eval $sql
+                ::db eval {INSERT INTO migration(id, name, applied)
+                           VALUES($id, $name, strftime('%Y-%m-%dT%H:%M:%SZ','now'))}
+            }
+        } msg]} {
+            error "migration [file tail $path] failed: $msg"
+        }
+        incr n
+    }
+    return $n
+}
+
+# db::shutdown: close the database if it is open (the lazy ::db procedure is left alone). Returns
+# nothing.
+proc db::shutdown {} {
+    if {[llength [info commands ::db]] && ![llength [info procs ::db]]} {
+        ::db close
+    }
+}
+
+# exit closes the database first, so its WAL is checkpointed and removed
+rename ::exit ::db::Exit
+proc ::exit {{code 0}} {
+    catch {db::shutdown}
+    ::db::Exit $code
+}
+
+# db::integrity: "ok" or the problems PRAGMA integrity_check reports for the open database.
+proc db::integrity {} {
+    join [::db eval {PRAGMA integrity_check}] \n
+}
+
+help::add db {SUBCOMMAND ...} "数据库（SQLite）命令，例如 db eval {SELECT ...}"

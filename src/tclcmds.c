@@ -1,0 +1,110 @@
+/*
+** tclcmds.c - creates yqbox's Tcl interpreters and registers every C-level Tcl command.
+**
+** Every interpreter (the command line's, each web worker's, the background one) is made by
+** YqInterpCreate(): the embedded filesystem is mounted, Tcl's own library is taken from it (so the
+** binary needs no Tcl installation), the system encoding is UTF-8 whatever the host's locale,
+** SQLite's Tcl interface is loaded, the commands of the table below are registered and the bundled
+** scripts/main.tcl is sourced. The one table lists every C command; a new C command is added there.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <mbedtls/version.h>
+#include <libxml/xmlversion.h>
+#include <zlib.h>
+#include <sqlite3.h>
+#include "yqbox.h"
+
+int Sqlite3_Init(Tcl_Interp *interp);
+
+static const char *devDir;   /* --dev DIR: scripts/ and webroot/ come from there */
+
+/* YqDevDir: the developer checkout given with --dev, or NULL when running from embedded files. */
+const char *YqDevDir(void){
+  return devDir;
+}
+
+/*
+** versionsCmd: "yqbox::versions" returns a dict component -> version for yqbox and every embedded
+** library. No side effects.
+*/
+static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  Tcl_Obj *d = Tcl_NewDictObj();
+  char mbed[32];
+  const char *xml = LIBXML_DOTTED_VERSION;
+  (void)cd;
+  if( objc!=1 ){ Tcl_WrongNumArgs(interp, 1, objv, ""); return TCL_ERROR; }
+  mbedtls_version_get_string(mbed);
+#define ADD(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), Tcl_NewStringObj(v, -1))
+  ADD("yqbox", YQBOX_VERSION);
+  ADD("tcl", Tcl_GetVar(interp, "tcl_patchLevel", TCL_GLOBAL_ONLY));
+  ADD("sqlite", sqlite3_libversion());
+  ADD("curl", curl_version_info(CURLVERSION_NOW)->version);
+  ADD("mbedtls", mbed);
+  ADD("libxml2", xml);
+  ADD("zlib", zlibVersion());
+#undef ADD
+  Tcl_SetObjResult(interp, d);
+  return TCL_OK;
+}
+
+/* The table of every C-level Tcl command. */
+static const struct {
+  const char *name;
+  Tcl_ObjCmdProc *proc;
+} cmdTable[] = {
+  { "yqbox::versions",  versionsCmd },
+  { "yqbox::repl",      YqConsoleCmd },
+  { "charset",          CharsetCmd },
+};
+
+/*
+** YqInterpCreate: make a ready interpreter. DEVDIR (or NULL) is the checkout to read scripts/ and
+** webroot/ from; ARGV (or NULL) becomes ::argv. Returns the interpreter, or NULL with *ERRMSG set
+** (malloc'ed) when Tcl's library or the bundled scripts fail to load.
+*/
+Tcl_Interp *YqInterpCreate(const char *devdir, Tcl_Obj *argv, char **errmsg){
+  Tcl_Interp *interp;
+  Tcl_Obj *encPath;
+  size_t i;
+
+  devDir = devdir;
+  VfsRegister();
+  encPath = Tcl_NewStringObj(VFS_ROOT "/lib/tcl8.6/encoding", -1);
+  Tcl_IncrRefCount(encPath);
+  Tcl_SetEncodingSearchPath(Tcl_NewListObj(1, &encPath));
+  Tcl_DecrRefCount(encPath);
+  Tcl_SetSystemEncoding(NULL, "utf-8");
+
+  interp = Tcl_CreateInterp();
+  Tcl_SetVar(interp, "tcl_library", VFS_ROOT "/lib/tcl8.6", TCL_GLOBAL_ONLY);
+  Tcl_SetVar(interp, "tcl_interactive", "0", TCL_GLOBAL_ONLY);
+  if( Tcl_Init(interp)!=TCL_OK ) goto fail;
+  if( Sqlite3_Init(interp)!=TCL_OK ) goto fail;
+  Tcl_StaticPackage(NULL, "sqlite3", Sqlite3_Init, NULL);
+  Tcl_CreateNamespace(interp, "yqbox", NULL, NULL);
+  for(i=0; i<sizeof(cmdTable)/sizeof(cmdTable[0]); i++){
+    Tcl_CreateObjCommand(interp, cmdTable[i].name, cmdTable[i].proc, NULL, NULL);
+  }
+  if( devdir ){
+    Tcl_SetVar2Ex(interp, "yqbox::root", NULL, Tcl_NewStringObj(devdir, -1), TCL_GLOBAL_ONLY);
+    Tcl_SetVar2Ex(interp, "yqbox::dev", NULL, Tcl_NewBooleanObj(1), TCL_GLOBAL_ONLY);
+  }else{
+    Tcl_SetVar2Ex(interp, "yqbox::root", NULL, Tcl_NewStringObj(VFS_ROOT, -1), TCL_GLOBAL_ONLY);
+    Tcl_SetVar2Ex(interp, "yqbox::dev", NULL, Tcl_NewBooleanObj(0), TCL_GLOBAL_ONLY);
+  }
+  if( argv ) Tcl_SetVar2Ex(interp, "argv", NULL, argv, TCL_GLOBAL_ONLY);
+  if( Tcl_EvalEx(interp, "source -encoding utf-8 [file join $::yqbox::root scripts main.tcl]",
+                 -1, TCL_EVAL_GLOBAL)!=TCL_OK ) goto fail;
+  return interp;
+
+fail:
+  {
+    const char *info = Tcl_GetVar(interp, "errorInfo", TCL_GLOBAL_ONLY);
+    *errmsg = strdup(info ? info : Tcl_GetStringResult(interp));
+  }
+  Tcl_DeleteInterp(interp);
+  return NULL;
+}

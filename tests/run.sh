@@ -1,0 +1,30 @@
+#!/bin/sh
+# run.sh - the body of `make test`: the C unit tests, then the tcltest suites against ./yqbox and
+# ./yqbox-asan. Usage: tests/run.sh CTEST-BINARY ...
+# Prints each part's counts and ends with one line "N passed, N failed"; exits 1 on any failure.
+cd "$(dirname "$0")/.." || exit 1
+pass=0 fail=0
+
+# tally LABEL OUTPUT-FILE: add the last "N passed, N failed" line of a run to the totals.
+tally() {
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | tail -1)
+    if [ -z "$line" ]; then
+        echo "$1: no result line (crashed?)"; fail=$((fail + 1)); return
+    fi
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+    pass=$((pass + p)); fail=$((fail + f))
+    echo "$1: $line"
+}
+
+out=$(mktemp)
+for t in "$@"; do
+    "$t" > "$out" 2>&1; cat "$out"; tally "C unit tests $(basename "$t")" "$out"
+done
+echo "== tcltest suites, static build (./yqbox)"
+./yqbox run tests/all.tcl | tee "$out"; tally "./yqbox" "$out"
+echo "== tcltest suites, sanitizer build (./yqbox-asan)"
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ./yqbox-asan run tests/all.tcl | tee "$out"; tally "./yqbox-asan" "$out"
+rm -f "$out"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

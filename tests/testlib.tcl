@@ -1,0 +1,150 @@
+# testlib.tcl - helpers shared by the tcltest suites (source it at the top of a .test file).
+#
+# yq runs the binary under test (the one running the suite, with its --dev setting) as a separate
+# process and returns its exit code and output; tempdir makes a scratch directory that is removed
+# when the suite ends. Constraints: root (running as root), static (the binary is statically
+# linked, i.e. not the sanitizer build).
+
+package require tcltest 2.5
+namespace import -force ::tcltest::*
+::tcltest::configure -verbose {body error skip}
+::tcltest::configure {*}$argv
+
+namespace eval testlib {
+    variable here [file dirname [file normalize [info script]]]
+    variable top [file dirname $here]
+    variable temps {}
+}
+
+# testlib::exe: the command prefix that runs the binary under test.
+proc testlib::exe {} {
+    set exe [list [info nameofexecutable]]
+    if {$::yqbox::dev} { lappend exe --dev $::yqbox::root }
+    return $exe
+}
+
+# yq: run the binary under test with ARGS. Options before the arguments: -stdin TEXT (fed to its
+# standard input), -env {NAME VALUE ...} (added to its environment; VALUE "" removes NAME; YQBOX_DATA and YQBOX_CONF are removed
+# unless given),
+# -cwd DIR (default: the suite's scratch directory, so no ./appliance.conf is found),
+# -timeout SECONDS (default 60), -prefix CMD (run under CMD, e.g. setpriv ...).
+# Returns a dict: code (exit status), out (stdout), err (stderr), both without a final newline.
+proc yq {args} {
+    set stdin ""
+    set envs {YQBOX_DATA "" YQBOX_CONF ""}
+    set cwd [testlib::scratch]
+    set timeout 60
+    set prefix {}
+    while {[string match -* [lindex $args 0]] && [lindex $args 0] in {-stdin -env -cwd -timeout -prefix}} {
+        set args [lassign $args opt val]
+        switch -- $opt {
+            -stdin { set stdin $val }
+            -env { lappend envs {*}$val }
+            -cwd { set cwd $val }
+            -timeout { set timeout $val }
+            -prefix { set prefix $val }
+        }
+    }
+    set saved {}
+    foreach {k v} $envs {
+        if {![dict exists $saved $k]} {
+            dict set saved $k [expr {[info exists ::env($k)] ? [list 1 $::env($k)] : {0 {}}}]
+        }
+        if {$v eq ""} { unset -nocomplain ::env($k) } else { set ::env($k) $v }
+    }
+    set errfile [file join [testlib::scratch] stderr.[incr ::testlib::n]]
+    set oldcwd [pwd]
+    if {$cwd ne ""} { cd $cwd }
+    try {
+        set code 0
+        if {[catch {exec timeout -k 5 $timeout {*}$prefix {*}[testlib::exe] {*}$args \
+                        << $stdin 2> $errfile} out opts]} {
+            set ec [dict get $opts -errorcode]
+            if {[lindex $ec 0] eq "CHILDSTATUS"} {
+                set code [lindex $ec 2]
+                regsub {\n?child process exited abnormally$} $out "" out
+            } else {
+                set code -1
+                set out "$out ($ec)"
+            }
+        }
+    } finally {
+        cd $oldcwd
+        dict for {k was} $saved {
+            if {[lindex $was 0]} { set ::env($k) [lindex $was 1] } else { unset -nocomplain ::env($k) }
+        }
+    }
+    set f [open $errfile]
+    fconfigure $f -encoding utf-8
+    set err [string trimright [read $f] \n]
+    close $f
+    file delete $errfile
+    dict create code $code out $out err $err
+}
+
+# testlib::scratch: a per-suite scratch directory (created on first use).
+proc testlib::scratch {} {
+    variable scratch
+    if {![info exists scratch]} {
+        set scratch [tempdir]
+    }
+    return $scratch
+}
+
+# tempdir: a new empty directory, removed at the end of the suite.
+proc tempdir {} {
+    set base [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}]
+    while 1 {
+        set d [file join $base yqbox-test-[pid]-[incr ::testlib::n]-[expr {int(rand()*1e6)}]]
+        if {![file exists $d]} { break }
+    }
+    file mkdir $d
+    lappend ::testlib::temps $d
+    return $d
+}
+
+# writefile / readfile: whole-file helpers (UTF-8 text, or binary with -binary).
+proc writefile {path text {mode text}} {
+    set f [open $path w]
+    if {$mode eq "-binary"} { fconfigure $f -translation binary } else { fconfigure $f -encoding utf-8 }
+    puts -nonewline $f $text
+    close $f
+    return $path
+}
+proc readfile {path {mode text}} {
+    set f [open $path r]
+    if {$mode eq "-binary"} { fconfigure $f -translation binary } else { fconfigure $f -encoding utf-8 }
+    set t [read $f]
+    close $f
+    return $t
+}
+
+# testlib::isStatic: whether PATH is an ELF executable without a program interpreter.
+proc testlib::isStatic {path} {
+    set f [open $path rb]
+    set hdr [read $f 64]
+    if {[string range $hdr 0 3] ne "\x7fELF"} { close $f; return 0 }
+    binary scan $hdr x32wx14ss phoff phentsize phnum
+    seek $f $phoff
+    set ph [read $f [expr {$phentsize * $phnum}]]
+    close $f
+    for {set i 0} {$i < $phnum} {incr i} {
+        binary scan $ph x[expr {$i * $phentsize}]i type
+        if {$type == 3} { return 0 }
+    }
+    return 1
+}
+
+testConstraint root [expr {[exec id -u] == 0}]
+testConstraint static [testlib::isStatic [info nameofexecutable]]
+testConstraint dev [expr {$::yqbox::dev}]
+testConstraint haveScript [expr {[auto_execok script] ne ""}]
+testConstraint haveSetpriv [expr {[auto_execok setpriv] ne ""}]
+
+# remove the scratch directories when the suite ends
+proc testlib::cleanup {} {
+    foreach d $::testlib::temps { catch {file delete -force $d} }
+}
+proc ::tcltest::cleanupTestsHook {} {
+    testlib::cleanup
+}
