@@ -58,6 +58,7 @@ static const struct {
   { "yqbox::versions",  versionsCmd },
   { "yqbox::repl",      YqConsoleCmd },
   { "charset",          CharsetCmd },
+  { "json",             JsonCmd },
 };
 
 /*

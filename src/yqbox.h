@@ -39,6 +39,10 @@ const char *YqDevDir(void);
 int YqDecode(const char *charset, const char *in, size_t len, Tcl_DString *ds);
 int CharsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* json.c */
+Tcl_Obj *YqJsonParse(Tcl_Interp *interp, const char *text, int len, Tcl_Obj *nullObj);
+int JsonCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
 /* console.c */
 int YqConsoleCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 #endif

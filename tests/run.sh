@@ -23,7 +23,7 @@ done
 echo "== tcltest suites, static build (./yqbox)"
 ./yqbox run tests/all.tcl | tee "$out"; tally "./yqbox" "$out"
 echo "== tcltest suites, sanitizer build (./yqbox-asan)"
-ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ./yqbox-asan run tests/all.tcl | tee "$out"; tally "./yqbox-asan" "$out"
 rm -f "$out"
 echo "$pass passed, $fail failed"

@@ -1,0 +1,299 @@
+/*
+** json.c - JSON (RFC 8259) for Tcl: parsing into Tcl values and quoting strings for output.
+**
+** `json parse TEXT ?-null VALUE?` turns objects into dicts, arrays into lists, strings into
+** strings (all escapes, surrogate pairs included), numbers into their literal text, true/false into
+** 1/0 and null into VALUE (default empty). Malformed input is an error naming line and column;
+** nesting deeper than 512 levels is refused. `json quote STRING` returns STRING as a JSON string
+** literal (for building JSON output in Tcl). Used for holiday calendars, JSON feeds and APIs.
+*/
+#include <string.h>
+#include "yqbox.h"
+
+#define MAXDEPTH 512
+
+typedef struct Parser {
+  const unsigned char *s, *p, *end;
+  Tcl_Obj *null;
+  const char *err;        /* static message, set on the first error */
+  const unsigned char *errAt;
+} Parser;
+
+static Tcl_Obj *parseValue(Parser *ps, int depth);
+
+/* fail: record the first error at the current position; returns NULL for convenience. */
+static Tcl_Obj *fail(Parser *ps, const char *msg){
+  if( !ps->err ){ ps->err = msg; ps->errAt = ps->p; }
+  return NULL;
+}
+
+static void skipWs(Parser *ps){
+  while( ps->p<ps->end && (*ps->p==' ' || *ps->p=='\t' || *ps->p=='\n' || *ps->p=='\r') ) ps->p++;
+}
+
+/* hex4: the value of 4 hex digits at P, or -1. */
+static int hex4(const unsigned char *p){
+  int v = 0, i;
+  for(i=0; i<4; i++){
+    int c = p[i];
+    v <<= 4;
+    if( c>='0' && c<='9' ) v |= c-'0';
+    else if( c>='a' && c<='f' ) v |= c-'a'+10;
+    else if( c>='A' && c<='F' ) v |= c-'A'+10;
+    else return -1;
+  }
+  return v;
+}
+
+/* putUtf8: append code point CP to DS as UTF-8 (standard UTF-8; converted to Tcl form later). */
+static void putUtf8(Tcl_DString *ds, int cp){
+  char b[4];
+  int n;
+  if( cp<0x80 ){ b[0] = (char)cp; n = 1; }
+  else if( cp<0x800 ){ b[0] = (char)(0xC0|(cp>>6)); b[1] = (char)(0x80|(cp&0x3F)); n = 2; }
+  else if( cp<0x10000 ){
+    b[0] = (char)(0xE0|(cp>>12)); b[1] = (char)(0x80|((cp>>6)&0x3F)); b[2] = (char)(0x80|(cp&0x3F)); n = 3;
+  }else{
+    b[0] = (char)(0xF0|(cp>>18)); b[1] = (char)(0x80|((cp>>12)&0x3F));
+    b[2] = (char)(0x80|((cp>>6)&0x3F)); b[3] = (char)(0x80|(cp&0x3F)); n = 4;
+  }
+  Tcl_DStringAppend(ds, b, n);
+}
+
+/* utf8Obj: a Tcl string from standard UTF-8 bytes (handles NUL and non-BMP characters). */
+static Tcl_Obj *utf8Obj(const char *s, int len){
+  static Tcl_Encoding utf8;
+  Tcl_DString ds;
+  Tcl_Obj *o;
+  if( !utf8 ) utf8 = Tcl_GetEncoding(NULL, "utf-8");
+  Tcl_ExternalToUtfDString(utf8, s, len, &ds);
+  o = Tcl_NewStringObj(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds));
+  Tcl_DStringFree(&ds);
+  return o;
+}
+
+/* parseString: the string literal at ps->p (which is at the opening quote). */
+static Tcl_Obj *parseString(Parser *ps){
+  Tcl_DString ds;
+  Tcl_Obj *o;
+  ps->p++;
+  Tcl_DStringInit(&ds);
+  while( ps->p<ps->end && *ps->p!='"' ){
+    const unsigned char *run = ps->p;
+    while( ps->p<ps->end && *ps->p!='"' && *ps->p!='\\' && *ps->p>=0x20 ) ps->p++;
+    Tcl_DStringAppend(&ds, (const char*)run, ps->p-run);
+    if( ps->p>=ps->end || *ps->p=='"' ) break;
+    if( *ps->p<0x20 ){ Tcl_DStringFree(&ds); return fail(ps, "control character in string"); }
+    /* backslash escape */
+    ps->p++;
+    if( ps->p>=ps->end ) break;
+    switch( *ps->p ){
+      case '"': Tcl_DStringAppend(&ds, "\"", 1); break;
+      case '\\': Tcl_DStringAppend(&ds, "\\", 1); break;
+      case '/': Tcl_DStringAppend(&ds, "/", 1); break;
+      case 'b': Tcl_DStringAppend(&ds, "\b", 1); break;
+      case 'f': Tcl_DStringAppend(&ds, "\f", 1); break;
+      case 'n': Tcl_DStringAppend(&ds, "\n", 1); break;
+      case 'r': Tcl_DStringAppend(&ds, "\r", 1); break;
+      case 't': Tcl_DStringAppend(&ds, "\t", 1); break;
+      case 'u': {
+        int cp;
+        if( ps->end-ps->p<5 || (cp = hex4(ps->p+1))<0 ){
+          Tcl_DStringFree(&ds);
+          return fail(ps, "bad \\u escape");
+        }
+        ps->p += 4;
+        if( cp>=0xD800 && cp<0xDC00 && ps->end-ps->p>=7 && ps->p[1]=='\\' && ps->p[2]=='u' ){
+          int lo = hex4(ps->p+3);
+          if( lo>=0xDC00 && lo<0xE000 ){
+            cp = 0x10000 + ((cp-0xD800)<<10) + (lo-0xDC00);
+            ps->p += 6;
+          }
+        }
+        if( cp>=0xD800 && cp<0xE000 ) cp = 0xFFFD;    /* lone surrogate */
+        putUtf8(&ds, cp);
+        break;
+      }
+      default:
+        Tcl_DStringFree(&ds);
+        return fail(ps, "bad escape in string");
+    }
+    ps->p++;
+  }
+  if( ps->p>=ps->end ){ Tcl_DStringFree(&ds); return fail(ps, "unterminated string"); }
+  ps->p++;
+  o = utf8Obj(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds));
+  Tcl_DStringFree(&ds);
+  return o;
+}
+
+/* parseNumber: a JSON number literal, returned as its text. */
+static Tcl_Obj *parseNumber(Parser *ps){
+  const unsigned char *start = ps->p;
+  if( *ps->p=='-' ) ps->p++;
+  if( ps->p<ps->end && *ps->p=='0' ){
+    ps->p++;
+  }else if( ps->p<ps->end && *ps->p>='1' && *ps->p<='9' ){
+    while( ps->p<ps->end && *ps->p>='0' && *ps->p<='9' ) ps->p++;
+  }else{
+    return fail(ps, "bad number");
+  }
+  if( ps->p<ps->end && *ps->p=='.' ){
+    ps->p++;
+    if( ps->p>=ps->end || *ps->p<'0' || *ps->p>'9' ) return fail(ps, "bad number");
+    while( ps->p<ps->end && *ps->p>='0' && *ps->p<='9' ) ps->p++;
+  }
+  if( ps->p<ps->end && (*ps->p=='e' || *ps->p=='E') ){
+    ps->p++;
+    if( ps->p<ps->end && (*ps->p=='+' || *ps->p=='-') ) ps->p++;
+    if( ps->p>=ps->end || *ps->p<'0' || *ps->p>'9' ) return fail(ps, "bad number");
+    while( ps->p<ps->end && *ps->p>='0' && *ps->p<='9' ) ps->p++;
+  }
+  return Tcl_NewStringObj((const char*)start, ps->p-start);
+}
+
+/* literal: match the keyword WORD at the current position. */
+static int literal(Parser *ps, const char *word){
+  size_t n = strlen(word);
+  if( (size_t)(ps->end-ps->p)>=n && memcmp(ps->p, word, n)==0 ){ ps->p += n; return 1; }
+  return 0;
+}
+
+/* parseContainer: an object (dict) or array (list) at ps->p. */
+static Tcl_Obj *parseContainer(Parser *ps, int depth){
+  int isObj = *ps->p=='{';
+  char close = isObj ? '}' : ']';
+  Tcl_Obj *o = isObj ? Tcl_NewDictObj() : Tcl_NewListObj(0, NULL);
+  if( depth>=MAXDEPTH ) return fail(ps, "nesting too deep");
+  ps->p++;
+  skipWs(ps);
+  if( ps->p<ps->end && *ps->p==close ){ ps->p++; return o; }
+  for(;;){
+    Tcl_Obj *key = 0, *val;
+    skipWs(ps);
+    if( isObj ){
+      if( ps->p>=ps->end || *ps->p!='"' ){ Tcl_DecrRefCount(o); return fail(ps, "expected a string key"); }
+      key = parseString(ps);
+      if( !key ){ Tcl_DecrRefCount(o); return NULL; }
+      skipWs(ps);
+      if( ps->p>=ps->end || *ps->p!=':' ){
+        Tcl_DecrRefCount(key); Tcl_DecrRefCount(o);
+        return fail(ps, "expected ':'");
+      }
+      ps->p++;
+    }
+    val = parseValue(ps, depth+1);
+    if( !val ){ if( key ) Tcl_DecrRefCount(key); Tcl_DecrRefCount(o); return NULL; }
+    if( isObj ) Tcl_DictObjPut(NULL, o, key, val);
+    else Tcl_ListObjAppendElement(NULL, o, val);
+    skipWs(ps);
+    if( ps->p<ps->end && *ps->p==',' ){ ps->p++; continue; }
+    if( ps->p<ps->end && *ps->p==close ){ ps->p++; return o; }
+    Tcl_DecrRefCount(o);
+    return fail(ps, isObj ? "expected ',' or '}'" : "expected ',' or ']'");
+  }
+}
+
+static Tcl_Obj *parseValue(Parser *ps, int depth){
+  skipWs(ps);
+  if( ps->p>=ps->end ) return fail(ps, "unexpected end of text");
+  switch( *ps->p ){
+    case '{': case '[': return parseContainer(ps, depth);
+    case '"': return parseString(ps);
+    case 't': if( literal(ps, "true") ) return Tcl_NewIntObj(1); break;
+    case 'f': if( literal(ps, "false") ) return Tcl_NewIntObj(0); break;
+    case 'n': if( literal(ps, "null") ) return Tcl_DuplicateObj(ps->null); break;
+    default:
+      if( *ps->p=='-' || (*ps->p>='0' && *ps->p<='9') ) return parseNumber(ps);
+  }
+  return fail(ps, "expected a value");
+}
+
+/*
+** YqJsonParse: parse LEN bytes of UTF-8 JSON at TEXT; NULLOBJ stands for null. Returns a new
+** object (refcount 0), or NULL with an error message "... at line L column C" left in INTERP.
+*/
+Tcl_Obj *YqJsonParse(Tcl_Interp *interp, const char *text, int len, Tcl_Obj *nullObj){
+  Parser ps;
+  Tcl_Obj *v;
+  memset(&ps, 0, sizeof ps);
+  ps.s = ps.p = (const unsigned char*)text;
+  ps.end = ps.s + len;
+  ps.null = nullObj;
+  if( len>=3 && memcmp(text, "\xEF\xBB\xBF", 3)==0 ) ps.p += 3;   /* tolerate a BOM */
+  v = parseValue(&ps, 0);
+  if( v ){
+    skipWs(&ps);
+    if( ps.p<ps.end ){ Tcl_DecrRefCount(v); v = fail(&ps, "extra text after the value"); }
+  }
+  if( !v ){
+    int line = 1, col = 1;
+    const unsigned char *q;
+    for(q = ps.s; q<ps.errAt; q++){
+      if( *q=='\n' ){ line++; col = 1; } else if( (*q & 0xC0)!=0x80 ) col++;
+    }
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("invalid JSON: %s at line %d column %d", ps.err, line, col));
+    Tcl_SetErrorCode(interp, "YQBOX", "JSON", NULL);
+  }
+  return v;
+}
+
+/* quote: append S (Tcl string) to DS as a JSON string literal. */
+static void quote(Tcl_DString *ds, Tcl_Obj *s){
+  int len, i;
+  const char *p = Tcl_GetStringFromObj(s, &len);
+  Tcl_DStringAppend(ds, "\"", 1);
+  for(i=0; i<len; i++){
+    unsigned char c = (unsigned char)p[i];
+    char esc[8];
+    if( c=='"' ) Tcl_DStringAppend(ds, "\\\"", 2);
+    else if( c=='\\' ) Tcl_DStringAppend(ds, "\\\\", 2);
+    else if( c=='\n' ) Tcl_DStringAppend(ds, "\\n", 2);
+    else if( c=='\r' ) Tcl_DStringAppend(ds, "\\r", 2);
+    else if( c=='\t' ) Tcl_DStringAppend(ds, "\\t", 2);
+    else if( c==0xC0 && i+1<len && (unsigned char)p[i+1]==0x80 ){ Tcl_DStringAppend(ds, "\\u0000", 6); i++; }
+    else if( c<0x20 || c==0x7f ){ snprintf(esc, sizeof esc, "\\u%04x", c); Tcl_DStringAppend(ds, esc, -1); }
+    else if( c=='<' ){ Tcl_DStringAppend(ds, "\\u003c", 6); }   /* safe inside <script> */
+    else Tcl_DStringAppend(ds, (const char*)&p[i], 1);
+  }
+  Tcl_DStringAppend(ds, "\"", 1);
+}
+
+/*
+** JsonCmd: "json parse TEXT ?-null VALUE?" and "json quote STRING". See the file comment.
+*/
+int JsonCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  static const char *subs[] = {"parse", "quote", NULL};
+  int idx;
+  (void)cd;
+  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
+  if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( idx==0 ){
+    Tcl_Obj *nullObj, *v;
+    Tcl_DString ds;
+    Tcl_Encoding utf8;
+    if( objc!=3 && !(objc==5 && strcmp(Tcl_GetString(objv[3]), "-null")==0) ){
+      Tcl_WrongNumArgs(interp, 2, objv, "TEXT ?-null VALUE?");
+      return TCL_ERROR;
+    }
+    nullObj = objc==5 ? objv[4] : Tcl_NewObj();
+    Tcl_IncrRefCount(nullObj);
+    /* Tcl's internal form -> standard UTF-8 bytes for the scanner */
+    utf8 = Tcl_GetEncoding(NULL, "utf-8");
+    Tcl_UtfToExternalDString(utf8, Tcl_GetString(objv[2]), -1, &ds);
+    Tcl_FreeEncoding(utf8);
+    v = YqJsonParse(interp, Tcl_DStringValue(&ds), Tcl_DStringLength(&ds), nullObj);
+    Tcl_DStringFree(&ds);
+    Tcl_DecrRefCount(nullObj);
+    if( !v ) return TCL_ERROR;
+    Tcl_SetObjResult(interp, v);
+    return TCL_OK;
+  }else{
+    Tcl_DString ds;
+    if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "STRING"); return TCL_ERROR; }
+    Tcl_DStringInit(&ds);
+    quote(&ds, objv[2]);
+    Tcl_DStringResult(interp, &ds);
+    return TCL_OK;
+  }
+}
