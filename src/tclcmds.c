@@ -59,6 +59,7 @@ static const struct {
   { "yqbox::repl",      YqConsoleCmd },
   { "charset",          CharsetCmd },
   { "json",             JsonCmd },
+  { "fetch",            FetchCmd },
 };
 
 /*

@@ -43,6 +43,11 @@ int CharsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 Tcl_Obj *YqJsonParse(Tcl_Interp *interp, const char *text, int len, Tcl_Obj *nullObj);
 int JsonCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* fetch.c */
+struct sockaddr;
+int YqAddrForbidden(const struct sockaddr *sa);
+int FetchCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
 /* console.c */
 int YqConsoleCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 #endif

@@ -1,0 +1,846 @@
+/*
+** fetch.c - the crawler's HTTP engine: libcurl multi driven by the Tcl event loop.
+**
+** `fetch get URL ?options? -command CMD` queues a request and returns its id; when it is done,
+** CMD is called with one dict argument describing the outcome (see finishReq). Many transfers run
+** at once; each host gets at most `-perhost` concurrent transfers and a minimum delay between
+** request starts. A 429/503 (honouring Retry-After) or a transient failure (timeout, connection
+** refused) is retried with exponential backoff and jitter up to `-retries` times. Conditional GET
+** (ETag / Last-Modified), gzip/deflate, bounded redirects (http and https only), a size cap and
+** timeouts are applied to every request. The crawler refuses to connect to loopback, private,
+** link-local, multicast and the machine's own addresses unless the request is marked -internal;
+** the check runs on every connection, so redirects are covered (SSRF). The engine has no policy:
+** robots.txt, schedules and source rules live in the Tcl crawler (scripts/crawl/).
+**
+** State is per interpreter (assoc data) and runs in that interpreter's thread's event loop.
+*/
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <mbedtls/sha256.h>
+#include "yqbox.h"
+
+#define IDKEY(i) ((char*)(intptr_t)(i))   /* request id as a one-word hash key */
+
+typedef struct Host {
+  char *name;
+  int active;                 /* transfers running now */
+  Tcl_WideInt nextAt;         /* earliest start of the next request (ms) */
+  struct Host *next;
+} Host;
+
+typedef struct FetchState FetchState;
+
+typedef struct Req {
+  int id;
+  FetchState *st;
+  char *url;
+  Host *host;
+  CURL *easy;
+  Tcl_Obj *command;
+  struct curl_slist *hdrs;
+  char *etag, *lastmod, *cookies, *proxy, *method;
+  char *postBody; int postLen;
+  int internal, retries, attempt, timeoutMs, maxSize;
+  int blocked, tooBig;
+  CURLcode rc;                /* libcurl's result of the last attempt */
+  Tcl_WideInt notBefore, startedAt;
+  char *buf; size_t len, cap;
+  Tcl_Obj *respHeaders;       /* dict, lower-case names */
+  struct Req *next;           /* pending queue */
+} Req;
+
+struct FetchState {
+  Tcl_Interp *interp;
+  CURLM *multi;
+  Tcl_TimerToken curlTimer, pumpTimer;
+  Req *pendHead, *pendTail;
+  int nActive;
+  Host *hosts;
+  Tcl_HashTable reqs;         /* id -> Req, queued or active */
+  int nextId;
+  /* configuration */
+  char *userAgent, *caFile, *defProxy;
+  int maxConns, perHost, delayMs, maxSize, timeoutMs, connectMs, maxRedirs, retries, maxRetryAfter;
+  /* statistics */
+  Tcl_WideInt completed, failed, retried, bytes;
+};
+
+static Tcl_WideInt nowMs(void){
+  Tcl_Time t;
+  Tcl_GetTime(&t);
+  return (Tcl_WideInt)t.sec*1000 + t.usec/1000;
+}
+
+static char *dupStr(const char *s){ return s ? strcpy(ckalloc(strlen(s)+1), s) : NULL; }
+
+/* ---- address policy (SSRF) ---- */
+
+/* v4Forbidden: whether IPv4 address A (host order) is loopback, private, link-local, etc. */
+static int v4Forbidden(unsigned a){
+  return (a>>24)==0 || (a>>24)==10 || (a>>24)==127 || (a & 0xFFC00000)==0x64400000
+      || (a & 0xFFFF0000)==0xA9FE0000 || (a & 0xFFF00000)==0xAC100000
+      || (a & 0xFFFF0000)==0xC0A80000 || (a & 0xFFFFFF00)==0xC0000000
+      || (a & 0xFFFE0000)==0xC6120000 || (a>>28)>=0xE;
+}
+
+/* ownAddress: whether SA is one of this machine's interface addresses. */
+static int ownAddress(const struct sockaddr *sa){
+  struct ifaddrs *ifs, *i;
+  int found = 0;
+  if( getifaddrs(&ifs)!=0 ) return 0;
+  for(i = ifs; i && !found; i = i->ifa_next){
+    if( !i->ifa_addr || i->ifa_addr->sa_family!=sa->sa_family ) continue;
+    if( sa->sa_family==AF_INET ){
+      found = ((struct sockaddr_in*)i->ifa_addr)->sin_addr.s_addr
+              == ((const struct sockaddr_in*)sa)->sin_addr.s_addr;
+    }else if( sa->sa_family==AF_INET6 ){
+      found = !memcmp(&((struct sockaddr_in6*)i->ifa_addr)->sin6_addr,
+                      &((const struct sockaddr_in6*)sa)->sin6_addr, 16);
+    }
+  }
+  freeifaddrs(ifs);
+  return found;
+}
+
+/*
+** YqAddrForbidden: whether a crawler may not connect to SA (not internal): loopback, private,
+** CGNAT, link-local, multicast, reserved, IPv6 ULA/link-local, v4-mapped forms of those, and the
+** machine's own addresses. No side effects.
+*/
+int YqAddrForbidden(const struct sockaddr *sa){
+  if( sa->sa_family==AF_INET ){
+    if( v4Forbidden(ntohl(((const struct sockaddr_in*)sa)->sin_addr.s_addr)) ) return 1;
+  }else if( sa->sa_family==AF_INET6 ){
+    const unsigned char *b = ((const struct sockaddr_in6*)sa)->sin6_addr.s6_addr;
+    static const unsigned char mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff};
+    static const unsigned char nat64[12] = {0,0x64,0xff,0x9b,0,0,0,0,0,0,0,0};
+    int zero = 1, i;
+    for(i=0; i<15; i++) if( b[i] ) zero = 0;
+    if( zero ) return 1;                                  /* :: and ::1 */
+    if( !memcmp(b, mapped, 12) || !memcmp(b, nat64, 12) ){
+      unsigned a = ((unsigned)b[12]<<24)|((unsigned)b[13]<<16)|((unsigned)b[14]<<8)|b[15];
+      if( v4Forbidden(a) ) return 1;
+    }
+    if( (b[0] & 0xFE)==0xFC || (b[0]==0xFE && (b[1] & 0xC0)==0x80) || b[0]==0xFF ) return 1;
+  }else{
+    return 1;
+  }
+  return ownAddress(sa);
+}
+
+/* openSocket: libcurl's socket opener; refuses forbidden addresses for non-internal requests. */
+static curl_socket_t openSocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr){
+  Req *r = clientp;
+  (void)purpose;
+  if( !r->internal && !r->proxy && YqAddrForbidden(&addr->addr) ){
+    r->blocked = 1;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/* ---- request buffers ---- */
+
+static size_t writeBody(char *data, size_t size, size_t n, void *userp){
+  Req *r = userp;
+  size_t add = size*n;
+  if( r->len+add > (size_t)r->maxSize ){ r->tooBig = 1; return 0; }
+  if( r->len+add > r->cap ){
+    size_t cap = r->cap ? r->cap*2 : 16384;
+    while( cap < r->len+add ) cap *= 2;
+    r->buf = ckrealloc(r->buf, cap);
+    r->cap = cap;
+  }
+  memcpy(r->buf+r->len, data, add);
+  r->len += add;
+  return add;
+}
+
+static size_t writeHeader(char *data, size_t size, size_t n, void *userp){
+  Req *r = userp;
+  size_t len = size*n;
+  char *colon;
+  if( len>=5 && !memcmp(data, "HTTP/", 5) ){
+    /* a new response (after a redirect or 100-continue): start the headers over */
+    Tcl_DecrRefCount(r->respHeaders);
+    r->respHeaders = Tcl_NewDictObj();
+    Tcl_IncrRefCount(r->respHeaders);
+    return len;
+  }
+  colon = memchr(data, ':', len);
+  if( colon ){
+    Tcl_Obj *name, *old;
+    const char *v = colon+1, *end = data+len;
+    int i, nlen = colon-data;
+    char lname[128];
+    if( nlen<=0 || nlen>=(int)sizeof lname ) return len;
+    for(i=0; i<nlen; i++) lname[i] = (data[i]>='A' && data[i]<='Z') ? data[i]+32 : data[i];
+    while( v<end && (*v==' ' || *v=='\t') ) v++;
+    while( end>v && (end[-1]=='\r' || end[-1]=='\n' || end[-1]==' ') ) end--;
+    name = Tcl_NewStringObj(lname, nlen);
+    Tcl_IncrRefCount(name);
+    if( Tcl_DictObjGet(NULL, r->respHeaders, name, &old)==TCL_OK && old ){
+      Tcl_Obj *joined = Tcl_DuplicateObj(old);
+      Tcl_AppendToObj(joined, ", ", 2);
+      Tcl_AppendToObj(joined, v, end-v);
+      Tcl_DictObjPut(NULL, r->respHeaders, name, joined);
+    }else{
+      Tcl_DictObjPut(NULL, r->respHeaders, name, Tcl_NewStringObj(v, end-v));
+    }
+    Tcl_DecrRefCount(name);
+  }
+  return len;
+}
+
+/* ---- hosts and the queue ---- */
+
+static Host *hostFor(FetchState *st, const char *name){
+  Host *h;
+  for(h = st->hosts; h; h = h->next) if( !strcmp(h->name, name) ) return h;
+  h = (Host*)ckalloc(sizeof(Host));
+  h->name = dupStr(name);
+  h->active = 0;
+  h->nextAt = 0;
+  h->next = st->hosts;
+  st->hosts = h;
+  return h;
+}
+
+static void freeReq(Req *r){
+  if( r->easy ) curl_easy_cleanup(r->easy);
+  if( r->hdrs ) curl_slist_free_all(r->hdrs);
+  if( r->command ) Tcl_DecrRefCount(r->command);
+  if( r->respHeaders ) Tcl_DecrRefCount(r->respHeaders);
+  ckfree(r->url);
+  if( r->etag ) ckfree(r->etag);
+  if( r->lastmod ) ckfree(r->lastmod);
+  if( r->cookies ) ckfree(r->cookies);
+  if( r->proxy ) ckfree(r->proxy);
+  if( r->method ) ckfree(r->method);
+  if( r->postBody ) ckfree(r->postBody);
+  if( r->buf ) ckfree(r->buf);
+  ckfree((char*)r);
+}
+
+static void enqueue(FetchState *st, Req *r){
+  r->next = NULL;
+  if( st->pendTail ) st->pendTail->next = r; else st->pendHead = r;
+  st->pendTail = r;
+}
+
+static void pump(FetchState *st);
+
+static void pumpTimerProc(ClientData cd){
+  FetchState *st = cd;
+  st->pumpTimer = NULL;
+  pump(st);
+}
+
+/* startReq: configure the easy handle for R and hand it to libcurl. Returns 0 or -1. */
+static int startReq(FetchState *st, Req *r){
+  CURL *e = curl_easy_init();
+  if( !e ) return -1;
+  r->easy = e;
+  r->blocked = r->tooBig = 0;
+  r->len = 0;
+  if( r->respHeaders ) Tcl_DecrRefCount(r->respHeaders);
+  r->respHeaders = Tcl_NewDictObj();
+  Tcl_IncrRefCount(r->respHeaders);
+  curl_easy_setopt(e, CURLOPT_URL, r->url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)st->maxRedirs);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(e, CURLOPT_USERAGENT, st->userAgent);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)r->timeoutMs);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)st->connectMs);
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->maxSize);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, writeBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, writeHeader);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, openSocket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+  if( st->caFile && *st->caFile ) curl_easy_setopt(e, CURLOPT_CAINFO, st->caFile);
+  if( r->proxy ) curl_easy_setopt(e, CURLOPT_PROXY, r->proxy);
+  else curl_easy_setopt(e, CURLOPT_PROXY, "");            /* ignore *_proxy environment */
+  if( r->cookies ) curl_easy_setopt(e, CURLOPT_COOKIE, r->cookies);
+  if( r->method && !strcmp(r->method, "HEAD") ) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  if( r->method && !strcmp(r->method, "POST") ){
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->postLen);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->postBody ? r->postBody : "");
+    curl_easy_setopt(e, CURLOPT_POSTREDIR, 0L);
+  }
+  r->startedAt = nowMs();
+  if( curl_multi_add_handle(st->multi, e)!=CURLM_OK ){
+    curl_easy_cleanup(e);
+    r->easy = NULL;
+    return -1;
+  }
+  st->nActive++;
+  r->host->active++;
+  return 0;
+}
+
+static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverride);
+
+/*
+** pump: start queued requests while the global and per-host limits and delays allow; arm a timer
+** for the earliest request that has to wait. Changes the queue and the active set.
+*/
+static void pump(FetchState *st){
+  Tcl_WideInt now = nowMs(), wake = 0;
+  Req *r, *prev = NULL, *next;
+  for(r = st->pendHead; r; r = next){
+    Tcl_WideInt at;
+    next = r->next;
+    if( st->nActive >= st->maxConns ) break;
+    at = r->notBefore > r->host->nextAt ? r->notBefore : r->host->nextAt;
+    if( r->host->active >= st->perHost ){ prev = r; continue; }
+    if( at > now ){
+      if( !wake || at < wake ) wake = at;
+      prev = r;
+      continue;
+    }
+    /* unlink and start */
+    if( prev ) prev->next = next; else st->pendHead = next;
+    if( st->pendTail==r ) st->pendTail = prev;
+    r->next = NULL;
+    r->host->nextAt = now + st->delayMs;
+    if( startReq(st, r)!=0 ) finishReq(st, r, CURLE_OUT_OF_MEMORY, "other");
+  }
+  if( wake ){
+    if( st->pumpTimer ) Tcl_DeleteTimerHandler(st->pumpTimer);
+    st->pumpTimer = Tcl_CreateTimerHandler((int)(wake-now), pumpTimerProc, st);
+  }
+}
+
+/* kindOf: the failure class of a finished transfer ("" when a response arrived). */
+static const char *kindOf(Req *r, CURLcode rc){
+  if( r->blocked ) return "blocked";
+  if( r->tooBig || rc==CURLE_FILESIZE_EXCEEDED ) return "toobig";
+  switch( rc ){
+    case CURLE_OK: return "";
+    case CURLE_OPERATION_TIMEDOUT: return "timeout";
+    case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY: return "dns";
+    case CURLE_COULDNT_CONNECT: return "connect";
+    case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE:
+      return "tls";
+    case CURLE_TOO_MANY_REDIRECTS: return "redirects";
+    case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_URL_MALFORMAT: return "url";
+    case CURLE_RECV_ERROR: case CURLE_SEND_ERROR: case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE: case CURLE_BAD_CONTENT_ENCODING: case CURLE_WEIRD_SERVER_REPLY:
+      return "protocol";
+    default: return "other";
+  }
+}
+
+static void put(Tcl_Obj *d, const char *k, Tcl_Obj *v){
+  Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), v);
+}
+
+/*
+** finishReq: report R's outcome to its -command and free it. The dict holds: id, url, final_url,
+** status (0 when no response), kind ("" or timeout/dns/connect/tls/blocked/toobig/redirects/url/
+** protocol/other), error (libcurl's message), headers (dict), content_type, etag, last_modified,
+** body (bytes), bytes, sha256 (hex of the body), retry_after (seconds, or empty), attempts,
+** time_ms, ip. A callback error is reported as a background error.
+*/
+static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverride){
+  Tcl_Interp *interp = st->interp;
+  Tcl_Obj *d = Tcl_NewDictObj(), *cmd;
+  long status = 0;
+  char *eff = NULL, *ct = NULL, *ip = NULL;
+  curl_off_t ra = 0;
+  const char *kind = kindOverride ? kindOverride : kindOf(r, rc);
+  unsigned char sum[32];
+  char hex[65];
+  int i;
+  Tcl_Obj *v;
+
+  if( r->easy ){
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &eff);
+    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
+    curl_easy_getinfo(r->easy, CURLINFO_PRIMARY_IP, &ip);
+    curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra);
+  }
+  if( *kind ) st->failed++; else st->completed++;
+  st->bytes += r->len;
+  mbedtls_sha256((const unsigned char*)(r->buf ? r->buf : ""), r->len, sum, 0);
+  for(i=0; i<32; i++) snprintf(hex+2*i, 3, "%02x", sum[i]);
+  put(d, "id", Tcl_NewIntObj(r->id));
+  put(d, "url", Tcl_NewStringObj(r->url, -1));
+  put(d, "final_url", Tcl_NewStringObj(eff ? eff : r->url, -1));
+  put(d, "status", Tcl_NewIntObj((int)status));
+  put(d, "kind", Tcl_NewStringObj(kind, -1));
+  put(d, "error", Tcl_NewStringObj(*kind ? (r->blocked ? "address not allowed for crawling"
+                                            : curl_easy_strerror(rc)) : "", -1));
+  put(d, "headers", r->respHeaders ? r->respHeaders : Tcl_NewDictObj());
+  put(d, "content_type", Tcl_NewStringObj(ct ? ct : "", -1));
+  v = NULL;
+  if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, Tcl_NewStringObj("etag", -1), &v);
+  put(d, "etag", v ? v : Tcl_NewObj());
+  v = NULL;
+  if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, Tcl_NewStringObj("last-modified", -1), &v);
+  put(d, "last_modified", v ? v : Tcl_NewObj());
+  put(d, "body", Tcl_NewByteArrayObj((unsigned char*)(r->buf ? r->buf : ""), (int)r->len));
+  put(d, "bytes", Tcl_NewWideIntObj((Tcl_WideInt)r->len));
+  put(d, "sha256", Tcl_NewStringObj(hex, 64));
+  put(d, "retry_after", ra>0 ? Tcl_NewWideIntObj((Tcl_WideInt)ra) : Tcl_NewObj());
+  put(d, "attempts", Tcl_NewIntObj(r->attempt+1));
+  put(d, "time_ms", Tcl_NewWideIntObj(r->startedAt ? nowMs()-r->startedAt : 0));
+  put(d, "ip", Tcl_NewStringObj(ip ? ip : "", -1));
+
+  {
+    Tcl_HashEntry *he = Tcl_FindHashEntry(&st->reqs, IDKEY(r->id));
+    if( he ) Tcl_DeleteHashEntry(he);
+  }
+  cmd = Tcl_DuplicateObj(r->command);
+  Tcl_IncrRefCount(cmd);
+  freeReq(r);
+  Tcl_ListObjAppendElement(NULL, cmd, d);
+  Tcl_Preserve(interp);
+  if( Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL)==TCL_ERROR ){
+    Tcl_AddErrorInfo(interp, "\n    (fetch -command callback)");
+    Tcl_BackgroundException(interp, TCL_ERROR);
+  }
+  Tcl_Release(interp);
+  Tcl_DecrRefCount(cmd);
+}
+
+/*
+** retryDelay: milliseconds to wait before retrying R, or -1 when it should not be retried.
+** 429/503 honour Retry-After (given up past maxRetryAfter); timeouts and refused connections and
+** 502/503/504/429 without Retry-After back off exponentially with jitter.
+*/
+static Tcl_WideInt retryDelay(FetchState *st, Req *r, CURLcode rc, long status, curl_off_t ra){
+  const char *kind = kindOf(r, rc);
+  int transient = !strcmp(kind, "timeout") || !strcmp(kind, "connect")
+                  || status==429 || status==502 || status==503 || status==504;
+  Tcl_WideInt ms;
+  if( !transient || r->attempt >= r->retries ) return -1;
+  if( (status==429 || status==503) && ra>0 ){
+    if( ra > st->maxRetryAfter ) return -1;
+    return (Tcl_WideInt)ra*1000;
+  }
+  ms = 1000LL << (r->attempt < 10 ? r->attempt : 10);
+  return ms/2 + (Tcl_WideInt)(rand() % (int)ms);
+}
+
+/* checkDone: collect finished transfers; retry or report each, then start queued ones. */
+static void checkDone(FetchState *st){
+  CURLMsg *m;
+  int left;
+  Req *done = NULL, **tail = &done;
+  while( (m = curl_multi_info_read(st->multi, &left)) ){
+    Req *r;
+    long status = 0;
+    curl_off_t ra = 0;
+    Tcl_WideInt delay;
+    CURL *e = m->easy_handle;
+    if( m->msg!=CURLMSG_DONE ) continue;
+    curl_easy_getinfo(e, CURLINFO_PRIVATE, (char**)&r);
+    r->rc = m->data.result;
+    curl_multi_remove_handle(st->multi, e);
+    st->nActive--;
+    r->host->active--;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra);
+    delay = retryDelay(st, r, r->rc, status, ra);
+    if( delay>=0 ){
+      if( (status==429 || status==503) && ra>0 ) r->host->nextAt = nowMs() + delay;
+      curl_easy_cleanup(e);
+      r->easy = NULL;
+      r->attempt++;
+      r->notBefore = nowMs() + delay;
+      st->retried++;
+      enqueue(st, r);
+      continue;
+    }
+    /* reporting calls Tcl, which may re-enter the engine: do it after draining the messages */
+    r->next = NULL;
+    *tail = r;
+    tail = &r->next;
+  }
+  while( done ){
+    Req *r = done;
+    done = r->next;
+    finishReq(st, r, r->rc, NULL);
+  }
+  pump(st);
+}
+
+/* ---- libcurl <-> Tcl event loop ---- */
+
+typedef struct SockCtx { FetchState *st; curl_socket_t fd; } SockCtx;
+
+static void socketReady(ClientData cd, int mask){
+  SockCtx *c = cd;
+  FetchState *st = c->st;
+  curl_socket_t fd = c->fd;     /* c may be freed during the call below */
+  int ev = 0, running;
+  if( mask & TCL_READABLE ) ev |= CURL_CSELECT_IN;
+  if( mask & TCL_WRITABLE ) ev |= CURL_CSELECT_OUT;
+  if( mask & TCL_EXCEPTION ) ev |= CURL_CSELECT_ERR;
+  curl_multi_socket_action(st->multi, fd, ev, &running);
+  checkDone(st);
+}
+
+static int socketChanged(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp){
+  FetchState *st = userp;
+  SockCtx *c = socketp;
+  (void)e;
+  if( what==CURL_POLL_REMOVE ){
+    Tcl_DeleteFileHandler(fd);
+    if( c ){ ckfree((char*)c); curl_multi_assign(st->multi, fd, NULL); }
+    return 0;
+  }
+  if( !c ){
+    c = (SockCtx*)ckalloc(sizeof(SockCtx));
+    c->st = st;
+    c->fd = fd;
+    curl_multi_assign(st->multi, fd, c);
+  }
+  Tcl_CreateFileHandler(fd, ((what & CURL_POLL_IN) ? TCL_READABLE : 0)
+                            | ((what & CURL_POLL_OUT) ? TCL_WRITABLE : 0), socketReady, c);
+  return 0;
+}
+
+static void curlTimerProc(ClientData cd){
+  FetchState *st = cd;
+  int running;
+  st->curlTimer = NULL;
+  curl_multi_socket_action(st->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  checkDone(st);
+}
+
+static int timerChanged(CURLM *multi, long ms, void *userp){
+  FetchState *st = userp;
+  (void)multi;
+  if( st->curlTimer ){ Tcl_DeleteTimerHandler(st->curlTimer); st->curlTimer = NULL; }
+  if( ms>=0 ) st->curlTimer = Tcl_CreateTimerHandler((int)ms, curlTimerProc, st);
+  return 0;
+}
+
+/* ---- state ---- */
+
+static void deleteState(ClientData cd, Tcl_Interp *interp){
+  FetchState *st = cd;
+  Tcl_HashSearch s;
+  Tcl_HashEntry *he;
+  Host *h, *hn;
+  (void)interp;
+  for(he = Tcl_FirstHashEntry(&st->reqs, &s); he; he = Tcl_NextHashEntry(&s)){
+    Req *r = Tcl_GetHashValue(he);
+    if( r->easy ) curl_multi_remove_handle(st->multi, r->easy);
+    freeReq(r);
+  }
+  Tcl_DeleteHashTable(&st->reqs);
+  if( st->curlTimer ) Tcl_DeleteTimerHandler(st->curlTimer);
+  if( st->pumpTimer ) Tcl_DeleteTimerHandler(st->pumpTimer);
+  curl_multi_cleanup(st->multi);
+  for(h = st->hosts; h; h = hn){ hn = h->next; ckfree(h->name); ckfree((char*)h); }
+  ckfree(st->userAgent);
+  if( st->caFile ) ckfree(st->caFile);
+  ckfree((char*)st);
+}
+
+/* getState: the interpreter's fetch engine, created on first use. */
+static FetchState *getState(Tcl_Interp *interp){
+  FetchState *st = Tcl_GetAssocData(interp, "yqbox-fetch", NULL);
+  static int global;
+  if( st ) return st;
+  if( !global ){ curl_global_init(CURL_GLOBAL_DEFAULT); global = 1; }
+  st = (FetchState*)ckalloc(sizeof(FetchState));
+  memset(st, 0, sizeof *st);
+  st->interp = interp;
+  st->multi = curl_multi_init();
+  curl_multi_setopt(st->multi, CURLMOPT_SOCKETFUNCTION, socketChanged);
+  curl_multi_setopt(st->multi, CURLMOPT_SOCKETDATA, st);
+  curl_multi_setopt(st->multi, CURLMOPT_TIMERFUNCTION, timerChanged);
+  curl_multi_setopt(st->multi, CURLMOPT_TIMERDATA, st);
+  Tcl_InitHashTable(&st->reqs, TCL_ONE_WORD_KEYS);
+  st->userAgent = dupStr("yqbox/" YQBOX_VERSION);
+  st->caFile = NULL;
+  st->maxConns = 32;
+  st->perHost = 2;
+  st->delayMs = 1000;
+  st->maxSize = 8*1024*1024;
+  st->timeoutMs = 30000;
+  st->connectMs = 10000;
+  st->maxRedirs = 5;
+  st->retries = 2;
+  st->maxRetryAfter = 600;
+  Tcl_SetAssocData(interp, "yqbox-fetch", deleteState, st);
+  return st;
+}
+
+/* ---- the Tcl command ---- */
+
+static const char *cfgOpts[] = {"-useragent", "-cafile", "-maxconns", "-perhost", "-delay",
+  "-maxsize", "-timeout", "-connecttimeout", "-maxredirs", "-retries", "-maxretryafter", NULL};
+
+/* configReport: the engine's settings as a dict. */
+static Tcl_Obj *configReport(FetchState *st){
+  Tcl_Obj *d = Tcl_NewDictObj();
+  int vals[] = {st->maxConns, st->perHost, st->delayMs, st->maxSize, st->timeoutMs, st->connectMs,
+                st->maxRedirs, st->retries, st->maxRetryAfter};
+  int i;
+  put(d, "-useragent", Tcl_NewStringObj(st->userAgent, -1));
+  put(d, "-cafile", Tcl_NewStringObj(st->caFile ? st->caFile : "", -1));
+  for(i=0; i<9; i++) put(d, cfgOpts[i+2], Tcl_NewIntObj(vals[i]));
+  return d;
+}
+
+/* configure: "fetch configure ?-option value ...?"; validates all before changing any. */
+static int configure(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const objv[]){
+  int i, idx, vals[9];
+  int *fields[] = {&st->maxConns, &st->perHost, &st->delayMs, &st->maxSize, &st->timeoutMs,
+                   &st->connectMs, &st->maxRedirs, &st->retries, &st->maxRetryAfter};
+  static const int mins[] = {1, 1, 0, 1024, 100, 100, 0, 0, 0};
+  if( objc==2 ){ Tcl_SetObjResult(interp, configReport(st)); return TCL_OK; }
+  if( objc%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "?-option value ...?"); return TCL_ERROR; }
+  for(i=0; i<9; i++) vals[i] = *fields[i];
+  for(i=2; i<objc; i+=2){
+    if( Tcl_GetIndexFromObj(interp, objv[i], cfgOpts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+    if( idx>=2 ){
+      if( Tcl_GetIntFromObj(interp, objv[i+1], &vals[idx-2])!=TCL_OK ) return TCL_ERROR;
+      if( vals[idx-2] < mins[idx-2] ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be at least %d", cfgOpts[idx], mins[idx-2]));
+        return TCL_ERROR;
+      }
+    }
+  }
+  for(i=2; i<objc; i+=2){
+    Tcl_GetIndexFromObj(NULL, objv[i], cfgOpts, "option", 0, &idx);
+    if( idx==0 ){ ckfree(st->userAgent); st->userAgent = dupStr(Tcl_GetString(objv[i+1])); }
+    if( idx==1 ){ if( st->caFile ) ckfree(st->caFile); st->caFile = dupStr(Tcl_GetString(objv[i+1])); }
+  }
+  for(i=0; i<9; i++) *fields[i] = vals[i];
+  Tcl_SetObjResult(interp, configReport(st));
+  pump(st);
+  return TCL_OK;
+}
+
+static const char *getOpts[] = {"-command", "-headers", "-etag", "-lastmodified", "-cookies",
+  "-proxy", "-internal", "-retries", "-timeout", "-maxsize", "-method", "-body", NULL};
+
+/*
+** get: "fetch get URL ?-option value ...? -command CMD" queues a request; returns its id.
+** Errors (nothing queued) for a URL that is not absolute http/https or bad options.
+*/
+static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const objv[]){
+  CURLU *u;
+  char *host = NULL;
+  Req *r;
+  int i, idx, isNew;
+  Tcl_Obj *command = NULL;
+  if( objc<3 || objc%2==0 ){
+    Tcl_WrongNumArgs(interp, 2, objv, "URL ?-option value ...? -command CMD");
+    return TCL_ERROR;
+  }
+  u = curl_url();
+  if( curl_url_set(u, CURLUPART_URL, Tcl_GetString(objv[2]), CURLU_NON_SUPPORT_SCHEME)!=CURLUE_OK
+      || curl_url_get(u, CURLUPART_HOST, &host, 0)!=CURLUE_OK ){
+    curl_url_cleanup(u);
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("invalid URL \"%s\"", Tcl_GetString(objv[2])));
+    return TCL_ERROR;
+  }
+  {
+    char *scheme = NULL;
+    int ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0)==CURLUE_OK
+             && (!strcmp(scheme, "http") || !strcmp(scheme, "https"));
+    curl_free(scheme);
+    curl_url_cleanup(u);
+    if( !ok ){
+      curl_free(host);
+      Tcl_SetObjResult(interp, Tcl_ObjPrintf("only http and https URLs can be fetched: \"%s\"",
+                                             Tcl_GetString(objv[2])));
+      return TCL_ERROR;
+    }
+  }
+  r = (Req*)ckalloc(sizeof(Req));
+  memset(r, 0, sizeof *r);
+  r->st = st;
+  r->url = dupStr(Tcl_GetString(objv[2]));
+  r->retries = st->retries;
+  r->timeoutMs = st->timeoutMs;
+  r->maxSize = st->maxSize;
+  for(i=3; i<objc; i+=2){
+    const char *v = Tcl_GetString(objv[i+1]);
+    if( Tcl_GetIndexFromObj(interp, objv[i], getOpts, "option", 0, &idx)!=TCL_OK ) goto bad;
+    switch( idx ){
+      case 0: command = objv[i+1]; break;
+      case 1: {
+        Tcl_Obj **kv;
+        int n, j;
+        if( Tcl_ListObjGetElements(interp, objv[i+1], &n, &kv)!=TCL_OK ) goto bad;
+        if( n%2 ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("-headers needs name value pairs", -1)); goto bad; }
+        for(j=0; j<n; j+=2){
+          Tcl_Obj *line = Tcl_ObjPrintf("%s: %s", Tcl_GetString(kv[j]), Tcl_GetString(kv[j+1]));
+          if( strpbrk(Tcl_GetString(line), "\r\n") ){
+            Tcl_DecrRefCount(line);
+            Tcl_SetObjResult(interp, Tcl_NewStringObj("header contains a line break", -1));
+            goto bad;
+          }
+          r->hdrs = curl_slist_append(r->hdrs, Tcl_GetString(line));
+          Tcl_DecrRefCount(line);
+        }
+        break;
+      }
+      case 2: if( *v ){ r->etag = dupStr(v); } break;
+      case 3: if( *v ){ r->lastmod = dupStr(v); } break;
+      case 4: if( *v ){ r->cookies = dupStr(v); } break;
+      case 5: if( *v ){ r->proxy = dupStr(v); } break;
+      case 6: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &r->internal)!=TCL_OK ) goto bad; break;
+      case 7: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->retries)!=TCL_OK ) goto bad; break;
+      case 8: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->timeoutMs)!=TCL_OK ) goto bad; break;
+      case 9: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->maxSize)!=TCL_OK ) goto bad; break;
+      case 10:
+        if( strcmp(v, "GET") && strcmp(v, "HEAD") && strcmp(v, "POST") ){
+          Tcl_SetObjResult(interp, Tcl_ObjPrintf("bad method \"%s\": must be GET, HEAD or POST", v));
+          goto bad;
+        }
+        r->method = dupStr(v);
+        break;
+      case 11: {
+        int n;
+        const unsigned char *b = Tcl_GetByteArrayFromObj(objv[i+1], &n);
+        r->postBody = ckalloc(n+1);
+        memcpy(r->postBody, b, n);
+        r->postLen = n;
+        break;
+      }
+    }
+  }
+  if( !command ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("-command is required", -1)); goto bad; }
+  if( r->etag ){
+    Tcl_Obj *l = Tcl_ObjPrintf("If-None-Match: %s", r->etag);
+    r->hdrs = curl_slist_append(r->hdrs, Tcl_GetString(l));
+    Tcl_DecrRefCount(l);
+  }
+  if( r->lastmod ){
+    Tcl_Obj *l = Tcl_ObjPrintf("If-Modified-Since: %s", r->lastmod);
+    r->hdrs = curl_slist_append(r->hdrs, Tcl_GetString(l));
+    Tcl_DecrRefCount(l);
+  }
+  r->command = command;
+  Tcl_IncrRefCount(command);
+  r->host = hostFor(st, host);
+  curl_free(host);
+  r->id = ++st->nextId;
+  Tcl_SetHashValue(Tcl_CreateHashEntry(&st->reqs, IDKEY(r->id), &isNew), r);
+  enqueue(st, r);
+  pump(st);
+  Tcl_SetObjResult(interp, Tcl_NewIntObj(r->id));
+  return TCL_OK;
+bad:
+  curl_free(host);
+  r->command = NULL;
+  freeReq(r);
+  return TCL_ERROR;
+}
+
+/* cancel: "fetch cancel ID" drops a queued or running request (no callback); returns 1 if found. */
+static int cancelCmd(Tcl_Interp *interp, FetchState *st, Tcl_Obj *idObj){
+  int id;
+  Tcl_HashEntry *he;
+  Req *r, *p, *prev = NULL;
+  if( Tcl_GetIntFromObj(interp, idObj, &id)!=TCL_OK ) return TCL_ERROR;
+  he = Tcl_FindHashEntry(&st->reqs, IDKEY(id));
+  if( !he ){ Tcl_SetObjResult(interp, Tcl_NewIntObj(0)); return TCL_OK; }
+  r = Tcl_GetHashValue(he);
+  Tcl_DeleteHashEntry(he);
+  if( r->easy ){
+    curl_multi_remove_handle(st->multi, r->easy);
+    st->nActive--;
+    r->host->active--;
+  }else{
+    for(p = st->pendHead; p && p!=r; p = p->next) prev = p;
+    if( p ){
+      if( prev ) prev->next = r->next; else st->pendHead = r->next;
+      if( st->pendTail==r ) st->pendTail = prev;
+    }
+  }
+  freeReq(r);
+  pump(st);
+  Tcl_SetObjResult(interp, Tcl_NewIntObj(1));
+  return TCL_OK;
+}
+
+/* stats: "fetch stats" → dict active queued completed failed retried bytes hosts. */
+static Tcl_Obj *stats(FetchState *st){
+  Tcl_Obj *d = Tcl_NewDictObj(), *hosts = Tcl_NewDictObj();
+  Host *h;
+  int queued = 0;
+  Req *r;
+  for(r = st->pendHead; r; r = r->next) queued++;
+  for(h = st->hosts; h; h = h->next) put(hosts, h->name, Tcl_NewIntObj(h->active));
+  put(d, "active", Tcl_NewIntObj(st->nActive));
+  put(d, "queued", Tcl_NewIntObj(queued));
+  put(d, "completed", Tcl_NewWideIntObj(st->completed));
+  put(d, "failed", Tcl_NewWideIntObj(st->failed));
+  put(d, "retried", Tcl_NewWideIntObj(st->retried));
+  put(d, "bytes", Tcl_NewWideIntObj(st->bytes));
+  put(d, "hosts", hosts);
+  return d;
+}
+
+/*
+** FetchCmd: "fetch get|configure|cancel|stats|forbidden ...". `fetch forbidden IP` tells whether
+** the crawler would refuse to connect to that address (for diagnostics and tests).
+*/
+int FetchCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  static const char *subs[] = {"get", "configure", "cancel", "stats", "forbidden", NULL};
+  FetchState *st;
+  int idx;
+  (void)cd;
+  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
+  if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( idx==4 ){
+    struct sockaddr_in6 a6;
+    struct sockaddr_in a4;
+    const char *ip;
+    if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "IP"); return TCL_ERROR; }
+    ip = Tcl_GetString(objv[2]);
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    if( inet_pton(AF_INET, ip, &a4.sin_addr)==1 ){
+      a4.sin_family = AF_INET;
+      Tcl_SetObjResult(interp, Tcl_NewBooleanObj(YqAddrForbidden((struct sockaddr*)&a4)));
+    }else if( inet_pton(AF_INET6, ip, &a6.sin6_addr)==1 ){
+      a6.sin6_family = AF_INET6;
+      Tcl_SetObjResult(interp, Tcl_NewBooleanObj(YqAddrForbidden((struct sockaddr*)&a6)));
+    }else{
+      Tcl_SetObjResult(interp, Tcl_ObjPrintf("not an IP address: \"%s\"", ip));
+      return TCL_ERROR;
+    }
+    return TCL_OK;
+  }
+  st = getState(interp);
+  switch( idx ){
+    case 0: return getCmd(interp, st, objc, objv);
+    case 1: return configure(interp, st, objc, objv);
+    case 2:
+      if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "ID"); return TCL_ERROR; }
+      return cancelCmd(interp, st, objv[2]);
+    case 3:
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+      Tcl_SetObjResult(interp, stats(st));
+      return TCL_OK;
+  }
+  return TCL_OK;
+}
