@@ -60,6 +60,7 @@ static const struct {
   { "charset",          CharsetCmd },
   { "json",             JsonCmd },
   { "fetch",            FetchCmd },
+  { "crypto",           CryptoCmd },
 };
 
 /*

@@ -48,6 +48,10 @@ struct sockaddr;
 int YqAddrForbidden(const struct sockaddr *sa);
 int FetchCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* crypto.c */
+int YqRandom(unsigned char *buf, size_t len);
+int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
 /* console.c */
 int YqConsoleCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 #endif
