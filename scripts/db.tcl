@@ -84,20 +84,26 @@ proc db::version {} {
     ::db onecolumn {SELECT coalesce(max(id), 0) FROM migration}
 }
 
-# db::migrate: apply the pending bundled migrations, each in one transaction. Returns how many were
-# applied. Errors (naming the migration) if one fails or if the database is newer than this yqbox.
+# db::migrate: apply the bundled migrations the database does not have yet, in order, each in one
+# transaction. Returns how many were applied. Errors (naming the migration) if one fails, or if the
+# database has a migration this yqbox does not know (it was made by a newer yqbox).
 proc db::migrate {} {
     variable appid
     set all [migrations]
-    set have [version]
-    set newest [expr {[llength $all] ? [lindex $all end 0] : 0}]
-    if {$have > $newest} {
-        error "the database has schema $have, newer than this yqbox knows ($newest): use a newer yqbox"
+    set known [lmap m $all {lindex $m 0}]
+    set have {}
+    if {[::db exists {SELECT 1 FROM sqlite_schema WHERE name='migration'}]} {
+        set have [::db eval {SELECT id FROM migration ORDER BY id}]
+    }
+    foreach id $have {
+        if {$id ni $known} {
+            error "the database has schema $id, newer than this yqbox knows ([lindex $known end]): use a newer yqbox"
+        }
     }
     set n 0
     foreach m $all {
         lassign $m id name path
-        if {$id <= $have} { continue }
+        if {$id in $have} { continue }
         set f [::open $path r]
         fconfigure $f -encoding utf-8
         set sql [read $f]

@@ -11,12 +11,54 @@ namespace eval yqbox {
         help.tcl
         db.tcl
         cli.tcl
+        org.tcl
+        audit.tcl
     }
 }
 
 # yqbox::path: the absolute path of a bundled file given relative to ::yqbox::root.
 proc yqbox::path {args} {
     file join $::yqbox::root {*}$args
+}
+
+# yqbox::now: the current time in seconds. Tests control it: with YQBOX_TESTING=1 in the
+# environment, YQBOX_NOW (an ISO time or seconds) fixes the start and `yqbox::advance SECONDS`
+# moves it; otherwise both are ignored and the real clock is used.
+namespace eval yqbox { variable offset 0 }
+proc yqbox::now {} {
+    variable offset
+    if {[info exists ::env(YQBOX_TESTING)] && [info exists ::env(YQBOX_NOW)]} {
+        set t $::env(YQBOX_NOW)
+        if {![string is entier -strict $t]} { set t [seconds $t] }
+        return [expr {$t + $offset}]
+    }
+    return [expr {[clock seconds] + $offset}]
+}
+proc yqbox::advance {seconds} {
+    if {![info exists ::env(YQBOX_TESTING)]} { error "yqbox::advance is for tests only" }
+    variable offset
+    incr offset $seconds
+    return [now]
+}
+
+# yqbox::seconds: an ISO 8601 time as written by yqbox::iso (or with Z / no zone = the configured
+# zone) back to seconds. Errors for anything else.
+proc yqbox::seconds {iso} {
+    if {![regexp {^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$} $iso -> d t z]} {
+        error "not an ISO 8601 time: \"$iso\""
+    }
+    if {$z eq ""} {
+        return [clock scan "$d $t" -format "%Y-%m-%d %H:%M:%S" -timezone :[conf::get timezone]]
+    }
+    if {$z eq "Z"} { set z +0000 }
+    clock scan "$d $t [string map {: ""} $z]" -format "%Y-%m-%d %H:%M:%S %z"
+}
+
+# yqbox::iso: SECONDS (default now) as ISO 8601 in the configured zone, e.g. 2024-05-01T10:23:00+08:00.
+proc yqbox::iso {{seconds ""}} {
+    if {$seconds eq ""} { set seconds [now] }
+    set s [clock format $seconds -format "%Y-%m-%dT%H:%M:%S%z" -timezone :[conf::get timezone]]
+    return "[string range $s 0 end-2]:[string range $s end-1 end]"
 }
 
 foreach yqbox::m $yqbox::modules {

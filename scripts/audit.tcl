@@ -1,0 +1,136 @@
+# audit.tcl - the append-only, hash-chained audit log of every action (DESIGN: audit).
+#
+# Each entry records who (login, role, unit), when, from where, what (action, object) and the
+# state before and after. Its hash is SHA-256 over the previous entry's hash and the entry's own
+# fields, so `audit verify` finds any edited, deleted, inserted or reordered entry and names the
+# first bad one. Triggers refuse UPDATE and DELETE in SQL. Entries older than the retention
+# (audit_retention_days, never below 180) leave only through `audit prune`, which exports them to
+# a file in the data directory, records an anchor (the hash the chain continues from) and is itself
+# audited: nothing is pruned silently. audit::record must run inside the caller's transaction, so
+# an action and its entry are written together or not at all.
+
+namespace eval audit {
+    variable zero [string repeat 0 64]
+}
+
+conf::key audit_retention_days {integer 180 36500} 180 \
+    "Days the audit log keeps entries before 'audit prune' may archive them (at least 180)"
+
+# audit::digest: the hash of an entry given the previous hash and its fields (id first).
+proc audit::digest {prev fields} {
+    crypto sha256 "$prev\n[join $fields \x1f]"
+}
+
+# audit::record: append an entry for ACTION on OBJECT by the current principal; options
+# -before TEXT, -after TEXT. Returns the new entry's id. Call inside a write transaction.
+proc audit::record {action object args} {
+    variable zero
+    set o [dict merge {-before "" -after ""} $args]
+    set a [org::actor]
+    set login [dict get $a login]
+    set role [join [dict get $a roles] ,]
+    set unit [dict get $a unit]
+    set origin [dict get $a origin]
+    set before [dict get $o -before]
+    set after [dict get $o -after]
+    set at [yqbox::iso]
+    set prev [db onecolumn {SELECT hash FROM audit ORDER BY id DESC LIMIT 1}]
+    if {$prev eq ""} {
+        set prev [db onecolumn {SELECT hash FROM audit_anchor ORDER BY upto_id DESC LIMIT 1}]
+        if {$prev eq ""} { set prev $zero }
+    }
+    set id [expr {[db onecolumn {SELECT coalesce(max(id), (SELECT max(upto_id) FROM audit_anchor), 0) FROM audit}] + 1}]
+    set hash [digest $prev [list $id $at $login $role $unit $origin $action $object $before $after]]
+    db eval {INSERT INTO audit(id, at, login, role, unit, origin, action, object, before, after, prev, hash)
+             VALUES($id, $at, $login, $role, $unit, $origin, $action, $object, $before, $after, $prev, $hash)}
+    return $id
+}
+
+# audit::verify: walk the chain from the last anchor. Returns "ok: N entries"; errors naming the
+# first entry that was edited, removed, inserted or moved.
+proc audit::verify {} {
+    variable zero
+    set prev $zero
+    set expectId 1
+    db eval {SELECT upto_id, hash FROM audit_anchor ORDER BY upto_id DESC LIMIT 1} {
+        set prev $hash
+        set expectId [expr {$upto_id + 1}]
+    }
+    set n 0
+    db eval {SELECT id, at, login, role, unit, origin, action, object, before, after, prev AS p, hash AS h
+             FROM audit ORDER BY id} {
+        if {$id != $expectId} {
+            error "audit log broken at entry $id: entry $expectId is missing (deleted or reordered)"
+        }
+        if {$p ne $prev} {
+            error "audit log broken at entry $id: it does not follow entry [expr {$id - 1}] (removed, inserted or reordered)"
+        }
+        if {[digest $prev [list $id $at $login $role $unit $origin $action $object $before $after]] ne $h} {
+            error "audit log broken at entry $id: its content was changed"
+        }
+        set prev $h
+        incr expectId
+        incr n
+    }
+    return "ok: $n entries"
+}
+
+# audit::prune: archive and remove the entries older than the retention. Returns how many.
+proc audit::prune {} {
+    set days [conf::get audit_retention_days]
+    set cutoff [yqbox::iso [expr {[yqbox::now] - 86400 * $days}]]
+    set dir [file join [yqbox::needdata] audit-archive]
+    db transaction immediate {
+        set upto [db onecolumn {SELECT max(id) FROM audit WHERE at < $cutoff}]
+        if {$upto eq ""} { return 0 }
+        # the chain must be intact before anything leaves it
+        verify
+        file mkdir $dir
+        set file [file join $dir audit-to-$upto.tsv]
+        set f [open $file {WRONLY CREAT EXCL} 0600]
+        fconfigure $f -encoding utf-8
+        set n 0
+        db eval {SELECT * FROM audit WHERE id <= $upto ORDER BY id} r {
+            puts $f [join [lmap c {id at login role unit origin action object before after prev hash} {
+                string map {\t " " \n " "} $r($c)
+            }] \t]
+            incr n
+        }
+        close $f
+        set hash [db onecolumn {SELECT hash FROM audit WHERE id = $upto}]
+        db eval {INSERT INTO audit_anchor(upto_id, hash, at, archive) VALUES($upto, $hash, $cutoff, $file)}
+        db eval {DELETE FROM audit WHERE id <= $upto}
+        record audit.prune audit:$upto -after "$n entries before $cutoff archived to $file"
+    }
+    return $n
+}
+
+# audit: the console command. `audit list` needs the audit admin (or the console).
+proc ::audit {sub args} {
+    switch -- $sub {
+        verify { return [audit::verify] }
+        prune {
+            org::require audit.read
+            return [audit::prune]
+        }
+        list {
+            org::require audit.read
+            set o [dict merge {-object "" -login "" -limit 50} $args]
+            set object [dict get $o -object]
+            set login [dict get $o -login]
+            set limit [dict get $o -limit]
+            if {![string is entier -strict $limit]} { error "-limit must be a number" }
+            set out {}
+            db eval {SELECT * FROM (SELECT id, at, login, role, origin, action, object, before, after FROM audit
+                     WHERE ($object = '' OR object = $object) AND ($login = '' OR login = $login)
+                     ORDER BY id DESC LIMIT $limit) ORDER BY id} {
+                lappend out [string trimright "$id $at $login[expr {$role ne "" ? "($role)" : ""}] $origin $action $object [expr {$before ne "" ? "$before → " : ""}]$after"]
+            }
+            return [join $out \n]
+        }
+        default { error "unknown subcommand \"$sub\": must be list, verify or prune" }
+    }
+}
+
+help::add audit {list ?-object O? ?-login L? ?-limit N? | verify | prune} \
+    "审计日志：查看（审计管理员）、校验哈希链、按保留期归档"
