@@ -80,7 +80,7 @@ namespace eval calendar {
     array set midnight {}
     array set used {}
     array set shipped {}
-    variable generation {} ;# the calendar_generation the caches were built from
+    variable generation {} ;# calendar_change.generation the caches were built from
     variable rules {}      ;# rule names in declaration order
     variable rule          ;# rule name -> its declaration (dict)
     array set rule {}
@@ -229,7 +229,8 @@ proc calendar::Instant {text} {
     set zone {}
     if {$rest eq "Z"} {
         set zone 0
-    } elseif {[string match {[+-][0-9][0-9]:[0-9][0-9]} $rest]} {
+    } elseif {[string index $rest 0] in {+ -}
+              && [string match {[0-9][0-9]:[0-9][0-9]} [string range $rest 1 end]]} {
         scan $rest %1s%d:%d sign zh zm
         set zone [expr {($sign eq "-" ? -1 : 1) * ($zh * 3600 + $zm * 60)}]
     } elseif {$rest ne ""} {
@@ -283,8 +284,7 @@ proc calendar::Begin {} {
     variable used
     variable generation
     array unset used
-    set g [expr {[HaveDb] ? [::db onecolumn {
-        SELECT value FROM meta WHERE key = 'calendar_generation'}] : "none"}]
+    set g [expr {[HaveDb] ? [::db onecolumn {SELECT generation FROM calendar_change}] : "none"}]
     if {$g ne $generation} {
         Flush
         set generation $g
@@ -301,7 +301,7 @@ proc calendar::Flush {} {
 
 # calendar::Bump: record a change to the calendars in the database (inside its transaction).
 proc calendar::Bump {} {
-    ::db eval {UPDATE meta SET value = value + 1 WHERE key = 'calendar_generation'}
+    ::db eval {UPDATE calendar_change SET generation = generation + 1}
 }
 
 # calendar::Warnings: the warnings for the fallback years consulted since the last Begin.
@@ -744,7 +744,7 @@ proc calendar::Limit {limit} {
     if {$n == 1} {
         set r [Rule $limit]
         if {[dict get $r kind] ne "limit"} {
-            error "rule $limit is [dict get $r kind] rule, not a time limit"
+            error "rule $limit is not a time limit (it is of kind [dict get $r kind])"
         }
     } else {
         lassign $limit amount unit

@@ -22,6 +22,7 @@ CREATE TABLE calendar_day(
   PRIMARY KEY (year, date)
 );
 
--- calendar_generation counts changes to the two tables above, so that every process notices an
--- import and drops its cached years.
-INSERT INTO meta(key, value) VALUES ('calendar_generation', '0');
+-- calendar_change: one row whose generation counts the changes to the two tables above, so that
+-- every process notices an import and drops its cached years.
+CREATE TABLE calendar_change(generation INTEGER NOT NULL);
+INSERT INTO calendar_change(generation) VALUES (0);
