@@ -455,20 +455,25 @@ proc calendar::LineOf {text pos} {
 }
 
 # calendar::EntryLines: the line of each object in the "days" array of JSON TEXT, in order, found
-# by scanning its strings and brackets.
+# by scanning its strings and brackets (lines counted as the scan goes: linear time).
 proc calendar::EntryLines {text} {
     set lines {}
     set depth 0
     set indays 0
     set prev ""
+    set line 1
+    set at 0
     foreach span [regexp -all -indices -inline {"(?:[^"\\]|\\.)*"|[][{}]} $text] {
         set tok [string range $text {*}$span]
+        set pos [lindex $span 0]
+        incr line [expr {[llength [split [string range $text $at $pos] \n]] - 1}]
+        set at [expr {$pos + 1}]
         if {$tok in {"\{" "\["}} {
             incr depth
             if {$tok eq "\[" && $depth == 2 && $prev eq "\"days\""} {
                 set indays 1
             } elseif {$tok eq "\{" && $depth == 3 && $indays} {
-                lappend lines [LineOf $text [lindex $span 0]]
+                lappend lines $line
             }
         } elseif {$tok in {"\}" "\]"}} {
             incr depth -1
@@ -877,33 +882,36 @@ proc calendar::due {start limit args} {
     if {[llength $pauses] && ![dict get $r pause]} {
         error "rule [dict get $r name] cannot be paused"
     }
-    set clock [dict get $r clock]
-    set total [expr {([dict get $r amount] + $ext) * [dict get $r perunit]}]
+    set run [Run [dict get $r clock] $s $pauses [expr {[dict get $r amount] + $ext}] \
+                 [dict get $r perunit]]
+    dict create rule [dict get $r name] limit "[dict get $r amount] [dict get $r unit]" \
+        allowed [UnitText [dict get $r amount] [dict get $r unit]] \
+        source [dict get $r source] party [dict get $r party] title [dict get $r title] \
+        start [Fmt $s] extended $ext reason $reason pauses [lmap p $pauses { FmtPause $p }] \
+        {*}$run warnings [Warnings]
+}
+
+# calendar::Run: run CLOCK from instant S for N units of PER seconds, outside PAUSES. Returns a
+# dict due, due_epoch, warn_at, warn_epoch (all "" while a running pause stops the clock), paused
+# (counted seconds the pauses took out), remaining (counted seconds left when stopped, else 0).
+proc calendar::Run {clock s pauses n per} {
     set pct [conf::get deadline_warn_percent]
-    set d [dict create rule [dict get $r name] \
-               limit "[dict get $r amount] [dict get $r unit]" \
-               allowed [UnitText [dict get $r amount] [dict get $r unit]] \
-               source [dict get $r source] party [dict get $r party] title [dict get $r title] \
-               start [Fmt $s] extended $ext reason $reason paused 0 remaining 0 \
-               pauses [lmap p $pauses { FmtPause $p }]]
     if {$clock eq "patrols"} {
         if {[llength $pauses]} { error "a limit in patrols cannot be paused" }
         set due $s
-        for {set i 0} {$i < [dict get $r amount] + $ext} {incr i} {
-            set due [dict get [NextPatrol $due] epoch]
-        }
+        for {set i 0} {$i < $n} {incr i} { set due [dict get [NextPatrol $due] epoch] }
         set warn [expr {$s + ($due - $s) * $pct / 100}]
-    } else {
-        lassign [Advance $clock $s $pauses $total] due left
-        if {$due eq ""} {
-            return [dict merge $d [dict create due "" due_epoch "" warn_at "" warn_epoch "" \
-                remaining $left warnings [Warnings]]]
-        }
-        set warn [lindex [Advance $clock $s $pauses [expr {$total * $pct / 100}]] 0]
-        dict set d paused [expr {[Count $clock $s $due] - $total}]
+        return [dict create due [Fmt $due 1] due_epoch $due warn_at [Fmt $warn 1] \
+                    warn_epoch $warn paused 0 remaining 0]
     }
-    dict merge $d [dict create due [Fmt $due 1] due_epoch $due warn_at [Fmt $warn 1] \
-                       warn_epoch $warn warnings [Warnings]]
+    set total [expr {$n * $per}]
+    lassign [Advance $clock $s $pauses $total] due left
+    if {$due eq ""} {
+        return [dict create due "" due_epoch "" warn_at "" warn_epoch "" paused 0 remaining $left]
+    }
+    set warn [lindex [Advance $clock $s $pauses [expr {$total * $pct / 100}]] 0]
+    dict create due [Fmt $due 1] due_epoch $due warn_at [Fmt $warn 1] warn_epoch $warn \
+        paused [expr {[Count $clock $s $due] - $total}] remaining 0
 }
 
 # calendar::FmtPause: pause P ({from to} epochs) formatted, with to "" while it runs.
