@@ -719,12 +719,15 @@ proc calendar::rule {name spec} {
 proc calendar::Rule {name} {
     variable rule
     if {![info exists rule($name)]} { error "no rule \"$name\" (calendar rules lists them)" }
+    variable triggers
     set r $rule($name)
     if {[dict get $r key]} { dict set r amount [conf::get rule_$name] }
+    dict set r trigger_text [dict get $triggers [dict get $r trigger]]
     return $r
 }
 
-# calendar::rules: every rule as a list of dicts (see calendar::rule), with current amounts.
+# calendar::rules: every rule as a list of dicts (see calendar::rule), with current amounts and
+# trigger_text (the trigger as shown to users).
 proc calendar::rules {} {
     variable rules
     lmap name $rules { Rule $name }
@@ -1212,7 +1215,8 @@ proc calendar::cmd::rules {} {
         dict with r {
             set what [calendar::UnitText $amount $unit]
             if {$kind eq "extension"} { set what "延长≤$what" }
-            lappend out [format "%-24s %-12s %-13s %s  %s：%s" $name $what $trigger $source $party $title]
+            lappend out [format "%-24s %-10s %-8s %s  %s：%s" $name $what $trigger_text $source \
+                             $party $title]
         }
     }
     join $out \n
