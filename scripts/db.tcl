@@ -51,7 +51,7 @@ proc db::open {dir args} {
     if {[file exists $path] && (![file readable $path] || ![file writable $path])} {
         error "database $path is not readable and writable"
     }
-    catch {::db close}
+    catch {db::shutdown} ;# not ::db close: the lazy ::db proc would open (and recurse)
     if {[catch {sqlite3 ::db $path -create $create} msg]} {
         error "cannot open database $path: $msg"
     }

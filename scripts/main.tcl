@@ -10,6 +10,7 @@ namespace eval yqbox {
         conf.tcl
         help.tcl
         db.tcl
+        calendar.tcl
         cli.tcl
         org.tcl
         audit.tcl
