@@ -268,7 +268,9 @@ static xmlNodePtr repeatedChild(xmlNodePtr n){
   for(c=n->children; c; c=c->next){
     int count = 0, text = 0;
     if( c->type!=XML_ELEMENT_NODE || !c->_private || ST(c)->text<20 ) continue;
+    if( !strstr(" div table li article section tbody dl ", (const char*)c->name) ) continue;
     signature(c, a, sizeof a);
+    if( a[strlen((const char*)c->name)+1]=='|' && a[strlen(a)-1]=='|' ) continue;   /* no class, no id */
     for(d=c; d; d=d->next){
       if( d->type!=XML_ELEMENT_NODE || !d->_private ) continue;
       signature(d, b, sizeof b);
@@ -331,7 +333,7 @@ static void cleanBody(const char *text, const char *title, Tcl_DString *out){
 
 /* firstSegment: cut S at the first site-name separator (keeping a long enough first part). */
 static void cleanTitle(const char *s, Tcl_DString *out){
-  static const char *seps[] = {" - ", " — ", " – ", " | ", "_", "|", "——", " -- ", " :: ", "－", NULL};
+  static const char *seps[] = {" - ", " — ", " – ", " | ", "_", "|", "——", "--", " :: ", "－", NULL};
   int n = (int)strlen(s), best = n, i;
   for(i=0; seps[i]; i++){
     const char *p = strstr(s, seps[i]);
@@ -444,8 +446,11 @@ static void findTitle(xmlDocPtr doc, Tcl_DString *out){
       Tcl_DStringAppend(&h, Tcl_GetString(lv[k]), -1);
       trimDs(&h);
       hs = Tcl_DStringValue(&h); hn = Tcl_DStringLength(&h);
+      if( Tcl_DStringLength(&main)>0 && strstr(hs, Tcl_DStringValue(&main)) ){
+        Tcl_DStringFree(&h);                     /* the heading adds to the title: keep the title */
+        break;
+      }
       if( hn>=6 && ((Tcl_DStringLength(&main)==0 && i==0)
-                    || (Tcl_DStringLength(&main)>0 && strstr(hs, Tcl_DStringValue(&main)))
                     || (Tcl_DStringLength(&main)>0 && strstr(Tcl_DStringValue(&main), hs) && hn*3>=Tcl_DStringLength(&main)*2)) ){
         Tcl_DStringAppend(out, hs, hn);
         Tcl_DStringFree(&h);
@@ -474,7 +479,7 @@ static const char *afterLabel(const char *text, const char *label, int needColon
     while( *v==' ' ) v++;
     if( !strncmp(v, "：", 3) ){ v += 3; colon = 1; }
     else if( *v==':' ){ v++; colon = 1; }
-    while( *v==' ' || !strncmp(v, "\xE3\x80\x80", 3) ) v += (*v==' ') ? 1 : 3;
+    while( *v==' ' || (colon && *v=='\n') || !strncmp(v, "\xE3\x80\x80", 3) ) v += (*v==' ' || *v=='\n') ? 1 : 3;
     if( (colon || !needColon) && *v && *v!='\n' ) return v;
     p += n;
   }
@@ -553,7 +558,14 @@ static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DSt
     if( Tcl_DStringLength(out) ) return;
   }
   free(m);
-  for(i=0; strong[i]; i++) if( (v = afterLabel(text, strong[i], 1, NULL)) && nameAt(v, out) ) return;
+  for(i=0; strong[i]; i++){
+    if( (v = afterLabel(text, strong[i], 1, NULL))!=NULL ){
+      /* "作者：记者 王晓红", "作者：本网记者 赵磊" */
+      const char *r = strstr(v, "记者");
+      if( r && r-v<=9 && !memchr(v, '\n', r-v) ){ v = r+6; while( *v==' ' ) v++; }
+      if( nameAt(v, out) ) return;
+    }
+  }
   if( body && authorEl(body, out) ) return;
   for(i=0; weak[i]; i++) if( (v = afterLabel(text, weak[i], 1, NULL)) && nameAt(v, out) ) return;
   if( (v = afterLabel(text, "来源", 1, NULL)) && nameAt(v, out) ) return;
