@@ -11,6 +11,7 @@ namespace eval yqbox {
         help.tcl
         db.tcl
         cli.tcl
+        parse.tcl
     }
 }
 

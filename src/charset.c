@@ -282,7 +282,8 @@ static const char *guessCjk(const char *in, size_t len, char *reason, size_t rsi
   double b = scoreAs("BIG5", in, len, &hb);
   snprintf(reason, rsize, "GB18030 scored %.2f, Big5 %.2f (share of common Han characters)", g, b);
   if( b>g ) return "BIG5";
-  if( hg==0 && hb==0 ) return "WINDOWS-1252";   /* no Han text either way: a Latin page */
+  /* no Han text, or none of it common either way: a Latin page in windows-1252 */
+  if( (hg==0 && hb==0) || (g<0.05 && b<0.05) ) return "WINDOWS-1252";
   return "GB18030";
 }
 

@@ -99,9 +99,8 @@ static int xmlBaseOf(xmlNodePtr n, const char *fallback, Tcl_DString *out){
     xmlChar *b = xmlGetNsProp(chain[i], (const xmlChar*)"base", XML_XML_NAMESPACE);
     Tcl_DStringInit(&next);
     if( b && YqUrlResolve(Tcl_DStringValue(&cur), (const char*)b, &next, &err)==0 ){
-      Tcl_DStringFree(&cur);
-      cur = next;
-      Tcl_DStringInit(&next);
+      Tcl_DStringSetLength(&cur, 0);
+      Tcl_DStringAppend(&cur, Tcl_DStringValue(&next), Tcl_DStringLength(&next));
     }
     Tcl_DStringFree(&next);
     if( b ) xmlFree(b);
@@ -202,8 +201,13 @@ static void atomText(xmlNodePtr n, int blocks, Tcl_DString *out){
   type = xmlGetProp(n, (const xmlChar*)"type");
   Tcl_DStringInit(&t);
   if( type && !strcmp((const char*)type, "xhtml") ){
+    const char *p;
+    int a = 0, len;
     YqNodeText(n, &t, blocks, NULL, NULL);
-    plain(Tcl_DStringValue(&t), Tcl_DStringLength(&t), blocks, out);
+    p = Tcl_DStringValue(&t); len = Tcl_DStringLength(&t);
+    while( a<len && (p[a]==' ' || p[a]=='\n') ) a++;
+    while( len>a && (p[len-1]==' ' || p[len-1]=='\n') ) len--;
+    Tcl_DStringAppend(out, p+a, len-a);
   }else{
     textOf(n, &t);
     if( (type && strstr((const char*)type, "html")) || strchr(Tcl_DStringValue(&t), '<') ){
@@ -296,7 +300,8 @@ static int parseXmlFeed(Feed *f, const char *s, int len){
   }
   YqXmlQuiet();
   doc = xmlReadMemory(s, len, NULL, "UTF-8", XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR
-                      | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+                      | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT
+                      | XML_PARSE_IGNORE_ENC);
   root = doc ? xmlDocGetRootElement(doc) : NULL;
   if( !root ){
     if( doc ) xmlFreeDoc(doc);

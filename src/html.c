@@ -350,7 +350,7 @@ static int nodeValue(Doc *d, xmlNodePtr n, int mode, const char *attr, Tcl_DStri
     if( v ){ resolveInto(d->base, (const char*)v, ds); xmlFree(v); }
     return 1;
   case M_HTML: {
-    xmlOutputBufferPtr out = xmlAllocOutputBuffer(xmlFindCharEncodingHandler("UTF-8"));
+    xmlOutputBufferPtr out = xmlAllocOutputBuffer(NULL);   /* no encoder: raw UTF-8 */
     if( n->type==XML_ATTRIBUTE_NODE || n->type==XML_TEXT_NODE ){
       v = xmlNodeGetContent(n);
       break;
