@@ -42,7 +42,21 @@
 static pthread_once_t xmlOnce = PTHREAD_ONCE_INIT;
 static __thread char lastError[200];
 
-static void initXml(void){ xmlInitParser(); }
+/* libxml2's allocations go through Tcl's allocator: musl's malloc is slow for the many small
+** blocks of a DOM, Tcl's threaded allocator caches them per thread. */
+static void xmlFreeTcl(void *p){ if( p ) Tcl_Free((char*)p); }
+static void *xmlMallocTcl(size_t n){ return Tcl_AttemptAlloc((unsigned)(n ? n : 1)); }
+static void *xmlReallocTcl(void *p, size_t n){ return Tcl_AttemptRealloc((char*)p, (unsigned)(n ? n : 1)); }
+static char *xmlStrdupTcl(const char *s){
+  size_t n = strlen(s)+1;
+  char *d = Tcl_AttemptAlloc((unsigned)n);
+  if( d ) memcpy(d, s, n);
+  return d;
+}
+static void initXml(void){
+  xmlMemSetup(xmlFreeTcl, xmlMallocTcl, xmlReallocTcl, xmlStrdupTcl);
+  xmlInitParser();
+}
 
 /* collectError / silentGeneric: keep the last libxml2 error of this thread; print nothing. */
 static void collectError(void *ctx, xmlErrorPtr e){
@@ -108,6 +122,14 @@ static void tbText(TextBuf *tb, const char *s){
   while( *p ){
     unsigned cp;
     int n;
+    if( *p>' ' && *p<0x80 && !tb->pendBreak && !tb->pendSpace ){
+      const unsigned char *q = p;
+      while( *q>' ' && *q<0x80 ) q++;
+      Tcl_DStringAppend(tb->ds, (const char*)p, (int)(q-p));
+      tb->lastCjk = 0;
+      p = q;
+      continue;
+    }
     if( *p<0x80 ){ cp = *p; n = 1; }
     else if( (*p&0xE0)==0xC0 && p[1] ){ cp = ((p[0]&0x1F)<<6)|(p[1]&0x3F); n = 2; }
     else if( (*p&0xF0)==0xE0 && p[1] && p[2] ){ cp = ((p[0]&0x0F)<<12)|((p[1]&0x3F)<<6)|(p[2]&0x3F); n = 3; }
@@ -227,6 +249,7 @@ void YqHtmlText(const char *html, int len, Tcl_DString *ds, int blocks){
 
 typedef struct Doc {
   xmlDocPtr doc;
+  xmlXPathContextPtr xc;    /* reused for every evaluation on this document */
   char *base;               /* base URL (malloc'ed) or NULL */
   xmlNodePtr *nodes;        /* node ids handed out with -nodes */
   int nNodes, capNodes;
@@ -288,16 +311,15 @@ static xmlXPathCompExprPtr compileXPath(Tcl_Interp *interp, const char *expr){
 }
 
 /* evalXPath: evaluate EXPR with context node CTX. Returns the result (free it) or NULL + error. */
-static xmlXPathObjectPtr evalXPath(Tcl_Interp *interp, xmlDocPtr doc, xmlNodePtr ctx, const char *expr){
+static xmlXPathObjectPtr evalXPath(Tcl_Interp *interp, Doc *d, xmlNodePtr ctx, const char *expr){
   xmlXPathCompExprPtr comp = compileXPath(interp, expr);
-  xmlXPathContextPtr xc;
   xmlXPathObjectPtr r;
   if( !comp ) return NULL;
   YqXmlQuiet();
-  xc = xmlXPathNewContext(doc);
-  xc->node = ctx ? ctx : (xmlNodePtr)doc;
-  r = xmlXPathCompiledEval(comp, xc);
-  xmlXPathFreeContext(xc);
+  if( !d->xc ) d->xc = xmlXPathNewContext(d->doc);
+  d->xc->node = ctx ? ctx : (xmlNodePtr)d->doc;
+  d->xc->contextSize = d->xc->proximityPosition = -1;
+  r = xmlXPathCompiledEval(comp, d->xc);
   if( !r ){
     Tcl_SetObjResult(interp, Tcl_ObjPrintf("XPath \"%s\" failed%s%s", expr,
                      lastError[0] ? ": " : "", lastError));
@@ -436,29 +458,34 @@ static int parseMode(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[], int *i
 
 /* docBase: the base URL of D from URL and the document's <base href>. Returns malloc'ed or NULL. */
 static char *docBase(xmlDocPtr doc, const char *url){
-  xmlXPathContextPtr xc;
-  xmlXPathObjectPtr r;
   char *out = url && *url ? strdup(url) : NULL;
-  YqXmlQuiet();
-  xc = xmlXPathNewContext(doc);
-  r = xmlXPathEvalExpression((const xmlChar*)"string(//base/@href)", xc);
-  if( r && r->stringval && r->stringval[0] ){
+  xmlNodePtr root = xmlDocGetRootElement(doc), head, b;
+  xmlChar *href = NULL;
+  for(head = root ? root->children : NULL; head; head=head->next){
+    if( head->type==XML_ELEMENT_NODE && !strcmp((const char*)head->name, "head") ) break;
+  }
+  for(b = head ? head->children : NULL; b && !href; b=b->next){
+    if( b->type==XML_ELEMENT_NODE && !strcmp((const char*)b->name, "base") ){
+      href = xmlGetProp(b, (const xmlChar*)"href");
+    }
+  }
+  if( href && href[0] ){
     Tcl_DString ds;
     const char *err;
     Tcl_DStringInit(&ds);
-    if( YqUrlResolve(out, (const char*)r->stringval, &ds, &err)==0 ){
+    if( YqUrlResolve(out, (const char*)href, &ds, &err)==0 ){
       free(out);
       out = strdup(Tcl_DStringValue(&ds));
     }
     Tcl_DStringFree(&ds);
   }
-  if( r ) xmlXPathFreeObject(r);
-  xmlXPathFreeContext(xc);
+  if( href ) xmlFree(href);
   return out;
 }
 
 static void docFree(ClientData cd){
   Doc *d = (Doc*)cd;
+  if( d->xc ) xmlXPathFreeContext(d->xc);
   xmlFreeDoc(d->doc);
   free(d->base);
   ckfree((char*)d->nodes);
@@ -493,7 +520,7 @@ static int DocCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
       }
       goto xusage;
     }
-    r = evalXPath(interp, d->doc, ctxId>=0 ? d->nodes[ctxId] : NULL, Tcl_GetString(objv[2]));
+    r = evalXPath(interp, d, ctxId>=0 ? d->nodes[ctxId] : NULL, Tcl_GetString(objv[2]));
     if( !r ) return TCL_ERROR;
     Tcl_SetObjResult(interp, resultList(d, r, mode, attr));
     xmlXPathFreeObject(r);
@@ -516,7 +543,7 @@ static int DocCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if( nf%2 ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("FIELDS must be a dict name -> XPath", -1)); return TCL_ERROR; }
     if( objc==6 ) links = objv[5];
     for(k=1; k<nf; k+=2) if( !compileXPath(interp, Tcl_GetString(fv[k])) ) return TCL_ERROR;
-    items = evalXPath(interp, d->doc, NULL, Tcl_GetString(objv[2]));
+    items = evalXPath(interp, d, NULL, Tcl_GetString(objv[2]));
     if( !items ) return TCL_ERROR;
     out = Tcl_NewListObj(0, NULL);
     Tcl_DStringInit(&ds);
@@ -529,7 +556,7 @@ static int DocCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
         if( links && Tcl_ListObjGetElements(NULL, links, &nl, &lv)==TCL_OK ){
           for(j=0; j<nl; j++) if( !strcmp(Tcl_GetString(lv[j]), Tcl_GetString(fv[k])) ) mode = M_LINK;
         }
-        r = evalXPath(interp, d->doc, items->nodesetval->nodeTab[i], Tcl_GetString(fv[k+1]));
+        r = evalXPath(interp, d, items->nodesetval->nodeTab[i], Tcl_GetString(fv[k+1]));
         if( !r ){ xmlXPathFreeObject(items); Tcl_DStringFree(&ds); Tcl_DecrRefCount(dict); Tcl_DecrRefCount(out); return TCL_ERROR; }
         Tcl_DStringSetLength(&ds, 0);
         firstValue(d, r, mode, &ds);
@@ -666,7 +693,7 @@ int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     }
     d = newDoc(interp, objv[2], urlOption(objc, objv, 4));
     if( !d ) return TCL_ERROR;
-    r = evalXPath(interp, d->doc, NULL, Tcl_GetString(objv[3]));
+    r = evalXPath(interp, d, NULL, Tcl_GetString(objv[3]));
     if( r ){
       Tcl_SetObjResult(interp, resultList(d, r, mode, attr));
       xmlXPathFreeObject(r);
