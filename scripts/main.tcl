@@ -14,6 +14,7 @@ namespace eval yqbox {
         cli.tcl
         org.tcl
         audit.tcl
+        parse.tcl
     }
 }
 

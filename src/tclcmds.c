@@ -61,6 +61,13 @@ static const struct {
   { "json",             JsonCmd },
   { "fetch",            FetchCmd },
   { "crypto",           CryptoCmd },
+  { "url",              UrlCmd },
+  { "robots",           RobotsCmd },
+  { "date",             DateCmd },
+  { "cjk",              CjkCmd },
+  { "html",             HtmlCmd },
+  { "page",             PageCmd },
+  { "feed",             FeedCmd },
 };
 
 /*
@@ -75,6 +82,8 @@ Tcl_Interp *YqInterpCreate(const char *devdir, Tcl_Obj *argv, char **errmsg){
 
   devDir = devdir;
   VfsRegister();
+  YqCjkRegister();      /* before the first SQLite connection */
+  YqXmlQuiet();
   encPath = Tcl_NewStringObj(VFS_ROOT "/lib/tcl8.6/encoding", -1);
   Tcl_IncrRefCount(encPath);
   Tcl_SetEncodingSearchPath(Tcl_NewListObj(1, &encPath));

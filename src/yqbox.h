@@ -37,7 +37,48 @@ const char *YqDevDir(void);
 
 /* charset.c */
 int YqDecode(const char *charset, const char *in, size_t len, Tcl_DString *ds);
+int YqDecodeAuto(const char *in, size_t len, const char *ct, Tcl_DString *ds);
+int YqCharsetDetect(const char *in, size_t len, const char *ct, char *name, const char **source,
+                    char *reason, size_t rsize);
+Tcl_Encoding YqUtf8Encoding(void);
+Tcl_Obj *YqUtf8Obj(const char *s, int len);
 int CharsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* url.c */
+int YqUrlResolve(const char *base, const char *ref, Tcl_DString *out, const char **err);
+int YqUrlCanonical(const char *in, Tcl_DString *out, const char **err);
+int YqUrlPathQuery(const char *url, Tcl_DString *out, const char **err);
+int UrlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* robots.c */
+int YqRobotsAllowed(const char *txt, size_t len, const char *ua, const char *pathq);
+int RobotsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* date.c */
+int YqDateParse(const char *text, int len, long long now, int strict, long long *t);
+void YqDateFormat(long long t, char *out);
+int DateCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* cjk.c */
+void YqCjkRegister(void);
+int CjkCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* html.c, extract.c, feed.c (libxml2 types kept opaque here) */
+struct _xmlDoc;
+struct _xmlNode;
+void YqXmlQuiet(void);
+const char *YqXmlLastError(void);
+struct _xmlDoc *YqHtmlParse(const char *html, int len, const char **err);
+void YqNodeText(struct _xmlNode *node, Tcl_DString *ds, int blocks,
+                int (*skip)(struct _xmlNode*, void*), void *arg);
+void YqHtmlText(const char *html, int len, Tcl_DString *ds, int blocks);
+int YqIsBlock(const char *name);
+int YqIsInvisible(const char *name);
+int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+Tcl_Obj *YqExtract(struct _xmlDoc *doc, const char *base);
+Tcl_Obj *YqExtractNow(struct _xmlDoc *doc, const char *base, long long now);
+int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int FeedCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /* json.c */
 Tcl_Obj *YqJsonParse(Tcl_Interp *interp, const char *text, int len, Tcl_Obj *nullObj);

@@ -1,0 +1,730 @@
+/*
+** extract.c - the general article extractor: title, main text, author and publish time of a
+** detail page (forum thread, news article, government notice, message-board entry) with no
+** per-site rule.
+**
+** Main text: every element gets its visible text length, link text length and count of sentence
+** punctuation. Elements that are page chrome are left out: nav/footer/aside/header/form controls
+** and elements whose class or id names a role such as nav, menu, footer, sidebar, comment,
+** related, share, breadcrumb, copyright, pager, ad. Each paragraph-like element with at least 20
+** characters of its own inline text scores 1 + punctuation + length/100 (at most 3 for length) for
+** itself, its parent, half for the grandparent and a third for the next. A candidate's final score is
+** its score times (1 - link density), plus 25 for class/id hints of content (article, content,
+** post, message, detail, zoom, t_f, ...) and minus 25 for weak negative hints. Forum threads: when the best
+** candidate repeats a structure (same tag, class and digit-less id, e.g. one per post), the first
+** such element that scores at least a quarter as well wins (the first post); when the best candidate
+** is a container of repeated posts, the search continues inside its first post. The body is the
+** candidate's text with paragraph breaks ("\n"), without chrome, link-dense blocks, "相关阅读"-type
+** blocks, and short lines that are page furniture (打印, 关闭窗口, 字号, 上一篇, 发布时间 ...).
+**
+** Title: og:title or <title>, cut at site-name separators (" - ", "_", " | ", "——"), a trailing
+** 【...】 removed; an h1/h2 that matches it is preferred, being cleaner.
+** Author: meta author; labels 作者/发布人/留言人/发帖人/提问人 with a colon; elements whose class or
+** id says author (authi, username, poster); labels 楼主/网友; finally 来源 (the issuing unit).
+** Published: meta article:published_time/PubDate/publishdate/date, <time datetime>, labels
+** 发布时间/发表于/留言时间/发布日期/时间/日期 ..., then the first full date after the title.
+**
+** Tcl: `page extract HTML ?-url URL? ?-now ISO?` -> dict title, body, author, published (ISO 8601
+** +08:00 or ""). Also `DOC extract` on a parsed document (html.c).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include "yqbox.h"
+
+typedef struct Stat {
+  double score;
+  int text, link, punct;
+  int chrome;            /* this element or an ancestor is page chrome */
+  int order;             /* document order */
+} Stat;
+
+typedef struct Ex {
+  Stat *stats;
+  int n, cap;
+  long long now;
+  const char *title;     /* cleaned title, for line filtering */
+} Ex;
+
+#define ST(node) ((Stat*)(node)->_private)
+
+/* attrLower: the lowercased class + " " + id of element N into BUF (size SZ). */
+static void classId(xmlNodePtr n, char *buf, size_t sz){
+  xmlChar *c = xmlGetProp(n, (const xmlChar*)"class"), *i = xmlGetProp(n, (const xmlChar*)"id");
+  size_t k;
+  snprintf(buf, sz, "%s %s", c ? (char*)c : "", i ? (char*)i : "");
+  for(k=0; buf[k]; k++) if( buf[k]>='A' && buf[k]<='Z' ) buf[k] += 32;
+  if( c ) xmlFree(c);
+  if( i ) xmlFree(i);
+}
+
+/* hasWord: whether W occurs in S at a word start ([^a-z] before it). */
+static int hasWord(const char *s, const char *w){
+  const char *p = s;
+  size_t n = strlen(w);
+  while( (p = strstr(p, w))!=NULL ){
+    if( p==s || !(p[-1]>='a' && p[-1]<='z') ) return 1;
+    p += n;
+  }
+  (void)n;
+  return 0;
+}
+
+/* isChromeEl: whether element N is page furniture by tag or by class/id. */
+static int isChromeEl(xmlNodePtr n){
+  static const char *tags[] = {"nav","footer","aside","header","menu","input","label","select",
+                               "textarea","button", NULL};
+  static const char *words[] = {"nav","menu","footer","foot","sidebar","side","comment","related",
+    "recommend","share","breadcrumb","crumb","copyright","pagination","pager","pages","login","toolbar",
+    "advert","ads","banner","topbar","header","friendlink","links","hotnews","tags","position",
+    "location","xglj","xgxw","sidenav","widget","fastpost","signature","sign","rank","hot","reply",
+    "lzl","gotop","backtop", NULL};
+  char buf[256];
+  const char *name = (const char*)n->name;
+  int i;
+  for(i=0; tags[i]; i++) if( !strcmp(name, tags[i]) ) return 1;
+  classId(n, buf, sizeof buf);
+  if( buf[0]==' ' && buf[1]==0 ) return 0;
+  for(i=0; words[i]; i++) if( hasWord(buf, words[i]) ) return 1;
+  if( strstr(buf, "ad-") || strstr(buf, "ad_") || !strcmp(buf, "ad ") ) return 1;
+  return 0;
+}
+
+/* classWeight: +25 for content hints in class/id, -25 for weak negative ones, else 0. */
+static int classWeight(xmlNodePtr n){
+  static const char *pos[] = {"article","content","post","message","detail","zoom","t_f","entry",
+    "main","text","body","story","news_con","newscon","con_","arti","wz","cont","txt","d_post", NULL};
+  static const char *neg[] = {"reply","meta","info","author","date","time","title","list", NULL};
+  char buf[256];
+  int i, w = 0;
+  classId(n, buf, sizeof buf);
+  for(i=0; pos[i]; i++) if( strstr(buf, pos[i]) ){ w += 25; break; }
+  for(i=0; neg[i]; i++) if( hasWord(buf, neg[i]) ){ w -= 25; break; }
+  return w;
+}
+
+/* utf8 helpers: count characters (non-space) and sentence punctuation in S. */
+static void countText(const char *s, int *chars, int *punct){
+  const unsigned char *p = (const unsigned char*)s;
+  while( *p ){
+    if( *p<0x80 ){
+      if( *p>' ' ) (*chars)++;
+      if( *p==',' || *p=='.' || *p==';' || *p=='!' || *p=='?' ) (*punct)++;
+      p++;
+    }else{
+      int n = (*p>=0xF0) ? 4 : (*p>=0xE0) ? 3 : 2;
+      if( n==3 && p[1] && p[2] ){
+        unsigned cp = ((p[0]&0x0F)<<12)|((p[1]&0x3F)<<6)|(p[2]&0x3F);
+        if( cp==0xFF0C || cp==0x3002 || cp==0xFF01 || cp==0xFF1F || cp==0xFF1B || cp==0x3001 ) (*punct)++;
+        if( cp!=0x3000 ) (*chars)++;
+      }else if( !(n==2 && p[0]==0xC2 && p[1]==0xA0) ){
+        (*chars)++;
+      }
+      while( n-- && *p ) p++;
+    }
+  }
+}
+
+/* measure: fill the Stat of every element under N (pre-order numbering). */
+static void measure(Ex *ex, xmlNodePtr n, int chromeAbove, int inLink){
+  xmlNodePtr c;
+  Stat *st;
+  if( ex->n==ex->cap ){
+    /* stats never move: the array is sized beforehand (see countElements) */
+    return;
+  }
+  st = &ex->stats[ex->n];
+  memset(st, 0, sizeof *st);
+  st->order = ex->n++;
+  n->_private = st;
+  st->chrome = chromeAbove || isChromeEl(n);
+  inLink = inLink || !strcmp((const char*)n->name, "a");
+  for(c=n->children; c; c=c->next){
+    if( c->type==XML_TEXT_NODE && c->content ){
+      int chars = 0, punct = 0;
+      countText((const char*)c->content, &chars, &punct);
+      st->text += chars; st->punct += punct;
+      if( inLink ) st->link += chars;
+    }else if( c->type==XML_ELEMENT_NODE && !YqIsInvisible((const char*)c->name) ){
+      measure(ex, c, st->chrome, inLink);
+      if( c->_private ){
+        st->text += ST(c)->text; st->link += ST(c)->link; st->punct += ST(c)->punct;
+      }
+    }
+  }
+}
+
+static int countElements(xmlNodePtr n){
+  int k = 1;
+  xmlNodePtr c;
+  for(c=n->children; c; c=c->next) if( c->type==XML_ELEMENT_NODE ) k += countElements(c);
+  return k;
+}
+
+static void clearPrivate(xmlNodePtr n){
+  xmlNodePtr c;
+  n->_private = NULL;
+  for(c=n->children; c; c=c->next) if( c->type==XML_ELEMENT_NODE ) clearPrivate(c);
+}
+
+/* inlineLen: characters and punctuation of N's own inline text (not inside block children). */
+static void inlineLen(xmlNodePtr n, int *chars, int *punct){
+  xmlNodePtr c;
+  for(c=n->children; c; c=c->next){
+    if( c->type==XML_TEXT_NODE && c->content ) countText((const char*)c->content, chars, punct);
+    else if( c->type==XML_ELEMENT_NODE && !YqIsInvisible((const char*)c->name)
+             && !(YqIsBlock((const char*)c->name) && strcmp((const char*)c->name, "br")) ){
+      if( strcmp((const char*)c->name, "a") ) inlineLen(c, chars, punct);
+    }
+  }
+}
+
+/* score: give every paragraph-like element's score to itself and its ancestors. */
+static void scoreTree(xmlNodePtr n){
+  static const char *paras[] = {"p","td","pre","blockquote","div","section","article","li","font",
+                                "span","dd","center","th","font", NULL};
+  xmlNodePtr c;
+  int i;
+  if( !n->_private || ST(n)->chrome ) return;
+  for(i=0; paras[i]; i++) if( !strcmp((const char*)n->name, paras[i]) ) break;
+  if( paras[i] ){
+    int chars = 0, punct = 0;
+    inlineLen(n, &chars, &punct);
+    if( chars>=20 ){
+      double s = 1 + punct + (chars/100.0 > 3 ? 3 : chars/100.0), div[] = {1, 1, 2, 3};
+      xmlNodePtr a = n;
+      int k;
+      for(k=0; k<4 && a && a->type==XML_ELEMENT_NODE && a->_private; k++, a=a->parent){
+        ST(a)->score += s/div[k];
+      }
+    }
+  }
+  for(c=n->children; c; c=c->next) if( c->type==XML_ELEMENT_NODE ) scoreTree(c);
+}
+
+/* final: the final score of candidate N. */
+static double finalScore(xmlNodePtr n){
+  Stat *s = ST(n);
+  double ld = s->text ? (double)s->link/s->text : 1;
+  return s->score*(1-ld) + (s->score>0 ? classWeight(n) : 0);
+}
+
+/* signature: tag|class|id-without-digits of N into BUF. */
+static void signature(xmlNodePtr n, char *buf, size_t sz){
+  xmlChar *c = xmlGetProp(n, (const xmlChar*)"class"), *i = xmlGetProp(n, (const xmlChar*)"id");
+  size_t k = 0;
+  const char *p;
+  k = snprintf(buf, sz, "%s|%s|", (const char*)n->name, c ? (char*)c : "");
+  if( k>=sz ) k = sz-1;
+  for(p = i ? (const char*)i : ""; *p && k+1<sz; p++) if( !(*p>='0' && *p<='9') ) buf[k++] = *p;
+  buf[k] = 0;
+  if( c ) xmlFree(c);
+  if( i ) xmlFree(i);
+}
+
+/* best: the best-scoring candidate under N (N included), or NULL. */
+static xmlNodePtr bestUnder(xmlNodePtr n, double *bs){
+  xmlNodePtr c, b = NULL;
+  if( !n->_private || ST(n)->chrome ) return NULL;
+  if( ST(n)->score>0 ){
+    double f = finalScore(n);
+    if( f>*bs ){ *bs = f; b = n; }
+  }
+  for(c=n->children; c; c=c->next){
+    if( c->type==XML_ELEMENT_NODE ){
+      xmlNodePtr x = bestUnder(c, bs);
+      if( x ) b = x;
+    }
+  }
+  return b;
+}
+
+/* firstSame: the first element under N with signature SIG scoring at least MIN, or NULL. */
+static xmlNodePtr firstSame(xmlNodePtr n, const char *sig, double min){
+  xmlNodePtr c;
+  char buf[300];
+  if( !n->_private || ST(n)->chrome ) return NULL;
+  if( ST(n)->score>0 ){
+    signature(n, buf, sizeof buf);
+    if( !strcmp(buf, sig) && finalScore(n)>=min ) return n;
+  }
+  for(c=n->children; c; c=c->next){
+    if( c->type==XML_ELEMENT_NODE ){
+      xmlNodePtr x = firstSame(c, sig, min);
+      if( x ) return x;
+    }
+  }
+  return NULL;
+}
+
+/* repeatedChild: if N's children repeat one signature (>= 2 with text) holding most of N's text,
+** the first of them with text; else NULL. */
+static xmlNodePtr repeatedChild(xmlNodePtr n){
+  xmlNodePtr c, d;
+  char a[300], b[300];
+  for(c=n->children; c; c=c->next){
+    int count = 0, text = 0;
+    if( c->type!=XML_ELEMENT_NODE || !c->_private || ST(c)->text<20 ) continue;
+    if( !strstr(" div table li article section tbody dl ", (const char*)c->name) ) continue;
+    signature(c, a, sizeof a);
+    if( a[strlen((const char*)c->name)+1]=='|' && a[strlen(a)-1]=='|' ) continue;   /* no class, no id */
+    for(d=c; d; d=d->next){
+      if( d->type!=XML_ELEMENT_NODE || !d->_private ) continue;
+      signature(d, b, sizeof b);
+      if( !strcmp(a, b) && ST(d)->text>=10 ){ count++; text += ST(d)->text; }
+    }
+    if( count>=2 && text*10>=ST(n)->text*6 ) return c;
+  }
+  return NULL;
+}
+
+/* skipForBody: textWalk filter: chrome, link-dense blocks and 相关阅读-type blocks. */
+static int skipForBody(xmlNodePtr n, void *arg){
+  Stat *s = ST(n);
+  (void)arg;
+  if( !s ) return 0;
+  if( s->chrome ) return 1;
+  if( s->text>0 && s->link*10>s->text*5 && YqIsBlock((const char*)n->name) && s->text<400 ){
+    return 1;
+  }
+  return 0;
+}
+
+/* furniture: whether a body line is page furniture rather than article text. */
+static int furniture(const char *line, int n, const char *title){
+  static const char *words[] = {"打印","关闭窗口","分享到","收藏","字号","上一篇","下一篇","返回顶部",
+    "浏览次数","点击数","阅读数","发布时间","发表于","扫一扫","相关阅读","相关新闻","相关链接",
+    "推荐阅读","来源：","来源:","责任编辑","【大","【中","【小","电梯直达","只看该作者","回复 ",
+    "举报","本帖最后由","楼主","沙发","板凳","积分","帖子","查看:","回复:","浏览：","访问量", NULL};
+  int i;
+  if( title && (int)strlen(title)==n && !strncmp(line, title, n) ) return 1;
+  if( n>90 ) return 0;
+  for(i=0; words[i]; i++){
+    size_t k = strlen(words[i]);
+    const char *p = line;
+    while( p+k<=line+n ){
+      if( !memcmp(p, words[i], k) ) return 1;
+      p++;
+    }
+  }
+  return 0;
+}
+
+/* cleanBody: keep the lines of TEXT that are not furniture, joined by "\n", into OUT. */
+static void cleanBody(const char *text, const char *title, Tcl_DString *out){
+  const char *p = text;
+  while( *p ){
+    const char *e = strchr(p, '\n');
+    int n = e ? (int)(e-p) : (int)strlen(p);
+    int a = 0;
+    while( a<n && p[a]==' ' ) a++;
+    if( n-a>0 && !furniture(p+a, n-a, title) ){
+      if( Tcl_DStringLength(out) ) Tcl_DStringAppend(out, "\n", 1);
+      Tcl_DStringAppend(out, p+a, n-a);
+    }
+    p += n + (e ? 1 : 0);
+  }
+}
+
+/* ---- title -------------------------------------------------------------------------------------- */
+
+/* firstSegment: cut S at the first site-name separator (keeping a long enough first part). */
+static void cleanTitle(const char *s, Tcl_DString *out){
+  static const char *seps[] = {" - ", " — ", " – ", " | ", "_", "|", "——", "--", " :: ", "－", NULL};
+  int n = (int)strlen(s), best = n, i;
+  for(i=0; seps[i]; i++){
+    const char *p = strstr(s, seps[i]);
+    if( p && p-s<best && p-s>=6 ) best = (int)(p-s);
+  }
+  while( best>0 && s[best-1]==' ' ) best--;
+  /* a trailing 【...】 (board or site name) */
+  if( best>6 && !strncmp(s+best-3, "】", 3) ){
+    int k = best-3;
+    while( k>0 && strncmp(s+k, "【", 3) ) k--;
+    if( k>3 ) best = k;
+  }
+  Tcl_DStringAppend(out, s, best);
+}
+
+static char *metaContent(xmlDocPtr doc, const char *const *names){
+  xmlNodePtr stack[64];
+  int sp = 0, i;
+  xmlNodePtr n = xmlDocGetRootElement(doc);
+  /* walk head and body for <meta> (documents may misplace them) */
+  while( n ){
+    if( n->type==XML_ELEMENT_NODE && !strcmp((const char*)n->name, "meta") ){
+      xmlChar *key = xmlGetProp(n, (const xmlChar*)"property");
+      if( !key ) key = xmlGetProp(n, (const xmlChar*)"name");
+      if( !key ) key = xmlGetProp(n, (const xmlChar*)"itemprop");
+      if( key ){
+        for(i=0; names[i]; i++){
+          if( !strcasecmp((const char*)key, names[i]) ){
+            xmlChar *v = xmlGetProp(n, (const xmlChar*)"content");
+            xmlFree(key);
+            if( v && v[0] ){ char *r = strdup((const char*)v); xmlFree(v); return r; }
+            if( v ) xmlFree(v);
+            key = NULL;
+            break;
+          }
+        }
+        if( key ) xmlFree(key);
+      }
+    }
+    if( n->type==XML_ELEMENT_NODE && n->children && sp<63 ){ stack[sp++] = n->next; n = n->children; continue; }
+    n = n->next;
+    while( !n && sp>0 ) n = stack[--sp];
+  }
+  return NULL;
+}
+
+/* firstText: the text of the first element named TAG (outside chrome where measured), into DS. */
+static int firstTag(xmlNodePtr n, const char *tag, Tcl_DString *ds){
+  xmlNodePtr c;
+  if( n->type!=XML_ELEMENT_NODE ) return 0;
+  if( YqIsInvisible((const char*)n->name) && strcmp((const char*)n->name, "head") ) return 0;
+  if( !strcmp((const char*)n->name, tag) ){
+    Tcl_DStringSetLength(ds, 0);
+    YqNodeText(n, ds, 0, NULL, NULL);
+    if( Tcl_DStringLength(ds)>0 ) return 1;
+  }
+  for(c=n->children; c; c=c->next) if( firstTag(c, tag, ds) ) return 1;
+  return 0;
+}
+
+/* collectTag: append the texts of all elements named TAG to list L. */
+static void collectTag(xmlNodePtr n, const char *tag, Tcl_Obj *l){
+  xmlNodePtr c;
+  if( n->type!=XML_ELEMENT_NODE || YqIsInvisible((const char*)n->name) ) return;
+  if( !strcmp((const char*)n->name, tag) ){
+    Tcl_DString ds;
+    Tcl_DStringInit(&ds);
+    YqNodeText(n, &ds, 0, NULL, NULL);
+    Tcl_ListObjAppendElement(NULL, l, Tcl_NewStringObj(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds)));
+    Tcl_DStringFree(&ds);
+    return;
+  }
+  for(c=n->children; c; c=c->next) collectTag(c, tag, l);
+}
+
+static void trimDs(Tcl_DString *ds){
+  char *s = Tcl_DStringValue(ds);
+  int n = Tcl_DStringLength(ds), a = 0;
+  while( a<n && (s[a]==' ' || s[a]=='\n') ) a++;
+  while( n>a && (s[n-1]==' ' || s[n-1]=='\n') ) n--;
+  memmove(s, s+a, n-a);
+  Tcl_DStringSetLength(ds, n-a);
+}
+
+/* findTitle: the page title into OUT. */
+static void findTitle(xmlDocPtr doc, Tcl_DString *out){
+  static const char *og[] = {"og:title", "twitter:title", NULL};
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  Tcl_DString raw, main;
+  char *m = metaContent(doc, og);
+  const char *tags[] = {"h1", "h2", NULL};
+  int i, k, nl;
+  Tcl_DStringInit(&raw);
+  Tcl_DStringInit(&main);
+  if( m ){ Tcl_DStringAppend(&raw, m, -1); free(m); }
+  else if( root ) firstTag(root, "title", &raw);
+  trimDs(&raw);
+  cleanTitle(Tcl_DStringValue(&raw), &main);
+  trimDs(&main);
+  for(i=0; root && tags[i]; i++){
+    Tcl_Obj *l = Tcl_NewListObj(0, NULL), **lv;
+    Tcl_IncrRefCount(l);
+    collectTag(root, tags[i], l);
+    Tcl_ListObjGetElements(NULL, l, &nl, &lv);
+    for(k=0; k<nl; k++){
+      Tcl_DString h;
+      const char *hs;
+      int hn;
+      Tcl_DStringInit(&h);
+      Tcl_DStringAppend(&h, Tcl_GetString(lv[k]), -1);
+      trimDs(&h);
+      hs = Tcl_DStringValue(&h); hn = Tcl_DStringLength(&h);
+      if( Tcl_DStringLength(&main)>0 && strstr(hs, Tcl_DStringValue(&main)) ){
+        Tcl_DStringFree(&h);                     /* the heading adds to the title: keep the title */
+        break;
+      }
+      if( hn>=6 && ((Tcl_DStringLength(&main)==0 && i==0)
+                    || (Tcl_DStringLength(&main)>0 && strstr(Tcl_DStringValue(&main), hs) && hn*3>=Tcl_DStringLength(&main)*2)) ){
+        Tcl_DStringAppend(out, hs, hn);
+        Tcl_DStringFree(&h);
+        Tcl_DecrRefCount(l);
+        Tcl_DStringFree(&raw); Tcl_DStringFree(&main);
+        return;
+      }
+      Tcl_DStringFree(&h);
+    }
+    Tcl_DecrRefCount(l);
+  }
+  Tcl_DStringAppend(out, Tcl_DStringValue(&main), Tcl_DStringLength(&main));
+  Tcl_DStringFree(&raw); Tcl_DStringFree(&main);
+}
+
+/* ---- author and time ------------------------------------------------------------------------------ */
+
+/* afterLabel: in TEXT find LABEL followed (after spaces) by a colon when NEEDCOLON; return the
+** position of the value after it (spaces skipped), or NULL. Searches every occurrence. */
+static const char *afterLabel(const char *text, const char *label, int needColon, const char *from){
+  const char *p = from ? from : text;
+  size_t n = strlen(label);
+  while( (p = strstr(p, label))!=NULL ){
+    const char *v = p+n;
+    int colon = 0;
+    while( *v==' ' ) v++;
+    if( !strncmp(v, "：", 3) ){ v += 3; colon = 1; }
+    else if( *v==':' ){ v++; colon = 1; }
+    while( *v==' ' || (colon && *v=='\n') || !strncmp(v, "\xE3\x80\x80", 3) ) v += (*v==' ' || *v=='\n') ? 1 : 3;
+    if( (colon || !needColon) && *v && *v!='\n' ) return v;
+    p += n;
+  }
+  return NULL;
+}
+
+/* nameAt: copy a name at V (up to a space, newline or separator; 2..30 bytes) into OUT. */
+static int nameAt(const char *v, Tcl_DString *out){
+  static const char *stops[] = {" ","\n","|","，","。","（","(","【","[","　","发布","发表","时间",
+                                "日期","来源","浏览","点击","编辑","：",":","／","/", NULL};
+  const char *e = v;
+  int i;
+  while( *e ){
+    for(i=0; stops[i]; i++) if( !strncmp(e, stops[i], strlen(stops[i])) ) break;
+    if( stops[i] ) break;
+    e++;
+  }
+  if( e-v<2 || e-v>45 ) return 0;
+  Tcl_DStringAppend(out, v, (int)(e-v));
+  return 1;
+}
+
+/* authorEl: the first element outside chrome whose class/id says author, with a short text. */
+static int authorEl(xmlNodePtr n, Tcl_DString *out){
+  static const char *hints[] = {"author","authi","username","user-name","user_name","poster",
+                                "louzhu","nickname","writer","p_author", NULL};
+  xmlNodePtr c;
+  char buf[256];
+  int i;
+  if( n->type!=XML_ELEMENT_NODE || YqIsInvisible((const char*)n->name) ) return 0;
+  if( n->_private && ST(n)->chrome && strcmp((const char*)n->name, "header") ) return 0;
+  classId(n, buf, sizeof buf);
+  for(i=0; hints[i]; i++){
+    if( strstr(buf, hints[i]) ){
+      Tcl_DString t;
+      xmlNodePtr a;
+      Tcl_DStringInit(&t);
+      for(a=n->children; a && !(a->type==XML_ELEMENT_NODE && !strcmp((const char*)a->name, "a")); a=a->next){}
+      YqNodeText(a ? a : n, &t, 0, NULL, NULL);
+      trimDs(&t);
+      {
+        const char *s = Tcl_DStringValue(&t);
+        int len = Tcl_DStringLength(&t), ok = len>=2 && len<=45 && !strchr(s, ':') && !strstr(s, "：")
+                  && !strstr(s, "发表") && !strstr(s, "作者") && !(s[0]>='0' && s[0]<='9');
+        if( ok ){
+          Tcl_DStringAppend(out, s, len);
+          Tcl_DStringFree(&t);
+          return 1;
+        }
+        /* "作者：张三" inside an author element */
+        if( (s = afterLabel(Tcl_DStringValue(&t), "作者", 1, NULL)) && nameAt(s, out) ){
+          Tcl_DStringFree(&t);
+          return 1;
+        }
+      }
+      Tcl_DStringFree(&t);
+      break;
+    }
+  }
+  for(c=n->children; c; c=c->next) if( authorEl(c, out) ) return 1;
+  return 0;
+}
+
+/* findAuthor: the author into OUT (empty when none is found). */
+static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DString *out){
+  static const char *metas[] = {"author", "article:author", "og:article:author", "dc.creator", NULL};
+  static const char *strong[] = {"作者","发布人","留言人","发帖人","提问人","发布者","投稿人","来信人", NULL};
+  static const char *weak[] = {"楼主","网友","用户", NULL};
+  char *m = metaContent(doc, metas);
+  const char *v;
+  int i;
+  if( m && strncmp(m, "http", 4) ){
+    Tcl_DStringAppend(out, m, -1);
+    free(m);
+    trimDs(out);
+    if( Tcl_DStringLength(out) ) return;
+  }
+  free(m);
+  for(i=0; strong[i]; i++){
+    if( (v = afterLabel(text, strong[i], 1, NULL))!=NULL ){
+      /* "作者：记者 王晓红", "作者：本网记者 赵磊" */
+      const char *r = strstr(v, "记者");
+      if( r && r-v<=9 && !memchr(v, '\n', r-v) ){ v = r+6; while( *v==' ' ) v++; }
+      if( nameAt(v, out) ) return;
+    }
+  }
+  if( body && authorEl(body, out) ) return;
+  for(i=0; weak[i]; i++) if( (v = afterLabel(text, weak[i], 1, NULL)) && nameAt(v, out) ) return;
+  if( (v = afterLabel(text, "来源", 1, NULL)) && nameAt(v, out) ) return;
+}
+
+/* timeEl: the datetime attribute of the first <time> element, into OUT. */
+static int timeEl(xmlNodePtr n, Tcl_DString *out){
+  xmlNodePtr c;
+  if( n->type!=XML_ELEMENT_NODE ) return 0;
+  if( !strcmp((const char*)n->name, "time") ){
+    xmlChar *v = xmlGetProp(n, (const xmlChar*)"datetime");
+    if( v ){ Tcl_DStringAppend(out, (const char*)v, -1); xmlFree(v); return 1; }
+  }
+  for(c=n->children; c; c=c->next) if( timeEl(c, out) ) return 1;
+  return 0;
+}
+
+/* findPublished: the publish time as ISO 8601 into OUT (empty when none). */
+static void findPublished(xmlDocPtr doc, const char *text, const char *title, long long now, Tcl_DString *out){
+  static const char *metas[] = {"article:published_time","og:published_time","pubdate","publishdate",
+    "publish-date","PubDate","datePublished","dc.date","dc.date.issued","date","article:modified_time", NULL};
+  static const char *labels[] = {"发布时间","发表于","发表时间","发帖时间","留言时间","提问时间","来信时间",
+    "发布日期","发稿时间","时间","日期","更新时间", NULL};
+  char *m = metaContent(doc, metas), iso[32];
+  long long t;
+  const char *v, *p;
+  int i;
+  if( m ){
+    int ok = YqDateParse(m, -1, now, 0, &t)==0;
+    free(m);
+    if( ok ) goto found;
+  }
+  {
+    Tcl_DString ds;
+    int ok = 0;
+    Tcl_DStringInit(&ds);
+    if( xmlDocGetRootElement(doc) && timeEl(xmlDocGetRootElement(doc), &ds) ) ok = YqDateParse(Tcl_DStringValue(&ds), -1, now, 0, &t)==0;
+    Tcl_DStringFree(&ds);
+    if( ok ) goto found;
+  }
+  for(i=0; labels[i]; i++){
+    const char *from = NULL;
+    while( (v = afterLabel(text, labels[i], i>=9, from))!=NULL ){
+      if( YqDateParse(v, (int)strnlen(v, 60), now, 0, &t)==0 ) goto found;
+      from = v;
+    }
+  }
+  /* the first full date after the title */
+  p = title && *title ? strstr(text, title) : NULL;
+  for(p = p ? p : text; *p; p++){
+    if( (p[0]=='1' || p[0]=='2') && p[1]>='0' && p[1]<='9' && p[2]>='0' && p[2]<='9' && p[3]>='0'
+        && p[3]<='9' && (p[4]=='-' || p[4]=='/' || p[4]=='.' || !strncmp(p+4, "年", 3))
+        && (p==text || !(p[-1]>='0' && p[-1]<='9')) ){
+      if( YqDateParse(p, (int)strnlen(p, 40), now, 0, &t)==0 ) goto found;
+    }
+  }
+  return;
+found:
+  YqDateFormat(t, iso);
+  Tcl_DStringAppend(out, iso, -1);
+}
+
+/*
+** YqExtract: run the extractor on DOC (base URL BASE, unused so far but kept for link handling).
+** Returns a new dict title, body, author, published. The document's _private fields are used
+** during the call and cleared again.
+*/
+Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
+  Ex ex;
+  xmlNodePtr root = xmlDocGetRootElement(doc), body = NULL, best = NULL;
+  Tcl_DString title, text, raw, clean, author, published;
+  Tcl_Obj *d = Tcl_NewDictObj();
+  double bs = 0;
+  (void)base;
+  memset(&ex, 0, sizeof ex);
+  ex.now = now;
+  Tcl_DStringInit(&title); Tcl_DStringInit(&text); Tcl_DStringInit(&raw);
+  Tcl_DStringInit(&clean); Tcl_DStringInit(&author); Tcl_DStringInit(&published);
+  if( root ){
+    for(body=root->children; body && !(body->type==XML_ELEMENT_NODE && !strcmp((const char*)body->name, "body")); body=body->next){}
+    if( !body ) body = root;
+    ex.cap = countElements(body);
+    ex.stats = (Stat*)ckalloc(sizeof(Stat)*ex.cap);
+    measure(&ex, body, 0, 0);
+    scoreTree(body);
+    best = bestUnder(body, &bs);
+    if( best ){
+      xmlNodePtr inner, first;
+      char sig[300];
+      int guard = 0;
+      while( (inner = repeatedChild(best))!=NULL && guard++<4 ){
+        double s2 = 0;
+        xmlNodePtr b2 = bestUnder(inner, &s2);
+        if( !b2 ) break;
+        best = b2;
+      }
+      signature(best, sig, sizeof sig);
+      if( strchr(sig, '|')[1]!='|' || strrchr(sig, '|')[1] ){
+        first = firstSame(body, sig, finalScore(best)/4);
+        if( first ) best = first;
+      }
+    }
+    findTitle(doc, &title);
+    YqNodeText(body, &text, 1, NULL, NULL);
+    if( best ){
+      YqNodeText(best, &raw, 1, skipForBody, &ex);
+      cleanBody(Tcl_DStringValue(&raw), Tcl_DStringValue(&title), &clean);
+    }
+    findAuthor(doc, body, Tcl_DStringValue(&text), &author);
+    findPublished(doc, Tcl_DStringValue(&text), Tcl_DStringValue(&title), now, &published);
+    clearPrivate(body);
+    ckfree((char*)ex.stats);
+  }
+#define PUT(k, ds) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), YqUtf8Obj(Tcl_DStringValue(ds), Tcl_DStringLength(ds)))
+  PUT("title", &title);
+  PUT("body", &clean);
+  PUT("author", &author);
+  PUT("published", &published);
+#undef PUT
+  Tcl_DStringFree(&title); Tcl_DStringFree(&text); Tcl_DStringFree(&raw);
+  Tcl_DStringFree(&clean); Tcl_DStringFree(&author); Tcl_DStringFree(&published);
+  return d;
+}
+
+/* YqExtract: YqExtractNow at the current time. */
+Tcl_Obj *YqExtract(xmlDocPtr doc, const char *base){
+  return YqExtractNow(doc, base, (long long)time(NULL));
+}
+
+/* PageCmd: "page extract HTML ?-url URL? ?-now ISO?". */
+int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  static const char *subs[] = {"extract", NULL};
+  static const char *opts[] = {"-url", "-now", NULL};
+  int idx, i, oi, len;
+  const char *url = NULL, *err = NULL, *s;
+  long long now = (long long)time(NULL);
+  Tcl_DString ds;
+  xmlDocPtr doc;
+  (void)cd;
+  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
+  if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( objc<3 || objc%2==0 ){ Tcl_WrongNumArgs(interp, 2, objv, "HTML ?-url URL? ?-now ISO?"); return TCL_ERROR; }
+  for(i=3; i<objc; i+=2){
+    if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &oi)!=TCL_OK ) return TCL_ERROR;
+    if( oi==0 ) url = Tcl_GetString(objv[i+1]);
+    else if( YqDateParse(Tcl_GetString(objv[i+1]), -1, now, 1, &now)<0 ){
+      Tcl_SetObjResult(interp, Tcl_ObjPrintf("invalid -now time \"%s\"", Tcl_GetString(objv[i+1])));
+      return TCL_ERROR;
+    }
+  }
+  s = Tcl_GetStringFromObj(objv[2], &len);
+  Tcl_UtfToExternalDString(YqUtf8Encoding(), s, len, &ds);
+  doc = YqHtmlParse(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds), &err);
+  Tcl_DStringFree(&ds);
+  if( !doc ){
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot parse HTML: %s", err));
+    return TCL_ERROR;
+  }
+  Tcl_SetObjResult(interp, YqExtractNow(doc, url, now));
+  xmlFreeDoc(doc);
+  return TCL_OK;
+}
