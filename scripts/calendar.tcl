@@ -945,7 +945,7 @@ proc calendar::CheckExtension {r ext reason} {
 # calendar::state: the state of deadline DUE (a calendar::due dict) at TIME (default now): ok,
 # warning (past warn_at), breached (past the deadline) or paused (a pause is running).
 proc calendar::state {due {time ""}} {
-    set t [expr {$time eq "" ? [clock seconds] : [Instant $time]}]
+    set t [expr {$time eq "" ? [yqbox::now] : [Instant $time]}]
     if {[dict get $due due_epoch] eq ""} { return paused }
     if {$t > [dict get $due due_epoch]} { return breached }
     if {$t >= [dict get $due warn_epoch]} { return warning }

@@ -8,7 +8,9 @@
 # FILE:LINE: message. Loading is all or nothing: on any error no value changes.
 #
 # Types: string, path (relative to the config file's directory), boolean, {integer MIN MAX},
-# {number MIN MAX}, {enum A B ...}, list, hhmm (time of day), addr (HOST:PORT, or empty = off).
+# {number MIN MAX}, {enum A B ...}, list, hhmm (time of day), addr (HOST:PORT, or empty = off),
+# {block VALIDATOR}: a repeatable key `KEY NAME {field value ...}` whose value is the dict of all
+# its blocks by name; VALIDATOR NAME BODY is called for each (an error names file and line).
 
 namespace eval conf {
     variable decl   ;# name -> dict type default help
@@ -45,6 +47,10 @@ proc conf::check {type value} {
     set kind [lindex $type 0]
     switch -- $kind {
         string - path {
+            return $value
+        }
+        block {
+            if {[catch {dict size $value}]} { error "expected NAME {field value ...} pairs" }
             return $value
         }
         list {
@@ -160,6 +166,27 @@ proc conf::load {fname} {
                     }
                     if {$k eq ""} {
                         error "$fname:$at: unknown key \"[lindex $v 0]\" (see 'yqbox config' for the keys)"
+                    }
+                    set type [dict get $decl($k) type]
+                    if {[lindex $type 0] eq "block"} {
+                        # a repeatable key: KEY NAME {field value ...}, checked by its validator
+                        if {[llength $v] != 2} {
+                            error "$fname:$at: key \"$k\" takes a name and a body {field value ...}"
+                        }
+                        lassign $v bname body
+                        if {[catch {dict size $body}]} {
+                            error "$fname:$at: $k \"$bname\": the body must be pairs of field and value"
+                        }
+                        set blocks [expr {[dict exists $pending $k] ? [lindex [dict get $pending $k] 0] : {}}]
+                        if {[dict exists $blocks $bname]} {
+                            error "$fname:$at: $k \"$bname\" is defined twice"
+                        }
+                        if {[lindex $type 1] ne "" && [catch {{*}[lindex $type 1] $bname $body} msg]} {
+                            error "$fname:$at: $k \"$bname\": $msg"
+                        }
+                        dict set blocks $bname $body
+                        dict set pending $k [list $blocks "$fname:$at"]
+                        continue
                     }
                     if {[llength $v] != 1} {
                         error "$fname:$at: key \"$k\" takes one value, got [llength $v]"

@@ -1,0 +1,616 @@
+# crawl.tcl - the patrol (巡查): sources, the schedule, one patrol of a source, posts, health.
+#
+# A source is data: `source NAME {type feed url URL tier local ...}` in appliance.conf, or added
+# from the console (source add). Each source type is a module in scripts/crawl/ with two procs:
+# crawl::TYPE::check RULES (validate the type's rules) and crawl::TYPE::patrol SOURCE (fetch and
+# parse, returning item dicts: url title body author published replies views reposts).
+#
+# A patrol runs as a coroutine in the interpreter's event loop: crawl::get yields until the fetch
+# engine (src/fetch.c) answers, so many patrols run at once without threads and without blocking
+# the loop. Before a URL is fetched, robots.txt of its host is honoured (RFC 9309, cached a day)
+# unless the source is exempted; list pages and feeds are fetched conditionally, and an unchanged
+# page (304 or the same SHA-256) costs no parsing. Items become posts (one per canonical URL; the
+# same content twice is stored once) and their reaction metrics are re-sampled on every visit
+# within crawl_sample_hours. Every patrol updates the source's health: weighted consecutive
+# failures flag it and then pause it (an alert each time); a rule that used to yield items and now
+# yields none, and a feed silent for too long, flag it too.
+#
+# The schedule (crawl::start) follows the patrol clock of calendar.tcl (hourly in office hours on
+# working days, every 2 hours otherwise, three fixed patrol points), or a source's own interval,
+# with jitter.
+
+namespace eval crawl {
+    variable types {feed html json sitemap}
+    variable tiers {central portal local forum government}
+    variable fields {type url tier title rules headers cookies proxy internal robots interval enabled}
+    variable running        ;# source name -> 1 while its patrol runs
+    array set running {}
+    variable results        ;# source name -> the last patrol's summary dict
+    array set results {}
+    variable hooks {}       ;# commands called with {new IDS changed IDS} after posts are stored
+    variable timer ""
+    variable seq 0
+}
+
+conf::key crawl_useragent string "yqbox/[dict get [yqbox::versions] yqbox] (county public-opinion patrol)" \
+    "User-Agent of the crawler (also the product token matched in robots.txt: its first word)"
+conf::key crawl_maxconns {integer 1 256} 16 "Transfers the crawler runs at once"
+conf::key crawl_perhost {integer 1 16} 2 "Transfers at once to one host"
+conf::key crawl_delay_ms {integer 0 600000} 1000 "Minimum delay between two requests to one host (ms)"
+conf::key crawl_timeout {integer 1 600} 30 "Seconds a request may take"
+conf::key crawl_maxsize {integer 1024 268435456} 8388608 "Largest page the crawler accepts (bytes)"
+conf::key crawl_retries {integer 0 10} 2 "Retries of a transient failure (timeouts, 429, 503)"
+conf::key crawl_cafile path /etc/ssl/certs/ca-certificates.crt \
+    "CA certificates for https sources (PEM bundle)"
+conf::key crawl_sample_hours {integer 0 8760} 72 \
+    "Hours after a post is first seen during which its replies/views/reposts are re-sampled"
+conf::key crawl_detail_max {integer 0 10000} 50 "Detail pages one patrol of a source may fetch"
+conf::key crawl_jitter_pct {integer 0 50} 10 "Random delay added to a patrol, in % of its interval"
+conf::key source_flag_after {number 0.5 1000} 3 \
+    "Weighted failures in a row that flag a source (hard errors count 1, timeouts 0.5)"
+conf::key source_pause_after {number 1 1000} 8 "Weighted failures in a row that pause a source"
+conf::key source_silent_hours {integer 0 87600} 72 \
+    "A feed with no new post for this many hours is flagged (0: never)"
+conf::key fetch_log_days {integer 1 3650} 30 "Days the patrol log (fetch table) is kept"
+conf::key source {block crawl::checkSource} {} \
+    "A source to patrol: source NAME {type feed|html|json|sitemap url URL tier central|portal|local|forum|government ...}"
+
+# ---- sources -----------------------------------------------------------------------------------
+
+# crawl::checkSource: errors unless BODY is a valid definition of source NAME. Returns BODY with
+# defaults filled in.
+proc crawl::checkSource {name body} {
+    variable types
+    variable tiers
+    variable fields
+    if {![regexp {^[A-Za-z0-9_.-]{1,64}$} $name]} {
+        error "a source name is 1 to 64 letters, digits or _ . -"
+    }
+    foreach k [dict keys $body] {
+        if {$k ni $fields} { error "unknown field \"$k\": must be one of [join $fields {, }]" }
+    }
+    foreach k {type url tier} {
+        if {![dict exists $body $k] || [dict get $body $k] eq ""} { error "the field \"$k\" is required" }
+    }
+    set s [dict merge {title "" rules {} headers {} cookies "" proxy "" internal 0 robots 1 interval 0 enabled 1} $body]
+    if {[dict get $s type] ni $types} { error "unknown type \"[dict get $s type]\": must be one of [join $types {, }]" }
+    if {[dict get $s tier] ni $tiers} { error "unknown tier \"[dict get $s tier]\": must be one of [join $tiers {, }]" }
+    if {[catch {url parse [dict get $s url]} u] || [dict get $u scheme] ni {http https}} {
+        error "url must be an absolute http or https URL, got \"[dict get $s url]\""
+    }
+    if {[dict get $s proxy] ne "" && ![regexp {^(https?|socks5h?)://[^\s/]+/?$} [dict get $s proxy]]} {
+        error "proxy must be a URL like http://HOST:PORT, got \"[dict get $s proxy]\""
+    }
+    foreach k {internal robots enabled} {
+        if {![string is boolean -strict [dict get $s $k]]} { error "$k must be a boolean" }
+        dict set s $k [expr {[dict get $s $k] ? 1 : 0}]
+    }
+    if {![string is entier -strict [dict get $s interval]] || [dict get $s interval] < 0} {
+        error "interval must be a number of minutes (0: the patrol schedule)"
+    }
+    foreach k {rules headers} {
+        if {[catch {dict size [dict get $s $k]}]} { error "$k must be pairs of name and value" }
+    }
+    crawl::[dict get $s type]::check [dict get $s rules]
+    return $s
+}
+
+# crawl::source: the row of source NAME as a dict; errors if there is none.
+proc crawl::source {name} {
+    set found 0
+    db eval {SELECT * FROM source WHERE name = $name} r {
+        set found 1
+        unset r(*)
+        set row [array get r]
+    }
+    if {!$found} { error "no source \"$name\" ('source list' shows the sources)" }
+    return $row
+}
+
+# crawl::sync: make the sources table match appliance.conf's `source` blocks (origin config):
+# added, updated, and those no longer in the file disabled. One transaction; returns the changes.
+proc crawl::sync {} {
+    set want [conf::get source]
+    set at [yqbox::iso]
+    set changes {}
+    db transaction immediate {
+        dict for {name body} $want {
+            set s [checkSource $name $body]
+            dict with s {}
+            set origin [db onecolumn {SELECT origin FROM source WHERE name = $name}]
+            if {$origin eq ""} {
+                db eval {INSERT INTO source(name, title, type, url, tier, rules, headers, cookies, proxy,
+                                            internal, robots, interval, enabled, origin, created, updated)
+                         VALUES($name, $title, $type, $url, $tier, $rules, $headers, $cookies, $proxy,
+                                $internal, $robots, $interval, $enabled, 'config', $at, $at)}
+                lappend changes added $name
+                audit::record source.create source:$name -after "from appliance.conf: $type $url"
+            } elseif {[db exists {SELECT 1 FROM source WHERE name = $name AND NOT (
+                          title IS $title AND type IS $type AND url IS $url AND tier IS $tier AND
+                          rules IS $rules AND headers IS $headers AND cookies IS $cookies AND
+                          proxy IS $proxy AND internal IS $internal AND robots IS $robots AND
+                          interval IS $interval AND origin = 'config')}]} {
+                db eval {UPDATE source SET title = $title, type = $type, url = $url, tier = $tier,
+                                rules = $rules, headers = $headers, cookies = $cookies, proxy = $proxy,
+                                internal = $internal, robots = $robots, interval = $interval,
+                                origin = 'config', updated = $at WHERE name = $name}
+                lappend changes updated $name
+                audit::record source.update source:$name -after "from appliance.conf: $type $url"
+            }
+        }
+        foreach name [db eval {SELECT name FROM source WHERE origin = 'config' AND enabled = 1}] {
+            if {![dict exists $want $name]} {
+                db eval {UPDATE source SET enabled = 0, reason = '已从 appliance.conf 删除', updated = $at
+                         WHERE name = $name}
+                lappend changes disabled $name
+                audit::record source.disable source:$name -after "no longer in appliance.conf"
+            }
+        }
+    }
+    return $changes
+}
+
+# ---- fetching ----------------------------------------------------------------------------------
+
+# crawl::engine: configure the fetch engine from the config (cheap; called before each patrol).
+proc crawl::engine {} {
+    set ca [conf::path crawl_cafile]
+    fetch configure -useragent [conf::get crawl_useragent] -maxconns [conf::get crawl_maxconns] \
+        -perhost [conf::get crawl_perhost] -delay [conf::get crawl_delay_ms] \
+        -timeout [expr {1000 * [conf::get crawl_timeout]}] -maxsize [conf::get crawl_maxsize] \
+        -retries [conf::get crawl_retries] -cafile [expr {[file readable $ca] ? $ca : ""}]
+}
+
+# crawl::get: fetch URL for source SRC from inside a patrol coroutine; yields until done. Options:
+# -conditional 1 (use and update the page table's validators; an unchanged page comes back with
+# unchanged 1), -robots 0 (skip the robots.txt check: used for robots.txt itself). Returns the
+# engine's result dict plus `text` (the body decoded to UTF-8, "" when unchanged or failed) and
+# `unchanged`; a URL robots.txt disallows comes back with kind robots. Logs the exchange.
+proc crawl::get {src url args} {
+    set o [dict merge {-conditional 0 -robots 1} $args]
+    set sid [dict get $src id]
+    if {[dict get $o -robots] && [dict get $src robots] && ![robotsAllowed $src $url]} {
+        logFetch $sid $url 0 robots "robots.txt 不允许" 0 0
+        return [dict create url $url status 0 kind robots error "robots.txt disallows $url" \
+                    text "" unchanged 0 body "" content_type ""]
+    }
+    set opts [list -internal [dict get $src internal]]
+    if {[dict get $src headers] ne ""} { lappend opts -headers [dict get $src headers] }
+    if {[dict get $src cookies] ne ""} { lappend opts -cookies [dict get $src cookies] }
+    if {[dict get $src proxy] ne ""} { lappend opts -proxy [dict get $src proxy] }
+    set old {}
+    if {[dict get $o -conditional]} {
+        db eval {SELECT etag, last_modified, sha256 FROM page WHERE url = $url} p {
+            set old [array get p]
+            lappend opts -etag $p(etag) -lastmodified $p(last_modified)
+        }
+    }
+    fetch get $url {*}$opts -command [list [info coroutine]]
+    set r [yield]
+    set unchanged [expr {[dict get $r status] == 304 ||
+        ([dict get $r status] == 200 && $old ne "" && [dict get $old sha256] eq [dict get $r sha256])}]
+    dict set r unchanged $unchanged
+    dict set r text ""
+    set note ""
+    if {[dict get $r kind] eq "" && [dict get $r status] == 200 && !$unchanged} {
+        dict set r text [charset decode [dict get $r body] -contenttype [dict get $r content_type]]
+    }
+    if {$unchanged} { set note unchanged }
+    if {[dict get $o -conditional] && [dict get $r status] == 200} {
+        set etag [dict get $r etag]
+        set lm [dict get $r last_modified]
+        set sha [dict get $r sha256]
+        set at [yqbox::iso]
+        db eval {INSERT INTO page(url, etag, last_modified, sha256, fetched, status)
+                 VALUES($url, $etag, $lm, $sha, $at, 200)
+                 ON CONFLICT(url) DO UPDATE SET etag = $etag, last_modified = $lm, sha256 = $sha,
+                                                fetched = $at, status = 200}
+    }
+    logFetch $sid $url [dict get $r status] [dict get $r kind] $note [dict get $r bytes] [dict get $r time_ms]
+    return $r
+}
+
+# crawl::logFetch: one row of the patrol log.
+proc crawl::logFetch {sid url status kind note bytes ms} {
+    set at [yqbox::iso]
+    db eval {INSERT INTO fetch(source_id, url, at, status, kind, note, bytes, ms)
+             VALUES($sid, $url, $at, $status, $kind, $note, $bytes, $ms)}
+}
+
+# crawl::robotsAllowed: whether robots.txt of URL's host lets the crawler fetch URL. robots.txt is
+# fetched at most once a day per host (kept in the page table); 4xx means no rules, an unreachable
+# or 5xx robots.txt means nothing may be fetched (RFC 9309 2.3.1).
+proc crawl::robotsAllowed {src url} {
+    set robotsUrl [url resolve $url /robots.txt]
+    set dayAgo [yqbox::iso [expr {[yqbox::now] - 86400}]]
+    set cached [db eval {SELECT status, body FROM page WHERE url = $robotsUrl AND fetched > $dayAgo}]
+    if {[llength $cached]} {
+        lassign $cached status body
+    } else {
+        set r [get $src $robotsUrl -robots 0]
+        set status [dict get $r status]
+        set body [dict get $r body]
+        if {[dict get $r kind] ne ""} { set status 599 }
+        set at [yqbox::iso]
+        db eval {INSERT INTO page(url, body, fetched, status) VALUES($robotsUrl, $body, $at, $status)
+                 ON CONFLICT(url) DO UPDATE SET body = $body, fetched = $at, status = $status}
+    }
+    if {$status >= 400 && $status < 500} { return 1 }
+    if {$status != 200} { return 0 }
+    robots allowed [encoding convertfrom utf-8 $body] [lindex [conf::get crawl_useragent] 0] $url
+}
+
+# ---- one patrol ---------------------------------------------------------------------------------
+
+# crawl::patrol: start a patrol of source NAME (unless one is running). Returns 1 if started.
+proc crawl::patrol {name} {
+    variable running
+    variable seq
+    if {[info exists running($name)]} { return 0 }
+    set running($name) 1
+    coroutine ::crawl::co[incr seq] crawl::Run $name
+    return 1
+}
+
+# crawl::Run: the body of one patrol (a coroutine): fetch and parse per the source's type, store
+# the items as posts, update health and the next due time, and report to crawl::results.
+proc crawl::Run {name} {
+    variable running
+    variable results
+    variable hooks
+    set t0 [clock milliseconds]
+    set summary [dict create source $name items 0 new 0 changed 0 error "" kind ""]
+    try {
+        engine
+        set src [source $name]
+        set out [crawl::[dict get $src type]::patrol $src]
+        # out: dict with items (list of item dicts), status ok|unchanged|failed, error, kind
+        set stored {new {} changed {}}
+        if {[dict get $out status] eq "ok"} {
+            set stored [store $src [dict get $out items]]
+        }
+        dict set summary items [llength [dict get $out items]]
+        dict set summary new [llength [dict get $stored new]]
+        dict set summary changed [llength [dict get $stored changed]]
+        dict set summary error [dict get $out error]
+        dict set summary kind [dict get $out kind]
+        dict set summary status [dict get $out status]
+        health $src $summary
+        foreach h $hooks {
+            if {[catch {{*}$h $stored} msg]} { yqbox::log error "crawl hook $h: $msg" }
+        }
+    } on error {msg opts} {
+        dict set summary status failed
+        dict set summary error $msg
+        dict set summary kind script
+        yqbox::log error "patrol of $name: [dict get $opts -errorinfo]"
+        catch {health [source $name] $summary}
+    } finally {
+        catch {schedule $name}
+        dict set summary ms [expr {[clock milliseconds] - $t0}]
+        set results($name) $summary
+        unset -nocomplain running($name)
+    }
+}
+
+# crawl::failure: the patrol outcome for a failed fetch result R ("" when R is a usable answer).
+proc crawl::failure {r} {
+    if {[dict get $r kind] ne ""} {
+        return [dict create status failed items {} error [dict get $r error] kind [dict get $r kind]]
+    }
+    if {[dict get $r status] ni {200 304}} {
+        return [dict create status failed items {} error "HTTP [dict get $r status]" kind http]
+    }
+    return ""
+}
+
+# crawl::ok: the patrol outcome for ITEMS found.
+proc crawl::ok {items} {
+    dict create status ok items $items error "" kind ""
+}
+
+# crawl::unchanged: the patrol outcome when the page did not change.
+proc crawl::unchanged {} {
+    dict create status unchanged items {} error "" kind ""
+}
+
+# crawl::checkRules: errors unless RULES only has the fields in ALLOWED and holds REQUIRED; and
+# that the fields in BOOLEANS are booleans and in INTEGERS integers.
+proc crawl::checkRules {rules allowed {required {}} {booleans {}} {integers {}}} {
+    foreach k [dict keys $rules] {
+        if {$k ni $allowed} { error "unknown rule \"$k\": must be one of [join $allowed {, }]" }
+    }
+    foreach k $required {
+        if {![dict exists $rules $k] || [dict get $rules $k] eq ""} { error "the rule \"$k\" is required" }
+    }
+    foreach k $booleans {
+        if {[dict exists $rules $k] && ![string is boolean -strict [dict get $rules $k]]} {
+            error "the rule \"$k\" must be a boolean"
+        }
+    }
+    foreach k $integers {
+        if {[dict exists $rules $k] && ![string is entier -strict [dict get $rules $k]]} {
+            error "the rule \"$k\" must be an integer"
+        }
+    }
+}
+
+# crawl::rule: the value of rule K in source SRC's rules, or DEFAULT.
+proc crawl::rule {src k {default ""}} {
+    set rules [dict get $src rules]
+    expr {[dict exists $rules $k] ? [dict get $rules $k] : $default}
+}
+
+# crawl::details: the common list-page step of the html, json and sitemap types: for ITEMS found on
+# a list, fetch the detail pages of the new ones (at most crawl_detail_max) with DETAILCMD ITEM
+# (returns the item completed), and return all items.
+proc crawl::details {src items detailCmd} {
+    set max [conf::get crawl_detail_max]
+    set out {}
+    foreach it $items {
+        set u [dict get $it url]
+        if {$max > 0 && ![db exists {SELECT 1 FROM post WHERE url = $u}]} {
+            incr max -1
+            set it [{*}$detailCmd $it]
+        }
+        lappend out $it
+    }
+    return $out
+}
+
+# crawl::extractDetail: fetch an item's page and fill body (and missing title, author, published)
+# with the source's body XPath rule, or with the general article extractor.
+proc crawl::extractDetail {src it} {
+    set r [get $src [dict get $it url]]
+    if {[dict get $r kind] ne "" || [dict get $r status] != 200} { return $it }
+    set rules [dict get $src rules]
+    set doc [html doc [dict get $r text] -url [dict get $r final_url]]
+    try {
+        set x [$doc extract]
+        if {[dict exists $rules body] && [dict get $rules body] ne ""} {
+            dict set x body [join [$doc xpath [dict get $rules body]] \n]
+        }
+    } finally {
+        $doc delete
+    }
+    foreach k {title author published body} {
+        if {(![dict exists $it $k] || [dict get $it $k] eq "") && [dict exists $x $k]} {
+            dict set it $k [dict get $x $k]
+        }
+    }
+    # a list page often gives only the date: the detail page's time of day is better
+    if {[dict exists $it published] && [string match *T00:00:00* [dict get $it published]]
+        && [string range [dict get $x published] 0 9] eq [string range [dict get $it published] 0 9]} {
+        dict set it published [dict get $x published]
+    }
+    if {[dict get $x body] ne ""} { dict set it body [dict get $x body] }
+    return $it
+}
+
+# crawl::date: TEXT as an ISO time (relative forms measured from now), or "" when it is no date.
+proc crawl::date {text} {
+    if {[string trim $text] eq ""} { return "" }
+    if {[catch {::date parse $text -now [yqbox::iso]} iso]} { return "" }
+    return $iso
+}
+
+# crawl::count: TEXT as a non-negative integer (1.2万 → 12000, "1,234" → 1234), or "".
+proc crawl::count {text} {
+    set t [string map {, "" " " "" "，" ""} [string trim $text]]
+    if {[regexp {^(\d+(?:\.\d+)?)万$} $t -> n]} { return [expr {entier($n * 10000)}] }
+    if {[regexp {^\d+} $t n]} { return [scan $n %d] }
+    return ""
+}
+
+# crawl::store: store ITEMS of source SRC as posts in one transaction. New URL → new post; known
+# URL → last_seen, content updated when it changed, and a metrics sample within the sample window.
+# Returns {new IDS changed IDS}.
+proc crawl::store {src items} {
+    set sid [dict get $src id]
+    set at [yqbox::iso]
+    set until [yqbox::iso [expr {[yqbox::now] + 3600 * [conf::get crawl_sample_hours]}]]
+    set new {}
+    set changed {}
+    db transaction immediate {
+        foreach it $items {
+            set it [dict merge {title "" body "" author "" published "" replies "" views "" reposts ""} $it]
+            dict with it {}
+            if {[catch {url canonical $url} url]} { continue }
+            set title [string trim $title]
+            set body [string trim $body]
+            if {$title eq "" && $body eq ""} { continue }
+            set old [db eval {SELECT id, content_hash, sample_until, body FROM post WHERE url = $url}]
+            # a list page without bodies keeps the body a detail page gave earlier
+            if {$body eq "" && [llength $old]} { set body [lindex $old 3] }
+            set hash [crypto sha256 "$title\n$body"]
+            if {![llength $old]} {
+                db eval {INSERT INTO post(source_id, url, title, body, author, published, first_seen,
+                                          last_seen, content_hash, replies, views, reposts, sample_until)
+                         VALUES($sid, $url, $title, $body, $author, $published, $at, $at, $hash,
+                                nullif($replies, ''), nullif($views, ''), nullif($reposts, ''), $until)}
+                set id [db last_insert_rowid]
+                lappend new $id
+            } else {
+                lassign $old id oldHash sampleUntil
+                db eval {UPDATE post SET last_seen = $at WHERE id = $id}
+                if {$oldHash ne $hash} {
+                    db eval {UPDATE post SET title = $title, body = $body, content_hash = $hash,
+                                             author = CASE WHEN $author = '' THEN author ELSE $author END
+                             WHERE id = $id}
+                    lappend changed $id
+                }
+                if {$at > $sampleUntil} { continue }
+            }
+            if {"$replies$views$reposts" ne ""} {
+                db eval {INSERT OR REPLACE INTO post_metric(post_id, at, replies, views, reposts)
+                         VALUES($id, $at, nullif($replies, ''), nullif($views, ''), nullif($reposts, ''))}
+                db eval {UPDATE post SET replies = coalesce(nullif($replies, ''), replies),
+                                         views = coalesce(nullif($views, ''), views),
+                                         reposts = coalesce(nullif($reposts, ''), reposts) WHERE id = $id}
+            }
+        }
+    }
+    dict create new $new changed $changed
+}
+
+# ---- health and schedule -------------------------------------------------------------------------
+
+# crawl::health: update source SRC's health from a patrol SUMMARY (see the file comment); raise an
+# alert when it becomes flagged or paused.
+proc crawl::health {src summary} {
+    set sid [dict get $src id]
+    set name [dict get $src name]
+    set at [yqbox::iso]
+    set status [dict get $summary status]
+    set kind [dict get $summary kind]
+    set failures [dict get $src failures]
+    set reason ""
+    set weight 0
+    if {$status eq "failed"} {
+        set weight [expr {$kind in {timeout connect} ? 0.5 : 1.0}]
+        set reason "巡查失败：[dict get $summary error]"
+    } elseif {$status eq "ok" && [dict get $summary items] == 0 && [dict get $src yielded]} {
+        set weight 1.0
+        set reason "采集规则未取到任何条目（页面结构可能已改变）"
+    }
+    set failures [expr {$weight > 0 ? $failures + $weight : 0}]
+    set state [dict get $src state]
+    set newState ok
+    if {$failures >= [conf::get source_pause_after]} {
+        set newState paused
+    } elseif {$failures >= [conf::get source_flag_after]} {
+        set newState flagged
+    }
+    set silent [conf::get source_silent_hours]
+    if {$newState eq "ok" && $silent > 0 && [dict get $src type] eq "feed" && [dict get $src last_new] ne ""
+        && [yqbox::seconds [dict get $src last_new]] < [yqbox::now] - 3600 * $silent} {
+        set newState flagged
+        set reason "超过 $silent 小时没有新内容"
+    }
+    if {$state eq "paused" && $newState ne "paused"} { set newState paused; set reason [dict get $src reason] }
+    set ok [expr {$status in {ok unchanged} ? $at : [dict get $src last_ok]}]
+    set lastNew [expr {[dict get $summary new] > 0 ? $at : [dict get $src last_new]}]
+    set yielded [expr {[dict get $src yielded] || [dict get $summary items] > 0}]
+    set items [expr {$status eq "ok" ? [dict get $summary items] : [dict get $src last_items]}]
+    if {$newState eq "ok" && $failures == 0} { set reason "" }
+    db transaction immediate {
+        db eval {UPDATE source SET state = $newState, failures = $failures, reason = $reason,
+                                   last_fetch = $at, last_ok = $ok, last_new = $lastNew,
+                                   last_items = $items, yielded = $yielded WHERE id = $sid}
+        if {$newState ne $state && $newState ne "ok"} {
+            set msg [expr {$newState eq "paused" ? "采集源 $name 已暂停：$reason" : "采集源 $name 异常：$reason"}]
+            db eval {INSERT INTO alert(at, kind, object, message) VALUES($at, 'source.' || $newState, 'source:' || $name, $msg)}
+            org::as {login system user_id {} roles {} unit_id {} unit {} origin system superuser 1} {
+                audit::record source.$newState source:$name -before $state -after $reason
+            }
+        }
+    }
+}
+
+# crawl::schedule: set source NAME's next due time: its own interval, or the next patrol point of
+# the calendar, plus jitter.
+proc crawl::schedule {name} {
+    set now [yqbox::now]
+    lassign [db eval {SELECT interval FROM source WHERE name = $name}] interval
+    if {$interval eq ""} { return }
+    if {$interval > 0} {
+        set gap [expr {60 * $interval}]
+    } else {
+        set gap [expr {[dict get [calendar::nextpatrol $now] epoch] - $now}]
+    }
+    set jitter [expr {int(rand() * $gap * [conf::get crawl_jitter_pct] / 100.0)}]
+    set due [yqbox::iso [expr {$now + $gap + $jitter}]]
+    db eval {UPDATE source SET next_due = $due WHERE name = $name}
+}
+
+# crawl::start: patrol on schedule in this interpreter's event loop (the server's background
+# interpreter): sync the sources from the config, then tick. Returns nothing.
+proc crawl::start {} {
+    sync
+    tick
+}
+
+# crawl::stop: stop scheduling patrols (running ones finish).
+proc crawl::stop {} {
+    variable timer
+    after cancel $timer
+    set timer ""
+}
+
+# crawl::tick: start the patrols that are due, prune the patrol log, and come back in a minute.
+proc crawl::tick {} {
+    variable timer
+    set now [yqbox::iso]
+    foreach name [db eval {SELECT name FROM source WHERE enabled = 1 AND state != 'paused'
+                                  AND (next_due IS NULL OR next_due <= $now)}] {
+        patrol $name
+    }
+    set old [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get fetch_log_days]}]]
+    db eval {DELETE FROM fetch WHERE at < $old}
+    set timer [after 60000 crawl::tick]
+}
+
+# crawl::wait: wait (in the event loop) until the patrols of NAMES are finished; calls PROGRESS
+# with each summary as it finishes. Returns the summaries.
+proc crawl::wait {names {progress ""}} {
+    variable running
+    variable results
+    set out {}
+    set left $names
+    while {[llength $left]} {
+        foreach n $left {
+            if {![info exists running($n)]} {
+                lappend out $results($n)
+                if {$progress ne ""} { {*}$progress $results($n) [llength $out] [llength $names] }
+                set left [lsearch -all -inline -not -exact $left $n]
+            }
+        }
+        if {[llength $left]} {
+            after 50 [list set ::crawl::tickle 1]
+            vwait ::crawl::tickle
+        }
+    }
+    return $out
+}
+
+# ---- console ------------------------------------------------------------------------------------
+
+# crawl: `crawl now ?SOURCE ...?` patrols now (all enabled sources, or those named), printing a
+# progress line per source; `crawl status` shows what is running and the engine's counters.
+proc ::crawl {sub args} {
+    switch -- $sub {
+        now {
+            crawl::sync
+            set names [expr {[llength $args] ? $args :
+                             [db eval {SELECT name FROM source WHERE enabled = 1 AND state != 'paused' ORDER BY name}]}]
+            foreach n $names { crawl::source $n }
+            if {![llength $names]} { return "没有可巡查的采集源" }
+            foreach n $names { crawl::patrol $n }
+            set done [crawl::wait $names crawl::Progress]
+            set new [tcl::mathop::+ 0 {*}[lmap s $done { dict get $s new }]]
+            set failed [llength [lmap s $done { expr {[dict get $s status] eq "failed" ? 1 : [continue]} }]]
+            return "巡查完成：[llength $names] 个采集源，新帖 $new 条[expr {$failed ? "，失败 $failed 个" : ""}]"
+        }
+        status {
+            return [list running [array names crawl::running] engine [fetch stats]]
+        }
+        default { error "unknown subcommand \"$sub\": must be now or status" }
+    }
+}
+
+# crawl::Line: one human line for a patrol summary.
+proc crawl::Line {s} {
+    set status [dict get $s status]
+    set text [dict get {ok 完成 unchanged 无变化 failed 失败} $status]
+    set line "[dict get $s source]: $text，条目 [dict get $s items]，新帖 [dict get $s new]，更新 [dict get $s changed]（[format %.1f [expr {[dict get $s ms] / 1000.0}]] 秒）"
+    if {[dict get $s error] ne ""} { append line " — [dict get $s error]" }
+    return $line
+}
+
+# crawl::Progress: print the progress line of a finished patrol (I of N).
+proc crawl::Progress {s i n} {
+    puts "\[$i/$n\] [Line $s]"
+    flush stdout
+}
+
+help::add crawl {now ?SOURCE ...? | status} "立即巡查全部或指定采集源（逐个显示进度），或查看巡查状态"
