@@ -11,6 +11,8 @@ namespace eval yqbox {
         help.tcl
         db.tcl
         cli.tcl
+        server.tcl
+        web.tcl
     }
 }
 

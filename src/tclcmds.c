@@ -59,6 +59,11 @@ static const struct {
   { "yqbox::repl",      YqConsoleCmd },
   { "charset",          CharsetCmd },
   { "json",             JsonCmd },
+  { "server",           YqServerCmd },
+  { "cache",            YqCacheCmd },
+  { "control",          YqControlCmd },
+  { "http",             YqHttpCmd },
+  { "yqbox::log",       YqLogCmd },
 };
 
 /*
