@@ -477,7 +477,7 @@ static int nConnSlots;
 static unsigned serialCounter;
 static int epfd = -1, wakefd = -1, sigpipe[2] = {-1, -1};
 static int lisHttps = -1, lisHttp = -1, lisCtl = -1;
-static int httpsPort;
+static int httpsPort, httpPort;
 static char ctlPath[4096];
 static volatile int stopping;
 static double stopDeadline;
@@ -1678,12 +1678,10 @@ static int listenOn(const char *addr, int *port, char *err, size_t n){
 
 /*
 ** HttpdListen: open the listeners: HTTPS on HTTPS (required), plain HTTP on HTTP (or none when
-** empty), the control socket at CTL (mode 0600, a stale file is replaced). Writes a description of
-** the addresses into WHERE. Also sets up epoll, the wake eventfd, the signal handlers and the
+** empty), the control socket at CTL (mode 0600, a stale file is replaced). Also sets up epoll, the wake eventfd, the signal handlers and the
 ** connection table. Returns 0 or -1 with ERR set (everything opened is closed again).
 */
-int HttpdListen(const char *https, const char *http, const char *ctl, char *where, size_t wn,
-                char *err, size_t n){
+int HttpdListen(const char *https, const char *http, const char *ctl, char *err, size_t n){
   struct sockaddr_un un;
   struct rlimit rl;
   int port2 = 0;
@@ -1744,13 +1742,7 @@ int HttpdListen(const char *https, const char *http, const char *ctl, char *wher
   sigaction(SIGINT, &sa, 0);
   sigaction(SIGHUP, &sa, 0);
   signal(SIGPIPE, SIG_IGN);
-  {
-    char h2[200] = "";
-    if( lisHttp>=0 ){
-      snprintf(h2, sizeof h2, ", http port %d (%s)", port2, cf.httpServe ? "serving" : "redirecting to https");
-    }
-    snprintf(where, wn, "https port %d%s, control socket %s", httpsPort, h2, ctl);
-  }
+  httpPort = port2;
   return 0;
 fail:
   if( lisHttps>=0 ) close(lisHttps);
@@ -1758,6 +1750,17 @@ fail:
   if( lisCtl>=0 ){ close(lisCtl); unlink(ctl); }
   lisHttps = lisHttp = lisCtl = -1;
   return -1;
+}
+
+/* HttpdDescribe: write a description of the listeners (with the current settings) into WHERE. */
+void HttpdDescribe(char *where, size_t wn){
+  HttpdConf c;
+  char h2[200] = "";
+  HttpdGetConf(&c);
+  if( httpPort ){
+    snprintf(h2, sizeof h2, ", http port %d (%s)", httpPort, c.httpServe ? "serving" : "redirecting to https");
+  }
+  snprintf(where, wn, "https port %d%s, control socket %s", httpsPort, h2, ctlPath);
 }
 
 /* driverMain: the driver thread's loop; returns when the server has stopped. */

@@ -479,7 +479,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     return TCL_ERROR;
   }
   if( n<1 || n>256 ){ Tcl_SetResult(interp, "-workers must be 1 to 256", TCL_STATIC); return TCL_ERROR; }
-  if( HttpdListen(https, http, ctl, where, sizeof where, err, sizeof err) ){
+  if( HttpdListen(https, http, ctl, err, sizeof err) ){
     Tcl_SetObjResult(interp, Tcl_NewStringObj(err, -1));
     return TCL_ERROR;
   }
@@ -504,6 +504,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     if( !waitStarted(&workers[i].state) ) goto fail;
   }
   if( HttpdStartThread(err, sizeof err) ){ startErr = strdup(err); goto fail; }
+  HttpdDescribe(where, sizeof where);
   if( *ready ){
     Tcl_Obj *cmd = Tcl_NewStringObj(ready, -1);
     Tcl_IncrRefCount(cmd);

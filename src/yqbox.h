@@ -136,8 +136,8 @@ typedef struct HttpdConf {
   int httpServe;             /* plain http listener serves (1) or redirects to https (0) */
   size_t cacheMaxBytes;
 } HttpdConf;
-int HttpdListen(const char *https, const char *http, const char *ctlPath, char *where, size_t wn,
-                char *err, size_t n);
+int HttpdListen(const char *https, const char *http, const char *ctlPath, char *err, size_t n);
+void HttpdDescribe(char *where, size_t wn);
 int HttpdStartThread(char *err, size_t n);
 void HttpdWait(void);
 void HttpdConfigure(const HttpdConf *c);
