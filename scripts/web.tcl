@@ -249,7 +249,7 @@ proc ::respond {what args} {
     switch -- $what {
         html - text - json - bytes {
             if {[llength $args] != 1} { error "usage: respond $what BODY" }
-            dict set resp body [string map [list $::web::mark ""] [lindex $args 0]]
+            dict set resp body [http unmark $::web::mark [lindex $args 0]]
             dict set resp type [dict get {html "text/html; charset=utf-8" text "text/plain; charset=utf-8"
                 json application/json bytes application/octet-stream} $what]
             dict set resp set 1
@@ -306,10 +306,8 @@ proc ::cacheable {name} {
     return
 }
 
-# esc: TEXT with HTML's special characters escaped (and any unsafe mark removed).
-proc ::esc {text} {
-    string map [list & {&amp;} < {&lt;} > {&gt;} \" {&quot;} ' {&#39;} $::web::mark ""] $text
-}
+# esc: TEXT with HTML's special characters & < > " ' escaped (and any unsafe mark removed); in C.
+interp alias {} ::esc {} ::http esc
 
 # unsafe: mark TEXT to be inserted by tmpl as markup, unescaped (marking twice changes nothing).
 proc ::unsafe {text} {
@@ -317,14 +315,8 @@ proc ::unsafe {text} {
     return $::web::mark$text
 }
 
-# web::escr: a substitution result: unsafe-marked text as is, anything else escaped.
-proc web::escr {text} {
-    variable mark
-    if {[string equal -length [string length $mark] $mark $text]} {
-        return [string range $text [string length $mark] end]
-    }
-    esc $text
-}
+# web::escr TEXT: a substitution result: unsafe-marked text as is, anything else escaped (in C).
+interp alias {} ::web::escr {} ::http escr $::web::mark
 
 # tmpl: TEMPLATE with $var and [command] substituted from the caller, escaped (see above). The
 # result is markup: inserted into another template it is not escaped again. (Concatenating it with

@@ -1223,13 +1223,15 @@ static void finishRequest(Conn *c){
   if( c->outCap>65536 ){ free(c->out); c->out = 0; c->outCap = 0; }
   c->state = ST_READ;
   c->tStart = c->tActive = nowMono();
-  if( c->inLen==0 ){
-    /* idle keep-alive connection: give its buffers back */
-    free(c->in); c->in = 0; c->inCap = 0;
-    free(c->req); c->req = 0;
-    free(c->body); c->body = 0; c->bodyCap = 0;
-    free(c->out); c->out = 0; c->outCap = 0;
-  }
+}
+
+/* connTrim: give back the buffers of a keep-alive connection that has been idle a while (the
+** once-a-second sweep does it; freeing after every request would only churn the allocator). */
+static void connTrim(Conn *c){
+  free(c->in); c->in = 0; c->inCap = 0;
+  free(c->req); c->req = 0;
+  free(c->body); c->body = 0; c->bodyCap = 0;
+  free(c->out); c->out = 0; c->outCap = 0;
 }
 
 /* ---- control connections (console attach, status) ---- */
@@ -1563,6 +1565,8 @@ static void sweep(double now){
         }else if( c->inLen==0 && now - c->tActive > cf.idleTimeout ){
           st.timeouts++;
           connClose(c);
+        }else if( c->inLen==0 && c->inCap && now - c->tActive > 1.0 ){
+          connTrim(c);
         }
         break;
       case ST_BODY:

@@ -828,16 +828,80 @@ int YqControlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
 */
 
 /*
+** htmlEscape: append TEXT (LEN bytes of UTF-8) to DS with & < > " ' escaped and every U+FDD0
+** (the character that frames the template's "unsafe" mark) dropped.
+*/
+static void htmlEscape(Tcl_DString *ds, const char *text, int len){
+  int i, start = 0;
+  for(i=0; i<len; i++){
+    const char *rep = 0;
+    int skip = 1;
+    switch( text[i] ){
+      case '&': rep = "&amp;"; break;
+      case '<': rep = "&lt;"; break;
+      case '>': rep = "&gt;"; break;
+      case '"': rep = "&quot;"; break;
+      case '\'': rep = "&#39;"; break;
+      case '\xef':
+        if( i+2<len && text[i+1]=='\xb7' && text[i+2]=='\x90' ){ rep = ""; skip = 3; }
+        break;
+    }
+    if( rep ){
+      Tcl_DStringAppend(ds, text+start, i-start);
+      Tcl_DStringAppend(ds, rep, -1);
+      i += skip-1;
+      start = i+1;
+    }
+  }
+  Tcl_DStringAppend(ds, text+start, len-start);
+}
+
+/*
 ** YqHttpCmd: "http urldecode STRING ?-form?" percent-decodes STRING ('+' is a space with -form),
 ** requiring well-formed escapes and UTF-8; errors "bad percent escape" / "bad UTF-8".
 ** "http utf8valid BYTES" returns whether BYTES (a byte array) is well-formed UTF-8.
+** "http esc TEXT" HTML-escapes TEXT. "http escr MARK TEXT" returns TEXT without its leading MARK
+** when it has one (markup), else escaped. "http unmark MARK TEXT" removes every MARK from TEXT.
 */
 int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"urldecode", "utf8valid", NULL};
+  static const char *subs[] = {"urldecode", "utf8valid", "esc", "escr", "unmark", NULL};
   int idx;
   (void)cd;
   if( objc<3 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand arg"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( idx>=2 ){
+    int len, mlen = 0;
+    const char *text, *mark = 0;
+    Tcl_DString ds;
+    if( (idx==2 && objc!=3) || (idx>2 && objc!=4) ){
+      Tcl_WrongNumArgs(interp, 2, objv, idx==2 ? "TEXT" : "MARK TEXT");
+      return TCL_ERROR;
+    }
+    if( idx>2 ) mark = Tcl_GetStringFromObj(objv[2], &mlen);
+    text = Tcl_GetStringFromObj(objv[objc-1], &len);
+    if( idx==3 && mlen>0 && len>=mlen && memcmp(text, mark, mlen)==0 ){
+      Tcl_SetObjResult(interp, Tcl_NewStringObj(text+mlen, len-mlen));
+      return TCL_OK;
+    }
+    if( idx==4 ){
+      const char *p = mlen ? memmem(text, len, mark, mlen) : 0;
+      if( !p ){ Tcl_SetObjResult(interp, objv[3]); return TCL_OK; }
+      Tcl_DStringInit(&ds);
+      while( p ){
+        Tcl_DStringAppend(&ds, text, p-text);
+        len -= (p-text)+mlen;
+        text = p+mlen;
+        p = memmem(text, len, mark, mlen);
+      }
+      Tcl_DStringAppend(&ds, text, len);
+      Tcl_DStringResult(interp, &ds);
+      return TCL_OK;
+    }
+    Tcl_DStringInit(&ds);
+    htmlEscape(&ds, text, len);
+    Tcl_DStringResult(interp, &ds);
+    return TCL_OK;
+  }
   if( idx==0 ){
     int len, i, o = 0, form = 0;
     const char *s;

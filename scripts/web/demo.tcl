@@ -21,7 +21,7 @@ route GET /demo/page {} {
     if {![string is integer -strict $kb] || $kb < 1 || $kb > 1024} { set kb 20 }
     set items {}
     set i 0
-    while {[string length $items] < $kb * 1024 - 600} {
+    while {[string bytelength $items] < $kb * 1024 - 700} {
         incr i
         append items [tmpl {<li>第 $i 条：关于县政府网络舆情回应的公开信息（示例文本，用于测量页面传输性能）。</li>
 }]
