@@ -33,11 +33,7 @@ namespace eval web {
     variable tcache        ;# template text -> compiled form
     array set tcache {}
     variable mark          ;# marks text made by `unsafe` (random, cannot be forged by content)
-    set f [open /dev/urandom rb]
-    binary scan [read $f 8] H* mark
-    close $f
-    set mark "\ufdd0$mark\ufdd0"
-    unset f
+    set mark "\ufdd0[http token]\ufdd0"
 }
 namespace eval web::h {}
 

@@ -862,13 +862,27 @@ static void htmlEscape(Tcl_DString *ds, const char *text, int len){
 ** "http utf8valid BYTES" returns whether BYTES (a byte array) is well-formed UTF-8.
 ** "http esc TEXT" HTML-escapes TEXT. "http escr MARK TEXT" returns TEXT without its leading MARK
 ** when it has one (markup), else escaped. "http unmark MARK TEXT" removes every MARK from TEXT.
+** "http token" returns 16 random hex digits from the kernel (getentropy).
 */
 int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"urldecode", "utf8valid", "esc", "escr", "unmark", NULL};
+  static const char *subs[] = {"urldecode", "utf8valid", "esc", "escr", "unmark", "token", NULL};
   int idx;
   (void)cd;
-  if( objc<3 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand arg"); return TCL_ERROR; }
+  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( idx!=5 && objc<3 ){ Tcl_WrongNumArgs(interp, 2, objv, "arg ?arg?"); return TCL_ERROR; }
+  if( idx==5 ){
+    unsigned char b[8];
+    char hex[17];
+    int i;
+    if( getentropy(b, sizeof b)!=0 ){
+      Tcl_SetObjResult(interp, Tcl_ObjPrintf("no randomness from the kernel: %s", strerror(errno)));
+      return TCL_ERROR;
+    }
+    for(i=0; i<8; i++) sprintf(hex+2*i, "%02x", b[i]);
+    Tcl_SetObjResult(interp, Tcl_NewStringObj(hex, 16));
+    return TCL_OK;
+  }
   if( idx>=2 ){
     int len, mlen = 0;
     const char *text, *mark = 0;
