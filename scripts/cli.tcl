@@ -14,7 +14,9 @@ namespace eval yqbox {
         eval    {"?-d DATADIR? SCRIPT"      "run a Tcl script with every appliance command loaded"}
         run     {"?-d DATADIR? FILE ?ARG ...?" "run a Tcl script file (argv set as in tclsh)"}
         init    {"?-c FILE? ?DATADIR?"      "create or upgrade a data directory (database, default config)"}
-        console {"?-d DATADIR?"             "interactive Tcl console for administrators"}
+        console {"?-d DATADIR?"             "interactive Tcl console (attaches to a running server)"}
+        serve   {"?-d DATADIR? ?-c FILE?"   "run the HTTPS server, workers and background jobs"}
+        status  {"?-d DATADIR?"             "show the state of the server running on DATADIR"}
         config  {"?-d DATADIR? ?-c FILE?"   "print the effective configuration with defaults and help"}
         help    {""                         "print this text"}
     }
@@ -213,6 +215,9 @@ proc yqbox::cmd::console {args} {
         return 2
     }
     set dir $yqbox::datadir
+    if {$dir ne "" && [server::console $dir [file join $dir console_history]] == 0} {
+        return 0
+    }
     if {$dir ne ""} {
         db::open $dir
         set history [file join $dir console_history]

@@ -21,6 +21,8 @@ namespace eval yqbox {
         crawl/json.tcl
         crawl/sitemap.tcl
         parse.tcl
+        server.tcl
+        web.tcl
     }
 }
 
@@ -47,14 +49,6 @@ proc yqbox::advance {seconds} {
     variable offset
     incr offset $seconds
     return [now]
-}
-
-# yqbox::log: write MSG to stderr as "TIME LEVEL MSG" when LEVEL (debug, info, warning, error)
-# is at least the log_level key. Returns nothing.
-proc yqbox::log {level msg} {
-    set rank {debug 0 info 1 warning 2 error 3}
-    if {[dict get $rank $level] < [dict get $rank [conf::get log_level]]} { return }
-    puts stderr "[clock format [clock seconds] -format {%Y-%m-%dT%H:%M:%S} -timezone :[conf::get timezone]] $level $msg"
 }
 
 # yqbox::seconds: an ISO 8601 time as written by yqbox::iso (or with Z / no zone = the configured

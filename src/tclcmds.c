@@ -68,6 +68,11 @@ static const struct {
   { "html",             HtmlCmd },
   { "page",             PageCmd },
   { "feed",             FeedCmd },
+  { "server",           YqServerCmd },
+  { "cache",            YqCacheCmd },
+  { "control",          YqControlCmd },
+  { "http",             YqHttpCmd },
+  { "yqbox::log",       YqLogCmd },
 };
 
 /*

@@ -277,13 +277,13 @@ proc crawl::Run {name} {
         dict set summary status [dict get $out status]
         health $src $summary
         foreach h $hooks {
-            if {[catch {{*}$h $stored} msg]} { yqbox::log error "crawl hook $h: $msg" }
+            if {[catch {{*}$h $stored} msg]} { ::log error "crawl hook $h: $msg" }
         }
     } on error {msg opts} {
         dict set summary status failed
         dict set summary error $msg
         dict set summary kind script
-        yqbox::log error "patrol of $name: [dict get $opts -errorinfo]"
+        ::log error "patrol of $name: [dict get $opts -errorinfo]"
         catch {health [source $name] $summary}
     } finally {
         catch {schedule $name}

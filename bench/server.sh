@@ -1,0 +1,180 @@
+#!/bin/sh
+# server.sh - yqbox serve side by side with nginx on loopback; prints a table with ratios.
+#
+# Usage: bench/server.sh [SECONDS-PER-RUN] [YQBOX-BINARY]    (defaults: 8, ./yqbox)
+# Installs nginx-light and wrk from Debian when they are missing (needs root). Both servers get
+# the same bytes (the 20 KB page is rendered by yqbox once and saved for nginx), the same number
+# of worker processes/threads (the machine's cores), the same ECDSA P-256 certificate, no access
+# log. wrk runs on the same machine, so client and servers share the cores. Measured:
+#   1. 20 KB public page, HTTP keep-alive           (yqbox: response cache in the driver)
+#   2. the same, a new connection per request
+#   3. the same over HTTPS keep-alive
+#   4. full TLS handshakes per second (HTTPS, a new connection per request, no resumption)
+#   5. a dynamic Tcl page reading 20 rows from SQLite (HTTP keep-alive; yqbox only)
+#   6. RSS of yqbox idle, and per idle keep-alive connection (10,000 connections)
+# Not a timed test: the figures depend on the machine.
+set -eu
+SECS=${1:-8}
+YQ=$(cd "$(dirname "${2:-./yqbox}")" && pwd)/$(basename "${2:-./yqbox}")
+CONNS=${BENCH_CONNS:-64}
+IDLE=${BENCH_IDLE:-10000}
+CORES=$(nproc)
+
+need() {
+    if ! command -v "$1" >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null
+        else
+            echo "bench: $1 is missing (apt-get install $2)" >&2; exit 1
+        fi
+    fi
+}
+need wrk wrk
+[ -x /usr/sbin/nginx ] || need nginx nginx-light
+NGINX=/usr/sbin/nginx
+
+W=$(mktemp -d /tmp/yqbox-bench.XXXXXX)
+YPID= NPID=
+cleanup() {
+    [ -n "$YPID" ] && kill "$YPID" 2>/dev/null || true
+    [ -n "$NPID" ] && kill "$NPID" 2>/dev/null || true
+    sleep 0.5
+    rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+P_YS=28443 P_YH=28080 P_NS=29443 P_NH=29080
+
+# ---- yqbox ----
+"$YQ" init "$W/data" >/dev/null
+cat > "$W/data/appliance.conf" <<EOF
+https 127.0.0.1:$P_YS
+http 127.0.0.1:$P_YH
+http_mode serve
+demo_routes 1
+access_log ""
+workers $CORES
+max_connections 30000
+idle_timeout 600
+EOF
+"$YQ" eval -d "$W/data" '
+    db transaction {
+        db eval {CREATE TABLE IF NOT EXISTS demo(id INTEGER PRIMARY KEY, title TEXT, body TEXT)}
+        for {set i 1} {$i <= 200} {incr i} {
+            set t "标题 $i"
+            set b "第 $i 条演示内容 <b>需要转义</b> & 更多文字"
+            db eval {INSERT OR REPLACE INTO demo VALUES($i, $t, $b)}
+        }
+    }' >/dev/null
+"$YQ" serve -d "$W/data" > "$W/yqbox.out" 2> "$W/yqbox.err" &
+YPID=$!
+for i in $(seq 50); do grep -q serving "$W/yqbox.out" 2>/dev/null && break; sleep 0.2; done
+grep -q serving "$W/yqbox.out" || { cat "$W/yqbox.err"; exit 1; }
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+sleep 1
+RSS_IDLE=$(rss $YPID)
+
+# ---- nginx, serving the same bytes ----
+mkdir -p "$W/www" "$W/nginx"
+curl -s -o "$W/www/page.html" "http://127.0.0.1:$P_YH/demo/page"
+SIZE=$(wc -c < "$W/www/page.html")
+cat > "$W/nginx/nginx.conf" <<EOF
+worker_processes $CORES;
+daemon off;
+error_log $W/nginx/error.log;
+pid $W/nginx/nginx.pid;
+events { worker_connections 20000; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 10000000;
+    keepalive_timeout 600;
+    default_type text/html;
+    client_body_temp_path $W/nginx/tmp;
+    proxy_temp_path $W/nginx/tmp;
+    fastcgi_temp_path $W/nginx/tmp;
+    uwsgi_temp_path $W/nginx/tmp;
+    scgi_temp_path $W/nginx/tmp;
+    server {
+        listen 127.0.0.1:$P_NH;
+        listen 127.0.0.1:$P_NS ssl;
+        ssl_certificate $W/data/tls-cert.pem;
+        ssl_certificate_key $W/data/tls-key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_tickets on;
+        root $W/www;
+        location /demo/ { rewrite ^ /page.html break; }
+    }
+}
+EOF
+$NGINX -c "$W/nginx/nginx.conf" -p "$W/nginx" 2>"$W/nginx/stderr" &
+NPID=$!
+sleep 1
+
+# run URL [wrk args...]: requests per second
+run() {
+    url=$1; shift
+    wrk -t2 -c$CONNS -d${SECS}s "$@" "$url" 2>&1 | awk '/^Requests\/sec/ {printf "%.0f", $2}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "-" }'; }
+
+# warm up (the cache entry for the page, TLS sessions of both)
+wrk -t1 -c4 -d1s "http://127.0.0.1:$P_YH/demo/page" >/dev/null 2>&1
+wrk -t1 -c4 -d1s "http://127.0.0.1:$P_NH/demo/page" >/dev/null 2>&1
+wrk -t1 -c4 -d1s "http://127.0.0.1:$P_YH/demo/rows" >/dev/null 2>&1
+
+printf 'yqbox %s vs nginx %s, %d cores, %d connections, %ds per run, page %d bytes\n' \
+    "$("$YQ" version | awk 'NR==1 {print $2}')" "$($NGINX -v 2>&1 | sed 's|.*/||')" "$CORES" "$CONNS" "$SECS" "$SIZE"
+printf '%-44s %12s %12s %8s %s\n' "measure" "yqbox" "nginx" "ratio" "goal"
+line() { printf '%-44s %12s %12s %8s %s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"; }
+
+a=$(run "http://127.0.0.1:$P_YH/demo/page"); b=$(run "http://127.0.0.1:$P_NH/demo/page")
+line "20 KB page, HTTP keep-alive (req/s)" "$a" "$b" ">= 1.0"
+a=$(run "http://127.0.0.1:$P_YH/demo/page" -H "Connection: close"); b=$(run "http://127.0.0.1:$P_NH/demo/page" -H "Connection: close")
+line "20 KB page, HTTP new connection (req/s)" "$a" "$b" ">= 0.8"
+a=$(run "https://127.0.0.1:$P_YS/demo/page"); b=$(run "https://127.0.0.1:$P_NS/demo/page")
+line "20 KB page, HTTPS keep-alive (req/s)" "$a" "$b" ">= 0.5"
+a=$(run "https://127.0.0.1:$P_YS/demo/page" -H "Connection: close"); b=$(run "https://127.0.0.1:$P_NS/demo/page" -H "Connection: close")
+line "full TLS handshakes (conn/s)" "$a" "$b" ">= 0.5"
+a=$(run "http://127.0.0.1:$P_YH/demo/rows")
+printf '%-44s %12s %12s %8s %s\n' "dynamic Tcl page, 20 SQLite rows (req/s)" "$a" "-" "-" ">= 5000"
+
+# ---- memory ----
+kill "$NPID"; NPID=
+sleep 0.5
+RSS_BEFORE=$(rss $YPID)
+cat > "$W/idle.tcl" <<EOF
+set socks {}
+for {set i 0} {\$i < $IDLE} {incr i} {
+    set s [socket 127.0.0.1 $P_YH]
+    fconfigure \$s -translation binary -buffering full
+    puts -nonewline \$s "GET /css/yqbox.css HTTP/1.1\r\nHost: b\r\n\r\n"
+    flush \$s
+    lappend socks \$s
+}
+foreach s \$socks {
+    gets \$s line
+    if {![string match "HTTP/1.1 200*" \$line]} { puts "bad answer: \$line"; exit 1 }
+    while {[gets \$s line] > 0 && \$line ne "\r"} { regexp {Content-Length: (\d+)} \$line -> len }
+    read \$s \$len
+}
+puts ready
+flush stdout
+gets stdin
+EOF
+mkfifo "$W/hold"
+"$YQ" run "$W/idle.tcl" < "$W/hold" > "$W/idle.out" &
+CPID=$!
+exec 9> "$W/hold"
+for i in $(seq 300); do grep -q ready "$W/idle.out" 2>/dev/null && break; grep -q bad "$W/idle.out" 2>/dev/null && break; sleep 0.2; done
+sleep 1
+RSS_CONN=$(rss $YPID)
+OPEN=$("$YQ" status -d "$W/data" | awk '/^connections/ {print $2}')
+echo >&9; exec 9>&-
+wait $CPID 2>/dev/null || true
+awk -v idle="$RSS_IDLE" -v b="$RSS_BEFORE" -v c="$RSS_CONN" -v n="$OPEN" 'BEGIN {
+    printf "%-44s %9.1f MB %27s\n", "RSS idle after start", idle/1024, "goal <= 20 MB"
+    printf "%-44s %9.1f MB\n", "RSS after the runs above", b/1024
+    printf "%-44s %9.1f KB %27s\n", "RSS per idle keep-alive connection (" n " open)", (c-b)/(n>1?n-1:1), "goal <= 50 KB"
+}'

@@ -1,0 +1,301 @@
+# server.tcl - `yqbox serve` and `yqbox status`, the server's configuration keys, the attached
+# console, logging and the background interpreter's timers (every / at).
+#
+# The server's threads (C: src/httpd.c, src/server.c) are started by `server run` from
+# yqbox::cmd::serve. Every worker thread and the background thread make their own interpreter,
+# which runs `yqbox::setup` with the same data directory and config file and then web::init
+# (workers) or server::background (the background thread). A reload (SIGHUP) repeats exactly that in
+# fresh interpreters, so a changed script or appliance.conf takes effect without a restart;
+# listen addresses and the worker count need a restart.
+#
+# Logs on stderr: "TIME LEVEL message" (TIME in UTC, ISO 8601). The access log (access_log key)
+# has one line per response: TIME PEER "METHOD TARGET HTTP/1.x" STATUS BODY-BYTES MILLISECONDS SCHEME.
+
+namespace eval server {
+    variable started 0
+}
+
+conf::key https addr 0.0.0.0:8443 \
+    "HTTPS listen address HOST:PORT"
+conf::key http addr "" \
+    "Plain HTTP listen address HOST:PORT; empty = none. It redirects to https unless http_mode is serve"
+conf::key http_mode {enum redirect serve} redirect \
+    "What the plain HTTP listener does: redirect (to https) or serve (behind a TLS-terminating proxy)"
+conf::key workers {integer 0 256} 0 \
+    "Worker threads running the web pages in Tcl; 0 = one per processor"
+conf::key tls_cert path "" \
+    "PEM certificate chain (leaf first); empty = a self-signed one generated in the data directory"
+conf::key tls_key path "" \
+    "PEM private key of tls_cert"
+conf::key max_request_line {integer 64 1048576} 8192 \
+    "Longest request line in bytes (longer: 414)"
+conf::key max_header_size {integer 256 4194304} 16384 \
+    "Largest request head (request line and header fields) in bytes (larger: 431)"
+conf::key max_headers {integer 4 256} 100 \
+    "Most header fields in one request (more: 431)"
+conf::key max_body {integer 0 1073741824} 1048576 \
+    "Largest request body in bytes (larger: 413)"
+conf::key max_connections {integer 1 1000000} 20000 \
+    "Most connections open at once; more are closed at once"
+conf::key header_timeout {number 0.1 3600} 10 \
+    "Seconds a client may take to send a complete request head or TLS handshake (then 408)"
+conf::key body_timeout {number 0.1 3600} 30 \
+    "Seconds a client may take to send a request body (then 408)"
+conf::key idle_timeout {number 0.1 86400} 60 \
+    "Seconds an idle keep-alive connection (or a stalled response) is kept open"
+conf::key shutdown_timeout {number 0.1 3600} 10 \
+    "Seconds SIGTERM waits for requests in progress before closing what is left"
+conf::key cache_bytes {integer 0 17179869184} 67108864 \
+    "Memory for the response cache of public pages, in bytes"
+conf::key access_log string - \
+    "Access log: - (standard output), empty (none) or a file (relative to the data directory)"
+conf::key demo_routes boolean 0 \
+    "Serve the /demo/ pages (API examples and benchmark pages); off in production"
+
+# log: write MESSAGE at LEVEL (debug info warning error) to stderr unless below log_level.
+proc ::log {level message} {
+    set order {debug 0 info 1 warning 2 error 3}
+    if {![dict exists $order $level]} { error "bad level \"$level\": must be debug, info, warning or error" }
+    if {[dict get $order $level] >= [dict get $order [conf::get log_level]]} {
+        yqbox::log $level $message
+    }
+    return
+}
+
+# server::workers: the worker count to use (the workers key, or one per processor).
+proc server::workers {} {
+    set n [conf::get workers]
+    if {$n == 0} { set n [server cores] }
+    return $n
+}
+
+# server::apply: give the driver the configured limits, certificate, static files and access log.
+# Runs in the background interpreter at start and on every reload. Errors leave the old settings.
+proc server::apply {} {
+    set dir [yqbox::needdata]
+    server configure \
+        -max-request-line [conf::get max_request_line] -max-header-size [conf::get max_header_size] \
+        -max-headers [conf::get max_headers] -max-body [expr {max(1, [conf::get max_body])}] \
+        -max-connections [conf::get max_connections] -header-timeout [conf::get header_timeout] \
+        -body-timeout [conf::get body_timeout] -idle-timeout [conf::get idle_timeout] \
+        -shutdown-timeout [conf::get shutdown_timeout] \
+        -http-serve [expr {[conf::get http_mode] eq "serve"}] \
+        -cache-bytes [expr {max(1, [conf::get cache_bytes])}]
+    set tls [server tls [conf::path tls_cert] [conf::path tls_key] $dir]
+    if {[dict get $tls generated]} {
+        log info "generated a self-signed ECDSA P-256 certificate: [file join $dir tls-cert.pem]"
+    }
+    log info "TLS certificate SHA-256 fingerprint [dict get $tls fingerprint]"
+    server static
+    set alog [conf::get access_log]
+    if {$alog ni {- ""} && [file pathtype $alog] ne "absolute"} { set alog [file join $dir $alog] }
+    server accesslog $alog
+    cache invalidate *
+}
+
+# server::background: initialise the background interpreter (server thread): apply the
+# configuration, and make `exit` harmless (it would end the whole server).
+proc server::background {} {
+    apply
+    rename ::exit ::server::RealExit
+    proc ::exit {args} { error "exit would stop the server: use 'server stop' to stop it" }
+    foreach hook $::server::onstart { uplevel #0 $hook }
+    return
+}
+namespace eval server { variable onstart {} }
+
+# server::ready: called by `server run` once everything listens: say where.
+proc server::ready {where} {
+    puts "yqbox [dict get [yqbox::versions] yqbox] serving [yqbox::needdata]: $where, [server::workers] worker(s)"
+    flush stdout
+    log info "serving: $where"
+}
+
+# yqbox::cmd::serve: run the server on the data directory until SIGTERM/SIGINT. Exit 0 after a
+# clean stop; 1 when it cannot start (message on stderr).
+proc yqbox::cmd::serve {args} {
+    if {[llength $args]} {
+        puts stderr "usage: yqbox serve ?-d DATADIR? ?-c FILE?"
+        return 2
+    }
+    set dir [yqbox::needdata]
+    db::checkdir $dir
+    server lock [file join $dir yqbox.pid]
+    try {
+        db::open $dir
+        db::shutdown
+        set setup [list yqbox::setup $dir $conf::file]
+        server run -https [conf::get https] -http [conf::get http] \
+            -control [file join $dir control.sock] -workers [server::workers] \
+            -worker-init "$setup; web::init" -background-init "$setup; server::background" \
+            -ready server::ready
+    } finally {
+        server unlock
+    }
+    log info "stopped"
+    return 0
+}
+
+# yqbox::cmd::status: print the state of the server running on the data directory.
+proc yqbox::cmd::status {args} {
+    if {[llength $args]} {
+        puts stderr "usage: yqbox status ?-d DATADIR?"
+        return 2
+    }
+    set dir [yqbox::needdata]
+    set sock [file join $dir control.sock]
+    if {![control ping $sock]} {
+        puts stderr "no server is running on $dir"
+        return 1
+    }
+    puts [control eval $sock server::status]
+    return 0
+}
+
+# server::status: the text `yqbox status` prints (evaluated in the server).
+proc server::status {} {
+    set s [server stats]
+    set up [dict get $s uptime]
+    set out [list [format "uptime %dd %02d:%02d:%02d" [expr {$up / 86400}] [expr {$up % 86400 / 3600}] \
+                       [expr {$up % 3600 / 60}] [expr {$up % 60}]]]
+    lappend out "connections [dict get $s connections] open ([dict get $s tls_connections] TLS),\
+        [dict get $s accepted] accepted, [dict get $s rejected] rejected"
+    lappend out "requests [dict get $s requests] ([dict get $s dynamic] dynamic,\
+        [dict get $s static_hits] static, [dict get $s cache_hits] from cache;\
+        [dict get $s status_4xx] 4xx, [dict get $s status_5xx] 5xx), [dict get $s queued] queued"
+    foreach w [dict get $s workers] {
+        set line "worker [dict get $w id] [dict get $w state], [dict get $w served] served,\
+            [dict get $w errors] errors"
+        if {[dict exists $w request]} {
+            append line [format ", on %s for %.1f s" [dict get $w request] [dict get $w seconds]]
+        }
+        lappend out $line
+    }
+    join $out \n
+}
+
+# server::console: attach the console to the server running on DIR; returns 0 when done, or -1
+# when no server answers there (the caller opens the data directory itself).
+proc server::console {dir history} {
+    set sock [file join $dir control.sock]
+    if {![control ping $sock]} { return -1 }
+    if {[yqbox::interactive]} {
+        puts "yqbox [dict get [yqbox::versions] yqbox] console attached to the server on $dir.\
+            'help' lists the commands; 'exit' leaves the console (the server keeps running)."
+    }
+    yqbox::repl -history $history -eval [list server::remote $sock]
+    return 0
+}
+
+# server::remote: evaluate SCRIPT in the attached server; `exit` leaves the console instead.
+proc server::remote {sock script} {
+    if {[regexp {^\s*exit(\s+\d+)?\s*$} $script]} { exit 0 }
+    control eval $sock $script
+}
+
+# ---- timers of the background interpreter ----
+
+namespace eval timer {
+    variable timers {}   ;# id -> dict kind every|daily|once, spec, script, after
+    variable n 0
+}
+
+# every: `every SECONDS SCRIPT` runs SCRIPT every SECONDS seconds in the background
+# interpreter (first run after SECONDS); returns its id. `every cancel ID` stops it.
+proc ::every {args} {
+    if {[lindex $args 0] eq "cancel" && [llength $args] == 2} { return [timer::cancel [lindex $args 1]] }
+    if {[llength $args] != 2} { error "usage: every SECONDS SCRIPT | every cancel ID" }
+    lassign $args seconds script
+    if {![string is double -strict $seconds] || $seconds <= 0} {
+        error "every: SECONDS must be a positive number, got \"$seconds\""
+    }
+    timer::add every $seconds $script
+}
+
+# at: `at HH:MM SCRIPT` runs SCRIPT every day at that time; `at "YYYY-MM-DD HH:MM" SCRIPT` once
+# (in the configured time zone). Returns its id; `at cancel ID` cancels it.
+proc ::at {args} {
+    if {[lindex $args 0] eq "cancel" && [llength $args] == 2} { return [timer::cancel [lindex $args 1]] }
+    if {[llength $args] != 2} { error "usage: at TIME SCRIPT | at cancel ID" }
+    lassign $args when script
+    if {[regexp {^\d{1,2}:\d{2}$} $when]} {
+        conf::check hhmm $when
+        return [timer::add daily $when $script]
+    }
+    if {[catch {clock scan $when -format {%Y-%m-%d %H:%M}} t]
+        && [catch {clock scan $when -format {%Y-%m-%d %H:%M:%S}} t]} {
+        error "at: TIME must be HH:MM (daily) or \"YYYY-MM-DD HH:MM\", got \"$when\""
+    }
+    if {$t <= [clock seconds]} { error "at: $when is in the past" }
+    timer::add once $t $script
+}
+
+# timers: the timers of this interpreter, one "ID KIND SPEC SCRIPT" per line.
+proc ::timers {} {
+    set out {}
+    dict for {id t} $timer::timers {
+        lappend out [list $id [dict get $t kind] [dict get $t spec] [dict get $t script]]
+    }
+    join $out \n
+}
+
+# timer::add: register a timer and schedule its first run. Returns the id.
+proc timer::add {kind spec script} {
+    variable timers
+    variable n
+    set id timer[incr n]
+    dict set timers $id [dict create kind $kind spec $spec script $script after {}]
+    schedule $id
+    return $id
+}
+
+# timer::delay: milliseconds until timer ID should next run.
+proc timer::delay {id} {
+    variable timers
+    set t [dict get $timers $id]
+    set spec [dict get $t spec]
+    switch -- [dict get $t kind] {
+        every { return [expr {max(1, int($spec * 1000))}] }
+        once { return [expr {max(0, ($spec - [clock seconds]) * 1000)}] }
+        daily {
+            set now [clock seconds]
+            set today [clock format $now -format %Y-%m-%d]
+            set next [clock scan "$today $spec" -format {%Y-%m-%d %H:%M}]
+            if {$next <= $now} { set next [clock add $next 1 day] }
+            return [expr {($next - $now) * 1000}]
+        }
+    }
+}
+
+# timer::schedule: arrange the next run of timer ID.
+proc timer::schedule {id} {
+    variable timers
+    dict set timers $id after [after [delay $id] [list timer::fire $id]]
+}
+
+# timer::fire: run timer ID's script (errors are logged, never fatal) and schedule the next run.
+proc timer::fire {id} {
+    variable timers
+    if {![dict exists $timers $id]} { return }
+    set t [dict get $timers $id]
+    if {[dict get $t kind] eq "once"} { dict unset timers $id } else { schedule $id }
+    if {[catch {uplevel #0 [dict get $t script]} msg opts]} {
+        log error "timer $id failed: [dict get $opts -errorinfo]"
+    }
+}
+
+# timer::cancel: stop timer ID. Returns nothing; errors for an unknown id.
+proc timer::cancel {id} {
+    variable timers
+    if {![dict exists $timers $id]} { error "no timer \"$id\"" }
+    after cancel [dict get $timers $id after]
+    dict unset timers $id
+    return
+}
+
+help::add every {SECONDS SCRIPT | cancel ID} "每隔 SECONDS 秒在后台解释器中执行脚本；返回定时任务编号"
+help::add at {HH:MM|"YYYY-MM-DD HH:MM" SCRIPT | cancel ID} "每天定时（或在指定时刻一次）执行脚本"
+help::add timers {} "列出后台定时任务"
+help::add server {stats | reload | stop | configure} "查看服务状态、重新加载脚本与配置、停止服务"
+help::add cache {invalidate NAME} "清除缓存的公开页面（NAME 为 * 时全部清除）"
+help::add log {LEVEL MESSAGE} "写一条日志（debug、info、warning、error）"

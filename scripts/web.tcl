@@ -1,0 +1,394 @@
+# web.tcl - the web framework the worker interpreters run: routes, the request/response API,
+# HTML templates that escape by default.
+#
+# A page group is one file scripts/web/NAME.tcl; each route is declared beside its handler:
+#
+#     route GET /replies/:id {req} {
+#         set reply [db onecolumn {SELECT title FROM reply WHERE id = $id}]   ;# bound, not built
+#         cacheable replies
+#         web::page "回复" [tmpl {<h1>$reply</h1>}]
+#     }
+#
+# METHODS is one method or a list (GET also answers HEAD). PATTERN is a path whose segments may be
+# :NAME (one segment, available as [request param NAME]) or, last, *NAME (the rest of the path).
+# The handler gets the request dict (method target path query peer scheme headers body params)
+# and returns the HTML body, or sets the response itself with `respond`.
+#
+# Request: request method|path|peer|scheme|target, request param NAME, request query NAME
+# ?DEFAULT?, request form NAME ?DEFAULT? (application/x-www-form-urlencoded), request cookie NAME
+# ?DEFAULT?, request header NAME ?DEFAULT?. Bad percent escapes or bad UTF-8 in the query or form
+# answer 400. Response: respond html|text|json BODY, respond status CODE, respond header NAME
+# VALUE, respond redirect URL ?CODE?, respond cookie NAME VALUE ?-maxage S? ?-path P?,
+# cacheable NAME (the driver serves repeats from memory until `cache invalidate NAME`).
+# Templates: tmpl TEXT substitutes $var and [command] from the caller HTML-escaped; [unsafe X]
+# inserts X as markup, and so does the result of another tmpl; \$ \[ \\ are literal. esc TEXT
+# escapes explicitly.
+# An error in a handler gives a 500 page (Chinese) and logs the stack; the worker keeps going.
+
+namespace eval web {
+    variable routes {}     ;# list of {methods regexp paramnames proc pattern}
+    variable req {}
+    variable resp {}
+    variable nroute 0
+    variable tcache        ;# template text -> compiled form
+    array set tcache {}
+    variable mark          ;# marks text made by `unsafe` (random, cannot be forged by content)
+    set mark "\ufdd0[http token]\ufdd0"
+}
+namespace eval web::h {}
+
+# route: declare a route (see the file comment). Returns nothing.
+proc ::route {methods pattern argv body} {
+    variable ::web::routes
+    if {![string match /* $pattern]} { error "route pattern must start with /: $pattern" }
+    if {[llength $argv] > 1} { error "route handler takes at most one argument (the request)" }
+    set names {}
+    set re ^
+    set segs [lrange [split $pattern /] 1 end]
+    foreach seg $segs {
+        if {[string match :* $seg]} {
+            lappend names [string range $seg 1 end]
+            append re {/([^/]+)}
+        } elseif {[string match {\**} $seg] && $seg eq [lindex $segs end]} {
+            lappend names [string range $seg 1 end]
+            append re {/(.*)}
+        } else {
+            append re / [regsub -all {[][{}()*+?.\\^$|]} $seg {\\&}]
+        }
+    }
+    if {$pattern eq "/"} { set re ^/ }
+    append re {$}
+    set methods [string toupper $methods]
+    if {"GET" in $methods && "HEAD" ni $methods} { lappend methods HEAD }
+    set name ::web::h::r[incr ::web::nroute]
+    proc $name $argv $body
+    # a later declaration of the same methods and pattern replaces the earlier one
+    set keep {}
+    foreach r $routes {
+        if {[lindex $r 4] ne $pattern || [lindex $r 0] ne $methods} { lappend keep $r }
+    }
+    set routes [linsert $keep end [list $methods $re $names $name $pattern]]
+    return
+}
+
+# web::init: load every page group (scripts/web/*.tcl), in name order. Run in each worker.
+proc web::init {} {
+    foreach f [lsort [glob -nocomplain -directory [yqbox::path scripts web] *.tcl]] {
+        source -encoding utf-8 $f
+    }
+}
+
+# web::handle: answer one request (called by the worker thread in C). Returns
+# {STATUS HEADERS BODY-BYTES CACHENAME}.
+proc web::handle {r} {
+    variable routes
+    variable req
+    variable resp
+    set req $r
+    set resp [dict create status 200 headers {} body "" type "" cache "" set 0]
+    set path [dict get $r path]
+    set method [dict get $r method]
+    set allowed {}
+    set found {}
+    foreach route $routes {
+        lassign $route methods re names proc
+        set m [regexp -inline -- $re $path]
+        if {![llength $m]} { continue }
+        if {$method ni $methods} { lappend allowed {*}$methods; continue }
+        set found $route
+        break
+    }
+    if {$found eq ""} {
+        if {[llength $allowed]} {
+            errorpage 405
+            respond header Allow [join [lsort -unique $allowed] ", "]
+        } else {
+            errorpage 404
+        }
+        return [Result]
+    }
+    set params {}
+    foreach n $names v [lrange $m 1 end] { dict set params $n $v }
+    dict set req params $params
+    set code [catch {
+        if {[llength [info args $proc]]} { $proc $req } else { $proc }
+    } result opts]
+    if {$code == 1} {
+        if {[lindex [dict get $opts -errorcode] 0] eq "HTTP"} {
+            set resp [dict create status 400 headers {} body "" type "" cache "" set 0]
+            errorpage 400 $result
+        } else {
+            log error "$method [dict get $r target]: [dict get $opts -errorinfo]"
+            set resp [dict create status 500 headers {} body "" type "" cache "" set 0]
+            errorpage 500
+        }
+    } elseif {![dict get $resp set] && $result ne ""} {
+        respond html $result
+    }
+    Result
+}
+
+# web::Result: the response in the form C expects.
+proc web::Result {} {
+    variable resp
+    set headers [dict get $resp headers]
+    set type [dict get $resp type]
+    if {$type ne ""} { set headers [linsert $headers 0 Content-Type $type] }
+    set body [dict get $resp body]
+    if {![string match *charset* $type] && ![string match text/* $type] && $type ne "application/json"} {
+        # bytes as given (respond bytes)
+    } else {
+        set body [encoding convertto utf-8 $body]
+    }
+    if {[dict get $resp cache] ne "" && [dict get $resp status] != 200} { dict set resp cache "" }
+    list [dict get $resp status] $headers $body [dict get $resp cache]
+}
+
+# web::errorpage: make the response an error page for STATUS with an optional detail.
+proc web::errorpage {status {detail ""}} {
+    set titles {400 请求无效 403 禁止访问 404 页面不存在 405 不支持该请求方法 500 服务器内部错误}
+    set title [expr {[dict exists $titles $status] ? [dict get $titles $status] : "错误"}]
+    respond status $status
+    respond header Cache-Control no-store
+    respond html [page "$status $title" [tmpl {<h1>$status $title</h1>[if {$detail ne ""} {tmpl {<p>$detail</p>}}]<p><a href="/">返回首页</a></p>}]]
+}
+
+# request: read the request (see the file comment).
+proc ::request {what args} {
+    variable ::web::req
+    switch -- $what {
+        method - path - peer - scheme - target - body {
+            if {[llength $args]} { error "usage: request $what" }
+            return [dict get $req $what]
+        }
+        param {
+            lassign $args name
+            if {[llength $args] != 1} { error "usage: request param NAME" }
+            if {![dict exists $req params $name]} { error "no path parameter \"$name\"" }
+            return [web::decode [dict get $req params $name]]
+        }
+        query - form - cookie - header {
+            if {[llength $args] < 1 || [llength $args] > 2} { error "usage: request $what NAME ?DEFAULT?" }
+            lassign $args name default
+            set all [web::fields $what]
+            if {[dict exists $all $name]} { return [dict get $all $name] }
+            if {[llength $args] == 2} { return $default }
+            return ""
+        }
+        queries - forms - cookies - headers {
+            return [web::fields [string range $what 0 end-1]]
+        }
+        default {
+            error "unknown request field \"$what\": must be method, path, peer, scheme, target, body, param, query, form, cookie or header"
+        }
+    }
+}
+
+# web::decode: a path segment as it was sent (already percent-decoded and UTF-8-checked by C).
+proc web::decode {s} { return $s }
+
+# web::fields: the query, form, cookie or header fields of the request as a dict (parsed once).
+proc web::fields {kind} {
+    variable req
+    if {[dict exists $req parsed $kind]} { return [dict get $req parsed $kind] }
+    set out {}
+    switch -- $kind {
+        header { set out [dict get $req headers] }
+        query { set out [ParseUrlencoded [dict get $req query]] }
+        form {
+            set type [string tolower [dict get [dict merge {content-type ""} [dict get $req headers]] content-type]]
+            if {[string match application/x-www-form-urlencoded* $type]} {
+                set body [dict get $req body]
+                if {![http utf8valid $body]} {
+                    return -code error -errorcode {HTTP UTF8} "表单内容不是有效的 UTF-8 编码"
+                }
+                set out [ParseUrlencoded [encoding convertfrom utf-8 $body]]
+            }
+        }
+        cookie {
+            set h [dict get [dict merge {cookie ""} [dict get $req headers]] cookie]
+            foreach part [split $h ";"] {
+                set part [string trim $part]
+                set i [string first = $part]
+                if {$i < 1} { continue }
+                set k [string range $part 0 $i-1]
+                if {![dict exists $out $k]} { dict set out $k [string range $part $i+1 end] }
+            }
+        }
+    }
+    dict set req parsed $kind $out
+    return $out
+}
+
+# web::ParseUrlencoded: name=value&... into a dict (first occurrence wins). Errors (HTTP) on bad
+# escapes or bad UTF-8.
+proc web::ParseUrlencoded {s} {
+    set out {}
+    foreach pair [split $s &] {
+        if {$pair eq ""} { continue }
+        set i [string first = $pair]
+        if {$i < 0} { set k $pair; set v "" } else {
+            set k [string range $pair 0 $i-1]
+            set v [string range $pair $i+1 end]
+        }
+        if {[catch {http urldecode $k -form} k] || [catch {http urldecode $v -form} v]} {
+            return -code error -errorcode {HTTP UTF8} "请求参数编码无效（$k）"
+        }
+        if {![dict exists $out $k]} { dict set out $k $v }
+    }
+    return $out
+}
+
+# respond: set the response (see the file comment).
+proc ::respond {what args} {
+    variable ::web::resp
+    switch -- $what {
+        html - text - json - bytes {
+            if {[llength $args] != 1} { error "usage: respond $what BODY" }
+            dict set resp body [http unmark $::web::mark [lindex $args 0]]
+            dict set resp type [dict get {html "text/html; charset=utf-8" text "text/plain; charset=utf-8"
+                json application/json bytes application/octet-stream} $what]
+            dict set resp set 1
+        }
+        type {
+            dict set resp type [lindex $args 0]
+        }
+        status {
+            set code [lindex $args 0]
+            if {[llength $args] != 1 || ![string is integer -strict $code] || $code < 200 || $code > 599} {
+                error "usage: respond status CODE (200-599)"
+            }
+            dict set resp status $code
+        }
+        header {
+            if {[llength $args] != 2} { error "usage: respond header NAME VALUE" }
+            lassign $args name value
+            if {![regexp {^[A-Za-z0-9!#$%&'*+.^_`|~-]+$} $name] || [regexp {[\r\n\x00]} $value]} {
+                error "bad response header \"$name\""
+            }
+            dict lappend resp headers $name $value
+        }
+        redirect {
+            lassign $args url code
+            if {$code eq ""} { set code 303 }
+            if {$code ni {301 302 303 307 308}} { error "redirect status must be 301, 302, 303, 307 or 308" }
+            respond status $code
+            respond header Location $url
+            respond html [web::page 跳转 [tmpl {<p><a href="$url">继续</a></p>}]]
+        }
+        cookie {
+            set args [lassign $args name value]
+            if {![regexp {^[A-Za-z0-9!#$%&'*+.^_`|~-]+$} $name] || [regexp {[;,\s\"\\\x00-\x1f]} $value]} {
+                error "bad cookie \"$name\""
+            }
+            set opts [dict merge {-path / -maxage ""} $args]
+            set c "$name=$value; Path=[dict get $opts -path]; Secure; HttpOnly; SameSite=Lax"
+            if {[dict get $opts -maxage] ne ""} { append c "; Max-Age=[dict get $opts -maxage]" }
+            respond header Set-Cookie $c
+        }
+        default {
+            error "unknown response part \"$what\": must be html, text, json, bytes, type, status, header, redirect or cookie"
+        }
+    }
+    return
+}
+
+# cacheable: let the driver keep this response (a 200 to GET) under NAME until
+# `cache invalidate NAME`. Use only for pages that are the same for everyone.
+proc ::cacheable {name} {
+    variable ::web::resp
+    if {$name eq "" || $name eq "*"} { error "cacheable needs a name (not empty or *)" }
+    dict set resp cache $name
+    return
+}
+
+# esc: TEXT with HTML's special characters & < > " ' escaped (and any unsafe mark removed); in C.
+interp alias {} ::esc {} ::http esc
+
+# unsafe: mark TEXT to be inserted by tmpl as markup, unescaped (marking twice changes nothing).
+proc ::unsafe {text} {
+    if {[string equal -length [string length $::web::mark] $::web::mark $text]} { return $text }
+    return $::web::mark$text
+}
+
+# web::escr TEXT: a substitution result: unsafe-marked text as is, anything else escaped (in C).
+interp alias {} ::web::escr {} ::http escr $::web::mark
+
+# tmpl: TEMPLATE with $var and [command] substituted from the caller, escaped (see above). The
+# result is markup: inserted into another template it is not escaped again. (Concatenating it with
+# raw text makes that text markup too: combine pieces with tmpl, not with string operations.)
+proc ::tmpl {template} {
+    variable ::web::tcache
+    if {![info exists tcache($template)]} { set tcache($template) [web::compile $template] }
+    return $::web::mark[uplevel 1 [list subst -nobackslashes $tcache($template)]]
+}
+
+# web::compile: a template rewritten for subst: every substitution wrapped in web::escr.
+proc web::compile {t} {
+    set out ""
+    set n [string length $t]
+    set i 0
+    while {$i < $n} {
+        if {[regexp -start $i -indices {[$\[\\]} $t pos]} {
+            set j [lindex $pos 0]
+        } else {
+            set j $n
+        }
+        append out [string range $t $i $j-1]
+        if {$j >= $n} { break }
+        set c [string index $t $j]
+        if {$c eq "\\"} {
+            set next [string index $t $j+1]
+            if {$next in {$ [ \\}} {
+                append out "\[::web::lit [scan $next %c]\]"
+                set i [expr {$j + 2}]
+            } else {
+                append out "\[::web::lit 92\]"
+                set i [expr {$j + 1}]
+            }
+        } elseif {$c eq "\$"} {
+            if {[regexp {^\$(\{[^\}]*\}|(?:::)?[A-Za-z0-9_]+(?:::[A-Za-z0-9_]+)*(?:\([^)]*\))?)} \
+                     [string range $t $j end] var]} {
+                append out "\[::web::escr $var\]"
+                set i [expr {$j + [string length $var]}]
+            } else {
+                append out "\[::web::lit 36\]"
+                set i [expr {$j + 1}]
+            }
+        } else {
+            set k [expr {$j + 1}]
+            while {$k < $n} {
+                if {[string index $t $k] eq "\]" && [info complete [string range $t $j+1 $k-1]]} { break }
+                incr k
+            }
+            if {$k >= $n} { error "template: unbalanced \[ at character $j" }
+            append out "\[::web::escr \[[string range $t $j+1 $k-1]\]\]"
+            set i [expr {$k + 1}]
+        }
+    }
+    return $out
+}
+
+# web::lit: the character with code C (literal $ [ \ in templates).
+proc web::lit {c} { format %c $c }
+
+# web::page: a complete HTML page with the appliance's layout; BODY is markup (already escaped).
+proc web::page {title body} {
+    tmpl {<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title · 舆情一体机</title>
+<link rel="stylesheet" href="/css/yqbox.css">
+</head>
+<body>
+<header class="top"><a href="/">舆情一体机</a></header>
+<main>
+[unsafe $body]
+</main>
+<footer>yqbox</footer>
+</body>
+</html>
+}
+}
