@@ -20,6 +20,7 @@ namespace eval yqbox {
         crawl/html.tcl
         crawl/json.tcl
         crawl/sitemap.tcl
+        crawl/post.tcl
         parse.tcl
         server.tcl
         web.tcl

@@ -102,7 +102,12 @@ proc server::background {} {
     foreach hook $::server::onstart { uplevel #0 $hook }
     return
 }
-namespace eval server { variable onstart {} }
+# server::onstart: scripts the background interpreter runs at start and after each reload; modules
+# append to it (the patrol and the deadline clock start there).
+namespace eval server {
+    variable onstart
+    if {![info exists onstart]} { set onstart {} }
+}
 
 # server::ready: called by `server run` once everything listens: say where.
 proc server::ready {where} {

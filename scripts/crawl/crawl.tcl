@@ -52,6 +52,7 @@ conf::key source_pause_after {number 1 1000} 8 "Weighted failures in a row that 
 conf::key source_silent_hours {integer 0 87600} 72 \
     "A feed with no new post for this many hours is flagged (0: never)"
 conf::key fetch_log_days {integer 1 3650} 30 "Days the patrol log (fetch table) is kept"
+conf::key crawl_enabled boolean 1 "Patrol on schedule while the server runs (crawl now works either way)"
 conf::key source {block crawl::checkSource} {} \
     "A source to patrol: source NAME {type feed|html|json|sitemap url URL tier central|portal|local|forum|government ...}"
 
@@ -524,10 +525,15 @@ proc crawl::schedule {name} {
 }
 
 # crawl::start: patrol on schedule in this interpreter's event loop (the server's background
-# interpreter): sync the sources from the config, then tick. Returns nothing.
+# interpreter, which calls it at start): sync the sources from the config, then tick.
 proc crawl::start {} {
+    if {![conf::get crawl_enabled]} { return }
     sync
     tick
+}
+namespace eval server {
+    variable onstart
+    lappend onstart crawl::start
 }
 
 # crawl::stop: stop scheduling patrols (running ones finish).
