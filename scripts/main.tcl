@@ -11,6 +11,11 @@ namespace eval yqbox {
         help.tcl
         db.tcl
         cli.tcl
+        analyse/sentiment.tcl
+        analyse/terms.tcl
+        analyse/rules.tcl
+        analyse/route.tcl
+        analyse/score.tcl
     }
 }
 

@@ -60,6 +60,9 @@ static const struct {
   { "charset",          CharsetCmd },
   { "json",             JsonCmd },
   { "fetch",            FetchCmd },
+  { "matcher",          MatcherCmd },
+  { "simhash",          SimhashCmd },
+  { "sentiment",        SentimentCmd },
 };
 
 /*
