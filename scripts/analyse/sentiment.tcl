@@ -34,16 +34,16 @@ namespace eval analyse::sentiment {
     }
 }
 
-# analyse::sentiment::read: the lexicon as a dict word -> {kind value file:line}. Errors name the
+# analyse::sentiment::readLexicon: the lexicon as a dict word -> {kind value file:line}. Errors name the
 # file and line of a malformed line or of a word listed with two different meanings.
-proc analyse::sentiment::read {{dir ""}} {
+proc analyse::sentiment::readLexicon {{dir ""}} {
     variable files
     if {$dir eq ""} { set dir [yqbox::path scripts analyse lexicon] }
     set lex [dict create]
     dict for {file how} $files {
         set f [open [file join $dir $file]]
         fconfigure $f -encoding utf-8
-        set lines [split [::read $f] \n]
+        set lines [split [read $f] \n]
         close $f
         set lineno 0
         foreach line $lines {
@@ -85,7 +85,7 @@ proc analyse::sentiment::read {{dir ""}} {
 proc analyse::sentiment::load {{dir ""}} {
     variable options
     set items {}
-    dict for {w spec} [read $dir] {
+    dict for {w spec} [readLexicon $dir] {
         lappend items $w [lindex $spec 0] [lindex $spec 1]
     }
     ::sentiment lexicon $items $options

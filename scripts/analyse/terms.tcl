@@ -199,7 +199,7 @@ proc analyse::terms::members {group} {
 # analyse::terms::define: replace (or create) list NAME with the term tokens TOKENS (as in the files)
 # and ATTRS; its matcher and its group's are rebuilt at once (atomically). A bad token or term
 # changes nothing. Returns the number of terms.
-proc analyse::termsset {name tokens {attrs ""}} {
+proc analyse::terms::define {name tokens {attrs ""}} {
     variable lists
     variable groups
     variable built
