@@ -197,23 +197,12 @@ proc analyse::rules::all {} {
     return $out
 }
 
-# analyse::rules::Literals: every literal of the tree AST.
-proc analyse::rules::Literals {ast} {
+# analyse::rules::Leaves: the values of the leaves of type TYPE (list or lit) of the tree AST.
+proc analyse::rules::Leaves {ast type} {
     switch -- [lindex $ast 0] {
-        lit { return [list [lindex $ast 1]] }
-        list { return {} }
-        not { return [Literals [lindex $ast 1]] }
-        default { return [concat [Literals [lindex $ast 1]] [Literals [lindex $ast 2]]] }
-    }
-}
-
-# analyse::rules::Lists: every list name of the tree AST.
-proc analyse::rules::Lists {ast} {
-    switch -- [lindex $ast 0] {
-        list { return [list [lindex $ast 1]] }
-        lit { return {} }
-        not { return [Lists [lindex $ast 1]] }
-        default { return [concat [Lists [lindex $ast 1]] [Lists [lindex $ast 2]]] }
+        list - lit { return [expr {[lindex $ast 0] eq $type ? [list [lindex $ast 1]] : {}}] }
+        not { return [Leaves [lindex $ast 1] $type] }
+        default { return [concat [Leaves [lindex $ast 1] $type] [Leaves [lindex $ast 2] $type]] }
     }
 }
 
@@ -261,8 +250,8 @@ proc analyse::rules::apply {text} {
     set names {}
     set lits {}
     dict for {name r} $rules {
-        lappend names {*}[Lists [dict get $r ast]]
-        lappend lits {*}[Literals [dict get $r ast]]
+        lappend names {*}[Leaves [dict get $r ast] list]
+        lappend lits {*}[Leaves [dict get $r ast] lit]
     }
     set hits [dict create]
     set terms {}
