@@ -12,6 +12,11 @@ namespace eval yqbox {
         db.tcl
         calendar.tcl
         cli.tcl
+        analyse/sentiment.tcl
+        analyse/terms.tcl
+        analyse/rules.tcl
+        analyse/route.tcl
+        analyse/score.tcl
         org.tcl
         audit.tcl
         crawl/crawl.tcl

@@ -73,6 +73,9 @@ static const struct {
   { "control",          YqControlCmd },
   { "http",             YqHttpCmd },
   { "yqbox::log",       YqLogCmd },
+  { "matcher",          MatcherCmd },
+  { "simhash",          SimhashCmd },
+  { "sentiment",        SentimentCmd },
 };
 
 /*

@@ -123,6 +123,30 @@ int FetchCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 int YqRandom(unsigned char *buf, size_t len);
 int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* match.c: the multi-pattern matcher (Aho-Corasick over a double array) */
+typedef struct YqMatcher YqMatcher;
+typedef struct YqMatch { int pat, start, end; } YqMatch;   /* pattern index, [start, end) */
+void YqFoldInit(void);
+unsigned short YqFold(unsigned short u);
+YqMatcher *YqMatcherBuild(Tcl_Interp *interp, Tcl_Obj *terms);
+YqMatcher *YqMatcherAcquire(const char *name);
+YqMatcher *YqMatcherRetain(YqMatcher *m);
+void YqMatcherRelease(YqMatcher *m);
+void YqMatcherRegister(const char *name, YqMatcher *m);
+int YqMatcherScan(const YqMatcher *m, const Tcl_UniChar *text, int n, int longest, YqMatch **out);
+const char *YqMatcherTerm(const YqMatcher *m, int p);
+const char *YqMatcherId(const YqMatcher *m, int p);
+int YqMatcherCount(const YqMatcher *m);
+Tcl_UniChar *YqUtf8ToUnits(const unsigned char *s, int n, int *len);
+int MatcherCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* simhash.c: 64-bit SimHash fingerprints and the near-duplicate index */
+unsigned long long YqSimhash(const Tcl_UniChar *text, int n);
+int SimhashCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* sentiment.c: the lexicon-based sentiment scorer */
+int SentimentCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
 /* console.c */
 int YqConsoleCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 

@@ -1,0 +1,316 @@
+# rules.tcl - relevance rules: which posts concern the county's government work, and why.
+#
+# A rule is a boolean expression over named term lists (terms.tcl) and literal terms:
+#     (区域) AND (话题) NOT (广告|招聘)
+#   NAME          true when a term of list or group NAME occurs in the text (区域, 话题, 欠薪, 广告 ...)
+#   "literal"     true when that literal term occurs (folded like every match: case, full width)
+#   A AND B, A & B        both
+#   A OR B,  A | B        either
+#   A NOT B, A AND NOT B  A and not B;  NOT A, !A   not A
+#   ( ... )               grouping
+# Precedence: NOT binds tightest, then AND (and binary NOT), then OR. Keywords are ASCII, any case.
+# A mistake is reported with its column: `at column 12: expected ")"`.
+#
+# Each list is matched by its own matcher (terms.tcl); literals of all rules share one matcher. A post
+# is relevant when at least one rule matches. analyse::rules::apply returns the matched rules and
+# every term found (list, section, term, offsets) for storing with the post and highlighting;
+# `rule test TEXT` shows, for each rule, whether it matched and why.
+#
+# The rules are data: the defaults below, changed from the console (rule add/delete) and later
+# from the database and the web pages.
+
+namespace eval analyse::rules {
+    variable rules [dict create]   ;# NAME -> dict expr EXPR ast AST
+    variable literalsBuilt 0
+    # the default rules, parsed on first use (so start-up reads no term files)
+    variable defaults {
+        涉县政务   {(区域) AND (话题) NOT (广告|招聘)}
+        点名领导   {领导 AND 区域 NOT (广告|招聘)}
+    }
+    variable defaultsLoaded 0
+}
+
+# analyse::rules::tokenize: the tokens of EXPR as a list of {TYPE VALUE COLUMN}; TYPE is one of
+# ( ) and or not name lit end. Errors with the column of a bad character or unclosed quote.
+proc analyse::rules::tokenize {expr} {
+    set toks {}
+    set n [string length $expr]
+    set i 0
+    while {$i < $n} {
+        set c [string index $expr $i]
+        set col [expr {$i + 1}]
+        if {[string is space $c]} { incr i; continue }
+        switch -- $c {
+            ( - ) { lappend toks [list $c $c $col]; incr i; continue }
+            | { lappend toks [list or | $col]; incr i; continue }
+            & { lappend toks [list and & $col]; incr i; continue }
+            ! { lappend toks [list not ! $col]; incr i; continue }
+            \" - “ - ” {
+                set close [expr {$c eq "“" ? "”" : $c}]
+                set j [string first $close $expr [expr {$i + 1}]]
+                if {$c eq "\"" && $j < 0} { set j [string first ” $expr [expr {$i + 1}]] }
+                if {$j < 0} { error "at column $col: unclosed quote" }
+                set lit [string range $expr [expr {$i + 1}] [expr {$j - 1}]]
+                if {$lit eq ""} { error "at column $col: empty literal \"\"" }
+                lappend toks [list lit $lit $col]
+                set i [expr {$j + 1}]
+                continue
+            }
+        }
+        # a word: up to white space or an operator character
+        regexp -start $i {[^\s()|&!"“”]+} $expr word
+        switch -- [string toupper $word] {
+            AND { lappend toks [list and $word $col] }
+            OR  { lappend toks [list or $word $col] }
+            NOT { lappend toks [list not $word $col] }
+            default { lappend toks [list name $word $col] }
+        }
+        incr i [string length $word]
+    }
+    lappend toks [list end "" [expr {$n + 1}]]
+    return $toks
+}
+
+# analyse::rules::parse: the syntax tree of EXPR: {or A B} {and A B} {not A} {list NAME} {lit TERM}.
+# Unknown list names are errors (with their column), as are syntax errors.
+proc analyse::rules::parse {expr} {
+    variable toks [tokenize $expr]
+    variable pos 0
+    if {[lindex $toks 0 0] eq "end"} { error "empty rule" }
+    set ast [ParseOr]
+    lassign [lindex $toks $pos] type value col
+    if {$type ne "end"} {
+        error "at column $col: expected AND, OR, NOT or the end of the rule, got \"$value\""
+    }
+    return $ast
+}
+
+# The recursive-descent parser over analyse::rules::toks at analyse::rules::pos.
+proc analyse::rules::Peek {} {
+    variable toks
+    variable pos
+    lindex $toks $pos 0
+}
+proc analyse::rules::ParseOr {} {
+    variable pos
+    set left [ParseAnd]
+    while {[Peek] eq "or"} {
+        incr pos
+        set left [list or $left [ParseAnd]]
+    }
+    return $left
+}
+proc analyse::rules::ParseAnd {} {
+    variable pos
+    set left [ParseUnary]
+    while 1 {
+        switch -- [Peek] {
+            and {
+                incr pos
+                set left [list and $left [ParseUnary]]
+            }
+            not {
+                # binary NOT: A NOT B is A AND NOT B
+                incr pos
+                set left [list and $left [list not [ParseUnary]]]
+            }
+            default { return $left }
+        }
+    }
+}
+proc analyse::rules::ParseUnary {} {
+    variable toks
+    variable pos
+    lassign [lindex $toks $pos] type value col
+    switch -- $type {
+        not {
+            incr pos
+            return [list not [ParseUnary]]
+        }
+        ( {
+            incr pos
+            set inner [ParseOr]
+            lassign [lindex $toks $pos] t2 v2 c2
+            if {$t2 ne ")"} {
+                error "at column $c2: expected \")\" to close the \"(\" at column $col,\
+                       got [expr {$t2 eq "end" ? "the end of the rule" : "\"$v2\""}]"
+            }
+            incr pos
+            return $inner
+        }
+        name {
+            if {![analyse::terms::exists $value]} {
+                error "at column $col: no term list named \"$value\"\
+                       (lists: [join [analyse::terms::names] {, }])"
+            }
+            incr pos
+            return [list list $value]
+        }
+        lit {
+            incr pos
+            return [list lit $value]
+        }
+        end { error "at column $col: the rule ends where a list name, a \"literal\" or \"(\" is expected" }
+        default { error "at column $col: expected a list name, a \"literal\" or \"(\", got \"$value\"" }
+    }
+}
+
+# analyse::rules::ensure: parse the default rules unless done.
+proc analyse::rules::ensure {} {
+    variable defaults
+    variable defaultsLoaded
+    if {$defaultsLoaded} return
+    set defaultsLoaded 1
+    foreach {name expr} $defaults { define $name $expr }
+}
+
+# analyse::rules::define: add or replace rule NAME with expression EXPR. A bad expression is an
+# error that changes nothing. Returns nothing.
+proc analyse::rules::define {name expr} {
+    variable rules
+    variable literalsBuilt
+    ensure
+    if {$name eq "" || [regexp {\s} $name]} { error "a rule name must be one word, got \"$name\"" }
+    if {[catch {parse $expr} ast]} { error "rule $name: $ast" }
+    dict set rules $name [dict create expr $expr ast $ast]
+    set literalsBuilt 0
+    return
+}
+
+# analyse::rules::delete: remove rule NAME (error if there is none).
+proc analyse::rules::delete {name} {
+    variable rules
+    variable literalsBuilt
+    ensure
+    if {![dict exists $rules $name]} { error "no rule named \"$name\"" }
+    dict unset rules $name
+    set literalsBuilt 0
+    return
+}
+
+# analyse::rules::all: the rules as a dict NAME -> EXPR, in definition order.
+proc analyse::rules::all {} {
+    variable rules
+    ensure
+    set out [dict create]
+    dict for {name r} $rules { dict set out $name [dict get $r expr] }
+    return $out
+}
+
+# analyse::rules::Leaves: the values of the leaves of type TYPE (list or lit) of the tree AST.
+proc analyse::rules::Leaves {ast type} {
+    switch -- [lindex $ast 0] {
+        list - lit { return [expr {[lindex $ast 0] eq $type ? [list [lindex $ast 1]] : {}}] }
+        not { return [Leaves [lindex $ast 1] $type] }
+        default { return [concat [Leaves [lindex $ast 1] $type] [Leaves [lindex $ast 2] $type]] }
+    }
+}
+
+# analyse::rules::Eval: evaluate AST given HITS (dict: list name or "lit:TERM" -> hits). Returns
+# {VALUE WHY}: the truth value and the expression annotated with what was found.
+proc analyse::rules::Eval {ast hits} {
+    switch -- [lindex $ast 0] {
+        list - lit {
+            set key [expr {[lindex $ast 0] eq "list" ? [lindex $ast 1] : "lit:[lindex $ast 1]"}]
+            set label [expr {[lindex $ast 0] eq "list" ? [lindex $ast 1] : "\"[lindex $ast 1]\""}]
+            set h [expr {[dict exists $hits $key] ? [dict get $hits $key] : {}}]
+            if {![llength $h]} { return [list 0 "$label✗"] }
+            set shown {}
+            foreach x [lrange $h 0 4] {
+                lassign $x sec term start end
+                lappend shown "$term@$start-$end"
+            }
+            if {[llength $h] > 5} { lappend shown "…共[llength $h]处" }
+            return [list 1 "$label✓\[[join $shown { }]\]"]
+        }
+        not {
+            lassign [Eval [lindex $ast 1] $hits] v why
+            return [list [expr {!$v}] "NOT $why"]
+        }
+        and - or {
+            lassign [Eval [lindex $ast 1] $hits] v1 w1
+            lassign [Eval [lindex $ast 2] $hits] v2 w2
+            set op [string toupper [lindex $ast 0]]
+            set v [expr {$op eq "AND" ? ($v1 && $v2) : ($v1 || $v2)}]
+            return [list $v "($w1 $op $w2)"]
+        }
+    }
+}
+
+# analyse::rules::apply: run every rule over TEXT. Returns a dict:
+#   rules  the names of the rules that matched (the post is relevant when not empty)
+#   terms  every term found by the lists and literals the rules use: {LIST SECTION TERM START END}
+#          (LIST "literal" for literals), sorted by START - for storing with the post and highlighting
+#   why    rule name -> {matched 0|1 explain TEXT}
+proc analyse::rules::apply {text} {
+    variable rules
+    variable literalsBuilt
+    ensure
+    # lists and literals used by the rules, each matched once
+    set names {}
+    set lits {}
+    dict for {name r} $rules {
+        lappend names {*}[Leaves [dict get $r ast] list]
+        lappend lits {*}[Leaves [dict get $r ast] lit]
+    }
+    set hits [dict create]
+    set terms {}
+    foreach n [lsort -unique $names] {
+        set h [analyse::terms::find $n $text]
+        dict set hits $n $h
+        foreach x $h { lappend terms [list $n {*}$x] }
+    }
+    set lits [lsort -unique $lits]
+    if {[llength $lits]} {
+        if {!$literalsBuilt || "rules:literals" ni [matcher names]} {
+            matcher create rules:literals $lits
+            set literalsBuilt 1
+        }
+        foreach {term start end} [matcher find rules:literals $text -longest] {
+            dict lappend hits lit:$term [list literal $term $start $end]
+            lappend terms [list literal literal $term $start $end]
+        }
+    }
+    set matched {}
+    set why [dict create]
+    dict for {name r} $rules {
+        lassign [Eval [dict get $r ast] $hits] v explain
+        if {$v} { lappend matched $name }
+        dict set why $name [dict create matched $v explain $explain]
+    }
+    dict create rules $matched terms [lsort -integer -index 3 $terms] why $why
+}
+
+# rule: the console command. rule test TEXT | rule add NAME EXPR | rule delete NAME | rule list
+proc ::rule {sub args} {
+    switch -- $sub {
+        test {
+            if {[llength $args] != 1} { error "usage: rule test TEXT" }
+            set r [analyse::rules::apply [lindex $args 0]]
+            set out {}
+            dict for {name w} [dict get $r why] {
+                lappend out "[expr {[dict get $w matched] ? {✓ 命中} : {✗ 未命中}}] $name: [dict get $w explain]"
+            }
+            lappend out [expr {[llength [dict get $r rules]] ? "结论：相关（[join [dict get $r rules] 、]）" : "结论：不相关"}]
+            return [join $out \n]
+        }
+        add {
+            if {[llength $args] != 2} { error "usage: rule add NAME EXPR" }
+            analyse::rules::define {*}$args
+        }
+        delete {
+            if {[llength $args] != 1} { error "usage: rule delete NAME" }
+            analyse::rules::delete {*}$args
+        }
+        list {
+            if {[llength $args]} { error "usage: rule list" }
+            set out {}
+            dict for {name expr} [analyse::rules::all] { lappend out "$name  $expr" }
+            return [join $out \n]
+        }
+        default { error "unknown subcommand \"$sub\": must be test, add, delete or list" }
+    }
+}
+
+help::add rule {test TEXT | add NAME EXPR | delete NAME | list} \
+    "相关性规则：test 显示每条规则是否命中及命中的词和位置；add/delete 增删规则；list 列出规则"
