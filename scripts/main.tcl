@@ -26,6 +26,7 @@ namespace eval yqbox {
         crawl/json.tcl
         crawl/sitemap.tcl
         crawl/post.tcl
+        analyse/event.tcl
         parse.tcl
         server.tcl
         web.tcl

@@ -266,7 +266,7 @@ proc crawl::Run {name} {
         set src [source $name]
         set out [crawl::[dict get $src type]::patrol $src]
         # out: dict with items (list of item dicts), status ok|unchanged|failed, error, kind
-        set stored {new {} changed {}}
+        set stored {new {} changed {} sampled {}}
         if {[dict get $out status] eq "ok"} {
             set stored [store $src [dict get $out items]]
         }
@@ -405,13 +405,14 @@ proc crawl::count {text} {
 
 # crawl::store: store ITEMS of source SRC as posts in one transaction. New URL → new post; known
 # URL → last_seen, content updated when it changed, and a metrics sample within the sample window.
-# Returns {new IDS changed IDS}.
+# Returns {new IDS changed IDS sampled IDS} (sampled: known posts that got a metrics sample).
 proc crawl::store {src items} {
     set sid [dict get $src id]
     set at [yqbox::iso]
     set until [yqbox::iso [expr {[yqbox::now] + 3600 * [conf::get crawl_sample_hours]}]]
     set new {}
     set changed {}
+    set sampled {}
     db transaction immediate {
         foreach it $items {
             set it [dict merge {title "" body "" author "" published "" replies "" views "" reposts ""} $it]
@@ -448,10 +449,11 @@ proc crawl::store {src items} {
                 db eval {UPDATE post SET replies = coalesce(nullif($replies, ''), replies),
                                          views = coalesce(nullif($views, ''), views),
                                          reposts = coalesce(nullif($reposts, ''), reposts) WHERE id = $id}
+                if {[llength $old]} { lappend sampled $id }
             }
         }
     }
-    dict create new $new changed $changed
+    dict create new $new changed $changed sampled $sampled
 }
 
 # ---- health and schedule -------------------------------------------------------------------------

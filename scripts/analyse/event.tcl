@@ -1,0 +1,423 @@
+# event.tcl - 研判 on the database: relevance of each new post, one event per matter (一事一报),
+# the event's risk score with its reasons, and the console's `event` and `score` commands.
+#
+# Every post a patrol stores or changes goes through analyse::post: the relevance rules (rules.tcl)
+# decide whether it concerns the county's government work and record the terms they found (for
+# highlighting); a relevant post gets its sentiment and a SimHash fingerprint and joins an event:
+#   - a near-duplicate (SimHash distance <= cluster_distance) of a post of an event seen within
+#     cluster_window_days: a repost or copy joins that event;
+#   - otherwise the event of that window whose title is most like the post's (character-bigram
+#     Jaccard >= cluster_title_overlap, with a topic term in common; or twice that overlap): a
+#     follow-up post (every relevant post is about the county already, so regions need not match);
+#   - otherwise a new event, with the unit routing suggests (route.tcl).
+# The event is then re-scored (score.tcl) from all its posts; so is it when a patrol re-samples
+# its posts' metrics. A level rise raises an alert and runs analyse::hooks (the workflow reports).
+# A post on a county-local source is read together with the source's name (source_region): a
+# post on 青山论坛 is about 青山县 even when it does not say so.
+# A post never belongs to two events; admins merge and split events from the console.
+
+namespace eval analyse {
+    variable hooks {}        ;# commands called with EVENTID OLDLEVEL NEWLEVEL when a level rises
+    variable indexLoaded 0
+    variable levelRank {一般 0 较大 1 重大 2 特别重大 3}
+    variable tierRank {central 1 portal 1 government 2 local 3 forum 3}
+}
+
+conf::key source_region boolean 1 \
+    "Relevance: a post on a county-local source (tier local, forum or government) whose title names the county counts as naming it"
+conf::key cluster_window_days {integer 1 365} 7 \
+    "Events: a post joins an event that had a post within this many days"
+conf::key cluster_distance {integer 0 20} 3 \
+    "Events: SimHash distance up to which a post is a near-duplicate (repost) of another"
+conf::key cluster_title_overlap {number 0 1} 0.2 \
+    "Events: title similarity (bigram Jaccard) a follow-up post needs, besides shared region and topic terms"
+
+# analyse::text: the text the analysis reads of a post (offsets of post_term refer to it).
+proc analyse::text {title body} {
+    return "$title\n$body"
+}
+
+# analyse::index: the SimHash index of the window's posts (loaded from the database once).
+proc analyse::index {} {
+    variable indexLoaded
+    if {!$indexLoaded || "analyse:posts" ni [simhash index names]} {
+        catch {simhash index delete analyse:posts}
+        simhash index create analyse:posts
+        set since [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
+        db eval {SELECT id, simhash FROM post WHERE event_id IS NOT NULL AND simhash != ''
+                 AND first_seen >= $since} {
+            simhash index add analyse:posts $id $simhash
+        }
+        set indexLoaded 1
+    }
+    return analyse:posts
+}
+
+# analyse::post: analyse post ID (see the file comment). Returns its event id, or "" when the post
+# is not relevant. One transaction.
+proc analyse::post {id} {
+    set found 0
+    db eval {SELECT p.title, p.body, p.first_seen, p.event_id, s.tier, s.title AS stitle FROM post p
+             JOIN source s ON s.id = p.source_id WHERE p.id = $id} r { set found 1 }
+    if {!$found} { error "no post $id" }
+    set text [text $r(title) $r(body)]
+    set a [analyse::rules::apply $text]
+    if {![llength [dict get $a rules]] && [conf::get source_region]
+        && $r(tier) in {local forum government} && $r(stitle) ne ""} {
+        # the county's own forum or site: its name stands for the region the post does not repeat
+        set b [analyse::rules::apply "$text\n$r(stitle)"]
+        set n [string length $text]
+        dict set b terms [lmap t [dict get $b terms] { expr {[lindex $t 3] < $n ? $t : [continue]} }]
+        set a $b
+    }
+    set relevant [expr {[llength [dict get $a rules]] > 0}]
+    set event ""
+    db transaction immediate {
+        db eval {DELETE FROM post_term WHERE post_id = $id}
+        foreach t [dict get $a terms] {
+            lassign $t list section term start end
+            db eval {INSERT INTO post_term(post_id, list, section, term, start, end)
+                     VALUES($id, $list, $section, $term, $start, $end)}
+        }
+        set rules [dict get $a rules]
+        if {!$relevant} {
+            db eval {UPDATE post SET relevant = 0, rules = '' WHERE id = $id}
+            if {$r(event_id) ne ""} { Detach $id $r(event_id) }
+        } else {
+            set sim [simhash $text]
+            set sent [sentiment $text]
+            db eval {UPDATE post SET relevant = 1, rules = $rules, simhash = $sim, sentiment = $sent
+                     WHERE id = $id}
+            set event $r(event_id)
+            if {$event eq ""} {
+                set event [cluster $id $sim $r(title) [Terms [dict get $a terms]]]
+                if {$event eq ""} { set event [create $id $r(title) $text $r(first_seen)] }
+                db eval {UPDATE post SET event_id = $event WHERE id = $id}
+            }
+            simhash index add [index] $id $sim
+            refresh $event
+            rescore $event [expr {$r(event_id) eq "" ? "新帖" : "帖子更新"}]
+        }
+    }
+    return $event
+}
+
+# analyse::Terms: the region and topic terms of a post's term list, as {区域 TERMS 话题 TERMS}.
+proc analyse::Terms {terms} {
+    set out {区域 {} 话题 {}}
+    foreach t $terms {
+        lassign $t list section term
+        if {$list in {区域 话题} && $term ni [dict get $out $list]} { dict lappend out $list $term }
+    }
+    return $out
+}
+
+# analyse::Bigrams: the set of character bigrams of TEXT (punctuation and spaces dropped).
+proc analyse::Bigrams {text} {
+    set t [regsub -all {[[:punct:][:space:]　-〿＀-｠]+} $text ""]
+    set out {}
+    for {set i 0} {$i < [string length $t] - 1} {incr i} { lappend out [string range $t $i $i+1] }
+    lsort -unique $out
+}
+
+# analyse::Jaccard: |A ∩ B| / |A ∪ B| of two sorted unique lists.
+proc analyse::Jaccard {a b} {
+    if {![llength $a] && ![llength $b]} { return 0.0 }
+    set both 0
+    foreach x $a { if {[lsearch -sorted $b $x] >= 0} { incr both } }
+    expr {double($both) / ([llength $a] + [llength $b] - $both)}
+}
+
+# analyse::cluster: the event post ID (fingerprint SIM, TITLE, TERMS {区域 .. 话题 ..}) belongs to,
+# or "" for a new matter. Reads only.
+proc analyse::cluster {id sim title terms} {
+    set since [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
+    foreach hit [simhash index near [index] $sim [conf::get cluster_distance]] {
+        lassign $hit other dist
+        if {$other == $id} { continue }
+        set e [db onecolumn {SELECT p.event_id FROM post p JOIN event e ON e.id = p.event_id
+                             WHERE p.id = $other AND e.last_post >= $since}]
+        if {$e ne ""} { return $e }
+    }
+    set topics [dict get $terms 话题]
+    set mine [Bigrams $title]
+    set best ""
+    set bestSim 0
+    set need [conf::get cluster_title_overlap]
+    db eval {SELECT id AS e, title AS t, terms AS et FROM event WHERE last_post >= $since
+             ORDER BY last_post DESC LIMIT 500} {
+        set j [Jaccard $mine [Bigrams $t]]
+        if {$j < $need || $j <= $bestSim} { continue }
+        # similar titles about the same topic, or titles so close that the topic goes without saying
+        set shareT 0
+        if {![catch {dict get $et 话题} etp]} {
+            foreach x $topics { if {$x in $etp} { set shareT 1; break } }
+        }
+        if {$shareT || $j >= 2 * $need} { set best $e; set bestSim $j }
+    }
+    return $best
+}
+
+# analyse::create: a new event seeded by post ID; routing suggests its unit. Returns its id.
+proc analyse::create {id title text firstSeen} {
+    set route [analyse::route::suggest $text]
+    set unit [dict get $route unit]
+    set reason [dict get $route reason]
+    set at [yqbox::iso]
+    db eval {INSERT INTO event(title, suggested_unit, route_reason, first_seen, last_post, created, updated)
+             VALUES($title, $unit, $reason, $firstSeen, $firstSeen, $at, $at)}
+    return [db last_insert_rowid]
+}
+
+# analyse::refresh: recompute event E's aggregates (posts, sources, terms, first and last post).
+proc analyse::refresh {e} {
+    set terms {区域 {} 话题 {}}
+    db eval {SELECT DISTINCT t.list, t.term FROM post_term t JOIN post p ON p.id = t.post_id
+             WHERE p.event_id = $e AND t.list IN ('区域', '话题')} {
+        dict lappend terms $list $term
+    }
+    set at [yqbox::iso]
+    db eval {UPDATE event SET terms = $terms,
+                 posts = (SELECT count(*) FROM post WHERE event_id = $e),
+                 sources = (SELECT count(DISTINCT source_id) FROM post WHERE event_id = $e),
+                 first_seen = coalesce((SELECT min(first_seen) FROM post WHERE event_id = $e), first_seen),
+                 last_post = coalesce((SELECT max(first_seen) FROM post WHERE event_id = $e), last_post),
+                 updated = $at
+             WHERE id = $e}
+}
+
+# analyse::Detach: take post ID out of event E (it is no longer relevant); an event left without
+# posts keeps its record (the workflow may have acted on it) but scores 0.
+proc analyse::Detach {id e} {
+    db eval {UPDATE post SET event_id = NULL WHERE id = $id}
+    catch {simhash index remove [index] $id}
+    refresh $e
+    rescore $e "帖子不再相关"
+}
+
+# analyse::factors: the factor dict score.tcl reads, from event E's posts and metric samples.
+proc analyse::factors {e} {
+    variable tierRank
+    set texts {}
+    set sents {}
+    set tiers {}
+    set f [dict create replies 0 views 0 reposts 0]
+    db eval {SELECT p.title, p.body, p.sentiment, p.replies, p.views, p.reposts, s.tier
+             FROM post p JOIN source s ON s.id = p.source_id WHERE p.event_id = $e} {
+        append texts [text $title $body] \n
+        if {$sentiment ne ""} { lappend sents $sentiment }
+        lappend tiers [dict get $tierRank $tier]
+        foreach k {replies views reposts} { dict incr f $k [expr {[set $k] eq "" ? 0 : [set $k]}] }
+    }
+    dict set f topics [analyse::score::topics $texts]
+    dict set f sentiment $sents
+    dict set f tiers $tiers
+    dict set f posts [db onecolumn {SELECT count(*) FROM post WHERE event_id = $e}]
+    dict set f sources [db onecolumn {SELECT count(DISTINCT source_id) FROM post WHERE event_id = $e}]
+    dict set f samples [Samples $e]
+    dict set f rates [Rates $e]
+    return $f
+}
+
+# analyse::Samples: the reaction of event E at its posts' last two metric samples, as two points
+# {SECONDS REPLIES VIEWS REPOSTS} (posts sampled at least twice), for the growth factor.
+proc analyse::Samples {e} {
+    set prev {0 0 0 0}
+    set last {0 0 0 0}
+    set n 0
+    foreach pid [db eval {SELECT id FROM post WHERE event_id = $e}] {
+        set s [db eval {SELECT at, coalesce(replies, 0), coalesce(views, 0), coalesce(reposts, 0)
+                        FROM post_metric WHERE post_id = $pid ORDER BY at DESC LIMIT 2}]
+        if {[llength $s] < 8} { continue }
+        incr n
+        foreach {at a b c} [lrange $s 0 3] {}
+        set last [list [expr {max([lindex $last 0], [yqbox::seconds $at])}] \
+            [expr {[lindex $last 1] + $a}] [expr {[lindex $last 2] + $b}] [expr {[lindex $last 3] + $c}]]
+        foreach {at a b c} [lrange $s 4 7] {}
+        set prev [list [expr {max([lindex $prev 0], [yqbox::seconds $at])}] \
+            [expr {[lindex $prev 1] + $a}] [expr {[lindex $prev 2] + $b}] [expr {[lindex $prev 3] + $c}]]
+    }
+    if {!$n || [lindex $last 0] <= [lindex $prev 0]} { return {} }
+    list $prev $last
+}
+
+# analyse::Rates: event E's new posts per hour over the last 24 hours, oldest first.
+proc analyse::Rates {e} {
+    set now [yqbox::now]
+    set rates [lrepeat 24 0]
+    foreach t [db eval {SELECT first_seen FROM post WHERE event_id = $e}] {
+        set h [expr {($now - [yqbox::seconds $t]) / 3600}]
+        if {$h >= 0 && $h < 24} { lset rates [expr {23 - $h}] [expr {[lindex $rates 23-$h] + 1}] }
+    }
+    return $rates
+}
+
+# analyse::rescore: score event E now (CAUSE says why), store it with its reasons and history; a
+# level rise raises an alert and runs the hooks. Returns the score dict.
+proc analyse::rescore {e cause} {
+    variable levelRank
+    variable hooks
+    set r [analyse::score::compute [factors $e]]
+    set score [dict get $r score]
+    set level [dict get $r level]
+    set reasons [dict get $r reasons]
+    set at [yqbox::iso]
+    set old [db onecolumn {SELECT level FROM event WHERE id = $e}]
+    db eval {UPDATE event SET score = $score, level = $level, reasons = $reasons, updated = $at WHERE id = $e}
+    db eval {INSERT INTO event_score(event_id, at, score, level, reasons, cause)
+             VALUES($e, $at, $score, $level, $reasons, $cause)}
+    if {[dict get $levelRank $level] > [dict get $levelRank $old]} {
+        set title [db onecolumn {SELECT title FROM event WHERE id = $e}]
+        db eval {INSERT INTO alert(at, kind, object, message)
+                 VALUES($at, 'event.level', 'event:' || $e, '事件 #' || $e || '「' || $title || '」风险等级由' || $old || '升为' || $level)}
+        foreach h $hooks { {*}$h $e $old $level }
+    }
+    return $r
+}
+
+# analyse::onStored: the crawl hook: analyse new and changed posts; re-score the events of posts
+# whose metrics were re-sampled. Errors in one post are logged and do not stop the others.
+proc analyse::onStored {stored} {
+    foreach id [concat [dict get $stored new] [dict get $stored changed]] {
+        if {[catch {post $id} msg]} { ::log error "analysis of post $id: $msg" }
+    }
+    if {[dict exists $stored sampled]} {
+        set events [db eval "SELECT DISTINCT event_id FROM post WHERE event_id IS NOT NULL AND id IN
+                             ([join [lmap x [dict get $stored sampled] {expr {int($x)}}] ,] 0)"]
+        foreach e $events {
+            db transaction immediate { rescore $e "指标更新" }
+        }
+    }
+}
+namespace eval crawl {
+    variable hooks
+    lappend hooks analyse::onStored
+}
+
+# ---- console -------------------------------------------------------------------------------------
+
+namespace eval event::cmd {}
+
+# event: the console's event command; each subcommand is a proc event::cmd::NAME (the workflow
+# adds its own: claim, assign, judge, ...).
+proc ::event {sub args} {
+    if {[info commands ::event::cmd::$sub] eq ""} {
+        set subs [lsort [lmap c [info commands ::event::cmd::*] { namespace tail $c }]]
+        error "unknown subcommand \"$sub\": must be [join $subs {, }]"
+    }
+    tailcall ::event::cmd::$sub {*}$args
+}
+
+# event::exists: errors unless event ID exists.
+proc event::exists {id} {
+    if {![string is entier -strict $id] || ![db exists {SELECT 1 FROM event WHERE id = $id}]} {
+        error "no event $id ('event list' shows the events)"
+    }
+}
+
+# event list ?-level L? ?-since ISO? ?-state S? ?-limit N?
+proc event::cmd::list {args} {
+    set o [dict merge {-level "" -since "" -state "" -limit 50} $args]
+    if {[dict size $o] != 4} { error "usage: event list ?-level L? ?-since TIME? ?-state S? ?-limit N?" }
+    set level [dict get $o -level]
+    set since [dict get $o -since]
+    set state [dict get $o -state]
+    set limit [dict get $o -limit]
+    if {$level ne "" && $level ni {一般 较大 重大 特别重大}} { error "unknown level \"$level\": must be 一般, 较大, 重大 or 特别重大" }
+    if {$since ne ""} { set since [yqbox::iso [yqbox::seconds $since]] }
+    if {![string is entier -strict $limit]} { error "-limit must be a number" }
+    set out {}
+    db eval {SELECT id, level, score, state, posts, sources, last_post, suggested_unit, title FROM event
+             WHERE ($level = '' OR level = $level) AND ($since = '' OR last_post >= $since)
+               AND ($state = '' OR state = $state)
+             ORDER BY last_post DESC LIMIT $limit} {
+        lappend out [format "#%-4d %-4s %5.1f  %-12s 帖 %-3d 源 %-2d %s  %s  %s" $id $level $score $state $posts $sources $last_post $suggested_unit $title]
+    }
+    join $out \n
+}
+
+# event show ID: posts with matched terms, score with reasons, history.
+proc event::cmd::show {id} {
+    event::exists $id
+    db eval {SELECT * FROM event WHERE id = $id} e {}
+    set out [::list "#$id $e(title)" "状态 $e(state)  建议归口 $e(suggested_unit)（$e(route_reason)）" \
+                 "风险 $e(level) $e(score) 分" [analyse::score::explain [dict create score $e(score) level $e(level) reasons $e(reasons)]] "" "帖子："]
+    db eval {SELECT p.id AS pid, p.title, p.url, s.name AS src, p.first_seen, p.sentiment FROM post p
+             JOIN source s ON s.id = p.source_id WHERE p.event_id = $id ORDER BY p.first_seen} {
+        set terms [db eval {SELECT DISTINCT term FROM post_term WHERE post_id = $pid}]
+        lappend out "  $pid $first_seen $src 情感 [format %.2f [expr {$sentiment eq "" ? 0 : $sentiment}]] $title" \
+                    "      $url" "      命中：[join $terms 、]"
+    }
+    lappend out "" "评分记录："
+    db eval {SELECT at, score, level, cause FROM event_score WHERE event_id = $id ORDER BY rowid} {
+        lappend out "  $at $level $score（$cause）"
+    }
+    join $out \n
+}
+
+# event merge INTO FROM: move FROM's posts into INTO; FROM must not be in the workflow yet.
+proc event::cmd::merge {into from} {
+    org::require event.judge
+    event::exists $into
+    event::exists $from
+    if {$into == $from} { error "an event cannot be merged with itself" }
+    db transaction immediate {
+        if {[db onecolumn {SELECT state FROM event WHERE id = $from}] ne "detected"} {
+            error "event $from is already in the workflow: it cannot be merged away"
+        }
+        db eval {UPDATE post SET event_id = $into WHERE event_id = $from}
+        db eval {DELETE FROM event_score WHERE event_id = $from}
+        db eval {DELETE FROM event WHERE id = $from}
+        analyse::refresh $into
+        analyse::rescore $into "合并事件 #$from"
+        audit::record event.merge event:$into -after "merged event $from"
+    }
+    return
+}
+
+# event split ID POSTID ...: move those posts of event ID into a new event. Returns its id.
+proc event::cmd::split {id args} {
+    org::require event.judge
+    event::exists $id
+    if {![llength $args]} { error "usage: event split ID POSTID ?POSTID ...?" }
+    db transaction immediate {
+        foreach p $args {
+            if {![db exists {SELECT 1 FROM post WHERE id = $p AND event_id = $id}]} {
+                error "post $p is not in event $id"
+            }
+        }
+        if {[llength $args] >= [db onecolumn {SELECT count(*) FROM post WHERE event_id = $id}]} {
+            error "splitting off every post would leave event $id empty"
+        }
+        set first [lindex [lsort -integer $args] 0]
+        db eval {SELECT title, body, first_seen FROM post WHERE id = $first} {}
+        set new [analyse::create $first $title [analyse::text $title $body] $first_seen]
+        foreach p $args { db eval {UPDATE post SET event_id = $new WHERE id = $p} }
+        foreach e [::list $id $new] {
+            analyse::refresh $e
+            analyse::rescore $e "拆分事件"
+        }
+        audit::record event.split event:$id -after "posts $args to event $new"
+    }
+    return $new
+}
+
+# event rescore ID: score the event again now.
+proc event::cmd::rescore {id} {
+    event::exists $id
+    db transaction immediate { set r [analyse::rescore $id "手动重新评分"] }
+    analyse::score::explain $r
+}
+
+# score explain EVENTID: the event's current score, level and reasons.
+proc ::score {sub args} {
+    if {$sub ne "explain" || [llength $args] != 1} { error "usage: score explain EVENTID" }
+    set id [lindex $args 0]
+    event::exists $id
+    db eval {SELECT score, level, reasons FROM event WHERE id = $id} {}
+    analyse::score::explain [dict create score $score level $level reasons $reasons]
+}
+
+help::add event {list ?-level L? ?-since T? | show ID | merge INTO FROM | split ID POSTID ... | rescore ID} \
+    "舆情事件（一事一报）：列表、详情（帖子、命中词、评分理由、记录）、合并与拆分"
+help::add score {explain EVENTID} "显示事件的风险评分、等级与各因素的理由"
