@@ -282,8 +282,11 @@ proc analyse::onStored {stored} {
         if {[catch {post $id} msg]} { ::log error "analysis of post $id: $msg" }
     }
     if {[dict exists $stored sampled]} {
-        set events [db eval "SELECT DISTINCT event_id FROM post WHERE event_id IS NOT NULL AND id IN
-                             ([join [lmap x [dict get $stored sampled] {expr {int($x)}}] ,] 0)"]
+        set events {}
+        foreach id [dict get $stored sampled] {
+            set e [db onecolumn {SELECT event_id FROM post WHERE id = $id}]
+            if {$e ne "" && $e ni $events} { lappend events $e }
+        }
         foreach e $events {
             db transaction immediate { rescore $e "指标更新" }
         }
