@@ -1,7 +1,9 @@
 /*
 ** fetch.c - the crawler's HTTP engine: libcurl multi driven by the Tcl event loop.
 **
-** `fetch get URL ?options? -command CMD` queues a request and returns its id; when it is done,
+** `fetch get URL ?options? -command CMD` queues a request and returns its id (options: -headers,
+** -etag, -lastmodified, -cookies, -proxy, -internal, -retries, -timeout, -maxsize, -method GET|HEAD|
+** POST, -body, -hash 1 for the body's SHA-256 in the result); when it is done,
 ** CMD is called with one dict argument describing the outcome (see finishReq). Many transfers run
 ** at once; each host gets at most `-perhost` concurrent transfers and a minimum delay between
 ** request starts. A 429/503 (honouring Retry-After) or a transient failure (timeout, connection
@@ -47,7 +49,7 @@ typedef struct Req {
   struct curl_slist *hdrs;
   char *etag, *lastmod, *cookies, *proxy, *method;
   char *postBody; int postLen;
-  int internal, retries, attempt, timeoutMs, maxSize;
+  int internal, retries, attempt, timeoutMs, maxSize, hash;
   int blocked, tooBig;
   CURLcode rc;                /* libcurl's result of the last attempt */
   Tcl_WideInt notBefore, startedAt;
@@ -355,7 +357,7 @@ static void put(Tcl_Obj *d, const char *k, Tcl_Obj *v){
 ** finishReq: report R's outcome to its -command and free it. The dict holds: id, url, final_url,
 ** status (0 when no response), kind ("" or timeout/dns/connect/tls/blocked/toobig/redirects/url/
 ** protocol/other), error (libcurl's message), headers (dict), content_type, etag, last_modified,
-** body (bytes), bytes, sha256 (hex of the body), retry_after (seconds, or empty), attempts,
+** body (bytes), bytes, sha256 (hex of the body when asked with -hash 1, else empty), retry_after (seconds, or empty), attempts,
 ** time_ms, ip. A callback error is reported as a background error.
 */
 static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverride){
@@ -379,8 +381,11 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
   }
   if( *kind ) st->failed++; else st->completed++;
   st->bytes += r->len;
-  mbedtls_sha256((const unsigned char*)(r->buf ? r->buf : ""), r->len, sum, 0);
-  for(i=0; i<32; i++) snprintf(hex+2*i, 3, "%02x", sum[i]);
+  hex[0] = 0;
+  if( r->hash ){
+    mbedtls_sha256((const unsigned char*)(r->buf ? r->buf : ""), r->len, sum, 0);
+    for(i=0; i<32; i++) snprintf(hex+2*i, 3, "%02x", sum[i]);
+  }
   put(d, "id", Tcl_NewIntObj(r->id));
   put(d, "url", Tcl_NewStringObj(r->url, -1));
   put(d, "final_url", Tcl_NewStringObj(eff ? eff : r->url, -1));
@@ -398,7 +403,7 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
   put(d, "last_modified", v ? v : Tcl_NewObj());
   put(d, "body", Tcl_NewByteArrayObj((unsigned char*)(r->buf ? r->buf : ""), (int)r->len));
   put(d, "bytes", Tcl_NewWideIntObj((Tcl_WideInt)r->len));
-  put(d, "sha256", Tcl_NewStringObj(hex, 64));
+  put(d, "sha256", Tcl_NewStringObj(hex, -1));
   put(d, "retry_after", ra>0 ? Tcl_NewWideIntObj((Tcl_WideInt)ra) : Tcl_NewObj());
   put(d, "attempts", Tcl_NewIntObj(r->attempt+1));
   put(d, "time_ms", Tcl_NewWideIntObj(r->startedAt ? nowMs()-r->startedAt : 0));
@@ -636,7 +641,7 @@ static int configure(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *cons
 }
 
 static const char *getOpts[] = {"-command", "-headers", "-etag", "-lastmodified", "-cookies",
-  "-proxy", "-internal", "-retries", "-timeout", "-maxsize", "-method", "-body", NULL};
+  "-proxy", "-internal", "-retries", "-timeout", "-maxsize", "-method", "-body", "-hash", NULL};
 
 /*
 ** get: "fetch get URL ?-option value ...? -command CMD" queues a request; returns its id.
@@ -724,6 +729,7 @@ static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const o
         r->postLen = n;
         break;
       }
+      case 12: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &r->hash)!=TCL_OK ) goto bad; break;
     }
   }
   if( !command ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("-command is required", -1)); goto bad; }

@@ -181,6 +181,7 @@ proc crawl::get {src url args} {
     if {[dict get $src proxy] ne ""} { lappend opts -proxy [dict get $src proxy] }
     set old {}
     if {[dict get $o -conditional]} {
+        lappend opts -hash 1
         db eval {SELECT etag, last_modified, sha256 FROM page WHERE url = $url} p {
             set old [array get p]
             lappend opts -etag $p(etag) -lastmodified $p(last_modified)
