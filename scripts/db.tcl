@@ -67,6 +67,7 @@ proc db::open {dir args} {
             error "cannot switch $path to WAL mode"
         }
         ::db timeout 5000
+        ::db cache size 200   ;# prepared statements kept: the modules use many distinct ones
         ::db eval {PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL}
         set applied [migrate]
     } on error {msg opts} {

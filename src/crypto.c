@@ -5,7 +5,8 @@
 ** ITERATIONS ?LENGTH?` (PBKDF2-HMAC-SHA256) return lower-case hex; `crypto random N` returns N
 ** random bytes and `crypto token ?N?` N random bytes (default 32) as URL-safe base64 without
 ** padding, both from one process-wide CTR_DRBG seeded from the system's entropy (thread-safe:
-** mbedTLS is built with MBEDTLS_THREADING_PTHREAD). `crypto equal A B` compares in constant time.
+** mbedTLS is built with MBEDTLS_THREADING_PTHREAD). The same generator serves TLS (tls.c) and the
+** server's tokens: there is one source of randomness in the process. `crypto equal A B` compares in constant time.
 ** DATA, KEY, PASSWORD and SALT are taken as bytes when they are byte arrays (e.g. from `crypto
 ** random` or a binary read), otherwise as the UTF-8 encoding of the string.
 */
@@ -15,6 +16,7 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/md.h>
 #include <mbedtls/pkcs5.h>
+#include <mbedtls/platform.h>
 #include <mbedtls/sha256.h>
 #include "yqbox.h"
 
@@ -29,6 +31,40 @@ static void drbgInit(void){
   mbedtls_ctr_drbg_init(&drbg);
   drbgOk = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
                                  (const unsigned char*)pers, sizeof pers - 1)==0;
+}
+
+/* The allocator mbedTLS uses (Tcl's per-thread pools; musl's malloc is slow under TLS churn). */
+static void *cryptoCalloc(size_t n, size_t size){
+  size_t total;
+  void *p;
+  if( size && n > ((size_t)-1 >> 1) / size ) return NULL;
+  total = n*size;
+  if( total > 0x7fffffff ) return NULL;
+  p = Tcl_AttemptAlloc((unsigned)(total ? total : 1));
+  if( p ) memset(p, 0, total);
+  return p;
+}
+static void cryptoFree(void *p){
+  if( p ) Tcl_Free(p);
+}
+
+/*
+** YqCryptoInit: process-wide set-up of mbedTLS, before anything uses it (main.c calls it right
+** after Tcl_FindExecutable): its allocations go to Tcl's allocator. The sanitizer build keeps the
+** C library's allocator so that ASan sees every mbedTLS buffer.
+*/
+void YqCryptoInit(void){
+#if !defined(__SANITIZE_ADDRESS__)
+  mbedtls_platform_set_calloc_free(cryptoCalloc, cryptoFree);
+#endif
+}
+
+/*
+** YqRandomCb: YqRandom in the signature mbedTLS's f_rng callbacks have (CTX unused).
+*/
+int YqRandomCb(void *ctx, unsigned char *buf, size_t len){
+  (void)ctx;
+  return YqRandom(buf, len) ? MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG : 0;
 }
 
 /*

@@ -119,8 +119,9 @@ unpack() {
 pin() { echo "$PINS" | awk -F'|' -v n="$1" '$1==n'; }
 
 case $FLAVOR in
-    musl)  CC=musl-gcc; CFLAGS="-Os -w -ffunction-sections -fdata-sections" ;;
-    glibc) CC=gcc;      CFLAGS="-O1 -g -w" ;;
+    musl)  CC=musl-gcc; CFLAGS="-Os -w -ffunction-sections -fdata-sections"
+           FAST="-O2 -w -ffunction-sections -fdata-sections" ;;
+    glibc) CC=gcc;      CFLAGS="-O1 -g -w"; FAST="-O2 -g -w" ;;
     *) die "unknown flavor $FLAVOR (musl or glibc)" ;;
 esac
 export CC CFLAGS
@@ -153,7 +154,16 @@ if ! stamp mbedtls; then
            -e 's|^//#define MBEDTLS_THREADING_PTHREAD|#define MBEDTLS_THREADING_PTHREAD|' "$cfg"
     grep -q '^#define MBEDTLS_THREADING_PTHREAD' "$cfg" || die "mbedtls: could not enable threading"
     grep -q '^#define MBEDTLS_SSL_PROTO_TLS1_3' "$cfg" || die "mbedtls: TLS 1.3 is not enabled"
-    (cd "$d" && make -j"$JOBS" -C library CC="$CC" CFLAGS="$CFLAGS" static >/dev/null)
+    # getrandom(2) with musl too (upstream only trusts glibc here): no /dev/urandom in a bare chroot
+    sed -i 's/#if ((defined(__linux__) \&\& defined(__GLIBC__)) || defined(__midipix__))/#if (defined(__linux__) || defined(__midipix__))/' \
+        "$d/library/entropy_poll.c"
+    grep -q '^#if (defined(__linux__) || defined(__midipix__))' "$d/library/entropy_poll.c" ||
+        die "mbedtls: could not enable getrandom for musl"
+    # its allocator can be replaced (tls.c gives it Tcl's per-thread one instead of musl's)
+    sed -i -e 's|^//#define MBEDTLS_PLATFORM_MEMORY|#define MBEDTLS_PLATFORM_MEMORY|' "$cfg"
+    grep -q '^#define MBEDTLS_PLATFORM_MEMORY' "$cfg" || die "mbedtls: could not enable PLATFORM_MEMORY"
+    # the record layer and handshakes are the server's hot path: -O2, not -Os
+    (cd "$d" && make -j"$JOBS" -C library CC="$CC" CFLAGS="$FAST" static >/dev/null)
     cp "$d"/library/*.a "$PREFIX/lib/"
     cp -R "$d/include/mbedtls" "$d/include/psa" "$PREFIX/include/"
     done_ mbedtls
@@ -209,7 +219,7 @@ if ! stamp sqlite; then
     # the amalgamation is generated with the host's C compiler and tclsh, then compiled for FLAVOR
     (cd "$d" && CC=gcc CFLAGS=-O1 ./configure --disable-shared >/dev/null &&
         make tclsqlite3.c >/dev/null)
-    $CC $CFLAGS -I"$PREFIX/include" -DSQLITE_ENABLE_FTS5 -DSQLITE_THREADSAFE=1 \
+    $CC $FAST -I"$PREFIX/include" -DSQLITE_ENABLE_FTS5 -DSQLITE_THREADSAFE=1 \
         -DSQLITE_DQS=0 -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -DSQLITE_ENABLE_RTREE \
         -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_ENABLE_DBSTAT_VTAB \
         -DSQLITE_USE_URI=1 -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_TEMP_STORE=2 \

@@ -27,6 +27,7 @@ int main(int argc, char **argv){
   int i = 1, code = 0;
 
   Tcl_FindExecutable(argv[0]);
+  YqCryptoInit();
   while( i<argc ){
     if( !strcmp(argv[i], "--dev") ){
       if( i+1>=argc ){ fprintf(stderr, "yqbox: --dev needs a directory\n"); return 2; }
@@ -43,6 +44,11 @@ int main(int argc, char **argv){
   if( dev && !devDirOk(dev) ){
     fprintf(stderr, "yqbox: --dev %s: %s/scripts/main.tcl is not readable\n", dev, dev);
     return 2;
+  }
+  if( dev ){
+    /* absolute, so that changing directory (tests do) keeps the checkout */
+    char *abs = realpath(dev, NULL);
+    if( abs ) dev = abs;
   }
   args = Tcl_NewListObj(0, NULL);
   for(; i<argc; i++){

@@ -862,7 +862,7 @@ static void htmlEscape(Tcl_DString *ds, const char *text, int len){
 ** "http utf8valid BYTES" returns whether BYTES (a byte array) is well-formed UTF-8.
 ** "http esc TEXT" HTML-escapes TEXT. "http escr MARK TEXT" returns TEXT without its leading MARK
 ** when it has one (markup), else escaped. "http unmark MARK TEXT" removes every MARK from TEXT.
-** "http token" returns 16 random hex digits from the kernel (getentropy).
+** "http token" returns 16 random hex digits (crypto.c's generator).
 */
 int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"urldecode", "utf8valid", "esc", "escr", "unmark", "token", NULL};
@@ -875,8 +875,8 @@ int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     unsigned char b[8];
     char hex[17];
     int i;
-    if( getentropy(b, sizeof b)!=0 ){
-      Tcl_SetObjResult(interp, Tcl_ObjPrintf("no randomness from the kernel: %s", strerror(errno)));
+    if( YqRandom(b, sizeof b)!=0 ){
+      Tcl_SetObjResult(interp, Tcl_NewStringObj("random generator failed", -1));
       return TCL_ERROR;
     }
     for(i=0; i<8; i++) sprintf(hex+2*i, "%02x", b[i]);

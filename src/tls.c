@@ -20,8 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ecp.h>
@@ -41,8 +39,6 @@ struct TlsConf {
   char fingerprint[100];             /* SHA-256 of the leaf certificate, AA:BB:... */
 };
 
-static mbedtls_entropy_context entropy;
-static mbedtls_ctr_drbg_context drbg;
 static pthread_mutex_t curMutex = PTHREAD_MUTEX_INITIALIZER;
 static TlsConf *current;
 
@@ -71,27 +67,17 @@ static int mbedErr(char *err, size_t n, const char *what, int rc){
 }
 
 /*
-** TlsInit: initialise PSA crypto and seed the shared random generator (once per process).
+** TlsInit: initialise PSA crypto (once per process). Randomness comes from crypto.c's generator.
 ** Returns 0, or -1 with a message in ERR.
 */
 int TlsInit(char *err, size_t n){
   static int done;
-  int rc;
   if( done ) return 0;
   if( psa_crypto_init()!=PSA_SUCCESS ){ snprintf(err, n, "PSA crypto initialisation failed"); return -1; }
-  mbedtls_entropy_init(&entropy);
-  mbedtls_ctr_drbg_init(&drbg);
-  rc = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
-                             (const unsigned char*)"yqbox-tls", 9);
-  if( rc ) return mbedErr(err, n, "seeding the random generator", rc);
   done = 1;
   return 0;
 }
 
-/* TlsRandom: fill BUF with LEN random bytes from the shared generator. Returns 0 or an mbedTLS error. */
-int TlsRandom(unsigned char *buf, size_t len){
-  return mbedtls_ctr_drbg_random(&drbg, buf, len);
-}
 
 /* writeFile: create PATH anew (via a temporary file and rename) with MODE holding LEN bytes of DATA.
 ** Returns 0 or -1 with a message in ERR. */
@@ -136,7 +122,7 @@ static int generate(const char *certFile, const char *keyFile, char *err, size_t
   if( (r = mbedtls_pk_setup(&key, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))) ){
     mbedErr(err, n, "key setup", r); goto done;
   }
-  if( (r = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(key), mbedtls_ctr_drbg_random, &drbg)) ){
+  if( (r = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(key), YqRandomCb, NULL)) ){
     mbedErr(err, n, "generating an ECDSA P-256 key", r); goto done;
   }
   now -= 86400;
@@ -144,7 +130,7 @@ static int generate(const char *certFile, const char *keyFile, char *err, size_t
   strftime(from, sizeof from, "%Y%m%d%H%M%S", &tm);
   tm.tm_year += 10;
   strftime(to, sizeof to, "%Y%m%d%H%M%S", &tm);
-  mbedtls_ctr_drbg_random(&drbg, serial, sizeof serial);
+  YqRandom(serial, sizeof serial);
   serial[0] &= 0x7f; serial[0] |= 0x01;
   memset(&san, 0, sizeof san);
   san.node.type = MBEDTLS_X509_SAN_DNS_NAME;
@@ -165,7 +151,7 @@ static int generate(const char *certFile, const char *keyFile, char *err, size_t
   }
   if( (r = mbedtls_pk_write_key_pem(&key, pem, 8192)) ){ mbedErr(err, n, "writing the key", r); goto done; }
   if( writeFile(keyFile, pem, strlen((char*)pem), 0600, err, n) ) goto done;
-  if( (r = mbedtls_x509write_crt_pem(&crt, pem, 8192, mbedtls_ctr_drbg_random, &drbg)) ){
+  if( (r = mbedtls_x509write_crt_pem(&crt, pem, 8192, YqRandomCb, NULL)) ){
     mbedErr(err, n, "signing the certificate", r); unlink(keyFile); goto done;
   }
   if( writeFile(certFile, pem, strlen((char*)pem), 0644, err, n) ){ unlink(keyFile); goto done; }
@@ -217,11 +203,11 @@ TlsConf *TlsLoad(const char *certFile, const char *keyFile, const char *datadir,
     char what[4200]; snprintf(what, sizeof what, "certificate %s", cpath);
     mbedErr(err, n, what, r); goto fail;
   }
-  if( (r = mbedtls_pk_parse_keyfile(&t->key, kpath, NULL, mbedtls_ctr_drbg_random, &drbg)) ){
+  if( (r = mbedtls_pk_parse_keyfile(&t->key, kpath, NULL, YqRandomCb, NULL)) ){
     char what[4200]; snprintf(what, sizeof what, "key %s", kpath);
     mbedErr(err, n, what, r); goto fail;
   }
-  if( (r = mbedtls_pk_check_pair(&t->chain.pk, &t->key, mbedtls_ctr_drbg_random, &drbg)) ){
+  if( (r = mbedtls_pk_check_pair(&t->chain.pk, &t->key, YqRandomCb, NULL)) ){
     snprintf(err, n, "key %s does not belong to certificate %s", kpath, cpath); goto fail;
   }
   if( (r = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
@@ -230,13 +216,13 @@ TlsConf *TlsLoad(const char *certFile, const char *keyFile, const char *datadir,
   }
   mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
   mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
-  mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &drbg);
+  mbedtls_ssl_conf_rng(&t->conf, YqRandomCb, NULL);
   mbedtls_ssl_conf_ciphersuites(&t->conf, suites);
   mbedtls_ssl_conf_groups(&t->conf, groups);
   if( (r = mbedtls_ssl_conf_own_cert(&t->conf, &t->chain, &t->key)) ){
     mbedErr(err, n, "installing the certificate", r); goto fail;
   }
-  if( (r = mbedtls_ssl_ticket_setup(&t->ticket, mbedtls_ctr_drbg_random, &drbg,
+  if( (r = mbedtls_ssl_ticket_setup(&t->ticket, YqRandomCb, NULL,
                                     MBEDTLS_CIPHER_AES_256_GCM, 86400)) ){
     mbedErr(err, n, "session tickets", r); goto fail;
   }

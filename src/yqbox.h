@@ -120,7 +120,9 @@ int YqAddrForbidden(const struct sockaddr *sa);
 int FetchCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /* crypto.c */
+void YqCryptoInit(void);
 int YqRandom(unsigned char *buf, size_t len);
+int YqRandomCb(void *ctx, unsigned char *buf, size_t len);
 int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /* match.c: the multi-pattern matcher (Aho-Corasick over a double array) */
@@ -154,7 +156,6 @@ int YqConsoleCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 typedef struct TlsConf TlsConf;
 struct mbedtls_ssl_config;
 int TlsInit(char *err, size_t n);
-int TlsRandom(unsigned char *buf, size_t len);
 TlsConf *TlsLoad(const char *certFile, const char *keyFile, const char *datadir, int *generated,
                  char *err, size_t n);
 const struct mbedtls_ssl_config *TlsConfig(TlsConf *t);

@@ -54,8 +54,10 @@ proc analyse::index {} {
 }
 
 # analyse::post: analyse post ID (see the file comment). Returns its event id, or "" when the post
-# is not relevant. One transaction.
-proc analyse::post {id} {
+# is not relevant. One transaction. With -rescore 0 the event's aggregates and score are left for
+# the caller to refresh once for a whole batch (analyse::onStored does).
+proc analyse::post {id args} {
+    set o [dict merge {-rescore 1} $args]
     set found 0
     db eval {SELECT p.title, p.body, p.first_seen, p.event_id, s.tier, s.title AS stitle FROM post p
              JOIN source s ON s.id = p.source_id WHERE p.id = $id} r { set found 1 }
@@ -95,8 +97,10 @@ proc analyse::post {id} {
                 db eval {UPDATE post SET event_id = $event WHERE id = $id}
             }
             simhash index add [index] $id $sim
-            refresh $event
-            rescore $event [expr {$r(event_id) eq "" ? "新帖" : "帖子更新"}]
+            if {[dict get $o -rescore]} {
+                refresh $event
+                rescore $event [expr {$r(event_id) eq "" ? "新帖" : "帖子更新"}]
+            }
         }
     }
     return $event
@@ -195,25 +199,31 @@ proc analyse::Detach {id e} {
     rescore $e "帖子不再相关"
 }
 
-# analyse::factors: the factor dict score.tcl reads, from event E's posts and metric samples.
+# analyse::factors: the factor dict score.tcl reads, from event E's posts, their stored terms and
+# metric samples. All aggregates are SQL over the event's rows (no text is matched again), so a
+# large event costs a few queries, not a pass over its posts.
 proc analyse::factors {e} {
     variable tierRank
-    set texts {}
-    set sents {}
-    set tiers {}
-    set f [dict create replies 0 views 0 reposts 0]
-    db eval {SELECT p.title, p.body, p.sentiment, p.replies, p.views, p.reposts, s.tier
-             FROM post p JOIN source s ON s.id = p.source_id WHERE p.event_id = $e} {
-        append texts [text $title $body] \n
-        if {$sentiment ne ""} { lappend sents $sentiment }
-        lappend tiers [dict get $tierRank $tier]
-        foreach k {replies views reposts} { dict incr f $k [expr {[set $k] eq "" ? 0 : [set $k]}] }
+    set f [dict create]
+    db eval {SELECT count(*) AS n, count(DISTINCT source_id) AS ns, coalesce(sum(replies), 0) AS r,
+                    coalesce(sum(views), 0) AS v, coalesce(sum(reposts), 0) AS rp
+             FROM post WHERE event_id = $e} {
+        dict set f posts $n
+        dict set f sources $ns
+        dict set f replies $r
+        dict set f views $v
+        dict set f reposts $rp
     }
-    dict set f topics [analyse::score::topics $texts]
-    dict set f sentiment $sents
-    dict set f tiers $tiers
-    dict set f posts [db onecolumn {SELECT count(*) FROM post WHERE event_id = $e}]
-    dict set f sources [db onecolumn {SELECT count(DISTINCT source_id) FROM post WHERE event_id = $e}]
+    set topics [dict create]
+    db eval {SELECT t.section, count(*) AS hits FROM post_term t JOIN post p ON p.id = t.post_id
+             WHERE p.event_id = $e AND t.list = '话题' GROUP BY t.section} {
+        set attrs [analyse::terms::attrs $section]
+        dict set topics $section [list $hits [expr {[dict exists $attrs weight] ? [dict get $attrs weight] : 10}]]
+    }
+    dict set f topics $topics
+    dict set f sentiment [db eval {SELECT sentiment FROM post WHERE event_id = $e AND sentiment IS NOT NULL}]
+    dict set f tiers [lmap t [db eval {SELECT DISTINCT s.tier FROM post p JOIN source s ON s.id = p.source_id
+                                      WHERE p.event_id = $e}] { dict get $tierRank $t }]
     dict set f samples [Samples $e]
     dict set f rates [Rates $e]
     return $f
@@ -222,32 +232,27 @@ proc analyse::factors {e} {
 # analyse::Samples: the reaction of event E at its posts' last two metric samples, as two points
 # {SECONDS REPLIES VIEWS REPOSTS} (posts sampled at least twice), for the growth factor.
 proc analyse::Samples {e} {
-    set prev {0 0 0 0}
-    set last {0 0 0 0}
-    set n 0
-    foreach pid [db eval {SELECT id FROM post WHERE event_id = $e}] {
-        set s [db eval {SELECT at, coalesce(replies, 0), coalesce(views, 0), coalesce(reposts, 0)
-                        FROM post_metric WHERE post_id = $pid ORDER BY at DESC LIMIT 2}]
-        if {[llength $s] < 8} { continue }
-        incr n
-        foreach {at a b c} [lrange $s 0 3] {}
-        set last [list [expr {max([lindex $last 0], [yqbox::seconds $at])}] \
-            [expr {[lindex $last 1] + $a}] [expr {[lindex $last 2] + $b}] [expr {[lindex $last 3] + $c}]]
-        foreach {at a b c} [lrange $s 4 7] {}
-        set prev [list [expr {max([lindex $prev 0], [yqbox::seconds $at])}] \
-            [expr {[lindex $prev 1] + $a}] [expr {[lindex $prev 2] + $b}] [expr {[lindex $prev 3] + $c}]]
+    set pts {}
+    db eval {SELECT rn, max(at) AS at, sum(coalesce(replies, 0)) AS a, sum(coalesce(views, 0)) AS b,
+                    sum(coalesce(reposts, 0)) AS c
+             FROM (SELECT m.*, row_number() OVER (PARTITION BY m.post_id ORDER BY m.at DESC) AS rn,
+                          count(*) OVER (PARTITION BY m.post_id) AS k
+                   FROM post_metric m JOIN post p ON p.id = m.post_id WHERE p.event_id = $e)
+             WHERE rn <= 2 AND k >= 2 GROUP BY rn ORDER BY rn DESC} {
+        lappend pts [list [yqbox::seconds $at] $a $b $c]
     }
-    if {!$n || [lindex $last 0] <= [lindex $prev 0]} { return {} }
-    list $prev $last
+    if {[llength $pts] != 2 || [lindex $pts 1 0] <= [lindex $pts 0 0]} { return {} }
+    return $pts
 }
 
 # analyse::Rates: event E's new posts per hour over the last 24 hours, oldest first.
 proc analyse::Rates {e} {
-    set now [yqbox::now]
+    set now [yqbox::iso]
     set rates [lrepeat 24 0]
-    foreach t [db eval {SELECT first_seen FROM post WHERE event_id = $e}] {
-        set h [expr {($now - [yqbox::seconds $t]) / 3600}]
-        if {$h >= 0 && $h < 24} { lset rates [expr {23 - $h}] [expr {[lindex $rates 23-$h] + 1}] }
+    db eval {SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, count(*) AS n
+             FROM post WHERE event_id = $e AND julianday(first_seen) > julianday($now) - 1
+             GROUP BY h} {
+        if {$h >= 0 && $h < 24} { lset rates [expr {23 - $h}] $n }
     }
     return $rates
 }
@@ -275,20 +280,28 @@ proc analyse::rescore {e cause} {
     return $r
 }
 
-# analyse::onStored: the crawl hook: analyse new and changed posts; re-score the events of posts
-# whose metrics were re-sampled. Errors in one post are logged and do not stop the others.
+# analyse::onStored: the crawl hook: analyse new and changed posts, then refresh and score each
+# event they joined (and the events of posts whose metrics were re-sampled) once for the batch.
+# Errors in one post are logged and do not stop the others.
 proc analyse::onStored {stored} {
+    set touched {}
     foreach id [concat [dict get $stored new] [dict get $stored changed]] {
-        if {[catch {post $id} msg]} { ::log error "analysis of post $id: $msg" }
+        if {[catch {post $id -rescore 0} e]} {
+            ::log error "analysis of post $id: $e"
+        } elseif {$e ne "" && ![dict exists $touched $e]} {
+            dict set touched $e [expr {$id in [dict get $stored new] ? "新帖" : "帖子更新"}]
+        }
     }
     if {[dict exists $stored sampled]} {
-        set events {}
         foreach id [dict get $stored sampled] {
             set e [db onecolumn {SELECT event_id FROM post WHERE id = $id}]
-            if {$e ne "" && $e ni $events} { lappend events $e }
+            if {$e ne "" && ![dict exists $touched $e]} { dict set touched $e "指标更新" }
         }
-        foreach e $events {
-            db transaction immediate { rescore $e "指标更新" }
+    }
+    # each event of the batch is refreshed and scored once, however many of its posts came in
+    dict for {e cause} $touched {
+        if {[catch {db transaction immediate { refresh $e; rescore $e $cause }} msg]} {
+            ::log error "scoring event $e: $msg"
         }
     }
 }

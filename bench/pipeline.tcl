@@ -1,0 +1,52 @@
+# pipeline.tcl - 研判 pipeline throughput on one core (run by bench/pipeline.sh): N generated posts
+# go through the stages a patrol's posts go through after they are stored - relevance rules and
+# terms (match), routing, sentiment + SimHash + event clustering (cluster), scoring with the
+# event's factors (score) - and the share of time each stage takes is printed. Not a test.
+#   yqbox run bench/pipeline.tcl DIR N
+lassign $argv dir n
+set ::env(YQBOX_TESTING) 1
+file mkdir $dir
+set ::yqbox::datadir $dir
+db::open $dir -create
+crawl::Add forum [dict create type html tier forum url http://bbs.example.test/ title 青山论坛 rules {item //li link ./a/@href}] console
+set src [crawl::source forum]
+expr {srand(7)}
+set topics {拆迁补偿款迟迟不到位 食堂饭菜质量差 自来水经常停水 农民工工资被拖欠 小区物业乱收费 路灯坏了没人修
+    医院夜间门诊 学校门口拥堵 垃圾站臭气熏天 菜市场占道经营 公交车班次太少 低保审核不公开}
+set places {青山县 城关镇 桃源镇 石门村 城东路 城西 县医院 第二中学}
+set items {}
+for {set i 0} {$i < $n} {incr i} {
+    set t "[lindex $places [expr {int(rand()*8)}]][lindex $topics [expr {int(rand()*12)}]]"
+    set body "$t，已经反映过好几次了，一直没有结果，希望有关部门尽快处理。[string repeat 群众意见很大。 [expr {1 + int(rand()*5)}]]"
+    lappend items [dict create url http://bbs.example.test/t$i title "$t$i" body $body replies [expr {int(rand()*100)}] views [expr {int(rand()*5000)}]]
+}
+set stored [crawl::store $src $items]
+set ids [dict get $stored new]
+array set T {match 0 route 0 cluster 0 score 0}
+foreach id $ids {
+    db eval {SELECT title, body FROM post WHERE id = $id} {}
+    set text [analyse::text $title $body]
+    set t0 [clock microseconds]
+    set a [analyse::rules::apply $text]
+    set t1 [clock microseconds]
+    analyse::route::suggest $text
+    set t2 [clock microseconds]
+    # analyse::post matches, routes (new events), clusters and stores; the refresh and score of the
+    # event it joins are measured separately (a patrol does them once per event per batch, this
+    # bench once per post: the worst case)
+    set e [analyse::post $id -rescore 0]
+    set t3 [clock microseconds]
+    if {$e ne ""} { db transaction { analyse::refresh $e; analyse::rescore $e bench } }
+    set t4 [clock microseconds]
+    incr T(match) [expr {$t1 - $t0}]
+    incr T(route) [expr {$t2 - $t1}]
+    # analyse::post repeats match and route inside; subtract them to get its own share
+    incr T(cluster) [expr {max(0, ($t3 - $t2) - ($t1 - $t0) - ($t2 - $t1))}]
+    incr T(score) [expr {$t4 - $t3}]
+}
+set total [expr {$T(match) + $T(route) + $T(cluster) + $T(score)}]
+puts [format "%d posts, %.0f posts/s through match + route + cluster + score on one core" $n [expr {$n / ($total / 1e6)}]]
+foreach k {match route cluster score} {
+    puts [format "  %-8s %5.1f %%  (%.0f µs/post)" $k [expr {100.0 * $T($k) / $total}] [expr {double($T($k)) / $n}]]
+}
+puts "events: [db onecolumn {SELECT count(*) FROM event}], relevant posts: [db onecolumn {SELECT count(*) FROM post WHERE relevant = 1}]"
