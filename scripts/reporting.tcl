@@ -85,7 +85,8 @@ proc reporting::document {d} {
     dict with d {}
     if {$signer eq ""} { set signer $issuer }
     set when [cndate $date]
-    tmpl {<!DOCTYPE html>
+    # a finished page: plain text, without the marks tmpl leaves between pieces
+    http unmark $::web::mark [tmpl {<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -104,7 +105,7 @@ proc reporting::document {d} {
 [if {$cc ne ""} { tmpl {<p class="cc">抄送：$cc</p>} }]
 </body>
 </html>
-}
+}]
 }
 
 # reporting::Css: the official documents' style sheet (webroot/css/document.css).

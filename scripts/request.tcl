@@ -137,7 +137,7 @@ proc request::CheckId {type number} {
     if {$n eq ""} { return 请填写身份证明（证件）号码 }
     switch -- $type {
         居民身份证 {
-            if {![regexp {^\d{17}[\dX]$} $n]} { return 居民身份证号码应为 18 位 }
+            if {![regexp {^\d{17}[\dX]$} $n]} { return "居民身份证号码应为 18 位" }
             set w {7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2}
             set sum 0
             foreach c [split [string range $n 0 16] ""] x $w { incr sum [expr {$c * $x}] }
@@ -147,7 +147,7 @@ proc request::CheckId {type number} {
         }
         统一社会信用代码 {
             set chars 0123456789ABCDEFGHJKLMNPQRTUWXY
-            if {![regexp {^[0-9ABCDEFGHJKLMNPQRTUWXY]{18}$} $n]} { return 统一社会信用代码应为 18 位数字或大写字母 }
+            if {![regexp {^[0-9ABCDEFGHJKLMNPQRTUWXY]{18}$} $n]} { return "统一社会信用代码应为 18 位数字或大写字母" }
             set w {1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28}
             set sum 0
             foreach c [split [string range $n 0 16] ""] x $w { incr sum [expr {[string first $c $chars] * $x}] }
@@ -706,10 +706,10 @@ namespace eval request::cmd {
 # subcommands (none of which is a field name) go to the ensemble ::request::console.
 if {![llength [info commands ::web::request]]} { rename ::request ::web::request }
 proc ::request {what args} {
-    if {$what in {add identity pause resume extend answer fee waive archive letter list show stats}} {
-        tailcall ::request::console $what {*}$args
+    if {$what in {method path peer scheme target body param query form cookie header queries forms cookies headers}} {
+        tailcall ::web::request $what {*}$args
     }
-    tailcall ::web::request $what {*}$args
+    tailcall ::request::console $what {*}$args
 }
 
 help::add request {SUBCOMMAND ...} "依申请公开：add、identity、pause、resume、extend、answer、fee、waive、archive、letter、list、show、stats"
