@@ -30,6 +30,10 @@ namespace eval yqbox {
         parse.tcl
         server.tcl
         web.tcl
+        reporting.tcl
+        submission.tcl
+        request.tcl
+        assessment.tcl
     }
 }
 

@@ -1,0 +1,454 @@
+# assessment.tcl - the quarterly assessment (考核, seeds 000 四, 001 第十二、十三条): per unit and
+# period, counters of how it handled its events and its government-information reporting, points
+# from a readable formula (scripts/assessment/points.tcl, or the file in config key
+# assessment_formula), the ranking, the quarterly notice (通报) naming late units and units below the
+# reporting quota, a CSV export for Excel and a bar chart of the ranking (SVG). Month, quarter and
+# year views are the same computation over another period (reporting::period).
+#
+# THE COUNTERS are all counted by the SQL in assessment::counters below, and only there. Each query
+# returns rows (unit_id, event_id) of one period, from $from (inclusive) to $to (exclusive), ISO
+# dates in the configured zone; the counter is the number of rows and the event ids are the events
+# behind the figure. The queries read the workflow's tables (migration 006) under this contract:
+#   event_step(event_id, unit_id, at ISO, action claim|assign|extend|..., overdue 0|1)
+#       assign with overdue=1: the info office assigned an item nobody claimed in time (001 第六条)
+#   deadline(event_id, unit_id, rule, due_epoch, met_at ISO|NULL, breached_at ISO|NULL)
+#       one row per time limit started, with the calendar rule that set it; met_at when the duty
+#       was done, breached_at when the clock recorded the breach
+#   instruction(event_id, unit_id, due_epoch, state, done_at ISO|NULL)
+# A deadline counts in the period its outcome falls in: on time when met (met_at in the period and
+# never breached), late when breached (breached_at in the period). Counters whose tables are not in
+# the database count 0 and are listed as missing. Reporting counters read this module's own
+# tables (008): items adopted, months under the unit quota, 约稿 delivered late or not at all.
+
+namespace eval assessment {
+    # name -> {tables sql}; see the file comment
+    variable counters {
+        owned {{event_step} {
+            SELECT DISTINCT unit_id, event_id FROM event_step
+            WHERE action IN ('claim', 'assign') AND at >= $from AND at < $to}}
+        claimed_ontime {{event_step deadline} {
+            SELECT s.unit_id, s.event_id FROM event_step s
+            WHERE s.action = 'claim' AND s.at >= $from AND s.at < $to
+              AND NOT EXISTS (SELECT 1 FROM deadline d WHERE d.event_id = s.event_id AND d.rule = 'claim'
+                              AND d.breached_at IS NOT NULL)}}
+        assigned_overdue {{event_step} {
+            SELECT unit_id, event_id FROM event_step
+            WHERE action = 'assign' AND overdue = 1 AND at >= $from AND at < $to}}
+        reports_ontime {{deadline} {
+            SELECT unit_id, event_id FROM deadline
+            WHERE rule IN ('investigate', 'investigate_legacy') AND breached_at IS NULL
+              AND met_at >= $from AND met_at < $to}}
+        reports_late {{deadline} {
+            SELECT unit_id, event_id FROM deadline
+            WHERE rule IN ('investigate', 'investigate_legacy') AND breached_at >= $from AND breached_at < $to}}
+        extensions {{event_step} {
+            SELECT unit_id, event_id FROM event_step WHERE action = 'extend' AND at >= $from AND at < $to}}
+        replies_ontime {{deadline} {
+            SELECT unit_id, event_id FROM deadline
+            WHERE rule IN ('reply', 'reply_major') AND breached_at IS NULL AND met_at >= $from AND met_at < $to}}
+        replies_late {{deadline} {
+            SELECT unit_id, event_id FROM deadline
+            WHERE rule IN ('reply', 'reply_major') AND breached_at >= $from AND breached_at < $to}}
+        limit_breaches {{deadline} {
+            SELECT unit_id, event_id FROM deadline
+            WHERE rule IN ('press_conference', 'respond') AND breached_at >= $from AND breached_at < $to}}
+        instructions_ontime {{instruction} {
+            SELECT unit_id, event_id FROM instruction
+            WHERE done_at >= $from AND done_at < $to AND unixepoch(done_at) <= due_epoch}}
+        instructions_late {{instruction} {
+            SELECT unit_id, event_id FROM instruction
+            WHERE (done_at >= $from AND done_at < $to AND unixepoch(done_at) > due_epoch)
+               OR (done_at IS NULL AND due_epoch >= $fromEpoch AND due_epoch < min($toEpoch, $nowEpoch))}}
+    }
+    # counters computed by submission::stats, not SQL over events
+    variable reportingCounters {submissions_adopted months_below_quota commissions_late}
+    # what each counter counts (assessment counters)
+    variable help {
+        owned               "events the unit claimed or was assigned in the period"
+        claimed_ontime      "events the unit claimed before the claim deadline was breached"
+        assigned_overdue    "events assigned to the unit by the info office because nobody claimed them in time"
+        reports_ontime      "investigation reports delivered by their deadline"
+        reports_late        "investigation report deadlines breached"
+        extensions          "extensions of the investigation the unit asked for"
+        replies_ontime      "replies published by their deadline"
+        replies_late        "reply deadlines breached"
+        limit_breaches      "24-hour (press conference) and 48-hour (response) limits breached"
+        instructions_ontime "leaders' instructions completed by their due time"
+        instructions_late   "leaders' instructions completed late or overdue"
+        submissions_adopted "government-information items adopted"
+        months_below_quota  "months in which the unit sent fewer items than rule_submission_unit"
+        commissions_late    "约稿 notices delivered late or not delivered by the deadline"
+    }
+    variable late {assigned_overdue reports_late replies_late limit_breaches instructions_late}
+}
+
+conf::key assessment_formula path "" \
+    "The assessment's points formula (a Tcl file like scripts/assessment/points.tcl); empty = the bundled one"
+conf::key assessment_doc_prefix string 青山政办通 \
+    "The 发文字号 of the assessment notice: PREFIX〔YEAR〕N号"
+
+dict set org::perms assessment.view.all {office leader}
+dict set org::perms assessment.view.unit {office leader handler unithead viewer}
+
+# assessment::formula: the formula in force as {base B parts {{NAME WEIGHT LABEL} ...} file F}.
+# Errors naming the file for a formula that does not run or names an unknown counter.
+proc assessment::formula {} {
+    variable counters
+    variable reportingCounters
+    set file [conf::path assessment_formula]
+    if {$file eq ""} { set file [yqbox::path scripts assessment points.tcl] }
+    if {[catch {
+        set f [open $file r]
+        fconfigure $f -encoding utf-8
+        set script [read $f]
+        close $f
+    } msg]} { error "cannot read the assessment formula $file: $msg" }
+    set i [interp create -safe]
+    try {
+        $i eval {set ::base 0; set ::parts {}}
+        $i eval {proc base {n} { set ::base $n }}
+        $i eval {proc part {name weight label} { lappend ::parts [list $name $weight $label] }}
+        if {[catch {$i eval $script} msg]} { error "assessment formula $file: $msg" }
+        set base [$i eval {set ::base}]
+        set parts [$i eval {set ::parts}]
+    } finally {
+        interp delete $i
+    }
+    if {![string is double -strict $base]} { error "assessment formula $file: base must be a number" }
+    set known [concat [dict keys $counters] $reportingCounters]
+    foreach p $parts {
+        lassign $p name weight
+        if {$name ni $known} { error "assessment formula $file: unknown counter \"$name\" (assessment counters lists them)" }
+        if {![string is double -strict $weight]} { error "assessment formula $file: weight of $name must be a number" }
+    }
+    dict create base $base parts $parts file $file
+}
+
+# assessment::compute: the assessment of PERIOD (reporting::period spec). Returns a dict:
+#   period, formula (assessment::formula), missing (workflow tables not in the database),
+#   units: ranked list of dicts unit_id unit rank points counters (name -> n) events (name -> ids)
+#          below (months under the reporting quota)
+# Units are the active departments and townships; equal points share a rank (ordered by unit id).
+proc assessment::compute {spec} {
+    variable counters
+    set p [reporting::period $spec]
+    set f [formula]
+    set from [dict get $p from]
+    set to [dict get $p to]
+    lassign [reporting::bounds $p] fromEpoch toEpoch
+    set nowEpoch [yqbox::now]
+    set units {}
+    db eval {SELECT id, name FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+        set c {}; set e {}
+        foreach n [dict keys $counters] { dict set c $n 0; dict set e $n {} }
+        dict set units $id [dict create unit_id $id unit $name counters $c events $e below {}]
+    }
+    set missing {}
+    dict for {name def} $counters {
+        lassign $def tables sql
+        set have 1
+        foreach t $tables {
+            if {![db exists {SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $t}]} {
+                set have 0
+                if {$t ni $missing} { lappend missing $t }
+            }
+        }
+        if {!$have} { continue }
+        db eval $sql {
+            if {![dict exists $units $unit_id]} { continue }
+            dict update units $unit_id u {
+                dict set u counters $name [expr {[dict get $u counters $name] + 1}]
+                dict set u events $name [concat [dict get $u events $name] $event_id]
+            }
+        }
+    }
+    foreach s [dict get [submission::stats $spec] units] {
+        set id [dict get $s unit_id]
+        dict update units $id u {
+            dict set u counters submissions_adopted [dict get $s adopted]
+            dict set u counters months_below_quota [llength [dict get $s below]]
+            dict set u counters commissions_late [expr {[dict get $s late] + [dict get $s overdue]}]
+            dict set u below [dict get $s below]
+        }
+    }
+    set list {}
+    dict for {id u} $units {
+        set points [dict get $f base]
+        foreach part [dict get $f parts] {
+            lassign $part name weight
+            set points [expr {$points + $weight * [dict get $u counters $name]}]
+        }
+        # points shown with at most one decimal; whole numbers without one
+        set points [expr {round($points * 10) / 10.0}]
+        if {$points == round($points)} { set points [expr {int($points)}] }
+        lappend list [dict set u points $points]
+    }
+    set list [lsort -command [list apply {{a b} {
+        set d [expr {[dict get $b points] - [dict get $a points]}]
+        if {$d != 0} { return [expr {$d > 0 ? 1 : -1}] }
+        expr {[dict get $a unit_id] - [dict get $b unit_id]}
+    }}] $list]
+    set ranked {}
+    set rank 0; set i 0; set last ""
+    foreach u $list {
+        incr i
+        if {[dict get $u points] ne $last} { set rank $i; set last [dict get $u points] }
+        lappend ranked [dict set u rank $rank]
+    }
+    dict create period $p formula $f missing $missing units $ranked
+}
+
+# assessment::lateUnits: the units of assessment A with late handling, as {unit {LABEL N ...}} pairs.
+proc assessment::lateUnits {a} {
+    variable late
+    set out {}
+    foreach u [dict get $a units] {
+        set what {}
+        foreach n $late {
+            set k [dict get $u counters $n]
+            if {$k > 0} { lappend what [Label $a $n] $k }
+        }
+        if {[llength $what]} { lappend out [dict get $u unit] $what }
+    }
+    return $out
+}
+
+# assessment::Label: the label of counter NAME in assessment A's formula (the name if it has none).
+proc assessment::Label {a name} {
+    foreach p [dict get $a formula parts] {
+        if {[lindex $p 0] eq $name} { return [lindex $p 2] }
+    }
+    return $name
+}
+
+# assessment::table: assessment A as rows for display and CSV: the header, then one row a unit:
+# 名次 单位 积分 and every counter of the formula.
+proc assessment::table {a} {
+    set parts [dict get $a formula parts]
+    set rows [list [concat 名次 单位 积分 [lmap p $parts { lindex $p 2 }]]]
+    foreach u [dict get $a units] {
+        lappend rows [concat [dict get $u rank] [dict get $u unit] [dict get $u points] \
+                          [lmap p $parts { dict get $u counters [lindex $p 0] }]]
+    }
+    return $rows
+}
+
+# assessment::csv: the ranking of PERIOD as CSV bytes for Excel (UTF-8 with BOM).
+proc assessment::csv {spec} {
+    reporting::csv [table [compute $spec]]
+}
+
+# assessment::chart: the ranking of assessment A (or a period spec) as an SVG bar chart: one
+# horizontal bar a unit, in rank order, scaled to the highest points. Returns the SVG text.
+proc assessment::chart {a} {
+    if {![dict exists $a units]} { set a [compute $a] }
+    set units [dict get $a units]
+    set max 1
+    foreach u $units { set max [expr {max($max, [dict get $u points])}] }
+    set row 28; set left 160; set width 420
+    set h [expr {[llength $units] * $row + 50}]
+    set title "[dict get $a period label]考核积分排名"
+    set svg [list "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"[expr {$left + $width + 80}]\" height=\"$h\" viewBox=\"0 0 [expr {$left + $width + 80}] $h\" role=\"img\" aria-label=\"[esc $title]\">" \
+                 "<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">[esc $title]</text>"]
+    set y 40
+    foreach u $units {
+        set pts [dict get $u points]
+        set w [expr {$pts > 0 ? round($width * double($pts) / $max) : 0}]
+        set ty [expr {$y + 18}]
+        lappend svg "<text x=\"[expr {$left - 8}]\" y=\"$ty\" font-size=\"14\" text-anchor=\"end\">[esc "[dict get $u rank]. [dict get $u unit]"]</text>" \
+            "<rect x=\"$left\" y=\"[expr {$y + 4}]\" width=\"$w\" height=\"[expr {$row - 8}]\" fill=\"#c00\"/>" \
+            "<text x=\"[expr {$left + $w + 6}]\" y=\"$ty\" font-size=\"14\">[esc $pts]</text>"
+        incr y $row
+    }
+    lappend svg "</svg>"
+    join $svg \n
+}
+
+# assessment::notice: the notice (通报) of PERIOD as a printable official document (HTML): the
+# overall figures, the ranking with the chart, late units named for criticism, units below the
+# reporting quota named, and the requirements. STANDALONE 1 inlines the style sheet (for a file).
+proc assessment::notice {spec {standalone 0}} {
+    set a [compute $spec]
+    set p [dict get $a period]
+    set label [dict get $p label]
+    set sum {}
+    foreach n {owned reports_ontime reports_late replies_ontime replies_late limit_breaches
+               instructions_ontime instructions_late assigned_overdue submissions_adopted} {
+        dict set sum $n 0
+        foreach u [dict get $a units] { dict incr sum $n [dict get $u counters $n] }
+    }
+    set sent 0
+    foreach s [dict get [submission::stats $spec] units] { incr sent [dict get $s sent] }
+    dict with sum {}
+    set rows ""
+    foreach r [lrange [table $a] 1 end] {
+        set cells ""
+        foreach c $r { append cells [tmpl {<td>$c</td>}] }
+        append rows [tmpl {<tr>[unsafe $cells]</tr>}]
+    }
+    set head ""
+    foreach c [lindex [table $a] 0] { append head [tmpl {<th>$c</th>}] }
+    set late ""
+    foreach {unit what} [lateUnits $a] {
+        set parts [join [lmap {l n} $what { string cat $l " " $n " 件" }] "、"]
+        append late [tmpl {<p>$unit：$parts。</p>}]
+    }
+    set quota [conf::get rule_submission_unit]
+    set below ""
+    foreach u [dict get $a units] {
+        if {[llength [dict get $u below]]} {
+            set months [join [lmap m [dict get $u below] { format %d月 [scan [string range $m 5 6] %d] }] "、"]
+            append below [tmpl {<p>[dict get $u unit]：$months报送政务信息少于 $quota 条。</p>}]
+        }
+    }
+    set year [string range [dict get $p from] 0 3]
+    set n [switch -- [dict get $p kind] {
+        quarter { string index [dict get $p spec] end }
+        month { scan [string range [dict get $p from] 5 6] %d }
+        year { expr 1 }
+    }]
+    set number "[conf::get assessment_doc_prefix]〔$year〕${n}号"
+    set chart [chart $a]
+    set body [tmpl {<p>根据网络舆情办理和政务信息工作考核有关规定，现将${label}各单位网络舆情报送、认领、办理、回应和政务信息报送情况通报如下：</p>
+<h2>一、总体情况</h2>
+<p>${label}，各单位共认领（含指定）网络舆情 $owned 件，其中逾期未认领由信息办指定 $assigned_overdue 件；按时形成核实调查报告 $reports_ontime 件，逾期 $reports_late 件；按时回应 $replies_ontime 件，逾期 $replies_late 件；超过 24 小时或 48 小时回应时限 $limit_breaches 件；领导批示按时办结 $instructions_ontime 件，逾期 $instructions_late 件。各单位共报送政务信息 $sent 条，被采用 $submissions_adopted 条。</p>
+<h2>二、积分排名</h2>
+<table><tr>[unsafe $head]</tr>[unsafe $rows]</table>
+<div class="chart">[unsafe $chart]</div>
+<h2>三、点名通报</h2>
+[if {$late ne ""} { tmpl {<p>以下单位网络舆情办理不及时，予以点名通报批评：</p>[unsafe $late]} } else { tmpl {<p>本期没有办理逾期的单位。</p>} }]
+[if {$below ne ""} { tmpl {<p>以下单位未完成政务信息报送任务（每月不少于 $quota 条），予以点名通报批评；长期不报送的，将约谈单位负责人：</p>[unsafe $below]} } else { tmpl {<p>本期各单位均完成政务信息报送任务。</p>} }]
+<h2>四、工作要求</h2>
+<p>各单位要高度重视网络舆情和政务信息工作，严格落实“一事一报、随有随报”和办理时限要求，及时认领、核实调查并公开回应；被点名通报的单位要认真查找原因，切实整改。通报结果作为目标责任考核的重要依据。</p>}]
+    reporting::document [dict create title "关于${label}网络舆情和政务信息工作考核情况的通报" number $number \
+        recipients 各乡镇人民政府，县政府各工作部门 body $body standalone $standalone]
+}
+
+# ---- staff web pages (HTML; the web branch wires the routes and the login) ----
+
+namespace eval assessment::page {}
+
+# assessment::page::show: the ranking of PERIOD: every unit for the info office and leaders
+# (assessment.view.all), only its own unit for everyone else. Each figure links to its events.
+proc assessment::page::show {spec} {
+    set a [assessment::compute $spec]
+    set all [org::can assessment.view.all]
+    if {!$all} { org::require assessment.view.unit }
+    set mine [dict get [org::actor] unit_id]
+    set parts [dict get $a formula parts]
+    set head ""
+    foreach p $parts { append head [tmpl {<th>[lindex $p 2]</th>}] }
+    set rows ""
+    set period [dict get $a period spec]
+    foreach u [dict get $a units] {
+        if {!$all && [dict get $u unit_id] ne $mine} { continue }
+        set cells ""
+        foreach p $parts {
+            set n [lindex $p 0]
+            set k [dict get $u counters $n]
+            if {$k > 0 && [dict exists $u events $n]} {
+                append cells [tmpl {<td><a href="/assessment/$period/[dict get $u unit_id]/$n">$k</a></td>}]
+            } else {
+                append cells [tmpl {<td>$k</td>}]
+            }
+        }
+        append rows [tmpl {<tr><td>[dict get $u rank]</td><td>[dict get $u unit]</td><td>[dict get $u points]</td>[unsafe $cells]</tr>
+}]
+    }
+    web::page 考核 [tmpl {<h1>[dict get $a period label]考核积分</h1>
+<table class="list"><tr><th>名次</th><th>单位</th><th>积分</th>[unsafe $head]</tr>[unsafe $rows]</table>
+[if {$all} { tmpl {<div class="chart">[unsafe [assessment::chart $a]]</div>} }]}]
+}
+
+# assessment::page::events: the events behind counter NAME of UNIT (id) in PERIOD, as links.
+proc assessment::page::events {spec unit name} {
+    if {![org::can assessment.view.all]} {
+        org::require assessment.view.unit
+        if {$unit ne [dict get [org::actor] unit_id]} { error "permission denied: only your own unit's figures" {} {YQBOX DENIED} }
+    }
+    set a [assessment::compute $spec]
+    set ids {}
+    foreach u [dict get $a units] {
+        if {[dict get $u unit_id] eq $unit && [dict exists $u events $name]} { set ids [dict get $u events $name] }
+    }
+    set items ""
+    foreach id $ids {
+        set title [db onecolumn {SELECT title FROM event WHERE id = $id}]
+        append items [tmpl {<li><a href="/events/$id">$title</a></li>}]
+    }
+    web::page 考核明细 [tmpl {<h1>[dict get $a period label] [assessment::Label $a $name]</h1><ul>[unsafe $items]</ul>}]
+}
+
+# ---- the console command ----
+
+namespace eval assessment::cmd {}
+
+# assessment::cmd::show: the ranking of PERIOD (default this quarter) as text.
+proc assessment::cmd::show {{period ""}} {
+    if {$period eq ""} { set period [reporting::current quarter] }
+    set a [assessment::compute $period]
+    set out [list "# [dict get $a period label]考核积分（公式：[dict get $a formula file]）"]
+    if {[llength [dict get $a missing]]} { lappend out "# 缺少数据表（计为 0）：[join [dict get $a missing] {, }]" }
+    foreach r [assessment::table $a] { lappend out [join $r \t] }
+    join $out \n
+}
+
+# assessment::cmd::notice: the notice of PERIOD, written to FILE (standalone HTML) or returned.
+proc assessment::cmd::notice {period {file ""}} {
+    if {$file eq ""} { return [assessment::notice $period] }
+    reporting::write $file [encoding convertto utf-8 [assessment::notice $period 1]]
+}
+
+# assessment::cmd::csv: the ranking of PERIOD as CSV (UTF-8 with BOM) in FILE.
+proc assessment::cmd::csv {period file} {
+    reporting::write $file [assessment::csv $period]
+}
+
+# assessment::cmd::chart: the ranking of PERIOD as SVG, written to FILE or returned.
+proc assessment::cmd::chart {period {file ""}} {
+    set svg [assessment::chart $period]
+    if {$file eq ""} { return $svg }
+    reporting::write $file [encoding convertto utf-8 $svg]
+}
+
+# assessment::cmd::events: the ids of the events behind COUNTER of UNIT in PERIOD.
+proc assessment::cmd::events {period unit counter} {
+    set id [org::unitId $unit]
+    foreach u [dict get [assessment::compute $period] units] {
+        if {[dict get $u unit_id] == $id} {
+            if {![dict exists $u events $counter]} { error "counter $counter has no events behind it" }
+            return [dict get $u events $counter]
+        }
+    }
+    error "unit $unit is not assessed (only active departments and townships are)"
+}
+
+# assessment::cmd::counters: every counter and what it counts.
+proc assessment::cmd::counters {} {
+    join [lmap {n h} $assessment::help { format "%-20s %s" $n $h }] \n
+}
+
+# assessment::cmd::formula: the formula in force.
+proc assessment::cmd::formula {} {
+    set f [assessment::formula]
+    set out [list "# [dict get $f file]" "base [dict get $f base]"]
+    foreach p [dict get $f parts] { lappend out "part [join $p { }]" }
+    join $out \n
+}
+
+namespace eval assessment::cmd {
+    namespace ensemble create -command ::assessment -prefixes 0 -map {
+        show ::assessment::cmd::show  notice ::assessment::cmd::notice  csv ::assessment::cmd::csv
+        chart ::assessment::cmd::chart  events ::assessment::cmd::events
+        counters ::assessment::cmd::counters  formula ::assessment::cmd::formula
+    }
+}
+
+help::add assessment {SUBCOMMAND ...} "季度考核：show、notice、csv、chart、events、counters、formula（期间为 YYYY-Qn、YYYY-MM 或 YYYY）"
+help::add {assessment show} {?PERIOD?} "各单位考核积分与排名（默认本季度）"
+help::add {assessment notice} {PERIOD ?FILE?} "生成考核通报（可打印的公文格式 HTML），点名逾期单位和未完成报送任务的单位"
+help::add {assessment csv} {PERIOD FILE} "导出排名为 CSV（UTF-8 带 BOM，Excel 可直接打开）"
+help::add {assessment chart} {PERIOD ?FILE?} "排名柱状图（SVG）"
+help::add {assessment events} {PERIOD UNIT COUNTER} "某项计数背后的舆情事件编号"
+help::add {assessment counters} {} "列出考核计数项及其含义"
+help::add {assessment formula} {} "显示正在使用的积分公式（config 键 assessment_formula 可指定自定义脚本）"

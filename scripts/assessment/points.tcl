@@ -1,0 +1,29 @@
+# points.tcl - the quarterly assessment's points formula (考核积分办法), the bundled default.
+#
+# Every unit (department or township) starts each period at `base` points; each `part` line adds
+# WEIGHT points for every one of the counter NAME (a negative weight takes points off). The
+# counters are counted by scripts/assessment.tcl (assessment counters lists them, with what each
+# counts). To change the formula, copy this file, edit it, and point the config key
+# assessment_formula at the copy; `assessment formula` shows the one in force. The file runs in a
+# safe interpreter: plain Tcl (set, expr, if) works, nothing outside it can be touched.
+#
+#    part NAME WEIGHT LABEL          LABEL is the column title (Chinese) in the notice and CSV
+
+base 100
+
+# 网络舆情办理 (001 第六、八、九、十二条; 004 二(四))
+part claimed_ontime        1    按时认领
+part assigned_overdue     -2    逾期未认领被指定
+part reports_ontime        2    调查报告按时
+part reports_late         -3    调查报告逾期
+part extensions           -0.5  申请延期
+part replies_ontime        2    回应按时
+part replies_late         -3    回应逾期
+part limit_breaches       -5    超24/48小时时限
+part instructions_ontime   2    批示按时办结
+part instructions_late    -3    批示逾期
+
+# 政务信息报送 (000 政务信息工作制度 二、三)
+part submissions_adopted   1    信息采用
+part months_below_quota   -5    月度报送未达标
+part commissions_late     -2    约稿逾期

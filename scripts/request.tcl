@@ -1,0 +1,729 @@
+# request.tcl - disclosure of government information on request (依申请公开, seed 002 第一至二十三条).
+#
+# Registration from every channel (online form, letter, fax, e-mail, in person; staff fill in the
+# form for an oral application, 第六条) with the required fields of 第七条; the identity check
+# (第九、十七条); the answer deadline of rule request_answer (20 working days from receipt, 第十五条)
+# computed by calendar::due from the request's receipt, its consultation pauses (third parties,
+# 第十三条; other agencies, 第十一、十六条: their time does not count) and its one extension of at
+# most rule_request_extension working days, approved by the head of the disclosure office and told
+# to the applicant; the seven kinds of answer of 第十条, each with its printable answer letter;
+# repeated-request detection (the same applicant, a similar description, within
+# request_repeat_days); processing fees and hardship waivers (第十九、二十条); archiving and the
+# yearly statistics table for the annual report (第二十一条). Applicants check the state online with
+# the request number and a secret; only the secret's SHA-256 is stored.
+#
+# Every change is one transaction with its audit entry. The console command is the ensemble
+# `request`; the public pages are in scripts/web/request.tcl; staff pages get their HTML from
+# request::page::*.
+
+namespace eval request {
+    variable channels {online 网上申请 letter 信函 fax 传真 email 电子邮件 visit 当面申请}
+    variable kinds {
+        public    已主动公开
+        disclose  予以公开
+        withhold  不予公开
+        none      信息不存在
+        elsewhere 非本机关负责公开
+        repeat    重复申请
+        special   依照有关法律法规办理
+    }
+    # the details each answer kind needs (required) and may have (optional)
+    variable details {
+        public    {required where optional {}}
+        disclose  {required how optional {when partial}}
+        withhold  {required reason optional law}
+        none      {required {} optional note}
+        elsewhere {required reason optional {agency contact}}
+        repeat    {required {} optional note}
+        special   {required law optional note}
+    }
+    variable detailNames {where 获取方式和途径 how 提供方式 when 获取时间 partial 不予公开部分及理由
+        reason 理由 law 法律法规依据 agency 负责公开的机关 contact 联系方式 note 说明}
+    variable forms {纸质 电子文档 光盘 查阅}
+    variable deliveries {邮寄 电子邮件 传真 自行领取 当场阅读}
+    variable idTypes {person {居民身份证 护照 港澳居民来往内地通行证 台湾居民来往大陆通行证 其他}
+                      organisation {统一社会信用代码 其他}}
+    variable states {registered 办理中 answered 已答复 archived 已归档}
+}
+
+conf::key request_repeat_days {integer 1 3650} 365 \
+    "A request by the same applicant within this many days, with a similar description, is flagged as repeated"
+conf::key request_repeat_similarity {number 0.1 1.0} 0.6 \
+    "How alike (0-1, bigram Jaccard) two descriptions must be for a repeated request"
+conf::key request_letter_prefix string 青山政办依复 \
+    "The 发文字号 of disclosure answer letters: PREFIX〔YEAR〕N号"
+conf::key request_cc string 县政府信息公开工作主管部门 \
+    "Copied on every answer letter (002 第十五条: 抄送同级政府信息公开工作主管部门)"
+conf::key request_rate_per_hour {integer 1 10000} 10 \
+    "Online applications (and status look-ups that fail) accepted per address and hour"
+conf::key request_form_minutes {integer 5 1440} 120 \
+    "Minutes the public application form stays valid after it is shown"
+
+dict set org::perms request.handle {office}
+dict set org::perms request.approve {unithead}
+
+# ---- registration ----
+
+# request::validate: the problems of application FIELDS (a dict) as a list of {FIELD MESSAGE} in
+# form order, messages in Chinese; empty when it can be registered. Fields: channel oral
+# applicant_kind name id_type id_number address phone email description purpose form delivery
+# signature applied (YYYY-MM-DD).
+proc request::validate {f} {
+    variable channels
+    variable forms
+    variable deliveries
+    variable idTypes
+    set f [Defaults $f]
+    set p {}
+    dict with f {}
+    if {$channel ni [dict keys $channels]} { lappend p {channel 申请方式无效} }
+    if {$applicant_kind ni {person organisation}} { lappend p {applicant_kind 请选择申请人类型（公民或法人、其他组织）} }
+    if {[string trim $name] eq ""} {
+        lappend p {name 请填写申请人姓名或名称}
+    } elseif {[string length $name] > 100} { lappend p {name 姓名或名称过长} }
+    set types [expr {[dict exists $idTypes $applicant_kind] ? [dict get $idTypes $applicant_kind] : {}}]
+    if {$id_type ni $types} {
+        lappend p {id_type 请选择身份证明（证件）类型}
+    } elseif {[set m [CheckId $id_type $id_number]] ne ""} {
+        lappend p [list id_number $m]
+    }
+    if {[string trim $phone] eq "" && [string trim $email] eq "" && [string trim $address] eq ""} {
+        lappend p {phone 请至少填写一种联系方式（电话、电子邮箱或通信地址）}
+    }
+    if {$phone ne "" && ![regexp {^\+?[0-9][0-9 -]{4,19}$} $phone]} { lappend p {phone 联系电话格式不正确} }
+    if {$email ne "" && ![regexp {^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$} $email]} {
+        lappend p {email 电子邮箱格式不正确}
+    }
+    if {[string length $address] > 200} { lappend p {address 通信地址过长} }
+    set d [string trim $description]
+    if {[string length $d] < 4} {
+        lappend p {description 请描述所需政府信息（文件名称、文号或者其他特征）}
+    } elseif {[string length $d] > 2000} { lappend p {description {内容描述不超过 2000 字}} }
+    if {[string trim $purpose] eq ""} {
+        lappend p {purpose 请填写所需信息的用途}
+    } elseif {[string length $purpose] > 500} { lappend p {purpose {用途不超过 500 字}} }
+    if {$form ni $forms} { lappend p {form 请选择所需信息的形式} }
+    if {$delivery ne "" && $delivery ni $deliveries} { lappend p {delivery 获取方式无效} }
+    if {$delivery eq "邮寄" && [string trim $address] eq ""} { lappend p {address 选择邮寄时请填写通信地址} }
+    if {$delivery eq "电子邮件" && [string trim $email] eq ""} { lappend p {email 选择电子邮件时请填写电子邮箱} }
+    if {[string trim $signature] eq ""} {
+        lappend p {signature 请签名（网上申请请填写申请人姓名作为签名）}
+    } elseif {[string length $signature] > 100} { lappend p {signature 签名过长} }
+    if {![regexp {^\d{4}-\d\d-\d\d$} $applied] || [catch {calendar::Jdn $applied}]} {
+        lappend p {applied {申请日期格式应为 YYYY-MM-DD}}
+    } elseif {$applied > [clock format [yqbox::now] -format %Y-%m-%d -timezone :[conf::get timezone]]} {
+        lappend p {applied 申请日期不能晚于今天}
+    }
+    return $p
+}
+
+# request::Defaults: application fields F with every missing field empty (oral 0, applied today).
+proc request::Defaults {f} {
+    set today [clock format [yqbox::now] -format %Y-%m-%d -timezone :[conf::get timezone]]
+    set d [dict create channel online oral 0 applicant_kind person name "" id_type 居民身份证 id_number "" \
+               address "" phone "" email "" description "" purpose "" form "" delivery "" signature "" \
+               applied $today]
+    dict for {k v} $f {
+        if {[dict exists $d $k]} { dict set d $k [string trim $v] }
+    }
+    return $d
+}
+
+# request::CheckId: "" if NUMBER is a plausible document number of TYPE, else the problem (Chinese).
+# A 居民身份证 number is checked with its ISO 7064 check digit, a 统一社会信用代码 with its GB 32100
+# check character.
+proc request::CheckId {type number} {
+    set n [string toupper [string trim $number]]
+    if {$n eq ""} { return 请填写身份证明（证件）号码 }
+    switch -- $type {
+        居民身份证 {
+            if {![regexp {^\d{17}[\dX]$} $n]} { return "居民身份证号码应为 18 位" }
+            set w {7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2}
+            set sum 0
+            foreach c [split [string range $n 0 16] ""] x $w { incr sum [expr {$c * $x}] }
+            if {[string index {10X98765432} [expr {$sum % 11}]] ne [string index $n 17]} {
+                return 居民身份证号码校验位不正确
+            }
+        }
+        统一社会信用代码 {
+            set chars 0123456789ABCDEFGHJKLMNPQRTUWXY
+            if {![regexp {^[0-9ABCDEFGHJKLMNPQRTUWXY]{18}$} $n]} { return "统一社会信用代码应为 18 位数字或大写字母" }
+            set w {1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28}
+            set sum 0
+            foreach c [split [string range $n 0 16] ""] x $w { incr sum [expr {[string first $c $chars] * $x}] }
+            if {[string index $chars [expr {(31 - $sum % 31) % 31}]] ne [string index $n 17]} {
+                return 统一社会信用代码校验位不正确
+            }
+        }
+        default {
+            if {![regexp {^[0-9A-Za-z()（）-]{4,40}$} $n]} { return 证件号码格式不正确 }
+        }
+    }
+    return ""
+}
+
+# request::register: register application FIELDS (see request::validate; also received: when the
+# agency got it, default now; peer: the address of an online application). Online applications
+# need no permission (the public form); the other channels need request.handle. Errors with the
+# problems (Chinese, "；"-separated, errorcode {YQBOX INVALID PROBLEMS}) and saves nothing when
+# they are invalid. Returns a dict id number secret due repeat_of (the secret is not stored).
+proc request::register {fields} {
+    set f [Defaults $fields]
+    if {[dict get $f channel] ne "online"} { org::require request.handle }
+    set p [validate $f]
+    if {[llength $p]} {
+        error [join [lmap x $p { lindex $x 1 }] ；] {} [list YQBOX INVALID $p]
+    }
+    set now [yqbox::now]
+    set received $now
+    if {[dict exists $fields received] && [dict get $fields received] ne ""} {
+        org::require request.handle
+        set received [calendar::Instant [dict get $fields received]]
+        if {$received > $now} { error "a request cannot be received in the future" }
+    }
+    set peer [expr {[dict exists $fields peer] ? [dict get $fields peer] : ""}]
+    set secret [crypto token 12]
+    set hash [crypto sha256 $secret]
+    set at [yqbox::iso $now]
+    set rec [yqbox::iso $received]
+    set year [string range $rec 0 3]
+    set by [dict get [org::actor] login]
+    dict with f {}
+    set oral [expr {$oral ? 1 : 0}]
+    set id_number [string toupper $id_number]
+    db transaction immediate {
+        set last [db onecolumn {SELECT max(CAST(substr(number, 6) AS INTEGER)) FROM request WHERE number LIKE $year || '-%'}]
+        set number [format %s-%04d $year [expr {($last eq "" ? 0 : $last) + 1}]]
+        set repeat [Repeats $id_number $description $received]
+        db eval {INSERT INTO request(number, secret_hash, channel, oral, applicant_kind, name, id_type, id_number,
+                     address, phone, email, description, purpose, form, delivery, signature, applied, received,
+                     registered_by, peer, repeat_of, updated)
+                 VALUES($number, $hash, $channel, $oral, $applicant_kind, $name, $id_type, $id_number,
+                     $address, $phone, $email, $description, $purpose, $form, $delivery, $signature, $applied, $rec,
+                     $by, $peer, nullif($repeat, ''), $at)}
+        set id [db last_insert_rowid]
+        set due [Recompute $id]
+        audit::record request.register request:$id -after "$number $channel[expr {$oral ? " oral" : ""}] due [dict get $due due][expr {$repeat ne "" ? " similar to request:$repeat" : ""}]"
+    }
+    dict create id $id number $number secret $secret due [dict get $due due] repeat_of $repeat
+}
+
+# request::Repeats: the id of the most similar earlier request by the applicant with ID_NUMBER
+# received within request_repeat_days before RECEIVED whose description is at least
+# request_repeat_similarity alike, or "".
+proc request::Repeats {idNumber description received} {
+    set since [yqbox::iso [expr {$received - 86400 * [conf::get request_repeat_days]}]]
+    set best ""
+    set bestSim [conf::get request_repeat_similarity]
+    db eval {SELECT id, description AS d FROM request WHERE id_number = $idNumber AND received >= $since
+             ORDER BY id} {
+        set s [reporting::similar $description $d]
+        if {$s >= $bestSim} { set best $id; set bestSim $s }
+    }
+    return $best
+}
+
+# ---- the deadline ----
+
+# request::Pauses: the pauses of request ID as a calendar::due -pauses list (TO "" while running).
+proc request::Pauses {id} {
+    set out {}
+    db eval {SELECT started, resumed FROM request_pause WHERE request_id = $id ORDER BY id} {
+        lappend out [list $started [expr {$resumed eq "" ? "" : $resumed}]]
+    }
+    return $out
+}
+
+# request::Due: the calendar::due dict of request ID now (receipt, pauses, extension).
+proc request::Due {id} {
+    db eval {SELECT received, extension, ext_reason FROM request WHERE id = $id} {}
+    set opts [list -pauses [Pauses $id]]
+    if {$extension > 0} { lappend opts -extend $extension -reason $ext_reason }
+    calendar::due $received request_answer {*}$opts
+}
+
+# request::Recompute: store the deadline of request ID (inside the caller's transaction). Returns
+# the calendar::due dict.
+proc request::Recompute {id} {
+    set d [Due $id]
+    set due [dict get $d due]
+    set epoch [dict get $d due_epoch]
+    db eval {UPDATE request SET due = $due, due_epoch = nullif($epoch, '') WHERE id = $id}
+    return $d
+}
+
+# request::Get: the row of request ID (an id or a number YYYY-NNNN) as a dict; errors if none.
+proc request::Get {id} {
+    set row {}
+    db eval {SELECT * FROM request WHERE id = $id OR number = $id} r { unset r(*); set row [array get r] }
+    if {$row eq ""} { error "no request \"$id\"" }
+    return $row
+}
+
+# request::Open: the row of request ID; errors unless it is still being handled (not answered).
+proc request::Open {id what} {
+    set r [Get $id]
+    if {[dict get $r state] ne "registered"} {
+        error "request [dict get $r number] is [dict get $request::states [dict get $r state]]: cannot $what"
+    }
+    return $r
+}
+
+# request::identity: record the identity check of request ID: RESULT verified or failed, NOTE
+# (what was checked). Returns nothing.
+proc request::identity {id result note} {
+    org::require request.handle
+    if {$result ni {verified failed}} { error "bad result \"$result\": must be verified or failed" }
+    if {[string trim $note] eq ""} { error "say what was checked (the document seen)" }
+    set at [yqbox::iso]
+    set by [dict get [org::actor] login]
+    db transaction immediate {
+        set r [Get $id]
+        set rid [dict get $r id]
+        db eval {UPDATE request SET identity = $result, identity_note = $note, identity_by = $by,
+                 identity_at = $at, updated = $at WHERE id = $rid}
+        audit::record request.identity request:$rid -before [dict get $r identity] -after "$result $note"
+    }
+    return
+}
+
+# request::pause: start a written consultation of request ID: KIND third_party or agency, PARTY
+# (who is consulted); options -note TEXT, -reply-by DATE (the deadline given to the party). The
+# answer clock stops until request::resume. Returns the pause's id.
+proc request::pause {id kind party args} {
+    org::require request.handle
+    set o [reporting::options $args {-note "" -reply-by ""} "request pause ID KIND PARTY ?-note T? ?-reply-by DATE?"]
+    if {$kind ni {third_party agency}} { error "bad kind \"$kind\": must be third_party or agency" }
+    if {[string trim $party] eq ""} { error "name the party consulted" }
+    set at [yqbox::iso]
+    db transaction immediate {
+        set r [Open $id "be paused"]
+        set rid [dict get $r id]
+        set note [dict get $o -note]; set by [dict get $o -reply-by]
+        db eval {INSERT INTO request_pause(request_id, kind, party, note, reply_by, started)
+                 VALUES($rid, $kind, $party, $note, $by, $at)}
+        set pid [db last_insert_rowid]
+        Recompute $rid
+        audit::record request.pause request:$rid -after "$kind $party from $at"
+    }
+    return $pid
+}
+
+# request::resume: end the running consultations of request ID (or only pause PAUSE): the party
+# answered. Returns the new deadline (as shown).
+proc request::resume {id {pause ""}} {
+    org::require request.handle
+    set at [yqbox::iso]
+    db transaction immediate {
+        set r [Open $id "resume"]
+        set rid [dict get $r id]
+        db eval {UPDATE request_pause SET resumed = $at WHERE request_id = $rid AND resumed IS NULL
+                 AND ($pause = '' OR id = $pause)}
+        if {![db changes]} { error "request [dict get $r number] has no running consultation[expr {$pause ne "" ? " $pause" : ""}]" }
+        set d [Recompute $rid]
+        audit::record request.resume request:$rid -after "resumed $at, due [dict get $d due]"
+    }
+    dict get $d due
+}
+
+# request::extend: extend request ID's deadline once by DAYS working days (at most
+# rule_request_extension) for REASON, approved by APPROVER (login of a unithead of the office) and
+# told to the applicant as TOLD (how and when). Only before the deadline. Returns the new deadline.
+proc request::extend {id days reason approver told} {
+    org::require request.handle
+    set a [org::actor]
+    if {![dict get $a superuser] && $approver ne [dict get $a login]} {
+        org::require request.approve
+        error "permission denied: only the approver records their approval" {} {YQBOX DENIED}
+    }
+    if {[string trim $reason] eq ""} { error "an extension needs a reason" }
+    if {[string trim $told] eq ""} { error "say how the applicant was told of the extension" }
+    if {![string is entier -strict $days] || $days < 1} { error "bad extension \"$days\": expected working days" }
+    set at [yqbox::iso]
+    set now [yqbox::now]
+    db transaction immediate {
+        set r [Open $id "be extended"]
+        set rid [dict get $r id]
+        if {[dict get $r extension] > 0} { error "request [dict get $r number] was extended already (only once)" }
+        if {[dict get $r due_epoch] ne "" && $now > [dict get $r due_epoch]} {
+            error "request [dict get $r number]'s deadline [dict get $r due] has passed: too late to extend"
+        }
+        set ok [db exists {SELECT 1 FROM user u JOIN user_role x ON x.user_id = u.id JOIN unit n ON n.id = u.unit_id
+                           WHERE u.login = $approver AND u.active AND x.role = 'unithead' AND n.kind = 'office'}]
+        if {!$ok} { error "$approver is not the head of the disclosure office (a unithead of the office)" }
+        # calendar::due checks the cap (rule request_extension)
+        calendar::due [dict get $r received] request_answer -extend $days -reason $reason
+        db eval {UPDATE request SET extension = $days, ext_reason = $reason, ext_approver = $approver,
+                 ext_told = $told, ext_at = $at, updated = $at WHERE id = $rid}
+        set d [Recompute $rid]
+        audit::record request.extend request:$rid -before [dict get $r due] \
+            -after "+$days workdays approved by $approver, told: $told; due [dict get $d due]"
+    }
+    dict get $d due
+}
+
+# request::answer: answer request ID with KIND (a key of request::kinds) and DETAIL (a dict of the
+# fields request::details lists for it) and TEXT (free text added to the letter). Running
+# consultations end now. Records whether the answer came by the deadline and numbers the letter.
+# Returns the letter number.
+proc request::answer {id kind detail {text ""}} {
+    variable kinds
+    variable details
+    org::require request.handle
+    if {![dict exists $kinds $kind]} { error "bad answer \"$kind\": must be one of [join [dict keys $kinds] {, }]" }
+    if {[catch {dict size $detail}]} { error "the answer's details must be a dict" }
+    set req [dict get $details $kind required]
+    set opt [dict get $details $kind optional]
+    foreach k [dict keys $detail] {
+        if {$k ni [concat $req $opt]} { error "answer $kind has no detail \"$k\" (it takes: [join [concat $req $opt] {, }])" }
+    }
+    foreach k $req {
+        if {![dict exists $detail $k] || [string trim [dict get $detail $k]] eq ""} {
+            error "answer $kind needs the detail \"$k\""
+        }
+    }
+    set now [yqbox::now]
+    set at [yqbox::iso $now]
+    set by [dict get [org::actor] login]
+    set prefix [conf::get request_letter_prefix]
+    db transaction immediate {
+        set r [Open $id "be answered"]
+        set rid [dict get $r id]
+        if {$kind eq "repeat"} {
+            set prev [dict get $r repeat_of]
+            if {$prev eq "" || [db onecolumn {SELECT state FROM request WHERE id = $prev}] eq "registered"} {
+                error "a repeated request needs an earlier, answered request by the same applicant"
+            }
+        }
+        db eval {UPDATE request_pause SET resumed = $at WHERE request_id = $rid AND resumed IS NULL}
+        set d [Recompute $rid]
+        set onTime [expr {$now <= [dict get $d due_epoch]}]
+        set year [string range $at 0 3]
+        set n [db onecolumn {SELECT count(*) FROM request WHERE letter_no LIKE $prefix || '〔' || $year || '〕%'}]
+        set letter "$prefix〔$year〕[expr {$n + 1}]号"
+        db eval {UPDATE request SET state = 'answered', answer = $kind, answer_detail = $detail,
+                 answer_text = $text, answered = $at, answered_by = $by, on_time = $onTime,
+                 letter_no = $letter, updated = $at WHERE id = $rid}
+        audit::record request.answer request:$rid -after "$kind $letter [expr {$onTime ? "on time" : "late"}]"
+    }
+    return $letter
+}
+
+# request::fee: record a processing fee of AMOUNT yuan for request ID (002 第十九条: only for
+# clearly excessive volume or frequency) with REASON. Returns nothing.
+proc request::fee {id amount reason} {
+    org::require request.handle
+    if {![string is double -strict $amount] || $amount < 0 || $amount > 100000} { error "bad amount \"$amount\"" }
+    if {[string trim $reason] eq ""} { error "a fee needs a reason (volume or frequency beyond reason)" }
+    set at [yqbox::iso]
+    db transaction immediate {
+        set r [Get $id]
+        set rid [dict get $r id]
+        db eval {UPDATE request SET fee = $amount, fee_reason = $reason, updated = $at WHERE id = $rid}
+        audit::record request.fee request:$rid -before [dict get $r fee] -after "$amount $reason"
+    }
+    return
+}
+
+# request::waive: waive request ID's fee for hardship (002 第二十条) on the applicant's
+# application, approved by APPROVER (a unithead of the office) for REASON. Returns nothing.
+proc request::waive {id approver reason} {
+    org::require request.handle
+    if {[string trim $reason] eq ""} { error "a waiver needs a reason" }
+    set at [yqbox::iso]
+    db transaction immediate {
+        set r [Get $id]
+        set rid [dict get $r id]
+        if {[dict get $r fee] == 0} { error "request [dict get $r number] has no fee to waive" }
+        if {![db exists {SELECT 1 FROM user u JOIN user_role x ON x.user_id = u.id JOIN unit n ON n.id = u.unit_id
+                         WHERE u.login = $approver AND u.active AND x.role = 'unithead' AND n.kind = 'office'}]} {
+            error "$approver is not the head of the disclosure office (a unithead of the office)"
+        }
+        db eval {UPDATE request SET waived = 1, waiver_by = $approver, updated = $at WHERE id = $rid}
+        audit::record request.waive request:$rid -after "approved by $approver: $reason"
+    }
+    return
+}
+
+# request::archive: archive answered request ID (归档). Returns nothing.
+proc request::archive {id} {
+    org::require request.handle
+    set at [yqbox::iso]
+    db transaction immediate {
+        set r [Get $id]
+        if {[dict get $r state] ne "answered"} { error "only an answered request is archived" }
+        set rid [dict get $r id]
+        db eval {UPDATE request SET state = 'archived', archived = $at, updated = $at WHERE id = $rid}
+        audit::record request.archive request:$rid -before answered -after archived
+    }
+    return
+}
+
+# ---- what the applicant sees ----
+
+# request::status: the state of request NUMBER for the holder of SECRET, as a dict number received
+# state (Chinese) due paused (1 while a consultation runs) extension answer (Chinese, "" before)
+# answered letter (1 when the answer letter can be read). Errors with one message, whatever was
+# wrong, so the check tells nothing about which numbers exist.
+proc request::status {number secret} {
+    set hash [crypto sha256 [string trim $secret]]
+    set number [string trim $number]
+    set row {}
+    db eval {SELECT * FROM request WHERE number = $number} r { unset r(*); set row [array get r] }
+    if {$row eq "" || ![crypto equal [dict get $row secret_hash] $hash]} {
+        error "申请编号或查询码不正确" {} {YQBOX NOTFOUND}
+    }
+    dict with row {}
+    set running [db exists {SELECT 1 FROM request_pause WHERE request_id = $id AND resumed IS NULL}]
+    dict create id $id number $number received $received state [dict get $request::states $state] \
+        due $due paused $running extension $extension \
+        answer [expr {$answer eq "" ? "" : [dict get $request::kinds $answer]}] answered $answered \
+        letter [expr {$answer ne ""}]
+}
+
+# request::letter: the answer letter of answered request ID as a printable page (HTML, official
+# document layout), in Chinese; STANDALONE 1 inlines the style sheet (for a file).
+proc request::letter {id {standalone 0}} {
+    variable kinds
+    set r [Get $id]
+    dict with r {}
+    if {$answer eq ""} { error "request $number has not been answered" }
+    set dt [dict merge {where "" how "" when "" partial "" reason "" law "" agency "" contact "" note ""} $answer_detail]
+    set applied_cn [reporting::cndate $received]
+    set body [tmpl {<p>你（单位）于${applied_cn}向本机关提出的政府信息公开申请（申请编号：$number）收悉。你申请获取的政府信息为：“$description”。经审查，现答复如下：</p>
+}]
+    set parts [switch -- $answer {
+        public { tmpl {<p>你所申请的政府信息已经主动公开。你可以通过以下方式、途径获取：[dict get $dt where]。</p>} }
+        disclose {
+            tmpl {<p>你所申请的政府信息属于公开范围，本机关予以公开。提供方式：[dict get $dt how][if {[dict get $dt when] ne ""} { tmpl {；获取时间：[dict get $dt when]} }]。</p>
+[if {[dict get $dt partial] ne ""} { tmpl {<p>你所申请的信息中含有不应当公开的内容，但能够作区分处理，本机关向你提供可以公开的内容；对不予公开的部分说明如下：[dict get $dt partial]。</p>} }]}
+        }
+        withhold { tmpl {<p>经审查，你所申请的政府信息不予公开。理由：[dict get $dt reason][if {[dict get $dt law] ne ""} { tmpl {（依据：[dict get $dt law]）} }]。</p>} }
+        none { tmpl {<p>经检索，本机关没有你所申请公开的信息，该政府信息不存在。</p>} }
+        elsewhere { tmpl {<p>你所申请的政府信息不属于本机关负责公开的范围。理由：[dict get $dt reason]。[if {[dict get $dt agency] ne ""} { tmpl {负责公开该政府信息的行政机关为[dict get $dt agency][if {[dict get $dt contact] ne ""} { tmpl {，联系方式：[dict get $dt contact]} }]，请向该机关提出申请。} }]</p>} }
+        repeat {
+            set prev [db onecolumn {SELECT number FROM request WHERE id = $repeat_of}]
+            tmpl {<p>本机关已就你提出的政府信息公开申请（申请编号：$prev）作出答复，你重复申请公开相同的政府信息，本机关不予重复处理。</p>}
+        }
+        special { tmpl {<p>你所申请的信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定，请依照[dict get $dt law]的规定办理。</p>} }
+    }]
+    set extra ""
+    if {[dict get $dt note] ne ""} { set extra [tmpl {<p>[dict get $dt note]</p>}] }
+    if {$answer_text ne ""} { set extra [tmpl {[unsafe $extra]<p>$answer_text</p>}] }
+    if {$extension > 0} {
+        set ext [tmpl {<p>经本机关政府信息公开工作机构负责人同意，本申请的答复期限延长 $extension 个工作日，已告知你。</p>}]
+    } else { set ext "" }
+    if {$fee > 0} {
+        set fees [expr {$waived ? [tmpl {<p>经你申请、本机关政府信息公开工作机构负责人审核同意，免收信息处理费。</p>}]
+                        : [tmpl {<p>因申请数量、频次明显超过合理范围，依照规定收取信息处理费 [format %.2f $fee] 元。</p>}]}]
+    } else { set fees "" }
+    set body [tmpl {[unsafe $body][unsafe $parts][unsafe $extra][unsafe $ext][unsafe $fees]<p>如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者自收到本答复之日起六个月内依法提起行政诉讼。</p>
+<p>特此告知。</p>}]
+    reporting::document [dict create title "政府信息公开申请答复书" number $letter_no recipients $name \
+                             body $body date [yqbox::seconds $answered] cc [conf::get request_cc] standalone $standalone]
+}
+
+# ---- the yearly statistics ----
+
+# request::stats: the figures of YEAR for the annual report (002 第二十一条), a dict: total,
+# channel (key -> count), oral, answer (kind -> count), answered, on_time, late, extended, paused
+# (requests with a consultation), pending (not answered), overdue (not answered, deadline passed),
+# repeat_flagged, fee_count, fee_total, waived, identity_failed.
+proc request::stats {year} {
+    variable channels
+    variable kinds
+    if {![regexp {^\d{4}$} $year]} { error "bad year \"$year\"" }
+    set now [yqbox::now]
+    set s [dict create total 0 channel {} oral 0 answer {} answered 0 on_time 0 late 0 extended 0 paused 0 \
+               pending 0 overdue 0 repeat_flagged 0 fee_count 0 fee_total 0.0 waived 0 identity_failed 0]
+    foreach c [dict keys $channels] { dict set s channel $c 0 }
+    foreach k [dict keys $kinds] { dict set s answer $k 0 }
+    db eval {SELECT r.*, (SELECT count(*) FROM request_pause p WHERE p.request_id = r.id) AS npause
+             FROM request r WHERE substr(received, 1, 4) = $year} {
+        dict incr s total
+        dict set s channel $channel [expr {[dict get $s channel $channel] + 1}]
+        if {$oral} { dict incr s oral }
+        if {$answer ne ""} {
+            dict set s answer $answer [expr {[dict get $s answer $answer] + 1}]
+            dict incr s answered
+            dict incr s [expr {$on_time ? "on_time" : "late"}]
+        } else {
+            dict incr s pending
+            if {$due_epoch ne "" && $now > $due_epoch} { dict incr s overdue }
+        }
+        if {$extension > 0} { dict incr s extended }
+        if {$npause > 0} { dict incr s paused }
+        if {$repeat_of ne ""} { dict incr s repeat_flagged }
+        if {$fee > 0} { dict incr s fee_count; dict set s fee_total [expr {[dict get $s fee_total] + $fee}] }
+        if {$waived} { dict incr s waived }
+        if {$identity eq "failed"} { dict incr s identity_failed }
+    }
+    return $s
+}
+
+# request::statsRows: the statistics of YEAR as {{项目 件数} ...} rows in the annual report's order.
+proc request::statsRows {year} {
+    variable channels
+    variable kinds
+    set s [stats $year]
+    set rows [list [list 本年新收政府信息公开申请 [dict get $s total]]]
+    dict for {k v} [dict get $s channel] { lappend rows [list "  其中：[dict get $channels $k]" $v] }
+    lappend rows [list "  其中：口头提出、代为填写" [dict get $s oral]]
+    lappend rows [list 已答复 [dict get $s answered]]
+    dict for {k v} [dict get $s answer] { lappend rows [list "  [dict get $kinds $k]" $v] }
+    foreach {k t} {on_time 按期答复 late 逾期答复 extended 延期答复 paused 征求第三方或其他机关意见
+                   pending 尚未答复 overdue 尚未答复且已逾期 repeat_flagged 疑似重复申请 identity_failed 身份核验未通过
+                   fee_count 收取信息处理费（件） waived 减免费用（件）} {
+        lappend rows [list $t [dict get $s $k]]
+    }
+    lappend rows [list 收取信息处理费（元） [format %.2f [dict get $s fee_total]]]
+    return $rows
+}
+
+# request::statsPage: the statistics of YEAR as a printable table page (HTML); STANDALONE as for
+# request::letter.
+proc request::statsPage {year {standalone 0}} {
+    set rows ""
+    foreach r [statsRows $year] {
+        lassign $r k v
+        append rows [tmpl {<tr><td class="l">$k</td><td>$v</td></tr>}]
+    }
+    reporting::document [dict create title "${year}年政府信息依申请公开情况统计表" \
+        body [tmpl {<table><tr><th>项目</th><th>件数</th></tr>[unsafe $rows]</table>}] standalone $standalone]
+}
+
+# ---- staff web pages (HTML; the web branch wires the routes and the login) ----
+
+namespace eval request::page {}
+
+# request::page::items: the requests in state STATE ("" = all), newest first, with their deadlines.
+proc request::page::items {{state ""}} {
+    org::require request.handle
+    set now [yqbox::now]
+    set rows ""
+    db eval {SELECT id, number, name, channel, received, state AS st, due, due_epoch, answer FROM request
+             WHERE $state = '' OR state = $state ORDER BY id DESC LIMIT 500} {
+        set ch [dict get $request::channels $channel]
+        set stt [dict get $request::states $st]
+        set late [expr {$st eq "registered" && $due_epoch ne "" && $now > $due_epoch ? "（已逾期）" : ""}]
+        set shown [expr {$due eq "" ? "暂停计时" : $due}]
+        append rows [tmpl {<tr><td><a href="/requests/$id">$number</a></td><td>$name</td><td>$ch</td><td>$received</td><td>$shown$late</td><td>$stt</td></tr>
+}]
+    }
+    web::page 依申请公开 [tmpl {<h1>政府信息依申请公开</h1>
+<table class="list"><tr><th>申请编号</th><th>申请人</th><th>方式</th><th>收到时间</th><th>答复期限</th><th>状态</th></tr>
+[unsafe $rows]</table>}]
+}
+
+# request::page::show: one request with its consultations, deadline and answer.
+proc request::page::show {id} {
+    org::require request.handle
+    set r [request::Get $id]
+    dict with r {}
+    set ch [dict get $request::channels $channel]
+    set st [dict get $request::states $state]
+    set kind [expr {$answer eq "" ? "" : [dict get $request::kinds $answer]}]
+    set pauses ""
+    db eval {SELECT kind AS k, party, started, resumed FROM request_pause WHERE request_id = $id ORDER BY id} {
+        set kt [expr {$k eq "third_party" ? "征求第三方意见" : "征求其他机关意见"}]
+        append pauses [tmpl {<li>$kt：$party（$started 至 [expr {$resumed eq "" ? "进行中" : $resumed}]）</li>}]
+    }
+    set shown [expr {$due eq "" ? "暂停计时" : $due}]
+    web::page "申请 $number" [tmpl {<h1>政府信息公开申请 $number</h1>
+<dl><dt>申请人</dt><dd>$name（$id_type $id_number）</dd><dt>联系方式</dt><dd>$phone $email $address</dd>
+<dt>申请方式</dt><dd>$ch[if {$oral} { tmpl {（口头提出，工作人员代为填写）} }]</dd><dt>收到时间</dt><dd>$received</dd>
+<dt>所需信息</dt><dd>$description</dd><dt>用途</dt><dd>$purpose</dd><dt>形式</dt><dd>$form $delivery</dd>
+<dt>签名</dt><dd>$signature（$applied）</dd><dt>身份核验</dt><dd>$identity $identity_note</dd>
+<dt>答复期限</dt><dd>$shown[if {$extension} { tmpl {（已延长 $extension 个工作日：$ext_reason）} }]</dd>
+<dt>状态</dt><dd>$st $kind $letter_no</dd></dl>
+[if {$pauses ne ""} { tmpl {<h2>征求意见（不计入答复期限）</h2><ul>[unsafe $pauses]</ul>} }]}]
+}
+
+# ---- the console command ----
+
+namespace eval request::cmd {}
+
+# request::cmd::add: register an application given as FIELD VALUE pairs (see request::validate).
+proc request::cmd::add {args} {
+    if {[llength $args] % 2} { error "usage: request add FIELD VALUE ?FIELD VALUE ...?" }
+    set r [request::register $args]
+    return "[dict get $r number] [dict get $r secret] [dict get $r due][expr {[dict get $r repeat_of] ne "" ? " 疑似重复申请（与 [dict get [request::Get [dict get $r repeat_of]] number] 相似）" : ""}]"
+}
+proc request::cmd::identity {id result note} { request::identity $id $result $note }
+proc request::cmd::pause {id kind party args} { request::pause $id $kind $party {*}$args }
+proc request::cmd::resume {id {pause ""}} { request::resume $id $pause }
+proc request::cmd::extend {id days reason approver told} { request::extend $id $days $reason $approver $told }
+proc request::cmd::answer {id kind detail {text ""}} { request::answer $id $kind $detail $text }
+proc request::cmd::fee {id amount reason} { request::fee $id $amount $reason }
+proc request::cmd::waive {id approver reason} { request::waive $id $approver $reason }
+proc request::cmd::archive {id} { request::archive $id }
+
+# request::cmd::letter: the answer letter of request ID, written to FILE if given, else returned.
+proc request::cmd::letter {id {file ""}} {
+    if {$file eq ""} { return [request::letter $id] }
+    set html [request::letter $id 1]
+    reporting::write $file [encoding convertto utf-8 $html]
+}
+
+# request::cmd::list: the requests, one a line (?STATE?: registered, answered, archived).
+proc request::cmd::list {{state ""}} {
+    set out {}
+    db eval {SELECT number, name, channel, received, state AS st, due, answer FROM request
+             WHERE $state = '' OR state = $state ORDER BY id} {
+        lappend out [format "%s %-8s %-6s %s 期限 %s %s %s" $number $name $channel $received \
+                         [expr {$due eq "" ? "暂停计时" : $due}] [dict get $request::states $st] $answer]
+    }
+    join $out \n
+}
+
+# request::cmd::show: one request as text.
+proc request::cmd::show {id} {
+    set r [request::Get $id]
+    set out {}
+    dict for {k v} $r { if {$k ne "secret_hash" && $v ne ""} { lappend out "$k: $v" } }
+    foreach p [request::Pauses [dict get $r id]] { lappend out "pause: [lindex $p 0] - [lindex $p 1]" }
+    join $out \n
+}
+
+# request::cmd::stats: the statistics of YEAR (default this year) as text.
+proc request::cmd::stats {{year ""}} {
+    if {$year eq ""} { set year [reporting::current year] }
+    join [lmap r [request::statsRows $year] { format "%-28s %s" {*}$r }] \n
+}
+
+namespace eval request::cmd {
+    namespace ensemble create -command ::request::console -prefixes 0 -map {
+        add ::request::cmd::add  identity ::request::cmd::identity  pause ::request::cmd::pause
+        resume ::request::cmd::resume  extend ::request::cmd::extend  answer ::request::cmd::answer
+        fee ::request::cmd::fee  waive ::request::cmd::waive  archive ::request::cmd::archive
+        letter ::request::cmd::letter  list ::request::cmd::list  show ::request::cmd::show
+        stats ::request::cmd::stats
+    }
+}
+
+# request: one name for two commands. The web framework's `request FIELD` (web.tcl: the HTTP
+# request a handler is answering) keeps every one of its fields; the console's disclosure-request
+# subcommands (none of which is a field name) go to the ensemble ::request::console.
+if {![llength [info commands ::web::request]]} { rename ::request ::web::request }
+proc ::request {what args} {
+    if {$what in {method path peer scheme target body param query form cookie header queries forms cookies headers}} {
+        tailcall ::web::request $what {*}$args
+    }
+    tailcall ::request::console $what {*}$args
+}
+
+help::add request {SUBCOMMAND ...} "依申请公开：add、identity、pause、resume、extend、answer、fee、waive、archive、letter、list、show、stats"
+help::add {request add} {FIELD VALUE ...} "登记政府信息公开申请（channel letter|fax|email|visit|online，oral 1 表示口头申请代为填写；name id_type id_number phone email address description purpose form delivery signature applied），返回申请编号、查询码和答复期限"
+help::add {request identity} {ID verified|failed NOTE} "记录申请人身份核验结果"
+help::add {request pause} {ID third_party|agency PARTY ?-note T? ?-reply-by DATE?} "书面征求第三方或其他机关意见，期间不计入答复期限"
+help::add {request resume} {ID ?PAUSE?} "征求意见结束，恢复计时，返回新的答复期限"
+help::add {request extend} {ID DAYS REASON APPROVER TOLD} "经政府信息公开工作机构负责人同意延长答复期限（仅一次，最长 20 个工作日），记录告知申请人的方式"
+help::add {request answer} {ID KIND DETAIL ?TEXT?} "答复：public（已主动公开）disclose（予以公开）withhold（不予公开）none（不存在）elsewhere（非本机关）repeat（重复申请）special（特别规定），返回答复书文号"
+help::add {request fee} {ID AMOUNT REASON} "登记信息处理费（数量、频次明显超过合理范围）"
+help::add {request waive} {ID APPROVER REASON} "经济困难减免费用（经负责人审核同意）"
+help::add {request archive} {ID} "归档已答复的申请"
+help::add {request letter} {ID ?FILE?} "生成答复书（可打印的公文格式 HTML）"
+help::add {request list} {?STATE?} "列出申请及答复期限"
+help::add {request show} {ID} "查看一件申请"
+help::add {request stats} {?YEAR?} "年度报告用的依申请公开情况统计表"
+

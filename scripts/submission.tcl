@@ -1,0 +1,573 @@
+# submission.tcl - government-information reporting (政务信息报送, seed 000 政务信息工作制度).
+#
+# A unit (a department or township), or a staff member of the info office, writes an item
+# (title, text, attachments); the unit's responsible leader signs it off (the signer is recorded);
+# it is sent to the info office, which screens it, may edit it (the text as sent is kept) and adopts
+# or rejects it (with a reason). Quotas per month (config keys declared with the calendar rules):
+# each unit sends at least rule_submission_unit items (10), each office staff member at least
+# rule_submission_staff (1), and the office sends the province at least rule_submission_province
+# items (20) and rule_special_report_province 《政务信息专报》 (4). The office may issue 约稿
+# notices (commission) to units with a deadline each (calendar::due); a unit delivers by sending an
+# item that answers it, on time or late. Units are ranked per period by adopted items.
+#
+# Every change is one transaction with its audit entry. The console command is the ensemble
+# `submission`; staff web pages get their HTML from submission::page::*.
+
+namespace eval submission {
+    variable states {draft 草稿 signed 已签发 sent 已报送 adopted 已采用 rejected 未采用}
+}
+
+conf::key submission_file_max {integer 1 1073741824} 20971520 \
+    "Largest attachment of a government-information item, in bytes"
+
+dict set org::perms submission.write  {office handler unithead}
+dict set org::perms submission.sign   {unithead}
+dict set org::perms submission.screen {office}
+
+# submission::Get: the row of submission ID as a dict; errors if there is none.
+proc submission::Get {id} {
+    if {![string is entier -strict $id]} { error "bad submission id \"$id\"" }
+    set row {}
+    db eval {SELECT * FROM submission WHERE id = $id} r { unset r(*); set row [array get r] }
+    if {$row eq ""} { error "no submission $id" }
+    return $row
+}
+
+# submission::Own: error unless the current principal may act for UNIT_ID (its own unit; the
+# office and the console act for every unit).
+proc submission::Own {unitId} {
+    set a [org::actor]
+    if {[dict get $a superuser] || [org::can submission.screen]} { return }
+    if {[dict get $a unit_id] ne $unitId} {
+        error "permission denied: [dict get $a login] acts only for its own unit" {} {YQBOX DENIED}
+    }
+}
+
+# submission::State: error unless submission row S is in one of STATES (for doing WHAT).
+proc submission::State {s states what} {
+    if {[dict get $s state] ni $states} {
+        error "submission [dict get $s id] is [dict get $submission::states [dict get $s state]]: cannot $what"
+    }
+}
+
+# submission::create: a new draft item of UNIT (name or id) with TITLE and BODY. Options -author
+# LOGIN (the console only; a user's own items are theirs), -commission ID (the 约稿 notice it
+# answers), -files {PATH ...} (attachments copied into the data directory). Returns the id.
+proc submission::create {unit title body args} {
+    org::require submission.write
+    set o [reporting::options $args {-author "" -commission "" -files {}} \
+               "submission add UNIT TITLE TEXT ?-author LOGIN? ?-commission ID? ?-files PATHS?"]
+    set title [string trim $title]
+    set body [string trim $body]
+    if {$title eq ""} { error "an item needs a title" }
+    if {$body eq ""} { error "an item needs a text" }
+    if {[string length $title] > 200} { error "the title is longer than 200 characters" }
+    set a [org::actor]
+    set author [dict get $o -author]
+    if {![dict get $a superuser]} {
+        if {$author ne "" && $author ne [dict get $a login]} { error "an item's author is the user who writes it" }
+        set author [dict get $a login]
+    }
+    set commission [dict get $o -commission]
+    set files [lmap p [dict get $o -files] { ReadFile $p }]
+    set at [yqbox::iso]
+    db transaction immediate {
+        set unitId [org::unitId $unit]
+        Own $unitId
+        if {$author ne ""} {
+            set au [db onecolumn {SELECT unit_id FROM user WHERE login = $author AND active}]
+            if {$au eq ""} { error "no active user \"$author\"" }
+            if {$au != $unitId} { error "user $author does not belong to unit $unit" }
+        }
+        if {$commission ne ""} {
+            if {![db exists {SELECT 1 FROM commission_unit WHERE commission_id = $commission AND unit_id = $unitId}]} {
+                error "commission $commission was not sent to unit $unit"
+            }
+        }
+        db eval {INSERT INTO submission(unit_id, author, title, body, commission_id, created, updated)
+                 VALUES($unitId, $author, $title, $body, nullif($commission, ''), $at, $at)}
+        set id [db last_insert_rowid]
+        audit::record submission.create submission:$id -after "unit=$unit title=$title"
+        foreach f $files { Store $id {*}$f }
+    }
+    return $id
+}
+
+# submission::ReadFile: {NAME BYTES} of the file at PATH; errors if it is unreadable or too big.
+proc submission::ReadFile {path} {
+    if {![file isfile $path] || ![file readable $path]} { error "cannot read attachment $path" }
+    if {[file size $path] > [conf::get submission_file_max]} {
+        error "attachment $path is larger than submission_file_max ([conf::get submission_file_max] bytes)"
+    }
+    set f [open $path rb]
+    set bytes [read $f]
+    close $f
+    list [file tail $path] $bytes
+}
+
+# submission::Store: save attachment NAME (BYTES) of submission ID under DATADIR/submission/ID/
+# and record it (inside the caller's transaction; the file is removed again if that fails).
+proc submission::Store {id name bytes} {
+    set name [string trim [regsub -all {[/\\\x00-\x1f]} $name _]]
+    if {$name in {"" . ..}} { error "bad attachment name" }
+    if {[string length $bytes] > [conf::get submission_file_max]} {
+        error "the attachment is larger than submission_file_max ([conf::get submission_file_max] bytes)"
+    }
+    set n [expr {[db onecolumn {SELECT count(*) FROM submission_file WHERE submission_id = $id}] + 1}]
+    set rel [file join submission $id "$n-$name"]
+    set path [file join [yqbox::needdata] $rel]
+    file mkdir [file dirname $path]
+    reporting::write $path $bytes
+    set size [string length $bytes]
+    set sha [crypto sha256 $bytes]
+    set at [yqbox::iso]
+    if {[catch {
+        db eval {INSERT INTO submission_file(submission_id, name, path, size, sha256, added)
+                 VALUES($id, $name, $rel, $size, $sha, $at)}
+        audit::record submission.attach submission:$id -after "$name $size bytes sha256=$sha"
+    } msg opts]} {
+        file delete $path
+        return -options $opts $msg
+    }
+}
+
+# submission::attach: add attachment NAME with content BYTES to draft or signed item ID (the web's
+# upload). Returns nothing.
+proc submission::attach {id name bytes} {
+    org::require submission.write
+    db transaction immediate {
+        set s [Get $id]
+        Own [dict get $s unit_id]
+        State $s {draft signed} "add an attachment"
+        Store $id $name $bytes
+    }
+    return
+}
+
+# submission::sign: the unit's responsible leader SIGNER (a login of a unit head of the item's unit)
+# signs item ID off (审核签发). A user can only sign as themself. Returns nothing.
+proc submission::sign {id signer} {
+    org::require submission.sign
+    set a [org::actor]
+    if {![dict get $a superuser] && $signer ne [dict get $a login]} {
+        error "permission denied: a responsible leader signs only for themself" {} {YQBOX DENIED}
+    }
+    set at [yqbox::iso]
+    db transaction immediate {
+        set s [Get $id]
+        State $s {draft} "be signed"
+        set unitId [dict get $s unit_id]
+        set name [db onecolumn {SELECT u.name FROM user u JOIN user_role r ON r.user_id = u.id
+                                WHERE u.login = $signer AND u.active AND u.unit_id = $unitId AND r.role = 'unithead'}]
+        if {$name eq ""} { error "$signer is not a responsible leader (unithead) of the item's unit" }
+        db eval {UPDATE submission SET state = 'signed', signer = $signer, signer_name = $name,
+                 signed = $at, updated = $at WHERE id = $id}
+        audit::record submission.sign submission:$id -before draft -after "signed by $signer ($name)"
+    }
+    return
+}
+
+# submission::send: send signed item ID to the info office. It counts for this month's quota, and
+# delivers the 约稿 notice it answers. Returns nothing.
+proc submission::send {id} {
+    org::require submission.write
+    set at [yqbox::iso]
+    set now [yqbox::now]
+    db transaction immediate {
+        set s [Get $id]
+        Own [dict get $s unit_id]
+        if {[dict get $s state] eq "draft"} { error "submission $id must be signed off by the unit's responsible leader before it is sent" }
+        State $s {signed} "be sent"
+        db eval {UPDATE submission SET state = 'sent', sent = $at, updated = $at WHERE id = $id}
+        set c [dict get $s commission_id]
+        set note ""
+        if {$c ne ""} {
+            set unitId [dict get $s unit_id]
+            db eval {UPDATE commission_unit SET submission_id = $id, delivered = $at
+                     WHERE commission_id = $c AND unit_id = $unitId AND delivered IS NULL}
+            if {[db changes]} {
+                set due [db onecolumn {SELECT due_epoch FROM commission_unit WHERE commission_id = $c AND unit_id = $unitId}]
+                set note " delivers commission $c [expr {$now <= $due ? "on time" : "late"}]"
+            }
+        }
+        audit::record submission.send submission:$id -before signed -after "sent$note"
+    }
+    return
+}
+
+# submission::edit: the office edits sent item ID before screening (options -title, -text). The
+# text as sent is kept in `original`. Returns nothing.
+proc submission::edit {id args} {
+    org::require submission.screen
+    set o [reporting::options $args {-title "" -text ""} "submission edit ID ?-title T? ?-text X?"]
+    set at [yqbox::iso]
+    db transaction immediate {
+        set s [Get $id]
+        State $s {sent} "be edited"
+        set title [expr {[string trim [dict get $o -title]] eq "" ? [dict get $s title] : [string trim [dict get $o -title]]}]
+        set body [expr {[string trim [dict get $o -text]] eq "" ? [dict get $s body] : [string trim [dict get $o -text]]}]
+        set original [expr {[dict get $s original] eq "" ? [dict get $s body] : [dict get $s original]}]
+        db eval {UPDATE submission SET title = $title, body = $body, original = $original, updated = $at
+                 WHERE id = $id}
+        audit::record submission.edit submission:$id -before [dict get $s title] -after $title
+    }
+    return
+}
+
+# submission::adopt: the office adopts sent item ID (采用). Returns nothing.
+proc submission::adopt {id} {
+    Screen $id adopted ""
+}
+
+# submission::reject: the office does not adopt sent item ID, for REASON. Returns nothing.
+proc submission::reject {id reason} {
+    if {[string trim $reason] eq ""} { error "a rejection needs a reason" }
+    Screen $id rejected [string trim $reason]
+}
+
+# submission::Screen: set sent item ID to STATE (adopted or rejected) with REASON, audited.
+proc submission::Screen {id state reason} {
+    org::require submission.screen
+    set at [yqbox::iso]
+    set by [dict get [org::actor] login]
+    db transaction immediate {
+        set s [Get $id]
+        State $s {sent} "be screened"
+        db eval {UPDATE submission SET state = $state, screened_by = $by, screened = $at,
+                 reason = $reason, updated = $at WHERE id = $id}
+        audit::record submission.[expr {$state eq "adopted" ? "adopt" : "reject"}] submission:$id \
+            -before sent -after [string trim "$state $reason"]
+    }
+    return
+}
+
+# submission::upward: record what the office sent the province: `item ID` (an adopted item) or
+# `special TITLE` (a 《政务信息专报》), or `item -title TITLE` for an item written by the office
+# itself. Returns the record's id.
+proc submission::upward {kind what} {
+    org::require submission.screen
+    set at [yqbox::iso]
+    set by [dict get [org::actor] login]
+    db transaction immediate {
+        switch -- $kind {
+            item {
+                if {[string is entier -strict $what]} {
+                    set s [Get $what]
+                    State $s {adopted} "be sent to the province (only adopted items are)"
+                    set title [dict get $s title]
+                    set sid $what
+                } else {
+                    set title [string trim $what]
+                    set sid ""
+                }
+            }
+            special { set title [string trim $what]; set sid "" }
+            default { error "bad kind \"$kind\": must be item or special" }
+        }
+        if {$title eq ""} { error "what was sent needs a title" }
+        db eval {INSERT INTO submission_upward(kind, submission_id, title, sent, sent_by)
+                 VALUES($kind, nullif($sid, ''), $title, $at, $by)}
+        set id [db last_insert_rowid]
+        audit::record submission.upward upward:$id -after "$kind $title"
+    }
+    return $id
+}
+
+# submission::commission: issue a 约稿 notice TITLE with text BODY to UNITS, a list of UNIT or
+# {UNIT LIMIT} (LIMIT a time limit for calendar::due, e.g. {5 workdays}; default DEFAULT). Each
+# unit's deadline runs from now. Returns the notice's id.
+proc submission::commission {title body units {default {5 workdays}}} {
+    org::require submission.screen
+    set title [string trim $title]
+    if {$title eq ""} { error "a commission notice needs a title" }
+    if {![llength $units]} { error "a commission notice goes to at least one unit" }
+    set now [yqbox::now]
+    set at [yqbox::iso $now]
+    set by [dict get [org::actor] login]
+    db transaction immediate {
+        db eval {INSERT INTO commission(title, body, issued, issued_by) VALUES($title, $body, $at, $by)}
+        set id [db last_insert_rowid]
+        set names {}
+        foreach u $units {
+            lassign $u name limit
+            if {$limit eq ""} { set limit $default }
+            set unitId [org::unitId $name]
+            set d [calendar::due $now $limit]
+            set due [dict get $d due]
+            set epoch [dict get $d due_epoch]
+            db eval {INSERT INTO commission_unit(commission_id, unit_id, time_limit, due, due_epoch)
+                     VALUES($id, $unitId, $limit, $due, $epoch)}
+            lappend names "$name≤$due"
+        }
+        audit::record commission.issue commission:$id -after "$title: [join $names {, }]"
+    }
+    return $id
+}
+
+# submission::commissions: the 约稿 notices issued in PERIOD (reporting::period spec; "" = all), as
+# a list of dicts id title issued unit unit_id due delivered submission_id state, state one of
+# delivered (on time), late (delivered after the deadline), overdue (not delivered, deadline
+# passed) and open.
+proc submission::commissions {{period ""}} {
+    set now [yqbox::now]
+    set from ""; set to ""
+    if {$period ne ""} {
+        set p [reporting::period $period]
+        set from [dict get $p from]; set to [dict get $p to]
+    }
+    set out {}
+    db eval {SELECT c.id, c.title, c.issued, n.name AS unit, u.unit_id, u.due, u.due_epoch,
+                    u.delivered, u.submission_id
+             FROM commission c JOIN commission_unit u ON u.commission_id = c.id JOIN unit n ON n.id = u.unit_id
+             WHERE $from = '' OR (c.issued >= $from AND c.issued < $to)
+             ORDER BY c.id, n.id} {
+        if {$delivered ne ""} {
+            set state [expr {[yqbox::seconds $delivered] <= $due_epoch ? "delivered" : "late"}]
+        } else {
+            set state [expr {$now > $due_epoch ? "overdue" : "open"}]
+        }
+        lappend out [dict create id $id title $title issued $issued unit $unit unit_id $unit_id \
+                         due $due delivered $delivered submission_id $submission_id state $state]
+    }
+    return $out
+}
+
+# submission::stats: the figures of PERIOD (reporting::period spec). Returns a dict:
+#   period (the period dict), quota (unit staff province special: the monthly quotas),
+#   units: a list, ranked, of dicts unit_id unit rank sent adopted rejected months (YYYY-MM ->
+#     items sent) below (the months under the unit quota) commissioned late overdue,
+#   staff: a list of dicts login name months below (office staff: users of the office with role office),
+#   upward: YYYY-MM -> {items N specials N below {items|specials ...}}.
+# Units are the active departments and townships; rank 1 has the most adopted items (ties: more
+# sent, then the unit's id), equal figures share a rank.
+proc submission::stats {spec} {
+    set p [reporting::period $spec]
+    set from [dict get $p from]
+    set to [dict get $p to]
+    set months [dict get $p months]
+    set quota [dict create unit [conf::get rule_submission_unit] staff [conf::get rule_submission_staff] \
+                   province [conf::get rule_submission_province] special [conf::get rule_special_report_province]]
+    # only months that are over are held against anyone
+    set thisMonth [reporting::current month]
+    set past [lmap m $months { expr {$m < $thisMonth ? $m : [continue]} }]
+    set units {}
+    db eval {SELECT id, name FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+        set m {}
+        foreach mm $months { dict set m $mm 0 }
+        dict set units $id [dict create unit_id $id unit $name sent 0 adopted 0 rejected 0 months $m \
+                                below {} commissioned 0 late 0 overdue 0]
+    }
+    db eval {SELECT unit_id, substr(sent, 1, 7) AS month, state, count(*) AS n FROM submission
+             WHERE sent >= $from AND sent < $to GROUP BY unit_id, month, state} {
+        if {![dict exists $units $unit_id]} { continue }
+        dict update units $unit_id u {
+            dict incr u sent $n
+            dict set u months $month [expr {[dict get $u months $month] + $n}]
+            if {$state in {adopted rejected}} { dict incr u $state $n }
+        }
+    }
+    foreach c [commissions $spec] {
+        set id [dict get $c unit_id]
+        if {![dict exists $units $id]} { continue }
+        dict update units $id u {
+            dict incr u commissioned
+            if {[dict get $c state] in {late overdue}} { dict incr u [dict get $c state] }
+        }
+    }
+    set list {}
+    dict for {id u} $units {
+        dict set u below [lmap mm $past { expr {[dict get $u months $mm] < [dict get $quota unit] ? $mm : [continue]} }]
+        lappend list $u
+    }
+    set list [lsort -command [list apply {{a b} {
+        foreach k {adopted sent} {
+            if {[dict get $a $k] != [dict get $b $k]} { return [expr {[dict get $b $k] - [dict get $a $k]}] }
+        }
+        expr {[dict get $a unit_id] - [dict get $b unit_id]}
+    }}] $list]
+    set rank 0; set i 0; set last ""
+    set ranked {}
+    foreach u $list {
+        incr i
+        set key [list [dict get $u adopted] [dict get $u sent]]
+        if {$key ne $last} { set rank $i; set last $key }
+        lappend ranked [dict set u rank $rank]
+    }
+    set staff {}
+    db eval {SELECT DISTINCT u.login, u.name FROM user u JOIN unit n ON n.id = u.unit_id
+             JOIN user_role r ON r.user_id = u.id
+             WHERE n.kind = 'office' AND r.role = 'office' AND u.active ORDER BY u.id} {
+        set m {}
+        foreach mm $months {
+            dict set m $mm [db onecolumn {SELECT count(*) FROM submission WHERE author = $login
+                                          AND substr(sent, 1, 7) = $mm}]
+        }
+        set below [lmap mm $past { expr {[dict get $m $mm] < [dict get $quota staff] ? $mm : [continue]} }]
+        lappend staff [dict create login $login name $name months $m below $below]
+    }
+    set upward {}
+    foreach mm $months {
+        set items [db onecolumn {SELECT count(*) FROM submission_upward WHERE kind = 'item' AND substr(sent, 1, 7) = $mm}]
+        set specials [db onecolumn {SELECT count(*) FROM submission_upward WHERE kind = 'special' AND substr(sent, 1, 7) = $mm}]
+        set below {}
+        if {$mm in $past && $items < [dict get $quota province]} { lappend below items }
+        if {$mm in $past && $specials < [dict get $quota special]} { lappend below specials }
+        dict set upward $mm [dict create items $items specials $specials below $below]
+    }
+    dict create period $p quota $quota units $ranked staff $staff upward $upward
+}
+
+# submission::report: the figures of PERIOD as console text (the month / quarter / year view).
+proc submission::report {spec} {
+    set s [stats $spec]
+    set q [dict get $s quota]
+    set out [list "# [dict get $s period label] 政务信息报送情况（每单位每月不少于 [dict get $q unit] 条）" \
+                 "# 名次 单位 报送 采用 未采用 约稿 迟报 逾期未报 未完成报送任务的月份"]
+    foreach u [dict get $s units] {
+        dict with u {
+            lappend out [format "%2d  %-12s %3d %3d %3d %3d %3d %3d  %s" $rank $unit $sent $adopted $rejected \
+                             $commissioned $late $overdue [join $below " "]]
+        }
+    }
+    lappend out "# 信息办工作人员（每人每月不少于 [dict get $q staff] 条）"
+    foreach st [dict get $s staff] {
+        dict with st {
+            lappend out [format "%-12s %-8s %s%s" $login $name [join [dict values $months] " "] \
+                             [expr {[llength $below] ? "  未完成：[join $below { }]" : ""}]]
+        }
+    }
+    lappend out "# 向省政府办公厅报送（每月信息不少于 [dict get $q province] 条、专报不少于 [dict get $q special] 期）"
+    dict for {mm u} [dict get $s upward] {
+        lappend out "$mm 信息 [dict get $u items] 条 专报 [dict get $u specials] 期[expr {[llength [dict get $u below]] ? "  未完成" : ""}]"
+    }
+    join $out \n
+}
+
+# ---- staff web pages (HTML; the web branch wires the routes and the login) ----
+
+namespace eval submission::page {}
+
+# submission::page::items: the items of PERIOD the current principal may see (the office: all; a
+# unit: its own), newest first, with their states. Returns a page (web::page).
+proc submission::page::items {spec} {
+    set p [reporting::period $spec]
+    set from [dict get $p from]; set to [dict get $p to]
+    set a [org::actor]
+    set all [expr {[dict get $a superuser] || [org::can submission.screen]}]
+    set mine [dict get $a unit_id]
+    set rows ""
+    db eval {SELECT s.id, s.title, s.state, s.sent, s.signer_name, n.name AS unit FROM submission s
+             JOIN unit n ON n.id = s.unit_id
+             WHERE coalesce(s.sent, s.created) >= $from AND coalesce(s.sent, s.created) < $to
+               AND ($all OR s.unit_id = $mine)
+             ORDER BY s.id DESC} {
+        set st [dict get $submission::states $state]
+        append rows [tmpl {<tr><td>$id</td><td>$unit</td><td class="l"><a href="/submissions/$id">$title</a></td><td>$signer_name</td><td>$sent</td><td>$st</td></tr>
+}]
+    }
+    web::page "政务信息报送" [tmpl {<h1>[dict get $p label]政务信息报送</h1>
+<table class="list"><tr><th>编号</th><th>报送单位</th><th>标题</th><th>签发人</th><th>报送时间</th><th>状态</th></tr>
+[unsafe $rows]</table>}]
+}
+
+# submission::page::show: one item with its attachments and history, if the principal may see it.
+proc submission::page::show {id} {
+    set s [submission::Get $id]
+    submission::Own [dict get $s unit_id]
+    dict with s {}
+    set unit [db onecolumn {SELECT name FROM unit WHERE id = $unit_id}]
+    set st [dict get $submission::states $state]
+    set files ""
+    db eval {SELECT id AS fid, name, size FROM submission_file WHERE submission_id = $id ORDER BY id} {
+        append files [tmpl {<li>$name（$size 字节）</li>}]
+    }
+    web::page $title [tmpl {<h1>$title</h1>
+<dl><dt>报送单位</dt><dd>$unit</dd><dt>状态</dt><dd>$st</dd><dt>签发人</dt><dd>$signer_name $signed</dd>
+<dt>报送时间</dt><dd>$sent</dd>[if {$reason ne ""} { tmpl {<dt>未采用理由</dt><dd>$reason</dd>} }]</dl>
+<div class="text">$body</div>
+[if {$original ne ""} { tmpl {<h2>报送原文</h2><div class="text">$original</div>} }]
+[if {$files ne ""} { tmpl {<h2>附件</h2><ul>[unsafe $files]</ul>} }]}]
+}
+
+# ---- the console command ----
+
+namespace eval submission::cmd {}
+
+proc submission::cmd::add {unit title text args} { submission::create $unit $title $text {*}$args }
+proc submission::cmd::attach {id path} {
+    lassign [submission::ReadFile $path] name bytes
+    submission::attach $id $name $bytes
+}
+proc submission::cmd::sign {id signer} { submission::sign $id $signer }
+proc submission::cmd::send {id} { submission::send $id }
+proc submission::cmd::edit {id args} { submission::edit $id {*}$args }
+proc submission::cmd::adopt {id} { submission::adopt $id }
+proc submission::cmd::reject {id reason} { submission::reject $id $reason }
+proc submission::cmd::upward {kind what} { submission::upward $kind $what }
+proc submission::cmd::commission {title body units {limit {5 workdays}}} {
+    submission::commission $title $body $units $limit
+}
+proc submission::cmd::report {{period ""}} {
+    if {$period eq ""} { set period [reporting::current month] }
+    submission::report $period
+}
+
+# submission::cmd::commissions: the 约稿 notices of PERIOD, one unit a line.
+proc submission::cmd::commissions {{period ""}} {
+    set names {delivered 按时报送 late 逾期报送 overdue 逾期未报 open 未到期}
+    join [lmap c [submission::commissions $period] {
+        dict with c { format "%3d %-16s %-10s 截止 %s  %s %s" $id $title $unit $due [dict get $names $state] $delivered }
+    }] \n
+}
+
+# submission::cmd::list: the items sent in PERIOD (default this month), one a line.
+proc submission::cmd::list {{period ""}} {
+    if {$period eq ""} { set period [reporting::current month] }
+    set p [reporting::period $period]
+    set from [dict get $p from]; set to [dict get $p to]
+    set out {}
+    db eval {SELECT s.id, n.name AS unit, s.title, s.state, coalesce(s.sent, '') AS sent FROM submission s
+             JOIN unit n ON n.id = s.unit_id
+             WHERE coalesce(s.sent, s.created) >= $from AND coalesce(s.sent, s.created) < $to ORDER BY s.id} {
+        lappend out [format "%4d %-10s %-6s %-25s %s" $id $unit [dict get $submission::states $state] $sent $title]
+    }
+    join $out \n
+}
+
+# submission::cmd::show: one item as text.
+proc submission::cmd::show {id} {
+    set s [submission::Get $id]
+    set out {}
+    foreach k {id unit_id author title state signer_name signed sent screened_by screened reason commission_id body original} {
+        if {[dict get $s $k] ne ""} { lappend out "$k: [dict get $s $k]" }
+    }
+    db eval {SELECT name, size, sha256 FROM submission_file WHERE submission_id = $id ORDER BY id} {
+        lappend out "file: $name $size $sha256"
+    }
+    join $out \n
+}
+
+namespace eval submission::cmd {
+    namespace ensemble create -command ::submission -prefixes 0 -map {
+        add ::submission::cmd::add  attach ::submission::cmd::attach  sign ::submission::cmd::sign
+        send ::submission::cmd::send  edit ::submission::cmd::edit  adopt ::submission::cmd::adopt
+        reject ::submission::cmd::reject  upward ::submission::cmd::upward
+        commission ::submission::cmd::commission  commissions ::submission::cmd::commissions
+        list ::submission::cmd::list  show ::submission::cmd::show  report ::submission::cmd::report
+    }
+}
+
+help::add submission {SUBCOMMAND ...} "政务信息报送：add、attach、sign、send、edit、adopt、reject、upward、commission、commissions、list、show、report"
+help::add {submission add} {UNIT TITLE TEXT ?-author LOGIN? ?-commission ID? ?-files PATHS?} "起草一条政务信息（可带附件、回应约稿），返回编号"
+help::add {submission attach} {ID FILE} "为草稿添加附件（保存在数据目录）"
+help::add {submission sign} {ID LOGIN} "本单位分管信息的负责同志审核签发（记录签发人）"
+help::add {submission send} {ID} "向信息科报送已签发的信息，计入当月报送任务"
+help::add {submission edit} {ID ?-title T? ?-text X?} "信息科筛选加工（保留报送原文）"
+help::add {submission adopt} {ID} "信息科采用"
+help::add {submission reject} {ID REASON} "信息科不予采用并说明理由"
+help::add {submission upward} {item ID|special TITLE} "登记向省政府办公厅报送的信息或《政务信息专报》"
+help::add {submission commission} {TITLE TEXT UNITS ?LIMIT?} "发出《约稿通知》；UNITS 为单位或 {单位 时限} 列表，时限默认 5 个工作日"
+help::add {submission commissions} {?PERIOD?} "约稿通知及各单位按时报送、逾期报送、逾期未报情况"
+help::add {submission list} {?PERIOD?} "列出某月（YYYY-MM）、季度（YYYY-Qn）或年度的报送信息"
+help::add {submission show} {ID} "查看一条信息及其附件"
+help::add {submission report} {?PERIOD?} "报送任务完成情况与按采用数排名（月、季度、年度）"
