@@ -266,9 +266,7 @@ proc calendar::Day {date} {
 # calendar::HaveDb: 1 if there is a database to read imported years from (an open one, or a data
 # directory the lazy ::db will open).
 proc calendar::HaveDb {} {
-    if {![llength [info commands ::db]]} { return 0 }
-    if {![llength [info procs ::db]]} { return 1 }
-    expr {[info exists ::yqbox::datadir] && $::yqbox::datadir ne ""}
+    db::available
 }
 
 # calendar::NeedDb: errors unless there is a database; WHAT names the command that needs it.

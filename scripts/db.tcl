@@ -126,6 +126,15 @@ proc db::migrate {} {
     return $n
 }
 
+# db::available: whether the database can be used now: open already, or a data directory with a
+# database is set, so the lazy ::db procedure can open it. No side effects.
+proc db::available {} {
+    if {![llength [info commands ::db]]} { return 0 }
+    if {![llength [info procs ::db]]} { return 1 }
+    expr {[info exists ::yqbox::datadir] && $::yqbox::datadir ne ""
+          && [file isfile [file join $::yqbox::datadir yqbox.db]]}
+}
+
 # db::shutdown: close the database if it is open (the lazy ::db procedure is left alone). Returns
 # nothing.
 proc db::shutdown {} {

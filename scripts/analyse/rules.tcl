@@ -16,8 +16,9 @@
 # every term found (list, section, term, offsets) for storing with the post and highlighting;
 # `rule test TEXT` shows, for each rule, whether it matched and why.
 #
-# The rules are data: the defaults below, changed from the console (rule add/delete) and later
-# from the database and the web pages.
+# The rules are data: the defaults below, replaced, added or deleted by administrators (console
+# `rule add/delete`, the web pages) in the database table `rule`, one transaction with its audit
+# entry each. Every process notices a change through meta.analyse_generation and reloads.
 
 namespace eval analyse::rules {
     variable rules [dict create]   ;# NAME -> dict expr EXPR ast AST
@@ -28,6 +29,7 @@ namespace eval analyse::rules {
         点名领导   {领导 AND 区域 NOT (广告|招聘)}
     }
     variable defaultsLoaded 0
+    variable generation ""         ;# meta.analyse_generation the rules were loaded at
 }
 
 # analyse::rules::tokenize: the tokens of EXPR as a list of {TYPE VALUE COLUMN}; TYPE is one of
@@ -155,13 +157,73 @@ proc analyse::rules::ParseUnary {} {
     }
 }
 
-# analyse::rules::ensure: parse the default rules unless done.
+# analyse::rules::ensure: load the rules unless they are current: the defaults, then the rows of
+# the `rule` table (when there is a database). A stored rule that no longer parses is logged and
+# skipped, never fatal.
 proc analyse::rules::ensure {} {
     variable defaults
     variable defaultsLoaded
-    if {$defaultsLoaded} return
+    variable generation
+    variable rules
+    variable literalsBuilt
+    set g [analyse::Generation]
+    if {$defaultsLoaded && $g eq $generation} return
     set defaultsLoaded 1
+    set generation $g
+    set rules [dict create]
+    set literalsBuilt 0
     foreach {name expr} $defaults { define $name $expr }
+    if {$g ne ""} {
+        db eval {SELECT name, expr, deleted FROM rule ORDER BY rowid} {
+            if {$deleted} {
+                dict unset rules $name
+            } elseif {[catch {define $name $expr} msg]} {
+                ::log warning "stored rule $name ignored: $msg"
+            }
+        }
+    }
+}
+
+# analyse::Generation: meta.analyse_generation, or "" without a database.
+proc analyse::Generation {} {
+    if {![db::available]} { return "" }
+    db onecolumn {SELECT value FROM meta WHERE key = 'analyse_generation'}
+}
+
+# analyse::Bump: mark the rules and term lists changed for every process (in the caller's
+# transaction).
+proc analyse::Bump {} {
+    db eval {UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'analyse_generation'}
+}
+
+# analyse::rules::store: save rule NAME as EXPR (or deleted, with EXPR "" and DELETE 1) for every
+# process, audited. Validates first; one transaction. Without a database (yqbox eval with no data
+# directory) the change is made in this process only. Returns nothing.
+proc analyse::rules::store {name expr {delete 0}} {
+    org::require rule.manage
+    ensure
+    if {$delete} {
+        if {![dict exists [all] $name]} { error "no rule named \"$name\"" }
+    } else {
+        if {$name eq "" || [regexp {\s} $name]} { error "a rule name must be one word, got \"$name\"" }
+        if {[catch {parse $expr} msg]} { error "rule $name: $msg" }
+    }
+    if {![db::available]} {
+        # no data directory: the change lives in this process only
+        if {$delete} { delete $name } else { define $name $expr }
+        return
+    }
+    set before [expr {[dict exists [all] $name] ? [dict get [all] $name] : ""}]
+    set at [yqbox::iso]
+    set by [dict get [org::actor] login]
+    db transaction immediate {
+        db eval {INSERT INTO rule(name, expr, deleted, updated, updated_by) VALUES($name, $expr, $delete, $at, $by)
+                 ON CONFLICT(name) DO UPDATE SET expr = $expr, deleted = $delete, updated = $at, updated_by = $by}
+        analyse::Bump
+        audit::record [expr {$delete ? "rule.delete" : "rule.save"}] rule:$name -before $before -after $expr
+    }
+    ensure
+    return
 }
 
 # analyse::rules::define: add or replace rule NAME with expression EXPR. A bad expression is an
@@ -296,11 +358,11 @@ proc ::rule {sub args} {
         }
         add {
             if {[llength $args] != 2} { error "usage: rule add NAME EXPR" }
-            analyse::rules::define {*}$args
+            analyse::rules::store {*}$args
         }
         delete {
             if {[llength $args] != 1} { error "usage: rule delete NAME" }
-            analyse::rules::delete {*}$args
+            analyse::rules::store [lindex $args 0] "" 1
         }
         list {
             if {[llength $args]} { error "usage: rule list" }

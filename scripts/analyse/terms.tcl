@@ -18,6 +18,7 @@
 
 namespace eval analyse::terms {
     variable loaded 0
+    variable generation ""   ;# meta.analyse_generation the database's lists were applied at
     variable lists     ;# NAME -> dict file attrs items (items: matcher items) [group]
     variable groups    ;# GROUP -> list of member list names
     variable units     ;# UNIT -> dict attrs items
@@ -148,8 +149,57 @@ proc analyse::terms::load {{dir ""}} {
 # analyse::terms::ensure: load the bundled files unless already loaded.
 proc analyse::terms::ensure {} {
     variable loaded
-    if {!$loaded} { load }
+    variable generation
+    set g [analyse::Generation]
+    if {$loaded && $g eq $generation} return
+    if {!$loaded || $generation ne ""} { load }
+    set generation $g
+    if {$g ne ""} {
+        # lists administrators replaced or added (term_list), over the bundled files
+        db eval {SELECT name, tokens, attrs FROM term_list ORDER BY rowid} {
+            if {[catch {define $name $tokens $attrs} msg]} { ::log warning "stored term list $name ignored: $msg" }
+        }
+    }
 }
+
+# analyse::terms::store: replace (or add) list NAME with TOKENS (as in the term files) and ATTRS for
+# every process, audited; validates first (a bad token changes nothing). Returns the term count.
+proc analyse::terms::store {name tokens {attrs ""}} {
+    org::require rule.manage
+    ensure
+    foreach tok $tokens { parseToken $name $tok "list $name" }
+    if {![db::available]} { return [define $name $tokens $attrs] }
+    set before [expr {[exists $name] ? [llength [items $name]] : 0}]
+    set at [yqbox::iso]
+    set by [dict get [org::actor] login]
+    db transaction immediate {
+        db eval {INSERT INTO term_list(name, tokens, attrs, updated, updated_by) VALUES($name, $tokens, $attrs, $at, $by)
+                 ON CONFLICT(name) DO UPDATE SET tokens = $tokens, attrs = $attrs, updated = $at, updated_by = $by}
+        analyse::Bump
+        audit::record terms.save terms:$name -before "$before terms" -after "[llength $tokens] terms"
+    }
+    ensure
+    llength [items $name]
+}
+
+# terms: the console's view of the term lists: list, show NAME, set NAME TOKENS ?ATTRS?.
+proc ::terms {sub args} {
+    switch -- $sub {
+        list {
+            return [join [lmap n [analyse::terms::names] { format "%-12s %d" $n [llength [analyse::terms::items $n]] }] \n]
+        }
+        show {
+            if {[llength $args] != 1} { error "usage: terms show NAME" }
+            return [join [lmap it [analyse::terms::items [lindex $args 0]] { dict get $it term }] " "]
+        }
+        set {
+            if {[llength $args] ni {2 3}} { error "usage: terms set NAME TOKENS ?ATTRS?" }
+            return [analyse::terms::store {*}$args]
+        }
+        default { error "unknown subcommand \"$sub\": must be list, show or set" }
+    }
+}
+help::add terms {list | show NAME | set NAME TOKENS ?ATTRS?} "词表：列出、查看、替换（保存到数据库，各进程即时生效）"
 
 # analyse::terms::names: the names of the lists and groups usable in rules, sorted.
 proc analyse::terms::names {} {
