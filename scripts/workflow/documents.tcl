@@ -198,7 +198,10 @@ proc documents::Digest {kind date number now} {
     if {$date eq ""} {
         set ref [expr {$now - ($kind eq "日报" ? 86400 : 7 * 86400)}]
     } else {
-        if {[catch {clock scan $date -format %Y-%m-%d -timezone $tz} ref]} { error "bad date \"$date\": expected YYYY-MM-DD" }
+        if {[catch {clock scan $date -format %Y-%m-%d -timezone $tz} ref]
+            || [clock format $ref -format %Y-%m-%d -timezone $tz] ne $date} {
+            error "bad date \"$date\": expected YYYY-MM-DD"
+        }
     }
     set day [clock scan [clock format $ref -format %Y-%m-%d -timezone $tz] -format %Y-%m-%d -timezone $tz]
     if {$kind eq "周报"} {

@@ -308,7 +308,7 @@ proc workflow::fire {name id args} {
                                         origin, unit_id, note, audit_id)
                  VALUES($id, $at, $name, $from, $to, $login, $role, $unit, $origin, nullif($uid, ''), $note, $aid)}
         set step [db last_insert_rowid]
-        notify::queue $id $name [dict get $t notify] \
+        notify::queue $id event.$name [dict get $t notify] \
             "#$id $e(title)：[dict get $t title]（[stateTitle $to]）" \
             [join [list "事件 #$id：$e(title)" "操作：[dict get $t title]，$login（$origin）" \
                        "状态：[stateTitle $from] → [stateTitle $to]" \
