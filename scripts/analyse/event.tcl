@@ -20,6 +20,7 @@ namespace eval analyse {
     variable hooks {}        ;# commands called with EVENTID OLDLEVEL NEWLEVEL when a level rises
     variable createHooks {}  ;# commands called with EVENTID when an event is created
     variable joinHooks {}    ;# commands called with EVENTID POSTID when a post joins an existing event
+    variable mergeHooks {}   ;# commands called with INTO FROM before event FROM is merged away
     variable indexLoaded 0
     variable levelRank {一般 0 较大 1 重大 2 特别重大 3}
     variable tierRank {central 1 portal 1 government 2 local 3 forum 3}
@@ -380,6 +381,7 @@ proc event::cmd::merge {into from} {
         if {[db onecolumn {SELECT state FROM event WHERE id = $from}] ne "detected"} {
             error "event $from is already in the workflow: it cannot be merged away"
         }
+        foreach h $analyse::mergeHooks { {*}$h $into $from }
         db eval {UPDATE post SET event_id = $into WHERE event_id = $from}
         db eval {DELETE FROM event_score WHERE event_id = $from}
         db eval {DELETE FROM event WHERE id = $from}

@@ -716,7 +716,17 @@ proc workflow::onJoin {id post} {
     }
 }
 
+# workflow::onMerge: event FROM (still detected) is merged into INTO: its timeline, instructions
+# and notices move to INTO; its deadlines go (INTO's own run on).
+proc workflow::onMerge {into from} {
+    db eval {DELETE FROM deadline WHERE event_id = $from}
+    foreach t {event_step instruction notification} {
+        db eval "UPDATE $t SET event_id = \$into WHERE event_id = \$from"
+    }
+}
+
 lappend analyse::hooks workflow::onLevel
+lappend analyse::mergeHooks workflow::onMerge
 lappend analyse::createHooks workflow::onCreate
 lappend analyse::joinHooks workflow::onJoin
 
