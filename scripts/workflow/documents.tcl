@@ -41,6 +41,14 @@ proc documents::chineseDate {seconds} {
     scan [clock format $seconds -format "%Y %m %d" -timezone :[conf::get timezone]] "%d %d %d" y m d
     return [string map $digits $y]年[Small $m]月[Small $d]日
 }
+# documents::When: ISO time T as written in a document body: 2026年3月2日 10:00.
+proc documents::When {t} {
+    if {$t eq "" || [catch {yqbox::seconds $t} s]} { return $t }
+    scan [clock format $s -format "%Y %m %d %H:%M" -timezone :[conf::get timezone]] "%d %d %d %s" y m d hm
+    return "${y}年${m}月${d}日 $hm"
+}
+
+# documents::Small: N (1-31) in Chinese numerals.
 proc documents::Small {n} {
     set u {一 二 三 四 五 六 七 八 九}
     if {$n < 10} { return [lindex $u $n-1] }
@@ -140,7 +148,7 @@ proc documents::Posts {id} {
     set rows ""
     db eval {SELECT p.title, p.url, p.first_seen, p.replies, p.views, s.title AS stitle, s.name FROM post p
              JOIN source s ON s.id = p.source_id WHERE p.event_id = $id ORDER BY p.first_seen, p.id LIMIT 20} {
-        append rows "<tr><td>[esc [string range $first_seen 0 15]]</td><td>[esc [expr {$stitle ne "" ? $stitle : $name}]]</td>\
+        append rows "<tr><td>[esc [When $first_seen]]</td><td>[esc [expr {$stitle ne "" ? $stitle : $name}]]</td>\
             <td>[esc $title]<div class=\"url\">[esc $url]</div></td><td>[esc [expr {$replies eq "" ? "" : $replies}]]</td></tr>\n"
     }
     if {$rows eq ""} { return "" }
@@ -152,7 +160,7 @@ proc documents::Report {id number now to} {
     db eval {SELECT * FROM event WHERE id = $id} e {}
     set unit [db onecolumn {SELECT name FROM unit WHERE id = $e(unit_id)}]
     set body "<h2>一、舆情概况</h2>\n"
-    append body [Paras "$e(first_seen) 起，网络上出现关于“$e(title)”的帖文，截至目前共发现相关帖文 $e(posts) 条，涉及 $e(sources) 个网站或平台。"]
+    append body [Paras "[When $e(first_seen)] 起，网络上出现关于“$e(title)”的帖文，截至目前共发现相关帖文 $e(posts) 条，涉及 $e(sources) 个网站或平台。"]
     append body [Posts $id]
     append body "<h2>二、研判意见</h2>\n"
     set reasons [join [lmap r $e(reasons) { lindex $r 2 }] "；"]
@@ -178,7 +186,7 @@ proc documents::Investigation {id number now} {
              WHERE i.event_id = $id ORDER BY i.id DESC LIMIT 1} i {}
     set claimed [db onecolumn {SELECT at FROM claim WHERE event_id = $id ORDER BY id DESC LIMIT 1}]
     set body "<h2>一、舆情基本情况</h2>\n"
-    append body [Paras "$e(first_seen) 网络上出现关于“$e(title)”的帖文，$i(unit)于 $claimed 认领办理。"]
+    append body [Paras "[When $e(first_seen)] 网络上出现关于“$e(title)”的帖文，$i(unit)于 [When $claimed] 认领办理。"]
     append body [Posts $id]
     append body "<h2>二、核实调查情况</h2>\n"
     append body [Paras $i(report)]

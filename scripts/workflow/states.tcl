@@ -585,13 +585,19 @@ proc workflow::do::reply {id argv} {
     return "reply=[db last_insert_rowid]"
 }
 
-proc workflow::do::approve {id argv} {
-    workflow::Need approve $argv 0
-    set r [workflow::Reply $id draft]
+# workflow::SignReply: move event ID's newest reply in state FROM to state TO (approved or
+# reviewed), signed by the acting user (TO_by, TO_at). Returns the note.
+proc workflow::SignReply {id from to} {
+    set r [Reply $id $from]
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
-    db eval {UPDATE reply SET state = 'approved', approved_by = $login, approved_at = $at, updated = $at WHERE id = $r}
+    db eval "UPDATE reply SET state = \$to, ${to}_by = \$login, ${to}_at = \$at, updated = \$at WHERE id = \$r"
     return "reply=$r"
+}
+
+proc workflow::do::approve {id argv} {
+    workflow::Need approve $argv 0
+    workflow::SignReply $id draft approved
 }
 
 proc workflow::do::review {id argv} {
@@ -599,11 +605,7 @@ proc workflow::do::review {id argv} {
     if {![db onecolumn {SELECT attention FROM event WHERE id = $id}]} {
         error "event $id is not high-attention: its approved reply is published without review"
     }
-    set r [workflow::Reply $id approved]
-    set at [yqbox::iso]
-    set login [dict get [org::actor] login]
-    db eval {UPDATE reply SET state = 'reviewed', reviewed_by = $login, reviewed_at = $at, updated = $at WHERE id = $r}
-    return "reply=$r"
+    workflow::SignReply $id approved reviewed
 }
 
 proc workflow::do::publish {id argv} {
