@@ -27,7 +27,7 @@ conf::key smtp_starttls {enum required try off} required \
 conf::key smtp_user string "" "Mail server login (empty = no authentication)"
 conf::key smtp_password string "" "Mail server password"
 conf::key smtp_from string "yqbox@localhost" "Sender address of notification mail"
-conf::key smtp_cafile path "" "PEM CA bundle to verify the mail server's certificate (empty = the system's)"
+conf::key smtp_cafile path "" "PEM CA bundle to verify the mail server's certificate (empty = /etc/ssl/certs/ca-certificates.crt if present)"
 conf::key smtp_verify boolean 1 "Verify the mail server's TLS certificate and name"
 conf::key smtp_timeout {integer 1 600} 30 "Seconds a mail delivery may take"
 conf::key notify_interval {integer 1 3600} 15 "Seconds between runs of the notification queue"
@@ -135,7 +135,10 @@ proc notify::Send {id} {
         if {[conf::get smtp_user] ne ""} {
             lappend opts -user [conf::get smtp_user] -password [conf::get smtp_password]
         }
-        if {[conf::path smtp_cafile] ne ""} { lappend opts -cafile [conf::path smtp_cafile] }
+        # libcurl is built without a CA bundle: the configured one, else the system's usual file
+        set ca [conf::path smtp_cafile]
+        if {$ca eq "" && [file readable /etc/ssl/certs/ca-certificates.crt]} { set ca /etc/ssl/certs/ca-certificates.crt }
+        if {$ca ne ""} { lappend opts -cafile $ca }
         mail send $url $msg {*}$opts -command [list notify::MailDone $id]
         return
     }
