@@ -34,7 +34,7 @@ dict set org::perms event.police      {office}
 dict set org::perms event.respond     {office handler}
 dict set org::perms event.extend      {handler}
 dict set org::perms event.decide      {office}
-dict set org::perms event.reopen      {}
+dict set org::perms workflow.system   {}
 dict set org::perms instruction.fulfil {office handler}
 
 # workflow::state: declare state NAME with its Chinese TITLE and a TEXT saying what it means.
@@ -86,7 +86,7 @@ workflow::state closed        已办结   "finished (or dismissed as needing no 
 set workflow::open {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
 
 workflow::transition detect {
-    from {} to detected perms event.reopen system 1 title 发现
+    from {} to detected perms workflow.system system 1 title 发现
     args "" text "The patrol found a new matter (an event is created)."
     starts {claim {} report_general {}} notify {office unit:handler}
     records "the event's first timeline step" source "001 第六条、第八条"
@@ -132,7 +132,7 @@ workflow::transition judge {
 }
 workflow::transition escalate {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
-    to = perms event.reopen system 1 title 升级
+    to = perms workflow.system system 1 title 升级
     args "" text "The analysis raised the level to 重大/特别重大: the major-report and 24/48-hour limits start."
     starts {report_major {} press_conference {} respond {}}
     notify {office leader unit:handler unit:unithead} records "" source "001 第八条; 004 二(四)"
@@ -187,7 +187,7 @@ workflow::transition respond {
     stops {respond} notify {office leader} records "step note" source "004 二(四)"
 }
 workflow::transition reopen {
-    from {followup} to reopened perms event.reopen system 1 title 重新激活
+    from {followup} to reopened perms workflow.system system 1 title 重新激活
     args "" text "New posts on an event in follow-up reopen it to the handler."
     starts {reply {}} notify {unit:handler unit:unithead office} records "" source "001 第九条"
 }
@@ -793,9 +793,10 @@ proc workflow::doc {} {
             set to [join [lmap {f s} $to {expr {$f eq "*" ? "otherwise $s" : "$f → $s"}}] ", "]
         }
         set who [expr {[dict get $t system] ? "system" : [join [Roles [dict get $t perms]] ", "]}]
+        set console [expr {[dict get $t system] ? "none (the system does it)" : "`event $name [dict get $t args]`"}]
+        set from [expr {[llength [dict get $t from]] ? [join [lmap s [dict get $t from] {string cat `$s`}] {, }] : "(a new event)"}]
         lappend out "### `$name` $to ([dict get $t title])" "" [dict get $t text] "" \
-            "- console: `event $name [dict get $t args]`" \
-            "- from: [join [lmap s [dict get $t from] {string cat `$s`}] {, }]; to: $to" \
+            "- console: $console" "- from: $from; to: $to" \
             "- who: $who (permission [join [dict get $t perms] { or }], scope [dict get $t scope])"
         if {[dict get $t stops] ne ""} { lappend out "- stops (met): [join [dict get $t stops] {, }]" }
         if {[dict get $t cancels] ne ""} {
