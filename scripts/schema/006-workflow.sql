@@ -1,6 +1,8 @@
 -- 006-workflow.sql - the life of an event (RULES.md): its timeline, deadlines, judgements,
 -- investigation, replies, leaders' instructions, the notification queue and numbered documents.
--- The state machine that writes these tables is declared in scripts/workflow/states.tcl.
+-- The state machine that writes these tables is declared in scripts/workflow/states.tcl. The
+-- quarterly assessment (assessment.tcl) reads event_step(unit_id, at, action, overdue),
+-- deadline(unit_id, rule, due_epoch, met_at, breached_at) and instruction(unit_id, due_epoch, done_at).
 
 -- what the workflow keeps on the event itself
 ALTER TABLE event ADD COLUMN attention INTEGER NOT NULL DEFAULT 0;   -- 1: high attention (reviewed by the info office)
@@ -14,7 +16,7 @@ CREATE TABLE event_step(
   id         INTEGER PRIMARY KEY,
   event_id   INTEGER NOT NULL REFERENCES event(id),
   at         TEXT NOT NULL,
-  transition TEXT NOT NULL,               -- claim, assign, judge, ... (workflow transitions)
+  action     TEXT NOT NULL,               -- the transition: claim, assign, judge, ... or deadline.warning/breach
   from_state TEXT NOT NULL,
   to_state   TEXT NOT NULL,
   login      TEXT NOT NULL,
@@ -23,6 +25,7 @@ CREATE TABLE event_step(
   origin     TEXT NOT NULL,
   unit_id    INTEGER REFERENCES unit(id), -- the owning unit after the step
   note       TEXT NOT NULL DEFAULT '',    -- reason, text, summary
+  overdue    INTEGER NOT NULL DEFAULT 0,  -- claim/assign after the claim window (counted against the unit)
   audit_id   INTEGER NOT NULL             -- the audit entry written with it
 );
 CREATE INDEX event_step_event ON event_step(event_id, id);
@@ -62,7 +65,8 @@ CREATE TABLE deadline(
   state          TEXT NOT NULL DEFAULT 'open' CHECK(state IN ('open','done','cancelled')),
   warned_at      TEXT,                    -- the 70 % warning was recorded (once)
   breached_at    TEXT,                    -- the breach was recorded (once)
-  stopped_at     TEXT,
+  met_at         TEXT,                    -- the duty was done (state done)
+  stopped_at     TEXT,                    -- done or cancelled at
   stopped_by     TEXT NOT NULL DEFAULT '' -- the transition that stopped it
 );
 CREATE INDEX deadline_open ON deadline(state, warn_epoch);
@@ -129,10 +133,12 @@ CREATE INDEX reply_published ON reply(state, published_at);
 CREATE TABLE instruction(
   id        INTEGER PRIMARY KEY,
   event_id  INTEGER NOT NULL REFERENCES event(id),
+  unit_id   INTEGER REFERENCES unit(id), -- the unit owning the event when it was given
   leader    TEXT NOT NULL,
   text      TEXT NOT NULL,
   at        TEXT NOT NULL,
   due       TEXT NOT NULL,
+  due_epoch INTEGER NOT NULL,
   state     TEXT NOT NULL DEFAULT 'open' CHECK(state IN ('open','done')),
   result    TEXT NOT NULL DEFAULT '',
   done_at   TEXT,

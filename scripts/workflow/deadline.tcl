@@ -117,7 +117,7 @@ proc workflow::deadline::Record {d kind now} {
                 set what [expr {$kind eq "warning" ? "即将到期" : "已超期"}]
                 set note "deadline=$d rule=$r(rule) due=$r(due)"
                 set aid [audit::record deadline.$kind event:$r(event_id) -after $note]
-                db eval {INSERT INTO event_step(event_id, at, transition, from_state, to_state, login, role, unit,
+                db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
                                                 origin, unit_id, note, audit_id)
                          VALUES($r(event_id), $at, 'deadline.' || $kind, $r(estate), $r(estate), 'system', '', '',
                                 'system', nullif($r(unit_id), ''), $note, $aid)}
@@ -201,7 +201,7 @@ proc event::cmd::overdue {args} {
 proc event::cmd::timeline {id} {
     event::exists $id
     set out {}
-    db eval {SELECT id AS sid, at, transition, from_state, to_state, login, origin, note FROM event_step
+    db eval {SELECT id AS sid, at, action AS transition, from_state, to_state, login, origin, note FROM event_step
              WHERE event_id = $id ORDER BY id} {
         lappend out "$sid $at $transition $from_state→$to_state ${login}（$origin）[expr {$note ne "" ? " $note" : ""}]"
     }

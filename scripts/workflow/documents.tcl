@@ -235,7 +235,7 @@ proc documents::Digest {kind date number now} {
     if {$rows ne ""} { append body "<table><tr><th>编号</th><th>标题</th><th>等级</th><th>状态</th><th>帖文</th><th>建议归口</th></tr>\n$rows</table>\n" }
     append body "<h2>二、处置进展</h2>\n"
     set counts {}
-    db eval {SELECT transition, count(*) AS c FROM event_step WHERE at >= $f AND at < $t GROUP BY transition ORDER BY transition} {
+    db eval {SELECT action AS transition, count(*) AS c FROM event_step WHERE at >= $f AND at < $t GROUP BY action ORDER BY action} {
         set title [expr {[dict exists $::workflow::transitions $transition] ? [dict get $::workflow::transitions $transition title] : [dict get {deadline.warning 时限预警 deadline.breach 时限超期} $transition]}]
         lappend counts "$title $c 次"
     }

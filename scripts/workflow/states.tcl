@@ -24,6 +24,7 @@ namespace eval workflow {
     variable order {}        ;# transition names in declaration order
     variable system {login system user_id {} roles {} unit_id {} unit {} origin system superuser 1}
     variable majorLevels {重大 特别重大}
+    variable overdue 0       ;# set by a transition taking on an event after the claim window
 }
 namespace eval workflow::do {}
 
@@ -272,6 +273,7 @@ proc workflow::fire {name id args} {
         }
         Allowed $name $t e
         # the transition's own checks and records; it may change the event row
+        set ::workflow::overdue 0
         set note [do::$name $id $args]
         db eval {SELECT * FROM event WHERE id = $id} e {}
         set to [Target $t $from]
@@ -281,7 +283,7 @@ proc workflow::fire {name id args} {
         set e(major) [expr {$e(level) in $::workflow::majorLevels}]
         # deadlines: stop, then start
         foreach rule [dict get $t stops] {
-            db eval {UPDATE deadline SET state = 'done', stopped_at = $at, stopped_by = $name
+            db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = $name
                      WHERE event_id = $id AND rule = $rule AND state = 'open' AND instruction_id IS NULL}
         }
         if {[dict get $t cancels] eq "*"} {
@@ -304,9 +306,11 @@ proc workflow::fire {name id args} {
         set login [dict get $a login]
         set origin [dict get $a origin]
         set uid $e(unit_id)
-        db eval {INSERT INTO event_step(event_id, at, transition, from_state, to_state, login, role, unit,
-                                        origin, unit_id, note, audit_id)
-                 VALUES($id, $at, $name, $from, $to, $login, $role, $unit, $origin, nullif($uid, ''), $note, $aid)}
+        set overdue $::workflow::overdue
+        db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
+                                        origin, unit_id, note, overdue, audit_id)
+                 VALUES($id, $at, $name, $from, $to, $login, $role, $unit, $origin, nullif($uid, ''), $note,
+                        $overdue, $aid)}
         set step [db last_insert_rowid]
         notify::queue $id event.$name [dict get $t notify] \
             "#$id $e(title)：[dict get $t title]（[stateTitle $to]）" \
@@ -389,6 +393,7 @@ proc workflow::TakeOn {id uid mode legacy} {
         set late [db onecolumn {SELECT id FROM unit WHERE name = $s}]
         if {$late eq ""} { set late $uid }
     }
+    set ::workflow::overdue $overdue
     db eval {INSERT INTO claim(event_id, unit_id, mode, overdue, late_unit, at, login)
              VALUES($id, $uid, $mode, $overdue, nullif($late, ''), $at, $login)}
     db eval {UPDATE event SET unit_id = $uid, legacy = $legacy WHERE id = $id}
@@ -632,7 +637,7 @@ proc workflow::do::respond {id argv} {
     set text [workflow::NonEmpty [lindex $pos 0] "the response"]
     if {[dict get $o -press]} {
         set at [yqbox::iso]
-        db eval {UPDATE deadline SET state = 'done', stopped_at = $at, stopped_by = 'respond'
+        db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = 'respond'
                  WHERE event_id = $id AND rule = 'press_conference' AND state = 'open'}
         return "press conference: $text"
     }
@@ -662,7 +667,10 @@ proc workflow::do::instruct {id argv} {
     # check the limit before writing anything
     set due [calendar::due [yqbox::now] $limit]
     set dueText [dict get $due due]
-    db eval {INSERT INTO instruction(event_id, leader, text, at, due) VALUES($id, $leader, $text, $at, $dueText)}
+    set dueEpoch [dict get $due due_epoch]
+    set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
+    db eval {INSERT INTO instruction(event_id, unit_id, leader, text, at, due, due_epoch)
+             VALUES($id, nullif($unit, ''), $leader, $text, $at, $dueText, $dueEpoch)}
     set i [db last_insert_rowid]
     workflow::deadline::start $id $limit -instruction $i -title "落实领导批示：$text"
     return "instruction=$i due=$dueText"
@@ -680,7 +688,7 @@ proc workflow::do::fulfil {id argv} {
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
     db eval {UPDATE instruction SET state = 'done', result = $result, done_at = $at, done_by = $login WHERE id = $i}
-    db eval {UPDATE deadline SET state = 'done', stopped_at = $at, stopped_by = 'fulfil'
+    db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = 'fulfil'
              WHERE instruction_id = $i AND state = 'open'}
     return "instruction=$i result=$result"
 }
