@@ -27,6 +27,10 @@ namespace eval yqbox {
         crawl/sitemap.tcl
         crawl/post.tcl
         analyse/event.tcl
+        workflow/notify.tcl
+        workflow/documents.tcl
+        workflow/states.tcl
+        workflow/deadline.tcl
         parse.tcl
         server.tcl
         web.tcl

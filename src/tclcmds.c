@@ -76,6 +76,7 @@ static const struct {
   { "matcher",          MatcherCmd },
   { "simhash",          SimhashCmd },
   { "sentiment",        SentimentCmd },
+  { "mail",             MailCmd },
 };
 
 /*

@@ -18,6 +18,9 @@
 
 namespace eval analyse {
     variable hooks {}        ;# commands called with EVENTID OLDLEVEL NEWLEVEL when a level rises
+    variable createHooks {}  ;# commands called with EVENTID when an event is created
+    variable joinHooks {}    ;# commands called with EVENTID POSTID when a post joins an existing event
+    variable mergeHooks {}   ;# commands called with INTO FROM before event FROM is merged away
     variable indexLoaded 0
     variable levelRank {一般 0 较大 1 重大 2 特别重大 3}
     variable tierRank {central 1 portal 1 government 2 local 3 forum 3}
@@ -93,8 +96,10 @@ proc analyse::post {id args} {
             set event $r(event_id)
             if {$event eq ""} {
                 set event [cluster $id $sim $r(title) [Terms [dict get $a terms]]]
+                set joined [expr {$event ne ""}]
                 if {$event eq ""} { set event [create $id $r(title) $text $r(first_seen)] }
                 db eval {UPDATE post SET event_id = $event WHERE id = $id}
+                if {$joined} { RunHooks joinHooks $event $id }
             }
             simhash index add [index] $id $sim
             if {[dict get $o -rescore]} {
@@ -170,7 +175,18 @@ proc analyse::create {id title text firstSeen} {
     set at [yqbox::iso]
     db eval {INSERT INTO event(title, suggested_unit, route_reason, first_seen, last_post, created, updated)
              VALUES($title, $unit, $reason, $firstSeen, $firstSeen, $at, $at)}
-    return [db last_insert_rowid]
+    set e [db last_insert_rowid]
+    RunHooks createHooks $e
+    return $e
+}
+
+# analyse::RunHooks: call each command of hook list LIST with ARGS. A failing hook is logged and
+# does not stop the analysis (each hook keeps its own changes whole: it runs its own transaction).
+proc analyse::RunHooks {list args} {
+    variable $list
+    foreach h [set $list] {
+        if {[catch {{*}$h {*}$args} msg]} { ::log error "hook $h $args: $msg" }
+    }
 }
 
 # analyse::refresh: recompute event E's aggregates (posts, sources, terms, first and last post).
@@ -275,7 +291,7 @@ proc analyse::rescore {e cause} {
         set title [db onecolumn {SELECT title FROM event WHERE id = $e}]
         db eval {INSERT INTO alert(at, kind, object, message)
                  VALUES($at, 'event.level', 'event:' || $e, '事件 #' || $e || '「' || $title || '」风险等级由' || $old || '升为' || $level)}
-        foreach h $hooks { {*}$h $e $old $level }
+        RunHooks hooks $e $old $level
     }
     return $r
 }
@@ -381,6 +397,7 @@ proc event::cmd::merge {into from} {
         if {[db onecolumn {SELECT state FROM event WHERE id = $from}] ne "detected"} {
             error "event $from is already in the workflow: it cannot be merged away"
         }
+        foreach h $analyse::mergeHooks { {*}$h $into $from }
         db eval {UPDATE post SET event_id = $into WHERE event_id = $from}
         db eval {DELETE FROM event_score WHERE event_id = $from}
         db eval {DELETE FROM event WHERE id = $from}

@@ -1,0 +1,220 @@
+# deadline.tcl - the workflow's clock: deadlines stored with the rule that set them, the minute
+# tick that records each warning and breach once, the automatic assignment of unclaimed events,
+# and the console's listings of what is due and overdue and by whom.
+#
+# A deadline is computed by calendar::due (the only place time limits are computed) when a
+# transition starts it and stored with its rule, start, due and warning times. workflow::tick (run
+# every minute in the background interpreter, and by `workflow tick`) finds open deadlines whose
+# warning or due time has passed and has not been recorded; for each it sets warned_at or
+# breached_at, writes a timeline step, an audit entry and the notifications in one transaction.
+# Because the flags are in the database, a restart neither loses nor repeats a warning. A claim
+# window that breaches on an event nobody claimed makes the system assign it (`assign -auto`).
+
+namespace eval workflow::deadline {}
+
+conf::key instruction_days {integer 1 60} 5 \
+    "Working days a leader's instruction (批示) is due in when the leader gives no due date"
+conf::key auto_assign boolean 1 \
+    "Assign an event nobody claimed within the claim window to its suggested unit (or the info office), recorded as overdue (001 第六条)"
+
+# workflow::deadline::start: start LIMIT (a calendar rule, or {N UNIT} with -title) on event ID,
+# unless a deadline of that rule is already open on it. The start is the rule's trigger time:
+# the event's detection for rules triggered by detection, else now. Options -instruction I,
+# -title T. A rule started again on the same event (after a hand-back, a reopening) runs from now.
+# Returns the deadline id (or "" when one was open). Call inside the transition.
+proc workflow::deadline::start {id limit args} {
+    set o [dict merge {-instruction "" -title ""} $args]
+    set instr [dict get $o -instruction]
+    set title [dict get $o -title]
+    if {$instr eq "" && [db exists {SELECT 1 FROM deadline WHERE event_id = $id AND rule = $limit AND state = 'open'}]} {
+        return ""
+    }
+    set start [yqbox::now]
+    if {[llength $limit] == 1} {
+        set r [calendar::Rule $limit]
+        if {[dict get $r trigger] eq "detected"
+            && ![db exists {SELECT 1 FROM deadline WHERE event_id = $id AND rule = $limit}]} {
+            set start [yqbox::seconds [db onecolumn {SELECT created FROM event WHERE id = $id}]]
+        }
+        if {$title eq ""} { set title [dict get $r title] }
+    }
+    set d [calendar::due $start $limit]
+    set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
+    set rule [expr {[llength $limit] == 1 ? $limit : [join $limit " "]}]
+    foreach k {start due due_epoch warn_at warn_epoch allowed} { set v($k) [dict get $d $k] }
+    db eval {INSERT INTO deadline(event_id, instruction_id, rule, title, unit_id, start, due, due_epoch,
+                                  warn_at, warn_epoch, allowed)
+             VALUES($id, nullif($instr, ''), $rule, $title, nullif($unit, ''), $v(start), $v(due), $v(due_epoch),
+                    $v(warn_at), $v(warn_epoch), $v(allowed))}
+    return [db last_insert_rowid]
+}
+
+# workflow::deadline::extend: extend open deadline D by N units of its rule with REASON (the
+# calendar checks the rule allows it); the warning and breach may be recorded again for the new
+# times. Returns the new due time.
+proc workflow::deadline::extend {d n reason} {
+    db eval {SELECT rule, start, extended FROM deadline WHERE id = $d} {}
+    set ext [expr {$extended + $n}]
+    set limit [expr {[llength $rule] == 1 ? $rule : [list [lindex $rule 0] [lindex $rule 1]]}]
+    set r [calendar::due $start $limit -extend $ext -reason $reason]
+    set now [yqbox::now]
+    foreach k {due due_epoch warn_at warn_epoch} { set v($k) [dict get $r $k] }
+    db eval {UPDATE deadline SET due = $v(due), due_epoch = $v(due_epoch), warn_at = $v(warn_at),
+             warn_epoch = $v(warn_epoch), extended = $ext, reason = $reason,
+             warned_at = CASE WHEN $v(warn_epoch) > $now THEN NULL ELSE warned_at END,
+             breached_at = CASE WHEN $v(due_epoch) >= $now THEN NULL ELSE breached_at END
+             WHERE id = $d}
+    return $v(due)
+}
+
+# workflow::tick: record every warning and breach that has come due, and assign the events whose
+# claim window breached unclaimed. Returns a summary ("N warnings, N breaches, N assigned").
+# Each deadline is its own transaction; an error on one is logged and the others go on.
+proc workflow::tick {} {
+    set now [yqbox::now]
+    set counts {warning 0 breach 0 assigned 0}
+    set todo [db eval {SELECT id, 'breach' FROM deadline WHERE state = 'open' AND breached_at IS NULL AND due_epoch < $now
+                       UNION ALL
+                       SELECT id, 'warning' FROM deadline WHERE state = 'open' AND warned_at IS NULL AND warn_epoch <= $now
+                       ORDER BY 1, 2 DESC}]
+    foreach {d kind} $todo {
+        if {[catch {
+            if {[workflow::deadline::Record $d $kind $now]} { dict incr counts $kind }
+        } msg]} {
+            ::log error "deadline $d $kind: $msg"
+        }
+    }
+    # unclaimed past the claim window: the info office (the system) assigns
+    if {[conf::get auto_assign]} {
+        foreach {e s} [db eval {SELECT e.id, e.suggested_unit FROM event e
+                                WHERE e.state IN ('detected', 'reported')
+                                  AND EXISTS (SELECT 1 FROM deadline d WHERE d.event_id = e.id AND d.rule = 'claim'
+                                              AND d.state = 'open' AND d.breached_at IS NOT NULL)}] {
+            set unit [db onecolumn {SELECT name FROM unit WHERE name = $s AND active = 1}]
+            if {$unit eq ""} { set unit [db onecolumn {SELECT name FROM unit WHERE id = [workflow::officeUnit]}] }
+            if {[catch { workflow::system { workflow::fire assign $e $unit -auto } } msg]} {
+                ::log error "automatic assignment of event $e: $msg"
+            } else {
+                dict incr counts assigned
+            }
+        }
+    }
+    return "[dict get $counts warning] warnings, [dict get $counts breach] breaches, [dict get $counts assigned] assigned"
+}
+
+# workflow::deadline::Record: record the KIND (warning or breach) of deadline D at NOW, once: the
+# flag, an event_step, an audit entry and the notifications in one transaction. Returns 1 if it
+# recorded, 0 if it was recorded already (another process was first).
+proc workflow::deadline::Record {d kind now} {
+    set col [expr {$kind eq "warning" ? "warned_at" : "breached_at"}]
+    set at [yqbox::iso $now]
+    set done 0
+    workflow::system {
+        db transaction immediate {
+            db eval "SELECT d.*, e.title AS etitle, e.state AS estate, e.suggested_unit FROM deadline d
+                     JOIN event e ON e.id = d.event_id WHERE d.id = \$d AND d.state = 'open' AND d.$col IS NULL" r {
+                db eval "UPDATE deadline SET $col = \$at WHERE id = \$d"
+                set what [expr {$kind eq "warning" ? "即将到期" : "已超期"}]
+                set note "deadline=$d rule=$r(rule) due=$r(due)"
+                set aid [audit::record deadline.$kind event:$r(event_id) -after $note]
+                db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
+                                                origin, unit_id, note, audit_id)
+                         VALUES($r(event_id), $at, 'deadline.' || $kind, $r(estate), $r(estate), 'system', '', '',
+                                'system', nullif($r(unit_id), ''), $note, $aid)}
+                set audience {office unit:handler unit:unithead}
+                if {$r(unit_id) eq ""} { set audience {office suggested:handler} }
+                if {$r(instruction_id) ne ""} { lappend audience leader }
+                notify::queue $r(event_id) deadline.$kind $audience \
+                    "#$r(event_id) $r(etitle)：$r(title) $what" \
+                    [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)，规则 $r(rule)）" \
+                               "截止：$r(due)" "状态：$what" "时间：$at"] \n]
+                set done 1
+            }
+        }
+    }
+    return $done
+}
+
+# workflow::deadline::stateOf: ok | warning | breached | done | late | cancelled for the deadline
+# row values (state, due_epoch, warn_epoch, stopped_at) at NOW.
+proc workflow::deadline::stateOf {state due warn stopped now} {
+    switch -- $state {
+        cancelled { return cancelled }
+        done { return [expr {[yqbox::seconds $stopped] > $due ? "late" : "done"}] }
+    }
+    if {$now > $due} { return breached }
+    if {$now >= $warn} { return warning }
+    return ok
+}
+
+# workflow::deadline::list: the deadlines matching WHERE (an SQL condition on d and e) as lines.
+proc workflow::deadline::Lines {where {limit 200}} {
+    set now [yqbox::now]
+    set out {}
+    set names {ok 正常 warning 预警 breached 超期 done 按时完成 late 逾期完成 cancelled 已取消}
+    db eval "SELECT d.id, d.event_id, d.rule, d.title, d.due, d.due_epoch, d.warn_epoch, d.state, d.stopped_at,
+                    d.allowed, coalesce(n.name, '信息办') AS unit, e.title AS etitle, e.suggested_unit
+             FROM deadline d JOIN event e ON e.id = d.event_id LEFT JOIN unit n ON n.id = d.unit_id
+             WHERE $where ORDER BY d.due_epoch, d.id LIMIT $limit" {
+        set s [stateOf $state $due_epoch $warn_epoch $stopped_at $now]
+        if {$unit eq "信息办" && $rule eq "claim" && $state eq "open" && $suggested_unit ne ""} { set unit "$suggested_unit（待认领）" }
+        lappend out [format "%-6s #%-4d %-18s %s  %-10s %s  %s" [dict get $names $s] $event_id $rule $due $unit $title $etitle]
+    }
+    join $out \n
+}
+
+# ---- console: event subcommands of the workflow ----------------------------------------------
+
+foreach workflow::name $workflow::order {
+    if {[dict get $workflow::transitions $workflow::name system]} { continue }
+    proc event::cmd::$workflow::name {args} [string map [list NAME $workflow::name] {
+        if {![llength $args]} { error "usage: event NAME [dict get $::workflow::transitions NAME args]" }
+        set r [workflow::fire NAME {*}$args]
+        dict with r {
+            return "#$event [workflow::stateTitle $from] → [workflow::stateTitle $to]（step $step[expr {$note ne "" ? "：$note" : ""}]）"
+        }
+    }]
+}
+unset workflow::name
+
+# event due ?-unit UNIT?: open deadlines, soonest first, with who is responsible.
+proc event::cmd::due {args} {
+    set o [dict merge {-unit ""} $args]
+    if {[dict size $o] != 1} { error "usage: event due ?-unit UNIT?" }
+    set unit [dict get $o -unit]
+    if {$unit ne ""} { set unit [org::unitId $unit] }
+    workflow::deadline::Lines "d.state = 'open' AND ('$unit' = '' OR d.unit_id = '$unit')"
+}
+
+# event overdue ?-unit UNIT? ?-all?: open deadlines past due; with -all also those met late.
+proc event::cmd::overdue {args} {
+    lassign [workflow::Opts $args {-unit "" -all flag} "event overdue ?-unit UNIT? ?-all?"] pos o
+    if {[llength $pos]} { error "usage: event overdue ?-unit UNIT? ?-all?" }
+    set unit [dict get $o -unit]
+    if {$unit ne ""} { set unit [org::unitId $unit] }
+    set now [yqbox::now]
+    set late [expr {[dict get $o -all] ? " OR (d.state = 'done' AND d.breached_at IS NOT NULL)" : ""}]
+    workflow::deadline::Lines "((d.state = 'open' AND d.due_epoch < $now)$late) AND ('$unit' = '' OR d.unit_id = '$unit')"
+}
+
+# event timeline ID: the event's steps and its deadlines.
+proc event::cmd::timeline {id} {
+    event::exists $id
+    set out {}
+    db eval {SELECT id AS sid, at, action AS transition, from_state, to_state, login, origin, note FROM event_step
+             WHERE event_id = $id ORDER BY id} {
+        lappend out "$sid $at $transition $from_state→$to_state ${login}（$origin）[expr {$note ne "" ? " $note" : ""}]"
+    }
+    lappend out "" "时限："
+    lappend out [workflow::deadline::Lines "d.event_id = [expr {int($id)}]"]
+    join $out \n
+}
+
+help::add event {list | show | timeline ID | due | overdue | claim | assign | judge | investigate | extend | decide | conclude | reply | approve | review | publish | close | instruct | fulfil | police | respond | report | handback | reroute ...} \
+    "舆情事件：列表、详情；一事一报的处置流程（认领、指定、研判、核查、延期、回复、审定、发布、办结、批示、移交公安）及时限（workflow transitions 列出全部）"
+
+# the clock runs in the background interpreter: every minute, and once shortly after the start
+namespace eval server {
+    variable onstart
+    lappend onstart {every 60 workflow::tick} {after 1000 {if {[catch workflow::tick msg]} {log error "workflow tick: $msg"}}}
+}

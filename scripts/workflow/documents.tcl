@@ -1,0 +1,305 @@
+# documents.tcl - the workflow's numbered documents as printable HTML in the layout of Chinese
+# official documents (after GB/T 9704: A4, red issuing-office header and rule, number
+# 青山网舆专报〔2026〕12号, centred title, 仿宋 body, date in Chinese, recipients; a print stylesheet):
+#   专报      《网络舆情专报》 on one event (issued by `event report`)
+#   调查报告  the unit's 核实调查报告 (issued by `event conclude`)
+#   日报/周报 daily and weekly digests (issued by `document digest`)
+# Numbers run per kind and year (UNIQUE in table `document`), allocated inside the issuing
+# transaction so two documents never share one. documents::html ID is what the web pages call; the
+# console writes a document to a file with `document show ID -file F`. All text from posts and
+# users is HTML-escaped: crawled text is hostile.
+
+namespace eval documents {
+    variable kinds {专报 调查报告 日报 周报}
+    variable digits {0 〇 1 一 2 二 3 三 4 四 5 五 6 六 7 七 8 八 9 九}
+}
+
+conf::key doc_issuer string 青山县人民政府办公室信息办 \
+    "Issuing office printed on documents (发文机关)"
+conf::key doc_prefix_report string 青山网舆专报 "Number prefix of the 《网络舆情专报》 (e.g. 青山网舆专报〔2026〕12号)"
+conf::key doc_prefix_investigation string 青山网舆调查 "Number prefix of investigation reports"
+conf::key doc_prefix_daily string 青山网舆日报 "Number prefix of daily digests"
+conf::key doc_prefix_weekly string 青山网舆周报 "Number prefix of weekly digests"
+conf::key doc_recipients string "县长，常务副县长，分管副县长，县政府秘书长，县政府办公室主任" \
+    "Recipients (报送) of the special report (000 二.2)"
+conf::key doc_copy string "" "Copy recipients (抄送) of the special report"
+
+# documents::Prefix: the number prefix of document KIND.
+proc documents::Prefix {kind} {
+    conf::get [dict get {专报 doc_prefix_report 调查报告 doc_prefix_investigation 日报 doc_prefix_daily 周报 doc_prefix_weekly} $kind]
+}
+
+# documents::numberText: the printed number of document ID, e.g. 青山网舆专报〔2026〕12号.
+proc documents::numberText {id} {
+    db eval {SELECT kind, year, number FROM document WHERE id = $id} {}
+    return "[Prefix $kind]〔$year〕${number}号"
+}
+
+# documents::chineseDate: SECONDS as a date in Chinese numerals: 二〇二六年三月二日.
+proc documents::chineseDate {seconds} {
+    variable digits
+    scan [clock format $seconds -format "%Y %m %d" -timezone :[conf::get timezone]] "%d %d %d" y m d
+    return [string map $digits $y]年[Small $m]月[Small $d]日
+}
+# documents::When: ISO time T as written in a document body: 2026年3月2日 10:00.
+proc documents::When {t} {
+    if {$t eq "" || [catch {yqbox::seconds $t} s]} { return $t }
+    scan [clock format $s -format "%Y %m %d %H:%M" -timezone :[conf::get timezone]] "%d %d %d %s" y m d hm
+    return "${y}年${m}月${d}日 $hm"
+}
+
+# documents::Small: N (1-31) in Chinese numerals.
+proc documents::Small {n} {
+    set u {一 二 三 四 五 六 七 八 九}
+    if {$n < 10} { return [lindex $u $n-1] }
+    set t [expr {$n / 10}]
+    set r [expr {$n % 10}]
+    return "[expr {$t == 1 ? "" : [lindex $u $t-1]}]十[expr {$r ? [lindex $u $r-1] : ""}]"
+}
+
+# documents::issue: allocate the next number of KIND for this year and store the document on
+# event EVENT ("" for digests), built by its generator. Options -to RECIPIENTS (专报), -date DATE
+# (digests). Returns the document id. Call inside a transaction.
+proc documents::issue {kind event args} {
+    variable kinds
+    if {$kind ni $kinds} { error "unknown document kind \"$kind\": must be [join $kinds {, }]" }
+    set o [dict merge {-to "" -date ""} $args]
+    set now [yqbox::now]
+    set year [clock format $now -format %Y -timezone :[conf::get timezone]]
+    set n [expr {[db onecolumn {SELECT coalesce(max(number), 0) FROM document WHERE kind = $kind AND year = $year}] + 1}]
+    set number "[Prefix $kind]〔$year〕${n}号"
+    switch -- $kind {
+        专报 { lassign [Report $event $number $now [dict get $o -to]] title body }
+        调查报告 { lassign [Investigation $event $number $now] title body }
+        日报 - 周报 { lassign [Digest $kind [dict get $o -date] $number $now] title body }
+    }
+    set at [yqbox::iso $now]
+    set login [dict get [org::actor] login]
+    db eval {INSERT INTO document(kind, year, number, event_id, title, created, login, body)
+             VALUES($kind, $year, $n, nullif($event, ''), $title, $at, $login, $body)}
+    return [db last_insert_rowid]
+}
+
+# documents::html: the stored HTML of document ID (what the web pages serve).
+proc documents::html {id} {
+    set body [db onecolumn {SELECT body FROM document WHERE id = $id}]
+    if {$body eq ""} { error "no document $id" }
+    return $body
+}
+
+# documents::Page: a complete printable document: HEADER (the red masthead), NUMBER, TITLE,
+# BODY (markup), DATE (seconds), RECIPIENTS (报送) and COPY (抄送) lines.
+proc documents::Page {masthead number title body date recipients copy} {
+    set issuer [esc [conf::get doc_issuer]]
+    set foot ""
+    if {$recipients ne ""} { append foot "<p><span class=\"k\">报送：</span>[esc $recipients]</p>" }
+    if {$copy ne ""} { append foot "<p><span class=\"k\">抄送：</span>[esc $copy]</p>" }
+    if {$foot ne ""} { set foot "<div class=\"foot\">$foot<p>$issuer　　[esc [chineseDate $date]]印发</p></div>" }
+    return "<!DOCTYPE html>
+<html lang=\"zh-CN\">
+<head>
+<meta charset=\"utf-8\">
+<title>[esc $title]</title>
+<style>
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+body { font-family: FangSong, \"仿宋\", \"仿宋_GB2312\", STFangsong, serif; font-size: 16pt; line-height: 28pt; color: #000; max-width: 156mm; margin: 2em auto; }
+.masthead { color: #c00; font-family: \"方正小标宋简体\", SimSun, \"宋体\", serif; font-size: 30pt; text-align: center; letter-spacing: 0.2em; line-height: 1.4; margin: 0; }
+.number { text-align: center; margin: 1em 0 0.3em; }
+.issuer { display: flex; justify-content: space-between; }
+hr.red { border: 0; border-top: 2px solid #c00; margin: 0.3em 0 1.5em; }
+h1 { font-family: \"方正小标宋简体\", SimSun, \"宋体\", serif; font-size: 22pt; font-weight: normal; text-align: center; line-height: 1.5; margin: 1em 0; }
+h2 { font-family: SimHei, \"黑体\", sans-serif; font-size: 16pt; font-weight: normal; margin: 0.5em 0 0; }
+p { text-indent: 2em; margin: 0; }
+p.plain, .foot p { text-indent: 0; }
+.sign { text-align: right; margin-top: 2em; }
+.foot { border-top: 1px solid #000; border-bottom: 1px solid #000; margin-top: 3em; font-size: 14pt; }
+table { border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.5; }
+td, th { border: 1px solid #000; padding: 2px 4px; vertical-align: top; }
+.url { word-break: break-all; font-size: 11pt; }
+@media print { body { margin: 0; max-width: none; } }
+</style>
+</head>
+<body>
+<p class=\"masthead\">[esc $masthead]</p>
+<p class=\"number\">[esc $number]</p>
+<div class=\"issuer\"><span>$issuer</span><span>[esc [chineseDate $date]]</span></div>
+<hr class=\"red\">
+<h1>[esc $title]</h1>
+$body
+<p class=\"sign\">$issuer<br>[esc [chineseDate $date]]</p>
+$foot
+</body>
+</html>
+"
+}
+
+# documents::Paras: TEXT as paragraphs (one per line), escaped.
+proc documents::Paras {text} {
+    set out ""
+    foreach line [split $text \n] {
+        set line [string trim $line]
+        if {$line ne ""} { append out "<p>[esc $line]</p>\n" }
+    }
+    return $out
+}
+
+# documents::Posts: a table of event ID's posts (at most 20, first seen first).
+proc documents::Posts {id} {
+    set rows ""
+    db eval {SELECT p.title, p.url, p.first_seen, p.replies, p.views, s.title AS stitle, s.name FROM post p
+             JOIN source s ON s.id = p.source_id WHERE p.event_id = $id ORDER BY p.first_seen, p.id LIMIT 20} {
+        append rows "<tr><td>[esc [When $first_seen]]</td><td>[esc [expr {$stitle ne "" ? $stitle : $name}]]</td>\
+            <td>[esc $title]<div class=\"url\">[esc $url]</div></td><td>[esc [expr {$replies eq "" ? "" : $replies}]]</td></tr>\n"
+    }
+    if {$rows eq ""} { return "" }
+    return "<table><tr><th>发现时间</th><th>来源</th><th>标题与链接</th><th>回复</th></tr>\n$rows</table>\n"
+}
+
+# documents::Report: {title body} of the 《网络舆情专报》 on event ID.
+proc documents::Report {id number now to} {
+    db eval {SELECT * FROM event WHERE id = $id} e {}
+    set unit [db onecolumn {SELECT name FROM unit WHERE id = $e(unit_id)}]
+    set body "<h2>一、舆情概况</h2>\n"
+    append body [Paras "[When $e(first_seen)] 起，网络上出现关于“$e(title)”的帖文，截至目前共发现相关帖文 $e(posts) 条，涉及 $e(sources) 个网站或平台。"]
+    append body [Posts $id]
+    append body "<h2>二、研判意见</h2>\n"
+    set reasons [join [lmap r $e(reasons) { lindex $r 2 }] "；"]
+    append body [Paras "经研判，该舆情风险等级为“$e(level)”（$e(score) 分）。[expr {$reasons ne "" ? "主要依据：$reasons。" : ""}]"]
+    db eval {SELECT reason, plan, consultation FROM judgement WHERE event_id = $id ORDER BY id DESC LIMIT 1} {
+        append body [Paras "研判意见：$reason"]
+        if {$consultation ne ""} { append body [Paras "会商意见：$consultation"] }
+        if {$plan ne ""} { append body [Paras "处置预案：$plan"] }
+    }
+    append body "<h2>三、处置建议</h2>\n"
+    set who [expr {$unit ne "" ? $unit : ($e(suggested_unit) ne "" ? $e(suggested_unit) : "相关单位")}]
+    append body [Paras "建议由$who认领并按照“网上问题、网下解决”的要求核实处置，于认领后 [conf::get rule_investigate] 个工作日内形成核实调查报告，并及时回应网民关切。"]
+    if {$e(police) ne ""} { append body [Paras "该舆情涉及造谣传谣，已移交公安机关、网络监管部门依法查处。"] }
+    set recipients [expr {$to ne "" ? $to : [conf::get doc_recipients]}]
+    list "关于“$e(title)”的网络舆情专报" \
+        [Page 网络舆情专报 $number "关于“$e(title)”的网络舆情专报" $body $now $recipients [conf::get doc_copy]]
+}
+
+# documents::Investigation: {title body} of the 核实调查报告 of event ID (its current investigation).
+proc documents::Investigation {id number now} {
+    db eval {SELECT * FROM event WHERE id = $id} e {}
+    db eval {SELECT i.*, n.name AS unit FROM investigation i JOIN unit n ON n.id = i.unit_id
+             WHERE i.event_id = $id ORDER BY i.id DESC LIMIT 1} i {}
+    set claimed [db onecolumn {SELECT at FROM claim WHERE event_id = $id ORDER BY id DESC LIMIT 1}]
+    set body "<h2>一、舆情基本情况</h2>\n"
+    append body [Paras "[When $e(first_seen)] 网络上出现关于“$e(title)”的帖文，$i(unit)于 [When $claimed] 认领办理。"]
+    append body [Posts $id]
+    append body "<h2>二、核实调查情况</h2>\n"
+    append body [Paras $i(report)]
+    append body "<h2>三、承办信息</h2>\n"
+    append body "<p class=\"plain\">承办单位：[esc $i(unit)]<br>承办人：[esc $i(handler)]　联系方式：[esc $i(contact)]</p>\n"
+    if {$i(ext_state) eq "approved"} {
+        append body [Paras "本件经信息办同意延期 $i(ext_days) 个工作日（$i(ext_reason)）。"]
+    }
+    list "关于“$e(title)”的网络政务舆情核实调查报告" \
+        [Page 网络政务舆情核实调查报告 $number "关于“$e(title)”的网络政务舆情核实调查报告" $body $now "县政府办公室信息办" ""]
+}
+
+# documents::Digest: {title body} of the daily (日报) or weekly (周报) digest for the day or the
+# week (Monday to Sunday) containing DATE (default: yesterday for 日报, last week for 周报).
+proc documents::Digest {kind date number now} {
+    set tz :[conf::get timezone]
+    if {$date eq ""} {
+        set ref [expr {$now - ($kind eq "日报" ? 86400 : 7 * 86400)}]
+    } else {
+        if {[catch {clock scan $date -format %Y-%m-%d -timezone $tz} ref]
+            || [clock format $ref -format %Y-%m-%d -timezone $tz] ne $date} {
+            error "bad date \"$date\": expected YYYY-MM-DD"
+        }
+    }
+    set day [clock scan [clock format $ref -format %Y-%m-%d -timezone $tz] -format %Y-%m-%d -timezone $tz]
+    if {$kind eq "周报"} {
+        set dow [clock format $day -format %u -timezone $tz]
+        set from [clock add $day [expr {1 - $dow}] days -timezone $tz]
+        set to [clock add $from 7 days -timezone $tz]
+        set span "[chineseDate $from]至[chineseDate [clock add $to -1 days -timezone $tz]]"
+    } else {
+        set from $day
+        set to [clock add $day 1 day -timezone $tz]
+        set span [chineseDate $from]
+    }
+    set f [yqbox::iso $from]
+    set t [yqbox::iso $to]
+    set body "<h2>一、新发现舆情</h2>\n"
+    set rows ""
+    set n 0
+    db eval {SELECT id, title, level, state, posts, suggested_unit FROM event WHERE created >= $f AND created < $t ORDER BY id} {
+        incr n
+        append rows "<tr><td>#$id</td><td>[esc $title]</td><td>[esc $level]</td><td>[esc [dict get $::workflow::states $state title]]</td><td>$posts</td><td>[esc $suggested_unit]</td></tr>\n"
+    }
+    append body [Paras "本期新发现舆情 $n 件。"]
+    if {$rows ne ""} { append body "<table><tr><th>编号</th><th>标题</th><th>等级</th><th>状态</th><th>帖文</th><th>建议归口</th></tr>\n$rows</table>\n" }
+    append body "<h2>二、处置进展</h2>\n"
+    set counts {}
+    db eval {SELECT action AS transition, count(*) AS c FROM event_step WHERE at >= $f AND at < $t GROUP BY action ORDER BY action} {
+        set title [expr {[dict exists $::workflow::transitions $transition] ? [dict get $::workflow::transitions $transition title] : [dict get {deadline.warning 时限预警 deadline.breach 时限超期} $transition]}]
+        lappend counts "$title $c 次"
+    }
+    append body [Paras [expr {[llength $counts] ? "本期办理：[join $counts "，"]。" : "本期无办理记录。"}]]
+    append body "<h2>三、超期情况</h2>\n"
+    set late {}
+    db eval {SELECT d.event_id, d.title, d.due, coalesce(n.name, '信息办') AS unit FROM deadline d LEFT JOIN unit n ON n.id = d.unit_id
+             WHERE d.breached_at >= $f AND d.breached_at < $t ORDER BY d.id} {
+        lappend late "#$event_id $unit：$title（截止 $due）"
+    }
+    append body [Paras [expr {[llength $late] ? [join $late \n] : "本期无超期事项。"}]]
+    append body "<h2>四、已发布回复</h2>\n"
+    set pubs {}
+    db eval {SELECT r.event_id, r.question, n.name AS unit FROM reply r JOIN unit n ON n.id = r.unit_id
+             WHERE r.published_at >= $f AND r.published_at < $t ORDER BY r.id} {
+        lappend pubs "#$event_id $unit：$question"
+    }
+    append body [Paras [expr {[llength $pubs] ? [join $pubs \n] : "本期无已发布回复。"}]]
+    set title "网络舆情[expr {$kind eq "日报" ? "日报" : "周报"}]（$span）"
+    list $title [Page "网络舆情$kind" $number $title $body $now [conf::get doc_recipients] ""]
+}
+
+# document: the console command.
+proc ::document {sub args} {
+    switch -- $sub {
+        list {
+            lassign [workflow::Opts $args {-kind "" -event ""} "document list ?-kind K? ?-event ID?"] pos o
+            set kind [dict get $o -kind]
+            set event [dict get $o -event]
+            set out {}
+            db eval {SELECT id FROM document WHERE ($kind = '' OR kind = $kind) AND ($event = '' OR event_id = $event) ORDER BY id} {
+                db eval {SELECT kind AS k, title, created, event_id AS e FROM document WHERE id = $id} {}
+                lappend out "$id [documents::numberText $id] $k [expr {$e ne "" ? "#$e " : ""}]$created $title"
+            }
+            return [join $out \n]
+        }
+        show {
+            lassign [workflow::Opts $args {-file ""} "document show ID ?-file FILE?"] pos o
+            if {[llength $pos] != 1} { error "usage: document show ID ?-file FILE?" }
+            set html [documents::html [lindex $pos 0]]
+            if {[dict get $o -file] eq ""} { return $html }
+            set f [open [dict get $o -file] w]
+            fconfigure $f -encoding utf-8
+            puts -nonewline $f $html
+            close $f
+            return [dict get $o -file]
+        }
+        digest {
+            lassign [workflow::Opts $args {-file "" -date ""} "document digest daily|weekly ?-date DATE? ?-file FILE?"] pos o
+            if {[llength $pos] != 1 || [lindex $pos 0] ni {daily weekly}} {
+                error "usage: document digest daily|weekly ?-date DATE? ?-file FILE?"
+            }
+            org::require event.report
+            set kind [expr {[lindex $pos 0] eq "daily" ? "日报" : "周报"}]
+            db transaction immediate {
+                set id [documents::issue $kind "" -date [dict get $o -date]]
+                audit::record document.issue document:$id -after "$kind [documents::numberText $id]"
+            }
+            if {[dict get $o -file] ne ""} { ::document show $id -file [dict get $o -file] }
+            return "$id [documents::numberText $id]"
+        }
+        default { error "unknown subcommand \"$sub\": must be list, show or digest" }
+    }
+}
+
+help::add document {list ?-kind K? ?-event ID? | show ID ?-file F? | digest daily|weekly ?-date D? ?-file F?} \
+    "公文：网络舆情专报、核实调查报告、日报、周报（A4 打印版式，按年编号）"

@@ -1,0 +1,855 @@
+# states.tcl - the life of an event (RULES.md "The life of an event") as one explicit state machine.
+#
+# The declaration below is the only description of the workflow: `workflow states` and
+# `workflow transitions` list it, docs/workflow.md is generated from it (`workflow doc`), and
+# workflow::fire executes it. Each transition names the states it leaves (from), the state it
+# reaches (to: a state, "=" for an action that keeps the state, or a list FROM TO ... * TO mapping
+# states), the permissions that allow it (any one; org.tcl), its unit scope, the deadlines it stops
+# and starts (calendar rules; a start may carry a condition on the event), who is notified, and the
+# procedure workflow::do::NAME that checks its arguments and writes its own records.
+#
+# Scopes: any   - permission is enough;
+#         unit  - a user who is not info office staff acts only on events of their own unit;
+#         claim - the event must not be owned yet; it becomes the claiming user's unit's.
+#
+# Every transition is one transaction: the event's new state, the procedure's records, the
+# deadlines stopped and started, its event_step row (the timeline), its audit entry and its queued
+# notifications are written together or not at all. The system principal (`system`) fires the
+# transitions the clock and the patrol cause (detect, escalate, assign when the claim window
+# passed, reopen); its actions are audited like anyone's.
+
+namespace eval workflow {
+    variable states {}       ;# name -> dict title text final
+    variable transitions {}  ;# name -> dict (see workflow::transition)
+    variable order {}        ;# transition names in declaration order
+    variable system {login system user_id {} roles {} unit_id {} unit {} origin system superuser 1}
+    variable majorLevels {重大 特别重大}
+    variable overdue 0       ;# set by a transition taking on an event after the claim window
+}
+namespace eval workflow::do {}
+
+# the permissions the workflow adds to org.tcl's table (permission -> roles)
+dict set org::perms event.close       {office}
+dict set org::perms event.publish     {office unithead}
+dict set org::perms event.police      {office}
+dict set org::perms event.respond     {office handler}
+dict set org::perms event.extend      {handler}
+dict set org::perms event.decide      {office}
+dict set org::perms workflow.system   {}
+dict set org::perms instruction.fulfil {office handler}
+
+# workflow::state: declare state NAME with its Chinese TITLE and a TEXT saying what it means.
+proc workflow::state {name title text {final 0}} {
+    variable states
+    dict set states $name [dict create title $title text $text final $final]
+}
+
+# workflow::transition: declare transition NAME from SPEC, a dict with from, to, perms, scope,
+# title (Chinese), args (console synopsis), text (English), records, stops, starts, notify, source.
+proc workflow::transition {name spec} {
+    variable transitions
+    variable order
+    variable states
+    set t [dict merge {scope any stops {} cancels {} starts {} notify {} source "" records "" system 0} $spec]
+    foreach f {from to perms title args text} {
+        if {![dict exists $t $f]} { error "transition $name: $f is missing" }
+    }
+    foreach s [dict get $t from] {
+        if {![dict exists $states $s]} { error "transition $name: unknown state $s" }
+    }
+    foreach {f s} [expr {[llength [dict get $t to]] > 1 ? [dict get $t to] : [list * [dict get $t to]]}] {
+        if {$s ne "=" && ![dict exists $states $s]} { error "transition $name: unknown state $s" }
+    }
+    foreach p [dict get $t perms] {
+        if {![dict exists $org::perms $p]} { error "transition $name: unknown permission $p" }
+    }
+    foreach {rule when} [dict get $t starts] { calendar::Rule $rule }
+    dict set transitions $name $t
+    lappend order $name
+}
+
+# ---- the declaration ---------------------------------------------------------------------------
+
+workflow::state detected      已发现   "found by the patrol; the claim window and the 2-hour report run"
+workflow::state reported      已报送   "《网络舆情专报》 issued to the leaders; waiting to be claimed"
+workflow::state claimed       已认领   "owned by a unit (claimed, or assigned by the info office); the investigation clock runs"
+workflow::state handedback    已退回   "the unit handed it back as not its own; the info office re-routes it"
+workflow::state judged        已研判   "risk level confirmed or changed by the info office (会商 for major cases)"
+workflow::state investigating 核查中   "the unit investigates (handler and contact reported)"
+workflow::state investigated  已形成调查报告 "核实调查报告 filed; the reply is due"
+workflow::state drafted       回复待审定 "reply drafted by the handler, waiting for the unit head"
+workflow::state approved      回复已审定 "reply approved by the unit head (high-attention replies then go to the info office)"
+workflow::state reviewed      回复已审核 "high-attention reply reviewed by the info office"
+workflow::state followup      跟踪观察 "reply published; new posts reopen the event to the handler"
+workflow::state reopened      重新激活 "new posts appeared during follow-up; back with the handler"
+workflow::state closed        已办结   "finished (or dismissed as needing no action)" 1
+
+set workflow::open {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
+
+workflow::transition detect {
+    from {} to detected perms workflow.system system 1 title 发现
+    args "" text "The patrol found a new matter (an event is created)."
+    starts {claim {} report_general {}} notify {office unit:handler}
+    records "the event's first timeline step" source "001 第六条、第八条"
+}
+workflow::transition report {
+    from {detected reported claimed judged investigating investigated drafted approved reviewed followup reopened}
+    to {detected reported * =} perms event.report title 报送专报
+    args "ID ?-to RECIPIENTS?" text "Issue the 《网络舆情专报》 to the leaders (numbered document, sent to the leaders)."
+    stops {report_general report_major} notify {leader office unit:unithead}
+    records "document 专报" source "000 二.2; 001 第八条"
+}
+workflow::transition claim {
+    from {detected reported} to claimed perms event.claim scope claim title 认领
+    args "ID ?-unit UNIT? ?-legacy?" text "The owning unit claims the event (late when the claim window has passed)."
+    stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
+    notify {office unit:unithead} records "claim row (mode claimed, overdue flag); investigation row" source "001 第六条"
+}
+workflow::transition assign {
+    from {detected reported} to claimed perms event.assign title 指定认领
+    args "ID UNIT ?-legacy?" text "The info office assigns the event to a unit; after the claim window (or by the clock) it is recorded as overdue against the suggested unit."
+    stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
+    notify {office unit:handler unit:unithead} records "claim row (mode assigned or auto, overdue flag); investigation row" source "001 第六条"
+}
+workflow::transition handback {
+    from {claimed judged investigating} to handedback perms event.handle scope unit title 退回
+    args "ID REASON" text "The unit hands back an event that is not its own, with a reason."
+    cancels {investigate investigate_legacy extension_request} starts {claim {}}
+    notify {office} records "claim row ended with the reason" source "001 第六条"
+}
+workflow::transition reroute {
+    from {handedback} to claimed perms event.assign title 重新交办
+    args "ID UNIT ?-legacy?" text "The info office re-routes a handed-back event to another unit."
+    stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
+    notify {unit:handler unit:unithead} records "claim row (mode rerouted); investigation row" source "001 第六条"
+}
+workflow::transition judge {
+    from {claimed judged investigating investigated drafted approved reviewed followup reopened}
+    to {claimed judged * =} perms event.judge title 研判
+    args "ID LEVEL REASON ?-plan P? ?-consult TEXT? ?-attention 0|1?"
+    text "The info office confirms or changes the risk level with a reason; 重大/特别重大 need a consultation (会商) record and start the 2-hour major report and the 24/48-hour limits."
+    starts {report_major {$e(major)} press_conference {$e(major)} respond {$e(major)}}
+    notify {unit:handler unit:unithead office} records "judgement row; the event's level and attention" source "001 第七条; 004 二(四)"
+}
+workflow::transition escalate {
+    from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
+    to = perms workflow.system system 1 title 升级
+    args "" text "The analysis raised the level to 重大/特别重大: the major-report and 24/48-hour limits start."
+    starts {report_major {} press_conference {} respond {}}
+    notify {office leader unit:handler unit:unithead} records "" source "001 第八条; 004 二(四)"
+}
+workflow::transition investigate {
+    from {claimed judged} to investigating perms event.handle scope unit title 核实调查
+    args "ID HANDLER CONTACT" text "The unit starts investigating and reports its handler's name and contact."
+    notify {office} records "investigation handler and contact; the event's handler" source "000 二.3; 001 第八条"
+}
+workflow::transition extend {
+    from {claimed judged investigating} to = perms event.extend scope unit title 申请延期
+    args "ID DAYS REASON" text "The unit files its one written extension request (within 3 working days of claiming)."
+    stops {extension_request} notify {office} records "investigation extension request" source "001 第八条"
+}
+workflow::transition decide {
+    from {claimed judged investigating} to = perms event.decide title 审批延期
+    args "ID approve|refuse ?NOTE?" text "The info office approves (the investigation deadline moves) or refuses the extension request."
+    notify {unit:handler unit:unithead} records "investigation extension decision; the investigate deadline extended" source "001 第八条"
+}
+workflow::transition conclude {
+    from {investigating} to investigated perms event.handle scope unit title 提交调查报告
+    args "ID REPORT" text "The unit files its 核实调查报告; the reply deadline starts (5 working days when high-attention)."
+    stops {investigate investigate_legacy extension_request}
+    starts {reply {!$e(attention)} reply_major {$e(attention)}}
+    notify {office unit:unithead} records "investigation report; document 调查报告" source "001 第八条、第九条"
+}
+workflow::transition reply {
+    from {investigated drafted reopened} to drafted perms event.handle scope unit title 起草回复
+    args "ID BODY ?-question Q?" text "The handler drafts (or revises) the reply, linked to the original post."
+    notify {unit:unithead} records "reply row (draft)" source "001 第九条; 000 二.4"
+}
+workflow::transition approve {
+    from {drafted} to approved perms event.approve scope unit title 审定回复
+    args "ID" text "The unit head approves the reply."
+    notify {office unit:handler} records "reply approved_by/at" source "001 第九条"
+}
+workflow::transition review {
+    from {approved} to reviewed perms event.review title 审核回复
+    args "ID" text "The info office reviews a high-attention reply (会商审定)."
+    notify {unit:handler unit:unithead} records "reply reviewed_by/at" source "001 第九条"
+}
+workflow::transition publish {
+    from {approved reviewed} to followup perms event.publish title 发布回复
+    args "ID" text "The reply is published in the 网络新闻发言人 column (a high-attention reply only after review); follow-up watch begins."
+    stops {reply reply_major respond} notify {office leader unit:handler unit:unithead}
+    records "reply published_at; public pages invalidated" source "001 第九条; 000 二.4"
+}
+workflow::transition respond {
+    from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
+    to = perms event.respond scope unit title 首次回应
+    args "ID TEXT ?-press?" text "Record the first public response (with -press: the press conference held)."
+    stops {respond} notify {office leader} records "step note" source "004 二(四)"
+}
+workflow::transition reopen {
+    from {followup} to reopened perms workflow.system system 1 title 重新激活
+    args "" text "New posts on an event in follow-up reopen it to the handler."
+    starts {reply {}} notify {unit:handler unit:unithead office} records "" source "001 第九条"
+}
+workflow::transition close {
+    from {detected reported handedback followup reopened} to closed perms event.close title 办结
+    args "ID REASON" text "The info office closes the event (after follow-up, or dismisses one that needs no action); open deadlines are cancelled."
+    cancels * notify {unit:handler} records "" source "001 第九条"
+}
+workflow::transition instruct {
+    from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
+    to = perms instruction.write title 领导批示
+    args "ID TEXT ?-due LIMIT?" text "A leader's instruction (批示) attaches to the event as a tracked task with its own due date."
+    notify {office unit:handler unit:unithead} records "instruction row and its deadline" source "000 二.3; 001 第八条"
+}
+workflow::transition fulfil {
+    from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened closed}
+    to = perms instruction.fulfil scope unit title 落实批示
+    args "ID INSTRUCTION RESULT" text "The result of carrying out a leader's instruction is recorded; its deadline stops."
+    notify {leader office} records "instruction result" source "000 二.3"
+}
+workflow::transition police {
+    from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
+    to = perms event.police title 移交公安
+    args "ID REASON" text "A rumour endangering public order is referred to the police and the internet regulator."
+    notify {office leader} records "event police" source "004 二(四)"
+}
+
+# ---- the engine --------------------------------------------------------------------------------
+
+# workflow::stateTitle: the Chinese name of state S ("" for none).
+proc workflow::stateTitle {s} {
+    expr {[dict exists $::workflow::states $s] ? [dict get $::workflow::states $s title] : ""}
+}
+
+# workflow::Target: the state transition T leads to from state FROM.
+proc workflow::Target {t from} {
+    set to [dict get $t to]
+    if {[llength $to] == 1} { return [expr {$to eq "=" ? $from : $to}] }
+    if {[dict exists $to $from]} { set s [dict get $to $from] } else { set s [dict get $to *] }
+    expr {$s eq "=" ? $from : $s}
+}
+
+# workflow::isOffice: whether the acting principal is info office staff (or a superuser).
+proc workflow::isOffice {} {
+    set a [org::actor]
+    expr {[dict get $a superuser] || "office" in [dict get $a roles]}
+}
+
+# workflow::Allowed: errors unless the acting principal may fire T (name NAME) on event row E.
+proc workflow::Allowed {name t eVar} {
+    upvar 1 $eVar e
+    set a [org::actor]
+    if {[dict get $t system] && ![dict get $a superuser]} {
+        error "permission denied: $name is done by the system" {} {YQBOX DENIED}
+    }
+    set ok 0
+    foreach p [dict get $t perms] { if {[org::can $p]} { set ok 1; break } }
+    if {!$ok} {
+        error "permission denied: [dict get $a login] may not $name ([join [dict get $t perms] { or }])" {} {YQBOX DENIED}
+    }
+    if {[dict get $t scope] eq "unit" && ![isOffice] && [dict get $a unit_id] ne $e(unit_id)} {
+        error "permission denied: event $e(id) is not [dict get $a unit]'s" {} {YQBOX DENIED}
+    }
+}
+
+# workflow::fire: run transition NAME on event ID with ARGS (its procedure's arguments) as the
+# acting principal. One transaction (see the file comment). Returns the step dict (step, event,
+# transition, from, to, note) .
+proc workflow::fire {name id args} {
+    variable transitions
+    if {![dict exists $transitions $name]} {
+        error "unknown transition \"$name\": must be [join [dict keys $transitions] {, }]"
+    }
+    set t [dict get $transitions $name]
+    event::exists $id
+    db transaction immediate {
+        db eval {SELECT * FROM event WHERE id = $id} e {}
+        set from [expr {$name eq "detect" ? "" : $e(state)}]
+        set fromOk [expr {$from in [dict get $t from] || ($name eq "detect" && ![db exists {SELECT 1 FROM event_step WHERE event_id = $id}])}]
+        if {!$fromOk} {
+            error "event $id is $from ([dict get $::workflow::states $e(state) title]): $name needs [join [lmap s [dict get $t from] {dict get $::workflow::states $s title}] 、]"
+        }
+        Allowed $name $t e
+        # the transition's own checks and records; it may change the event row
+        set ::workflow::overdue 0
+        set note [do::$name $id $args]
+        db eval {SELECT * FROM event WHERE id = $id} e {}
+        set to [Target $t $from]
+        set at [yqbox::iso]
+        db eval {UPDATE event SET state = $to, updated = $at WHERE id = $id}
+        set e(state) $to
+        set e(major) [expr {$e(level) in $::workflow::majorLevels}]
+        # deadlines: stop, then start
+        foreach rule [dict get $t stops] {
+            db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = $name
+                     WHERE event_id = $id AND rule = $rule AND state = 'open' AND instruction_id IS NULL}
+        }
+        if {[dict get $t cancels] eq "*"} {
+            db eval {UPDATE deadline SET state = 'cancelled', stopped_at = $at, stopped_by = $name
+                     WHERE event_id = $id AND state = 'open'}
+        } else {
+            foreach rule [dict get $t cancels] {
+                db eval {UPDATE deadline SET state = 'cancelled', stopped_at = $at, stopped_by = $name
+                         WHERE event_id = $id AND rule = $rule AND state = 'open' AND instruction_id IS NULL}
+            }
+        }
+        foreach {rule when} [dict get $t starts] {
+            if {$when eq "" || [expr $when]} { deadline::start $id $rule }
+        }
+        set a [org::actor]
+        set aid [audit::record event.$name event:$id -before "state=$from" \
+                     -after "state=$to[expr {$note ne "" ? " $note" : ""}]"]
+        set role [join [dict get $a roles] ,]
+        set unit [dict get $a unit]
+        set login [dict get $a login]
+        set origin [dict get $a origin]
+        set uid $e(unit_id)
+        set overdue $::workflow::overdue
+        db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
+                                        origin, unit_id, note, overdue, audit_id)
+                 VALUES($id, $at, $name, $from, $to, $login, $role, $unit, $origin, nullif($uid, ''), $note,
+                        $overdue, $aid)}
+        set step [db last_insert_rowid]
+        notify::queue $id event.$name [dict get $t notify] \
+            "#$id $e(title)：[dict get $t title]（[stateTitle $to]）" \
+            [join [list "事件 #$id：$e(title)" "操作：[dict get $t title]，$login（$origin）" \
+                       "状态：[stateTitle $from] → [stateTitle $to]" \
+                       {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n]
+    }
+    if {$name eq "publish"} { catch {cache invalidate *} }
+    dict create step $step event $id transition $name from $from to $to note $note
+}
+
+# workflow::system: run SCRIPT as the system principal (the clock, the patrol).
+proc workflow::system {script} {
+    org::as $::workflow::system [list uplevel 1 $script]
+}
+
+# workflow::Opts: parse ARGS against DEFAULTS (a dict of -option default; a default of "flag"
+# makes a boolean switch). Returns {positional options}; errors with USAGE for unknown options.
+proc workflow::Opts {args defaults usage} {
+    set pos {}
+    set o {}
+    dict for {k v} $defaults { dict set o $k [expr {$v eq "flag" ? 0 : $v}] }
+    while {[llength $args]} {
+        set args [lassign $args a]
+        if {[dict exists $defaults $a]} {
+            if {[dict get $defaults $a] eq "flag"} { dict set o $a 1; continue }
+            if {![llength $args]} { error "option $a needs a value; usage: $usage" }
+            set args [lassign $args v]
+            dict set o $a $v
+        } elseif {[string match -* $a] && ![string is double -strict $a]} {
+            error "unknown option $a; usage: $usage"
+        } else {
+            lappend pos $a
+        }
+    }
+    list $pos $o
+}
+
+# workflow::Need: errors with "usage: event NAME ..." unless POS has N elements (N may be a range).
+proc workflow::Need {name pos n} {
+    lassign [concat $n $n] lo hi
+    if {[llength $pos] < $lo || [llength $pos] > $hi} {
+        error "usage: event $name [dict get $::workflow::transitions $name args]"
+    }
+}
+
+# workflow::NonEmpty: TEXT trimmed; errors naming WHAT when it is empty.
+proc workflow::NonEmpty {text what} {
+    set t [string trim $text]
+    if {$t eq ""} { error "$what must not be empty" }
+    return $t
+}
+
+# workflow::Unit: the id of the active unit NAME; errors for an unknown or disabled unit.
+proc workflow::Unit {name} {
+    set id [org::unitId $name]
+    if {![db onecolumn {SELECT active FROM unit WHERE id = $id}]} { error "unit \"$name\" is disabled" }
+    return $id
+}
+
+# workflow::officeUnit: the id of the info office unit.
+proc workflow::officeUnit {} {
+    db onecolumn {SELECT id FROM unit WHERE kind = 'office' ORDER BY id LIMIT 1}
+}
+
+# workflow::TakeOn: make unit UID the owner of event ID (MODE claimed/assigned/auto/rerouted,
+# LEGACY flag); records the claim row (overdue when the claim window has passed: counted against
+# the suggested unit) and a new investigation row. Returns the note text.
+proc workflow::TakeOn {id uid mode legacy} {
+    set at [yqbox::iso]
+    set now [yqbox::now]
+    set login [dict get [org::actor] login]
+    set overdue [db exists {SELECT 1 FROM deadline WHERE event_id = $id AND rule = 'claim'
+                            AND instruction_id IS NULL AND due_epoch < $now
+                            AND id = (SELECT max(id) FROM deadline WHERE event_id = $id AND rule = 'claim')}]
+    if {$mode eq "rerouted"} { set overdue 0 }
+    set late ""
+    if {$overdue} {
+        set s [db onecolumn {SELECT suggested_unit FROM event WHERE id = $id}]
+        set late [db onecolumn {SELECT id FROM unit WHERE name = $s}]
+        if {$late eq ""} { set late $uid }
+    }
+    set ::workflow::overdue $overdue
+    db eval {INSERT INTO claim(event_id, unit_id, mode, overdue, late_unit, at, login)
+             VALUES($id, $uid, $mode, $overdue, nullif($late, ''), $at, $login)}
+    db eval {UPDATE event SET unit_id = $uid, legacy = $legacy WHERE id = $id}
+    db eval {INSERT INTO investigation(event_id, unit_id, started) VALUES($id, $uid, $at)}
+    set name [db onecolumn {SELECT name FROM unit WHERE id = $uid}]
+    return "unit=$name mode=$mode[expr {$overdue ? " overdue" : ""}][expr {$legacy ? " legacy" : ""}]"
+}
+
+# workflow::Investigation: the id of event ID's current investigation; errors when there is none.
+proc workflow::Investigation {id} {
+    set i [db onecolumn {SELECT max(id) FROM investigation WHERE event_id = $id}]
+    if {$i eq ""} { error "event $id has no investigation" }
+    return $i
+}
+
+# workflow::Reply: the id of event ID's newest reply in STATE ("" when none).
+proc workflow::Reply {id state} {
+    db onecolumn {SELECT max(id) FROM reply WHERE event_id = $id AND state = $state}
+}
+
+# ---- what each transition checks and records (workflow::do::NAME ID ARGS -> note) --------------
+
+proc workflow::do::detect {id argv} { return "" }
+
+proc workflow::do::report {id argv} {
+    lassign [workflow::Opts $argv {-to ""} "event report ID ?-to RECIPIENTS?"] pos o
+    workflow::Need report $pos 0
+    set doc [documents::issue 专报 $id -to [dict get $o -to]]
+    return "专报 [documents::numberText $doc]"
+}
+
+proc workflow::do::claim {id argv} {
+    lassign [workflow::Opts $argv {-unit "" -legacy flag} "event claim ID ?-unit UNIT? ?-legacy?"] pos o
+    workflow::Need claim $pos 0
+    set a [org::actor]
+    if {[dict get $o -unit] ne ""} {
+        if {![workflow::isOffice]} { error "only the info office claims for another unit (use assign)" }
+        set uid [workflow::Unit [dict get $o -unit]]
+    } elseif {[dict get $a unit_id] ne ""} {
+        set uid [dict get $a unit_id]
+    } else {
+        error "the console claims for a unit: event claim ID -unit UNIT"
+    }
+    workflow::TakeOn $id $uid claimed [dict get $o -legacy]
+}
+
+proc workflow::do::assign {id argv} {
+    lassign [workflow::Opts $argv {-legacy flag -auto flag} "event assign ID UNIT ?-legacy?"] pos o
+    workflow::Need assign $pos 1
+    if {[dict get $o -auto] && [dict get [org::actor] login] ne "system"} { error "-auto is for the clock" }
+    set uid [workflow::Unit [lindex $pos 0]]
+    workflow::TakeOn $id $uid [expr {[dict get $o -auto] ? "auto" : "assigned"}] [dict get $o -legacy]
+}
+
+proc workflow::do::handback {id argv} {
+    lassign [workflow::Opts $argv {} "event handback ID REASON"] pos o
+    workflow::Need handback $pos 1
+    set reason [workflow::NonEmpty [lindex $pos 0] "the reason"]
+    set at [yqbox::iso]
+    set unit [db onecolumn {SELECT n.name FROM event e JOIN unit n ON n.id = e.unit_id WHERE e.id = $id}]
+    db eval {UPDATE claim SET ended = $at, reason = $reason
+             WHERE id = (SELECT max(id) FROM claim WHERE event_id = $id)}
+    db eval {UPDATE event SET unit_id = NULL WHERE id = $id}
+    return "unit=$unit reason=$reason"
+}
+
+proc workflow::do::reroute {id argv} {
+    lassign [workflow::Opts $argv {-legacy flag} "event reroute ID UNIT ?-legacy?"] pos o
+    workflow::Need reroute $pos 1
+    set uid [workflow::Unit [lindex $pos 0]]
+    set last [db onecolumn {SELECT unit_id FROM claim WHERE event_id = $id ORDER BY id DESC LIMIT 1}]
+    if {$uid == $last} { error "unit [lindex $pos 0] has just handed this event back: route it to another unit" }
+    workflow::TakeOn $id $uid rerouted [dict get $o -legacy]
+}
+
+proc workflow::do::judge {id argv} {
+    lassign [workflow::Opts $argv {-plan "" -consult "" -attention ""} \
+                 "event judge ID LEVEL REASON ?-plan P? ?-consult TEXT? ?-attention 0|1?"] pos o
+    workflow::Need judge $pos 2
+    lassign $pos level reason
+    if {$level ni {一般 较大 重大 特别重大}} { error "unknown level \"$level\": must be 一般, 较大, 重大 or 特别重大" }
+    set reason [workflow::NonEmpty $reason "the reason"]
+    set consult [string trim [dict get $o -consult]]
+    if {$level in $::workflow::majorLevels && $consult eq ""} {
+        error "a $level event needs the consultation (会商) record: -consult TEXT"
+    }
+    set attention [dict get $o -attention]
+    if {$attention eq ""} {
+        set attention [expr {[db onecolumn {SELECT attention FROM event WHERE id = $id}] || $level in $::workflow::majorLevels}]
+    } elseif {![string is boolean -strict $attention]} {
+        error "-attention must be 0 or 1"
+    }
+    set attention [expr {$attention ? 1 : 0}]
+    set old [db onecolumn {SELECT level FROM event WHERE id = $id}]
+    set at [yqbox::iso]
+    set login [dict get [org::actor] login]
+    set plan [dict get $o -plan]
+    db eval {INSERT INTO judgement(event_id, at, login, old_level, level, reason, plan, consultation, attention)
+             VALUES($id, $at, $login, $old, $level, $reason, $plan, $consult, $attention)}
+    db eval {UPDATE event SET level = $level, attention = $attention WHERE id = $id}
+    return "level=$old→$level attention=$attention reason=$reason"
+}
+
+proc workflow::do::escalate {id argv} {
+    return "level=[db onecolumn {SELECT level FROM event WHERE id = $id}]"
+}
+
+proc workflow::do::investigate {id argv} {
+    lassign [workflow::Opts $argv {} "event investigate ID HANDLER CONTACT"] pos o
+    workflow::Need investigate $pos 2
+    set handler [workflow::NonEmpty [lindex $pos 0] "the handler's name"]
+    set contact [workflow::NonEmpty [lindex $pos 1] "the handler's contact"]
+    set i [workflow::Investigation $id]
+    db eval {UPDATE investigation SET handler = $handler, contact = $contact WHERE id = $i}
+    set h "$handler $contact"
+    db eval {UPDATE event SET handler = $h WHERE id = $id}
+    return "handler=$h"
+}
+
+proc workflow::do::extend {id argv} {
+    lassign [workflow::Opts $argv {} "event extend ID DAYS REASON"] pos o
+    workflow::Need extend $pos 2
+    lassign $pos days reason
+    if {![string is entier -strict $days] || $days < 1 || $days > 60} { error "DAYS must be a whole number of working days from 1 to 60" }
+    set reason [workflow::NonEmpty $reason "the reason"]
+    set i [workflow::Investigation $id]
+    if {[db onecolumn {SELECT ext_state FROM investigation WHERE id = $i}] ne ""} {
+        error "event $id already has its one extension request"
+    }
+    set now [yqbox::now]
+    db eval {SELECT due, due_epoch FROM deadline WHERE event_id = $id AND rule = 'extension_request'
+             ORDER BY id DESC LIMIT 1} {
+        if {$now > $due_epoch} { error "the extension request was due by $due (within [conf::get rule_extension_request] working days of claiming)" }
+    }
+    set at [yqbox::iso]
+    db eval {UPDATE investigation SET ext_days = $days, ext_reason = $reason, ext_state = 'requested', ext_at = $at
+             WHERE id = $i}
+    return "days=$days reason=$reason"
+}
+
+proc workflow::do::decide {id argv} {
+    lassign [workflow::Opts $argv {} "event decide ID approve|refuse ?NOTE?"] pos o
+    workflow::Need decide $pos {1 2}
+    lassign $pos verdict note
+    if {$verdict ni {approve refuse}} { error "usage: event decide ID approve|refuse ?NOTE?" }
+    set i [workflow::Investigation $id]
+    db eval {SELECT ext_state, ext_days, ext_reason FROM investigation WHERE id = $i} {}
+    if {$ext_state ne "requested"} { error "event $id has no extension request waiting for a decision" }
+    set state [expr {$verdict eq "approve" ? "approved" : "refused"}]
+    set at [yqbox::iso]
+    set login [dict get [org::actor] login]
+    db eval {UPDATE investigation SET ext_state = $state, ext_decided_by = $login, ext_decided_at = $at,
+             ext_note = $note WHERE id = $i}
+    set out "extension=$state days=$ext_days"
+    if {$verdict eq "approve"} {
+        set d [db onecolumn {SELECT id FROM deadline WHERE event_id = $id AND state = 'open'
+                             AND rule IN ('investigate', 'investigate_legacy') ORDER BY id DESC LIMIT 1}]
+        if {$d eq ""} { error "event $id has no investigation deadline running" }
+        append out " due=[workflow::deadline::extend $d $ext_days $ext_reason]"
+    }
+    return $out
+}
+
+proc workflow::do::conclude {id argv} {
+    lassign [workflow::Opts $argv {} "event conclude ID REPORT"] pos o
+    workflow::Need conclude $pos 1
+    set report [workflow::NonEmpty [lindex $pos 0] "the investigation report"]
+    set i [workflow::Investigation $id]
+    set at [yqbox::iso]
+    set login [dict get [org::actor] login]
+    db eval {UPDATE investigation SET report = $report, reported_at = $at, reported_by = $login WHERE id = $i}
+    set doc [documents::issue 调查报告 $id]
+    return "调查报告 [documents::numberText $doc]"
+}
+
+proc workflow::do::reply {id argv} {
+    lassign [workflow::Opts $argv {-question ""} "event reply ID BODY ?-question Q?"] pos o
+    workflow::Need reply $pos 1
+    set body [workflow::NonEmpty [lindex $pos 0] "the reply"]
+    set q [string trim [dict get $o -question]]
+    set at [yqbox::iso]
+    set login [dict get [org::actor] login]
+    db eval {SELECT unit_id, title FROM event WHERE id = $id} {}
+    if {$q eq ""} { set q $title }
+    set url [db onecolumn {SELECT url FROM post WHERE event_id = $id ORDER BY first_seen, id LIMIT 1}]
+    if {$url eq ""} { set url "" }
+    set r [workflow::Reply $id draft]
+    if {$r ne ""} {
+        db eval {UPDATE reply SET body = $body, question = $q, updated = $at, author = $login WHERE id = $r}
+        return "reply=$r revised"
+    }
+    db eval {INSERT INTO reply(event_id, unit_id, question, body, author, created, updated, original_url)
+             VALUES($id, $unit_id, $q, $body, $login, $at, $at, $url)}
+    return "reply=[db last_insert_rowid]"
+}
+
+# workflow::SignReply: move event ID's newest reply in state FROM to state TO (approved or
+# reviewed), signed by the acting user (TO_by, TO_at). Returns the note.
+proc workflow::SignReply {id from to} {
+    set r [Reply $id $from]
+    set at [yqbox::iso]
+    set login [dict get [org::actor] login]
+    db eval "UPDATE reply SET state = \$to, ${to}_by = \$login, ${to}_at = \$at, updated = \$at WHERE id = \$r"
+    return "reply=$r"
+}
+
+proc workflow::do::approve {id argv} {
+    workflow::Need approve $argv 0
+    workflow::SignReply $id draft approved
+}
+
+proc workflow::do::review {id argv} {
+    workflow::Need review $argv 0
+    if {![db onecolumn {SELECT attention FROM event WHERE id = $id}]} {
+        error "event $id is not high-attention: its approved reply is published without review"
+    }
+    workflow::SignReply $id approved reviewed
+}
+
+proc workflow::do::publish {id argv} {
+    workflow::Need publish $argv 0
+    db eval {SELECT state, attention, unit_id FROM event WHERE id = $id} {}
+    if {$attention && $state ne "reviewed"} {
+        error "event $id is high-attention: the info office reviews the reply before it is published"
+    }
+    if {![workflow::isOffice] && [dict get [org::actor] unit_id] ne $unit_id} {
+        error "permission denied: event $id is not [dict get [org::actor] unit]'s" {} {YQBOX DENIED}
+    }
+    if {$attention && ![workflow::isOffice]} {
+        error "permission denied: the info office publishes high-attention replies" {} {YQBOX DENIED}
+    }
+    set r [workflow::Reply $id [expr {$state eq "reviewed" ? "reviewed" : "approved"}]]
+    set at [yqbox::iso]
+    db eval {UPDATE reply SET state = 'published', published_at = $at, updated = $at WHERE id = $r}
+    return "reply=$r"
+}
+
+proc workflow::do::respond {id argv} {
+    lassign [workflow::Opts $argv {-press flag} "event respond ID TEXT ?-press?"] pos o
+    workflow::Need respond $pos 1
+    set text [workflow::NonEmpty [lindex $pos 0] "the response"]
+    if {[dict get $o -press]} {
+        set at [yqbox::iso]
+        db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = 'respond'
+                 WHERE event_id = $id AND rule = 'press_conference' AND state = 'open'}
+        return "press conference: $text"
+    }
+    return "response: $text"
+}
+
+proc workflow::do::reopen {id argv} {
+    lassign $argv post
+    return "post=$post"
+}
+
+proc workflow::do::close {id argv} {
+    lassign [workflow::Opts $argv {} "event close ID REASON"] pos o
+    workflow::Need close $pos 1
+    return "reason=[workflow::NonEmpty [lindex $pos 0] {the reason}]"
+}
+
+proc workflow::do::instruct {id argv} {
+    lassign [workflow::Opts $argv [list -due [list [conf::get instruction_days] workdays]] \
+                 "event instruct ID TEXT ?-due LIMIT?"] pos o
+    workflow::Need instruct $pos 1
+    set text [workflow::NonEmpty [lindex $pos 0] "the instruction"]
+    set a [org::actor]
+    set leader [dict get $a login]
+    set at [yqbox::iso]
+    set limit [dict get $o -due]
+    # check the limit before writing anything
+    set due [calendar::due [yqbox::now] $limit]
+    set dueText [dict get $due due]
+    set dueEpoch [dict get $due due_epoch]
+    set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
+    db eval {INSERT INTO instruction(event_id, unit_id, leader, text, at, due, due_epoch)
+             VALUES($id, nullif($unit, ''), $leader, $text, $at, $dueText, $dueEpoch)}
+    set i [db last_insert_rowid]
+    workflow::deadline::start $id $limit -instruction $i -title "落实领导批示：$text"
+    return "instruction=$i due=$dueText"
+}
+
+proc workflow::do::fulfil {id argv} {
+    lassign [workflow::Opts $argv {} "event fulfil ID INSTRUCTION RESULT"] pos o
+    workflow::Need fulfil $pos 2
+    lassign $pos i result
+    set result [workflow::NonEmpty $result "the result"]
+    if {![db exists {SELECT 1 FROM instruction WHERE id = $i AND event_id = $id}]} {
+        error "event $id has no instruction \"$i\""
+    }
+    if {[db onecolumn {SELECT state FROM instruction WHERE id = $i}] eq "done"} { error "instruction $i is done already" }
+    set at [yqbox::iso]
+    set login [dict get [org::actor] login]
+    db eval {UPDATE instruction SET state = 'done', result = $result, done_at = $at, done_by = $login WHERE id = $i}
+    db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = 'fulfil'
+             WHERE instruction_id = $i AND state = 'open'}
+    return "instruction=$i result=$result"
+}
+
+proc workflow::do::police {id argv} {
+    lassign [workflow::Opts $argv {} "event police ID REASON"] pos o
+    workflow::Need police $pos 1
+    set reason [workflow::NonEmpty [lindex $pos 0] "the reason"]
+    set p "[yqbox::iso] $reason"
+    db eval {UPDATE event SET police = $p WHERE id = $id}
+    return "reason=$reason"
+}
+
+# ---- hooks from the analysis -------------------------------------------------------------------
+
+# workflow::onCreate: a new event was created by the analysis: the detect step starts its clocks.
+proc workflow::onCreate {id} {
+    workflow::system { workflow::fire detect $id }
+}
+
+# workflow::onLevel: event ID's level rose from OLD to NEW: a rise to 重大/特别重大 escalates.
+proc workflow::onLevel {id old new} {
+    variable majorLevels
+    if {$new in $majorLevels && $old ni $majorLevels
+        && [db onecolumn {SELECT state FROM event WHERE id = $id}] in $::workflow::open
+        && [db exists {SELECT 1 FROM event_step WHERE event_id = $id}]} {
+        workflow::system { workflow::fire escalate $id }
+    }
+}
+
+# workflow::onJoin: post POST joined event ID: during follow-up it reopens the event.
+proc workflow::onJoin {id post} {
+    if {[db onecolumn {SELECT state FROM event WHERE id = $id}] eq "followup"} {
+        workflow::system { workflow::fire reopen $id $post }
+    }
+}
+
+# workflow::onMerge: event FROM (still detected) is merged into INTO: its timeline, instructions
+# and notices move to INTO; its deadlines go (INTO's own run on).
+proc workflow::onMerge {into from} {
+    db eval {DELETE FROM deadline WHERE event_id = $from}
+    foreach t {event_step instruction notification} {
+        db eval "UPDATE $t SET event_id = \$into WHERE event_id = \$from"
+    }
+}
+
+lappend analyse::hooks workflow::onLevel
+lappend analyse::mergeHooks workflow::onMerge
+lappend analyse::createHooks workflow::onCreate
+lappend analyse::joinHooks workflow::onJoin
+
+# ---- listing and documentation -----------------------------------------------------------------
+
+# workflow::statesText: the states, one per line.
+proc workflow::statesText {} {
+    set out {}
+    dict for {name s} $::workflow::states {
+        lappend out [format "%-14s %s  %s" $name [dict get $s title] [dict get $s text]]
+    }
+    join $out \n
+}
+
+# workflow::Perms: the roles that hold any of PERMS (for the listings).
+proc workflow::Roles {perms} {
+    set roles {}
+    foreach p $perms {
+        foreach r [dict get $org::perms $p] { if {$r ni $roles} { lappend roles $r } }
+    }
+    return $roles
+}
+
+# workflow::transitionsText: the transitions, a few lines each.
+proc workflow::transitionsText {} {
+    set out {}
+    foreach name $::workflow::order {
+        set t [dict get $::workflow::transitions $name]
+        set to [dict get $t to]
+        lappend out "$name [dict get $t title]: [join [dict get $t from] |] → [expr {[llength $to] == 1 ? $to : $to}]"
+        set who [expr {[dict get $t system] ? "system" : [join [Roles [dict get $t perms]] ,]}]
+        lappend out "    who: $who ([join [dict get $t perms] { or }]; scope [dict get $t scope])"
+        if {[dict get $t stops] ne ""} { lappend out "    stops: [join [dict get $t stops] {, }]" }
+        if {[dict get $t cancels] ne ""} { lappend out "    cancels: [join [dict get $t cancels] {, }]" }
+        if {[dict get $t starts] ne ""} {
+            lappend out "    starts: [join [lmap {r w} [dict get $t starts] {expr {$w eq "" ? $r : "$r if $w"}}] {, }]"
+        }
+        if {[dict get $t notify] ne ""} { lappend out "    notifies: [join [dict get $t notify] {, }]" }
+    }
+    join $out \n
+}
+
+# workflow::doc: docs/workflow.md, generated from the declaration (and the calendar's rules).
+proc workflow::doc {} {
+    set out [list "# The workflow of an event" "" \
+        "Generated by `yqbox eval {workflow doc}` from scripts/workflow/states.tcl; do not edit." "" \
+        "Every transition is one transaction: the event's state, the records below, the deadlines" \
+        "stopped and started, one `event_step` row (the timeline), one audit entry (`event.NAME`) and" \
+        "the queued notifications. The console runs them as `event NAME ARGS`; the web pages call" \
+        "`workflow::fire NAME ID ARGS` as the logged-in user." "" "## States" "" \
+        "| state | 名称 | meaning |" "|---|---|---|"]
+    dict for {name s} $::workflow::states {
+        lappend out "| `$name` | [dict get $s title] | [dict get $s text] |"
+    }
+    lappend out "" "## Transitions" "" \
+        "Scope `unit`: a user who is not info office staff acts only on their own unit's events;" \
+        "`claim`: the event becomes the claiming user's unit's. `system`: done by the clock or the patrol." ""
+    foreach name $::workflow::order {
+        set t [dict get $::workflow::transitions $name]
+        set to [dict get $t to]
+        if {[llength $to] > 1} {
+            set to [join [lmap {f s} $to {expr {$f eq "*" ? "otherwise $s" : "$f → $s"}}] ", "]
+        }
+        set who [expr {[dict get $t system] ? "system" : [join [Roles [dict get $t perms]] ", "]}]
+        set console [expr {[dict get $t system] ? "none (the system does it)" : "`event $name [dict get $t args]`"}]
+        set from [expr {[llength [dict get $t from]] ? [join [lmap s [dict get $t from] {string cat `$s`}] {, }] : "(a new event)"}]
+        lappend out "### `$name` $to ([dict get $t title])" "" [dict get $t text] "" \
+            "- console: $console" "- from: $from; to: $to" \
+            "- who: $who (permission [join [dict get $t perms] { or }], scope [dict get $t scope])"
+        if {[dict get $t stops] ne ""} { lappend out "- stops (met): [join [dict get $t stops] {, }]" }
+        if {[dict get $t cancels] ne ""} {
+            lappend out "- cancels: [expr {[dict get $t cancels] eq "*" ? "every open deadline" : [join [dict get $t cancels] {, }]}]"
+        }
+        if {[dict get $t starts] ne ""} {
+            lappend out "- starts: [join [lmap {r w} [dict get $t starts] {
+                set rr [calendar::Rule $r]
+                string cat "$r ([calendar::UnitText [dict get $rr amount] [dict get $rr unit]] from [dict get $rr trigger_text])" [expr {$w eq "" ? "" : " when `$w`"}]
+            }] {; }]"
+        }
+        if {[dict get $t records] ne ""} { lappend out "- records: [dict get $t records]" }
+        if {[dict get $t notify] ne ""} { lappend out "- notifies: [join [dict get $t notify] {, }]" }
+        if {[dict get $t source] ne ""} { lappend out "- source: [dict get $t source]" }
+        lappend out ""
+    }
+    lappend out "## The clock" "" \
+        "The background interpreter runs `workflow::tick` every minute: each open deadline whose warning" \
+        "time (deadline_warn_percent of its allowed time) or due time has passed gets its warning or" \
+        "breach recorded once (`deadline.warning` / `deadline.breach` audit entries, a timeline step," \
+        "notifications) in one transaction, so a restart neither loses nor repeats one. An event still" \
+        "unclaimed when its claim window breaches is assigned by the system (`assign -auto`) to its" \
+        "suggested unit (or the info office), recorded as overdue against that unit." ""
+    join $out \n
+}
+
+# workflow: the console command.
+proc ::workflow {sub args} {
+    switch -- $sub {
+        states { return [workflow::statesText] }
+        transitions { return [workflow::transitionsText] }
+        doc {
+            if {[llength $args] == 1} {
+                set f [open [lindex $args 0] w]
+                fconfigure $f -encoding utf-8
+                puts -nonewline $f "[workflow::doc]\n"
+                close $f
+                return
+            }
+            return [workflow::doc]
+        }
+        tick { return [workflow::tick] }
+        default { error "unknown subcommand \"$sub\": must be states, transitions, doc or tick" }
+    }
+}
+
+help::add workflow {states | transitions | doc ?FILE? | tick} \
+    "事件处置流程：状态、流转（谁可操作、启停哪些时限）、生成流程文档、立即检查时限"
