@@ -33,6 +33,7 @@ static void drbgInit(void){
                                  (const unsigned char*)pers, sizeof pers - 1)==0;
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 /* The allocator mbedTLS uses (Tcl's per-thread pools; musl's malloc is slow under TLS churn). */
 static void *cryptoCalloc(size_t n, size_t size){
   size_t total;
@@ -47,6 +48,7 @@ static void *cryptoCalloc(size_t n, size_t size){
 static void cryptoFree(void *p){
   if( p ) Tcl_Free(p);
 }
+#endif
 
 /*
 ** YqCryptoInit: process-wide set-up of mbedTLS, before anything uses it (main.c calls it right

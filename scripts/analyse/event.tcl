@@ -380,6 +380,9 @@ proc event::cmd::show {id} {
         lappend out "  $pid $first_seen $src 情感 [format %.2f [expr {$sentiment eq "" ? 0 : $sentiment}]] $title" \
                     "      $url" "      命中：[join $terms 、]"
     }
+    if {[llength [info commands ::workflow::deadline::Lines]]} {
+        lappend out "" "时限："  [workflow::deadline::Lines "d.event_id = [expr {int($id)}]"]
+    }
     lappend out "" "评分记录："
     db eval {SELECT at, score, level, cause FROM event_score WHERE event_id = $id ORDER BY rowid} {
         lappend out "  $at $level $score（$cause）"
