@@ -19,6 +19,7 @@ namespace eval yqbox {
         analyse/score.tcl
         org.tcl
         audit.tcl
+        session.tcl
         crawl/crawl.tcl
         crawl/source.tcl
         crawl/feed.tcl
@@ -30,6 +31,7 @@ namespace eval yqbox {
         parse.tcl
         server.tcl
         web.tcl
+        column.tcl
     }
 }
 
