@@ -276,7 +276,7 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
                 }
                 unit {
                     set opts {}
-                    db eval {SELECT id AS u, name FROM unit WHERE active AND kind IN ('department','township','office') ORDER BY id} { lappend opts $u $name }
+                    db eval {SELECT id AS u, name AS uname FROM unit WHERE active AND kind IN ('department','township','office') ORDER BY id} { lappend opts $u $uname }
                     append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
                 }
                 days { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" inputmode="numeric" size="4"></p>}] }
