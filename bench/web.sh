@@ -35,7 +35,7 @@ cleanup() {
     [ -n "$YPID" ] && kill "$YPID" 2>/dev/null || true
     [ -n "$NPID" ] && kill "$NPID" 2>/dev/null || true
     sleep 0.5
-    rm -rf "$W"
+    [ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
 P_YH=28180 P_YS=28543 P_NH=29180
@@ -85,10 +85,10 @@ cat > "$W/gen.tcl" <<'EOF'
             set b0 [expr {[string length $title] + 3}]; set b1 [expr {$b0 + 2}]
             db eval {INSERT INTO post(id, source_id, url, title, body, author, published, first_seen, last_seen, content_hash, replies, views, sample_until, event_id, relevant)
                      VALUES($p, $p % 10 + 1, $url, $title, $body, $au, $at, $at, $at, 'h', $p % 50, $p % 5000, $at, $e, 1)}
-            db eval {INSERT INTO post_term VALUES($p, $list, $w1, $w1, 3, 5)}
-            db eval {INSERT INTO post_term VALUES($p, $list, $w2, $w2, $b0, $b1)}
-            db eval {INSERT INTO post_metric VALUES($p, $at, $p % 10, $p % 1000)}
-            db eval {INSERT INTO post_metric VALUES($p, $iso, $p % 50, $p % 5000)}
+            db eval {INSERT INTO post_term(post_id, list, section, term, start, end) VALUES($p, $list, $w1, $w1, 3, 5)}
+            db eval {INSERT INTO post_term(post_id, list, section, term, start, end) VALUES($p, $list, $w2, $w2, $b0, $b1)}
+            db eval {INSERT INTO post_metric(post_id, at, replies, views) VALUES($p, $at, $p % 10, $p % 1000)}
+            db eval {INSERT INTO post_metric(post_id, at, replies, views) VALUES($p, $iso, $p % 50, $p % 5000)}
         }
         db eval {CREATE TABLE IF NOT EXISTS reply(id INTEGER PRIMARY KEY, event_id INTEGER, unit_id INTEGER,
                  state TEXT, question TEXT, body TEXT, published_at TEXT, original_url TEXT)}

@@ -29,3 +29,18 @@ CREATE TABLE notify_setting(
   quiet     TEXT NOT NULL DEFAULT '',        -- HH:MM-HH:MM without SMS, '' = none
   updated   TEXT NOT NULL
 );
+
+-- post_hour: new posts per hour (first_seen's YYYY-MM-DDTHH), kept by triggers, so the dashboard's
+-- chart reads 24 rows instead of counting every post of the day.
+CREATE TABLE post_hour(
+  hour TEXT PRIMARY KEY,
+  n    INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO post_hour(hour, n) SELECT substr(first_seen, 1, 13), count(*) FROM post GROUP BY 1;
+CREATE TRIGGER post_hour_insert AFTER INSERT ON post BEGIN
+  INSERT INTO post_hour(hour, n) VALUES(substr(new.first_seen, 1, 13), 1)
+  ON CONFLICT(hour) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER post_hour_delete AFTER DELETE ON post BEGIN
+  UPDATE post_hour SET n = n - 1 WHERE hour = substr(old.first_seen, 1, 13);
+END;

@@ -68,9 +68,8 @@ route GET /dashboard {} {
     set start [expr {($now / 3600 - 23) * 3600}]
     set since [yqbox::iso $start]
     set per {}
-    db eval {SELECT substr(first_seen, 1, 13) AS h, count(*) AS n FROM post WHERE first_seen >= $since GROUP BY h} {
-        dict set per $h $n
-    }
+    set since [string range $since 0 12]
+    db eval {SELECT hour, n FROM post_hour WHERE hour >= $since} { dict set per $hour $n }
     set labels {}; set values {}
     for {set t $start} {$t <= $now} {incr t 3600} {
         set key [string range [yqbox::iso $t] 0 12]
