@@ -388,8 +388,8 @@ proc web::compile {t} {
 # web::lit: the character with code C (literal $ [ \ in templates).
 proc web::lit {c} { format %c $c }
 
-# web::page: a complete HTML page with the appliance's layout; BODY is markup (already escaped).
-proc web::page {title body} {
+# web::head: the start of every page up to <body>, titled TITLE; EXTRA is more head markup.
+proc web::head {title {extra ""}} {
     tmpl {<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -397,8 +397,13 @@ proc web::page {title body} {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title · 舆情一体机</title>
 <link rel="stylesheet" href="/css/yqbox.css">
-</head>
-<body>
+[unsafe $extra]</head>
+<body>}
+}
+
+# web::page: a complete HTML page with the appliance's layout; BODY is markup (already escaped).
+proc web::page {title body} {
+    tmpl {[head $title]
 <header class="top"><a href="/">舆情一体机</a></header>
 <main>
 [unsafe $body]

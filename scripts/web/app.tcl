@@ -132,16 +132,8 @@ proc web::app {me title body} {
         append links [tmpl {<li><a href="$path" aria-current="$cur">$label</a></li>}]
     }
     set roles [join [lmap r [dict get $me roles] { dict get $::org::roleNames $r }] 、]
-    tmpl {<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>$title · 舆情一体机</title>
-<link rel="stylesheet" href="/css/yqbox.css">
-<script src="/js/yqbox.js" defer></script>
-</head>
-<body>
+    tmpl {[head $title [unsafe {<script src="/js/yqbox.js" defer></script>
+}]]
 <a class="skip" href="#main">跳到正文</a>
 <header class="top"><a href="/dashboard">舆情一体机</a>
 <span class="who">[dict get $me name]（[dict get $me unit]，$roles）</span>
