@@ -19,6 +19,7 @@ namespace eval yqbox {
         analyse/score.tcl
         org.tcl
         audit.tcl
+        session.tcl
         crawl/crawl.tcl
         crawl/source.tcl
         crawl/feed.tcl
@@ -34,6 +35,7 @@ namespace eval yqbox {
         parse.tcl
         server.tcl
         web.tcl
+        column.tcl
         reporting.tcl
         submission.tcl
         request.tcl

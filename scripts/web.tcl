@@ -18,7 +18,8 @@
 # ?DEFAULT?, request form NAME ?DEFAULT? (application/x-www-form-urlencoded), request cookie NAME
 # ?DEFAULT?, request header NAME ?DEFAULT?. Bad percent escapes or bad UTF-8 in the query or form
 # answer 400. Response: respond html|text|json BODY, respond status CODE, respond header NAME
-# VALUE, respond redirect URL ?CODE?, respond cookie NAME VALUE ?-maxage S? ?-path P?,
+# VALUE, respond redirect URL ?CODE?, respond cookie NAME VALUE ?-maxage S? ?-path P?
+# ?-samesite Lax|Strict?,
 # cacheable NAME (the driver serves repeats from memory until `cache invalidate NAME`).
 # Templates: tmpl TEXT substitutes $var and [command] from the caller HTML-escaped; [unsafe X]
 # inserts X as markup, and so does the result of another tmpl; \$ \[ \\ are literal. esc TEXT
@@ -71,10 +72,11 @@ proc ::route {methods pattern argv body} {
     return
 }
 
-# web::init: load every page group (scripts/web/*.tcl), in name order. Run in each worker.
+# web::init: load every page group (scripts/web/*.tcl), in name order, at global level (so a
+# file's `proc web::NAME` means ::web::NAME). Run in each worker.
 proc web::init {} {
     foreach f [lsort [glob -nocomplain -directory [yqbox::path scripts web] *.tcl]] {
-        source -encoding utf-8 $f
+        uplevel #0 [list source -encoding utf-8 $f]
     }
 }
 
@@ -114,7 +116,9 @@ proc web::handle {r} {
         if {[llength [info args $proc]]} { $proc $req } else { $proc }
     } result opts]
     if {$code == 1} {
-        if {[lindex [dict get $opts -errorcode] 0] eq "HTTP"} {
+        if {[lindex [dict get $opts -errorcode] 0] eq "WEB"} {
+            # web::stop: the handler has set the response (an error page, a redirect) and stopped
+        } elseif {[lindex [dict get $opts -errorcode] 0] eq "HTTP"} {
             set resp [dict create status 400 headers {} body "" type "" cache "" set 0]
             errorpage 400 $result
         } else {
@@ -126,6 +130,12 @@ proc web::handle {r} {
         respond html $result
     }
     Result
+}
+
+# web::stop: end the handler here, keeping the response it has set (used after errorpage or
+# redirect by helpers such as web::need).
+proc web::stop {} {
+    return -code error -errorcode {WEB STOP} "response set"
 }
 
 # web::Result: the response in the form C expects.
@@ -146,7 +156,12 @@ proc web::Result {} {
 
 # web::errorpage: make the response an error page for STATUS with an optional detail.
 proc web::errorpage {status {detail ""}} {
-    set titles {400 请求无效 403 禁止访问 404 页面不存在 405 不支持该请求方法 500 服务器内部错误}
+    set titles {400 请求无效 403 禁止访问 404 页面不存在 405 不支持该请求方法 500 服务器内部错误
+        503 服务暂不可用}
+    set hints {403 "您没有访问此页面或执行此操作的权限。如需办理，请联系信息办或本单位负责人。"
+        404 "您访问的页面不存在，可能已被删除或地址有误。"
+        500 "服务器处理请求时出错，已记录日志。请稍后重试，或联系系统管理员。"}
+    if {$detail eq "" && [dict exists $hints $status]} { set detail [dict get $hints $status] }
     set title [expr {[dict exists $titles $status] ? [dict get $titles $status] : "错误"}]
     respond status $status
     respond header Cache-Control no-store
@@ -281,8 +296,9 @@ proc ::respond {what args} {
             if {![regexp {^[A-Za-z0-9!#$%&'*+.^_`|~-]+$} $name] || [regexp {[;,\s\"\\\x00-\x1f]} $value]} {
                 error "bad cookie \"$name\""
             }
-            set opts [dict merge {-path / -maxage ""} $args]
-            set c "$name=$value; Path=[dict get $opts -path]; Secure; HttpOnly; SameSite=Lax"
+            set opts [dict merge {-path / -maxage "" -samesite Lax} $args]
+            if {[dict get $opts -samesite] ni {Lax Strict}} { error "-samesite must be Lax or Strict" }
+            set c "$name=$value; Path=[dict get $opts -path]; Secure; HttpOnly; SameSite=[dict get $opts -samesite]"
             if {[dict get $opts -maxage] ne ""} { append c "; Max-Age=[dict get $opts -maxage]" }
             respond header Set-Cookie $c
         }
@@ -372,8 +388,8 @@ proc web::compile {t} {
 # web::lit: the character with code C (literal $ [ \ in templates).
 proc web::lit {c} { format %c $c }
 
-# web::page: a complete HTML page with the appliance's layout; BODY is markup (already escaped).
-proc web::page {title body} {
+# web::head: the start of every page up to <body>, titled TITLE; EXTRA is more head markup.
+proc web::head {title {extra ""}} {
     tmpl {<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -381,8 +397,13 @@ proc web::page {title body} {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title · 舆情一体机</title>
 <link rel="stylesheet" href="/css/yqbox.css">
-</head>
-<body>
+[unsafe $extra]</head>
+<body>}
+}
+
+# web::page: a complete HTML page with the appliance's layout; BODY is markup (already escaped).
+proc web::page {title body} {
+    tmpl {[head $title]
 <header class="top"><a href="/">舆情一体机</a></header>
 <main>
 [unsafe $body]

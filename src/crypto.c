@@ -1,7 +1,8 @@
 /*
 ** crypto.c - hashes, HMAC, random bytes and password hashing for yqbox, on mbedTLS.
 **
-** `crypto sha256 DATA`, `crypto hmac KEY DATA` (HMAC-SHA256), `crypto pbkdf2 PASSWORD SALT
+** `crypto sha256 DATA`, `crypto hmac KEY DATA ?sha256|sha1?` (HMAC-SHA256, or HMAC-SHA1 for
+** TOTP, RFC 6238), `crypto pbkdf2 PASSWORD SALT
 ** ITERATIONS ?LENGTH?` (PBKDF2-HMAC-SHA256) return lower-case hex; `crypto random N` returns N
 ** random bytes and `crypto token ?N?` N random bytes (default 32) as URL-safe base64 without
 ** padding, both from one process-wide CTR_DRBG seeded from the system's entropy (thread-safe:
@@ -129,14 +130,14 @@ static Tcl_Obj *b64url(const unsigned char *b, int n){
 /* CryptoCmd: the `crypto` command; see the file comment. */
 int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"sha256", "hmac", "pbkdf2", "random", "token", "equal", NULL};
-  static const int nargs[][2] = {{3,3}, {4,4}, {5,6}, {3,3}, {2,3}, {4,4}};
+  static const int nargs[][2] = {{3,3}, {4,5}, {5,6}, {3,3}, {2,3}, {4,4}};
   unsigned char out[64];
   int idx;
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
   if( objc<nargs[idx][0] || objc>nargs[idx][1] ){
-    static const char *usage[] = {"DATA", "KEY DATA", "PASSWORD SALT ITERATIONS ?LENGTH?", "N",
+    static const char *usage[] = {"DATA", "KEY DATA ?sha256|sha1?", "PASSWORD SALT ITERATIONS ?LENGTH?", "N",
                                   "?N?", "A B"};
     Tcl_WrongNumArgs(interp, 2, objv, usage[idx]);
     return TCL_ERROR;
@@ -151,13 +152,19 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       return TCL_OK;
     }
     case 1: {
-      Tcl_DString dk, dd; int nk, nd;
-      const unsigned char *k = bytesOf(objv[2], &dk, &nk);
-      const unsigned char *d = bytesOf(objv[3], &dd, &nd);
-      int rc = mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), k, nk, d, nd, out);
+      static const char *algs[] = {"sha256", "sha1", NULL};
+      Tcl_DString dk, dd; int nk, nd, alg = 0, rc;
+      const unsigned char *k, *d;
+      if( objc==5 && Tcl_GetIndexFromObj(interp, objv[4], algs, "algorithm", 0, &alg)!=TCL_OK ){
+        return TCL_ERROR;
+      }
+      k = bytesOf(objv[2], &dk, &nk);
+      d = bytesOf(objv[3], &dd, &nd);
+      rc = mbedtls_md_hmac(mbedtls_md_info_from_type(alg ? MBEDTLS_MD_SHA1 : MBEDTLS_MD_SHA256),
+                           k, nk, d, nd, out);
       Tcl_DStringFree(&dk); Tcl_DStringFree(&dd);
       if( rc ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("HMAC failed", -1)); return TCL_ERROR; }
-      Tcl_SetObjResult(interp, hexObj(out, 32));
+      Tcl_SetObjResult(interp, hexObj(out, alg ? 20 : 32));
       return TCL_OK;
     }
     case 2: {

@@ -496,9 +496,13 @@ static YqJob *doneHead, *doneTail;
 static const char securityHeaders[] =
   "Strict-Transport-Security: max-age=31536000\r\n"
   "X-Content-Type-Options: nosniff\r\n"
+  "Referrer-Policy: same-origin\r\n"
   "Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'\r\n"
-  "X-Frame-Options: SAMEORIGIN\r\n"
-  "Referrer-Policy: same-origin\r\n";
+  "X-Frame-Options: SAMEORIGIN\r\n";
+/* the part of securityHeaders kept when a handler sets its own Content-Security-Policy (the
+** embeddable public snippet names the CMS origins that may frame it) */
+#define SECURITY_HEADERS_BASE_LEN (sizeof "Strict-Transport-Security: max-age=31536000\r\n" \
+  "X-Content-Type-Options: nosniff\r\n" "Referrer-Policy: same-origin\r\n" - 1)
 
 #define TAG_LISTEN_HTTPS 0xffffffff01ULL
 #define TAG_LISTEN_HTTP  0xffffffff02ULL
@@ -740,12 +744,15 @@ static void noteResponse(Conn *c, int status){
   st.latencySum += lat;
 }
 
+static int hasHeader(const char *h, size_t len, const char *name);
+
 /*
 ** startResponse: put the status line and the common headers of a response into C's output:
 ** Date, Content-Length (unless LEN < 0), Connection, the security headers. The caller adds its
-** own header lines and the blank line.
+** own header lines OWN (OWNLEN bytes; may be 0) and the blank line; when OWN sets a
+** Content-Security-Policy, the default one and X-Frame-Options are left out.
 */
-static void startResponse(Conn *c, int status, long long len){
+static void startResponse(Conn *c, int status, long long len, const char *own, size_t ownLen){
   char buf[256];
   int n;
   updateDate();
@@ -762,7 +769,11 @@ static void startResponse(Conn *c, int status, long long len){
   }else if( c->req && c->req->minor==0 ){
     outStr(c, "Connection: keep-alive\r\n");
   }
-  outAdd(c, securityHeaders, sizeof securityHeaders - 1);
+  if( own && hasHeader(own, ownLen, "content-security-policy:") ){
+    outAdd(c, securityHeaders, SECURITY_HEADERS_BASE_LEN);
+  }else{
+    outAdd(c, securityHeaders, sizeof securityHeaders - 1);
+  }
   noteResponse(c, status);
 }
 
@@ -806,7 +817,7 @@ static void errorPage(Conn *c, int status, int close_, const char *extraHeaders)
   n = snprintf(body, sizeof body, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                "<title>%d %s</title></head><body><h1>%d %s</h1></body></html>\n", status, zh, status, zh);
   if( close_ ) c->closeAfter = 1;
-  startResponse(c, status, (c->req && c->headLen>0 && c->req->methodId==HTTP_HEAD) ? n : n);
+  startResponse(c, status, (c->req && c->headLen>0 && c->req->methodId==HTTP_HEAD) ? n : n, 0, 0);
   outStr(c, "Content-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n");
   if( extraHeaders ) outStr(c, extraHeaders);
   outStr(c, "\r\n");
@@ -860,7 +871,7 @@ static void sendEntity(Conn *c, const char *headLines, size_t headLen, const cha
   char buf[200];
   int n, useGz = gz && c->req->gzipOk, head = c->req->methodId==HTTP_HEAD;
   if( notModified(c, etag, lastmod) ){
-    startResponse(c, 304, -1);
+    startResponse(c, 304, -1, headLines, headLen);
     n = snprintf(buf, sizeof buf, "ETag: %s\r\nLast-Modified: %s\r\n%s%s\r\n", etag, lastmod,
                  cacheControl, gz ? "Vary: Accept-Encoding\r\n" : "");
     outAdd(c, buf, n);
@@ -869,7 +880,7 @@ static void sendEntity(Conn *c, const char *headLines, size_t headLen, const cha
     c->state = ST_WRITE;
     return;
   }
-  startResponse(c, 200, useGz ? gzLen : len);
+  startResponse(c, 200, useGz ? gzLen : len, headLines, headLen);
   outAdd(c, headLines, headLen);
   n = snprintf(buf, sizeof buf, "ETag: %s\r\nLast-Modified: %s\r\n%s%s%s\r\n", etag, lastmod,
                cacheControl, gz ? "Vary: Accept-Encoding\r\n" : "",
@@ -1091,7 +1102,7 @@ static void route(Conn *c){
     if( m!=HTTP_GET && m!=HTTP_HEAD ){ errorPage(c, 405, 0, "Allow: GET, HEAD\r\n"); return; }
     text = metricsText(&len);
     if( !text ){ errorPage(c, 500, 1, 0); return; }
-    startResponse(c, 200, len);
+    startResponse(c, 200, len, 0, 0);
     outStr(c, "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\nCache-Control: no-store\r\n\r\n");
     if( m==HTTP_HEAD ){ free(text); c->sent = 0; }
     else setBody(c, text, len, X_MALLOC, text);
@@ -1479,9 +1490,15 @@ void HttpdJobDone(YqJob *j){
 
 /* hasSetCookie: whether header lines H (LEN bytes) set a cookie. */
 static int hasSetCookie(const char *h, size_t len){
-  size_t i;
-  for(i=0; i+11<=len; i++){
-    if( (i==0 || h[i-1]=='\n') && strncasecmp(h+i, "set-cookie:", 11)==0 ) return 1;
+  return hasHeader(h, len, "set-cookie:");
+}
+
+/* hasHeader: whether header lines H (LEN bytes) contain a field NAME (lower case, with the
+** colon). */
+static int hasHeader(const char *h, size_t len, const char *name){
+  size_t i, n = strlen(name);
+  for(i=0; i+n<=len; i++){
+    if( (i==0 || h[i-1]=='\n') && strncasecmp(h+i, name, n)==0 ) return 1;
   }
   return 0;
 }
@@ -1512,7 +1529,8 @@ static void jobResponse(Conn *c, YqJob *j){
   {
     int useGz = j->rgzip && c->req->gzipOk;
     int noBody = head || j->status==204 || j->status==304;
-    startResponse(c, j->status, (j->status==204 || j->status==304) ? -1 : (long long)(useGz ? j->rgzipLen : j->rbodyLen));
+    startResponse(c, j->status, (j->status==204 || j->status==304) ? -1 : (long long)(useGz ? j->rgzipLen : j->rbodyLen),
+                  j->rhead, j->rheadLen);
     outAdd(c, j->rhead, j->rheadLen);
     if( j->rgzip ) outStr(c, "Vary: Accept-Encoding\r\n");
     if( useGz ) outStr(c, "Content-Encoding: gzip\r\n");

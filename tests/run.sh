@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh - the body of `make test`: the C unit tests, then the tcltest suites against ./yqbox and
-# ./yqbox-asan. Usage: tests/run.sh CTEST-BINARY ...
+# ./yqbox-asan, then the browser tests (tests/browser/run.tcl, Playwright driving Chromium).
+# Usage: tests/run.sh CTEST-BINARY ...
 # Prints each part's counts and ends with one line "N passed, N failed"; exits 1 on any failure.
 cd "$(dirname "$0")/.." || exit 1
 pass=0 fail=0
@@ -25,6 +26,11 @@ echo "== tcltest suites, static build (./yqbox)"
 echo "== tcltest suites, sanitizer build (./yqbox-asan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ./yqbox-asan run tests/all.tcl | tee "$out"; tally "./yqbox-asan" "$out"
+echo "== browser tests (Playwright + Debian Chromium)"
+if [ ! -d tests/browser/node_modules/playwright-core ] && command -v npm >/dev/null 2>&1; then
+    (cd tests/browser && npm install --no-audit --no-fund >/dev/null 2>&1) || echo "npm install failed"
+fi
+./yqbox run tests/browser/run.tcl | tee "$out"; tally "browser" "$out"
 rm -f "$out"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,184 @@
+#!/bin/sh
+# web.sh - the web pages at size: dashboard and event page server time per request at 10,000
+# events and 200,000 posts, and the public reply list from the driver's cache against nginx
+# serving the same bytes.
+#
+# Usage: bench/web.sh [SECONDS-PER-RUN] [YQBOX-BINARY]    (defaults: 8, ./yqbox)
+# Installs nginx-light and wrk from Debian when missing (needs root). Measured:
+#   1. data generation: 10,000 events, 200,000 posts (FTS-indexed, 2 terms and 2 metric samples
+#      each for the events' posts), 500 published replies
+#   2. server time per request (CPU of the handler: Tcl + SQLite, in process, the median of 200
+#      calls of web::handle with a logged-in office session): dashboard, event list, event page
+#      (the event with most posts), list search; goal <= 5 ms CPU for dashboard and event page
+#   3. the same pages through `yqbox serve` with wrk (HTTP keep-alive, one connection per core)
+#   4. the public reply list /replies/ (driver cache) vs nginx serving the same bytes, req/s
+# Not a timed test: the figures depend on the machine.
+set -eu
+SECS=${1:-8}
+YQ=$(cd "$(dirname "${2:-./yqbox}")" && pwd)/$(basename "${2:-./yqbox}")
+CORES=$(nproc)
+CONNS=${BENCH_CONNS:-64}
+
+need() {
+    if ! command -v "$1" >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null
+        else echo "bench: $1 is missing (apt-get install $2)" >&2; exit 1; fi
+    fi
+}
+need wrk wrk
+[ -x /usr/sbin/nginx ] || need nginx nginx-light
+NGINX=/usr/sbin/nginx
+
+W=$(mktemp -d /tmp/yqbox-webbench.XXXXXX)
+YPID= NPID=
+cleanup() {
+    [ -n "$YPID" ] && kill "$YPID" 2>/dev/null || true
+    [ -n "$NPID" ] && kill "$NPID" 2>/dev/null || true
+    sleep 0.5
+    [ -n "${KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+P_YH=28180 P_YS=28543 P_NH=29180
+
+"$YQ" init "$W/data" >/dev/null
+cat > "$W/data/appliance.conf" <<EOF
+https 127.0.0.1:$P_YS
+http 127.0.0.1:$P_YH
+http_mode serve
+access_log ""
+workers $CORES
+EOF
+
+# ---- 1: data ----
+T0=$(date +%s.%N)
+cat > "$W/gen.tcl" <<'EOF'
+    expr {srand(7)}
+    set now [clock seconds]
+    set iso [yqbox::iso $now]
+    unit add 城建局 department; unit add 东城镇 township
+    user add office1 张信息 信息办 -roles office -password pw-office1-123
+    set words {拆迁 补偿 道路 积水 学校 医院 垃圾 噪音 停车 物业 供水 供暖 公交 菜市场 路灯 占道 经营 城管 低保 养老}
+    db transaction {
+        for {set s 1} {$s <= 10} {incr s} {
+            set n src$s; set st 来源$s; set u http://s$s.test/; set ty html; set tier forum
+            db eval {INSERT INTO source(name, title, type, url, tier, created, updated)
+                     VALUES($n, $st, $ty, $u, $tier, $iso, $iso)}
+        }
+        for {set e 1} {$e <= 10000} {incr e} {
+            set t "[lindex $words [expr {$e % 20}]][lindex $words [expr {($e / 20) % 20}]]问题反映 $e"
+            set at [yqbox::iso [expr {$now - ($e * 37) % (86400 * 30)}]]
+            set lv [lindex {一般 一般 一般 较大 较大 重大 特别重大} [expr {$e % 7}]]
+            set reasons [list [list 热度 20 "回复 [expr {$e % 90}]"] [list 情感 10 负面] [list 来源 5 论坛]]
+            set unit [expr {$e % 3 ? 2 : ""}]
+            set state [expr {$unit eq "" ? "detected" : "claimed"}]
+            set sug 城建局
+            db eval {INSERT INTO event(id, title, state, unit_id, suggested_unit, score, level, reasons, posts, sources, first_seen, last_post, created, updated)
+                     VALUES($e, $t, $state, nullif($unit, ''), $sug, 40.0, $lv, $reasons, 20, 3, $at, $at, $at, $at)}
+        }
+        for {set p 1} {$p <= 200000} {incr p} {
+            set e [expr {($p - 1) % 10000 + 1}]
+            set w1 [lindex $words [expr {$p % 20}]]; set w2 [lindex $words [expr {($p / 7) % 20}]]
+            set title "关于${w1}和${w2}的问题 $p"
+            set body "网民反映${w1}问题长期得不到解决，希望有关部门尽快处理${w2}，编号 $p。"
+            set at [yqbox::iso [expr {$now - ($p * 13) % (86400 * 30)}]]
+            set url http://s.test/t$p; set au 网友; set list 话题
+            set b0 [expr {[string length $title] + 3}]; set b1 [expr {$b0 + 2}]
+            db eval {INSERT INTO post(id, source_id, url, title, body, author, published, first_seen, last_seen, content_hash, replies, views, sample_until, event_id, relevant)
+                     VALUES($p, $p % 10 + 1, $url, $title, $body, $au, $at, $at, $at, 'h', $p % 50, $p % 5000, $at, $e, 1)}
+            db eval {INSERT INTO post_term(post_id, list, section, term, start, end) VALUES($p, $list, $w1, $w1, 3, 5)}
+            db eval {INSERT INTO post_term(post_id, list, section, term, start, end) VALUES($p, $list, $w2, $w2, $b0, $b1)}
+            db eval {INSERT INTO post_metric(post_id, at, replies, views) VALUES($p, $at, $p % 10, $p % 1000)}
+            db eval {INSERT INTO post_metric(post_id, at, replies, views) VALUES($p, $iso, $p % 50, $p % 5000)}
+        }
+        db eval {CREATE TABLE IF NOT EXISTS reply(id INTEGER PRIMARY KEY, event_id INTEGER, unit_id INTEGER,
+                 state TEXT, question TEXT, body TEXT, published_at TEXT, original_url TEXT)}
+        for {set r 1} {$r <= 500} {incr r} {
+            set at [yqbox::iso [expr {$now - $r * 3600}]]
+            set q "网民反映城东路拆迁补偿款不到位等问题 $r"; set b 经核实，相关款项已发放到位。; set url http://s.test/t$r
+            db eval {INSERT INTO reply VALUES($r, $r, 2, 'published', $q, $b, $at, $url)}
+        }
+    }
+    db eval {ANALYZE}
+EOF
+"$YQ" run -d "$W/data" "$W/gen.tcl" >/dev/null
+T1=$(date +%s.%N)
+printf 'data: 10,000 events, 200,000 posts, 500 replies generated in %s s\n' "$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.0f", b - a }')"
+
+# ---- 2: server time per request, in process ----
+cat > "$W/time.tcl" <<'EOF'
+    web::init
+    set uid [db onecolumn {SELECT id FROM user WHERE login = 'office1'}]
+    lassign [session::create $uid 127.0.0.1 bench] token
+    set big [db onecolumn {SELECT event_id FROM post GROUP BY event_id ORDER BY count(*) DESC LIMIT 1}]
+    proc req {target} {
+        set path [lindex [split $target ?] 0]
+        set query [expr {[string first ? $target] >= 0 ? [string range $target [string first ? $target]+1 end] : ""}]
+        dict create method GET target $target path $path query $query peer 127.0.0.1 scheme https \
+            headers [list host localhost cookie "__Host-yqbox=$::token"] body "" params {}
+    }
+    puts [format "%-44s %10s %10s %s" "page (in process, web::handle)" "median ms" "bytes" "goal"]
+    foreach {name target goal} [list dashboard /dashboard "<= 5" "event page (event $big)" /events/$big "<= 5" \
+                                   "event list" /events "" "event list, FTS search" /events?q=%E6%8B%86%E8%BF%81 "" \
+                                   "public reply list (uncached render)" /replies/ ""] {
+        set r [req $target]
+        set res [web::handle $r]
+        if {[lindex $res 0] != 200} { error "$target: status [lindex $res 0]" }
+        set ts {}
+        for {set i 0} {$i < 200} {incr i} {
+            set t0 [clock microseconds]
+            web::handle $r
+            lappend ts [expr {[clock microseconds] - $t0}]
+        }
+        set ts [lsort -integer $ts]
+        puts [format "%-44s %10.2f %10d %s" $name [expr {[lindex $ts 100] / 1000.0}] [string length [lindex $res 2]] $goal]
+    }
+    set f [open [lindex $argv 0] w]; puts -nonewline $f $token; close $f
+EOF
+"$YQ" run -d "$W/data" "$W/time.tcl" "$W/token"
+TOKEN=$(cat "$W/token")
+
+# ---- 3 and 4: through the server; nginx with the same bytes ----
+"$YQ" serve -d "$W/data" > "$W/yqbox.out" 2> "$W/yqbox.err" &
+YPID=$!
+for i in $(seq 50); do grep -q serving "$W/yqbox.out" 2>/dev/null && break; sleep 0.2; done
+grep -q serving "$W/yqbox.out" || { cat "$W/yqbox.err"; exit 1; }
+mkdir -p "$W/www/replies" "$W/nginx"
+curl -s -o "$W/www/replies/index.html" "http://127.0.0.1:$P_YH/replies/"
+SIZE=$(wc -c < "$W/www/replies/index.html")
+cat > "$W/nginx/nginx.conf" <<EOF
+worker_processes $CORES;
+daemon off;
+error_log $W/nginx/error.log;
+pid $W/nginx/nginx.pid;
+events { worker_connections 20000; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 10000000;
+    keepalive_timeout 600;
+    default_type text/html;
+    client_body_temp_path $W/nginx/tmp;
+    proxy_temp_path $W/nginx/tmp;
+    fastcgi_temp_path $W/nginx/tmp;
+    uwsgi_temp_path $W/nginx/tmp;
+    scgi_temp_path $W/nginx/tmp;
+    server { listen 127.0.0.1:$P_NH; root $W/www; }
+}
+EOF
+$NGINX -c "$W/nginx/nginx.conf" -p "$W/nginx" 2>"$W/nginx/stderr" &
+NPID=$!
+sleep 1
+run() { url=$1; shift; wrk -t2 -c$CONNS -d${SECS}s "$@" "$url" 2>&1 | awk '/^Requests\/sec/ {printf "%.0f", $2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "-" }'; }
+wrk -t1 -c4 -d1s "http://127.0.0.1:$P_YH/replies/" >/dev/null 2>&1
+wrk -t1 -c4 -d1s "http://127.0.0.1:$P_NH/replies/" >/dev/null 2>&1
+C="Cookie: __Host-yqbox=$TOKEN"
+BIG=$(curl -s -H "$C" "http://127.0.0.1:$P_YH/events" | grep -o 'href="/events/[0-9]*"' | head -1 | grep -o '[0-9]*')
+printf '%-44s %12s %12s %8s %s\n' "through the server (HTTP keep-alive)" "yqbox" "nginx" "ratio" "goal"
+a=$(wrk -t2 -c$CORES -d${SECS}s -H "$C" "http://127.0.0.1:$P_YH/dashboard" 2>&1 | awk '/^Requests\/sec/ {printf "%.0f", $2}')
+printf '%-44s %12s %12s %8s %s\n' "dashboard (req/s, $CORES connections)" "$a" "-" "-" ""
+a=$(wrk -t2 -c$CORES -d${SECS}s -H "$C" "http://127.0.0.1:$P_YH/events/$BIG" 2>&1 | awk '/^Requests\/sec/ {printf "%.0f", $2}')
+printf '%-44s %12s %12s %8s %s\n' "event page (req/s, $CORES connections)" "$a" "-" "-" ""
+a=$(run "http://127.0.0.1:$P_YH/replies/"); b=$(run "http://127.0.0.1:$P_NH/replies/")
+printf '%-44s %12s %12s %8s %s\n' "public reply list, $SIZE bytes (req/s)" "$a" "$b" "$(ratio "$a" "$b")" ">= 1.0"

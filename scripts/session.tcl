@@ -1,0 +1,202 @@
+# session.tcl - web login sessions (table session, 007-web.sql), TOTP second factor (RFC 6238)
+# and the console's `session` command.
+#
+# A login makes a new session with a fresh 256-bit token from mbedTLS's CTR_DRBG (crypto token);
+# the browser keeps it in the __Host-yqbox cookie and the database keeps only its SHA-256. A
+# session ends at logout, after session_idle_minutes without a request, after session_max_hours
+# in all, when its user is disabled, or when the security admin ends it (one, one user's, or all).
+# Every check is made on the server at every request (session::lookup), so an ended session is
+# refused at once. Users with a TOTP secret (admin roles may enrol on the web) first get a session
+# in stage "totp" that opens nothing but the code form.
+
+namespace eval session {
+    variable cookie __Host-yqbox
+}
+
+conf::key session_idle_minutes {integer 1 1440} 30 \
+    "Web sessions end after this many minutes without a request"
+conf::key session_max_hours {integer 1 168} 12 \
+    "Web sessions end this many hours after the login, however active"
+
+# session::create: a new session for user USERID from PEER (user agent AGENT) in STAGE (ok or
+# totp). Returns {TOKEN ID}. Call inside the caller's transaction (with the login's audit entry).
+proc session::create {userId peer agent {stage ok}} {
+    set token [crypto token 32]
+    set hash [crypto sha256 $token]
+    set csrf [crypto token 24]
+    set now [yqbox::now]
+    set agent [string range $agent 0 199]
+    db eval {INSERT INTO session(token_hash, user_id, csrf, stage, created, seen, peer, agent)
+             VALUES($hash, $userId, $csrf, $stage, $now, $now, $peer, $agent)}
+    list $token [db last_insert_rowid]
+}
+
+# session::lookup: the live session of TOKEN as a dict (id user_id csrf stage created seen), or ""
+# when there is none. A session found timed out is ended (reason idle or max). Refreshes `seen` at
+# most once a minute, so most requests only read.
+proc session::lookup {token} {
+    if {$token eq "" || [string length $token] > 100} { return "" }
+    set hash [crypto sha256 $token]
+    set now [yqbox::now]
+    set found 0
+    db eval {SELECT s.id, s.user_id, s.csrf, s.stage, s.created, s.seen, s.ended, u.active
+             FROM session s JOIN user u ON u.id = s.user_id WHERE s.token_hash = $hash} r { set found 1 }
+    if {!$found || $r(ended) ne ""} { return "" }
+    set why ""
+    if {!$r(active)} {
+        set why disabled
+    } elseif {$now - $r(seen) > 60 * [conf::get session_idle_minutes]} {
+        set why idle
+    } elseif {$now - $r(created) > 3600 * [conf::get session_max_hours]} {
+        set why max
+    }
+    if {$why ne ""} {
+        db eval {UPDATE session SET ended = $now, end_reason = $why WHERE id = $r(id) AND ended IS NULL}
+        return ""
+    }
+    if {$now - $r(seen) >= 60} {
+        db eval {UPDATE session SET seen = $now WHERE id = $r(id)}
+        set r(seen) $now
+    }
+    dict create id $r(id) user_id $r(user_id) csrf $r(csrf) stage $r(stage) created $r(created) seen $r(seen)
+}
+
+# session::end: end session ID for REASON. Returns 1 if it was live.
+proc session::end {id reason} {
+    set now [yqbox::now]
+    db eval {UPDATE session SET ended = $now, end_reason = $reason WHERE id = $id AND ended IS NULL}
+    db changes
+}
+
+# session::endAll: end every live session (of user USERID when given) for REASON. Returns how many.
+# Call inside the caller's transaction with its audit entry.
+proc session::endAll {reason {userId ""}} {
+    set now [yqbox::now]
+    db eval {UPDATE session SET ended = $now, end_reason = $reason
+             WHERE ended IS NULL AND ($userId = '' OR user_id = $userId)}
+    db changes
+}
+
+# session::promote: session ID passed its second factor: stage ok. Returns nothing.
+proc session::promote {id} {
+    db eval {UPDATE session SET stage = 'ok' WHERE id = $id}
+    return
+}
+
+# session::live: the live sessions as a list of dicts (id login name peer created seen stage).
+proc session::live {} {
+    set idle [expr {[yqbox::now] - 60 * [conf::get session_idle_minutes]}]
+    set old [expr {[yqbox::now] - 3600 * [conf::get session_max_hours]}]
+    set out {}
+    db eval {SELECT s.id, u.login, u.name, s.peer, s.created, s.seen, s.stage FROM session s
+             JOIN user u ON u.id = s.user_id
+             WHERE s.ended IS NULL AND s.seen >= $idle AND s.created >= $old ORDER BY s.id} r {
+        lappend out [dict create id $r(id) login $r(login) name $r(name) peer $r(peer) \
+                         created $r(created) seen $r(seen) stage $r(stage)]
+    }
+    return $out
+}
+
+# ---- TOTP (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits) ----
+
+namespace eval session::totp {
+    variable alphabet ABCDEFGHIJKLMNOPQRSTUVWXYZ234567
+}
+
+# session::totp::base32: BYTES in RFC 4648 base32 without padding.
+proc session::totp::base32 {bytes} {
+    variable alphabet
+    binary scan $bytes B* bits
+    set out ""
+    for {set i 0} {$i < [string length $bits]} {incr i 5} {
+        set chunk [string range $bits $i $i+4]
+        while {[string length $chunk] < 5} { append chunk 0 }
+        append out [string index $alphabet [expr "0b$chunk"]]
+    }
+    return $out
+}
+
+# session::totp::unbase32: the bytes of base32 TEXT (case and spaces ignored); errors on bad text.
+proc session::totp::unbase32 {text} {
+    variable alphabet
+    set bits ""
+    foreach c [split [string toupper [string map {" " "" = ""} $text]] ""] {
+        set v [string first $c $alphabet]
+        if {$v < 0} { error "not base32: \"$text\"" }
+        append bits [format %05b $v]
+    }
+    set bits [string range $bits 0 [expr {[string length $bits] / 8 * 8 - 1}]]
+    binary format B* $bits
+}
+
+# session::totp::secret: a new random secret (20 bytes) in base32.
+proc session::totp::secret {} { base32 [crypto random 20] }
+
+# session::totp::code: the DIGITS-digit code of base32 SECRET at time T (seconds).
+proc session::totp::code {secret t {digits 6}} {
+    set key [unbase32 $secret]
+    set counter [expr {$t / 30}]
+    set mac [binary decode hex [crypto hmac $key [binary format W $counter] sha1]]
+    binary scan [string index $mac end] cu off
+    set off [expr {$off & 15}]
+    binary scan [string range $mac $off [expr {$off + 3}]] Iu v
+    format %0${digits}d [expr {($v & 0x7fffffff) % (10 ** $digits)}]
+}
+
+# session::totp::verify: whether CODE is SECRET's code now or one step before or after (clock
+# drift of the phone).
+proc session::totp::verify {secret code} {
+    if {![regexp {^\d{6}$} $code] || $secret eq ""} { return 0 }
+    set now [yqbox::now]
+    foreach d {0 -30 30} {
+        if {[crypto equal [code $secret [expr {$now + $d}]] $code]} { return 1 }
+    }
+    return 0
+}
+
+# session::totp::uri: the otpauth:// URI authenticator apps read for LOGIN's SECRET.
+proc session::totp::uri {login secret} {
+    set issuer yqbox
+    return "otpauth://totp/$issuer:[string map {@ %40} $login]?secret=$secret&issuer=$issuer&algorithm=SHA1&digits=6&period=30"
+}
+
+# ---- console ----
+
+# session: the console command (security admin): list the live sessions, end one, one user's or all.
+proc ::session {sub args} {
+    switch -- $sub {
+        list {
+            org::require session.manage
+            set out {}
+            foreach s [session::live] {
+                dict with s {
+                    lappend out [format "%4d  %-12s %-8s %-15s 登录 %s  最近 %s%s" $id $login $name $peer \
+                        [yqbox::iso $created] [yqbox::iso $seen] [expr {$stage eq "totp" ? "  (待动态口令)" : ""}]]
+                }
+            }
+            return [join $out \n]
+        }
+        end {
+            org::require session.manage
+            if {[llength $args] != 1} { error "usage: session end ID|LOGIN|all" }
+            set what [lindex $args 0]
+            db transaction immediate {
+                if {$what eq "all"} {
+                    set n [session::endAll admin]
+                    audit::record session.end-all session:* -after "$n session(s) ended"
+                } elseif {[string is entier -strict $what]} {
+                    set n [session::end $what admin]
+                    if {!$n} { error "no live session $what" }
+                    audit::record session.end session:$what
+                } else {
+                    set n [session::endAll admin [org::userId $what]]
+                    audit::record session.end-user user:$what -after "$n session(s) ended"
+                }
+            }
+            return $n
+        }
+        default { error "unknown subcommand \"$sub\": must be list or end" }
+    }
+}
+
+help::add session {list | end ID|LOGIN|all} "网页登录会话：列出在线会话，结束某个会话、某用户的全部会话或全部会话（安全管理员）"

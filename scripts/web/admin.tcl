@@ -1,0 +1,473 @@
+# admin.tcl - the pages of the administrators and of everyone's own settings: sources (add, edit,
+# pause/resume, health, last fetch, OPML import/export), rules and term lists with the rule test
+# tool, the working-day calendar (import a year, the rules table), units and users, notification
+# settings, the audit log (audit admin only) and the 专报/report documents (from the workflow's
+# `document` table). Changes go through the console's own procedures (crawl::Add, unit, user,
+# calendar import ...) run as the user with org::as, so they are checked and audited the same way.
+
+# web::as: run SCRIPT as ME in the caller; returns "" or the error message (a refusal is audited).
+proc web::as {me script} {
+    if {[catch {uplevel 1 [list org::as $me $script]} msg opts]} {
+        if {[lindex [dict get $opts -errorcode] 1] eq "DENIED"} { deny $me $msg }
+        return $msg
+    }
+    return ""
+}
+
+# ---- sources ----
+
+# web::sourceForm: the add/edit form of a source with VALUES and PROBLEMS; NAME "" = add.
+proc web::sourceForm {me name values problems} {
+    foreach k {name title type url tier interval rules} {
+        set $k [expr {[dict exists $values $k] ? [dict get $values $k] : ""}]
+    }
+    set types {feed 订阅源（RSS/Atom） html 网页列表 json 接口（JSON） sitemap 站点地图}
+    set tiers {central 中央媒体 portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站}
+    set action [expr {$name eq "" ? "/sources" : "/sources/[urlencode $name]"}]
+    tmpl {[problems $problems]<form method="post" action="$action" class="form">[hidden $me]
+[if {$name eq ""} {tmpl {<p><label for="s-name">标识（字母、数字、_ . -）</label><input id="s-name" name="name" value="$name" required></p>}}]
+<p><label for="s-title">名称</label><input id="s-title" name="title" value="$title"></p>
+<p><label for="s-type">类型</label><select id="s-type" name="type">[options $types $type]</select></p>
+<p><label for="s-url">网址</label><input id="s-url" name="url" value="$url" size="60" required></p>
+<p><label for="s-tier">类别</label><select id="s-tier" name="tier">[options $tiers $tier]</select></p>
+<p><label for="s-interval">巡查间隔（分钟，0 为按巡查时间表）</label><input id="s-interval" name="interval" value="$interval" size="5"></p>
+<p><label for="s-rules">抽取规则（Tcl 字典，网页列表和接口类型需要）</label><textarea id="s-rules" name="rules" rows="3">$rules</textarea></p>
+<p><button type="submit">保存</button></p></form>}
+}
+
+# web::sourceValues: the source form's fields as a dict, and the problems found (in Chinese).
+proc web::sourceValues {withName} {
+    set v {}
+    foreach k {name title type url tier interval rules} { dict set v $k [string trim [request form $k]] }
+    if {!$withName} { dict unset v name }
+    set p {}
+    if {$withName && ![regexp {^[A-Za-z0-9_.-]{1,64}$} [dict get $v name]]} { lappend p "标识须为 1 到 64 个字母、数字或 _ . -" }
+    if {[dict get $v type] ni {feed html json sitemap}} { lappend p "请选择类型" }
+    if {[dict get $v tier] ni {central portal local forum government}} { lappend p "请选择类别" }
+    if {![regexp {^https?://[^\s]+$} [dict get $v url]]} { lappend p "网址须以 http:// 或 https:// 开头" }
+    if {[dict get $v interval] eq ""} { dict set v interval 0 }
+    if {![string is entier -strict [dict get $v interval]] || [dict get $v interval] < 0 || [dict get $v interval] > 10080} {
+        lappend p "巡查间隔须为 0 到 10080 的整数分钟"
+    }
+    if {[catch {dict size [dict get $v rules]}]} { lappend p "抽取规则须为成对的名称和值" }
+    list $v $p
+}
+
+route GET /sources {} {
+    set me [need source.manage]
+    set rows ""
+    db eval {SELECT name, title, type, tier, url, state, enabled, reason, last_fetch, last_ok, last_items, origin,
+                    (SELECT count(*) FROM post WHERE source_id = source.id) AS nposts FROM source ORDER BY name} {
+        set st [expr {!$enabled ? "停用" : [dict get {ok 正常 flagged 异常 paused 暂停} $state]}]
+        set ops ""
+        if {$origin ne "config"} { append ops [tmpl {<a href="/sources/[urlencode $name]">编辑</a> }] }
+        if {$enabled && $state ne "paused"} {
+            append ops [postButton $me /sources/[urlencode $name]/pause 暂停]
+        } else {
+            append ops [postButton $me /sources/[urlencode $name]/resume 恢复]
+        }
+        append rows [tmpl {<tr><td>$name</td><td>$title</td><td>$type</td><td>$tier</td><td class="st-$state">$st [if {$reason ne ""} {tmpl {<small>$reason</small>}}]</td><td>[time $last_fetch]</td><td>[time $last_ok]</td><td>$last_items</td><td>$nposts</td><td>[unsafe $ops]</td></tr>}]
+    }
+    app $me 采集源 [tmpl {<h1>采集源</h1>[notice]
+<table class="list"><thead><tr><th scope="col">标识</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">类别</th><th scope="col">健康状况</th><th scope="col">上次巡查</th><th scope="col">上次成功</th><th scope="col">条目</th><th scope="col">帖子</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<h2>新增采集源</h2>[sourceForm $me "" {} {}]
+<h2>OPML 导入与导出</h2>
+<form method="post" action="/sources/opml" class="form" enctype="application/x-www-form-urlencoded">[hidden $me]
+<p><label for="opml">OPML 内容（粘贴文件内容）</label><textarea id="opml" name="opml" rows="4"></textarea></p>
+<p><label for="opml-tier">类别</label><select id="opml-tier" name="tier">[options {portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站 central 中央媒体} local]</select></p>
+<p><button type="submit">导入</button></p></form>
+<p><a href="/sources/opml">导出订阅源（OPML）</a></p>}]
+}
+
+route POST /sources {} {
+    set me [need source.manage]
+    csrf $me
+    lassign [sourceValues 1] v problems
+    if {![llength $problems]} {
+        set name [dict get $v name]
+        set err [as $me { crawl::Add $name [dict remove $v name] web }]
+        if {$err ne ""} { lappend problems $err }
+    }
+    if {[llength $problems]} {
+        respond status 422
+        return [app $me 采集源 [tmpl {<h1>新增采集源</h1>[sourceForm $me "" $v $problems]}]]
+    }
+    respond redirect "/sources?done=[urlencode "已新增采集源 [dict get $v name]"]"
+}
+
+route GET /sources/opml {} {
+    set me [need source.manage]
+    respond text [crawl::ExportOpml]
+    respond type "text/x-opml; charset=utf-8"
+    respond header Content-Disposition {attachment; filename="yqbox-sources.opml"}
+}
+
+route POST /sources/opml {} {
+    set me [need source.manage]
+    csrf $me
+    set tier [request form tier]
+    set text [request form opml]
+    set problems {}
+    if {$tier ni {central portal local forum government}} { lappend problems "请选择类别" }
+    if {[string trim $text] eq ""} { lappend problems "请粘贴 OPML 内容" }
+    if {![llength $problems]} {
+        set err [as $me { set msg [crawl::ImportOpml $text $tier] }]
+        if {$err ne ""} { lappend problems "导入失败：$err" }
+    }
+    if {[llength $problems]} {
+        respond status 422
+        return [app $me 采集源 [tmpl {<h1>OPML 导入</h1>[problems $problems]<p><a href="/sources">返回采集源</a></p>}]]
+    }
+    respond redirect "/sources?done=[urlencode $msg]"
+}
+
+route GET /sources/:name {} {
+    set me [need source.manage]
+    set name [request param name]
+    if {![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
+    set s [crawl::source $name]
+    set fetches ""
+    set sid [dict get $s id]
+    db eval {SELECT at, url, status, kind, note, bytes, ms FROM fetch WHERE source_id = $sid ORDER BY id DESC LIMIT 20} {
+        append fetches [tmpl {<tr><td>[time $at]</td><td>$status</td><td>$kind</td><td>$note</td><td>$bytes</td><td>$ms</td><td class="url">$url</td></tr>}]
+    }
+    set form [expr {[dict get $s origin] eq "config" ? [tmpl {<p>该采集源定义在 appliance.conf 中，请在配置文件中修改。</p>}] : [sourceForm $me $name $s {}]}]
+    app $me "采集源 $name" [tmpl {<h1>采集源 $name</h1>[unsafe $form]
+<h2>最近巡查记录</h2><table><thead><tr><th scope="col">时间</th><th scope="col">状态码</th><th scope="col">失败类型</th><th scope="col">说明</th><th scope="col">字节</th><th scope="col">毫秒</th><th scope="col">网址</th></tr></thead><tbody>[unsafe $fetches]</tbody></table>}]
+}
+
+route POST /sources/:name {} {
+    set me [need source.manage]
+    csrf $me
+    set name [request param name]
+    if {![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
+    lassign [sourceValues 0] v problems
+    if {![llength $problems]} {
+        set err [as $me { crawl::SourceCmd set $name {*}$v }]
+        if {$err ne ""} { lappend problems $err }
+    }
+    if {[llength $problems]} {
+        respond status 422
+        return [app $me "采集源 $name" [tmpl {<h1>采集源 $name</h1>[sourceForm $me $name $v $problems]}]]
+    }
+    respond redirect "/sources?done=[urlencode "已保存采集源 $name"]"
+}
+
+route POST /sources/:name/:op {} {
+    set me [need source.manage]
+    csrf $me
+    set name [request param name]
+    set op [request param op]
+    if {$op ni {pause resume} || ![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
+    set err [as $me { crawl::SourceCmd [expr {$op eq "pause" ? "disable" : "enable"}] $name
+                      if {$op eq "resume"} { catch {crawl::SourceCmd resume $name} } }]
+    if {$err ne ""} { errorpage 400 $err; return }
+    respond redirect "/sources?done=[urlencode [expr {$op eq "pause" ? "已暂停 $name" : "已恢复 $name"}]]"
+}
+
+# ---- rules and term lists ----
+
+route {GET POST} /rules {} {
+    set me [need rule.manage event.judge]
+    set text ""
+    set result ""
+    set problems {}
+    if {[request method] eq "POST"} {
+        csrf $me
+        switch -- [request form op] {
+            test {
+                set text [request form text]
+                if {[string trim $text] eq ""} {
+                    lappend problems "请输入要测试的文本"
+                } else {
+                    set r [analyse::rules::apply $text]
+                    set items ""
+                    dict for {name w} [dict get $r why] {
+                        append items [tmpl {<li class="[expr {[dict get $w matched] ? "hit" : "miss"}]">[expr {[dict get $w matched] ? "✓ 命中" : "✗ 未命中"}] $name：[dict get $w explain]</li>}]
+                    }
+                    set verdict [expr {[llength [dict get $r rules]] ? "结论：相关（[join [dict get $r rules] 、]）" : "结论：不相关"}]
+                    set result [tmpl {<h2>测试结果</h2><ul>[unsafe $items]</ul><p><strong>$verdict</strong></p>}]
+                }
+            }
+            add - delete {
+                if {![can $me rule.manage]} { deny $me "需要权限 rule.manage" }
+                set name [string trim [request form name]]
+                set expr [string trim [request form expr]]
+                if {$name eq ""} { lappend problems "请填写规则名称" }
+                if {[request form op] eq "add" && $expr eq ""} { lappend problems "请填写规则表达式" }
+                if {![llength $problems]} {
+                    set err [as $me {
+                        if {[request form op] eq "add"} { analyse::rules::define $name $expr } else { analyse::rules::delete $name }
+                    }]
+                    if {$err ne ""} { lappend problems $err } else {
+                        respond redirect "/rules?done=[urlencode "已保存规则 $name"]"
+                        return
+                    }
+                }
+            }
+            default { lappend problems "未知操作" }
+        }
+        if {[llength $problems]} { respond status 422 }
+    }
+    set rules ""
+    dict for {name expr} [analyse::rules::all] {
+        set del [expr {[can $me rule.manage] ? [postButton $me /rules 删除 [list op delete name $name]] : ""}]
+        append rules [tmpl {<tr><td>$name</td><td><code>$expr</code></td><td>[unsafe $del]</td></tr>}]
+    }
+    set lists ""
+    foreach n [analyse::terms::names] {
+        set items [analyse::terms::items $n]
+        append lists [tmpl {<li><strong>$n</strong>（[llength $items] 项）：[join [lrange $items 0 29] 、][expr {[llength $items] > 30 ? " …" : ""}]</li>}]
+    }
+    set add [expr {[can $me rule.manage] ? [tmpl {<h2>新增或修改规则</h2><form method="post" action="/rules" class="form">[hidden $me]<input type="hidden" name="op" value="add">
+<p><label for="r-name">规则名称</label><input id="r-name" name="name"></p><p><label for="r-expr">表达式（如 区域 AND 话题 AND NOT 排除）</label><input id="r-expr" name="expr" size="60"></p><p><button type="submit">保存规则</button></p></form>}] : ""}]
+    app $me 规则与词表 [tmpl {<h1>相关性规则与词表</h1>[notice][problems $problems]
+<h2>规则测试</h2><form method="post" action="/rules" class="form">[hidden $me]<input type="hidden" name="op" value="test">
+<p><label for="r-text">帖子文本</label><textarea id="r-text" name="text" rows="4">$text</textarea></p><p><button type="submit">测试</button></p></form>
+[unsafe $result]
+<h2>规则</h2><table><thead><tr><th scope="col">名称</th><th scope="col">表达式</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rules]</tbody></table>
+[unsafe $add]
+<h2>词表</h2><ul>[unsafe $lists]</ul>}]
+}
+
+# ---- calendar ----
+
+route {GET POST} /calendar {} {
+    set me [need]
+    set problems {}
+    if {[request method] eq "POST"} {
+        if {![can $me calendar.manage]} { deny $me "需要权限 calendar.manage" }
+        csrf $me
+        set text [request form json]
+        if {[string trim $text] eq ""} { lappend problems "请粘贴一年的节假日安排（holiday-cn JSON）" }
+        if {![llength $problems]} {
+            set tmp [file join [yqbox::needdata] calendar-import-[pid]-[clock clicks].json]
+            set f [open $tmp w]; fconfigure $f -encoding utf-8; puts -nonewline $f $text; close $f
+            set err [as $me { set n [calendar import $tmp] }]
+            file delete $tmp
+            if {$err ne ""} { lappend problems "导入失败：$err" } else {
+                respond redirect "/calendar?done=[urlencode "已导入 $n 天"]"
+                return
+            }
+        }
+        respond status 422
+    }
+    set rules [calendar rules]
+    set years [calendar years]
+    set import [expr {[can $me calendar.manage] ? [tmpl {<h2>导入一年的节假日安排</h2><form method="post" action="/calendar" class="form">[hidden $me]
+<p><label for="c-json">holiday-cn JSON 内容</label><textarea id="c-json" name="json" rows="5"></textarea></p><p><button type="submit">导入（整年替换）</button></p></form>}] : ""}]
+    app $me 工作日历 [tmpl {<h1>工作日历与办理时限</h1>[notice][problems $problems]
+<h2>已有日历的年份</h2><pre>$years</pre>
+<h2>时限规则</h2><pre>$rules</pre>
+[unsafe $import]}]
+}
+
+# ---- units and users ----
+
+route GET /units {} {
+    set me [need unit.manage user.manage]
+    set units ""
+    db eval {SELECT id, name, kind, contact, phone, active FROM unit ORDER BY id} {
+        append units [tmpl {<tr><td>$id</td><td>$name</td><td>[dict get {office 信息办 department 部门 township 乡镇 leadership 领导 other 其他} $kind]</td><td>$contact</td><td>$phone</td><td>[expr {$active ? "启用" : "停用"}]</td></tr>}]
+    }
+    set users ""
+    db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active, u.locked_until, u.totp_secret != '' AS totp,
+                    (SELECT group_concat(role, ' ') FROM user_role WHERE user_id = u.id) AS roles
+             FROM user u JOIN unit n ON n.id = u.unit_id ORDER BY u.id} {
+        set rn [join [lmap r $roles { dict get $::org::roleNames $r }] 、]
+        set ops ""
+        if {[can $me user.manage]} {
+            if {$locked_until ne ""} { append ops [postButton $me /users/[urlencode $login]/unlock 解锁] }
+            append ops [postButton $me /users/[urlencode $login]/[expr {$active ? "disable" : "enable"}] [expr {$active ? "停用" : "启用"}]]
+        }
+        append users [tmpl {<tr><td>$login</td><td>$name</td><td>$unit</td><td>$rn</td><td>[expr {$active ? "启用" : "停用"}][if {$locked_until ne ""} {tmpl {，锁定至 [time $locked_until]}}][expr {$totp ? "，动态口令" : ""}]</td><td>[unsafe $ops]</td></tr>}]
+    }
+    set kinds {department 部门 township 乡镇 office 信息办 leadership 领导 other 其他}
+    set unitForm [expr {[can $me unit.manage] ? [tmpl {<h2>新增单位</h2><form method="post" action="/units" class="form">[hidden $me]
+<p><label for="u-name">单位名称</label><input id="u-name" name="name" required></p><p><label for="u-kind">类型</label><select id="u-kind" name="kind">[options $kinds department]</select></p>
+<p><label for="u-contact">联系人</label><input id="u-contact" name="contact"></p><p><label for="u-phone">电话</label><input id="u-phone" name="phone"></p><p><button type="submit">新增单位</button></p></form>}] : ""}]
+    set roles {}
+    foreach r $::org::roles { lappend roles $r [dict get $::org::roleNames $r] }
+    set unitOpts {}
+    db eval {SELECT name FROM unit WHERE active ORDER BY id} { lappend unitOpts $name $name }
+    set userForm [expr {[can $me user.manage] ? [tmpl {<h2>新增用户</h2><form method="post" action="/users" class="form">[hidden $me]
+<p><label for="n-login">用户名</label><input id="n-login" name="login" required></p><p><label for="n-name">姓名</label><input id="n-name" name="name" required></p>
+<p><label for="n-unit">单位</label><select id="n-unit" name="unit">[options $unitOpts ""]</select></p><p><label for="n-role">角色</label><select id="n-role" name="role">[options $roles handler]</select></p>
+<p><label for="n-pw">初始密码（至少 [conf::get password_min_length] 位）</label><input id="n-pw" name="password" type="password" autocomplete="new-password"></p><p><button type="submit">新增用户</button></p></form>}] : ""}]
+    app $me 单位与用户 [tmpl {<h1>单位与用户</h1>[notice]
+<h2>单位</h2><table><thead><tr><th scope="col">编号</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">联系人</th><th scope="col">电话</th><th scope="col">状态</th></tr></thead><tbody>[unsafe $units]</tbody></table>
+[unsafe $unitForm]
+<h2>用户</h2><table><thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">单位</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $users]</tbody></table>
+[unsafe $userForm]}]
+}
+
+route POST /units {} {
+    set me [need unit.manage]
+    csrf $me
+    set name [string trim [request form name]]
+    set kind [request form kind]
+    set problems {}
+    if {$name eq "" || [string length $name] > 64} { lappend problems "请填写单位名称（最多 64 字）" }
+    if {$kind ni $::org::unitKinds} { lappend problems "请选择单位类型" }
+    if {![llength $problems] && [db exists {SELECT 1 FROM unit WHERE name = $name}]} { lappend problems "单位“$name”已存在" }
+    if {![llength $problems]} {
+        set err [as $me { unit add $name $kind -contact [string trim [request form contact]] -phone [string trim [request form phone]] }]
+        if {$err ne ""} { lappend problems $err }
+    }
+    if {[llength $problems]} {
+        respond status 422
+        return [app $me 单位与用户 [tmpl {<h1>新增单位</h1>[problems $problems]<p><a href="/units">返回</a></p>}]]
+    }
+    respond redirect "/units?done=[urlencode "已新增单位 $name"]"
+}
+
+route POST /users {} {
+    set me [need user.manage]
+    csrf $me
+    set login [string trim [request form login]]
+    set name [string trim [request form name]]
+    set unit [request form unit]
+    set role [request form role]
+    set pw [request form password]
+    set problems {}
+    if {![regexp {^[A-Za-z0-9_.@-]{1,64}$} $login]} { lappend problems "用户名须为 1 到 64 个字母、数字或 _ . @ -" }
+    if {$name eq ""} { lappend problems "请填写姓名" }
+    if {![db exists {SELECT 1 FROM unit WHERE name = $unit}]} { lappend problems "请选择单位" }
+    if {$role ni $::org::roles} { lappend problems "请选择角色" }
+    if {[string length $pw] < [conf::get password_min_length]} { lappend problems "初始密码至少 [conf::get password_min_length] 位" }
+    if {![llength $problems] && [db exists {SELECT 1 FROM user WHERE login = $login}]} { lappend problems "用户名“$login”已存在" }
+    if {![llength $problems]} {
+        set err [as $me { user add $login $name $unit -roles [list $role] -password $pw }]
+        if {$err ne ""} { lappend problems $err }
+    }
+    if {[llength $problems]} {
+        respond status 422
+        return [app $me 单位与用户 [tmpl {<h1>新增用户</h1>[problems $problems]<p><a href="/units">返回</a></p>}]]
+    }
+    respond redirect "/units?done=[urlencode "已新增用户 $login"]"
+}
+
+route POST /users/:login/:op {} {
+    set me [need user.manage]
+    csrf $me
+    set login [request param login]
+    set op [request param op]
+    if {$op ni {unlock disable enable} || ![db exists {SELECT 1 FROM user WHERE login = $login}]} { errorpage 404; return }
+    set err [as $me {
+        user $op $login
+        if {$op eq "disable"} {
+            db transaction immediate {
+                set n [session::endAll disabled [org::userId $login]]
+                audit::record session.end-user user:$login -after "$n session(s) ended (disabled)"
+            }
+        }
+    }]
+    if {$err ne ""} { errorpage 400 $err; return }
+    respond redirect "/units?done=[urlencode "已处理用户 $login"]"
+}
+
+# ---- notification settings (each user's own) ----
+
+route {GET POST} /settings/notify {} {
+    set me [need]
+    set uid [dict get $me user_id]
+    set s {email 1 sms 0 min_level 一般 deadlines 1 quiet ""}
+    db eval {SELECT email, sms, min_level, deadlines, quiet FROM notify_setting WHERE user_id = $uid} r {
+        set s [dict create email $r(email) sms $r(sms) min_level $r(min_level) deadlines $r(deadlines) quiet $r(quiet)]
+    }
+    set problems {}
+    if {[request method] eq "POST"} {
+        csrf $me
+        set s [dict create email [expr {[request form email] eq "1"}] sms [expr {[request form sms] eq "1"}] \
+                   min_level [request form min_level] deadlines [expr {[request form deadlines] eq "1"}] \
+                   quiet [string trim [request form quiet]]]
+        if {[dict get $s min_level] ni $::web::levels} { lappend problems "请选择风险等级" }
+        set q [dict get $s quiet]
+        if {$q ne "" && (![regexp {^(\d\d):(\d\d)-(\d\d):(\d\d)$} $q -> h1 m1 h2 m2]
+                         || [scan $h1 %d] > 23 || [scan $h2 %d] > 23 || [scan $m1 %d] > 59 || [scan $m2 %d] > 59)} {
+            lappend problems "免打扰时段格式为 HH:MM-HH:MM，例如 22:00-07:00"
+        }
+        if {![llength $problems]} {
+            dict with s {
+                set at [yqbox::iso]
+                org::as $me {
+                    db transaction immediate {
+                        db eval {INSERT OR REPLACE INTO notify_setting(user_id, email, sms, min_level, deadlines, quiet, updated)
+                                 VALUES($uid, $email, $sms, $min_level, $deadlines, $quiet, $at)}
+                        audit::record notify.update user:[dict get $me login] -after "email=$email sms=$sms level=$min_level deadlines=$deadlines quiet=$quiet"
+                    }
+                }
+            }
+            respond redirect "/settings/notify?done=[urlencode 已保存通知设置]"
+            return
+        }
+        respond status 422
+    }
+    set levels {}
+    foreach l $::web::levels { lappend levels $l $l }
+    dict with s {}
+    set chk [lambda {v} { expr {$v ? " checked" : ""} }]
+    set totp [expr {[can $me sysadmin.totp secadmin.totp auditor.totp] ? [tmpl {<p><a href="/account/totp">动态口令（双因素认证）设置</a></p>}] : ""}]
+    app $me 通知设置 [tmpl {<h1>通知设置</h1>[notice][problems $problems]
+<form method="post" action="/settings/notify" class="form">[hidden $me]
+<fieldset><legend>通知方式</legend>
+<p><input type="checkbox" id="n-email" name="email" value="1"[unsafe [apply $chk $email]]><label for="n-email">电子邮件</label></p>
+<p><input type="checkbox" id="n-sms" name="sms" value="1"[unsafe [apply $chk $sms]]><label for="n-sms">短信</label></p></fieldset>
+<p><label for="n-level">通知的最低风险等级</label><select id="n-level" name="min_level">[options $levels $min_level]</select></p>
+<p><input type="checkbox" id="n-dl" name="deadlines" value="1"[unsafe [apply $chk $deadlines]]><label for="n-dl">办理时限临近和超期提醒</label></p>
+<p><label for="n-quiet">短信免打扰时段（HH:MM-HH:MM，可空）</label><input id="n-quiet" name="quiet" value="$quiet"></p>
+<p><button type="submit">保存</button></p></form>[unsafe $totp]}]
+}
+
+# web::lambda: an anonymous function for apply.
+proc web::lambda {args body} { list $args $body }
+
+# ---- audit log ----
+
+route GET /audit {} {
+    set me [need audit.read]
+    set login [string trim [request query login]]
+    set object [string trim [request query object]]
+    set action [string trim [request query action]]
+    set page [pageNo]
+    set offset [expr {($page - 1) * 100}]
+    set rows ""
+    db eval {SELECT id, at, login AS who, role, unit, origin, action AS act, object AS obj, before, after FROM audit
+             WHERE ($login = '' OR login = $login) AND ($object = '' OR object = $object)
+               AND ($action = '' OR action LIKE $action || '%')
+             ORDER BY id DESC LIMIT 100 OFFSET $offset} {
+        append rows [tmpl {<tr><td>$id</td><td>[time $at]</td><td>$who</td><td>$role</td><td>$unit</td><td>$origin</td><td>$act</td><td>$obj</td><td>$before</td><td>$after</td></tr>}]
+    }
+    set verify [expr {[catch {audit::verify} v] ? "哈希链校验失败：$v" : "哈希链校验通过（$v）"}]
+    app $me 审计日志 [tmpl {<h1>审计日志</h1><p class="verify">$verify</p>
+<form method="get" action="/audit" class="filters"><label for="a-login">用户</label><input id="a-login" name="login" value="$login">
+<label for="a-action">操作（前缀）</label><input id="a-action" name="action" value="$action"><label for="a-object">对象</label><input id="a-object" name="object" value="$object"><button type="submit">筛选</button></form>
+<table class="list"><thead><tr><th scope="col">编号</th><th scope="col">时间</th><th scope="col">用户</th><th scope="col">角色</th><th scope="col">单位</th><th scope="col">来源</th><th scope="col">操作</th><th scope="col">对象</th><th scope="col">之前</th><th scope="col">之后</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<p class="pager">[if {$page > 1} {tmpl {<a href="/audit?login=[urlencode $login]&action=[urlencode $action]&object=[urlencode $object]&page=[expr {$page - 1}]">上一页</a> }}]<a href="/audit?login=[urlencode $login]&action=[urlencode $action]&object=[urlencode $object]&page=[expr {$page + 1}]">下一页</a></p>}]
+}
+
+# ---- 专报 and report documents ----
+
+route GET /documents {} {
+    set me [need event.view.all]
+    if {![table document]} {
+        return [app $me 专报与报告 [tmpl {<h1>专报与报告</h1><p>《网络舆情专报》和报告将在工作流程模块安装后显示。</p>}]]
+    }
+    set rows ""
+    db eval {SELECT id, kind, year, number FROM document ORDER BY id DESC LIMIT 200} {
+        set k [expr {[dict exists {special 网络舆情专报 report 报告 notice 通报} $kind] ? [dict get {special 网络舆情专报 report 报告 notice 通报} $kind] : $kind}]
+        append rows [tmpl {<tr><td><a href="/documents/$id">$k</a></td><td>$year 年第 $number 期</td></tr>}]
+    }
+    app $me 专报与报告 [tmpl {<h1>专报与报告</h1><table><thead><tr><th scope="col">文档</th><th scope="col">期号</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]
+}
+
+route GET /documents/:id {} {
+    set me [need event.view.all]
+    set id [request param id]
+    if {![table document] || ![string is entier -strict $id]} { errorpage 404; return }
+    set found 0
+    db eval {SELECT kind, year, number, body FROM document WHERE id = $id} { set found 1 }
+    if {!$found} { errorpage 404; return }
+    # the body is HTML the workflow renders from its own templates (crawled text escaped there)
+    app $me "文档 $id" [tmpl {<p><a href="/documents">返回列表</a></p><article class="document">[unsafe $body]</article>}]
+}

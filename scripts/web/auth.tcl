@@ -1,0 +1,259 @@
+# auth.tcl - logging in and out, the TOTP step and enrolment, and the security admin's list of
+# live sessions (end one, one user's, or all).
+#
+# The login form carries a pre-login CSRF token (double submit: a __Host-yqbox-pre cookie and the
+# same value in the form), so no other site can log a browser in. A successful login ends any
+# session the browser still had and starts a new one with a new token (no fixation).
+
+# web::loginPage: the login form with PROBLEMS, keeping LOGIN and NEXT.
+proc web::loginPage {problems login next} {
+    set pre [request cookie __Host-yqbox-pre]
+    if {![regexp {^[A-Za-z0-9_-]{20,64}$} $pre]} {
+        set pre [crypto token 24]
+        respond cookie __Host-yqbox-pre $pre -samesite Strict
+    }
+    respond header Cache-Control no-store
+    page 登录 [tmpl {
+<h1>登录</h1>
+[problems $problems]
+<form method="post" action="/login" class="form">
+<input type="hidden" name="pre" value="$pre">
+<input type="hidden" name="next" value="$next">
+<p><label for="login">用户名</label><input id="login" name="login" value="$login" autocomplete="username" required></p>
+<p><label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit">登录</button></p>
+</form>
+<p class="hint">连续多次输入错误后账号将被锁定；如需解锁请联系安全管理员。</p>
+}]
+}
+
+# web::safeNext: NEXT when it is a local path of this site, else the user's start page.
+proc web::safeNext {next} {
+    if {[regexp {^/[^/\\]} $next] && ![regexp {[\x00-\x1f]} $next] && ![string match /login* $next]} { return $next }
+    return /dashboard
+}
+
+# web::home: the start page of principal ME (admins have no dashboard).
+proc web::home {me} {
+    foreach {perm path} {event.view.unit /dashboard source.manage /sources user.manage /units
+                         audit.read /audit} {
+        if {[can $me $perm]} { return $path }
+    }
+    return /settings/notify
+}
+
+route GET /login {} {
+    loginPage {} "" [request query next ""]
+}
+
+route POST /login {} {
+    set login [string trim [request form login]]
+    set password [request form password]
+    set next [request form next]
+    set pre [request form pre]
+    set problems {}
+    if {$pre eq "" || ![crypto equal $pre [request cookie __Host-yqbox-pre]]} {
+        log warning "web: login form from [request peer] without its pre-login token"
+        lappend problems "登录表单已失效，请重新输入后提交"
+    } elseif {$login eq "" || $password eq ""} {
+        lappend problems "请输入用户名和密码"
+    }
+    if {[llength $problems]} { return [loginPage $problems $login $next] }
+    set origin "web [request peer]"
+    if {[catch {org::authenticate $login $password $origin} p opts]} {
+        switch -- [lindex [dict get $opts -errorcode] 1] {
+            LOCKED { set msg "账号已锁定，请稍后再试或联系安全管理员" }
+            AUTH { set msg "用户名或密码错误" }
+            default { return -options $opts $p }
+        }
+        respond status 200
+        return [loginPage [list $msg] $login $next]
+    }
+    set uid [dict get $p user_id]
+    set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
+    set old [session::lookup [request cookie $session::cookie]]
+    db transaction immediate {
+        if {$old ne ""} { session::end [dict get $old id] relogin }
+        lassign [session::create $uid [request peer] [request header user-agent] \
+                     [expr {$secret ne "" ? "totp" : "ok"}]] token sid
+    }
+    respond cookie $session::cookie $token -samesite Strict
+    if {$secret ne ""} {
+        respond redirect "/login/totp?next=[urlencode [safeNext $next]]"
+    } else {
+        set dest [expr {$next eq "" ? [home $p] : [safeNext $next]}]
+        respond redirect $dest
+    }
+}
+
+# web::totpPage: the second-factor form.
+proc web::totpPage {me problems next} {
+    respond header Cache-Control no-store
+    page 动态口令 [tmpl {
+<h1>动态口令验证</h1>
+[problems $problems]
+<form method="post" action="/login/totp" class="form">
+[hidden $me]
+<input type="hidden" name="next" value="$next">
+<p><label for="code">动态口令（6 位数字，见手机验证器）</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="\[0-9\]{6}" required></p>
+<p><button type="submit">验证</button></p>
+</form>
+}]
+}
+
+route GET /login/totp {} {
+    set me [me]
+    if {$me eq "" || [dict get $me stage] ne "totp"} { respond redirect /login; return }
+    totpPage $me {} [request query next ""]
+}
+
+route POST /login/totp {} {
+    set me [me]
+    if {$me eq "" || [dict get $me stage] ne "totp"} { respond redirect /login; return }
+    csrf $me
+    set uid [dict get $me user_id]
+    set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
+    set next [request form next]
+    if {![session::totp::verify $secret [string trim [request form code]]]} {
+        org::as $me { db transaction immediate { audit::record login.totp.fail user:[dict get $me login] } }
+        return [totpPage $me [list "动态口令不正确或已过期"] $next]
+    }
+    org::as $me {
+        db transaction immediate {
+            session::promote [dict get $me session]
+            audit::record login.totp user:[dict get $me login]
+        }
+    }
+    dict set me stage ok
+    respond redirect [expr {$next eq "" ? [home $me] : [safeNext $next]}]
+}
+
+route POST /logout {} {
+    set me [me]
+    if {$me ne ""} {
+        csrf $me
+        org::as $me {
+            db transaction immediate {
+                session::end [dict get $me session] logout
+                audit::record logout user:[dict get $me login]
+            }
+        }
+    }
+    respond cookie $session::cookie gone -maxage 0 -samesite Strict
+    respond redirect /login
+}
+
+# the three admin roles may enrol in TOTP (permissions of this page only)
+foreach {p r} {sysadmin.totp sysadmin secadmin.totp secadmin auditor.totp auditor} {
+    dict set ::org::perms $p $r
+}
+
+# /account/totp: enrol or remove the TOTP second factor (admin roles).
+route {GET POST} /account/totp {} {
+    set me [need sysadmin.totp secadmin.totp auditor.totp]
+    set uid [dict get $me user_id]
+    set login [dict get $me login]
+    set have [expr {[db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}] ne ""}]
+    set problems {}
+    set secret ""
+    if {[request method] eq "POST"} {
+        csrf $me
+        set op [request form op]
+        set code [string trim [request form code]]
+        if {$op eq "begin"} {
+            set secret [session::totp::secret]
+        } elseif {$op eq "confirm"} {
+            set secret [request form secret]
+            if {![regexp {^[A-Z2-7]{32}$} $secret]} {
+                lappend problems "密钥无效，请重新开始"
+                set secret ""
+            } elseif {![session::totp::verify $secret $code]} {
+                lappend problems "动态口令不正确，请核对手机验证器上的 6 位数字"
+            } else {
+                org::as $me {
+                    db transaction immediate {
+                        db eval {UPDATE user SET totp_secret = $secret WHERE id = $uid}
+                        audit::record user.totp user:$login -after on
+                    }
+                }
+                respond redirect "/account/totp?done=[urlencode 已启用动态口令]"
+                return
+            }
+        } elseif {$op eq "off"} {
+            set cur [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
+            if {![session::totp::verify $cur $code]} {
+                lappend problems "关闭前请输入正确的动态口令"
+            } else {
+                org::as $me {
+                    db transaction immediate {
+                        db eval {UPDATE user SET totp_secret = '' WHERE id = $uid}
+                        audit::record user.totp user:$login -after off
+                    }
+                }
+                respond redirect "/account/totp?done=[urlencode 已关闭动态口令]"
+                return
+            }
+        } else {
+            lappend problems "未知操作"
+        }
+    }
+    set body [tmpl {<h1>动态口令（双因素认证）</h1>[notice][problems $problems]
+<p>当前状态：[expr {$have ? "已启用" : "未启用"}]。管理员账号启用后，登录时除密码外还需输入手机验证器（TOTP，RFC 6238）显示的 6 位动态口令。</p>}]
+    if {$secret ne ""} {
+        set uri [session::totp::uri $login $secret]
+        append body [tmpl {<h2>添加到手机验证器</h2><p>在验证器中手动输入密钥：<code id="secret">$secret</code></p>
+<p>或使用链接：<code>$uri</code></p>
+<form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="confirm"><input type="hidden" name="secret" value="$secret">
+<p><label for="code">验证器显示的动态口令</label><input id="code" name="code" inputmode="numeric" required></p><p><button type="submit">确认启用</button></p></form>}]
+    } elseif {$have} {
+        append body [tmpl {<form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="off">
+<p><label for="code">当前动态口令</label><input id="code" name="code" inputmode="numeric" required></p><p><button type="submit">关闭动态口令</button></p></form>}]
+    } else {
+        append body [postButton $me /account/totp 开始启用 {op begin}]
+    }
+    app $me 动态口令 $body
+}
+
+# /sessions: the live sessions (security admin): end one, one user's, or all.
+route GET /sessions {} {
+    set me [need session.manage]
+    set rows ""
+    foreach s [session::live] {
+        dict with s {
+            append rows [tmpl {<tr><td>$id</td><td>$login</td><td>$name</td><td>$peer</td><td>[time [yqbox::iso $created]]</td><td>[time [yqbox::iso $seen]]</td><td>[expr {$stage eq "ok" ? "已登录" : "待动态口令"}]</td>
+<td>[postButton $me /sessions/end 结束 [list id $id]] [postButton $me /sessions/end 结束该用户全部会话 [list login $login]]</td></tr>}]
+        }
+    }
+    app $me 在线会话 [tmpl {<h1>在线会话</h1>[notice]
+<p>会话空闲 [conf::get session_idle_minutes] 分钟或登录满 [conf::get session_max_hours] 小时后自动结束。</p>
+<table><thead><tr><th scope="col">编号</th><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">地址</th><th scope="col">登录时间</th><th scope="col">最近访问</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<h2>结束全部会话</h2><p>所有用户（包括您本人）都需要重新登录。</p>[postButton $me /sessions/end 结束全部会话 {all 1} danger]}]
+}
+
+route POST /sessions/end {} {
+    set me [need session.manage]
+    csrf $me
+    set id [request form id]
+    set login [request form login]
+    org::as $me {
+        db transaction immediate {
+            if {[request form all] eq "1"} {
+                set n [session::endAll admin]
+                audit::record session.end-all session:* -after "$n session(s) ended"
+                set msg "已结束全部 $n 个会话"
+            } elseif {[string is entier -strict $id] && $id ne ""} {
+                set n [session::end $id admin]
+                audit::record session.end session:$id
+                set msg "已结束会话 $id"
+            } elseif {[db exists {SELECT 1 FROM user WHERE login = $login}]} {
+                set n [session::endAll admin [org::userId $login]]
+                audit::record session.end-user user:$login -after "$n session(s) ended"
+                set msg "已结束 $login 的 $n 个会话"
+            } else {
+                errorpage 400 "请指定要结束的会话"
+                stop
+            }
+        }
+    }
+    respond redirect "/sessions?done=[urlencode $msg]"
+}

@@ -1,0 +1,495 @@
+# events.tcl - the pages of the info office and the units: the dashboard, the event list with
+# filters and full-text search, the event page (posts with their matched terms highlighted, score
+# with reasons, trend of replies/views, timeline, the actions the user may take), the claim queue
+# and the reply editor. Every page reads events through web::eventScope / web::event (unit scope
+# on the server).
+#
+# The workflow actions post to /events/ID/ACTION and run event::cmd::ACTION as the user (org::as),
+# when the workflow module is installed; otherwise they answer 503. web::actions says, for each
+# action, the permission it needs, its label and its form fields; the form's values are checked
+# here first (a bad form is shown again with the problems named, nothing saved), then passed on as
+#   event::cmd::ACTION EVENTID ?FIELD-VALUE ...?   (in the order of the fields below).
+
+namespace eval web {
+    # action -> {permission label {field label kind ...}}; kind: text (one line), para (text
+    # area), level, unit, days. Empty fields list: a single button.
+    variable actions {
+        claim   {event.claim   认领 {}}
+        assign  {event.assign  交办 {unit 承办单位 unit}}
+        judge   {event.judge   研判 {level 风险等级 level note 研判意见 para}}
+        extend  {event.handle  申请延期 {days 延期工作日 days reason 延期理由 para}}
+        approve {event.approve 审批通过 {}}
+        review  {event.review  审核通过 {}}
+        publish {event.publish 发布回应 {}}
+        close   {event.report  办结 {note 办结说明 para}}
+    }
+    variable levels {一般 较大 重大 特别重大}
+}
+
+# web::workflow: whether the workflow module (event::cmd::claim ...) is installed.
+proc web::workflow {} {
+    expr {[llength [info commands ::event::cmd::claim]] > 0}
+}
+
+# ---- dashboard ----
+
+route GET /dashboard {} {
+    set me [need event.view.unit]
+    lassign [eventScope $me] all uid uname
+    # open events by level
+    set counts {一般 0 较大 0 重大 0 特别重大 0}
+    db eval {SELECT level, count(*) AS n FROM event e
+             WHERE state NOT IN ('closed') AND ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
+             GROUP BY level} { dict set counts $level $n }
+    set cards ""
+    dict for {level n} $counts {
+        append cards [tmpl {<li class="card [levelClass $level]"><a href="/events?level=[urlencode $level]"><span class="n">$n</span> $level</a></li>}]
+    }
+    # due and overdue (the workflow's deadlines)
+    set due ""
+    if {[table deadline]} {
+        set now [yqbox::now]
+        db eval {SELECT d.object, d.rule, d.due, d.state, e.id AS eid, e.title FROM deadline d
+                 JOIN event e ON d.object = 'event:' || e.id
+                 WHERE d.state IN ('running', 'warned', 'breached')
+                   AND ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
+                 ORDER BY d.due LIMIT 20} {
+            set left [expr {[catch {yqbox::seconds $due} t] ? 0 : $t - $now}]
+            set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
+            set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
+            append due [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$rule</td><td>[time $due]</td><td><span class="countdown" data-due="[expr {$now + $left}]">$text</span></td></tr>}]
+        }
+        set due [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $due]</tbody></table>}]
+    } else {
+        set due [tmpl {<p>办理时限将在工作流程模块安装后显示。</p>}]
+    }
+    # new posts per hour, the last 24 hours
+    set now [yqbox::now]
+    set start [expr {($now / 3600 - 23) * 3600}]
+    set since [yqbox::iso $start]
+    set per {}
+    set since [string range $since 0 12]
+    db eval {SELECT hour, n FROM post_hour WHERE hour >= $since} { dict set per $hour $n }
+    set labels {}; set values {}
+    for {set t $start} {$t <= $now} {incr t 3600} {
+        set key [string range [yqbox::iso $t] 0 12]
+        lappend labels "[string range $key 11 12]时"
+        lappend values [expr {[dict exists $per $key] ? [dict get $per $key] : 0}]
+    }
+    set recent ""
+    db eval {SELECT id, title, level, state, last_post FROM event e
+             WHERE state NOT IN ('closed') AND ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
+             ORDER BY last_post DESC LIMIT 10} {
+        append recent [tmpl {<li><span class="level [levelClass $level]">$level</span> <a href="/events/$id">$title</a> <span class="meta">[stateName $state] · [time $last_post]</span></li>}]
+    }
+    app $me 工作台 [tmpl {<h1>工作台</h1>
+<section aria-labelledby="h-open"><h2 id="h-open">未办结事件（按风险等级）</h2><ul class="cards">[unsafe $cards]</ul></section>
+<section aria-labelledby="h-due"><h2 id="h-due">即将到期与已超期</h2>[unsafe $due]</section>
+<section aria-labelledby="h-posts"><h2 id="h-posts">近 24 小时每小时新增帖子</h2>[bars 每小时新增帖子 $labels $values 3]</section>
+<section aria-labelledby="h-recent"><h2 id="h-recent">最新事件</h2><ul class="events">[unsafe $recent]</ul></section>}]
+}
+
+# ---- event list ----
+
+# web::ftsQuery: the user's search words as an FTS5 query (each word a quoted phrase, all
+# required), or "" when there are none.
+proc web::ftsQuery {text} {
+    set words {}
+    foreach w [regexp -all -inline {\S+} $text] {
+        lappend words "\"[string map {\" \"\"} $w]\""
+    }
+    join [lrange $words 0 9] " AND "
+}
+
+route GET /events {} {
+    set me [need event.view.unit]
+    lassign [eventScope $me] all uid uname
+    set level [request query level]
+    set state [request query state]
+    set unit [request query unit]
+    set q [string trim [request query q]]
+    set page [pageNo]
+    if {$level ni [list "" {*}$::web::levels]} { set level "" }
+    if {![regexp {^[a-z]{0,20}$} $state]} { set state "" }
+    if {![string is entier -strict $unit]} { set unit "" }
+    set fts [ftsQuery $q]
+    set offset [expr {($page - 1) * 50}]
+    set rows ""
+    set n 0
+    set sql {SELECT e.id, e.title, e.level, e.state, e.score, e.posts, e.last_post, coalesce(u.name, '') AS uname2,
+                    e.suggested_unit FROM event e LEFT JOIN unit u ON u.id = e.unit_id
+             WHERE ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
+               AND ($level = '' OR e.level = $level) AND ($state = '' OR e.state = $state)
+               AND ($unit = '' OR e.unit_id = $unit)}
+    if {$fts ne ""} {
+        append sql { AND e.id IN (SELECT p.event_id FROM post p WHERE p.id IN
+                         (SELECT rowid FROM post_fts WHERE post_fts MATCH $fts))}
+    }
+    append sql { ORDER BY e.last_post DESC, e.id DESC LIMIT 51 OFFSET $offset}
+    set problems {}
+    if {[catch {
+        db eval $sql {
+            incr n
+            if {$n > 50} { break }
+            set owner [expr {$uname2 ne "" ? $uname2 : "（建议：$suggested_unit）"}]
+            append rows [tmpl {<tr><td>$id</td><td><a href="/events/$id">$title</a></td><td><span class="level [levelClass $level]">$level</span></td><td>[format %.1f $score]</td><td>[stateName $state]</td><td>$owner</td><td>$posts</td><td>[time $last_post]</td></tr>}]
+        }
+    } msg]} {
+        lappend problems "检索条件无效：$msg"
+    }
+    set units [list "" 全部单位]
+    db eval {SELECT id, name FROM unit WHERE active ORDER BY id} { lappend units $id $name }
+    set states [list "" 全部状态]
+    db eval {SELECT DISTINCT state FROM event ORDER BY state} { lappend states $state [stateName $state] }
+    set levels [list "" 全部等级]
+    foreach l $::web::levels { lappend levels $l $l }
+    set nav ""
+    set qs "level=[urlencode $level]&state=[urlencode $state]&unit=[urlencode $unit]&q=[urlencode $q]"
+    if {$page > 1} { append nav [tmpl {<a rel="prev" href="/events?$qs&page=[expr {$page - 1}]">上一页</a> }] }
+    if {$n > 50} { append nav [tmpl {<a rel="next" href="/events?$qs&page=[expr {$page + 1}]">下一页</a>}] }
+    app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems $problems]
+<form method="get" action="/events" class="filters" role="search">
+<label for="q">全文检索</label><input id="q" name="q" value="$q" placeholder="帖子标题或正文中的词">
+<label for="level">风险等级</label><select id="level" name="level">[options $levels $level]</select>
+<label for="state">状态</label><select id="state" name="state">[options $states $state]</select>
+<label for="unit">承办单位</label><select id="unit" name="unit">[options $units $unit]</select>
+<button type="submit">筛选</button></form>
+<table class="list"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">等级</th><th scope="col">评分</th><th scope="col">状态</th><th scope="col">承办单位</th><th scope="col">帖子</th><th scope="col">最近发帖</th></tr></thead>
+<tbody>[unsafe $rows]</tbody></table>
+[if {$n == 0} {tmpl {<p>没有符合条件的事件。</p>}}]
+<p class="pager">[unsafe $nav]</p>}]
+}
+
+# ---- event page ----
+
+# web::highlight: TEXT as markup with the character ranges SPANS {start end term ...} (relative
+# to TEXT) wrapped in <mark>; overlapping ranges after the first are skipped. Everything escaped.
+proc web::highlight {text spans} {
+    set out ""
+    set pos 0
+    foreach {s e term} [lsort -stride 3 -integer -index 0 $spans] {
+        if {$s < $pos || $e <= $s || $s >= [string length $text]} { continue }
+        append out [esc [string range $text $pos $s-1]]
+        append out "<mark title=\"[esc $term]\">[esc [string range $text $s $e-1]]</mark>"
+        set pos $e
+    }
+    append out [esc [string range $text $pos end]]
+    unsafe $out
+}
+
+# web::postHtml: the markup of post row P (dict) with its matched terms highlighted.
+proc web::postHtml {p} {
+    dict with p {
+        set tl [string length $title]
+        set ts {}; set bs {}
+        db eval {SELECT start, end, term FROM post_term WHERE post_id = $id ORDER BY start} {
+            if {$end <= $tl} {
+                lappend ts $start $end $term
+            } elseif {$start > $tl} {
+                lappend bs [expr {$start - $tl - 1}] [expr {$end - $tl - 1}] $term
+            }
+        }
+        set link [column::safeUrl $url]
+        set body [string range $body 0 3999]
+        set metrics ""
+        if {$replies ne ""} { append metrics "回复 $replies " }
+        if {$views ne ""} { append metrics "浏览 $views " }
+        tmpl {<article class="post"><h3>[highlight $title $ts]</h3>
+<p class="meta">$stitle · $author · [time $published] · $metrics [if {$link ne ""} {tmpl {<a href="$link" rel="noopener nofollow noreferrer">原帖</a>}}]</p>
+<div class="body">[highlight $body $bs]</div></article>}
+    }
+}
+
+# web::trend: the SVG trend chart of the replies and views of event ID's posts over time (sum of
+# each post's latest sample at each sampling time), or a sentence when there are too few samples.
+proc web::trend {id} {
+    set samples {}
+    db eval {SELECT m.post_id, m.at, m.replies, m.views FROM post_metric m JOIN post p ON p.id = m.post_id
+             WHERE p.event_id = $id ORDER BY m.at LIMIT 5000} {
+        lappend samples [list $post_id $at $replies $views]
+    }
+    set times [lsort -unique [lmap s $samples { string range [lindex $s 1] 0 15 }]]
+    if {[llength $times] < 2} { return [tmpl {<p>反应指标采样不足两次，暂无趋势图。</p>}] }
+    set lastR {}; set lastV {}
+    set rs {}; set vs {}
+    set i 0
+    foreach t $times {
+        while {$i < [llength $samples] && [string range [lindex $samples $i 1] 0 15] <= $t} {
+            lassign [lindex $samples $i] pid at r v
+            if {$r ne ""} { dict set lastR $pid $r }
+            if {$v ne ""} { dict set lastV $pid $v }
+            incr i
+        }
+        set sr 0; foreach x [dict values $lastR] { incr sr $x }
+        set sv 0; foreach x [dict values $lastV] { incr sv $x }
+        lappend rs $sr; lappend vs $sv
+    }
+    lines "回复数与浏览数趋势" [lmap t $times { string map {T " "} [string range $t 5 15] }] \
+        [list 回复数 #9b1c1c $rs 浏览数 #1a4f9c $vs]
+}
+
+# web::timeline: the markup of event ID's timeline: workflow steps, deadlines, score changes.
+proc web::timeline {id} {
+    set items {}
+    if {[table event_step]} {
+        db eval {SELECT at, step, from_state, to_state, login, note FROM event_step WHERE event_id = $id} {
+            lappend items [list $at step "[stateName $from_state] → [stateName $to_state]" "$step · $login" $note]
+        }
+    }
+    if {[table deadline]} {
+        set obj event:$id
+        db eval {SELECT rule, start, due, state FROM deadline WHERE object = $obj} {
+            lappend items [list $start deadline "时限：$rule" "截止 [time $due]" [dict get {running 进行中 met 已按时完成 warned 已预警 breached 已超期 cancelled 已取消} $state]]
+        }
+    }
+    db eval {SELECT at, score, level, cause FROM event_score WHERE event_id = $id ORDER BY at LIMIT 100} {
+        lappend items [list $at score "评分 [format %.1f $score]（$level）" $cause ""]
+    }
+    set out ""
+    foreach it [lsort -index 0 $items] {
+        lassign $it at kind what who note
+        append out [tmpl {<li class="$kind"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>$note</q>}}]</li>}]
+    }
+    tmpl {<ol class="timeline">[unsafe $out]</ol>}
+}
+
+# web::actionForms: the forms of the actions ME may take on event EV (dict).
+proc web::actionForms {me ev {problems {}} {values {}}} {
+    variable actions
+    set id [dict get $ev id]
+    set out ""
+    dict for {name spec} $actions {
+        lassign $spec perm label fields
+        if {![can $me $perm]} { continue }
+        if {$name eq "claim" && [dict get $ev unit_id] ne ""} { continue }
+        set inputs ""
+        foreach {f flabel kind} $fields {
+            set v [expr {[dict exists $values $f] ? [dict get $values $f] : ""}]
+            set fid "$name-$f"
+            switch -- $kind {
+                para { append inputs [tmpl {<p><label for="$fid">$flabel</label><textarea id="$fid" name="$f" rows="3">$v</textarea></p>}] }
+                level {
+                    set opts {}
+                    foreach l $::web::levels { lappend opts $l $l }
+                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts [expr {$v eq "" ? [dict get $ev level] : $v}]]</select></p>}]
+                }
+                unit {
+                    set opts {}
+                    db eval {SELECT id AS u, name AS uname FROM unit WHERE active AND kind IN ('department','township','office') ORDER BY id} { lappend opts $u $uname }
+                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
+                }
+                days { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" inputmode="numeric" size="4"></p>}] }
+                default { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v"></p>}] }
+            }
+        }
+        set prob [expr {[dict exists $problems $name] ? [problems [dict get $problems $name]] : ""}]
+        append out [tmpl {<form method="post" action="/events/$id/$name" class="action">[hidden $me][unsafe $prob][unsafe $inputs]<button type="submit">$label</button></form>}]
+    }
+    if {[can $me event.handle] && [dict get $ev unit_id] eq [dict get $me unit_id]} {
+        append out [tmpl {<p><a class="button" href="/events/$id/reply">撰写回应</a></p>}]
+    }
+    if {$out eq ""} { return [tmpl {<p>您对该事件没有可执行的操作。</p>}] }
+    if {![workflow]} { set out [tmpl {<p class="hint">工作流程模块尚未安装，以下操作暂不可用。</p>[unsafe $out]}] }
+    return $out
+}
+
+# web::eventPage: the event page of EV for ME, with action PROBLEMS and form VALUES to show again.
+proc web::eventPage {me ev {problems {}} {values {}}} {
+    set id [dict get $ev id]
+    set posts ""
+    set np 0
+    db eval {SELECT p.id, p.title, p.body, p.author, p.published, p.url, p.replies, p.views,
+                    coalesce(nullif(s.title, ''), s.name) AS stitle
+             FROM post p JOIN source s ON s.id = p.source_id WHERE p.event_id = $id
+             ORDER BY p.first_seen LIMIT 50} p {
+        unset -nocomplain p(*)
+        append posts [postHtml [array get p]]
+        incr np
+    }
+    set reasons ""
+    foreach r [dict get $ev reasons] {
+        lassign $r factor points text
+        append reasons [tmpl {<tr><td>$factor</td><td>$points</td><td>$text</td></tr>}]
+    }
+    set owner "未认领"
+    if {[dict get $ev unit_id] ne ""} {
+        set u [dict get $ev unit_id]
+        set owner [db onecolumn {SELECT name FROM unit WHERE id = $u}]
+    }
+    set replyInfo ""
+    if {[table reply]} {
+        db eval {SELECT id AS rid, state AS rstate, question AS rq FROM reply WHERE event_id = $id ORDER BY id} {
+            append replyInfo [tmpl {<li>回应 $rid：[stateName $rstate] · [column::brief $rq 40][if {$rstate eq "published"} {tmpl { · <a href="/replies/$rid">公开页面</a>}}]</li>}]
+        }
+    }
+    app $me "事件 $id" [tmpl {<h1><span class="level [levelClass [dict get $ev level]]">[dict get $ev level]</span> [dict get $ev title]</h1>
+[notice]
+<p class="meta">编号 $id · 状态 [stateName [dict get $ev state]] · 承办单位 $owner · 路由建议 [dict get $ev suggested_unit]（[dict get $ev route_reason]）· 首次发现 [time [dict get $ev first_seen]] · 帖子 [dict get $ev posts] · 来源 [dict get $ev sources]</p>
+<div class="cols">
+<section aria-labelledby="h-actions"><h2 id="h-actions">可执行的操作</h2>[actionForms $me $ev $problems $values]
+[if {$replyInfo ne ""} {tmpl {<h3>回应</h3><ul>[unsafe $replyInfo]</ul>}}]</section>
+<section aria-labelledby="h-score"><h2 id="h-score">风险评分 [format %.1f [dict get $ev score]]</h2>
+<table><thead><tr><th scope="col">因素</th><th scope="col">分值</th><th scope="col">理由</th></tr></thead><tbody>[unsafe $reasons]</tbody></table></section>
+</div>
+<section aria-labelledby="h-trend"><h2 id="h-trend">回复与浏览趋势</h2>[trend $id]</section>
+<section aria-labelledby="h-tl"><h2 id="h-tl">办理过程</h2>[timeline $id]</section>
+<section aria-labelledby="h-posts"><h2 id="h-posts">相关帖子（$np）</h2>[unsafe $posts]</section>}]
+}
+
+route GET /events/:id {} {
+    set me [need event.view.unit]
+    eventPage $me [event $me [request param id]]
+}
+
+# web::checkAction: the problems of action NAME's form VALUES (a list of sentences).
+proc web::checkAction {name values} {
+    set problems {}
+    switch -- $name {
+        assign {
+            set u [dict get $values unit]
+            if {![string is entier -strict $u] || ![db exists {SELECT 1 FROM unit WHERE id = $u AND active}]} {
+                lappend problems "请选择有效的承办单位"
+            }
+        }
+        judge {
+            if {[dict get $values level] ni $::web::levels} { lappend problems "风险等级必须是：[join $::web::levels 、]" }
+            if {[string trim [dict get $values note]] eq ""} { lappend problems "请填写研判意见" }
+        }
+        extend {
+            set d [dict get $values days]
+            if {![string is entier -strict $d] || $d < 1 || $d > 15} { lappend problems "延期工作日须为 1 到 15 的整数" }
+            if {[string trim [dict get $values reason]] eq ""} { lappend problems "请填写延期理由（书面申请）" }
+        }
+        close {
+            if {[string trim [dict get $values note]] eq ""} { lappend problems "请填写办结说明" }
+        }
+    }
+    foreach {k v} $values {
+        if {[string length $v] > 20000} { lappend problems "内容过长" }
+    }
+    return $problems
+}
+
+# web::runAction: run event::cmd::NAME as ME with ARGS. Returns "" or the workflow's error
+# message (a refusal by the workflow is audited as a refused access and answered 403).
+proc web::runAction {me name args} {
+    if {[catch {org::as $me { ::event::cmd::$name {*}$args }} msg opts]} {
+        if {[lindex [dict get $opts -errorcode] 1] eq "DENIED"} { deny $me $msg }
+        log info "web action $name on event [lindex $args 0] by [dict get $me login]: $msg"
+        return $msg
+    }
+    if {$name eq "publish"} { column::changed }
+    return ""
+}
+
+route POST /events/:id/:action {} {
+    set me [need event.view.unit]
+    csrf $me
+    set name [request param action]
+    if {$name eq "reply"} { return [replyPost] }
+    if {![dict exists $::web::actions $name]} { errorpage 404; return }
+    lassign [dict get $::web::actions $name] perm label fields
+    if {![can $me $perm]} { deny $me "需要权限 $perm（$label）" }
+    set ev [event $me [request param id]]
+    if {![workflow]} {
+        errorpage 503 "工作流程模块未安装，暂不能$label。"
+        return
+    }
+    set values {}
+    foreach {f flabel kind} $fields { dict set values $f [string trim [request form $f]] }
+    set problems [checkAction $name $values]
+    if {![llength $problems]} {
+        set err [runAction $me $name [dict get $ev id] {*}[dict values $values]]
+        if {$err ne ""} { set problems [list $err] }
+    }
+    if {[llength $problems]} {
+        respond status 422
+        return [eventPage $me $ev [dict create $name $problems] $values]
+    }
+    respond redirect "/events/[dict get $ev id]?done=[urlencode "已$label"]"
+}
+
+# ---- claim queue ----
+
+route GET /queue {} {
+    set me [need event.claim]
+    lassign [eventScope $me] all uid uname
+    set office [can $me event.assign]
+    set rows ""
+    db eval {SELECT id, title, level, score, suggested_unit, route_reason, first_seen FROM event e
+             WHERE unit_id IS NULL AND state NOT IN ('closed')
+               AND ($office OR e.suggested_unit = $uname)
+             ORDER BY first_seen LIMIT 200} {
+        set waited [expr {[yqbox::now] - [yqbox::seconds $first_seen]}]
+        append rows [tmpl {<tr><td><a href="/events/$id">$title</a></td><td><span class="level [levelClass $level]">$level</span></td><td>$suggested_unit</td><td>$route_reason</td><td>[time $first_seen]（已等待 [duration $waited]）</td><td>[postButton $me /events/$id/claim 认领]</td></tr>}]
+    }
+    app $me 待认领 [tmpl {<h1>待认领事件[expr {$office ? "" : "（$uname）"}]</h1>
+<p>承办单位应即时认领本单位事项；未及时认领的由信息办交办，记录在案并纳入考核。</p>
+<table><thead><tr><th scope="col">事件</th><th scope="col">等级</th><th scope="col">建议单位</th><th scope="col">路由依据</th><th scope="col">发现时间</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+[if {$rows eq ""} {tmpl {<p>暂无待认领事件。</p>}}]}]
+}
+
+# ---- reply editor ----
+
+# web::replyForm: the reply editor of event EV for ME with PROBLEMS and VALUES.
+proc web::replyForm {me ev problems values} {
+    set id [dict get $ev id]
+    set q [expr {[dict exists $values question] ? [dict get $values question] : [dict get $ev title]}]
+    set b [expr {[dict exists $values body] ? [dict get $values body] : ""}]
+    set orig [expr {[dict exists $values original] ? [dict get $values original] : [db onecolumn {SELECT url FROM post WHERE event_id = $id ORDER BY first_seen LIMIT 1}]}]
+    set drafts ""
+    if {[table reply]} {
+        db eval {SELECT id AS rid, state, body AS rb FROM reply WHERE event_id = $id ORDER BY id} {
+            append drafts [tmpl {<li>回应 $rid（[stateName $state]）：[column::brief $rb 60]</li>}]
+        }
+    }
+    app $me "撰写回应" [tmpl {<h1>撰写回应：[dict get $ev title]</h1>
+[problems $problems]
+[if {![workflow]} {tmpl {<p class="hint">工作流程模块尚未安装，回应暂不能提交。</p>}}]
+<p>回应经本单位负责人审批后，在核实调查报告完成后 3 个工作日内于“政民互动 → 网络新闻发言人”栏目发布，并附原帖链接；社会关注度高、影响面广的回应须经信息办审核，5 个工作日内发布。</p>
+[if {$drafts ne ""} {tmpl {<h2>已有回应</h2><ul>[unsafe $drafts]</ul>}}]
+<form method="post" action="/events/$id/reply" class="form">[hidden $me]
+<p><label for="question">网民反映的问题（摘要）</label><textarea id="question" name="question" rows="3">$q</textarea></p>
+<p><label for="body">回应内容</label><textarea id="body" name="body" rows="10">$b</textarea></p>
+<p><label for="original">原帖链接</label><input id="original" name="original" value="$orig" size="60"></p>
+<p><button type="submit">提交审批</button></p>
+</form>}]
+}
+
+route GET /events/:id/reply {} {
+    set me [need event.handle]
+    set ev [event $me [request param id]]
+    if {[dict get $ev unit_id] ne [dict get $me unit_id]} { deny $me "只能为本单位承办的事件撰写回应" }
+    replyForm $me $ev {} {}
+}
+
+# web::replyPost: POST /events/ID/reply (dispatched from the action route): check the form, then
+# event::cmd::reply EVENTID QUESTION BODY ORIGINAL-URL as the user.
+proc web::replyPost {} {
+    set me [need event.handle]
+    csrf $me
+    set ev [event $me [request param id]]
+    if {[dict get $ev unit_id] ne [dict get $me unit_id]} { deny $me "只能为本单位承办的事件撰写回应" }
+    set values [dict create question [string trim [request form question]] body [string trim [request form body]] \
+                    original [string trim [request form original]]]
+    set problems {}
+    if {[dict get $values question] eq ""} { lappend problems "请填写网民反映的问题" }
+    if {[string length [dict get $values body]] < 10} { lappend problems "回应内容至少 10 个字" }
+    if {[string length [dict get $values body]] > 20000} { lappend problems "回应内容不能超过 20000 字" }
+    if {[dict get $values original] ne "" && [column::safeUrl [dict get $values original]] eq ""} {
+        lappend problems "原帖链接必须是 http:// 或 https:// 开头的网址"
+    }
+    if {![llength $problems] && ![workflow]} {
+        errorpage 503 "工作流程模块未安装，暂不能提交回应。"
+        return
+    }
+    if {![llength $problems]} {
+        set err [runAction $me reply [dict get $ev id] [dict get $values question] [dict get $values body] [dict get $values original]]
+        if {$err ne ""} { lappend problems $err }
+    }
+    if {[llength $problems]} {
+        respond status 422
+        return [replyForm $me $ev $problems $values]
+    }
+    respond redirect "/events/[dict get $ev id]?done=[urlencode 回应已提交审批]"
+}

@@ -1,0 +1,75 @@
+# public.tcl - the public column's routes (no login): 网络新闻发言人 list and reply pages,
+# 舆情反馈, Atom feed, JSON API and the iframe snippet. All are cacheable by the driver under the
+# name "replies" (column::changed drops them when a reply is published). Pages: column.tcl.
+
+# web::pageNo: the ?page= number (1 when absent or not a number).
+proc web::pageNo {} {
+    set p [request query page 1]
+    if {![string is entier -strict $p] || $p < 1 || $p > 100000} { return 1 }
+    return $p
+}
+
+# web::siteBase: https://HOST of this request (for the feed's absolute links).
+proc web::siteBase {} {
+    set host [request header host]
+    if {![regexp {^[A-Za-z0-9.:\[\]-]+$} $host]} { set host localhost }
+    return "[request scheme]://$host"
+}
+
+route GET /replies/ {} {
+    cacheable replies
+    column::listPage all [pageNo]
+}
+
+route GET /replies {} {
+    respond redirect /replies/ 301
+}
+
+route GET /replies/feedback {} {
+    cacheable replies
+    column::listPage feedback [pageNo]
+}
+
+route GET /replies/atom.xml {} {
+    cacheable replies
+    respond text [column::atom [siteBase]]
+    respond type "application/atom+xml; charset=utf-8"
+}
+
+route GET /api/replies {} {
+    cacheable replies
+    respond json [column::api [siteBase]]
+}
+
+route GET /api/replies/:id {} {
+    set r [column::reply [request param id]]
+    if {$r eq ""} {
+        respond status 404
+        respond json {{"error":"no such reply"}}
+        return
+    }
+    cacheable replies
+    set parts {}
+    dict for {k v} $r {
+        if {$k eq "original"} { set v [column::safeUrl $v] }
+        lappend parts "[json quote $k]:[json quote $v]"
+    }
+    respond json "{[join $parts ,]}"
+}
+
+route GET /replies/embed {} {
+    cacheable replies
+    set origins {}
+    foreach o [conf::get embed_origins] {
+        if {[regexp {^https?://[A-Za-z0-9.-]+(:\d+)?$} $o]} { lappend origins $o }
+    }
+    respond header Content-Security-Policy "default-src 'self'; frame-ancestors 'self'[expr {[llength $origins] ? " [join $origins { }]" : ""}]; base-uri 'self'; form-action 'self'"
+    respond html [column::embed 10]
+}
+
+route GET /replies/:id {} {
+    set r [column::reply [request param id]]
+    if {$r eq ""} { errorpage 404; return }
+    cacheable replies
+    column::replyPage $r
+}
