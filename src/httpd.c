@@ -1201,9 +1201,11 @@ static int readBody(Conn *c){
     }
   }else{
     size_t need = (size_t)r->contentLength - c->bodyLen, n = avail<need ? avail : need;
-    if( !c->body ){
-      c->body = malloc(r->contentLength + 1);
-      if( !c->body ) return -503;
+    /* the buffer may be left from an earlier request on this connection: make it big enough */
+    if( c->bodyCap < (size_t)r->contentLength + 1 ){
+      char *p = realloc(c->body, r->contentLength + 1);
+      if( !p ) return -503;
+      c->body = p;
       c->bodyCap = r->contentLength + 1;
     }
     memcpy(c->body + c->bodyLen, src, n);
