@@ -74,16 +74,28 @@ proc reporting::Number {n} {
 }
 
 # reporting::document: a complete printable page in the layout of Chinese official documents
-# (GB/T 9704: A4, 发文机关标志 in red, 发文字号, title, body, signature and date). D is a dict:
-# title (the page and document title), issuer (default agency_name), number (发文字号, may be
-# empty), recipients (主送, may be empty), body (markup from tmpl), signer (落款, default issuer),
-# date (epoch seconds), cc (抄送, may be empty), standalone (1: the style sheet inlined, for a file
-# opened without the server; 0: linked, as web pages must under the server's CSP). Returns the HTML.
+# (GB/T 9704: A4, 发文机关标志 in red, 发文字号, title, body, signature and date, 版记). The one
+# renderer of every document yqbox prints: answer letters, notices, statistics (here), 专报,
+# 调查报告 and digests (workflow/documents.tcl). D is a dict:
+#   title       the page and document title
+#   masthead    the red 发文机关标志 line (default: issuer)
+#   issuer      the issuing body (default agency_name): signs the document
+#   number      发文字号 (may be empty)
+#   recipients  主送 (may be empty)
+#   body        markup from tmpl
+#   signer      落款 (default issuer)
+#   date        epoch seconds
+#   report, cc  报送 and 抄送 lines of the 版记 (may be empty); with either, 版记 ends with
+#               "ISSUER DATE印发"
+#   standalone  1: the style sheet inlined (a file opened without the server); 0: linked, as web
+#               pages must be under the server's CSP
+# Returns the HTML.
 proc reporting::document {d} {
-    set d [dict merge [dict create issuer [conf::get agency_name] number "" recipients "" cc "" \
-                           signer "" date [yqbox::now] standalone 0] $d]
+    set d [dict merge [dict create issuer [conf::get agency_name] masthead "" number "" recipients "" \
+                           report "" cc "" signer "" date [yqbox::now] standalone 0] $d]
     dict with d {}
     if {$signer eq ""} { set signer $issuer }
+    if {$masthead eq ""} { set masthead $issuer }
     set when [cndate $date]
     # a finished page: plain text, without the marks tmpl leaves between pieces
     http unmark $::web::mark [tmpl {<!DOCTYPE html>
@@ -95,17 +107,23 @@ proc reporting::document {d} {
 [unsafe [Css]]</style>} } else { tmpl {<link rel="stylesheet" href="/css/document.css">} }]
 </head>
 <body>
-<div class="issuer">$issuer</div>
+<div class="issuer">$masthead</div>
 [if {$number ne ""} { tmpl {<p class="number">$number</p>} }]
 <hr class="red">
 <h1>$title</h1>
 [if {$recipients ne ""} { tmpl {<p class="to">${recipients}：</p>} }]
 [unsafe $body]
 <div class="sign"><div>$signer</div><div>$when</div></div>
-[if {$cc ne ""} { tmpl {<p class="cc">抄送：$cc</p>} }]
+[if {$report ne "" || $cc ne ""} { tmpl {<div class="foot">[if {$report ne ""} { tmpl {<p>报送：$report</p>} }][if {$cc ne ""} { tmpl {<p>抄送：$cc</p>} }]<p>$issuer　　${when}印发</p></div>} }]
 </body>
 </html>
 }]
+}
+
+# reporting::standalone: document HTML made to open without the server (its linked style sheet
+# inlined), for writing to a file.
+proc reporting::standalone {html} {
+    string map [list {<link rel="stylesheet" href="/css/document.css">} "<style>\n[Css]</style>"] $html
 }
 
 # reporting::Css: the official documents' style sheet (webroot/css/document.css).

@@ -450,24 +450,22 @@ route GET /audit {} {
 
 route GET /documents {} {
     set me [need event.view.all]
-    if {![table document]} {
-        return [app $me 专报与报告 [tmpl {<h1>专报与报告</h1><p>《网络舆情专报》和报告将在工作流程模块安装后显示。</p>}]]
-    }
     set rows ""
-    db eval {SELECT id, kind, year, number FROM document ORDER BY id DESC LIMIT 200} {
-        set k [expr {[dict exists {special 网络舆情专报 report 报告 notice 通报} $kind] ? [dict get {special 网络舆情专报 report 报告 notice 通报} $kind] : $kind}]
-        append rows [tmpl {<tr><td><a href="/documents/$id">$k</a></td><td>$year 年第 $number 期</td></tr>}]
+    db eval {SELECT id, kind, year, number, title, created FROM document ORDER BY id DESC LIMIT 200} {
+        append rows [tmpl {<tr><td><a href="/documents/$id">$title</a></td><td>$kind</td><td>[documents::numberText $id]</td><td>[time $created]</td></tr>}]
     }
-    app $me 专报与报告 [tmpl {<h1>专报与报告</h1><table><thead><tr><th scope="col">文档</th><th scope="col">期号</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]
+    app $me 专报与报告 [tmpl {<h1>专报与报告</h1><table><thead><tr><th scope="col">标题</th><th scope="col">种类</th><th scope="col">文号</th><th scope="col">印发时间</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+[if {$rows eq ""} {tmpl {<p>尚未印发专报或报告。</p>}}]}]
 }
 
+# the document itself: the printable page the workflow stored (crawled text escaped when it was
+# made), served as it is, with its print style sheet
 route GET /documents/:id {} {
     set me [need event.view.all]
     set id [request param id]
-    if {![table document] || ![string is entier -strict $id]} { errorpage 404; return }
-    set found 0
-    db eval {SELECT kind, year, number, body FROM document WHERE id = $id} { set found 1 }
-    if {!$found} { errorpage 404; return }
-    # the body is HTML the workflow renders from its own templates (crawled text escaped there)
-    app $me "文档 $id" [tmpl {<p><a href="/documents">返回列表</a></p><article class="document">[unsafe $body]</article>}]
+    if {![string is entier -strict $id] || ![db exists {SELECT 1 FROM document WHERE id = $id}]} {
+        errorpage 404
+        return
+    }
+    respond html [documents::html $id]
 }

@@ -11,7 +11,6 @@
 
 namespace eval documents {
     variable kinds {专报 调查报告 日报 周报}
-    variable digits {0 〇 1 一 2 二 3 三 4 四 5 五 6 六 7 七 8 八 9 九}
 }
 
 conf::key doc_issuer string 青山县人民政府办公室信息办 \
@@ -35,26 +34,11 @@ proc documents::numberText {id} {
     return "[Prefix $kind]〔$year〕${number}号"
 }
 
-# documents::chineseDate: SECONDS as a date in Chinese numerals: 二〇二六年三月二日.
-proc documents::chineseDate {seconds} {
-    variable digits
-    scan [clock format $seconds -format "%Y %m %d" -timezone :[conf::get timezone]] "%d %d %d" y m d
-    return [string map $digits $y]年[Small $m]月[Small $d]日
-}
 # documents::When: ISO time T as written in a document body: 2026年3月2日 10:00.
 proc documents::When {t} {
     if {$t eq "" || [catch {yqbox::seconds $t} s]} { return $t }
     scan [clock format $s -format "%Y %m %d %H:%M" -timezone :[conf::get timezone]] "%d %d %d %s" y m d hm
     return "${y}年${m}月${d}日 $hm"
-}
-
-# documents::Small: N (1-31) in Chinese numerals.
-proc documents::Small {n} {
-    set u {一 二 三 四 五 六 七 八 九}
-    if {$n < 10} { return [lindex $u $n-1] }
-    set t [expr {$n / 10}]
-    set r [expr {$n % 10}]
-    return "[expr {$t == 1 ? "" : [lindex $u $t-1]}]十[expr {$r ? [lindex $u $r-1] : ""}]"
 }
 
 # documents::issue: allocate the next number of KIND for this year and store the document on
@@ -87,50 +71,12 @@ proc documents::html {id} {
     return $body
 }
 
-# documents::Page: a complete printable document: HEADER (the red masthead), NUMBER, TITLE,
-# BODY (markup), DATE (seconds), RECIPIENTS (报送) and COPY (抄送) lines.
+# documents::Page: a complete printable document in the official layout (reporting::document, the
+# one renderer): MASTHEAD (the red line), NUMBER, TITLE, BODY (markup), DATE (seconds), RECIPIENTS
+# (报送) and COPY (抄送) lines; issued and signed by doc_issuer.
 proc documents::Page {masthead number title body date recipients copy} {
-    set issuer [esc [conf::get doc_issuer]]
-    set foot ""
-    if {$recipients ne ""} { append foot "<p><span class=\"k\">报送：</span>[esc $recipients]</p>" }
-    if {$copy ne ""} { append foot "<p><span class=\"k\">抄送：</span>[esc $copy]</p>" }
-    if {$foot ne ""} { set foot "<div class=\"foot\">$foot<p>$issuer　　[esc [chineseDate $date]]印发</p></div>" }
-    return "<!DOCTYPE html>
-<html lang=\"zh-CN\">
-<head>
-<meta charset=\"utf-8\">
-<title>[esc $title]</title>
-<style>
-@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-body { font-family: FangSong, \"仿宋\", \"仿宋_GB2312\", STFangsong, serif; font-size: 16pt; line-height: 28pt; color: #000; max-width: 156mm; margin: 2em auto; }
-.masthead { color: #c00; font-family: \"方正小标宋简体\", SimSun, \"宋体\", serif; font-size: 30pt; text-align: center; letter-spacing: 0.2em; line-height: 1.4; margin: 0; }
-.number { text-align: center; margin: 1em 0 0.3em; }
-.issuer { display: flex; justify-content: space-between; }
-hr.red { border: 0; border-top: 2px solid #c00; margin: 0.3em 0 1.5em; }
-h1 { font-family: \"方正小标宋简体\", SimSun, \"宋体\", serif; font-size: 22pt; font-weight: normal; text-align: center; line-height: 1.5; margin: 1em 0; }
-h2 { font-family: SimHei, \"黑体\", sans-serif; font-size: 16pt; font-weight: normal; margin: 0.5em 0 0; }
-p { text-indent: 2em; margin: 0; }
-p.plain, .foot p { text-indent: 0; }
-.sign { text-align: right; margin-top: 2em; }
-.foot { border-top: 1px solid #000; border-bottom: 1px solid #000; margin-top: 3em; font-size: 14pt; }
-table { border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.5; }
-td, th { border: 1px solid #000; padding: 2px 4px; vertical-align: top; }
-.url { word-break: break-all; font-size: 11pt; }
-@media print { body { margin: 0; max-width: none; } }
-</style>
-</head>
-<body>
-<p class=\"masthead\">[esc $masthead]</p>
-<p class=\"number\">[esc $number]</p>
-<div class=\"issuer\"><span>$issuer</span><span>[esc [chineseDate $date]]</span></div>
-<hr class=\"red\">
-<h1>[esc $title]</h1>
-$body
-<p class=\"sign\">$issuer<br>[esc [chineseDate $date]]</p>
-$foot
-</body>
-</html>
-"
+    reporting::document [dict create masthead $masthead issuer [conf::get doc_issuer] number $number \
+        title $title body [unsafe $body] date $date report $recipients cc $copy]
 }
 
 # documents::Paras: TEXT as paragraphs (one per line), escaped.
@@ -216,11 +162,11 @@ proc documents::Digest {kind date number now} {
         set dow [clock format $day -format %u -timezone $tz]
         set from [clock add $day [expr {1 - $dow}] days -timezone $tz]
         set to [clock add $from 7 days -timezone $tz]
-        set span "[chineseDate $from]至[chineseDate [clock add $to -1 days -timezone $tz]]"
+        set span "[reporting::cndate $from]至[reporting::cndate [clock add $to -1 days -timezone $tz]]"
     } else {
         set from $day
         set to [clock add $day 1 day -timezone $tz]
-        set span [chineseDate $from]
+        set span [reporting::cndate $from]
     }
     set f [yqbox::iso $from]
     set t [yqbox::iso $to]
@@ -279,7 +225,7 @@ proc ::document {sub args} {
             if {[dict get $o -file] eq ""} { return $html }
             set f [open [dict get $o -file] w]
             fconfigure $f -encoding utf-8
-            puts -nonewline $f $html
+            puts -nonewline $f [reporting::standalone $html]
             close $f
             return [dict get $o -file]
         }
