@@ -212,9 +212,10 @@ proc web::levelClass {level} {
 
 # web::stateName: the Chinese name of workflow state STATE (unknown states as they are).
 proc web::stateName {state} {
-    set names {detected 待认领 reported 已报送 claimed 已认领 assigned 已交办 judged 已研判
-        investigating 核实调查中 replied 已答复 reviewing 审核中 published 已发布 followup 跟踪中
-        closed 已办结 draft 草稿 approved 已审批 reviewed 已审核}
+    # an event's state: the workflow's own title; else a reply's state
+    set t [workflow::stateTitle $state]
+    if {$t ne ""} { return $t }
+    set names {draft 待审定 approved 已审定 reviewed 已审核 published 已发布 withdrawn 已撤回}
     expr {[dict exists $names $state] ? [dict get $names $state] : $state}
 }
 

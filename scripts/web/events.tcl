@@ -4,32 +4,40 @@
 # and the reply editor. Every page reads events through web::eventScope / web::event (unit scope
 # on the server).
 #
-# The workflow actions post to /events/ID/ACTION and run event::cmd::ACTION as the user (org::as),
-# when the workflow module is installed; otherwise they answer 503. web::actions says, for each
-# action, the permission it needs, its label and its form fields; the form's values are checked
-# here first (a bad form is shown again with the problems named, nothing saved), then passed on as
-#   event::cmd::ACTION EVENTID ?FIELD-VALUE ...?   (in the order of the fields below).
+# The workflow actions post to /events/ID/ACTION and fire that transition of the workflow's state
+# machine (scripts/workflow/states.tcl) as the user (org::as). Which actions an event page offers
+# is the workflow's answer (workflow::possible: the event's state, the user's permissions and unit);
+# web::actions only says how each transition's form looks and how its fields become the
+# transition's arguments. A bad form is shown again with the problems named and nothing saved; a
+# transition the workflow refuses is shown the same way with the workflow's reason.
 
 namespace eval web {
-    # action -> {permission label {field label kind ...}}; kind: text (one line), para (text
-    # area), level, unit, days. Empty fields list: a single button.
+    # transition -> {label fields}; a field is {name label kind}, kind one of text, para, level,
+    # unit, days, decision, instruction; a kind ending in ? is optional. The reply transition has
+    # its own editor (/events/ID/reply).
     variable actions {
-        claim   {event.claim   认领 {}}
-        assign  {event.assign  交办 {unit 承办单位 unit}}
-        judge   {event.judge   研判 {level 风险等级 level note 研判意见 para}}
-        extend  {event.handle  申请延期 {days 延期工作日 days reason 延期理由 para}}
-        approve {event.approve 审批通过 {}}
-        review  {event.review  审核通过 {}}
-        publish {event.publish 发布回应 {}}
-        close   {event.report  办结 {note 办结说明 para}}
+        report      {报送专报 {}}
+        claim       {认领 {}}
+        assign      {指定认领 {{unit 承办单位 unit}}}
+        handback    {退回 {{reason 退回理由（非本单位职责） para}}}
+        reroute     {重新交办 {{unit 承办单位 unit}}}
+        judge       {研判 {{level 风险等级 level} {reason 研判意见 para} {consult 会商记录（重大、特别重大必填） para?}}}
+        investigate {开始核实调查 {{handler 承办人 text} {contact 联系方式 text}}}
+        extend      {申请延期 {{days 延期工作日 days} {reason 延期理由（书面申请） para}}}
+        decide      {审批延期 {{decision 审批意见 decision} {note 说明 para?}}}
+        conclude    {提交核实调查报告 {{report 核实调查报告 para}}}
+        approve     {审定回复 {}}
+        review      {审核回复 {}}
+        publish     {发布回复 {}}
+        respond     {记录首次回应 {{text 回应内容 para}}}
+        close       {办结 {{reason 办结说明 para}}}
+        instruct    {领导批示 {{text 批示内容 para}}}
+        fulfil      {落实批示 {{instruction 批示 instruction} {result 落实情况 para}}}
+        police      {移交公安机关 {{reason 移交理由 para}}}
     }
     variable levels {一般 较大 重大 特别重大}
 }
 
-# web::workflow: whether the workflow module (event::cmd::claim ...) is installed.
-proc web::workflow {} {
-    expr {[llength [info commands ::event::cmd::claim]] > 0}
-}
 
 # ---- dashboard ----
 
@@ -47,22 +55,18 @@ route GET /dashboard {} {
     }
     # due and overdue (the workflow's deadlines)
     set due ""
-    if {[table deadline]} {
-        set now [yqbox::now]
-        db eval {SELECT d.object, d.rule, d.due, d.state, e.id AS eid, e.title FROM deadline d
-                 JOIN event e ON d.object = 'event:' || e.id
-                 WHERE d.state IN ('running', 'warned', 'breached')
-                   AND ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
-                 ORDER BY d.due LIMIT 20} {
-            set left [expr {[catch {yqbox::seconds $due} t] ? 0 : $t - $now}]
-            set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
-            set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
-            append due [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$rule</td><td>[time $due]</td><td><span class="countdown" data-due="[expr {$now + $left}]">$text</span></td></tr>}]
-        }
-        set due [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $due]</tbody></table>}]
-    } else {
-        set due [tmpl {<p>办理时限将在工作流程模块安装后显示。</p>}]
+    set now [yqbox::now]
+    db eval {SELECT d.title AS what, d.due, d.due_epoch, e.id AS eid, e.title FROM deadline d
+             JOIN event e ON e.id = d.event_id
+             WHERE d.state = 'open'
+               AND ($all OR e.unit_id = $uid OR d.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
+             ORDER BY d.due_epoch LIMIT 20} {
+        set left [expr {$due_epoch - $now}]
+        set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
+        set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
+        append due [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>$due</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
     }
+    set due [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $due]</tbody></table>}]
     # new posts per hour, the last 24 hours
     set now [yqbox::now]
     set start [expr {($now / 3600 - 23) * 3600}]
@@ -231,16 +235,14 @@ proc web::trend {id} {
 # web::timeline: the markup of event ID's timeline: workflow steps, deadlines, score changes.
 proc web::timeline {id} {
     set items {}
-    if {[table event_step]} {
-        db eval {SELECT at, step, from_state, to_state, login, note FROM event_step WHERE event_id = $id} {
-            lappend items [list $at step "[stateName $from_state] → [stateName $to_state]" "$step · $login" $note]
-        }
+    db eval {SELECT at, action, from_state, to_state, login, note FROM event_step WHERE event_id = $id} {
+        set title [expr {[dict exists $::workflow::transitions $action] ? [dict get $::workflow::transitions $action title] : $action}]
+        lappend items [list $at step "$title：[stateName $from_state] → [stateName $to_state]" $login $note]
     }
-    if {[table deadline]} {
-        set obj event:$id
-        db eval {SELECT rule, start, due, state FROM deadline WHERE object = $obj} {
-            lappend items [list $start deadline "时限：$rule" "截止 [time $due]" [dict get {running 进行中 met 已按时完成 warned 已预警 breached 已超期 cancelled 已取消} $state]]
-        }
+    db eval {SELECT title, start, due, state, warned_at, breached_at, met_at FROM deadline WHERE event_id = $id} {
+        set what [expr {$state eq "cancelled" ? "已取消" : $met_at ne "" ? ($breached_at ne "" ? "超期后完成" : "按时完成")
+                        : $breached_at ne "" ? "已超期" : $warned_at ne "" ? "临近截止" : "进行中"}]
+        lappend items [list $start deadline "时限：$title" "截止 $due" $what]
     }
     db eval {SELECT at, score, level, cause FROM event_score WHERE event_id = $id ORDER BY at LIMIT 100} {
         lappend items [list $at score "评分 [format %.1f $score]（$level）" $cause ""]
@@ -253,20 +255,25 @@ proc web::timeline {id} {
     tmpl {<ol class="timeline">[unsafe $out]</ol>}
 }
 
-# web::actionForms: the forms of the actions ME may take on event EV (dict).
+# web::actionForms: the forms of the transitions ME may fire on event EV (dict) now.
 proc web::actionForms {me ev {problems {}} {values {}}} {
     variable actions
     set id [dict get $ev id]
     set out ""
-    dict for {name spec} $actions {
-        lassign $spec perm label fields
-        if {![can $me $perm]} { continue }
-        if {$name eq "claim" && [dict get $ev unit_id] ne ""} { continue }
+    set possible [org::as $me { workflow::possible $id }]
+    foreach name $possible {
+        if {$name eq "reply"} {
+            append out [tmpl {<p><a class="button" href="/events/$id/reply">撰写回复</a></p>}]
+            continue
+        }
+        if {![dict exists $actions $name]} { continue }
+        lassign [dict get $actions $name] label fields
         set inputs ""
-        foreach {f flabel kind} $fields {
+        foreach field $fields {
+            lassign $field f flabel kind
             set v [expr {[dict exists $values $f] ? [dict get $values $f] : ""}]
             set fid "$name-$f"
-            switch -- $kind {
+            switch -- [string trimright $kind ?] {
                 para { append inputs [tmpl {<p><label for="$fid">$flabel</label><textarea id="$fid" name="$f" rows="3">$v</textarea></p>}] }
                 level {
                     set opts {}
@@ -278,6 +285,16 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
                     db eval {SELECT id AS u, name AS uname FROM unit WHERE active AND kind IN ('department','township','office') ORDER BY id} { lappend opts $u $uname }
                     append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
                 }
+                decision {
+                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options {approve 批准 refuse 不批准} $v]</select></p>}]
+                }
+                instruction {
+                    set opts {}
+                    db eval {SELECT id AS i, text AS itext FROM instruction WHERE event_id = $id AND state = 'open' ORDER BY id} {
+                        lappend opts $i "$i：[column::brief $itext 30]"
+                    }
+                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
+                }
                 days { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" inputmode="numeric" size="4"></p>}] }
                 default { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v"></p>}] }
             }
@@ -285,11 +302,7 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
         set prob [expr {[dict exists $problems $name] ? [problems [dict get $problems $name]] : ""}]
         append out [tmpl {<form method="post" action="/events/$id/$name" class="action">[hidden $me][unsafe $prob][unsafe $inputs]<button type="submit">$label</button></form>}]
     }
-    if {[can $me event.handle] && [dict get $ev unit_id] eq [dict get $me unit_id]} {
-        append out [tmpl {<p><a class="button" href="/events/$id/reply">撰写回应</a></p>}]
-    }
-    if {$out eq ""} { return [tmpl {<p>您对该事件没有可执行的操作。</p>}] }
-    if {![workflow]} { set out [tmpl {<p class="hint">工作流程模块尚未安装，以下操作暂不可用。</p>[unsafe $out]}] }
+    if {$out eq ""} { return [tmpl {<p>您对该事件当前没有可执行的操作。</p>}] }
     return $out
 }
 
@@ -317,10 +330,8 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
         set owner [db onecolumn {SELECT name FROM unit WHERE id = $u}]
     }
     set replyInfo ""
-    if {[table reply]} {
-        db eval {SELECT id AS rid, state AS rstate, question AS rq FROM reply WHERE event_id = $id ORDER BY id} {
-            append replyInfo [tmpl {<li>回应 $rid：[stateName $rstate] · [column::brief $rq 40][if {$rstate eq "published"} {tmpl { · <a href="/replies/$rid">公开页面</a>}}]</li>}]
-        }
+    db eval {SELECT id AS rid, state AS rstate, question AS rq FROM reply WHERE event_id = $id ORDER BY id} {
+        append replyInfo [tmpl {<li>回应 $rid：[stateName $rstate] · [column::brief $rq 40][if {$rstate eq "published"} {tmpl { · <a href="/replies/$rid">公开页面</a>}}]</li>}]
     }
     app $me "事件 $id" [tmpl {<h1><span class="level [levelClass [dict get $ev level]]">[dict get $ev level]</span> [dict get $ev title]</h1>
 [notice]
@@ -341,41 +352,61 @@ route GET /events/:id {} {
     eventPage $me [event $me [request param id]]
 }
 
-# web::checkAction: the problems of action NAME's form VALUES (a list of sentences).
+# web::checkAction: the problems of transition NAME's form VALUES that the form itself can tell
+# (a list of sentences); the workflow checks the rest when it fires.
 proc web::checkAction {name values} {
+    variable actions
     set problems {}
-    switch -- $name {
-        assign {
-            set u [dict get $values unit]
-            if {![string is entier -strict $u] || ![db exists {SELECT 1 FROM unit WHERE id = $u AND active}]} {
-                lappend problems "请选择有效的承办单位"
+    foreach field [lindex [dict get $actions $name] 1] {
+        lassign $field f flabel kind
+        set v [dict get $values $f]
+        if {$v eq "" && [string index $kind end] ne "?"} { lappend problems "请填写$flabel"; continue }
+        if {$v eq ""} { continue }
+        switch -- [string trimright $kind ?] {
+            level { if {$v ni $::web::levels} { lappend problems "风险等级必须是：[join $::web::levels 、]" } }
+            unit {
+                if {![string is entier -strict $v] || ![db exists {SELECT 1 FROM unit WHERE id = $v AND active}]} {
+                    lappend problems "请选择有效的承办单位"
+                }
             }
+            days { if {![string is entier -strict $v] || $v < 1 || $v > 20} { lappend problems "延期工作日须为 1 到 20 的整数" } }
+            decision { if {$v ni {approve refuse}} { lappend problems "请选择审批意见" } }
+            instruction { if {![string is entier -strict $v]} { lappend problems "请选择批示" } }
         }
-        judge {
-            if {[dict get $values level] ni $::web::levels} { lappend problems "风险等级必须是：[join $::web::levels 、]" }
-            if {[string trim [dict get $values note]] eq ""} { lappend problems "请填写研判意见" }
-        }
-        extend {
-            set d [dict get $values days]
-            if {![string is entier -strict $d] || $d < 1 || $d > 15} { lappend problems "延期工作日须为 1 到 15 的整数" }
-            if {[string trim [dict get $values reason]] eq ""} { lappend problems "请填写延期理由（书面申请）" }
-        }
-        close {
-            if {[string trim [dict get $values note]] eq ""} { lappend problems "请填写办结说明" }
-        }
-    }
-    foreach {k v} $values {
-        if {[string length $v] > 20000} { lappend problems "内容过长" }
+        if {[string length $v] > 20000} { lappend problems "$flabel过长" }
     }
     return $problems
 }
 
-# web::runAction: run event::cmd::NAME as ME with ARGS. Returns "" or the workflow's error
-# message (a refusal by the workflow is audited as a refused access and answered 403).
-proc web::runAction {me name args} {
-    if {[catch {org::as $me { ::event::cmd::$name {*}$args }} msg opts]} {
+# web::actionArgs: the workflow arguments of transition NAME from its form VALUES.
+proc web::actionArgs {name values} {
+    set v $values
+    switch -- $name {
+        assign - reroute { return [list [dict get $v unit]] }
+        handback - close - police { return [list [dict get $v reason]] }
+        judge {
+            set a [list [dict get $v level] [dict get $v reason]]
+            if {[dict get $v consult] ne ""} { lappend a -consult [dict get $v consult] }
+            return $a
+        }
+        investigate { return [list [dict get $v handler] [dict get $v contact]] }
+        extend { return [list [dict get $v days] [dict get $v reason]] }
+        decide { return [list [dict get $v decision] [dict get $v note]] }
+        conclude { return [list [dict get $v report]] }
+        respond { return [list [dict get $v text]] }
+        instruct { return [list [dict get $v text]] }
+        fulfil { return [list [dict get $v instruction] [dict get $v result]] }
+        reply { return [list [dict get $v body] -question [dict get $v question]] }
+        default { return {} }
+    }
+}
+
+# web::runAction: fire transition NAME on event ID as ME with ARGS. Returns "" or the workflow's
+# refusal (a permission refusal is audited as a refused access and answered 403).
+proc web::runAction {me name id args} {
+    if {[catch {org::as $me { workflow::fire $name $id {*}$args }} msg opts]} {
         if {[lindex [dict get $opts -errorcode] 1] eq "DENIED"} { deny $me $msg }
-        log info "web action $name on event [lindex $args 0] by [dict get $me login]: $msg"
+        log info "web action $name on event $id by [dict get $me login]: $msg"
         return $msg
     }
     if {$name eq "publish"} { column::changed }
@@ -388,23 +419,21 @@ route POST /events/:id/:action {} {
     set name [request param action]
     if {$name eq "reply"} { return [replyPost] }
     if {![dict exists $::web::actions $name]} { errorpage 404; return }
-    lassign [dict get $::web::actions $name] perm label fields
-    if {![can $me $perm]} { deny $me "需要权限 $perm（$label）" }
+    lassign [dict get $::web::actions $name] label fields
     set ev [event $me [request param id]]
-    if {![workflow]} {
-        errorpage 503 "工作流程模块未安装，暂不能$label。"
-        return
+    if {![org::as $me { workflow::permitted $name [dict get $ev id] }]} {
+        deny $me "不能对事件 [dict get $ev id] 执行“$label”（权限或承办单位不符）"
     }
     set values {}
-    foreach {f flabel kind} $fields { dict set values $f [string trim [request form $f]] }
+    foreach field $fields { dict set values [lindex $field 0] [string trim [request form [lindex $field 0]]] }
     set problems [checkAction $name $values]
     if {![llength $problems]} {
-        set err [runAction $me $name [dict get $ev id] {*}[dict values $values]]
+        set err [runAction $me $name [dict get $ev id] {*}[actionArgs $name $values]]
         if {$err ne ""} { set problems [list $err] }
     }
     if {[llength $problems]} {
         respond status 422
-        return [eventPage $me $ev [dict create $name $problems] $values]
+        return [eventPage $me [event $me [dict get $ev id]] [dict create $name $problems] $values]
     }
     respond redirect "/events/[dict get $ev id]?done=[urlencode "已$label"]"
 }
@@ -436,22 +465,19 @@ proc web::replyForm {me ev problems values} {
     set id [dict get $ev id]
     set q [expr {[dict exists $values question] ? [dict get $values question] : [dict get $ev title]}]
     set b [expr {[dict exists $values body] ? [dict get $values body] : ""}]
-    set orig [expr {[dict exists $values original] ? [dict get $values original] : [db onecolumn {SELECT url FROM post WHERE event_id = $id ORDER BY first_seen LIMIT 1}]}]
+    set orig [column::safeUrl [db onecolumn {SELECT url FROM post WHERE event_id = $id ORDER BY first_seen, id LIMIT 1}]]
     set drafts ""
-    if {[table reply]} {
-        db eval {SELECT id AS rid, state, body AS rb FROM reply WHERE event_id = $id ORDER BY id} {
-            append drafts [tmpl {<li>回应 $rid（[stateName $state]）：[column::brief $rb 60]</li>}]
-        }
+    db eval {SELECT id AS rid, state, body AS rb FROM reply WHERE event_id = $id ORDER BY id} {
+        append drafts [tmpl {<li>回应 $rid（[stateName $state]）：[column::brief $rb 60]</li>}]
     }
     app $me "撰写回应" [tmpl {<h1>撰写回应：[dict get $ev title]</h1>
 [problems $problems]
-[if {![workflow]} {tmpl {<p class="hint">工作流程模块尚未安装，回应暂不能提交。</p>}}]
 <p>回应经本单位负责人审批后，在核实调查报告完成后 3 个工作日内于“政民互动 → 网络新闻发言人”栏目发布，并附原帖链接；社会关注度高、影响面广的回应须经信息办审核，5 个工作日内发布。</p>
 [if {$drafts ne ""} {tmpl {<h2>已有回应</h2><ul>[unsafe $drafts]</ul>}}]
 <form method="post" action="/events/$id/reply" class="form">[hidden $me]
 <p><label for="question">网民反映的问题（摘要）</label><textarea id="question" name="question" rows="3">$q</textarea></p>
 <p><label for="body">回应内容</label><textarea id="body" name="body" rows="10">$b</textarea></p>
-<p><label for="original">原帖链接</label><input id="original" name="original" value="$orig" size="60"></p>
+[if {$orig ne ""} {tmpl {<p>原帖链接（随回复公开）：<a href="$orig" rel="noopener noreferrer">$orig</a></p>}}]
 <p><button type="submit">提交审批</button></p>
 </form>}]
 }
@@ -464,27 +490,19 @@ route GET /events/:id/reply {} {
 }
 
 # web::replyPost: POST /events/ID/reply (dispatched from the action route): check the form, then
-# event::cmd::reply EVENTID QUESTION BODY ORIGINAL-URL as the user.
+# fire the workflow's reply transition as the user (the reply links the event's first post).
 proc web::replyPost {} {
     set me [need event.handle]
     csrf $me
     set ev [event $me [request param id]]
     if {[dict get $ev unit_id] ne [dict get $me unit_id]} { deny $me "只能为本单位承办的事件撰写回应" }
-    set values [dict create question [string trim [request form question]] body [string trim [request form body]] \
-                    original [string trim [request form original]]]
+    set values [dict create question [string trim [request form question]] body [string trim [request form body]]]
     set problems {}
     if {[dict get $values question] eq ""} { lappend problems "请填写网民反映的问题" }
     if {[string length [dict get $values body]] < 10} { lappend problems "回应内容至少 10 个字" }
     if {[string length [dict get $values body]] > 20000} { lappend problems "回应内容不能超过 20000 字" }
-    if {[dict get $values original] ne "" && [column::safeUrl [dict get $values original]] eq ""} {
-        lappend problems "原帖链接必须是 http:// 或 https:// 开头的网址"
-    }
-    if {![llength $problems] && ![workflow]} {
-        errorpage 503 "工作流程模块未安装，暂不能提交回应。"
-        return
-    }
     if {![llength $problems]} {
-        set err [runAction $me reply [dict get $ev id] [dict get $values question] [dict get $values body] [dict get $values original]]
+        set err [runAction $me reply [dict get $ev id] {*}[actionArgs reply $values]]
         if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {

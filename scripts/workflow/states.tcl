@@ -254,6 +254,33 @@ proc workflow::Allowed {name t eVar} {
     }
 }
 
+# workflow::possible: the transitions (names, in declaration order) the acting principal may fire
+# on event ID in its present state; the system's own transitions are left out. Reads only.
+proc workflow::possible {id} {
+    variable transitions
+    variable order
+    set out {}
+    db eval {SELECT * FROM event WHERE id = $id} e {}
+    if {![info exists e(state)]} { return {} }
+    foreach name $order {
+        set t [dict get $transitions $name]
+        if {[dict get $t system] || $e(state) ni [dict get $t from]} { continue }
+        if {$name eq "claim" && $e(unit_id) ne ""} { continue }
+        if {![catch {Allowed $name $t e}]} { lappend out $name }
+    }
+    return $out
+}
+
+# workflow::permitted: whether the acting principal may fire transition NAME on event ID at all
+# (permission and unit scope; the event's state aside). Reads only.
+proc workflow::permitted {name id} {
+    variable transitions
+    if {![dict exists $transitions $name]} { return 0 }
+    db eval {SELECT * FROM event WHERE id = $id} e {}
+    if {![info exists e(state)]} { return 0 }
+    expr {![catch {Allowed $name [dict get $transitions $name] e}]}
+}
+
 # workflow::fire: run transition NAME on event ID with ARGS (its procedure's arguments) as the
 # acting principal. One transaction (see the file comment). Returns the step dict (step, event,
 # transition, from, to, note) .

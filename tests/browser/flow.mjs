@@ -82,7 +82,8 @@ try {
 
   let question = "";
   if (!WORKFLOW) {
-    for (const step of ["handler claims the event", "handler writes the reply", "unit head approves",
+    for (const step of ["handler claims the event", "handler investigates", "handler files the report",
+                        "handler writes the reply", "unit head approves",
                         "info office publishes", "public column shows it with the original link",
                         "Atom feed contains it"]) {
       skip(step, "workflow not installed (event::cmd::claim missing)");
@@ -95,6 +96,22 @@ try {
       await Promise.all([handler.waitForNavigation(),
         handler.click(`form[action="/events/${EVENT}/claim"] button`)]);
       return (await handler.textContent(".notice")).includes("认领");
+    });
+    // the workflow's order: claimed → investigating (handler and contact reported) → investigated
+    // (核实调查报告 filed) → reply drafted → approved by the unit head → published
+    await check("handler starts the investigation, naming handler and contact", async () => {
+      await handler.goto(`${BASE}/events/${EVENT}`);
+      await handler.fill(`#investigate-handler`, "李承办");
+      await handler.fill(`#investigate-contact`, "0571-88880000");
+      await Promise.all([handler.waitForNavigation(),
+        handler.click(`form[action="/events/${EVENT}/investigate"] button`)]);
+      return (await handler.locator(".notice").count()) === 1;
+    });
+    await check("handler files the investigation report", async () => {
+      await handler.fill(`#conclude-report`, "经现场核实，网民反映的情况基本属实，已责成相关单位限期整改。");
+      await Promise.all([handler.waitForNavigation(),
+        handler.click(`form[action="/events/${EVENT}/conclude"] button`)]);
+      return (await handler.locator(".notice").count()) === 1;
     });
     await check("handler writes the reply", async () => {
       await handler.goto(`${BASE}/events/${EVENT}/reply`);

@@ -30,6 +30,7 @@ proc readf {path} { set f [open $path]; fconfigure $f -encoding utf-8; set t [re
 proc writef {path text} { set f [open $path w]; fconfigure $f -encoding utf-8; puts -nonewline $f $text; close $f }
 # yq: run the binary with ARGS; errors with its output on failure.
 proc yq {args} { exec {*}$::exe {*}$args 2>@1 }
+proc readfile {f} { if {[catch {open $f} ch]} { return "" }; fconfigure $ch -encoding utf-8; set t [read $ch]; close $ch; return $t }
 
 set work [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] yqbox-browser-[pid]]
 file delete -force $work
@@ -65,9 +66,12 @@ try {
     }]
     lassign $info event unit workflow
     puts "event $event routed to $unit; workflow installed: $workflow"
-    set srv [open |[list {*}$exe serve -d $dir 2>@1] r]
+    # the server's output goes to a file (read back when something failed), never to a pipe that
+    # nobody drains
+    set log [file join $work server.log]
+    set srv [open |[list {*}$exe serve -d $dir >& $log] w]
     lappend pids {*}[pid $srv]
-    while {[gets $srv line] >= 0 && ![string match *serving* $line]} {}
+    for {set i 0} {$i < 200 && ![string match *serving* [readfile $log]]} {incr i} { after 50 }
     set shots [file join $top build screenshots]
     file mkdir $shots
     set env(BASE) https://127.0.0.1:$https
@@ -76,6 +80,7 @@ try {
     set env(SHOTS) $shots
     set rc [catch {exec node $here/flow.mjs 2>@1} out]
     puts $out
+    if {$rc} { file copy -force $log [file join $top build browser-server.log]; puts "---- server log (build/browser-server.log; last 40 lines)\n[join [lrange [split [readfile $log] \n] end-40 end] \n]" }
     if {![regexp -line {^\d+ passed, \d+ failed} $out]} { puts "0 passed, 1 failed" }
     set status [expr {$rc ? 1 : 0}]
 } on error {msg opts} {
