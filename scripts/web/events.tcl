@@ -54,9 +54,9 @@ route GET /dashboard {} {
         append cards [tmpl {<li class="card [levelClass $level]"><a href="/events?level=[urlencode $level]"><span class="n">$n</span> $level</a></li>}]
     }
     # due and overdue (the workflow's deadlines)
-    set due ""
+    set rows ""
     set now [yqbox::now]
-    db eval {SELECT d.title AS what, d.due, d.due_epoch, e.id AS eid, e.title FROM deadline d
+    db eval {SELECT d.title AS what, d.due AS dueText, d.due_epoch, e.id AS eid, e.title FROM deadline d
              JOIN event e ON e.id = d.event_id
              WHERE d.state = 'open'
                AND ($all OR e.unit_id = $uid OR d.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
@@ -64,9 +64,10 @@ route GET /dashboard {} {
         set left [expr {$due_epoch - $now}]
         set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
         set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
-        append due [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>$due</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
+        append rows [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>$dueText</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
     }
-    set due [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $due]</tbody></table>}]
+    set due [expr {$rows eq "" ? [tmpl {<p>没有未到期的办理时限。</p>}] :
+        [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]}]
     # new posts per hour, the last 24 hours
     set now [yqbox::now]
     set start [expr {($now / 3600 - 23) * 3600}]
