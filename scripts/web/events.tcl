@@ -256,6 +256,16 @@ proc web::timeline {id} {
     tmpl {<ol class="timeline">[unsafe $out]</ol>}
 }
 
+# web::applies: whether transition NAME makes sense on event ID now beyond what the state machine
+# says: there is an extension request to decide, an open instruction to fulfil.
+proc web::applies {name id} {
+    switch -- $name {
+        decide { return [db exists {SELECT 1 FROM investigation WHERE event_id = $id AND ext_state = 'requested'}] }
+        fulfil { return [db exists {SELECT 1 FROM instruction WHERE event_id = $id AND state = 'open'}] }
+        default { return 1 }
+    }
+}
+
 # web::actionForms: the forms of the transitions ME may fire on event EV (dict) now.
 proc web::actionForms {me ev {problems {}} {values {}}} {
     variable actions
@@ -267,7 +277,7 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
             append out [tmpl {<p><a class="button" href="/events/$id/reply">撰写回复</a></p>}]
             continue
         }
-        if {![dict exists $actions $name]} { continue }
+        if {![dict exists $actions $name] || ![applies $name $id]} { continue }
         lassign [dict get $actions $name] label fields
         set inputs ""
         foreach field $fields {
@@ -301,7 +311,13 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
             }
         }
         set prob [expr {[dict exists $problems $name] ? [problems [dict get $problems $name]] : ""}]
-        append out [tmpl {<form method="post" action="/events/$id/$name" class="action">[hidden $me][unsafe $prob][unsafe $inputs]<button type="submit">$label</button></form>}]
+        set form [tmpl {<form method="post" action="/events/$id/$name" class="action">[hidden $me][unsafe $prob][unsafe $inputs]<button type="submit">$label</button></form>}]
+        if {$inputs eq ""} {
+            append out $form
+        } else {
+            # a transition with a form folds away until chosen (open when it came back with problems)
+            append out [tmpl {<details class="action"[if {$prob ne ""} {unsafe " open"}]><summary>$label</summary>[unsafe $form]</details>}]
+        }
     }
     if {$out eq ""} { return [tmpl {<p>您对该事件当前没有可执行的操作。</p>}] }
     return $out

@@ -101,6 +101,8 @@ try {
     // (核实调查报告 filed) → reply drafted → approved by the unit head → published
     await check("handler starts the investigation, naming handler and contact", async () => {
       await handler.goto(`${BASE}/events/${EVENT}`);
+      // actions with a form are folded (<details>): open it as a person would
+      await handler.click(`details:has(form[action="/events/${EVENT}/investigate"]) > summary`);
       await handler.fill(`#investigate-handler`, "李承办");
       await handler.fill(`#investigate-contact`, "0571-88880000");
       await Promise.all([handler.waitForNavigation(),
@@ -108,6 +110,7 @@ try {
       return (await handler.locator(".notice").count()) === 1;
     });
     await check("handler files the investigation report", async () => {
+      await handler.click(`details:has(form[action="/events/${EVENT}/conclude"]) > summary`);
       await handler.fill(`#conclude-report`, "经现场核实，网民反映的情况基本属实，已责成相关单位限期整改。");
       await Promise.all([handler.waitForNavigation(),
         handler.click(`form[action="/events/${EVENT}/conclude"] button`)]);
