@@ -16,6 +16,7 @@ for p in nginx:nginx-light sqlite3:sqlite3 curl:curl; do
     t=${p%%:*}; [ -x /usr/sbin/$t ] || command -v $t >/dev/null || apt-get install -y ${p#*:} >/dev/null
 done
 W=$(mktemp -d /tmp/yqbox-crawlbench.XXXXXX)
+chmod 755 "$W"          # nginx's workers (www-data) read the files
 NPID=
 trap '[ -n "$NPID" ] && kill $NPID 2>/dev/null; rm -rf "$W"' EXIT
 
@@ -37,7 +38,9 @@ while [ $i -lt "$FETCH_N" ]; do
     printf 'url = "http://127.0.0.1:%s/f%s.bin"\noutput = "/dev/null"\n' $PORT $i >> "$W/curl.cfg"
     i=$((i+1))
 done
-t0=$(date +%s.%N); curl -s --parallel --parallel-max "$CONNS" -K "$W/curl.cfg"; t1=$(date +%s.%N)
+t0=$(date +%s.%N); curl -s --parallel --parallel-max "$CONNS" -K "$W/curl.cfg" 2>/dev/null; t1=$(date +%s.%N)
+bad=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/f0.bin")
+[ "$bad" = 200 ] || { echo "bench: nginx answers $bad, not 200" >&2; exit 1; }
 tc=$(echo "$t1 - $t0" | bc)
 ty=$("$YQ" run bench/crawl.tcl fetch "$W/urls" "$CONNS")
 echo "fetch $FETCH_N x 20 KB at $CONNS at once: yqbox ${ty}s, curl --parallel ${tc}s, ratio $(echo "scale=2; $tc / $ty" | bc) (target >= 1.0)"
