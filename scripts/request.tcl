@@ -706,7 +706,7 @@ namespace eval request::cmd {
 # subcommands (none of which is a field name) go to the ensemble ::request::console.
 if {![llength [info commands ::web::request]]} { rename ::request ::web::request }
 proc ::request {what args} {
-    if {$what in {method path peer scheme target body param query form cookie header queries forms cookies headers}} {
+    if {$what in {method path peer scheme target body param query form file cookie header queries forms cookies headers}} {
         tailcall ::web::request $what {*}$args
     }
     tailcall ::request::console $what {*}$args
