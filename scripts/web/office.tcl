@@ -97,7 +97,7 @@ route GET /assessment {} {
     set head ""
     foreach p $parts { append head [tmpl {<th scope="col">[lindex $p 2]</th>}] }
     set rows ""
-    set q [urlencode $spec]
+    set q $spec ;# checked by web::period: digits, - and Q only
     foreach u [dict get $a units] {
         if {!$all && [dict get $u unit_id] ne $mine} { continue }
         set cells ""
@@ -143,7 +143,7 @@ route GET /assessment/events {} {
         append items [tmpl {<li><a href="/events/$id">$id $title</a></li>}]
     }
     app $me 考核明细 [tmpl {<h1>[dict get $a period label] $uname：[assessment::Label $a $counter]</h1>
-<ul class="events">[unsafe $items]</ul><p><a href="/assessment?period=[urlencode $spec]">返回考核积分</a></p>}]
+<ul class="events">[unsafe $items]</ul><p><a href="/assessment?period=$spec">返回考核积分</a></p>}]
 }
 
 route GET /assessment/notice {} {
@@ -160,7 +160,8 @@ route GET /assessment/csv {} {
     if {!$all} {
         dict set a units [lmap u [dict get $a units] { expr {[dict get $u unit_id] eq $mine ? $u : [continue]} }]
     }
-    respond bytes [reporting::csv [assessment::table $a]]
+    # the text as is: the response is encoded to UTF-8 once, the BOM (U+FEFF) first
+    respond text [encoding convertfrom utf-8 [reporting::csv [assessment::table $a]]]
     respond type "text/csv; charset=utf-8"
     respond header Content-Disposition "attachment; filename=\"assessment-$spec.csv\""
     respond header Cache-Control no-store
@@ -271,8 +272,9 @@ route GET /submissions/quota {} {
             set cls [expr {$m in [dict get $u below] ? "late" : ""}]
             append cells [tmpl {<td class="$cls">$n</td>}]
         }
-        dict with u {}
-        append rows [tmpl {<tr><td>$rank</td><th scope="row">$unit</th><td>$sent</td><td>$adopted</td><td>$rejected</td><td>$commissioned</td><td>$late</td><td>$overdue</td>[unsafe $cells]</tr>}]
+        set f {}
+        foreach k {rank unit sent adopted rejected commissioned late overdue} { append f [tmpl {<td>[dict get $u $k]</td>}] }
+        append rows [tmpl {<tr>[unsafe $f][unsafe $cells]</tr>}]
     }
     set staff ""
     if {$all} {
@@ -547,15 +549,17 @@ route POST /requests {} {
         dict set v $k [string trim [request form $k]]
     }
     dict set v oral [expr {[request form oral] eq "1"}]
+    # fields left empty take their defaults (applicant kind, date of application: today)
+    dict for {k x} $v { if {$x eq ""} { dict unset v $k } }
     set problems {}
-    if {[dict get $v channel] ni {letter fax email visit}} { lappend problems {channel 请选择申请方式（信函、传真、电子邮件或当面）} }
-    if {[dict get $v received] ne "" && ![regexp {^\d{4}-\d\d-\d\d( \d\d:\d\d)?$} [dict get $v received]]} {
+    if {![dict exists $v channel] || [dict get $v channel] ni {letter fax email visit}} { lappend problems {channel 请选择申请方式（信函、传真、电子邮件或当面）} }
+    if {[dict exists $v received] && ![regexp {^\d{4}-\d\d-\d\d( \d\d:\d\d)?$} [dict get $v received]]} {
         lappend problems {received 收到时间格式应为 YYYY-MM-DD HH:MM}
     }
     lappend problems {*}[request::validate $v]
     if {![llength $problems]} {
         set f $v
-        if {[dict get $f received] ne ""} { dict set f received [string map {" " T} [dict get $f received]] }
+        if {[dict exists $f received]} { dict set f received [string map {" " T} [dict get $f received]] }
         set err [as $me { set r [request::register $f] }]
         if {$err ne ""} { lappend problems [list received [zh $err]] }
     }
