@@ -324,61 +324,6 @@ proc assessment::notice {spec {standalone 0}} {
         recipients 各乡镇人民政府，县政府各工作部门 body $body standalone $standalone]
 }
 
-# ---- staff web pages (HTML; the web branch wires the routes and the login) ----
-
-namespace eval assessment::page {}
-
-# assessment::page::show: the ranking of PERIOD: every unit for the info office and leaders
-# (assessment.view.all), only its own unit for everyone else. Each figure links to its events.
-proc assessment::page::show {spec} {
-    set a [assessment::compute $spec]
-    set all [org::can assessment.view.all]
-    if {!$all} { org::require assessment.view.unit }
-    set mine [dict get [org::actor] unit_id]
-    set parts [dict get $a formula parts]
-    set head ""
-    foreach p $parts { append head [tmpl {<th>[lindex $p 2]</th>}] }
-    set rows ""
-    set period [dict get $a period spec]
-    foreach u [dict get $a units] {
-        if {!$all && [dict get $u unit_id] ne $mine} { continue }
-        set cells ""
-        foreach p $parts {
-            set n [lindex $p 0]
-            set k [dict get $u counters $n]
-            if {$k > 0 && [dict exists $u events $n]} {
-                append cells [tmpl {<td><a href="/assessment/$period/[dict get $u unit_id]/$n">$k</a></td>}]
-            } else {
-                append cells [tmpl {<td>$k</td>}]
-            }
-        }
-        append rows [tmpl {<tr><td>[dict get $u rank]</td><td>[dict get $u unit]</td><td>[dict get $u points]</td>[unsafe $cells]</tr>
-}]
-    }
-    web::page 考核 [tmpl {<h1>[dict get $a period label]考核积分</h1>
-<table class="list"><tr><th>名次</th><th>单位</th><th>积分</th>[unsafe $head]</tr>[unsafe $rows]</table>
-[if {$all} { tmpl {<div class="chart">[unsafe [assessment::chart $a]]</div>} }]}]
-}
-
-# assessment::page::events: the events behind counter NAME of UNIT (id) in PERIOD, as links.
-proc assessment::page::events {spec unit name} {
-    if {![org::can assessment.view.all]} {
-        org::require assessment.view.unit
-        if {$unit ne [dict get [org::actor] unit_id]} { error "permission denied: only your own unit's figures" {} {YQBOX DENIED} }
-    }
-    set a [assessment::compute $spec]
-    set ids {}
-    foreach u [dict get $a units] {
-        if {[dict get $u unit_id] eq $unit && [dict exists $u events $name]} { set ids [dict get $u events $name] }
-    }
-    set items ""
-    foreach id $ids {
-        set title [db onecolumn {SELECT title FROM event WHERE id = $id}]
-        append items [tmpl {<li><a href="/events/$id">$title</a></li>}]
-    }
-    web::page 考核明细 [tmpl {<h1>[dict get $a period label] [assessment::Label $a $name]</h1><ul>[unsafe $items]</ul>}]
-}
-
 # ---- the console command ----
 
 namespace eval assessment::cmd {}

@@ -13,8 +13,8 @@
 # the request number and a secret; only the secret's SHA-256 is stored.
 #
 # Every change is one transaction with its audit entry. The console command is the ensemble
-# `request`; the public pages are in scripts/web/request.tcl; staff pages get their HTML from
-# request::page::*.
+# `request`; the public pages are in scripts/web/request.tcl, the staff pages in
+# scripts/web/office.tcl.
 
 namespace eval request {
     variable channels {online 网上申请 letter 信函 fax 传真 email 电子邮件 visit 当面申请}
@@ -592,53 +592,6 @@ proc request::statsPage {year {standalone 0}} {
         body [tmpl {<table><tr><th>项目</th><th>件数</th></tr>[unsafe $rows]</table>}] standalone $standalone]
 }
 
-# ---- staff web pages (HTML; the web branch wires the routes and the login) ----
-
-namespace eval request::page {}
-
-# request::page::items: the requests in state STATE ("" = all), newest first, with their deadlines.
-proc request::page::items {{state ""}} {
-    org::require request.handle
-    set now [yqbox::now]
-    set rows ""
-    db eval {SELECT id, number, name, channel, received, state AS st, due, due_epoch, answer FROM request
-             WHERE $state = '' OR state = $state ORDER BY id DESC LIMIT 500} {
-        set ch [dict get $request::channels $channel]
-        set stt [dict get $request::states $st]
-        set late [expr {$st eq "registered" && $due_epoch ne "" && $now > $due_epoch ? "（已逾期）" : ""}]
-        set shown [expr {$due eq "" ? "暂停计时" : $due}]
-        append rows [tmpl {<tr><td><a href="/requests/$id">$number</a></td><td>$name</td><td>$ch</td><td>$received</td><td>$shown$late</td><td>$stt</td></tr>
-}]
-    }
-    web::page 依申请公开 [tmpl {<h1>政府信息依申请公开</h1>
-<table class="list"><tr><th>申请编号</th><th>申请人</th><th>方式</th><th>收到时间</th><th>答复期限</th><th>状态</th></tr>
-[unsafe $rows]</table>}]
-}
-
-# request::page::show: one request with its consultations, deadline and answer.
-proc request::page::show {id} {
-    org::require request.handle
-    set r [request::Get $id]
-    dict with r {}
-    set ch [dict get $request::channels $channel]
-    set st [dict get $request::states $state]
-    set kind [expr {$answer eq "" ? "" : [dict get $request::kinds $answer]}]
-    set pauses ""
-    db eval {SELECT kind AS k, party, started, resumed FROM request_pause WHERE request_id = $id ORDER BY id} {
-        set kt [expr {$k eq "third_party" ? "征求第三方意见" : "征求其他机关意见"}]
-        append pauses [tmpl {<li>$kt：$party（$started 至 [expr {$resumed eq "" ? "进行中" : $resumed}]）</li>}]
-    }
-    set shown [expr {$due eq "" ? "暂停计时" : $due}]
-    web::page "申请 $number" [tmpl {<h1>政府信息公开申请 $number</h1>
-<dl><dt>申请人</dt><dd>$name（$id_type $id_number）</dd><dt>联系方式</dt><dd>$phone $email $address</dd>
-<dt>申请方式</dt><dd>$ch[if {$oral} { tmpl {（口头提出，工作人员代为填写）} }]</dd><dt>收到时间</dt><dd>$received</dd>
-<dt>所需信息</dt><dd>$description</dd><dt>用途</dt><dd>$purpose</dd><dt>形式</dt><dd>$form $delivery</dd>
-<dt>签名</dt><dd>$signature（$applied）</dd><dt>身份核验</dt><dd>$identity $identity_note</dd>
-<dt>答复期限</dt><dd>$shown[if {$extension} { tmpl {（已延长 $extension 个工作日：$ext_reason）} }]</dd>
-<dt>状态</dt><dd>$st $kind $letter_no</dd></dl>
-[if {$pauses ne ""} { tmpl {<h2>征求意见（不计入答复期限）</h2><ul>[unsafe $pauses]</ul>} }]}]
-}
-
 # ---- the console command ----
 
 namespace eval request::cmd {}
@@ -706,7 +659,7 @@ namespace eval request::cmd {
 # subcommands (none of which is a field name) go to the ensemble ::request::console.
 if {![llength [info commands ::web::request]]} { rename ::request ::web::request }
 proc ::request {what args} {
-    if {$what in {method path peer scheme target body param query form cookie header queries forms cookies headers}} {
+    if {$what in {method path peer scheme target body param query form file cookie header queries forms cookies headers}} {
         tailcall ::web::request $what {*}$args
     }
     tailcall ::request::console $what {*}$args

@@ -11,7 +11,7 @@
 # item that answers it, on time or late. Units are ranked per period by adopted items.
 #
 # Every change is one transaction with its audit entry. The console command is the ensemble
-# `submission`; staff web pages get their HTML from submission::page::*.
+# `submission`; staff web pages are in scripts/web/office.tcl.
 
 namespace eval submission {
     variable states {draft 草稿 signed 已签发 sent 已报送 adopted 已采用 rejected 未采用}
@@ -441,52 +441,6 @@ proc submission::report {spec} {
         lappend out "$mm 信息 [dict get $u items] 条 专报 [dict get $u specials] 期[expr {[llength [dict get $u below]] ? "  未完成" : ""}]"
     }
     join $out \n
-}
-
-# ---- staff web pages (HTML; the web branch wires the routes and the login) ----
-
-namespace eval submission::page {}
-
-# submission::page::items: the items of PERIOD the current principal may see (the office: all; a
-# unit: its own), newest first, with their states. Returns a page (web::page).
-proc submission::page::items {spec} {
-    set p [reporting::period $spec]
-    set from [dict get $p from]; set to [dict get $p to]
-    set a [org::actor]
-    set all [expr {[dict get $a superuser] || [org::can submission.screen]}]
-    set mine [dict get $a unit_id]
-    set rows ""
-    db eval {SELECT s.id, s.title, s.state, s.sent, s.signer_name, n.name AS unit FROM submission s
-             JOIN unit n ON n.id = s.unit_id
-             WHERE coalesce(s.sent, s.created) >= $from AND coalesce(s.sent, s.created) < $to
-               AND ($all OR s.unit_id = $mine)
-             ORDER BY s.id DESC} {
-        set st [dict get $submission::states $state]
-        append rows [tmpl {<tr><td>$id</td><td>$unit</td><td class="l"><a href="/submissions/$id">$title</a></td><td>$signer_name</td><td>$sent</td><td>$st</td></tr>
-}]
-    }
-    web::page "政务信息报送" [tmpl {<h1>[dict get $p label]政务信息报送</h1>
-<table class="list"><tr><th>编号</th><th>报送单位</th><th>标题</th><th>签发人</th><th>报送时间</th><th>状态</th></tr>
-[unsafe $rows]</table>}]
-}
-
-# submission::page::show: one item with its attachments and history, if the principal may see it.
-proc submission::page::show {id} {
-    set s [submission::Get $id]
-    submission::Own [dict get $s unit_id]
-    dict with s {}
-    set unit [db onecolumn {SELECT name FROM unit WHERE id = $unit_id}]
-    set st [dict get $submission::states $state]
-    set files ""
-    db eval {SELECT id AS fid, name, size FROM submission_file WHERE submission_id = $id ORDER BY id} {
-        append files [tmpl {<li>$name（$size 字节）</li>}]
-    }
-    web::page $title [tmpl {<h1>$title</h1>
-<dl><dt>报送单位</dt><dd>$unit</dd><dt>状态</dt><dd>$st</dd><dt>签发人</dt><dd>$signer_name $signed</dd>
-<dt>报送时间</dt><dd>$sent</dd>[if {$reason ne ""} { tmpl {<dt>未采用理由</dt><dd>$reason</dd>} }]</dl>
-<div class="text">$body</div>
-[if {$original ne ""} { tmpl {<h2>报送原文</h2><div class="text">$original</div>} }]
-[if {$files ne ""} { tmpl {<h2>附件</h2><ul>[unsafe $files]</ul>} }]}]
 }
 
 # ---- the console command ----

@@ -16,7 +16,8 @@
 #
 # Request: request method|path|peer|scheme|target, request param NAME, request query NAME
 # ?DEFAULT?, request form NAME ?DEFAULT? (application/x-www-form-urlencoded), request cookie NAME
-# ?DEFAULT?, request header NAME ?DEFAULT?. Bad percent escapes or bad UTF-8 in the query or form
+# ?DEFAULT?, request header NAME ?DEFAULT?, request file NAME ({FILENAME BYTES} of a
+# multipart/form-data upload, or ""; multipart text fields are read with request form). Bad percent escapes or bad UTF-8 in the query or form
 # answer 400. Response: respond html|text|json BODY, respond status CODE, respond header NAME
 # VALUE, respond redirect URL ?CODE?, respond cookie NAME VALUE ?-maxage S? ?-path P?
 # ?-samesite Lax|Strict?,
@@ -190,11 +191,18 @@ proc ::request {what args} {
             if {[llength $args] == 2} { return $default }
             return ""
         }
+        file {
+            if {[llength $args] != 1} { error "usage: request file NAME" }
+            set all [web::fields file]
+            lassign $args name
+            if {[dict exists $all $name]} { return [dict get $all $name] }
+            return ""
+        }
         queries - forms - cookies - headers {
             return [web::fields [string range $what 0 end-1]]
         }
         default {
-            error "unknown request field \"$what\": must be method, path, peer, scheme, target, body, param, query, form, cookie or header"
+            error "unknown request field \"$what\": must be method, path, peer, scheme, target, body, param, query, form, file, cookie or header"
         }
     }
 }
@@ -218,7 +226,14 @@ proc web::fields {kind} {
                     return -code error -errorcode {HTTP UTF8} "表单内容不是有效的 UTF-8 编码"
                 }
                 set out [ParseUrlencoded [encoding convertfrom utf-8 $body]]
+            } elseif {[regexp {^multipart/form-data;.*boundary="?([^";]+)"?} [dict get [dict merge {content-type ""} [dict get $req headers]] content-type] -> boundary]} {
+                lassign [ParseMultipart [dict get $req body] $boundary] out files
+                dict set req parsed file $files
             }
+        }
+        file {
+            fields form
+            set out [expr {[dict exists $req parsed file] ? [dict get $req parsed file] : {}}]
         }
         cookie {
             set h [dict get [dict merge {cookie ""} [dict get $req headers]] cookie]
@@ -252,6 +267,40 @@ proc web::ParseUrlencoded {s} {
         if {![dict exists $out $k]} { dict set out $k $v }
     }
     return $out
+}
+
+# web::ParseMultipart: a multipart/form-data BODY (bytes) with BOUNDARY as {FIELDS FILES}: FIELDS
+# name -> text (UTF-8 decoded), FILES name -> {FILENAME BYTES} for parts with a filename (first
+# occurrence wins; a file input left empty is left out). Errors (HTTP) on a malformed body.
+proc web::ParseMultipart {body boundary} {
+    set fields {}; set files {}
+    set delim "--$boundary"
+    set pos [string first $delim $body]
+    if {$pos < 0} { return -code error -errorcode {HTTP MULTIPART} "表单内容格式无效" }
+    while 1 {
+        set start [expr {$pos + [string length $delim]}]
+        if {[string range $body $start $start+1] eq "--"} { break }
+        if {[string range $body $start $start+1] ne "\r\n"} { return -code error -errorcode {HTTP MULTIPART} "表单内容格式无效" }
+        incr start 2
+        set next [string first "\r\n$delim" $body $start]
+        set hend [string first "\r\n\r\n" $body $start]
+        if {$next < 0 || $hend < 0 || $hend > $next} { return -code error -errorcode {HTTP MULTIPART} "表单内容格式无效" }
+        set head [string range $body $start $hend-1]
+        set content [string range $body $hend+4 $next-1]
+        set pos [expr {$next + 2}]
+        if {![http utf8valid $head]} { return -code error -errorcode {HTTP UTF8} "表单内容不是有效的 UTF-8 编码" }
+        set head [encoding convertfrom utf-8 $head]
+        if {![regexp -nocase -line {^content-disposition:\s*form-data(.*)$} $head -> params]} { continue }
+        if {![regexp {;\s*name="([^"]*)"} $params -> name]} { continue }
+        if {[regexp {;\s*filename="([^"]*)"} $params -> filename]} {
+            if {$filename eq "" && $content eq ""} { continue }
+            if {![dict exists $files $name]} { dict set files $name [list $filename $content] }
+        } else {
+            if {![http utf8valid $content]} { return -code error -errorcode {HTTP UTF8} "表单内容不是有效的 UTF-8 编码" }
+            if {![dict exists $fields $name]} { dict set fields $name [encoding convertfrom utf-8 $content] }
+        }
+    }
+    list $fields $files
 }
 
 # respond: set the response (see the file comment).

@@ -4,7 +4,8 @@
 // reply; the unit head approves it; the info office publishes it; the public column shows it with
 // the link to the original post and the Atom feed contains it. The workflow steps need the
 // workflow module (event::cmd::claim): without it they are reported as skipped, never faked.
-// Also: the core pages work with JavaScript off. Screenshots (dashboard, event page, public page)
+// Also: the core pages work with JavaScript off; an applicant submits a disclosure request on the
+// public form and checks its state with the number and secret, and the office finds it. Screenshots (dashboard, event page, public page)
 // go to $SHOTS. Prints one line per check and ends with "N passed, N failed, N skipped".
 import { chromium } from "playwright-core";
 
@@ -159,6 +160,51 @@ try {
       return r.status() === 200 && (await r.text()).includes("<feed");
     });
   }
+
+  // the public disclosure request (依申请公开): an applicant fills the online form, keeps the
+  // number and secret from the confirmation page and checks the state on /request/status
+  const applicant = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN" })).newPage();
+  let number = "", secret = "";
+  await check("public request form: a form missing fields is shown again with the problems", async () => {
+    await applicant.goto(`${BASE}/request/`);
+    await Promise.all([applicant.waitForNavigation(), applicant.click("#apply button[type=submit]")]);
+    return (await applicant.locator(".problems li").count()) >= 3;
+  });
+  await check("public request form: submitting gives a request number and a secret", async () => {
+    await applicant.fill("#name", "陈申请");
+    await applicant.selectOption("#id_type", "护照");
+    await applicant.fill("#id_number", "E1234567");
+    await applicant.fill("#phone", "13800000000");
+    await applicant.fill("#description", "2024年城东路拆迁补偿安置方案全文");
+    await applicant.fill("#purpose", "了解本户补偿标准");
+    await applicant.selectOption("#form", "电子文档");
+    await applicant.fill("#signature", "陈申请");
+    await Promise.all([applicant.waitForNavigation(), applicant.click("#apply button[type=submit]")]);
+    number = ((await applicant.textContent("#number")) || "").trim();
+    secret = ((await applicant.textContent("#secret")) || "").trim();
+    await applicant.screenshot({ path: `${SHOTS}/request.png`, fullPage: true });
+    return /^\d{4}-\d{4}$/.test(number) && secret.length >= 12;
+  });
+  await check("status check with a wrong secret says so", async () => {
+    await applicant.goto(`${BASE}/request/status`);
+    await applicant.fill("#number", number);
+    await applicant.fill("#secret", "wrong-secret");
+    await Promise.all([applicant.waitForNavigation(), applicant.click("#status button[type=submit]")]);
+    return (await applicant.textContent(".problems")).includes("不正确");
+  });
+  await check("status check with the number and secret shows the state and deadline", async () => {
+    await applicant.goto(`${BASE}/request/status`);
+    await applicant.fill("#number", number);
+    await applicant.fill("#secret", secret);
+    await Promise.all([applicant.waitForNavigation(), applicant.click("#status button[type=submit]")]);
+    return (await applicant.textContent("#number")).trim() === number
+      && (await applicant.textContent("#state")).includes("办理中")
+      && /\d{4}-\d\d-\d\d/.test(await applicant.textContent("#due"));
+  });
+  await check("the info office finds the online request in its register", async () => {
+    await office.goto(`${BASE}/requests`);
+    return (await office.locator("#register a", { hasText: number }).count()) === 1;
+  });
 } finally {
   await browser.close();
 }
