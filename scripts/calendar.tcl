@@ -782,7 +782,8 @@ proc calendar::Pauses {l} {
         lassign $p from to
         set f [Instant $from]
         set t [expr {$to eq "" ? $forever : [Instant $to]}]
-        if {$t <= $f} { error "bad pause \"$p\": it ends before it begins" }
+        if {$t < $f} { error "bad pause \"$p\": it ends before it begins" }
+        if {$t == $f} { continue }          ;# paused and resumed at once: nothing to take out
         lappend ps [list $f $t]
     }
     set out {}
