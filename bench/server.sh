@@ -14,6 +14,7 @@
 #   6. RSS of yqbox idle, and per idle keep-alive connection (10,000 connections)
 # Not a timed test: the figures depend on the machine.
 set -eu
+. "$(dirname "$0")/nginx.sh"
 SECS=${1:-8}
 YQ=$(cd "$(dirname "${2:-./yqbox}")" && pwd)/$(basename "${2:-./yqbox}")
 CONNS=${BENCH_CONNS:-64}
@@ -78,39 +79,12 @@ RSS_IDLE=$(rss $YPID)
 mkdir -p "$W/www" "$W/nginx"
 curl -s -o "$W/www/page.html" "http://127.0.0.1:$P_YH/demo/page"
 SIZE=$(wc -c < "$W/www/page.html")
-cat > "$W/nginx/nginx.conf" <<EOF
-worker_processes $CORES;
-daemon off;
-error_log $W/nginx/error.log;
-pid $W/nginx/nginx.pid;
-events { worker_connections 20000; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 10000000;
-    keepalive_timeout 600;
-    default_type text/html;
-    client_body_temp_path $W/nginx/tmp;
-    proxy_temp_path $W/nginx/tmp;
-    fastcgi_temp_path $W/nginx/tmp;
-    uwsgi_temp_path $W/nginx/tmp;
-    scgi_temp_path $W/nginx/tmp;
-    server {
-        listen 127.0.0.1:$P_NH;
-        listen 127.0.0.1:$P_NS ssl;
+nginx_start "$W/nginx" "$W/www" "$P_NH" "listen 127.0.0.1:$P_NS ssl;
         ssl_certificate $W/data/tls-cert.pem;
         ssl_certificate_key $W/data/tls-key.pem;
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_session_tickets on;
-        root $W/www;
-        location /demo/ { rewrite ^ /page.html break; }
-    }
-}
-EOF
-$NGINX -c "$W/nginx/nginx.conf" -p "$W/nginx" 2>"$W/nginx/stderr" &
-NPID=$!
-sleep 1
+        location /demo/ { rewrite ^ /page.html break; }"
 
 # run URL [wrk args...]: requests per second
 run() {

@@ -14,6 +14,7 @@
 #   4. the public reply list /replies/ (driver cache) vs nginx serving the same bytes, req/s
 # Not a timed test: the figures depend on the machine.
 set -eu
+. "$(dirname "$0")/nginx.sh"
 SECS=${1:-8}
 YQ=$(cd "$(dirname "${2:-./yqbox}")" && pwd)/$(basename "${2:-./yqbox}")
 CORES=$(nproc)
@@ -145,30 +146,7 @@ grep -q serving "$W/yqbox.out" || { cat "$W/yqbox.err"; exit 1; }
 mkdir -p "$W/www/replies" "$W/nginx"
 curl -s -o "$W/www/replies/index.html" "http://127.0.0.1:$P_YH/replies/"
 SIZE=$(wc -c < "$W/www/replies/index.html")
-cat > "$W/nginx/nginx.conf" <<EOF
-worker_processes $CORES;
-daemon off;
-error_log $W/nginx/error.log;
-pid $W/nginx/nginx.pid;
-events { worker_connections 20000; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 10000000;
-    keepalive_timeout 600;
-    default_type text/html;
-    client_body_temp_path $W/nginx/tmp;
-    proxy_temp_path $W/nginx/tmp;
-    fastcgi_temp_path $W/nginx/tmp;
-    uwsgi_temp_path $W/nginx/tmp;
-    scgi_temp_path $W/nginx/tmp;
-    server { listen 127.0.0.1:$P_NH; root $W/www; }
-}
-EOF
-$NGINX -c "$W/nginx/nginx.conf" -p "$W/nginx" 2>"$W/nginx/stderr" &
-NPID=$!
-sleep 1
+nginx_start "$W/nginx" "$W/www" "$P_NH"
 run() { url=$1; shift; wrk -t2 -c$CONNS -d${SECS}s "$@" "$url" 2>&1 | awk '/^Requests\/sec/ {printf "%.0f", $2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "-" }'; }
 wrk -t1 -c4 -d1s "http://127.0.0.1:$P_YH/replies/" >/dev/null 2>&1

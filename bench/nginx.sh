@@ -1,0 +1,36 @@
+# nginx.sh - sourced by the benchmarks that compare yqbox with nginx. nginx_start DIR ROOT PORT
+# [SERVER-LINES] writes DIR/nginx.conf for nginx serving ROOT on 127.0.0.1:PORT with the settings
+# the comparisons use (workers = cores, no access log, long keep-alive), plus any extra lines in
+# its server block, starts it in the background and sets NPID.
+nginx_start() {
+    _d=$1 _root=$2 _port=$3 _extra=${4:-}
+    mkdir -p "$_d/tmp"
+    cat > "$_d/nginx.conf" <<CONF
+worker_processes $(nproc);
+daemon off;
+error_log $_d/error.log;
+pid $_d/nginx.pid;
+events { worker_connections 20000; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 10000000;
+    keepalive_timeout 600;
+    default_type text/html;
+    client_body_temp_path $_d/tmp;
+    proxy_temp_path $_d/tmp;
+    fastcgi_temp_path $_d/tmp;
+    uwsgi_temp_path $_d/tmp;
+    scgi_temp_path $_d/tmp;
+    server {
+        listen 127.0.0.1:$_port;
+        root $_root;
+        $_extra
+    }
+}
+CONF
+    /usr/sbin/nginx -c "$_d/nginx.conf" -p "$_d" 2>"$_d/stderr" &
+    NPID=$!
+    sleep 1
+}
