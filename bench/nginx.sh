@@ -1,7 +1,18 @@
-# nginx.sh - sourced by the benchmarks that compare yqbox with nginx. nginx_start DIR ROOT PORT
+# nginx.sh - sourced by the benchmarks that compare yqbox with nginx. need TOOL PACKAGE installs a
+# missing tool from Debian (as root; otherwise says how and exits). nginx_start DIR ROOT PORT
 # [SERVER-LINES] writes DIR/nginx.conf for nginx serving ROOT on 127.0.0.1:PORT with the settings
 # the comparisons use (workers = cores, no access log, long keep-alive), plus any extra lines in
 # its server block, starts it in the background and sets NPID.
+need() {
+    if ! command -v "$1" >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null
+        else
+            echo "bench: $1 is missing (apt-get install $2)" >&2; exit 1
+        fi
+    fi
+}
+
 nginx_start() {
     _d=$1 _root=$2 _port=$3 _extra=${4:-}
     mkdir -p "$_d/tmp"

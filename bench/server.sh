@@ -21,15 +21,6 @@ CONNS=${BENCH_CONNS:-64}
 IDLE=${BENCH_IDLE:-10000}
 CORES=$(nproc)
 
-need() {
-    if ! command -v "$1" >/dev/null 2>&1; then
-        if [ "$(id -u)" = 0 ]; then
-            DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null
-        else
-            echo "bench: $1 is missing (apt-get install $2)" >&2; exit 1
-        fi
-    fi
-}
 need wrk wrk
 [ -x /usr/sbin/nginx ] || need nginx nginx-light
 NGINX=/usr/sbin/nginx

@@ -20,12 +20,6 @@ YQ=$(cd "$(dirname "${2:-./yqbox}")" && pwd)/$(basename "${2:-./yqbox}")
 CORES=$(nproc)
 CONNS=${BENCH_CONNS:-64}
 
-need() {
-    if ! command -v "$1" >/dev/null 2>&1; then
-        if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null
-        else echo "bench: $1 is missing (apt-get install $2)" >&2; exit 1; fi
-    fi
-}
 need wrk wrk
 [ -x /usr/sbin/nginx ] || need nginx nginx-light
 NGINX=/usr/sbin/nginx
