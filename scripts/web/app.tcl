@@ -185,11 +185,6 @@ proc web::event {me id} {
     array get r
 }
 
-# web::table: whether the database has TABLE (pages for tables of other modules check first).
-proc web::table {name} {
-    db exists {SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $name}
-}
-
 # web::time: ISO time TEXT shortened for pages (2024-05-01 10:23), "" stays "".
 proc web::time {text} {
     if {$text eq ""} { return "" }
