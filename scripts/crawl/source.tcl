@@ -6,10 +6,9 @@
 
 namespace eval crawl {}
 
-# ::source is Tcl's own `source` command for script files: the console's sources live under
-# `src` ... no: to keep the vocabulary of DESIGN.md, `source` with a first word of list, show,
-# add, set, enable, disable, resume, remove, import-opml or export-opml manages sources, and any
-# other call is Tcl's `source FILE`.
+# `source` keeps DESIGN.md's vocabulary and Tcl's meaning at once: with a first word of list,
+# show, add, set, enable, disable, resume, remove, import-opml or export-opml (that is not an
+# existing file) it manages sources; any other call is Tcl's own `source FILE`.
 rename ::source ::crawl::TclSource
 proc ::source {args} {
     set subs {list show add set enable disable resume remove import-opml export-opml}
@@ -19,6 +18,7 @@ proc ::source {args} {
     uplevel 1 [list ::crawl::TclSource {*}$args]
 }
 
+# crawl::SourceCmd: the source-management subcommands (see the file comment and help line).
 proc crawl::SourceCmd {sub args} {
     switch -- $sub {
         list {
