@@ -10,7 +10,9 @@
 # dates in the configured zone; the counter is the number of rows and the event ids are the events
 # behind the figure. The queries read the workflow's tables (migration 006) under this contract:
 #   event_step(event_id, unit_id, at ISO, action claim|assign|extend|..., overdue 0|1)
-#       assign with overdue=1: the info office assigned an item nobody claimed in time (001 第六条)
+#       assign with overdue=1: the info office assigned an item nobody claimed in time (001 第六条);
+#       it counts against the claim row's late unit (the suggested unit, by id or, for a unit
+#       created later, by late_name) when there is one, else against the step's unit
 #   deadline(event_id, unit_id, rule, due_epoch, met_at ISO|NULL, breached_at ISO|NULL)
 #       one row per time limit started, with the calendar rule that set it; met_at when the duty
 #       was done, breached_at when the clock recorded the breach
@@ -31,9 +33,12 @@ namespace eval assessment {
             WHERE s.action = 'claim' AND s.at >= $from AND s.at < $to
               AND NOT EXISTS (SELECT 1 FROM deadline d WHERE d.event_id = s.event_id AND d.rule = 'claim'
                               AND d.breached_at IS NOT NULL)}}
-        assigned_overdue {{event_step} {
-            SELECT unit_id, event_id FROM event_step
-            WHERE action = 'assign' AND overdue = 1 AND at >= $from AND at < $to}}
+        assigned_overdue {{event_step claim} {
+            SELECT coalesce((SELECT coalesce(c.late_unit, (SELECT n.id FROM unit n WHERE n.name = c.late_name))
+                             FROM claim c WHERE c.event_id = s.event_id AND c.overdue = 1
+                             ORDER BY c.id DESC LIMIT 1), s.unit_id), s.event_id
+            FROM event_step s
+            WHERE s.action = 'assign' AND s.overdue = 1 AND s.at >= $from AND s.at < $to}}
         reports_ontime {{deadline} {
             SELECT unit_id, event_id FROM deadline
             WHERE rule IN ('investigate', 'investigate_legacy') AND breached_at IS NULL

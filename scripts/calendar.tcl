@@ -8,11 +8,16 @@
 # Those files are generated, never edited by hand, from the holiday-cn JSON layout with
 #     ./yqbox --dev . eval {calendar::convert 2024.json} > scripts/calendar/2024.txt
 # An administrator adds or corrects a year with `calendar import FILE` (same JSON layout; the year
-# is replaced as a whole, in one transaction; it overrides a shipped year). A year with no calendar
-# is an error wherever it is needed ("no calendar for 2027; import it ...") unless the administrator
-# ran `calendar fallback 2027 on`: then Monday-Friday is used and every result that depended on that
-# year carries a warning. A file for one year may list days of the years next to it (a New Year
-# holiday starting on 31 December); such a day counts for its own year when that year is known.
+# is replaced as a whole, in one transaction; it overrides a shipped year), or enters it by hand from
+# the State Council's notice (holiday ranges and make-up days: calendar::fromranges, calendar::enter).
+# NO YEAR IS EVER REFUSED: a year without an official calendar is computed on Monday-Friday, and every
+# result that depended on such a year is PROVISIONAL: calendar::due lists those years (provisional)
+# and says so ("暂按周一至周五计算，国务院公布2027年节假日安排后自动重算"). Importing or entering the
+# year later runs the calendar::onimport hooks inside the import's transaction: the workflow and the
+# disclosure requests recompute their open provisional deadlines there. `calendar fallback 2027 off`
+# forbids guessing for a year (a deadline that needs it is then refused); `on` allows it again.
+# A file for one year may list days of the years next to it (a New Year holiday starting on 31
+# December); such a day counts for its own year when that year is known.
 #
 # TIME. Every time is in the `timezone` config key's zone (default Asia/Shanghai, from the embedded
 # tzdata), never the host's TZ. Times are written "YYYY-MM-DD HH:MM:SS"; input may also be
@@ -67,13 +72,17 @@
 #   calendar::isworkday DATE, calendar::addworkdays DATE N, calendar::nextpatrol TIME,
 #   calendar::patrols DATE, calendar::inoffice TIME, calendar::rules, calendar::years,
 #   calendar::import FILE, calendar::importtext TEXT NAME, calendar::fallback YEAR on|off,
-#   calendar::export YEAR, calendar::convert FILE; calendar::Warnings after isworkday/addworkdays.
+#   calendar::export YEAR, calendar::convert FILE; calendar::Warnings after isworkday/addworkdays;
+#   calendar::fromranges / preview / enter (a year entered by hand), calendar::grid YEAR (the page's
+#   month grid), calendar::provisionalText YEARS, calendar::pending (next year still missing?).
 
 namespace eval calendar {
     variable flag          ;# julian day number -> 1 working day, 0 day off (loaded years only)
     variable fbyear        ;# julian day number -> year, for days of years on the fallback
     variable midnight      ;# "zone,jdn" -> epoch seconds of that day's local 00:00
     variable used          ;# fallback years consulted since the last Begin
+    variable onimport {}   ;# commands run with YEAR inside an import's transaction (recompute)
+    variable recomputed {} ;# what those commands returned for the last import (calendar::Store)
     variable shipped       ;# year -> the parsed shipped file, or "" when there is none
     array set flag {}
     array set fbyear {}
@@ -304,10 +313,27 @@ proc calendar::Bump {} {
 
 # calendar::Warnings: the warnings for the fallback years consulted since the last Begin.
 proc calendar::Warnings {} {
+    lmap y [Provisional] { provisionalText $y }
+}
+
+# calendar::dueText: due time DUE as shown everywhere, with the provisional sentence when it rests
+# on the Monday-Friday guess for the years PROVISIONAL ("" = official calendars only).
+proc calendar::dueText {due provisional} {
+    if {![llength $provisional]} { return $due }
+    return "$due（[provisionalText $provisional]）"
+}
+
+# calendar::Provisional: the fallback years consulted since the last Begin, sorted.
+proc calendar::Provisional {} {
     variable used
-    lmap y [lsort -integer [array names used]] {
-        string cat $y " 年没有官方节假日安排，按周一至周五推算工作日"
-    }
+    lsort -integer [array names used]
+}
+
+# calendar::provisionalText: the sentence shown with a time that rests on the Monday-Friday guess
+# for YEARS (a list; "" for none).
+proc calendar::provisionalText {years} {
+    if {![llength $years]} { return "" }
+    string cat "暂按周一至周五计算，国务院公布" [join $years 、] "年节假日安排后自动重算"
 }
 
 # calendar::ShippedYears: the years with a calendar shipped in scripts/calendar/.
@@ -362,9 +388,10 @@ proc calendar::ReadText {text y name} {
     dict create year $y papers $papers days $days
 }
 
-# calendar::Source: where YEAR's calendar comes from, as a dict: kind (official, fallback or
-# none), origin (imported, shipped or ""), days {{date off name} ...}, papers, file, changed,
-# shipped (1 if a shipped file exists, even when an import overrides it).
+# calendar::Source: where YEAR's calendar comes from, as a dict: kind (official; fallback: none,
+# Monday-Friday is used provisionally; forbidden: none, and guessing is forbidden), origin
+# (imported, shipped or ""), days {{date off name} ...}, papers, file, changed, shipped (1 if a
+# shipped file exists, even when an import overrides it).
 proc calendar::Source {y} {
     set ship [Shipped $y]
     set src [dict create kind none origin "" days {} papers {} file "" changed "" \
@@ -384,23 +411,24 @@ proc calendar::Source {y} {
         return [dict merge $src [dict create kind official origin shipped \
                     days [dict get $ship days] papers [dict get $ship papers]]]
     }
-    if {$kind eq "fallback"} {
-        return [dict merge $src [dict create kind fallback changed $changed]]
+    if {[HaveDb] && [::db exists {SELECT 1 FROM calendar_forbidden WHERE year = $y}]} {
+        set changed [::db onecolumn {SELECT changed FROM calendar_forbidden WHERE year = $y}]
+        return [dict merge $src [dict create kind forbidden changed $changed]]
     }
-    return $src
+    return [dict merge $src [dict create kind fallback]]
 }
 
 # calendar::LoadYear: fill the day cache for YEAR: Monday-Friday, then the days listed by the
 # official calendars of YEAR and of the years next to it (later years' files win). Errors when
-# YEAR has neither a calendar nor the fallback.
+# YEAR has no calendar and guessing it is forbidden.
 proc calendar::LoadYear {y} {
     variable flag
     variable fbyear
     set src [Source $y]
     set kind [dict get $src kind]
-    if {$kind eq "none"} {
-        error "no calendar for $y; import it (calendar import FILE) or allow the\
-               Monday-Friday fallback (calendar fallback $y on)"
+    if {$kind eq "forbidden"} {
+        error "${y}年没有官方节假日安排，且已禁止按周一至周五推算：请导入该年日历（calendar import\
+               FILE，或在工作日历页录入），或重新允许推算（calendar fallback $y on）"
     }
     set first [Jdn $y-01-01]
     set last [Jdn $y-12-31]
@@ -560,11 +588,23 @@ proc calendar::import {file} {
 proc calendar::importtext {text name} {
     set cal [ParseJson $text $name]
     NeedDb "calendar import"
+    variable recomputed [Store $cal $name]
+    llength [dict get $cal days]
+}
+
+# calendar::Store: make CAL (a dict year, papers, days {{date off name} ...}, checked) the official
+# calendar of its year, recorded as coming from NAME, and run the calendar::onimport hooks with the
+# year: all in one transaction (a hook's error undoes the import). Returns what the hooks returned,
+# as a flat list {hook-result ...} (each a dict; see workflow::deadline::recompute).
+proc calendar::Store {cal name} {
+    variable onimport
     set y [dict get $cal year]
     set papers [join [dict get $cal papers] \n]
     set now [clock format [clock seconds] -format %Y-%m-%dT%H:%M:%SZ -gmt 1]
+    set out {}
     ::db transaction {
         ::db eval {DELETE FROM calendar_day WHERE year = $y}
+        ::db eval {DELETE FROM calendar_forbidden WHERE year = $y}
         ::db eval {INSERT INTO calendar_year(year, kind, file, papers, changed)
                    VALUES($y, 'official', $name, $papers, $now)
                    ON CONFLICT(year) DO UPDATE SET kind = excluded.kind, file = excluded.file,
@@ -574,9 +614,11 @@ proc calendar::importtext {text name} {
             ::db eval {INSERT INTO calendar_day(year, date, off, name) VALUES($y, $date, $off, $dname)}
         }
         Bump
+        Flush
+        foreach hook $onimport { lappend out [uplevel #0 [list {*}$hook $y]] }
     }
     Flush
-    llength [dict get $cal days]
+    return $out
 }
 
 # calendar::Year: YEAR checked to be a whole number from 1900 to 2999.
@@ -587,8 +629,9 @@ proc calendar::Year {y} {
     return [expr {$y}]
 }
 
-# calendar::fallback: allow (on) or forbid (off) Monday-Friday for YEAR, which must have no
-# official calendar. Returns "YEAR fallback on|off". Changes the database only when needed.
+# calendar::fallback: allow (on, the default for every year) or forbid (off) computing YEAR on
+# Monday-Friday while it has no official calendar. Returns "YEAR fallback on|off". Errors for a
+# year with an official calendar. Changes the database only when needed.
 proc calendar::fallback {y state} {
     set y [Year $y]
     if {![string is boolean -strict $state]} { error "bad state \"$state\": expected on or off" }
@@ -596,19 +639,19 @@ proc calendar::fallback {y state} {
     Begin
     set src [Source $y]
     set kind [dict get $src kind]
-    if {$state && $kind eq "official"} {
+    if {$kind eq "official"} {
         error "$y has an official calendar ([dict get $src origin]); the fallback is only for\
                years without one"
     }
     set now [clock format [clock seconds] -format %Y-%m-%dT%H:%M:%SZ -gmt 1]
-    if {$state && $kind eq "none"} {
+    if {!$state && $kind eq "fallback"} {
         ::db transaction {
-            ::db eval {INSERT INTO calendar_year(year, kind, changed) VALUES($y, 'fallback', $now)}
+            ::db eval {INSERT INTO calendar_forbidden(year, changed) VALUES($y, $now)}
             Bump
         }
-    } elseif {!$state && $kind eq "fallback"} {
+    } elseif {$state && $kind eq "forbidden"} {
         ::db transaction {
-            ::db eval {DELETE FROM calendar_year WHERE year = $y AND kind = 'fallback'}
+            ::db eval {DELETE FROM calendar_forbidden WHERE year = $y}
             Bump
         }
     }
@@ -616,12 +659,17 @@ proc calendar::fallback {y state} {
     return "$y fallback [expr {$state ? "on" : "off"}]"
 }
 
-# calendar::years: every year yqbox has a calendar or the fallback for, as a list of dicts
-# year, kind (official|fallback), origin (shipped|imported|""), shipped, file, changed.
+# calendar::years: the years to show: every year with an official calendar or a forbidden guess,
+# and this year and the next (by the box's clock) whatever they have, as a list of dicts year,
+# kind (official|fallback|forbidden), origin (shipped|imported|""), shipped, file, changed.
 proc calendar::years {} {
     Begin
     set ys [ShippedYears]
-    if {[HaveDb]} { lappend ys {*}[::db eval {SELECT year FROM calendar_year}] }
+    set this [clock format [yqbox::now] -format %Y -timezone [Zone]]
+    lappend ys $this [expr {$this + 1}]
+    if {[HaveDb]} {
+        lappend ys {*}[::db eval {SELECT year FROM calendar_year UNION SELECT year FROM calendar_forbidden}]
+    }
     lmap y [lsort -integer -unique $ys] {
         set s [Source $y]
         dict create year $y {*}[dict remove $s days papers]
@@ -644,6 +692,172 @@ proc calendar::export {y} {
             [expr {$off ? "true" : "false"}]
     }]
     return "{\n    \"year\": $y,\n    \"papers\": \[[join $papers {, }]\],\n    \"days\": \[\n[join $days ,\n]\n    \]\n}"
+}
+
+# calendar::fromranges: the days of YEAR as entered from the State Council's notice: HOLIDAYS a
+# list of {NAME FROM TO} (a holiday and its first and last day off, inclusive; TO "" = FROM) and
+# MAKEUP a list of {NAME DATE} (a make-up working day, 调休上班). Returns the calendar dict year,
+# papers {}, days {{date off name} ...} that calendar::enter stores. Errors, in Chinese, for the
+# first bad entry (a date that is no date, a range backwards or longer than 15 days, a day not in
+# YEAR or next to it, a make-up day that is not a Saturday or Sunday, a day given twice).
+proc calendar::fromranges {y holidays makeup} {
+    set y [Year $y]
+    set days [dict create]
+    set n 0
+    foreach h $holidays {
+        incr n
+        lassign $h name from to
+        set name [string trim $name]
+        if {$to eq ""} { set to $from }
+        set at "第 $n 个节日"
+        CheckName $at $name
+        foreach d [list $from $to] {
+            if {[catch {Jdn $d}]} { error "$at（$name）：“[Clip $d]”不是日期（应为 YYYY-MM-DD）" }
+        }
+        set a [Jdn $from]
+        set b [Jdn $to]
+        if {$b < $a} { error "$at（$name）：结束日期 $to 早于开始日期 $from" }
+        if {$b - $a > 14} { error "$at（$name）：放假 [expr {$b - $a + 1}] 天，超过 15 天，请检查日期" }
+        for {set j $a} {$j <= $b} {incr j} {
+            AddDay days $y [Date $j] 1 $name $at
+        }
+    }
+    set n 0
+    foreach m $makeup {
+        incr n
+        lassign $m name date
+        set name [string trim $name]
+        set at "第 $n 个调休上班日"
+        CheckName $at $name
+        if {[catch {Jdn $date}]} { error "$at（$name）：“[Clip $date]”不是日期（应为 YYYY-MM-DD）" }
+        if {[Weekday [Jdn $date]] ni {0 6}} {
+            error "$at（$name）：$date 不是周六或周日，无需调休上班"
+        }
+        AddDay days $y $date 0 $name $at
+    }
+    if {![dict size $days]} { error "没有录入任何节假日或调休上班日" }
+    set out [lmap date [lsort [dict keys $days]] { list $date {*}[dict get $days $date] }]
+    dict create year $y papers {} days $out
+}
+
+# calendar::CheckName: errors unless NAME is a holiday name (1 to 64 characters, no control
+# characters); AT says which entry.
+proc calendar::CheckName {at name} {
+    if {$name eq "" || [string length $name] > 64 || [regexp {[\u0000-\u001f\u007f]} $name]} {
+        error "$at：名称应为 1 至 64 个字符"
+    }
+}
+
+# calendar::AddDay: add DATE (off 1 holiday / 0 make-up day, NAME) to the dict in variable VAR for
+# YEAR; errors for a date outside YEAR and the years next to it, or given twice. AT names the entry.
+proc calendar::AddDay {var y date off name at} {
+    upvar 1 $var days
+    if {abs([scan $date %d] - $y) > 1} { error "$at（$name）：$date 不在 $y 年或其前后一年" }
+    if {[dict exists $days $date]} { error "$at（$name）：$date 重复录入" }
+    dict set days $date [list $off $name]
+}
+
+# calendar::preview: what storing CAL (as from calendar::fromranges or ParseJson) would make of its
+# year, without storing it: a dict year, workdays (working days in the year), holidays (days off that
+# would be working days on Monday-Friday), makeup (make-up working days), changes (the count of
+# days whose working-day status differs from the year's calendar in force now), months (twelve
+# {month workdays} pairs).
+proc calendar::preview {cal} {
+    Begin
+    set y [dict get $cal year]
+    set flags [dict create]
+    foreach e [dict get $cal days] {
+        lassign $e date off
+        if {[scan $date %d] == $y} { dict set flags [Jdn $date] [expr {!$off}] }
+    }
+    set work 0
+    set holidays 0
+    set makeup 0
+    set changes 0
+    set months {}
+    set mwork 0
+    set month 1
+    for {set j [Jdn $y-01-01]} {$j <= [Jdn $y-12-31]} {incr j} {
+        set m [scan [string range [Date $j] 5 6] %d]
+        if {$m != $month} { lappend months $month $mwork; set month $m; set mwork 0 }
+        set plain [expr {[Weekday $j] ni {0 6}}]
+        set w [expr {[dict exists $flags $j] ? [dict get $flags $j] : $plain}]
+        if {$w} { incr work; incr mwork }
+        if {$plain && !$w} { incr holidays }
+        if {!$plain && $w} { incr makeup }
+        if {$w != [Work $j]} { incr changes }
+    }
+    lappend months $month $mwork
+    dict create year $y workdays $work holidays $holidays makeup $makeup changes $changes months $months
+}
+
+# calendar::enter: store CAL (from calendar::fromranges) as YEAR's official calendar, entered by
+# hand by the acting user from the notice PAPER (its title or number; may be ""), in one
+# transaction with the recomputation of provisional deadlines and an audit entry. Returns the
+# hooks' results (see calendar::Store).
+proc calendar::enter {cal paper} {
+    NeedDb "calendar enter"
+    set paper [string trim $paper]
+    if {[string length $paper] > 200 || [regexp {[\u0000-\u001f\u007f]} $paper]} {
+        error "通知文号或标题应不超过 200 个字符"
+    }
+    if {$paper ne ""} { dict set cal papers [list $paper] }
+    ::db transaction {
+        set r [Store $cal "手工录入"]
+        audit::record calendar.enter calendar:[dict get $cal year] \
+            -after "[llength [dict get $cal days]] days[expr {$paper ne "" ? " $paper" : ""}]"
+    }
+    return $r
+}
+
+# calendar::grid: YEAR day by day for the month grid of the calendar page: a list of dicts date,
+# month, day, weekday (0 Sunday .. 6 Saturday), work (1 working day), kind (workday, weekend,
+# holiday, makeup), name (the holiday's name, ""), and the year's kind (official, fallback,
+# forbidden; for a forbidden year the days are Monday-Friday, marked kind weekend/workday).
+proc calendar::grid {y} {
+    set y [Year $y]
+    Begin
+    set src [Source $y]
+    set names [dict create]
+    foreach ny [list [expr {$y - 1}] $y [expr {$y + 1}]] {
+        set s [expr {$ny == $y ? $src : [Source $ny]}]
+        if {[dict get $s kind] ne "official"} { continue }
+        foreach e [dict get $s days] {
+            lassign $e date off name
+            if {[scan $date %d] == $y} { dict set names $date $name }
+        }
+    }
+    set forbidden [expr {[dict get $src kind] eq "forbidden"}]
+    set out {}
+    for {set j [Jdn $y-01-01]} {$j <= [Jdn $y-12-31]} {incr j} {
+        set date [Date $j]
+        set wd [Weekday $j]
+        set plain [expr {$wd ni {0 6}}]
+        set w [expr {$forbidden ? $plain : [Work $j]}]
+        set kind [expr {$w ? ($plain ? "workday" : "makeup") : ($plain ? "holiday" : "weekend")}]
+        set name [expr {[dict exists $names $date] ? [dict get $names $date] : ""}]
+        lappend out [dict create date $date month [scan [string range $date 5 6] %d] \
+                         day [scan [string range $date 8 9] %d] weekday $wd work $w kind $kind name $name]
+    }
+    list [dict get $src kind] $out
+}
+
+# calendar::pending: from 1 November of a year until the next year has an official calendar, the
+# sentence saying so (for the dashboard, the calendar page and the console's start-up line);
+# otherwise "". NOW defaults to the box's clock.
+proc calendar::pending {{now ""}} {
+    if {$now eq ""} { set now [yqbox::now] }
+    Begin
+    set y [clock format $now -format %Y -timezone [Zone]]
+    set m [scan [clock format $now -format %m -timezone [Zone]] %d]
+    set next [expr {$y + 1}]
+    foreach cand [list $y $next] {
+        if {$cand == $next && $m < 11} { continue }
+        if {[dict get [Source $cand] kind] ne "official"} {
+            return "${cand}年节假日安排尚未导入：涉及${cand}年的时限暂按周一至周五计算，国务院公布后请在“工作日历”页录入或导入，系统将自动重算"
+        }
+    }
+    return ""
 }
 
 # calendar::convert: the project's text format (scripts/calendar/YYYY.txt) of the holiday-cn JSON
@@ -865,8 +1079,9 @@ proc calendar::Count {clock s t} {
 #   start, due and warn_at (formatted, 24:00 convention; "" while paused), due_epoch, warn_epoch,
 #   pauses (formatted {from to}), paused (counted seconds the pauses took out), remaining (counted
 #   seconds left when a running pause stopped the clock, else 0), extended (N), reason,
-#   warnings (fallback years used: show them with the deadline).
-# Errors for a bad argument, a missing calendar, or an extension not allowed by the rule.
+#   provisional (the years computed on the Monday-Friday guess: the due time is provisional),
+#   warnings (the sentence for them: show it with the deadline).
+# Errors for a bad argument, a year whose guess is forbidden, or an extension the rule refuses.
 proc calendar::due {start limit args} {
     Begin
     set o [dict create -pauses {} -extend 0 -reason {}]
@@ -890,7 +1105,7 @@ proc calendar::due {start limit args} {
         allowed [UnitText [dict get $r amount] [dict get $r unit]] \
         source [dict get $r source] party [dict get $r party] title [dict get $r title] \
         start [Fmt $s] extended $ext reason $reason pauses [lmap p $pauses { FmtPause $p }] \
-        {*}$run warnings [Warnings]
+        {*}$run provisional [Provisional] warnings [Warnings]
 }
 
 # calendar::Run: run CLOCK from instant S for N units of PER seconds, outside PAUSES. Returns a
@@ -954,7 +1169,8 @@ proc calendar::state {due {time ""}} {
 # calendar::show: deadline DUE as displayed everywhere: the time, then any warnings.
 proc calendar::show {due} {
     set out [expr {[dict get $due due] eq "" ? "暂停计时" : [dict get $due due]}]
-    foreach w [dict get $due warnings] { append out "（警告：$w）" }
+    set p [dict get $due provisional]
+    if {[llength $p]} { append out "（[provisionalText $p]）" }
     return $out
 }
 
@@ -1179,8 +1395,25 @@ proc calendar::cmd::Warn {warnings} {
     foreach w $warnings { puts stderr "警告：$w" }
 }
 
+# calendar::cmd::import: import FILE; the number of days, and a line on the deadlines recomputed.
 proc calendar::cmd::import {file} {
-    calendar::import $file
+    set n [calendar::import $file]
+    set moved [Recomputed $calendar::recomputed]
+    expr {$moved eq "" ? $n : "$n\n$moved"}
+}
+
+# calendar::cmd::Recomputed: a line on the hooks' results R of an import ("" when nothing moved).
+proc calendar::cmd::Recomputed {r} {
+    set n 0
+    set moved 0
+    set earlier 0
+    foreach x $r {
+        incr n [dict get $x recomputed]
+        incr moved [dict get $x moved]
+        incr earlier [dict get $x earlier]
+    }
+    if {!$n} { return "" }
+    return "重算暂定时限 $n 个：$moved 个截止时间改变（其中 $earlier 个提前，已通知责任人）"
 }
 
 proc calendar::cmd::isworkday {date} {
@@ -1221,17 +1454,20 @@ proc calendar::cmd::rules {} {
     join $out \n
 }
 
-# calendar::cmd::years: one line per year: YEAR official shipped|imported ?FILE? | YEAR fallback.
+# calendar::cmd::years: one line per year: official (shipped, or imported from FILE at TIME),
+# provisional (Monday-Friday until the calendar is in), or guessing forbidden.
 proc calendar::cmd::years {} {
     set out {}
     foreach y [calendar::years] {
         dict with y {
             if {$kind eq "fallback"} {
-                lappend out "$year fallback (Monday-Friday, shown with a warning; since $changed)"
+                lappend out "$year 暂按周一至周五推算（尚无官方节假日安排，导入后自动重算）"
+            } elseif {$kind eq "forbidden"} {
+                lappend out "$year 尚无官方节假日安排，已禁止推算（自 $changed）"
             } elseif {$origin eq "imported"} {
-                lappend out "$year official imported $file $changed[expr {$shipped ? " (overrides the shipped calendar)" : ""}]"
+                lappend out "$year 官方日历：导入 $file $changed[expr {$shipped ? "（取代内置日历）" : ""}]"
             } else {
-                lappend out "$year official shipped"
+                lappend out "$year 官方日历：内置"
             }
         }
     }
@@ -1267,6 +1503,6 @@ help::add {calendar addworkdays} {DATE N} "返回某日之后第 N 个工作日�
 help::add {calendar deadline} {START LIMIT ?-pauses L? ?-extend N -reason R?} "计算截止时间；LIMIT 为规则名或 {5 workdays}、{2 hours}，工作日时限截至当日 24:00:00"
 help::add {calendar next-patrol} TIME "返回该时刻之后的下一次巡查时间"
 help::add {calendar rules} {} "列出全部时限规则：时限、起算、依据条款、责任单位"
-help::add {calendar years} {} "列出有日历的年份：官方（内置或导入）或按周一至周五推算"
-help::add {calendar fallback} {YEAR on|off} "对没有官方日历的年份开启或关闭按周一至周五推算（结果带警告）"
+help::add {calendar years} {} "列出各年份的日历：官方（内置或导入）、暂按周一至周五推算、或已禁止推算"
+help::add {calendar fallback} {YEAR on|off} "没有官方日历的年份默认暂按周一至周五推算（时限标为暂定，导入后自动重算）；off 禁止推算，on 重新允许"
 help::add {calendar export} YEAR "以 holiday-cn JSON 格式导出一年的节假日安排"

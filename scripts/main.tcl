@@ -11,6 +11,7 @@ namespace eval yqbox {
         help.tcl
         db.tcl
         calendar.tcl
+        job.tcl
         cli.tcl
         analyse/sentiment.tcl
         analyse/terms.tcl

@@ -248,9 +248,39 @@ proc request::Recompute {id} {
     set d [Due $id]
     set due [dict get $d due]
     set epoch [dict get $d due_epoch]
-    db eval {UPDATE request SET due = $due, due_epoch = nullif($epoch, '') WHERE id = $id}
+    set prov [dict get $d provisional]
+    db eval {UPDATE request SET due = $due, due_epoch = nullif($epoch, ''), due_provisional = $prov WHERE id = $id}
     return $d
 }
+
+# request::recompute: recompute the deadline of every request not yet answered whose deadline was
+# provisional on YEAR (a calendar::onimport hook, inside the import's transaction, as the system):
+# an audit entry (the request's record) for each that moved, a notice to the info office for each
+# that moved earlier. Returns a dict recomputed, moved, earlier.
+proc request::recompute {y} {
+    set out [dict create recomputed 0 moved 0 earlier 0]
+    set rows [db eval {SELECT id, number, due, due_epoch FROM request WHERE state = 'registered'
+                       AND (' ' || due_provisional || ' ') LIKE ('% ' || $y || ' %')}]
+    workflow::system {
+        foreach {id number old oldEpoch} $rows {
+            set d [Recompute $id]
+            dict incr out recomputed
+            if {[dict get $d due_epoch] eq $oldEpoch} { continue }
+            dict incr out moved
+            set new [calendar::dueText [dict get $d due] [dict get $d provisional]]
+            audit::record request.recompute request:$id -before "due $old" \
+                -after "due [dict get $d due]: ${y}年节假日安排已导入，答复期限由 $old（暂定）重算为 $new"
+            if {[dict get $d due_epoch] ne "" && $oldEpoch ne "" && [dict get $d due_epoch] < $oldEpoch} {
+                dict incr out earlier
+                notify::queue "" request.recompute {office} "政府信息公开申请 $number 答复期限提前至 [dict get $d due]" \
+                    [join [list "申请编号：$number" "原答复期限（暂定）：$old" "重算后答复期限：$new" \
+                               "原因：${y}年节假日安排已导入，原按周一至周五推算的期限已重算"] \n]
+            }
+        }
+    }
+    return $out
+}
+lappend calendar::onimport request::recompute
 
 # request::Get: the row of request ID (an id or a number YYYY-NNNN) as a dict; errors if none.
 proc request::Get {id} {

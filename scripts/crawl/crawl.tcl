@@ -15,7 +15,7 @@
 # failures flag it and then pause it (an alert each time); a rule that used to yield items and now
 # yields none, and a feed silent for too long, flag it too.
 #
-# The schedule (crawl::start) follows the patrol clock of calendar.tcl (hourly in office hours on
+# The schedule (crawl::tick, a background job) follows the patrol clock of calendar.tcl (hourly in office hours on
 # working days, every 2 hours otherwise, three fixed patrol points), or a source's own interval,
 # with jitter.
 
@@ -28,7 +28,6 @@ namespace eval crawl {
     variable results        ;# source name -> the last patrol's summary dict
     array set results {}
     variable hooks {}       ;# commands called with {new IDS changed IDS} after posts are stored
-    variable timer ""
     variable seq 0
 }
 
@@ -527,37 +526,28 @@ proc crawl::schedule {name} {
     db eval {UPDATE source SET next_due = $due WHERE name = $name}
 }
 
-# crawl::start: patrol on schedule in this interpreter's event loop (the server's background
-# interpreter, which calls it at start): sync the sources from the config, then tick.
-proc crawl::start {} {
-    if {![conf::get crawl_enabled]} { return }
-    sync
-    tick
-}
-namespace eval server {
-    variable onstart
-    lappend onstart crawl::start
-}
-
-# crawl::stop: stop scheduling patrols (running ones finish).
-proc crawl::stop {} {
-    variable timer
-    after cancel $timer
-    set timer ""
-}
-
-# crawl::tick: start the patrols that are due, prune the patrol log, and come back in a minute.
+# crawl::tick: the patrol job (job.tcl, every minute in the server's background interpreter, and
+# a second after the start): on its first run sync the sources from the config; start the patrols
+# that are due (each source an item: one failing to start does not stop the others) and prune the
+# patrol log. Returns a summary. Does nothing while crawl_enabled is off.
 proc crawl::tick {} {
-    variable timer
+    variable synced
+    if {![conf::get crawl_enabled]} { return "巡查已关闭（crawl_enabled 0）" }
+    if {![info exists synced]} {
+        sync
+        set synced 1
+    }
     set now [yqbox::iso]
+    set n 0
     foreach name [db eval {SELECT name FROM source WHERE enabled = 1 AND state != 'paused'
                                   AND (next_due IS NULL OR next_due <= $now)}] {
-        patrol $name
+        if {[job::item "patrol of source $name" { patrol $name }]} { incr n }
     }
     set old [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get fetch_log_days]}]]
     db eval {DELETE FROM fetch WHERE at < $old}
-    set timer [after 60000 crawl::tick]
+    return "启动巡查 $n 个采集源"
 }
+job::define patrol 巡查调度 60 crawl::tick -first 1
 
 # crawl::wait: wait (in the event loop) until the patrols of NAMES are finished; calls PROGRESS
 # with each summary as it finishes. Returns the summaries.

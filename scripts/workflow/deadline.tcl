@@ -8,7 +8,16 @@
 # warning or due time has passed and has not been recorded; for each it sets warned_at or
 # breached_at, writes a timeline step, an audit entry and the notifications in one transaction.
 # Because the flags are in the database, a restart neither loses nor repeats a warning. A claim
-# window that breaches on an event nobody claimed makes the system assign it (`assign -auto`).
+# window that breaches on an event nobody claimed makes the system assign it (`assign -auto`): to
+# the suggested unit when it is an active unit of the box, else to the info office; either way
+# recorded overdue against the suggested unit (states.tcl, workflow::TakeOn).
+#
+# PROVISIONAL deadlines: a due time computed on a year without an official calendar (calendar.tcl)
+# stores those years in deadline.provisional and is shown with calendar::provisionalText wherever it
+# appears. When such a year is imported, workflow::deadline::recompute (a calendar::onimport hook,
+# inside the import's transaction) recomputes each open one: the new due and warning times, a
+# timeline step and an audit entry for each that moved, a notice to its owner for each that moved
+# earlier. Warnings and breaches already recorded stay recorded.
 
 namespace eval workflow::deadline {}
 
@@ -41,26 +50,90 @@ proc workflow::deadline::start {id limit args} {
     set d [calendar::due $start $limit]
     set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
     set rule [expr {[llength $limit] == 1 ? $limit : [join $limit " "]}]
-    foreach k {start due due_epoch warn_at warn_epoch allowed} { set v($k) [dict get $d $k] }
+    foreach k {start due due_epoch warn_at warn_epoch allowed provisional} { set v($k) [dict get $d $k] }
     db eval {INSERT INTO deadline(event_id, instruction_id, rule, title, unit_id, start, due, due_epoch,
-                                  warn_at, warn_epoch, allowed)
+                                  warn_at, warn_epoch, allowed, provisional)
              VALUES($id, nullif($instr, ''), $rule, $title, nullif($unit, ''), $v(start), $v(due), $v(due_epoch),
-                    $v(warn_at), $v(warn_epoch), $v(allowed))}
+                    $v(warn_at), $v(warn_epoch), $v(allowed), $v(provisional))}
     return [db last_insert_rowid]
+}
+
+# workflow::deadline::Limit: the calendar limit of a stored deadline's RULE column (a rule name, or
+# "N UNIT" for a leader's due date).
+proc workflow::deadline::Limit {rule} {
+    expr {[llength $rule] == 1 ? $rule : [list [lindex $rule 0] [lindex $rule 1]]}
+}
+
+# workflow::deadline::Compute: the calendar::due dict of deadline D as it stands (its start, rule
+# and extension) on the calendars in force now.
+proc workflow::deadline::Compute {d {ext ""} {reason ""}} {
+    db eval {SELECT rule, start, extended, reason AS why FROM deadline WHERE id = $d} {}
+    if {$ext eq ""} { set ext $extended; set reason $why }
+    set opts {}
+    if {$ext > 0} { lappend opts -extend $ext -reason $reason }
+    calendar::due $start [Limit $rule] {*}$opts
+}
+
+# workflow::deadline::recompute: recompute every open deadline provisional on YEAR (a
+# calendar::onimport hook: runs inside the import's transaction, as the system). Returns a dict
+# recomputed (how many), moved (due time changed), earlier (moved earlier: the owner was told).
+proc workflow::deadline::recompute {y} {
+    set out [dict create recomputed 0 moved 0 earlier 0]
+    set ids [db eval {SELECT id FROM deadline WHERE state = 'open'
+                      AND (' ' || provisional || ' ') LIKE ('% ' || $y || ' %')}]
+    workflow::system {
+        foreach d $ids {
+            db eval {SELECT d.*, e.title AS etitle, e.state AS estate FROM deadline d
+                     JOIN event e ON e.id = d.event_id WHERE d.id = $d} r {}
+            set n [Compute $d]
+            foreach k {due due_epoch warn_at warn_epoch provisional} { set v($k) [dict get $n $k] }
+            db eval {UPDATE deadline SET due = $v(due), due_epoch = $v(due_epoch), warn_at = $v(warn_at),
+                     warn_epoch = $v(warn_epoch), provisional = $v(provisional) WHERE id = $d}
+            dict incr out recomputed
+            if {$v(due_epoch) == $r(due_epoch)} { continue }
+            dict incr out moved
+            set earlier [expr {$v(due_epoch) < $r(due_epoch)}]
+            set at [yqbox::iso]
+            set note "${y}年节假日安排已导入，“$r(title)”的截止时间由 $r(due)（暂定）重算为 $v(due)[expr {$v(provisional) ne "" ? "（[calendar::provisionalText $v(provisional)]）" : ""}]"
+            set aid [audit::record deadline.recompute event:$r(event_id) -before "deadline=$d due=$r(due)" \
+                         -after "deadline=$d due=$v(due) calendar=$y"]
+            db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
+                                            origin, unit_id, note, audit_id)
+                     VALUES($r(event_id), $at, 'deadline.recompute', $r(estate), $r(estate), 'system', '', '',
+                            'system', nullif($r(unit_id), ''), $note, $aid)}
+            if {$earlier} {
+                dict incr out earlier
+                notify::queue $r(event_id) deadline.recompute [Owners $r(unit_id) $r(instruction_id)] \
+                    "#$r(event_id) $r(etitle)：$r(title) 截止时间提前至 $v(due)" \
+                    [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)）" \
+                               "原截止（暂定）：$r(due)" "重算后截止：$v(due)" \
+                               "原因：${y}年节假日安排已导入，原按周一至周五推算的时限已重算"] \n]
+            }
+        }
+    }
+    return $out
+}
+lappend calendar::onimport workflow::deadline::recompute
+
+# workflow::deadline::Owners: the notice audience of a deadline owned by unit UNIT ("" = the info
+# office; the suggested unit's handler is told too), with the leader for an instruction's deadline.
+proc workflow::deadline::Owners {unit instruction} {
+    set audience {office unit:handler unit:unithead}
+    if {$unit eq ""} { set audience {office suggested:handler} }
+    if {$instruction ne ""} { lappend audience leader }
+    return $audience
 }
 
 # workflow::deadline::extend: extend open deadline D by N units of its rule with REASON (the
 # calendar checks the rule allows it); the warning and breach may be recorded again for the new
 # times. Returns the new due time.
 proc workflow::deadline::extend {d n reason} {
-    db eval {SELECT rule, start, extended FROM deadline WHERE id = $d} {}
-    set ext [expr {$extended + $n}]
-    set limit [expr {[llength $rule] == 1 ? $rule : [list [lindex $rule 0] [lindex $rule 1]]}]
-    set r [calendar::due $start $limit -extend $ext -reason $reason]
+    set ext [expr {[db onecolumn {SELECT extended FROM deadline WHERE id = $d}] + $n}]
+    set r [Compute $d $ext $reason]
     set now [yqbox::now]
-    foreach k {due due_epoch warn_at warn_epoch} { set v($k) [dict get $r $k] }
+    foreach k {due due_epoch warn_at warn_epoch provisional} { set v($k) [dict get $r $k] }
     db eval {UPDATE deadline SET due = $v(due), due_epoch = $v(due_epoch), warn_at = $v(warn_at),
-             warn_epoch = $v(warn_epoch), extended = $ext, reason = $reason,
+             warn_epoch = $v(warn_epoch), extended = $ext, reason = $reason, provisional = $v(provisional),
              warned_at = CASE WHEN $v(warn_epoch) > $now THEN NULL ELSE warned_at END,
              breached_at = CASE WHEN $v(due_epoch) >= $now THEN NULL ELSE breached_at END
              WHERE id = $d}
@@ -78,10 +151,8 @@ proc workflow::tick {} {
                        SELECT id, 'warning' FROM deadline WHERE state = 'open' AND warned_at IS NULL AND warn_epoch <= $now
                        ORDER BY 1, 2 DESC}]
     foreach {d kind} $todo {
-        if {[catch {
+        job::item "deadline $d $kind" {
             if {[workflow::deadline::Record $d $kind $now]} { dict incr counts $kind }
-        } msg]} {
-            ::log error "deadline $d $kind: $msg"
         }
     }
     # unclaimed past the claim window: the info office (the system) assigns
@@ -90,16 +161,25 @@ proc workflow::tick {} {
                                 WHERE e.state IN ('detected', 'reported')
                                   AND EXISTS (SELECT 1 FROM deadline d WHERE d.event_id = e.id AND d.rule = 'claim'
                                               AND d.state = 'open' AND d.breached_at IS NOT NULL)}] {
-            set unit [db onecolumn {SELECT name FROM unit WHERE name = $s AND active = 1}]
-            if {$unit eq ""} { set unit [db onecolumn {SELECT name FROM unit WHERE id = [workflow::officeUnit]}] }
-            if {[catch { workflow::system { workflow::fire assign $e $unit -auto } } msg]} {
-                ::log error "automatic assignment of event $e: $msg"
-            } else {
+            job::item "automatic assignment of event $e" {
+                workflow::system { workflow::fire assign $e [workflow::deadline::AutoUnit $s] -auto }
                 dict incr counts assigned
             }
         }
     }
     return "[dict get $counts warning] warnings, [dict get $counts breach] breaches, [dict get $counts assigned] assigned"
+}
+
+# workflow::deadline::AutoUnit: the unit (name) an unclaimed event with suggested unit SUGGESTED is
+# assigned to by the clock: the suggested unit if it is an active unit of the box, else the info
+# office. Errors when there is no active info office unit.
+proc workflow::deadline::AutoUnit {suggested} {
+    set unit [db onecolumn {SELECT name FROM unit WHERE name = $suggested AND active = 1}]
+    if {$unit eq ""} {
+        set unit [db onecolumn {SELECT name FROM unit WHERE kind = 'office' AND active = 1 ORDER BY id LIMIT 1}]
+    }
+    if {$unit eq ""} { error "没有启用的信息办单位，无法自动指定认领" }
+    return $unit
 }
 
 # workflow::deadline::Record: record the KIND (warning or breach) of deadline D at NOW, once: the
@@ -121,13 +201,10 @@ proc workflow::deadline::Record {d kind now} {
                                                 origin, unit_id, note, audit_id)
                          VALUES($r(event_id), $at, 'deadline.' || $kind, $r(estate), $r(estate), 'system', '', '',
                                 'system', nullif($r(unit_id), ''), $note, $aid)}
-                set audience {office unit:handler unit:unithead}
-                if {$r(unit_id) eq ""} { set audience {office suggested:handler} }
-                if {$r(instruction_id) ne ""} { lappend audience leader }
-                notify::queue $r(event_id) deadline.$kind $audience \
+                notify::queue $r(event_id) deadline.$kind [Owners $r(unit_id) $r(instruction_id)] \
                     "#$r(event_id) $r(etitle)：$r(title) $what" \
                     [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)，规则 $r(rule)）" \
-                               "截止：$r(due)" "状态：$what" "时间：$at"] \n]
+                               "截止：[calendar::dueText $r(due) $r(provisional)]" "状态：$what" "时间：$at"] \n]
                 set done 1
             }
         }
@@ -153,12 +230,13 @@ proc workflow::deadline::Lines {where {limit 200}} {
     set out {}
     set names {ok 正常 warning 预警 breached 超期 done 按时完成 late 逾期完成 cancelled 已取消}
     db eval "SELECT d.id, d.event_id, d.rule, d.title, d.due, d.due_epoch, d.warn_epoch, d.state, d.stopped_at,
-                    d.allowed, coalesce(n.name, '信息办') AS unit, e.title AS etitle, e.suggested_unit
+                    d.allowed, d.provisional, coalesce(n.name, '信息办') AS unit, e.title AS etitle, e.suggested_unit
              FROM deadline d JOIN event e ON e.id = d.event_id LEFT JOIN unit n ON n.id = d.unit_id
              WHERE $where ORDER BY d.due_epoch, d.id LIMIT $limit" {
         set s [stateOf $state $due_epoch $warn_epoch $stopped_at $now]
         if {$unit eq "信息办" && $rule eq "claim" && $state eq "open" && $suggested_unit ne ""} { set unit "$suggested_unit（待认领）" }
-        lappend out [format "%-6s #%-4d %-18s %s  %-10s %s  %s" [dict get $names $s] $event_id $rule $due $unit $title $etitle]
+        lappend out [format "%-6s #%-4d %-18s %s  %-10s %s  %s" [dict get $names $s] $event_id $rule \
+                         [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]] $unit $title $etitle]
     }
     join $out \n
 }
@@ -214,7 +292,4 @@ help::add event {list | show | timeline ID | due | overdue | claim | assign | ju
     "舆情事件：列表、详情；一事一报的处置流程（认领、指定、研判、核查、延期、回复、审定、发布、办结、批示、移交公安）及时限（workflow transitions 列出全部）"
 
 # the clock runs in the background interpreter: every minute, and once shortly after the start
-namespace eval server {
-    variable onstart
-    lappend onstart {every 60 workflow::tick} {after 1000 {if {[catch workflow::tick msg]} {log error "workflow tick: $msg"}}}
-}
+job::define deadline 时限时钟 60 workflow::tick -first 1

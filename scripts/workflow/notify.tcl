@@ -55,8 +55,11 @@ proc notify::checkWebhook {name body} {
 
 # notify::queue: queue the notices of KIND on event ID for AUDIENCE with SUBJECT and BODY (inside
 # the caller's transaction). Returns how many rows were queued.
+# ID "" queues a notice about no event (a background job, a disclosure request): unit-scoped
+# audiences (unit:ROLE, suggested:ROLE) then reach nobody.
 proc notify::queue {id kind audience subject body} {
     if {![llength $audience]} { return 0 }
+    lassign {} unit_id unit sid suggested_unit
     db eval {SELECT e.unit_id, n.name AS unit, s.id AS sid, e.suggested_unit FROM event e
              LEFT JOIN unit n ON n.id = e.unit_id LEFT JOIN unit s ON s.name = e.suggested_unit
              WHERE e.id = $id} {}
@@ -82,7 +85,7 @@ proc notify::queue {id kind audience subject body} {
     if {[conf::get smtp_url] ne ""} {
         foreach m $emails {
             db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
-                     VALUES($id, $kind, 'email', $m, $subject, $body, $at)}
+                     VALUES(nullif($id, ''), $kind, 'email', $m, $subject, $body, $at)}
             incr n
         }
     }
@@ -94,7 +97,7 @@ proc notify::queue {id kind audience subject body} {
         foreach r $roles { if {$r in $wr} { set hit 1 } }
         if {!$hit || ([llength $wu] && $eunit ni $wu)} { continue }
         db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
-                 VALUES($id, $kind, 'webhook', $name, $subject, $body, $at)}
+                 VALUES(nullif($id, ''), $kind, 'webhook', $name, $subject, $body, $at)}
         incr n
     }
     return $n
@@ -292,10 +295,7 @@ proc ::notify {sub args} {
     }
 }
 
-namespace eval server {
-    variable onstart
-    lappend onstart {every [conf::get notify_interval] notify::pump}
-}
+job::define notify 通知发送 {conf::get notify_interval} notify::pump
 
 help::add notify {list ?-state S? | flush | test email ADDRESS | test webhook NAME} \
     "通知队列：查看、立即重试、发送测试通知（邮件、企业微信/钉钉/飞书机器人、通用 JSON）"

@@ -415,14 +415,17 @@ proc workflow::TakeOn {id uid mode legacy} {
                             AND id = (SELECT max(id) FROM deadline WHERE event_id = $id AND rule = 'claim')}]
     if {$mode eq "rerouted"} { set overdue 0 }
     set late ""
+    set lname ""
     if {$overdue} {
-        set s [db onecolumn {SELECT suggested_unit FROM event WHERE id = $id}]
-        set late [db onecolumn {SELECT id FROM unit WHERE name = $s}]
-        if {$late eq ""} { set late $uid }
+        # counted against the suggested unit, even a deactivated one; one not created yet is kept
+        # by name (the assessment counts it once the unit exists), else against the new owner
+        set lname [db onecolumn {SELECT suggested_unit FROM event WHERE id = $id}]
+        set late [db onecolumn {SELECT id FROM unit WHERE name = $lname}]
+        if {$late eq "" && $lname eq ""} { set late $uid }
     }
     set ::workflow::overdue $overdue
-    db eval {INSERT INTO claim(event_id, unit_id, mode, overdue, late_unit, at, login)
-             VALUES($id, $uid, $mode, $overdue, nullif($late, ''), $at, $login)}
+    db eval {INSERT INTO claim(event_id, unit_id, mode, overdue, late_unit, late_name, at, login)
+             VALUES($id, $uid, $mode, $overdue, nullif($late, ''), $lname, $at, $login)}
     db eval {UPDATE event SET unit_id = $uid, legacy = $legacy WHERE id = $id}
     db eval {INSERT INTO investigation(event_id, unit_id, started) VALUES($id, $uid, $at)}
     set name [db onecolumn {SELECT name FROM unit WHERE id = $uid}]
