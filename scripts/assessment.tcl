@@ -36,7 +36,7 @@ namespace eval assessment {
         assigned_overdue {{event_step claim} {
             SELECT coalesce((SELECT coalesce(c.late_unit, (SELECT n.id FROM unit n WHERE n.name = c.late_name))
                              FROM claim c WHERE c.event_id = s.event_id AND c.overdue = 1
-                             ORDER BY c.id DESC LIMIT 1), s.unit_id), s.event_id
+                             ORDER BY c.id DESC LIMIT 1), s.unit_id) AS unit_id, s.event_id
             FROM event_step s
             WHERE s.action = 'assign' AND s.overdue = 1 AND s.at >= $from AND s.at < $to}}
         reports_ontime {{deadline} {

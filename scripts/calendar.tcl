@@ -323,6 +323,14 @@ proc calendar::dueText {due provisional} {
     return "$due（[provisionalText $provisional]）"
 }
 
+# calendar::touches: the epoch from which a deadline may depend on YEAR's calendar: 00:00 of 1
+# December of the year before (a year's file may list the last days of the year before, e.g. a New
+# Year holiday from 31 December). The import hooks recompute the open deadlines provisional on YEAR
+# and those running from before the end of YEAR to after this instant.
+proc calendar::touches {y} {
+    Mid [Jdn [expr {$y - 1}]-12-01]
+}
+
 # calendar::Provisional: the fallback years consulted since the last Begin, sorted.
 proc calendar::Provisional {} {
     variable used
@@ -1413,7 +1421,9 @@ proc calendar::cmd::Recomputed {r} {
         incr earlier [dict get $x earlier]
     }
     if {!$n} { return "" }
-    return "重算暂定时限 $n 个：$moved 个截止时间改变（其中 $earlier 个提前，已通知责任人）"
+    set out "重算时限 $n 个，其中 $moved 个截止时间改变"
+    if {$earlier} { append out "，$earlier 个提前（已通知责任人）" }
+    return $out
 }
 
 proc calendar::cmd::isworkday {date} {

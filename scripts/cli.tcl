@@ -228,9 +228,29 @@ proc yqbox::cmd::console {args} {
     }
     if {[yqbox::interactive]} {
         puts "yqbox [dict get [yqbox::versions] yqbox] console, $where. 'help' lists the commands."
+        if {$dir ne ""} { yqbox::Notes [yqbox::notes] }
     }
     yqbox::repl -history $history
     return 0
+}
+
+# yqbox::notes: what an administrator should know when the console starts (the next year's
+# calendar missing, background jobs failing), as a list of Chinese sentences.
+proc yqbox::notes {} {
+    set out {}
+    if {[catch {calendar::pending} p]} { set p "" }
+    if {$p ne ""} { lappend out $p }
+    if {![catch {job::failing} failing]} {
+        foreach j $failing {
+            lappend out "后台任务“[dict get $j title]”连续 [dict get $j failures] 次运行失败：[dict get $j result]（job list 查看）"
+        }
+    }
+    return $out
+}
+
+# yqbox::Notes: print NOTES (from yqbox::notes), one "注意：" line each.
+proc yqbox::Notes {notes} {
+    foreach n $notes { puts "注意：$n" }
 }
 
 # yqbox::interactive: whether stdin and stdout are a terminal.

@@ -253,28 +253,32 @@ proc request::Recompute {id} {
     return $d
 }
 
-# request::recompute: recompute the deadline of every request not yet answered whose deadline was
-# provisional on YEAR (a calendar::onimport hook, inside the import's transaction, as the system):
-# an audit entry (the request's record) for each that moved, a notice to the info office for each
-# that moved earlier. Returns a dict recomputed, moved, earlier.
+# request::recompute: recompute the deadline of every request not yet answered that YEAR's
+# calendar may change (provisional on YEAR, or running across its days: calendar::touches) (a
+# calendar::onimport hook, inside the import's transaction, as the system): an audit entry (the
+# request's record) for each that moved, a notice to the info office for each that moved earlier.
+# Returns a dict recomputed, moved, earlier.
 proc request::recompute {y} {
     set out [dict create recomputed 0 moved 0 earlier 0]
-    set rows [db eval {SELECT id, number, due, due_epoch FROM request WHERE state = 'registered'
-                       AND (' ' || due_provisional || ' ') LIKE ('% ' || $y || ' %')}]
+    set from [calendar::touches $y]
+    set next [expr {$y + 1}]
+    set rows [db eval {SELECT id, number, due, due_epoch, due_provisional FROM request WHERE state = 'registered'
+                       AND ((' ' || due_provisional || ' ') LIKE ('% ' || $y || ' %')
+                            OR (due_epoch >= $from AND CAST(substr(received, 1, 4) AS INTEGER) < $next))}]
     workflow::system {
-        foreach {id number old oldEpoch} $rows {
+        foreach {id number old oldEpoch oldProv} $rows {
             set d [Recompute $id]
             dict incr out recomputed
             if {[dict get $d due_epoch] eq $oldEpoch} { continue }
             dict incr out moved
             set new [calendar::dueText [dict get $d due] [dict get $d provisional]]
             audit::record request.recompute request:$id -before "due $old" \
-                -after "due [dict get $d due]: ${y}年节假日安排已导入，答复期限由 $old（暂定）重算为 $new"
+                -after "${y}年节假日安排已导入，答复期限由 $old[expr {$oldProv ne "" ? "（暂定）" : " "}]重算为 $new"
             if {[dict get $d due_epoch] ne "" && $oldEpoch ne "" && [dict get $d due_epoch] < $oldEpoch} {
                 dict incr out earlier
                 notify::queue "" request.recompute {office} "政府信息公开申请 $number 答复期限提前至 [dict get $d due]" \
-                    [join [list "申请编号：$number" "原答复期限（暂定）：$old" "重算后答复期限：$new" \
-                               "原因：${y}年节假日安排已导入，原按周一至周五推算的期限已重算"] \n]
+                    [join [list "申请编号：$number" "原答复期限：[calendar::dueText $old $oldProv]" "重算后答复期限：$new" \
+                               "原因：${y}年节假日安排已导入，答复期限已按官方日历重算"] \n]
             }
         }
     }

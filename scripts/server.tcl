@@ -187,6 +187,7 @@ proc server::console {dir history} {
     if {[yqbox::interactive]} {
         puts "yqbox [dict get [yqbox::versions] yqbox] console attached to the server on $dir.\
             'help' lists the commands; 'exit' leaves the console (the server keeps running)."
+        if {![catch {control eval $sock yqbox::notes} notes]} { yqbox::Notes $notes }
     }
     yqbox::repl -history $history -eval [list server::remote $sock]
     return 0

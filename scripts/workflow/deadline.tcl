@@ -74,13 +74,17 @@ proc workflow::deadline::Compute {d {ext ""} {reason ""}} {
     calendar::due $start [Limit $rule] {*}$opts
 }
 
-# workflow::deadline::recompute: recompute every open deadline provisional on YEAR (a
-# calendar::onimport hook: runs inside the import's transaction, as the system). Returns a dict
-# recomputed (how many), moved (due time changed), earlier (moved earlier: the owner was told).
+# workflow::deadline::recompute: recompute every open deadline that YEAR's calendar may change:
+# provisional on YEAR, or running across its days (calendar::touches) (a calendar::onimport hook:
+# runs inside the import's transaction, as the system). Returns a dict recomputed (how many),
+# moved (due time changed), earlier (moved earlier: the owner was told).
 proc workflow::deadline::recompute {y} {
     set out [dict create recomputed 0 moved 0 earlier 0]
+    set from [calendar::touches $y]
+    set next [expr {$y + 1}]
     set ids [db eval {SELECT id FROM deadline WHERE state = 'open'
-                      AND (' ' || provisional || ' ') LIKE ('% ' || $y || ' %')}]
+                      AND ((' ' || provisional || ' ') LIKE ('% ' || $y || ' %')
+                           OR (due_epoch >= $from AND CAST(substr(start, 1, 4) AS INTEGER) < $next))}]
     workflow::system {
         foreach d $ids {
             db eval {SELECT d.*, e.title AS etitle, e.state AS estate FROM deadline d
@@ -94,7 +98,7 @@ proc workflow::deadline::recompute {y} {
             dict incr out moved
             set earlier [expr {$v(due_epoch) < $r(due_epoch)}]
             set at [yqbox::iso]
-            set note "${y}年节假日安排已导入，“$r(title)”的截止时间由 $r(due)（暂定）重算为 $v(due)[expr {$v(provisional) ne "" ? "（[calendar::provisionalText $v(provisional)]）" : ""}]"
+            set note "${y}年节假日安排已导入，“$r(title)”的截止时间由 $r(due)[expr {$r(provisional) ne "" ? "（暂定）" : " "}]重算为 [calendar::dueText $v(due) $v(provisional)]"
             set aid [audit::record deadline.recompute event:$r(event_id) -before "deadline=$d due=$r(due)" \
                          -after "deadline=$d due=$v(due) calendar=$y"]
             db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
@@ -106,8 +110,8 @@ proc workflow::deadline::recompute {y} {
                 notify::queue $r(event_id) deadline.recompute [Owners $r(unit_id) $r(instruction_id)] \
                     "#$r(event_id) $r(etitle)：$r(title) 截止时间提前至 $v(due)" \
                     [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)）" \
-                               "原截止（暂定）：$r(due)" "重算后截止：$v(due)" \
-                               "原因：${y}年节假日安排已导入，原按周一至周五推算的时限已重算"] \n]
+                               "原截止：[calendar::dueText $r(due) $r(provisional)]" "重算后截止：$v(due)" \
+                               "原因：${y}年节假日安排已导入，时限已按官方日历重算"] \n]
             }
         }
     }
