@@ -147,7 +147,7 @@ proc job::all {} {
     variable jobs
     set rows [dict create]
     db eval {SELECT * FROM job} r {
-        unset r(*)
+        unset -nocomplain r(*)
         dict set rows $r(name) [array get r]
     }
     set out {}

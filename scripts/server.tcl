@@ -176,6 +176,12 @@ proc server::status {} {
         }
         lappend out $line
     }
+    if {![catch {job::Lines} jobs] && $jobs ne ""} {
+        lappend out "后台任务：" $jobs
+    }
+    if {![catch {yqbox::notes} notes]} {
+        foreach n $notes { lappend out "注意：$n" }
+    }
     join $out \n
 }
 
