@@ -110,8 +110,12 @@ proc org::checkRoles {roles} {
     }
 }
 
-# org::hashPassword: PASSWORD as pbkdf2-sha256$ITER$SALT$HASH. Errors if it is too short.
+# org::hashPassword: PASSWORD as pbkdf2-sha256$ITER$SALT$HASH. Errors if it is too short, or
+# wrapped in quotes (shell habit at the Tcl console: the quotes would become part of it).
 proc org::hashPassword {password} {
+    if {[regexp {^'.*'$|^".*"$} $password] && [string length $password] > 1} {
+        error "密码两端带有引号：控制台是 Tcl，含空格的值请用花括号括起，例如 -password {a long password}"
+    }
     if {[string length $password] < [conf::get password_min_length]} {
         error "the password must have at least [conf::get password_min_length] characters"
     }
@@ -248,12 +252,15 @@ proc ::user {sub args} {
         }
         add {
             org::require user.manage
+            set quoted [expr {[lsearch -glob $args '*] >= 0}]
+            set hint "控制台是 Tcl：含空格的值请用花括号括起，不用单引号，例如 -password {a long password}"
             if {[llength $args] < 3 || [llength $args] % 2 == 0} {
+                if {$quoted} { error $hint }
                 error "usage: user add LOGIN NAME UNIT ?-roles ROLES? ?-password P? ?-phone P? ?-email E?"
             }
             set args [lassign $args login name unitName]
             set o [dict merge {-roles {} -password "" -phone "" -email ""} $args]
-            if {[dict size $o] != 4} { error "unknown option in: $args" }
+            if {[dict size $o] != 4} { error [expr {$quoted ? $hint : "unknown option in: $args"}] }
             if {![regexp {^[A-Za-z0-9_.@-]{1,64}$} $login]} {
                 error "a login is 1 to 64 letters, digits or _ . @ -"
             }
