@@ -9,9 +9,13 @@
 ** request starts. A 429/503 (honouring Retry-After) or a transient failure (timeout, connection
 ** refused) is retried with exponential backoff and jitter up to `-retries` times. Conditional GET
 ** (ETag / Last-Modified), gzip/deflate, bounded redirects (http and https only), a size cap and
-** timeouts are applied to every request. The crawler refuses to connect to loopback, private,
-** link-local, multicast and the machine's own addresses unless the request is marked -internal;
-** the check runs on every connection, so redirects are covered (SSRF). The engine has no policy:
+** timeouts are applied to every request. The crawler refuses to talk to loopback, private,
+** link-local, multicast and the machine's own addresses unless the request is marked internal:
+** `-internal 1` (any host: the notification webhooks) or `-internal {HOST ...}` (only those host
+** names: a source marked internal may reach its own private host, not the links it follows). The
+** check runs when a socket is opened and again before every transfer on the connection it got
+** (libcurl's pre-request callback), so redirects and pooled connections reused by a request of
+** another policy are covered (SSRF). The engine has no policy:
 ** robots.txt, schedules and source rules live in the Tcl crawler (scripts/crawl/).
 **
 ** State is per interpreter (assoc data) and runs in that interpreter's thread's event loop.
@@ -50,6 +54,7 @@ typedef struct Req {
   char *etag, *lastmod, *cookies, *proxy, *method;
   char *postBody; int postLen;
   int internal, retries, attempt, timeoutMs, maxSize, hash;
+  Tcl_Obj *internalHosts;     /* list of lower-case host names allowed private addresses, or NULL */
   int blocked, tooBig;
   CURLcode rc;                /* libcurl's result of the last attempt */
   Tcl_WideInt notBefore, startedAt;
@@ -137,15 +142,68 @@ int YqAddrForbidden(const struct sockaddr *sa){
   return ownAddress(sa);
 }
 
-/* openSocket: libcurl's socket opener; refuses forbidden addresses for non-internal requests. */
+/*
+** internalHost: whether the host of R's current URL (after redirects) is one of the host names
+** R may reach on a private address (-internal {HOST ...}). No side effects.
+*/
+static int internalHost(Req *r){
+  char *url = NULL, *host = NULL;
+  CURLU *u;
+  int found = 0, n, i;
+  Tcl_Obj **hv;
+  if( !r->internalHosts || !r->easy ) return 0;
+  if( curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url)!=CURLE_OK || !url ) url = r->url;
+  u = curl_url();
+  if( !u ) return 0;
+  if( curl_url_set(u, CURLUPART_URL, url, 0)==CURLUE_OK
+      && curl_url_get(u, CURLUPART_HOST, &host, 0)==CURLUE_OK && host ){
+    char *c;
+    for(c = host; *c; c++) if( *c>='A' && *c<='Z' ) *c += 'a'-'A';
+    Tcl_ListObjGetElements(NULL, r->internalHosts, &n, &hv);
+    for(i = 0; i<n && !found; i++) found = !strcmp(Tcl_GetString(hv[i]), host);
+    curl_free(host);
+  }
+  curl_url_cleanup(u);
+  return found;
+}
+
+/*
+** mayReach: whether request R may talk to address SA: a public address, or R is internal (for any
+** host, or for the host it is talking to now), or it goes through a configured proxy. Sets
+** R->blocked when not. Returns 1 or 0.
+*/
+static int mayReach(Req *r, const struct sockaddr *sa){
+  if( r->internal || r->proxy || !YqAddrForbidden(sa) || internalHost(r) ) return 1;
+  r->blocked = 1;
+  return 0;
+}
+
+/* openSocket: libcurl's socket opener; refuses addresses the request may not reach. */
 static curl_socket_t openSocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr){
   Req *r = clientp;
   (void)purpose;
-  if( !r->internal && !r->proxy && YqAddrForbidden(&addr->addr) ){
-    r->blocked = 1;
-    return CURL_SOCKET_BAD;
-  }
+  if( !mayReach(r, &addr->addr) ) return CURL_SOCKET_BAD;
   return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/*
+** preRequest: libcurl's pre-request callback, run before every transfer on the connection it
+** got, new or reused from the pool: aborts the transfer when R may not reach the connected
+** address PEER (a pooled connection opened by a request of another policy).
+*/
+static int preRequest(void *clientp, char *peer, char *local, int peerPort, int localPort){
+  Req *r = clientp;
+  struct sockaddr_storage ss;
+  (void)local; (void)peerPort; (void)localPort;
+  memset(&ss, 0, sizeof ss);
+  if( peer && inet_pton(AF_INET, peer, &((struct sockaddr_in*)&ss)->sin_addr)==1 ){
+    ss.ss_family = AF_INET;
+  }else if( peer && inet_pton(AF_INET6, peer, &((struct sockaddr_in6*)&ss)->sin6_addr)==1 ){
+    ss.ss_family = AF_INET6;
+  }else{
+    ss.ss_family = AF_UNSPEC;              /* unknown: forbidden unless internal or proxied */
+  }
+  return mayReach(r, (struct sockaddr*)&ss) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
 }
 
 /* ---- request buffers ---- */
@@ -225,6 +283,7 @@ static void freeReq(Req *r){
   if( r->lastmod ) ckfree(r->lastmod);
   if( r->cookies ) ckfree(r->cookies);
   if( r->proxy ) ckfree(r->proxy);
+  if( r->internalHosts ) Tcl_DecrRefCount(r->internalHosts);
   if( r->method ) ckfree(r->method);
   if( r->postBody ) ckfree(r->postBody);
   if( r->buf ) ckfree(r->buf);
@@ -273,6 +332,8 @@ static int startReq(FetchState *st, Req *r){
   curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, openSocket);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, preRequest);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
   if( st->caFile && *st->caFile ) curl_easy_setopt(e, CURLOPT_CAINFO, st->caFile);
   if( r->proxy ) curl_easy_setopt(e, CURLOPT_PROXY, r->proxy);
@@ -710,7 +771,24 @@ static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const o
       case 3: if( *v ){ r->lastmod = dupStr(v); } break;
       case 4: if( *v ){ r->cookies = dupStr(v); } break;
       case 5: if( *v ){ r->proxy = dupStr(v); } break;
-      case 6: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &r->internal)!=TCL_OK ) goto bad; break;
+      case 6: {
+        /* a boolean (every host), or the host names allowed private addresses */
+        int n, j;
+        Tcl_Obj **hv, *low;
+        if( Tcl_GetBooleanFromObj(NULL, objv[i+1], &r->internal)==TCL_OK ) break;
+        r->internal = 0;
+        if( Tcl_ListObjGetElements(interp, objv[i+1], &n, &hv)!=TCL_OK ) goto bad;
+        low = Tcl_NewListObj(0, NULL);
+        for(j = 0; j<n; j++){
+          Tcl_Obj *h = Tcl_DuplicateObj(hv[j]);
+          Tcl_SetObjLength(h, Tcl_UtfToLower(Tcl_GetString(h)));
+          Tcl_ListObjAppendElement(NULL, low, h);
+        }
+        if( r->internalHosts ) Tcl_DecrRefCount(r->internalHosts);
+        r->internalHosts = low;
+        Tcl_IncrRefCount(low);
+        break;
+      }
       case 7: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->retries)!=TCL_OK ) goto bad; break;
       case 8: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->timeoutMs)!=TCL_OK ) goto bad; break;
       case 9: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->maxSize)!=TCL_OK ) goto bad; break;

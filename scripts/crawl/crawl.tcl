@@ -174,7 +174,9 @@ proc crawl::get {src url args} {
         return [dict create url $url status 0 kind robots error "robots.txt disallows $url" \
                     text "" unchanged 0 body "" content_type ""]
     }
-    set opts [list -internal [dict get $src internal]]
+    # a source marked internal may reach its own host on a private address, nothing else
+    set opts [list -internal [expr {[dict get $src internal]
+                                    ? [list [dict get [url parse [dict get $src url]] host]] : 0}]]
     if {[dict get $src headers] ne ""} { lappend opts -headers [dict get $src headers] }
     if {[dict get $src cookies] ne ""} { lappend opts -cookies [dict get $src cookies] }
     if {[dict get $src proxy] ne ""} { lappend opts -proxy [dict get $src proxy] }
