@@ -233,8 +233,8 @@ proc event::cmd::timeline {id} {
     join $out \n
 }
 
-help::add event {list | show | timeline ID | due | overdue | claim | assign | judge | investigate | extend | decide | conclude | reply | approve | review | publish | close | instruct | fulfil | police | respond | report | handback | reroute ...} \
-    "舆情事件：列表、详情；一事一报的处置流程（认领、指定、研判、核查、延期、回复、审定、发布、办结、批示、移交公安）及时限（workflow transitions 列出全部）"
+help::add event {list | show | timeline ID | due | overdue | claim | assign | judge | investigate | extend | decide | conclude | reply | approve | review | publish | close | instruct | fulfil | police | respond | press | report | unitreport | handback | reroute ...} \
+    "舆情事件：列表、详情；一事一报的处置流程（认领、指定、报告本单位领导、研判、核查、延期、回复、审定、发布、首次回应、新闻发布会、办结、批示、移交公安）及时限（workflow transitions 列出全部）"
 
 # the clock runs in the background interpreter: every minute, and once shortly after the start
 namespace eval server {

@@ -966,7 +966,11 @@ proc workflow::doc {} {
         "breach recorded once (`deadline.warning` / `deadline.breach` audit entries, a timeline step," \
         "notifications) in one transaction, so a restart neither loses nor repeats one. An event still" \
         "unclaimed when its claim window breaches is assigned by the system (`assign -auto`) to its" \
-        "suggested unit (or the info office), recorded as overdue against that unit." ""
+        "suggested unit (or the info office), recorded as overdue against that unit." "" \
+        "An optional deadline (the extension-request window: a right, not a duty) is never warned or" \
+        "breached: when it closes the tick ends it (cancelled, stopped_by `window`), and it is never listed" \
+        "as overdue nor counted in the assessment. A duty recorded after the fact (`unitreport`, `press`" \
+        "with -at) is met at the time given: on time if that was by the due time." ""
     join $out \n
 }
 
