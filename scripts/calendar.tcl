@@ -917,12 +917,14 @@ proc calendar::addworkdays {date n} {
 # period), amount, unit, trigger (a key of calendar::triggers), source (seed paragraph), party
 # (who is responsible), title (what must be done, Chinese), help (English, for the config key);
 # optional pause (yes: pauses allowed), extend (yes, or the name of the rule that caps it), key
-# (no: the amount is not a config key). Declares the config key rule_NAME for the amount.
+# (no: the amount is not a config key), option (yes: a window the party may use, not a duty: the
+# workflow never warns, breaches or counts it; it ends when it closes). Declares the config key
+# rule_NAME for the amount.
 proc calendar::rule {name spec} {
     variable rules
     variable rule
     variable triggers
-    set r [dict merge {pause no extend no key yes} $spec [dict create name $name]]
+    set r [dict merge {pause no extend no key yes option no} $spec [dict create name $name]]
     foreach f {kind amount unit trigger source party title help} {
         if {![dict exists $r $f]} { error "rule $name: $f is missing" }
     }
@@ -1316,8 +1318,8 @@ calendar::rule investigate {
     help "Investigation report after claiming"
 }
 calendar::rule extension_request {
-    kind limit amount 3 unit workdays trigger claimed source "001 第八条"
-    party 承办单位 title 需要延长办理时限的，向信息办提出书面申请
+    kind limit amount 3 unit workdays trigger claimed source "001 第八条" option yes
+    party 承办单位 title 需要延长办理时限的，向信息办提出书面申请（可选）
     help "Written request to extend the investigation, after claiming"
 }
 calendar::rule investigate_legacy {

@@ -13,14 +13,15 @@
 
 namespace eval web {
     # transition -> {label fields}; a field is {name label kind}, kind one of text, para, level,
-    # unit, days, decision, instruction; a kind ending in ? is optional. The reply transition has
-    # its own editor (/events/ID/reply).
+    # unit, days, decision, instruction, time (a past moment; empty = now), flag (a checkbox); a
+    # kind ending in ? is optional. The reply transition has its own editor (/events/ID/reply).
     variable actions {
         report      {报送专报 {}}
-        claim       {认领 {}}
-        assign      {指定认领 {{unit 承办单位 unit}}}
+        unitreport  {报告本单位领导 {{leaders 报告对象（本单位领导） text} {reporter 报告人（默认本人） text?} {at 报告时间（默认现在） time?}}}
+        claim       {认领 {{legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?}}}
+        assign      {指定认领 {{unit 承办单位 unit} {legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?}}}
         handback    {退回 {{reason 退回理由（非本单位职责） para}}}
-        reroute     {重新交办 {{unit 承办单位 unit}}}
+        reroute     {重新交办 {{unit 承办单位 unit} {legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?}}}
         judge       {研判 {{level 风险等级 level} {reason 研判意见 para} {consult 会商记录（重大、特别重大必填） para?}}}
         investigate {开始核实调查 {{handler 承办人 text} {contact 联系方式 text}}}
         extend      {申请延期 {{days 延期工作日 days} {reason 延期理由（书面申请） para}}}
@@ -30,6 +31,7 @@ namespace eval web {
         review      {审核回复 {}}
         publish     {发布回复 {}}
         respond     {记录首次回应 {{text 回应内容 para}}}
+        press       {记录新闻发布会 {{place 发布会地点或渠道 text} {at 发布会时间（默认现在） time?} {url 发布链接（可选） text?}}}
         close       {办结 {{reason 办结说明 para}}}
         instruct    {领导批示 {{text 批示内容 para}}}
         fulfil      {落实批示 {{instruction 批示 instruction} {result 落实情况 para}}}
@@ -56,12 +58,17 @@ route GET /dashboard {} {
     # due and overdue (the workflow's deadlines)
     set rows ""
     set now [yqbox::now]
-    db eval {SELECT d.title AS what, d.due AS dueText, d.due_epoch, e.id AS eid, e.title FROM deadline d
+    # an optional window (the extension request) is listed while it is open, never as overdue
+    db eval {SELECT d.title AS what, d.due AS dueText, d.due_epoch, d.optional, e.id AS eid, e.title FROM deadline d
              JOIN event e ON e.id = d.event_id
-             WHERE d.state = 'open'
+             WHERE d.state = 'open' AND NOT (d.optional AND d.due_epoch < $now)
                AND ($all OR e.unit_id = $uid OR d.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
              ORDER BY d.due_epoch LIMIT 20} {
         set left [expr {$due_epoch - $now}]
+        if {$optional} {
+            append rows [tmpl {<tr class="optional"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>$dueText</td><td>可选，剩余 [duration $left]</td></tr>}]
+            continue
+        }
         set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
         set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
         append rows [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>$dueText</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
@@ -240,9 +247,17 @@ proc web::timeline {id} {
         set title [expr {[dict exists $::workflow::transitions $action] ? [dict get $::workflow::transitions $action title] : $action}]
         lappend items [list $at step "$title：[stateName $from_state] → [stateName $to_state]" $login $note]
     }
-    db eval {SELECT title, start, due, state, warned_at, breached_at, met_at FROM deadline WHERE event_id = $id} {
-        set what [expr {$state eq "cancelled" ? "已取消" : $met_at ne "" ? ($breached_at ne "" ? "超期后完成" : "按时完成")
-                        : $breached_at ne "" ? "已超期" : $warned_at ne "" ? "临近截止" : "进行中"}]
+    set now [yqbox::now]
+    db eval {SELECT title, start, due, due_epoch, state, warned_at, breached_at, met_at, optional, stopped_by
+             FROM deadline WHERE event_id = $id} {
+        if {$optional} {
+            # an option: used, lapsed or still open; never overdue
+            set what [expr {$state eq "done" ? "已申请" : ($stopped_by eq "window" || ($state eq "open" && $now > $due_epoch)) ? "期满未申请（可选，不计超期）"
+                            : $state eq "cancelled" ? "已取消" : "可选，进行中"}]
+        } else {
+            set what [expr {$state eq "cancelled" ? "已取消" : $met_at ne "" ? ($breached_at ne "" ? "超期后完成" : "按时完成")
+                            : $breached_at ne "" ? "已超期" : $warned_at ne "" ? "临近截止" : "进行中"}]
+        }
         lappend items [list $start deadline "时限：$title" "截止 $due" $what]
     }
     db eval {SELECT at, score, level, cause FROM event_score WHERE event_id = $id ORDER BY at LIMIT 100} {
@@ -280,7 +295,9 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
         if {![dict exists $actions $name] || ![applies $name $id]} { continue }
         lassign [dict get $actions $name] label fields
         set inputs ""
+        set fold 0
         foreach field $fields {
+            if {[string trimright [lindex $field 2] ?] ne "flag"} { set fold 1 }
             lassign $field f flabel kind
             set v [expr {[dict exists $values $f] ? [dict get $values $f] : ""}]
             set fid "$name-$f"
@@ -307,12 +324,15 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
                     append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
                 }
                 days { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" inputmode="numeric" size="4"></p>}] }
+                time { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" type="datetime-local"></p>}] }
+                flag { append inputs [tmpl {<p><input type="checkbox" id="$fid" name="$f" value="1"[if {$v eq "1"} {unsafe " checked"}]><label for="$fid">$flabel</label></p>}] }
                 default { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v"></p>}] }
             }
         }
         set prob [expr {[dict exists $problems $name] ? [problems [dict get $problems $name]] : ""}]
         set form [tmpl {<form method="post" action="/events/$id/$name" class="action">[hidden $me][unsafe $prob][unsafe $inputs]<button type="submit">$label</button></form>}]
-        if {$inputs eq ""} {
+        if {!$fold} {
+            # no fields, or only checkboxes: the button shows at once
             append out $form
         } else {
             # a transition with a form folds away until chosen (open when it came back with problems)
@@ -389,6 +409,7 @@ proc web::checkAction {name values} {
             days { if {![string is entier -strict $v] || $v < 1 || $v > 20} { lappend problems "延期工作日须为 1 到 20 的整数" } }
             decision { if {$v ni {approve refuse}} { lappend problems "请选择审批意见" } }
             instruction { if {![string is entier -strict $v]} { lappend problems "请选择批示" } }
+            flag { if {$v ne "1"} { lappend problems "$flabel：勾选框的值无效" } }
         }
         if {[string length $v] > 20000} { lappend problems "$flabel过长" }
     }
@@ -399,7 +420,10 @@ proc web::checkAction {name values} {
 proc web::actionArgs {name values} {
     set v $values
     switch -- $name {
-        assign - reroute { return [list [dict get $v unit]] }
+        claim { return [expr {[dict get $v legacy] eq "1" ? "-legacy" : ""}] }
+        assign - reroute { return [list [dict get $v unit] {*}[expr {[dict get $v legacy] eq "1" ? "-legacy" : ""}]] }
+        unitreport { return [list [dict get $v leaders] -by [dict get $v reporter] -at [dict get $v at]] }
+        press { return [list [dict get $v place] -at [dict get $v at] -url [dict get $v url]] }
         handback - close - police { return [list [dict get $v reason]] }
         judge {
             set a [list [dict get $v level] [dict get $v reason]]

@@ -11,6 +11,9 @@
 # window that breaches on an event nobody claimed makes the system assign it (`assign -auto`): to
 # the suggested unit when it is an active unit of the box, else to the info office; either way
 # recorded overdue against the suggested unit (states.tcl, workflow::TakeOn).
+# An optional deadline (a calendar rule with option yes: the extension-request window) is a right,
+# not a duty: it is never warned, breached, listed as overdue or counted; when it closes the tick
+# ends it (cancelled, stopped_by 'window').
 #
 # PROVISIONAL deadlines: a due time computed on a year without an official calendar (calendar.tcl)
 # stores those years in deadline.provisional and is shown with calendar::provisionalText wherever it
@@ -50,11 +53,12 @@ proc workflow::deadline::start {id limit args} {
     set d [calendar::due $start $limit]
     set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
     set rule [expr {[llength $limit] == 1 ? $limit : [join $limit " "]}]
+    set optional [expr {[llength $limit] == 1 && [dict get [calendar::Rule $limit] option]}]
     foreach k {start due due_epoch warn_at warn_epoch allowed provisional} { set v($k) [dict get $d $k] }
     db eval {INSERT INTO deadline(event_id, instruction_id, rule, title, unit_id, start, due, due_epoch,
-                                  warn_at, warn_epoch, allowed, provisional)
+                                  warn_at, warn_epoch, allowed, provisional, optional)
              VALUES($id, nullif($instr, ''), $rule, $title, nullif($unit, ''), $v(start), $v(due), $v(due_epoch),
-                    $v(warn_at), $v(warn_epoch), $v(allowed), $v(provisional))}
+                    $v(warn_at), $v(warn_epoch), $v(allowed), $v(provisional), $optional)}
     return [db last_insert_rowid]
 }
 
@@ -144,15 +148,27 @@ proc workflow::deadline::extend {d n reason} {
     return $v(due)
 }
 
-# workflow::tick: record every warning and breach that has come due, and assign the events whose
-# claim window breached unclaimed. Returns a summary ("N warnings, N breaches, N assigned").
-# Each deadline is its own transaction; an error on one is logged and the others go on.
+# workflow::tick: end the optional windows that have closed, record every warning and breach that
+# has come due, and assign the events whose claim window breached unclaimed. Returns a summary
+# ("N warnings, N breaches, N assigned"). Each deadline is its own transaction; an error on one is
+# logged and the others go on.
 proc workflow::tick {} {
     set now [yqbox::now]
     set counts {warning 0 breach 0 assigned 0}
-    set todo [db eval {SELECT id, 'breach' FROM deadline WHERE state = 'open' AND breached_at IS NULL AND due_epoch < $now
+    # A closed window ends rather than breaching, so that "open" keeps meaning "still possible"
+    # for every page and listing that shows open deadlines, and nothing has to tell a lapsed option
+    # from a missed duty afterwards. It ends at its due time, silently: no step, notice or audit
+    # entry, since nobody did or failed to do anything.
+    foreach {d due} [db eval {SELECT id, due_epoch FROM deadline WHERE state = 'open' AND optional AND due_epoch < $now}] {
+        job::item "deadline $d window" {
+            set at [yqbox::iso $due]
+            db eval {UPDATE deadline SET state = 'cancelled', stopped_at = $at, stopped_by = 'window'
+                     WHERE id = $d AND state = 'open'}
+        }
+    }
+    set todo [db eval {SELECT id, 'breach' FROM deadline WHERE state = 'open' AND NOT optional AND breached_at IS NULL AND due_epoch < $now
                        UNION ALL
-                       SELECT id, 'warning' FROM deadline WHERE state = 'open' AND warned_at IS NULL AND warn_epoch <= $now
+                       SELECT id, 'warning' FROM deadline WHERE state = 'open' AND NOT optional AND warned_at IS NULL AND warn_epoch <= $now
                        ORDER BY 1, 2 DESC}]
     foreach {d kind} $todo {
         job::item "deadline $d $kind" {
@@ -216,9 +232,16 @@ proc workflow::deadline::Record {d kind now} {
     return $done
 }
 
-# workflow::deadline::stateOf: ok | warning | breached | done | late | cancelled for the deadline
-# row values (state, due_epoch, warn_epoch, stopped_at) at NOW.
-proc workflow::deadline::stateOf {state due warn stopped now} {
+# workflow::deadline::stateOf: ok | warning | breached | done | late | cancelled | lapsed for the
+# deadline row values (state, due_epoch, warn_epoch, stopped_at, optional, stopped_by) at NOW. An
+# optional window is never warning, breached or late: it is open (ok), used (done) or lapsed.
+proc workflow::deadline::stateOf {state due warn stopped now {optional 0} {by ""}} {
+    if {$optional} {
+        if {$state eq "done"} { return done }
+        if {$by eq "window" || ($state eq "open" && $now > $due)} { return lapsed }
+        if {$state eq "cancelled"} { return cancelled }
+        return ok
+    }
     switch -- $state {
         cancelled { return cancelled }
         done { return [expr {[yqbox::seconds $stopped] > $due ? "late" : "done"}] }
@@ -232,12 +255,13 @@ proc workflow::deadline::stateOf {state due warn stopped now} {
 proc workflow::deadline::Lines {where {limit 200}} {
     set now [yqbox::now]
     set out {}
-    set names {ok 正常 warning 预警 breached 超期 done 按时完成 late 逾期完成 cancelled 已取消}
+    set names {ok 正常 warning 预警 breached 超期 done 按时完成 late 逾期完成 cancelled 已取消 lapsed 期满}
     db eval "SELECT d.id, d.event_id, d.rule, d.title, d.due, d.due_epoch, d.warn_epoch, d.state, d.stopped_at,
-                    d.allowed, d.provisional, coalesce(n.name, '信息办') AS unit, e.title AS etitle, e.suggested_unit
+                    d.stopped_by, d.optional, d.allowed, d.provisional, coalesce(n.name, '信息办') AS unit,
+                    e.title AS etitle, e.suggested_unit
              FROM deadline d JOIN event e ON e.id = d.event_id LEFT JOIN unit n ON n.id = d.unit_id
              WHERE $where ORDER BY d.due_epoch, d.id LIMIT $limit" {
-        set s [stateOf $state $due_epoch $warn_epoch $stopped_at $now]
+        set s [stateOf $state $due_epoch $warn_epoch $stopped_at $now $optional $stopped_by]
         if {$unit eq "信息办" && $rule eq "claim" && $state eq "open" && $suggested_unit ne ""} { set unit "$suggested_unit（待认领）" }
         lappend out [format "%-6s #%-4d %-18s %s  %-10s %s  %s" [dict get $names $s] $event_id $rule \
                          [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]] $unit $title $etitle]
@@ -269,6 +293,7 @@ proc event::cmd::due {args} {
 }
 
 # event overdue ?-unit UNIT? ?-all?: open deadlines past due; with -all also those met late.
+# Optional windows are never overdue.
 proc event::cmd::overdue {args} {
     lassign [workflow::Opts $args {-unit "" -all flag} "event overdue ?-unit UNIT? ?-all?"] pos o
     if {[llength $pos]} { error "usage: event overdue ?-unit UNIT? ?-all?" }
@@ -276,7 +301,7 @@ proc event::cmd::overdue {args} {
     if {$unit ne ""} { set unit [org::unitId $unit] }
     set now [yqbox::now]
     set late [expr {[dict get $o -all] ? " OR (d.state = 'done' AND d.breached_at IS NOT NULL)" : ""}]
-    workflow::deadline::Lines "((d.state = 'open' AND d.due_epoch < $now)$late) AND ('$unit' = '' OR d.unit_id = '$unit')"
+    workflow::deadline::Lines "((d.state = 'open' AND d.due_epoch < $now)$late) AND NOT d.optional AND ('$unit' = '' OR d.unit_id = '$unit')"
 }
 
 # event timeline ID: the event's steps and its deadlines.
@@ -292,8 +317,8 @@ proc event::cmd::timeline {id} {
     join $out \n
 }
 
-help::add event {list | show | timeline ID | due | overdue | claim | assign | judge | investigate | extend | decide | conclude | reply | approve | review | publish | close | instruct | fulfil | police | respond | report | handback | reroute ...} \
-    "舆情事件：列表、详情；一事一报的处置流程（认领、指定、研判、核查、延期、回复、审定、发布、办结、批示、移交公安）及时限（workflow transitions 列出全部）"
+help::add event {list | show | timeline ID | due | overdue | claim | assign | judge | investigate | extend | decide | conclude | reply | approve | review | publish | close | instruct | fulfil | police | respond | press | report | unitreport | handback | reroute ...} \
+    "舆情事件：列表、详情；一事一报的处置流程（认领、指定、报告本单位领导、研判、核查、延期、回复、审定、发布、首次回应、新闻发布会、办结、批示、移交公安）及时限（workflow transitions 列出全部）"
 
 # the clock runs in the background interpreter: every minute, and once shortly after the start
 job::define deadline 时限时钟 60 workflow::tick -first 1

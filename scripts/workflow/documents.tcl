@@ -189,7 +189,7 @@ proc documents::Digest {kind date number now} {
     append body "<h2>三、超期情况</h2>\n"
     set late {}
     db eval {SELECT d.event_id, d.title, d.due, coalesce(n.name, '信息办') AS unit FROM deadline d LEFT JOIN unit n ON n.id = d.unit_id
-             WHERE d.breached_at >= $f AND d.breached_at < $t ORDER BY d.id} {
+             WHERE d.breached_at >= $f AND d.breached_at < $t AND NOT d.optional ORDER BY d.id} {
         lappend late "#$event_id $unit：$title（截止 $due）"
     }
     append body [Paras [expr {[llength $late] ? [join $late \n] : "本期无超期事项。"}]]

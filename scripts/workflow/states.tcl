@@ -25,6 +25,7 @@ namespace eval workflow {
     variable system {login system user_id {} roles {} unit_id {} unit {} origin system superuser 1}
     variable majorLevels {重大 特别重大}
     variable overdue 0       ;# set by a transition taking on an event after the claim window
+    variable metAt ""        ;# set by a transition recording a duty done earlier (seconds): its stops are met then
 }
 namespace eval workflow::do {}
 
@@ -33,6 +34,7 @@ dict set org::perms event.close       {office}
 dict set org::perms event.publish     {office unithead}
 dict set org::perms event.police      {office}
 dict set org::perms event.respond     {office handler}
+dict set org::perms event.unitreport  {office handler unithead}
 dict set org::perms event.extend      {handler}
 dict set org::perms event.decide      {office}
 dict set org::perms workflow.system   {}
@@ -99,6 +101,14 @@ workflow::transition report {
     stops {report_general report_major} notify {leader office unit:unithead}
     records "document 专报" source "000 二.2; 001 第八条"
 }
+workflow::transition unitreport {
+    from {claimed judged investigating investigated drafted approved reviewed followup reopened}
+    to = perms event.unitreport scope unit title 报告本单位领导
+    args "ID LEADERS ?-by NAME? ?-at TIME?"
+    text "The owning unit records its report of the matter to its own leaders (who, when, to whom); the info office gets a copy. It meets the 2-hour report as the office's 专报 does."
+    stops {report_general} notify {office} records "unit_report row (reporter, leaders, time); the 2-hour report met at the time reported"
+    source "001 第八条"
+}
 workflow::transition claim {
     from {detected reported} to claimed perms event.claim scope claim title 认领
     args "ID ?-unit UNIT? ?-legacy?" text "The owning unit claims the event (late when the claim window has passed)."
@@ -156,7 +166,7 @@ workflow::transition decide {
 workflow::transition conclude {
     from {investigating} to investigated perms event.handle scope unit title 提交调查报告
     args "ID REPORT" text "The unit files its 核实调查报告; the reply deadline starts (5 working days when high-attention)."
-    stops {investigate investigate_legacy extension_request}
+    stops {investigate investigate_legacy} cancels {extension_request}
     starts {reply {!$e(attention)} reply_major {$e(attention)}}
     notify {office unit:unithead} records "investigation report; document 调查报告" source "001 第八条、第九条"
 }
@@ -184,8 +194,16 @@ workflow::transition publish {
 workflow::transition respond {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
     to = perms event.respond scope unit title 首次回应
-    args "ID TEXT ?-press?" text "Record the first public response (with -press: the press conference held)."
+    args "ID TEXT" text "Record the first public response; it meets the 48-hour limit (not the 24-hour press conference)."
     stops {respond} notify {office leader} records "step note" source "004 二(四)"
+}
+workflow::transition press {
+    from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
+    to = perms event.respond scope unit title 召开新闻发布会
+    args "ID PLACE ?-at TIME? ?-url URL?"
+    text "Record a press conference held (time, place or channel, link): it meets the 24-hour limit, and as a public response the 48-hour one."
+    stops {press_conference respond} notify {office leader}
+    records "press_conference row (time, place or channel, link); the limits met at the time held" source "004 二(四)"
 }
 workflow::transition reopen {
     from {followup} to reopened perms workflow.system system 1 title 重新激活
@@ -301,6 +319,7 @@ proc workflow::fire {name id args} {
         Allowed $name $t e
         # the transition's own checks and records; it may change the event row
         set ::workflow::overdue 0
+        set ::workflow::metAt ""
         set note [do::$name $id $args]
         db eval {SELECT * FROM event WHERE id = $id} e {}
         set to [Target $t $from]
@@ -308,9 +327,13 @@ proc workflow::fire {name id args} {
         db eval {UPDATE event SET state = $to, updated = $at WHERE id = $id}
         set e(state) $to
         set e(major) [expr {$e(level) in $::workflow::majorLevels}]
-        # deadlines: stop, then start
+        # deadlines: stop, then start. A duty recorded after the fact (metAt) is met when it was
+        # done: on time if that was by the due time, even if the clock has recorded a breach since.
+        set met [expr {$::workflow::metAt eq "" ? [yqbox::now] : $::workflow::metAt}]
+        set metIso [yqbox::iso $met]
         foreach rule [dict get $t stops] {
-            db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = $name
+            db eval {UPDATE deadline SET state = 'done', met_at = $metIso, stopped_at = $metIso, stopped_by = $name,
+                            breached_at = CASE WHEN $met <= due_epoch THEN NULL ELSE breached_at END
                      WHERE event_id = $id AND rule = $rule AND state = 'open' AND instruction_id IS NULL}
         }
         if {[dict get $t cancels] eq "*"} {
@@ -384,11 +407,53 @@ proc workflow::Need {name pos n} {
     }
 }
 
-# workflow::NonEmpty: TEXT trimmed; errors naming WHAT when it is empty.
+# workflow::NonEmpty: TEXT trimmed; errors naming WHAT when it is empty (in Chinese when WHAT is
+# Chinese: "请填写WHAT").
 proc workflow::NonEmpty {text what} {
     set t [string trim $text]
-    if {$t eq ""} { error "$what must not be empty" }
+    if {$t eq ""} {
+        if {[regexp {[\u4e00-\u9fff]} $what]} { error "请填写$what" }
+        error "$what must not be empty"
+    }
     return $t
+}
+
+# workflow::Bounded: TEXT, unless it is longer than MAX characters: then errors naming WHAT (Chinese).
+proc workflow::Bounded {text what max} {
+    if {[string length $text] > $max} { error "${what}过长（不超过 $max 字）" }
+    return $text
+}
+
+# workflow::cnTime: SECONDS as "YYYY-MM-DD HH:MM" in the configured zone (for notes and messages).
+proc workflow::cnTime {seconds} {
+    clock format $seconds -format "%Y-%m-%d %H:%M" -timezone :[conf::get timezone]
+}
+
+# workflow::PastTime: the time TEXT given as WHAT (Chinese) on event ID, as seconds: "" is now;
+# else YYYY-MM-DD HH:MM (or HH:MM:SS; a T for the space) in the configured zone, no earlier than
+# the event's detection and no later than now. Errors in Chinese otherwise. Reads only.
+proc workflow::PastTime {id text what} {
+    set now [yqbox::now]
+    set text [string trim $text]
+    if {$text eq ""} { return $now }
+    if {![regexp {^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d)(:\d\d)?$} $text -> d hm sec]
+        || [catch {clock scan "$d $hm[expr {$sec eq "" ? ":00" : $sec}]" -format "%Y-%m-%d %H:%M:%S" \
+                       -timezone :[conf::get timezone]} t]
+        || [clock format $t -format "%Y-%m-%d %H:%M" -timezone :[conf::get timezone]] ne "$d $hm"} {
+        error "${what}格式不正确，应为“年-月-日 时:分”，如 2026-03-02 11:30"
+    }
+    if {$t > $now} { error "${what}不能晚于当前时间（[cnTime $now]）" }
+    set found [yqbox::seconds [db onecolumn {SELECT created FROM event WHERE id = $id}]]
+    if {$t < $found} { error "${what}不能早于事件发现时间（[cnTime $found]）" }
+    return $t
+}
+
+# workflow::actorName: the acting user's name (the login for the console and the system).
+proc workflow::actorName {} {
+    set a [org::actor]
+    set uid [dict get $a user_id]
+    set name [expr {$uid eq "" ? "" : [db onecolumn {SELECT name FROM user WHERE id = $uid}]}]
+    expr {$name eq "" ? [dict get $a login] : $name}
 }
 
 # workflow::Unit: the id of the active unit NAME; errors for an unknown or disabled unit.
@@ -453,6 +518,27 @@ proc workflow::do::report {id argv} {
     workflow::Need report $pos 0
     set doc [documents::issue 专报 $id -to [dict get $o -to]]
     return "专报 [documents::numberText $doc]"
+}
+
+# workflow::do::unitreport: the owning unit's report to its own leaders (001 第八条): LEADERS (to
+# whom, free text), -by NAME (who; default the acting user's name), -at TIME (when; default now;
+# see workflow::PastTime). Records a unit_report row; the 2-hour report is met at that time
+# (metAt). Returns the note shown on the timeline (Chinese).
+proc workflow::do::unitreport {id argv} {
+    lassign [workflow::Opts $argv {-by "" -at ""} "event unitreport ID LEADERS ?-by NAME? ?-at TIME?"] pos o
+    workflow::Need unitreport $pos 1
+    set leaders [workflow::Bounded [workflow::NonEmpty [lindex $pos 0] 报告对象（本单位领导）] 报告对象 500]
+    set by [workflow::Bounded [string trim [dict get $o -by]] 报告人 100]
+    if {$by eq ""} { set by [workflow::actorName] }
+    set t [workflow::PastTime $id [dict get $o -at] 报告时间]
+    set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
+    set at [yqbox::iso $t]
+    set now [yqbox::iso]
+    set login [dict get [org::actor] login]
+    db eval {INSERT INTO unit_report(event_id, unit_id, reporter, leaders, at, login, recorded)
+             VALUES($id, $unit, $by, $leaders, $at, $login, $now)}
+    set ::workflow::metAt $t
+    return "${by}于 [workflow::cnTime $t] 报告本单位领导：$leaders（抄送信息办）"
 }
 
 proc workflow::do::claim {id argv} {
@@ -543,20 +629,25 @@ proc workflow::do::investigate {id argv} {
     return "handler=$h"
 }
 
+# workflow::do::extend: the unit's one written extension request (DAYS working days, REASON),
+# possible only while its window (the optional extension_request deadline, 3 working days from
+# claiming) is open. Records it on the investigation. Returns the note.
 proc workflow::do::extend {id argv} {
     lassign [workflow::Opts $argv {} "event extend ID DAYS REASON"] pos o
     workflow::Need extend $pos 2
     lassign $pos days reason
-    if {![string is entier -strict $days] || $days < 1 || $days > 60} { error "DAYS must be a whole number of working days from 1 to 60" }
-    set reason [workflow::NonEmpty $reason "the reason"]
+    if {![string is entier -strict $days] || $days < 1 || $days > 60} { error "延期天数须为 1 到 60 的整数（工作日）" }
+    set reason [workflow::Bounded [workflow::NonEmpty $reason 延期理由] 延期理由 20000]
     set i [workflow::Investigation $id]
     if {[db onecolumn {SELECT ext_state FROM investigation WHERE id = $i}] ne ""} {
-        error "event $id already has its one extension request"
+        error "事件 $id 已提出过延期申请，每件只能书面申请一次"
     }
     set now [yqbox::now]
     db eval {SELECT due, due_epoch FROM deadline WHERE event_id = $id AND rule = 'extension_request'
              ORDER BY id DESC LIMIT 1} {
-        if {$now > $due_epoch} { error "the extension request was due by $due (within [conf::get rule_extension_request] working days of claiming)" }
+        if {$now > $due_epoch} {
+            error "延期申请须在认领后 [conf::get rule_extension_request] 个工作日内提出（截至 $due），申请期限已过，不能再申请延期"
+        }
     }
     set at [yqbox::iso]
     db eval {UPDATE investigation SET ext_days = $days, ext_reason = $reason, ext_state = 'requested', ext_at = $at
@@ -661,17 +752,38 @@ proc workflow::do::publish {id argv} {
     return "reply=$r"
 }
 
+# workflow::do::respond: the first public response TEXT (meets the 48-hour limit only). Returns
+# the note shown on the timeline.
 proc workflow::do::respond {id argv} {
-    lassign [workflow::Opts $argv {-press flag} "event respond ID TEXT ?-press?"] pos o
+    if {"-press" in $argv} { error "新闻发布会请用“召开新闻发布会”记录：event press ID PLACE ?-at TIME? ?-url URL?" }
+    lassign [workflow::Opts $argv {} "event respond ID TEXT"] pos o
     workflow::Need respond $pos 1
-    set text [workflow::NonEmpty [lindex $pos 0] "the response"]
-    if {[dict get $o -press]} {
-        set at [yqbox::iso]
-        db eval {UPDATE deadline SET state = 'done', met_at = $at, stopped_at = $at, stopped_by = 'respond'
-                 WHERE event_id = $id AND rule = 'press_conference' AND state = 'open'}
-        return "press conference: $text"
+    set text [workflow::NonEmpty [lindex $pos 0] 回应内容]
+    return "首次回应：$text"
+}
+
+# workflow::do::press: a press conference held on event ID (004 二(四)): PLACE (place or channel),
+# -at TIME (when; default now; see workflow::PastTime), -url URL (optional; an http(s) address).
+# Records a press_conference row; the 24- and 48-hour limits are met at that time (metAt).
+# Returns the note shown on the timeline (Chinese).
+proc workflow::do::press {id argv} {
+    lassign [workflow::Opts $argv {-at "" -url ""} "event press ID PLACE ?-at TIME? ?-url URL?"] pos o
+    workflow::Need press $pos 1
+    set place [workflow::Bounded [workflow::NonEmpty [lindex $pos 0] 发布会地点或渠道] 发布会地点或渠道 200]
+    set url [string trim [dict get $o -url]]
+    if {$url ne "" && ([string length $url] > 2000 || [column::safeUrl $url] eq ""
+                       || [catch {url parse $url} u] || [dict get $u scheme] ni {http https} || [dict get $u host] eq "")} {
+        error "发布会链接无效：须为 http:// 或 https:// 开头的完整网址"
     }
-    return "response: $text"
+    set t [workflow::PastTime $id [dict get $o -at] 发布会时间]
+    set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
+    set at [yqbox::iso $t]
+    set now [yqbox::iso]
+    set login [dict get [org::actor] login]
+    db eval {INSERT INTO press_conference(event_id, unit_id, at, place, url, login, recorded)
+             VALUES($id, nullif($unit, ''), $at, $place, $url, $login, $now)}
+    set ::workflow::metAt $t
+    return "于 [workflow::cnTime $t] 召开新闻发布会（$place）[expr {$url ne "" ? "，链接 $url" : ""}]"
 }
 
 proc workflow::do::reopen {id argv} {
@@ -857,7 +969,11 @@ proc workflow::doc {} {
         "breach recorded once (`deadline.warning` / `deadline.breach` audit entries, a timeline step," \
         "notifications) in one transaction, so a restart neither loses nor repeats one. An event still" \
         "unclaimed when its claim window breaches is assigned by the system (`assign -auto`) to its" \
-        "suggested unit (or the info office), recorded as overdue against that unit." ""
+        "suggested unit (or the info office), recorded as overdue against that unit." "" \
+        "An optional deadline (the extension-request window: a right, not a duty) is never warned or" \
+        "breached: when it closes the tick ends it (cancelled, stopped_by `window`), and it is never listed" \
+        "as overdue nor counted in the assessment. A duty recorded after the fact (`unitreport`, `press`" \
+        "with -at) is met at the time given: on time if that was by the due time." ""
     join $out \n
 }
 
