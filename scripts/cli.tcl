@@ -234,10 +234,13 @@ proc yqbox::cmd::console {args} {
     return 0
 }
 
-# yqbox::notes: what an administrator should know when the console starts (the next year's
-# calendar missing, background jobs failing), as a list of Chinese sentences.
+# yqbox::notes: what an administrator should know when the console starts (a damaged database,
+# the next year's calendar missing, background jobs failing), as a list of Chinese sentences.
 proc yqbox::notes {} {
     set out {}
+    if {![catch {db::damaged} dmg] && $dmg ne ""} {
+        lappend out "数据库已标记为损坏，系统暂停写入：[lindex [split $dmg \n] 0]（从备份恢复后运行 dbcheck）"
+    }
     if {[catch {calendar::pending} p]} { set p "" }
     if {$p ne ""} { lappend out $p }
     if {![catch {job::failing} failing]} {

@@ -69,13 +69,14 @@ proc db::open {dir args} {
         ::db timeout 5000
         ::db cache size 200   ;# prepared statements kept: the modules use many distinct ones
         ::db eval {PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL}
-        set applied [migrate]
+        set applied [expr {[file exists [file join $dir damaged.txt]] ? 0 : [migrate]}]
     } on error {msg opts} {
         catch {::db close}
         return -options $opts $msg
     }
     set ::db::datadir [file normalize $dir]
     set ::db::dbfile $path
+    guard
     return $applied
 }
 
@@ -155,4 +156,96 @@ proc db::integrity {} {
     join [::db eval {PRAGMA integrity_check}] \n
 }
 
+# ---- damage: found by quick_check, then no writes until an administrator acts ----------------
+#
+# `yqbox serve` runs PRAGMA quick_check at start and the `integrity` job runs it daily. When it
+# finds damage, the info office and the sysadmin are told (while the database still takes the
+# notice), DATADIR/damaged.txt records what was found, and from then on every connection of every
+# process is query-only (db::guard, called when a connection opens, before each web request and
+# each background job): the box keeps serving what it has, and refuses to change anything, until an
+# administrator restores a backup or runs `dbcheck` and it passes.
+
+# db::marker: the path of the damage record of the open data directory.
+proc db::marker {} {
+    file join $::db::datadir damaged.txt
+}
+
+# db::damaged: what the damage record says ("" when the database is not marked damaged).
+proc db::damaged {} {
+    if {![info exists ::db::datadir] || ![file exists [marker]]} { return "" }
+    if {[catch {::open [marker] r} f]} { return "数据库已标记为损坏（记录无法读取）" }
+    fconfigure $f -encoding utf-8
+    set text [read $f 4000]
+    close $f
+    return [string trim $text]
+}
+
+# db::guard: make the open connection query-only when the database is marked damaged. Cheap (one
+# stat); returns 1 when writes are refused, else 0.
+proc db::guard {} {
+    if {![info exists ::db::datadir] || ![file exists [file join $::db::datadir damaged.txt]]} { return 0 }
+    if {[llength [info commands ::db]] && ![llength [info procs ::db]]} {
+        ::db eval {PRAGMA query_only=1}
+    }
+    return 1
+}
+
+# db::quickcheck: the problems PRAGMA quick_check finds in the open database (at most 20), as a
+# list; empty when it is sound.
+proc db::quickcheck {} {
+    set r [::db eval {PRAGMA quick_check(20)}]
+    expr {$r eq "ok" ? {} : $r}
+}
+
+# db::checkhealth: run quick_check; on damage tell the office and the sysadmin (if the database
+# still takes the notice), write the damage record, log it and make this connection query-only.
+# Returns the problems (empty when sound).
+proc db::checkhealth {} {
+    if {[catch {quickcheck} problems]} { set problems [list $problems] }
+    if {![llength $problems]} { return {} }
+    set first [lrange $problems 0 4]
+    ::log error "database damaged: [join $first {; }]"
+    if {[damaged] eq ""} {
+        catch {
+            org::as {login system user_id {} roles {} unit_id {} unit {} origin system superuser 1} {
+                ::db transaction {
+                    notify::queue "" db.damaged {sysadmin office} "数据库检查发现损坏，系统已暂停写入" \
+                        [join [list "数据目录：$::db::datadir" "发现：[join $first {；}]" \
+                                   "系统继续提供查询，但拒绝一切修改。请系统管理员从备份恢复（yqbox restore），或在控制台运行 dbcheck 复查。"] \n]
+                    audit::record db.damaged db:main -after [join $first "; "]
+                }
+            }
+        }
+        set f [::open [marker] w 0600]
+        fconfigure $f -encoding utf-8
+        puts $f "[yqbox::iso] 数据库检查（quick_check）发现损坏，已暂停写入：\n[join $problems \n]"
+        close $f
+    }
+    guard
+    return $problems
+}
+
+# db::checkjob: the daily integrity job: errors (the job's run fails) when damage is found.
+proc db::checkjob {} {
+    set p [checkhealth]
+    if {[llength $p]} { error "数据库损坏：[lindex $p 0]" }
+    return "quick_check ok"
+}
+job::define integrity 数据库检查 86400 db::checkjob
+
+# dbcheck: the console's way out once the damage is dealt with (a backup restored, or the database
+# repaired): runs quick_check; when it passes, removes the damage record and allows writes again.
+proc ::dbcheck {} {
+    set p [db::quickcheck]
+    if {[llength $p]} {
+        return "数据库仍有损坏，继续暂停写入：[join [lrange $p 0 4] {；}]。请从备份恢复（yqbox restore）。"
+    }
+    if {[db::damaged] eq ""} { return "数据库检查通过（quick_check ok）" }
+    file delete [db::marker]
+    ::db eval {PRAGMA query_only=0}
+    audit::record db.recovered db:main -after "quick_check ok"
+    return "数据库检查通过，已恢复写入（各进程在下一次请求或任务时恢复）"
+}
+
 help::add db {SUBCOMMAND ...} "数据库（SQLite）命令，例如 db eval {SELECT ...}"
+help::add dbcheck {} "复查数据库（quick_check）；发现损坏后暂停写入，复查通过才恢复写入"

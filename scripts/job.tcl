@@ -76,6 +76,7 @@ proc job::run {name} {
     if {![dict exists $jobs $name]} { error "no job \"$name\": [join [dict keys $jobs] {, }]" }
     set j [dict get $jobs $name]
     set items {}
+    db::guard
     set started [yqbox::now]
     set t0 [clock milliseconds]
     set code [catch {uplevel #0 [dict get $j script]} result opts]

@@ -9,9 +9,9 @@ namespace eval yqbox {
     variable modules {
         conf.tcl
         help.tcl
+        job.tcl
         db.tcl
         calendar.tcl
-        job.tcl
         cli.tcl
         analyse/sentiment.tcl
         analyse/terms.tcl

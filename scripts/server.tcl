@@ -128,6 +128,9 @@ proc yqbox::cmd::serve {args} {
     server lock [file join $dir yqbox.pid]
     try {
         db::open $dir
+        if {[llength [db::checkhealth]]} {
+            puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
+        }
         db::shutdown
         set setup [list yqbox::setup $dir $conf::file]
         server run -https [conf::get https] -http [conf::get http] \

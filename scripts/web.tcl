@@ -89,6 +89,7 @@ proc web::handle {r} {
     variable resp
     set req $r
     set resp [dict create status 200 headers {} body "" type "" cache "" set 0]
+    db::guard
     set path [dict get $r path]
     set method [dict get $r method]
     set allowed {}
@@ -122,6 +123,9 @@ proc web::handle {r} {
         } elseif {[lindex [dict get $opts -errorcode] 0] eq "HTTP"} {
             set resp [dict create status 400 headers {} body "" type "" cache "" set 0]
             errorpage 400 $result
+        } elseif {[string match "*readonly database*" $result] && [db::damaged] ne ""} {
+            set resp [dict create status 503 headers {} body "" type "" cache "" set 0]
+            errorpage 503 "数据库检查发现损坏，系统已暂停一切修改，只提供查询。请联系系统管理员从备份恢复。您填写的内容未保存。"
         } else {
             log error "$method [dict get $r target]: [dict get $opts -errorinfo]"
             set resp [dict create status 500 headers {} body "" type "" cache "" set 0]
