@@ -281,7 +281,7 @@ route GET /calendar {} {
 # RESULTS of the calendar::onimport hooks.
 proc web::savedLine {what y n results} {
     set moved [calendar::cmd::Recomputed $results]
-    if {$moved eq ""} { set moved "没有需要重算的暂定时限" }
+    if {$moved eq ""} { set moved "没有需要重算的时限" }
     return "已$what ${y}年节假日安排（$n 天）。$moved。"
 }
 
