@@ -136,10 +136,10 @@ proc web::rulesTable {} {
         dict with r {
             set what [calendar::UnitText $amount $unit]
             if {$kind eq "extension"} { set what "延长不超过 $what" }
-            append rows [tmpl {<tr><td>$title</td><td>$what</td><td>$trigger_text</td><td>$party</td><td>$source</td><td><code>rule_$name</code></td></tr>}]
+            append rows [tmpl {<tr><td data-label="事项">$title</td><td data-label="时限">$what</td><td data-label="起算">$trigger_text</td><td data-label="责任单位">$party</td><td data-label="依据">$source</td><td data-label="配置项"><code>rule_$name</code></td></tr>}]
         }
     }
-    tmpl {<table class="list rules"><thead><tr><th scope="col">事项</th><th scope="col">时限</th><th scope="col">起算</th><th scope="col">责任单位</th><th scope="col">依据</th><th scope="col">配置项</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+    tmpl {<table class="list rules stack"><thead><tr><th scope="col">事项</th><th scope="col">时限</th><th scope="col">起算</th><th scope="col">责任单位</th><th scope="col">依据</th><th scope="col">配置项</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
 <p class="hint">修改时限：在 appliance.conf 中写“配置项 数值”（如 rule_investigate 7），或在控制台运行 config set。</p>}
 }
 
@@ -183,12 +183,12 @@ proc web::enterForm {me values year} {
     set hs ""
     for {set i 1} {$i <= $hrows} {incr i} {
         lassign [lindex $holidays $i-1] n f t
-        append hs [tmpl {<tr><td><input name="hn$i" value="$n" size="8" aria-label="第 $i 个节日名称"></td><td><input name="hf$i" value="$f" type="date" aria-label="第 $i 个节日放假第一天"></td><td><input name="ht$i" value="$t" type="date" aria-label="第 $i 个节日放假最后一天"></td></tr>}]
+        append hs [tmpl {<tr><td><input name="hn$i" value="$n" size="8" placeholder="节日" aria-label="第 $i 个节日名称"></td><td><input name="hf$i" value="$f" type="date" aria-label="第 $i 个节日放假第一天"></td><td><input name="ht$i" value="$t" type="date" aria-label="第 $i 个节日放假最后一天"></td></tr>}]
     }
     set ms ""
     for {set i 1} {$i <= $mrows} {incr i} {
         lassign [lindex $makeup $i-1] n d
-        append ms [tmpl {<tr><td><input name="mn$i" value="$n" size="8" aria-label="第 $i 个调休上班日所属节日"></td><td><input name="md$i" value="$d" type="date" aria-label="第 $i 个调休上班日日期"></td></tr>}]
+        append ms [tmpl {<tr><td><input name="mn$i" value="$n" size="8" placeholder="节日" aria-label="第 $i 个调休上班日所属节日"></td><td><input name="md$i" value="$d" type="date" aria-label="第 $i 个调休上班日日期"></td></tr>}]
     }
     tmpl {<form method="post" action="/calendar/enter" class="form enter" id="enter">[hidden $me]
 <input type="hidden" name="hrows" value="$hrows"><input type="hidden" name="mrows" value="$mrows">
