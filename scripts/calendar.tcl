@@ -73,7 +73,7 @@
 #   calendar::patrols DATE, calendar::inoffice TIME, calendar::rules, calendar::years,
 #   calendar::import FILE, calendar::importtext TEXT NAME, calendar::fallback YEAR on|off,
 #   calendar::export YEAR, calendar::convert FILE; calendar::Warnings after isworkday/addworkdays;
-#   calendar::fromranges / preview / enter (a year entered by hand), calendar::grid YEAR (the page's
+#   calendar::fromranges / preview / enter (a year entered by hand), calendar::grid YEAR ?CAL? (the page's
 #   month grid), calendar::provisionalText YEARS, calendar::pending (next year still missing?).
 
 namespace eval calendar {
@@ -822,17 +822,20 @@ proc calendar::enter {cal paper} {
 # month, day, weekday (0 Sunday .. 6 Saturday), work (1 working day), kind (workday, weekend,
 # holiday, makeup), name (the holiday's name, ""), and the year's kind (official, fallback,
 # forbidden; for a forbidden year the days are Monday-Friday, marked kind weekend/workday).
-proc calendar::grid {y} {
+# With CAL (a calendar dict as from calendar::fromranges, not stored), the grid CAL would make:
+# its days over Monday-Friday, kind official (the preview of the calendar page).
+proc calendar::grid {y {cal ""}} {
     set y [Year $y]
     Begin
-    set src [Source $y]
+    set src [expr {$cal eq "" ? [Source $y] : [dict create kind official days [dict get $cal days]]}]
     set names [dict create]
+    set given [dict create]
     foreach ny [list [expr {$y - 1}] $y [expr {$y + 1}]] {
         set s [expr {$ny == $y ? $src : [Source $ny]}]
-        if {[dict get $s kind] ne "official"} { continue }
+        if {[dict get $s kind] ne "official" || ($cal ne "" && $ny != $y)} { continue }
         foreach e [dict get $s days] {
             lassign $e date off name
-            if {[scan $date %d] == $y} { dict set names $date $name }
+            if {[scan $date %d] == $y} { dict set names $date $name; dict set given $date [expr {!$off}] }
         }
     }
     set forbidden [expr {[dict get $src kind] eq "forbidden"}]
@@ -841,7 +844,11 @@ proc calendar::grid {y} {
         set date [Date $j]
         set wd [Weekday $j]
         set plain [expr {$wd ni {0 6}}]
-        set w [expr {$forbidden ? $plain : [Work $j]}]
+        if {$cal ne ""} {
+            set w [expr {[dict exists $given $date] ? [dict get $given $date] : $plain}]
+        } else {
+            set w [expr {$forbidden ? $plain : [Work $j]}]
+        }
         set kind [expr {$w ? ($plain ? "workday" : "makeup") : ($plain ? "holiday" : "weekend")}]
         set name [expr {[dict exists $names $date] ? [dict get $names $date] : ""}]
         lappend out [dict create date $date month [scan [string range $date 5 6] %d] \

@@ -29,6 +29,7 @@ namespace eval org {
         rule.manage     {sysadmin}
         calendar.manage {sysadmin}
         config.manage   {sysadmin}
+        health.view     {sysadmin office}
         user.manage     {secadmin}
         session.manage  {secadmin}
         audit.read      {auditor}

@@ -166,7 +166,9 @@ proc request::CheckId {type number} {
 # agency got it, default now; peer: the address of an online application). Online applications
 # need no permission (the public form); the other channels need request.handle. Errors with the
 # problems (Chinese, "；"-separated, errorcode {YQBOX INVALID PROBLEMS}) and saves nothing when
-# they are invalid. Returns a dict id number secret due repeat_of (the secret is not stored).
+# they are invalid. Returns a dict id number secret due provisional (the years the due time guessed
+# on Monday-Friday, "" for none: show it with calendar::dueText) repeat_of (the secret is not
+# stored).
 proc request::register {fields} {
     set f [Defaults $fields]
     if {[dict get $f channel] ne "online"} { org::require request.handle }
@@ -205,7 +207,8 @@ proc request::register {fields} {
         set due [Recompute $id]
         audit::record request.register request:$id -after "$number $channel[expr {$oral ? " oral" : ""}] due [dict get $due due][expr {$repeat ne "" ? " similar to request:$repeat" : ""}]"
     }
-    dict create id $id number $number secret $secret due [dict get $due due] repeat_of $repeat
+    dict create id $id number $number secret $secret due [dict get $due due] \
+        provisional [dict get $due provisional] repeat_of $repeat
 }
 
 # request::Repeats: the id of the most similar earlier request by the applicant with ID_NUMBER
@@ -344,7 +347,7 @@ proc request::pause {id kind party args} {
 }
 
 # request::resume: end the running consultations of request ID (or only pause PAUSE): the party
-# answered. Returns the new deadline (as shown).
+# answered. Returns the new deadline as shown (calendar::dueText: provisional years said).
 proc request::resume {id {pause ""}} {
     org::require request.handle
     set at [yqbox::iso]
@@ -357,12 +360,13 @@ proc request::resume {id {pause ""}} {
         set d [Recompute $rid]
         audit::record request.resume request:$rid -after "resumed $at, due [dict get $d due]"
     }
-    dict get $d due
+    calendar::dueText [dict get $d due] [dict get $d provisional]
 }
 
 # request::extend: extend request ID's deadline once by DAYS working days (at most
 # rule_request_extension) for REASON, approved by APPROVER (login of a unithead of the office) and
-# told to the applicant as TOLD (how and when). Only before the deadline. Returns the new deadline.
+# told to the applicant as TOLD (how and when). Only before the deadline. Returns the new deadline
+# as shown (calendar::dueText).
 proc request::extend {id days reason approver told} {
     org::require request.handle
     set a [org::actor]
@@ -393,7 +397,7 @@ proc request::extend {id days reason approver told} {
         audit::record request.extend request:$rid -before [dict get $r due] \
             -after "+$days workdays approved by $approver, told: $told; due [dict get $d due]"
     }
-    dict get $d due
+    calendar::dueText [dict get $d due] [dict get $d provisional]
 }
 
 # request::answer: answer request ID with KIND (a key of request::kinds) and DETAIL (a dict of the
@@ -496,7 +500,8 @@ proc request::archive {id} {
 # ---- what the applicant sees ----
 
 # request::status: the state of request NUMBER for the holder of SECRET, as a dict number received
-# state (Chinese) due paused (1 while a consultation runs) extension answer (Chinese, "" before)
+# state (Chinese) due provisional (the years the due time guessed, "" for none) paused (1 while a
+# consultation runs) extension answer (Chinese, "" before)
 # answered letter (1 when the answer letter can be read). Errors with one message, whatever was
 # wrong, so the check tells nothing about which numbers exist.
 proc request::status {number secret} {
@@ -510,7 +515,7 @@ proc request::status {number secret} {
     dict with row {}
     set running [db exists {SELECT 1 FROM request_pause WHERE request_id = $id AND resumed IS NULL}]
     dict create id $id number $number received $received state [dict get $request::states $state] \
-        due $due paused $running extension $extension \
+        due $due provisional $due_provisional paused $running extension $extension \
         answer [expr {$answer eq "" ? "" : [dict get $request::kinds $answer]}] answered $answered \
         letter [expr {$answer ne ""}]
 }
@@ -634,7 +639,7 @@ namespace eval request::cmd {}
 proc request::cmd::add {args} {
     if {[llength $args] % 2} { error "usage: request add FIELD VALUE ?FIELD VALUE ...?" }
     set r [request::register $args]
-    return "[dict get $r number] [dict get $r secret] [dict get $r due][expr {[dict get $r repeat_of] ne "" ? " 疑似重复申请（与 [dict get [request::Get [dict get $r repeat_of]] number] 相似）" : ""}]"
+    return "[dict get $r number] [dict get $r secret] [calendar::dueText [dict get $r due] [dict get $r provisional]][expr {[dict get $r repeat_of] ne "" ? " 疑似重复申请（与 [dict get [request::Get [dict get $r repeat_of]] number] 相似）" : ""}]"
 }
 proc request::cmd::identity {id result note} { request::identity $id $result $note }
 proc request::cmd::pause {id kind party args} { request::pause $id $kind $party {*}$args }
@@ -655,10 +660,11 @@ proc request::cmd::letter {id {file ""}} {
 # request::cmd::list: the requests, one a line (?STATE?: registered, answered, archived).
 proc request::cmd::list {{state ""}} {
     set out {}
-    db eval {SELECT number, name, channel, received, state AS st, due, answer FROM request
+    db eval {SELECT number, name, channel, received, state AS st, due, due_provisional, answer FROM request
              WHERE $state = '' OR state = $state ORDER BY id} {
+        set shown [expr {$due eq "" ? "暂停计时" : [calendar::dueText $due [expr {$st eq "registered" ? $due_provisional : ""}]]}]
         lappend out [format "%s %-8s %-6s %s 期限 %s %s %s" $number $name $channel $received \
-                         [expr {$due eq "" ? "暂停计时" : $due}] [dict get $request::states $st] $answer]
+                         $shown [dict get $request::states $st] $answer]
     }
     join $out \n
 }

@@ -6,8 +6,9 @@
 ** eventfd on which the Tcl threads (server.c) hand back finished jobs. Each connection is a small
 ** state machine: TLS handshake -> read a request head (http.c parses it under the configured
 ** limits) -> read its body (Content-Length or chunked, "100 Continue" when asked) -> answer it
-** from memory (/metrics, the response cache, static files of webroot/) or pass it as a job to
-** the worker pool and wait -> write the response -> next request (keep-alive; pipelined requests
+** from memory (the response cache, static files of webroot/) or pass it as a job to the worker
+** pool and wait (also /metrics, for loopback peers only: its Tcl route adds the background jobs
+** to the driver's counters, HttpdMetrics) -> write the response -> next request (keep-alive; pipelined requests
 ** are answered one after another, in order). Malformed or over-limit requests get their exact
 ** 4xx status and the connection is closed; a once-a-second sweep enforces the header-read, body,
 ** idle and write timeouts, so slow clients cost a few hundred bytes each and never a worker.
@@ -947,6 +948,20 @@ static char *metricsText(size_t *len){
 }
 
 /*
+** HttpdMetrics: the driver's counters in the Prometheus text format as a Tcl string (any thread;
+** `server metrics`, for the /metrics route), or NULL when out of memory.
+*/
+Tcl_Obj *HttpdMetrics(void){
+  size_t len;
+  char *text = metricsText(&len);
+  Tcl_Obj *o;
+  if( !text ) return 0;
+  o = Tcl_NewStringObj(text, (int)len);
+  free(text);
+  return o;
+}
+
+/*
 ** HttpdStats: a Tcl dict of the server's state for `server stats` (any thread): uptime,
 ** connections, requests, cache and TLS counters.
 */
@@ -1095,20 +1110,9 @@ static void route(Conn *c){
   dl = HttpPathDecode(t, pl, path);
   if( dl<0 ){ st.malformed++; errorPage(c, -dl, 1, 0); return; }
 
-  if( strcmp(path, "/metrics")==0 ){
-    size_t len;
-    char *text;
-    if( !c->loopback ){ errorPage(c, 404, 0, 0); return; }
-    if( m!=HTTP_GET && m!=HTTP_HEAD ){ errorPage(c, 405, 0, "Allow: GET, HEAD\r\n"); return; }
-    text = metricsText(&len);
-    if( !text ){ errorPage(c, 500, 1, 0); return; }
-    startResponse(c, 200, len, 0, 0);
-    outStr(c, "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\nCache-Control: no-store\r\n\r\n");
-    if( m==HTTP_HEAD ){ free(text); c->sent = 0; }
-    else setBody(c, text, len, X_MALLOC, text);
-    c->state = ST_WRITE;
-    return;
-  }
+  /* /metrics is for this machine only (a local Prometheus); its route (scripts/web/health.tcl)
+  ** answers with the jobs and HttpdMetrics, never cached */
+  if( strcmp(path, "/metrics")==0 && !c->loopback ){ errorPage(c, 404, 0, 0); return; }
   if( (m==HTTP_GET || m==HTTP_HEAD) && c->kind!=K_CTRL ){
     CacheEntry *e = cacheFind(c->in + r->target.off, r->target.len);
     StaticFile *f;

@@ -663,11 +663,12 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 
 /*
 ** YqServerCmd: "server SUBCOMMAND ...": run, configure, stats, stop, reload, tls CERT KEY DATADIR,
-** static, accesslog PATH, lock PATH, unlock, cores (processors online).
+** static, accesslog PATH, lock PATH, unlock, cores (processors online), metrics (the driver's
+** counters in the Prometheus text format).
 */
 int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"run", "configure", "stats", "stop", "reload", "tls", "static",
-                               "accesslog", "lock", "unlock", "cores", NULL};
+                               "accesslog", "lock", "unlock", "cores", "metrics", NULL};
   int idx;
   char err[600];
   (void)cd;
@@ -718,6 +719,14 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     case 10: {
       long n = sysconf(_SC_NPROCESSORS_ONLN);
       Tcl_SetObjResult(interp, Tcl_NewIntObj(n>0 ? (int)n : 1));
+      return TCL_OK;
+    }
+    case 11: {
+      Tcl_Obj *m;
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+      m = HttpdMetrics();
+      if( !m ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("out of memory", -1)); return TCL_ERROR; }
+      Tcl_SetObjResult(interp, m);
       return TCL_OK;
     }
   }

@@ -225,6 +225,7 @@ void HttpdJobDone(YqJob *j);
 int HttpdStaticLoad(const char *devdir, char *err, size_t n);
 void HttpdCacheInvalidate(const char *name, int *removed);
 Tcl_Obj *HttpdStats(void);
+Tcl_Obj *HttpdMetrics(void);
 void HttpdShutdown(void);
 #endif
 

@@ -1,9 +1,9 @@
 # admin.tcl - the pages of the administrators and of everyone's own settings: sources (add, edit,
 # pause/resume, health, last fetch, OPML import/export), rules and term lists with the rule test
-# tool, the working-day calendar (import a year, the rules table), units and users, notification
-# settings, the audit log (audit admin only) and the 专报/report documents (from the workflow's
-# `document` table). Changes go through the console's own procedures (crawl::Add, unit, user,
-# calendar import ...) run as the user with org::as, so they are checked and audited the same way.
+# tool, units and users, notification settings, the audit log (audit admin only) and the
+# 专报/report documents (from the workflow's `document` table); the working-day calendar has its own
+# file (calendar.tcl). Changes go through the console's own procedures (crawl::Add, unit, user ...)
+# run as the user with org::as, so they are checked and audited the same way.
 
 # web::as: run SCRIPT as ME in the caller; returns "" or the error message (a refusal is audited).
 proc web::as {me script} {
@@ -228,38 +228,6 @@ route {GET POST} /rules {} {
 <h2>规则</h2><table><thead><tr><th scope="col">名称</th><th scope="col">表达式</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rules]</tbody></table>
 [unsafe $add]
 <h2>词表</h2><ul>[unsafe $lists]</ul>}]
-}
-
-# ---- calendar ----
-
-route {GET POST} /calendar {} {
-    set me [need]
-    set problems {}
-    if {[request method] eq "POST"} {
-        if {![can $me calendar.manage]} { deny $me "需要权限 calendar.manage" }
-        csrf $me
-        set text [request form json]
-        if {[string trim $text] eq ""} { lappend problems "请粘贴一年的节假日安排（holiday-cn JSON）" }
-        if {![llength $problems]} {
-            set tmp [file join [yqbox::needdata] calendar-import-[pid]-[clock clicks].json]
-            set f [open $tmp w]; fconfigure $f -encoding utf-8; puts -nonewline $f $text; close $f
-            set err [as $me { set n [calendar import $tmp] }]
-            file delete $tmp
-            if {$err ne ""} { lappend problems "导入失败：$err" } else {
-                respond redirect "/calendar?done=[urlencode "已导入 $n 天"]"
-                return
-            }
-        }
-        respond status 422
-    }
-    set rules [calendar rules]
-    set years [calendar years]
-    set import [expr {[can $me calendar.manage] ? [tmpl {<h2>导入一年的节假日安排</h2><form method="post" action="/calendar" class="form">[hidden $me]
-<p><label for="c-json">holiday-cn JSON 内容</label><textarea id="c-json" name="json" rows="5"></textarea></p><p><button type="submit">导入（整年替换）</button></p></form>}] : ""}]
-    app $me 工作日历 [tmpl {<h1>工作日历与办理时限</h1>[notice][problems $problems]
-<h2>已有日历的年份</h2><pre>$years</pre>
-<h2>时限规则</h2><pre>$rules</pre>
-[unsafe $import]}]
 }
 
 # ---- units and users ----

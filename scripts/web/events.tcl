@@ -59,19 +59,19 @@ route GET /dashboard {} {
     set rows ""
     set now [yqbox::now]
     # an optional window (the extension request) is listed while it is open, never as overdue
-    db eval {SELECT d.title AS what, d.due AS dueText, d.due_epoch, d.optional, e.id AS eid, e.title FROM deadline d
+    db eval {SELECT d.title AS what, d.due, d.provisional, d.due_epoch, d.optional, e.id AS eid, e.title FROM deadline d
              JOIN event e ON e.id = d.event_id
              WHERE d.state = 'open' AND NOT (d.optional AND d.due_epoch < $now)
                AND ($all OR e.unit_id = $uid OR d.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
              ORDER BY d.due_epoch LIMIT 20} {
         set left [expr {$due_epoch - $now}]
         if {$optional} {
-            append rows [tmpl {<tr class="optional"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>$dueText</td><td>可选，剩余 [duration $left]</td></tr>}]
+            append rows [tmpl {<tr class="optional"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>[calendar::dueText $due $provisional]</td><td>可选，剩余 [duration $left]</td></tr>}]
             continue
         }
         set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
         set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
-        append rows [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>$dueText</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
+        append rows [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>[calendar::dueText $due $provisional]</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
     }
     set due [expr {$rows eq "" ? [tmpl {<p>没有未到期的办理时限。</p>}] :
         [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]}]
@@ -95,10 +95,29 @@ route GET /dashboard {} {
         append recent [tmpl {<li><span class="level [levelClass $level]">$level</span> <a href="/events/$id">$title</a> <span class="meta">[stateName $state] · [time $last_post]</span></li>}]
     }
     app $me 工作台 [tmpl {<h1>工作台</h1>
+[clockNotices $me]
 <section aria-labelledby="h-open"><h2 id="h-open">未办结事件（按风险等级）</h2><ul class="cards">[unsafe $cards]</ul></section>
 <section aria-labelledby="h-due"><h2 id="h-due">即将到期与已超期</h2>[unsafe $due]</section>
 <section aria-labelledby="h-posts"><h2 id="h-posts">近 24 小时每小时新增帖子</h2>[bars 每小时新增帖子 $labels $values 3]</section>
 <section aria-labelledby="h-recent"><h2 id="h-recent">最新事件</h2><ul class="events">[unsafe $recent]</ul></section>}]
+}
+
+# web::clockNotices: the dashboard's boxes for ME: next year's calendar still missing (from 1
+# November; link to the calendar page) and background jobs whose last run failed (link to the
+# 运行状况 page for those who may see it).
+proc web::clockNotices {me} {
+    set out ""
+    set pending [calendar::pending]
+    if {$pending ne ""} {
+        append out [tmpl {<p class="pending" role="status">$pending <a href="/calendar">前往工作日历</a></p>}]
+    }
+    set bad [job::failing]
+    if {[llength $bad]} {
+        set names [join [lmap j $bad { dict get $j title }] 、]
+        set more [expr {[can $me health.view] ? [tmpl {<a href="/health">查看运行状况</a>}] : [tmpl {请联系系统管理员。}]}]
+        append out [tmpl {<p class="alert" role="alert">后台任务最近一次运行失败：$names。 [unsafe $more]</p>}]
+    }
+    return $out
 }
 
 # ---- event list ----
@@ -240,25 +259,47 @@ proc web::trend {id} {
         [list 回复数 #9b1c1c $rs 浏览数 #1a4f9c $vs]
 }
 
+# web::deadlineWords: a deadline's progress in words from its STATE and the times it was warned,
+# breached and met.
+proc web::deadlineWords {state warned_at breached_at met_at {optional 0} {stopped_by ""} {due_epoch ""}} {
+    if {$optional} {
+        # an option (the extension request window): used, lapsed or still open; never overdue
+        return [expr {$state eq "done" ? "已申请"
+                      : ($stopped_by eq "window" || ($state eq "open" && $due_epoch ne "" && [yqbox::now] > $due_epoch))
+                        ? "期满未申请（可选，不计超期）" : $state eq "cancelled" ? "已取消" : "可选，进行中"}]
+    }
+    expr {$state eq "cancelled" ? "已取消" : $met_at ne "" ? ($breached_at ne "" ? "超期后完成" : "按时完成")
+          : $breached_at ne "" ? "已超期" : $warned_at ne "" ? "临近截止" : "进行中"}
+}
+
+# web::deadlines: the markup of event ID's deadlines (时限, 截止时间 with its provisional sentence,
+# 进度), open ones first, or "" when it has none.
+proc web::deadlines {id} {
+    set rows ""
+    db eval {SELECT title, allowed, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional,
+                    stopped_by FROM deadline WHERE event_id = $id ORDER BY state <> 'open', due_epoch, id} {
+        set due [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]
+        append rows [tmpl {<tr class="[expr {$state eq "open" && $provisional ne "" ? "provisional" : ""}]"><td>$title</td><td>$allowed</td><td>$due</td><td>[deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]</td></tr>}]
+    }
+    if {$rows eq ""} { return "" }
+    tmpl {<section aria-labelledby="h-deadlines"><h2 id="h-deadlines">办理时限</h2><table class="list"><thead><tr><th scope="col">时限</th><th scope="col">期限</th><th scope="col">截止时间</th><th scope="col">进度</th></tr></thead><tbody>[unsafe $rows]</tbody></table></section>}
+}
+
 # web::timeline: the markup of event ID's timeline: workflow steps, deadlines, score changes.
 proc web::timeline {id} {
     set items {}
     db eval {SELECT at, action, from_state, to_state, login, note FROM event_step WHERE event_id = $id} {
+        if {$action eq "deadline.recompute"} {
+            lappend items [list $at recompute "时限重算" 系统 $note]
+            continue
+        }
         set title [expr {[dict exists $::workflow::transitions $action] ? [dict get $::workflow::transitions $action title] : $action}]
         lappend items [list $at step "$title：[stateName $from_state] → [stateName $to_state]" $login $note]
     }
-    set now [yqbox::now]
-    db eval {SELECT title, start, due, due_epoch, state, warned_at, breached_at, met_at, optional, stopped_by
+    db eval {SELECT title, start, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional, stopped_by
              FROM deadline WHERE event_id = $id} {
-        if {$optional} {
-            # an option: used, lapsed or still open; never overdue
-            set what [expr {$state eq "done" ? "已申请" : ($stopped_by eq "window" || ($state eq "open" && $now > $due_epoch)) ? "期满未申请（可选，不计超期）"
-                            : $state eq "cancelled" ? "已取消" : "可选，进行中"}]
-        } else {
-            set what [expr {$state eq "cancelled" ? "已取消" : $met_at ne "" ? ($breached_at ne "" ? "超期后完成" : "按时完成")
-                            : $breached_at ne "" ? "已超期" : $warned_at ne "" ? "临近截止" : "进行中"}]
-        }
-        lappend items [list $start deadline "时限：$title" "截止 $due" $what]
+        lappend items [list $start deadline "时限：$title" "截止 [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]" \
+                           [deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]]
     }
     db eval {SELECT at, score, level, cause FROM event_score WHERE event_id = $id ORDER BY at LIMIT 100} {
         lappend items [list $at score "评分 [format %.1f $score]（$level）" $cause ""]
@@ -379,6 +420,7 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
 <section aria-labelledby="h-score"><h2 id="h-score">风险评分 [format %.1f [dict get $ev score]]</h2>
 <table><thead><tr><th scope="col">因素</th><th scope="col">分值</th><th scope="col">理由</th></tr></thead><tbody>[unsafe $reasons]</tbody></table></section>
 </div>
+[deadlines $id]
 <section aria-labelledby="h-trend"><h2 id="h-trend">回复与浏览趋势</h2>[trend $id]</section>
 <section aria-labelledby="h-tl"><h2 id="h-tl">办理过程</h2>[timeline $id]</section>
 <section aria-labelledby="h-posts"><h2 id="h-posts">相关帖子（$np）</h2>[unsafe $posts]</section>}]

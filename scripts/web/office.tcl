@@ -475,7 +475,7 @@ route GET /requests {} {
     set now [yqbox::now]
     set rows ""
     set like "%$q%"
-    db eval {SELECT id, number, name, channel AS ch, received, state AS st, due, due_epoch, answer,
+    db eval {SELECT id, number, name, channel AS ch, received, state AS st, due, due_epoch, due_provisional, answer,
                     (SELECT count(*) FROM request_pause p WHERE p.request_id = request.id AND p.resumed IS NULL) AS paused
              FROM request
              WHERE ($state = '' OR state = $state) AND ($channel = '' OR channel = $channel)
@@ -483,7 +483,7 @@ route GET /requests {} {
                AND ($q = '' OR number LIKE $like OR name LIKE $like OR description LIKE $like)
              ORDER BY id DESC LIMIT 500} {
         set late [expr {$st eq "registered" && $due_epoch ne "" && $now > $due_epoch ? "（已逾期）" : ""}]
-        set shown [expr {$paused ? "暂停计时" : $due}]
+        set shown [expr {$paused ? "暂停计时" : [calendar::dueText $due [expr {$st eq "registered" ? $due_provisional : ""}]]}]
         set kind [expr {$answer eq "" ? "" : [dict get $request::kinds $answer]}]
         append rows [tmpl {<tr><td><a href="/requests/$id">$number</a></td><td>$name</td><td>[dict get $request::channels $ch]</td><td>[time $received]</td><td>$shown$late</td><td>[dict get $request::states $st] $kind</td></tr>
 }]
@@ -567,7 +567,7 @@ route POST /requests {} {
         respond status 422
         return [app $me 登记申请 [tmpl {<h1>登记政府信息公开申请</h1>[requestForm $me $v $problems]}]]
     }
-    respond redirect "/requests/[dict get $r id]?done=[urlencode "已登记 [dict get $r number]，查询码 [dict get $r secret]（请告知申请人，仅显示一次），答复期限 [dict get $r due]"]"
+    respond redirect "/requests/[dict get $r id]?done=[urlencode "已登记 [dict get $r number]，查询码 [dict get $r secret]（请告知申请人，仅显示一次），答复期限 [calendar::dueText [dict get $r due] [dict get $r provisional]]"]"
 }
 
 route GET /requests/stats {} {
@@ -590,7 +590,7 @@ proc web::requestPage {me r {problems {}}} {
         if {$resumed eq ""} { set running 1 }
         append pauses [tmpl {<li>$kt：$party（[time $started] 至 [expr {$resumed eq "" ? "进行中" : [time $resumed]}]）</li>}]
     }
-    set shown [expr {$running ? "暂停计时（征求意见中）" : $due}]
+    set shown [expr {$running ? "暂停计时（征求意见中）" : [calendar::dueText $due [expr {$state eq "registered" ? $due_provisional : ""}]]}]
     set repeat [expr {$repeat_of ne "" ? [db onecolumn {SELECT number FROM request WHERE id = $repeat_of}] : ""}]
     set a /requests/$id
     set ops ""
@@ -632,7 +632,34 @@ proc web::requestPage {me r {problems {}}} {
 [if {$fee > 0} { tmpl {<dt>信息处理费</dt><dd>[format %.2f $fee] 元（$fee_reason）[if {$waived} { tmpl {，已减免（批准人 $waiver_by）} }]</dd>} }]</dl>
 [if {$pauses ne ""} { tmpl {<h2>征求意见（不计入答复期限）</h2><ul>[unsafe $pauses]</ul>} }]
 <div class="actions">[unsafe $ops]</div>
+[requestRecord $id]
 <p><a href="/requests">返回登记簿</a></p>}]
+}
+
+namespace eval web {
+    # audit action of a disclosure request -> its name on the request's 办理记录
+    variable requestActions {
+        request.register 登记申请  request.identity 身份核验  request.pause 征求意见（暂停计时）
+        request.resume 恢复计时  request.extend 延长答复期限  request.answer 答复
+        request.fee 登记信息处理费  request.waive 减免信息处理费  request.archive 归档
+        request.recompute 答复期限重算
+    }
+}
+
+# web::requestRecord: the 办理记录 of request ID: its audit entries (object request:ID), oldest
+# first, each action named in words with what it recorded.
+proc web::requestRecord {id} {
+    variable requestActions
+    set items ""
+    set object request:$id
+    db eval {SELECT at, login, action, after FROM audit WHERE object = $object ORDER BY id} {
+        set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : $action}]
+        # a recomputation says in Chinese what moved, after the machine-readable "due ...: "
+        if {$action eq "request.recompute"} { regsub {^due [^:]*: } $after "" after }
+        append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$login</span> $after</li>}]
+    }
+    if {$items eq ""} { return "" }
+    tmpl {<section aria-labelledby="h-record"><h2 id="h-record">办理记录</h2><ol class="timeline" id="record">[unsafe $items]</ol></section>}
 }
 
 route GET /requests/:id {} {

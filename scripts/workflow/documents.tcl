@@ -182,15 +182,17 @@ proc documents::Digest {kind date number now} {
     append body "<h2>二、处置进展</h2>\n"
     set counts {}
     db eval {SELECT action AS transition, count(*) AS c FROM event_step WHERE at >= $f AND at < $t GROUP BY action ORDER BY action} {
-        set title [expr {[dict exists $::workflow::transitions $transition] ? [dict get $::workflow::transitions $transition title] : [dict get {deadline.warning 时限预警 deadline.breach 时限超期} $transition]}]
+        set other {deadline.warning 时限预警 deadline.breach 时限超期 deadline.recompute 时限重算}
+        set title [expr {[dict exists $::workflow::transitions $transition] ? [dict get $::workflow::transitions $transition title]
+                         : [dict exists $other $transition] ? [dict get $other $transition] : $transition}]
         lappend counts "$title $c 次"
     }
     append body [Paras [expr {[llength $counts] ? "本期办理：[join $counts "，"]。" : "本期无办理记录。"}]]
     append body "<h2>三、超期情况</h2>\n"
     set late {}
-    db eval {SELECT d.event_id, d.title, d.due, coalesce(n.name, '信息办') AS unit FROM deadline d LEFT JOIN unit n ON n.id = d.unit_id
+    db eval {SELECT d.event_id, d.title, d.due, d.state, d.provisional, coalesce(n.name, '信息办') AS unit FROM deadline d LEFT JOIN unit n ON n.id = d.unit_id
              WHERE d.breached_at >= $f AND d.breached_at < $t AND NOT d.optional ORDER BY d.id} {
-        lappend late "#$event_id $unit：$title（截止 $due）"
+        lappend late "#$event_id $unit：$title（截止 [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]）"
     }
     append body [Paras [expr {[llength $late] ? [join $late \n] : "本期无超期事项。"}]]
     append body "<h2>四、已发布回复</h2>\n"

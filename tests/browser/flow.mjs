@@ -5,8 +5,10 @@
 // the link to the original post and the Atom feed contains it. The workflow steps need the
 // workflow module (event::cmd::claim): without it they are reported as skipped, never faked.
 // Also: the core pages work with JavaScript off; an applicant submits a disclosure request on the
-// public form and checks its state with the number and secret, and the office finds it. Screenshots (dashboard, event page, public page)
-// go to $SHOTS. Prints one line per check and ends with "N passed, N failed, N skipped".
+// public form and checks its state with the number and secret, and the office finds it; the
+// calendar page (with an entry previewed) and the 运行状况 page fit 1366 and 390 px. Screenshots
+// (dashboard, event page, public page, calendar, preview, health) go to $SHOTS. Prints one line
+// per check and ends with "N passed, N failed, N skipped".
 import { chromium } from "playwright-core";
 
 const BASE = process.env.BASE;
@@ -204,6 +206,55 @@ try {
   await check("the info office finds the online request in its register", async () => {
     await office.goto(`${BASE}/requests`);
     return (await office.locator("#register a", { hasText: number }).count()) === 1;
+  });
+
+  // the clock never stops: the 工作日历 page (month grids; a system administrator previews a year
+  // entered from the State Council's notice) and the 运行状况 page, at desktop and phone widths,
+  // with no horizontal overflow
+  const overflow = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const sys = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 1366, height: 900 } })).newPage();
+  await check("calendar page: twelve month grids, the year's status, entry and upload forms", async () => {
+    await login(sys, "sys1");
+    await sys.goto(`${BASE}/calendar`);
+    await sys.screenshot({ path: `${SHOTS}/calendar-1366.png`, fullPage: true });
+    const ok = (await sys.locator("table.month").count()) === 12 && (await sys.locator("#yearstatus").count()) === 1
+      && (await sys.locator("form#enter").count()) === 1 && (await sys.locator("input[type=file]").count()) === 1;
+    await sys.setViewportSize({ width: 390, height: 844 });
+    await sys.screenshot({ path: `${SHOTS}/calendar-390.png`, fullPage: true });
+    const over = await overflow(sys);
+    await sys.setViewportSize({ width: 1366, height: 900 });
+    return ok && over <= 0 && (await overflow(sys)) <= 0;
+  });
+  await check("calendar entry: preview shows the figures and the grid and keeps the values", async () => {
+    const y = Number(await sys.inputValue("#e-year"));
+    // the first Saturday after 3 January of that year: a make-up working day
+    const d = new Date(Date.UTC(y, 0, 4));
+    while (d.getUTCDay() !== 6) d.setUTCDate(d.getUTCDate() + 1);
+    const sat = d.toISOString().slice(0, 10);
+    await sys.fill("#e-paper", "国办发明电（浏览器测试）");
+    await sys.fill("input[name=hn1]", "元旦");
+    await sys.fill("input[name=hf1]", `${y}-01-01`);
+    await sys.fill("input[name=ht1]", `${y}-01-03`);
+    await sys.fill("input[name=mn1]", "元旦");
+    await sys.fill("input[name=md1]", sat);
+    await Promise.all([sys.waitForNavigation(), sys.click("form#enter button[value=preview]")]);
+    await sys.screenshot({ path: `${SHOTS}/calendar-preview-1366.png`, fullPage: true });
+    await sys.setViewportSize({ width: 390, height: 844 });
+    await sys.screenshot({ path: `${SHOTS}/calendar-preview-390.png`, fullPage: true });
+    const over = await overflow(sys);
+    await sys.setViewportSize({ width: 1366, height: 900 });
+    return over <= 0 && /\d+ 天/.test(await sys.textContent("#pv-workdays"))
+      && (await sys.locator("section.preview table.month").count()) === 12
+      && (await sys.inputValue("input[name=md1]")) === sat && (await sys.inputValue("input[name=hn1]")) === "元旦";
+  });
+  await check("运行状况: one row per background job, at 1366 and 390 px", async () => {
+    await office.setViewportSize({ width: 1366, height: 900 });
+    await office.goto(`${BASE}/health`);
+    await office.screenshot({ path: `${SHOTS}/health-1366.png`, fullPage: true });
+    const rows = await office.locator("table.jobs tbody tr").count();
+    await office.setViewportSize({ width: 390, height: 844 });
+    await office.screenshot({ path: `${SHOTS}/health-390.png`, fullPage: true });
+    return rows >= 3 && (await overflow(office)) <= 0;
   });
 } finally {
   await browser.close();

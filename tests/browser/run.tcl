@@ -62,6 +62,7 @@ try {
         user add office1 张信息 信息办 -roles office -password pw-office1-123
         user add handler1 李承办 $u -roles handler -password pw-handler1-123
         user add head1 王负责 $u -roles unithead -password pw-head1-123
+        user add sys1 刘系统 信息办 -roles sysadmin -password pw-sys1-123
         list $e $u [llength [info commands ::event::cmd::claim]]
     }]
     lassign $info event unit workflow
