@@ -27,7 +27,7 @@ namespace eval org {
         unit.manage     {sysadmin}
         source.manage   {sysadmin}
         rule.manage     {sysadmin}
-        calendar.manage {sysadmin}
+        calendar.manage {sysadmin office}
         config.manage   {sysadmin}
         health.view     {sysadmin office}
         user.manage     {secadmin}
