@@ -150,7 +150,7 @@ proc workflow::deadline::extend {d n reason} {
 
 # workflow::tick: end the optional windows that have closed, record every warning and breach that
 # has come due, and assign the events whose claim window breached unclaimed. Returns a summary
-# ("N warnings, N breaches, N assigned"). Each deadline is its own transaction; an error on one is
+# ("预警 N 个，超期 N 个，自动指定认领 N 件"). Each deadline is its own transaction; an error on one is
 # logged and the others go on.
 proc workflow::tick {} {
     set now [yqbox::now]
@@ -187,7 +187,7 @@ proc workflow::tick {} {
             }
         }
     }
-    return "[dict get $counts warning] warnings, [dict get $counts breach] breaches, [dict get $counts assigned] assigned"
+    return "预警 [dict get $counts warning] 个，超期 [dict get $counts breach] 个，自动指定认领 [dict get $counts assigned] 件"
 }
 
 # workflow::deadline::AutoUnit: the unit (name) an unclaimed event with suggested unit SUGGESTED is

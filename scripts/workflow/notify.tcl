@@ -295,7 +295,7 @@ proc ::notify {sub args} {
     }
 }
 
-job::define notify 通知发送 {conf::get notify_interval} notify::pump
+job::define notify 通知发送 {conf::get notify_interval} {string cat "开始发送 " [notify::pump] " 条通知"}
 
 help::add notify {list ?-state S? | flush | test email ADDRESS | test webhook NAME} \
     "通知队列：查看、立即重试、发送测试通知（邮件、企业微信/钉钉/飞书机器人、通用 JSON）"
