@@ -543,7 +543,7 @@ proc crawl::tick {} {
     set n 0
     foreach name [db eval {SELECT name FROM source WHERE enabled = 1 AND state != 'paused'
                                   AND (next_due IS NULL OR next_due <= $now)}] {
-        if {[job::item "patrol of source $name" { patrol $name }]} { incr n }
+        if {[job::item "采集源 $name 巡查" { patrol $name }]} { incr n }
     }
     set old [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get fetch_log_days]}]]
     db eval {DELETE FROM fetch WHERE at < $old}

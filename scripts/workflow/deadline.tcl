@@ -160,7 +160,7 @@ proc workflow::tick {} {
     # from a missed duty afterwards. It ends at its due time, silently: no step, notice or audit
     # entry, since nobody did or failed to do anything.
     foreach {d due} [db eval {SELECT id, due_epoch FROM deadline WHERE state = 'open' AND optional AND due_epoch < $now}] {
-        job::item "deadline $d window" {
+        job::item "时限 $d 期满结束" {
             set at [yqbox::iso $due]
             db eval {UPDATE deadline SET state = 'cancelled', stopped_at = $at, stopped_by = 'window'
                      WHERE id = $d AND state = 'open'}
@@ -171,7 +171,7 @@ proc workflow::tick {} {
                        SELECT id, 'warning' FROM deadline WHERE state = 'open' AND NOT optional AND warned_at IS NULL AND warn_epoch <= $now
                        ORDER BY 1, 2 DESC}]
     foreach {d kind} $todo {
-        job::item "deadline $d $kind" {
+        job::item "时限 $d [expr {$kind eq "warning" ? "预警" : "超期"}]记录" {
             if {[workflow::deadline::Record $d $kind $now]} { dict incr counts $kind }
         }
     }
@@ -181,7 +181,7 @@ proc workflow::tick {} {
                                 WHERE e.state IN ('detected', 'reported')
                                   AND EXISTS (SELECT 1 FROM deadline d WHERE d.event_id = e.id AND d.rule = 'claim'
                                               AND d.state = 'open' AND d.breached_at IS NOT NULL)}] {
-            job::item "automatic assignment of event $e" {
+            job::item "事件 #$e 自动指定认领" {
                 workflow::system { workflow::fire assign $e [workflow::deadline::AutoUnit $s] -auto }
                 dict incr counts assigned
             }
