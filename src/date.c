@@ -224,6 +224,16 @@ static void localDate(long long t, int *y, int *m, int *d){
 }
 
 /*
+** relative: *T = NOW - N*UNIT ("N units ago"). Returns 0, or -1 when that lies before 1970 (as for
+** absolute dates) or N is absurd; the product is only formed when it cannot overflow.
+*/
+static int relative(long long now, long long n, long long unit, long long *t){
+  if( n<0 || now<0 || n>now/unit ) return -1;
+  *t = now - n*unit;
+  return 0;
+}
+
+/*
 ** parseAt: parse the folded text at C. Returns 0 with *T (epoch seconds), or -1.
 */
 static int parseAt(Cur *c, long long now, long long *t){
@@ -257,13 +267,12 @@ static int parseAt(Cur *c, long long now, long long *t){
     else if( lit(&u, "天") || lit(&u, "日") ) unit = 86400;
     else if( lit(&u, "周") || lit(&u, "星期") || lit(&u, "个星期") ) unit = 7*86400;
     else if( lit(&u, "个月") ) unit = 30*86400;
-    else if( lit(&u, "年") && (skipSp(&u), lit(&u, "前")) ){ *c = u; *t = now - a*365*86400; return 0; }
+    else if( lit(&u, "年") && (skipSp(&u), lit(&u, "前")) ){ *c = u; return relative(now, a, 365*86400LL, t); }
     if( unit ){
       skipSp(&u);
       if( lit(&u, "前") || lit(&u, "之前") ){
         *c = u;
-        *t = now - a*unit;
-        return 0;
+        return relative(now, a, unit, t);
       }
     }
   }

@@ -260,25 +260,58 @@ static xmlNodePtr firstSame(xmlNodePtr n, const char *sig, double min){
   return NULL;
 }
 
-/* repeatedChild: if N's children repeat one signature (>= 2 with text) holding most of N's text,
-** the first of them with text; else NULL. */
+/* A signature's tally over a run of siblings: how many have text, and how much text. */
+typedef struct Tally { int count, text; } Tally;
+
+/*
+** repeatedChild: if N's children repeat one signature (>= 2 with text) holding most of N's text,
+** the first of them with text; else NULL. For each candidate child C the count and text are those of
+** the siblings from C on with C's signature. Linear in the number of children: each child's
+** signature is computed twice and tallied in a hash table (a page of thousands of sibling blocks
+** must not stall the patrol). No side effects.
+*/
 static xmlNodePtr repeatedChild(xmlNodePtr n){
-  xmlNodePtr c, d;
-  char a[300], b[300];
+  xmlNodePtr c, found = NULL;
+  char a[300];
+  Tcl_HashTable sigs;
+  Tcl_HashEntry *e;
+  Tally *tallies;
+  int nChild = 0, nSig = 0, isNew;
+  for(c=n->children; c; c=c->next) if( c->type==XML_ELEMENT_NODE && c->_private ) nChild++;
+  if( nChild<2 ) return NULL;
+  tallies = (Tally*)ckalloc(sizeof(Tally)*nChild);
+  Tcl_InitHashTable(&sigs, TCL_STRING_KEYS);
+  /* pass 1: the tally of every signature over all the children */
   for(c=n->children; c; c=c->next){
-    int count = 0, text = 0;
-    if( c->type!=XML_ELEMENT_NODE || !c->_private || ST(c)->text<20 ) continue;
-    if( !strstr(" div table li article section tbody dl ", (const char*)c->name) ) continue;
+    if( c->type!=XML_ELEMENT_NODE || !c->_private ) continue;
     signature(c, a, sizeof a);
-    if( a[strlen((const char*)c->name)+1]=='|' && a[strlen(a)-1]=='|' ) continue;   /* no class, no id */
-    for(d=c; d; d=d->next){
-      if( d->type!=XML_ELEMENT_NODE || !d->_private ) continue;
-      signature(d, b, sizeof b);
-      if( !strcmp(a, b) && ST(d)->text>=10 ){ count++; text += ST(d)->text; }
+    e = Tcl_CreateHashEntry(&sigs, a, &isNew);
+    if( isNew ){
+      tallies[nSig].count = tallies[nSig].text = 0;
+      Tcl_SetHashValue(e, &tallies[nSig++]);
     }
-    if( count>=2 && text*10>=ST(n)->text*6 ) return c;
+    if( ST(c)->text>=10 ){
+      Tally *t = (Tally*)Tcl_GetHashValue(e);
+      t->count++; t->text += ST(c)->text;
+    }
   }
-  return NULL;
+  /* pass 2: in document order, each child is a candidate with the tally of its signature from
+  ** itself on, then leaves that tally */
+  for(c=n->children; c && !found; c=c->next){
+    Tally *t;
+    if( c->type!=XML_ELEMENT_NODE || !c->_private ) continue;
+    signature(c, a, sizeof a);
+    t = (Tally*)Tcl_GetHashValue(Tcl_FindHashEntry(&sigs, a));
+    if( ST(c)->text>=20 && strstr(" div table li article section tbody dl ", (const char*)c->name)
+        && !(a[strlen((const char*)c->name)+1]=='|' && a[strlen(a)-1]=='|')      /* class or id */
+        && t->count>=2 && t->text*10>=ST(n)->text*6 ){
+      found = c;
+    }
+    if( ST(c)->text>=10 ){ t->count--; t->text -= ST(c)->text; }
+  }
+  Tcl_DeleteHashTable(&sigs);
+  ckfree((char*)tallies);
+  return found;
 }
 
 /* skipForBody: textWalk filter: chrome, link-dense blocks and 相关阅读-type blocks. */
@@ -293,21 +326,25 @@ static int skipForBody(xmlNodePtr n, void *arg){
   return 0;
 }
 
-/* furniture: whether a body line is page furniture rather than article text. */
+/* furniture: whether a body line (LINE, N bytes) is page furniture rather than article text: the
+** title itself, or a line of at most 90 bytes holding one of the words below. Only positions of the
+** line where a 3-byte character starts are compared, each with the words starting with its byte (a
+** page may have thousands of lines). No side effects. */
 static int furniture(const char *line, int n, const char *title){
   static const char *words[] = {"打印","关闭窗口","分享到","收藏","字号","上一篇","下一篇","返回顶部",
     "浏览次数","点击数","阅读数","发布时间","发表于","扫一扫","相关阅读","相关新闻","相关链接",
     "推荐阅读","来源：","来源:","责任编辑","【大","【中","【小","电梯直达","只看该作者","回复 ",
     "举报","本帖最后由","楼主","沙发","板凳","积分","帖子","查看:","回复:","浏览：","访问量", NULL};
-  int i;
+  int i, k;
   if( title && (int)strlen(title)==n && !strncmp(line, title, n) ) return 1;
   if( n>90 ) return 0;
-  for(i=0; words[i]; i++){
-    size_t k = strlen(words[i]);
-    const char *p = line;
-    while( p+k<=line+n ){
-      if( !memcmp(p, words[i], k) ) return 1;
-      p++;
+  for(k=0; k<n; k++){
+    if( ((unsigned char)line[k] & 0xF0)!=0xE0 ) continue;   /* every word starts with a CJK character */
+    for(i=0; words[i]; i++){
+      size_t wl;
+      if( words[i][0]!=line[k] ) continue;
+      wl = strlen(words[i]);
+      if( (size_t)(n-k)>=wl && !memcmp(line+k, words[i], wl) ) return 1;
     }
   }
   return 0;

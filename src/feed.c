@@ -4,7 +4,8 @@
 **
 ** Bytes are decoded by charset.c (BOM, Content-Type, XML declaration, detection) and parsed with
 ** libxml2's XML parser with recovery, no network, no DTD loading and no entity substitution; a
-** document type that declares entities is refused outright (entity-expansion attacks). JSON Feeds
+** document type that declares entities is refused outright (entity-expansion attacks): the
+** parser's own entity declaration callback stops it, so no entity is ever defined. JSON Feeds
 ** (first byte "{") go through json.c.
 **
 ** Each item becomes a dict: id (guid / atom:id / rdf:about / JSON id, else the link), title (plain
@@ -286,22 +287,64 @@ static void setChanLink(Feed *f, const char *href){
   Tcl_DStringFree(&ds);
 }
 
+/* set by refuseEntity/refuseUnparsed while this thread parses a feed */
+static __thread int entityDeclared;
+
+/* refuseEntity / refuseUnparsed: the parser's entity declaration callbacks. Instead of declaring
+** the entity they note that one was declared and stop the parser: no entity is ever defined, so
+** none can be expanded. */
+static void refuseEntity(void *ctx, const xmlChar *name, int type, const xmlChar *publicId,
+                         const xmlChar *systemId, xmlChar *content){
+  (void)name; (void)type; (void)publicId; (void)systemId; (void)content;
+  entityDeclared = 1;
+  xmlStopParser((xmlParserCtxtPtr)ctx);
+}
+static void refuseUnparsed(void *ctx, const xmlChar *name, const xmlChar *publicId,
+                           const xmlChar *systemId, const xmlChar *notationName){
+  (void)name; (void)publicId; (void)systemId; (void)notationName;
+  entityDeclared = 1;
+  xmlStopParser((xmlParserCtxtPtr)ctx);
+}
+
+/*
+** readXml: parse S (LEN bytes of UTF-8) with libxml2's XML parser: recovery, no network, no DTD
+** loading, no entity substitution, and any entity declaration (general, parameter or unparsed; in
+** the internal subset, wherever the parser finds it) refused by the parser itself. Returns the
+** document (free with xmlFreeDoc) or NULL; *REFUSED is 1 when an entity declaration was the reason.
+*/
+static xmlDocPtr readXml(const char *s, int len, int *refused){
+  xmlParserCtxtPtr ctxt;
+  xmlDocPtr doc;
+  *refused = 0;
+  YqXmlQuiet();
+  ctxt = xmlNewParserCtxt();
+  if( !ctxt ) return NULL;
+  ctxt->sax->entityDecl = refuseEntity;
+  ctxt->sax->unparsedEntityDecl = refuseUnparsed;
+  entityDeclared = 0;
+  doc = xmlCtxtReadMemory(ctxt, s, len, NULL, "UTF-8", XML_PARSE_RECOVER | XML_PARSE_NONET
+                          | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA
+                          | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC);
+  xmlFreeParserCtxt(ctxt);
+  if( entityDeclared || (doc && doc->intSubset
+                         && (doc->intSubset->entities || doc->intSubset->pentities)) ){
+    if( doc ) xmlFreeDoc(doc);
+    *refused = 1;
+    return NULL;
+  }
+  return doc;
+}
+
 /* parseXmlFeed: the items of the XML feed S (LEN bytes of UTF-8). TCL_OK or an error. */
 static int parseXmlFeed(Feed *f, const char *s, int len){
   xmlDocPtr doc;
   xmlNodePtr root, n, ch;
-  const char *dt = strstr(s, "<!DOCTYPE");
-  if( dt ){
-    const char *end = strstr(dt, "]>"), *ent = strstr(dt, "<!ENTITY");
-    if( ent && (!end || ent<end) ){
-      Tcl_SetObjResult(f->interp, Tcl_NewStringObj("feed refused: its document type declares entities", -1));
-      return TCL_ERROR;
-    }
+  int refused;
+  doc = readXml(s, len, &refused);
+  if( refused ){
+    Tcl_SetObjResult(f->interp, Tcl_NewStringObj("feed refused: its document type declares entities", -1));
+    return TCL_ERROR;
   }
-  YqXmlQuiet();
-  doc = xmlReadMemory(s, len, NULL, "UTF-8", XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR
-                      | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT
-                      | XML_PARSE_IGNORE_ENC);
   root = doc ? xmlDocGetRootElement(doc) : NULL;
   if( !root ){
     if( doc ) xmlFreeDoc(doc);

@@ -372,11 +372,13 @@ static int nodeValue(Doc *d, xmlNodePtr n, int mode, const char *attr, Tcl_DStri
     if( v ){ resolveInto(d->base, (const char*)v, ds); xmlFree(v); }
     return 1;
   case M_HTML: {
-    xmlOutputBufferPtr out = xmlAllocOutputBuffer(NULL);   /* no encoder: raw UTF-8 */
+    xmlOutputBufferPtr out;
     if( n->type==XML_ATTRIBUTE_NODE || n->type==XML_TEXT_NODE ){
       v = xmlNodeGetContent(n);
       break;
     }
+    out = xmlAllocOutputBuffer(NULL);   /* no encoder: raw UTF-8 */
+    if( !out ) return 0;
     htmlNodeDumpFormatOutput(out, d->doc, n, "UTF-8", 0);
     xmlOutputBufferFlush(out);
     Tcl_DStringAppend(ds, (const char*)xmlOutputBufferGetContent(out), (int)xmlOutputBufferGetSize(out));

@@ -159,12 +159,16 @@ static int literal(Parser *ps, const char *word){
   return 0;
 }
 
-/* parseContainer: an object (dict) or array (list) at ps->p. */
+/*
+** parseContainer: the object (dict) or array (list) at ps->p, as a new object (refcount 0), or NULL
+** after fail() with nothing left allocated. A repeated key keeps its last value.
+*/
 static Tcl_Obj *parseContainer(Parser *ps, int depth){
   int isObj = *ps->p=='{';
   char close = isObj ? '}' : ']';
-  Tcl_Obj *o = isObj ? Tcl_NewDictObj() : Tcl_NewListObj(0, NULL);
+  Tcl_Obj *o;
   if( depth>=MAXDEPTH ) return fail(ps, "nesting too deep");
+  o = isObj ? Tcl_NewDictObj() : Tcl_NewListObj(0, NULL);
   ps->p++;
   skipWs(ps);
   if( ps->p<ps->end && *ps->p==close ){ ps->p++; return o; }
@@ -184,8 +188,14 @@ static Tcl_Obj *parseContainer(Parser *ps, int depth){
     }
     val = parseValue(ps, depth+1);
     if( !val ){ if( key ) Tcl_DecrRefCount(key); Tcl_DecrRefCount(o); return NULL; }
-    if( isObj ) Tcl_DictObjPut(NULL, o, key, val);
-    else Tcl_ListObjAppendElement(NULL, o, val);
+    if( isObj ){
+      /* the dict keeps its first key object when the key repeats: the new one must be freed */
+      Tcl_IncrRefCount(key);
+      Tcl_DictObjPut(NULL, o, key, val);
+      Tcl_DecrRefCount(key);
+    }else{
+      Tcl_ListObjAppendElement(NULL, o, val);
+    }
     skipWs(ps);
     if( ps->p<ps->end && *ps->p==',' ){ ps->p++; continue; }
     if( ps->p<ps->end && *ps->p==close ){ ps->p++; return o; }

@@ -96,10 +96,12 @@ static int patMatch(const char *p, const char *s){
   }
 }
 
-/* agentToken: the length of the product token at S ([A-Za-z_-]*). */
-static int agentToken(const char *s){
+/* agentToken: the length of the product token ([A-Za-z_-]*) at S, reading no further than END
+** (NULL: S is NUL-terminated). No side effects. */
+static int agentToken(const char *s, const char *end){
   int n = 0;
-  while( (s[n]>='a' && s[n]<='z') || (s[n]>='A' && s[n]<='Z') || s[n]=='_' || s[n]=='-' ) n++;
+  while( (!end || s+n<end)
+         && ((s[n]>='a' && s[n]<='z') || (s[n]>='A' && s[n]<='Z') || s[n]=='_' || s[n]=='-') ) n++;
   return n;
 }
 
@@ -126,7 +128,7 @@ static void freeRules(Rules *rs){
 static void parseRobots(const char *txt, size_t len, const char *ua, Rules *mine, Rules *star,
                         Tcl_Obj *sitemaps){
   const char *p = txt, *end;
-  int uan = agentToken(ua);
+  int uan = agentToken(ua, NULL);
   int inAgents = 0, gMine = 0, gStar = 0;
   if( len>ROBOTS_MAX ) len = ROBOTS_MAX;
   end = txt + len;
@@ -149,7 +151,7 @@ static void parseRobots(const char *txt, size_t len, const char *ua, Rules *mine
     if( KEY("user-agent") ){
       int tn;
       if( !inAgents ){ gMine = gStar = 0; inAgents = 1; }
-      tn = agentToken(v);
+      tn = agentToken(v, ve);
       if( ve>v && *v=='*' ) gStar = 1;
       else if( uan>0 && tn==uan && strncasecmp(v, ua, uan)==0 ) gMine = 1;
       if( gMine ) mine->matched = 1;

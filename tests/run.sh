@@ -18,9 +18,11 @@ tally() {
 }
 
 out=$(mktemp)
-for t in "$@"; do
-    "$t" > "$out" 2>&1; cat "$out"; tally "C unit tests $(basename "$t")" "$out"
+while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    "$1" > "$out" 2>&1; cat "$out"; tally "C unit tests $(basename "$1")" "$out"
+    shift
 done
+[ $# -gt 0 ] && shift          # the replays after "--" run last
 echo "== tcltest suites, static build (./yqbox)"
 ./yqbox run tests/all.tcl | tee "$out"; tally "./yqbox" "$out"
 echo "== tcltest suites, sanitizer build (./yqbox-asan)"
@@ -31,6 +33,14 @@ if [ ! -d tests/browser/node_modules/playwright-core ] && command -v npm >/dev/n
     (cd tests/browser && npm install --no-audit --no-fund >/dev/null 2>&1) || echo "npm install failed"
 fi
 ./yqbox run tests/browser/run.tcl | tee "$out"; tally "browser" "$out"
+echo "== fuzz corpora and past crash inputs, replayed (gcc + ASan/UBSan)"
+for r in "$@"; do
+    n=$(basename "$r")
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "$r" "tests/fuzz/corpus/$n" "tests/fuzz/crashes/$n" > "$out" 2>&1
+    tail -n 20 "$out" | grep -v '^[0-9]* passed, [0-9]* failed' || true
+    tally "fuzz replay $n" "$out"
+done
 rm -f "$out"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -119,6 +119,38 @@ proc readfile {path {mode text}} {
     return $t
 }
 
+# leakKB: the growth of this process's resident memory (KB) over N runs of SCRIPT (at global
+# level), after a warm-up of N/10 runs so caches and allocator pools are already filled. A leak of a
+# few hundred bytes per run shows as megabytes; without one the growth stays near zero. Only
+# meaningful on the static build (the sanitizer build keeps freed memory in quarantine).
+proc leakKB {n script} {
+    for {set i 0} {$i < $n / 10} {incr i} { uplevel #0 $script }
+    set before [testlib::rssKB]
+    for {set i 0} {$i < $n} {incr i} { uplevel #0 $script }
+    expr {[testlib::rssKB] - $before}
+}
+
+# testlib::rssKB: the resident set size of this process in KB (/proc/self/status VmRSS).
+proc testlib::rssKB {} {
+    regexp -line {^VmRSS:\s*(\d+)} [readfile /proc/self/status] -> kb
+    return $kb
+}
+
+# cpuMs: the processor time (user + system, ms, 10 ms resolution) this process spends running SCRIPT
+# at global level; unlike `time` it does not grow when the machine is busy with other work.
+proc cpuMs {script} {
+    set before [testlib::cpuTicks]
+    uplevel #0 $script
+    expr {([testlib::cpuTicks] - $before) * 10}
+}
+
+# testlib::cpuTicks: user + system clock ticks (1/100 s) of this process (/proc/self/stat).
+proc testlib::cpuTicks {} {
+    set stat [readfile /proc/self/stat]
+    set fields [split [string range $stat [string last ")" $stat]+2 end]]
+    expr {[lindex $fields 11] + [lindex $fields 12]}
+}
+
 # testlib::isStatic: whether PATH is an ELF executable without a program interpreter.
 proc testlib::isStatic {path} {
     set f [open $path rb]

@@ -2,6 +2,7 @@
 ** parse.c - C unit tests of the URL resolver (url.c) and the robots.txt matcher (robots.c), the C
 ** APIs the fetch engine calls directly.
 */
+#include <stdlib.h>
 #include <string.h>
 #include "yqbox.h"
 #include "check.h"
@@ -49,5 +50,18 @@ int main(void){
   CHECK(YqRobotsAllowed("", 0, "Bot", "/a")==1);
   /* the length given is honoured: nothing is read past it */
   CHECK(YqRobotsAllowed(r, 14, "Bot", "/a")==1);
+  /* a last line "User-agent:" at the very end of the given bytes: its (empty) token is not read
+  ** from the bytes after LEN ("Bot..."), so the * group still applies */
+  {
+    const char *t = "User-agent: *\nDisallow: /x\nUser-agent:Bot\nAllow: /x\n";
+    size_t cut = strstr(t, "Bot\n")-t;
+    char *heap = malloc(cut);                      /* exactly LEN bytes: ASan sees any overread */
+    memcpy(heap, t, cut);
+    CHECK(YqRobotsAllowed(t, cut, "Bot", "/x")==0);
+    CHECK(YqRobotsAllowed(heap, cut, "Bot", "/x")==0);
+    CHECK(YqRobotsAllowed(t, cut+3, "Bot", "/x")==1);   /* "User-agent:Bot", a group without rules */
+    CHECK(YqRobotsAllowed(t, strlen(t), "Bot", "/x")==1);
+    free(heap);
+  }
   return DONE();
 }
