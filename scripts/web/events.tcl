@@ -289,12 +289,12 @@ proc web::deadlines {id} {
 proc web::timeline {id} {
     set items {}
     db eval {SELECT at, action, from_state, to_state, login, note FROM event_step WHERE event_id = $id} {
-        if {$action eq "deadline.recompute"} {
-            lappend items [list $at recompute "时限重算" 系统 $note]
+        if {[string match deadline.* $action]} {
+            # the clock's own steps: no change of state to show
+            lappend items [list $at [string range $action 9 end] [workflow::stepTitle $action] 系统 $note]
             continue
         }
-        set title [expr {[dict exists $::workflow::transitions $action] ? [dict get $::workflow::transitions $action title] : $action}]
-        lappend items [list $at step "$title：[stateName $from_state] → [stateName $to_state]" $login $note]
+        lappend items [list $at step "[workflow::stepTitle $action]：[stateName $from_state] → [stateName $to_state]" $login $note]
     }
     db eval {SELECT title, start, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional, stopped_by
              FROM deadline WHERE event_id = $id} {
@@ -305,7 +305,9 @@ proc web::timeline {id} {
         lappend items [list $at score "评分 [format %.1f $score]（$level）" $cause ""]
     }
     set out ""
-    foreach it [lsort -index 0 $items] {
+    # in time order (lsort is stable): steps are ISO times, deadlines "YYYY-MM-DD HH:MM:SS"
+    set keyed [lmap it $items { list [calendar::Instant [lindex $it 0]] $it }]
+    foreach it [lmap k [lsort -integer -index 0 $keyed] { lindex $k 1 }] {
         lassign $it at kind what who note
         append out [tmpl {<li class="$kind"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>$note</q>}}]</li>}]
     }

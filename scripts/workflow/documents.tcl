@@ -182,10 +182,7 @@ proc documents::Digest {kind date number now} {
     append body "<h2>二、处置进展</h2>\n"
     set counts {}
     db eval {SELECT action AS transition, count(*) AS c FROM event_step WHERE at >= $f AND at < $t GROUP BY action ORDER BY action} {
-        set other {deadline.warning 时限预警 deadline.breach 时限超期 deadline.recompute 时限重算}
-        set title [expr {[dict exists $::workflow::transitions $transition] ? [dict get $::workflow::transitions $transition title]
-                         : [dict exists $other $transition] ? [dict get $other $transition] : $transition}]
-        lappend counts "$title $c 次"
+        lappend counts "[workflow::stepTitle $transition] $c 次"
     }
     append body [Paras [expr {[llength $counts] ? "本期办理：[join $counts "，"]。" : "本期无办理记录。"}]]
     append body "<h2>三、超期情况</h2>\n"

@@ -241,6 +241,16 @@ proc workflow::stateTitle {s} {
     expr {[dict exists $::workflow::states $s] ? [dict get $::workflow::states $s title] : ""}
 }
 
+# workflow::stepTitle: the Chinese name of timeline step ACTION: a transition's title, or one of
+# the clock's own steps (deadline.warning, deadline.breach, deadline.recompute); else ACTION.
+proc workflow::stepTitle {action} {
+    variable transitions
+    set clock {deadline.warning 时限预警 deadline.breach 时限超期 deadline.recompute 时限重算}
+    if {[dict exists $transitions $action]} { return [dict get $transitions $action title] }
+    if {[dict exists $clock $action]} { return [dict get $clock $action] }
+    return $action
+}
+
 # workflow::Target: the state transition T leads to from state FROM.
 proc workflow::Target {t from} {
     set to [dict get $t to]
