@@ -3,3 +3,201 @@
 
 conf::key log_file string "" \
     "Application log: empty = standard error (the journal under systemd), else a file (relative to the data directory)"
+
+# ---- yqbox doctor ---------------------------------------------------------------------------------
+
+conf::key disk_min_free {integer 0 1099511627776} 2147483648 \
+    "Free bytes the data directory's file system should keep; yqbox doctor warns below it"
+
+dict set yqbox::subcommands doctor {"?-d DATADIR?" "check what an administrator should know before calling for help, one line each"}
+
+# doctor::checks: the checks in the order printed: name -> {标题 procedure}.
+namespace eval doctor {
+    variable checks {
+        perms    {权限 doctor::Perms}
+        disk     {磁盘空间 doctor::Disk}
+        database {数据库 doctor::Database}
+        audit    {审计日志 doctor::Audit}
+        cert     {证书 doctor::Cert}
+        calendar {节假日日历 doctor::Calendar}
+        jobs     {后台任务 doctor::Jobs}
+        sources  {巡查来源 doctor::Sources}
+        notify   {通知队列 doctor::Notify}
+        backup   {备份 doctor::Backup}
+        clock    {系统时钟 doctor::Clock}
+        server   {服务 doctor::Server}
+    }
+}
+
+# doctor::run: run every check on data directory DIR. Returns a list of {ok 标题 text} (ok 1 when
+# fine, 0 when the text says what to do). A check that fails to run is reported as such.
+proc doctor::run {dir} {
+    variable checks
+    set out {}
+    dict for {name c} $checks {
+        lassign $c title proc
+        if {[catch {$proc $dir} r]} { set r [list 0 "检查未能完成：$r"] }
+        lappend out [list {*}$r $title]
+    }
+    lmap r $out { list [lindex $r 0] [lindex $r 2] [lindex $r 1] }
+}
+
+# doctor::Mode: the permission bits of PATH as "0700".
+proc doctor::Mode {path} {
+    format %04o [expr {[file attributes $path -permissions] & 07777}]
+}
+
+# doctor::Perms: the data directory is 0700, its database and key files 0600, all owned by the
+# user the directory belongs to (db::checkdir for the basics).
+proc doctor::Perms {dir} {
+    if {[catch {db::checkdir $dir} msg]} { return [list 0 "$msg：请检查运行服务的用户"] }
+    set problems {}
+    if {[Mode $dir] ne "0700"} { lappend problems "数据目录权限为 [Mode $dir]（应为 0700：chmod 700 $dir）" }
+    set owner [file attributes $dir -owner]
+    foreach f {yqbox.db tls-key.pem appliance.conf} {
+        set p [file join $dir $f]
+        if {![file exists $p]} { continue }
+        if {[expr {[file attributes $p -permissions] & 077}]} {
+            lappend problems "$f 权限为 [Mode $p]，其他用户可读（chmod 600 $p）"
+        }
+        if {[file attributes $p -owner] ne $owner} {
+            lappend problems "$f 的属主是 [file attributes $p -owner]，不是数据目录的属主 $owner（chown $owner $p）"
+        }
+    }
+    if {[llength $problems]} { return [list 0 [join $problems "；"]] }
+    list 1 "数据目录 $dir 属主 $owner，权限 0700"
+}
+
+# doctor::Disk: free space of the data directory's file system against disk_min_free.
+proc doctor::Disk {dir} {
+    set d [server diskfree $dir]
+    set free [dict get $d free]
+    set text [format "可用 %.1f GB / 共 %.1f GB" [expr {$free / 1e9}] [expr {[dict get $d total] / 1e9}]]
+    if {$free < [conf::get disk_min_free]} {
+        return [list 0 "$text，低于 disk_min_free（[format %.1f [expr {[conf::get disk_min_free] / 1e9}]] GB）：请清理旧备份与日志或扩容"]
+    }
+    list 1 $text
+}
+
+# doctor::Database: PRAGMA quick_check and the schema.
+proc doctor::Database {dir} {
+    set r [join [db eval {PRAGMA quick_check}] "; "]
+    if {$r ne "ok"} { return [list 0 "quick_check 报告：$r；请停止服务，用最近的备份恢复（yqbox restore）并联系技术支持"] }
+    list 1 "quick_check 正常，schema [db::version]，[format %.1f [expr {[file size [file join $dir yqbox.db]] / 1e6}]] MB"
+}
+
+# doctor::Audit: the audit log's hash chain.
+proc doctor::Audit {dir} {
+    if {[catch {audit::verify} r]} { return [list 0 "$r：审计日志被改动，请保全数据目录并报告安全管理员"] }
+    list 1 "哈希链完整（[string map {"ok: " "" " entries" " 条"} $r]）"
+}
+
+# doctor::Cert: the TLS certificate's end of validity (warn 30 days ahead).
+proc doctor::Cert {dir} {
+    set cert [conf::path tls_cert]
+    if {$cert eq ""} { set cert [file join $dir tls-cert.pem] }
+    if {![file exists $cert]} {
+        if {[conf::get tls_cert] eq ""} { return [list 1 "尚未生成（首次启动时自动生成自签名证书）"] }
+        return [list 0 "证书文件 $cert 不存在：请检查 tls_cert 配置"]
+    }
+    set end [clock scan [server certexpiry $cert] -format {%Y-%m-%d %H:%M:%S} -timezone :UTC]
+    set days [expr {($end - [yqbox::now]) / 86400}]
+    set when [clock format $end -format %Y-%m-%d -timezone :[conf::get timezone]]
+    if {$days < 0} { return [list 0 "证书已于 $when 过期：请更换证书（tls_cert/tls_key）后 systemctl reload yqbox"] }
+    if {$days < 30} { return [list 0 "证书将于 $when 过期（剩 $days 天）：请及时更换证书后 systemctl reload yqbox"] }
+    list 1 "有效期至 $when（剩 $days 天）"
+}
+
+# doctor::Calendar: the years with an official holiday calendar, and the one missing, if any.
+proc doctor::Calendar {dir} {
+    set p [calendar::pending]
+    set y [clock format [yqbox::now] -format %Y -timezone :[conf::get timezone]]
+    set have {}
+    foreach cand [list [expr {$y - 1}] $y [expr {$y + 1}]] {
+        if {[dict get [calendar::Source $cand] kind] eq "official"} { lappend have $cand }
+    }
+    if {$p ne ""} { return [list 0 $p] }
+    list 1 "已有官方安排的年份：[join $have 、]"
+}
+
+# doctor::Jobs: background jobs whose last run failed.
+proc doctor::Jobs {dir} {
+    set bad [job::failing]
+    if {[llength $bad]} {
+        return [list 0 "[join [lmap j $bad {format "%s 连续 %s 次失败（%s）" [dict get $j title] [dict get $j failures] [dict get $j result]}] "；"]：请在控制台运行 job list 查看日志"]
+    }
+    set n [db onecolumn {SELECT count(*) FROM job WHERE ok = 1}]
+    list 1 "最近一次运行均正常（$n 个已运行）"
+}
+
+# doctor::Sources: enabled sources failing in a row.
+proc doctor::Sources {dir} {
+    set bad [db eval {SELECT name FROM source WHERE enabled AND failures >= 3 ORDER BY name}]
+    set n [db onecolumn {SELECT count(*) FROM source WHERE enabled}]
+    if {[llength $bad]} {
+        return [list 0 "$n 个来源中 [llength $bad] 个连续抓取失败：[join [lrange $bad 0 9] 、]：请在“来源”页或控制台 source list 查看原因"]
+    }
+    list 1 "$n 个来源均可抓取"
+}
+
+# doctor::Notify: notifications queued for more than an hour (SMTP or webhook unreachable).
+proc doctor::Notify {dir} {
+    set cut [yqbox::iso [expr {[yqbox::now] - 3600}]]
+    set queued [db onecolumn {SELECT count(*) FROM notification WHERE state = 'queued'}]
+    set old [db onecolumn {SELECT count(*) FROM notification WHERE state = 'queued' AND created < $cut}]
+    if {$old} {
+        set err [db onecolumn {SELECT last_error FROM notification WHERE state = 'queued' AND last_error != '' ORDER BY id DESC LIMIT 1}]
+        return [list 0 "$queued 条通知待发送，其中 $old 条超过 1 小时[expr {$err eq "" ? "" : "（最近错误：$err）"}]：请检查 smtp_* 与 webhook 配置"]
+    }
+    list 1 "待发送 $queued 条"
+}
+
+# doctor::Backup: the newest backup recorded (warn when older than two days while nightly backups
+# are on).
+proc doctor::Backup {dir} {
+    set last [db onecolumn {SELECT at FROM backup WHERE kind = 'backup' ORDER BY id DESC LIMIT 1}]
+    if {[conf::get backup_keep_days] == 0} {
+        return [list 1 "夜间备份未启用（backup_keep_days 0）；最近一次备份：[expr {$last eq "" ? "无" : $last}]"]
+    }
+    if {$last eq "" || [yqbox::seconds $last] < [yqbox::now] - 2 * 86400} {
+        return [list 0 "最近一次备份：[expr {$last eq "" ? "无" : $last}]，超过两天：请检查夜间备份任务（job list）或运行 yqbox backup"]
+    }
+    list 1 "最近一次备份：$last"
+}
+
+# doctor::Clock: the system clock against the newest time the appliance recorded (audit entries,
+# job runs, fetches): a clock behind them has been set back.
+proc doctor::Clock {dir} {
+    set newest [db onecolumn {SELECT max(t) FROM (SELECT max(at) AS t FROM audit WHERE at GLOB '[0-9][0-9][0-9][0-9]-*'
+                              UNION ALL SELECT max(last_end) FROM job WHERE last_end GLOB '[0-9][0-9][0-9][0-9]-*')}]
+    set now [yqbox::now]
+    if {$newest ne "" && [set ahead [expr {[yqbox::seconds $newest] - $now}]] > 300} {
+        return [list 0 "系统时间比已记录的最新时间（$newest）早 [expr {$ahead / 60}] 分钟：时钟被调回，请校准时间（chrony/NTP）后重启服务"]
+    }
+    list 1 "[yqbox::iso $now]（[conf::get timezone]），不早于已记录的最新时间"
+}
+
+# doctor::Server: whether a server answers on the data directory's control socket.
+proc doctor::Server {dir} {
+    set sock [file join $dir control.sock]
+    if {[file exists $sock] && [control ping $sock]} { return [list 1 "运行中"] }
+    list 1 "未运行（systemctl start yqbox 启动）"
+}
+
+# yqbox::cmd::doctor: print the checks, one line each ("正常" or "处理" and what to do). Exit 0 when
+# all are fine, 1 otherwise.
+proc yqbox::cmd::doctor {args} {
+    if {[llength $args]} {
+        puts stderr "usage: yqbox doctor ?-d DATADIR?"
+        return 2
+    }
+    set dir [yqbox::needdata]
+    db::open $dir
+    set bad 0
+    foreach r [doctor::run $dir] {
+        lassign $r ok title text
+        puts "[expr {$ok ? "正常" : "处理"}]  $title：$text"
+        if {!$ok} { incr bad }
+    }
+    return [expr {$bad ? 1 : 0}]
+}
