@@ -201,3 +201,134 @@ proc yqbox::cmd::doctor {args} {
     }
     return [expr {$bad ? 1 : 0}]
 }
+
+# ---- log files and their rotation ------------------------------------------------------------------
+#
+# With log_file set, the server sends its standard error (every log line, from C and from Tcl) to
+# that file; the access log is the access_log key (server.tcl). The job logrotate (every minute)
+# renames a log that is larger than log_max_bytes, or was started on an earlier day, to
+# LOG.YYYYMMDD-HHMMSS, reopens LOG, compresses the renamed one to LOG.YYYYMMDD-HHMMSS.gz and removes
+# rotated logs older than log_keep_days. Logging never stops the server: a failed write is dropped
+# (C ignores it), a failed open keeps the old file, a failed compression keeps the uncompressed
+# file, and each failure is counted in the job's record (yqbox doctor, job list).
+
+conf::key log_max_bytes {integer 1024 1099511627776} 52428800 \
+    "Rotate a log file (log_file, access_log) when it grows past this many bytes"
+conf::key log_keep_days {integer 1 3650} 30 \
+    "Days rotated log files are kept"
+conf::key log_compress boolean 1 \
+    "Compress rotated log files (gzip)"
+
+namespace eval logs {
+    variable day {}   ;# log path -> the day (YYYYMMDD) it was opened or last rotated
+}
+
+# logs::Path: the absolute path of the log named by config KEY (log_file, access_log), or "" when
+# that log is not a file.
+proc logs::Path {key} {
+    set l [conf::get $key]
+    if {$l in {- ""}} { return "" }
+    if {[file pathtype $l] ne "absolute"} { set l [file join [yqbox::needdata] $l] }
+    file normalize $l
+}
+
+# logs::Today: the local date now as YYYYMMDD.
+proc logs::Today {} {
+    clock format [yqbox::now] -format %Y%m%d -timezone :[conf::get timezone]
+}
+
+# logs::open: (server's background interpreter, at start and reload) send standard error to
+# log_file when it is set. Errors are logged and leave standard error as it was.
+proc logs::open {} {
+    variable day
+    set p [Path log_file]
+    foreach key {log_file access_log} {
+        set q [Path $key]
+        if {$q ne "" && ![dict exists $day $q]} { dict set day $q [Today] }
+    }
+    if {$p eq ""} { return }
+    if {[catch {server logfile $p} msg]} { ::log error $msg }
+}
+namespace eval server {
+    variable onstart
+    if {![info exists onstart]} { set onstart {} }
+    if {"logs::open" ni $onstart} { set onstart [linsert $onstart 0 logs::open] }
+}
+
+# logs::rotateAll: the logrotate job: rotate (see the section comment) each log file that is due,
+# then remove the expired rotations. Returns what it did.
+proc logs::rotateAll {} {
+    variable day
+    set out {}
+    foreach key {log_file access_log} {
+        set p [Path $key]
+        if {$p eq ""} { continue }
+        if {![dict exists $day $p]} { dict set day $p [Today] }
+        set size [expr {[file exists $p] ? [file size $p] : 0}]
+        if {$size > [conf::get log_max_bytes] || ($size > 0 && [dict get $day $p] ne [Today])} {
+            job::item "轮转 [file tail $p]" { lappend out [Rotate $key $p] }
+        }
+        job::item "清理 [file tail $p]" {
+            set n [Prune $p]
+            if {$n} { lappend out "删除过期日志 $n 个（[file tail $p]）" }
+        }
+    }
+    join $out "；"
+}
+job::define logrotate "日志轮转" 60 logs::rotateAll
+
+# logs::Rotate: rename log P (of config KEY) aside, reopen it, compress the renamed file. Returns a
+# sentence; errors (after reopening what it can) when a step fails.
+proc logs::Rotate {key p} {
+    variable day
+    set stamp [clock format [yqbox::now] -format %Y%m%d-%H%M%S -timezone :[conf::get timezone]]
+    set old $p.$stamp
+    if {[file exists $old]} { error "$old exists already" }
+    file rename -- $p $old
+    dict set day $p [Today]
+    if {$key eq "log_file"} { server logfile $p } else { server accesslog $p }
+    set text "[file tail $p] 已轮转为 [file tail $old]"
+    if {[conf::get log_compress]} {
+        Gzip $old
+        append text ".gz"
+    }
+    return $text
+}
+
+# logs::Gzip: compress FILE to FILE.gz (through FILE.gz.part) and remove FILE. On failure (a full
+# disk) the partial output is removed, FILE is kept, and the error raised.
+proc logs::Gzip {file} {
+    set in [::open $file rb]
+    set out ""
+    try {
+        set out [::open $file.gz.part {WRONLY CREAT TRUNC BINARY} 0600]
+        zlib push gzip $out -level 6
+        fcopy $in $out
+        close $out
+        set out ""
+        file rename -force -- $file.gz.part $file.gz
+    } on error {msg opts} {
+        if {$out ne ""} { catch {close $out} }
+        file delete -- $file.gz.part
+        return -options $opts "cannot compress $file: $msg"
+    } finally {
+        close $in
+    }
+    file delete -- $file
+}
+
+# logs::Prune: remove the rotations of log P (P.YYYYMMDD-HHMMSS, .gz) older than log_keep_days.
+# Returns how many were removed.
+proc logs::Prune {p} {
+    set tz :[conf::get timezone]
+    set cut [clock format [clock add [yqbox::now] -[conf::get log_keep_days] days -timezone $tz] \
+                 -format %Y%m%d -timezone $tz]
+    set n 0
+    foreach f [glob -nocomplain -directory [file dirname $p] -tails [file tail $p].*] {
+        if {[regexp {\.(\d{8})-\d{6}(\.gz)?$} $f -> d] && $d < $cut} {
+            file delete -- [file join [file dirname $p] $f]
+            incr n
+        }
+    }
+    return $n
+}
