@@ -332,3 +332,89 @@ proc logs::Prune {p} {
     }
     return $n
 }
+
+# ---- the systemd unit ---------------------------------------------------------------------------------
+
+dict set yqbox::subcommands unit {"?-d DATADIR? BINARY USER" "print the systemd unit that runs BINARY as USER on DATADIR (make install writes it)"}
+
+namespace eval service {}
+
+# service::LowPort: whether listen address ADDR (HOST:PORT or "") needs CAP_NET_BIND_SERVICE.
+proc service::LowPort {addr} {
+    expr {$addr ne "" && [regexp {:(\d+)$} $addr -> port] && $port < 1024}
+}
+
+# service::unit: the text of the systemd unit running BINARY as USER on data directory DIR with the
+# current configuration: hardening, the data directory (and a backup directory or log file outside
+# it) the only writable paths, CAP_NET_BIND_SERVICE only when a listen port is below 1024, reload by
+# SIGHUP, stop by SIGTERM within shutdown_timeout (plus 5 s), restart on failure.
+proc service::unit {binary user dir} {
+    set writable [list $dir]
+    set b [conf::get backup_dir]
+    if {[file pathtype $b] eq "absolute"} { lappend writable $b }
+    set l [conf::get log_file]
+    if {$l ne "" && [file pathtype $l] eq "absolute"} { lappend writable [file dirname $l] }
+    set low [expr {[LowPort [conf::get https]] || [LowPort [conf::get http]]}]
+    set caps [expr {$low ? "CAP_NET_BIND_SERVICE" : ""}]
+    set stop [expr {int(ceil([conf::get shutdown_timeout])) + 5}]
+    set lines [list \
+        "# yqbox.service - written by 'yqbox unit' (make install); regenerate it after changing" \
+        "# the listen ports (a port below 1024 adds CAP_NET_BIND_SERVICE) or shutdown_timeout." \
+        {[Unit]} \
+        "Description=yqbox 舆情一体机" \
+        "After=network-online.target" \
+        "Wants=network-online.target" \
+        "" \
+        {[Service]} \
+        "Type=simple" \
+        "User=$user" \
+        "Group=$user" \
+        "ExecStart=$binary serve -d $dir" \
+        {ExecReload=/bin/kill -HUP $MAINPID} \
+        "KillSignal=SIGTERM" \
+        "KillMode=mixed" \
+        "TimeoutStopSec=$stop" \
+        "Restart=on-failure" \
+        "RestartSec=5" \
+        "UMask=0077" \
+        "LimitNOFILE=65536" \
+        "NoNewPrivileges=yes" \
+        "ProtectSystem=strict" \
+        "ReadWritePaths=[join $writable " "]" \
+        "ProtectHome=yes" \
+        "PrivateTmp=yes" \
+        "PrivateDevices=yes" \
+        "ProtectKernelTunables=yes" \
+        "ProtectKernelModules=yes" \
+        "ProtectKernelLogs=yes" \
+        "ProtectControlGroups=yes" \
+        "ProtectClock=yes" \
+        "ProtectHostname=yes" \
+        "ProtectProc=invisible" \
+        "RestrictSUIDSGID=yes" \
+        "RestrictRealtime=yes" \
+        "RestrictNamespaces=yes" \
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6" \
+        "LockPersonality=yes" \
+        "MemoryDenyWriteExecute=yes" \
+        "SystemCallArchitectures=native" \
+        "SystemCallFilter=@system-service" \
+        "SystemCallFilter=~@privileged @resources" \
+        "CapabilityBoundingSet=$caps"]
+    if {$low} { lappend lines "AmbientCapabilities=$caps" }
+    lappend lines "" {[Install]} "WantedBy=multi-user.target"
+    join $lines \n
+}
+
+# yqbox::cmd::unit: `yqbox unit -d DATADIR BINARY USER` prints the unit (service::unit).
+proc yqbox::cmd::unit {args} {
+    if {[llength $args] != 2} {
+        puts stderr "usage: yqbox unit ?-d DATADIR? BINARY USER"
+        return 2
+    }
+    lassign $args binary user
+    if {[file pathtype $binary] ne "absolute"} { error "BINARY must be an absolute path, got \"$binary\"" }
+    if {![regexp {^[a-z_][a-z0-9_-]{0,31}$} $user]} { error "bad user name \"$user\"" }
+    puts [service::unit $binary $user [yqbox::needdata]]
+    return 0
+}
