@@ -289,6 +289,8 @@ proc backup::restore {file dir} {
         error "cannot restore into $dir: $parent is not a writable directory"
     }
     if {[file exists $dir] && ![file isdirectory $dir]} { error "$dir is not a directory" }
+    # the file may lie inside DIR (its backup directory), which is moved aside below
+    set r [dict create file $file bytes [file size $file] sha256 [crypto sha256file $file]]
     set stage $dir.restore-[pid]
     file delete -force -- $stage
     file mkdir $stage
@@ -322,8 +324,8 @@ proc backup::restore {file dir} {
         file delete -force -- $stage
         return -options $opts $msg
     }
-    set r [dict create file $file bytes [file size $file] sha256 [crypto sha256file $file] \
-               files [dict get $meta files] schema $schema]
+    dict set r files [dict get $meta files]
+    dict set r schema $schema
     catch {db::shutdown}
     db::open $dir
     Record restore $r [expr {$aside eq "" ? "" : "replaced $dir, kept as $aside"}]

@@ -418,3 +418,121 @@ proc yqbox::cmd::unit {args} {
     puts [service::unit $binary $user [yqbox::needdata]]
     return 0
 }
+
+# ---- yqbox upgrade --------------------------------------------------------------------------------
+
+dict set yqbox::subcommands upgrade {"?-d DATADIR? NEWBINARY" "backup, check the new binary's migrations on a copy, swap, restart; roll back if it is not healthy"}
+
+# service::healthy: (evaluated in a running server) "ok" when the server answers and its database
+# works; errors otherwise. A build made with -DYQBOX_TEST_UNHEALTHY (tests only) always fails.
+proc service::healthy {} {
+    if {[info exists ::yqbox::testUnhealthy] && $::yqbox::testUnhealthy} {
+        error "test build made to fail its health check"
+    }
+    db onecolumn {SELECT count(*) FROM migration}
+    return ok
+}
+
+# service::Running: whether a server answers on data directory DIR.
+proc service::Running {dir} {
+    set sock [file join $dir control.sock]
+    expr {[file exists $sock] && [control ping $sock]}
+}
+
+# service::Stop: stop the server on DIR (through its control socket) and wait until it is gone
+# (at most shutdown_timeout + 10 s). Errors if it does not stop.
+proc service::Stop {dir} {
+    if {![Running $dir]} { return }
+    catch {control eval [file join $dir control.sock] {server stop}}
+    set until [expr {[clock seconds] + int([conf::get shutdown_timeout]) + 10}]
+    while {[clock seconds] < $until} {
+        if {![Running $dir] && ![file exists [file join $dir yqbox.pid]]} { return }
+        after 200
+    }
+    error "the server on $dir did not stop"
+}
+
+# service::Start: start BINARY serving DIR: `systemctl restart yqbox` when systemd manages it
+# (SYSTEMD is 1), else a detached process whose output goes to DIR/upgrade.log. Then wait up to
+# 60 s for it to answer service::healthy. Returns "" when healthy, else what went wrong.
+proc service::Start {binary dir systemd} {
+    if {$systemd} {
+        if {[catch {exec systemctl restart yqbox} msg]} { return "systemctl restart yqbox: $msg" }
+    } else {
+        set log [file join $dir upgrade.log]
+        exec $binary serve -d $dir >>$log 2>>$log </dev/null &
+    }
+    set until [expr {[clock seconds] + 60}]
+    set why "did not answer within 60 s"
+    while {[clock seconds] < $until} {
+        after 300
+        if {[Running $dir]} {
+            if {[catch {control eval [file join $dir control.sock] service::healthy} msg]} {
+                return "not healthy: $msg"
+            }
+            return ""
+        }
+    }
+    return $why
+}
+
+# service::upgrade: replace the running yqbox (this binary, CURRENT) by NEW on data directory DIR
+# (see yqbox::cmd::upgrade). Returns the lines to print; errors (after rolling back) on failure.
+proc service::upgrade {dir current new} {
+    set out {}
+    if {![file isfile $new] || ![file executable $new]} { error "$new is not an executable file" }
+    if {[catch {exec $new version} v] || ![regexp {^yqbox (\S+)} $v -> newversion]} {
+        error "$new does not run as yqbox: $v"
+    }
+    set systemd [expr {[file isdirectory /run/systemd/system]
+                       && ![catch {exec systemctl is-active --quiet yqbox}]}]
+    set was [Running $dir]
+    # 1. a backup
+    set bdir [backup::Dir $dir]
+    file mkdir $bdir
+    set stamp [clock format [clock seconds] -format %Y%m%d-%H%M%S]
+    set bk [backup::make $dir [file join $bdir pre-upgrade-$stamp.yqbackup] "before upgrade to $newversion"]
+    lappend out "backup: [dict get $bk file]"
+    # 2. the new binary's migrations on a copy of the data
+    set copy [file join $bdir upgrade-check-[pid]]
+    if {[catch {exec $new restore [dict get $bk file] $copy} msg]} {
+        file delete -force -- $copy
+        error "the new yqbox cannot take this data, nothing changed: $msg"
+    }
+    file delete -force -- $copy
+    lappend out "checked: $newversion opens a copy of the data (its migrations applied to the copy)"
+    # 3. swap, restart, check
+    Stop $dir
+    file copy -force -- $new $current.new
+    file attributes $current.new -permissions 0755
+    file rename -force -- $current $current.old
+    file rename -force -- $current.new $current
+    set why [Start $current $dir $systemd]
+    if {$why eq ""} {
+        if {!$was && !$systemd} { Stop $dir }
+        lappend out "upgraded to $newversion (the old binary is kept as $current.old)"
+        return $out
+    }
+    # 4. roll back: the old binary and the data as they were before
+    catch {Stop $dir}
+    if {[Running $dir]} { catch {exec kill [string trim [exec cat [file join $dir yqbox.pid]]]}; after 2000 }
+    file rename -force -- $current.old $current
+    backup::restore [dict get $bk file] $dir
+    set back [Start $current $dir $systemd]
+    if {!$was && !$systemd && $back eq ""} { Stop $dir }
+    error "the new yqbox $newversion is $why: rolled back to the old binary and the backup\
+        [dict get $bk file][expr {$back eq "" ? "" : " (but the old one is $back too)"}]"
+}
+
+# yqbox::cmd::upgrade: `yqbox upgrade -d DATADIR NEWBINARY`, run with the installed yqbox.
+proc yqbox::cmd::upgrade {args} {
+    if {[llength $args] != 1} {
+        puts stderr "usage: yqbox upgrade ?-d DATADIR? NEWBINARY"
+        return 2
+    }
+    set current [file normalize [info nameofexecutable]]
+    foreach line [service::upgrade [yqbox::needdata] $current [file normalize [lindex $args 0]]] {
+        puts $line
+    }
+    return 0
+}
