@@ -41,6 +41,8 @@ namespace eval yqbox {
         submission.tcl
         request.tcl
         assessment.tcl
+        backup.tcl
+        service.tcl
     }
 }
 

@@ -7,11 +7,14 @@
 ** random bytes and `crypto token ?N?` N random bytes (default 32) as URL-safe base64 without
 ** padding, both from one process-wide CTR_DRBG seeded from the system's entropy (thread-safe:
 ** mbedTLS is built with MBEDTLS_THREADING_PTHREAD). The same generator serves TLS (tls.c) and the
-** server's tokens: there is one source of randomness in the process. `crypto equal A B` compares in constant time.
+** server's tokens: there is one source of randomness in the process. `crypto equal A B` compares in constant time;
+** `crypto sha256file PATH` is the SHA-256 of a file's bytes, read in pieces.
 ** DATA, KEY, PASSWORD and SALT are taken as bytes when they are byte arrays (e.g. from `crypto
 ** random` or a binary read), otherwise as the UTF-8 encoding of the string.
 */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
@@ -129,8 +132,8 @@ static Tcl_Obj *b64url(const unsigned char *b, int n){
 
 /* CryptoCmd: the `crypto` command; see the file comment. */
 int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"sha256", "hmac", "pbkdf2", "random", "token", "equal", NULL};
-  static const int nargs[][2] = {{3,3}, {4,5}, {5,6}, {3,3}, {2,3}, {4,4}};
+  static const char *subs[] = {"sha256", "hmac", "pbkdf2", "random", "token", "equal", "sha256file", NULL};
+  static const int nargs[][2] = {{3,3}, {4,5}, {5,6}, {3,3}, {2,3}, {4,4}, {3,3}};
   unsigned char out[64];
   int idx;
   (void)cd;
@@ -138,7 +141,7 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
   if( objc<nargs[idx][0] || objc>nargs[idx][1] ){
     static const char *usage[] = {"DATA", "KEY DATA ?sha256|sha1?", "PASSWORD SALT ITERATIONS ?LENGTH?", "N",
-                                  "?N?", "A B"};
+                                  "?N?", "A B", "PATH"};
     Tcl_WrongNumArgs(interp, 2, objv, usage[idx]);
     return TCL_ERROR;
   }
@@ -148,6 +151,32 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       const unsigned char *d = bytesOf(objv[2], &ds, &n);
       mbedtls_sha256(d, n, out, 0);
       Tcl_DStringFree(&ds);
+      Tcl_SetObjResult(interp, hexObj(out, 32));
+      return TCL_OK;
+    }
+    case 6: {
+      /* streamed: the file may be far larger than memory should hold */
+      mbedtls_sha256_context ctx;
+      Tcl_DString native;
+      unsigned char buf[65536];
+      size_t n;
+      FILE *f = fopen(Tcl_UtfToExternalDString(NULL, Tcl_GetString(objv[2]), -1, &native), "rb");
+      Tcl_DStringFree(&native);
+      if( !f ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot read %s: %s", Tcl_GetString(objv[2]), strerror(errno)));
+        return TCL_ERROR;
+      }
+      mbedtls_sha256_init(&ctx);
+      mbedtls_sha256_starts(&ctx, 0);
+      while( (n = fread(buf, 1, sizeof buf, f))>0 ) mbedtls_sha256_update(&ctx, buf, n);
+      if( ferror(f) ){
+        fclose(f); mbedtls_sha256_free(&ctx);
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot read %s", Tcl_GetString(objv[2])));
+        return TCL_ERROR;
+      }
+      fclose(f);
+      mbedtls_sha256_finish(&ctx, out);
+      mbedtls_sha256_free(&ctx);
       Tcl_SetObjResult(interp, hexObj(out, 32));
       return TCL_OK;
     }

@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <sys/un.h>
 #include "yqbox.h"
 
@@ -664,11 +665,15 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 /*
 ** YqServerCmd: "server SUBCOMMAND ...": run, configure, stats, stop, reload, tls CERT KEY DATADIR,
 ** static, accesslog PATH, lock PATH, unlock, cores (processors online), metrics (the driver's
-** counters in the Prometheus text format).
+** counters in the Prometheus text format), logfile PATH (send this process's stderr, hence every
+** log line, to PATH, appending; reopening it after a rotation), diskfree PATH (dict free, total:
+** bytes of the file system holding PATH available to an unprivileged user), certexpiry PEMFILE
+** (the certificate's end of validity, UTC).
 */
 int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"run", "configure", "stats", "stop", "reload", "tls", "static",
-                               "accesslog", "lock", "unlock", "cores", "metrics", NULL};
+                               "accesslog", "lock", "unlock", "cores", "metrics", "logfile",
+                               "diskfree", "certexpiry", NULL};
   int idx;
   char err[600];
   (void)cd;
@@ -727,6 +732,49 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       m = HttpdMetrics();
       if( !m ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("out of memory", -1)); return TCL_ERROR; }
       Tcl_SetObjResult(interp, m);
+      return TCL_OK;
+    }
+    case 12: {
+      /* a failed open leaves stderr as it was: logging never stops the server */
+      const char *path = objc==3 ? Tcl_GetString(objv[2]) : 0;
+      int fd;
+      if( !path ){ Tcl_WrongNumArgs(interp, 2, objv, "PATH"); return TCL_ERROR; }
+      fd = open(path, O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, 0600);
+      if( fd<0 ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot open log file %s: %s", path, strerror(errno)));
+        return TCL_ERROR;
+      }
+      if( dup2(fd, 2)<0 ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot redirect stderr to %s: %s", path, strerror(errno)));
+        close(fd);
+        return TCL_ERROR;
+      }
+      close(fd);
+      return TCL_OK;
+    }
+    case 13: {
+      struct statvfs sv;
+      Tcl_Obj *d;
+      if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "PATH"); return TCL_ERROR; }
+      if( statvfs(Tcl_GetString(objv[2]), &sv)!=0 ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot stat the file system of %s: %s",
+                                               Tcl_GetString(objv[2]), strerror(errno)));
+        return TCL_ERROR;
+      }
+      d = Tcl_NewDictObj();
+      Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("free", -1), Tcl_NewWideIntObj((Tcl_WideInt)sv.f_bavail*sv.f_frsize));
+      Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("total", -1), Tcl_NewWideIntObj((Tcl_WideInt)sv.f_blocks*sv.f_frsize));
+      Tcl_SetObjResult(interp, d);
+      return TCL_OK;
+    }
+    case 14: {
+      char when[32];
+      if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "PEMFILE"); return TCL_ERROR; }
+      if( TlsCertExpiry(Tcl_GetString(objv[2]), when, sizeof when, err, sizeof err) ){
+        Tcl_SetObjResult(interp, Tcl_NewStringObj(err, -1));
+        return TCL_ERROR;
+      }
+      Tcl_SetObjResult(interp, Tcl_NewStringObj(when, -1));
       return TCL_OK;
     }
   }

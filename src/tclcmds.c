@@ -117,6 +117,11 @@ Tcl_Interp *YqInterpCreate(const char *devdir, Tcl_Obj *argv, char **errmsg){
     Tcl_SetVar2Ex(interp, "yqbox::dev", NULL, Tcl_NewBooleanObj(0), TCL_GLOBAL_ONLY);
   }
   if( argv ) Tcl_SetVar2Ex(interp, "argv", NULL, argv, TCL_GLOBAL_ONLY);
+#ifdef YQBOX_TEST_UNHEALTHY
+  /* test hook, only in a build made with -DYQBOX_TEST_UNHEALTHY (tests/upgrade.test builds one):
+  ** its health check fails, so `yqbox upgrade` must roll back. Never set in a real build. */
+  Tcl_SetVar2Ex(interp, "yqbox::testUnhealthy", NULL, Tcl_NewBooleanObj(1), TCL_GLOBAL_ONLY);
+#endif
   if( Tcl_EvalEx(interp, "source -encoding utf-8 [file join $::yqbox::root scripts main.tcl]",
                  -1, TCL_EVAL_GLOBAL)!=TCL_OK ) goto fail;
   return interp;

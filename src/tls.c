@@ -276,3 +276,24 @@ void TlsSetCurrent(TlsConf *t){
   pthread_mutex_unlock(&curMutex);
   TlsUnref(old);
 }
+
+/*
+** TlsCertExpiry: the end of validity (valid_to) of the first certificate in the PEM file PATH,
+** as "YYYY-MM-DD HH:MM:SS" UTC into OUT. Returns 0, or -1 with ERR set. Reads the file only.
+*/
+int TlsCertExpiry(const char *path, char *out, size_t outn, char *err, size_t n){
+  mbedtls_x509_crt crt;
+  int r;
+  mbedtls_x509_crt_init(&crt);
+  if( (r = mbedtls_x509_crt_parse_file(&crt, path)) ){
+    char e[120];
+    mbedtls_strerror(r, e, sizeof e);
+    snprintf(err, n, "cannot read certificate %s: %s", path, e);
+    mbedtls_x509_crt_free(&crt);
+    return -1;
+  }
+  snprintf(out, outn, "%04d-%02d-%02d %02d:%02d:%02d", crt.valid_to.year, crt.valid_to.mon,
+           crt.valid_to.day, crt.valid_to.hour, crt.valid_to.min, crt.valid_to.sec);
+  mbedtls_x509_crt_free(&crt);
+  return 0;
+}

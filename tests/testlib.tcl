@@ -167,6 +167,62 @@ proc testlib::isStatic {path} {
     return 1
 }
 
+# ---- a server under test (server.test, web.test, logs.test, service.test) ----
+
+# freeports: N different TCP ports on 127.0.0.1 that nothing listens on right now.
+proc freeports {n} {
+    set socks {}
+    set ports {}
+    for {set i 0} {$i < $n} {incr i} {
+        set s [socket -server {apply {args {}}} -myaddr 127.0.0.1 0]
+        lappend socks $s
+        lappend ports [lindex [fconfigure $s -sockname] 2]
+    }
+    foreach s $socks { close $s }
+    return $ports
+}
+
+# startServer: initialise a data directory with CONF lines added to the test configuration and
+# start `yqbox serve` on it. Options after CONF: -dir DIR (an existing data directory to use, its
+# appliance.conf rewritten), -exe CMD (the command prefix running yqbox, default the binary under
+# test). Returns a dict: dir chan pid https http err (stderr file) ready (the "serving" line).
+proc startServer {{conf ""} args} {
+    set o [dict merge [list -dir "" -exe [testlib::exe]] $args]
+    set dir [dict get $o -dir]
+    lassign [freeports 2] https http
+    if {$dir eq ""} {
+        set dir [tempdir]
+        set r [yq init $dir]
+        if {[dict get $r code]} { error "init failed: $r" }
+    }
+    writefile $dir/appliance.conf "https 127.0.0.1:$https\nhttp 127.0.0.1:$http\nhttp_mode serve\ndemo_routes 1\naccess_log access.log\nworkers 2\n$conf\n"
+    set err [tempdir]/stderr.log
+    set chan [open |[list {*}[dict get $o -exe] serve -d $dir 2> $err] r]
+    fconfigure $chan -encoding utf-8
+    set line ""
+    set deadline [expr {[clock milliseconds] + 30000}]
+    while {[gets $chan line] >= 0 && ![string match *serving* $line]} {}
+    if {![string match *serving* $line]} {
+        catch {close $chan}
+        error "server did not start: [readfile $err]"
+    }
+    dict create dir $dir chan $chan pid [pid $chan] https $https http $http err $err ready $line
+}
+
+# stopServer: SIGTERM the server and wait for it. Returns its exit status.
+proc stopServer {srv} {
+    exec kill -TERM [dict get $srv pid]
+    set chan [dict get $srv chan]
+    fconfigure $chan -blocking 1
+    read $chan
+    if {[catch {close $chan} msg opts]} {
+        set ec [dict get $opts -errorcode]
+        if {[lindex $ec 0] eq "CHILDSTATUS"} { return [lindex $ec 2] }
+        return "?$msg"
+    }
+    return 0
+}
+
 testConstraint root [expr {[exec id -u] == 0}]
 testConstraint static [testlib::isStatic [info nameofexecutable]]
 testConstraint dev [expr {$::yqbox::dev}]
