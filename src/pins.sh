@@ -28,6 +28,7 @@ for a in "$@"; do
 done
 
 if [ $update = yes ]; then rm -f "$APT/updated"; fi
+mkdir -p "$SRC"
 apt_update
 
 # offered NAME: one line "VERSION|ORIG|SHA|DEBIAN|DSHA" per revision of source package NAME in the
