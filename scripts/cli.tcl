@@ -261,10 +261,19 @@ proc yqbox::interactive {} {
     expr {![catch {fconfigure stdin -mode}] && ![catch {fconfigure stdout -mode}]}
 }
 
-# version: the versions of yqbox and its embedded components, one "name version" per line.
+# version: the versions of yqbox and its embedded components, one "name version" per line, each
+# library followed by the Debian source package revision it was built from, e.g.
+# "curl 8.14.1 (Debian 8.14.1-2+deb13u5)".
 proc ::version {} {
     set out {}
-    dict for {k v} [yqbox::versions] { lappend out "$k $v" }
+    set debian [yqbox::versions -debian]
+    dict for {k v} [yqbox::versions] {
+        if {[dict exists $debian $k]} {
+            lappend out "$k $v (Debian [lindex [dict get $debian $k] 1])"
+        } else {
+            lappend out "$k $v"
+        }
+    }
     join $out \n
 }
 

@@ -1,36 +1,61 @@
 #!/bin/sh
-# deps.sh - fetch and build yqbox's third-party dependencies from pinned Debian source packages.
+# deps.sh - fetch and build yqbox's third-party dependencies from pinned Debian source packages,
+# with Debian's patch series (its security fixes) applied.
 #
 # Usage: deps.sh FLAVOR PREFIX
 #   FLAVOR  musl  (musl-gcc, -Os: the shipped static binary)
 #           glibc (gcc, -O1 -g: the libraries under the sanitizer build of our own code)
 #   PREFIX  where headers and static libraries are installed (configure picks a directory in the
 #           dependency cache, keyed by this file's checksum and the flavor).
+# src/pins.sh sources this file with DEPS_LIB=1 to use its PINS and functions without building.
 #
 # Sources are fetched with `apt-get source --download-only` through a private apt configuration in
 # the cache (the machine's own apt setup is never changed): deb-src entries are derived from the
-# machine's deb entries. Only the upstream (orig) tarball is used; it is pinned by sha256, so any
-# Debian revision that carries the same orig tarball is accepted. No third-party code is ever
-# written into the checkout.
+# machine's deb entries. Both parts of each source package are pinned by sha256: the upstream
+# (orig) tarball and the Debian tarball of the pinned revision, whose debian/patches/series is
+# applied to the orig before building (patches listed in EXCLUDE below are not, each with its
+# reason). Patches that change only autotools inputs (configure.ac, Makefile.am, *.m4) have no
+# effect here: the build never reruns autotools, it uses the generated files of the orig tarball.
+# $PREFIX/include/yqbox_deps.h records the Debian revision of each package (`yqbox version` prints
+# it) and $PREFIX/debian-patches.txt the patches applied and excluded. No third-party code is ever
+# written into the checkout. To update the pins, see README "Updating the dependencies".
 set -eu
 
-FLAVOR=$1
-PREFIX=$2
 CACHE=${YQBOX_DEPS:-${XDG_CACHE_HOME:-$HOME/.cache}/yqbox-deps}
 SRC=$CACHE/src
 APT=$CACHE/apt
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-# name | preferred Debian version | orig tarball | sha256 of the orig tarball
+# name | Debian version | orig tarball | its sha256 | Debian tarball | its sha256
+# Checked on 2026-11-26 with `sh src/pins.sh` against the suites bookworm, trixie and their -updates
+# and -security: libxml2 moved to trixie's 2.12.7+dfsg+really2.9.14-2.1+deb13u3 (the same 2.9.14
+# orig, byte for byte; its series has every fix of bookworm's deb12u6). Newer revisions the indexes
+# list but the archive does not serve (404 on their .dsc and .debian.tar.xz, so not pinned):
+# curl 8.14.1-2+deb13u7, zlib 1:1.3.dfsg+really1.3.1-1+deb13u1, tcl8.6 8.6.16+dfsg-1,
+# libedit 3.1-20250104-1.
 PINS='
-tcl8.6|8.6.13+dfsg-2|tcl8.6_8.6.13+dfsg.orig.tar.gz|83bce7277e3825df0179567e0d8a431ebb1a126df53ea4a94af89dd4dd0f26d5
-sqlite3|3.46.1-7+deb13u2|sqlite3_3.46.1.orig.tar.xz|d0cdd2ece271b29e7ce18095745d892517ee26d0f270065b3a25c2e9eb11639c
-mbedtls|3.6.6-0.1~deb13u1|mbedtls_3.6.6.orig.tar.bz2|8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a
-curl|8.14.1-2+deb13u5|curl_8.14.1.orig.tar.gz|6766ada7101d292b42b8b15681120acd68effa4a9660935853cf6d61f0d984d4
-zlib|1:1.3.dfsg+really1.3.1-1|zlib_1.3.dfsg+really1.3.1.orig.tar.gz|60dd315c07f616887caa029408308a018ace66e3d142726a97db164b3b8f69fb
-libxml2|2.9.14+dfsg-1.3~deb12u6|libxml2_2.9.14+dfsg.orig.tar.xz|4fe913dec8b1ab89d13b489b419a8203176ea39e931eaa0d25b17eafb9c279e9
-ncurses|6.5+20250216-2|ncurses_6.5+20250216.orig.tar.gz|b37baafa436e7133bb12a185cb8f60e1599b1947e9f0181c76f3190acf28b6eb
-libedit|3.1-20221030-2|libedit_3.1-20221030.orig.tar.gz|f0925a5adf4b1bf116ee19766b7daa766917aec198747943b1c4edf67a4be2bb
+tcl8.6|8.6.13+dfsg-2|tcl8.6_8.6.13+dfsg.orig.tar.gz|83bce7277e3825df0179567e0d8a431ebb1a126df53ea4a94af89dd4dd0f26d5|tcl8.6_8.6.13+dfsg-2.debian.tar.xz|899c8d800988caa1f5a8b070d3697f29c3d098754416cc2816b94dfa93aef009
+sqlite3|3.46.1-7+deb13u2|sqlite3_3.46.1.orig.tar.xz|d0cdd2ece271b29e7ce18095745d892517ee26d0f270065b3a25c2e9eb11639c|sqlite3_3.46.1-7+deb13u2.debian.tar.xz|59d33bc436258603702bb051d645743ab03612b82f79e7c7d638c65127c21261
+mbedtls|3.6.6-0.1~deb13u1|mbedtls_3.6.6.orig.tar.bz2|8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a|mbedtls_3.6.6-0.1~deb13u1.debian.tar.xz|210466c522eeebc85cf2f76bd5aef935b4ebac465559cc0a84f9e73a8ed6601c
+curl|8.14.1-2+deb13u5|curl_8.14.1.orig.tar.gz|6766ada7101d292b42b8b15681120acd68effa4a9660935853cf6d61f0d984d4|curl_8.14.1-2+deb13u5.debian.tar.xz|ebdfcfab1c2001c7a539fe2a4044dbf666a544393f191bedce9ee2d07c4ea925
+zlib|1:1.3.dfsg+really1.3.1-1|zlib_1.3.dfsg+really1.3.1.orig.tar.gz|60dd315c07f616887caa029408308a018ace66e3d142726a97db164b3b8f69fb|zlib_1.3.dfsg+really1.3.1-1.debian.tar.xz|9ed525955ce9fb0c1b39be8ff98f73450dbfc6305a9a27e6149c8972d38a0a9e
+libxml2|2.12.7+dfsg+really2.9.14-2.1+deb13u3|libxml2_2.12.7+dfsg+really2.9.14.orig.tar.xz|4fe913dec8b1ab89d13b489b419a8203176ea39e931eaa0d25b17eafb9c279e9|libxml2_2.12.7+dfsg+really2.9.14-2.1+deb13u3.debian.tar.xz|3b6d265f482d6a8fbe3c056d2006fb3b563b4a838f7258b388ac5f0b29206921
+ncurses|6.5+20250216-2|ncurses_6.5+20250216.orig.tar.gz|b37baafa436e7133bb12a185cb8f60e1599b1947e9f0181c76f3190acf28b6eb|ncurses_6.5+20250216-2.debian.tar.xz|546930a8992ae3325d8c38378f290265d969cf6333cfae9648ac6d69e1e8a8a6
+libedit|3.1-20221030-2|libedit_3.1-20221030.orig.tar.gz|f0925a5adf4b1bf116ee19766b7daa766917aec198747943b1c4edf67a4be2bb|libedit_3.1-20221030-2.debian.tar.xz|ab1ec0e03ae5122831a02d9a0be2afa4b91d739cd459ee1e168c917bae66b622
+'
+
+# The patches of Debian's series that are NOT applied: package | patch | reason.
+EXCLUDE='
+sqlite3|02-use-packaged-lempar.c.patch|makes lemon take /usr/share/lemon/lempar.c when the build machine has the lemon package installed (any version) instead of the bundled template: the generated parser would depend on the host
+tcl8.6|tclprivate.diff|packaging only: points the installed tclConfig.sh at the private headers of Debian'"'"'s /usr/include/tcl8.6/tcl-private layout, which this prefix does not have
+'
+
+# One line a security patch adds, checked in the patched source before it is built (proof that the
+# series was applied): package | file | fixed string.
+PROOF='
+libxml2|tree.c|if (lenn >= SIZE_MAX - lenp - 1)
+curl|lib/curl_sasl.c|(!data->state.this_is_a_follow || data->set.allow_auth_to_other_hosts) ?
+sqlite3|src/expr.c|"more than %d aggregate terms"
 '
 
 log() { printf 'deps: %s\n' "$*" >&2; }
@@ -74,49 +99,130 @@ apt_sources() {
     mv "$out" "$APT/sources.list"
 }
 
+# aptget ARGS: apt-get with the private source lists of the cache.
 aptget() {
     apt-get -q -o Dir::Etc::sourcelist="$APT/sources.list" -o Dir::Etc::sourceparts="$APT/parts" \
         -o Dir::State::Lists="$APT/lists" -o APT::Sandbox::User=root "$@"
 }
 
-# fetch NAME VERSION ORIG SHA: make sure $SRC/ORIG exists with the pinned checksum.
-fetch() {
-    name=$1 ver=$2 orig=$3 sha=$4
-    mkdir -p "$SRC"
-    if [ -f "$SRC/$orig" ] && echo "$sha  $SRC/$orig" | sha256sum -c - >/dev/null 2>&1; then
-        return 0
-    fi
-    if [ ! -f "$APT/updated" ]; then
-        apt_sources
-        log "apt-get update (private source lists in $APT)"
-        aptget update >/dev/null || die "apt-get update failed for $APT/sources.list"
-        touch "$APT/updated"
-    fi
-    # the pinned version first, then any other version of the package (same orig tarball)
-    others=$(aptget showsrc "$name" 2>/dev/null | awk '/^Version:/ {print $2}')
-    for v in "$ver" $others; do
-        log "fetching $name=$v"
-        (cd "$SRC" && aptget source --download-only "$name=$v" >/dev/null 2>&1) || true
-        if [ -f "$SRC/$orig" ]; then
-            if echo "$sha  $SRC/$orig" | sha256sum -c - >/dev/null 2>&1; then
-                return 0
-            fi
-            rm -f "$SRC/$orig"
-            die "$orig: sha256 mismatch (wanted $sha)"
-        fi
-    done
-    die "could not fetch $orig from any Debian version of $name"
+# aptcache ARGS: apt-cache (showsrc) with the private source lists of the cache.
+aptcache() {
+    apt-cache -q -o Dir::Etc::sourcelist="$APT/sources.list" -o Dir::Etc::sourceparts="$APT/parts" \
+        -o Dir::State::Lists="$APT/lists" "$@"
 }
 
-# unpack ORIG: extract into a fresh build directory and print its path.
+# apt_update: make the private source lists and fetch their indexes once (marked by $APT/updated).
+apt_update() {
+    [ -f "$APT/updated" ] && return 0
+    apt_sources
+    log "apt-get update (private source lists in $APT)"
+    aptget update >/dev/null || die "apt-get update failed for $APT/sources.list"
+    touch "$APT/updated"
+}
+
+# sha_ok FILE SHA: whether $SRC/FILE exists with that sha256.
+sha_ok() {
+    [ -f "$SRC/$1" ] && echo "$2  $SRC/$1" | sha256sum -c - >/dev/null 2>&1
+}
+
+# fetch NAME VERSION ORIG SHA DEBIAN DSHA: make sure $SRC holds the orig and the Debian tarball of
+# NAME=VERSION with the pinned checksums, downloading the source package if not. Dies (and removes
+# the file) on a checksum mismatch, or when the archive does not serve that version.
+fetch() {
+    name=$1 ver=$2 orig=$3 sha=$4 deb=$5 dsha=$6
+    mkdir -p "$SRC"
+    sha_ok "$orig" "$sha" && sha_ok "$deb" "$dsha" && return 0
+    apt_update
+    log "fetching $name=$ver"
+    (cd "$SRC" && aptget source --download-only "$name=$ver" >/dev/null 2>&1) ||
+        die "apt-get source --download-only $name=$ver failed (is that version still in the suites? see README, Updating the dependencies)"
+    for f in "$orig|$sha" "$deb|$dsha"; do
+        if ! sha_ok "${f%|*}" "${f#*|}"; then
+            rm -f "$SRC/${f%|*}"
+            die "${f%|*}: missing or sha256 mismatch (wanted ${f#*|})"
+        fi
+    done
+}
+
+# excluded NAME PATCH: the reason PATCH of NAME's series is not applied, or nothing.
+excluded() {
+    echo "$EXCLUDE" | awk -F'|' -v n="$1" -v p="$2" '$1==n && $2==p { print $3 }'
+}
+
+# patch_series NAME DIR: apply DIR/debian/patches/series to the source tree DIR in order (each line
+# "PATCH [-pN]", default -p1, no fuzz), skipping the patches EXCLUDE lists; appends what was done
+# to $WORK/patches.txt. Dies naming the patch when one does not apply. Then makes the generated
+# autotools files newer than any patched input, so make never tries to rerun autotools.
+patch_series() {
+    name=$1 dir=$2 series=$2/debian/patches/series
+    if [ ! -f "$series" ]; then
+        echo "$name: no patch series" >> "$WORK/patches.txt"
+        return 0
+    fi
+    sed -e 's/#.*//' "$series" | while read -r p opt; do
+        [ -n "$p" ] || continue
+        why=$(excluded "$name" "$p")
+        if [ -n "$why" ]; then
+            echo "$name: excluded $p ($why)" >> "$WORK/patches.txt"
+            continue
+        fi
+        case ${opt:--p1} in -p[0-9]) ;; *) die "$name: patch $p: unknown option '$opt' in series" ;; esac
+        [ -f "$dir/debian/patches/$p" ] || die "$name: patch $p named in the series is missing"
+        patch -d "$dir" -s -f -N -F0 -E --no-backup-if-mismatch -r - ${opt:--p1} \
+            -i "$dir/debian/patches/$p" >"$WORK/patch.out" 2>&1 ||
+            die "$name: Debian patch $p does not apply: $(tr '\n' ' ' < "$WORK/patch.out")"
+        echo "$name: applied $p" >> "$WORK/patches.txt"
+    done || exit 1
+    grep -q "^$name: " "$WORK/patches.txt" 2>/dev/null || echo "$name: its series is empty" >> "$WORK/patches.txt"
+    echo "$EXCLUDE" | awk -F'|' -v n="$name" '$1==n { print $2 }' | while read -r p; do
+        grep -qx "$p\( .*\)\{0,1\}" "$series" ||
+            die "$name: excluded patch $p is not in the series (update EXCLUDE)"
+    done || exit 1
+    for pat in aclocal.m4 configure Makefile.in '*.h.in'; do
+        find "$dir" -name "$pat" -type f -exec touch {} +
+    done
+    echo "$PROOF" | awk -F'|' -v n="$name" '$1==n { print $2 "|" $3 }' | while IFS='|' read -r f line; do
+        grep -qF -- "$line" "$dir/$f" || die "$name: $f lacks '$line' (Debian's series not applied?)"
+    done || exit 1
+}
+
+# unpack NAME: extract NAME's orig tarball into a fresh build directory, put its Debian tarball's
+# debian/ beside it, apply the series and print the directory's path.
 unpack() {
-    d=$WORK/$(echo "$1" | sed 's/\.orig\.tar\..*//')
+    p=$(pin "$1")
+    orig=$(echo "$p" | cut -d'|' -f3) deb=$(echo "$p" | cut -d'|' -f5)
+    [ -n "$orig" ] || die "$1: not pinned"
+    d=$WORK/$(echo "$orig" | sed 's/\.orig\.tar\..*//')
     rm -rf "$d"; mkdir -p "$d"
-    tar -xf "$SRC/$1" -C "$d" --strip-components=1
+    tar -xf "$SRC/$orig" -C "$d" --strip-components=1
+    rm -rf "$d/debian"
+    tar -xf "$SRC/$deb" -C "$d" debian
+    patch_series "$1" "$d" >&2
     echo "$d"
 }
 
+# pin NAME: NAME's line of PINS.
 pin() { echo "$PINS" | awk -F'|' -v n="$1" '$1==n'; }
+
+# write_header FILE: a C header with the Debian version of every pinned package, as macros
+# YQ_DEBIAN_<NAME> (NAME upper case, other than letters and digits as _), e.g. YQ_DEBIAN_TCL8_6.
+write_header() {
+    {
+        echo "/* yqbox_deps.h - written by src/deps.sh: the Debian source package revision each"
+        echo "** embedded library was built from, with Debian's patch series applied. */"
+        echo "$PINS" | while IFS='|' read -r n v rest; do
+            [ -n "$n" ] || continue
+            printf '#define YQ_DEBIAN_%s "%s"\n' "$(echo "$n" | tr a-z A-Z | tr -c 'A-Z0-9\n' _)" "$v"
+        done
+    } > "$1.new"
+    mv "$1.new" "$1"
+}
+
+[ "${DEPS_LIB:-}" = 1 ] && return 0
+
+[ $# -eq 2 ] || die "usage: deps.sh FLAVOR PREFIX"
+FLAVOR=$1
+PREFIX=$2
 
 case $FLAVOR in
     musl)  CC=musl-gcc; CFLAGS="-Os -w -ffunction-sections -fdata-sections"
@@ -126,20 +232,22 @@ case $FLAVOR in
 esac
 export CC CFLAGS
 
-echo "$PINS" | while IFS='|' read -r n v o s; do
-    if [ -n "$n" ]; then fetch "$n" "$v" "$o" "$s"; fi
+echo "$PINS" | while IFS='|' read -r n v o s deb dsha; do
+    if [ -n "$n" ]; then fetch "$n" "$v" "$o" "$s" "$deb" "$dsha"; fi
 done
 
 mkdir -p "$PREFIX/lib" "$PREFIX/include"
 WORK=$PREFIX/.work
 mkdir -p "$WORK"
+write_header "$PREFIX/include/yqbox_deps.h"
 stamp() { [ -f "$PREFIX/.done-$1" ]; }
-done_() { touch "$PREFIX/.done-$1"; }
-orig() { pin "$1" | cut -d'|' -f3; }
+# done_ STEP: mark STEP built and keep the record of its Debian patches.
+done_() { cat "$WORK/patches.txt" >> "$PREFIX/debian-patches.txt" 2>/dev/null || true
+          rm -f "$WORK/patches.txt"; touch "$PREFIX/.done-$1"; }
 
 if ! stamp zlib; then
     log "building zlib ($FLAVOR)"
-    d=$(unpack "$(orig zlib)")
+    d=$(unpack zlib)
     (cd "$d" && ./configure --static --prefix="$PREFIX" >/dev/null && make -j"$JOBS" libz.a >/dev/null &&
         make install >/dev/null)
     done_ zlib
@@ -147,7 +255,7 @@ fi
 
 if ! stamp mbedtls; then
     log "building mbedtls ($FLAVOR)"
-    d=$(unpack "$(orig mbedtls)")
+    d=$(unpack mbedtls)
     cfg=$d/include/mbedtls/mbedtls_config.h
     # thread-safe RNG and sessions: the driver, workers and the crawler share the library
     sed -i -e 's|^//#define MBEDTLS_THREADING_C|#define MBEDTLS_THREADING_C|' \
@@ -171,7 +279,7 @@ fi
 
 if ! stamp curl; then
     log "building curl ($FLAVOR)"
-    d=$(unpack "$(orig curl)")
+    d=$(unpack curl)
     (cd "$d" && ./configure --prefix="$PREFIX" --disable-shared --enable-static \
         --with-mbedtls="$PREFIX" --with-zlib="$PREFIX" --without-openssl \
         --enable-http --enable-smtp --disable-ftp --disable-file --disable-ldap --disable-ldaps \
@@ -189,7 +297,7 @@ fi
 
 if ! stamp libxml2; then
     log "building libxml2 ($FLAVOR)"
-    d=$(unpack "$(orig libxml2)")
+    d=$(unpack libxml2)
     (cd "$d" && ./configure --prefix="$PREFIX" --disable-shared --enable-static --without-python \
         --without-lzma --with-zlib="$PREFIX" --without-icu --without-http --without-ftp \
         --without-modules --without-debug --without-docbook --without-legacy --with-threads \
@@ -203,7 +311,7 @@ fi
 
 if ! stamp tcl; then
     log "building tcl ($FLAVOR)"
-    d=$(unpack "$(orig tcl8.6)")
+    d=$(unpack tcl8.6)
     # CPPFLAGS/LDFLAGS: link the zlib above rather than Tcl's bundled copy (one zlib in the binary)
     (cd "$d/unix" && CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" \
         ./configure --prefix="$PREFIX" --disable-shared --enable-threads \
@@ -215,7 +323,7 @@ fi
 
 if ! stamp sqlite; then
     log "building sqlite ($FLAVOR)"
-    d=$(unpack "$(orig sqlite3)")
+    d=$(unpack sqlite3)
     # the amalgamation is generated with the host's C compiler and tclsh, then compiled for FLAVOR
     (cd "$d" && CC=gcc CFLAGS=-O1 ./configure --disable-shared >/dev/null &&
         make tclsqlite3.c >/dev/null)
@@ -231,7 +339,7 @@ fi
 
 if ! stamp ncurses; then
     log "building ncurses ($FLAVOR)"
-    d=$(unpack "$(orig ncurses)")
+    d=$(unpack ncurses)
     # no terminfo database on the appliance: the common terminals are compiled in
     (cd "$d" && ./configure --prefix="$PREFIX" --without-shared --without-cxx --without-cxx-binding \
         --without-ada --without-progs --without-tests --without-manpages --enable-widec \
@@ -244,7 +352,7 @@ fi
 
 if ! stamp libedit; then
     log "building libedit ($FLAVOR)"
-    d=$(unpack "$(orig libedit)")
+    d=$(unpack libedit)
     (cd "$d" && CFLAGS="$CFLAGS -D__STDC_ISO_10646__=201706L -I$PREFIX/include -I$PREFIX/include/ncursesw" \
         LDFLAGS="-L$PREFIX/lib" ./configure --prefix="$PREFIX" --disable-shared --enable-static \
         --disable-examples >/dev/null && make -j"$JOBS" -C src >/dev/null &&

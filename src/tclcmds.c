@@ -15,9 +15,11 @@
 #include <libxml/xmlversion.h>
 #include <zlib.h>
 #include <sqlite3.h>
+#include "yqbox_deps.h"
 #include "yqbox.h"
 
 int Sqlite3_Init(Tcl_Interp *interp);
+const char *curses_version(void);   /* ncurses; its header would bring its macros in */
 
 static const char *devDir;   /* --dev DIR: scripts/ and webroot/ come from there */
 
@@ -27,17 +29,53 @@ const char *YqDevDir(void){
 }
 
 /*
+** The Debian source package and revision (written by src/deps.sh into yqbox_deps.h) of each
+** embedded library, by the component name "yqbox::versions" uses.
+*/
+static const char *const debianVersions[][3] = {
+  { "tcl",     "tcl8.6",  YQ_DEBIAN_TCL8_6 },
+  { "sqlite",  "sqlite3", YQ_DEBIAN_SQLITE3 },
+  { "curl",    "curl",    YQ_DEBIAN_CURL },
+  { "mbedtls", "mbedtls", YQ_DEBIAN_MBEDTLS },
+  { "libxml2", "libxml2", YQ_DEBIAN_LIBXML2 },
+  { "zlib",    "zlib",    YQ_DEBIAN_ZLIB },
+  { "ncurses", "ncurses", YQ_DEBIAN_NCURSES },
+  { "libedit", "libedit", YQ_DEBIAN_LIBEDIT },
+};
+
+/*
 ** versionsCmd: "yqbox::versions" returns a dict component -> version for yqbox and every embedded
-** library. No side effects.
+** library; "yqbox::versions -debian" a dict component -> {Debian-package Debian-version} for the
+** embedded libraries (the source package revision they were built from, its patch series
+** applied). No side effects.
 */
 static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  static const char *const opts[] = { "-debian", NULL };
   Tcl_Obj *d = Tcl_NewDictObj();
-  char mbed[32];
-  const char *xml = LIBXML_DOTTED_VERSION;
+  char mbed[32], edit[64];
+  const char *xml = LIBXML_DOTTED_VERSION, *curses = curses_version(), *dash;
+  int idx;
+  size_t i;
   (void)cd;
-  if( objc!=1 ){ Tcl_WrongNumArgs(interp, 1, objv, ""); return TCL_ERROR; }
-  mbedtls_version_get_string(mbed);
+  if( objc>2 ){ Tcl_WrongNumArgs(interp, 1, objv, "?-debian?"); return TCL_ERROR; }
 #define ADD(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), Tcl_NewStringObj(v, -1))
+  if( objc==2 ){
+    if( Tcl_GetIndexFromObj(interp, objv[1], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+    for(i=0; i<sizeof(debianVersions)/sizeof(debianVersions[0]); i++){
+      Tcl_Obj *pair = Tcl_NewListObj(0, NULL);
+      Tcl_ListObjAppendElement(NULL, pair, Tcl_NewStringObj(debianVersions[i][1], -1));
+      Tcl_ListObjAppendElement(NULL, pair, Tcl_NewStringObj(debianVersions[i][2], -1));
+      Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(debianVersions[i][0], -1), pair);
+    }
+    Tcl_SetObjResult(interp, d);
+    return TCL_OK;
+  }
+  mbedtls_version_get_string(mbed);
+  /* libedit's headers carry no release number: its Debian version without the revision */
+  snprintf(edit, sizeof(edit), "%s", YQ_DEBIAN_LIBEDIT);
+  dash = strrchr(edit, '-');
+  if( dash ) edit[dash-edit] = 0;
+  if( strncmp(curses, "ncurses ", 8)==0 ) curses += 8;
   ADD("yqbox", YQBOX_VERSION);
   ADD("tcl", Tcl_GetVar(interp, "tcl_patchLevel", TCL_GLOBAL_ONLY));
   ADD("sqlite", sqlite3_libversion());
@@ -45,6 +83,8 @@ static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const ob
   ADD("mbedtls", mbed);
   ADD("libxml2", xml);
   ADD("zlib", zlibVersion());
+  ADD("ncurses", curses);
+  ADD("libedit", edit);
 #undef ADD
   Tcl_SetObjResult(interp, d);
   return TCL_OK;

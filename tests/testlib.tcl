@@ -223,6 +223,15 @@ proc stopServer {srv} {
     return 0
 }
 
+# testlib::depsPins: the PINS of the dependency recipe src/deps.sh, as a dict Debian package ->
+# its line "name|version|orig|sha256|debian tarball|sha256".
+proc testlib::depsPins {} {
+    regexp {\nPINS='\n(.*?)\n'} [readfile [file join $::testlib::top src deps.sh]] -> body
+    set out {}
+    foreach line [split $body \n] { dict set out [lindex [split $line |] 0] $line }
+    return $out
+}
+
 testConstraint root [expr {[exec id -u] == 0}]
 testConstraint static [testlib::isStatic [info nameofexecutable]]
 testConstraint dev [expr {$::yqbox::dev}]
