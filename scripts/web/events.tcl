@@ -279,10 +279,10 @@ proc web::deadlines {id} {
     db eval {SELECT title, allowed, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional,
                     stopped_by FROM deadline WHERE event_id = $id ORDER BY state <> 'open', due_epoch, id} {
         set due [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]
-        append rows [tmpl {<tr class="[expr {$state eq "open" && $provisional ne "" ? "provisional" : ""}]"><td>$title</td><td>$allowed</td><td>$due</td><td>[deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]</td></tr>}]
+        append rows [tmpl {<tr class="[expr {$state eq "open" && $provisional ne "" ? "provisional" : ""}]"><td data-label="时限">$title</td><td data-label="期限">$allowed</td><td data-label="截止时间">$due</td><td data-label="进度">[deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]</td></tr>}]
     }
     if {$rows eq ""} { return "" }
-    tmpl {<section aria-labelledby="h-deadlines"><h2 id="h-deadlines">办理时限</h2><table class="list"><thead><tr><th scope="col">时限</th><th scope="col">期限</th><th scope="col">截止时间</th><th scope="col">进度</th></tr></thead><tbody>[unsafe $rows]</tbody></table></section>}
+    tmpl {<section aria-labelledby="h-deadlines"><h2 id="h-deadlines">办理时限</h2><table class="list stack"><thead><tr><th scope="col">时限</th><th scope="col">期限</th><th scope="col">截止时间</th><th scope="col">进度</th></tr></thead><tbody>[unsafe $rows]</tbody></table></section>}
 }
 
 # web::timeline: the markup of event ID's timeline: workflow steps, deadlines, score changes.
