@@ -135,6 +135,101 @@ proc testlib::isStatic {path} {
     return 1
 }
 
+# ---- a running `yqbox serve` driven over HTTPS with curl (web, office, harden suites) ----
+# These use the suite's globals: ::H (https://127.0.0.1:PORT), ::jars (a directory for cookie jars
+# and response bodies) and ::dir (the server's data directory).
+
+# freeports: N different TCP ports on 127.0.0.1 that nothing listens on right now.
+proc freeports {n} {
+    set socks {}
+    set ports {}
+    for {set i 0} {$i < $n} {incr i} {
+        set s [socket -server {apply {args {}}} -myaddr 127.0.0.1 0]
+        lappend socks $s
+        lappend ports [lindex [fconfigure $s -sockname] 2]
+    }
+    foreach s $socks { close $s }
+    return $ports
+}
+
+# startServer: initialise a data directory with CONF lines added to the test configuration and
+# start `yqbox serve` on it. Returns a dict: dir chan pid https http err (stderr file).
+proc startServer {{conf ""}} {
+    set dir [tempdir]
+    lassign [freeports 2] https http
+    set r [yq init $dir]
+    if {[dict get $r code]} { error "init failed: $r" }
+    writefile $dir/appliance.conf "https 127.0.0.1:$https\nhttp 127.0.0.1:$http\nhttp_mode serve\ndemo_routes 1\naccess_log access.log\nworkers 2\n$conf\n"
+    set err $dir/stderr.log
+    set chan [open |[list {*}[testlib::exe] serve -d $dir 2> $err] r]
+    fconfigure $chan -encoding utf-8
+    set line ""
+    set deadline [expr {[clock milliseconds] + 30000}]
+    while {[gets $chan line] >= 0 && ![string match *serving* $line]} {}
+    if {![string match *serving* $line]} {
+        catch {close $chan}
+        error "server did not start: [readfile $err]"
+    }
+    dict create dir $dir chan $chan pid [pid $chan] https $https http $http err $err ready $line
+}
+
+# stopServer: SIGTERM the server and wait for it. Returns its exit status.
+proc stopServer {srv} {
+    exec kill -TERM [dict get $srv pid]
+    set chan [dict get $srv chan]
+    fconfigure $chan -blocking 1
+    read $chan
+    if {[catch {close $chan} msg opts]} {
+        set ec [dict get $opts -errorcode]
+        if {[lindex $ec 0] eq "CHILDSTATUS"} { return [lindex $ec 2] }
+        return "?$msg"
+    }
+    return 0
+}
+
+# curl: curl -k with ARGS (stdout, or "curl failed: ...").
+proc curl {args} {
+    if {[catch {exec curl -sS -k --max-time 20 {*}$args} out]} { return "curl failed: $out" }
+    return $out
+}
+# get: {code body} of GET PATH with cookie jar JAR ("" = none).
+proc get {jar path} {
+    set f [file join $::jars body.[incr ::nbody]]
+    set j [expr {$jar eq "" ? {} : [list -b $jar -c $jar]}]
+    set code [curl {*}$j -o $f -w %{http_code} $::H$path]
+    list $code [readfile $f]
+}
+# post: {code body} of POST PATH with form FIELDS {name value ...}; the session's CSRF token is
+# added unless NOCSRF.
+proc post {jar path fields {nocsrf 0}} {
+    set f [file join $::jars body.[incr ::nbody]]
+    set args {-d ""}
+    if {!$nocsrf && [info exists ::csrf($jar)]} { lappend args --data-urlencode csrf=$::csrf($jar) }
+    foreach {k v} $fields { lappend args --data-urlencode $k=$v }
+    set code [curl -b $jar -c $jar -o $f -w %{http_code} {*}$args $::H$path]
+    list $code [readfile $f]
+}
+# login: log LOGIN in with PASSWORD (default pw-LOGIN-123) into a new cookie jar; returns the jar
+# (and remembers the session's CSRF token from the page it lands on). The status and page of the
+# login POST are in ::lastLogin and ::lastLoginPage.
+proc login {login {password ""}} {
+    if {$password eq ""} { set password "pw-$login-123" }
+    set jar [file join $::jars $login.[incr ::njar]]
+    lassign [get $jar /login] code page
+    regexp {name="pre" value="([^"]*)"} $page -> pre
+    lassign [post $jar /login [list pre $pre login $login password $password next ""] 1] ::lastLogin ::lastLoginPage
+    lassign [get $jar /settings/notify] code page
+    if {[regexp {name="csrf" value="([^"]*)"} $page -> c]} { set ::csrf($jar) $c }
+    return $jar
+}
+# dbq: the rows of SQL run directly on the server's database (::dir/yqbox.db).
+proc dbq {sql} {
+    package require sqlite3
+    sqlite3 tdb $::dir/yqbox.db
+    tdb timeout 5000
+    try { return [tdb eval $sql] } finally { tdb close }
+}
+
 testConstraint root [expr {[exec id -u] == 0}]
 testConstraint static [testlib::isStatic [info nameofexecutable]]
 testConstraint dev [expr {$::yqbox::dev}]
