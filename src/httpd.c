@@ -807,6 +807,7 @@ static void errorPage(Conn *c, int status, int close_, const char *extraHeaders)
     case 413: zh = "请求内容过大"; break;
     case 414: zh = "请求地址过长"; break;
     case 417: zh = "不支持该 Expect 要求"; break;
+    case 421: zh = "该主机名不属于本站"; break;
     case 431: zh = "请求头过大"; break;
     case 500: zh = "服务器内部错误"; break;
     case 501: zh = "不支持的请求"; break;
@@ -1007,6 +1008,32 @@ static int validHost(const char *s, size_t len){
   return 1;
 }
 
+/*
+** hostAllowed: whether C's request may be answered under the configured public host: no public
+** host is configured, the Host header's name (port ignored, case-insensitive) is that host's, or
+** it is a loopback request for /metrics (monitoring on the box itself). No side effects.
+*/
+static int hostAllowed(Conn *c){
+  HttpRequest *r = c->req;
+  const char *h = c->in + r->host.off, *p = cf.publicHost;
+  size_t hl = r->host.len, pl = strlen(p), i;
+  if( !*p || c->kind==K_CTRL ) return 1;
+  if( c->loopback && r->target.len>=8 && memcmp(c->in + r->target.off, "/metrics", 8)==0
+      && (r->target.len==8 || c->in[r->target.off+8]=='?') ) return 1;
+  if( !validHost(h, hl) ) return 0;
+  if( h[0]=='[' ){ const char *e = memchr(h, ']', hl); if( e ) hl = e-h+1; }
+  else { const char *e = memchr(h, ':', hl); if( e ) hl = e-h; }
+  if( p[0]=='[' ){ const char *e = strchr(p, ']'); if( e ) pl = e-p+1; }
+  else { const char *e = strchr(p, ':'); if( e ) pl = e-p; }
+  if( hl!=pl ) return 0;
+  for(i=0; i<hl; i++){
+    char ch = h[i];
+    if( ch>='A' && ch<='Z' ) ch += 32;
+    if( ch!=p[i] ) return 0;
+  }
+  return 1;
+}
+
 /* redirectHttps: answer a plain-http request with a permanent redirect to the https address. */
 static void redirectHttps(Conn *c){
   HttpRequest *r = c->req;
@@ -1078,6 +1105,7 @@ static void route(Conn *c){
   char pathBuf[8192], *path = pathBuf;
   int m = r->methodId, dl;
 
+  if( !hostAllowed(c) ){ errorPage(c, 421, 1, 0); return; }
   if( c->kind==K_HTTP && !cf.httpServe ){ redirectHttps(c); return; }
   /* absolute-form targets (RFC 9112 3.2.2) are reduced to their path */
   if( tl>8 && (strncasecmp(t, "http://", 7)==0 || strncasecmp(t, "https://", 8)==0) ){

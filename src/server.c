@@ -566,7 +566,7 @@ static Tcl_Obj *statsObj(void){
 static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *opts[] = {"-max-request-line", "-max-header-size", "-max-headers",
     "-max-body", "-max-connections", "-header-timeout", "-body-timeout", "-idle-timeout",
-    "-shutdown-timeout", "-http-serve", "-cache-bytes", NULL};
+    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", NULL};
   HttpdConf c;
   int i;
   HttpdGetConf(&c);
@@ -584,6 +584,7 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     W("-shutdown-timeout", Tcl_NewDoubleObj(c.shutdownTimeout));
     W("-http-serve", Tcl_NewBooleanObj(c.httpServe));
     W("-cache-bytes", Tcl_NewWideIntObj(c.cacheMaxBytes));
+    W("-public-host", Tcl_NewStringObj(c.publicHost, -1));
 #undef W
     Tcl_SetObjResult(interp, d);
     return TCL_OK;
@@ -594,6 +595,23 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_WideInt w = 0;
     double d = 0;
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+    if( idx==11 ){
+      int len, k;
+      const char *h = Tcl_GetStringFromObj(objv[i+1], &len);
+      if( len>=(int)sizeof c.publicHost ){
+        Tcl_SetObjResult(interp, Tcl_NewStringObj("-public-host is too long", -1)); return TCL_ERROR;
+      }
+      for(k=0; k<len; k++){
+        char ch = h[k];
+        if( !((ch>='a'&&ch<='z') || (ch>='A'&&ch<='Z') || (ch>='0'&&ch<='9') || ch=='.' || ch=='-'
+              || ch==':' || ch=='[' || ch==']') ){
+          Tcl_SetObjResult(interp, Tcl_ObjPrintf("-public-host: bad host name \"%s\"", h)); return TCL_ERROR;
+        }
+        c.publicHost[k] = (ch>='A'&&ch<='Z') ? ch+32 : ch;
+      }
+      c.publicHost[len] = 0;
+      continue;
+    }
     if( idx>=5 && idx<=8 ){
       if( Tcl_GetDoubleFromObj(interp, objv[i+1], &d)!=TCL_OK ) return TCL_ERROR;
       if( d<=0 ){ Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be positive", opts[idx])); return TCL_ERROR; }

@@ -213,6 +213,7 @@ typedef struct HttpdConf {
   double headerTimeout, bodyTimeout, idleTimeout, shutdownTimeout;
   int httpServe;             /* plain http listener serves (1) or redirects to https (0) */
   size_t cacheMaxBytes;
+  char publicHost[256];      /* host name of public_url (lower case), "" = any Host accepted */
 } HttpdConf;
 int HttpdListen(const char *https, const char *http, const char *ctlPath, char *err, size_t n);
 void HttpdDescribe(char *where, size_t wn);
