@@ -27,6 +27,21 @@ proc web::loginPage {problems login next} {
 }]
 }
 
+# web::loginRefusal: the message a person reads for a refused login or code, given the error's
+# OPTS (and MSG, re-raised when it is not a refusal). Sets 429 for a throttled address.
+proc web::loginRefusal {opts msg} {
+    switch -- [lindex [dict get $opts -errorcode] 1] {
+        LOCKED { return "账号已锁定，请稍后再试或联系安全管理员" }
+        AUTH { return "用户名或密码错误" }
+        THROTTLED {
+            respond status 429
+            respond header Retry-After [expr {60 * [conf::get login_lockout_minutes]}]
+            return "来自您所在网络地址的登录失败次数过多，请 [conf::get login_lockout_minutes] 分钟后再试"
+        }
+    }
+    return -options $opts $msg
+}
+
 # web::safeNext: NEXT when it is a local path of this site, else the user's start page.
 proc web::safeNext {next} {
     if {[regexp {^/[^/\\]} $next] && ![regexp {[\x00-\x1f]} $next] && ![string match /login* $next]} { return $next }
@@ -61,13 +76,8 @@ route POST /login {} {
     if {[llength $problems]} { return [loginPage $problems $login $next] }
     set origin "web [request peer]"
     if {[catch {org::authenticate $login $password $origin} p opts]} {
-        switch -- [lindex [dict get $opts -errorcode] 1] {
-            LOCKED { set msg "账号已锁定，请稍后再试或联系安全管理员" }
-            AUTH { set msg "用户名或密码错误" }
-            default { return -options $opts $p }
-        }
         respond status 200
-        return [loginPage [list $msg] $login $next]
+        return [loginPage [list [loginRefusal $opts $p]] [string range $login 0 63] $next]
     }
     set uid [dict get $p user_id]
     set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]

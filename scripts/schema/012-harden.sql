@@ -1,0 +1,12 @@
+-- 012-harden.sql - counters of failed logins per account name and per client address, the last
+-- TOTP time step each user spent (a code works once), and the free-disk state (disk.tcl).
+
+-- login_throttle: login attempts counted before the password is checked (org::authenticate).
+-- key is 'name:LOGIN' (lower case; names longer than 64 characters by their SHA-256) or
+-- 'addr:ADDRESS'. A row whose window and lock have both passed is removed by the next attempt.
+CREATE TABLE login_throttle(
+  key          TEXT PRIMARY KEY,
+  failed       INTEGER NOT NULL DEFAULT 0,   -- attempts counted in the window, not yet successful
+  since        INTEGER NOT NULL,             -- start of the window (seconds)
+  locked_until INTEGER                       -- seconds; NULL when not locked
+);
