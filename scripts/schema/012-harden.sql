@@ -10,3 +10,7 @@ CREATE TABLE login_throttle(
   since        INTEGER NOT NULL,             -- start of the window (seconds)
   locked_until INTEGER                       -- seconds; NULL when not locked
 );
+
+-- the TOTP time step (unix time / 30) of the last code accepted for the user; a code of this
+-- step or an earlier one is refused, in any session.
+ALTER TABLE user ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;

@@ -121,19 +121,33 @@ route POST /login/totp {} {
     set me [me]
     if {$me eq "" || [dict get $me stage] ne "totp"} { respond redirect /login; return }
     csrf $me
-    set uid [dict get $me user_id]
-    set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
     set next [request form next]
-    if {![session::totp::verify $secret [string trim [request form code]]]} {
-        org::as $me { db transaction immediate { audit::record login.totp.fail user:[dict get $me login] } }
-        return [totpPage $me [list "动态口令不正确或已过期"] $next]
-    }
+    set login [dict get $me login]
+    set keys [org::throttleKeys $login "web [request peer]"]
+    # count, check and spend the code in one transaction: a code works once, in one session
     org::as $me {
         db transaction immediate {
-            session::promote [dict get $me session]
-            audit::record login.totp user:[dict get $me login]
+            set refused [org::Count $keys totp]
+            set ok [expr {$refused eq "" && [session::totp::use [dict get $me user_id] [string trim [request form code]]]}]
+            if {$ok} {
+                org::Succeeded $keys 1
+                session::promote [dict get $me session]
+                audit::record login.totp user:$login
+            } elseif {$refused eq ""} {
+                audit::record login.totp.fail user:$login
+                org::Failed $keys totp
+                # the account locked by this failure: the session ends with it
+                if {[org::lockedUntil $login] ne ""} { set refused [lindex $keys 0] }
+            }
+            if {$refused ne ""} { session::end [dict get $me session] locked }
         }
     }
+    if {$refused ne ""} {
+        catch {org::Refuse $refused} msg opts
+        respond cookie $session::cookie gone -maxage 0 -samesite Strict
+        return [loginPage [list [loginRefusal $opts $msg]] $login $next]
+    }
+    if {!$ok} { return [totpPage $me [list "动态口令不正确或已过期（每个动态口令只能使用一次）"] $next] }
     dict set me stage ok
     respond redirect [expr {$next eq "" ? [home $me] : [safeNext $next]}]
 }
