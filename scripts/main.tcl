@@ -34,6 +34,7 @@ namespace eval yqbox {
         workflow/deadline.tcl
         parse.tcl
         server.tcl
+        disk.tcl
         web.tcl
         column.tcl
         reporting.tcl

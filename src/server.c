@@ -20,6 +20,7 @@
 */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -681,11 +682,13 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 
 /*
 ** YqServerCmd: "server SUBCOMMAND ...": run, configure, stats, stop, reload, tls CERT KEY DATADIR,
-** static, accesslog PATH, lock PATH, unlock, cores (processors online).
+** static, accesslog PATH, lock PATH, unlock, cores (processors online), diskfree PATH (bytes an
+** unprivileged user may still write on PATH's filesystem), disk FREE FLOOR LOW (the free-disk
+** figures /metrics shows).
 */
 int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"run", "configure", "stats", "stop", "reload", "tls", "static",
-                               "accesslog", "lock", "unlock", "cores", NULL};
+                               "accesslog", "lock", "unlock", "cores", "diskfree", "disk", NULL};
   int idx;
   char err[600];
   (void)cd;
@@ -736,6 +739,26 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     case 10: {
       long n = sysconf(_SC_NPROCESSORS_ONLN);
       Tcl_SetObjResult(interp, Tcl_NewIntObj(n>0 ? (int)n : 1));
+      return TCL_OK;
+    }
+    case 11: {
+      struct statvfs sv;
+      if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "PATH"); return TCL_ERROR; }
+      if( statvfs(Tcl_GetString(objv[2]), &sv)!=0 ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot read the free space of %s: %s",
+                                               Tcl_GetString(objv[2]), strerror(errno)));
+        return TCL_ERROR;
+      }
+      Tcl_SetObjResult(interp, Tcl_NewWideIntObj((Tcl_WideInt)sv.f_bavail * (Tcl_WideInt)sv.f_frsize));
+      return TCL_OK;
+    }
+    case 12: {
+      Tcl_WideInt fr, fl;
+      int low;
+      if( objc!=5 ){ Tcl_WrongNumArgs(interp, 2, objv, "FREE FLOOR LOW"); return TCL_ERROR; }
+      if( Tcl_GetWideIntFromObj(interp, objv[2], &fr)!=TCL_OK || Tcl_GetWideIntFromObj(interp, objv[3], &fl)!=TCL_OK
+          || Tcl_GetBooleanFromObj(interp, objv[4], &low)!=TCL_OK ) return TCL_ERROR;
+      HttpdDiskState((long long)fr, (long long)fl, low);
       return TCL_OK;
     }
   }

@@ -226,6 +226,7 @@ void HttpdJobDone(YqJob *j);
 int HttpdStaticLoad(const char *devdir, char *err, size_t n);
 void HttpdCacheInvalidate(const char *name, int *removed);
 Tcl_Obj *HttpdStats(void);
+void HttpdDiskState(long long freeBytes, long long floorBytes, int low);
 void HttpdShutdown(void);
 #endif
 

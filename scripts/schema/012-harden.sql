@@ -14,3 +14,13 @@ CREATE TABLE login_throttle(
 -- the TOTP time step (unix time / 30) of the last code accepted for the user; a code of this
 -- step or an earlier one is refused, in any session.
 ALTER TABLE user ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;
+
+-- disk_state: the one row of the free-disk watch (disk::check): low since when, last figures.
+CREATE TABLE disk_state(
+  id          INTEGER PRIMARY KEY CHECK(id = 1),
+  low         INTEGER NOT NULL DEFAULT 0,
+  since       TEXT,                          -- ISO time free space fell below the floor
+  checked     TEXT,
+  free_bytes  INTEGER,
+  floor_bytes INTEGER
+);

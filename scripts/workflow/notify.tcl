@@ -53,10 +53,11 @@ proc notify::checkWebhook {name body} {
     }
 }
 
-# notify::queue: queue the notices of KIND on event ID for AUDIENCE with SUBJECT and BODY (inside
-# the caller's transaction). Returns how many rows were queued.
+# notify::queue: queue the notices of KIND on event ID ("" for a notice about the box itself) for
+# AUDIENCE with SUBJECT and BODY (inside the caller's transaction). Returns how many rows were queued.
 proc notify::queue {id kind audience subject body} {
     if {![llength $audience]} { return 0 }
+    lassign {} unit_id unit sid suggested_unit
     db eval {SELECT e.unit_id, n.name AS unit, s.id AS sid, e.suggested_unit FROM event e
              LEFT JOIN unit n ON n.id = e.unit_id LEFT JOIN unit s ON s.name = e.suggested_unit
              WHERE e.id = $id} {}
@@ -82,7 +83,7 @@ proc notify::queue {id kind audience subject body} {
     if {[conf::get smtp_url] ne ""} {
         foreach m $emails {
             db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
-                     VALUES($id, $kind, 'email', $m, $subject, $body, $at)}
+                     VALUES(nullif($id, ''), $kind, 'email', $m, $subject, $body, $at)}
             incr n
         }
     }
@@ -94,7 +95,7 @@ proc notify::queue {id kind audience subject body} {
         foreach r $roles { if {$r in $wr} { set hit 1 } }
         if {!$hit || ([llength $wu] && $eunit ni $wu)} { continue }
         db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
-                 VALUES($id, $kind, 'webhook', $name, $subject, $body, $at)}
+                 VALUES(nullif($id, ''), $kind, 'webhook', $name, $subject, $body, $at)}
         incr n
     }
     return $n
