@@ -715,7 +715,9 @@ static void accessFlush(void){
 int HttpdAccessLog(const char *path, char *err, size_t n){
   FILE *f = 0;
   if( *path && strcmp(path, "-")!=0 ){
-    f = fopen(path, "a");
+    int fd = open(path, O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, 0600);   /* private, whatever the umask */
+    f = fd>=0 ? fdopen(fd, "a") : 0;
+    if( !f && fd>=0 ) close(fd);
     if( !f ){ snprintf(err, n, "cannot open access log %s: %s", path, strerror(errno)); return -1; }
   }else if( *path ){
     f = stdout;

@@ -649,14 +649,14 @@ static int lockFd = -1;
 static char lockPath[4096];
 
 /*
-** serverLock: `server lock PATH`: take an exclusive flock on PATH (created 0644) and write this
+** serverLock: `server lock PATH`: take an exclusive flock on PATH (created 0600) and write this
 ** process's PID into it. Errors naming the other process's PID when a running server holds it.
 */
 static int serverLock(Tcl_Interp *interp, const char *path){
   char buf[32];
   int fd, n;
   if( lockFd>=0 ) return TCL_OK;
-  fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0644);
+  fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0600);
   if( fd<0 ){
     Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot open %s: %s", path, strerror(errno)));
     return TCL_ERROR;
