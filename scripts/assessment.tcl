@@ -95,14 +95,57 @@ conf::key assessment_doc_prefix string 青山政办通 \
 dict set org::perms assessment.view.all {office leader}
 dict set org::perms assessment.view.unit {office leader handler unithead viewer}
 
+# The formula runs in a safe interpreter that has only set, expr, if, incr, list, lindex, llength,
+# foreach, for, while, break, continue and the formula's base and part, within these limits: its
+# file size, commands run, seconds, the length of any value `set` stores and the number of parts.
+# So neither a loop nor a huge string can hang or kill the server; the worker waits for it at most
+# `seconds`.
+namespace eval assessment {
+    variable formulaLimits {bytes 65536 commands 100000 seconds 2 value 4096 parts 200}
+}
+
+# assessment::FormulaSet: `set` inside the formula interpreter I: refuses a value longer than the
+# formula's value limit, else sets (or reads) the variable there.
+proc assessment::FormulaSet {i args} {
+    variable formulaLimits
+    if {[llength $args] == 2 && [string length [lindex $args 1]] > [dict get $formulaLimits value]} {
+        error "a value longer than [dict get $formulaLimits value] characters"
+    }
+    interp invokehidden $i set {*}$args
+}
+
+# assessment::FormulaBase: `base N` of the formula being run: the points every unit starts at.
+proc assessment::FormulaBase {n} {
+    variable formulaState
+    dict set formulaState base [string range $n 0 63]
+    return
+}
+
+# assessment::FormulaPart: `part NAME WEIGHT LABEL` of the formula being run (bounded in number and
+# length; checked against the counters by assessment::formula).
+proc assessment::FormulaPart {name weight label} {
+    variable formulaState
+    variable formulaLimits
+    if {[llength [dict get $formulaState parts]] >= [dict get $formulaLimits parts]} {
+        error "more than [dict get $formulaLimits parts] parts"
+    }
+    dict lappend formulaState parts [list [string range $name 0 63] [string range $weight 0 63] [string range $label 0 99]]
+    return
+}
+
 # assessment::formula: the formula in force as {base B parts {{NAME WEIGHT LABEL} ...} file F}.
-# Errors naming the file for a formula that does not run or names an unknown counter.
+# Errors naming the file for a formula that does not run (or runs past its limits) or names an
+# unknown counter.
 proc assessment::formula {} {
     variable counters
     variable reportingCounters
+    variable formulaLimits
     set file [conf::path assessment_formula]
     if {$file eq ""} { set file [yqbox::path scripts assessment points.tcl] }
     if {[catch {
+        if {[file size $file] > [dict get $formulaLimits bytes]} {
+            error "larger than [dict get $formulaLimits bytes] bytes"
+        }
         set f [open $file r]
         fconfigure $f -encoding utf-8
         set script [read $f]
@@ -110,12 +153,26 @@ proc assessment::formula {} {
     } msg]} { error "cannot read the assessment formula $file: $msg" }
     set i [interp create -safe]
     try {
-        $i eval {set ::base 0; set ::parts {}}
-        $i eval {proc base {n} { set ::base $n }}
-        $i eval {proc part {name weight label} { lappend ::parts [list $name $weight $label] }}
-        if {[catch {$i eval $script} msg]} { error "assessment formula $file: $msg" }
-        set base [$i eval {set ::base}]
-        set parts [$i eval {set ::parts}]
+        variable formulaState [dict create base 0 parts {}]
+        set keep {set expr if incr list lindex llength foreach for while break continue}
+        foreach c [$i eval {info commands}] {
+            if {$c ni $keep} { $i hide $c }
+        }
+        $i hide set
+        $i alias set assessment::FormulaSet $i
+        $i alias base assessment::FormulaBase
+        $i alias part assessment::FormulaPart
+        set ms [expr {[clock milliseconds] + 1000 * [dict get $formulaLimits seconds]}]
+        interp limit $i time -seconds [expr {$ms / 1000}] -milliseconds [expr {$ms % 1000}]
+        interp limit $i command -value [expr {[interp invokehidden $i info cmdcount] + [dict get $formulaLimits commands]}]
+        if {[catch {$i eval $script} msg]} {
+            if {[string match {*limit exceeded*} $msg]} {
+                set msg "it ran longer than [dict get $formulaLimits seconds] s or [dict get $formulaLimits commands] commands (it should only set base and part)"
+            }
+            error "assessment formula $file: $msg"
+        }
+        set base [dict get $formulaState base]
+        set parts [dict get $formulaState parts]
     } finally {
         interp delete $i
     }

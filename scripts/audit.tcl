@@ -21,18 +21,29 @@ proc audit::digest {prev fields} {
     crypto sha256 "$prev\n[join $fields \x1f]"
 }
 
+# audit::cap: TEXT cut to at most MAX characters; a cut text ends with a note of its full length.
+# Every field of an entry passes through it, so outside bytes (a submitted login name, a path)
+# cannot make an entry large.
+proc audit::cap {text max} {
+    if {[string length $text] <= $max} { return $text }
+    return "[string range $text 0 [expr {$max - 41}]]…(truncated from [string length $text] characters)"
+}
+
 # audit::record: append an entry for ACTION on OBJECT by the current principal; options
-# -before TEXT, -after TEXT. Returns the new entry's id. Call inside a write transaction.
+# -before TEXT, -after TEXT. Fields are capped (audit::cap): 200 characters for who, where and
+# what, 4000 for before and after. Returns the new entry's id. Call inside a write transaction.
 proc audit::record {action object args} {
     variable zero
     set o [dict merge {-before "" -after ""} $args]
     set a [org::actor]
-    set login [dict get $a login]
-    set role [join [dict get $a roles] ,]
-    set unit [dict get $a unit]
-    set origin [dict get $a origin]
-    set before [dict get $o -before]
-    set after [dict get $o -after]
+    set login [cap [dict get $a login] 200]
+    set role [cap [join [dict get $a roles] ,] 200]
+    set unit [cap [dict get $a unit] 200]
+    set origin [cap [dict get $a origin] 200]
+    set action [cap $action 200]
+    set object [cap $object 200]
+    set before [cap [dict get $o -before] 4000]
+    set after [cap [dict get $o -after] 4000]
     set at [yqbox::iso]
     set prev [db onecolumn {SELECT hash FROM audit ORDER BY id DESC LIMIT 1}]
     if {$prev eq ""} {

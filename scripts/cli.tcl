@@ -170,7 +170,7 @@ proc yqbox::cmd::init {args} {
         if {![file exists $dir]} {
             set parent [file dirname $dir]
             if {![file isdirectory $parent]} { error "cannot create $dir: $parent does not exist" }
-            if {[catch {file mkdir $dir} msg]} { error "cannot create $dir: $msg" }
+            if {[catch {file mkdir $dir; file attributes $dir -permissions 0700} msg]} { error "cannot create $dir: $msg" }
             lappend created $dir
         }
         set dbfile [file join $dir yqbox.db]
@@ -178,7 +178,7 @@ proc yqbox::cmd::init {args} {
         set applied [db::open $dir -create]
         set conffile [file join $dir appliance.conf]
         if {![file exists $conffile]} {
-            set f [open $conffile {WRONLY CREAT EXCL} 0640]
+            set f [open $conffile {WRONLY CREAT EXCL} 0600]
             fconfigure $f -encoding utf-8
             puts $f [conf::template]
             close $f

@@ -9,6 +9,7 @@
 #
 # Types: string, path (relative to the config file's directory), boolean, {integer MIN MAX},
 # {number MIN MAX}, {enum A B ...}, list, hhmm (time of day), addr (HOST:PORT, or empty = off),
+# baseurl (https://HOST or https://HOST:PORT, http too, no path; empty = unset),
 # {block VALIDATOR}: a repeatable key `KEY NAME {field value ...}` whose value is the dict of all
 # its blocks by name; VALIDATOR NAME BODY is called for each (an error names file and line).
 
@@ -90,6 +91,14 @@ proc conf::check {type value} {
                 error "expected HOST:PORT (or empty to turn it off), got \"$value\""
             }
             return $value
+        }
+        baseurl {
+            if {$value eq ""} { return "" }
+            if {![regexp {^(https?)://([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\])(:(\d+))?/?$} $value -> scheme host - port]
+                || [string length $host] > 200 || ($port ne "" && ($port < 1 || $port > 65535))} {
+                error "expected a base URL https://HOST or https://HOST:PORT without a path, got \"$value\""
+            }
+            return [string tolower [string trimright $value /]]
         }
         default {
             error "unknown config type $kind"

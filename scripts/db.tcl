@@ -37,6 +37,35 @@ proc db::checkdir {dir} {
     if {![file writable $dir]} { error "data directory $dir is not writable" }
 }
 
+# db::secure: make data directory DIR private: the directory and those below it 0700, every file
+# in them 0600 (the database holds password hashes, TOTP secrets and applicants' ID numbers).
+# Whatever was open to others is repaired and named in one warning. Returns the number of paths
+# repaired; errors (refusing to go on) when one cannot be repaired, e.g. it belongs to another user.
+proc db::secure {dir} {
+    set fixed {}
+    set todo [list $dir]
+    while {[llength $todo]} {
+        set todo [lassign $todo d]
+        foreach p [list $d {*}[glob -nocomplain -directory $d * .*]] {
+            if {[file tail $p] in {. ..}} { continue }
+            file lstat $p st
+            if {$st(type) eq "directory" && $p ne $d} { lappend todo $p; continue }
+            if {$st(type) ni {file directory}} { continue }
+            set want [expr {$st(type) eq "directory" ? 0700 : 0600}]
+            if {($st(mode) & 0777) != $want} {
+                if {[catch {file attributes $p -permissions [format 0%o $want]} msg]} {
+                    error "data directory $dir: $p is readable by other users and cannot be made private ($msg); fix its owner or mode"
+                }
+                lappend fixed "[file tail $p] [format %04o [expr {$st(mode) & 0777}]]"
+            }
+        }
+    }
+    if {[llength $fixed]} {
+        ::log warning "data directory $dir was open to other local users; made private (directories 0700, files 0600): [join $fixed {, }]"
+    }
+    return [llength $fixed]
+}
+
 # db::open: open DIR/yqbox.db as the command ::db and bring its schema up to date. With -create,
 # a missing database file is created (init); without, a missing one is an error. Returns the number
 # of migrations applied. On error ::db does not exist afterwards and the file is unchanged.
@@ -51,10 +80,14 @@ proc db::open {dir args} {
     if {[file exists $path] && (![file readable $path] || ![file writable $path])} {
         error "database $path is not readable and writable"
     }
+    secure $dir
     catch {db::shutdown} ;# not ::db close: the lazy ::db proc would open (and recurse)
+    set new [expr {![file exists $path]}]
     if {[catch {sqlite3 ::db $path -create $create} msg]} {
         error "cannot open database $path: $msg"
     }
+    # a new database file is private before its WAL and shared-memory files (same mode) exist
+    if {$new && [file exists $path]} { file attributes $path -permissions 0600 }
     try {
         if {[catch {::db eval {PRAGMA application_id}} id]} {
             error "$path is not a yqbox database ($id)"

@@ -35,6 +35,7 @@ namespace eval yqbox {
         workflow/deadline.tcl
         parse.tcl
         server.tcl
+        disk.tcl
         web.tcl
         column.tcl
         reporting.tcl

@@ -54,7 +54,10 @@ conf::key password_iterations {integer 600000 10000000} 600000 \
     "PBKDF2-HMAC-SHA256 iterations for new password hashes"
 conf::key password_min_length {integer 8 128} 10 "Minimum length of a password"
 conf::key login_max_failures {integer 3 100} 5 "Failed logins in a row before the account locks"
-conf::key login_lockout_minutes {integer 1 1440} 15 "How long a locked account stays locked"
+conf::key login_lockout_minutes {integer 1 1440} 15 \
+    "How long a locked account (or client address) stays locked; also the window failures are counted in"
+conf::key login_max_per_address {integer 3 100000} 30 \
+    "Failed logins from one client address within login_lockout_minutes before it is refused for that long"
 
 # org::actor: the current principal (a dict); org::as: run SCRIPT as PRINCIPAL (restored after).
 proc org::actor {} { variable actor; return $actor }
@@ -133,46 +136,156 @@ proc org::checkPassword {password hash} {
     crypto equal [crypto pbkdf2 $password $salt $iter] $want
 }
 
-# org::authenticate: check LOGIN and PASSWORD from ORIGIN; returns the principal dict on success.
-# Failures count toward the lockout; every attempt is audited. Errors with a message that does not
-# say whether the login exists.
+# org::authenticate: check LOGIN and PASSWORD from ORIGIN ("web ADDRESS", "web", "console");
+# returns the principal dict on success. The attempt is counted against the account name and the
+# client address before the password is checked (org::Count), so parallel attempts cannot pass the
+# limit; an unknown or disabled name costs the same PBKDF2 time as a real one, is counted and locked
+# the same way and gets the same messages, so neither timing nor wording tells whether it exists.
+# Errors {YQBOX AUTH} (wrong login or password), {YQBOX LOCKED} (this name is locked) or
+# {YQBOX THROTTLED} (this address is). Every checked attempt and every new lock is audited; refusals
+# while locked are not (they would fill the disk).
 proc org::authenticate {login password origin} {
-    set now [yqbox::now]
-    set row [db eval {SELECT id, password, failed, locked_until, active FROM user WHERE login = $login}]
-    lassign $row id hash failed locked active
-    set fail "wrong login or password"
-    if {$id eq "" || !$active} {
-        as [dict create login $login user_id {} roles {} unit_id {} unit {} origin $origin superuser 0] {
-            db transaction immediate { audit::record login.fail user:$login -after "unknown or disabled" }
-        }
-        error $fail {} {YQBOX AUTH}
-    }
-    set principal [principal $id $origin]
-    if {$locked ne "" && $now < [yqbox::seconds $locked]} {
-        as $principal { db transaction immediate { audit::record login.locked user:$login } }
-        error "the account is locked; try again later or ask the security admin" {} {YQBOX LOCKED}
-    }
-    if {![checkPassword $password $hash]} {
-        incr failed
-        set lock ""
-        if {$failed >= [conf::get login_max_failures]} {
-            set lock [yqbox::iso [expr {$now + 60 * [conf::get login_lockout_minutes]}]]
-        }
+    set keys [throttleKeys $login $origin]
+    set row [db eval {SELECT id, password, active, totp_secret != '' FROM user WHERE login = $login}]
+    lassign $row id hash active totp
+    set known [expr {$id ne "" && $active}]
+    set principal [expr {$known ? [principal $id $origin]
+        : [dict create login $login user_id {} roles {} unit_id {} unit {} origin $origin superuser 0]}]
+    as $principal { db transaction immediate { set refused [Count $keys login] } }
+    if {$refused ne ""} { Refuse $refused }
+    set ok [checkPassword $password [expr {$known ? $hash : [dummyHash]}]]
+    if {!$ok || !$known} {
         as $principal {
             db transaction immediate {
-                db eval {UPDATE user SET failed = $failed, locked_until = nullif($lock, '') WHERE id = $id}
-                audit::record login.fail user:$login -after "failed=$failed[expr {$lock ne "" ? " locked until $lock" : ""}]"
+                set key [lindex $keys 0]
+                set failed [db onecolumn {SELECT failed FROM login_throttle WHERE key = $key}]
+                audit::record login.fail user:$login -after [expr {$known ? "failed=$failed" : "unknown or disabled"}]
+                Failed $keys login
             }
         }
-        error $fail {} {YQBOX AUTH}
+        error "wrong login or password" {} {YQBOX AUTH}
     }
     as $principal {
         db transaction immediate {
-            db eval {UPDATE user SET failed = 0, locked_until = NULL WHERE id = $id}
+            Succeeded $keys [expr {!$totp}]
             audit::record login.ok user:$login
         }
     }
     return $principal
+}
+
+# org::Refuse: error for an attempt refused by the lock on KEY (see org::authenticate).
+proc org::Refuse {key} {
+    if {[string match addr:* $key]} {
+        error "too many failed logins from [string range $key 5 end]; try again in [conf::get login_lockout_minutes] minutes" \
+            {} {YQBOX THROTTLED}
+    }
+    error "the account is locked; try again later or ask the security admin" {} {YQBOX LOCKED}
+}
+
+# org::dummyHash: a password hash no password matches, with the configured iterations (checking
+# against it costs what checking a real one does).
+proc org::dummyHash {} {
+    return "pbkdf2-sha256\$[conf::get password_iterations]\$[string repeat 0 32]\$[string repeat 0 64]"
+}
+
+# org::throttleKeys: the login_throttle keys an attempt on LOGIN from ORIGIN counts against:
+# name:LOGIN (lower case; a name longer than 64 characters by its SHA-256) and, when ORIGIN names a
+# client address ("web ADDRESS"), addr:ADDRESS.
+proc org::throttleKeys {login origin} {
+    set l [string tolower $login]
+    if {[string length $l] > 64} { set l sha256:[crypto sha256 $l] }
+    set keys [list name:$l]
+    set peer [lindex [split $origin " "] 1]
+    if {$peer ne ""} { lappend keys addr:[string range $peer 0 63] }
+    return $keys
+}
+
+# org::Limit: the most failed attempts counter KEY allows in a window.
+proc org::Limit {key} {
+    conf::get [expr {[string match addr:* $key] ? "login_max_per_address" : "login_max_failures"}]
+}
+
+# org::Count: count one attempt of WHAT (login, totp) against each of KEYS before anything is
+# checked (inside the caller's write transaction). A counter whose window (login_lockout_minutes)
+# or lock has passed starts again; one that goes over its limit is locked for login_lockout_minutes
+# (audited as login.locked, once). Removes counters long expired. Returns "" when every counter
+# is within its limit, else the first key that refuses the attempt.
+proc org::Count {keys what} {
+    set now [yqbox::now]
+    set window [expr {60 * [conf::get login_lockout_minutes]}]
+    db eval {DELETE FROM login_throttle WHERE since < $now - $window AND coalesce(locked_until, 0) <= $now}
+    set refused ""
+    foreach key $keys {
+        set failed 0; set since $now; set locked ""
+        db eval {SELECT failed AS f, since AS s, locked_until AS l FROM login_throttle WHERE key = $key} {
+            set failed $f; set since $s; set locked $l
+        }
+        if {$locked ne "" && $locked > $now} {
+            if {$refused eq ""} { set refused $key }
+            continue
+        }
+        if {$locked ne "" || $now - $since > $window} { set failed 0; set since $now }
+        incr failed
+        set locked ""
+        if {$failed > [Limit $key]} {
+            set locked [expr {$now + $window}]
+            if {$refused eq ""} { set refused $key }
+            audit::record login.locked [ThrottleObject $key] -after "$what: over [Limit $key] attempts, locked until [yqbox::iso $locked]"
+        }
+        db eval {INSERT OR REPLACE INTO login_throttle(key, failed, since, locked_until)
+                 VALUES($key, $failed, $since, nullif($locked, ''))}
+    }
+    return $refused
+}
+
+# org::Failed: the attempt counted by org::Count failed its check: lock every counter of KEYS that
+# reached its limit (audited as login.locked, naming WHAT). Call inside the caller's write
+# transaction, after the failure's own audit entry. Returns nothing.
+proc org::Failed {keys what} {
+    set now [yqbox::now]
+    foreach key $keys {
+        db eval {SELECT failed, locked_until AS l FROM login_throttle WHERE key = $key} {
+            if {($l eq "" || $l <= $now) && $failed >= [Limit $key]} {
+                set until [expr {$now + 60 * [conf::get login_lockout_minutes]}]
+                db eval {UPDATE login_throttle SET locked_until = $until WHERE key = $key}
+                audit::record login.locked [ThrottleObject $key] -after "$what: $failed failed attempts, locked until [yqbox::iso $until]"
+            }
+        }
+    }
+    return
+}
+
+# org::Succeeded: the attempt counted by org::Count passed its check: the address counter gives the
+# attempt back; the name counter is cleared when the login is complete (FULL), else (a second
+# factor is still due) only gives the attempt back, so codes guessed across logins keep counting.
+proc org::Succeeded {keys full} {
+    foreach key $keys {
+        if {$full && [string match name:* $key]} {
+            db eval {DELETE FROM login_throttle WHERE key = $key}
+        } else {
+            db eval {UPDATE login_throttle SET failed = max(0, failed - 1) WHERE key = $key}
+        }
+    }
+}
+
+# org::ThrottleObject: the audit object of counter KEY (user:LOGIN or addr:ADDRESS).
+proc org::ThrottleObject {key} {
+    if {[string match name:* $key]} { return user:[string range $key 5 end] }
+    return $key
+}
+
+# org::lockedUntil: the time (seconds) until which LOGIN is locked, or "" when it is not.
+proc org::lockedUntil {login} {
+    set key [lindex [throttleKeys $login ""] 0]
+    set now [yqbox::now]
+    db onecolumn {SELECT locked_until FROM login_throttle WHERE key = $key AND locked_until > $now}
+}
+
+# org::unlock: clear LOGIN's failed-login counter and lock. Call inside the caller's transaction.
+proc org::unlock {login} {
+    set key [lindex [throttleKeys $login ""] 0]
+    db eval {DELETE FROM login_throttle WHERE key = $key}
 }
 
 # org::principal: the principal dict of user ID acting from ORIGIN.
@@ -243,9 +356,11 @@ proc ::user {sub args} {
     switch -- $sub {
         list {
             set out {}
-            db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active, u.locked_until,
+            db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active,
                             (SELECT group_concat(role, ' ') FROM user_role WHERE user_id = u.id) AS roles
                      FROM user u JOIN unit n ON n.id = u.unit_id ORDER BY u.id} {
+                set locked_until [org::lockedUntil $login]
+                if {$locked_until ne ""} { set locked_until [yqbox::iso $locked_until] }
                 lappend out [format "%3d  %-12s %-8s %-12s %s%s%s" $id $login $name $unit $roles \
                     [expr {$active ? "" : "  (停用)"}] [expr {$locked_until ne "" ? "  (锁定至 $locked_until)" : ""}]]
             }
@@ -288,7 +403,8 @@ proc ::user {sub args} {
             set at [yqbox::iso]
             db transaction immediate {
                 set id [org::userId $login]
-                db eval {UPDATE user SET password = $hash, password_set = $at, failed = 0, locked_until = NULL WHERE id = $id}
+                db eval {UPDATE user SET password = $hash, password_set = $at WHERE id = $id}
+                org::unlock $login
                 audit::record user.password user:$login
             }
             return
@@ -318,7 +434,7 @@ proc ::user {sub args} {
             db transaction immediate {
                 set id [org::userId $login]
                 switch -- $sub {
-                    unlock { db eval {UPDATE user SET failed = 0, locked_until = NULL WHERE id = $id} }
+                    unlock { org::unlock $login }
                     disable { db eval {UPDATE user SET active = 0 WHERE id = $id} }
                     enable { db eval {UPDATE user SET active = 1 WHERE id = $id} }
                 }

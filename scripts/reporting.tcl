@@ -156,9 +156,10 @@ proc reporting::options {opts allowed usage} {
     dict merge $allowed $opts
 }
 
-# reporting::write: write BYTES to FILE (binary). Returns FILE.
+# reporting::write: write BYTES to FILE (binary), readable by its owner only (a new file is 0600:
+# attachments and documents hold personal data). Returns FILE.
 proc reporting::write {file bytes} {
-    set f [open $file wb]
+    set f [open $file {WRONLY CREAT TRUNC BINARY} 0600]
     puts -nonewline $f $bytes
     close $f
     return $file

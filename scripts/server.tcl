@@ -51,6 +51,8 @@ conf::key access_log string - \
     "Access log: - (standard output), empty (none) or a file (relative to the data directory)"
 conf::key demo_routes boolean 0 \
     "Serve the /demo/ pages (API examples and benchmark pages); off in production"
+conf::key public_url baseurl "" \
+    "The public address of this box, https://HOST or https://HOST:PORT: absolute links (Atom, JSON API) use it, never the request's Host; when set, requests naming another host get 421. Empty = relative links, any Host"
 
 # log: write MESSAGE at LEVEL (debug info warning error) to stderr unless below log_level.
 proc ::log {level message} {
@@ -80,7 +82,8 @@ proc server::apply {} {
         -body-timeout [conf::get body_timeout] -idle-timeout [conf::get idle_timeout] \
         -shutdown-timeout [conf::get shutdown_timeout] \
         -http-serve [expr {[conf::get http_mode] eq "serve"}] \
-        -cache-bytes [expr {max(1, [conf::get cache_bytes])}]
+        -cache-bytes [expr {max(1, [conf::get cache_bytes])}] \
+        -public-host [server::publicHost]
     set tls [server tls [conf::path tls_cert] [conf::path tls_key] $dir]
     if {[dict get $tls generated]} {
         log info "generated a self-signed ECDSA P-256 certificate: [file join $dir tls-cert.pem]"
@@ -91,6 +94,12 @@ proc server::apply {} {
     if {$alog ni {- ""} && [file pathtype $alog] ne "absolute"} { set alog [file join $dir $alog] }
     server accesslog $alog
     cache invalidate *
+}
+
+# server::publicHost: the HOST[:PORT] of public_url ("" when it is unset).
+proc server::publicHost {} {
+    regsub {^https?://} [conf::get public_url] "" host
+    return $host
 }
 
 # server::background: initialise the background interpreter (server thread): apply the

@@ -6,9 +6,6 @@ conf::key log_file string "" \
 
 # ---- yqbox doctor ---------------------------------------------------------------------------------
 
-conf::key disk_min_free {integer 0 1099511627776} 2147483648 \
-    "Free bytes the data directory's file system should keep; yqbox doctor warns below it"
-
 dict set yqbox::subcommands doctor {"?-d DATADIR?" "check what an administrator should know before calling for help, one line each"}
 
 # doctor::checks: the checks in the order printed: name -> {标题 procedure}.
@@ -68,13 +65,15 @@ proc doctor::Perms {dir} {
     list 1 "数据目录 $dir 属主 $owner，权限 0700"
 }
 
-# doctor::Disk: free space of the data directory's file system against disk_min_free.
+# doctor::Disk: free space of the data directory's file system against disk_floor_bytes (below
+# it the patrol is paused: disk.tcl).
 proc doctor::Disk {dir} {
     set d [server diskfree $dir]
     set free [dict get $d free]
+    set floor [conf::get disk_floor_bytes]
     set text [format "可用 %.1f GB / 共 %.1f GB" [expr {$free / 1e9}] [expr {[dict get $d total] / 1e9}]]
-    if {$free < [conf::get disk_min_free]} {
-        return [list 0 "$text，低于 disk_min_free（[format %.1f [expr {[conf::get disk_min_free] / 1e9}]] GB）：请清理旧备份与日志或扩容"]
+    if {$free < $floor} {
+        return [list 0 "$text，低于 disk_floor_bytes（[format %.1f [expr {$floor / 1e9}]] GB），巡查采集已暂停：请清理旧备份与日志或扩容"]
     }
     list 1 $text
 }

@@ -143,15 +143,31 @@ proc session::totp::code {secret t {digits 6}} {
     format %0${digits}d [expr {($v & 0x7fffffff) % (10 ** $digits)}]
 }
 
-# session::totp::verify: whether CODE is SECRET's code now or one step before or after (clock
-# drift of the phone).
-proc session::totp::verify {secret code} {
-    if {![regexp {^\d{6}$} $code] || $secret eq ""} { return 0 }
+# session::totp::step: the time step (seconds / 30) at which CODE is SECRET's code, trying now and
+# one step before or after (clock drift of the phone); "" when it is none of them.
+proc session::totp::step {secret code} {
+    if {![regexp {^\d{6}$} $code] || $secret eq ""} { return "" }
     set now [yqbox::now]
     foreach d {0 -30 30} {
-        if {[crypto equal [code $secret [expr {$now + $d}]] $code]} { return 1 }
+        if {[crypto equal [code $secret [expr {$now + $d}]] $code]} { return [expr {($now + $d) / 30}] }
     }
-    return 0
+    return ""
+}
+
+# session::totp::verify: whether CODE is SECRET's code now or one step before or after.
+proc session::totp::verify {secret code} {
+    expr {[step $secret $code] ne ""}
+}
+
+# session::totp::use: whether CODE is user USERID's current code and its time step is later than
+# the last one spent; if so the step is spent (user.totp_step), so the same code is refused
+# afterwards in every session. Call inside the caller's write transaction.
+proc session::totp::use {userId code} {
+    set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $userId}]
+    set step [step $secret $code]
+    if {$step eq ""} { return 0 }
+    db eval {UPDATE user SET totp_step = $step WHERE id = $userId AND totp_step < $step}
+    expr {[db changes] == 1}
 }
 
 # session::totp::uri: the otpauth:// URI authenticator apps read for LOGIN's SECRET.

@@ -716,7 +716,9 @@ static void accessFlush(void){
 int HttpdAccessLog(const char *path, char *err, size_t n){
   FILE *f = 0;
   if( *path && strcmp(path, "-")!=0 ){
-    f = fopen(path, "a");
+    int fd = open(path, O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, 0600);   /* private, whatever the umask */
+    f = fd>=0 ? fdopen(fd, "a") : 0;
+    if( !f && fd>=0 ) close(fd);
     if( !f ){ snprintf(err, n, "cannot open access log %s: %s", path, strerror(errno)); return -1; }
   }else if( *path ){
     f = stdout;
@@ -808,6 +810,7 @@ static void errorPage(Conn *c, int status, int close_, const char *extraHeaders)
     case 413: zh = "请求内容过大"; break;
     case 414: zh = "请求地址过长"; break;
     case 417: zh = "不支持该 Expect 要求"; break;
+    case 421: zh = "该主机名不属于本站"; break;
     case 431: zh = "请求头过大"; break;
     case 500: zh = "服务器内部错误"; break;
     case 501: zh = "不支持的请求"; break;
@@ -898,6 +901,17 @@ static void sendEntity(Conn *c, const char *headLines, size_t headLen, const cha
 
 /* ---- /metrics ---- */
 
+/* the free-disk watch's last figures (disk.tcl via `server disk`); -1 = not measured yet */
+static long long diskFree = -1, diskFloor = -1;
+static int diskLow;
+
+/* HttpdDiskState: record the free-disk figures for /metrics (any thread). */
+void HttpdDiskState(long long freeBytes, long long floorBytes, int low){
+  __atomic_store_n(&diskFree, freeBytes, __ATOMIC_RELAXED);
+  __atomic_store_n(&diskFloor, floorBytes, __ATOMIC_RELAXED);
+  __atomic_store_n(&diskLow, low, __ATOMIC_RELAXED);
+}
+
 /* metricsText: the Prometheus text exposition of the counters (malloc'ed, length in *LEN). */
 static char *metricsText(size_t *len){
   size_t cap = 16384, n = 0;
@@ -942,6 +956,14 @@ static char *metricsText(size_t *len){
     "# TYPE yqbox_http_timeouts_total counter\nyqbox_http_timeouts_total %llu\n", st.timeouts);
   P("# HELP yqbox_http_body_bytes_total Response body bytes sent.\n# TYPE yqbox_http_body_bytes_total counter\n"
     "yqbox_http_body_bytes_total %llu\n", st.bytesOut);
+  if( __atomic_load_n(&diskFree, __ATOMIC_RELAXED)>=0 ){
+    P("# HELP yqbox_disk_free_bytes Bytes free for the data directory.\n# TYPE yqbox_disk_free_bytes gauge\n"
+      "yqbox_disk_free_bytes %lld\n", __atomic_load_n(&diskFree, __ATOMIC_RELAXED));
+    P("# HELP yqbox_disk_floor_bytes Free bytes below which ingest pauses (disk_floor_bytes).\n"
+      "# TYPE yqbox_disk_floor_bytes gauge\nyqbox_disk_floor_bytes %lld\n", __atomic_load_n(&diskFloor, __ATOMIC_RELAXED));
+    P("# HELP yqbox_disk_low 1 while free space is below the floor and ingest is paused.\n"
+      "# TYPE yqbox_disk_low gauge\nyqbox_disk_low %d\n", __atomic_load_n(&diskLow, __ATOMIC_RELAXED));
+  }
 #undef P
   *len = n;
   return b;
@@ -1022,6 +1044,32 @@ static int validHost(const char *s, size_t len){
   return 1;
 }
 
+/*
+** hostAllowed: whether C's request may be answered under the configured public host: no public
+** host is configured, the Host header's name (port ignored, case-insensitive) is that host's, or
+** it is a loopback request for /metrics (monitoring on the box itself). No side effects.
+*/
+static int hostAllowed(Conn *c){
+  HttpRequest *r = c->req;
+  const char *h = c->in + r->host.off, *p = cf.publicHost;
+  size_t hl = r->host.len, pl = strlen(p), i;
+  if( !*p || c->kind==K_CTRL ) return 1;
+  if( c->loopback && r->target.len>=8 && memcmp(c->in + r->target.off, "/metrics", 8)==0
+      && (r->target.len==8 || c->in[r->target.off+8]=='?') ) return 1;
+  if( !validHost(h, hl) ) return 0;
+  if( h[0]=='[' ){ const char *e = memchr(h, ']', hl); if( e ) hl = e-h+1; }
+  else { const char *e = memchr(h, ':', hl); if( e ) hl = e-h; }
+  if( p[0]=='[' ){ const char *e = strchr(p, ']'); if( e ) pl = e-p+1; }
+  else { const char *e = strchr(p, ':'); if( e ) pl = e-p; }
+  if( hl!=pl ) return 0;
+  for(i=0; i<hl; i++){
+    char ch = h[i];
+    if( ch>='A' && ch<='Z' ) ch += 32;
+    if( ch!=p[i] ) return 0;
+  }
+  return 1;
+}
+
 /* redirectHttps: answer a plain-http request with a permanent redirect to the https address. */
 static void redirectHttps(Conn *c){
   HttpRequest *r = c->req;
@@ -1093,6 +1141,7 @@ static void route(Conn *c){
   char pathBuf[8192], *path = pathBuf;
   int m = r->methodId, dl;
 
+  if( !hostAllowed(c) ){ errorPage(c, 421, 1, 0); return; }
   if( c->kind==K_HTTP && !cf.httpServe ){ redirectHttps(c); return; }
   /* absolute-form targets (RFC 9112 3.2.2) are reduced to their path */
   if( tl>8 && (strncasecmp(t, "http://", 7)==0 || strncasecmp(t, "https://", 8)==0) ){

@@ -20,6 +20,7 @@
 */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -567,7 +568,7 @@ static Tcl_Obj *statsObj(void){
 static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *opts[] = {"-max-request-line", "-max-header-size", "-max-headers",
     "-max-body", "-max-connections", "-header-timeout", "-body-timeout", "-idle-timeout",
-    "-shutdown-timeout", "-http-serve", "-cache-bytes", NULL};
+    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", NULL};
   HttpdConf c;
   int i;
   HttpdGetConf(&c);
@@ -585,6 +586,7 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     W("-shutdown-timeout", Tcl_NewDoubleObj(c.shutdownTimeout));
     W("-http-serve", Tcl_NewBooleanObj(c.httpServe));
     W("-cache-bytes", Tcl_NewWideIntObj(c.cacheMaxBytes));
+    W("-public-host", Tcl_NewStringObj(c.publicHost, -1));
 #undef W
     Tcl_SetObjResult(interp, d);
     return TCL_OK;
@@ -595,6 +597,23 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_WideInt w = 0;
     double d = 0;
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+    if( idx==11 ){
+      int len, k;
+      const char *h = Tcl_GetStringFromObj(objv[i+1], &len);
+      if( len>=(int)sizeof c.publicHost ){
+        Tcl_SetObjResult(interp, Tcl_NewStringObj("-public-host is too long", -1)); return TCL_ERROR;
+      }
+      for(k=0; k<len; k++){
+        char ch = h[k];
+        if( !((ch>='a'&&ch<='z') || (ch>='A'&&ch<='Z') || (ch>='0'&&ch<='9') || ch=='.' || ch=='-'
+              || ch==':' || ch=='[' || ch==']') ){
+          Tcl_SetObjResult(interp, Tcl_ObjPrintf("-public-host: bad host name \"%s\"", h)); return TCL_ERROR;
+        }
+        c.publicHost[k] = (ch>='A'&&ch<='Z') ? ch+32 : ch;
+      }
+      c.publicHost[len] = 0;
+      continue;
+    }
     if( idx>=5 && idx<=8 ){
       if( Tcl_GetDoubleFromObj(interp, objv[i+1], &d)!=TCL_OK ) return TCL_ERROR;
       if( d<=0 ){ Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be positive", opts[idx])); return TCL_ERROR; }
@@ -631,14 +650,14 @@ static int lockFd = -1;
 static char lockPath[4096];
 
 /*
-** serverLock: `server lock PATH`: take an exclusive flock on PATH (created 0644) and write this
+** serverLock: `server lock PATH`: take an exclusive flock on PATH (created 0600) and write this
 ** process's PID into it. Errors naming the other process's PID when a running server holds it.
 */
 static int serverLock(Tcl_Interp *interp, const char *path){
   char buf[32];
   int fd, n;
   if( lockFd>=0 ) return TCL_OK;
-  fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0644);
+  fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0600);
   if( fd<0 ){
     Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot open %s: %s", path, strerror(errno)));
     return TCL_ERROR;
@@ -668,12 +687,13 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 ** counters in the Prometheus text format), logfile PATH (send this process's stderr, hence every
 ** log line, to PATH, appending; reopening it after a rotation), diskfree PATH (dict free, total:
 ** bytes of the file system holding PATH available to an unprivileged user), certexpiry PEMFILE
-** (the certificate's end of validity, UTC).
+** (the certificate's end of validity, UTC), disk FREE FLOOR LOW (the free-disk figures /metrics
+** shows).
 */
 int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"run", "configure", "stats", "stop", "reload", "tls", "static",
                                "accesslog", "lock", "unlock", "cores", "metrics", "logfile",
-                               "diskfree", "certexpiry", NULL};
+                               "diskfree", "certexpiry", "disk", NULL};
   int idx;
   char err[600];
   (void)cd;
@@ -775,6 +795,15 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
         return TCL_ERROR;
       }
       Tcl_SetObjResult(interp, Tcl_NewStringObj(when, -1));
+      return TCL_OK;
+    }
+    case 15: {
+      Tcl_WideInt fr, fl;
+      int low;
+      if( objc!=5 ){ Tcl_WrongNumArgs(interp, 2, objv, "FREE FLOOR LOW"); return TCL_ERROR; }
+      if( Tcl_GetWideIntFromObj(interp, objv[2], &fr)!=TCL_OK || Tcl_GetWideIntFromObj(interp, objv[3], &fl)!=TCL_OK
+          || Tcl_GetBooleanFromObj(interp, objv[4], &low)!=TCL_OK ) return TCL_ERROR;
+      HttpdDiskState((long long)fr, (long long)fl, low);
       return TCL_OK;
     }
   }

@@ -154,7 +154,7 @@ static int generate(const char *certFile, const char *keyFile, char *err, size_t
   if( (r = mbedtls_x509write_crt_pem(&crt, pem, 8192, YqRandomCb, NULL)) ){
     mbedErr(err, n, "signing the certificate", r); unlink(keyFile); goto done;
   }
-  if( writeFile(certFile, pem, strlen((char*)pem), 0644, err, n) ){ unlink(keyFile); goto done; }
+  if( writeFile(certFile, pem, strlen((char*)pem), 0600, err, n) ){ unlink(keyFile); goto done; }
   rc = 0;
 done:
   mbedtls_x509write_crt_free(&crt);

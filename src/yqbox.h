@@ -214,6 +214,7 @@ typedef struct HttpdConf {
   double headerTimeout, bodyTimeout, idleTimeout, shutdownTimeout;
   int httpServe;             /* plain http listener serves (1) or redirects to https (0) */
   size_t cacheMaxBytes;
+  char publicHost[256];      /* host name of public_url (lower case), "" = any Host accepted */
 } HttpdConf;
 int HttpdListen(const char *https, const char *http, const char *ctlPath, char *err, size_t n);
 void HttpdDescribe(char *where, size_t wn);
@@ -227,6 +228,7 @@ int HttpdStaticLoad(const char *devdir, char *err, size_t n);
 void HttpdCacheInvalidate(const char *name, int *removed);
 Tcl_Obj *HttpdStats(void);
 Tcl_Obj *HttpdMetrics(void);
+void HttpdDiskState(long long freeBytes, long long floorBytes, int low);
 void HttpdShutdown(void);
 #endif
 

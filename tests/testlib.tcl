@@ -167,7 +167,9 @@ proc testlib::isStatic {path} {
     return 1
 }
 
-# ---- a server under test (server.test, web.test, logs.test, service.test) ----
+# ---- a running `yqbox serve` (server, web, office, harden, logs, service suites) ----
+# The curl helpers below use the suite's globals: ::H (https://127.0.0.1:PORT), ::jars (a
+# directory for cookie jars and response bodies) and ::dir (the server's data directory).
 
 # freeports: N different TCP ports on 127.0.0.1 that nothing listens on right now.
 proc freeports {n} {
@@ -185,9 +187,10 @@ proc freeports {n} {
 # startServer: initialise a data directory with CONF lines added to the test configuration and
 # start `yqbox serve` on it. Options after CONF: -dir DIR (an existing data directory to use, its
 # appliance.conf rewritten), -exe CMD (the command prefix running yqbox, default the binary under
-# test). Returns a dict: dir chan pid https http err (stderr file) ready (the "serving" line).
+# test), -env {NAME VALUE ...} (added to the server's environment, e.g. the test clock).
+# Returns a dict: dir chan pid https http err (stderr file) ready (the "serving" line).
 proc startServer {{conf ""} args} {
-    set o [dict merge [list -dir "" -exe [testlib::exe]] $args]
+    set o [dict merge [list -dir "" -exe [testlib::exe] -env {}] $args]
     set dir [dict get $o -dir]
     lassign [freeports 2] https http
     if {$dir eq ""} {
@@ -197,7 +200,14 @@ proc startServer {{conf ""} args} {
     }
     writefile $dir/appliance.conf "https 127.0.0.1:$https\nhttp 127.0.0.1:$http\nhttp_mode serve\ndemo_routes 1\naccess_log access.log\nworkers 2\n$conf\n"
     set err [tempdir]/stderr.log
-    set chan [open |[list {*}[dict get $o -exe] serve -d $dir 2> $err] r]
+    set saved [array get ::env]
+    foreach {k v} [dict get $o -env] { set ::env($k) $v }
+    try {
+        set chan [open |[list {*}[dict get $o -exe] serve -d $dir 2> $err] r]
+    } finally {
+        foreach {k v} [dict get $o -env] { unset -nocomplain ::env($k) }
+        array set ::env $saved
+    }
     fconfigure $chan -encoding utf-8
     set line ""
     set deadline [expr {[clock milliseconds] + 30000}]
@@ -230,6 +240,49 @@ proc testlib::depsPins {} {
     set out {}
     foreach line [split $body \n] { dict set out [lindex [split $line |] 0] $line }
     return $out
+}
+
+# curl: curl -k with ARGS (stdout, or "curl failed: ...").
+proc curl {args} {
+    if {[catch {exec curl -sS -k --max-time 20 {*}$args} out]} { return "curl failed: $out" }
+    return $out
+}
+# get: {code body} of GET PATH with cookie jar JAR ("" = none).
+proc get {jar path} {
+    set f [file join $::jars body.[incr ::nbody]]
+    set j [expr {$jar eq "" ? {} : [list -b $jar -c $jar]}]
+    set code [curl {*}$j -o $f -w %{http_code} $::H$path]
+    list $code [readfile $f]
+}
+# post: {code body} of POST PATH with form FIELDS {name value ...}; the session's CSRF token is
+# added unless NOCSRF.
+proc post {jar path fields {nocsrf 0}} {
+    set f [file join $::jars body.[incr ::nbody]]
+    set args {-d ""}
+    if {!$nocsrf && [info exists ::csrf($jar)]} { lappend args --data-urlencode csrf=$::csrf($jar) }
+    foreach {k v} $fields { lappend args --data-urlencode $k=$v }
+    set code [curl -b $jar -c $jar -o $f -w %{http_code} {*}$args $::H$path]
+    list $code [readfile $f]
+}
+# login: log LOGIN in with PASSWORD (default pw-LOGIN-123) into a new cookie jar; returns the jar
+# (and remembers the session's CSRF token from the page it lands on). The status and page of the
+# login POST are in ::lastLogin and ::lastLoginPage.
+proc login {login {password ""}} {
+    if {$password eq ""} { set password "pw-$login-123" }
+    set jar [file join $::jars $login.[incr ::njar]]
+    lassign [get $jar /login] code page
+    regexp {name="pre" value="([^"]*)"} $page -> pre
+    lassign [post $jar /login [list pre $pre login $login password $password next ""] 1] ::lastLogin ::lastLoginPage
+    lassign [get $jar /settings/notify] code page
+    if {[regexp {name="csrf" value="([^"]*)"} $page -> c]} { set ::csrf($jar) $c }
+    return $jar
+}
+# dbq: the rows of SQL run directly on the server's database (::dir/yqbox.db).
+proc dbq {sql} {
+    package require sqlite3
+    sqlite3 tdb $::dir/yqbox.db
+    tdb timeout 5000
+    try { return [tdb eval $sql] } finally { tdb close }
 }
 
 testConstraint root [expr {[exec id -u] == 0}]

@@ -264,6 +264,12 @@ proc crawl::Run {name} {
     set t0 [clock milliseconds]
     set summary [dict create source $name items 0 new 0 changed 0 error "" kind ""]
     try {
+        if {[dict get [disk::check] low]} {
+            # too little disk: store nothing new (disk::check logged and noticed the change)
+            dict set summary status paused
+            dict set summary error "磁盘空间不足（低于 disk_floor_bytes），采集已暂停"
+            return
+        }
         engine
         set src [source $name]
         set out [crawl::[dict get $src type]::patrol $src]
@@ -590,6 +596,8 @@ proc ::crawl {sub args} {
             set done [crawl::wait $names crawl::Progress]
             set new [tcl::mathop::+ 0 {*}[lmap s $done { dict get $s new }]]
             set failed [llength [lmap s $done { expr {[dict get $s status] eq "failed" ? 1 : [continue]} }]]
+            set paused [llength [lmap s $done { expr {[dict get $s status] eq "paused" ? 1 : [continue]} }]]
+            if {$paused} { return "磁盘空间不足（低于 disk_floor_bytes），采集已暂停：$paused 个采集源未巡查" }
             return "巡查完成：[llength $names] 个采集源，新帖 $new 条[expr {$failed ? "，失败 $failed 个" : ""}]"
         }
         status {
@@ -602,7 +610,7 @@ proc ::crawl {sub args} {
 # crawl::Line: one human line for a patrol summary.
 proc crawl::Line {s} {
     set status [dict get $s status]
-    set text [dict get {ok 完成 unchanged 无变化 failed 失败} $status]
+    set text [dict get {ok 完成 unchanged 无变化 failed 失败 paused 暂停} $status]
     set line "[dict get $s source]: $text，条目 [dict get $s items]，新帖 [dict get $s new]，更新 [dict get $s changed]（[format %.1f [expr {[dict get $s ms] / 1000.0}]] 秒）"
     if {[dict get $s error] ne ""} { append line " — [dict get $s error]" }
     return $line

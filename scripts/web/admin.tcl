@@ -239,10 +239,12 @@ route GET /units {} {
         append units [tmpl {<tr><td>$id</td><td>$name</td><td>[dict get {office 信息办 department 部门 township 乡镇 leadership 领导 other 其他} $kind]</td><td>$contact</td><td>$phone</td><td>[expr {$active ? "启用" : "停用"}]</td></tr>}]
     }
     set users ""
-    db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active, u.locked_until, u.totp_secret != '' AS totp,
+    db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active, u.totp_secret != '' AS totp,
                     (SELECT group_concat(role, ' ') FROM user_role WHERE user_id = u.id) AS roles
              FROM user u JOIN unit n ON n.id = u.unit_id ORDER BY u.id} {
         set rn [join [lmap r $roles { dict get $::org::roleNames $r }] 、]
+        set locked_until [org::lockedUntil $login]
+        if {$locked_until ne ""} { set locked_until [yqbox::iso $locked_until] }
         set ops ""
         if {[can $me user.manage]} {
             if {$locked_until ne ""} { append ops [postButton $me /users/[urlencode $login]/unlock 解锁] }

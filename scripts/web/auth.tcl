@@ -27,6 +27,21 @@ proc web::loginPage {problems login next} {
 }]
 }
 
+# web::loginRefusal: the message a person reads for a refused login or code, given the error's
+# OPTS (and MSG, re-raised when it is not a refusal). Sets 429 for a throttled address.
+proc web::loginRefusal {opts msg} {
+    switch -- [lindex [dict get $opts -errorcode] 1] {
+        LOCKED { return "账号已锁定，请稍后再试或联系安全管理员" }
+        AUTH { return "用户名或密码错误" }
+        THROTTLED {
+            respond status 429
+            respond header Retry-After [expr {60 * [conf::get login_lockout_minutes]}]
+            return "来自您所在网络地址的登录失败次数过多，请 [conf::get login_lockout_minutes] 分钟后再试"
+        }
+    }
+    return -options $opts $msg
+}
+
 # web::safeNext: NEXT when it is a local path of this site, else the user's start page.
 proc web::safeNext {next} {
     if {[regexp {^/[^/\\]} $next] && ![regexp {[\x00-\x1f]} $next] && ![string match /login* $next]} { return $next }
@@ -61,13 +76,8 @@ route POST /login {} {
     if {[llength $problems]} { return [loginPage $problems $login $next] }
     set origin "web [request peer]"
     if {[catch {org::authenticate $login $password $origin} p opts]} {
-        switch -- [lindex [dict get $opts -errorcode] 1] {
-            LOCKED { set msg "账号已锁定，请稍后再试或联系安全管理员" }
-            AUTH { set msg "用户名或密码错误" }
-            default { return -options $opts $p }
-        }
         respond status 200
-        return [loginPage [list $msg] $login $next]
+        return [loginPage [list [loginRefusal $opts $p]] [string range $login 0 63] $next]
     }
     set uid [dict get $p user_id]
     set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
@@ -111,19 +121,33 @@ route POST /login/totp {} {
     set me [me]
     if {$me eq "" || [dict get $me stage] ne "totp"} { respond redirect /login; return }
     csrf $me
-    set uid [dict get $me user_id]
-    set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
     set next [request form next]
-    if {![session::totp::verify $secret [string trim [request form code]]]} {
-        org::as $me { db transaction immediate { audit::record login.totp.fail user:[dict get $me login] } }
-        return [totpPage $me [list "动态口令不正确或已过期"] $next]
-    }
+    set login [dict get $me login]
+    set keys [org::throttleKeys $login "web [request peer]"]
+    # count, check and spend the code in one transaction: a code works once, in one session
     org::as $me {
         db transaction immediate {
-            session::promote [dict get $me session]
-            audit::record login.totp user:[dict get $me login]
+            set refused [org::Count $keys totp]
+            set ok [expr {$refused eq "" && [session::totp::use [dict get $me user_id] [string trim [request form code]]]}]
+            if {$ok} {
+                org::Succeeded $keys 1
+                session::promote [dict get $me session]
+                audit::record login.totp user:$login
+            } elseif {$refused eq ""} {
+                audit::record login.totp.fail user:$login
+                org::Failed $keys totp
+                # the account locked by this failure: the session ends with it
+                if {[org::lockedUntil $login] ne ""} { set refused [lindex $keys 0] }
+            }
+            if {$refused ne ""} { session::end [dict get $me session] locked }
         }
     }
+    if {$refused ne ""} {
+        catch {org::Refuse $refused} msg opts
+        respond cookie $session::cookie gone -maxage 0 -samesite Strict
+        return [loginPage [list [loginRefusal $opts $msg]] $login $next]
+    }
+    if {!$ok} { return [totpPage $me [list "动态口令不正确或已过期（每个动态口令只能使用一次）"] $next] }
     dict set me stage ok
     respond redirect [expr {$next eq "" ? [home $me] : [safeNext $next]}]
 }

@@ -51,9 +51,16 @@ route GET /health {} {
         }
     }
     set pending [calendar::pending]
+    set disk [disk::status]
+    set disktext [format "数据目录所在磁盘剩余 %.1f GB（下限 %.1f GB，disk_floor_bytes）" \
+                      [expr {[dict get $disk free_bytes] / 1e9}] [expr {[dict get $disk floor_bytes] / 1e9}]]
+    if {[dict get $disk low]} { append disktext "：低于下限，巡查采集已暂停，网页访问与登录不受影响。请清理磁盘或扩容" }
+    set damaged [db::damaged]
     set summary [expr {$nbad ? "$nbad 个后台任务最近一次运行失败（排在最前）" : "全部后台任务最近一次运行正常或尚未运行"}]
     app $me 运行状况 [tmpl {<h1>运行状况</h1>
 [if {$pending ne ""} {tmpl {<p class="pending" role="status">$pending <a href="/calendar">前往工作日历</a></p>}}]
+[if {$damaged ne ""} {tmpl {<p class="alert" id="damaged" role="alert">数据库已标记为损坏，系统暂停一切修改：[lindex [split $damaged \n] 0]。请从备份恢复后在控制台运行 dbcheck。</p>}}]
+<p class="[expr {[dict get $disk low] ? "alert" : "notice"}]" id="disk">$disktext</p>
 <p class="[expr {$nbad ? "alert" : "notice"}]" id="jobsummary">$summary。连续失败 [conf::get job_alert_failures] 次时通知系统管理员和信息办。</p>
 <table class="list jobs stack"><thead><tr><th scope="col">名称</th><th scope="col">计划</th><th scope="col">最近运行</th><th scope="col">用时</th><th scope="col">结果</th><th scope="col">连续失败</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
 <p class="hint">控制台：job list 列出各任务，job run 名称 立即运行一次；监控系统可从本机读取 /metrics。</p>}]

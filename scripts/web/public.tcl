@@ -9,11 +9,11 @@ proc web::pageNo {} {
     return $p
 }
 
-# web::siteBase: https://HOST of this request (for the feed's absolute links).
+# web::siteBase: the base of the feed's and the API's absolute links: the configured public_url,
+# or "" (relative links) until it is set. Never the request's Host header: these responses are
+# cached for every reader.
 proc web::siteBase {} {
-    set host [request header host]
-    if {![regexp {^[A-Za-z0-9.:\[\]-]+$} $host]} { set host localhost }
-    return "[request scheme]://$host"
+    conf::get public_url
 }
 
 route GET /replies/ {} {
