@@ -159,11 +159,12 @@ route GET /events {} {
     append sql { ORDER BY e.last_post DESC, e.id DESC LIMIT 51 OFFSET $offset}
     set problems {}
     if {[catch {
-        db eval $sql {
+        # the rows go into an array: their level and state must not overwrite the filters
+        db eval $sql e {
             incr n
             if {$n > 50} { break }
-            set owner [expr {$uname2 ne "" ? $uname2 : "（建议：$suggested_unit）"}]
-            append rows [tmpl {<tr><td>$id</td><td><a href="/events/$id">$title</a></td><td><span class="level [levelClass $level]">$level</span></td><td>[format %.1f $score]</td><td>[stateName $state]</td><td>$owner</td><td>$posts</td><td>[time $last_post]</td></tr>}]
+            set owner [expr {$e(uname2) ne "" ? $e(uname2) : "（建议：$e(suggested_unit)）"}]
+            append rows [tmpl {<tr><td>$e(id)</td><td><a href="/events/$e(id)">$e(title)</a></td><td><span class="level [levelClass $e(level)]">$e(level)</span></td><td>[format %.1f $e(score)]</td><td>[stateName $e(state)]</td><td>$owner</td><td>$e(posts)</td><td>[time $e(last_post)]</td></tr>}]
         }
     } msg]} {
         lappend problems "检索条件无效：$msg"
@@ -171,13 +172,17 @@ route GET /events {} {
     set units [list "" 全部单位]
     db eval {SELECT id, name FROM unit WHERE active ORDER BY id} { lappend units $id $name }
     set states [list "" 全部状态]
-    db eval {SELECT DISTINCT state FROM event ORDER BY state} { lappend states $state [stateName $state] }
+    db eval {SELECT DISTINCT state AS s FROM event ORDER BY state} { lappend states $s [stateName $s] }
     set levels [list "" 全部等级]
     foreach l $::web::levels { lappend levels $l $l }
     set nav ""
-    set qs "level=[urlencode $level]&state=[urlencode $state]&unit=[urlencode $unit]&q=[urlencode $q]"
-    if {$page > 1} { append nav [tmpl {<a rel="prev" href="/events?$qs&page=[expr {$page - 1}]">上一页</a> }] }
-    if {$n > 50} { append nav [tmpl {<a rel="next" href="/events?$qs&page=[expr {$page + 1}]">下一页</a>}] }
+    # the pages carry only the filters the user chose
+    set qs ""
+    foreach k {level state unit q} {
+        if {[set $k] ne ""} { append qs "$k=[urlencode [set $k]]&" }
+    }
+    if {$page > 1} { append nav [tmpl {<a rel="prev" href="/events?${qs}page=[expr {$page - 1}]">上一页</a> }] }
+    if {$n > 50} { append nav [tmpl {<a rel="next" href="/events?${qs}page=[expr {$page + 1}]">下一页</a>}] }
     app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems $problems]
 <form method="get" action="/events" class="filters" role="search">
 <label for="q">全文检索</label><input id="q" name="q" value="$q" placeholder="帖子标题或正文中的词">
