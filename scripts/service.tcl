@@ -462,12 +462,12 @@ proc service::Start {binary dir systemd} {
         exec $binary serve -d $dir >>$log 2>>$log </dev/null &
     }
     set until [expr {[clock seconds] + 60}]
-    set why "did not answer within 60 s"
+    set why "60 秒内没有响应"
     while {[clock seconds] < $until} {
         after 300
         if {[Running $dir]} {
             if {[catch {control eval [file join $dir control.sock] service::healthy} msg]} {
-                return "not healthy: $msg"
+                return "健康检查未通过：$msg"
             }
             return ""
         }
@@ -479,9 +479,9 @@ proc service::Start {binary dir systemd} {
 # (see yqbox::cmd::upgrade). Returns the lines to print; errors (after rolling back) on failure.
 proc service::upgrade {dir current new} {
     set out {}
-    if {![file isfile $new] || ![file executable $new]} { error "$new is not an executable file" }
+    if {![file isfile $new] || ![file executable $new]} { error "$new 不是可执行文件" }
     if {[catch {exec $new version} v] || ![regexp {^yqbox (\S+)} $v -> newversion]} {
-        error "$new does not run as yqbox: $v"
+        error "$new 无法作为 yqbox 运行：$v"
     }
     set systemd [expr {[file isdirectory /run/systemd/system]
                        && ![catch {exec systemctl is-active --quiet yqbox}]}]
@@ -491,15 +491,15 @@ proc service::upgrade {dir current new} {
     file mkdir $bdir
     set stamp [clock format [clock seconds] -format %Y%m%d-%H%M%S]
     set bk [backup::make $dir [file join $bdir pre-upgrade-$stamp.yqbackup] "before upgrade to $newversion"]
-    lappend out "backup: [dict get $bk file]"
+    lappend out "已备份：[dict get $bk file]"
     # 2. the new binary's migrations on a copy of the data
     set copy [file join $bdir upgrade-check-[pid]]
     if {[catch {exec $new restore [dict get $bk file] $copy} msg]} {
         file delete -force -- $copy
-        error "the new yqbox cannot take this data, nothing changed: $msg"
+        error "新版本无法打开现有数据，未做任何改动：$msg"
     }
     file delete -force -- $copy
-    lappend out "checked: $newversion opens a copy of the data (its migrations applied to the copy)"
+    lappend out "已检查：$newversion 能打开数据副本（数据库升级已在副本上完成）"
     # 3. swap, restart, check
     Stop $dir
     file copy -force -- $new $current.new
@@ -509,7 +509,7 @@ proc service::upgrade {dir current new} {
     set why [Start $current $dir $systemd]
     if {$why eq ""} {
         if {!$was && !$systemd} { Stop $dir }
-        lappend out "upgraded to $newversion (the old binary is kept as $current.old)"
+        lappend out "已升级到 $newversion（旧版本保留为 $current.old）"
         return $out
     }
     # 4. roll back: the old binary and the data as they were before
@@ -519,8 +519,8 @@ proc service::upgrade {dir current new} {
     backup::restore [dict get $bk file] $dir
     set back [Start $current $dir $systemd]
     if {!$was && !$systemd && $back eq ""} { Stop $dir }
-    error "the new yqbox $newversion is $why: rolled back to the old binary and the backup\
-        [dict get $bk file][expr {$back eq "" ? "" : " (but the old one is $back too)"}]"
+    error "新版本 $newversion $why：已回退到旧版本和备份\
+        [dict get $bk file][expr {$back eq "" ? "" : "（但旧版本也$back）"}]"
 }
 
 # yqbox::cmd::upgrade: `yqbox upgrade -d DATADIR NEWBINARY`, run with the installed yqbox.
