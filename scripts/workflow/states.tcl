@@ -28,6 +28,7 @@ namespace eval workflow {
     variable metAt ""        ;# set by a transition recording a duty done earlier (seconds): its stops are met then
 }
 namespace eval workflow::do {}
+namespace eval workflow::guard {}   ;# guard::NAME ID: why NAME may not be fired now ({} when it may)
 
 # the permissions the workflow adds to org.tcl's table (permission -> roles)
 dict set org::perms event.close       {office}
@@ -294,6 +295,7 @@ proc workflow::possible {id} {
         set t [dict get $transitions $name]
         if {[dict get $t system] || $e(state) ni [dict get $t from]} { continue }
         if {$name eq "claim" && $e(unit_id) ne ""} { continue }
+        if {[llength [info procs ::workflow::guard::$name]] && [llength [guard::$name $id]]} { continue }
         if {![catch {Allowed $name $t e}]} { lappend out $name }
     }
     return $out
@@ -744,18 +746,30 @@ proc workflow::do::review {id argv} {
     workflow::SignReply $id approved reviewed
 }
 
-proc workflow::do::publish {id argv} {
-    workflow::Need publish $argv 0
+# workflow::guard::publish: why the acting principal may not publish event ID's reply now, as
+# {} (it may), {state TEXT} (not yet: a high-attention reply is reviewed first) or {denied TEXT}
+# (never: another unit's event; the info office publishes high-attention replies). Read by
+# workflow::possible (publish is not offered then) and workflow::do::publish. Reads only.
+proc workflow::guard::publish {id} {
     db eval {SELECT state, attention, unit_id FROM event WHERE id = $id} {}
-    if {$attention && $state ne "reviewed"} {
-        error "event $id is high-attention: the info office reviews the reply before it is published"
-    }
     if {![workflow::isOffice] && [dict get [org::actor] unit_id] ne $unit_id} {
-        error "permission denied: event $id is not [dict get [org::actor] unit]'s" {} {YQBOX DENIED}
+        return [list denied "该事件不属于[dict get [org::actor] unit]，不能发布其回复"]
     }
     if {$attention && ![workflow::isOffice]} {
-        error "permission denied: the info office publishes high-attention replies" {} {YQBOX DENIED}
+        return [list denied "关注度高、影响大的回复由信息办审核后统一发布（001 第九条）"]
     }
+    if {$attention && $state ne "reviewed"} {
+        return [list state "该事件关注度高：回复须经信息办审核后才能发布（001 第九条）"]
+    }
+    return {}
+}
+
+proc workflow::do::publish {id argv} {
+    workflow::Need publish $argv 0
+    lassign [workflow::guard::publish $id] why text
+    if {$why eq "denied"} { error $text {} {YQBOX DENIED} }
+    if {$why eq "state"} { error $text }
+    db eval {SELECT state FROM event WHERE id = $id} {}
     set r [workflow::Reply $id [expr {$state eq "reviewed" ? "reviewed" : "approved"}]]
     set at [yqbox::iso]
     db eval {UPDATE reply SET state = 'published', published_at = $at, updated = $at WHERE id = $r}
