@@ -359,11 +359,17 @@ proc event::cmd::list {args} {
     if {$since ne ""} { set since [yqbox::iso [yqbox::seconds $since]] }
     if {![string is entier -strict $limit]} { error "-limit must be a number" }
     set out {}
-    db eval {SELECT id, level, score, state, posts, sources, last_post, suggested_unit, title FROM event
-             WHERE ($level = '' OR level = $level) AND ($since = '' OR last_post >= $since)
-               AND ($state = '' OR state = $state)
-             ORDER BY last_post DESC LIMIT $limit} {
-        lappend out [format "#%-4d %-4s %5.1f  %-12s 帖 %-3d 源 %-2d %s  %s  %s" $id $level $score $state $posts $sources $last_post $suggested_unit $title]
+    # the owner once a unit has it, else the suggestion (marked as such)
+    db eval {SELECT e.id, e.level, e.score, e.state, e.posts, e.sources, e.last_post, e.suggested_unit,
+                    coalesce(u.name, '') AS owner, e.title FROM event e LEFT JOIN unit u ON u.id = e.unit_id
+             WHERE ($level = '' OR e.level = $level) AND ($since = '' OR e.last_post >= $since)
+               AND ($state = '' OR e.state = $state)
+             ORDER BY e.last_post DESC LIMIT $limit} {
+        set unit [expr {$owner ne "" ? $owner : ($suggested_unit ne "" ? "（建议：$suggested_unit）" : "（未归口）")}]
+        if {[llength [info commands ::workflow::stateTitle]] && [workflow::stateTitle $state] ne ""} {
+            set state [workflow::stateTitle $state]
+        }
+        lappend out [format "#%-4d %-4s %5.1f  %-8s 帖 %-3d 源 %-2d %s  %s  %s" $id $level $score $state $posts $sources $last_post $unit $title]
     }
     join $out \n
 }
