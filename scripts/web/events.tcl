@@ -28,6 +28,7 @@ namespace eval web {
         decide      {审批延期 {{decision 审批意见 decision} {note 说明 para?}}}
         conclude    {提交核实调查报告 {{report 核实调查报告 para}}}
         approve     {审定回复 {}}
+        sendback    {退回修改 {{comment 退回意见（承办人据此修改回复稿） para}}}
         review      {审核回复 {}}
         publish     {发布回复 {}}
         respond     {记录首次回应 {{text 回应内容 para}}}
@@ -391,6 +392,81 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
     return $out
 }
 
+# web::diff: the markup of text NEW against OLD, sentence by sentence (a sentence ends at 。！？；
+# or a line break): sentences only in OLD struck through (<del>), only in NEW marked (<ins>).
+proc web::diff {old new} {
+    set split {apply {{t} { regexp -all -inline {[^。！？；\n]*(?:[。！？；]+|\n|$)} $t }}}
+    set a [lsearch -all -inline -not -exact [{*}$split $old] ""]
+    set b [lsearch -all -inline -not -exact [{*}$split $new] ""]
+    # longest common subsequence of the sentences (replies are short: a few hundred at most)
+    set n [llength $a]; set m [llength $b]
+    for {set i $n} {$i >= 0} {incr i -1} {
+        for {set j $m} {$j >= 0} {incr j -1} {
+            if {$i == $n || $j == $m} {
+                set L($i,$j) 0
+            } elseif {[lindex $a $i] eq [lindex $b $j]} {
+                set L($i,$j) [expr {$L([expr {$i + 1}],[expr {$j + 1}]) + 1}]
+            } else {
+                set L($i,$j) [expr {max($L([expr {$i + 1}],$j), $L($i,[expr {$j + 1}]))}]
+            }
+        }
+    }
+    set out ""
+    set i 0; set j 0
+    while {$i < $n || $j < $m} {
+        if {$i < $n && $j < $m && [lindex $a $i] eq [lindex $b $j]} {
+            append out [tmpl {[lindex $b $j]}]; incr i; incr j
+        } elseif {$j < $m && ($i == $n || $L($i,[expr {$j + 1}]) >= $L([expr {$i + 1}],$j))} {
+            append out [tmpl {<ins>[lindex $b $j]</ins>}]; incr j
+        } else {
+            append out [tmpl {<del>[lindex $a $i]</del>}]; incr i
+        }
+    }
+    return $out
+}
+
+# web::review: the markup of what is waiting for someone's signature on event ID, in full: the
+# newest reply draft (question, text, original link, version, what changed since the version
+# before, every send-back with its comment), the investigation report and an extension request.
+# "" when there is nothing of that.
+proc web::review {id} {
+    set out ""
+    db eval {SELECT id AS rid, state, question, body, author, updated, original_url, approved_by, approved_at
+             FROM reply WHERE event_id = $id ORDER BY id DESC LIMIT 1} {
+        set n [db onecolumn {SELECT coalesce(max(n), 1) FROM reply_version WHERE reply_id = $rid}]
+        set prev [db onecolumn {SELECT body FROM reply_version WHERE reply_id = $rid AND n = $n - 1}]
+        set changes ""
+        if {$n > 1} {
+            set changes [tmpl {<h4>与第 [expr {$n - 1}] 稿相比的改动</h4><div class="diff">[unsafe [diff $prev $body]]</div>}]
+        }
+        set returns ""
+        db eval {SELECT version, login, at, comment FROM reply_return WHERE reply_id = $rid ORDER BY id} {
+            append returns [tmpl {<li>第 $version 稿于 [time $at] 被 $login 退回：<q>$comment</q></li>}]
+        }
+        set signed [expr {$approved_by ne "" ? [tmpl {，已由 $approved_by 于 [time $approved_at] 审定}] : ""}]
+        set st [dict get {draft 待审定 approved 已审定 reviewed 已审核 published 已发布 withdrawn 已撤回} $state]
+        # the original post's address is crawled text: a link only when it is plainly http(s)
+        set link [column::safeUrl $original_url]
+        append out [tmpl {<section aria-labelledby="h-reply" class="review"><h2 id="h-reply">回复稿（第 $n 稿，$st）</h2>
+<p class="meta">$author 撰写，[time $updated] 更新[unsafe $signed][if {$link ne ""} {tmpl {；原帖：<a href="$link" rel="noopener nofollow noreferrer">$link</a>}} elseif {$original_url ne ""} {tmpl {；原帖地址：$original_url}}]</p>
+<h3>问题</h3><p>$question</p><h3>回复内容</h3><div class="replytext">$body</div>
+[unsafe $changes][if {$returns ne ""} {tmpl {<h4>退回修改意见</h4><ul>[unsafe $returns]</ul>}}]</section>}]
+    }
+    db eval {SELECT id AS iid, handler, contact, report, reported_at, reported_by, ext_days, ext_reason, ext_state
+             FROM investigation WHERE event_id = $id ORDER BY id DESC LIMIT 1} {
+        if {$report ne ""} {
+            set doc [db onecolumn {SELECT id FROM document WHERE event_id = $id AND kind = '调查报告' ORDER BY id DESC LIMIT 1}]
+            append out [tmpl {<section aria-labelledby="h-report" class="review"><h2 id="h-report">核实调查报告</h2>
+<p class="meta">$reported_by 于 [time $reported_at] 提交；承办人 $handler（$contact）[if {$doc ne ""} {tmpl {；<a href="/documents/$doc">打印版</a>}}]</p><div class="replytext">$report</div></section>}]
+        }
+        if {$ext_state ne ""} {
+            set st [dict get {requested 待审批 approved 已批准 refused 未批准} $ext_state]
+            append out [tmpl {<section aria-labelledby="h-ext" class="review"><h2 id="h-ext">延期申请（$st）</h2><p>申请延期 $ext_days 个工作日。理由：$ext_reason</p></section>}]
+        }
+    }
+    return $out
+}
+
 # web::eventPage: the event page of EV for ME, with action PROBLEMS and form VALUES to show again.
 proc web::eventPage {me ev {problems {}} {values {}}} {
     set id [dict get $ev id]
@@ -427,6 +503,7 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
 <section aria-labelledby="h-score"><h2 id="h-score">风险评分 [format %.1f [dict get $ev score]]</h2>
 <table><thead><tr><th scope="col">因素</th><th scope="col">分值</th><th scope="col">理由</th></tr></thead><tbody>[unsafe $reasons]</tbody></table></section>
 </div>
+[unsafe [review $id]]
 [deadlines $id]
 <section aria-labelledby="h-trend"><h2 id="h-trend">回复与浏览趋势</h2>[trend $id]</section>
 <section aria-labelledby="h-tl"><h2 id="h-tl">办理过程</h2>[timeline $id]</section>
@@ -484,6 +561,7 @@ proc web::actionArgs {name values} {
         decide { return [list [dict get $v decision] [dict get $v note]] }
         conclude { return [list [dict get $v report]] }
         respond { return [list [dict get $v text]] }
+        sendback { return [list [dict get $v comment]] }
         instruct { return [list [dict get $v text]] }
         fulfil { return [list [dict get $v instruction] [dict get $v result]] }
         reply { return [list [dict get $v body] -question [dict get $v question]] }

@@ -181,6 +181,11 @@ workflow::transition approve {
     args "ID" text "The unit head approves the reply."
     notify {office unit:handler} records "reply approved_by/at" source "001 第九条"
 }
+workflow::transition sendback {
+    from {drafted approved} to investigated perms {event.approve event.review} scope unit title 退回修改
+    args "ID COMMENT" text "Whoever approves or reviews the reply sends it back to the handler with a comment (the unit head a draft, the info office an approved high-attention reply); the handler revises it."
+    notify {unit:handler office} records "reply back to draft; reply_return with the comment" source "001 第九条"
+}
 workflow::transition review {
     from {approved} to reviewed perms event.review title 审核回复
     args "ID" text "The info office reviews a high-attention reply (会商审定)."
@@ -716,11 +721,57 @@ proc workflow::do::reply {id argv} {
     set r [workflow::Reply $id draft]
     if {$r ne ""} {
         db eval {UPDATE reply SET body = $body, question = $q, updated = $at, author = $login WHERE id = $r}
-        return "reply=$r revised"
+        return "回复第 [workflow::Version $r] 稿（修改）"
     }
     db eval {INSERT INTO reply(event_id, unit_id, question, body, author, created, updated, original_url)
              VALUES($id, $unit_id, $q, $body, $login, $at, $at, $url)}
-    return "reply=[db last_insert_rowid]"
+    return "回复第 [workflow::Version [db last_insert_rowid]] 稿"
+}
+
+# workflow::Version: keep reply R's text as its next version (reply_version). Returns its number.
+proc workflow::Version {r} {
+    set n [expr {[db onecolumn {SELECT coalesce(max(n), 0) FROM reply_version WHERE reply_id = $r}] + 1}]
+    db eval {INSERT INTO reply_version(reply_id, n, question, body, author, at)
+             SELECT id, $n, question, body, author, updated FROM reply WHERE id = $r}
+    return $n
+}
+
+# workflow::guard::sendback: why the acting principal may not send event ID's reply back now: a
+# draft waiting for approval is the unit head's to send back, an approved reply waiting for review
+# the info office's. {} when it may (see workflow::guard::publish for the form).
+proc workflow::guard::sendback {id} {
+    set state [db onecolumn {SELECT state FROM event WHERE id = $id}]
+    if {$state eq "drafted" && ![org::can event.approve]} {
+        return [list denied "回复稿由本单位负责人审定，退回修改也由其决定"]
+    }
+    if {$state eq "approved" && (![workflow::isOffice] || ![org::can event.review])} {
+        return [list denied "已审定的回复由信息办审核，退回修改也由信息办决定"]
+    }
+    return {}
+}
+
+# workflow::do::sendback: send the reply waiting for approval or review back to the handler with
+# COMMENT: the reply is a draft again (its approval cleared) and the comment is kept. Returns the
+# note.
+proc workflow::do::sendback {id argv} {
+    lassign [workflow::Opts $argv {} "event sendback ID COMMENT"] pos o
+    workflow::Need sendback $pos 1
+    set comment [string trim [lindex $pos 0]]
+    if {$comment eq ""} { error "请写明退回修改的意见，承办人据此修改" }
+    if {[string length $comment] > 2000} { error "退回意见不能超过 2000 字" }
+    lassign [workflow::guard::sendback $id] why text
+    if {$why ne ""} { error $text {} {YQBOX DENIED} }
+    set state [db onecolumn {SELECT state FROM event WHERE id = $id}]
+    set r [workflow::Reply $id [expr {$state eq "drafted" ? "draft" : "approved"}]]
+    if {$r eq ""} { error "没有待审定或待审核的回复稿" }
+    set login [dict get [org::actor] login]
+    set role [join [dict get [org::actor] roles] ,]
+    set at [yqbox::iso]
+    set n [db onecolumn {SELECT coalesce(max(n), 1) FROM reply_version WHERE reply_id = $r}]
+    db eval {UPDATE reply SET state = 'draft', approved_by = '', approved_at = NULL, updated = $at WHERE id = $r}
+    db eval {INSERT INTO reply_return(reply_id, version, login, role, at, comment)
+             VALUES($r, $n, $login, $role, $at, $comment)}
+    return "退回第 $n 稿：$comment"
 }
 
 # workflow::SignReply: move event ID's newest reply in state FROM to state TO (approved or
