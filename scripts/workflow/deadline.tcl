@@ -215,7 +215,7 @@ proc workflow::deadline::Record {d kind now} {
                      JOIN event e ON e.id = d.event_id WHERE d.id = \$d AND d.state = 'open' AND d.$col IS NULL" r {
                 db eval "UPDATE deadline SET $col = \$at WHERE id = \$d"
                 set what [expr {$kind eq "warning" ? "即将到期" : "已超期"}]
-                set note "“$r(title)”[expr {$kind eq "warning" ? "即将到期" : "已超过截止时间"}]：截止 [calendar::dueText $r(due) $r(provisional)]"
+                set note "[expr {$kind eq "warning" ? "即将到期" : "已超过截止时间"}]：$r(title)（截止 [calendar::dueText $r(due) $r(provisional)]）"
                 set aid [audit::record deadline.$kind event:$r(event_id) -after "deadline=$d rule=$r(rule) due=$r(due)"]
                 db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
                                                 origin, unit_id, note, audit_id)
