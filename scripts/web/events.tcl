@@ -416,10 +416,11 @@ proc web::diff {old new} {
     while {$i < $n || $j < $m} {
         if {$i < $n && $j < $m && [lindex $a $i] eq [lindex $b $j]} {
             append out [tmpl {[lindex $b $j]}]; incr i; incr j
-        } elseif {$j < $m && ($i == $n || $L($i,[expr {$j + 1}]) >= $L([expr {$i + 1}],$j))} {
-            append out [tmpl {<ins>[lindex $b $j]</ins>}]; incr j
-        } else {
+        } elseif {$i < $n && ($j == $m || $L([expr {$i + 1}],$j) >= $L($i,[expr {$j + 1}]))} {
+            # what went comes before what replaced it
             append out [tmpl {<del>[lindex $a $i]</del>}]; incr i
+        } else {
+            append out [tmpl {<ins>[lindex $b $j]</ins>}]; incr j
         }
     }
     return $out
