@@ -86,9 +86,63 @@ const char *YqXmlLastError(void){
   return lastError;
 }
 
+/* hoist: move the children of element N from FROM on (in order) to follow N in its parent. */
+static void hoist(xmlNodePtr n, xmlNodePtr from){
+  xmlNodePtr after = n, c, next;
+  for(c=from; c; c=next){
+    next = c->next;
+    xmlUnlinkNode(c);
+    xmlAddNextSibling(after, c);
+    after = c;
+  }
+}
+
+/*
+** repairVoid: undo libxml2 2.9's nesting of content under elements HTML5 closes at once or whose
+** end tag the page forgot. Void elements (embed, source, param, ...) lose all their children, which
+** move to follow them. Embedded-media elements (object, iframe, video, audio, canvas), whose content
+** is fallback text the page never shows, keep leading inline fallback, but from their first element
+** child that is a block (or, for iframe, any element: its content is never markup) on, the children
+** follow them: that is the page's content swallowed by a missing end tag. Changes the tree under
+** N; iterative, so deep documents cost no stack.
+*/
+static void repairVoid(xmlNodePtr n){
+  static const char *voids[] = {"embed","source","param","track","wbr","keygen","img","br","hr",
+                                "area","col","input","link","meta","base", NULL};
+  static const char *media[] = {"object","iframe","video","audio","canvas", NULL};
+  while( n ){
+    if( n->type==XML_ELEMENT_NODE && n->children ){
+      const char *name = (const char*)n->name;
+      int i;
+      for(i=0; voids[i] && strcmp(name, voids[i]); i++){}
+      if( voids[i] ){
+        hoist(n, n->children);
+      }else{
+        for(i=0; media[i] && strcmp(name, media[i]); i++){}
+        if( media[i] ){
+          xmlNodePtr c;
+          for(c=n->children; c; c=c->next){
+            if( c->type==XML_ELEMENT_NODE && (i==1 || YqIsBlock((const char*)c->name)
+                                              || !strcmp((const char*)c->name, "img")) ) break;
+          }
+          if( c ) hoist(n, c);
+        }
+      }
+    }
+    /* pre-order: children first (what stayed inside), then siblings (hoisted ones included) */
+    if( n->type==XML_ELEMENT_NODE && n->children ){ n = n->children; continue; }
+    while( n && !n->next ){
+      n = n->parent;
+      if( n && n->type!=XML_ELEMENT_NODE ){ n = NULL; break; }
+    }
+    if( n ) n = n->next;
+  }
+}
+
 /*
 ** YqHtmlParse: parse LEN bytes of UTF-8 HTML. Returns a new document (free with xmlFreeDoc), or
-** NULL with *ERR set when it is too large.
+** NULL with *ERR set when it is too large. Content nested under void and media elements by the
+** parser is put back where a browser shows it (repairVoid).
 */
 xmlDocPtr YqHtmlParse(const char *html, int len, const char **err){
   xmlDocPtr doc;
@@ -99,6 +153,7 @@ xmlDocPtr YqHtmlParse(const char *html, int len, const char **err){
                        | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT
                        | HTML_PARSE_IGNORE_ENC);
   if( !doc ) *err = "the document could not be parsed";
+  else repairVoid(xmlDocGetRootElement(doc));
   return doc;
 }
 
