@@ -6,7 +6,9 @@
 ** Main text: every element gets its visible text length, link text length and count of sentence
 ** punctuation. Elements that are page chrome are left out: nav/footer/aside/header/form controls
 ** and elements whose class or id names a role such as nav, menu, footer, sidebar, comment,
-** related, share, breadcrumb, copyright, pager, ad. Each paragraph-like element with at least 20
+** related, share, breadcrumb, copyright, pager, ad -- as a word of the class ("post_header" has
+** "header", "thread_body" has no "ad"); a layout word (header, nav, ...) is waived for the element
+** that holds most of the page's text. Each paragraph-like element with at least 20
 ** characters of its own inline text scores 1 + punctuation + length/100 (at most 3 for length) for
 ** itself, its parent, half for the grandparent and a third for the next. A candidate's final score is
 ** its score times (1 - link density), plus 25 for class/id hints of content (article, content,
@@ -39,6 +41,7 @@ typedef struct Stat {
   double score;
   int text, link, punct;
   int chrome;            /* this element or an ancestor is page chrome */
+  int self;              /* chrome kind of this element by itself (CHROME_...) */
   int order;             /* document order */
 } Stat;
 
@@ -69,28 +72,69 @@ static int hasWord(const char *s, const char *w){
     if( p==s || !(p[-1]>='a' && p[-1]<='z') ) return 1;
     p += n;
   }
-  (void)n;
   return 0;
 }
 
-/* isChromeEl: whether element N is page furniture by tag or by class/id. */
-static int isChromeEl(xmlNodePtr n){
+/* inSet: whether the N bytes at S are one of the strings of SET. */
+static int inSet(const char *s, size_t n, const char *const *set){
+  int i;
+  for(i=0; set[i]; i++) if( strlen(set[i])==n && !memcmp(s, set[i], n) ) return 1;
+  return 0;
+}
+
+/*
+** classWord: whether the lowercased class/id string S (see classId) names W as a word. S is cut into
+** parts at every character that is not a letter or digit ("post_header" is "post" and "header");
+** a part names W when it is W, W followed by digits ("footer2"), W with a usual suffix ("navbar",
+** "tagslist") or W after a usual prefix ("topnav", "sitefooter"). "thread" holds no "ad", "signboard"
+** no "sign", "authorized" no "author". No side effects.
+*/
+static int classWord(const char *s, const char *w){
+  static const char *suffixes[] = {"bar","box","wrap","list","area","s","con","nav","bg","main", NULL};
+  static const char *prefixes[] = {"top","main","sub","site","page","left","right","bottom", NULL};
+  size_t wl = strlen(w);
+  while( *s ){
+    const char *e;
+    size_t n;
+    while( *s && !((*s>='a' && *s<='z') || (*s>='0' && *s<='9')) ) s++;
+    for(e=s; (*e>='a' && *e<='z') || (*e>='0' && *e<='9'); e++){}
+    n = (size_t)(e-s);
+    if( n>=wl ){
+      if( !memcmp(s, w, wl) ){
+        const char *r = s+wl;
+        while( r<e && *r>='0' && *r<='9' ) r++;
+        if( r==e || inSet(s+wl, n-wl, suffixes) ) return 1;
+      }
+      if( !memcmp(e-wl, w, wl) && inSet(s, n-wl, prefixes) ) return 1;
+    }
+    s = e;
+  }
+  return 0;
+}
+
+/* Chrome kinds of an element by itself (Stat.self): by tag, by a layout word of its class/id
+** (waived when the element holds most of the page's text), by a word of text-rich furniture. */
+enum { CHROME_NONE, CHROME_TAG, CHROME_LAYOUT, CHROME_TEXTRICH };
+
+/* chromeKind: the chrome kind of element N by its tag or class/id words (see the enum). */
+static int chromeKind(xmlNodePtr n){
   static const char *tags[] = {"nav","footer","aside","header","menu","input","label","select",
                                "textarea","button", NULL};
-  static const char *words[] = {"nav","menu","footer","foot","sidebar","side","comment","related",
-    "recommend","share","breadcrumb","crumb","copyright","pagination","pager","pages","login","toolbar",
-    "advert","ads","banner","topbar","header","friendlink","links","hotnews","tags","position",
-    "location","xglj","xgxw","sidenav","widget","fastpost","signature","sign","rank","hot","reply",
-    "lzl","gotop","backtop", NULL};
+  static const char *layout[] = {"nav","menu","footer","foot","sidebar","side","share","breadcrumb",
+    "crumb","copyright","pagination","pager","pages","login","toolbar","advert","ads","ad",
+    "banner","topbar","header","friendlink","links","tags","position","location","sidenav","widget",
+    "rank","gotop","backtop", NULL};
+  static const char *textRich[] = {"comment","comments","related","recommend","hotnews","hot",
+    "xglj","xgxw","fastpost","signature","sign","reply","lzl", NULL};
   char buf[256];
   const char *name = (const char*)n->name;
   int i;
-  for(i=0; tags[i]; i++) if( !strcmp(name, tags[i]) ) return 1;
+  for(i=0; tags[i]; i++) if( !strcmp(name, tags[i]) ) return CHROME_TAG;
   classId(n, buf, sizeof buf);
-  if( buf[0]==' ' && buf[1]==0 ) return 0;
-  for(i=0; words[i]; i++) if( hasWord(buf, words[i]) ) return 1;
-  if( strstr(buf, "ad-") || strstr(buf, "ad_") || !strcmp(buf, "ad ") ) return 1;
-  return 0;
+  if( buf[0]==' ' && buf[1]==0 ) return CHROME_NONE;
+  for(i=0; textRich[i]; i++) if( classWord(buf, textRich[i]) ) return CHROME_TEXTRICH;
+  for(i=0; layout[i]; i++) if( classWord(buf, layout[i]) ) return CHROME_LAYOUT;
+  return CHROME_NONE;
 }
 
 /* classWeight: +25 for content hints in class/id, -25 for weak negative ones, else 0. */
@@ -128,8 +172,8 @@ static void countText(const char *s, int *chars, int *punct){
   }
 }
 
-/* measure: fill the Stat of every element under N (pre-order numbering). */
-static void measure(Ex *ex, xmlNodePtr n, int chromeAbove, int inLink){
+/* measure: fill the Stat of every element under N (pre-order numbering) but its chrome flag. */
+static void measure(Ex *ex, xmlNodePtr n, int inLink){
   xmlNodePtr c;
   Stat *st;
   if( ex->n==ex->cap ){
@@ -140,7 +184,7 @@ static void measure(Ex *ex, xmlNodePtr n, int chromeAbove, int inLink){
   memset(st, 0, sizeof *st);
   st->order = ex->n++;
   n->_private = st;
-  st->chrome = chromeAbove || isChromeEl(n);
+  st->self = chromeKind(n);
   inLink = inLink || !strcmp((const char*)n->name, "a");
   for(c=n->children; c; c=c->next){
     if( c->type==XML_TEXT_NODE && c->content ){
@@ -149,12 +193,30 @@ static void measure(Ex *ex, xmlNodePtr n, int chromeAbove, int inLink){
       st->text += chars; st->punct += punct;
       if( inLink ) st->link += chars;
     }else if( c->type==XML_ELEMENT_NODE && !YqIsInvisible((const char*)c->name) ){
-      measure(ex, c, st->chrome, inLink);
+      measure(ex, c, inLink);
       if( c->_private ){
         st->text += ST(c)->text; st->link += ST(c)->link; st->punct += ST(c)->punct;
       }
     }
   }
+}
+
+/*
+** markChrome: set the chrome flag of N and the elements under it: chrome when an ancestor is
+** (ABOVE), by tag, by text-rich furniture words, or by layout words unless the element holds at
+** least 60% of the page's unlinked text (PAGETEXT) and is not link-dense: the block that holds the
+** article is never dropped for a class such as "post_header".
+*/
+static void markChrome(xmlNodePtr n, int above, int pageText){
+  xmlNodePtr c;
+  Stat *st = ST(n);
+  if( !st ) return;
+  st->chrome = above || st->self==CHROME_TAG || st->self==CHROME_TEXTRICH;
+  if( !st->chrome && st->self==CHROME_LAYOUT ){
+    int own = st->text - st->link;
+    st->chrome = !(pageText>0 && own*10>=pageText*6 && st->link*2<st->text);
+  }
+  for(c=n->children; c; c=c->next) if( c->type==XML_ELEMENT_NODE ) markChrome(c, st->chrome, pageText);
 }
 
 static int countElements(xmlNodePtr n){
@@ -686,7 +748,8 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
     if( !body ) body = root;
     ex.cap = countElements(body);
     ex.stats = (Stat*)ckalloc(sizeof(Stat)*ex.cap);
-    measure(&ex, body, 0, 0);
+    measure(&ex, body, 0);
+    markChrome(body, 0, ST(body) ? ST(body)->text-ST(body)->link : 0);
     scoreTree(body);
     best = bestUnder(body, &bs);
     if( best ){
