@@ -90,7 +90,8 @@ static int inSet(const char *s, size_t n, const char *const *set){
 ** no "sign", "authorized" no "author". No side effects.
 */
 static int classWord(const char *s, const char *w){
-  static const char *suffixes[] = {"bar","box","wrap","list","area","s","con","nav","bg","main", NULL};
+  static const char *suffixes[] = {"bar","box","wrap","list","area","s","con","nav","bg","main","name",
+                                         NULL};
   static const char *prefixes[] = {"top","main","sub","site","page","left","right","bottom", NULL};
   size_t wl = strlen(w);
   while( *s ){
@@ -601,42 +602,37 @@ static int nameAt(const char *v, Tcl_DString *out){
   return 1;
 }
 
-/* authorEl: the first element outside chrome whose class/id says author, with a short text. */
+/* authorEl: the first element outside chrome whose class/id says author (as a class word, see
+** classWord: "authorized" does not), with a short text; into OUT, returns 1 when found. */
 static int authorEl(xmlNodePtr n, Tcl_DString *out){
-  static const char *hints[] = {"author","authi","username","user-name","user_name","poster",
-                                "louzhu","nickname","writer","p_author", NULL};
+  static const char *hints[] = {"author","authi","username","poster","louzhu","nickname","writer",
+                                NULL};
   xmlNodePtr c;
   char buf[256];
-  int i;
+  int i, hit;
   if( n->type!=XML_ELEMENT_NODE || YqIsInvisible((const char*)n->name) ) return 0;
   if( n->_private && ST(n)->chrome && strcmp((const char*)n->name, "header") ) return 0;
   classId(n, buf, sizeof buf);
-  for(i=0; hints[i]; i++){
-    if( strstr(buf, hints[i]) ){
-      Tcl_DString t;
-      xmlNodePtr a;
-      Tcl_DStringInit(&t);
-      for(a=n->children; a && !(a->type==XML_ELEMENT_NODE && !strcmp((const char*)a->name, "a")); a=a->next){}
-      YqNodeText(a ? a : n, &t, 0, NULL, NULL);
-      trimDs(&t);
-      {
-        const char *s = Tcl_DStringValue(&t);
-        int len = Tcl_DStringLength(&t), ok = len>=2 && len<=45 && !strchr(s, ':') && !strstr(s, "：")
-                  && !strstr(s, "发表") && !strstr(s, "作者") && !(s[0]>='0' && s[0]<='9');
-        if( ok ){
-          Tcl_DStringAppend(out, s, len);
-          Tcl_DStringFree(&t);
-          return 1;
-        }
-        /* "作者：张三" inside an author element */
-        if( (s = afterLabel(Tcl_DStringValue(&t), "作者", 1, NULL)) && nameAt(s, out) ){
-          Tcl_DStringFree(&t);
-          return 1;
-        }
-      }
-      Tcl_DStringFree(&t);
-      break;
-    }
+  hit = strstr(buf, "user-name") || strstr(buf, "user_name");
+  for(i=0; !hit && hints[i]; i++) hit = classWord(buf, hints[i]);
+  if( hit ){
+    Tcl_DString t;
+    xmlNodePtr a;
+    const char *s;
+    int len, ok;
+    Tcl_DStringInit(&t);
+    for(a=n->children; a && !(a->type==XML_ELEMENT_NODE && !strcmp((const char*)a->name, "a")); a=a->next){}
+    YqNodeText(a ? a : n, &t, 0, NULL, NULL);
+    trimDs(&t);
+    s = Tcl_DStringValue(&t);
+    len = Tcl_DStringLength(&t);
+    ok = len>=2 && len<=45 && !strchr(s, ':') && !strstr(s, "：") && !strstr(s, "发表")
+         && !strstr(s, "作者") && !(s[0]>='0' && s[0]<='9');
+    if( ok ) Tcl_DStringAppend(out, s, len);
+    /* "作者：张三" inside an author element */
+    else ok = (s = afterLabel(Tcl_DStringValue(&t), "作者", 1, NULL)) && nameAt(s, out);
+    Tcl_DStringFree(&t);
+    if( ok ) return 1;
   }
   for(c=n->children; c; c=c->next) if( authorEl(c, out) ) return 1;
   return 0;
