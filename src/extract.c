@@ -21,8 +21,9 @@
 **
 ** Title: og:title or <title>, cut at site-name separators (" - ", "_", " | ", "——"), a trailing
 ** 【...】 removed; an h1/h2 that matches it is preferred, being cleaner.
-** Author: meta author; labels 作者/发布人/留言人/发帖人/提问人 with a colon; elements whose class or
-** id says author (authi, username, poster); labels 楼主/网友; finally 来源 (the issuing unit).
+** Author: labels 作者/发布人/留言人/发帖人/提问人 with a colon (a visible byline wins); meta author
+** unless it is a site name or a number; elements whose class or id says author (authi, username,
+** poster); labels 楼主/网友; finally 来源 (the issuing unit).
 ** Published: meta article:published_time/PubDate/publishdate/date, <time datetime>, labels
 ** 发布时间/发表于/留言时间/发布日期/时间/日期 ..., then the first full date after the title.
 **
@@ -638,21 +639,43 @@ static int authorEl(xmlNodePtr n, Tcl_DString *out){
   return 0;
 }
 
-/* findAuthor: the author into OUT (empty when none is found). */
+/* endsWith: whether the N bytes at S end with the string W. */
+static int endsWith(const char *s, int n, const char *w){
+  int wl = (int)strlen(w);
+  return n>=wl && !memcmp(s+n-wl, w, wl);
+}
+
+/*
+** notPerson: whether the N bytes at S cannot name a person or issuing unit: empty, a link, a number
+** ("104363"), a domain, the page's og:site_name (SITE, or NULL), or a medium's name (…网, …报,
+** …频道, …客户端). No side effects.
+*/
+static int notPerson(const char *s, int n, const char *site){
+  static const char *media[] = {"网","网站","报","报社","频道","客户端","新闻","在线","电视台","广播",
+                                "APP","app", NULL};
+  int i, digits = 0;
+  if( n<=0 || !strncmp(s, "http", 4) || memmem(s, n, "www.", 4) || memmem(s, n, ".com", 4)
+      || memmem(s, n, ".cn", 3) ) return 1;
+  for(i=0; i<n; i++) if( (s[i]>='0' && s[i]<='9') || s[i]==' ' || s[i]=='-' ) digits++;
+  if( digits==n ) return 1;
+  if( site && (int)strlen(site)==n && !memcmp(s, site, n) ) return 1;
+  for(i=0; media[i]; i++) if( endsWith(s, n, media[i]) ) return 1;
+  return 0;
+}
+
+/*
+** findAuthor: the author into OUT (empty when none is found). A visible byline (作者：…) comes
+** first, then meta author when it names a person (see notPerson), then author elements, then the
+** weaker labels (楼主, 网友) and finally 来源.
+*/
 static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DString *out){
   static const char *metas[] = {"author", "article:author", "og:article:author", "dc.creator", NULL};
+  static const char *sites[] = {"og:site_name", "application-name", NULL};
   static const char *strong[] = {"作者","发布人","留言人","发帖人","提问人","发布者","投稿人","来信人", NULL};
   static const char *weak[] = {"楼主","网友","用户", NULL};
-  char *m = metaContent(doc, metas);
+  char *m, *site;
   const char *v;
   int i;
-  if( m && strncmp(m, "http", 4) ){
-    Tcl_DStringAppend(out, m, -1);
-    free(m);
-    trimDs(out);
-    if( Tcl_DStringLength(out) ) return;
-  }
-  free(m);
   for(i=0; strong[i]; i++){
     if( (v = afterLabel(text, strong[i], 1, NULL))!=NULL ){
       /* "作者：记者 王晓红", "作者：本网记者 赵磊" */
@@ -661,6 +684,16 @@ static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DSt
       if( nameAt(v, out) ) return;
     }
   }
+  m = metaContent(doc, metas);
+  site = metaContent(doc, sites);
+  if( m ){
+    Tcl_DStringAppend(out, m, -1);
+    trimDs(out);
+    if( notPerson(Tcl_DStringValue(out), Tcl_DStringLength(out), site) ) Tcl_DStringSetLength(out, 0);
+  }
+  free(m);
+  free(site);
+  if( Tcl_DStringLength(out) ) return;
   if( body && authorEl(body, out) ) return;
   for(i=0; weak[i]; i++) if( (v = afterLabel(text, weak[i], 1, NULL)) && nameAt(v, out) ) return;
   if( (v = afterLabel(text, "来源", 1, NULL)) && nameAt(v, out) ) return;
