@@ -21,7 +21,8 @@
 **
 ** Title: og:title or <title>, cut at site-name separators (" - ", "_", " | ", "——"), a trailing
 ** 【...】 removed; an h1/h2 that matches it is preferred, being cleaner.
-** Author: labels 作者/发布人/留言人/发帖人/提问人 with a colon (a visible byline wins); meta author
+** Author: labels 作者/发布人/留言人/发帖人/提问人/执笔人 with a colon, bylines (（记者 张倩）, 记者 张倩
+** 王敏, 文：眉间尺, 眉间尺/文, a closing （张倩）; editors are no authors) -- a visible byline wins; meta author
 ** unless it is a site name or a number; elements whose class or id says author (authi, username,
 ** poster); labels 楼主/网友; finally 来源 (the issuing unit).
 ** Published: meta article:published_time/PubDate/publishdate/date, <time datetime>, labels
@@ -663,15 +664,123 @@ static int notPerson(const char *s, int n, const char *site){
   return 0;
 }
 
+/* hanAt: the byte length of the Han character (or middle dot of a transcribed name) at P, or 0. */
+static int hanAt(const char *p){
+  const unsigned char *u = (const unsigned char*)p;
+  if( u[0]==0xC2 && u[1]==0xB7 ) return 2;                                   /* · */
+  if( (u[0]&0xF0)==0xE0 && u[1] && u[2] ){
+    unsigned cp = ((u[0]&0x0F)<<12)|((u[1]&0x3F)<<6)|(u[2]&0x3F);
+    if( (cp>=0x4E00 && cp<=0x9FFF) || cp==0x30FB ) return 3;
+  }
+  return 0;
+}
+
 /*
-** findAuthor: the author into OUT (empty when none is found). A visible byline (作者：…) comes
-** first, then meta author when it names a person (see notPerson), then author elements, then the
+** bylineNames: the names of a byline at V up to END (e.g. after "记者"): runs of 2..4 Han characters
+** separated by spaces or 、, stopping at a role (通讯员, 编辑, 摄影 ...) or at anything else; a
+** trailing 报道/摄 is dropped. Appends the names, space-separated, to OUT. Returns the number of
+** names, or 0 (OUT unchanged) unless the names end the segment (END, or a closing parenthesis) or
+** a role follows them: "记者了解到，" is prose, not a byline.
+*/
+static int bylineNames(const char *v, const char *end, Tcl_DString *out){
+  static const char *roles[] = {"通讯员","责任编辑","编辑","摄影","实习生","报道","发自","综合","整理",
+                                "摄","校对","审核","出品","监制", NULL};
+  static const char *tails[] = {"报道","摄影","摄", NULL};
+  int start = Tcl_DStringLength(out), count = 0, i, ok = 0;
+  while( v<end ){
+    const char *e = v;
+    int chars = 0, k;
+    while( v<end && (*v==' ' || !strncmp(v, "、", 3) || !strncmp(v, "\xE3\x80\x80", 3)) ) v += *v==' ' ? 1 : 3;
+    if( v>=end || !strncmp(v, "）", 3) || *v==')' ){ ok = 1; break; }
+    for(i=0; roles[i]; i++) if( !strncmp(v, roles[i], strlen(roles[i])) ) break;
+    if( roles[i] ){ ok = count>0; break; }
+    for(e=v; e<end && (k = hanAt(e))>0; e += k) chars++;
+    if( e==v ) break;                                  /* punctuation or latin: not a byline */
+    for(i=0; tails[i]; i++){
+      int tl = (int)strlen(tails[i]);
+      if( e-v>tl && !memcmp(e-tl, tails[i], tl) ){ e -= tl; chars -= tl/3; break; }
+    }
+    if( chars<2 || chars>4 ) break;
+    if( count++ ) Tcl_DStringAppend(out, " ", 1);
+    Tcl_DStringAppend(out, v, (int)(e-v));
+    v = e;
+    if( tails[i] ) v += strlen(tails[i]);
+    if( v>=end ) ok = 1;
+  }
+  if( !ok || !count ){ Tcl_DStringSetLength(out, start); return 0; }
+  return count;
+}
+
+/*
+** findByline: a byline in TEXT (the page's text, one block a line) into OUT: a short line or a
+** parenthesised part "（记者 张倩）", "本报记者 张倩 王敏", "文：眉间尺", "眉间尺/文"; else a last
+** line of BODY that is only a parenthesised name "（张倩）". Returns 1 when found. Editors and
+** other roles after the names end them.
+*/
+static int findByline(const char *text, const char *body, Tcl_DString *out){
+  const char *p = text, *l, *e;
+  while( *p ){
+    const char *nl = strchr(p, '\n'), *seg, *r;
+    int n = nl ? (int)(nl-p) : (int)strlen(p);
+    l = p; e = p+n;
+    p = nl ? nl+1 : e;
+    while( l<e && *l==' ' ) l++;
+    while( e>l && e[-1]==' ' ) e--;
+    if( e-l>120 ) continue;
+    /* the segment: the line, or its parenthesised part */
+    for(seg=l; seg<e; seg++) if( !strncmp(seg, "（", 3) || *seg=='(' ){ seg += *seg=='(' ? 1 : 3; break; }
+    if( seg>=e ) seg = l;
+    {
+      const char *se = seg;
+      while( se<e && strncmp(se, "）", 3) && *se!=')' ) se++;
+      /* 记者: after at most 6 Han characters (本报, 新华社, 青山日报 ...) */
+      for(r=seg; r<se && r-seg<=18 && hanAt(r); r += hanAt(r)){
+        if( !strncmp(r, "记者", 6) ){
+          if( bylineNames(r+6, se, out) ) return 1;
+          break;
+        }
+      }
+      /* 文：NAME, 文/NAME */
+      if( !strncmp(seg, "文", 3) ){
+        r = seg+3;
+        if( !strncmp(r, "：", 3) || !strncmp(r, "／", 3) ) r += 3;
+        else if( *r==':' || *r=='/' ) r++;
+        else r = NULL;
+        if( r && bylineNames(r, se, out)==1 ) return 1;
+      }
+      /* NAME/文 */
+      if( se-seg>4 && (!strncmp(se-4, "/文", 4) || (se-seg>6 && !strncmp(se-6, "／文", 6))) ){
+        const char *ne = se[-4]=='/' ? se-4 : se-6;
+        if( bylineNames(seg, ne, out)==1 ) return 1;
+      }
+    }
+  }
+  /* the body's last line: "（张倩）" */
+  if( body && *body ){
+    const char *last = strrchr(body, '\n');
+    last = last ? last+1 : body;
+    e = last+strlen(last);
+    if( (!strncmp(last, "（", 3) && e-last>6 && !strncmp(e-3, "）", 3))
+        || (*last=='(' && e[-1]==')') ){
+      l = last + (*last=='(' ? 1 : 3);
+      if( bylineNames(l, e, out)==1 ) return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+** findAuthor: the author into OUT (empty when none is found). TEXT is the page's text, BODYTEXT
+** the extracted body. A visible byline (作者：…, then 记者/文：/…/文/a closing "（张倩）", see
+** findByline) comes first, then meta author when it names a person (see notPerson), then author elements, then the
 ** weaker labels (楼主, 网友) and finally 来源.
 */
-static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DString *out){
+static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, const char *bodyText,
+                       Tcl_DString *out){
   static const char *metas[] = {"author", "article:author", "og:article:author", "dc.creator", NULL};
   static const char *sites[] = {"og:site_name", "application-name", NULL};
-  static const char *strong[] = {"作者","发布人","留言人","发帖人","提问人","发布者","投稿人","来信人", NULL};
+  static const char *strong[] = {"作者","发布人","留言人","发帖人","提问人","发布者","投稿人","来信人",
+                                 "执笔人","执笔","撰稿人","撰稿","撰文", NULL};
   static const char *weak[] = {"楼主","网友","用户", NULL};
   char *m, *site;
   const char *v;
@@ -684,6 +793,7 @@ static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DSt
       if( nameAt(v, out) ) return;
     }
   }
+  if( findByline(text, bodyText, out) ) return;
   m = metaContent(doc, metas);
   site = metaContent(doc, sites);
   if( m ){
@@ -803,7 +913,7 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
       YqNodeText(best, &raw, 1, skipForBody, &ex);
       cleanBody(Tcl_DStringValue(&raw), Tcl_DStringValue(&title), &clean);
     }
-    findAuthor(doc, body, Tcl_DStringValue(&text), &author);
+    findAuthor(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(&clean), &author);
     findPublished(doc, Tcl_DStringValue(&text), Tcl_DStringValue(&title), now, &published);
     clearPrivate(body);
     ckfree((char*)ex.stats);
