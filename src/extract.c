@@ -25,8 +25,11 @@
 ** 王敏, 文：眉间尺, 眉间尺/文, a closing （张倩）; editors are no authors) -- a visible byline wins; meta author
 ** unless it is a site name or a number; elements whose class or id says author (authi, username,
 ** poster); labels 楼主/网友; finally 来源 (the issuing unit).
-** Published: meta article:published_time/PubDate/publishdate/date, <time datetime>, labels
-** 发布时间/发表于/留言时间/发布日期/时间/日期 ..., then the first full date after the title.
+** Published: meta article:published_time/PubDate/publishdate/date, <time datetime>, an element
+** whose class/id word says date or time (publish_time, pubtime ...), labels 发布时间/发表于/留言时间/
+** 发布日期/时间/日期 ..., then the first full date near the title (a date split across elements
+** joined), then the first full date after the title. Comments are not read; prose yields only
+** plausible full dates (no year out of "1000年前" or "2020-10-1234").
 **
 ** Tcl: `page extract HTML ?-url URL? ?-now ISO?` -> dict title, body, author, published (ISO 8601
 ** +08:00 or ""). Also `DOC extract` on a parsed document (html.c).
@@ -44,6 +47,7 @@ typedef struct Stat {
   int text, link, punct;
   int chrome;            /* this element or an ancestor is page chrome */
   int self;              /* chrome kind of this element by itself (CHROME_...) */
+  int comment;           /* its class/id says comments or related articles (isCommentEl) */
   int order;             /* document order */
 } Stat;
 
@@ -119,6 +123,19 @@ static int classWord(const char *s, const char *w){
 ** (waived when the element holds most of the page's text), by a word of text-rich furniture. */
 enum { CHROME_NONE, CHROME_TAG, CHROME_LAYOUT, CHROME_TEXTRICH };
 
+/* isCommentEl: whether element N's class/id words say comments or related articles: their dates
+** and bylines are not the article's. (A thread's floors are not comments: the first is the post.) */
+static int isCommentEl(xmlNodePtr n){
+  static const char *words[] = {"comment","comments","cmt","related","recommend","xgxw","xglj",
+                                NULL};
+  char buf[256];
+  int i;
+  classId(n, buf, sizeof buf);
+  if( buf[0]==' ' && buf[1]==0 ) return 0;
+  for(i=0; words[i]; i++) if( classWord(buf, words[i]) ) return 1;
+  return 0;
+}
+
 /* chromeKind: the chrome kind of element N by its tag or class/id words (see the enum). */
 static int chromeKind(xmlNodePtr n){
   static const char *tags[] = {"nav","footer","aside","header","menu","input","label","select",
@@ -188,6 +205,7 @@ static void measure(Ex *ex, xmlNodePtr n, int inLink){
   st->order = ex->n++;
   n->_private = st;
   st->self = chromeKind(n);
+  st->comment = isCommentEl(n);
   inLink = inLink || !strcmp((const char*)n->name, "a");
   for(c=n->children; c; c=c->next){
     if( c->type==XML_TEXT_NODE && c->content ){
@@ -821,8 +839,148 @@ static int timeEl(xmlNodePtr n, Tcl_DString *out){
   return 0;
 }
 
-/* findPublished: the publish time as ISO 8601 into OUT (empty when none). */
-static void findPublished(xmlDocPtr doc, const char *text, const char *title, long long now, Tcl_DString *out){
+/* notComment: textWalk filter leaving out comments and related-article blocks (isCommentEl). */
+static int notComment(xmlNodePtr n, void *arg){
+  (void)arg;
+  return n->_private && ST(n)->comment;
+}
+
+/* isYear: whether the N bytes at S are a year alone: four digits, maybe with 年. */
+static int isYear(const char *s, int n){
+  int i;
+  if( n!=4 && !(n==7 && !memcmp(s+4, "年", 3)) ) return 0;
+  for(i=0; i<4; i++) if( s[i]<'0' || s[i]>'9' ) return 0;
+  return 1;
+}
+
+/*
+** pieces: the texts under N (outside comments and invisible elements) one after the other,
+** whitespace-trimmed, separated by a space, into OUT; a piece that is a year alone ("2019") and is
+** followed by one starting with a digit ("09/07") is joined to it with that piece's separator
+** ("2019/09/07"): pages split dates across elements. *PREV is the start of the last piece in OUT,
+** or -1. Bounded by LIMIT bytes of OUT.
+*/
+static void pieces(xmlNodePtr n, Tcl_DString *out, int *prev, int limit){
+  xmlNodePtr c;
+  for(c=n->children; c && Tcl_DStringLength(out)<limit; c=c->next){
+    if( c->type==XML_TEXT_NODE && c->content ){
+      const char *s = (const char*)c->content, *e;
+      int start;
+      while( *s==' ' || *s=='\n' || *s=='\r' || *s=='\t' ) s++;
+      e = s+strlen(s);
+      while( e>s && (e[-1]==' ' || e[-1]=='\n' || e[-1]=='\r' || e[-1]=='\t') ) e--;
+      if( e==s ) continue;
+      start = Tcl_DStringLength(out);
+      if( *prev>=0 && isYear(Tcl_DStringValue(out)+*prev, start-*prev) && *s>='0' && *s<='9' ){
+        const char *q = s;
+        while( q<e && *q>='0' && *q<='9' ) q++;
+        if( start-*prev==7 ){
+          /* "2019年" + "9月7日": joined as they are */
+        }else if( q<e && (*q=='-' || *q=='/' || *q=='.') ){
+          Tcl_DStringAppend(out, q, 1);
+        }else if( !strncmp(q, "月", 3) ){
+          Tcl_DStringAppend(out, "年", 3);
+        }else{
+          Tcl_DStringAppend(out, " ", 1);
+        }
+        start = *prev;
+      }else if( start>0 ){
+        Tcl_DStringAppend(out, " ", 1);
+        start++;
+      }
+      *prev = start;
+      Tcl_DStringAppend(out, s, (int)(e-s));
+    }else if( c->type==XML_ELEMENT_NODE && !YqIsInvisible((const char*)c->name)
+              && !notComment(c, NULL) ){
+      pieces(c, out, prev, limit);
+    }
+  }
+}
+
+/* plausible: whether T may be a publish time: from 1990 on and not after NOW (a day's grace). */
+static int plausible(long long t, long long now){
+  return t>=631123200LL-8*3600 && t<=now+86400;
+}
+
+/*
+** fullDateAt: a full date (year, month and day: 2019-09-07, 2019/9/7, 2019.09.07, 2019年9月7日,
+** with a time of day maybe) starting at P of TEXT and not inside a longer number; into *T when
+** plausible. Returns 1 when found. "1000年前" and "2020-10-1234" are no dates.
+*/
+static int fullDateAt(const char *text, const char *p, long long now, long long *t){
+  const char *q = p;
+  int k, sep;
+  if( p>text && p[-1]>='0' && p[-1]<='9' ) return 0;
+  for(k=0; k<4; k++) if( q[k]<'0' || q[k]>'9' ) return 0;
+  q += 4;
+  if( !strncmp(q, "年", 3) ){ sep = 'Y'; q += 3; }
+  else if( *q=='-' || *q=='/' || *q=='.' ){ sep = *q; q++; }
+  else return 0;
+  while( *q==' ' ) q++;
+  for(k=0; k<2 && *q>='0' && *q<='9'; k++) q++;
+  if( k==0 || (*q>='0' && *q<='9') ) return 0;
+  while( *q==' ' ) q++;
+  if( sep=='Y' ){ if( strncmp(q, "月", 3) ) return 0; q += 3; }
+  else if( *q==sep ) q++;
+  else return 0;
+  while( *q==' ' ) q++;
+  for(k=0; k<2 && *q>='0' && *q<='9'; k++) q++;
+  if( k==0 || (*q>='0' && *q<='9') ) return 0;
+  return YqDateParse(p, (int)strnlen(p, 40), now, 0, t)==0 && plausible(*t, now);
+}
+
+/* scanDates: the first full date in the N bytes at P (of TEXT) into *T; 1 when found. */
+static int scanDates(const char *text, const char *p, int n, long long now, long long *t){
+  const char *e = p+n;
+  for(; p<e && *p; p++){
+    if( (p[0]=='1' || p[0]=='2') && fullDateAt(text, p, now, t) ) return 1;
+  }
+  return 0;
+}
+
+/* dateEl: the publish time in the first element (outside comments, replies, related) whose class/id word names a
+** date or time (date, time, pubtime, publish_time ...), read from its pieces, into *T. */
+static int dateEl(xmlNodePtr n, long long now, long long *t){
+  static const char *words[] = {"date","time","pubtime","pubdate","ptime","datetime","posttime",
+                                "publishtime","pdate","rq", NULL};
+  xmlNodePtr c;
+  char buf[256];
+  int i;
+  if( n->type!=XML_ELEMENT_NODE || YqIsInvisible((const char*)n->name) || notComment(n, NULL)
+      || (n->_private && ST(n)->self==CHROME_TEXTRICH) ) return 0;
+  classId(n, buf, sizeof buf);
+  for(i=0; words[i] && !classWord(buf, words[i]); i++){}
+  if( words[i] ){
+    Tcl_DString ds;
+    int prev = -1, ok;
+    const char *s;
+    Tcl_DStringInit(&ds);
+    pieces(n, &ds, &prev, 200);
+    s = Tcl_DStringValue(&ds);
+    /* a relative or full date first in the element, after a label maybe, or anywhere in it */
+    if( (s = strstr(s, "：")) ) s += 3;
+    else if( (s = strchr(Tcl_DStringValue(&ds), ':')) && s-Tcl_DStringValue(&ds)<=2 ) s = Tcl_DStringValue(&ds);
+    else s = Tcl_DStringValue(&ds);
+    ok = Tcl_DStringLength(&ds)<=200
+         && ((YqDateParse(s, (int)strnlen(s, 60), now, 0, t)==0 && plausible(*t, now))
+             || scanDates(Tcl_DStringValue(&ds), Tcl_DStringValue(&ds), Tcl_DStringLength(&ds), now, t));
+    Tcl_DStringFree(&ds);
+    if( ok ) return 1;
+  }
+  for(c=n->children; c; c=c->next) if( dateEl(c, now, t) ) return 1;
+  return 0;
+}
+
+/*
+** findPublished: the publish time as ISO 8601 into OUT (empty when none). TEXT is the page's
+** text without comments, BODY its body element, TITLE the title. In order: meta, <time datetime>,
+** an element whose class or id names a date (dateEl), labels (发布时间：...), a full date within
+** 600 bytes after the title in the page's pieces (a date split across elements joined), a full
+** date anywhere after the title. Only plausible full dates are read from prose (see fullDateAt);
+** relative times count from NOW.
+*/
+static void findPublished(xmlDocPtr doc, xmlNodePtr body, const char *text, const char *title,
+                          long long now, Tcl_DString *out){
   static const char *metas[] = {"article:published_time","og:published_time","pubdate","publishdate",
     "publish-date","PubDate","datePublished","dc.date","dc.date.issued","date","article:modified_time", NULL};
   static const char *labels[] = {"发布时间","发表于","发表时间","发帖时间","留言时间","提问时间","来信时间",
@@ -844,22 +1002,28 @@ static void findPublished(xmlDocPtr doc, const char *text, const char *title, lo
     Tcl_DStringFree(&ds);
     if( ok ) goto found;
   }
+  if( body && dateEl(body, now, &t) ) goto found;
   for(i=0; labels[i]; i++){
     const char *from = NULL;
     while( (v = afterLabel(text, labels[i], i>=9, from))!=NULL ){
-      if( YqDateParse(v, (int)strnlen(v, 60), now, 0, &t)==0 ) goto found;
+      if( YqDateParse(v, (int)strnlen(v, 60), now, 0, &t)==0 && plausible(t, now) ) goto found;
       from = v;
     }
   }
+  /* near the title: the first full date in the 600 bytes after it, pieces joined */
+  if( body ){
+    Tcl_DString ds;
+    int prev = -1, ok = 0;
+    Tcl_DStringInit(&ds);
+    pieces(body, &ds, &prev, 1<<20);
+    p = title && *title ? strstr(Tcl_DStringValue(&ds), title) : NULL;
+    if( p ) ok = scanDates(Tcl_DStringValue(&ds), p, 600, now, &t);
+    Tcl_DStringFree(&ds);
+    if( ok ) goto found;
+  }
   /* the first full date after the title */
   p = title && *title ? strstr(text, title) : NULL;
-  for(p = p ? p : text; *p; p++){
-    if( (p[0]=='1' || p[0]=='2') && p[1]>='0' && p[1]<='9' && p[2]>='0' && p[2]<='9' && p[3]>='0'
-        && p[3]<='9' && (p[4]=='-' || p[4]=='/' || p[4]=='.' || !strncmp(p+4, "年", 3))
-        && (p==text || !(p[-1]>='0' && p[-1]<='9')) ){
-      if( YqDateParse(p, (int)strnlen(p, 40), now, 0, &t)==0 ) goto found;
-    }
-  }
+  if( scanDates(text, p ? p : text, (int)strlen(p ? p : text), now, &t) ) goto found;
   return;
 found:
   YqDateFormat(t, iso);
@@ -908,13 +1072,13 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
       }
     }
     findTitle(doc, &title);
-    YqNodeText(body, &text, 1, NULL, NULL);
+    YqNodeText(body, &text, 1, notComment, NULL);
     if( best ){
       YqNodeText(best, &raw, 1, skipForBody, &ex);
       cleanBody(Tcl_DStringValue(&raw), Tcl_DStringValue(&title), &clean);
     }
     findAuthor(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(&clean), &author);
-    findPublished(doc, Tcl_DStringValue(&text), Tcl_DStringValue(&title), now, &published);
+    findPublished(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(&title), now, &published);
     clearPrivate(body);
     ckfree((char*)ex.stats);
   }
