@@ -32,7 +32,7 @@
 ** plausible full dates (no year out of "1000年前" or "2020-10-1234").
 **
 ** Tcl: `page extract HTML ?-url URL? ?-now ISO?` -> dict title, body, author, published (ISO 8601
-** +08:00 or ""). Also `DOC extract` on a parsed document (html.c).
+** +08:00 or ""). Also `DOC extract ?-now ISO?` on a parsed document (html.c).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -1031,7 +1031,8 @@ found:
 }
 
 /*
-** YqExtract: run the extractor on DOC (base URL BASE, unused so far but kept for link handling).
+** YqExtractNow: run the extractor on DOC (base URL BASE, unused so far but kept for link handling);
+** relative publish times ("昨天", "3分钟前") count from NOW (epoch seconds: the fetch time).
 ** Returns a new dict title, body, author, published. The document's _private fields are used
 ** during the call and cleared again.
 */
@@ -1093,11 +1094,6 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
   return d;
 }
 
-/* YqExtract: YqExtractNow at the current time. */
-Tcl_Obj *YqExtract(xmlDocPtr doc, const char *base){
-  return YqExtractNow(doc, base, (long long)time(NULL));
-}
-
 /* PageCmd: "page extract HTML ?-url URL? ?-now ISO?". */
 int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"extract", NULL};
@@ -1114,10 +1110,7 @@ int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   for(i=3; i<objc; i+=2){
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &oi)!=TCL_OK ) return TCL_ERROR;
     if( oi==0 ) url = Tcl_GetString(objv[i+1]);
-    else if( YqDateParse(Tcl_GetString(objv[i+1]), -1, now, 1, &now)<0 ){
-      Tcl_SetObjResult(interp, Tcl_ObjPrintf("invalid -now time \"%s\"", Tcl_GetString(objv[i+1])));
-      return TCL_ERROR;
-    }
+    else if( YqNowOption(interp, objv[i+1], &now)!=TCL_OK ) return TCL_ERROR;
   }
   s = Tcl_GetStringFromObj(objv[2], &len);
   Tcl_UtfToExternalDString(YqUtf8Encoding(), s, len, &ds);

@@ -19,7 +19,8 @@
 **        This is the list-page rule: one call per page.
 **   DOC text ?NODE?                 -> visible text with paragraph breaks ("\n")
 **   DOC base                        -> the base URL (-url, then <base href>)
-**   DOC extract                     -> the article extractor (extract.c) on this document
+**   DOC extract ?-now ISO?          -> the article extractor (extract.c) on this document; relative
+**                                      publish times count from -now (default: the clock)
 **   DOC delete
 **   html xpath HTML EXPR ?-url URL? ?MODE?   one-shot form of doc + xpath + delete
 **   html text HTML                  -> the visible text of an HTML fragment or page
@@ -27,6 +28,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libxml/parser.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
@@ -650,10 +652,17 @@ static int DocCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
     Tcl_SetObjResult(interp, YqUtf8Obj(d->base ? d->base : "", -1));
     return TCL_OK;
-  case EXTRACT:
-    if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
-    Tcl_SetObjResult(interp, YqExtract(d->doc, d->base));
+  case EXTRACT: {
+    /* relative publish times ("昨天", "3分钟前") count from -now: the crawler passes the fetch time */
+    long long now = (long long)time(NULL);
+    if( objc!=2 && !(objc==4 && !strcmp(Tcl_GetString(objv[2]), "-now")) ){
+      Tcl_WrongNumArgs(interp, 2, objv, "?-now ISO?");
+      return TCL_ERROR;
+    }
+    if( objc==4 && YqNowOption(interp, objv[3], &now)!=TCL_OK ) return TCL_ERROR;
+    Tcl_SetObjResult(interp, YqExtractNow(d->doc, d->base, now));
     return TCL_OK;
+  }
   case DELETE:
     if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
     Tcl_DeleteCommandFromToken(interp, Tcl_GetCommandFromObj(interp, objv[0]));

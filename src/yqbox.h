@@ -87,6 +87,7 @@ int RobotsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 /* date.c */
 int YqDateParse(const char *text, int len, long long now, int strict, long long *t);
 void YqDateFormat(long long t, char *out);
+int YqNowOption(Tcl_Interp *interp, Tcl_Obj *obj, long long *now);
 int DateCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /* cjk.c */
@@ -105,7 +106,6 @@ void YqHtmlText(const char *html, int len, Tcl_DString *ds, int blocks);
 int YqIsBlock(const char *name);
 int YqIsInvisible(const char *name);
 int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
-Tcl_Obj *YqExtract(struct _xmlDoc *doc, const char *base);
 Tcl_Obj *YqExtractNow(struct _xmlDoc *doc, const char *base, long long now);
 int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 int FeedCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
