@@ -20,7 +20,9 @@
 ** blocks, and short lines that are page furniture (打印, 关闭窗口, 字号, 上一篇, 发布时间 ...).
 **
 ** Title: og:title or <title>, cut at site-name separators (" - ", "_", " | ", "——"), a trailing
-** 【...】 removed; an h1/h2 that matches it is preferred, being cleaner.
+** 【...】 removed, a trailing site name after any separator ("-新华网", og:site_name, a name the
+** page shows alone in its logo or footer) removed; an h1/h2 that matches it is preferred, being
+** cleaner: one the title starts with, or one that continues a truncated og:title.
 ** Author: labels 作者/发布人/留言人/发帖人/提问人/执笔人 with a colon, bylines (（记者 张倩）, 记者 张倩
 ** 王敏, 文：眉间尺, 眉间尺/文, a closing （张倩）; editors are no authors) -- a visible byline wins; meta author
 ** unless it is a site name or a number; elements whose class or id says author (authi, username,
@@ -538,14 +540,91 @@ static void trimDs(Tcl_DString *ds){
   Tcl_DStringSetLength(ds, n-a);
 }
 
-/* findTitle: the page title into OUT. */
+/* isMediaName: whether the N bytes at S end like the name of a medium or site (…网, …报, …在线,
+** …频道, …客户端). No side effects. */
+static int isMediaName(const char *s, int n){
+  static const char *media[] = {"网","网站","报","报社","频道","客户端","新闻","在线","电视台","广播",
+                                "APP","app","之窗","门户", NULL};
+  int i;
+  for(i=0; media[i]; i++){
+    int wl = (int)strlen(media[i]);
+    if( n>=wl && !memcmp(s+n-wl, media[i], wl) ) return 1;
+  }
+  return 0;
+}
+
+/* shownAlone: whether some text node or image alt under N is, trimmed, exactly the N bytes at S
+** (a logo or footer naming the site). No side effects. */
+static int shownAlone(xmlNodePtr n, const char *s, int len){
+  xmlNodePtr c;
+  for(c=n->children; c; c=c->next){
+    const char *t = NULL;
+    xmlChar *alt = NULL;
+    int ok = 0;
+    if( c->type==XML_TEXT_NODE ) t = (const char*)c->content;
+    else if( c->type==XML_ELEMENT_NODE && !strcmp((const char*)c->name, "img") ){
+      alt = xmlGetProp(c, (const xmlChar*)"alt");
+      t = (const char*)alt;
+    }
+    if( t ){
+      const char *e;
+      while( *t==' ' || *t=='\n' || *t=='\r' || *t=='\t' ) t++;
+      e = t+strlen(t);
+      while( e>t && (e[-1]==' ' || e[-1]=='\n' || e[-1]=='\r' || e[-1]=='\t') ) e--;
+      ok = e-t==len && !memcmp(t, s, len);
+    }
+    if( alt ) xmlFree(alt);
+    if( ok ) return 1;
+    if( c->type==XML_ELEMENT_NODE && strcmp((const char*)c->name, "title")
+        && !YqIsInvisible((const char*)c->name) && shownAlone(c, s, len) ) return 1;
+  }
+  return 0;
+}
+
+/*
+** stripSite: cut from the title in DS a trailing site name after a separator (-, _, |, —, ·, a
+** space ...): one that is SITE (og:site_name, or NULL), is named like a medium (isMediaName) or
+** stands alone elsewhere on the page (shownAlone under ROOT). At most three times ("…-国内-新华网");
+** at least 4 characters of title stay. Changes DS.
+*/
+static void stripSite(Tcl_DString *ds, const char *site, xmlNodePtr root){
+  static const char *seps[] = {"-","_","|","－","—","–","·","丨"," ","　", NULL};
+  int round;
+  for(round=0; round<3; round++){
+    const char *s = Tcl_DStringValue(ds);
+    int n = Tcl_DStringLength(ds), k, i, cut = -1, seg = 0;
+    for(k=n-1; k>=12 && cut<0; k--){
+      for(i=0; seps[i]; i++){
+        int sl = (int)strlen(seps[i]);
+        if( k+sl<=n && !memcmp(s+k, seps[i], sl) ){ cut = k; seg = k+sl; break; }
+      }
+    }
+    if( cut<0 ) return;
+    while( seg<n && s[seg]==' ' ) seg++;
+    if( n-seg<2 || n-seg>45 ) return;
+    if( !((site && (int)strlen(site)==n-seg && !memcmp(site, s+seg, n-seg))
+          || isMediaName(s+seg, n-seg) || (root && shownAlone(root, s+seg, n-seg))) ) return;
+    while( cut>0 && (s[cut-1]==' ' || s[cut-1]=='-' || s[cut-1]=='_' || s[cut-1]=='|') ) cut--;
+    if( cut<12 ) return;
+    Tcl_DStringSetLength(ds, cut);
+  }
+}
+
+/*
+** findTitle: the page title into OUT: og:title or <title>, cut at site-name separators (cleanTitle,
+** stripSite); then a heading (h1, then h2) is preferred when it continues the title (a truncated
+** og:title "…年内惠及…"), when the title starts with it (the h1 that the <title> starts with), or
+** when the title holds it and it is two thirds as long.
+*/
 static void findTitle(xmlDocPtr doc, Tcl_DString *out){
   static const char *og[] = {"og:title", "twitter:title", NULL};
+  static const char *sites[] = {"og:site_name", "application-name", NULL};
+  static const char *ellipses[] = {"……", "…", "...", NULL};
   xmlNodePtr root = xmlDocGetRootElement(doc);
   Tcl_DString raw, main;
-  char *m = metaContent(doc, og);
-  const char *tags[] = {"h1", "h2", NULL};
-  int i, k, nl;
+  char *m = metaContent(doc, og), *site = metaContent(doc, sites);
+  const char *tags[] = {"h1", "h2", NULL}, *ms;
+  int i, k, nl, ml, stem;
   Tcl_DStringInit(&raw);
   Tcl_DStringInit(&main);
   if( m ){ Tcl_DStringAppend(&raw, m, -1); free(m); }
@@ -553,6 +632,15 @@ static void findTitle(xmlDocPtr doc, Tcl_DString *out){
   trimDs(&raw);
   cleanTitle(Tcl_DStringValue(&raw), &main);
   trimDs(&main);
+  stripSite(&main, site, root);
+  free(site);
+  ms = Tcl_DStringValue(&main); ml = Tcl_DStringLength(&main);
+  /* the title without a closing ellipsis: a heading that starts with it continues it */
+  stem = ml;
+  for(i=0; ellipses[i]; i++){
+    int el = (int)strlen(ellipses[i]);
+    if( ml>el && !memcmp(ms+ml-el, ellipses[i], el) ){ stem = ml-el; break; }
+  }
   for(i=0; root && tags[i]; i++){
     Tcl_Obj *l = Tcl_NewListObj(0, NULL), **lv;
     Tcl_IncrRefCount(l);
@@ -561,28 +649,31 @@ static void findTitle(xmlDocPtr doc, Tcl_DString *out){
     for(k=0; k<nl; k++){
       Tcl_DString h;
       const char *hs;
-      int hn;
+      int hn, take;
       Tcl_DStringInit(&h);
       Tcl_DStringAppend(&h, Tcl_GetString(lv[k]), -1);
       trimDs(&h);
       hs = Tcl_DStringValue(&h); hn = Tcl_DStringLength(&h);
-      if( Tcl_DStringLength(&main)>0 && strstr(hs, Tcl_DStringValue(&main)) ){
-        Tcl_DStringFree(&h);                     /* the heading adds to the title: keep the title */
-        break;
-      }
-      if( hn>=6 && ((Tcl_DStringLength(&main)==0 && i==0)
-                    || (Tcl_DStringLength(&main)>0 && strstr(Tcl_DStringValue(&main), hs) && hn*3>=Tcl_DStringLength(&main)*2)) ){
+      take = hn>=6 && ((ml==0 && i==0)
+              || (stem>=12 && hn>stem && hn<=300 && !memcmp(hs, ms, stem))         /* continues it */
+              || (ml>0 && hn>=12 && hn<=ml && !memcmp(ms, hs, hn) && hn*2>=ml)     /* starts it */
+              || (ml>0 && strstr(ms, hs) && hn*3>=ml*2));
+      if( take ){
         Tcl_DStringAppend(out, hs, hn);
         Tcl_DStringFree(&h);
         Tcl_DecrRefCount(l);
         Tcl_DStringFree(&raw); Tcl_DStringFree(&main);
         return;
       }
+      if( ml>0 && strstr(hs, ms) ){
+        Tcl_DStringFree(&h);                     /* the heading adds to the title: keep the title */
+        break;
+      }
       Tcl_DStringFree(&h);
     }
     Tcl_DecrRefCount(l);
   }
-  Tcl_DStringAppend(out, Tcl_DStringValue(&main), Tcl_DStringLength(&main));
+  Tcl_DStringAppend(out, ms, ml);
   Tcl_DStringFree(&raw); Tcl_DStringFree(&main);
 }
 
@@ -658,28 +749,19 @@ static int authorEl(xmlNodePtr n, Tcl_DString *out){
   return 0;
 }
 
-/* endsWith: whether the N bytes at S end with the string W. */
-static int endsWith(const char *s, int n, const char *w){
-  int wl = (int)strlen(w);
-  return n>=wl && !memcmp(s+n-wl, w, wl);
-}
-
 /*
 ** notPerson: whether the N bytes at S cannot name a person or issuing unit: empty, a link, a number
-** ("104363"), a domain, the page's og:site_name (SITE, or NULL), or a medium's name (…网, …报,
-** …频道, …客户端). No side effects.
+** ("104363"), a domain, the page's og:site_name (SITE, or NULL), or a medium's name (isMediaName).
+** No side effects.
 */
 static int notPerson(const char *s, int n, const char *site){
-  static const char *media[] = {"网","网站","报","报社","频道","客户端","新闻","在线","电视台","广播",
-                                "APP","app", NULL};
   int i, digits = 0;
   if( n<=0 || !strncmp(s, "http", 4) || memmem(s, n, "www.", 4) || memmem(s, n, ".com", 4)
       || memmem(s, n, ".cn", 3) ) return 1;
   for(i=0; i<n; i++) if( (s[i]>='0' && s[i]<='9') || s[i]==' ' || s[i]=='-' ) digits++;
   if( digits==n ) return 1;
   if( site && (int)strlen(site)==n && !memcmp(s, site, n) ) return 1;
-  for(i=0; media[i]; i++) if( endsWith(s, n, media[i]) ) return 1;
-  return 0;
+  return isMediaName(s, n);
 }
 
 /* hanAt: the byte length of the Han character (or middle dot of a transcribed name) at P, or 0. */
