@@ -173,12 +173,15 @@ static int isCjk(unsigned cp){
       || (cp>=0xFF00 && cp<=0xFFEF) || cp>=0x20000;
 }
 
-/* tbText: append the text S to TB, collapsing whitespace (see TextBuf). */
+/* tbText: append the text S to TB, collapsing whitespace (see TextBuf); C1 controls become the
+** windows-1252 characters they stand for (YqCp1252). */
 static void tbText(TextBuf *tb, const char *s){
   const unsigned char *p = (const unsigned char*)s;
   while( *p ){
     unsigned cp;
-    int n;
+    int n, bl;
+    const char *bytes;
+    char u[4];
     if( *p>' ' && *p<0x80 && !tb->pendBreak && !tb->pendSpace ){
       const unsigned char *q = p;
       while( *q>' ' && *q<0x80 ) q++;
@@ -193,6 +196,14 @@ static void tbText(TextBuf *tb, const char *s){
     else if( (*p&0xF8)==0xF0 && p[1] && p[2] && p[3] ){
       cp = ((p[0]&0x07)<<18)|((p[1]&0x3F)<<12)|((p[2]&0x3F)<<6)|(p[3]&0x3F); n = 4;
     }else{ cp = 0xFFFD; n = 1; }
+    bytes = (const char*)p; bl = n;
+    if( cp>=0x80 && cp<=0x9F && YqCp1252(cp)!=cp ){
+      /* "&#146;" in a page or feed written in windows-1252 means ’ (U+2019), not U+0092 */
+      cp = YqCp1252(cp);
+      if( cp<0x800 ){ u[0] = (char)(0xC0|(cp>>6)); u[1] = (char)(0x80|(cp&0x3F)); bl = 2; }
+      else{ u[0] = (char)(0xE0|(cp>>12)); u[1] = (char)(0x80|((cp>>6)&0x3F)); u[2] = (char)(0x80|(cp&0x3F)); bl = 3; }
+      bytes = u;
+    }
     if( cp==' ' || cp=='\t' || cp=='\n' || cp=='\r' || cp=='\f' || cp==0xA0 || cp==0x3000 ){
       tb->pendSpace = 1;
       if( cp=='\n' || cp=='\r' ) tb->pendNl = 1;
@@ -205,7 +216,7 @@ static void tbText(TextBuf *tb, const char *s){
         Tcl_DStringAppend(tb->ds, " ", 1);
       }
       tb->pendBreak = tb->pendSpace = tb->pendNl = 0;
-      Tcl_DStringAppend(tb->ds, (const char*)p, n);
+      Tcl_DStringAppend(tb->ds, bytes, bl);
       tb->lastCjk = isCjk(cp);
     }
     p += n;

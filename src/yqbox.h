@@ -73,6 +73,8 @@ int YqCharsetDetect(const char *in, size_t len, const char *ct, char *name, cons
 Tcl_Encoding YqUtf8Encoding(void);
 Tcl_Obj *YqUtf8Obj(const char *s, int len);
 int CharsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+unsigned YqCp1252(unsigned cp);
+void YqFixC1(const char *s, int n, Tcl_DString *out);
 
 /* url.c */
 int YqUrlResolve(const char *base, const char *ref, Tcl_DString *out, const char **err);
