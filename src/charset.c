@@ -401,6 +401,40 @@ int YqDecodeAuto(const char *in, size_t len, const char *ct, Tcl_DString *ds){
 }
 
 /*
+** YqCp1252: the character a C1 control code point CP (U+0080..U+009F) stands for when it came
+** from a numeric reference such as "&#146;" (pages and feeds written in windows-1252 mean ’ by
+** it; HTML5 maps these references the same way); other code points, and the five that
+** windows-1252 leaves undefined, are returned as they are.
+*/
+unsigned YqCp1252(unsigned cp){
+  static const unsigned short map[32] = {
+    0x20AC,0x0081,0x201A,0x0192,0x201E,0x2026,0x2020,0x2021,0x02C6,0x2030,0x0160,0x2039,0x0152,0x008D,0x017D,0x008F,
+    0x0090,0x2018,0x2019,0x201C,0x201D,0x2022,0x2013,0x2014,0x02DC,0x2122,0x0161,0x203A,0x0153,0x009D,0x017E,0x0178 };
+  return cp>=0x80 && cp<=0x9F ? map[cp-0x80] : cp;
+}
+
+/* YqFixC1: append the UTF-8 text S (N bytes, or -1: up to NUL) to OUT with every C1 control
+** character replaced as YqCp1252 says ("don\xC2\x92t" -> "don’t"). */
+void YqFixC1(const char *s, int n, Tcl_DString *out){
+  const unsigned char *p = (const unsigned char*)s, *e;
+  if( n<0 ) n = (int)strlen(s);
+  e = p+n;
+  while( p<e ){
+    const unsigned char *q = p;
+    while( q<e && !(q[0]==0xC2 && q+1<e && q[1]>=0x80 && q[1]<=0x9F) ) q++;
+    Tcl_DStringAppend(out, (const char*)p, (int)(q-p));
+    if( q<e ){
+      unsigned cp = YqCp1252(q[1]);
+      char u[4];
+      if( cp<0x800 ){ u[0] = (char)(0xC0|(cp>>6)); u[1] = (char)(0x80|(cp&0x3F)); Tcl_DStringAppend(out, u, 2); }
+      else{ u[0] = (char)(0xE0|(cp>>12)); u[1] = (char)(0x80|((cp>>6)&0x3F)); u[2] = (char)(0x80|(cp&0x3F)); Tcl_DStringAppend(out, u, 3); }
+      q += 2;
+    }
+    p = q;
+  }
+}
+
+/*
 ** CharsetCmd: "charset decode BYTES ?-from CHARSET? ?-contenttype CT?" returns the text;
 ** "charset detect BYTES ?-contenttype CT?" returns {charset NAME source SOURCE reason TEXT};
 ** "charset supported NAME" returns 1 if NAME can be decoded. Errors for an unknown -from charset or

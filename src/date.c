@@ -4,6 +4,8 @@
 **
 ** Understood (after folding full-width digits, colons, slashes, dashes, dots and spaces):
 **   absolute   2024-05-01 10:23[:45]  2024/5/1  2024.05.01  2024年5月1日 [下午]10:23  2024年5月1日10时23分
+**   month      2019-07  2019/07  2019.7  2019年7月 (list pages): the day is unknown, the result is the
+**              1st of the month at 00:00 -- callers that need a day must not take it for one
 **              20240501  2024-05-01T10:23:00Z / +08:00 (RFC 3339)  Wed, 01 May 2024 10:23:00 GMT
 **              (RFC 822/1123; two-digit years; zones Z UT GMT ±HHMM EST..PDT; CST means China
 **              Standard Time here, +08:00, as Chinese feeds use it)
@@ -335,7 +337,20 @@ static int parseAt(Cur *c, long long now, long long *t){
     skipSp(&s);
     if( sep=='Y' ){ if( !lit(&s, "月") ) return -1; }
     else if( *s.p==sep ) s.p++;
+    else if( !(*s.p>='0' && *s.p<='9') && *s.p!='-' && *s.p!='/' && *s.p!='.' && *s.p!=':' ){
+      /* year and month alone (2019-07): the day is not known, the 1st stands for it */
+      *c = s;
+      return makeTime(a, b, 1, 0, TZ_OFFSET, t);
+    }
     else return -1;
+    if( sep=='Y' ){
+      Cur k = s;
+      skipSp(&k);
+      if( !(*k.p>='0' && *k.p<='9') ){
+        *c = s;                                  /* 2019年7月: the 1st, as above */
+        return makeTime(a, b, 1, 0, TZ_OFFSET, t);
+      }
+    }
     skipSp(&s);
     dd = num(&s, 2, &nd);
     if( dd<0 ) return -1;
@@ -403,6 +418,23 @@ int YqDateParse(const char *text, int len, long long now, int strict, long long 
   return 0;
 }
 
+/*
+** YqNowOption: the value OBJ of a -now option (any absolute or relative form, strict) as epoch
+** seconds into *NOW (relative forms count from the clock). TCL_OK, or TCL_ERROR with a message in
+** INTERP and *NOW unchanged. Shared by `date parse`, `page extract` and `DOC extract`.
+*/
+int YqNowOption(Tcl_Interp *interp, Tcl_Obj *obj, long long *now){
+  int len;
+  long long t;
+  const char *n = Tcl_GetStringFromObj(obj, &len);
+  if( YqDateParse(n, len, (long long)time(NULL), 1, &t)<0 ){
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("invalid -now time \"%s\"", n));
+    return TCL_ERROR;
+  }
+  *now = t;
+  return TCL_OK;
+}
+
 /* DateCmd: "date parse TEXT ?-now ISO?". Errors for text that is not a date. */
 int DateCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"parse", NULL};
@@ -416,13 +448,7 @@ int DateCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_WrongNumArgs(interp, 2, objv, "TEXT ?-now ISO?");
     return TCL_ERROR;
   }
-  if( objc==5 ){
-    const char *n = Tcl_GetStringFromObj(objv[4], &len);
-    if( YqDateParse(n, len, now, 1, &now)<0 ){
-      Tcl_SetObjResult(interp, Tcl_ObjPrintf("invalid -now time \"%s\"", n));
-      return TCL_ERROR;
-    }
-  }
+  if( objc==5 && YqNowOption(interp, objv[4], &now)!=TCL_OK ) return TCL_ERROR;
   {
     const char *s = Tcl_GetStringFromObj(objv[2], &len);
     Tcl_UtfToExternalDString(YqUtf8Encoding(), s, len, &ds);

@@ -6,7 +6,9 @@
 ** Main text: every element gets its visible text length, link text length and count of sentence
 ** punctuation. Elements that are page chrome are left out: nav/footer/aside/header/form controls
 ** and elements whose class or id names a role such as nav, menu, footer, sidebar, comment,
-** related, share, breadcrumb, copyright, pager, ad. Each paragraph-like element with at least 20
+** related, share, breadcrumb, copyright, pager, ad -- as a word of the class ("post_header" has
+** "header", "thread_body" has no "ad"); a layout word (header, nav, ...) is waived for the element
+** that holds most of the page's text. Each paragraph-like element with at least 20
 ** characters of its own inline text scores 1 + punctuation + length/100 (at most 3 for length) for
 ** itself, its parent, half for the grandparent and a third for the next. A candidate's final score is
 ** its score times (1 - link density), plus 25 for class/id hints of content (article, content,
@@ -18,14 +20,21 @@
 ** blocks, and short lines that are page furniture (打印, 关闭窗口, 字号, 上一篇, 发布时间 ...).
 **
 ** Title: og:title or <title>, cut at site-name separators (" - ", "_", " | ", "——"), a trailing
-** 【...】 removed; an h1/h2 that matches it is preferred, being cleaner.
-** Author: meta author; labels 作者/发布人/留言人/发帖人/提问人 with a colon; elements whose class or
-** id says author (authi, username, poster); labels 楼主/网友; finally 来源 (the issuing unit).
-** Published: meta article:published_time/PubDate/publishdate/date, <time datetime>, labels
-** 发布时间/发表于/留言时间/发布日期/时间/日期 ..., then the first full date after the title.
+** 【...】 removed, a trailing site name after any separator ("-新华网", og:site_name, a name the
+** page shows alone in its logo or footer) removed; an h1/h2 that matches it is preferred, being
+** cleaner: one the title starts with, or one that continues a truncated og:title.
+** Author: labels 作者/发布人/留言人/发帖人/提问人/执笔人 with a colon, bylines (（记者 张倩）, 记者 张倩
+** 王敏, 文：眉间尺, 眉间尺/文, a closing （张倩）; editors are no authors) -- a visible byline wins; meta author
+** unless it is a site name or a number; elements whose class or id says author (authi, username,
+** poster); labels 楼主/网友; finally 来源 (the issuing unit).
+** Published: meta article:published_time/PubDate/publishdate/date, <time datetime>, an element
+** whose class/id word says date or time (publish_time, pubtime ...), labels 发布时间/发表于/留言时间/
+** 发布日期/时间/日期 ..., then the first full date near the title (a date split across elements
+** joined), then the first full date after the title. Comments are not read; prose yields only
+** plausible full dates (no year out of "1000年前" or "2020-10-1234").
 **
 ** Tcl: `page extract HTML ?-url URL? ?-now ISO?` -> dict title, body, author, published (ISO 8601
-** +08:00 or ""). Also `DOC extract` on a parsed document (html.c).
+** +08:00 or ""). Also `DOC extract ?-now ISO?` on a parsed document (html.c).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +48,8 @@ typedef struct Stat {
   double score;
   int text, link, punct;
   int chrome;            /* this element or an ancestor is page chrome */
+  int self;              /* chrome kind of this element by itself (CHROME_...) */
+  int comment;           /* its class/id says comments or related articles (isCommentEl) */
   int order;             /* document order */
 } Stat;
 
@@ -69,28 +80,83 @@ static int hasWord(const char *s, const char *w){
     if( p==s || !(p[-1]>='a' && p[-1]<='z') ) return 1;
     p += n;
   }
-  (void)n;
   return 0;
 }
 
-/* isChromeEl: whether element N is page furniture by tag or by class/id. */
-static int isChromeEl(xmlNodePtr n){
+/* inSet: whether the N bytes at S are one of the strings of SET. */
+static int inSet(const char *s, size_t n, const char *const *set){
+  int i;
+  for(i=0; set[i]; i++) if( strlen(set[i])==n && !memcmp(s, set[i], n) ) return 1;
+  return 0;
+}
+
+/*
+** classWord: whether the lowercased class/id string S (see classId) names W as a word. S is cut into
+** parts at every character that is not a letter or digit ("post_header" is "post" and "header");
+** a part names W when it is W, W followed by digits ("footer2"), W with a usual suffix ("navbar",
+** "tagslist") or W after a usual prefix ("topnav", "sitefooter"). "thread" holds no "ad", "signboard"
+** no "sign", "authorized" no "author". No side effects.
+*/
+static int classWord(const char *s, const char *w){
+  static const char *suffixes[] = {"bar","box","wrap","list","area","s","con","nav","bg","main","name",
+                                         NULL};
+  static const char *prefixes[] = {"top","main","sub","site","page","left","right","bottom", NULL};
+  size_t wl = strlen(w);
+  while( *s ){
+    const char *e;
+    size_t n;
+    while( *s && !((*s>='a' && *s<='z') || (*s>='0' && *s<='9')) ) s++;
+    for(e=s; (*e>='a' && *e<='z') || (*e>='0' && *e<='9'); e++){}
+    n = (size_t)(e-s);
+    if( n>=wl ){
+      if( !memcmp(s, w, wl) ){
+        const char *r = s+wl;
+        while( r<e && *r>='0' && *r<='9' ) r++;
+        if( r==e || inSet(s+wl, n-wl, suffixes) ) return 1;
+      }
+      if( !memcmp(e-wl, w, wl) && inSet(s, n-wl, prefixes) ) return 1;
+    }
+    s = e;
+  }
+  return 0;
+}
+
+/* Chrome kinds of an element by itself (Stat.self): by tag, by a layout word of its class/id
+** (waived when the element holds most of the page's text), by a word of text-rich furniture. */
+enum { CHROME_NONE, CHROME_TAG, CHROME_LAYOUT, CHROME_TEXTRICH };
+
+/* isCommentEl: whether element N's class/id words say comments or related articles: their dates
+** and bylines are not the article's. (A thread's floors are not comments: the first is the post.) */
+static int isCommentEl(xmlNodePtr n){
+  static const char *words[] = {"comment","comments","cmt","related","recommend","xgxw","xglj",
+                                NULL};
+  char buf[256];
+  int i;
+  classId(n, buf, sizeof buf);
+  if( buf[0]==' ' && buf[1]==0 ) return 0;
+  for(i=0; words[i]; i++) if( classWord(buf, words[i]) ) return 1;
+  return 0;
+}
+
+/* chromeKind: the chrome kind of element N by its tag or class/id words (see the enum). */
+static int chromeKind(xmlNodePtr n){
   static const char *tags[] = {"nav","footer","aside","header","menu","input","label","select",
                                "textarea","button", NULL};
-  static const char *words[] = {"nav","menu","footer","foot","sidebar","side","comment","related",
-    "recommend","share","breadcrumb","crumb","copyright","pagination","pager","pages","login","toolbar",
-    "advert","ads","banner","topbar","header","friendlink","links","hotnews","tags","position",
-    "location","xglj","xgxw","sidenav","widget","fastpost","signature","sign","rank","hot","reply",
-    "lzl","gotop","backtop", NULL};
+  static const char *layout[] = {"nav","menu","footer","foot","sidebar","side","share","breadcrumb",
+    "crumb","copyright","pagination","pager","pages","login","toolbar","advert","ads","ad",
+    "banner","topbar","header","friendlink","links","tags","position","location","sidenav","widget",
+    "rank","gotop","backtop", NULL};
+  static const char *textRich[] = {"comment","comments","related","recommend","hotnews","hot",
+    "xglj","xgxw","fastpost","signature","sign","reply","lzl", NULL};
   char buf[256];
   const char *name = (const char*)n->name;
   int i;
-  for(i=0; tags[i]; i++) if( !strcmp(name, tags[i]) ) return 1;
+  for(i=0; tags[i]; i++) if( !strcmp(name, tags[i]) ) return CHROME_TAG;
   classId(n, buf, sizeof buf);
-  if( buf[0]==' ' && buf[1]==0 ) return 0;
-  for(i=0; words[i]; i++) if( hasWord(buf, words[i]) ) return 1;
-  if( strstr(buf, "ad-") || strstr(buf, "ad_") || !strcmp(buf, "ad ") ) return 1;
-  return 0;
+  if( buf[0]==' ' && buf[1]==0 ) return CHROME_NONE;
+  for(i=0; textRich[i]; i++) if( classWord(buf, textRich[i]) ) return CHROME_TEXTRICH;
+  for(i=0; layout[i]; i++) if( classWord(buf, layout[i]) ) return CHROME_LAYOUT;
+  return CHROME_NONE;
 }
 
 /* classWeight: +25 for content hints in class/id, -25 for weak negative ones, else 0. */
@@ -128,8 +194,8 @@ static void countText(const char *s, int *chars, int *punct){
   }
 }
 
-/* measure: fill the Stat of every element under N (pre-order numbering). */
-static void measure(Ex *ex, xmlNodePtr n, int chromeAbove, int inLink){
+/* measure: fill the Stat of every element under N (pre-order numbering) but its chrome flag. */
+static void measure(Ex *ex, xmlNodePtr n, int inLink){
   xmlNodePtr c;
   Stat *st;
   if( ex->n==ex->cap ){
@@ -140,7 +206,8 @@ static void measure(Ex *ex, xmlNodePtr n, int chromeAbove, int inLink){
   memset(st, 0, sizeof *st);
   st->order = ex->n++;
   n->_private = st;
-  st->chrome = chromeAbove || isChromeEl(n);
+  st->self = chromeKind(n);
+  st->comment = isCommentEl(n);
   inLink = inLink || !strcmp((const char*)n->name, "a");
   for(c=n->children; c; c=c->next){
     if( c->type==XML_TEXT_NODE && c->content ){
@@ -149,12 +216,30 @@ static void measure(Ex *ex, xmlNodePtr n, int chromeAbove, int inLink){
       st->text += chars; st->punct += punct;
       if( inLink ) st->link += chars;
     }else if( c->type==XML_ELEMENT_NODE && !YqIsInvisible((const char*)c->name) ){
-      measure(ex, c, st->chrome, inLink);
+      measure(ex, c, inLink);
       if( c->_private ){
         st->text += ST(c)->text; st->link += ST(c)->link; st->punct += ST(c)->punct;
       }
     }
   }
+}
+
+/*
+** markChrome: set the chrome flag of N and the elements under it: chrome when an ancestor is
+** (ABOVE), by tag, by text-rich furniture words, or by layout words unless the element holds at
+** least 60% of the page's unlinked text (PAGETEXT) and is not link-dense: the block that holds the
+** article is never dropped for a class such as "post_header".
+*/
+static void markChrome(xmlNodePtr n, int above, int pageText){
+  xmlNodePtr c;
+  Stat *st = ST(n);
+  if( !st ) return;
+  st->chrome = above || st->self==CHROME_TAG || st->self==CHROME_TEXTRICH;
+  if( !st->chrome && st->self==CHROME_LAYOUT ){
+    int own = st->text - st->link;
+    st->chrome = !(pageText>0 && own*10>=pageText*6 && st->link*2<st->text);
+  }
+  for(c=n->children; c; c=c->next) if( c->type==XML_ELEMENT_NODE ) markChrome(c, st->chrome, pageText);
 }
 
 static int countElements(xmlNodePtr n){
@@ -455,14 +540,91 @@ static void trimDs(Tcl_DString *ds){
   Tcl_DStringSetLength(ds, n-a);
 }
 
-/* findTitle: the page title into OUT. */
+/* isMediaName: whether the N bytes at S end like the name of a medium or site (…网, …报, …在线,
+** …频道, …客户端). No side effects. */
+static int isMediaName(const char *s, int n){
+  static const char *media[] = {"网","网站","报","报社","频道","客户端","新闻","在线","电视台","广播",
+                                "APP","app","之窗","门户", NULL};
+  int i;
+  for(i=0; media[i]; i++){
+    int wl = (int)strlen(media[i]);
+    if( n>=wl && !memcmp(s+n-wl, media[i], wl) ) return 1;
+  }
+  return 0;
+}
+
+/* shownAlone: whether some text node or image alt under N is, trimmed, exactly the N bytes at S
+** (a logo or footer naming the site). No side effects. */
+static int shownAlone(xmlNodePtr n, const char *s, int len){
+  xmlNodePtr c;
+  for(c=n->children; c; c=c->next){
+    const char *t = NULL;
+    xmlChar *alt = NULL;
+    int ok = 0;
+    if( c->type==XML_TEXT_NODE ) t = (const char*)c->content;
+    else if( c->type==XML_ELEMENT_NODE && !strcmp((const char*)c->name, "img") ){
+      alt = xmlGetProp(c, (const xmlChar*)"alt");
+      t = (const char*)alt;
+    }
+    if( t ){
+      const char *e;
+      while( *t==' ' || *t=='\n' || *t=='\r' || *t=='\t' ) t++;
+      e = t+strlen(t);
+      while( e>t && (e[-1]==' ' || e[-1]=='\n' || e[-1]=='\r' || e[-1]=='\t') ) e--;
+      ok = e-t==len && !memcmp(t, s, len);
+    }
+    if( alt ) xmlFree(alt);
+    if( ok ) return 1;
+    if( c->type==XML_ELEMENT_NODE && strcmp((const char*)c->name, "title")
+        && !YqIsInvisible((const char*)c->name) && shownAlone(c, s, len) ) return 1;
+  }
+  return 0;
+}
+
+/*
+** stripSite: cut from the title in DS a trailing site name after a separator (-, _, |, —, ·, a
+** space ...): one that is SITE (og:site_name, or NULL), is named like a medium (isMediaName) or
+** stands alone elsewhere on the page (shownAlone under ROOT). At most three times ("…-国内-新华网");
+** at least 4 characters of title stay. Changes DS.
+*/
+static void stripSite(Tcl_DString *ds, const char *site, xmlNodePtr root){
+  static const char *seps[] = {"-","_","|","－","—","–","·","丨"," ","　", NULL};
+  int round;
+  for(round=0; round<3; round++){
+    const char *s = Tcl_DStringValue(ds);
+    int n = Tcl_DStringLength(ds), k, i, cut = -1, seg = 0;
+    for(k=n-1; k>=12 && cut<0; k--){
+      for(i=0; seps[i]; i++){
+        int sl = (int)strlen(seps[i]);
+        if( k+sl<=n && !memcmp(s+k, seps[i], sl) ){ cut = k; seg = k+sl; break; }
+      }
+    }
+    if( cut<0 ) return;
+    while( seg<n && s[seg]==' ' ) seg++;
+    if( n-seg<2 || n-seg>45 ) return;
+    if( !((site && (int)strlen(site)==n-seg && !memcmp(site, s+seg, n-seg))
+          || isMediaName(s+seg, n-seg) || (root && shownAlone(root, s+seg, n-seg))) ) return;
+    while( cut>0 && (s[cut-1]==' ' || s[cut-1]=='-' || s[cut-1]=='_' || s[cut-1]=='|') ) cut--;
+    if( cut<12 ) return;
+    Tcl_DStringSetLength(ds, cut);
+  }
+}
+
+/*
+** findTitle: the page title into OUT: og:title or <title>, cut at site-name separators (cleanTitle,
+** stripSite); then a heading (h1, then h2) is preferred when it continues the title (a truncated
+** og:title "…年内惠及…"), when the title starts with it (the h1 that the <title> starts with), or
+** when the title holds it and it is two thirds as long.
+*/
 static void findTitle(xmlDocPtr doc, Tcl_DString *out){
   static const char *og[] = {"og:title", "twitter:title", NULL};
+  static const char *sites[] = {"og:site_name", "application-name", NULL};
+  static const char *ellipses[] = {"……", "…", "...", NULL};
   xmlNodePtr root = xmlDocGetRootElement(doc);
   Tcl_DString raw, main;
-  char *m = metaContent(doc, og);
-  const char *tags[] = {"h1", "h2", NULL};
-  int i, k, nl;
+  char *m = metaContent(doc, og), *site = metaContent(doc, sites);
+  const char *tags[] = {"h1", "h2", NULL}, *ms;
+  int i, k, nl, ml, stem;
   Tcl_DStringInit(&raw);
   Tcl_DStringInit(&main);
   if( m ){ Tcl_DStringAppend(&raw, m, -1); free(m); }
@@ -470,6 +632,15 @@ static void findTitle(xmlDocPtr doc, Tcl_DString *out){
   trimDs(&raw);
   cleanTitle(Tcl_DStringValue(&raw), &main);
   trimDs(&main);
+  stripSite(&main, site, root);
+  free(site);
+  ms = Tcl_DStringValue(&main); ml = Tcl_DStringLength(&main);
+  /* the title without a closing ellipsis: a heading that starts with it continues it */
+  stem = ml;
+  for(i=0; ellipses[i]; i++){
+    int el = (int)strlen(ellipses[i]);
+    if( ml>el && !memcmp(ms+ml-el, ellipses[i], el) ){ stem = ml-el; break; }
+  }
   for(i=0; root && tags[i]; i++){
     Tcl_Obj *l = Tcl_NewListObj(0, NULL), **lv;
     Tcl_IncrRefCount(l);
@@ -478,28 +649,31 @@ static void findTitle(xmlDocPtr doc, Tcl_DString *out){
     for(k=0; k<nl; k++){
       Tcl_DString h;
       const char *hs;
-      int hn;
+      int hn, take;
       Tcl_DStringInit(&h);
       Tcl_DStringAppend(&h, Tcl_GetString(lv[k]), -1);
       trimDs(&h);
       hs = Tcl_DStringValue(&h); hn = Tcl_DStringLength(&h);
-      if( Tcl_DStringLength(&main)>0 && strstr(hs, Tcl_DStringValue(&main)) ){
-        Tcl_DStringFree(&h);                     /* the heading adds to the title: keep the title */
-        break;
-      }
-      if( hn>=6 && ((Tcl_DStringLength(&main)==0 && i==0)
-                    || (Tcl_DStringLength(&main)>0 && strstr(Tcl_DStringValue(&main), hs) && hn*3>=Tcl_DStringLength(&main)*2)) ){
+      take = hn>=6 && ((ml==0 && i==0)
+              || (stem>=12 && hn>stem && hn<=300 && !memcmp(hs, ms, stem))         /* continues it */
+              || (ml>0 && hn>=12 && hn<=ml && !memcmp(ms, hs, hn) && hn*2>=ml)     /* starts it */
+              || (ml>0 && strstr(ms, hs) && hn*3>=ml*2));
+      if( take ){
         Tcl_DStringAppend(out, hs, hn);
         Tcl_DStringFree(&h);
         Tcl_DecrRefCount(l);
         Tcl_DStringFree(&raw); Tcl_DStringFree(&main);
         return;
       }
+      if( ml>0 && strstr(hs, ms) ){
+        Tcl_DStringFree(&h);                     /* the heading adds to the title: keep the title */
+        break;
+      }
       Tcl_DStringFree(&h);
     }
     Tcl_DecrRefCount(l);
   }
-  Tcl_DStringAppend(out, Tcl_DStringValue(&main), Tcl_DStringLength(&main));
+  Tcl_DStringAppend(out, ms, ml);
   Tcl_DStringFree(&raw); Tcl_DStringFree(&main);
 }
 
@@ -539,62 +713,178 @@ static int nameAt(const char *v, Tcl_DString *out){
   return 1;
 }
 
-/* authorEl: the first element outside chrome whose class/id says author, with a short text. */
+/* authorEl: the first element outside chrome whose class/id says author (as a class word, see
+** classWord: "authorized" does not), with a short text; into OUT, returns 1 when found. */
 static int authorEl(xmlNodePtr n, Tcl_DString *out){
-  static const char *hints[] = {"author","authi","username","user-name","user_name","poster",
-                                "louzhu","nickname","writer","p_author", NULL};
+  static const char *hints[] = {"author","authi","username","poster","louzhu","nickname","writer",
+                                NULL};
   xmlNodePtr c;
   char buf[256];
-  int i;
+  int i, hit;
   if( n->type!=XML_ELEMENT_NODE || YqIsInvisible((const char*)n->name) ) return 0;
   if( n->_private && ST(n)->chrome && strcmp((const char*)n->name, "header") ) return 0;
   classId(n, buf, sizeof buf);
-  for(i=0; hints[i]; i++){
-    if( strstr(buf, hints[i]) ){
-      Tcl_DString t;
-      xmlNodePtr a;
-      Tcl_DStringInit(&t);
-      for(a=n->children; a && !(a->type==XML_ELEMENT_NODE && !strcmp((const char*)a->name, "a")); a=a->next){}
-      YqNodeText(a ? a : n, &t, 0, NULL, NULL);
-      trimDs(&t);
-      {
-        const char *s = Tcl_DStringValue(&t);
-        int len = Tcl_DStringLength(&t), ok = len>=2 && len<=45 && !strchr(s, ':') && !strstr(s, "：")
-                  && !strstr(s, "发表") && !strstr(s, "作者") && !(s[0]>='0' && s[0]<='9');
-        if( ok ){
-          Tcl_DStringAppend(out, s, len);
-          Tcl_DStringFree(&t);
-          return 1;
-        }
-        /* "作者：张三" inside an author element */
-        if( (s = afterLabel(Tcl_DStringValue(&t), "作者", 1, NULL)) && nameAt(s, out) ){
-          Tcl_DStringFree(&t);
-          return 1;
-        }
-      }
-      Tcl_DStringFree(&t);
-      break;
-    }
+  hit = strstr(buf, "user-name") || strstr(buf, "user_name");
+  for(i=0; !hit && hints[i]; i++) hit = classWord(buf, hints[i]);
+  if( hit ){
+    Tcl_DString t;
+    xmlNodePtr a;
+    const char *s;
+    int len, ok;
+    Tcl_DStringInit(&t);
+    for(a=n->children; a && !(a->type==XML_ELEMENT_NODE && !strcmp((const char*)a->name, "a")); a=a->next){}
+    YqNodeText(a ? a : n, &t, 0, NULL, NULL);
+    trimDs(&t);
+    s = Tcl_DStringValue(&t);
+    len = Tcl_DStringLength(&t);
+    ok = len>=2 && len<=45 && !strchr(s, ':') && !strstr(s, "：") && !strstr(s, "发表")
+         && !strstr(s, "作者") && !(s[0]>='0' && s[0]<='9');
+    if( ok ) Tcl_DStringAppend(out, s, len);
+    /* "作者：张三" inside an author element */
+    else ok = (s = afterLabel(Tcl_DStringValue(&t), "作者", 1, NULL)) && nameAt(s, out);
+    Tcl_DStringFree(&t);
+    if( ok ) return 1;
   }
   for(c=n->children; c; c=c->next) if( authorEl(c, out) ) return 1;
   return 0;
 }
 
-/* findAuthor: the author into OUT (empty when none is found). */
-static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DString *out){
+/*
+** notPerson: whether the N bytes at S cannot name a person or issuing unit: empty, a link, a number
+** ("104363"), a domain, the page's og:site_name (SITE, or NULL), or a medium's name (isMediaName).
+** No side effects.
+*/
+static int notPerson(const char *s, int n, const char *site){
+  int i, digits = 0;
+  if( n<=0 || !strncmp(s, "http", 4) || memmem(s, n, "www.", 4) || memmem(s, n, ".com", 4)
+      || memmem(s, n, ".cn", 3) ) return 1;
+  for(i=0; i<n; i++) if( (s[i]>='0' && s[i]<='9') || s[i]==' ' || s[i]=='-' ) digits++;
+  if( digits==n ) return 1;
+  if( site && (int)strlen(site)==n && !memcmp(s, site, n) ) return 1;
+  return isMediaName(s, n);
+}
+
+/* hanAt: the byte length of the Han character (or middle dot of a transcribed name) at P, or 0. */
+static int hanAt(const char *p){
+  const unsigned char *u = (const unsigned char*)p;
+  if( u[0]==0xC2 && u[1]==0xB7 ) return 2;                                   /* · */
+  if( (u[0]&0xF0)==0xE0 && u[1] && u[2] ){
+    unsigned cp = ((u[0]&0x0F)<<12)|((u[1]&0x3F)<<6)|(u[2]&0x3F);
+    if( (cp>=0x4E00 && cp<=0x9FFF) || cp==0x30FB ) return 3;
+  }
+  return 0;
+}
+
+/*
+** bylineNames: the names of a byline at V up to END (e.g. after "记者"): runs of 2..4 Han characters
+** separated by spaces or 、, stopping at a role (通讯员, 编辑, 摄影 ...) or at anything else; a
+** trailing 报道/摄 is dropped. Appends the names, space-separated, to OUT. Returns the number of
+** names, or 0 (OUT unchanged) unless the names end the segment (END, or a closing parenthesis) or
+** a role follows them: "记者了解到，" is prose, not a byline.
+*/
+static int bylineNames(const char *v, const char *end, Tcl_DString *out){
+  static const char *roles[] = {"通讯员","责任编辑","编辑","摄影","实习生","报道","发自","综合","整理",
+                                "摄","校对","审核","出品","监制", NULL};
+  static const char *tails[] = {"报道","摄影","摄", NULL};
+  int start = Tcl_DStringLength(out), count = 0, i, ok = 0;
+  while( v<end ){
+    const char *e = v;
+    int chars = 0, k;
+    while( v<end && (*v==' ' || !strncmp(v, "、", 3) || !strncmp(v, "\xE3\x80\x80", 3)) ) v += *v==' ' ? 1 : 3;
+    if( v>=end || !strncmp(v, "）", 3) || *v==')' ){ ok = 1; break; }
+    for(i=0; roles[i]; i++) if( !strncmp(v, roles[i], strlen(roles[i])) ) break;
+    if( roles[i] ){ ok = count>0; break; }
+    for(e=v; e<end && (k = hanAt(e))>0; e += k) chars++;
+    if( e==v ) break;                                  /* punctuation or latin: not a byline */
+    for(i=0; tails[i]; i++){
+      int tl = (int)strlen(tails[i]);
+      if( e-v>tl && !memcmp(e-tl, tails[i], tl) ){ e -= tl; chars -= tl/3; break; }
+    }
+    if( chars<2 || chars>4 ) break;
+    if( count++ ) Tcl_DStringAppend(out, " ", 1);
+    Tcl_DStringAppend(out, v, (int)(e-v));
+    v = e;
+    if( tails[i] ) v += strlen(tails[i]);
+    if( v>=end ) ok = 1;
+  }
+  if( !ok || !count ){ Tcl_DStringSetLength(out, start); return 0; }
+  return count;
+}
+
+/*
+** findByline: a byline in TEXT (the page's text, one block a line) into OUT: a short line or a
+** parenthesised part "（记者 张倩）", "本报记者 张倩 王敏", "文：眉间尺", "眉间尺/文"; else a last
+** line of BODY that is only a parenthesised name "（张倩）". Returns 1 when found. Editors and
+** other roles after the names end them.
+*/
+static int findByline(const char *text, const char *body, Tcl_DString *out){
+  const char *p = text, *l, *e;
+  while( *p ){
+    const char *nl = strchr(p, '\n'), *seg, *r;
+    int n = nl ? (int)(nl-p) : (int)strlen(p);
+    l = p; e = p+n;
+    p = nl ? nl+1 : e;
+    while( l<e && *l==' ' ) l++;
+    while( e>l && e[-1]==' ' ) e--;
+    if( e-l>120 ) continue;
+    /* the segment: the line, or its parenthesised part */
+    for(seg=l; seg<e; seg++) if( !strncmp(seg, "（", 3) || *seg=='(' ){ seg += *seg=='(' ? 1 : 3; break; }
+    if( seg>=e ) seg = l;
+    {
+      const char *se = seg;
+      while( se<e && strncmp(se, "）", 3) && *se!=')' ) se++;
+      /* 记者: after at most 6 Han characters (本报, 新华社, 青山日报 ...) */
+      for(r=seg; r<se && r-seg<=18 && hanAt(r); r += hanAt(r)){
+        if( !strncmp(r, "记者", 6) ){
+          if( bylineNames(r+6, se, out) ) return 1;
+          break;
+        }
+      }
+      /* 文：NAME, 文/NAME */
+      if( !strncmp(seg, "文", 3) ){
+        r = seg+3;
+        if( !strncmp(r, "：", 3) || !strncmp(r, "／", 3) ) r += 3;
+        else if( *r==':' || *r=='/' ) r++;
+        else r = NULL;
+        if( r && bylineNames(r, se, out)==1 ) return 1;
+      }
+      /* NAME/文 */
+      if( se-seg>4 && (!strncmp(se-4, "/文", 4) || (se-seg>6 && !strncmp(se-6, "／文", 6))) ){
+        const char *ne = se[-4]=='/' ? se-4 : se-6;
+        if( bylineNames(seg, ne, out)==1 ) return 1;
+      }
+    }
+  }
+  /* the body's last line: "（张倩）" */
+  if( body && *body ){
+    const char *last = strrchr(body, '\n');
+    last = last ? last+1 : body;
+    e = last+strlen(last);
+    if( (!strncmp(last, "（", 3) && e-last>6 && !strncmp(e-3, "）", 3))
+        || (*last=='(' && e[-1]==')') ){
+      l = last + (*last=='(' ? 1 : 3);
+      if( bylineNames(l, e, out)==1 ) return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+** findAuthor: the author into OUT (empty when none is found). TEXT is the page's text, BODYTEXT
+** the extracted body. A visible byline (作者：…, then 记者/文：/…/文/a closing "（张倩）", see
+** findByline) comes first, then meta author when it names a person (see notPerson), then author elements, then the
+** weaker labels (楼主, 网友) and finally 来源.
+*/
+static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, const char *bodyText,
+                       Tcl_DString *out){
   static const char *metas[] = {"author", "article:author", "og:article:author", "dc.creator", NULL};
-  static const char *strong[] = {"作者","发布人","留言人","发帖人","提问人","发布者","投稿人","来信人", NULL};
+  static const char *sites[] = {"og:site_name", "application-name", NULL};
+  static const char *strong[] = {"作者","发布人","留言人","发帖人","提问人","发布者","投稿人","来信人",
+                                 "执笔人","执笔","撰稿人","撰稿","撰文", NULL};
   static const char *weak[] = {"楼主","网友","用户", NULL};
-  char *m = metaContent(doc, metas);
+  char *m, *site;
   const char *v;
   int i;
-  if( m && strncmp(m, "http", 4) ){
-    Tcl_DStringAppend(out, m, -1);
-    free(m);
-    trimDs(out);
-    if( Tcl_DStringLength(out) ) return;
-  }
-  free(m);
   for(i=0; strong[i]; i++){
     if( (v = afterLabel(text, strong[i], 1, NULL))!=NULL ){
       /* "作者：记者 王晓红", "作者：本网记者 赵磊" */
@@ -603,6 +893,17 @@ static void findAuthor(xmlDocPtr doc, xmlNodePtr body, const char *text, Tcl_DSt
       if( nameAt(v, out) ) return;
     }
   }
+  if( findByline(text, bodyText, out) ) return;
+  m = metaContent(doc, metas);
+  site = metaContent(doc, sites);
+  if( m ){
+    Tcl_DStringAppend(out, m, -1);
+    trimDs(out);
+    if( notPerson(Tcl_DStringValue(out), Tcl_DStringLength(out), site) ) Tcl_DStringSetLength(out, 0);
+  }
+  free(m);
+  free(site);
+  if( Tcl_DStringLength(out) ) return;
   if( body && authorEl(body, out) ) return;
   for(i=0; weak[i]; i++) if( (v = afterLabel(text, weak[i], 1, NULL)) && nameAt(v, out) ) return;
   if( (v = afterLabel(text, "来源", 1, NULL)) && nameAt(v, out) ) return;
@@ -620,8 +921,148 @@ static int timeEl(xmlNodePtr n, Tcl_DString *out){
   return 0;
 }
 
-/* findPublished: the publish time as ISO 8601 into OUT (empty when none). */
-static void findPublished(xmlDocPtr doc, const char *text, const char *title, long long now, Tcl_DString *out){
+/* notComment: textWalk filter leaving out comments and related-article blocks (isCommentEl). */
+static int notComment(xmlNodePtr n, void *arg){
+  (void)arg;
+  return n->_private && ST(n)->comment;
+}
+
+/* isYear: whether the N bytes at S are a year alone: four digits, maybe with 年. */
+static int isYear(const char *s, int n){
+  int i;
+  if( n!=4 && !(n==7 && !memcmp(s+4, "年", 3)) ) return 0;
+  for(i=0; i<4; i++) if( s[i]<'0' || s[i]>'9' ) return 0;
+  return 1;
+}
+
+/*
+** pieces: the texts under N (outside comments and invisible elements) one after the other,
+** whitespace-trimmed, separated by a space, into OUT; a piece that is a year alone ("2019") and is
+** followed by one starting with a digit ("09/07") is joined to it with that piece's separator
+** ("2019/09/07"): pages split dates across elements. *PREV is the start of the last piece in OUT,
+** or -1. Bounded by LIMIT bytes of OUT.
+*/
+static void pieces(xmlNodePtr n, Tcl_DString *out, int *prev, int limit){
+  xmlNodePtr c;
+  for(c=n->children; c && Tcl_DStringLength(out)<limit; c=c->next){
+    if( c->type==XML_TEXT_NODE && c->content ){
+      const char *s = (const char*)c->content, *e;
+      int start;
+      while( *s==' ' || *s=='\n' || *s=='\r' || *s=='\t' ) s++;
+      e = s+strlen(s);
+      while( e>s && (e[-1]==' ' || e[-1]=='\n' || e[-1]=='\r' || e[-1]=='\t') ) e--;
+      if( e==s ) continue;
+      start = Tcl_DStringLength(out);
+      if( *prev>=0 && isYear(Tcl_DStringValue(out)+*prev, start-*prev) && *s>='0' && *s<='9' ){
+        const char *q = s;
+        while( q<e && *q>='0' && *q<='9' ) q++;
+        if( start-*prev==7 ){
+          /* "2019年" + "9月7日": joined as they are */
+        }else if( q<e && (*q=='-' || *q=='/' || *q=='.') ){
+          Tcl_DStringAppend(out, q, 1);
+        }else if( !strncmp(q, "月", 3) ){
+          Tcl_DStringAppend(out, "年", 3);
+        }else{
+          Tcl_DStringAppend(out, " ", 1);
+        }
+        start = *prev;
+      }else if( start>0 ){
+        Tcl_DStringAppend(out, " ", 1);
+        start++;
+      }
+      *prev = start;
+      Tcl_DStringAppend(out, s, (int)(e-s));
+    }else if( c->type==XML_ELEMENT_NODE && !YqIsInvisible((const char*)c->name)
+              && !notComment(c, NULL) ){
+      pieces(c, out, prev, limit);
+    }
+  }
+}
+
+/* plausible: whether T may be a publish time: from 1990 on and not after NOW (a day's grace). */
+static int plausible(long long t, long long now){
+  return t>=631123200LL-8*3600 && t<=now+86400;
+}
+
+/*
+** fullDateAt: a full date (year, month and day: 2019-09-07, 2019/9/7, 2019.09.07, 2019年9月7日,
+** with a time of day maybe) starting at P of TEXT and not inside a longer number; into *T when
+** plausible. Returns 1 when found. "1000年前" and "2020-10-1234" are no dates.
+*/
+static int fullDateAt(const char *text, const char *p, long long now, long long *t){
+  const char *q = p;
+  int k, sep;
+  if( p>text && p[-1]>='0' && p[-1]<='9' ) return 0;
+  for(k=0; k<4; k++) if( q[k]<'0' || q[k]>'9' ) return 0;
+  q += 4;
+  if( !strncmp(q, "年", 3) ){ sep = 'Y'; q += 3; }
+  else if( *q=='-' || *q=='/' || *q=='.' ){ sep = *q; q++; }
+  else return 0;
+  while( *q==' ' ) q++;
+  for(k=0; k<2 && *q>='0' && *q<='9'; k++) q++;
+  if( k==0 || (*q>='0' && *q<='9') ) return 0;
+  while( *q==' ' ) q++;
+  if( sep=='Y' ){ if( strncmp(q, "月", 3) ) return 0; q += 3; }
+  else if( *q==sep ) q++;
+  else return 0;
+  while( *q==' ' ) q++;
+  for(k=0; k<2 && *q>='0' && *q<='9'; k++) q++;
+  if( k==0 || (*q>='0' && *q<='9') ) return 0;
+  return YqDateParse(p, (int)strnlen(p, 40), now, 0, t)==0 && plausible(*t, now);
+}
+
+/* scanDates: the first full date in the N bytes at P (of TEXT) into *T; 1 when found. */
+static int scanDates(const char *text, const char *p, int n, long long now, long long *t){
+  const char *e = p+n;
+  for(; p<e && *p; p++){
+    if( (p[0]=='1' || p[0]=='2') && fullDateAt(text, p, now, t) ) return 1;
+  }
+  return 0;
+}
+
+/* dateEl: the publish time in the first element (outside comments, replies, related) whose class/id word names a
+** date or time (date, time, pubtime, publish_time ...), read from its pieces, into *T. */
+static int dateEl(xmlNodePtr n, long long now, long long *t){
+  static const char *words[] = {"date","time","pubtime","pubdate","ptime","datetime","posttime",
+                                "publishtime","pdate","rq", NULL};
+  xmlNodePtr c;
+  char buf[256];
+  int i;
+  if( n->type!=XML_ELEMENT_NODE || YqIsInvisible((const char*)n->name) || notComment(n, NULL)
+      || (n->_private && ST(n)->self==CHROME_TEXTRICH) ) return 0;
+  classId(n, buf, sizeof buf);
+  for(i=0; words[i] && !classWord(buf, words[i]); i++){}
+  if( words[i] ){
+    Tcl_DString ds;
+    int prev = -1, ok;
+    const char *s;
+    Tcl_DStringInit(&ds);
+    pieces(n, &ds, &prev, 200);
+    s = Tcl_DStringValue(&ds);
+    /* a relative or full date first in the element, after a label maybe, or anywhere in it */
+    if( (s = strstr(s, "：")) ) s += 3;
+    else if( (s = strchr(Tcl_DStringValue(&ds), ':')) && s-Tcl_DStringValue(&ds)<=2 ) s = Tcl_DStringValue(&ds);
+    else s = Tcl_DStringValue(&ds);
+    ok = Tcl_DStringLength(&ds)<=200
+         && ((YqDateParse(s, (int)strnlen(s, 60), now, 0, t)==0 && plausible(*t, now))
+             || scanDates(Tcl_DStringValue(&ds), Tcl_DStringValue(&ds), Tcl_DStringLength(&ds), now, t));
+    Tcl_DStringFree(&ds);
+    if( ok ) return 1;
+  }
+  for(c=n->children; c; c=c->next) if( dateEl(c, now, t) ) return 1;
+  return 0;
+}
+
+/*
+** findPublished: the publish time as ISO 8601 into OUT (empty when none). TEXT is the page's
+** text without comments, BODY its body element, TITLE the title. In order: meta, <time datetime>,
+** an element whose class or id names a date (dateEl), labels (发布时间：...), a full date within
+** 600 bytes after the title in the page's pieces (a date split across elements joined), a full
+** date anywhere after the title. Only plausible full dates are read from prose (see fullDateAt);
+** relative times count from NOW.
+*/
+static void findPublished(xmlDocPtr doc, xmlNodePtr body, const char *text, const char *title,
+                          long long now, Tcl_DString *out){
   static const char *metas[] = {"article:published_time","og:published_time","pubdate","publishdate",
     "publish-date","PubDate","datePublished","dc.date","dc.date.issued","date","article:modified_time", NULL};
   static const char *labels[] = {"发布时间","发表于","发表时间","发帖时间","留言时间","提问时间","来信时间",
@@ -643,22 +1084,28 @@ static void findPublished(xmlDocPtr doc, const char *text, const char *title, lo
     Tcl_DStringFree(&ds);
     if( ok ) goto found;
   }
+  if( body && dateEl(body, now, &t) ) goto found;
   for(i=0; labels[i]; i++){
     const char *from = NULL;
     while( (v = afterLabel(text, labels[i], i>=9, from))!=NULL ){
-      if( YqDateParse(v, (int)strnlen(v, 60), now, 0, &t)==0 ) goto found;
+      if( YqDateParse(v, (int)strnlen(v, 60), now, 0, &t)==0 && plausible(t, now) ) goto found;
       from = v;
     }
   }
+  /* near the title: the first full date in the 600 bytes after it, pieces joined */
+  if( body ){
+    Tcl_DString ds;
+    int prev = -1, ok = 0;
+    Tcl_DStringInit(&ds);
+    pieces(body, &ds, &prev, 1<<20);
+    p = title && *title ? strstr(Tcl_DStringValue(&ds), title) : NULL;
+    if( p ) ok = scanDates(Tcl_DStringValue(&ds), p, 600, now, &t);
+    Tcl_DStringFree(&ds);
+    if( ok ) goto found;
+  }
   /* the first full date after the title */
   p = title && *title ? strstr(text, title) : NULL;
-  for(p = p ? p : text; *p; p++){
-    if( (p[0]=='1' || p[0]=='2') && p[1]>='0' && p[1]<='9' && p[2]>='0' && p[2]<='9' && p[3]>='0'
-        && p[3]<='9' && (p[4]=='-' || p[4]=='/' || p[4]=='.' || !strncmp(p+4, "年", 3))
-        && (p==text || !(p[-1]>='0' && p[-1]<='9')) ){
-      if( YqDateParse(p, (int)strnlen(p, 40), now, 0, &t)==0 ) goto found;
-    }
-  }
+  if( scanDates(text, p ? p : text, (int)strlen(p ? p : text), now, &t) ) goto found;
   return;
 found:
   YqDateFormat(t, iso);
@@ -666,7 +1113,8 @@ found:
 }
 
 /*
-** YqExtract: run the extractor on DOC (base URL BASE, unused so far but kept for link handling).
+** YqExtractNow: run the extractor on DOC (base URL BASE, unused so far but kept for link handling);
+** relative publish times ("昨天", "3分钟前") count from NOW (epoch seconds: the fetch time).
 ** Returns a new dict title, body, author, published. The document's _private fields are used
 ** during the call and cleared again.
 */
@@ -686,7 +1134,8 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
     if( !body ) body = root;
     ex.cap = countElements(body);
     ex.stats = (Stat*)ckalloc(sizeof(Stat)*ex.cap);
-    measure(&ex, body, 0, 0);
+    measure(&ex, body, 0);
+    markChrome(body, 0, ST(body) ? ST(body)->text-ST(body)->link : 0);
     scoreTree(body);
     best = bestUnder(body, &bs);
     if( best ){
@@ -706,13 +1155,13 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
       }
     }
     findTitle(doc, &title);
-    YqNodeText(body, &text, 1, NULL, NULL);
+    YqNodeText(body, &text, 1, notComment, NULL);
     if( best ){
       YqNodeText(best, &raw, 1, skipForBody, &ex);
       cleanBody(Tcl_DStringValue(&raw), Tcl_DStringValue(&title), &clean);
     }
-    findAuthor(doc, body, Tcl_DStringValue(&text), &author);
-    findPublished(doc, Tcl_DStringValue(&text), Tcl_DStringValue(&title), now, &published);
+    findAuthor(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(&clean), &author);
+    findPublished(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(&title), now, &published);
     clearPrivate(body);
     ckfree((char*)ex.stats);
   }
@@ -725,11 +1174,6 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
   Tcl_DStringFree(&title); Tcl_DStringFree(&text); Tcl_DStringFree(&raw);
   Tcl_DStringFree(&clean); Tcl_DStringFree(&author); Tcl_DStringFree(&published);
   return d;
-}
-
-/* YqExtract: YqExtractNow at the current time. */
-Tcl_Obj *YqExtract(xmlDocPtr doc, const char *base){
-  return YqExtractNow(doc, base, (long long)time(NULL));
 }
 
 /* PageCmd: "page extract HTML ?-url URL? ?-now ISO?". */
@@ -748,10 +1192,7 @@ int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   for(i=3; i<objc; i+=2){
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &oi)!=TCL_OK ) return TCL_ERROR;
     if( oi==0 ) url = Tcl_GetString(objv[i+1]);
-    else if( YqDateParse(Tcl_GetString(objv[i+1]), -1, now, 1, &now)<0 ){
-      Tcl_SetObjResult(interp, Tcl_ObjPrintf("invalid -now time \"%s\"", Tcl_GetString(objv[i+1])));
-      return TCL_ERROR;
-    }
+    else if( YqNowOption(interp, objv[i+1], &now)!=TCL_OK ) return TCL_ERROR;
   }
   s = Tcl_GetStringFromObj(objv[2], &len);
   Tcl_UtfToExternalDString(YqUtf8Encoding(), s, len, &ds);

@@ -14,6 +14,10 @@
 ** and JSON Feed when the entry has none), published (pubDate, dc:date, published, updated,
 ** date_published... as ISO 8601 +08:00, or "" when absent or unreadable) and summary (description /
 ** summary / content as plain text: HTML stripped, entities decoded, paragraphs on their own line).
+** RSS items without title/description/author take dc:title/dc:description/dc:creator. Atom text
+** constructs follow their type: "text" is literal, html stripped, xhtml/XML (0.3 mode="xml") the
+** elements' text without script, base64 (0.3 mode="base64", 1.0 non-text media types) decoded.
+** C1 controls from windows-1252 references ("&#146;") become the characters meant (’).
 **
 ** Tcl: `feed parse BYTES ?-contenttype CT? ?-url URL?`.
 */
@@ -69,18 +73,21 @@ static void textOf(xmlNodePtr n, Tcl_DString *ds){
   xmlFree(v);
 }
 
+/* plainText: the text in T, without leading and trailing spaces and newlines, appended to OUT. */
+static void plainText(Tcl_DString *t, Tcl_DString *out){
+  const char *p = Tcl_DStringValue(t);
+  int a = 0, len = Tcl_DStringLength(t);
+  while( a<len && (p[a]==' ' || p[a]=='\n' || p[a]=='\r' || p[a]=='\t') ) a++;
+  while( len>a && (p[len-1]==' ' || p[len-1]=='\n' || p[len-1]=='\r' || p[len-1]=='\t') ) len--;
+  Tcl_DStringAppend(out, p+a, len-a);
+}
+
 /* plain: text S (maybe HTML) as plain text into OUT; BLOCKS keeps paragraph breaks. */
 static void plain(const char *s, int n, int blocks, Tcl_DString *out){
   Tcl_DString t;
-  const char *p;
-  int a = 0;
   Tcl_DStringInit(&t);
   YqHtmlText(s, n, &t, blocks);
-  p = Tcl_DStringValue(&t);
-  n = Tcl_DStringLength(&t);
-  while( a<n && (p[a]==' ' || p[a]=='\n') ) a++;
-  while( n>a && (p[n-1]==' ' || p[n-1]=='\n') ) n--;
-  Tcl_DStringAppend(out, p+a, n-a);
+  plainText(&t, out);
   Tcl_DStringFree(&t);
 }
 
@@ -130,15 +137,22 @@ static void addItem(Feed *f, const char *id, const char *title, const char *link
   Tcl_Obj *d = Tcl_NewDictObj();
   char iso[32] = "";
   long long t;
+  Tcl_DString fix;
   if( date && *date && YqDateParse(date, -1, f->now, 1, &t)==0 ) YqDateFormat(t, iso);
+  Tcl_DStringInit(&fix);
+  /* text fields: C1 controls from "&#146;" in XML are the windows-1252 characters meant (’) */
 #define PUT(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), YqUtf8Obj(v, -1))
+#define PUTFIX(k, v) (Tcl_DStringSetLength(&fix, 0), YqFixC1(v, -1, &fix), \
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), YqUtf8Obj(Tcl_DStringValue(&fix), Tcl_DStringLength(&fix))))
   PUT("id", *id ? id : link);
-  PUT("title", title);
+  PUTFIX("title", title);
   PUT("link", link);
-  PUT("author", author);
+  PUTFIX("author", author);
   PUT("published", iso);
-  PUT("summary", summary);
+  PUTFIX("summary", summary);
 #undef PUT
+#undef PUTFIX
+  Tcl_DStringFree(&fix);
   Tcl_ListObjAppendElement(NULL, f->items, d);
 }
 
@@ -155,13 +169,14 @@ static void titleText(xmlNodePtr n, Tcl_DString *out){
   Tcl_DStringFree(&t);
 }
 
-/* rssItem: one RSS 0.9x/1.0/2.0 item. */
+/* rssItem: one RSS 0.9x/1.0/2.0 item; dc:title, dc:creator, dc:date and dc:description stand in
+** for missing plain elements. */
 static void rssItem(Feed *f, xmlNodePtr it){
   Tcl_DString id, title, link, author, date, summary, t;
   xmlNodePtr n;
   Tcl_DStringInit(&id); Tcl_DStringInit(&title); Tcl_DStringInit(&link); Tcl_DStringInit(&author);
   Tcl_DStringInit(&date); Tcl_DStringInit(&summary); Tcl_DStringInit(&t);
-  titleText(child(it, "title", NULL), &title);
+  titleText(child(it, "title", NULL) ? child(it, "title", NULL) : child(it, "title", NS_DC), &title);
   textOf(child(it, "link", NULL), &t);
   if( Tcl_DStringLength(&t)==0 && (n = child(it, "guid", NULL)) ){
     xmlChar *pl = xmlGetProp(n, (const xmlChar*)"isPermaLink");
@@ -186,6 +201,7 @@ static void rssItem(Feed *f, xmlNodePtr it){
   if( Tcl_DStringLength(&date)==0 ) textOf(child(it, "updated", NULL), &date);
   n = child(it, "description", NULL);
   if( !n ) n = child(it, "encoded", NS_CONTENT);
+  if( !n ) n = child(it, "description", NS_DC);
   textOf(n, &t);
   plain(Tcl_DStringValue(&t), Tcl_DStringLength(&t), 1, &summary);
   addItem(f, Tcl_DStringValue(&id), Tcl_DStringValue(&title), Tcl_DStringValue(&link),
@@ -194,24 +210,76 @@ static void rssItem(Feed *f, xmlNodePtr it){
   Tcl_DStringFree(&date); Tcl_DStringFree(&summary); Tcl_DStringFree(&t);
 }
 
-/* atomText: an Atom text construct (type text/html/xhtml) as plain text into OUT. */
+/* unbase64: decode the base64 text S (N bytes; whitespace ignored) into OUT. Returns 0, or -1
+** (OUT as far as decoded) when S holds anything else. */
+static int unbase64(const char *s, int n, Tcl_DString *out){
+  unsigned acc = 0;
+  int bits = 0, i;
+  for(i=0; i<n; i++){
+    int c = (unsigned char)s[i], v;
+    if( c==' ' || c=='\n' || c=='\r' || c=='\t' ) continue;
+    if( c=='=' ) break;
+    if( c>='A' && c<='Z' ) v = c-'A';
+    else if( c>='a' && c<='z' ) v = c-'a'+26;
+    else if( c>='0' && c<='9' ) v = c-'0'+52;
+    else if( c=='+' || c=='-' ) v = 62;
+    else if( c=='/' || c=='_' ) v = 63;
+    else return -1;
+    acc = (acc<<6) | (unsigned)v;
+    bits += 6;
+    if( bits>=8 ){
+      char b = (char)((acc>>(bits-8)) & 0xFF);
+      bits -= 8;
+      Tcl_DStringAppend(out, &b, 1);
+    }
+  }
+  return 0;
+}
+
+/*
+** atomText: an Atom text construct as plain text into OUT (BLOCKS: paragraphs on their own line).
+** type "text" (or text/plain) is literal; "html" (or a type naming html, or no type and markup in
+** it) is stripped; "xhtml", an XML type or Atom 0.3's mode="xml" is the elements' text without
+** script or style; Atom 0.3's mode="base64" and Atom 1.0's other media types (application/
+** octet-stream ...) are base64, decoded, then HTML when the type names html, else text.
+*/
 static void atomText(xmlNodePtr n, int blocks, Tcl_DString *out){
-  xmlChar *type;
+  xmlChar *type, *mode;
+  const char *ty;
   Tcl_DString t;
+  int isText, isHtml, isXml, isB64;
   if( !n ) return;
   type = xmlGetProp(n, (const xmlChar*)"type");
+  mode = xmlGetProp(n, (const xmlChar*)"mode");
+  ty = type ? (const char*)type : "";
+  isHtml = strstr(ty, "html")!=NULL && strcmp(ty, "xhtml") && strcmp(ty, "application/xhtml+xml");
+  isText = !strcmp(ty, "text") || !strcmp(ty, "text/plain");
+  isXml = !strcmp(ty, "xhtml") || (mode && !strcmp((const char*)mode, "xml") && !isText && !isHtml)
+          || (strstr(ty, "xml") && !isHtml);
+  isB64 = (mode && !strcmp((const char*)mode, "base64"))
+          || (strchr(ty, '/') && strncmp(ty, "text/", 5) && !strstr(ty, "xml") && !isHtml);
   Tcl_DStringInit(&t);
-  if( type && !strcmp((const char*)type, "xhtml") ){
-    const char *p;
-    int a = 0, len;
+  if( isB64 ){
+    Tcl_DString raw;
+    Tcl_DStringInit(&raw);
+    textOf(n, &t);
+    if( unbase64(Tcl_DStringValue(&t), Tcl_DStringLength(&t), &raw)==0 ){
+      Tcl_DStringSetLength(&t, 0);
+      /* the decoded bytes are text in the feed's encoding, UTF-8 here; invalid bytes are replaced
+      ** when the item is made into Tcl strings (YqUtf8Obj) */
+      if( isHtml ) plain(Tcl_DStringValue(&raw), Tcl_DStringLength(&raw), blocks, out);
+      else {
+        Tcl_DStringAppend(&t, Tcl_DStringValue(&raw), Tcl_DStringLength(&raw));
+        plainText(&t, out);
+      }
+    }
+    Tcl_DStringFree(&raw);
+  }else if( isXml ){
     YqNodeText(n, &t, blocks, NULL, NULL);
-    p = Tcl_DStringValue(&t); len = Tcl_DStringLength(&t);
-    while( a<len && (p[a]==' ' || p[a]=='\n') ) a++;
-    while( len>a && (p[len-1]==' ' || p[len-1]=='\n') ) len--;
-    Tcl_DStringAppend(out, p+a, len-a);
+    plainText(&t, out);
   }else{
     textOf(n, &t);
-    if( (type && strstr((const char*)type, "html")) || strchr(Tcl_DStringValue(&t), '<') ){
+    if( !isText && (isHtml || strchr(Tcl_DStringValue(&t), '<')) ){
       plain(Tcl_DStringValue(&t), Tcl_DStringLength(&t), blocks, out);
     }else{
       Tcl_DStringAppend(out, Tcl_DStringValue(&t), Tcl_DStringLength(&t));
@@ -219,6 +287,7 @@ static void atomText(xmlNodePtr n, int blocks, Tcl_DString *out){
   }
   Tcl_DStringFree(&t);
   if( type ) xmlFree(type);
+  if( mode ) xmlFree(mode);
 }
 
 /* atomLink: the href of N's alternate link (rel absent or "alternate"), or NULL; *AT gets the node. */

@@ -19,7 +19,8 @@
 **        This is the list-page rule: one call per page.
 **   DOC text ?NODE?                 -> visible text with paragraph breaks ("\n")
 **   DOC base                        -> the base URL (-url, then <base href>)
-**   DOC extract                     -> the article extractor (extract.c) on this document
+**   DOC extract ?-now ISO?          -> the article extractor (extract.c) on this document; relative
+**                                      publish times count from -now (default: the clock)
 **   DOC delete
 **   html xpath HTML EXPR ?-url URL? ?MODE?   one-shot form of doc + xpath + delete
 **   html text HTML                  -> the visible text of an HTML fragment or page
@@ -27,6 +28,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libxml/parser.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
@@ -86,9 +88,63 @@ const char *YqXmlLastError(void){
   return lastError;
 }
 
+/* hoist: move the children of element N from FROM on (in order) to follow N in its parent. */
+static void hoist(xmlNodePtr n, xmlNodePtr from){
+  xmlNodePtr after = n, c, next;
+  for(c=from; c; c=next){
+    next = c->next;
+    xmlUnlinkNode(c);
+    xmlAddNextSibling(after, c);
+    after = c;
+  }
+}
+
+/*
+** repairVoid: undo libxml2 2.9's nesting of content under elements HTML5 closes at once or whose
+** end tag the page forgot. Void elements (embed, source, param, ...) lose all their children, which
+** move to follow them. Embedded-media elements (object, iframe, video, audio, canvas), whose content
+** is fallback text the page never shows, keep leading inline fallback, but from their first element
+** child that is a block (or, for iframe, any element: its content is never markup) on, the children
+** follow them: that is the page's content swallowed by a missing end tag. Changes the tree under
+** N; iterative, so deep documents cost no stack.
+*/
+static void repairVoid(xmlNodePtr n){
+  static const char *voids[] = {"embed","source","param","track","wbr","keygen","img","br","hr",
+                                "area","col","input","link","meta","base", NULL};
+  static const char *media[] = {"object","iframe","video","audio","canvas", NULL};
+  while( n ){
+    if( n->type==XML_ELEMENT_NODE && n->children ){
+      const char *name = (const char*)n->name;
+      int i;
+      for(i=0; voids[i] && strcmp(name, voids[i]); i++){}
+      if( voids[i] ){
+        hoist(n, n->children);
+      }else{
+        for(i=0; media[i] && strcmp(name, media[i]); i++){}
+        if( media[i] ){
+          xmlNodePtr c;
+          for(c=n->children; c; c=c->next){
+            if( c->type==XML_ELEMENT_NODE && (i==1 || YqIsBlock((const char*)c->name)
+                                              || !strcmp((const char*)c->name, "img")) ) break;
+          }
+          if( c ) hoist(n, c);
+        }
+      }
+    }
+    /* pre-order: children first (what stayed inside), then siblings (hoisted ones included) */
+    if( n->type==XML_ELEMENT_NODE && n->children ){ n = n->children; continue; }
+    while( n && !n->next ){
+      n = n->parent;
+      if( n && n->type!=XML_ELEMENT_NODE ){ n = NULL; break; }
+    }
+    if( n ) n = n->next;
+  }
+}
+
 /*
 ** YqHtmlParse: parse LEN bytes of UTF-8 HTML. Returns a new document (free with xmlFreeDoc), or
-** NULL with *ERR set when it is too large.
+** NULL with *ERR set when it is too large. Content nested under void and media elements by the
+** parser is put back where a browser shows it (repairVoid).
 */
 xmlDocPtr YqHtmlParse(const char *html, int len, const char **err){
   xmlDocPtr doc;
@@ -99,6 +155,7 @@ xmlDocPtr YqHtmlParse(const char *html, int len, const char **err){
                        | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT
                        | HTML_PARSE_IGNORE_ENC);
   if( !doc ) *err = "the document could not be parsed";
+  else repairVoid(xmlDocGetRootElement(doc));
   return doc;
 }
 
@@ -116,12 +173,15 @@ static int isCjk(unsigned cp){
       || (cp>=0xFF00 && cp<=0xFFEF) || cp>=0x20000;
 }
 
-/* tbText: append the text S to TB, collapsing whitespace (see TextBuf). */
+/* tbText: append the text S to TB, collapsing whitespace (see TextBuf); C1 controls become the
+** windows-1252 characters they stand for (YqCp1252). */
 static void tbText(TextBuf *tb, const char *s){
   const unsigned char *p = (const unsigned char*)s;
   while( *p ){
     unsigned cp;
-    int n;
+    int n, bl;
+    const char *bytes;
+    char u[4];
     if( *p>' ' && *p<0x80 && !tb->pendBreak && !tb->pendSpace ){
       const unsigned char *q = p;
       while( *q>' ' && *q<0x80 ) q++;
@@ -136,6 +196,14 @@ static void tbText(TextBuf *tb, const char *s){
     else if( (*p&0xF8)==0xF0 && p[1] && p[2] && p[3] ){
       cp = ((p[0]&0x07)<<18)|((p[1]&0x3F)<<12)|((p[2]&0x3F)<<6)|(p[3]&0x3F); n = 4;
     }else{ cp = 0xFFFD; n = 1; }
+    bytes = (const char*)p; bl = n;
+    if( cp>=0x80 && cp<=0x9F && YqCp1252(cp)!=cp ){
+      /* "&#146;" in a page or feed written in windows-1252 means ’ (U+2019), not U+0092 */
+      cp = YqCp1252(cp);
+      if( cp<0x800 ){ u[0] = (char)(0xC0|(cp>>6)); u[1] = (char)(0x80|(cp&0x3F)); bl = 2; }
+      else{ u[0] = (char)(0xE0|(cp>>12)); u[1] = (char)(0x80|((cp>>6)&0x3F)); u[2] = (char)(0x80|(cp&0x3F)); bl = 3; }
+      bytes = u;
+    }
     if( cp==' ' || cp=='\t' || cp=='\n' || cp=='\r' || cp=='\f' || cp==0xA0 || cp==0x3000 ){
       tb->pendSpace = 1;
       if( cp=='\n' || cp=='\r' ) tb->pendNl = 1;
@@ -148,7 +216,7 @@ static void tbText(TextBuf *tb, const char *s){
         Tcl_DStringAppend(tb->ds, " ", 1);
       }
       tb->pendBreak = tb->pendSpace = tb->pendNl = 0;
-      Tcl_DStringAppend(tb->ds, (const char*)p, n);
+      Tcl_DStringAppend(tb->ds, bytes, bl);
       tb->lastCjk = isCjk(cp);
     }
     p += n;
@@ -595,10 +663,17 @@ static int DocCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
     Tcl_SetObjResult(interp, YqUtf8Obj(d->base ? d->base : "", -1));
     return TCL_OK;
-  case EXTRACT:
-    if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
-    Tcl_SetObjResult(interp, YqExtract(d->doc, d->base));
+  case EXTRACT: {
+    /* relative publish times ("昨天", "3分钟前") count from -now: the crawler passes the fetch time */
+    long long now = (long long)time(NULL);
+    if( objc!=2 && !(objc==4 && !strcmp(Tcl_GetString(objv[2]), "-now")) ){
+      Tcl_WrongNumArgs(interp, 2, objv, "?-now ISO?");
+      return TCL_ERROR;
+    }
+    if( objc==4 && YqNowOption(interp, objv[3], &now)!=TCL_OK ) return TCL_ERROR;
+    Tcl_SetObjResult(interp, YqExtractNow(d->doc, d->base, now));
     return TCL_OK;
+  }
   case DELETE:
     if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
     Tcl_DeleteCommandFromToken(interp, Tcl_GetCommandFromObj(interp, objv[0]));

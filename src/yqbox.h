@@ -73,6 +73,8 @@ int YqCharsetDetect(const char *in, size_t len, const char *ct, char *name, cons
 Tcl_Encoding YqUtf8Encoding(void);
 Tcl_Obj *YqUtf8Obj(const char *s, int len);
 int CharsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+unsigned YqCp1252(unsigned cp);
+void YqFixC1(const char *s, int n, Tcl_DString *out);
 
 /* url.c */
 int YqUrlResolve(const char *base, const char *ref, Tcl_DString *out, const char **err);
@@ -87,6 +89,7 @@ int RobotsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 /* date.c */
 int YqDateParse(const char *text, int len, long long now, int strict, long long *t);
 void YqDateFormat(long long t, char *out);
+int YqNowOption(Tcl_Interp *interp, Tcl_Obj *obj, long long *now);
 int DateCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /* cjk.c */
@@ -105,7 +108,6 @@ void YqHtmlText(const char *html, int len, Tcl_DString *ds, int blocks);
 int YqIsBlock(const char *name);
 int YqIsInvisible(const char *name);
 int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
-Tcl_Obj *YqExtract(struct _xmlDoc *doc, const char *base);
 Tcl_Obj *YqExtractNow(struct _xmlDoc *doc, const char *base, long long now);
 int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 int FeedCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);

@@ -368,14 +368,15 @@ proc crawl::details {src items detailCmd} {
 }
 
 # crawl::extractDetail: fetch an item's page and fill body (and missing title, author, published)
-# with the source's body XPath rule, or with the general article extractor.
+# with the source's body XPath rule, or with the general article extractor (relative publish
+# times on the page, 昨天 or 3分钟前, count from the fetch time).
 proc crawl::extractDetail {src it} {
     set r [get $src [dict get $it url]]
     if {[dict get $r kind] ne "" || [dict get $r status] != 200} { return $it }
     set rules [dict get $src rules]
     set doc [html doc [dict get $r text] -url [dict get $r final_url]]
     try {
-        set x [$doc extract]
+        set x [$doc extract -now [yqbox::iso]]
         if {[dict exists $rules body] && [dict get $rules body] ne ""} {
             dict set x body [join [$doc xpath [dict get $rules body]] \n]
         }

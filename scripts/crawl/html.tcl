@@ -6,6 +6,8 @@
 #   title XPATH    its title                           time XPATH    its publish time (Chinese forms ok)
 #   author XPATH   its author                          replies, views, reposts XPATH   its counts
 #   next XPATH     the next list page's link           pages N       list pages per patrol (default 1)
+#                  ("#" and javascript: links are skipped; test class words, not substrings:
+#                  contains(concat(' ',normalize-space(@class),' '),' next '))
 #   detail 0|1     fetch new items' detail pages (default 1)
 #   body XPATH     the body on a detail page (default: the general article extractor)
 # Title, author and time found on the detail page fill what the list page lacked.
@@ -17,6 +19,18 @@ namespace eval crawl::html {
 proc crawl::html::check {rules} {
     crawl::checkRules $rules {item link title time author replies views reposts next pages detail body} \
         {item link} {detail} {pages}
+}
+
+# crawl::html::nextLink: the first of LINKS (absolute, from the next rule) that leads to another
+# page than PAGE: "#" links (a thumbnail pager's, resolved to PAGE#...) and javascript: are skipped.
+# Returns "" when there is none.
+proc crawl::html::nextLink {links page} {
+    set here [lindex [split $page #] 0]
+    foreach l $links {
+        if {[string match -nocase javascript:* $l] || [lindex [split $l #] 0] eq $here} { continue }
+        return $l
+    }
+    return ""
 }
 
 # crawl::html::patrol: read the list page(s) and the new items' detail pages.
@@ -46,7 +60,7 @@ proc crawl::html::patrol {src} {
         try {
             set found [$doc items [crawl::rule $src item] $fields -links {link}]
             set next [expr {[crawl::rule $src next] eq "" ? "" :
-                            [lindex [$doc xpath [crawl::rule $src next] -link] 0]}]
+                            [nextLink [$doc xpath [crawl::rule $src next] -link] [dict get $r final_url]]}]
         } finally {
             $doc delete
         }
