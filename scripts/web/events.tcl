@@ -468,7 +468,8 @@ proc web::review {id} {
     return $out
 }
 
-# web::eventPage: the event page of EV for ME, with action PROBLEMS and form VALUES to show again.
+# web::eventPage: the event page of EV for ME, with action PROBLEMS (a dict: transition -> its
+# problems, shown in its form; * -> problems shown at the top) and form VALUES to show again.
 proc web::eventPage {me ev {problems {}} {values {}}} {
     set id [dict get $ev id]
     set posts ""
@@ -496,7 +497,7 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
         append replyInfo [tmpl {<li>回应 $rid：[stateName $rstate] · [column::brief $rq 40][if {$rstate eq "published"} {tmpl { · <a href="/replies/$rid">公开页面</a>}}]</li>}]
     }
     app $me "事件 $id" [tmpl {<h1><span class="level [levelClass [dict get $ev level]]">[dict get $ev level]</span> [dict get $ev title]</h1>
-[notice]
+[notice][if {[dict exists $problems *]} {problems [dict get $problems *]}]
 <p class="meta">编号 $id · 状态 [stateName [dict get $ev state]] · 承办单位 $owner · 路由建议 [dict get $ev suggested_unit]（[dict get $ev route_reason]）· 首次发现 [time [dict get $ev first_seen]] · 帖子 [dict get $ev posts] · 来源 [dict get $ev sources]</p>
 <div class="cols">
 <section aria-labelledby="h-actions"><h2 id="h-actions">可执行的操作</h2>[actionForms $me $ev $problems $values]
@@ -590,11 +591,16 @@ route POST /events/:id/:action {} {
     if {![dict exists $::web::actions $name]} { errorpage 404; return }
     lassign [dict get $::web::actions $name] label fields
     set ev [event $me [request param id]]
+    set values {}
+    foreach field $fields { dict set values [lindex $field 0] [string trim [request form [lindex $field 0]]] }
     if {![org::as $me { workflow::permitted $name [dict get $ev id] }]} {
         deny $me "不能对事件 [dict get $ev id] 执行“$label”（权限或承办单位不符）"
     }
-    set values {}
-    foreach field $fields { dict set values [lindex $field 0] [string trim [request form [lindex $field 0]]] }
+    # someone else acted first: say who did what (a state refusal, 422, not a refused access)
+    if {[dict get $ev state] ni [dict get $::workflow::transitions $name from]} {
+        respond status 422
+        return [eventPage $me $ev [dict create * [list [movedOn $ev $label]]] $values]
+    }
     set problems [checkAction $name $values]
     if {![llength $problems]} {
         set err [runAction $me $name [dict get $ev id] {*}[actionArgs $name $values]]
@@ -605,6 +611,20 @@ route POST /events/:id/:action {} {
         return [eventPage $me [event $me [dict get $ev id]] [dict create $name $problems] $values]
     }
     respond redirect "/events/[dict get $ev id]?done=[urlencode "已$label"]"
+}
+
+# web::movedOn: the sentence telling a user who tried LABEL on event EV (dict) that its state
+# moved on: who did what last, when, and the state it is in now.
+proc web::movedOn {ev label} {
+    set id [dict get $ev id]
+    set last ""
+    db eval {SELECT s.at, s.action, s.login, s.unit, coalesce(u.name, '') AS who FROM event_step s
+             LEFT JOIN user u ON u.login = s.login
+             WHERE s.event_id = $id AND s.action NOT LIKE 'deadline.%' ORDER BY s.id DESC LIMIT 1} {
+        set by [expr {$login eq "system" ? "系统" : "$unit[expr {$who ne "" ? $who : $login}]"}]
+        set last "已由${by}于[clock format [yqbox::seconds $at] -format {%m月%d日 %H:%M} -timezone [calendar::Zone]][workflow::stepTitle $action]，"
+    }
+    return "该事件${last}现为“[workflow::stateTitle [dict get $ev state]]”，不能再“$label”。页面已更新为最新情况。"
 }
 
 # ---- claim queue ----
