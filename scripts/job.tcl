@@ -40,7 +40,7 @@ proc job::startall {} {
     dict for {name j} $timers { after cancel $j }
     set timers {}
     dict for {name j} $jobs {
-        Schedule $name [expr {[dict get $j first] ? 1000 : [Interval $name] * 1000}]
+        Schedule $name [expr {[dict get $j first] ? 1000 : int([Interval $name] * 1000)}]
     }
 }
 namespace eval server {
@@ -62,9 +62,14 @@ proc job::Schedule {name ms} {
     dict set timers $name [after $ms [list job::Tick $name]]
 }
 
-# job::Tick: the timer of job NAME: run it and schedule the next run (even when bookkeeping fails).
+# job::Tick: the timer of job NAME: schedule the next run (in a minute if its interval cannot be
+# read), then run it (even when bookkeeping fails, the job goes on).
 proc job::Tick {name} {
-    Schedule $name [expr {[Interval $name] * 1000}]
+    if {[catch {expr {int([Interval $name] * 1000)}} ms]} {
+        ::log error "job $name: cannot read its interval ($ms): next run in 60 s"
+        set ms 60000
+    }
+    Schedule $name $ms
     if {[catch {run $name} msg]} { ::log error "job $name: $msg" }
 }
 
