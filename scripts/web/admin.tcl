@@ -444,5 +444,13 @@ route GET /documents/:id {} {
         if {$e eq ""} { deny $me "文件 $id 不属于某一事件，只有信息办和领导可以查看" }
         event $me $e
     }
-    respond html [documents::html $id]
+    # on screen (not in print) a way back to the event the document is about
+    set html [documents::html $id]
+    set e [db onecolumn {SELECT event_id FROM document WHERE id = $id}]
+    if {$e ne ""} {
+        set back [string range [tmpl {<nav class="screen-only"><a href="/events/$e">返回事件 #$e</a></nav>}] \
+                      [string length $::web::mark] end]
+        regsub {<body[^>]*>} $html "&$back" html
+    }
+    respond html $html
 }

@@ -133,23 +133,22 @@ proc web::ftsQuery {text} {
     join [lrange $words 0 9] " AND "
 }
 
-route GET /events {} {
-    set me [need event.view.unit]
+# web::eventFilter: the event list's filters for ME from the query (level, state, unit, q: each
+# checked, "" when absent or bad) as a dict with all, uid, uname (ME's scope), fts (the full-text
+# query) and sql: the SELECT of the matching events (binding those names: run it where they are
+# variables, e.g. after `dict with`), newest first, without a LIMIT.
+proc web::eventFilter {me} {
     lassign [eventScope $me] all uid uname
     set level [request query level]
     set state [request query state]
     set unit [request query unit]
     set q [string trim [request query q]]
-    set page [pageNo]
     if {$level ni [list "" {*}$::web::levels]} { set level "" }
     if {![regexp {^[a-z]{0,20}$} $state]} { set state "" }
     if {![string is entier -strict $unit]} { set unit "" }
     set fts [ftsQuery $q]
-    set offset [expr {($page - 1) * 50}]
-    set rows ""
-    set n 0
-    set sql {SELECT e.id, e.title, e.level, e.state, e.score, e.posts, e.last_post, coalesce(u.name, '') AS uname2,
-                    e.suggested_unit FROM event e LEFT JOIN unit u ON u.id = e.unit_id
+    set sql {SELECT e.id, e.title, e.level, e.state, e.score, e.posts, e.first_seen, e.last_post,
+                    coalesce(u.name, '') AS uname2, e.suggested_unit FROM event e LEFT JOIN unit u ON u.id = e.unit_id
              WHERE ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
                AND ($level = '' OR e.level = $level) AND ($state = '' OR e.state = $state)
                AND ($unit = '' OR e.unit_id = $unit)}
@@ -157,7 +156,49 @@ route GET /events {} {
         append sql { AND e.id IN (SELECT p.event_id FROM post p WHERE p.id IN
                          (SELECT rowid FROM post_fts WHERE post_fts MATCH $fts))}
     }
-    append sql { ORDER BY e.last_post DESC, e.id DESC LIMIT 51 OFFSET $offset}
+    append sql { ORDER BY e.last_post DESC, e.id DESC}
+    dict create all $all uid $uid uname $uname level $level state $state unit $unit q $q fts $fts sql $sql
+}
+
+# web::filterQuery: the query string of the filters of F (web::eventFilter) that the user chose,
+# each followed by "&".
+proc web::filterQuery {f} {
+    set qs ""
+    foreach k {level state unit q} {
+        if {[dict get $f $k] ne ""} { append qs "$k=[urlencode [dict get $f $k]]&" }
+    }
+    return $qs
+}
+
+# GET /events.csv: the event list with the same filters, for Excel/WPS (UTF-8 with a BOM).
+route GET /events.csv {} {
+    set me [need event.view.unit]
+    set f [eventFilter $me]
+    dict with f {}
+    set rows [list {编号 标题 风险等级 评分 状态 承办单位 建议归口 帖子数 首次发现 最近发帖}]
+    if {[catch {
+        db eval "$sql LIMIT 20000" e {
+            lappend rows [list $e(id) $e(title) $e(level) [format %.1f $e(score)] [stateName $e(state)] $e(uname2) \
+                              $e(suggested_unit) $e(posts) [time $e(first_seen)] [time $e(last_post)]]
+        }
+    } msg]} {
+        respond status 400
+        return [app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems [list "检索条件无效：$msg"]]<p><a href="/events">返回事件列表</a></p>}]]
+    }
+    respond text [encoding convertfrom utf-8 [reporting::csv $rows]]
+    respond type "text/csv; charset=utf-8"
+    respond header Content-Disposition "attachment; filename=\"events-[clock format [yqbox::now] -format %Y%m%d -timezone [calendar::Zone]].csv\""
+}
+
+route GET /events {} {
+    set me [need event.view.unit]
+    set f [eventFilter $me]
+    dict with f {}
+    set page [pageNo]
+    set offset [expr {($page - 1) * 50}]
+    set rows ""
+    set n 0
+    append sql { LIMIT 51 OFFSET $offset}
     set problems {}
     if {[catch {
         # the rows go into an array: their level and state must not overwrite the filters
@@ -178,10 +219,7 @@ route GET /events {} {
     foreach l $::web::levels { lappend levels $l $l }
     set nav ""
     # the pages carry only the filters the user chose
-    set qs ""
-    foreach k {level state unit q} {
-        if {[set $k] ne ""} { append qs "$k=[urlencode [set $k]]&" }
-    }
+    set qs [filterQuery $f]
     if {$page > 1} { append nav [tmpl {<a rel="prev" href="/events?${qs}page=[expr {$page - 1}]">上一页</a> }] }
     if {$n > 50} { append nav [tmpl {<a rel="next" href="/events?${qs}page=[expr {$page + 1}]">下一页</a>}] }
     app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems $problems]
@@ -190,7 +228,7 @@ route GET /events {} {
 <label for="level">风险等级</label><select id="level" name="level">[options $levels $level]</select>
 <label for="state">状态</label><select id="state" name="state">[options $states $state]</select>
 <label for="unit">承办单位</label><select id="unit" name="unit">[options $units $unit]</select>
-<button type="submit">筛选</button></form>
+<button type="submit">筛选</button> <a href="/events.csv?$qs">下载 CSV（Excel）</a></form>
 <table class="list"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">等级</th><th scope="col">评分</th><th scope="col">状态</th><th scope="col">承办单位</th><th scope="col">帖子</th><th scope="col">最近发帖</th></tr></thead>
 <tbody>[unsafe $rows]</tbody></table>
 [if {$n == 0} {tmpl {<p>没有符合条件的事件。</p>}}]
@@ -492,6 +530,10 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
         set u [dict get $ev unit_id]
         set owner [db onecolumn {SELECT name FROM unit WHERE id = $u}]
     }
+    set docs ""
+    db eval {SELECT id AS did, kind, title AS dtitle, created AS dat FROM document WHERE event_id = $id ORDER BY id} {
+        append docs [tmpl {<li><a href="/documents/$did">$kind：$dtitle</a>（[documents::numberText $did]，[time $dat]）</li>}]
+    }
     set replyInfo ""
     db eval {SELECT id AS rid, state AS rstate, question AS rq FROM reply WHERE event_id = $id ORDER BY id} {
         append replyInfo [tmpl {<li>回应 $rid：[stateName $rstate] · [column::brief $rq 40][if {$rstate eq "published"} {tmpl { · <a href="/replies/$rid">公开页面</a>}}]</li>}]
@@ -501,7 +543,8 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
 <p class="meta">编号 $id · 状态 [stateName [dict get $ev state]] · 承办单位 $owner · 路由建议 [dict get $ev suggested_unit]（[dict get $ev route_reason]）· 首次发现 [time [dict get $ev first_seen]] · 帖子 [dict get $ev posts] · 来源 [dict get $ev sources]</p>
 <div class="cols">
 <section aria-labelledby="h-actions"><h2 id="h-actions">可执行的操作</h2>[actionForms $me $ev $problems $values]
-[if {$replyInfo ne ""} {tmpl {<h3>回应</h3><ul>[unsafe $replyInfo]</ul>}}]</section>
+[if {$replyInfo ne ""} {tmpl {<h3>回应</h3><ul>[unsafe $replyInfo]</ul>}}]
+[if {$docs ne ""} {tmpl {<h3>相关文件</h3><ul>[unsafe $docs]</ul>}}]</section>
 <section aria-labelledby="h-score"><h2 id="h-score">风险评分 [format %.1f [dict get $ev score]]</h2>
 <table><thead><tr><th scope="col">因素</th><th scope="col">分值</th><th scope="col">理由</th></tr></thead><tbody>[unsafe $reasons]</tbody></table></section>
 </div>
