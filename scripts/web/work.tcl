@@ -57,9 +57,16 @@ proc web::worklist {me} {
         lappend duties 批示落实中 {SELECT DISTINCT e.id, e.title FROM event e JOIN instruction i ON i.event_id = e.id
                               WHERE i.state = 'open' AND i.leader = $login}
     }
+    # the deadline each duty answers to (others: the event's nearest)
+    set rules {
+        认领 claim 指定认领 claim 开始核实调查 {investigate investigate_legacy}
+        提交核实调查报告 {investigate investigate_legacy} 审批延期 {investigate investigate_legacy}
+        起草回复 {reply reply_major} 按退回意见修改回复 {reply reply_major} 审定回复 {reply reply_major}
+        审核回复 reply_major 发布回复 {reply reply_major} 报送专报 report_major
+    }
     foreach {what sql} $duties {
         db eval $sql ev {
-            set d [NearestDue $ev(id)]
+            set d [NearestDue $ev(id) [expr {[dict exists $rules $what] ? [dict get $rules $what] : {}}]]
             lappend out [dict merge [dict create what $what eid $ev(id) title $ev(title) link /events/$ev(id)] $d]
         }
     }
@@ -80,13 +87,16 @@ proc web::worklist {me} {
     }}} $out
 }
 
-# web::NearestDue: event ID's nearest open deadline that is a duty (not an optional window), as a
-# dict due, due_epoch, provisional, rule, rtitle ("" values when it has none).
-proc web::NearestDue {id} {
+# web::NearestDue: event ID's nearest open deadline of one of RULES (all rules when empty) that is
+# a duty (not an optional window), as a dict due, due_epoch, provisional, rule, rtitle ("" values
+# when it has none).
+proc web::NearestDue {id {rules {}}} {
     set d [dict create due "" due_epoch "" provisional "" rule "" rtitle ""]
     db eval {SELECT due, due_epoch, provisional, rule, title FROM deadline WHERE event_id = $id AND state = 'open'
-             AND NOT optional ORDER BY due_epoch LIMIT 1} {
+             AND NOT optional ORDER BY due_epoch} {
+        if {[llength $rules] && $rule ni $rules} { continue }
         set d [dict create due $due due_epoch $due_epoch provisional $provisional rule $rule rtitle $title]
+        break
     }
     return $d
 }
