@@ -56,26 +56,28 @@ route GET /dashboard {} {
     dict for {level n} $counts {
         append cards [tmpl {<li class="card [levelClass $level]"><a href="/events?level=[urlencode $level]"><span class="n">$n</span> $level</a></li>}]
     }
-    # due and overdue (the workflow's deadlines)
+    # due and overdue: one row per event, its nearest open deadline (a duty before an optional
+    # window, which is listed while it is open, never as overdue), the rule in a tooltip
     set rows ""
     set now [yqbox::now]
-    # an optional window (the extension request) is listed while it is open, never as overdue
-    db eval {SELECT d.title AS what, d.due, d.provisional, d.due_epoch, d.optional, e.id AS eid, e.title FROM deadline d
-             JOIN event e ON e.id = d.event_id
-             WHERE d.state = 'open' AND NOT (d.optional AND d.due_epoch < $now)
-               AND ($all OR e.unit_id = $uid OR d.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
-             ORDER BY d.due_epoch LIMIT 20} {
+    db eval {SELECT * FROM (
+                 SELECT d.title AS what, d.rule, d.due, d.provisional, d.due_epoch, d.optional, e.id AS eid, e.title,
+                        row_number() OVER (PARTITION BY d.event_id ORDER BY d.optional, d.due_epoch, d.id) AS rn
+                 FROM deadline d JOIN event e ON e.id = d.event_id
+                 WHERE d.state = 'open' AND NOT (d.optional AND d.due_epoch < $now)
+                   AND ($all OR e.unit_id = $uid OR d.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname)))
+             WHERE rn = 1 ORDER BY due_epoch LIMIT 20} {
         set left [expr {$due_epoch - $now}]
         if {$optional} {
-            append rows [tmpl {<tr class="optional"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>[calendar::dueText $due $provisional]</td><td>可选，剩余 [duration $left]</td></tr>}]
+            append rows [tmpl {<tr class="optional"><td><a href="/events/$eid">$title</a></td><td title="规则 $rule">$what</td><td>[calendar::dueText $due $provisional]</td><td>可选，剩余 [duration $left]</td></tr>}]
             continue
         }
         set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
         set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
-        append rows [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td>$what</td><td>[calendar::dueText $due $provisional]</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
+        append rows [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td title="规则 $rule">$what</td><td>[calendar::dueText $due $provisional]</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
     }
     set due [expr {$rows eq "" ? [tmpl {<p>没有未到期的办理时限。</p>}] :
-        [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]}]
+        [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">最近的时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]}]
     # new posts per hour, the last 24 hours
     set now [yqbox::now]
     set start [expr {($now / 3600 - 23) * 3600}]
