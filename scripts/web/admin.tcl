@@ -92,7 +92,7 @@ route POST /sources {} {
         respond status 422
         return [app $me 采集源 [tmpl {<h1>新增采集源</h1>[sourceForm $me "" $v $problems]}]]
     }
-    respond redirect "/sources?done=[urlencode "已新增采集源 [dict get $v name]"]"
+    done $me "/sources" "已新增采集源 [dict get $v name]"
 }
 
 route GET /sources/opml {} {
@@ -118,7 +118,7 @@ route POST /sources/opml {} {
         respond status 422
         return [app $me 采集源 [tmpl {<h1>OPML 导入</h1>[problems $problems]<p><a href="/sources">返回采集源</a></p>}]]
     }
-    respond redirect "/sources?done=[urlencode $msg]"
+    done $me "/sources" $msg
 }
 
 route GET /sources/:name {} {
@@ -150,7 +150,7 @@ route POST /sources/:name {} {
         respond status 422
         return [app $me "采集源 $name" [tmpl {<h1>采集源 $name</h1>[sourceForm $me $name $v $problems]}]]
     }
-    respond redirect "/sources?done=[urlencode "已保存采集源 $name"]"
+    done $me "/sources" "已保存采集源 $name"
 }
 
 route POST /sources/:name/:op {} {
@@ -162,7 +162,7 @@ route POST /sources/:name/:op {} {
     set err [as $me { crawl::SourceCmd [expr {$op eq "pause" ? "disable" : "enable"}] $name
                       if {$op eq "resume"} { catch {crawl::SourceCmd resume $name} } }]
     if {$err ne ""} { errorpage 400 $err; return }
-    respond redirect "/sources?done=[urlencode [expr {$op eq "pause" ? "已暂停 $name" : "已恢复 $name"}]]"
+    done $me "/sources" [expr {$op eq "pause" ? "已暂停 $name" : "已恢复 $name"}]
 }
 
 # ---- rules and term lists ----
@@ -200,7 +200,7 @@ route {GET POST} /rules {} {
                         if {[request form op] eq "add"} { analyse::rules::define $name $expr } else { analyse::rules::delete $name }
                     }]
                     if {$err ne ""} { lappend problems $err } else {
-                        respond redirect "/rules?done=[urlencode "已保存规则 $name"]"
+                        done $me "/rules" "已保存规则 $name"
                         return
                     }
                 }
@@ -302,7 +302,7 @@ route POST /units {} {
         respond status 422
         return [app $me 单位与用户 [tmpl {<h1>新增单位</h1>[problems $problems]<p><a href="/units">返回</a></p>}]]
     }
-    respond redirect "/units?done=[urlencode "已新增单位 $name"]"
+    done $me "/units" "已新增单位 $name"
 }
 
 route POST /users {} {
@@ -327,7 +327,7 @@ route POST /users {} {
     if {[llength $problems]} {
         return [unitsPage $me $problems [dict create login $login name $name unit $unit role $role]]
     }
-    respond redirect "/units?done=[urlencode "已新增用户 $login"]"
+    done $me "/units" "已新增用户 $login"
 }
 
 route POST /users/:login/:op {} {
@@ -346,7 +346,7 @@ route POST /users/:login/:op {} {
         }
     }]
     if {$err ne ""} { return [unitsPage $me [list $err]] }
-    respond redirect "/units?done=[urlencode "已处理用户 $login"]"
+    done $me "/units" "已处理用户 $login"
 }
 
 # ---- notification settings (each user's own) ----
@@ -381,7 +381,7 @@ route {GET POST} /settings/notify {} {
                     }
                 }
             }
-            respond redirect "/settings/notify?done=[urlencode 已保存通知设置]"
+            done $me "/settings/notify" 已保存通知设置
             return
         }
         respond status 422

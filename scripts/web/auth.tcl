@@ -200,7 +200,7 @@ route {GET POST} /account/totp {} {
                         audit::record user.totp user:$login -after on
                     }
                 }
-                respond redirect "/account/totp?done=[urlencode 已启用动态口令]"
+                done $me "/account/totp" 已启用动态口令
                 return
             }
         } elseif {$op eq "off"} {
@@ -214,7 +214,7 @@ route {GET POST} /account/totp {} {
                         audit::record user.totp user:$login -after off
                     }
                 }
-                respond redirect "/account/totp?done=[urlencode 已关闭动态口令]"
+                done $me "/account/totp" 已关闭动态口令
                 return
             }
         } else {
@@ -279,5 +279,5 @@ route POST /sessions/end {} {
             }
         }
     }
-    respond redirect "/sessions?done=[urlencode $msg]"
+    done $me "/sessions" $msg
 }

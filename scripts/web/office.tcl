@@ -251,7 +251,7 @@ route POST /submissions {} {
         respond status 422
         return [app $me 起草政务信息 [tmpl {<h1>起草政务信息</h1>[submissionForm $me $v $problems]}]]
     }
-    respond redirect "/submissions/$id?done=[urlencode "已保存草稿 $id"]"
+    done $me "/submissions/$id" "已保存草稿 $id"
 }
 
 route GET /submissions/quota {} {
@@ -393,7 +393,7 @@ route POST /submissions/:id/:op {} {
         respond status 422
         return [submissionPage $me [submission::Get $id] $problems]
     }
-    respond redirect "/submissions/$id?done=[urlencode $done]"
+    done $me "/submissions/$id" $done
 }
 
 # ---- 约稿 ----
@@ -449,7 +449,7 @@ route POST /commissions {} {
         respond status 422
         return [app $me 约稿通知 [tmpl {<h1>发出约稿通知</h1>[problems $problems]<p><a href="/commissions">返回约稿通知</a></p>}]]
     }
-    respond redirect "/commissions?done=[urlencode "已发出约稿通知 $cid"]"
+    done $me "/commissions" "已发出约稿通知 $cid"
 }
 
 # ================= 依申请公开 =================
@@ -567,7 +567,7 @@ route POST /requests {} {
         respond status 422
         return [app $me 登记申请 [tmpl {<h1>登记政府信息公开申请</h1>[requestForm $me $v $problems]}]]
     }
-    respond redirect "/requests/[dict get $r id]?done=[urlencode "已登记 [dict get $r number]，查询码 [dict get $r secret]（请告知申请人，仅显示一次），答复期限 [calendar::dueText [dict get $r due] [dict get $r provisional]]"]"
+    done $me "/requests/[dict get $r id]" "已登记 [dict get $r number]，查询码 [dict get $r secret]（请告知申请人，仅显示一次），答复期限 [calendar::dueText [dict get $r due] [dict get $r provisional]]"
 }
 
 route GET /requests/stats {} {
@@ -752,5 +752,5 @@ route POST /requests/:id/:op {} {
         respond status 422
         return [requestPage $me [requestRow $id] $problems]
     }
-    respond redirect "/requests/$id?done=[urlencode $done]"
+    done $me "/requests/$id" $done
 }
