@@ -57,10 +57,17 @@ proc web::urlencode {text} {
     return $out
 }
 
-# web::can: whether principal ME holds any of PERMS (empty: yes).
+# web::can: whether principal ME holds any of PERMS (empty: yes). A permission written PERM@KIND
+# counts only for a user whose own unit is of KIND (e.g. request.approve@office: the head of the
+# disclosure office, not every unit head).
 proc web::can {me args} {
     if {![llength $args]} { return 1 }
     foreach perm $args {
+        lassign [split $perm @] perm kind
+        if {$kind ne ""} {
+            set uid [dict get $me unit_id]
+            if {![db exists {SELECT 1 FROM unit WHERE id = $uid AND kind = $kind}]} { continue }
+        }
         foreach r [dict get $me roles] {
             if {$r in [dict get $::org::perms $perm]} { return 1 }
         }
