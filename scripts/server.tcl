@@ -34,7 +34,7 @@ conf::key max_header_size {integer 256 4194304} 16384 \
 conf::key max_headers {integer 4 256} 100 \
     "Most header fields in one request (more: 431)"
 conf::key max_body {integer 0 1073741824} 1048576 \
-    "Largest request body in bytes (larger: 413)"
+    "Largest request body in bytes (larger: 413); a file upload (multipart/form-data) may be as large as submission_file_max and 1 MB of form fields"
 conf::key max_connections {integer 1 1000000} 20000 \
     "Most connections open at once; more are closed at once"
 conf::key header_timeout {number 0.1 3600} 10 \
@@ -83,7 +83,8 @@ proc server::apply {} {
         -shutdown-timeout [conf::get shutdown_timeout] \
         -http-serve [expr {[conf::get http_mode] eq "serve"}] \
         -cache-bytes [expr {max(1, [conf::get cache_bytes])}] \
-        -public-host [server::publicHost]
+        -public-host [server::publicHost] \
+        -max-upload [expr {max(1, [conf::get max_body], [conf::get submission_file_max] + 1048576)}]
     set tls [server tls [conf::path tls_cert] [conf::path tls_key] $dir]
     if {[dict get $tls generated]} {
         log info "generated a self-signed ECDSA P-256 certificate: [file join $dir tls-cert.pem]"

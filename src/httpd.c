@@ -1241,14 +1241,14 @@ static int readBody(Conn *c){
       if( c->bodyCap - c->bodyLen < 4096 ){
         size_t nc = c->bodyCap ? c->bodyCap*2 : 8192;
         char *p;
-        if( nc > cf.lim.maxBody + 4096 ) nc = cf.lim.maxBody + 4096;
+        if( nc > HttpBodyLimit(&cf.lim, r) + 4096 ) nc = HttpBodyLimit(&cf.lim, r) + 4096;
         if( nc<=c->bodyCap ) return -413;
         p = realloc(c->body, nc);
         if( !p ) return -503;
         c->body = p; c->bodyCap = nc;
       }
       rc = HttpChunkedDecode(&c->chunk, src+used, avail-used, c->body + c->bodyLen,
-                             c->bodyCap - c->bodyLen, cf.lim.maxBody, &u, &produced);
+                             c->bodyCap - c->bodyLen, HttpBodyLimit(&cf.lim, r), &u, &produced);
       used += u; c->bodyLen += produced;
       if( rc!=0 || used==avail ) break;
     }

@@ -568,7 +568,7 @@ static Tcl_Obj *statsObj(void){
 static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *opts[] = {"-max-request-line", "-max-header-size", "-max-headers",
     "-max-body", "-max-connections", "-header-timeout", "-body-timeout", "-idle-timeout",
-    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", NULL};
+    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", "-max-upload", NULL};
   HttpdConf c;
   int i;
   HttpdGetConf(&c);
@@ -587,6 +587,7 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     W("-http-serve", Tcl_NewBooleanObj(c.httpServe));
     W("-cache-bytes", Tcl_NewWideIntObj(c.cacheMaxBytes));
     W("-public-host", Tcl_NewStringObj(c.publicHost, -1));
+    W("-max-upload", Tcl_NewWideIntObj(c.lim.maxUpload));
 #undef W
     Tcl_SetObjResult(interp, d);
     return TCL_OK;
@@ -639,6 +640,7 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       case 8: c.shutdownTimeout = d; break;
       case 9: c.httpServe = (int)w; break;
       case 10: c.cacheMaxBytes = w; break;
+      case 12: c.lim.maxUpload = w; break;
     }
   }
   HttpdConfigure(&c);
