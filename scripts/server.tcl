@@ -90,11 +90,35 @@ proc server::apply {} {
         log info "generated a self-signed ECDSA P-256 certificate: [file join $dir tls-cert.pem]"
     }
     log info "TLS certificate SHA-256 fingerprint [dict get $tls fingerprint]"
+    set key [conf::path tls_key]
+    if {$key eq ""} { set key [file join $dir tls-key.pem] }
+    foreach w [certProblems $tls $key] { log warning "TLS: $w" }
     server static
     set alog [conf::get access_log]
     if {$alog ni {- ""} && [file pathtype $alog] ne "absolute"} { set alog [file join $dir $alog] }
     server accesslog $alog
     cache invalidate *
+}
+
+# server::certProblems: what is wrong with the certificate TLS (the dict of `server tls`) and its
+# key file KEY, as sentences for the administrator: expired or not yet valid (by yqbox::now), an
+# RSA key under 2048 bits or an EC key under 256, a key file others may read. Returns a list
+# (empty: nothing wrong). Used at start and reload (logged) and by doctor.
+proc server::certProblems {tls key} {
+    set out {}
+    set now [yqbox::now]
+    set from [clock scan [dict get $tls valid_from] -format {%Y-%m-%d %H:%M:%S} -timezone :UTC]
+    set to [clock scan [dict get $tls valid_to] -format {%Y-%m-%d %H:%M:%S} -timezone :UTC]
+    if {$now > $to} { lappend out "证书已于 [dict get $tls valid_to] (UTC) 过期，浏览器将拒绝连接：请更换证书（tls_cert/tls_key）后 systemctl reload yqbox" }
+    if {$now < $from} { lappend out "证书自 [dict get $tls valid_from] (UTC) 起才生效：请检查本机时钟或证书" }
+    set type [dict get $tls key_type]; set bits [dict get $tls key_bits]
+    if {($type eq "RSA" && $bits < 2048) || ([string match EC* $type] && $bits < 256)} {
+        lappend out "证书密钥为 $type $bits 位，强度不足（至少 RSA 2048 位或 ECDSA P-256）：请更换证书"
+    }
+    if {[file exists $key] && [file attributes $key -permissions] & 0077} {
+        lappend out "私钥文件 $key 的权限为 [format %04o [expr {[file attributes $key -permissions] & 0777}]]，其他用户可读：请执行 chmod 600 $key"
+    }
+    return $out
 }
 
 # server::publicHost: the HOST[:PORT] of public_url ("" when it is unset).

@@ -684,7 +684,8 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 }
 
 /*
-** YqServerCmd: "server SUBCOMMAND ...": run, configure, stats, stop, reload, tls CERT KEY DATADIR,
+** YqServerCmd: "server SUBCOMMAND ...": run, configure, stats, stop, reload, tls CERT KEY DATADIR
+** (load and use; returns dict fingerprint generated valid_from valid_to key_type key_bits),
 ** static, accesslog PATH, lock PATH, unlock, cores (processors online), metrics (the driver's
 ** counters in the Prometheus text format), logfile PATH (send this process's stderr, hence every
 ** log line, to PATH, appending; reopening it after a rotation), diskfree PATH (dict free, total:
@@ -718,6 +719,16 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       d = Tcl_NewDictObj();
       Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("fingerprint", -1), Tcl_NewStringObj(TlsFingerprint(t), -1));
       Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("generated", -1), Tcl_NewBooleanObj(gen));
+      {
+        char from[32], to[32];
+        const char *kt;
+        size_t kb;
+        TlsDescribe(t, from, to, sizeof from, &kt, &kb);
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("valid_from", -1), Tcl_NewStringObj(from, -1));
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("valid_to", -1), Tcl_NewStringObj(to, -1));
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("key_type", -1), Tcl_NewStringObj(kt, -1));
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("key_bits", -1), Tcl_NewWideIntObj((Tcl_WideInt)kb));
+      }
       TlsSetCurrent(t);
       Tcl_SetObjResult(interp, d);
       return TCL_OK;

@@ -166,6 +166,7 @@ TlsConf *TlsLoad(const char *certFile, const char *keyFile, const char *datadir,
                  char *err, size_t n);
 const struct mbedtls_ssl_config *TlsConfig(TlsConf *t);
 const char *TlsFingerprint(TlsConf *t);
+void TlsDescribe(TlsConf *t, char *from, char *to, size_t n, const char **keyType, size_t *keyBits);
 int TlsCertExpiry(const char *path, char *out, size_t outn, char *err, size_t n);
 TlsConf *TlsRef(TlsConf *t);
 void TlsUnref(TlsConf *t);
