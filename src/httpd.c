@@ -665,11 +665,32 @@ static void outStr(Conn *c, const char *s){ outAdd(c, s, strlen(s)); }
 
 /* ---- the access log ---- */
 
-/* accessAppend: add one access-log line for C's finished response to the buffer. */
+/* logEscape: LEN bytes of S (at most MAX of them) into OUT (CAP bytes, NUL-terminated) for a log
+** line: bytes outside printable ASCII, the quote and the backslash as \xHH. Returns OUT. */
+static char *logEscape(char *out, size_t cap, const char *s, size_t len, size_t max){
+  size_t i, o = 0;
+  if( len>max ) len = max;
+  for(i=0; i<len && o+5<cap; i++){
+    unsigned char ch = (unsigned char)s[i];
+    if( ch<0x21 || ch>0x7e || ch=='"' || ch=='\\' ){
+      snprintf(out+o, cap-o, "\\x%02x", ch); o += 4;
+    }else{
+      out[o++] = (char)ch;
+    }
+  }
+  if( o==0 && cap>1 ) out[o++] = '-';
+  out[o] = 0;
+  return out;
+}
+
+/* accessAppend: add one access-log line for C's finished response to the buffer. A request
+** whose head could not be parsed is logged with the method and target of its first line as
+** sent (escaped, bounded), so malformed requests can be told apart. */
 static void accessAppend(Conn *c){
-  char line[1400], ts[32];
+  char line[6000], ts[32], me[200], te[4100];
   const char *m = "-", *t = "-";
-  int ml = 1, tl = 1, minor = 1, n;
+  size_t ml = 1, tl = 1;
+  int minor = 1, n;
   time_t now = time(0);
   struct tm tm;
   if( !accessLog ) return;
@@ -677,12 +698,28 @@ static void accessAppend(Conn *c){
     m = c->in + c->req->method.off; ml = c->req->method.len;
     t = c->in + c->req->target.off; tl = c->req->target.len;
     minor = c->req->minor;
-    if( tl>1000 ) tl = 1000;
+  }else if( c->inLen>0 ){
+    /* the first line as sent: METHOD SP TARGET SP HTTP/1.x */
+    const char *p = c->in, *e = c->in + c->inLen, *sp;
+    const char *eol = memchr(p, '\n', e-p);
+    if( eol ) e = eol;
+    if( e>p && e[-1]=='\r' ) e--;
+    sp = memchr(p, ' ', e-p);
+    m = p; ml = sp ? (size_t)(sp-p) : (size_t)(e-p);
+    if( sp ){
+      const char *sp2;
+      t = sp+1;
+      sp2 = memchr(t, ' ', e-t);
+      tl = sp2 ? (size_t)(sp2-t) : (size_t)(e-t);
+      if( sp2 && e-sp2==9 && memcmp(sp2+1, "HTTP/1.0", 8)==0 ) minor = 0;
+    }
   }
+  logEscape(me, sizeof me, m, ml, 32);
+  logEscape(te, sizeof te, t, tl, 1000);
   gmtime_r(&now, &tm);
   strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  n = snprintf(line, sizeof line, "%s %s \"%.*s %.*s HTTP/1.%d\" %d %zu %.3f %s\n", ts, c->peer,
-               ml, m, tl, t, minor, c->status, c->sent, (nowMono()-c->tHead)*1000.0,
+  n = snprintf(line, sizeof line, "%s %s \"%s %s HTTP/1.%d\" %d %zu %.3f %s\n", ts, c->peer,
+               me, te, minor, c->status, c->sent, (nowMono()-c->tHead)*1000.0,
                c->kind==K_HTTPS ? "https" : "http");
   if( n<0 ) return;
   if( (size_t)n>=sizeof line ) n = sizeof line - 1;
