@@ -199,6 +199,13 @@ int HttpParseHead(const char *buf, size_t len, const HttpLimits *lim, HttpReques
     {
       size_t nl = colon-line, vl = ve-v;
       if( spanIs(line, nl, "host") ){
+        /* uri-host [":" port]: unreserved, sub-delims, "%" and the ":[]" of ports and IP
+        ** literals; anything else (spaces, "/", bytes past ASCII, invalid UTF-8) is refused */
+        for(i=0; i<vl; i++){
+          unsigned char ch = (unsigned char)v[i];
+          if( !((ch>='a'&&ch<='z') || (ch>='A'&&ch<='Z') || (ch>='0'&&ch<='9')
+                || strchr("-._~!$&'()*+,;=%:[]", ch)) || ch==0 ) return -400;
+        }
         nHost++;
         r->host.off = v-buf; r->host.len = vl;
       }else if( spanIs(line, nl, "content-type") ){

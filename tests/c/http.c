@@ -78,6 +78,14 @@ int main(void){
   /* Host */
   CHECK( parse("GET / HTTP/1.1\r\n\r\n")==-400 );
   CHECK( parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")==-400 );
+  /* Host is a host name or address with an optional port: no other bytes, no invalid UTF-8 */
+  CHECK( parse("GET / HTTP/1.1\r\nHost: caf\xc3\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: caf\xc3\xa9.cn\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: a b\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: xn--caf-dma.cn:8443\r\n\r\n")>0 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: [::1]:443\r\n\r\n")>0 );
+  CHECK( parse("GET / HTTP/1.0\r\nHost: \r\n\r\n")>0 );
   /* Content-Length and Transfer-Encoding */
   CHECK( parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n")>0 && r.contentLength==12 );
   CHECK( parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n")==-413 );
