@@ -147,8 +147,34 @@ proc org::mayManage {op login {roles {}}} {
     error $why {} {YQBOX SEPARATION}
 }
 
-# org::hashPassword: PASSWORD as pbkdf2-sha256$ITER$SALT$HASH. Errors if it is too short, or
-# wrapped in quotes (shell habit at the Tcl console: the quotes would become part of it).
+# org::passwordProblem: why PASSWORD may not be used, in Chinese, or "" when it may: built on a
+# common password or its stem (scripts/common-passwords.txt, after stripping leading and trailing
+# digits and punctuation), mostly digits, fewer than 4 different characters, or a run of the
+# alphabet, the digits or the keyboard (ASVS V6). The length is checked by org::hashPassword.
+proc org::passwordProblem {password} {
+    variable common
+    if {![info exists common]} {
+        set common {}
+        set f [open [yqbox::path scripts common-passwords.txt]]
+        foreach line [split [read $f] \n] {
+            if {$line ne "" && ![string match #* $line]} { dict set common [string trim $line] 1 }
+        }
+        close $f
+    }
+    set p [string tolower $password]
+    set stem [string trim $p "0123456789!@#$%^&*()_+-=.,;:?~`'\"/\\|<>\[\]{} "]
+    set bad [expr {[string length $stem] < 3 || [dict exists $common $stem] || [dict exists $common $p]
+                   || [llength [lsort -unique [split $p ""]]] < 4}]
+    foreach run {01234567890 abcdefghijklmnopqrstuvwxyz qwertyuiopasdfghjklzxcvbnm 1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p} {
+        if {[string first $p $run] >= 0 || [string first $p [string reverse $run]] >= 0} { set bad 1 }
+    }
+    if {$bad} { return "密码过于常见或容易被猜到（常见密码、纯数字、连续或重复的字符），请换一个" }
+    return ""
+}
+
+# org::hashPassword: PASSWORD as pbkdf2-sha256$ITER$SALT$HASH. Errors if it is too short, fails
+# the policy (org::passwordProblem), or is wrapped in quotes (shell habit at the Tcl console: the
+# quotes would become part of it).
 proc org::hashPassword {password} {
     if {[regexp {^'.*'$|^".*"$} $password] && [string length $password] > 1} {
         error "密码两端带有引号：控制台是 Tcl，含空格的值请用花括号括起，例如 -password {a long password}"
@@ -156,6 +182,8 @@ proc org::hashPassword {password} {
     if {[string length $password] < [conf::get password_min_length]} {
         error "the password must have at least [conf::get password_min_length] characters"
     }
+    set why [passwordProblem $password]
+    if {$why ne ""} { error $why }
     set iter [conf::get password_iterations]
     set salt [binary encode hex [crypto random 16]]
     return "pbkdf2-sha256\$$iter\$$salt\$[crypto pbkdf2 $password $salt $iter]"

@@ -26,6 +26,7 @@ namespace eval web {
         在线会话     /sessions         {session.manage}
         审计日志     /audit            {audit.read}
         通知设置     /settings/notify  {}
+        修改密码     /account/password {}
     }
 }
 
