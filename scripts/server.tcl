@@ -53,6 +53,8 @@ conf::key demo_routes boolean 0 \
     "Serve the /demo/ pages (API examples and benchmark pages); off in production"
 conf::key public_url baseurl "" \
     "The public address of this box, https://HOST or https://HOST:PORT: absolute links (Atom, JSON API) use it, never the request's Host; when set, requests naming another host get 421. Empty = relative links, any Host"
+conf::key trusted_proxies string "" \
+    "IP addresses (space-separated, at most 16) of reverse proxies in front of this box: a request from one of them is taken to come from the client its X-Forwarded-For names (the rightmost address that is not a trusted proxy), for rate limits, audit, the access log and the loopback-only /metrics. Empty = the socket's peer, X-Forwarded-For ignored"
 
 # log: write MESSAGE at LEVEL (debug info warning error) to stderr unless below log_level.
 proc ::log {level message} {
@@ -84,7 +86,8 @@ proc server::apply {} {
         -http-serve [expr {[conf::get http_mode] eq "serve"}] \
         -cache-bytes [expr {max(1, [conf::get cache_bytes])}] \
         -public-host [server::publicHost] \
-        -max-upload [expr {max(1, [conf::get max_body], [conf::get submission_file_max] + 1048576)}]
+        -max-upload [expr {max(1, [conf::get max_body], [conf::get submission_file_max] + 1048576)}] \
+        -trusted-proxies [conf::get trusted_proxies]
     set tls [server tls [conf::path tls_cert] [conf::path tls_key] $dir]
     if {[dict get $tls generated]} {
         log info "generated a self-signed ECDSA P-256 certificate: [file join $dir tls-cert.pem]"

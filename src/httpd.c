@@ -470,7 +470,9 @@ typedef struct Conn {
   int extKind; void *extRef;
   double tStart, tActive, tHead;
   int status; size_t sent;    /* for the access log */
-  char peer[48];
+  char peer[48];              /* the client's address: the socket's, or X-Forwarded-For's behind a trusted proxy */
+  char sockPeer[48];          /* the socket peer's address */
+  unsigned char sockLoopback; /* whether the socket peer is this machine */
 } Conn;
 
 static Conn **conns;           /* by file descriptor */
@@ -1069,6 +1071,70 @@ static int isLoopback(const struct sockaddr_storage *sa){
   return sa->ss_family==AF_UNIX;
 }
 
+/* isTrusted: whether address ADDR (of FAMILY, AF_INET or AF_INET6, in network order) is one of the
+** configured trusted proxies. */
+static int isTrusted(int family, const unsigned char *addr){
+  int i;
+  for(i=0; i<cf.nTrusted; i++){
+    if( cf.trusted[i].family==family && memcmp(cf.trusted[i].addr, addr, family==AF_INET ? 4 : 16)==0 ) return 1;
+  }
+  return 0;
+}
+
+/* parseAddr: the IPv4 or IPv6 address in the LEN bytes at S (blanks around it ignored) into
+** *FAMILY and ADDR (16 bytes). Returns 1, or 0 when it is not an address. */
+static int parseAddr(const char *s, size_t len, int *family, unsigned char *addr){
+  char buf[64];
+  while( len && (*s==' ' || *s=='\t') ){ s++; len--; }
+  while( len && (s[len-1]==' ' || s[len-1]=='\t') ) len--;
+  if( len==0 || len>=sizeof buf ) return 0;
+  memcpy(buf, s, len); buf[len] = 0;
+  if( inet_pton(AF_INET, buf, addr)==1 ){ *family = AF_INET; return 1; }
+  if( inet_pton(AF_INET6, buf, addr)==1 ){ *family = AF_INET6; return 1; }
+  return 0;
+}
+
+/*
+** clientAddress: set C's peer (and loopback) for its current request: the socket's peer, or, when
+** that is a trusted proxy, the client X-Forwarded-For names: walking the header's addresses from
+** the right (the nearest hop first), the first one that is not itself a trusted proxy. A value
+** that is not an address stops the walk (the proxy's own address is kept for it). All header
+** fields named X-Forwarded-For count, in order.
+*/
+static void clientAddress(Conn *c){
+  HttpRequest *r = c->req;
+  unsigned char sock[16], a[16];
+  int fam, i, walking = 1;
+  memcpy(c->peer, c->sockPeer, sizeof c->peer);
+  c->loopback = c->sockLoopback;
+  if( !cf.nTrusted || !r || !parseAddr(c->sockPeer, strlen(c->sockPeer), &fam, sock) ) return;
+  if( fam==AF_INET6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr*)sock) ){ fam = AF_INET; memmove(sock, sock+12, 4); }
+  if( !isTrusted(fam, sock) ) return;
+  for(i=r->nHeader-1; i>=0 && walking; i--){
+    const char *v = c->in + r->hvalue[i].off;
+    size_t vl = r->hvalue[i].len;
+    if( r->hname[i].len!=15 || strncasecmp(c->in + r->hname[i].off, "x-forwarded-for", 15)!=0 ) continue;
+    while( walking ){
+      const char *comma = vl ? memrchr(v, ',', vl) : 0;
+      const char *tok = comma ? comma+1 : v;
+      size_t tl = v+vl-tok;
+      if( !parseAddr(tok, tl, &fam, a) ){ walking = 0; break; }
+      {
+        struct sockaddr_storage ss;
+        memset(&ss, 0, sizeof ss);
+        ss.ss_family = fam;
+        if( fam==AF_INET ) memcpy(&((struct sockaddr_in*)&ss)->sin_addr, a, 4);
+        else memcpy(&((struct sockaddr_in6*)&ss)->sin6_addr, a, 16);
+        inet_ntop(fam, a, c->peer, sizeof c->peer);
+        c->loopback = isLoopback(&ss);
+      }
+      if( !isTrusted(fam, a) ){ walking = 0; break; }
+      if( !comma ) break;
+      vl = comma - v;
+    }
+  }
+}
+
 /* validHost: whether the Host value (LEN bytes at S) is a plausible host[:port]. */
 static int validHost(const char *s, size_t len){
   size_t i;
@@ -1247,6 +1313,7 @@ static void route(Conn *c){
 static void beginRequest(Conn *c, int headLen){
   HttpRequest *r = c->req;
   c->headLen = headLen;
+  clientAddress(c);
   c->tHead = nowMono();
   c->bodyLen = 0;
   if( !r->keepAlive ) c->closeAfter = 1;
@@ -1434,6 +1501,8 @@ static void connRun(Conn *c){
             c->tHead = nowMono();
             st.malformed++;
             c->headLen = 0;
+            memcpy(c->peer, c->sockPeer, sizeof c->peer);
+            c->loopback = c->sockLoopback;
             errorPage(c, -r, 1, 0);
             break;
           }
@@ -1538,6 +1607,8 @@ static void acceptOn(int lfd, int kind){
     }else{
       strcpy(c->peer, "local");
     }
+    memcpy(c->sockPeer, c->peer, sizeof c->peer);
+    c->sockLoopback = c->loopback;
     if( kind!=K_CTRL ){
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

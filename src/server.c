@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
 #include "yqbox.h"
 
 char *YqGzip(const char *data, size_t len, size_t *outLen);   /* httpd.c */
@@ -568,7 +569,7 @@ static Tcl_Obj *statsObj(void){
 static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *opts[] = {"-max-request-line", "-max-header-size", "-max-headers",
     "-max-body", "-max-connections", "-header-timeout", "-body-timeout", "-idle-timeout",
-    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", "-max-upload", NULL};
+    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", "-max-upload", "-trusted-proxies", NULL};
   HttpdConf c;
   int i;
   HttpdGetConf(&c);
@@ -588,6 +589,16 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     W("-cache-bytes", Tcl_NewWideIntObj(c.cacheMaxBytes));
     W("-public-host", Tcl_NewStringObj(c.publicHost, -1));
     W("-max-upload", Tcl_NewWideIntObj(c.lim.maxUpload));
+    {
+      Tcl_Obj *l = Tcl_NewListObj(0, 0);
+      char a[64];
+      int k;
+      for(k=0; k<c.nTrusted; k++){
+        inet_ntop(c.trusted[k].family, c.trusted[k].addr, a, sizeof a);
+        Tcl_ListObjAppendElement(NULL, l, Tcl_NewStringObj(a, -1));
+      }
+      W("-trusted-proxies", l);
+    }
 #undef W
     Tcl_SetObjResult(interp, d);
     return TCL_OK;
@@ -613,6 +624,24 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
         c.publicHost[k] = (ch>='A'&&ch<='Z') ? ch+32 : ch;
       }
       c.publicHost[len] = 0;
+      continue;
+    }
+    if( idx==13 ){
+      int nl, k;
+      Tcl_Obj **el;
+      if( Tcl_ListObjGetElements(interp, objv[i+1], &nl, &el)!=TCL_OK ) return TCL_ERROR;
+      if( nl>(int)(sizeof c.trusted/sizeof c.trusted[0]) ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("-trusted-proxies: at most %d addresses", (int)(sizeof c.trusted/sizeof c.trusted[0])));
+        return TCL_ERROR;
+      }
+      for(k=0; k<nl; k++){
+        const char *a = Tcl_GetString(el[k]);
+        memset(c.trusted[k].addr, 0, 16);
+        if( inet_pton(AF_INET, a, c.trusted[k].addr)==1 ) c.trusted[k].family = AF_INET;
+        else if( inet_pton(AF_INET6, a, c.trusted[k].addr)==1 ) c.trusted[k].family = AF_INET6;
+        else { Tcl_SetObjResult(interp, Tcl_ObjPrintf("-trusted-proxies: \"%s\" is not an IP address", a)); return TCL_ERROR; }
+      }
+      c.nTrusted = (int)nl;
       continue;
     }
     if( idx>=5 && idx<=8 ){

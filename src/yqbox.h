@@ -219,6 +219,8 @@ typedef struct HttpdConf {
   int httpServe;             /* plain http listener serves (1) or redirects to https (0) */
   size_t cacheMaxBytes;
   char publicHost[256];      /* host name of public_url (lower case), "" = any Host accepted */
+  int nTrusted;              /* trusted reverse proxies: their X-Forwarded-For names the client */
+  struct { int family; unsigned char addr[16]; } trusted[16];
 } HttpdConf;
 int HttpdListen(const char *https, const char *http, const char *ctlPath, char *err, size_t n);
 void HttpdDescribe(char *where, size_t wn);
