@@ -11,7 +11,9 @@
 #   viewer    查看        reads its own unit's events
 # The three admin roles are separate: no user holds two of them, and each one's permissions are
 # its own. The console acts as the machine's owner (`console`), holding every permission; its
-# actions are audited like any other.
+# actions are audited like any other. Who may manage which account (docs/separation.md) is decided
+# in one place, org::mayManage, which every path that creates users, grants or removes roles,
+# disables, enables, unlocks or resets passwords calls (console and web alike).
 #
 # Every change made here is one transaction with its audit entry.
 
@@ -114,8 +116,65 @@ proc org::checkRoles {roles} {
     }
 }
 
-# org::hashPassword: PASSWORD as pbkdf2-sha256$ITER$SALT$HASH. Errors if it is too short, or
-# wrapped in quotes (shell habit at the Tcl console: the quotes would become part of it).
+# org::mayManage: check that the current principal may do OP (create passwd role disable enable
+# unlock) to the account LOGIN, giving or taking ROLES (create, role). The rules (docs/separation.md):
+#   1. managing accounts needs user.manage (the security admin; the console owner);
+#   2. no account holds two admin roles (org::checkRoles, binds the owner too);
+#   3. admin roles are granted and removed only by the owner at the console;
+#   4. an account holding an admin role is reset, disabled, enabled or re-roled only by the owner;
+#   5. nobody manages their own account (roles, disable/enable, password reset, unlock).
+# Returns nothing; a refusal of rules 3-5 is audited (user.refused, its own transaction) and raised
+# as {YQBOX SEPARATION} with a Chinese message saying why. Call it outside any transaction.
+proc org::mayManage {op login {roles {}}} {
+    variable adminRoles
+    variable roleNames
+    require user.manage
+    set a [actor]
+    if {[dict get $a superuser]} { return }
+    set why ""
+    set mine [db eval {SELECT role FROM user_role JOIN user ON id = user_id WHERE login = $login ORDER BY role}]
+    set given [lmap r $roles { expr {$r in $adminRoles ? [dict get $roleNames $r] : [continue]} }]
+    set held [lmap r $mine { expr {$r in $adminRoles ? [dict get $roleNames $r] : [continue]} }]
+    if {[string equal -nocase $login [dict get $a login]]} {
+        set why "不能管理自己的账号（授予或撤销自己的角色、停用或启用自己、重置自己的密码），请由其他安全管理员或本机所有者办理"
+    } elseif {[llength $given]} {
+        set why "管理员角色（系统管理员、安全管理员、审计管理员）只能由本机所有者在控制台授予或撤销，安全管理员不能授予或撤销：[join $given 、]"
+    } elseif {[llength $held] && $op in {passwd role disable enable}} {
+        set why "“$login”是管理员账号（[join $held 、]），只能由本机所有者在控制台重置密码、停用、启用或更改角色"
+    }
+    if {$why eq ""} { return }
+    db transaction immediate { audit::record user.refused user:$login -after "$op [join $roles { }]: $why" }
+    error $why {} {YQBOX SEPARATION}
+}
+
+# org::passwordProblem: why PASSWORD may not be used, in Chinese, or "" when it may: built on a
+# common password or its stem (scripts/common-passwords.txt, after stripping leading and trailing
+# digits and punctuation), mostly digits, fewer than 4 different characters, or a run of the
+# alphabet, the digits or the keyboard (ASVS V6). The length is checked by org::hashPassword.
+proc org::passwordProblem {password} {
+    variable common
+    if {![info exists common]} {
+        set common {}
+        set f [open [yqbox::path scripts common-passwords.txt]]
+        foreach line [split [read $f] \n] {
+            if {$line ne "" && ![string match #* $line]} { dict set common [string trim $line] 1 }
+        }
+        close $f
+    }
+    set p [string tolower $password]
+    set stem [string trim $p "0123456789!@#$%^&*()_+-=.,;:?~`'\"/\\|<>\[\]{} "]
+    set bad [expr {[string length $stem] < 3 || [dict exists $common $stem] || [dict exists $common $p]
+                   || [llength [lsort -unique [split $p ""]]] < 4}]
+    foreach run {01234567890 abcdefghijklmnopqrstuvwxyz qwertyuiopasdfghjklzxcvbnm 1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p} {
+        if {[string first $p $run] >= 0 || [string first $p [string reverse $run]] >= 0} { set bad 1 }
+    }
+    if {$bad} { return "密码过于常见或容易被猜到（常见密码、纯数字、连续或重复的字符），请换一个" }
+    return ""
+}
+
+# org::hashPassword: PASSWORD as pbkdf2-sha256$ITER$SALT$HASH. Errors if it is too short, fails
+# the policy (org::passwordProblem), or is wrapped in quotes (shell habit at the Tcl console: the
+# quotes would become part of it).
 proc org::hashPassword {password} {
     if {[regexp {^'.*'$|^".*"$} $password] && [string length $password] > 1} {
         error "密码两端带有引号：控制台是 Tcl，含空格的值请用花括号括起，例如 -password {a long password}"
@@ -123,6 +182,8 @@ proc org::hashPassword {password} {
     if {[string length $password] < [conf::get password_min_length]} {
         error "the password must have at least [conf::get password_min_length] characters"
     }
+    set why [passwordProblem $password]
+    if {$why ne ""} { error $why }
     set iter [conf::get password_iterations]
     set salt [binary encode hex [crypto random 16]]
     return "pbkdf2-sha256\$$iter\$$salt\$[crypto pbkdf2 $password $salt $iter]"
@@ -381,6 +442,7 @@ proc ::user {sub args} {
                 error "a login is 1 to 64 letters, digits or _ . @ -"
             }
             org::checkRoles [dict get $o -roles]
+            org::mayManage create $login [dict get $o -roles]
             set hash [expr {[dict get $o -password] eq "" ? "" : [org::hashPassword [dict get $o -password]]}]
             set phone [dict get $o -phone]; set email [dict get $o -email]
             set at [yqbox::iso]
@@ -399,6 +461,7 @@ proc ::user {sub args} {
             org::require user.manage
             if {[llength $args] != 2} { error "usage: user passwd LOGIN PASSWORD" }
             lassign $args login password
+            org::mayManage passwd $login
             set hash [org::hashPassword $password]
             set at [yqbox::iso]
             db transaction immediate {
@@ -413,6 +476,7 @@ proc ::user {sub args} {
             org::require user.manage
             if {[llength $args] != 3 || [lindex $args 1] ni {add remove}} { error "usage: user role LOGIN add|remove ROLE" }
             lassign $args login op role
+            org::mayManage role $login [list $role]
             db transaction immediate {
                 set id [org::userId $login]
                 set roles [db eval {SELECT role FROM user_role WHERE user_id = $id}]
@@ -431,6 +495,7 @@ proc ::user {sub args} {
             org::require user.manage
             if {[llength $args] != 1} { error "usage: user $sub LOGIN" }
             set login [lindex $args 0]
+            org::mayManage $sub $login
             db transaction immediate {
                 set id [org::userId $login]
                 switch -- $sub {

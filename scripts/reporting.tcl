@@ -160,8 +160,11 @@ proc reporting::options {opts allowed usage} {
 # attachments and documents hold personal data). Returns FILE.
 proc reporting::write {file bytes} {
     set f [open $file {WRONLY CREAT TRUNC BINARY} 0600]
-    puts -nonewline $f $bytes
-    close $f
+    try {
+        puts -nonewline $f $bytes
+    } finally {
+        close $f
+    }
     return $file
 }
 

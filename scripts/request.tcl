@@ -363,17 +363,30 @@ proc request::resume {id {pause ""}} {
     calendar::dueText [dict get $d due] [dict get $d provisional]
 }
 
+# request::Approver: check that APPROVER, the login of an active unit head of an office-kind unit
+# (the head of the disclosure office), may be recorded as approving by the current principal: the
+# approver records their own approval (request.approve); only the console records another's.
+# Returns nothing; errors (DENIED for someone else's approval) otherwise.
+proc request::Approver {approver} {
+    set a [org::actor]
+    if {![dict get $a superuser]} {
+        org::require request.approve
+        if {$approver ne [dict get $a login]} {
+            error "permission denied: only the approver records their approval" {} {YQBOX DENIED}
+        }
+    }
+    if {![db exists {SELECT 1 FROM user u JOIN user_role x ON x.user_id = u.id JOIN unit n ON n.id = u.unit_id
+                     WHERE u.login = $approver AND u.active AND x.role = 'unithead' AND n.kind = 'office'}]} {
+        error "$approver is not the head of the disclosure office (a unithead of the office)"
+    }
+}
+
 # request::extend: extend request ID's deadline once by DAYS working days (at most
 # rule_request_extension) for REASON, approved by APPROVER (login of a unithead of the office) and
 # told to the applicant as TOLD (how and when). Only before the deadline. Returns the new deadline
 # as shown (calendar::dueText).
 proc request::extend {id days reason approver told} {
-    org::require request.handle
-    set a [org::actor]
-    if {![dict get $a superuser] && $approver ne [dict get $a login]} {
-        org::require request.approve
-        error "permission denied: only the approver records their approval" {} {YQBOX DENIED}
-    }
+    Approver $approver
     if {[string trim $reason] eq ""} { error "an extension needs a reason" }
     if {[string trim $told] eq ""} { error "say how the applicant was told of the extension" }
     if {![string is entier -strict $days] || $days < 1} { error "bad extension \"$days\": expected working days" }
@@ -386,9 +399,6 @@ proc request::extend {id days reason approver told} {
         if {[dict get $r due_epoch] ne "" && $now > [dict get $r due_epoch]} {
             error "request [dict get $r number]'s deadline [dict get $r due] has passed: too late to extend"
         }
-        set ok [db exists {SELECT 1 FROM user u JOIN user_role x ON x.user_id = u.id JOIN unit n ON n.id = u.unit_id
-                           WHERE u.login = $approver AND u.active AND x.role = 'unithead' AND n.kind = 'office'}]
-        if {!$ok} { error "$approver is not the head of the disclosure office (a unithead of the office)" }
         # calendar::due checks the cap (rule request_extension)
         calendar::due [dict get $r received] request_answer -extend $days -reason $reason
         db eval {UPDATE request SET extension = $days, ext_reason = $reason, ext_approver = $approver,
@@ -466,17 +476,13 @@ proc request::fee {id amount reason} {
 # request::waive: waive request ID's fee for hardship (002 第二十条) on the applicant's
 # application, approved by APPROVER (a unithead of the office) for REASON. Returns nothing.
 proc request::waive {id approver reason} {
-    org::require request.handle
+    Approver $approver
     if {[string trim $reason] eq ""} { error "a waiver needs a reason" }
     set at [yqbox::iso]
     db transaction immediate {
         set r [Get $id]
         set rid [dict get $r id]
         if {[dict get $r fee] == 0} { error "request [dict get $r number] has no fee to waive" }
-        if {![db exists {SELECT 1 FROM user u JOIN user_role x ON x.user_id = u.id JOIN unit n ON n.id = u.unit_id
-                         WHERE u.login = $approver AND u.active AND x.role = 'unithead' AND n.kind = 'office'}]} {
-            error "$approver is not the head of the disclosure office (a unithead of the office)"
-        }
         db eval {UPDATE request SET waived = 1, waiver_by = $approver, updated = $at WHERE id = $rid}
         audit::record request.waive request:$rid -after "approved by $approver: $reason"
     }

@@ -34,7 +34,7 @@ conf::key max_header_size {integer 256 4194304} 16384 \
 conf::key max_headers {integer 4 256} 100 \
     "Most header fields in one request (more: 431)"
 conf::key max_body {integer 0 1073741824} 1048576 \
-    "Largest request body in bytes (larger: 413)"
+    "Largest request body in bytes (larger: 413); a file upload (multipart/form-data) may be as large as submission_file_max and 1 MB of form fields"
 conf::key max_connections {integer 1 1000000} 20000 \
     "Most connections open at once; more are closed at once"
 conf::key header_timeout {number 0.1 3600} 10 \
@@ -53,6 +53,8 @@ conf::key demo_routes boolean 0 \
     "Serve the /demo/ pages (API examples and benchmark pages); off in production"
 conf::key public_url baseurl "" \
     "The public address of this box, https://HOST or https://HOST:PORT: absolute links (Atom, JSON API) use it, never the request's Host; when set, requests naming another host get 421. Empty = relative links, any Host"
+conf::key trusted_proxies string "" \
+    "IP addresses (space-separated, at most 16) of reverse proxies in front of this box: a request from one of them is taken to come from the client its X-Forwarded-For names (the rightmost address that is not a trusted proxy), for rate limits, audit, the access log and the loopback-only /metrics. Empty = the socket's peer, X-Forwarded-For ignored"
 
 # log: write MESSAGE at LEVEL (debug info warning error) to stderr unless below log_level.
 proc ::log {level message} {
@@ -83,17 +85,43 @@ proc server::apply {} {
         -shutdown-timeout [conf::get shutdown_timeout] \
         -http-serve [expr {[conf::get http_mode] eq "serve"}] \
         -cache-bytes [expr {max(1, [conf::get cache_bytes])}] \
-        -public-host [server::publicHost]
+        -public-host [server::publicHost] \
+        -max-upload [expr {max(1, [conf::get max_body], [conf::get submission_file_max] + 1048576)}] \
+        -trusted-proxies [conf::get trusted_proxies]
     set tls [server tls [conf::path tls_cert] [conf::path tls_key] $dir]
     if {[dict get $tls generated]} {
         log info "generated a self-signed ECDSA P-256 certificate: [file join $dir tls-cert.pem]"
     }
     log info "TLS certificate SHA-256 fingerprint [dict get $tls fingerprint]"
+    set key [conf::path tls_key]
+    if {$key eq ""} { set key [file join $dir tls-key.pem] }
+    foreach w [certProblems $tls $key] { log warning "TLS: $w" }
     server static
     set alog [conf::get access_log]
     if {$alog ni {- ""} && [file pathtype $alog] ne "absolute"} { set alog [file join $dir $alog] }
     server accesslog $alog
     cache invalidate *
+}
+
+# server::certProblems: what is wrong with the certificate TLS (the dict of `server tls`) and its
+# key file KEY, as sentences for the administrator: expired or not yet valid (by yqbox::now), an
+# RSA key under 2048 bits or an EC key under 256, a key file others may read. Returns a list
+# (empty: nothing wrong). Used at start and reload (logged) and by doctor.
+proc server::certProblems {tls key} {
+    set out {}
+    set now [yqbox::now]
+    set from [clock scan [dict get $tls valid_from] -format {%Y-%m-%d %H:%M:%S} -timezone :UTC]
+    set to [clock scan [dict get $tls valid_to] -format {%Y-%m-%d %H:%M:%S} -timezone :UTC]
+    if {$now > $to} { lappend out "证书已于 [dict get $tls valid_to] (UTC) 过期，浏览器将拒绝连接：请更换证书（tls_cert/tls_key）后 systemctl reload yqbox" }
+    if {$now < $from} { lappend out "证书自 [dict get $tls valid_from] (UTC) 起才生效：请检查本机时钟或证书" }
+    set type [dict get $tls key_type]; set bits [dict get $tls key_bits]
+    if {($type eq "RSA" && $bits < 2048) || ([string match EC* $type] && $bits < 256)} {
+        lappend out "证书密钥为 $type $bits 位，强度不足（至少 RSA 2048 位或 ECDSA P-256）：请更换证书"
+    }
+    if {[file exists $key] && [file attributes $key -permissions] & 0077} {
+        lappend out "私钥文件 $key 的权限为 [format %04o [expr {[file attributes $key -permissions] & 0777}]]，其他用户可读：请执行 chmod 600 $key"
+    }
+    return $out
 }
 
 # server::publicHost: the HOST[:PORT] of public_url ("" when it is unset).

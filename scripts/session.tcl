@@ -68,12 +68,12 @@ proc session::end {id reason} {
     db changes
 }
 
-# session::endAll: end every live session (of user USERID when given) for REASON. Returns how many.
-# Call inside the caller's transaction with its audit entry.
-proc session::endAll {reason {userId ""}} {
+# session::endAll: end every live session (of user USERID when given; but session EXCEPT) for
+# REASON. Returns how many. Call inside the caller's transaction with its audit entry.
+proc session::endAll {reason {userId ""} {except ""}} {
     set now [yqbox::now]
     db eval {UPDATE session SET ended = $now, end_reason = $reason
-             WHERE ended IS NULL AND ($userId = '' OR user_id = $userId)}
+             WHERE ended IS NULL AND ($userId = '' OR user_id = $userId) AND ($except = '' OR id != $except)}
     db changes
 }
 

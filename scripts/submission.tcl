@@ -71,7 +71,7 @@ proc submission::create {unit title body args} {
     set commission [dict get $o -commission]
     set files [lmap p [dict get $o -files] { ReadFile $p }]
     set at [yqbox::iso]
-    db transaction immediate {
+    Storing { db transaction immediate {
         set unitId [org::unitId $unit]
         Own $unitId
         if {$author ne ""} {
@@ -89,7 +89,7 @@ proc submission::create {unit title body args} {
         set id [db last_insert_rowid]
         audit::record submission.create submission:$id -after "unit=$unit title=$title"
         foreach f $files { Store $id {*}$f }
-    }
+    } }
     return $id
 }
 
@@ -105,9 +105,26 @@ proc submission::ReadFile {path} {
     list [file tail $path] $bytes
 }
 
+# submission::Storing: run SCRIPT (in the caller; it stores attachments with submission::Store
+# inside one transaction). If it fails, every file Store wrote meanwhile, whole or partial, is
+# removed, so a failed upload leaves nothing behind. Returns SCRIPT's result.
+proc submission::Storing {script} {
+    variable written {}
+    try {
+        uplevel 1 $script
+    } on error {msg opts} {
+        foreach p $written { file delete -- $p }
+        return -options $opts $msg
+    } finally {
+        set written {}
+    }
+}
+
 # submission::Store: save attachment NAME (BYTES) of submission ID under DATADIR/submission/ID/
-# and record it (inside the caller's transaction; the file is removed again if that fails).
+# and record it (inside the caller's transaction, run through submission::Storing, which removes
+# the file again if anything fails, its writing included).
 proc submission::Store {id name bytes} {
+    variable written
     set name [string trim [regsub -all {[/\\\x00-\x1f]} $name _]]
     if {$name in {"" . ..}} { error "bad attachment name" }
     if {[string length $bytes] > [conf::get submission_file_max]} {
@@ -117,30 +134,26 @@ proc submission::Store {id name bytes} {
     set rel [file join submission $id "$n-$name"]
     set path [file join [yqbox::needdata] $rel]
     file mkdir [file dirname $path]
+    lappend written $path
     reporting::write $path $bytes
     set size [string length $bytes]
     set sha [crypto sha256 $bytes]
     set at [yqbox::iso]
-    if {[catch {
-        db eval {INSERT INTO submission_file(submission_id, name, path, size, sha256, added)
-                 VALUES($id, $name, $rel, $size, $sha, $at)}
-        audit::record submission.attach submission:$id -after "$name $size bytes sha256=$sha"
-    } msg opts]} {
-        file delete $path
-        return -options $opts $msg
-    }
+    db eval {INSERT INTO submission_file(submission_id, name, path, size, sha256, added)
+             VALUES($id, $name, $rel, $size, $sha, $at)}
+    audit::record submission.attach submission:$id -after "$name $size bytes sha256=$sha"
 }
 
 # submission::attach: add attachment NAME with content BYTES to draft or signed item ID (the web's
 # upload). Returns nothing.
 proc submission::attach {id name bytes} {
     org::require submission.write
-    db transaction immediate {
+    Storing { db transaction immediate {
         set s [Get $id]
         Own [dict get $s unit_id]
         State $s {draft signed} "add an attachment"
         Store $id $name $bytes
-    }
+    } }
     return
 }
 

@@ -12,6 +12,7 @@
 ** Nothing here allocates memory, touches sockets or knows about Tcl; tests/c/http.c tests it.
 */
 #include <string.h>
+#include <strings.h>
 #include "yqbox.h"
 
 /* tchar: whether C may appear in a token (method, header name), RFC 9110 5.6.2. */
@@ -115,6 +116,14 @@ static int findLine(const char *s, const char *end, size_t *lineLen){
 }
 
 /*
+** HttpBodyLimit: the largest body request R may send under LIM: maxUpload for a multipart/form-data
+** request when that is larger, else maxBody. No side effects.
+*/
+size_t HttpBodyLimit(const HttpLimits *lim, const HttpRequest *r){
+  return r->multipart && lim->maxUpload>lim->maxBody ? lim->maxUpload : lim->maxBody;
+}
+
+/*
 ** HttpParseHead: parse the request head at the start of BUF (LEN bytes) under limits LIM into *R.
 ** Returns the head's length in bytes (> 0, including the blank line; leading empty lines are
 ** skipped and counted) when it is complete and valid; 0 when more bytes are needed and none of the
@@ -190,8 +199,18 @@ int HttpParseHead(const char *buf, size_t len, const HttpLimits *lim, HttpReques
     {
       size_t nl = colon-line, vl = ve-v;
       if( spanIs(line, nl, "host") ){
+        /* uri-host [":" port]: unreserved, sub-delims, "%" and the ":[]" of ports and IP
+        ** literals; anything else (spaces, "/", bytes past ASCII, invalid UTF-8) is refused */
+        for(i=0; i<vl; i++){
+          unsigned char ch = (unsigned char)v[i];
+          if( !((ch>='a'&&ch<='z') || (ch>='A'&&ch<='Z') || (ch>='0'&&ch<='9')
+                || strchr("-._~!$&'()*+,;=%:[]", ch)) || ch==0 ) return -400;
+        }
         nHost++;
         r->host.off = v-buf; r->host.len = vl;
+      }else if( spanIs(line, nl, "content-type") ){
+        r->multipart = vl>=19 && strncasecmp(v, "multipart/form-data", 19)==0
+                       && (vl==19 || v[19]==';' || v[19]==' ' || v[19]=='\t');
       }else if( spanIs(line, nl, "content-length") ){
         long long n = 0;
         if( vl==0 ) return -400;
@@ -229,7 +248,7 @@ int HttpParseHead(const char *buf, size_t len, const HttpLimits *lim, HttpReques
     r->chunked = 1;
   }
   r->contentLength = cl;
-  if( cl>0 && (unsigned long long)cl>lim->maxBody ) return -413;
+  if( cl>0 && (unsigned long long)cl>HttpBodyLimit(lim, r) ) return -413;
   r->keepAlive = r->minor==1 ? !connClose : (connKeep && !connClose);
   {
     static const char *known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", 0};

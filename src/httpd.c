@@ -470,7 +470,9 @@ typedef struct Conn {
   int extKind; void *extRef;
   double tStart, tActive, tHead;
   int status; size_t sent;    /* for the access log */
-  char peer[48];
+  char peer[48];              /* the client's address: the socket's, or X-Forwarded-For's behind a trusted proxy */
+  char sockPeer[48];          /* the socket peer's address */
+  unsigned char sockLoopback; /* whether the socket peer is this machine */
 } Conn;
 
 static Conn **conns;           /* by file descriptor */
@@ -665,11 +667,32 @@ static void outStr(Conn *c, const char *s){ outAdd(c, s, strlen(s)); }
 
 /* ---- the access log ---- */
 
-/* accessAppend: add one access-log line for C's finished response to the buffer. */
+/* logEscape: LEN bytes of S (at most MAX of them) into OUT (CAP bytes, NUL-terminated) for a log
+** line: bytes outside printable ASCII, the quote and the backslash as \xHH. Returns OUT. */
+static char *logEscape(char *out, size_t cap, const char *s, size_t len, size_t max){
+  size_t i, o = 0;
+  if( len>max ) len = max;
+  for(i=0; i<len && o+5<cap; i++){
+    unsigned char ch = (unsigned char)s[i];
+    if( ch<0x21 || ch>0x7e || ch=='"' || ch=='\\' ){
+      snprintf(out+o, cap-o, "\\x%02x", ch); o += 4;
+    }else{
+      out[o++] = (char)ch;
+    }
+  }
+  if( o==0 && cap>1 ) out[o++] = '-';
+  out[o] = 0;
+  return out;
+}
+
+/* accessAppend: add one access-log line for C's finished response to the buffer. A request
+** whose head could not be parsed is logged with the method and target of its first line as
+** sent (escaped, bounded), so malformed requests can be told apart. */
 static void accessAppend(Conn *c){
-  char line[1400], ts[32];
+  char line[6000], ts[32], me[200], te[4100];
   const char *m = "-", *t = "-";
-  int ml = 1, tl = 1, minor = 1, n;
+  size_t ml = 1, tl = 1;
+  int minor = 1, n;
   time_t now = time(0);
   struct tm tm;
   if( !accessLog ) return;
@@ -677,12 +700,28 @@ static void accessAppend(Conn *c){
     m = c->in + c->req->method.off; ml = c->req->method.len;
     t = c->in + c->req->target.off; tl = c->req->target.len;
     minor = c->req->minor;
-    if( tl>1000 ) tl = 1000;
+  }else if( c->inLen>0 ){
+    /* the first line as sent: METHOD SP TARGET SP HTTP/1.x */
+    const char *p = c->in, *e = c->in + c->inLen, *sp;
+    const char *eol = memchr(p, '\n', e-p);
+    if( eol ) e = eol;
+    if( e>p && e[-1]=='\r' ) e--;
+    sp = memchr(p, ' ', e-p);
+    m = p; ml = sp ? (size_t)(sp-p) : (size_t)(e-p);
+    if( sp ){
+      const char *sp2;
+      t = sp+1;
+      sp2 = memchr(t, ' ', e-t);
+      tl = sp2 ? (size_t)(sp2-t) : (size_t)(e-t);
+      if( sp2 && e-sp2==9 && memcmp(sp2+1, "HTTP/1.0", 8)==0 ) minor = 0;
+    }
   }
+  logEscape(me, sizeof me, m, ml, 32);
+  logEscape(te, sizeof te, t, tl, 1000);
   gmtime_r(&now, &tm);
   strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  n = snprintf(line, sizeof line, "%s %s \"%.*s %.*s HTTP/1.%d\" %d %zu %.3f %s\n", ts, c->peer,
-               ml, m, tl, t, minor, c->status, c->sent, (nowMono()-c->tHead)*1000.0,
+  n = snprintf(line, sizeof line, "%s %s \"%s %s HTTP/1.%d\" %d %zu %.3f %s\n", ts, c->peer,
+               me, te, minor, c->status, c->sent, (nowMono()-c->tHead)*1000.0,
                c->kind==K_HTTPS ? "https" : "http");
   if( n<0 ) return;
   if( (size_t)n>=sizeof line ) n = sizeof line - 1;
@@ -1032,6 +1071,70 @@ static int isLoopback(const struct sockaddr_storage *sa){
   return sa->ss_family==AF_UNIX;
 }
 
+/* isTrusted: whether address ADDR (of FAMILY, AF_INET or AF_INET6, in network order) is one of the
+** configured trusted proxies. */
+static int isTrusted(int family, const unsigned char *addr){
+  int i;
+  for(i=0; i<cf.nTrusted; i++){
+    if( cf.trusted[i].family==family && memcmp(cf.trusted[i].addr, addr, family==AF_INET ? 4 : 16)==0 ) return 1;
+  }
+  return 0;
+}
+
+/* parseAddr: the IPv4 or IPv6 address in the LEN bytes at S (blanks around it ignored) into
+** *FAMILY and ADDR (16 bytes). Returns 1, or 0 when it is not an address. */
+static int parseAddr(const char *s, size_t len, int *family, unsigned char *addr){
+  char buf[64];
+  while( len && (*s==' ' || *s=='\t') ){ s++; len--; }
+  while( len && (s[len-1]==' ' || s[len-1]=='\t') ) len--;
+  if( len==0 || len>=sizeof buf ) return 0;
+  memcpy(buf, s, len); buf[len] = 0;
+  if( inet_pton(AF_INET, buf, addr)==1 ){ *family = AF_INET; return 1; }
+  if( inet_pton(AF_INET6, buf, addr)==1 ){ *family = AF_INET6; return 1; }
+  return 0;
+}
+
+/*
+** clientAddress: set C's peer (and loopback) for its current request: the socket's peer, or, when
+** that is a trusted proxy, the client X-Forwarded-For names: walking the header's addresses from
+** the right (the nearest hop first), the first one that is not itself a trusted proxy. A value
+** that is not an address stops the walk (the proxy's own address is kept for it). All header
+** fields named X-Forwarded-For count, in order.
+*/
+static void clientAddress(Conn *c){
+  HttpRequest *r = c->req;
+  unsigned char sock[16], a[16];
+  int fam, i, walking = 1;
+  memcpy(c->peer, c->sockPeer, sizeof c->peer);
+  c->loopback = c->sockLoopback;
+  if( !cf.nTrusted || !r || !parseAddr(c->sockPeer, strlen(c->sockPeer), &fam, sock) ) return;
+  if( fam==AF_INET6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr*)sock) ){ fam = AF_INET; memmove(sock, sock+12, 4); }
+  if( !isTrusted(fam, sock) ) return;
+  for(i=r->nHeader-1; i>=0 && walking; i--){
+    const char *v = c->in + r->hvalue[i].off;
+    size_t vl = r->hvalue[i].len;
+    if( r->hname[i].len!=15 || strncasecmp(c->in + r->hname[i].off, "x-forwarded-for", 15)!=0 ) continue;
+    while( walking ){
+      const char *comma = vl ? memrchr(v, ',', vl) : 0;
+      const char *tok = comma ? comma+1 : v;
+      size_t tl = v+vl-tok;
+      if( !parseAddr(tok, tl, &fam, a) ){ walking = 0; break; }
+      {
+        struct sockaddr_storage ss;
+        memset(&ss, 0, sizeof ss);
+        ss.ss_family = fam;
+        if( fam==AF_INET ) memcpy(&((struct sockaddr_in*)&ss)->sin_addr, a, 4);
+        else memcpy(&((struct sockaddr_in6*)&ss)->sin6_addr, a, 16);
+        inet_ntop(fam, a, c->peer, sizeof c->peer);
+        c->loopback = isLoopback(&ss);
+      }
+      if( !isTrusted(fam, a) ){ walking = 0; break; }
+      if( !comma ) break;
+      vl = comma - v;
+    }
+  }
+}
+
 /* validHost: whether the Host value (LEN bytes at S) is a plausible host[:port]. */
 static int validHost(const char *s, size_t len){
   size_t i;
@@ -1210,6 +1313,7 @@ static void route(Conn *c){
 static void beginRequest(Conn *c, int headLen){
   HttpRequest *r = c->req;
   c->headLen = headLen;
+  clientAddress(c);
   c->tHead = nowMono();
   c->bodyLen = 0;
   if( !r->keepAlive ) c->closeAfter = 1;
@@ -1241,14 +1345,14 @@ static int readBody(Conn *c){
       if( c->bodyCap - c->bodyLen < 4096 ){
         size_t nc = c->bodyCap ? c->bodyCap*2 : 8192;
         char *p;
-        if( nc > cf.lim.maxBody + 4096 ) nc = cf.lim.maxBody + 4096;
+        if( nc > HttpBodyLimit(&cf.lim, r) + 4096 ) nc = HttpBodyLimit(&cf.lim, r) + 4096;
         if( nc<=c->bodyCap ) return -413;
         p = realloc(c->body, nc);
         if( !p ) return -503;
         c->body = p; c->bodyCap = nc;
       }
       rc = HttpChunkedDecode(&c->chunk, src+used, avail-used, c->body + c->bodyLen,
-                             c->bodyCap - c->bodyLen, cf.lim.maxBody, &u, &produced);
+                             c->bodyCap - c->bodyLen, HttpBodyLimit(&cf.lim, r), &u, &produced);
       used += u; c->bodyLen += produced;
       if( rc!=0 || used==avail ) break;
     }
@@ -1397,6 +1501,8 @@ static void connRun(Conn *c){
             c->tHead = nowMono();
             st.malformed++;
             c->headLen = 0;
+            memcpy(c->peer, c->sockPeer, sizeof c->peer);
+            c->loopback = c->sockLoopback;
             errorPage(c, -r, 1, 0);
             break;
           }
@@ -1501,6 +1607,8 @@ static void acceptOn(int lfd, int kind){
     }else{
       strcpy(c->peer, "local");
     }
+    memcpy(c->sockPeer, c->peer, sizeof c->peer);
+    c->sockLoopback = c->loopback;
     if( kind!=K_CTRL ){
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
 #include "yqbox.h"
 
 char *YqGzip(const char *data, size_t len, size_t *outLen);   /* httpd.c */
@@ -568,7 +569,7 @@ static Tcl_Obj *statsObj(void){
 static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *opts[] = {"-max-request-line", "-max-header-size", "-max-headers",
     "-max-body", "-max-connections", "-header-timeout", "-body-timeout", "-idle-timeout",
-    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", NULL};
+    "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", "-max-upload", "-trusted-proxies", NULL};
   HttpdConf c;
   int i;
   HttpdGetConf(&c);
@@ -587,6 +588,17 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     W("-http-serve", Tcl_NewBooleanObj(c.httpServe));
     W("-cache-bytes", Tcl_NewWideIntObj(c.cacheMaxBytes));
     W("-public-host", Tcl_NewStringObj(c.publicHost, -1));
+    W("-max-upload", Tcl_NewWideIntObj(c.lim.maxUpload));
+    {
+      Tcl_Obj *l = Tcl_NewListObj(0, 0);
+      char a[64];
+      int k;
+      for(k=0; k<c.nTrusted; k++){
+        inet_ntop(c.trusted[k].family, c.trusted[k].addr, a, sizeof a);
+        Tcl_ListObjAppendElement(NULL, l, Tcl_NewStringObj(a, -1));
+      }
+      W("-trusted-proxies", l);
+    }
 #undef W
     Tcl_SetObjResult(interp, d);
     return TCL_OK;
@@ -614,6 +626,24 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       c.publicHost[len] = 0;
       continue;
     }
+    if( idx==13 ){
+      int nl, k;
+      Tcl_Obj **el;
+      if( Tcl_ListObjGetElements(interp, objv[i+1], &nl, &el)!=TCL_OK ) return TCL_ERROR;
+      if( nl>(int)(sizeof c.trusted/sizeof c.trusted[0]) ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("-trusted-proxies: at most %d addresses", (int)(sizeof c.trusted/sizeof c.trusted[0])));
+        return TCL_ERROR;
+      }
+      for(k=0; k<nl; k++){
+        const char *a = Tcl_GetString(el[k]);
+        memset(c.trusted[k].addr, 0, 16);
+        if( inet_pton(AF_INET, a, c.trusted[k].addr)==1 ) c.trusted[k].family = AF_INET;
+        else if( inet_pton(AF_INET6, a, c.trusted[k].addr)==1 ) c.trusted[k].family = AF_INET6;
+        else { Tcl_SetObjResult(interp, Tcl_ObjPrintf("-trusted-proxies: \"%s\" is not an IP address", a)); return TCL_ERROR; }
+      }
+      c.nTrusted = (int)nl;
+      continue;
+    }
     if( idx>=5 && idx<=8 ){
       if( Tcl_GetDoubleFromObj(interp, objv[i+1], &d)!=TCL_OK ) return TCL_ERROR;
       if( d<=0 ){ Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be positive", opts[idx])); return TCL_ERROR; }
@@ -639,6 +669,7 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       case 8: c.shutdownTimeout = d; break;
       case 9: c.httpServe = (int)w; break;
       case 10: c.cacheMaxBytes = w; break;
+      case 12: c.lim.maxUpload = w; break;
     }
   }
   HttpdConfigure(&c);
@@ -682,7 +713,8 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 }
 
 /*
-** YqServerCmd: "server SUBCOMMAND ...": run, configure, stats, stop, reload, tls CERT KEY DATADIR,
+** YqServerCmd: "server SUBCOMMAND ...": run, configure, stats, stop, reload, tls CERT KEY DATADIR
+** (load and use; returns dict fingerprint generated valid_from valid_to key_type key_bits),
 ** static, accesslog PATH, lock PATH, unlock, cores (processors online), metrics (the driver's
 ** counters in the Prometheus text format), logfile PATH (send this process's stderr, hence every
 ** log line, to PATH, appending; reopening it after a rotation), diskfree PATH (dict free, total:
@@ -716,6 +748,16 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       d = Tcl_NewDictObj();
       Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("fingerprint", -1), Tcl_NewStringObj(TlsFingerprint(t), -1));
       Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("generated", -1), Tcl_NewBooleanObj(gen));
+      {
+        char from[32], to[32];
+        const char *kt;
+        size_t kb;
+        TlsDescribe(t, from, to, sizeof from, &kt, &kb);
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("valid_from", -1), Tcl_NewStringObj(from, -1));
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("valid_to", -1), Tcl_NewStringObj(to, -1));
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("key_type", -1), Tcl_NewStringObj(kt, -1));
+        Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("key_bits", -1), Tcl_NewWideIntObj((Tcl_WideInt)kb));
+      }
       TlsSetCurrent(t);
       Tcl_SetObjResult(interp, d);
       return TCL_OK;

@@ -241,6 +241,16 @@ const mbedtls_ssl_config *TlsConfig(TlsConf *t){ return &t->conf; }
 /* TlsFingerprint: the SHA-256 fingerprint of T's certificate as AA:BB:... */
 const char *TlsFingerprint(TlsConf *t){ return t->fingerprint; }
 
+/* TlsDescribe: T's leaf certificate's validity as "YYYY-MM-DD HH:MM:SS" UTC into FROM and TO
+** (N bytes each), its key's type (*KEYTYPE: "RSA", "EC", ...) and size in bits (*KEYBITS). */
+void TlsDescribe(TlsConf *t, char *from, char *to, size_t n, const char **keyType, size_t *keyBits){
+  const mbedtls_x509_time *f = &t->chain.valid_from, *e = &t->chain.valid_to;
+  snprintf(from, n, "%04d-%02d-%02d %02d:%02d:%02d", f->year, f->mon, f->day, f->hour, f->min, f->sec);
+  snprintf(to, n, "%04d-%02d-%02d %02d:%02d:%02d", e->year, e->mon, e->day, e->hour, e->min, e->sec);
+  *keyType = mbedtls_pk_get_name(&t->chain.pk);
+  *keyBits = mbedtls_pk_get_bitlen(&t->chain.pk);
+}
+
 /* TlsRef: take one more reference to T; returns T. */
 TlsConf *TlsRef(TlsConf *t){
   if( t ) __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);

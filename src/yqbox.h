@@ -32,12 +32,14 @@ typedef struct HttpLimits {
   size_t maxHead;        /* request line + header fields */
   size_t maxBody;        /* body (Content-Length or decoded chunked) */
   int maxHeaders;        /* number of header fields (at most HTTP_MAX_HEADERS) */
+  size_t maxUpload;      /* body of a multipart/form-data request (file uploads), if above maxBody */
 } HttpLimits;
 typedef struct HttpRequest {
   HttpSpan method, target, host, ifNoneMatch, ifModifiedSince;
   int methodId;          /* index in GET HEAD POST PUT DELETE PATCH OPTIONS */
   int minor;             /* HTTP/1.minor */
   int keepAlive, chunked, expectContinue, gzipOk;
+  int multipart;         /* Content-Type: multipart/form-data (its body limit is maxUpload) */
   long long contentLength;   /* -1: none */
   int nHeader;
   HttpSpan hname[HTTP_MAX_HEADERS], hvalue[HTTP_MAX_HEADERS];
@@ -50,6 +52,7 @@ typedef struct HttpChunked {
 int HttpParseHead(const char *buf, size_t len, const HttpLimits *lim, HttpRequest *r);
 int HttpChunkedDecode(HttpChunked *s, const char *in, size_t len, char *out, size_t outCap,
                       size_t maxBody, size_t *used, size_t *produced);
+size_t HttpBodyLimit(const HttpLimits *lim, const HttpRequest *r);
 int HttpPathDecode(const char *in, size_t len, char *out);
 int HttpUtf8Valid(const unsigned char *s, size_t len);
 const char *HttpStatusText(int status);
@@ -165,6 +168,7 @@ TlsConf *TlsLoad(const char *certFile, const char *keyFile, const char *datadir,
                  char *err, size_t n);
 const struct mbedtls_ssl_config *TlsConfig(TlsConf *t);
 const char *TlsFingerprint(TlsConf *t);
+void TlsDescribe(TlsConf *t, char *from, char *to, size_t n, const char **keyType, size_t *keyBits);
 int TlsCertExpiry(const char *path, char *out, size_t outn, char *err, size_t n);
 TlsConf *TlsRef(TlsConf *t);
 void TlsUnref(TlsConf *t);
@@ -217,6 +221,8 @@ typedef struct HttpdConf {
   int httpServe;             /* plain http listener serves (1) or redirects to https (0) */
   size_t cacheMaxBytes;
   char publicHost[256];      /* host name of public_url (lower case), "" = any Host accepted */
+  int nTrusted;              /* trusted reverse proxies: their X-Forwarded-For names the client */
+  struct { int family; unsigned char addr[16]; } trusted[16];
 } HttpdConf;
 int HttpdListen(const char *https, const char *http, const char *ctlPath, char *err, size_t n);
 void HttpdDescribe(char *where, size_t wn);

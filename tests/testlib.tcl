@@ -255,14 +255,15 @@ proc get {jar path} {
     list $code [readfile $f]
 }
 # post: {code body} of POST PATH with form FIELDS {name value ...}; the session's CSRF token is
-# added unless NOCSRF.
+# added unless NOCSRF. The redirect's Location (or "") is left in ::lastLocation.
 proc post {jar path fields {nocsrf 0}} {
     set f [file join $::jars body.[incr ::nbody]]
     set args {-d ""}
     if {!$nocsrf && [info exists ::csrf($jar)]} { lappend args --data-urlencode csrf=$::csrf($jar) }
     foreach {k v} $fields { lappend args --data-urlencode $k=$v }
-    set code [curl -b $jar -c $jar -o $f -w %{http_code} {*}$args $::H$path]
-    list $code [readfile $f]
+    set out [curl -b $jar -c $jar -o $f -w "%{http_code} %{redirect_url}" {*}$args $::H$path]
+    set ::lastLocation [string trim [string range $out [string first " " $out] end]]
+    list [lindex [split $out " "] 0] [readfile $f]
 }
 # login: log LOGIN in with PASSWORD (default pw-LOGIN-123) into a new cookie jar; returns the jar
 # (and remembers the session's CSRF token from the page it lands on). The status and page of the

@@ -162,8 +162,8 @@ proc crawl::engine {} {
 }
 
 # crawl::get: fetch URL for source SRC from inside a patrol coroutine; yields until done. Options:
-# -conditional 1 (use and update the page table's validators; an unchanged page comes back with
-# unchanged 1), -robots 0 (skip the robots.txt check: used for robots.txt itself). Returns the
+# -conditional 1 (use the page table's validators, and update them when the patrol succeeds, see
+# crawl::Seen; an unchanged page comes back with unchanged 1), -robots 0 (skip the robots.txt check: used for robots.txt itself). Returns the
 # engine's result dict plus `text` (the body decoded to UTF-8, "" when unchanged or failed) and
 # `unchanged`; a URL robots.txt disallows comes back with kind robots. Logs the exchange.
 proc crawl::get {src url args} {
@@ -200,17 +200,30 @@ proc crawl::get {src url args} {
     }
     if {$unchanged} { set note unchanged }
     if {[dict get $o -conditional] && [dict get $r status] == 200} {
-        set etag [dict get $r etag]
-        set lm [dict get $r last_modified]
-        set sha [dict get $r sha256]
-        set at [yqbox::iso]
-        db eval {INSERT INTO page(url, etag, last_modified, sha256, fetched, status)
-                 VALUES($url, $etag, $lm, $sha, $at, 200)
-                 ON CONFLICT(url) DO UPDATE SET etag = $etag, last_modified = $lm, sha256 = $sha,
-                                                fetched = $at, status = 200}
+        # remembered only when the patrol succeeds (crawl::Seen): a page whose items could not be
+        # read (a bad rule) must not count as seen, or fixing the rule finds nothing
+        variable pending
+        lappend pending([info coroutine]) $url [dict get $r etag] [dict get $r last_modified] \
+            [dict get $r sha256] [yqbox::iso]
     }
     logFetch $sid $url [dict get $r status] [dict get $r kind] $note [dict get $r bytes] [dict get $r time_ms]
     return $r
+}
+
+# crawl::Seen: the patrol running in coroutine CORO ended; when OK, store the validators of the
+# pages crawl::get fetched conditionally in it (the page table), else forget them. Returns nothing.
+proc crawl::Seen {coro ok} {
+    variable pending
+    if {![info exists pending($coro)]} { return }
+    if {$ok} {
+        foreach {url etag lm sha at} $pending($coro) {
+            db eval {INSERT INTO page(url, etag, last_modified, sha256, fetched, status)
+                     VALUES($url, $etag, $lm, $sha, $at, 200)
+                     ON CONFLICT(url) DO UPDATE SET etag = $etag, last_modified = $lm, sha256 = $sha,
+                                                    fetched = $at, status = 200}
+        }
+    }
+    unset pending($coro)
 }
 
 # crawl::logFetch: one row of the patrol log.
@@ -278,6 +291,7 @@ proc crawl::Run {name} {
         if {[dict get $out status] eq "ok"} {
             set stored [store $src [dict get $out items]]
         }
+        Seen [info coroutine] [expr {[dict get $out status] in {ok unchanged}}]
         dict set summary items [llength [dict get $out items]]
         dict set summary new [llength [dict get $stored new]]
         dict set summary changed [llength [dict get $stored changed]]
@@ -295,6 +309,7 @@ proc crawl::Run {name} {
         ::log error "patrol of $name: [dict get $opts -errorinfo]"
         catch {health [source $name] $summary}
     } finally {
+        catch {Seen [info coroutine] 0}
         catch {schedule $name}
         dict set summary ms [expr {[clock milliseconds] - $t0}]
         set results($name) $summary

@@ -93,7 +93,7 @@ route POST /sources {} {
         respond status 422
         return [app $me 采集源 [tmpl {<h1>新增采集源</h1>[sourceForm $me "" $v $problems]}]]
     }
-    respond redirect "/sources?done=[urlencode "已新增采集源 [dict get $v name]"]"
+    done $me "/sources" "已新增采集源 [dict get $v name]"
 }
 
 route GET /sources/opml {} {
@@ -119,7 +119,7 @@ route POST /sources/opml {} {
         respond status 422
         return [app $me 采集源 [tmpl {<h1>OPML 导入</h1>[problems $problems]<p><a href="/sources">返回采集源</a></p>}]]
     }
-    respond redirect "/sources?done=[urlencode $msg]"
+    done $me "/sources" $msg
 }
 
 route GET /sources/:name {} {
@@ -151,7 +151,7 @@ route POST /sources/:name {} {
         respond status 422
         return [app $me "采集源 $name" [tmpl {<h1>采集源 $name</h1>[sourceForm $me $name $v $problems]}]]
     }
-    respond redirect "/sources?done=[urlencode "已保存采集源 $name"]"
+    done $me "/sources" "已保存采集源 $name"
 }
 
 route POST /sources/:name/:op {} {
@@ -163,7 +163,7 @@ route POST /sources/:name/:op {} {
     set err [as $me { crawl::SourceCmd [expr {$op eq "pause" ? "disable" : "enable"}] $name
                       if {$op eq "resume"} { catch {crawl::SourceCmd resume $name} } }]
     if {$err ne ""} { errorpage 400 $err; return }
-    respond redirect "/sources?done=[urlencode [expr {$op eq "pause" ? "已暂停 $name" : "已恢复 $name"}]]"
+    done $me "/sources" [expr {$op eq "pause" ? "已暂停 $name" : "已恢复 $name"}]
 }
 
 # ---- rules and term lists ----
@@ -201,7 +201,7 @@ route {GET POST} /rules {} {
                         if {[request form op] eq "add"} { analyse::rules::define $name $expr } else { analyse::rules::delete $name }
                     }]
                     if {$err ne ""} { lappend problems $err } else {
-                        respond redirect "/rules?done=[urlencode "已保存规则 $name"]"
+                        done $me "/rules" "已保存规则 $name"
                         return
                     }
                 }
@@ -233,8 +233,11 @@ route {GET POST} /rules {} {
 
 # ---- units and users ----
 
-route GET /units {} {
-    set me [need unit.manage user.manage]
+# web::unitsPage: the units and users page for ME; PROBLEMS (with status 422) come from the form
+# or button that was refused, and USER {login name unit role} keeps what was typed in the new-user
+# form. Returns the page.
+proc web::unitsPage {me {problems {}} {user {}}} {
+    set user [dict merge {login "" name "" unit "" role handler} $user]
     set units ""
     db eval {SELECT id, name, kind, contact, phone, active FROM unit ORDER BY id} {
         append units [tmpl {<tr><td>$id</td><td>$name</td><td>[dict get {office 信息办 department 部门 township 乡镇 leadership 领导 other 其他} $kind]</td><td>$contact</td><td>$phone</td><td>[expr {$active ? "启用" : "停用"}]</td></tr>}]
@@ -257,19 +260,30 @@ route GET /units {} {
     set unitForm [expr {[can $me unit.manage] ? [tmpl {<h2>新增单位</h2><form method="post" action="/units" class="form">[hidden $me]
 <p><label for="u-name">单位名称</label><input id="u-name" name="name" required></p><p><label for="u-kind">类型</label><select id="u-kind" name="kind">[options $kinds department]</select></p>
 <p><label for="u-contact">联系人</label><input id="u-contact" name="contact"></p><p><label for="u-phone">电话</label><input id="u-phone" name="phone"></p><p><button type="submit">新增单位</button></p></form>}] : ""}]
+    # the web grants business roles only: admin roles are the console owner's (docs/separation.md)
     set roles {}
-    foreach r $::org::roles { lappend roles $r [dict get $::org::roleNames $r] }
+    foreach r $::org::roles {
+        if {$r ni $::org::adminRoles} { lappend roles $r [dict get $::org::roleNames $r] }
+    }
     set unitOpts {}
     db eval {SELECT name FROM unit WHERE active ORDER BY id} { lappend unitOpts $name $name }
-    set userForm [expr {[can $me user.manage] ? [tmpl {<h2>新增用户</h2><form method="post" action="/users" class="form">[hidden $me]
-<p><label for="n-login">用户名</label><input id="n-login" name="login" required></p><p><label for="n-name">姓名</label><input id="n-name" name="name" required></p>
-<p><label for="n-unit">单位</label><select id="n-unit" name="unit">[options $unitOpts ""]</select></p><p><label for="n-role">角色</label><select id="n-role" name="role">[options $roles handler]</select></p>
-<p><label for="n-pw">初始密码（至少 [conf::get password_min_length] 位）</label><input id="n-pw" name="password" type="password" autocomplete="new-password"></p><p><button type="submit">新增用户</button></p></form>}] : ""}]
-    app $me 单位与用户 [tmpl {<h1>单位与用户</h1>[notice]
+    dict with user {
+        set userForm [expr {[can $me user.manage] ? [tmpl {<h2>新增用户</h2><form method="post" action="/users" class="form">[hidden $me]
+<p><label for="n-login">用户名</label><input id="n-login" name="login" value="$login" required></p><p><label for="n-name">姓名</label><input id="n-name" name="name" value="$name" required></p>
+<p><label for="n-unit">单位</label><select id="n-unit" name="unit">[options $unitOpts $unit]</select></p><p><label for="n-role">角色</label><select id="n-role" name="role">[options $roles $role]</select></p>
+<p><label for="n-pw">初始密码（至少 [conf::get password_min_length] 位）</label><input id="n-pw" name="password" type="password" autocomplete="new-password"></p><p><button type="submit">新增用户</button></p></form>
+<p class="hint">系统管理员、安全管理员、审计管理员三个管理员角色只能由本机所有者在控制台授予；不能管理自己的账号。</p>}] : ""}]
+    }
+    if {[llength $problems]} { respond status 422 }
+    app $me 单位与用户 [tmpl {<h1>单位与用户</h1>[notice][problems $problems]
 <h2>单位</h2><table><thead><tr><th scope="col">编号</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">联系人</th><th scope="col">电话</th><th scope="col">状态</th></tr></thead><tbody>[unsafe $units]</tbody></table>
 [unsafe $unitForm]
 <h2>用户</h2><table><thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">单位</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $users]</tbody></table>
 [unsafe $userForm]}]
+}
+
+route GET /units {} {
+    unitsPage [need unit.manage user.manage]
 }
 
 route POST /units {} {
@@ -289,7 +303,7 @@ route POST /units {} {
         respond status 422
         return [app $me 单位与用户 [tmpl {<h1>新增单位</h1>[problems $problems]<p><a href="/units">返回</a></p>}]]
     }
-    respond redirect "/units?done=[urlencode "已新增单位 $name"]"
+    done $me "/units" "已新增单位 $name"
 }
 
 route POST /users {} {
@@ -312,10 +326,9 @@ route POST /users {} {
         if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
-        respond status 422
-        return [app $me 单位与用户 [tmpl {<h1>新增用户</h1>[problems $problems]<p><a href="/units">返回</a></p>}]]
+        return [unitsPage $me $problems [dict create login $login name $name unit $unit role $role]]
     }
-    respond redirect "/units?done=[urlencode "已新增用户 $login"]"
+    done $me "/units" "已新增用户 $login"
 }
 
 route POST /users/:login/:op {} {
@@ -333,8 +346,8 @@ route POST /users/:login/:op {} {
             }
         }
     }]
-    if {$err ne ""} { errorpage 400 $err; return }
-    respond redirect "/units?done=[urlencode "已处理用户 $login"]"
+    if {$err ne ""} { return [unitsPage $me [list $err]] }
+    done $me "/units" "已处理用户 $login"
 }
 
 # ---- notification settings (each user's own) ----
@@ -369,7 +382,7 @@ route {GET POST} /settings/notify {} {
                     }
                 }
             }
-            respond redirect "/settings/notify?done=[urlencode 已保存通知设置]"
+            done $me "/settings/notify" 已保存通知设置
             return
         }
         respond status 422

@@ -26,6 +26,7 @@ namespace eval web {
         在线会话     /sessions         {session.manage}
         审计日志     /audit            {audit.read}
         通知设置     /settings/notify  {}
+        修改密码     /account/password {}
     }
 }
 
@@ -57,10 +58,17 @@ proc web::urlencode {text} {
     return $out
 }
 
-# web::can: whether principal ME holds any of PERMS (empty: yes).
+# web::can: whether principal ME holds any of PERMS (empty: yes). A permission written PERM@KIND
+# counts only for a user whose own unit is of KIND (e.g. request.approve@office: the head of the
+# disclosure office, not every unit head).
 proc web::can {me args} {
     if {![llength $args]} { return 1 }
     foreach perm $args {
+        lassign [split $perm @] perm kind
+        if {$kind ne ""} {
+            set uid [dict get $me unit_id]
+            if {![db exists {SELECT 1 FROM unit WHERE id = $uid AND kind = $kind}]} { continue }
+        }
         foreach r [dict get $me roles] {
             if {$r in [dict get $::org::perms $perm]} { return 1 }
         }
@@ -158,11 +166,29 @@ proc web::problems {problems} {
     tmpl {<div class="problems" role="alert"><p>提交的内容有以下问题，未保存：</p><ul>[unsafe $items]</ul></div>}
 }
 
-# web::notice: a one-line confirmation shown after a change (from ?done=TEXT).
+# web::done: answer a change made by ME with a redirect to PATH (which may carry a query) that
+# shows TEXT once as the page's notice (web::notice). TEXT is kept with ME's session; the address
+# carries only a random key, so it never holds the text (nor a secret in it). Returns nothing.
+proc web::done {me path text} {
+    set key [crypto token 12]
+    set sid [dict get $me session]
+    db eval {UPDATE session SET notice = $text, notice_key = $key WHERE id = $sid}
+    respond redirect "$path[expr {[string first ? $path] >= 0 ? "&" : "?"}]done=$key"
+}
+
+# web::notice: the one-line confirmation of the change this session just made (?done=KEY naming
+# the text web::done kept), shown once: the text is then forgotten. Anything else in ?done= shows
+# nothing. Returns markup.
 proc web::notice {} {
-    set done [request query done]
-    if {$done eq ""} { return "" }
-    tmpl {<p class="notice" role="status">$done</p>}
+    set key [request query done]
+    set me [me]
+    if {$key eq "" || $me eq ""} { return "" }
+    set sid [dict get $me session]
+    set text ""
+    db eval {SELECT notice FROM session WHERE id = $sid AND notice_key = $key AND notice_key != ''} { set text $notice }
+    if {$text eq ""} { return "" }
+    db eval {UPDATE session SET notice = '', notice_key = '' WHERE id = $sid AND notice_key = $key}
+    tmpl {<p class="notice" role="status">$text</p>}
 }
 
 # web::eventScope: the scope of ME's event reading as {all UNITID UNITNAME}; SQL reads it as

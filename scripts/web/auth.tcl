@@ -1,5 +1,5 @@
-# auth.tcl - logging in and out, the TOTP step and enrolment, and the security admin's list of
-# live sessions (end one, one user's, or all).
+# auth.tcl - logging in and out, the TOTP step and enrolment, changing one's own password, and the
+# security admin's list of live sessions (end one, one user's, or all).
 #
 # The login form carries a pre-login CSRF token (double submit: a __Host-yqbox-pre cookie and the
 # same value in the form), so no other site can log a browser in. A successful login ends any
@@ -172,6 +172,59 @@ foreach {p r} {sysadmin.totp sysadmin secadmin.totp secadmin auditor.totp audito
     dict set ::org::perms $p $r
 }
 
+# /account/password: every user changes their own password, giving the current one (checked and
+# counted like a login, so the form cannot be used to guess it). The new one follows the policy
+# (length, org::passwordProblem). The user's other sessions end; this one stays.
+route {GET POST} /account/password {} {
+    set me [need]
+    set problems {}
+    if {[request method] eq "POST"} {
+        csrf $me
+        set current [request form current]
+        set new [request form new]
+        set min [conf::get password_min_length]
+        if {$current eq ""} { lappend problems "请输入当前密码" }
+        if {$new ne [request form confirm]} {
+            lappend problems "两次输入的新密码不一致"
+        } elseif {[string length $new] < $min} {
+            lappend problems "新密码至少 $min 位"
+        } elseif {[set why [org::passwordProblem $new]] ne ""} {
+            lappend problems $why
+        } elseif {$new eq $current} {
+            lappend problems "新密码不能与当前密码相同"
+        }
+        if {![llength $problems]} {
+            if {[catch {org::authenticate [dict get $me login] $current "web [request peer]"} p opts]} {
+                set why [loginRefusal $opts $p]
+                lappend problems [expr {[lindex [dict get $opts -errorcode] 1] eq "AUTH" ? "当前密码不正确" : $why}]
+            }
+        }
+        if {![llength $problems]} {
+            set hash [org::hashPassword $new]
+            set uid [dict get $me user_id]
+            set at [yqbox::iso]
+            org::as $me {
+                db transaction immediate {
+                    db eval {UPDATE user SET password = $hash, password_set = $at WHERE id = $uid}
+                    set n [session::endAll password $uid [dict get $me session]]
+                    audit::record user.password user:[dict get $me login] -after "changed by the user; $n other session(s) ended"
+                }
+            }
+            done $me /account/password 已修改密码，其他已登录的会话已退出
+            return
+        }
+        respond status 422
+    }
+    respond header Cache-Control no-store
+    set min [conf::get password_min_length]
+    app $me 修改密码 [tmpl {<h1>修改密码</h1>[notice][problems $problems]
+<form method="post" action="/account/password" class="form">[hidden $me]
+<p><label for="p-cur">当前密码</label><input id="p-cur" name="current" type="password" autocomplete="current-password" required></p>
+<p><label for="p-new">新密码（至少 $min 位，不能是常见密码、纯数字或连续、重复的字符）</label><input id="p-new" name="new" type="password" autocomplete="new-password" minlength="$min" required></p>
+<p><label for="p-confirm">再次输入新密码</label><input id="p-confirm" name="confirm" type="password" autocomplete="new-password" required></p>
+<p><button type="submit">修改密码</button></p></form>}]
+}
+
 # /account/totp: enrol or remove the TOTP second factor (admin roles).
 route {GET POST} /account/totp {} {
     set me [need sysadmin.totp secadmin.totp auditor.totp]
@@ -200,7 +253,7 @@ route {GET POST} /account/totp {} {
                         audit::record user.totp user:$login -after on
                     }
                 }
-                respond redirect "/account/totp?done=[urlencode 已启用动态口令]"
+                done $me "/account/totp" 已启用动态口令
                 return
             }
         } elseif {$op eq "off"} {
@@ -214,7 +267,7 @@ route {GET POST} /account/totp {} {
                         audit::record user.totp user:$login -after off
                     }
                 }
-                respond redirect "/account/totp?done=[urlencode 已关闭动态口令]"
+                done $me "/account/totp" 已关闭动态口令
                 return
             }
         } else {
@@ -279,5 +332,5 @@ route POST /sessions/end {} {
             }
         }
     }
-    respond redirect "/sessions?done=[urlencode $msg]"
+    done $me "/sessions" $msg
 }

@@ -306,7 +306,7 @@ route POST /calendar/enter {} {
     } else {
         set err [as $me { set results [calendar::enter $cal [dict get $v paper]] }]
         if {$err eq ""} {
-            respond redirect "/calendar?year=$y&done=[urlencode [savedLine 保存 $y [llength [dict get $cal days]] $results]]"
+            done $me "/calendar?year=$y" [savedLine 保存 $y [llength [dict get $cal days]] $results]
             return
         }
         lappend problems $err
@@ -360,7 +360,7 @@ route POST /calendar/import {} {
                 }
             }]
             if {$err eq ""} {
-                respond redirect "/calendar?year=$y&done=[urlencode [savedLine 导入 $y $n $results]]"
+                done $me "/calendar?year=$y" [savedLine 导入 $y $n $results]
                 return
             }
             lappend problems "导入失败：$err"

@@ -655,7 +655,7 @@ route POST /events/:id/:action {} {
         respond status 422
         return [eventPage $me [event $me [dict get $ev id]] [dict create $name $problems] $values]
     }
-    respond redirect "/events/[dict get $ev id]?done=[urlencode "已$label"]"
+    done $me "/events/[dict get $ev id]" "已$label"
 }
 
 # web::movedOn: the sentence telling a user who tried LABEL on event EV (dict) that its state
@@ -743,5 +743,5 @@ proc web::replyPost {} {
         respond status 422
         return [replyForm $me $ev $problems $values]
     }
-    respond redirect "/events/[dict get $ev id]?done=[urlencode 回应已提交审批]"
+    done $me "/events/[dict get $ev id]" 回应已提交审批
 }

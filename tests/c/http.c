@@ -78,9 +78,30 @@ int main(void){
   /* Host */
   CHECK( parse("GET / HTTP/1.1\r\n\r\n")==-400 );
   CHECK( parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")==-400 );
+  /* Host is a host name or address with an optional port: no other bytes, no invalid UTF-8 */
+  CHECK( parse("GET / HTTP/1.1\r\nHost: caf\xc3\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: caf\xc3\xa9.cn\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: a b\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n")==-400 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: xn--caf-dma.cn:8443\r\n\r\n")>0 );
+  CHECK( parse("GET / HTTP/1.1\r\nHost: [::1]:443\r\n\r\n")>0 );
+  CHECK( parse("GET / HTTP/1.0\r\nHost: \r\n\r\n")>0 );
   /* Content-Length and Transfer-Encoding */
   CHECK( parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n")>0 && r.contentLength==12 );
   CHECK( parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n")==-413 );
+  {
+    /* a multipart/form-data body (a file upload) may be as large as maxUpload, no other */
+    static const HttpLimits up = {200, 1024, 1000, 10, 5000};
+    const char *mp = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 4000\r\n\r\n";
+    CHECK( HttpParseHead(mp, strlen(mp), &up, &r)>0 && r.multipart && HttpBodyLimit(&up, &r)==5000 );
+    CHECK( HttpParseHead(mp, strlen(mp), &lim, &r)==-413 );
+    mp = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 5001\r\n\r\n";
+    CHECK( HttpParseHead(mp, strlen(mp), &up, &r)==-413 );
+    mp = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4000\r\n\r\n";
+    CHECK( HttpParseHead(mp, strlen(mp), &up, &r)==-413 );
+    mp = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-datax\r\nContent-Length: 4000\r\n\r\n";
+    CHECK( HttpParseHead(mp, strlen(mp), &up, &r)==-413 );
+  }
   CHECK( parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")==-400 );
   CHECK( parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1e3\r\n\r\n")==-400 );
   CHECK( parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \r\n\r\n")==-400 );
