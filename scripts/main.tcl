@@ -28,6 +28,7 @@ namespace eval yqbox {
         crawl/json.tcl
         crawl/sitemap.tcl
         crawl/post.tcl
+        crawl/sourcetry.tcl
         analyse/event.tcl
         workflow/notify.tcl
         workflow/documents.tcl
