@@ -1,7 +1,8 @@
 # sourcetry.tcl - a source in one URL (`source try URL`): fetch a list page through the patrol's own
 # fetch path (crawl::get: politeness, robots.txt, SSRF rules), find its repeated records, propose
 # html rules (item, link, title, time, author, replies, views, next), preview what a patrol would
-# store with one detail page extracted, discover feeds, and save the source recording how its rules
+# store with one detail page extracted, discover feeds (<link rel=alternate>, else the common paths
+# /feed /rss.xml /atom.xml /index.xml), and save the source recording how its rules
 # were made (source.made: proposed, proposed+edited, by hand).
 #
 # Finding the records: every element with at least three element children is a candidate parent;
@@ -283,6 +284,22 @@ proc crawl::try::feeds {doc} {
     $doc xpath {//link[contains(translate(@rel,'ALTERNATE','alternate'),'alternate')][contains(@type,'rss') or contains(@type,'atom') or contains(@type,'feed+json')]/@href} -link
 }
 
+# crawl::try::probeFeeds: when a page announces no feed, the first of the common feed paths of
+# URL's site (/feed, /rss.xml, /atom.xml, /index.xml) that answers with a feed of at least one
+# entry, fetched for SRC through crawl::get (inside a coroutine). Returns {} or {URL}.
+proc crawl::try::probeFeeds {src url} {
+    foreach path {/feed /rss.xml /atom.xml /index.xml} {
+        set u [url resolve $url $path]
+        set r [crawl::get $src $u]
+        if {[dict get $r kind] ne "" || [dict get $r status] != 200} { continue }
+        if {![catch {feed parse [dict get $r body] -contenttype [dict get $r content_type] -url $u} entries]
+            && [llength $entries]} {
+            return [list $u]
+        }
+    }
+    return {}
+}
+
 # crawl::try::Source: the source dict crawl::get needs for trying URL with OPTS (proxy, internal,
 # headers, cookies, robots), saved nowhere (id "").
 proc crawl::try::Source {url opts} {
@@ -344,6 +361,7 @@ proc crawl::try::run {url edits opts} {
     } finally {
         $doc delete
     }
+    if {![llength $feeds]} { set feeds [probeFeeds $src [dict get $r final_url]] }
     if {![dict size $proposed] && ![llength $feeds] && ![llength $items]} {
         error "$url 上没有找到重复的列表条目，也没有订阅源：请手工填写规则"
     }
