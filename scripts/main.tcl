@@ -29,6 +29,7 @@ namespace eval yqbox {
         crawl/sitemap.tcl
         crawl/post.tcl
         crawl/templates.tcl
+        crawl/sourcetry.tcl
         analyse/event.tcl
         workflow/notify.tcl
         workflow/documents.tcl

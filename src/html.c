@@ -11,7 +11,7 @@
 **   DOC xpath EXPR ?-context NODE? ?MODE?
 **        MODE: -text (default: visible text, whitespace collapsed, one line), -raw (text content as
 **        is), -attr NAME, -link (href/src or the value, resolved against the base URL), -html
-**        (outer HTML), -nodes (node ids for -context). A string/number/boolean XPath result is
+**        (outer HTML), -nodes (node ids for -context; a node keeps its id for the document's life). A string/number/boolean XPath result is
 **        one element. Returns a list.
 **   DOC items ITEMEXPR FIELDS ?-links NAMES?
 **        For every node ITEMEXPR selects, a dict of FIELDS (name -> XPath relative to the item):
@@ -26,6 +26,7 @@
 **   html text HTML                  -> the visible text of an HTML fragment or page
 */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -321,6 +322,7 @@ typedef struct Doc {
   char *base;               /* base URL (malloc'ed) or NULL */
   xmlNodePtr *nodes;        /* node ids handed out with -nodes */
   int nNodes, capNodes;
+  Tcl_HashTable ids;        /* node pointer -> its id: a node keeps one id for the document's life */
   Tcl_Interp *interp;
 } Doc;
 
@@ -458,8 +460,13 @@ static int nodeValue(Doc *d, xmlNodePtr n, int mode, const char *attr, Tcl_DStri
   return 1;
 }
 
-/* nodeId: the id of node N in D (registering it). */
+/* nodeId: the id of node N in D, registering it on first sight: the same node always gets the same
+** id, so ids compare as nodes do. */
 static int nodeId(Doc *d, xmlNodePtr n){
+  int isNew;
+  Tcl_HashEntry *e = Tcl_CreateHashEntry(&d->ids, (const char*)n, &isNew);
+  if( !isNew ) return (int)(intptr_t)Tcl_GetHashValue(e);
+  Tcl_SetHashValue(e, (ClientData)(intptr_t)d->nNodes);
   if( d->nNodes==d->capNodes ){
     d->capNodes = d->capNodes ? 2*d->capNodes : 64;
     d->nodes = (xmlNodePtr*)ckrealloc((char*)d->nodes, sizeof(xmlNodePtr)*d->capNodes);
@@ -559,6 +566,7 @@ static void docFree(ClientData cd){
   xmlFreeDoc(d->doc);
   free(d->base);
   ckfree((char*)d->nodes);
+  Tcl_DeleteHashTable(&d->ids);
   ckfree((char*)d);
 }
 
@@ -702,6 +710,7 @@ static Doc *newDoc(Tcl_Interp *interp, Tcl_Obj *htmlObj, const char *url){
   }
   d = (Doc*)ckalloc(sizeof *d);
   memset(d, 0, sizeof *d);
+  Tcl_InitHashTable(&d->ids, TCL_ONE_WORD_KEYS);
   d->doc = doc;
   d->base = docBase(doc, url);
   d->interp = interp;

@@ -226,11 +226,11 @@ proc crawl::Seen {coro ok} {
     unset pending($coro)
 }
 
-# crawl::logFetch: one row of the patrol log.
+# crawl::logFetch: one row of the patrol log (SID "" for a fetch of no saved source: source try).
 proc crawl::logFetch {sid url status kind note bytes ms} {
     set at [yqbox::iso]
     db eval {INSERT INTO fetch(source_id, url, at, status, kind, note, bytes, ms)
-             VALUES($sid, $url, $at, $status, $kind, $note, $bytes, $ms)}
+             VALUES(nullif($sid, ''), $url, $at, $status, $kind, $note, $bytes, $ms)}
 }
 
 # crawl::robotsAllowed: whether robots.txt of URL's host lets the crawler fetch URL. robots.txt is

@@ -33,17 +33,34 @@ proc crawl::html::nextLink {links page} {
     return ""
 }
 
+# crawl::html::listItems: the items of list page DOC (an `html doc`) by RULES (item, link, title,
+# time, author, replies, views, reposts) as patrol item dicts (url title author published replies
+# views reposts; entries without a link left out). Changes nothing.
+proc crawl::html::listItems {doc rules} {
+    variable fieldRules
+    set fields {}
+    foreach k $fieldRules {
+        if {[dict exists $rules $k] && [dict get $rules $k] ne ""} { dict set fields $k [dict get $rules $k] }
+    }
+    set items {}
+    foreach it [$doc items [dict get $rules item] $fields -links {link}] {
+        if {[dict get $it link] eq ""} { continue }
+        set item [dict create url [dict get $it link]]
+        foreach k {title author} { if {[dict exists $it $k]} { dict set item $k [dict get $it $k] } }
+        if {[dict exists $it time]} { dict set item published [crawl::date [dict get $it time]] }
+        foreach k {replies views reposts} {
+            if {[dict exists $it $k]} { dict set item $k [crawl::count [dict get $it $k]] }
+        }
+        lappend items $item
+    }
+    return $items
+}
+
 # crawl::html::patrol: read the list page(s) and the new items' detail pages.
 proc crawl::html::patrol {src} {
-    variable fieldRules
     set url [dict get $src url]
     set pages [crawl::rule $src pages 1]
     set items {}
-    set fields {}
-    foreach k $fieldRules {
-        set x [crawl::rule $src $k]
-        if {$x ne ""} { dict set fields $k $x }
-    }
     for {set p 1} {$p <= $pages && $url ne ""} {incr p} {
         # the first page is fetched conditionally: unchanged means nothing new on this source
         set r [crawl::get $src $url -conditional [expr {$p == 1}]]
@@ -58,21 +75,11 @@ proc crawl::html::patrol {src} {
         }
         set doc [html doc [dict get $r text] -url [dict get $r final_url]]
         try {
-            set found [$doc items [crawl::rule $src item] $fields -links {link}]
+            lappend items {*}[listItems $doc [dict get $src rules]]
             set next [expr {[crawl::rule $src next] eq "" ? "" :
                             [nextLink [$doc xpath [crawl::rule $src next] -link] [dict get $r final_url]]}]
         } finally {
             $doc delete
-        }
-        foreach it $found {
-            if {[dict get $it link] eq ""} { continue }
-            set item [dict create url [dict get $it link]]
-            foreach k {title author} { if {[dict exists $it $k]} { dict set item $k [dict get $it $k] } }
-            if {[dict exists $it time]} { dict set item published [crawl::date [dict get $it time]] }
-            foreach k {replies views reposts} {
-                if {[dict exists $it $k]} { dict set item $k [crawl::count [dict get $it $k]] }
-            }
-            lappend items $item
         }
         set url [expr {$next ne $url ? $next : ""}]
     }

@@ -7,11 +7,11 @@
 namespace eval crawl {}
 
 # `source` keeps DESIGN.md's vocabulary and Tcl's meaning at once: with a first word of list,
-# templates, show, add, set, enable, disable, resume, remove, import-opml or export-opml (that is not an
-# existing file) it manages sources; any other call is Tcl's own `source FILE`.
+# templates, show, add, set, try, enable, disable, resume, remove, import-opml or export-opml (that
+# is not an existing file) it manages sources; any other call is Tcl's own `source FILE`.
 rename ::source ::crawl::TclSource
 proc ::source {args} {
-    set subs {list templates show add set enable disable resume remove import-opml export-opml}
+    set subs {list templates show add set try enable disable resume remove import-opml export-opml}
     if {[llength $args] >= 1 && [lindex $args 0] in $subs && ![file exists [lindex $args 0]]} {
         return [crawl::SourceCmd {*}$args]
     }
@@ -62,6 +62,9 @@ proc crawl::SourceCmd {sub args} {
             if {[llength $args] < 1 || [llength $args] % 2 == 0} { error "usage: source add NAME FIELD VALUE ?FIELD VALUE ...?" }
             set body [lassign $args name]
             return [crawl::Add $name $body console]
+        }
+        try {
+            return [crawl::try::console {*}$args]
         }
         set {
             org::require source.manage
@@ -202,5 +205,5 @@ proc crawl::Xml {text} {
     string map {& &amp; < &lt; > &gt; \" &quot; ' &apos;} $text
 }
 
-help::add source {list | templates | show NAME | add NAME FIELD VALUE ... | add NAME -template T VALUE ... | set | enable | disable | resume | remove | import-opml FILE | export-opml ?FILE?} \
-    "采集源管理：列表、模板目录、详情与健康状况、按模板或逐项新增、增删改、暂停后恢复、OPML 导入导出"
+help::add source {list | templates | show NAME | add NAME FIELD VALUE ... | add NAME -template T VALUE ... | set | try URL ?-save NAME? | enable | disable | resume | remove | import-opml FILE | export-opml ?FILE?} \
+    "采集源管理：列表、模板目录、详情与健康状况、按模板或逐项新增、一个网址试采（建议规则与预览）、增删改、暂停后恢复、OPML 导入导出"

@@ -1,0 +1,493 @@
+# sourcetry.tcl - a source in one URL (`source try URL`): fetch a list page through the patrol's own
+# fetch path (crawl::get: politeness, robots.txt, SSRF rules), find its repeated records, propose
+# html rules (item, link, title, time, author, replies, views, next), preview what a patrol would
+# store with one detail page extracted, discover feeds (<link rel=alternate>, else the common paths
+# /feed /rss.xml /atom.xml /index.xml), and save the source recording how its rules
+# were made (source.made: proposed, proposed+edited, by hand).
+#
+# Finding the records: every element with at least three element children is a candidate parent;
+# its children are grouped by tag, and a child counts as a record when it holds one to three links
+# whose text looks like a title (5 characters or more). The group with the largest sum of title
+# lengths (each capped at 30) wins: navigation (short words), pagers (digits) and side boxes (few
+# entries) lose to the list itself. Fields are then found inside the records: the longest link is
+# the title, the first text that reads as a date is the time, a user-like link or an author-like
+# class is the author, "N/M" or labelled counts (回复 N, 浏览 N) or reply/view classes the counts.
+
+namespace eval crawl::try {
+    # a date or time as list pages show it
+    variable dateRe {\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}[-/月]\d{1,2}日?\s+\d{1,2}:\d{2}|\d+\s*(?:秒|分钟|小时|天)前|昨天|前天|今天|刚刚|^\d{1,2}:\d{2}$}
+    variable maxParents 3000
+}
+
+# crawl::try::S: the one value of XPath EXPR (a string, number or the first node's text) in DOC,
+# evaluated at NODE (default: the document).
+proc crawl::try::S {doc expr {node ""}} {
+    if {$node eq ""} { return [lindex [$doc xpath $expr] 0] }
+    lindex [$doc xpath $expr -context $node] 0
+}
+
+# crawl::try::Cls: the XPath test that an element's class attribute holds the word WORD.
+proc crawl::try::Cls {word} {
+    return "contains(concat(' ',normalize-space(@class),' '),' $word ')"
+}
+
+# crawl::try::Lit: STRING as an XPath string literal ("" when it holds both quote kinds).
+proc crawl::try::Lit {s} {
+    if {![string match *'* $s]} { return '$s' }
+    if {![string match *\"* $s]} { return \"$s\" }
+    return ''
+}
+
+# crawl::try::Info: {tag id classwords} of element NODE of DOC.
+proc crawl::try::Info {doc node} {
+    list [S $doc {name()} $node] [S $doc {string(@id)} $node] \
+        [regexp -all -inline {\S+} [S $doc {string(@class)} $node]]
+}
+
+# crawl::try::TitleLinks: the title-like links of element NODE: a list of {node text}, links whose
+# text has 5 characters or more and whose href leads somewhere ("#" and javascript: left out).
+proc crawl::try::TitleLinks {doc node} {
+    set out {}
+    foreach a [$doc xpath {descendant-or-self::a[@href]} -context $node -nodes] {
+        set href [string trim [S $doc {string(@href)} $a]]
+        if {$href eq "" || [string index $href 0] eq "#" || [string match -nocase javascript:* $href]} { continue }
+        set t [S $doc {normalize-space(.)} $a]
+        if {[string length $t] >= 5 && ![regexp {^[\d\s.,/:-]+$} $t]} { lappend out [list $a $t] }
+    }
+    return $out
+}
+
+# crawl::try::Records: the best group of repeated records of DOC: a dict parent (node), tag, members
+# (nodes) and titles (for each member its {node text} title link), or "" when there is none.
+proc crawl::try::Records {doc} {
+    variable maxParents
+    set best ""
+    set bestScore 0
+    foreach p [lrange [$doc xpath {//body//*[count(*) >= 3] | //body[count(*) >= 3]} -nodes] 0 $maxParents-1] {
+        set groups [dict create]
+        foreach k [$doc xpath {*} -context $p -nodes] {
+            dict lappend groups [S $doc {name()} $k] $k
+        }
+        dict for {tag kids} $groups {
+            if {[llength $kids] < 3} { continue }
+            set score 0
+            set members {}
+            set titles {}
+            foreach k $kids {
+                set links [TitleLinks $doc $k]
+                if {![llength $links] || [llength $links] > 3} { continue }
+                # the title is the longest title-like link of the record
+                set t [lindex [lsort -decreasing -command {apply {{a b} {
+                    expr {[string length [lindex $a 1]] - [string length [lindex $b 1]]}}}} $links] 0]
+                incr score [expr {min([string length [lindex $t 1]], 30)}]
+                lappend members $k
+                lappend titles $t
+            }
+            if {[llength $members] >= 3 && $score > $bestScore} {
+                set bestScore $score
+                set best [dict create parent $p tag $tag members $members titles $titles]
+            }
+        }
+    }
+    return $best
+}
+
+# crawl::try::Path: an absolute XPath that selects element NODE of DOC alone: by id, by a class word
+# unique in the page, else its parent's path and its position among same-tag siblings.
+proc crawl::try::Path {doc node} {
+    lassign [Info $doc $node] tag id classes
+    if {$tag in {html body}} { return //$tag }
+    if {$id ne "" && [Lit $id] ne "''" && [S $doc "count(//$tag\[@id=[Lit $id]\])"] == 1} {
+        return "//$tag\[@id=[Lit $id]\]"
+    }
+    foreach c $classes {
+        if {[regexp {^[\w-]+$} $c] && [S $doc "count(//$tag\[[Cls $c]\])"] == 1} {
+            return "//$tag\[[Cls $c]\]"
+        }
+    }
+    set parent [lindex [$doc xpath {..} -context $node -nodes] 0]
+    set step $tag
+    if {[S $doc "count(../$tag)" $node] > 1} {
+        append step "\[[expr {[S $doc "count(preceding-sibling::$tag)" $node] + 1}]\]"
+    }
+    return "[Path $doc $parent]/$step"
+}
+
+# crawl::try::RelPath: an XPath from element FROM to its descendant (or self) NODE: "." or
+# ./tag[k]/tag..., positions only where a tag repeats among siblings.
+proc crawl::try::RelPath {doc from node} {
+    set steps {}
+    while {$node ne $from} {
+        set tag [S $doc {name()} $node]
+        set step $tag
+        if {[S $doc "count(../$tag)" $node] > 1} {
+            append step "\[[expr {[S $doc "count(preceding-sibling::$tag)" $node] + 1}]\]"
+        }
+        set steps [linsert $steps 0 $step]
+        set node [lindex [$doc xpath {..} -context $node -nodes] 0]
+        if {$node eq ""} { return "" }
+    }
+    if {![llength $steps]} { return . }
+    return ./[join $steps /]
+}
+
+# crawl::try::Majority: the most frequent non-empty value of LIST ("" when none).
+proc crawl::try::Majority {list} {
+    set n [dict create]
+    foreach v $list { if {$v ne ""} { dict incr n $v } }
+    set best ""
+    set bestN 0
+    dict for {v c} $n { if {$c > $bestN} { set best $v; set bestN $c } }
+    return $best
+}
+
+# crawl::try::CommonClass: the first class word that every element of NODES has, or "".
+proc crawl::try::CommonClass {doc nodes} {
+    set common ""
+    set first 1
+    foreach n $nodes {
+        set cl [lindex [Info $doc $n] 2]
+        if {$first} { set common $cl; set first 0; continue }
+        set common [lmap c $common { expr {$c in $cl ? $c : [continue]} }]
+    }
+    foreach c $common { if {[regexp {^[\w-]+$} $c]} { return $c } }
+    return ""
+}
+
+# crawl::try::propose: html rules for list page DOC (an `html doc`): a dict of item, link, title and
+# where found time, author, replies, views, next; {} when no repeated records were found.
+proc crawl::try::propose {doc} {
+    variable dateRe
+    set rec [Records $doc]
+    if {$rec eq ""} { return {} }
+    set members [dict get $rec members]
+    set tag [dict get $rec tag]
+    # item: the parent's path, the tag, a class word all records share, and a link when the plain
+    # step would select more (header rows, spacers)
+    set item "[Path $doc [dict get $rec parent]]/$tag"
+    set c [CommonClass $doc $members]
+    if {$c ne ""} { append item "\[[Cls $c]\]" }
+    if {[S $doc "count($item)"] != [llength $members]} { append item {[descendant-or-self::a[@href]]} }
+    set rules [dict create item $item]
+    # title and link: a class word shared by every record's title link, else its usual place
+    set anchors [lmap t [dict get $rec titles] { lindex $t 0 }]
+    set c [CommonClass $doc $anchors]
+    set title ""
+    if {$c ne ""} {
+        set title ".//a\[[Cls $c]\]"
+        foreach m $members t [dict get $rec titles] {
+            if {[S $doc "normalize-space(($title)\[1\])" $m] ne [lindex $t 1]} { set title ""; break }
+        }
+    }
+    if {$title eq ""} {
+        set title [Majority [lmap m $members a $anchors { RelPath $doc $m $a }]]
+    }
+    dict set rules link $title/@href
+    dict set rules title $title
+    # time: the first text in a record that reads as a date (a <time datetime> preferred)
+    set times {}
+    set authors {}
+    set replies {}
+    set views {}
+    foreach m $members a $anchors {
+        set t ""
+        foreach tn [$doc xpath {descendant::text()[normalize-space()]} -context $m -nodes] {
+            set s [S $doc {normalize-space(.)} $tn]
+            if {[string length $s] <= 40 && [regexp $dateRe $s]} {
+                set el [lindex [$doc xpath {..} -context $tn -nodes] 0]
+                if {[S $doc {count(ancestor-or-self::a)} $el] == 0 || $el ne $a} {
+                    set t [RelPath $doc $m $el]
+                    # [2024-05-07] and (2024-05-06 21:14): the brackets go
+                    if {[regexp {^[\[(（【]} $s]} { set t "translate($t,'\[\]()（）【】','')" }
+                    break
+                }
+            }
+        }
+        lappend times $t
+        lappend authors [Author $doc $m $a]
+        lassign [Counts $doc $m] r v
+        lappend replies $r
+        lappend views $v
+    }
+    foreach k {time author replies views} list [list $times $authors $replies $views] {
+        set x [Majority $list]
+        if {$x ne ""} { dict set rules $k $x }
+    }
+    set next [Next $doc]
+    if {$next ne ""} { dict set rules next $next }
+    return $rules
+}
+
+# crawl::try::Author: the XPath (relative to record M) of its author, or "": a link to a user page
+# other than the title link A, else an element whose class names an author.
+proc crawl::try::Author {doc m a} {
+    foreach l [$doc xpath {descendant::a[@href]} -context $m -nodes] {
+        if {$l eq $a} { continue }
+        set href [S $doc {string(@href)} $l]
+        set t [S $doc {normalize-space(.)} $l]
+        if {$t ne "" && [string length $t] <= 20 && [regexp -nocase {space-uid|/u/|/user|/member|/author|/home|uid=|/people} $href]} {
+            return [RelPath $doc $m $l]
+        }
+    }
+    foreach el [$doc xpath {descendant::*[@class]} -context $m -nodes] {
+        set cl [S $doc {string(@class)} $el]
+        if {[regexp -nocase {author|byline|poster|writer|nick|user|(^|\s)by(\s|$)} $cl]
+            && [string length [S $doc {normalize-space(.)} $el]] <= 20} {
+            return [RelPath $doc $m $el]
+        }
+    }
+    return ""
+}
+
+# crawl::try::Counts: {replies views} XPaths (relative to record M), each "" when not found: "N/M"
+# texts (replies/views), labelled counts (回复 N, 浏览 N) and reply/view classes holding a number.
+proc crawl::try::Counts {doc m} {
+    set r ""
+    set v ""
+    foreach el [$doc xpath {descendant::*} -context $m -nodes] {
+        set s [S $doc {normalize-space(.)} $el]
+        set p [RelPath $doc $m $el]
+        if {$r eq "" && $v eq "" && [regexp {^\d+\s*/\s*\d+$} $s]} {
+            return [list "substring-before($p,'/')" "substring-after($p,'/')"]
+        }
+        if {$r eq "" && [regexp {^(回复|评论|回帖)[：:\s]*\d+$} $s -> label]} {
+            set r "substring-after($p,'$label')"
+            continue
+        }
+        if {$v eq "" && [regexp {^(浏览|阅读|查看|点击|人气)[：:\s]*\d+$} $s -> label]} {
+            set v "substring-after($p,'$label')"
+            continue
+        }
+        if {[regexp {^\d+$} $s]} {
+            set cl [S $doc {string(@class)} $el]
+            if {$r eq "" && [regexp -nocase {rep|comment|huifu} $cl]} { set r $p }
+            if {$v eq "" && [regexp -nocase {view|click|hit|(^|[\s_-])read|pv} $cl]} { set v $p }
+        }
+    }
+    list $r $v
+}
+
+# crawl::try::Next: an XPath to the next list page's link of DOC, or "": rel=next, then the link
+# text 下一页 / 下页 / 下一页> / next, ignoring "#" and javascript: links.
+proc crawl::try::Next {doc} {
+    set real {[not(starts-with(@href,'#')) and not(starts-with(normalize-space(@href),'javascript'))]}
+    if {[S $doc "count(//a\[@rel='next'\]$real)"] > 0} { return "//a\[@rel='next'\]/@href" }
+    foreach t {下一页 下页 下一页> 下一页» {下一页 »} 下一頁 Next next ›} {
+        set x "//a\[normalize-space()=[Lit $t]\]$real"
+        if {[S $doc "count($x)"] > 0} { return "$x/@href" }
+    }
+    return ""
+}
+
+# crawl::try::feeds: the feed URLs DOC announces with <link rel="alternate"> (RSS, Atom, JSON Feed).
+proc crawl::try::feeds {doc} {
+    $doc xpath {//link[contains(translate(@rel,'ALTERNATE','alternate'),'alternate')][contains(@type,'rss') or contains(@type,'atom') or contains(@type,'feed+json')]/@href} -link
+}
+
+# crawl::try::probeFeeds: when a page announces no feed, the first of the common feed paths of
+# URL's site (/feed, /rss.xml, /atom.xml, /index.xml) that answers with a feed of at least one
+# entry, fetched for SRC through crawl::get (inside a coroutine). Returns {} or {URL}.
+proc crawl::try::probeFeeds {src url} {
+    foreach path {/feed /rss.xml /atom.xml /index.xml} {
+        set u [url resolve $url $path]
+        set r [crawl::get $src $u]
+        if {[dict get $r kind] ne "" || [dict get $r status] != 200} { continue }
+        if {![catch {feed parse [dict get $r body] -contenttype [dict get $r content_type] -url $u} entries]
+            && [llength $entries]} {
+            return [list $u]
+        }
+    }
+    return {}
+}
+
+# crawl::try::Source: the source dict crawl::get needs for trying URL with OPTS (proxy, internal,
+# headers, cookies, robots), saved nowhere (id "").
+proc crawl::try::Source {url opts} {
+    set s [dict create id "" url $url headers {} cookies "" proxy "" internal 0 robots 1 rules {}]
+    foreach k {proxy internal headers cookies robots} {
+        if {[dict exists $opts $k]} { dict set s $k [dict get $opts $k] }
+    }
+    return $s
+}
+
+# crawl::try::Refuse: the Chinese message for a fetch of URL that failed with result R.
+proc crawl::try::Refuse {url r} {
+    set kind [dict get $r kind]
+    if {$kind eq "robots"} {
+        # robots.txt that could not be fetched forbids everything: say why it could not
+        set robotsUrl [url resolve $url /robots.txt]
+        if {[db onecolumn {SELECT kind FROM fetch WHERE url = $robotsUrl ORDER BY id DESC LIMIT 1}] eq "blocked"} {
+            set kind blocked
+        }
+    }
+    set why [switch -- $kind {
+        robots { format "robots.txt 不允许抓取" }
+        blocked { format "地址指向内网或本机，已按安全规则拒绝（需要时在采集源上设 internal 1）" }
+        timeout { format "连接超时" }
+        dns { format "域名无法解析" }
+        "" { format "HTTP [dict get $r status]" }
+        default { format "[dict get $r kind]：[dict get $r error]" }
+    }]
+    return "无法抓取 $url：$why"
+}
+
+# crawl::try::run: fetch URL (inside a coroutine, through crawl::get) and return a dict: url, status,
+# bytes, proposed (rules found, {} if none), rules (proposed merged with EDITS, the admin's changes:
+# a rule set to "" is removed), items (what a patrol would store, detail pages not fetched), detail
+# (the first item completed from its detail page, or {}), feeds. Errors in Chinese with the typed URL
+# when the page cannot be fetched or is no HTML list. Changes only the patrol log.
+proc crawl::try::run {url edits opts} {
+    if {[catch {url parse $url} u] || [dict get $u scheme] ni {http https}} {
+        error "不是有效的 http/https 网址：$url"
+    }
+    crawl::engine
+    set src [Source $url $opts]
+    set r [crawl::get $src $url]
+    if {[dict get $r kind] ne "" || [dict get $r status] != 200} { error [Refuse $url $r] }
+    set doc [html doc [dict get $r text] -url [dict get $r final_url]]
+    try {
+        set proposed [propose $doc]
+        set feeds [feeds $doc]
+        set rules $proposed
+        dict for {k v} $edits {
+            if {$v eq ""} { dict unset rules $k } else { dict set rules $k $v }
+        }
+        set items {}
+        if {[dict exists $rules item] && [dict exists $rules link]} {
+            if {[catch {crawl::html::check $rules} msg] || [catch {crawl::html::listItems $doc $rules} items]} {
+                error "规则有误：[expr {[info exists msg] && $msg ne "" ? $msg : $items}]"
+            }
+        }
+    } finally {
+        $doc delete
+    }
+    if {![llength $feeds]} { set feeds [probeFeeds $src [dict get $r final_url]] }
+    if {![dict size $proposed] && ![llength $feeds] && ![llength $items]} {
+        error "$url 上没有找到重复的列表条目，也没有订阅源：请手工填写规则"
+    }
+    set detail {}
+    if {[llength $items]} {
+        dict set src rules $rules
+        set detail [crawl::extractDetail $src [lindex $items 0]]
+    }
+    dict create url $url status [dict get $r status] bytes [dict get $r bytes] proposed $proposed \
+        rules $rules items $items detail $detail feeds $feeds
+}
+
+# crawl::try::wait: crawl::try::run URL EDITS OPTS in a coroutine and wait for it in the event loop.
+# Returns its dict; rethrows its error.
+proc crawl::try::wait {url edits opts} {
+    variable result
+    set co ::crawl::try::co[incr ::crawl::seq]
+    set key [string range $co 13 end]
+    coroutine $co apply {{key url edits opts} {
+        set code [catch {crawl::try::run $url $edits $opts} res ropts]
+        set ::crawl::try::result($key) [list $code $res [expr {$code ? [dict get $ropts -errorinfo] : ""}]]
+    }} $key $url $edits $opts
+    while {![info exists result($key)]} { vwait ::crawl::try::result($key) }
+    lassign $result($key) code res info
+    unset result($key)
+    if {$code} { return -code error -errorinfo $info $res }
+    return $res
+}
+
+# crawl::try::made: how a saved rule set was made: "proposed" when RULES equal PROPOSED,
+# "proposed+edited" when the page gave a proposal and the admin changed it, "by hand" otherwise.
+proc crawl::try::made {proposed rules} {
+    if {![dict size $proposed]} { return "by hand" }
+    if {[dict size $proposed] == [dict size $rules]} {
+        set same 1
+        dict for {k v} $proposed {
+            if {![dict exists $rules $k] || [dict get $rules $k] ne $v} { set same 0; break }
+        }
+        if {$same} { return proposed }
+    }
+    return proposed+edited
+}
+
+# crawl::try::save: add source NAME (type html, tier TIER, title TITLE, the OPTS fetch fields) with
+# RULES, recording MADE, in one transaction with its audit entries. Returns the new id.
+proc crawl::try::save {name url tier title rules made opts} {
+    set body [dict create type html url $url tier $tier title $title rules $rules]
+    foreach k {proxy internal headers cookies robots} {
+        if {[dict exists $opts $k]} { dict set body $k [dict get $opts $k] }
+    }
+    db transaction immediate {
+        set id [crawl::Add $name $body console]
+        db eval {UPDATE source SET made = $made WHERE id = $id}
+        audit::record source.update source:$name -after "made $made"
+    }
+    return $id
+}
+
+# crawl::try::report: the console text of a try result T: the rules (marking edited ones), the
+# preview table (first 10 items), the detail page, the feeds.
+proc crawl::try::report {t} {
+    set out {}
+    lappend out "页面：[dict get $t url]（HTTP [dict get $t status]，[dict get $t bytes] 字节）"
+    set rules [dict get $t rules]
+    if {[dict size $rules]} {
+        lappend out "规则（[dict get {proposed 自动建议 proposed+edited 建议后修改 {by hand} 手工填写} [made [dict get $t proposed] $rules]]）："
+        dict for {k v} $rules { lappend out [format "  %-8s %s" $k $v] }
+    } else {
+        lappend out "没有找到重复的列表条目"
+    }
+    set items [dict get $t items]
+    if {[llength $items]} {
+        lappend out "预览（共 [llength $items] 条）：标题 | 发布时间 | 作者 | 回复 | 浏览 | 链接"
+        set i 0
+        foreach it [lrange $items 0 9] {
+            set row {}
+            foreach k {title published author replies views url} {
+                lappend row [expr {[dict exists $it $k] && [dict get $it $k] ne "" ? [dict get $it $k] : "-"}]
+            }
+            lappend out "  [incr i]. [join $row { | }]"
+        }
+    }
+    set d [dict get $t detail]
+    if {[dict size $d]} {
+        set body [expr {[dict exists $d body] ? [dict get $d body] : ""}]
+        if {$body eq ""} {
+            lappend out "详情页：未能取得正文（[dict get $d url]）"
+        } else {
+            lappend out "详情页（第 1 条）：[expr {[dict exists $d title] ? [dict get $d title] : "-"}] | [expr {[dict exists $d published] ? [dict get $d published] : "-"}] | [expr {[dict exists $d author] ? [dict get $d author] : "-"}]"
+            lappend out "  正文：[string range [regsub -all {\s+} $body " "] 0 119]"
+        }
+    }
+    foreach f [dict get $t feeds] { lappend out "发现订阅源：$f（可用 type feed 添加）" }
+    return [join $out \n]
+}
+
+# crawl::try::console: `source try URL ?-rules EDITS? ?-proxy P? ?-internal 1? ?-robots 0?
+# ?-save NAME ?-tier TIER? ?-title T??`: the report, or with -save the source added. Saving
+# refuses a page whose rules find no items.
+proc crawl::try::console {args} {
+    set usage "usage: source try URL ?-rules {RULE XPATH ...}? ?-proxy URL? ?-internal 1? ?-save NAME ?-tier TIER? ?-title TITLE??"
+    if {[llength $args] < 1 || [llength $args] % 2 == 0} { error $usage }
+    set url [lindex $args 0]
+    set o [dict create -rules {} -tier local -title ""]
+    foreach {k v} [lrange $args 1 end] {
+        if {$k ni {-rules -proxy -internal -robots -headers -cookies -save -tier -title}} { error $usage }
+        dict set o $k $v
+    }
+    if {[catch {dict size [dict get $o -rules]}]} { error "-rules 应为成对的规则名和 XPath" }
+    set opts {}
+    foreach k {proxy internal robots headers cookies} {
+        if {[dict exists $o -$k]} { dict set opts $k [dict get $o -$k] }
+    }
+    if {[dict exists $o -save]} {
+        org::require source.manage
+        set name [dict get $o -save]
+        if {![regexp {^[A-Za-z0-9_.-]{1,64}$} $name]} { error "采集源名称应为 1 到 64 个字母、数字或 _ . -，未保存：$url" }
+        if {[db exists {SELECT 1 FROM source WHERE name = $name}]} { error "采集源 \"$name\" 已存在，未保存：$url" }
+        if {[dict get $o -tier] ni $crawl::tiers} {
+            error "未知的层级 \"[dict get $o -tier]\"（应为 [join $crawl::tiers {、}]），未保存：$url"
+        }
+    }
+    set t [wait $url [dict get $o -rules] $opts]
+    if {![dict exists $o -save]} { return [report $t] }
+    if {![llength [dict get $t items]]} { error "规则在 $url 上没有找到条目，未保存" }
+    set made [made [dict get $t proposed] [dict get $t rules]]
+    save $name $url [dict get $o -tier] [dict get $o -title] [dict get $t rules] $made $opts
+    return "已保存采集源 $name（[llength [dict get $t items]] 条，规则：$made）"
+}
