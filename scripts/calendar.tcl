@@ -438,21 +438,28 @@ proc calendar::LoadYear {y} {
         error "${y}年没有官方节假日安排，且已禁止按周一至周五推算：请导入该年日历（calendar import\
                FILE，或在工作日历页录入），或重新允许推算（calendar fallback $y on）"
     }
-    set first [Jdn $y-01-01]
-    set last [Jdn $y-12-31]
-    for {set j $first} {$j <= $last} {incr j} {
+    for {set j [Jdn $y-01-01]} {$j <= [Jdn $y-12-31]} {incr j} {
         set flag($j) [expr {[Weekday $j] ni {0 6}}]
         if {$kind eq "fallback"} { set fbyear($j) $y }
     }
-    foreach ny [list [expr {$y - 1}] $y [expr {$y + 1}]] {
-        set s [expr {$ny == $y ? $src : [Source $ny]}]
+    dict for {date e} [Listed $y] { set flag([Jdn $date]) [expr {![lindex $e 0]}] }
+}
+
+# calendar::Listed: the days of YEAR an official calendar lists, as a dict date -> {off name}:
+# from the calendars of YEAR and of the years next to it (later years' files win), or, given CAL (a
+# calendar dict not stored yet), from CAL alone.
+proc calendar::Listed {y {cal ""}} {
+    set out [dict create]
+    set sources [expr {$cal ne "" ? [list [dict create kind official days [dict get $cal days]]]
+                       : [lmap ny [list [expr {$y - 1}] $y [expr {$y + 1}]] { Source $ny }]}]
+    foreach s $sources {
         if {[dict get $s kind] ne "official"} { continue }
         foreach e [dict get $s days] {
-            lassign $e date off
-            set j [Jdn $date]
-            if {$j >= $first && $j <= $last} { set flag($j) [expr {!$off}] }
+            lassign $e date off name
+            if {[scan $date %d] == $y} { dict set out $date [list $off $name] }
         }
     }
+    return $out
 }
 
 # calendar::Work: 1 if day J is a working day, else 0. Loads J's year on first use; notes a year on
@@ -774,10 +781,7 @@ proc calendar::preview {cal} {
     Begin
     set y [dict get $cal year]
     set flags [dict create]
-    foreach e [dict get $cal days] {
-        lassign $e date off
-        if {[scan $date %d] == $y} { dict set flags [Jdn $date] [expr {!$off}] }
-    }
+    dict for {date e} [Listed $y $cal] { dict set flags [Jdn $date] [expr {![lindex $e 0]}] }
     set work 0
     set holidays 0
     set makeup 0
@@ -827,34 +831,26 @@ proc calendar::enter {cal paper} {
 proc calendar::grid {y {cal ""}} {
     set y [Year $y]
     Begin
-    set src [expr {$cal eq "" ? [Source $y] : [dict create kind official days [dict get $cal days]]}]
-    set names [dict create]
-    set given [dict create]
-    foreach ny [list [expr {$y - 1}] $y [expr {$y + 1}]] {
-        set s [expr {$ny == $y ? $src : [Source $ny]}]
-        if {[dict get $s kind] ne "official" || ($cal ne "" && $ny != $y)} { continue }
-        foreach e [dict get $s days] {
-            lassign $e date off name
-            if {[scan $date %d] == $y} { dict set names $date $name; dict set given $date [expr {!$off}] }
-        }
-    }
-    set forbidden [expr {[dict get $src kind] eq "forbidden"}]
+    set kind [expr {$cal eq "" ? [dict get [Source $y] kind] : "official"}]
+    set listed [Listed $y $cal]
+    set forbidden [expr {$kind eq "forbidden"}]
     set out {}
     for {set j [Jdn $y-01-01]} {$j <= [Jdn $y-12-31]} {incr j} {
         set date [Date $j]
         set wd [Weekday $j]
         set plain [expr {$wd ni {0 6}}]
+        set name ""
+        if {[dict exists $listed $date]} { lassign [dict get $listed $date] off name }
         if {$cal ne ""} {
-            set w [expr {[dict exists $given $date] ? [dict get $given $date] : $plain}]
+            set w [expr {[dict exists $listed $date] ? !$off : $plain}]
         } else {
             set w [expr {$forbidden ? $plain : [Work $j]}]
         }
-        set kind [expr {$w ? ($plain ? "workday" : "makeup") : ($plain ? "holiday" : "weekend")}]
-        set name [expr {[dict exists $names $date] ? [dict get $names $date] : ""}]
+        set dkind [expr {$w ? ($plain ? "workday" : "makeup") : ($plain ? "holiday" : "weekend")}]
         lappend out [dict create date $date month [scan [string range $date 5 6] %d] \
-                         day [scan [string range $date 8 9] %d] weekday $wd work $w kind $kind name $name]
+                         day [scan [string range $date 8 9] %d] weekday $wd work $w kind $dkind name $name]
     }
-    list [dict get $src kind] $out
+    list $kind $out
 }
 
 # calendar::pending: from 1 November of a year until the next year has an official calendar, the
