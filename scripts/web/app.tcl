@@ -136,7 +136,7 @@ proc web::app {me title body} {
     set here [request path]
     foreach {label path perms} $nav {
         if {![can $me {*}$perms]} { continue }
-        if {$path eq "/work"} { append label "（[llength [worklist $me]]）" }
+        if {$path eq "/work"} { append label "（[llength [worklist $me 0]]）" }
         set cur [expr {$here eq $path || [string match $path/* $here] ? "page" : "false"}]
         append links [tmpl {<li><a href="$path" aria-current="$cur">$label</a></li>}]
     }

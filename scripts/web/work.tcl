@@ -14,8 +14,9 @@ namespace eval web {
 # web::worklist: the work waiting for ME as a list of dicts: what (the duty, Chinese), eid (event
 # id, "" for a disclosure request), title, link, due (the nearest open deadline as shown, "" for
 # none), due_epoch ("" for none), provisional (its guessed years). Sorted: overdue first, then by
-# due time, then the ones without a deadline. Reads only.
-proc web::worklist {me} {
+# due time, then the ones without a deadline. With DEADLINES 0 (the menu's count) the deadlines are
+# not looked up and the rows not sorted. Reads only.
+proc web::worklist {me {deadlines 1}} {
     set out {}
     set uid [dict get $me unit_id]
     set uname [dict get $me unit]
@@ -66,6 +67,7 @@ proc web::worklist {me} {
     }
     foreach {what sql} $duties {
         db eval $sql ev {
+            if {!$deadlines} { lappend out [dict create what $what eid $ev(id)]; continue }
             set d [NearestDue $ev(id) [expr {[dict exists $rules $what] ? [dict get $rules $what] : {}}]]
             lappend out [dict merge [dict create what $what eid $ev(id) title $ev(title) link /events/$ev(id)] $d]
         }
@@ -79,6 +81,7 @@ proc web::worklist {me} {
                              due $due due_epoch $due_epoch provisional $due_provisional rule request_answer rtitle ""]
         }
     }
+    if {!$deadlines} { return $out }
     # overdue first (the earliest due time), then by due time; no deadline last
     lsort -command {apply {{a b} {
         set ka [expr {[dict get $a due_epoch] eq "" ? 9e18 : [dict get $a due_epoch]}]
