@@ -80,7 +80,13 @@ proc db::open {dir args} {
     if {[file exists $path] && (![file readable $path] || ![file writable $path])} {
         error "database $path is not readable and writable"
     }
-    secure $dir
+    # once per data directory in a process: the server's threads open it again after `serve`
+    # made it private (their setup marks it, see yqbox::cmd::serve)
+    variable secured
+    if {![info exists secured([file normalize $dir])]} {
+        secure $dir
+        set secured([file normalize $dir]) 1
+    }
     catch {db::shutdown} ;# not ::db close: the lazy ::db proc would open (and recurse)
     set new [expr {![file exists $path]}]
     if {[catch {sqlite3 ::db $path -create $create} msg]} {

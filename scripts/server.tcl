@@ -169,7 +169,8 @@ proc yqbox::cmd::serve {args} {
             puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
         }
         db::shutdown
-        set setup [list yqbox::setup $dir $conf::file]
+        # the threads' interpreters open the directory this process has just made private
+        set setup "[list yqbox::setup $dir $conf::file]; [list set ::db::secured([file normalize $dir]) 1]"
         server run -https [conf::get https] -http [conf::get http] \
             -control [file join $dir control.sock] -workers [server::workers] \
             -worker-init "$setup; web::init" -background-init "$setup; server::background" \
