@@ -374,10 +374,7 @@ job::define backup "夜间备份" 600 backup::nightly
 
 # yqbox::cmd::backup: `yqbox backup -d DATADIR FILE`.
 proc yqbox::cmd::backup {args} {
-    if {[llength $args] != 1} {
-        puts stderr "usage: yqbox backup ?-d DATADIR? FILE"
-        return 2
-    }
+    if {[llength $args] != 1} { return [yqbox::Usage backup] }
     set r [backup::make [yqbox::needdata] [lindex $args 0] manual]
     puts "backup written: [dict get $r file] ([dict get $r bytes] bytes, [dict get $r files] files,\
         schema [dict get $r schema], sha256 [dict get $r sha256])"
@@ -386,10 +383,7 @@ proc yqbox::cmd::backup {args} {
 
 # yqbox::cmd::restore: `yqbox restore FILE DATADIR`.
 proc yqbox::cmd::restore {args} {
-    if {[llength $args] != 2} {
-        puts stderr "usage: yqbox restore FILE DATADIR"
-        return 2
-    }
+    if {[llength $args] != 2} { return [yqbox::Usage restore] }
     set r [backup::restore {*}$args]
     puts "restored [dict get $r file] into [file normalize [lindex $args 1]] ([dict get $r files] files,\
         schema [dict get $r schema])"

@@ -35,6 +35,13 @@ proc yqbox::usage {} {
     join $out \n
 }
 
+# yqbox::Usage: print subcommand SUB's usage line (its synopsis in yqbox::subcommands) on stderr.
+# Returns 2, the exit status of a usage error.
+proc yqbox::Usage {sub} {
+    puts stderr "usage: yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"
+    return 2
+}
+
 # yqbox::main: run the subcommand in ARGV. Returns the exit status.
 proc yqbox::main {argv} {
     variable subcommands
@@ -54,8 +61,7 @@ proc yqbox::main {argv} {
         if {$opt eq "--"} { break }
         if {$opt ni {-d -c} || ![llength $args]} {
             puts stderr "yqbox $sub: [expr {$opt in {-d -c} ? "$opt needs a value" : "unknown option $opt"}]"
-            puts stderr "usage: yqbox $sub [lindex [dict get $subcommands $sub] 0]"
-            return 2
+            return [Usage $sub]
         }
         set args [lassign $args val]
         dict set opts $opt $val
@@ -127,10 +133,7 @@ proc yqbox::cmd::help {args} {
 
 # yqbox::cmd::eval: evaluate SCRIPT at global level; print a non-empty result. Exit 1 on error.
 proc yqbox::cmd::eval {args} {
-    if {[llength $args] != 1} {
-        puts stderr "usage: yqbox eval ?-d DATADIR? SCRIPT"
-        return 2
-    }
+    if {[llength $args] != 1} { return [yqbox::Usage eval] }
     if {[catch {uplevel #0 [lindex $args 0]} result opts]} {
         puts stderr $result
         if {[info exists ::env(YQBOX_DEBUG)]} { puts stderr [dict get $opts -errorinfo] }
@@ -142,10 +145,7 @@ proc yqbox::cmd::eval {args} {
 
 # yqbox::cmd::run: source FILE at global level with argv/argc/argv0 set as tclsh does.
 proc yqbox::cmd::run {args} {
-    if {[llength $args] < 1} {
-        puts stderr "usage: yqbox run ?-d DATADIR? FILE ?ARG ...?"
-        return 2
-    }
+    if {[llength $args] < 1} { return [yqbox::Usage run] }
     set ::argv [lrange $args 1 end]
     set ::argc [llength $::argv]
     set ::argv0 [lindex $args 0]
@@ -160,10 +160,7 @@ proc yqbox::cmd::run {args} {
 # default appliance.conf if there is none. Running it again changes nothing. On failure anything
 # this run created is removed again.
 proc yqbox::cmd::init {args} {
-    if {[llength $args]} {
-        puts stderr "usage: yqbox init ?-c FILE? ?DATADIR?"
-        return 2
-    }
+    if {[llength $args]} { return [yqbox::Usage init] }
     set dir [yqbox::needdata]
     set created {}
     try {
@@ -200,20 +197,14 @@ proc yqbox::cmd::init {args} {
 
 # yqbox::cmd::config: print the effective configuration.
 proc yqbox::cmd::config {args} {
-    if {[llength $args]} {
-        puts stderr "usage: yqbox config ?-d DATADIR? ?-c FILE?"
-        return 2
-    }
+    if {[llength $args]} { return [yqbox::Usage config] }
     puts [conf::describe]
     return 0
 }
 
 # yqbox::cmd::console: the interactive console on this process's interpreter.
 proc yqbox::cmd::console {args} {
-    if {[llength $args]} {
-        puts stderr "usage: yqbox console ?-d DATADIR?"
-        return 2
-    }
+    if {[llength $args]} { return [yqbox::Usage console] }
     set dir $yqbox::datadir
     if {$dir ne "" && [server::console $dir [file join $dir console_history]] == 0} {
         return 0

@@ -156,10 +156,7 @@ proc server::ready {where} {
 # yqbox::cmd::serve: run the server on the data directory until SIGTERM/SIGINT. Exit 0 after a
 # clean stop; 1 when it cannot start (message on stderr).
 proc yqbox::cmd::serve {args} {
-    if {[llength $args]} {
-        puts stderr "usage: yqbox serve ?-d DATADIR? ?-c FILE?"
-        return 2
-    }
+    if {[llength $args]} { return [yqbox::Usage serve] }
     set dir [yqbox::needdata]
     db::checkdir $dir
     server lock [file join $dir yqbox.pid]
@@ -184,10 +181,7 @@ proc yqbox::cmd::serve {args} {
 
 # yqbox::cmd::status: print the state of the server running on the data directory.
 proc yqbox::cmd::status {args} {
-    if {[llength $args]} {
-        puts stderr "usage: yqbox status ?-d DATADIR?"
-        return 2
-    }
+    if {[llength $args]} { return [yqbox::Usage status] }
     set dir [yqbox::needdata]
     set sock [file join $dir control.sock]
     if {![control ping $sock]} {

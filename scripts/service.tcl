@@ -186,10 +186,7 @@ proc doctor::Server {dir} {
 # yqbox::cmd::doctor: print the checks, one line each ("正常" or "处理" and what to do). Exit 0 when
 # all are fine, 1 otherwise.
 proc yqbox::cmd::doctor {args} {
-    if {[llength $args]} {
-        puts stderr "usage: yqbox doctor ?-d DATADIR?"
-        return 2
-    }
+    if {[llength $args]} { return [yqbox::Usage doctor] }
     set dir [yqbox::needdata]
     db::open $dir
     set bad 0
@@ -407,10 +404,7 @@ proc service::unit {binary user dir} {
 
 # yqbox::cmd::unit: `yqbox unit -d DATADIR BINARY USER` prints the unit (service::unit).
 proc yqbox::cmd::unit {args} {
-    if {[llength $args] != 2} {
-        puts stderr "usage: yqbox unit ?-d DATADIR? BINARY USER"
-        return 2
-    }
+    if {[llength $args] != 2} { return [yqbox::Usage unit] }
     lassign $args binary user
     if {[file pathtype $binary] ne "absolute"} { error "BINARY must be an absolute path, got \"$binary\"" }
     if {![regexp {^[a-z_][a-z0-9_-]{0,31}$} $user]} { error "bad user name \"$user\"" }
@@ -525,10 +519,7 @@ proc service::upgrade {dir current new} {
 
 # yqbox::cmd::upgrade: `yqbox upgrade -d DATADIR NEWBINARY`, run with the installed yqbox.
 proc yqbox::cmd::upgrade {args} {
-    if {[llength $args] != 1} {
-        puts stderr "usage: yqbox upgrade ?-d DATADIR? NEWBINARY"
-        return 2
-    }
+    if {[llength $args] != 1} { return [yqbox::Usage upgrade] }
     set current [file normalize [info nameofexecutable]]
     foreach line [service::upgrade [yqbox::needdata] $current [file normalize [lindex $args 0]]] {
         puts $line
