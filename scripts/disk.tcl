@@ -29,12 +29,11 @@ proc disk::low {} {
     dict get [status] low
 }
 
-# disk::check: measure, publish the figures to /metrics and record a change of state (low or back)
+# disk::check: measure and record a change of state (low or back)
 # in disk_state with a log line and a notice to the system admins. Returns disk::status's dict.
 proc disk::check {} {
     set s [status]
     dict with s {}
-    server disk $free_bytes $floor_bytes $low
     set at [yqbox::iso]
     set was [db onecolumn {SELECT low FROM disk_state WHERE id = 1}]
     if {$was eq ""} { set was 0 }

@@ -940,16 +940,6 @@ static void sendEntity(Conn *c, const char *headLines, size_t headLen, const cha
 
 /* ---- /metrics ---- */
 
-/* the free-disk watch's last figures (disk.tcl via `server disk`); -1 = not measured yet */
-static long long diskFree = -1, diskFloor = -1;
-static int diskLow;
-
-/* HttpdDiskState: record the free-disk figures for /metrics (any thread). */
-void HttpdDiskState(long long freeBytes, long long floorBytes, int low){
-  __atomic_store_n(&diskFree, freeBytes, __ATOMIC_RELAXED);
-  __atomic_store_n(&diskFloor, floorBytes, __ATOMIC_RELAXED);
-  __atomic_store_n(&diskLow, low, __ATOMIC_RELAXED);
-}
 
 /* metricsText: the Prometheus text exposition of the counters (malloc'ed, length in *LEN). */
 static char *metricsText(size_t *len){
@@ -995,14 +985,6 @@ static char *metricsText(size_t *len){
     "# TYPE yqbox_http_timeouts_total counter\nyqbox_http_timeouts_total %llu\n", st.timeouts);
   P("# HELP yqbox_http_body_bytes_total Response body bytes sent.\n# TYPE yqbox_http_body_bytes_total counter\n"
     "yqbox_http_body_bytes_total %llu\n", st.bytesOut);
-  if( __atomic_load_n(&diskFree, __ATOMIC_RELAXED)>=0 ){
-    P("# HELP yqbox_disk_free_bytes Bytes free for the data directory.\n# TYPE yqbox_disk_free_bytes gauge\n"
-      "yqbox_disk_free_bytes %lld\n", __atomic_load_n(&diskFree, __ATOMIC_RELAXED));
-    P("# HELP yqbox_disk_floor_bytes Free bytes below which ingest pauses (disk_floor_bytes).\n"
-      "# TYPE yqbox_disk_floor_bytes gauge\nyqbox_disk_floor_bytes %lld\n", __atomic_load_n(&diskFloor, __ATOMIC_RELAXED));
-    P("# HELP yqbox_disk_low 1 while free space is below the floor and ingest is paused.\n"
-      "# TYPE yqbox_disk_low gauge\nyqbox_disk_low %d\n", __atomic_load_n(&diskLow, __ATOMIC_RELAXED));
-  }
 #undef P
   *len = n;
   return b;

@@ -719,13 +719,12 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 ** counters in the Prometheus text format), logfile PATH (send this process's stderr, hence every
 ** log line, to PATH, appending; reopening it after a rotation), diskfree PATH (dict free, total:
 ** bytes of the file system holding PATH available to an unprivileged user), certexpiry PEMFILE
-** (the certificate's end of validity, UTC), disk FREE FLOOR LOW (the free-disk figures /metrics
-** shows).
+** (the certificate's end of validity, UTC).
 */
 int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *subs[] = {"run", "configure", "stats", "stop", "reload", "tls", "static",
                                "accesslog", "lock", "unlock", "cores", "metrics", "logfile",
-                               "diskfree", "certexpiry", "disk", NULL};
+                               "diskfree", "certexpiry", NULL};
   int idx;
   char err[600];
   (void)cd;
@@ -837,15 +836,6 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
         return TCL_ERROR;
       }
       Tcl_SetObjResult(interp, Tcl_NewStringObj(when, -1));
-      return TCL_OK;
-    }
-    case 15: {
-      Tcl_WideInt fr, fl;
-      int low;
-      if( objc!=5 ){ Tcl_WrongNumArgs(interp, 2, objv, "FREE FLOOR LOW"); return TCL_ERROR; }
-      if( Tcl_GetWideIntFromObj(interp, objv[2], &fr)!=TCL_OK || Tcl_GetWideIntFromObj(interp, objv[3], &fl)!=TCL_OK
-          || Tcl_GetBooleanFromObj(interp, objv[4], &low)!=TCL_OK ) return TCL_ERROR;
-      HttpdDiskState((long long)fr, (long long)fl, low);
       return TCL_OK;
     }
   }

@@ -236,7 +236,6 @@ int HttpdStaticLoad(const char *devdir, char *err, size_t n);
 void HttpdCacheInvalidate(const char *name, int *removed);
 Tcl_Obj *HttpdStats(void);
 Tcl_Obj *HttpdMetrics(void);
-void HttpdDiskState(long long freeBytes, long long floorBytes, int low);
 void HttpdShutdown(void);
 #endif
 

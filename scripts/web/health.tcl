@@ -1,7 +1,7 @@
 # health.tcl (web) - background work cannot fail in silence: the 运行状况 page (sysadmin and the
 # info office: every background job's last run, duration, result and consecutive failures, failing
 # ones first; the missing next year's calendar) and /metrics (Prometheus text format: the jobs,
-# then the HTTP driver's counters of `server metrics`), answered only to loopback peers so that a
+# the free disk, then the HTTP driver's counters of `server metrics`), answered only to loopback peers so that a
 # local Prometheus can scrape it and nobody else sees it (the driver answers others 404 before a
 # worker is asked; the route checks again). Both read job::all (scripts/job.tcl); nothing here
 # changes anything.
@@ -111,6 +111,15 @@ route GET /metrics {} {
             lappend samples [list job [dict get $j name]] $v
         }
         lappend out [metric $name $type $help $samples]
+    }
+    # the free-disk watch (disk.tcl), measured now
+    set disk [disk::status]
+    foreach {name help key} {
+        yqbox_disk_free_bytes "Bytes free for the data directory." free_bytes
+        yqbox_disk_floor_bytes "Free bytes below which ingest pauses (disk_floor_bytes)." floor_bytes
+        yqbox_disk_low "1 while free space is below the floor and ingest is paused." low
+    } {
+        lappend out [metric $name gauge $help [list {} [dict get $disk $key]]]
     }
     # the driver's own counters: requests by status, latency, connections, TLS, cache, static files
     lappend out [string trimright [server metrics] \n]
