@@ -69,15 +69,15 @@ route GET /dashboard {} {
              WHERE rn = 1 ORDER BY due_epoch LIMIT 20} {
         set left [expr {$due_epoch - $now}]
         if {$optional} {
-            append rows [tmpl {<tr class="optional"><td><a href="/events/$eid">$title</a></td><td title="规则 $rule">$what</td><td>[calendar::dueText $due $provisional]</td><td>可选，剩余 [duration $left]</td></tr>}]
+            append rows [tmpl {<tr class="optional"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余">可选，剩余 [duration $left]</td></tr>}]
             continue
         }
         set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
         set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
-        append rows [tmpl {<tr class="$cls"><td><a href="/events/$eid">$title</a></td><td title="规则 $rule">$what</td><td>[calendar::dueText $due $provisional]</td><td><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
+        append rows [tmpl {<tr class="$cls"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余"><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
     }
     set due [expr {$rows eq "" ? [tmpl {<p>没有未到期的办理时限。</p>}] :
-        [tmpl {<table><thead><tr><th scope="col">事件</th><th scope="col">最近的时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]}]
+        [tmpl {<table class="list stack"><thead><tr><th scope="col">事件</th><th scope="col">最近的时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]}]
     # new posts per hour, the last 24 hours
     set now [yqbox::now]
     set start [expr {($now / 3600 - 23) * 3600}]
