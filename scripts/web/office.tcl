@@ -647,16 +647,18 @@ namespace eval web {
 }
 
 # web::requestRecord: the 办理记录 of request ID: its audit entries (object request:ID), oldest
-# first, each action named in words with what it recorded.
+# first, each action named in words, with who did it; a recomputation also says what moved (the
+# other entries' details are written for the audit, not for people).
 proc web::requestRecord {id} {
     variable requestActions
     set items ""
     set object request:$id
-    db eval {SELECT at, login, action, after FROM audit WHERE object = $object ORDER BY id} {
+    db eval {SELECT a.at, a.login, coalesce(u.name, '') AS who, a.action, a.after FROM audit a
+             LEFT JOIN user u ON u.login = a.login WHERE a.object = $object ORDER BY a.id} {
         set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : $action}]
-        # a recomputation says in Chinese what moved, after the machine-readable "due ...: "
-        if {$action eq "request.recompute"} { regsub {^due [^:]*: } $after "" after }
-        append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$login</span> $after</li>}]
+        set by [expr {$who ne "" ? $who : [expr {$login eq "console" ? "控制台" : ($login eq "system" ? "系统" : $login)}]}]
+        set note [expr {$action eq "request.recompute" ? $after : ""}]
+        append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> $note</li>}]
     }
     if {$items eq ""} { return "" }
     tmpl {<section aria-labelledby="h-record"><h2 id="h-record">办理记录</h2><ol class="timeline" id="record">[unsafe $items]</ol></section>}
