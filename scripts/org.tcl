@@ -126,11 +126,20 @@ proc org::checkRoles {roles} {
 # Returns nothing; a refusal of rules 3-5 is audited (user.refused, its own transaction) and raised
 # as {YQBOX SEPARATION} with a Chinese message saying why. Call it outside any transaction.
 proc org::mayManage {op login {roles {}}} {
+    require user.manage
+    set why [whyNot $op $login $roles]
+    if {$why eq ""} { return }
+    db transaction immediate { audit::record user.refused user:$login -after "$op [join $roles { }]: $why" }
+    error $why {} {YQBOX SEPARATION}
+}
+
+# org::whyNot: why the acting principal may not do OP to account LOGIN (with ROLES), by rules 3-5
+# above, in Chinese; "" when it may. Reads only (the pages ask it before offering an action).
+proc org::whyNot {op login {roles {}}} {
     variable adminRoles
     variable roleNames
-    require user.manage
     set a [actor]
-    if {[dict get $a superuser]} { return }
+    if {[dict get $a superuser]} { return "" }
     set why ""
     set mine [db eval {SELECT role FROM user_role JOIN user ON id = user_id WHERE login = $login ORDER BY role}]
     set given [lmap r $roles { expr {$r in $adminRoles ? [dict get $roleNames $r] : [continue]} }]
@@ -142,9 +151,7 @@ proc org::mayManage {op login {roles {}}} {
     } elseif {[llength $held] && $op in {passwd role disable enable}} {
         set why "“$login”是管理员账号（[join $held 、]），只能由本机所有者在控制台重置密码、停用、启用或更改角色"
     }
-    if {$why eq ""} { return }
-    db transaction immediate { audit::record user.refused user:$login -after "$op [join $roles { }]: $why" }
-    error $why {} {YQBOX SEPARATION}
+    return $why
 }
 
 # org::passwordProblem: why PASSWORD may not be used, in Chinese, or "" when it may: built on a

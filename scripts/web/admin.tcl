@@ -251,8 +251,16 @@ proc web::unitsPage {me {problems {}} {user {}}} {
         if {$locked_until ne ""} { set locked_until [yqbox::iso $locked_until] }
         set ops ""
         if {[can $me user.manage]} {
-            if {$locked_until ne ""} { append ops [postButton $me /users/[urlencode $login]/unlock 解锁] }
-            append ops [postButton $me /users/[urlencode $login]/[expr {$active ? "disable" : "enable"}] [expr {$active ? "停用" : "启用"}]]
+            # only what the 三员 rules let this person do is offered (org::whyNot)
+            set op [expr {$active ? "disable" : "enable"}]
+            org::as $me {
+                if {$locked_until ne "" && [org::whyNot unlock $login] eq ""} {
+                    append ops [postButton $me /users/[urlencode $login]/unlock 解锁]
+                }
+                if {[org::whyNot $op $login] eq ""} {
+                    append ops [postButton $me /users/[urlencode $login]/$op [expr {$active ? "停用" : "启用"}]]
+                }
+            }
         }
         append users [tmpl {<tr><td>$login</td><td>$name</td><td>$unit</td><td>$rn</td><td>[expr {$active ? "启用" : "停用"}][if {$locked_until ne ""} {tmpl {，锁定至 [time $locked_until]}}][expr {$totp ? "，动态口令" : ""}]</td><td>[unsafe $ops]</td></tr>}]
     }
