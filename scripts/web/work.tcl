@@ -64,6 +64,7 @@ proc web::worklist {me {deadlines 1}} {
         提交核实调查报告 {investigate investigate_legacy} 审批延期 {investigate investigate_legacy}
         起草回复 {reply reply_major} 按退回意见修改回复 {reply reply_major} 审定回复 {reply reply_major}
         审核回复 reply_major 发布回复 {reply reply_major} 报送专报 report_major
+        跟踪批示落实 instruction 批示落实中 instruction
     }
     foreach {what sql} $duties {
         db eval $sql ev {
@@ -90,14 +91,15 @@ proc web::worklist {me {deadlines 1}} {
     }}} $out
 }
 
-# web::NearestDue: event ID's nearest open deadline of one of RULES (all rules when empty) that is
-# a duty (not an optional window), as a dict due, due_epoch, provisional, rule, rtitle ("" values
-# when it has none).
+# web::NearestDue: event ID's nearest open deadline of one of RULES (all rules when empty; the word
+# instruction stands for a leader's 批示, whose rule is its own due date) that is a duty (not an
+# optional window), as a dict due, due_epoch, provisional, rule, rtitle ("" values when it has none).
 proc web::NearestDue {id {rules {}}} {
     set d [dict create due "" due_epoch "" provisional "" rule "" rtitle ""]
-    db eval {SELECT due, due_epoch, provisional, rule, title FROM deadline WHERE event_id = $id AND state = 'open'
-             AND NOT optional ORDER BY due_epoch} {
-        if {[llength $rules] && $rule ni $rules} { continue }
+    db eval {SELECT due, due_epoch, provisional, rule, title, instruction_id FROM deadline
+             WHERE event_id = $id AND state = 'open' AND NOT optional ORDER BY due_epoch} {
+        set kind [expr {$instruction_id ne "" ? "instruction" : $rule}]
+        if {[llength $rules] && $kind ni $rules} { continue }
         set d [dict create due $due due_epoch $due_epoch provisional $provisional rule $rule rtitle $title]
         break
     }
