@@ -691,24 +691,13 @@ proc request::cmd::stats {{year ""}} {
 }
 
 namespace eval request::cmd {
-    namespace ensemble create -command ::request::console -prefixes 0 -map {
+    namespace ensemble create -command ::request -prefixes 0 -map {
         add ::request::cmd::add  identity ::request::cmd::identity  pause ::request::cmd::pause
         resume ::request::cmd::resume  extend ::request::cmd::extend  answer ::request::cmd::answer
         fee ::request::cmd::fee  waive ::request::cmd::waive  archive ::request::cmd::archive
         letter ::request::cmd::letter  list ::request::cmd::list  show ::request::cmd::show
         stats ::request::cmd::stats
     }
-}
-
-# request: one name for two commands. The web framework's `request FIELD` (web.tcl: the HTTP
-# request a handler is answering) keeps every one of its fields; the console's disclosure-request
-# subcommands (none of which is a field name) go to the ensemble ::request::console.
-if {![llength [info commands ::web::request]]} { rename ::request ::web::request }
-proc ::request {what args} {
-    if {$what in {method path peer scheme target body param query form file cookie header queries forms cookies headers}} {
-        tailcall ::web::request $what {*}$args
-    }
-    tailcall ::request::console $what {*}$args
 }
 
 help::add request {SUBCOMMAND ...} "依申请公开：add、identity、pause、resume、extend、answer、fee、waive、archive、letter、list、show、stats"

@@ -10,14 +10,14 @@
 #     }
 #
 # METHODS is one method or a list (GET also answers HEAD). PATTERN is a path whose segments may be
-# :NAME (one segment, available as [request param NAME]) or, last, *NAME (the rest of the path).
+# :NAME (one segment, available as [req param NAME]) or, last, *NAME (the rest of the path).
 # The handler gets the request dict (method target path query peer scheme headers body params)
 # and returns the HTML body, or sets the response itself with `respond`.
 #
-# Request: request method|path|peer|scheme|target, request param NAME, request query NAME
-# ?DEFAULT?, request form NAME ?DEFAULT? (application/x-www-form-urlencoded), request cookie NAME
-# ?DEFAULT?, request header NAME ?DEFAULT?, request file NAME ({FILENAME BYTES} of a
-# multipart/form-data upload, or ""; multipart text fields are read with request form). Bad percent escapes or bad UTF-8 in the query or form
+# Request: req method|path|peer|scheme|target, req param NAME, req query NAME
+# ?DEFAULT?, req form NAME ?DEFAULT? (application/x-www-form-urlencoded), req cookie NAME
+# ?DEFAULT?, req header NAME ?DEFAULT?, req file NAME ({FILENAME BYTES} of a
+# multipart/form-data upload, or ""; multipart text fields are read with req form). Bad percent escapes or bad UTF-8 in the query or form
 # answer 400. Response: respond html|text|json BODY, respond status CODE, respond header NAME
 # VALUE, respond redirect URL ?CODE?, respond cookie NAME VALUE ?-maxage S? ?-path P?
 # ?-samesite Lax|Strict?,
@@ -173,22 +173,22 @@ proc web::errorpage {status {detail ""}} {
     respond html [page "$status $title" [tmpl {<h1>$status $title</h1>[if {$detail ne ""} {tmpl {<p>$detail</p>}}]<p><a href="/">返回首页</a></p>}]]
 }
 
-# request: read the request (see the file comment).
-proc ::request {what args} {
+# req: read the HTTP request a handler is answering (see the file comment).
+proc ::req {what args} {
     variable ::web::req
     switch -- $what {
         method - path - peer - scheme - target - body {
-            if {[llength $args]} { error "usage: request $what" }
+            if {[llength $args]} { error "usage: req $what" }
             return [dict get $req $what]
         }
         param {
             lassign $args name
-            if {[llength $args] != 1} { error "usage: request param NAME" }
+            if {[llength $args] != 1} { error "usage: req param NAME" }
             if {![dict exists $req params $name]} { error "no path parameter \"$name\"" }
             return [web::decode [dict get $req params $name]]
         }
         query - form - cookie - header {
-            if {[llength $args] < 1 || [llength $args] > 2} { error "usage: request $what NAME ?DEFAULT?" }
+            if {[llength $args] < 1 || [llength $args] > 2} { error "usage: req $what NAME ?DEFAULT?" }
             lassign $args name default
             set all [web::fields $what]
             if {[dict exists $all $name]} { return [dict get $all $name] }
@@ -196,7 +196,7 @@ proc ::request {what args} {
             return ""
         }
         file {
-            if {[llength $args] != 1} { error "usage: request file NAME" }
+            if {[llength $args] != 1} { error "usage: req file NAME" }
             set all [web::fields file]
             lassign $args name
             if {[dict exists $all $name]} { return [dict get $all $name] }
@@ -206,7 +206,7 @@ proc ::request {what args} {
             return [web::fields [string range $what 0 end-1]]
         }
         default {
-            error "unknown request field \"$what\": must be method, path, peer, scheme, target, body, param, query, form, file, cookie or header"
+            error "unknown req field \"$what\": must be method, path, peer, scheme, target, body, param, query, form, file, cookie or header"
         }
     }
 }

@@ -38,7 +38,7 @@ proc web::sourceForm {me name values problems} {
 # web::sourceValues: the source form's fields as a dict, and the problems found (in Chinese).
 proc web::sourceValues {withName} {
     set v {}
-    foreach k {name title type url tier interval rules} { dict set v $k [string trim [request form $k]] }
+    foreach k {name title type url tier interval rules} { dict set v $k [string trim [req form $k]] }
     if {!$withName} { dict unset v name }
     set p {}
     if {$withName && ![regexp {^[A-Za-z0-9_.-]{1,64}$} [dict get $v name]]} { lappend p "标识须为 1 到 64 个字母、数字或 _ . -" }
@@ -106,8 +106,8 @@ route GET /sources/opml {} {
 route POST /sources/opml {} {
     set me [need source.manage]
     csrf $me
-    set tier [request form tier]
-    set text [request form opml]
+    set tier [req form tier]
+    set text [req form opml]
     set problems {}
     if {$tier ni {central portal local forum government}} { lappend problems "请选择类别" }
     if {[string trim $text] eq ""} { lappend problems "请粘贴 OPML 内容" }
@@ -124,7 +124,7 @@ route POST /sources/opml {} {
 
 route GET /sources/:name {} {
     set me [need source.manage]
-    set name [request param name]
+    set name [req param name]
     if {![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
     set s [crawl::source $name]
     set fetches ""
@@ -140,7 +140,7 @@ route GET /sources/:name {} {
 route POST /sources/:name {} {
     set me [need source.manage]
     csrf $me
-    set name [request param name]
+    set name [req param name]
     if {![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
     lassign [sourceValues 0] v problems
     if {![llength $problems]} {
@@ -157,8 +157,8 @@ route POST /sources/:name {} {
 route POST /sources/:name/:op {} {
     set me [need source.manage]
     csrf $me
-    set name [request param name]
-    set op [request param op]
+    set name [req param name]
+    set op [req param op]
     if {$op ni {pause resume} || ![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
     set err [as $me { crawl::SourceCmd [expr {$op eq "pause" ? "disable" : "enable"}] $name
                       if {$op eq "resume"} { catch {crawl::SourceCmd resume $name} } }]
@@ -173,11 +173,11 @@ route {GET POST} /rules {} {
     set text ""
     set result ""
     set problems {}
-    if {[request method] eq "POST"} {
+    if {[req method] eq "POST"} {
         csrf $me
-        switch -- [request form op] {
+        switch -- [req form op] {
             test {
-                set text [request form text]
+                set text [req form text]
                 if {[string trim $text] eq ""} {
                     lappend problems "请输入要测试的文本"
                 } else {
@@ -192,13 +192,13 @@ route {GET POST} /rules {} {
             }
             add - delete {
                 if {![can $me rule.manage]} { deny $me "需要权限 rule.manage" }
-                set name [string trim [request form name]]
-                set expr [string trim [request form expr]]
+                set name [string trim [req form name]]
+                set expr [string trim [req form expr]]
                 if {$name eq ""} { lappend problems "请填写规则名称" }
-                if {[request form op] eq "add" && $expr eq ""} { lappend problems "请填写规则表达式" }
+                if {[req form op] eq "add" && $expr eq ""} { lappend problems "请填写规则表达式" }
                 if {![llength $problems]} {
                     set err [as $me {
-                        if {[request form op] eq "add"} { analyse::rules::define $name $expr } else { analyse::rules::delete $name }
+                        if {[req form op] eq "add"} { analyse::rules::define $name $expr } else { analyse::rules::delete $name }
                     }]
                     if {$err ne ""} { lappend problems $err } else {
                         done $me "/rules" "已保存规则 $name"
@@ -297,14 +297,14 @@ route GET /units {} {
 route POST /units {} {
     set me [need unit.manage]
     csrf $me
-    set name [string trim [request form name]]
-    set kind [request form kind]
+    set name [string trim [req form name]]
+    set kind [req form kind]
     set problems {}
     if {$name eq "" || [string length $name] > 64} { lappend problems "请填写单位名称（最多 64 字）" }
     if {$kind ni $::org::unitKinds} { lappend problems "请选择单位类型" }
     if {![llength $problems] && [db exists {SELECT 1 FROM unit WHERE name = $name}]} { lappend problems "单位“$name”已存在" }
     if {![llength $problems]} {
-        set err [as $me { unit add $name $kind -contact [string trim [request form contact]] -phone [string trim [request form phone]] }]
+        set err [as $me { unit add $name $kind -contact [string trim [req form contact]] -phone [string trim [req form phone]] }]
         if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
@@ -317,11 +317,11 @@ route POST /units {} {
 route POST /users {} {
     set me [need user.manage]
     csrf $me
-    set login [string trim [request form login]]
-    set name [string trim [request form name]]
-    set unit [request form unit]
-    set role [request form role]
-    set pw [request form password]
+    set login [string trim [req form login]]
+    set name [string trim [req form name]]
+    set unit [req form unit]
+    set role [req form role]
+    set pw [req form password]
     set problems {}
     if {![regexp {^[A-Za-z0-9_.@-]{1,64}$} $login]} { lappend problems "用户名须为 1 到 64 个字母、数字或 _ . @ -" }
     if {$name eq ""} { lappend problems "请填写姓名" }
@@ -342,8 +342,8 @@ route POST /users {} {
 route POST /users/:login/:op {} {
     set me [need user.manage]
     csrf $me
-    set login [request param login]
-    set op [request param op]
+    set login [req param login]
+    set op [req param op]
     if {$op ni {unlock disable enable} || ![db exists {SELECT 1 FROM user WHERE login = $login}]} { errorpage 404; return }
     set err [as $me {
         user $op $login
@@ -368,11 +368,11 @@ route {GET POST} /settings/notify {} {
         set s [dict create email $r(email) sms $r(sms) min_level $r(min_level) deadlines $r(deadlines) quiet $r(quiet)]
     }
     set problems {}
-    if {[request method] eq "POST"} {
+    if {[req method] eq "POST"} {
         csrf $me
-        set s [dict create email [expr {[request form email] eq "1"}] sms [expr {[request form sms] eq "1"}] \
-                   min_level [request form min_level] deadlines [expr {[request form deadlines] eq "1"}] \
-                   quiet [string trim [request form quiet]]]
+        set s [dict create email [expr {[req form email] eq "1"}] sms [expr {[req form sms] eq "1"}] \
+                   min_level [req form min_level] deadlines [expr {[req form deadlines] eq "1"}] \
+                   quiet [string trim [req form quiet]]]
         if {[dict get $s min_level] ni $::web::levels} { lappend problems "请选择风险等级" }
         set q [dict get $s quiet]
         if {$q ne "" && (![regexp {^(\d\d):(\d\d)-(\d\d):(\d\d)$} $q -> h1 m1 h2 m2]
@@ -418,9 +418,9 @@ proc web::lambda {args body} { list $args $body }
 
 route GET /audit {} {
     set me [need audit.read]
-    set login [string trim [request query login]]
-    set object [string trim [request query object]]
-    set action [string trim [request query action]]
+    set login [string trim [req query login]]
+    set object [string trim [req query object]]
+    set action [string trim [req query action]]
     set page [pageNo]
     set offset [expr {($page - 1) * 100}]
     set rows ""
@@ -454,7 +454,7 @@ route GET /documents {} {
 # made), served as it is, with its print style sheet
 route GET /documents/:id {} {
     set me [need event.view.unit]
-    set id [request param id]
+    set id [req param id]
     if {![string is entier -strict $id] || ![db exists {SELECT 1 FROM document WHERE id = $id}]} {
         errorpage 404
         return

@@ -36,9 +36,9 @@ proc web::me {} {
     variable req
     if {[dict exists $req me]} { return [dict get $req me] }
     set me ""
-    set s [session::lookup [request cookie $session::cookie]]
+    set s [session::lookup [req cookie $session::cookie]]
     if {$s ne ""} {
-        set me [org::principal [dict get $s user_id] "web [request peer]"]
+        set me [org::principal [dict get $s user_id] "web [req peer]"]
         dict set me session [dict get $s id]
         dict set me csrf [dict get $s csrf]
         dict set me stage [dict get $s stage]
@@ -81,9 +81,9 @@ proc web::can {me args} {
 proc web::need {args} {
     set me [me]
     if {$me eq ""} {
-        log info "web: refused [request method] [request path] from [request peer]: not logged in"
-        if {[request method] in {GET HEAD}} {
-            respond redirect "/login?next=[web::urlencode [request target]]"
+        log info "web: refused [req method] [req path] from [req peer]: not logged in"
+        if {[req method] in {GET HEAD}} {
+            respond redirect "/login?next=[web::urlencode [req target]]"
         } else {
             respond redirect /login
         }
@@ -99,10 +99,10 @@ proc web::need {args} {
 
 # web::deny: refuse this request for ME with an audited record and a 403 page; stops the handler.
 proc web::deny {me {why ""}} {
-    set target "[request method] [request path]"
-    log warning "web: refused $target for [dict get $me login] from [request peer]: $why"
+    set target "[req method] [req path]"
+    log warning "web: refused $target for [dict get $me login] from [req peer]: $why"
     org::as $me {
-        db transaction immediate { audit::record web.denied "web:[request path]" -after "[request method] $why" }
+        db transaction immediate { audit::record web.denied "web:[req path]" -after "[req method] $why" }
     }
     errorpage 403
     stop
@@ -111,7 +111,7 @@ proc web::deny {me {why ""}} {
 # web::csrf: refuse (403, audited) a state-changing request of ME whose form lacks the session's
 # CSRF token.
 proc web::csrf {me} {
-    if {![crypto equal [request form csrf] [dict get $me csrf]]} {
+    if {![crypto equal [req form csrf] [dict get $me csrf]]} {
         deny $me "CSRF 校验失败"
     }
 }
@@ -133,7 +133,7 @@ proc web::postButton {me action label {fields {}} {class ""}} {
 proc web::app {me title body} {
     variable nav
     set links ""
-    set here [request path]
+    set here [req path]
     foreach {label path perms} $nav {
         if {![can $me {*}$perms]} { continue }
         if {$path eq "/work"} { append label "（[llength [worklist $me 0]]）" }
@@ -180,7 +180,7 @@ proc web::done {me path text} {
 # the text web::done kept), shown once: the text is then forgotten. Anything else in ?done= shows
 # nothing. Returns markup.
 proc web::notice {} {
-    set key [request query done]
+    set key [req query done]
     set me [me]
     if {$key eq "" || $me eq ""} { return "" }
     set sid [dict get $me session]

@@ -7,7 +7,7 @@
 
 # web::loginPage: the login form with PROBLEMS, keeping LOGIN and NEXT.
 proc web::loginPage {problems login next} {
-    set pre [request cookie __Host-yqbox-pre]
+    set pre [req cookie __Host-yqbox-pre]
     if {![regexp {^[A-Za-z0-9_-]{20,64}$} $pre]} {
         set pre [crypto token 24]
         respond cookie __Host-yqbox-pre $pre -samesite Strict
@@ -58,33 +58,33 @@ proc web::home {me} {
 }
 
 route GET /login {} {
-    loginPage {} "" [request query next ""]
+    loginPage {} "" [req query next ""]
 }
 
 route POST /login {} {
-    set login [string trim [request form login]]
-    set password [request form password]
-    set next [request form next]
-    set pre [request form pre]
+    set login [string trim [req form login]]
+    set password [req form password]
+    set next [req form next]
+    set pre [req form pre]
     set problems {}
-    if {$pre eq "" || ![crypto equal $pre [request cookie __Host-yqbox-pre]]} {
-        log warning "web: login form from [request peer] without its pre-login token"
+    if {$pre eq "" || ![crypto equal $pre [req cookie __Host-yqbox-pre]]} {
+        log warning "web: login form from [req peer] without its pre-login token"
         lappend problems "登录表单已失效，请重新输入后提交"
     } elseif {$login eq "" || $password eq ""} {
         lappend problems "请输入用户名和密码"
     }
     if {[llength $problems]} { return [loginPage $problems $login $next] }
-    set origin "web [request peer]"
+    set origin "web [req peer]"
     if {[catch {org::authenticate $login $password $origin} p opts]} {
         respond status 200
         return [loginPage [list [loginRefusal $opts $p]] [string range $login 0 63] $next]
     }
     set uid [dict get $p user_id]
     set secret [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
-    set old [session::lookup [request cookie $session::cookie]]
+    set old [session::lookup [req cookie $session::cookie]]
     db transaction immediate {
         if {$old ne ""} { session::end [dict get $old id] relogin }
-        lassign [session::create $uid [request peer] [request header user-agent] \
+        lassign [session::create $uid [req peer] [req header user-agent] \
                      [expr {$secret ne "" ? "totp" : "ok"}]] token sid
     }
     respond cookie $session::cookie $token -samesite Strict
@@ -114,21 +114,21 @@ proc web::totpPage {me problems next} {
 route GET /login/totp {} {
     set me [me]
     if {$me eq "" || [dict get $me stage] ne "totp"} { respond redirect /login; return }
-    totpPage $me {} [request query next ""]
+    totpPage $me {} [req query next ""]
 }
 
 route POST /login/totp {} {
     set me [me]
     if {$me eq "" || [dict get $me stage] ne "totp"} { respond redirect /login; return }
     csrf $me
-    set next [request form next]
+    set next [req form next]
     set login [dict get $me login]
-    set keys [org::throttleKeys $login "web [request peer]"]
+    set keys [org::throttleKeys $login "web [req peer]"]
     # count, check and spend the code in one transaction: a code works once, in one session
     org::as $me {
         db transaction immediate {
             set refused [org::Count $keys totp]
-            set ok [expr {$refused eq "" && [session::totp::use [dict get $me user_id] [string trim [request form code]]]}]
+            set ok [expr {$refused eq "" && [session::totp::use [dict get $me user_id] [string trim [req form code]]]}]
             if {$ok} {
                 org::Succeeded $keys 1
                 session::promote [dict get $me session]
@@ -178,13 +178,13 @@ foreach {p r} {sysadmin.totp sysadmin secadmin.totp secadmin auditor.totp audito
 route {GET POST} /account/password {} {
     set me [need]
     set problems {}
-    if {[request method] eq "POST"} {
+    if {[req method] eq "POST"} {
         csrf $me
-        set current [request form current]
-        set new [request form new]
+        set current [req form current]
+        set new [req form new]
         set min [conf::get password_min_length]
         if {$current eq ""} { lappend problems "请输入当前密码" }
-        if {$new ne [request form confirm]} {
+        if {$new ne [req form confirm]} {
             lappend problems "两次输入的新密码不一致"
         } elseif {[string length $new] < $min} {
             lappend problems "新密码至少 $min 位"
@@ -194,7 +194,7 @@ route {GET POST} /account/password {} {
             lappend problems "新密码不能与当前密码相同"
         }
         if {![llength $problems]} {
-            if {[catch {org::authenticate [dict get $me login] $current "web [request peer]"} p opts]} {
+            if {[catch {org::authenticate [dict get $me login] $current "web [req peer]"} p opts]} {
                 set why [loginRefusal $opts $p]
                 lappend problems [expr {[lindex [dict get $opts -errorcode] 1] eq "AUTH" ? "当前密码不正确" : $why}]
             }
@@ -233,14 +233,14 @@ route {GET POST} /account/totp {} {
     set have [expr {[db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}] ne ""}]
     set problems {}
     set secret ""
-    if {[request method] eq "POST"} {
+    if {[req method] eq "POST"} {
         csrf $me
-        set op [request form op]
-        set code [string trim [request form code]]
+        set op [req form op]
+        set code [string trim [req form code]]
         if {$op eq "begin"} {
             set secret [session::totp::secret]
         } elseif {$op eq "confirm"} {
-            set secret [request form secret]
+            set secret [req form secret]
             if {![regexp {^[A-Z2-7]{32}$} $secret]} {
                 lappend problems "密钥无效，请重新开始"
                 set secret ""
@@ -310,11 +310,11 @@ route GET /sessions {} {
 route POST /sessions/end {} {
     set me [need session.manage]
     csrf $me
-    set id [request form id]
-    set login [request form login]
+    set id [req form id]
+    set login [req form login]
     org::as $me {
         db transaction immediate {
-            if {[request form all] eq "1"} {
+            if {[req form all] eq "1"} {
                 set n [session::endAll admin]
                 audit::record session.end-all session:* -after "$n session(s) ended"
                 set msg "已结束全部 $n 个会话"

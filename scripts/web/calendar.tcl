@@ -148,18 +148,18 @@ proc web::rulesTable {} {
 proc web::enterValues {} {
     variable calRows
     variable calRowsMax
-    set v [dict create year [string trim [request form year]] paper [string trim [request form paper]]]
+    set v [dict create year [string trim [req form year]] paper [string trim [req form paper]]]
     foreach {k n} {hrows holidays mrows makeup} {
-        set rows [request form $k]
+        set rows [req form $k]
         if {![string is entier -strict $rows] || $rows < 1} { set rows $calRows }
         set rows [expr {min($rows, $calRowsMax)}]
         dict set v $k $rows
         set list {}
         for {set i 1} {$i <= $rows} {incr i} {
             if {$k eq "hrows"} {
-                lappend list [lmap f {hn hf ht} { string trim [request form $f$i] }]
+                lappend list [lmap f {hn hf ht} { string trim [req form $f$i] }]
             } else {
-                lappend list [lmap f {mn md} { string trim [request form $f$i] }]
+                lappend list [lmap f {mn md} { string trim [req form $f$i] }]
             }
         }
         dict set v $n $list
@@ -264,7 +264,7 @@ proc web::calendarPage {me y {problems {}} {json ""}} {
 
 route GET /calendar {} {
     set me [need]
-    set q [string trim [request query year]]
+    set q [string trim [req query year]]
     if {$q ne ""} {
         set y [calYear $q]
         if {$y eq ""} { errorpage 400 "年份应为 1900 至 2999 之间的四位数字"; return }
@@ -289,7 +289,7 @@ route POST /calendar/enter {} {
     set me [need calendar.manage]
     csrf $me
     set v [enterValues]
-    set op [request form op]
+    set op [req form op]
     set problems {}
     set preview ""
     set y [calYear [dict get $v year]]
@@ -324,8 +324,8 @@ route POST /calendar/import {} {
     set me [need calendar.manage]
     csrf $me
     variable ::web::calFileMax
-    set file [request file file]
-    set json [request form json]
+    set file [req file file]
+    set json [req form json]
     set problems {}
     set text ""
     if {$file ne ""} {

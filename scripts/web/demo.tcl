@@ -17,7 +17,7 @@ route GET /demo/rows {} {
 
 # /demo/page: a public page of about KB kilobytes (default 20), cacheable as "demo".
 route GET /demo/page {} {
-    set kb [request query kb 20]
+    set kb [req query kb 20]
     if {![string is integer -strict $kb] || $kb < 1 || $kb > 1024} { set kb 20 }
     set items {}
     set i 0
@@ -32,15 +32,15 @@ route GET /demo/page {} {
 
 # /demo/echo/:name: the request as the API sees it, as JSON (tests use it).
 route {GET POST} /demo/echo/:name {req} {
-    set q [request queries]
-    set out [list "\"name\":[json quote [request param name]]" "\"method\":[json quote [request method]]"]
+    set q [req queries]
+    set out [list "\"name\":[json quote [req param name]]" "\"method\":[json quote [req method]]"]
     foreach kind {query form cookie} {
         set parts {}
         dict for {k v} [web::fields $kind] { lappend parts "[json quote $k]:[json quote $v]" }
         lappend out "[json quote $kind]:{[join $parts ,]}"
     }
-    lappend out "\"ua\":[json quote [request header user-agent]]"
-    lappend out "\"bodylen\":[string length [request body]]"
+    lappend out "\"ua\":[json quote [req header user-agent]]"
+    lappend out "\"bodylen\":[string length [req body]]"
     respond json "{[join $out ,]}"
 }
 
@@ -57,7 +57,7 @@ route GET /demo/redirect {} {
 
 # /demo/escape: a template with hostile text in it.
 route GET /demo/escape {} {
-    set text [request query text {<script>alert(1)</script>}]
+    set text [req query text {<script>alert(1)</script>}]
     web::page 转义 [tmpl {<p id="t">$text</p><p id="u">[unsafe <b>ok</b>]</p>}]
 }
 
@@ -70,7 +70,7 @@ route GET /demo/cached {} {
 
 # /demo/slow?ms=N: answers after N milliseconds (at most 10 s); for shutdown tests.
 route GET /demo/slow {} {
-    set ms [request query ms 500]
+    set ms [req query ms 500]
     if {![string is integer -strict $ms] || $ms < 0 || $ms > 10000} { set ms 500 }
     after $ms
     respond text "slept $ms"

@@ -141,10 +141,10 @@ proc web::ftsQuery {text} {
 # variables, e.g. after `dict with`), newest first, without a LIMIT.
 proc web::eventFilter {me} {
     lassign [eventScope $me] all uid uname
-    set level [request query level]
-    set state [request query state]
-    set unit [request query unit]
-    set q [string trim [request query q]]
+    set level [req query level]
+    set state [req query state]
+    set unit [req query unit]
+    set q [string trim [req query q]]
     if {$level ni [list "" {*}$::web::levels]} { set level "" }
     if {![regexp {^[a-z]{0,20}$} $state]} { set state "" }
     if {![string is entier -strict $unit]} { set unit "" }
@@ -559,7 +559,7 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
 
 route GET /events/:id {} {
     set me [need event.view.unit]
-    eventPage $me [event $me [request param id]]
+    eventPage $me [event $me [req param id]]
 }
 
 # web::checkAction: the problems of transition NAME's form VALUES that the form itself can tell
@@ -631,13 +631,13 @@ proc web::runAction {me name id args} {
 route POST /events/:id/:action {} {
     set me [need event.view.unit]
     csrf $me
-    set name [request param action]
+    set name [req param action]
     if {$name eq "reply"} { return [replyPost] }
     if {![dict exists $::web::actions $name]} { errorpage 404; return }
     lassign [dict get $::web::actions $name] label fields
-    set ev [event $me [request param id]]
+    set ev [event $me [req param id]]
     set values {}
-    foreach field $fields { dict set values [lindex $field 0] [string trim [request form [lindex $field 0]]] }
+    foreach field $fields { dict set values [lindex $field 0] [string trim [req form [lindex $field 0]]] }
     if {![org::as $me { workflow::permitted $name [dict get $ev id] }]} {
         deny $me "不能对事件 [dict get $ev id] 执行“$label”（权限或承办单位不符）"
     }
@@ -718,7 +718,7 @@ proc web::replyForm {me ev problems values} {
 
 route GET /events/:id/reply {} {
     set me [need event.handle]
-    set ev [event $me [request param id]]
+    set ev [event $me [req param id]]
     if {[dict get $ev unit_id] ne [dict get $me unit_id]} { deny $me "只能为本单位承办的事件撰写回应" }
     replyForm $me $ev {} {}
 }
@@ -728,9 +728,9 @@ route GET /events/:id/reply {} {
 proc web::replyPost {} {
     set me [need event.handle]
     csrf $me
-    set ev [event $me [request param id]]
+    set ev [event $me [req param id]]
     if {[dict get $ev unit_id] ne [dict get $me unit_id]} { deny $me "只能为本单位承办的事件撰写回应" }
-    set values [dict create question [string trim [request form question]] body [string trim [request form body]]]
+    set values [dict create question [string trim [req form question]] body [string trim [req form body]]]
     set problems {}
     if {[dict get $values question] eq ""} { lappend problems "请填写网民反映的问题" }
     if {[string length [dict get $values body]] < 10} { lappend problems "回应内容至少 10 个字" }

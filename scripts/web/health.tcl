@@ -68,7 +68,7 @@ route GET /health {} {
 
 # web::loopback: whether the request comes from this machine (127.0.0.0/8, ::1 or v4-mapped).
 proc web::loopback {} {
-    set peer [request peer]
+    set peer [req peer]
     expr {[string match 127.* $peer] || $peer eq "::1" || [string match ::ffff:127.* $peer]}
 }
 

@@ -22,7 +22,7 @@ namespace eval web {
 # web::period: the period spec of the request's ?period= (default: the current KIND), checked;
 # answers 400 for a bad one.
 proc web::period {{kind quarter}} {
-    set spec [string trim [request query period ""]]
+    set spec [string trim [req query period ""]]
     if {$spec eq ""} { return [reporting::current $kind] }
     if {[catch {reporting::period $spec} p]} {
         errorpage 400 "期间格式应为 YYYY（年度）、YYYY-Qn（季度）或 YYYY-MM（月度）"
@@ -126,8 +126,8 @@ route GET /assessment {} {
 route GET /assessment/events {} {
     set me [need assessment.view.unit assessment.view.all]
     set spec [period quarter]
-    set unit [request query unit]
-    set counter [request query counter]
+    set unit [req query unit]
+    set counter [req query counter]
     lassign [assessmentScope $me] all mine
     if {![string is entier -strict $unit] || ![dict exists $assessment::counters $counter]} { errorpage 404; return }
     if {!$all && $unit ne $mine} { deny $me "考核明细：单位 $unit 不是本单位" }
@@ -205,7 +205,7 @@ route GET /submissions {} {
     set from [dict get $p from]; set to [dict get $p to]
     set all [can $me submission.screen]
     set mine [dict get $me unit_id]
-    set state [request query state ""]
+    set state [req query state ""]
     if {$state ne "" && ![dict exists $submission::states $state]} { set state "" }
     set rows ""
     db eval {SELECT s.id, s.title, s.state AS st, s.sent, s.signer_name, n.name AS unit FROM submission s
@@ -228,14 +228,14 @@ route GET /submissions {} {
 route POST /submissions {} {
     set me [need submission.write]
     csrf $me
-    set v [dict create title [string trim [request form title]] body [string trim [request form body]] \
-               commission [string trim [request form commission]]]
+    set v [dict create title [string trim [req form title]] body [string trim [req form body]] \
+               commission [string trim [req form commission]]]
     set problems {}
     if {[dict get $v title] eq ""} { lappend problems "请填写标题" }
     if {[string length [dict get $v title]] > 200} { lappend problems "标题不超过 200 字" }
     if {[dict get $v body] eq ""} { lappend problems "请填写正文" }
     if {[dict get $v commission] ne "" && ![string is entier -strict [dict get $v commission]]} { lappend problems "约稿通知无效" }
-    set file [request file file]
+    set file [req file file]
     if {$file ne "" && [string length [lindex $file 1]] > [conf::get submission_file_max]} { lappend problems "附件超过大小上限" }
     if {![llength $problems]} {
         set err [as $me {
@@ -338,14 +338,14 @@ proc web::submissionPage {me s {problems {}}} {
 
 route GET /submissions/:id {} {
     set me [need submission.write submission.screen]
-    submissionPage $me [submission $me [request param id]]
+    submissionPage $me [submission $me [req param id]]
 }
 
 route GET /submissions/:id/files/:fid {} {
     set me [need submission.write submission.screen]
-    set s [submission $me [request param id]]
+    set s [submission $me [req param id]]
     set sid [dict get $s id]
-    set fid [request param fid]
+    set fid [req param fid]
     set found 0
     db eval {SELECT name, path FROM submission_file WHERE id = $fid AND submission_id = $sid} { set found 1 }
     if {!$found} { errorpage 404; return }
@@ -360,9 +360,9 @@ route GET /submissions/:id/files/:fid {} {
 route POST /submissions/:id/:op {} {
     set me [need submission.write submission.screen]
     csrf $me
-    set op [request param op]
+    set op [req param op]
     if {$op ni {sign send attach adopt reject edit}} { errorpage 404; return }
-    set s [submission $me [request param id]]
+    set s [submission $me [req param id]]
     set id [dict get $s id]
     set problems {}
     switch -- $op {
@@ -370,19 +370,19 @@ route POST /submissions/:id/:op {} {
         send   { set err [as $me { submission::send $id }]; set done 已报送信息科 }
         adopt  { set err [as $me { submission::adopt $id }]; set done 已采用 }
         reject {
-            set reason [string trim [request form reason]]
+            set reason [string trim [req form reason]]
             if {$reason eq ""} { lappend problems "请填写不予采用的理由" }
             set err [expr {[llength $problems] ? "" : [as $me { submission::reject $id $reason }]}]
             set done 已不予采用
         }
         edit {
-            set t [string trim [request form title]]; set b [string trim [request form body]]
+            set t [string trim [req form title]]; set b [string trim [req form body]]
             if {$t eq "" || $b eq ""} { lappend problems "标题和正文不能为空" }
             set err [expr {[llength $problems] ? "" : [as $me { submission::edit $id -title $t -text $b }]}]
             set done 已保存修改
         }
         attach {
-            set file [request file file]
+            set file [req file file]
             if {$file eq ""} { lappend problems "请选择要上传的文件" }
             set err [expr {[llength $problems] ? "" : [as $me { submission::attach $id [lindex $file 0] [lindex $file 1] }]}]
             set done 已添加附件
@@ -430,10 +430,10 @@ route GET /commissions {} {
 route POST /commissions {} {
     set me [need submission.screen]
     csrf $me
-    set title [string trim [request form title]]
-    set body [string trim [request form body]]
-    set days [string trim [request form days]]
-    set units [lsearch -all -inline -not [split [string map {、 , ， , " " ,} [request form units]] ,] ""]
+    set title [string trim [req form title]]
+    set body [string trim [req form body]]
+    set days [string trim [req form days]]
+    set units [lsearch -all -inline -not [split [string map {、 , ， , " " ,} [req form units]] ,] ""]
     set problems {}
     if {$title eq ""} { lappend problems "请填写约稿通知标题" }
     if {![llength $units]} { lappend problems "请至少填写一个约稿单位" }
@@ -465,10 +465,10 @@ proc web::requestRow {id} {
 
 route GET /requests {} {
     set me [need request.handle request.approve@office]
-    set state [request query state ""]
-    set channel [request query channel ""]
-    set q [string trim [request query q ""]]
-    set year [string trim [request query year ""]]
+    set state [req query state ""]
+    set channel [req query channel ""]
+    set q [string trim [req query q ""]]
+    set year [string trim [req query year ""]]
     if {$state ne "" && ![dict exists $request::states $state]} { set state "" }
     if {$channel ne "" && ![dict exists $request::channels $channel]} { set channel "" }
     if {$year ne "" && ![regexp {^\d{4}$} $year]} { set year "" }
@@ -546,9 +546,9 @@ route POST /requests {} {
     csrf $me
     set v {}
     foreach k {channel applicant_kind name id_type id_number address phone email description purpose form delivery signature applied received} {
-        dict set v $k [string trim [request form $k]]
+        dict set v $k [string trim [req form $k]]
     }
-    dict set v oral [expr {[request form oral] eq "1"}]
+    dict set v oral [expr {[req form oral] eq "1"}]
     # fields left empty take their defaults (applicant kind, date of application: today)
     dict for {k x} $v { if {$x eq ""} { dict unset v $k } }
     set problems {}
@@ -572,7 +572,7 @@ route POST /requests {} {
 
 route GET /requests/stats {} {
     set me [need request.handle request.approve@office]
-    set year [string trim [request query year [reporting::current year]]]
+    set year [string trim [req query year [reporting::current year]]]
     if {![regexp {^\d{4}$} $year]} { errorpage 400 "年度格式应为 YYYY"; return }
     document [org::as $me { request::statsPage $year }]
 }
@@ -666,12 +666,12 @@ proc web::requestRecord {id} {
 
 route GET /requests/:id {} {
     set me [need request.handle request.approve@office]
-    requestPage $me [requestRow [request param id]]
+    requestPage $me [requestRow [req param id]]
 }
 
 route GET /requests/:id/letter {} {
     set me [need request.handle request.approve@office]
-    set r [requestRow [request param id]]
+    set r [requestRow [req param id]]
     if {[dict get $r answer] eq ""} { errorpage 404 "该申请尚未答复，没有答复书。"; return }
     document [org::as $me { request::letter [dict get $r id] }]
 }
@@ -679,15 +679,15 @@ route GET /requests/:id/letter {} {
 route POST /requests/:id/:op {} {
     set me [need request.handle request.approve@office]
     csrf $me
-    set op [request param op]
+    set op [req param op]
     if {$op ni {identity pause resume extend answer fee waive archive}} { errorpage 404; return }
     # the head of the disclosure office approves (extend, waive); the rest is the office's work
     if {$op ni {extend waive} && ![can $me request.handle]} { deny $me "需要权限：request.handle" }
-    set r [requestRow [request param id]]
+    set r [requestRow [req param id]]
     set id [dict get $r id]
     set problems {}
     set err ""
-    set f [request forms]
+    set f [req forms]
     foreach k {result note kind party reply_by days reason told text amount} {
         set $k [expr {[dict exists $f $k] ? [string trim [dict get $f $k]] : ""}]
     }

@@ -4,7 +4,7 @@
 
 # web::pageNo: the ?page= number (1 when absent or not a number).
 proc web::pageNo {} {
-    set p [request query page 1]
+    set p [req query page 1]
     if {![string is entier -strict $p] || $p < 1 || $p > 100000} { return 1 }
     return $p
 }
@@ -42,7 +42,7 @@ route GET /api/replies {} {
 }
 
 route GET /api/replies/:id {} {
-    set r [column::reply [request param id]]
+    set r [column::reply [req param id]]
     if {$r eq ""} {
         respond status 404
         respond json {{"error":"no such reply"}}
@@ -68,7 +68,7 @@ route GET /replies/embed {} {
 }
 
 route GET /replies/:id {} {
-    set r [column::reply [request param id]]
+    set r [column::reply [req param id]]
     if {$r eq ""} { errorpage 404; return }
     cacheable replies
     column::replyPage $r

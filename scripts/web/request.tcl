@@ -15,7 +15,7 @@ namespace eval ::request::web {}
 
 # ::request::web::Public: the principal of an anonymous visitor from the request's address.
 proc ::request::web::Public {} {
-    dict create login public user_id {} roles {} unit_id {} unit {} origin "web [request peer]" superuser 0
+    dict create login public user_id {} roles {} unit_id {} unit {} origin "web [req peer]" superuser 0
 }
 
 # ::request::web::Key: the secret key that signs form tokens (created once, kept in meta).
@@ -38,22 +38,22 @@ proc ::request::web::TokenOk {token} {
     if {![crypto equal [crypto hmac [Key] $ts.$nonce] $mac]} { return 0 }
     set age [expr {[yqbox::now] - $ts}]
     if {$age < 0 || $age > 60 * [conf::get request_form_minutes]} { return 0 }
-    set cookie [request cookie yq_request ""]
+    set cookie [req cookie yq_request ""]
     expr {$cookie ne "" && [crypto equal $cookie $nonce]}
 }
 
 # ::request::web::SameOrigin: 0 when the request's Origin header names a host other than its own.
 proc ::request::web::SameOrigin {} {
-    set origin [request header origin ""]
+    set origin [req header origin ""]
     if {$origin eq "" || $origin eq "null"} { return [expr {$origin eq ""}] }
     regsub {^[a-z]+://} $origin "" host
-    expr {[string tolower $host] eq [string tolower [request header host ""]]}
+    expr {[string tolower $host] eq [string tolower [req header host ""]]}
 }
 
 # ::request::web::Count: count one attempt of KIND (apply, status) from the request's address this
 # hour. Returns whether the address is still within request_rate_per_hour.
 proc ::request::web::Count {kind} {
-    set peer "$kind [request peer]"
+    set peer "$kind [req peer]"
     set hour [string range [yqbox::iso] 0 12]
     db transaction immediate {
         db eval {DELETE FROM request_attempt WHERE hour < $hour}
@@ -66,7 +66,7 @@ proc ::request::web::Count {kind} {
 
 # ::request::web::Within: whether the address may make another attempt of KIND this hour (reads).
 proc ::request::web::Within {kind} {
-    set peer "$kind [request peer]"
+    set peer "$kind [req peer]"
     set hour [string range [yqbox::iso] 0 12]
     set n [db onecolumn {SELECT n FROM request_attempt WHERE peer = $peer AND hour = $hour}]
     expr {$n eq "" || $n < [conf::get request_rate_per_hour]}
@@ -169,9 +169,9 @@ route POST /request/ {} {
     if {![::request::web::Count apply]} { return [::request::web::TooMany] }
     set values {}
     foreach k {applicant_kind name id_type id_number address phone email description purpose form delivery signature applied} {
-        dict set values $k [request form $k ""]
+        dict set values $k [req form $k ""]
     }
-    if {![::request::web::SameOrigin] || ![::request::web::TokenOk [request form token ""]]} {
+    if {![::request::web::SameOrigin] || ![::request::web::TokenOk [req form token ""]]} {
         respond status 403
         return [::request::web::Form $values {{token 表单已过期或来源无效，请核对后重新提交}}]
     }
@@ -181,7 +181,7 @@ route POST /request/ {} {
         respond status 422
         return [::request::web::Form $values $problems]
     }
-    dict set values peer [request peer]
+    dict set values peer [req peer]
     set r [org::as [::request::web::Public] { ::request::register $values }]
     respond header Cache-Control no-store
     respond cookie yq_request gone -path /request/ -maxage 0
@@ -218,8 +218,8 @@ route GET /request/status {} {
 # the request with the form again (wrong pair) or 429 (too many failures from this address).
 proc ::request::web::Lookup {} {
     if {![Within status]} { respond html [TooMany]; return "" }
-    set number [string trim [request form number ""]]
-    if {[catch {::request::status $number [request form secret ""]} s]} {
+    set number [string trim [req form number ""]]
+    if {[catch {::request::status $number [req form secret ""]} s]} {
         Count status
         respond status 404
         respond html [StatusForm 申请编号或查询码不正确，请核对后再试。 $number]
@@ -233,7 +233,7 @@ route POST /request/status {} {
     set s [::request::web::Lookup]
     if {$s eq ""} { return }
     respond header Cache-Control no-store
-    set secret [request form secret ""]
+    set secret [req form secret ""]
     dict with s {}
     set shown [expr {$paused ? "暂停计时（正在征求第三方或其他机关意见）" : [calendar::dueText $due [expr {$answer eq "" ? $provisional : ""}]]}]
     web::page 办理状态 [tmpl {<h1>申请办理状态</h1>

@@ -43,9 +43,9 @@ route GET /source-templates {} {
 route POST /source-templates {} {
     set me [need source.manage]
     csrf $me
-    set t [request form template]
+    set t [req form template]
     set v [dict create]
-    foreach k {name value tier} { dict set v $k [string trim [request form $k]] }
+    foreach k {name value tier} { dict set v $k [string trim [req form $k]] }
     set problems {}
     if {$t ni [crawl::template::names]} {
         errorpage 400 "没有这个采集源模板"
