@@ -216,7 +216,7 @@ proc column::atom {base {static 0}} {
     set self "$base[link $static atom]"
     set home "$base[link $static list]"
     # tmpl's escaping suits XML: & < > " ' become entities XML knows
-    http unmark $::web::mark [tmpl {<?xml version="1.0" encoding="utf-8"?>
+    markup text [tmpl {<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>$self</id>
 <title>[conf::get column_title] · 网络新闻发言人</title>
@@ -258,7 +258,7 @@ proc column::embed {n {static 0}} {
     }
     set css [expr {$static ? "yqbox.css" : "/css/yqbox.css"}]
     set more [link $static list]
-    http unmark $::web::mark [tmpl {<!DOCTYPE html>
+    markup text [tmpl {<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>网络新闻发言人</title><link rel="stylesheet" href="$css"></head>
 <body class="embed"><h2>网络新闻发言人</h2><ul>[unsafe $items]</ul><p><a href="$more" target="_blank" rel="noopener">更多回应</a></p></body></html>
@@ -272,11 +272,11 @@ proc column::embed {n {static 0}} {
 proc column::export {dir} {
     file mkdir $dir [file join $dir replies]
     set files {}
-    lappend files index.html [http unmark $::web::mark [listPage all 1 1]]
-    lappend files feedback.html [http unmark $::web::mark [listPage feedback 1 1]]
+    lappend files index.html [markup text [listPage all 1 1]]
+    lappend files feedback.html [markup text [listPage feedback 1 1]]
     set n 0
     foreach r [replies all 1000000 0] {
-        lappend files replies/[dict get $r id].html [http unmark $::web::mark [replyPage $r 1]]
+        lappend files replies/[dict get $r id].html [markup text [replyPage $r 1]]
         incr n
     }
     lappend files atom.xml [atom "" 1] replies.json [api "" 1] embed.html [embed 10 1]

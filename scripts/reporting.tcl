@@ -98,7 +98,7 @@ proc reporting::document {d} {
     if {$masthead eq ""} { set masthead $issuer }
     set when [cndate $date]
     # a finished page: plain text, without the marks tmpl leaves between pieces
-    http unmark $::web::mark [tmpl {<!DOCTYPE html>
+    markup text [tmpl {<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">

@@ -22,9 +22,12 @@
 # VALUE, respond redirect URL ?CODE?, respond cookie NAME VALUE ?-maxage S? ?-path P?
 # ?-samesite Lax|Strict?,
 # cacheable NAME (the driver serves repeats from memory until `cache invalidate NAME`).
-# Templates: tmpl TEXT substitutes $var and [command] from the caller HTML-escaped; [unsafe X]
-# inserts X as markup, and so does the result of another tmpl; \$ \[ \\ are literal. esc TEXT
-# escapes explicitly.
+# Templates: tmpl TEXT substitutes $var and [command] from the caller HTML-escaped, except values
+# that are markup (the results of tmpl, esc, `markup append` and `markup join`: a C type, see
+# src/markup.c), which go in as they are; \$ \[ \\ are literal. Markup is a type, not a string:
+# `append` or any string operation on it gives plain text, which is then escaped. Rows are collected
+# with `markup append VAR [tmpl …]` or `markup join LIST`. `unsafe X` trusts a string as markup:
+# `make lint` (tests/lint.tcl) allows it only where a comment says why.
 # An error in a handler gives a 500 page (Chinese) and logs the stack; the worker keeps going.
 
 namespace eval web {
@@ -34,8 +37,6 @@ namespace eval web {
     variable nroute 0
     variable tcache        ;# template text -> compiled form
     array set tcache {}
-    variable mark          ;# marks text made by `unsafe` (random, cannot be forged by content)
-    set mark "\ufdd0[http token]\ufdd0"
 }
 namespace eval web::h {}
 
@@ -313,7 +314,8 @@ proc ::respond {what args} {
     switch -- $what {
         html - text - json - bytes {
             if {[llength $args] != 1} { error "usage: respond $what BODY" }
-            dict set resp body [http unmark $::web::mark [lindex $args 0]]
+            set body [lindex $args 0]
+            dict set resp body [expr {$what eq "html" ? [markup text $body] : $body}]
             dict set resp type [dict get {html "text/html; charset=utf-8" text "text/plain; charset=utf-8"
                 json application/json bytes application/octet-stream} $what]
             dict set resp set 1
@@ -371,28 +373,24 @@ proc ::cacheable {name} {
     return
 }
 
-# esc: TEXT with HTML's special characters & < > " ' escaped (and any unsafe mark removed); in C.
-interp alias {} ::esc {} ::http esc
+# esc: TEXT with HTML's special characters & < > " ' escaped, as markup (markup stays as it is).
+interp alias {} ::esc {} ::markup escape
 
-# unsafe: mark TEXT to be inserted by tmpl as markup, unescaped (marking twice changes nothing).
-proc ::unsafe {text} {
-    if {[string equal -length [string length $::web::mark] $::web::mark $text]} { return $text }
-    return $::web::mark$text
-}
+# unsafe: TEXT trusted as markup, inserted by tmpl unescaped. Only for strings the appliance made
+# itself from escaped parts; every use says why (tests/lint.tcl checks).
+interp alias {} ::unsafe {} ::markup trust
 
-# web::escr TEXT: a substitution result: unsafe-marked text as is, anything else escaped (in C).
-interp alias {} ::web::escr {} ::http escr $::web::mark
-
-# tmpl: TEMPLATE with $var and [command] substituted from the caller, escaped (see above). The
-# result is markup: inserted into another template it is not escaped again. (Concatenating it with
-# raw text makes that text markup too: combine pieces with tmpl, not with string operations.)
+# tmpl: TEMPLATE with $var and [command] substituted from the caller, escaped unless markup (see
+# above). The result is markup: inserted into another template it is not escaped again.
+# (Concatenating it with text by string operations gives text: combine with `markup append`.)
 proc ::tmpl {template} {
     variable ::web::tcache
     if {![info exists tcache($template)]} { set tcache($template) [web::compile $template] }
-    return $::web::mark[uplevel 1 [list subst -nobackslashes $tcache($template)]]
+    # the template's own text is the layer's markup; every substitution in it was escaped
+    return [markup trust [uplevel 1 [list subst -nobackslashes $tcache($template)]]]
 }
 
-# web::compile: a template rewritten for subst: every substitution wrapped in web::escr.
+# web::compile: a template rewritten for subst: every substitution wrapped in `markup text`.
 proc web::compile {t} {
     set out ""
     set n [string length $t]
@@ -418,7 +416,7 @@ proc web::compile {t} {
         } elseif {$c eq "\$"} {
             if {[regexp {^\$(\{[^\}]*\}|(?:::)?[A-Za-z0-9_]+(?:::[A-Za-z0-9_]+)*(?:\([^)]*\))?)} \
                      [string range $t $j end] var]} {
-                append out "\[::web::escr $var\]"
+                append out "\[::markup text $var\]"
                 set i [expr {$j + [string length $var]}]
             } else {
                 append out "\[::web::lit 36\]"
@@ -431,7 +429,7 @@ proc web::compile {t} {
                 incr k
             }
             if {$k >= $n} { error "template: unbalanced \[ at character $j" }
-            append out "\[::web::escr \[[string range $t $j+1 $k-1]\]\]"
+            append out "\[::markup text \[[string range $t $j+1 $k-1]\]\]"
             set i [expr {$k + 1}]
         }
     }

@@ -99,6 +99,7 @@ static const struct {
   { "yqbox::repl",      YqConsoleCmd },
   { "charset",          CharsetCmd },
   { "json",             JsonCmd },
+  { "markup",           YqMarkupCmd },
   { "fetch",            FetchCmd },
   { "crypto",           CryptoCmd },
   { "url",              UrlCmd },

@@ -211,6 +211,9 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 int YqCacheCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 int YqControlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int YqMarkupCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+int YqIsMarkup(Tcl_Obj *obj);
+void YqHtmlEscape(Tcl_DString *ds, const char *text, int len);
 int YqLogCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
 /* httpd.c: the driver thread */

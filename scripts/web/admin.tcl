@@ -470,8 +470,7 @@ route GET /documents/:id {} {
     set html [documents::html $id]
     set e [db onecolumn {SELECT event_id FROM document WHERE id = $id}]
     if {$e ne ""} {
-        set back [string range [tmpl {<nav class="screen-only"><a href="/events/$e">返回事件 #$e</a></nav>}] \
-                      [string length $::web::mark] end]
+        set back [markup text [tmpl {<nav class="screen-only"><a href="/events/$e">返回事件 #$e</a></nav>}]]
         regsub {<body[^>]*>} $html "&$back" html
     }
     respond html $html
