@@ -25,8 +25,10 @@ namespace eval conf {
 }
 
 # conf::key: declare a config key. Returns nothing; sets its value to the default. Errors if the
-# name is declared twice or the default does not fit the type (a bug in the declaration).
-proc conf::key {name type default help} {
+# name is declared twice or the default does not fit the type (a bug in the declaration). With
+# -more CMD, the result of CMD (evaluated at global level whenever the help is shown) is appended
+# to HELP: for help that names what other modules register later (the source types).
+proc conf::key {name type default help args} {
     variable decl
     variable order
     variable value
@@ -34,8 +36,11 @@ proc conf::key {name type default help} {
     if {[info exists decl($name)]} {
         error "config key $name declared twice"
     }
+    if {[llength $args] ni {0 2} || ([llength $args] == 2 && [lindex $args 0] ne "-more")} {
+        error "usage: conf::key NAME TYPE DEFAULT HELP ?-more CMD?"
+    }
     set norm [check $type $default]
-    set decl($name) [dict create type $type default $norm help $help]
+    set decl($name) [dict create type $type default $norm help $help more [lindex $args 1]]
     lappend order $name
     set value($name) $norm
     set origin($name) default
@@ -246,6 +251,15 @@ proc conf::change {name newvalue} {
     return $norm
 }
 
+# conf::help: the help text of declared key NAME (its HELP, then what its -more command adds).
+proc conf::help {name} {
+    variable decl
+    set d $decl($name)
+    set text [dict get $d help]
+    if {[dict get $d more] ne ""} { append text [uplevel #0 [dict get $d more]] }
+    return $text
+}
+
 # conf::describe: the text `yqbox config` prints: every key with value, default, origin and help.
 proc conf::describe {} {
     variable decl
@@ -256,7 +270,7 @@ proc conf::describe {} {
     foreach name $order {
         set d $decl($name)
         lappend out [format "%s %s" $name [Quote $value($name)]]
-        lappend out [format "    # %s: %s (default %s; from %s)" [dict get $d help] \
+        lappend out [format "    # %s: %s (default %s; from %s)" [help $name] \
             [lindex [dict get $d type] 0] [Quote [dict get $d default]] $origin($name)]
     }
     join $out \n
@@ -271,7 +285,7 @@ proc conf::template {} {
                    "# 'yqbox config' shows the effective values." ""]
     foreach name $order {
         set d $decl($name)
-        lappend out "# [dict get $d help] ([dict get $d type])"
+        lappend out "# [help $name] ([dict get $d type])"
         lappend out "# $name [Quote [dict get $d default]]" ""
     }
     join $out \n

@@ -126,7 +126,8 @@ proc db::version {} {
 }
 
 # db::migrate: apply the bundled migrations the database does not have yet, in order, each in one
-# transaction. Returns how many were applied. Errors (naming the migration) if one fails, or if the
+# transaction, with foreign keys off during them and checked before each commits (the setting is
+# put back afterwards). Returns how many were applied. Errors (naming the migration) if one fails, or if the
 # database has a migration this yqbox does not know (it was made by a newer yqbox).
 proc db::migrate {} {
     variable appid
@@ -142,26 +143,38 @@ proc db::migrate {} {
         }
     }
     set n 0
-    foreach m $all {
-        lassign $m id name path
-        if {$id in $have} { continue }
-        set f [::open $path r]
-        fconfigure $f -encoding utf-8
-        set sql [read $f]
-        close $f
-        if {[catch {
-            ::db transaction {
-                ::db eval "PRAGMA application_id=[expr {$appid}]"
-                ::db eval {CREATE TABLE IF NOT EXISTS migration(
-                               id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)}
-                ::db eval $sql
-                ::db eval {INSERT INTO migration(id, name, applied)
-                           VALUES($id, $name, strftime('%Y-%m-%dT%H:%M:%SZ','now'))}
+    # foreign keys off while migrating (SQLite's way to rebuild a table: dropping a parent table
+    # must neither cascade into nor fail on its children), checked before each migration commits
+    set fk [::db onecolumn {PRAGMA foreign_keys}]
+    ::db eval {PRAGMA foreign_keys=OFF}
+    try {
+        foreach m $all {
+            lassign $m id name path
+            if {$id in $have} { continue }
+            set f [::open $path r]
+            fconfigure $f -encoding utf-8
+            set sql [read $f]
+            close $f
+            if {[catch {
+                ::db transaction {
+                    ::db eval "PRAGMA application_id=[expr {$appid}]"
+                    ::db eval {CREATE TABLE IF NOT EXISTS migration(
+                                   id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)}
+                    ::db eval $sql
+                    set bad [::db eval {PRAGMA foreign_key_check}]
+                    if {[llength $bad]} {
+                        error "it leaves rows with broken foreign keys (table rowid parent fk): [lrange $bad 0 7]"
+                    }
+                    ::db eval {INSERT INTO migration(id, name, applied)
+                               VALUES($id, $name, strftime('%Y-%m-%dT%H:%M:%SZ','now'))}
+                }
+            } msg]} {
+                error "migration [file tail $path] failed: $msg"
             }
-        } msg]} {
-            error "migration [file tail $path] failed: $msg"
+            incr n
         }
-        incr n
+    } finally {
+        ::db eval "PRAGMA foreign_keys=[expr {$fk ? "ON" : "OFF"}]"
     }
     return $n
 }

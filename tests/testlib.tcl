@@ -167,7 +167,7 @@ proc testlib::isStatic {path} {
     return 1
 }
 
-# ---- a running `yqbox serve` (server, web, office, harden, logs, service suites) ----
+# ---- a running `yqbox serve` (every suite that starts a server uses these) ----
 # The curl helpers below use the suite's globals: ::H (https://127.0.0.1:PORT), ::jars (a
 # directory for cookie jars and response bodies) and ::dir (the server's data directory).
 
@@ -185,12 +185,15 @@ proc freeports {n} {
 }
 
 # startServer: initialise a data directory with CONF lines added to the test configuration and
-# start `yqbox serve` on it. Options after CONF: -dir DIR (an existing data directory to use, its
-# appliance.conf rewritten), -exe CMD (the command prefix running yqbox, default the binary under
-# test), -env {NAME VALUE ...} (added to the server's environment, e.g. the test clock).
+# start `yqbox serve` on it. The test configuration listens on LISTEN:HTTPS and 127.0.0.1:HTTP (two
+# free ports) with http_mode serve, demo_routes 1, access_log access.log and workers 2; CONF's lines
+# come after and override them (e.g. "http {}", "demo_routes 0"). Options after CONF: -dir DIR (an
+# existing data directory to use, its appliance.conf rewritten), -exe CMD (the command prefix
+# running yqbox, default the binary under test), -env {NAME VALUE ...} (added to the server's
+# environment, e.g. the test clock), -listen ADDR (the https address, default 127.0.0.1).
 # Returns a dict: dir chan pid https http err (stderr file) ready (the "serving" line).
 proc startServer {{conf ""} args} {
-    set o [dict merge [list -dir "" -exe [testlib::exe] -env {}] $args]
+    set o [dict merge [list -dir "" -exe [testlib::exe] -env {} -listen 127.0.0.1] $args]
     set dir [dict get $o -dir]
     lassign [freeports 2] https http
     if {$dir eq ""} {
@@ -198,25 +201,43 @@ proc startServer {{conf ""} args} {
         set r [yq init $dir]
         if {[dict get $r code]} { error "init failed: $r" }
     }
-    writefile $dir/appliance.conf "https 127.0.0.1:$https\nhttp 127.0.0.1:$http\nhttp_mode serve\ndemo_routes 1\naccess_log access.log\nworkers 2\n$conf\n"
+    writefile $dir/appliance.conf "https [dict get $o -listen]:$https\nhttp 127.0.0.1:$http\nhttp_mode serve\ndemo_routes 1\naccess_log access.log\nworkers 2\n$conf\n"
     set err [tempdir]/stderr.log
     set saved [array get ::env]
     foreach {k v} [dict get $o -env] { set ::env($k) $v }
     try {
-        set chan [open |[list {*}[dict get $o -exe] serve -d $dir 2> $err] r]
+        lassign [serveCmd [list {*}[dict get $o -exe] serve -d $dir] $err] chan line
     } finally {
         foreach {k v} [dict get $o -env] { unset -nocomplain ::env($k) }
         array set ::env $saved
     }
+    dict create dir $dir chan $chan pid [pid $chan] https $https http $http err $err ready $line
+}
+
+# serveCmd: run CMD (a command line of `yqbox serve`), its stderr to the file ERR, and wait for its
+# "serving" line. Returns {chan line} (the read end of its stdout, UTF-8); errors with ERR's text
+# when it ends without serving.
+proc serveCmd {cmd err} {
+    set chan [open |[list {*}$cmd 2> $err] r]
     fconfigure $chan -encoding utf-8
     set line ""
-    set deadline [expr {[clock milliseconds] + 30000}]
     while {[gets $chan line] >= 0 && ![string match *serving* $line]} {}
     if {![string match *serving* $line]} {
         catch {close $chan}
         error "server did not start: [readfile $err]"
     }
-    dict create dir $dir chan $chan pid [pid $chan] https $https http $http err $err ready $line
+    list $chan $line
+}
+
+# waitFor: evaluate the expression COND in the caller every 100 ms until it is true or SECONDS
+# have passed. Returns 1 when it became true, else 0.
+proc waitFor {seconds cond} {
+    set end [expr {[clock milliseconds] + 1000 * $seconds}]
+    while {![uplevel 1 [list expr $cond]]} {
+        if {[clock milliseconds] >= $end} { return 0 }
+        after 100
+    }
+    return 1
 }
 
 # stopServer: SIGTERM the server and wait for it. Returns its exit status.
@@ -247,12 +268,16 @@ proc curl {args} {
     if {[catch {exec curl -sS -k --max-time 20 {*}$args} out]} { return "curl failed: $out" }
     return $out
 }
-# get: {code body} of GET PATH with cookie jar JAR ("" = none).
-proc get {jar path} {
+# curlPage: {code body} of curl with ARGS (a URL and any options) and cookie jar JAR ("" = none).
+proc curlPage {jar args} {
     set f [file join $::jars body.[incr ::nbody]]
     set j [expr {$jar eq "" ? {} : [list -b $jar -c $jar]}]
-    set code [curl {*}$j -o $f -w %{http_code} $::H$path]
+    set code [curl {*}$j -o $f -w %{http_code} {*}$args]
     list $code [readfile $f]
+}
+# get: {code body} of GET PATH with cookie jar JAR ("" = none).
+proc get {jar path} {
+    curlPage $jar $::H$path
 }
 # post: {code body} of POST PATH with form FIELDS {name value ...}; the session's CSRF token is
 # added unless NOCSRF. The redirect's Location (or "") is left in ::lastLocation.
@@ -277,6 +302,16 @@ proc login {login {password ""}} {
     lassign [get $jar /settings/notify] code page
     if {[regexp {name="csrf" value="([^"]*)"} $page -> c]} { set ::csrf($jar) $c }
     return $jar
+}
+# postfile: {code body location} of a multipart POST to PATH with text FIELDS and FILE ("" = none)
+# uploaded as `file`; the session's CSRF token is added.
+proc postfile {jar path fields file} {
+    set f [file join $::jars body.[incr ::nbody]]
+    set args [list -F csrf=$::csrf($jar)]
+    foreach {k v} $fields { lappend args -F $k=$v }
+    if {$file ne ""} { lappend args -F file=@$file }
+    set out [curl -b $jar -c $jar -o $f -w "%{http_code} %{redirect_url}" {*}$args $::H$path]
+    list [lindex $out 0] [readfile $f] [lindex $out 1]
 }
 # dbq: the rows of SQL run directly on the server's database (::dir/yqbox.db).
 proc dbq {sql} {

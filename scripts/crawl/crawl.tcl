@@ -1,9 +1,11 @@
 # crawl.tcl - the patrol (巡查): sources, the schedule, one patrol of a source, posts, health.
 #
 # A source is data: `source NAME {type feed url URL tier local ...}` in appliance.conf, or added
-# from the console (source add). Each source type is a module in scripts/crawl/ with two procs:
-# crawl::TYPE::check RULES (validate the type's rules) and crawl::TYPE::patrol SOURCE (fetch and
-# parse, returning item dicts: url title body author published replies views reposts).
+# from the console (source add). Each source type is a module in scripts/crawl/ that registers
+# itself with `crawl::type NAME -title 中文 -check CMD -patrol CMD` (see crawl::type): the check
+# validates the type's rules, the patrol fetches and parses, returning item dicts (url title body
+# author published replies views reposts). That registry is the only list of types: config
+# validation, the admin form, the templates, `crawl types` and the patrol read it.
 #
 # A patrol runs as a coroutine in the interpreter's event loop: crawl::get yields until the fetch
 # engine (src/fetch.c) answers, so many patrols run at once without threads and without blocking
@@ -20,7 +22,7 @@
 # with jitter.
 
 namespace eval crawl {
-    variable types {feed html json sitemap}
+    variable types {}       ;# source type name -> its registration (crawl::type), in order
     variable tiers {central portal local forum government}
     variable fields {type url tier title rules headers cookies proxy internal robots interval enabled}
     variable running        ;# source name -> 1 while its patrol runs
@@ -53,14 +55,80 @@ conf::key source_silent_hours {integer 0 87600} 72 \
 conf::key fetch_log_days {integer 1 3650} 30 "Days the patrol log (fetch table) is kept"
 conf::key crawl_enabled boolean 1 "Patrol on schedule while the server runs (crawl now works either way)"
 conf::key source {block crawl::checkSource} {} \
-    "A source to patrol: source NAME {type feed|html|json|sitemap url URL tier central|portal|local|forum|government ...}"
+    "A source to patrol: source NAME {type TYPE url URL tier central|portal|local|forum|government ...}" \
+    -more {apply {{} { return "; TYPE is one of [join [crawl::types] |]" }}}
+
+# ---- source types -------------------------------------------------------------------------------
+
+# crawl::type: register source type NAME, from the file that implements it. Options:
+#   -title TEXT     its name shown to people, in Chinese (required)
+#   -check CMD      CMD RULES errors unless RULES (a dict) are valid rules of the type (required)
+#   -patrol CMD     CMD SOURCE patrols SOURCE (its row as a dict) inside a patrol coroutine and
+#                   returns the outcome: crawl::ok ITEMS, crawl::unchanged or crawl::failure R
+#   -silence 0|1    1: a source of the type with no new post for source_silent_hours is flagged
+#                   (for feeds, which always list their newest entries; default 0)
+# Returns NAME. Errors (a bug in the registration) for a bad name, a second registration of NAME,
+# an unknown option or a missing one.
+proc crawl::type {name args} {
+    variable types
+    if {![regexp {^[a-z][a-z0-9_-]{0,31}$} $name]} {
+        error "a source type name is a lower-case letter then up to 31 letters, digits, _ or -, got \"$name\""
+    }
+    if {[dict exists $types $name]} { error "source type \"$name\" registered twice" }
+    if {[llength $args] % 2} { error "usage: crawl::type NAME -title TEXT -check CMD -patrol CMD ?-silence 0|1?" }
+    set t [dict create -silence 0]
+    foreach {k v} $args {
+        if {$k ni {-title -check -patrol -silence}} {
+            error "unknown option \"$k\": must be -title, -check, -patrol or -silence"
+        }
+        dict set t $k $v
+    }
+    foreach k {-title -check -patrol} {
+        if {![dict exists $t $k] || [dict get $t $k] eq ""} { error "source type \"$name\" lacks $k" }
+    }
+    if {![string is boolean -strict [dict get $t -silence]]} { error "-silence must be a boolean" }
+    dict set types $name [dict create title [dict get $t -title] check [dict get $t -check] \
+        patrol [dict get $t -patrol] silence [expr {[dict get $t -silence] ? 1 : 0}]]
+    return $name
+}
+
+# crawl::types: the registered source type names, in registration order.
+proc crawl::types {} {
+    variable types
+    dict keys $types
+}
+
+# crawl::typeInfo: the registration of source type NAME (a dict: title check patrol silence), after
+# crawl::checkType.
+proc crawl::typeInfo {name} {
+    variable types
+    checkType $name
+    dict get $types $name
+}
+
+# crawl::checkType: errors (in Chinese, listing the registered types with their titles) unless NAME
+# is a registered source type. Returns nothing.
+proc crawl::checkType {name} {
+    variable types
+    if {![dict exists $types $name]} {
+        set known [join [lmap {n t} $types { string cat $n " " [dict get $t title] }] 、]
+        error "没有名为“$name”的采集源类型，可选：$known"
+    }
+}
+
+# crawl::typeChoices: the registered types as {NAME TITLE ...} pairs (for a select's options).
+proc crawl::typeChoices {} {
+    variable types
+    set out {}
+    dict for {n t} $types { lappend out $n [dict get $t title] }
+    return $out
+}
 
 # ---- sources -----------------------------------------------------------------------------------
 
 # crawl::checkSource: errors unless BODY is a valid definition of source NAME. Returns BODY with
 # defaults filled in.
 proc crawl::checkSource {name body} {
-    variable types
     variable tiers
     variable fields
     if {![regexp {^[A-Za-z0-9_.-]{1,64}$} $name]} {
@@ -73,7 +141,7 @@ proc crawl::checkSource {name body} {
         if {![dict exists $body $k] || [dict get $body $k] eq ""} { error "the field \"$k\" is required" }
     }
     set s [dict merge {title "" rules {} headers {} cookies "" proxy "" internal 0 robots 1 interval 0 enabled 1} $body]
-    if {[dict get $s type] ni $types} { error "unknown type \"[dict get $s type]\": must be one of [join $types {, }]" }
+    checkType [dict get $s type]
     if {[dict get $s tier] ni $tiers} { error "unknown tier \"[dict get $s tier]\": must be one of [join $tiers {, }]" }
     if {[catch {url parse [dict get $s url]} u] || [dict get $u scheme] ni {http https}} {
         error "url must be an absolute http or https URL, got \"[dict get $s url]\""
@@ -91,7 +159,7 @@ proc crawl::checkSource {name body} {
     foreach k {rules headers} {
         if {[catch {dict size [dict get $s $k]}]} { error "$k must be pairs of name and value" }
     }
-    crawl::[dict get $s type]::check [dict get $s rules]
+    {*}[dict get [typeInfo [dict get $s type]] check] [dict get $s rules]
     return $s
 }
 
@@ -285,7 +353,7 @@ proc crawl::Run {name} {
         }
         engine
         set src [source $name]
-        set out [crawl::[dict get $src type]::patrol $src]
+        set out [{*}[dict get [typeInfo [dict get $src type]] patrol] $src]
         # out: dict with items (list of item dicts), status ok|unchanged|failed, error, kind
         set stored {new {} changed {} sampled {}}
         if {[dict get $out status] eq "ok"} {
@@ -509,7 +577,9 @@ proc crawl::health {src summary} {
         set newState flagged
     }
     set silent [conf::get source_silent_hours]
-    if {$newState eq "ok" && $silent > 0 && [dict get $src type] eq "feed" && [dict get $src last_new] ne ""
+    if {$newState eq "ok" && $silent > 0
+        && ![catch {typeInfo [dict get $src type]} ti] && [dict get $ti silence]
+        && [dict get $src last_new] ne ""
         && [yqbox::seconds [dict get $src last_new]] < [yqbox::now] - 3600 * $silent} {
         set newState flagged
         set reason "超过 $silent 小时没有新内容"
@@ -599,7 +669,8 @@ proc crawl::wait {names {progress ""}} {
 # ---- console ------------------------------------------------------------------------------------
 
 # crawl: `crawl now ?SOURCE ...?` patrols now (all enabled sources, or those named), printing a
-# progress line per source; `crawl status` shows what is running and the engine's counters.
+# progress line per source; `crawl status` shows what is running and the engine's counters;
+# `crawl types` lists the registered source types (name and title).
 proc ::crawl {sub args} {
     switch -- $sub {
         now {
@@ -619,7 +690,11 @@ proc ::crawl {sub args} {
         status {
             return [list running [array names crawl::running] engine [fetch stats]]
         }
-        default { error "unknown subcommand \"$sub\": must be now or status" }
+        types {
+            if {[llength $args]} { error "usage: crawl types" }
+            return [join [lmap {n title} [crawl::typeChoices] { format "%-10s %s" $n $title }] \n]
+        }
+        default { error "unknown subcommand \"$sub\": must be now, status or types" }
     }
 }
 
@@ -638,4 +713,4 @@ proc crawl::Progress {s i n} {
     flush stdout
 }
 
-help::add crawl {now ?SOURCE ...? | status} "立即巡查全部或指定采集源（逐个显示进度），或查看巡查状态"
+help::add crawl {now ?SOURCE ...? | status | types} "立即巡查全部或指定采集源（逐个显示进度），查看巡查状态，或列出可用的采集源类型"

@@ -8,6 +8,7 @@
 
 namespace eval crawl::feed {}
 
+# crawl::feed::check: errors (naming the rule) unless RULES are valid rules of a feed source.
 proc crawl::feed::check {rules} {
     crawl::checkRules $rules {detail body} {} {detail}
 }
@@ -33,3 +34,5 @@ proc crawl::feed::patrol {src} {
     }
     crawl::ok $items
 }
+
+crawl::type feed -title 订阅源（RSS/Atom） -check crawl::feed::check -patrol crawl::feed::patrol -silence 1

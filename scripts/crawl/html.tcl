@@ -16,6 +16,7 @@ namespace eval crawl::html {
     variable fieldRules {title link time author replies views reposts}
 }
 
+# crawl::html::check: errors (naming the rule) unless RULES are valid rules of a html source.
 proc crawl::html::check {rules} {
     crawl::checkRules $rules {item link title time author replies views reposts next pages detail body} \
         {item link} {detail} {pages}
@@ -88,3 +89,5 @@ proc crawl::html::patrol {src} {
     }
     crawl::ok $items
 }
+
+crawl::type html -title 网页列表 -check crawl::html::check -patrol crawl::html::patrol

@@ -11,6 +11,7 @@
 
 namespace eval crawl::json {}
 
+# crawl::json::check: errors (naming the rule) unless RULES are valid rules of a json source.
 proc crawl::json::check {rules} {
     crawl::checkRules $rules {items link link_template title body author time replies views reposts detail} \
         {} {detail}
@@ -84,3 +85,5 @@ proc crawl::json::patrol {src} {
     }
     crawl::ok $items
 }
+
+crawl::type json -title 接口（JSON） -check crawl::json::check -patrol crawl::json::patrol

@@ -8,6 +8,7 @@
 
 namespace eval crawl::sitemap {}
 
+# crawl::sitemap::check: errors (naming the rule) unless RULES are valid rules of a sitemap source.
 proc crawl::sitemap::check {rules} {
     crawl::checkRules $rules {match max body} {} {} {max}
     if {[dict exists $rules match] && [catch {regexp -- [dict get $rules match] ""} msg]} {
@@ -41,3 +42,5 @@ proc crawl::sitemap::patrol {src} {
     }
     crawl::ok [crawl::details $src $items [list crawl::extractDetail $src]]
 }
+
+crawl::type sitemap -title 站点地图 -check crawl::sitemap::check -patrol crawl::sitemap::patrol

@@ -23,7 +23,8 @@ conf::key rsshub_url string "" \
     "Base URL of the RSSHub instance the county runs (e.g. http://10.0.0.5:1200); empty: the RSSHub templates refuse"
 
 # crawl::template::declare: add template NAME with declaration D (see the file comment). Errors on a
-# duplicate name or a declaration lacking a field. Returns nothing.
+# duplicate name, a declaration lacking a field or a type no module registered (crawl::type).
+# Returns nothing.
 proc crawl::template::declare {name d} {
     variable decl
     variable order
@@ -32,6 +33,9 @@ proc crawl::template::declare {name d} {
         if {![dict exists $d $k]} { error "template $name lacks $k" }
     }
     if {[dict get $d asks] ni {id keyword url}} { error "template $name: asks must be id, keyword or url" }
+    if {[dict get $d type] ni [crawl::types]} {
+        error "template $name: type must be a registered source type ([join [crawl::types] {, }])"
+    }
     set decl($name) [dict merge {rules {}} $d]
     lappend order $name
     return

@@ -21,7 +21,7 @@ proc web::sourceForm {me name values problems} {
     foreach k {name title type url tier interval rules} {
         set $k [expr {[dict exists $values $k] ? [dict get $values $k] : ""}]
     }
-    set types {feed 订阅源（RSS/Atom） html 网页列表 json 接口（JSON） sitemap 站点地图}
+    set types [crawl::typeChoices]
     set tiers {central 中央媒体 portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站}
     set action [expr {$name eq "" ? "/sources" : "/sources/[urlencode $name]"}]
     tmpl {[problems $problems]<form method="post" action="$action" class="form">[hidden $me]
@@ -42,7 +42,7 @@ proc web::sourceValues {withName} {
     if {!$withName} { dict unset v name }
     set p {}
     if {$withName && ![regexp {^[A-Za-z0-9_.-]{1,64}$} [dict get $v name]]} { lappend p "标识须为 1 到 64 个字母、数字或 _ . -" }
-    if {[dict get $v type] ni {feed html json sitemap}} { lappend p "请选择类型" }
+    if {[dict get $v type] ni [crawl::types]} { lappend p "请选择类型" }
     if {[dict get $v tier] ni {central portal local forum government}} { lappend p "请选择类别" }
     if {![regexp {^https?://[^\s]+$} [dict get $v url]]} { lappend p "网址须以 http:// 或 https:// 开头" }
     if {[dict get $v interval] eq ""} { dict set v interval 0 }
