@@ -27,7 +27,9 @@
 # src/markup.c), which go in as they are; \$ \[ \\ are literal. Markup is a type, not a string:
 # `append` or any string operation on it gives plain text, which is then escaped. Rows are collected
 # with `markup append VAR [tmpl …]` or `markup join LIST`. `unsafe X` trusts a string as markup:
-# `make lint` (tests/lint.tcl) allows it only where a comment says why.
+# the lint (tests/lint.test, run by `make test`) allows it only where a comment `# unsafe: WHY` on
+# its line or the line before says why, and refuses `markup trust` outside this file, HTML/XML
+# literals in double quotes, `tmpl "…"` and hand-written escapers.
 # An error in a handler gives a 500 page (Chinese) and logs the stack; the worker keeps going.
 
 namespace eval web {
@@ -377,7 +379,8 @@ proc ::cacheable {name} {
 interp alias {} ::esc {} ::markup escape
 
 # unsafe: TEXT trusted as markup, inserted by tmpl unescaped. Only for strings the appliance made
-# itself from escaped parts; every use says why (tests/lint.tcl checks).
+# itself through this layer and kept (a document stored in the database); every use says why in a
+# comment `# unsafe: WHY` (tests/lint.test checks).
 interp alias {} ::unsafe {} ::markup trust
 
 # tmpl: TEMPLATE with $var and [command] substituted from the caller, escaped unless markup (see
@@ -439,7 +442,8 @@ proc web::compile {t} {
 # web::lit: the character with code C (literal $ [ \ in templates).
 proc web::lit {c} { format %c $c }
 
-# web::head: the start of every page up to <body>, titled TITLE; EXTRA is more head markup.
+# web::head: the start of every page up to <body>, titled TITLE; EXTRA is more head markup (a
+# plain string is escaped).
 proc web::head {title {extra ""}} {
     tmpl {<!DOCTYPE html>
 <html lang="zh-CN">
@@ -448,16 +452,17 @@ proc web::head {title {extra ""}} {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title · 舆情一体机</title>
 <link rel="stylesheet" href="/css/yqbox.css">
-[unsafe $extra]</head>
+$extra</head>
 <body>}
 }
 
-# web::page: a complete HTML page with the appliance's layout; BODY is markup (already escaped).
+# web::page: a complete HTML page with the appliance's layout; BODY is markup (a plain string is
+# escaped: shown as text).
 proc web::page {title body} {
     tmpl {[head $title]
 <header class="top"><a href="/">舆情一体机</a></header>
 <main>
-[unsafe $body]
+$body
 </main>
 <footer>yqbox</footer>
 </body>

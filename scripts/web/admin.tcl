@@ -60,16 +60,16 @@ route GET /sources {} {
                     (SELECT count(*) FROM post WHERE source_id = source.id) AS nposts FROM source ORDER BY name} {
         set st [expr {!$enabled ? "停用" : [dict get {ok 正常 flagged 异常 paused 暂停} $state]}]
         set ops ""
-        if {$origin ne "config"} { append ops [tmpl {<a href="/sources/[urlencode $name]">编辑</a> }] }
+        if {$origin ne "config"} { markup append ops [tmpl {<a href="/sources/[urlencode $name]">编辑</a> }] }
         if {$enabled && $state ne "paused"} {
-            append ops [postButton $me /sources/[urlencode $name]/pause 暂停]
+            markup append ops [postButton $me /sources/[urlencode $name]/pause 暂停]
         } else {
-            append ops [postButton $me /sources/[urlencode $name]/resume 恢复]
+            markup append ops [postButton $me /sources/[urlencode $name]/resume 恢复]
         }
-        append rows [tmpl {<tr><td>$name</td><td>$title</td><td>$type</td><td>$tier</td><td class="st-$state">$st [if {$reason ne ""} {tmpl {<small>$reason</small>}}]</td><td>[time $last_fetch]</td><td>[time $last_ok]</td><td>$last_items</td><td>$nposts</td><td>[unsafe $ops]</td></tr>}]
+        markup append rows [tmpl {<tr><td>$name</td><td>$title</td><td>$type</td><td>$tier</td><td class="st-$state">$st [if {$reason ne ""} {tmpl {<small>$reason</small>}}]</td><td>[time $last_fetch]</td><td>[time $last_ok]</td><td>$last_items</td><td>$nposts</td><td>$ops</td></tr>}]
     }
     app $me 采集源 [tmpl {<h1>采集源</h1>[notice]
-<table class="list"><thead><tr><th scope="col">标识</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">类别</th><th scope="col">健康状况</th><th scope="col">上次巡查</th><th scope="col">上次成功</th><th scope="col">条目</th><th scope="col">帖子</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<table class="list"><thead><tr><th scope="col">标识</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">类别</th><th scope="col">健康状况</th><th scope="col">上次巡查</th><th scope="col">上次成功</th><th scope="col">条目</th><th scope="col">帖子</th><th scope="col">操作</th></tr></thead><tbody>$rows</tbody></table>
 <h2>新增采集源</h2>
 <p><a href="/source-templates">按模板新增：论坛、贴吧、政府留言、新闻栏目、微博、抖音、公众号等，只需填写编号、关键词或网址</a></p>[sourceForm $me "" {} {}]
 <h2>OPML 导入与导出</h2>
@@ -130,11 +130,11 @@ route GET /sources/:name {} {
     set fetches ""
     set sid [dict get $s id]
     db eval {SELECT at, url, status, kind, note, bytes, ms FROM fetch WHERE source_id = $sid ORDER BY id DESC LIMIT 20} {
-        append fetches [tmpl {<tr><td>[time $at]</td><td>$status</td><td>$kind</td><td>$note</td><td>$bytes</td><td>$ms</td><td class="url">$url</td></tr>}]
+        markup append fetches [tmpl {<tr><td>[time $at]</td><td>$status</td><td>$kind</td><td>$note</td><td>$bytes</td><td>$ms</td><td class="url">$url</td></tr>}]
     }
     set form [expr {[dict get $s origin] eq "config" ? [tmpl {<p>该采集源定义在 appliance.conf 中，请在配置文件中修改。</p>}] : [sourceForm $me $name $s {}]}]
-    app $me "采集源 $name" [tmpl {<h1>采集源 $name</h1>[unsafe $form]
-<h2>最近巡查记录</h2><table><thead><tr><th scope="col">时间</th><th scope="col">状态码</th><th scope="col">失败类型</th><th scope="col">说明</th><th scope="col">字节</th><th scope="col">毫秒</th><th scope="col">网址</th></tr></thead><tbody>[unsafe $fetches]</tbody></table>}]
+    app $me "采集源 $name" [tmpl {<h1>采集源 $name</h1>$form
+<h2>最近巡查记录</h2><table><thead><tr><th scope="col">时间</th><th scope="col">状态码</th><th scope="col">失败类型</th><th scope="col">说明</th><th scope="col">字节</th><th scope="col">毫秒</th><th scope="col">网址</th></tr></thead><tbody>$fetches</tbody></table>}]
 }
 
 route POST /sources/:name {} {
@@ -184,10 +184,10 @@ route {GET POST} /rules {} {
                     set r [analyse::rules::apply $text]
                     set items ""
                     dict for {name w} [dict get $r why] {
-                        append items [tmpl {<li class="[expr {[dict get $w matched] ? "hit" : "miss"}]">[expr {[dict get $w matched] ? "✓ 命中" : "✗ 未命中"}] $name：[dict get $w explain]</li>}]
+                        markup append items [tmpl {<li class="[expr {[dict get $w matched] ? "hit" : "miss"}]">[expr {[dict get $w matched] ? "✓ 命中" : "✗ 未命中"}] $name：[dict get $w explain]</li>}]
                     }
                     set verdict [expr {[llength [dict get $r rules]] ? "结论：相关（[join [dict get $r rules] 、]）" : "结论：不相关"}]
-                    set result [tmpl {<h2>测试结果</h2><ul>[unsafe $items]</ul><p><strong>$verdict</strong></p>}]
+                    set result [tmpl {<h2>测试结果</h2><ul>$items</ul><p><strong>$verdict</strong></p>}]
                 }
             }
             add - delete {
@@ -213,22 +213,22 @@ route {GET POST} /rules {} {
     set rules ""
     dict for {name expr} [analyse::rules::all] {
         set del [expr {[can $me rule.manage] ? [postButton $me /rules 删除 [list op delete name $name]] : ""}]
-        append rules [tmpl {<tr><td>$name</td><td><code>$expr</code></td><td>[unsafe $del]</td></tr>}]
+        markup append rules [tmpl {<tr><td>$name</td><td><code>$expr</code></td><td>$del</td></tr>}]
     }
     set lists ""
     foreach n [analyse::terms::names] {
         set items [analyse::terms::items $n]
-        append lists [tmpl {<li><strong>$n</strong>（[llength $items] 项）：[join [lrange $items 0 29] 、][expr {[llength $items] > 30 ? " …" : ""}]</li>}]
+        markup append lists [tmpl {<li><strong>$n</strong>（[llength $items] 项）：[join [lrange $items 0 29] 、][expr {[llength $items] > 30 ? " …" : ""}]</li>}]
     }
     set add [expr {[can $me rule.manage] ? [tmpl {<h2>新增或修改规则</h2><form method="post" action="/rules" class="form">[hidden $me]<input type="hidden" name="op" value="add">
 <p><label for="r-name">规则名称</label><input id="r-name" name="name"></p><p><label for="r-expr">表达式（如 区域 AND 话题 AND NOT 排除）</label><input id="r-expr" name="expr" size="60"></p><p><button type="submit">保存规则</button></p></form>}] : ""}]
     app $me 规则与词表 [tmpl {<h1>相关性规则与词表</h1>[notice][problems $problems]
 <h2>规则测试</h2><form method="post" action="/rules" class="form">[hidden $me]<input type="hidden" name="op" value="test">
 <p><label for="r-text">帖子文本</label><textarea id="r-text" name="text" rows="4">$text</textarea></p><p><button type="submit">测试</button></p></form>
-[unsafe $result]
-<h2>规则</h2><table><thead><tr><th scope="col">名称</th><th scope="col">表达式</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rules]</tbody></table>
-[unsafe $add]
-<h2>词表</h2><ul>[unsafe $lists]</ul>}]
+$result
+<h2>规则</h2><table><thead><tr><th scope="col">名称</th><th scope="col">表达式</th><th scope="col">操作</th></tr></thead><tbody>$rules</tbody></table>
+$add
+<h2>词表</h2><ul>$lists</ul>}]
 }
 
 # ---- units and users ----
@@ -240,7 +240,7 @@ proc web::unitsPage {me {problems {}} {user {}}} {
     set user [dict merge {login "" name "" unit "" role handler} $user]
     set units ""
     db eval {SELECT id, name, kind, contact, phone, active FROM unit ORDER BY id} {
-        append units [tmpl {<tr><td>$id</td><td>$name</td><td>[dict get {office 信息办 department 部门 township 乡镇 leadership 领导 other 其他} $kind]</td><td>$contact</td><td>$phone</td><td>[expr {$active ? "启用" : "停用"}]</td></tr>}]
+        markup append units [tmpl {<tr><td>$id</td><td>$name</td><td>[dict get {office 信息办 department 部门 township 乡镇 leadership 领导 other 其他} $kind]</td><td>$contact</td><td>$phone</td><td>[expr {$active ? "启用" : "停用"}]</td></tr>}]
     }
     set users ""
     db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active, u.totp_secret != '' AS totp,
@@ -255,14 +255,14 @@ proc web::unitsPage {me {problems {}} {user {}}} {
             set op [expr {$active ? "disable" : "enable"}]
             org::as $me {
                 if {$locked_until ne "" && [org::whyNot unlock $login] eq ""} {
-                    append ops [postButton $me /users/[urlencode $login]/unlock 解锁]
+                    markup append ops [postButton $me /users/[urlencode $login]/unlock 解锁]
                 }
                 if {[org::whyNot $op $login] eq ""} {
-                    append ops [postButton $me /users/[urlencode $login]/$op [expr {$active ? "停用" : "启用"}]]
+                    markup append ops [postButton $me /users/[urlencode $login]/$op [expr {$active ? "停用" : "启用"}]]
                 }
             }
         }
-        append users [tmpl {<tr><td>$login</td><td>$name</td><td>$unit</td><td>$rn</td><td>[expr {$active ? "启用" : "停用"}][if {$locked_until ne ""} {tmpl {，锁定至 [time $locked_until]}}][expr {$totp ? "，动态口令" : ""}]</td><td>[unsafe $ops]</td></tr>}]
+        markup append users [tmpl {<tr><td>$login</td><td>$name</td><td>$unit</td><td>$rn</td><td>[expr {$active ? "启用" : "停用"}][if {$locked_until ne ""} {tmpl {，锁定至 [time $locked_until]}}][expr {$totp ? "，动态口令" : ""}]</td><td>$ops</td></tr>}]
     }
     set kinds {department 部门 township 乡镇 office 信息办 leadership 领导 other 其他}
     set unitForm [expr {[can $me unit.manage] ? [tmpl {<h2>新增单位</h2><form method="post" action="/units" class="form">[hidden $me]
@@ -284,10 +284,10 @@ proc web::unitsPage {me {problems {}} {user {}}} {
     }
     if {[llength $problems]} { respond status 422 }
     app $me 单位与用户 [tmpl {<h1>单位与用户</h1>[notice][problems $problems]
-<h2>单位</h2><table><thead><tr><th scope="col">编号</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">联系人</th><th scope="col">电话</th><th scope="col">状态</th></tr></thead><tbody>[unsafe $units]</tbody></table>
-[unsafe $unitForm]
-<h2>用户</h2><table><thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">单位</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $users]</tbody></table>
-[unsafe $userForm]}]
+<h2>单位</h2><table><thead><tr><th scope="col">编号</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">联系人</th><th scope="col">电话</th><th scope="col">状态</th></tr></thead><tbody>$units</tbody></table>
+$unitForm
+<h2>用户</h2><table><thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">单位</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead><tbody>$users</tbody></table>
+$userForm}]
 }
 
 route GET /units {} {
@@ -398,17 +398,17 @@ route {GET POST} /settings/notify {} {
     set levels {}
     foreach l $::web::levels { lappend levels $l $l }
     dict with s {}
-    set chk [lambda {v} { expr {$v ? " checked" : ""} }]
+    set chk [lambda {v} { expr {$v ? [tmpl { checked}] : ""} }]
     set totp [expr {[can $me sysadmin.totp secadmin.totp auditor.totp] ? [tmpl {<p><a href="/account/totp">动态口令（双因素认证）设置</a></p>}] : ""}]
     app $me 通知设置 [tmpl {<h1>通知设置</h1>[notice][problems $problems]
 <form method="post" action="/settings/notify" class="form">[hidden $me]
 <fieldset><legend>通知方式</legend>
-<p><input type="checkbox" id="n-email" name="email" value="1"[unsafe [apply $chk $email]]><label for="n-email">电子邮件</label></p>
-<p><input type="checkbox" id="n-sms" name="sms" value="1"[unsafe [apply $chk $sms]]><label for="n-sms">短信</label></p></fieldset>
+<p><input type="checkbox" id="n-email" name="email" value="1"[apply $chk $email]><label for="n-email">电子邮件</label></p>
+<p><input type="checkbox" id="n-sms" name="sms" value="1"[apply $chk $sms]><label for="n-sms">短信</label></p></fieldset>
 <p><label for="n-level">通知的最低风险等级</label><select id="n-level" name="min_level">[options $levels $min_level]</select></p>
-<p><input type="checkbox" id="n-dl" name="deadlines" value="1"[unsafe [apply $chk $deadlines]]><label for="n-dl">办理时限临近和超期提醒</label></p>
+<p><input type="checkbox" id="n-dl" name="deadlines" value="1"[apply $chk $deadlines]><label for="n-dl">办理时限临近和超期提醒</label></p>
 <p><label for="n-quiet">短信免打扰时段（HH:MM-HH:MM，可空）</label><input id="n-quiet" name="quiet" value="$quiet"></p>
-<p><button type="submit">保存</button></p></form>[unsafe $totp]}]
+<p><button type="submit">保存</button></p></form>$totp}]
 }
 
 # web::lambda: an anonymous function for apply.
@@ -428,13 +428,13 @@ route GET /audit {} {
              WHERE ($login = '' OR login = $login) AND ($object = '' OR object = $object)
                AND ($action = '' OR action LIKE $action || '%')
              ORDER BY id DESC LIMIT 100 OFFSET $offset} {
-        append rows [tmpl {<tr><td>$id</td><td>[time $at]</td><td>$who</td><td>$role</td><td>$unit</td><td>$origin</td><td>$act</td><td>$obj</td><td>$before</td><td>$after</td></tr>}]
+        markup append rows [tmpl {<tr><td>$id</td><td>[time $at]</td><td>$who</td><td>$role</td><td>$unit</td><td>$origin</td><td>$act</td><td>$obj</td><td>$before</td><td>$after</td></tr>}]
     }
     set verify [expr {[catch {audit::verify} v] ? "哈希链校验失败：$v" : "哈希链校验通过（$v）"}]
     app $me 审计日志 [tmpl {<h1>审计日志</h1><p class="verify">$verify</p>
 <form method="get" action="/audit" class="filters"><label for="a-login">用户</label><input id="a-login" name="login" value="$login">
 <label for="a-action">操作（前缀）</label><input id="a-action" name="action" value="$action"><label for="a-object">对象</label><input id="a-object" name="object" value="$object"><button type="submit">筛选</button></form>
-<table class="list"><thead><tr><th scope="col">编号</th><th scope="col">时间</th><th scope="col">用户</th><th scope="col">角色</th><th scope="col">单位</th><th scope="col">来源</th><th scope="col">操作</th><th scope="col">对象</th><th scope="col">之前</th><th scope="col">之后</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<table class="list"><thead><tr><th scope="col">编号</th><th scope="col">时间</th><th scope="col">用户</th><th scope="col">角色</th><th scope="col">单位</th><th scope="col">来源</th><th scope="col">操作</th><th scope="col">对象</th><th scope="col">之前</th><th scope="col">之后</th></tr></thead><tbody>$rows</tbody></table>
 <p class="pager">[if {$page > 1} {tmpl {<a href="/audit?login=[urlencode $login]&action=[urlencode $action]&object=[urlencode $object]&page=[expr {$page - 1}]">上一页</a> }}]<a href="/audit?login=[urlencode $login]&action=[urlencode $action]&object=[urlencode $object]&page=[expr {$page + 1}]">下一页</a></p>}]
 }
 
@@ -444,9 +444,9 @@ route GET /documents {} {
     set me [need event.view.all]
     set rows ""
     db eval {SELECT id, kind, year, number, title, created FROM document ORDER BY id DESC LIMIT 200} {
-        append rows [tmpl {<tr><td><a href="/documents/$id">$title</a></td><td>$kind</td><td>[documents::numberText $id]</td><td>[time $created]</td></tr>}]
+        markup append rows [tmpl {<tr><td><a href="/documents/$id">$title</a></td><td>$kind</td><td>[documents::numberText $id]</td><td>[time $created]</td></tr>}]
     }
-    app $me 专报与报告 [tmpl {<h1>专报与报告</h1><table><thead><tr><th scope="col">标题</th><th scope="col">种类</th><th scope="col">文号</th><th scope="col">印发时间</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+    app $me 专报与报告 [tmpl {<h1>专报与报告</h1><table><thead><tr><th scope="col">标题</th><th scope="col">种类</th><th scope="col">文号</th><th scope="col">印发时间</th></tr></thead><tbody>$rows</tbody></table>
 [if {$rows eq ""} {tmpl {<p>尚未印发专报或报告。</p>}}]}]
 }
 
@@ -466,12 +466,14 @@ route GET /documents/:id {} {
         if {$e eq ""} { deny $me "文件 $id 不属于某一事件，只有信息办和领导可以查看" }
         event $me $e
     }
-    # on screen (not in print) a way back to the event the document is about
+    # on screen (not in print) a way back to the event the document is about, after its <body>;
+    # the document is cut there as a string (the same bytes whether documents::html gives markup
+    # or text) and both halves trusted again below
     set html [documents::html $id]
     set e [db onecolumn {SELECT event_id FROM document WHERE id = $id}]
-    if {$e ne ""} {
-        set back [markup text [tmpl {<nav class="screen-only"><a href="/events/$e">返回事件 #$e</a></nav>}]]
-        regsub {<body[^>]*>} $html "&$back" html
-    }
-    respond html $html
+    set at 0
+    if {$e ne "" && [regexp -indices {<body[^>]*>} $html tag]} { set at [expr {[lindex $tag 1] + 1}] }
+    set back [expr {$at ? [tmpl {<nav class="screen-only"><a href="/events/$e">返回事件 #$e</a></nav>}] : ""}]
+    # unsafe: the document as documents.tcl rendered it through tmpl when it was issued, stored in the database
+    respond html [markup join [list [unsafe [string range $html 0 $at-1]] $back [unsafe [string range $html $at end]]]]
 }

@@ -125,8 +125,8 @@ proc web::hidden {me} {
 # value ...}); CLASS styles the button.
 proc web::postButton {me action label {fields {}} {class ""}} {
     set hidden ""
-    foreach {k v} $fields { append hidden [tmpl {<input type="hidden" name="$k" value="$v">}] }
-    tmpl {<form method="post" action="$action" class="inline">[hidden $me][unsafe $hidden]<button type="submit" class="$class">$label</button></form>}
+    foreach {k v} $fields { markup append hidden [tmpl {<input type="hidden" name="$k" value="$v">}] }
+    tmpl {<form method="post" action="$action" class="inline">[hidden $me]$hidden<button type="submit" class="$class">$label</button></form>}
 }
 
 # web::app: a complete page for logged-in user ME with the navigation; BODY is markup.
@@ -138,19 +138,19 @@ proc web::app {me title body} {
         if {![can $me {*}$perms]} { continue }
         if {$path eq "/work"} { append label "（[llength [worklist $me 0]]）" }
         set cur [expr {$here eq $path || [string match $path/* $here] ? "page" : "false"}]
-        append links [tmpl {<li><a href="$path" aria-current="$cur">$label</a></li>}]
+        markup append links [tmpl {<li><a href="$path" aria-current="$cur">$label</a></li>}]
     }
     set roles [join [lmap r [dict get $me roles] { dict get $::org::roleNames $r }] 、]
-    tmpl {[head $title [unsafe {<script src="/js/yqbox.js" defer></script>
+    tmpl {[head $title [tmpl {<script src="/js/yqbox.js" defer></script>
 }]]
 <a class="skip" href="#main">跳到正文</a>
 <header class="top"><a href="/dashboard">舆情一体机</a>
 <span class="who">[dict get $me name]（[dict get $me unit]，$roles）</span>
 [postButton $me /logout 退出登录 {} link]
 </header>
-<nav class="side" aria-label="功能导航"><ul>[unsafe $links]</ul></nav>
+<nav class="side" aria-label="功能导航"><ul>$links</ul></nav>
 <main id="main">
-[unsafe $body]
+$body
 </main>
 <footer>yqbox · 舆情一体机</footer>
 </body>
@@ -162,8 +162,8 @@ proc web::app {me title body} {
 proc web::problems {problems} {
     if {![llength $problems]} { return "" }
     set items ""
-    foreach p $problems { append items [tmpl {<li>$p</li>}] }
-    tmpl {<div class="problems" role="alert"><p>提交的内容有以下问题，未保存：</p><ul>[unsafe $items]</ul></div>}
+    foreach p $problems { markup append items [tmpl {<li>$p</li>}] }
+    tmpl {<div class="problems" role="alert"><p>提交的内容有以下问题，未保存：</p><ul>$items</ul></div>}
 }
 
 # web::done: answer a change made by ME with a redirect to PATH (which may carry a query) that
@@ -255,13 +255,13 @@ proc web::bars {title labels values {step 4}} {
         set bh [expr {($h - 2.0 * $pad) * $v / $max}]
         set x [format %.1f [expr {$pad + $i * $bw + 1}]]
         set y [format %.1f [expr {$h - $pad - $bh}]]
-        append out [tmpl {<rect x="$x" y="$y" width="[format %.1f [expr {max(1, $bw - 2)}]]" height="[format %.1f $bh]" fill="#9b1c1c"><title>$l：$v</title></rect>}]
+        markup append out [tmpl {<rect x="$x" y="$y" width="[format %.1f [expr {max(1, $bw - 2)}]]" height="[format %.1f $bh]" fill="#9b1c1c"><title>$l：$v</title></rect>}]
         if {$i % $step == 0} {
-            append out [tmpl {<text x="$x" y="[expr {$h - 8}]" font-size="11" fill="#444">$l</text>}]
+            markup append out [tmpl {<text x="$x" y="[expr {$h - 8}]" font-size="11" fill="#444">$l</text>}]
         }
         incr i
     }
-    tmpl {<svg class="chart" viewBox="0 0 $w $h" role="img" aria-label="$title" xmlns="http://www.w3.org/2000/svg"><line x1="$pad" y1="[expr {$h - $pad}]" x2="[expr {$w - $pad}]" y2="[expr {$h - $pad}]" stroke="#888"/><text x="2" y="14" font-size="11" fill="#444">最大 $max</text>[unsafe $out]</svg>}
+    tmpl {<svg class="chart" viewBox="0 0 $w $h" role="img" aria-label="$title" xmlns="http://www.w3.org/2000/svg"><line x1="$pad" y1="[expr {$h - $pad}]" x2="[expr {$w - $pad}]" y2="[expr {$h - $pad}]" stroke="#888"/><text x="2" y="14" font-size="11" fill="#444">最大 $max</text>$out</svg>}
 }
 
 # web::lines: an inline SVG line chart of SERIES {NAME COLOUR VALUES ...} over X-LABELS.
@@ -283,20 +283,21 @@ proc web::lines {title labels series} {
             }
             incr i
         }
-        append out [tmpl {<polyline fill="none" stroke="$colour" stroke-width="2" points="[join $pts { }]"><title>$name（最大 $max）</title></polyline>}]
-        append legend [tmpl {<text x="[expr {$w - 150}]" y="$ly" font-size="11" fill="$colour">$name（最大 $max）</text>}]
+        markup append out [tmpl {<polyline fill="none" stroke="$colour" stroke-width="2" points="[join $pts { }]"><title>$name（最大 $max）</title></polyline>}]
+        markup append legend [tmpl {<text x="[expr {$w - 150}]" y="$ly" font-size="11" fill="$colour">$name（最大 $max）</text>}]
         incr ly 14
     }
     set first [lindex $labels 0]; set last [lindex $labels end]
-    tmpl {<svg class="chart" viewBox="0 0 $w $h" role="img" aria-label="$title" xmlns="http://www.w3.org/2000/svg"><line x1="$pad" y1="[expr {$h - $pad}]" x2="[expr {$w - $pad}]" y2="[expr {$h - $pad}]" stroke="#888"/>[unsafe $out][unsafe $legend]<text x="$pad" y="[expr {$h - 10}]" font-size="11" fill="#444">$first</text><text x="[expr {$w - $pad - 90}]" y="[expr {$h - 10}]" font-size="11" fill="#444">$last</text></svg>}
+    tmpl {<svg class="chart" viewBox="0 0 $w $h" role="img" aria-label="$title" xmlns="http://www.w3.org/2000/svg"><line x1="$pad" y1="[expr {$h - $pad}]" x2="[expr {$w - $pad}]" y2="[expr {$h - $pad}]" stroke="#888"/>$out$legend<text x="$pad" y="[expr {$h - 10}]" font-size="11" fill="#444">$first</text><text x="[expr {$w - $pad - 90}]" y="[expr {$h - 10}]" font-size="11" fill="#444">$last</text></svg>}
 }
 
 # web::options: <option>s for VALUES {value label ...} with SELECTED selected.
 proc web::options {values selected} {
-    set out ""
-    foreach {v l} $values {
-        set sel [expr {$v eq $selected ? " selected" : ""}]
-        append out [tmpl {<option value="$v"[unsafe $sel]>$l</option>}]
-    }
-    unsafe $out
+    markup join [lmap {v l} $values {
+        if {$v eq $selected} {
+            tmpl {<option value="$v" selected>$l</option>}
+        } else {
+            tmpl {<option value="$v">$l</option>}
+        }
+    }]
 }

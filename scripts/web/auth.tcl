@@ -278,15 +278,15 @@ route {GET POST} /account/totp {} {
 <p>当前状态：[expr {$have ? "已启用" : "未启用"}]。管理员账号启用后，登录时除密码外还需输入手机验证器（TOTP，RFC 6238）显示的 6 位动态口令。</p>}]
     if {$secret ne ""} {
         set uri [session::totp::uri $login $secret]
-        append body [tmpl {<h2>添加到手机验证器</h2><p>在验证器中手动输入密钥：<code id="secret">$secret</code></p>
+        markup append body [tmpl {<h2>添加到手机验证器</h2><p>在验证器中手动输入密钥：<code id="secret">$secret</code></p>
 <p>或使用链接：<code>$uri</code></p>
 <form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="confirm"><input type="hidden" name="secret" value="$secret">
 <p><label for="code">验证器显示的动态口令</label><input id="code" name="code" inputmode="numeric" required></p><p><button type="submit">确认启用</button></p></form>}]
     } elseif {$have} {
-        append body [tmpl {<form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="off">
+        markup append body [tmpl {<form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="off">
 <p><label for="code">当前动态口令</label><input id="code" name="code" inputmode="numeric" required></p><p><button type="submit">关闭动态口令</button></p></form>}]
     } else {
-        append body [postButton $me /account/totp 开始启用 {op begin}]
+        markup append body [postButton $me /account/totp 开始启用 {op begin}]
     }
     app $me 动态口令 $body
 }
@@ -297,13 +297,13 @@ route GET /sessions {} {
     set rows ""
     foreach s [session::live] {
         dict with s {
-            append rows [tmpl {<tr><td>$id</td><td>$login</td><td>$name</td><td>$peer</td><td>[time [yqbox::iso $created]]</td><td>[time [yqbox::iso $seen]]</td><td>[expr {$stage eq "ok" ? "已登录" : "待动态口令"}]</td>
+            markup append rows [tmpl {<tr><td>$id</td><td>$login</td><td>$name</td><td>$peer</td><td>[time [yqbox::iso $created]]</td><td>[time [yqbox::iso $seen]]</td><td>[expr {$stage eq "ok" ? "已登录" : "待动态口令"}]</td>
 <td>[postButton $me /sessions/end 结束 [list id $id]] [postButton $me /sessions/end 结束该用户全部会话 [list login $login]]</td></tr>}]
         }
     }
     app $me 在线会话 [tmpl {<h1>在线会话</h1>[notice]
 <p>会话空闲 [conf::get session_idle_minutes] 分钟或登录满 [conf::get session_max_hours] 小时后自动结束。</p>
-<table><thead><tr><th scope="col">编号</th><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">地址</th><th scope="col">登录时间</th><th scope="col">最近访问</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<table><thead><tr><th scope="col">编号</th><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">地址</th><th scope="col">登录时间</th><th scope="col">最近访问</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead><tbody>$rows</tbody></table>
 <h2>结束全部会话</h2><p>所有用户（包括您本人）都需要重新登录。</p>[postButton $me /sessions/end 结束全部会话 {all 1} danger]}]
 }
 

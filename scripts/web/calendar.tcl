@@ -69,7 +69,7 @@ proc web::monthGrids {days} {
     variable dayKinds
     set weekdays {日 一 二 三 四 五 六}
     set head ""
-    foreach w {一 二 三 四 五 六 日} { append head [tmpl {<th scope="col" abbr="星期$w">$w</th>}] }
+    foreach w {一 二 三 四 五 六 日} { markup append head [tmpl {<th scope="col" abbr="星期$w">$w</th>}] }
     set bymonth [dict create]
     foreach d $days { dict lappend bymonth [dict get $d month] $d }
     set out ""
@@ -77,7 +77,7 @@ proc web::monthGrids {days} {
         set rows ""
         set row ""
         for {set i [expr {([dict get [lindex $list 0] weekday] + 6) % 7}]} {$i > 0} {incr i -1} {
-            append row [tmpl {<td class="pad"></td>}]
+            markup append row [tmpl {<td class="pad"></td>}]
         }
         set groups {}
         foreach d $list {
@@ -85,8 +85,8 @@ proc web::monthGrids {days} {
             set k [dayKind $d]
             lassign [dict get $dayKinds $k] words mark
             set tip "$month月$day日 星期[lindex $weekdays $weekday] $words[expr {$name ne "" ? " · $name" : ""}]"
-            append row [tmpl {<td class="day $k" title="$tip"><span class="n">$day</span><span class="k">$mark</span></td>}]
-            if {$weekday == 0} { append rows [tmpl {<tr>[unsafe $row]</tr>}]; set row "" }
+            markup append row [tmpl {<td class="day $k" title="$tip"><span class="n">$day</span><span class="k">$mark</span></td>}]
+            if {$weekday == 0} { markup append rows [tmpl {<tr>$row</tr>}]; set row "" }
             if {$name ne ""} {
                 set g [lindex $groups end]
                 if {!$work && [lindex $g 0] eq $name && [lindex $g 1] eq "0" && [lindex $g 3] == $day - 1} {
@@ -98,24 +98,24 @@ proc web::monthGrids {days} {
         }
         if {$row ne ""} {
             for {set i [expr {[dict get [lindex $list end] weekday]}]} {$i > 0 && $i < 7} {incr i} {
-                append row [tmpl {<td class="pad"></td>}]
+                markup append row [tmpl {<td class="pad"></td>}]
             }
-            append rows [tmpl {<tr>[unsafe $row]</tr>}]
+            markup append rows [tmpl {<tr>$row</tr>}]
         }
         set names ""
         foreach g $groups {
             lassign $g name work first last wd
             if {$work} {
-                append names [tmpl {<li class="makeup">$name：${first}日（星期[lindex $weekdays $wd]）调休上班</li>}]
+                markup append names [tmpl {<li class="makeup">$name：${first}日（星期[lindex $weekdays $wd]）调休上班</li>}]
             } elseif {$first == $last} {
-                append names [tmpl {<li class="holiday">$name：${first}日放假</li>}]
+                markup append names [tmpl {<li class="holiday">$name：${first}日放假</li>}]
             } else {
-                append names [tmpl {<li class="holiday">$name：${first}日至${last}日放假</li>}]
+                markup append names [tmpl {<li class="holiday">$name：${first}日至${last}日放假</li>}]
             }
         }
-        append out [tmpl {<figure class="month"><table class="month"><caption>${m}月</caption><thead><tr>[unsafe $head]</tr></thead><tbody>[unsafe $rows]</tbody></table>[if {$names ne ""} {tmpl {<ul class="daynames">[unsafe $names]</ul>}}]</figure>}]
+        markup append out [tmpl {<figure class="month"><table class="month"><caption>${m}月</caption><thead><tr>$head</tr></thead><tbody>$rows</tbody></table>[if {$names ne ""} {tmpl {<ul class="daynames">$names</ul>}}]</figure>}]
     }
-    tmpl {<div class="months">[unsafe $out]</div>}
+    tmpl {<div class="months">$out</div>}
 }
 
 # web::calLegend: the legend of the month grids.
@@ -124,9 +124,9 @@ proc web::calLegend {} {
     set items ""
     dict for {k v} $dayKinds {
         lassign $v words mark
-        append items [tmpl {<li><span class="day $k"><span class="k">[expr {$mark eq "" ? " " : $mark}]</span></span> $words[expr {$mark eq "" ? "（无标记）" : "（$mark）"}]</li>}]
+        markup append items [tmpl {<li><span class="day $k"><span class="k">[expr {$mark eq "" ? " " : $mark}]</span></span> $words[expr {$mark eq "" ? "（无标记）" : "（$mark）"}]</li>}]
     }
-    tmpl {<ul class="legend" aria-label="图例">[unsafe $items]</ul>}
+    tmpl {<ul class="legend" aria-label="图例">$items</ul>}
 }
 
 # web::rulesTable: the table of every time-limit rule (calendar::rules).
@@ -136,10 +136,10 @@ proc web::rulesTable {} {
         dict with r {
             set what [calendar::UnitText $amount $unit]
             if {$kind eq "extension"} { set what "延长不超过 $what" }
-            append rows [tmpl {<tr><td data-label="事项">$title</td><td data-label="时限">$what</td><td data-label="起算">$trigger_text</td><td data-label="责任单位">$party</td><td data-label="依据">$source</td><td data-label="配置项"><code>rule_$name</code></td></tr>}]
+            markup append rows [tmpl {<tr><td data-label="事项">$title</td><td data-label="时限">$what</td><td data-label="起算">$trigger_text</td><td data-label="责任单位">$party</td><td data-label="依据">$source</td><td data-label="配置项"><code>rule_$name</code></td></tr>}]
         }
     }
-    tmpl {<table class="list rules stack"><thead><tr><th scope="col">事项</th><th scope="col">时限</th><th scope="col">起算</th><th scope="col">责任单位</th><th scope="col">依据</th><th scope="col">配置项</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+    tmpl {<table class="list rules stack"><thead><tr><th scope="col">事项</th><th scope="col">时限</th><th scope="col">起算</th><th scope="col">责任单位</th><th scope="col">依据</th><th scope="col">配置项</th></tr></thead><tbody>$rows</tbody></table>
 <p class="hint">修改时限：在 appliance.conf 中写“配置项 数值”（如 rule_investigate 7），或在控制台运行 config set。</p>}
 }
 
@@ -183,21 +183,21 @@ proc web::enterForm {me values year} {
     set hs ""
     for {set i 1} {$i <= $hrows} {incr i} {
         lassign [lindex $holidays $i-1] n f t
-        append hs [tmpl {<tr><td><input name="hn$i" value="$n" size="8" placeholder="节日" aria-label="第 $i 个节日名称"></td><td><input name="hf$i" value="$f" type="date" aria-label="第 $i 个节日放假第一天"></td><td><input name="ht$i" value="$t" type="date" aria-label="第 $i 个节日放假最后一天"></td></tr>}]
+        markup append hs [tmpl {<tr><td><input name="hn$i" value="$n" size="8" placeholder="节日" aria-label="第 $i 个节日名称"></td><td><input name="hf$i" value="$f" type="date" aria-label="第 $i 个节日放假第一天"></td><td><input name="ht$i" value="$t" type="date" aria-label="第 $i 个节日放假最后一天"></td></tr>}]
     }
     set ms ""
     for {set i 1} {$i <= $mrows} {incr i} {
         lassign [lindex $makeup $i-1] n d
-        append ms [tmpl {<tr><td><input name="mn$i" value="$n" size="8" placeholder="节日" aria-label="第 $i 个调休上班日所属节日"></td><td><input name="md$i" value="$d" type="date" aria-label="第 $i 个调休上班日日期"></td></tr>}]
+        markup append ms [tmpl {<tr><td><input name="mn$i" value="$n" size="8" placeholder="节日" aria-label="第 $i 个调休上班日所属节日"></td><td><input name="md$i" value="$d" type="date" aria-label="第 $i 个调休上班日日期"></td></tr>}]
     }
     tmpl {<form method="post" action="/calendar/enter" class="form enter" id="enter">[hidden $me]
 <input type="hidden" name="hrows" value="$hrows"><input type="hidden" name="mrows" value="$mrows">
 <p><label for="e-year">年份</label><input id="e-year" name="year" value="$year" size="5" inputmode="numeric"></p>
 <p><label for="e-paper">通知标题或文号（如 国办发明电〔2026〕7号）</label><input id="e-paper" name="paper" value="$paper" size="40"></p>
 <fieldset><legend>放假安排（每个节日一行：名称、放假第一天、最后一天；只放一天的，最后一天可空）</legend>
-<table class="entry"><thead><tr><th scope="col">节日</th><th scope="col">放假第一天</th><th scope="col">最后一天</th></tr></thead><tbody>[unsafe $hs]</tbody></table></fieldset>
+<table class="entry"><thead><tr><th scope="col">节日</th><th scope="col">放假第一天</th><th scope="col">最后一天</th></tr></thead><tbody>$hs</tbody></table></fieldset>
 <fieldset><legend>调休上班日（周六或周日上班：所属节日、日期）</legend>
-<table class="entry"><thead><tr><th scope="col">节日</th><th scope="col">上班日期</th></tr></thead><tbody>[unsafe $ms]</tbody></table></fieldset>
+<table class="entry"><thead><tr><th scope="col">节日</th><th scope="col">上班日期</th></tr></thead><tbody>$ms</tbody></table></fieldset>
 <p class="buttons"><button type="submit" name="op" value="preview">预览</button> <button type="submit" name="op" value="save">保存</button> <button type="submit" name="op" value="rows" class="secondary">增加空行</button></p>
 <p class="hint">空行不计。保存后该年的日历以录入为准（整年替换），按周一至周五推算的暂定时限随即重算。</p></form>}
 }
@@ -207,14 +207,14 @@ proc web::previewBlock {cal} {
     set p [calendar::preview $cal]
     set y [dict get $p year]
     set months ""
-    foreach {m n} [dict get $p months] { append months [tmpl {<li><span>${m}月</span> <strong>$n</strong> 天</li>}] }
+    foreach {m n} [dict get $p months] { markup append months [tmpl {<li><span>${m}月</span> <strong>$n</strong> 天</li>}] }
     lassign [calendar::grid $y $cal] kind days
     tmpl {<section class="preview" aria-labelledby="h-preview"><h2 id="h-preview">预览：按录入内容，${y}年</h2>
 <dl class="figures"><dt>全年工作日</dt><dd id="pv-workdays">[dict get $p workdays] 天</dd>
 <dt>放假的工作日（节假日）</dt><dd id="pv-holidays">[dict get $p holidays] 天</dd>
 <dt>调休上班日</dt><dd id="pv-makeup">[dict get $p makeup] 天</dd>
 <dt>与现行日历相比改变的日子</dt><dd id="pv-changes">[dict get $p changes] 天</dd></dl>
-<h3>各月工作日</h3><ul class="permonth">[unsafe $months]</ul>
+<h3>各月工作日</h3><ul class="permonth">$months</ul>
 [calLegend][monthGrids $days]
 <p class="hint">以上仅为预览，尚未保存。核对无误后点击下方的“保存”。</p></section>}
 }
@@ -233,7 +233,7 @@ proc web::calendarPage {me y {problems {}} {json ""}} {
     foreach e $years {
         set cur [expr {[dict get $e year] == $y ? "page" : "false"}]
         if {[dict get $e year] == $y} { set info $e }
-        append links [tmpl {<li><a href="/calendar?year=[dict get $e year]" aria-current="$cur">[dict get $e year] <small>[yearShort $e]</small></a></li>}]
+        markup append links [tmpl {<li><a href="/calendar?year=[dict get $e year]" aria-current="$cur">[dict get $e year] <small>[yearShort $e]</small></a></li>}]
     }
     lassign [calendar::grid $y] kind days
     if {$kind ne [dict get $info kind]} { dict set info kind $kind }
@@ -253,12 +253,12 @@ proc web::calendarPage {me y {problems {}} {json ""}} {
     set status [yearWords $info]
     app $me 工作日历 [tmpl {<h1>工作日历与办理时限</h1>[notice][problems $problems]
 [if {$pending ne ""} {tmpl {<p class="pending" role="status">$pending</p>}}]
-<nav class="years" aria-label="年份"><ul>[unsafe $links]</ul></nav>
+<nav class="years" aria-label="年份"><ul>$links</ul></nav>
 <section aria-labelledby="h-year"><h2 id="h-year">${y}年</h2>
 <p class="yearstatus $kind" id="yearstatus">$status</p>
 [if {$kind ne "official"} {tmpl {<p class="hint">该年尚无官方节假日安排，下表只区分周一至周五和周末；涉及该年的办理时限均标为暂定。</p>}}]
 [calLegend][monthGrids $days]</section>
-[unsafe $forms]
+$forms
 <section aria-labelledby="h-rules"><h2 id="h-rules">时限规则</h2>[rulesTable]</section>}]
 }
 
@@ -315,7 +315,7 @@ route POST /calendar/enter {} {
     set shown [expr {$y eq "" ? [dict get $v year] : $y}]
     app $me 录入节假日安排 [tmpl {<h1>录入[expr {$y eq "" ? "" : "${y}年"}]节假日安排</h1>[problems $problems]
 [if {[set pending [calendar::pending]] ne ""} {tmpl {<p class="pending" role="status">$pending</p>}}]
-[unsafe $preview]
+$preview
 <section aria-labelledby="h-enter"><h2 id="h-enter">录入国务院通知</h2>[enterForm $me $v $shown]</section>
 <p><a href="/calendar[expr {$y eq "" ? "" : "?year=$y"}]">返回工作日历</a></p>}]
 }

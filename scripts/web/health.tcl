@@ -47,7 +47,7 @@ route GET /health {} {
             }
             set took [expr {$duration_ms eq "" ? "—" : ($duration_ms < 1000 ? "$duration_ms 毫秒" : "[format %.1f [expr {$duration_ms / 1000.0}]] 秒")}]
             set lastok [expr {$ok eq "0" && $last_ok ne "" ? "上次成功 [time $last_ok]" : ""}]
-            append rows [tmpl {<tr class="$cls"><th scope="row">$title<br><code>$name</code></th><td data-label="计划">[schedule $schedule]</td><td data-label="最近运行">[expr {$last_end eq "" ? "从未运行" : [time $last_end]}]</td><td data-label="用时">$took</td><td data-label="结果"><strong class="st">$state</strong>[if {$result ne ""} {tmpl {<br><span class="result">$result</span>}}][if {$lastok ne ""} {tmpl {<br><small>$lastok</small>}}]</td><td class="num" data-label="连续失败">$failures</td></tr>}]
+            markup append rows [tmpl {<tr class="$cls"><th scope="row">$title<br><code>$name</code></th><td data-label="计划">[schedule $schedule]</td><td data-label="最近运行">[expr {$last_end eq "" ? "从未运行" : [time $last_end]}]</td><td data-label="用时">$took</td><td data-label="结果"><strong class="st">$state</strong>[if {$result ne ""} {tmpl {<br><span class="result">$result</span>}}][if {$lastok ne ""} {tmpl {<br><small>$lastok</small>}}]</td><td class="num" data-label="连续失败">$failures</td></tr>}]
         }
     }
     set pending [calendar::pending]
@@ -62,7 +62,7 @@ route GET /health {} {
 [if {$damaged ne ""} {tmpl {<p class="alert" id="damaged" role="alert">数据库已标记为损坏，系统暂停一切修改：[lindex [split $damaged \n] 0]。请从备份恢复后在控制台运行 dbcheck。</p>}}]
 <p class="[expr {[dict get $disk low] ? "alert" : "notice"}]" id="disk">$disktext</p>
 <p class="[expr {$nbad ? "alert" : "notice"}]" id="jobsummary">$summary。连续失败 [conf::get job_alert_failures] 次时通知系统管理员和信息办。</p>
-<table class="list jobs stack"><thead><tr><th scope="col">名称</th><th scope="col">计划</th><th scope="col">最近运行</th><th scope="col">用时</th><th scope="col">结果</th><th scope="col">连续失败</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<table class="list jobs stack"><thead><tr><th scope="col">名称</th><th scope="col">计划</th><th scope="col">最近运行</th><th scope="col">用时</th><th scope="col">结果</th><th scope="col">连续失败</th></tr></thead><tbody>$rows</tbody></table>
 <p class="hint">控制台：job list 列出各任务，job run 名称 立即运行一次；监控系统可从本机读取 /metrics。</p>}]
 }
 

@@ -22,7 +22,7 @@ proc web::templatesPage {me {failed ""} {values {}} {problems {}}} {
         if {[crawl::template::viaRsshub $t]} {
             set via [expr {$rsshub ? "经本县 RSSHub 读取" : "经本县 RSSHub 读取：尚未设置 rsshub_url，暂不能新增"}]
         }
-        append rows [tmpl {<section class="template" id="t-$t"><h2>[dict get $d title]</h2>
+        markup append rows [tmpl {<section class="template" id="t-$t"><h2>[dict get $d title]</h2>
 <p>$t · [dict get $d platform] · 类型 [dict get $d type][if {$via ne ""} {tmpl {<br><small>$via</small>}}]</p>
 [problems $shown]<form method="post" action="/source-templates" class="form">[hidden $me]<input type="hidden" name="template" value="$t">
 <p><label for="$t-value">[dict get $d prompt]（[dict get $asks [dict get $d asks]]）</label><input id="$t-value" name="value" value="$value" size="50" required></p>
@@ -32,7 +32,7 @@ proc web::templatesPage {me {failed ""} {values {}} {problems {}}} {
     }
     app $me 按模板新增采集源 [tmpl {<h1>按模板新增采集源</h1>
 <p>选择所巡查的平台，只需填写编号、关键词或网址，即生成完整的采集源。<a href="/sources">返回采集源</a></p>
-[unsafe $rows]}]
+$rows}]
 }
 
 route GET /source-templates {} {

@@ -122,10 +122,10 @@ route GET /work {} {
                 set left [expr {$s < 0 ? "已超期 [duration $s]" : "剩余 [duration $s]"}]
             }
             set tip $rtitle
-            append rows [tmpl {<tr class="$cls"><td data-label="待办">$what</td><td data-label="事项"><a href="$link">$title</a></td><td data-label="截止时间" title="$tip">[calendar::dueText $due $provisional]</td><td data-label="剩余">$left</td></tr>}]
+            markup append rows [tmpl {<tr class="$cls"><td data-label="待办">$what</td><td data-label="事项"><a href="$link">$title</a></td><td data-label="截止时间" title="$tip">[calendar::dueText $due $provisional]</td><td data-label="剩余">$left</td></tr>}]
         }
     }
     app $me 我的待办 [tmpl {<h1>我的待办</h1>
 [if {$n == 0} {tmpl {<p>目前没有等待您办理的事项。</p>}} else {tmpl {<p>共 $n 项，已超期的排在最前。</p>
-<table class="list stack work"><thead><tr><th scope="col">待办</th><th scope="col">事项</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}}]}]
+<table class="list stack work"><thead><tr><th scope="col">待办</th><th scope="col">事项</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>$rows</tbody></table>}}]}]
 }
