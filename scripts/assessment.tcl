@@ -301,29 +301,31 @@ proc assessment::csv {spec} {
 }
 
 # assessment::chart: the ranking of assessment A (or a period spec) as an SVG bar chart: one
-# horizontal bar a unit, in rank order, scaled to the highest points. Returns the SVG text.
+# horizontal bar a unit, in rank order, scaled to the highest points. Returns the SVG as markup.
 proc assessment::chart {a} {
     if {![dict exists $a units]} { set a [compute $a] }
     set units [dict get $a units]
     set max 1
     foreach u $units { set max [expr {max($max, [dict get $u points])}] }
     set row 28; set left 160; set width 420
+    set w0 [expr {$left + $width + 80}]
     set h [expr {[llength $units] * $row + 50}]
     set title "[dict get $a period label]考核积分排名"
-    set svg [list "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"[expr {$left + $width + 80}]\" height=\"$h\" viewBox=\"0 0 [expr {$left + $width + 80}] $h\" role=\"img\" aria-label=\"[esc $title]\">" \
-                 "<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">[esc $title]</text>"]
+    set bars ""
     set y 40
     foreach u $units {
         set pts [dict get $u points]
         set w [expr {$pts > 0 ? round($width * double($pts) / $max) : 0}]
         set ty [expr {$y + 18}]
-        lappend svg "<text x=\"[expr {$left - 8}]\" y=\"$ty\" font-size=\"14\" text-anchor=\"end\">[esc "[dict get $u rank]. [dict get $u unit]"]</text>" \
-            "<rect x=\"$left\" y=\"[expr {$y + 4}]\" width=\"$w\" height=\"[expr {$row - 8}]\" fill=\"#c00\"/>" \
-            "<text x=\"[expr {$left + $w + 6}]\" y=\"$ty\" font-size=\"14\">[esc $pts]</text>"
+        markup append bars [tmpl {
+<text x="[expr {$left - 8}]" y="$ty" font-size="14" text-anchor="end">[dict get $u rank]. [dict get $u unit]</text>
+<rect x="$left" y="[expr {$y + 4}]" width="$w" height="[expr {$row - 8}]" fill="#c00"/>
+<text x="[expr {$left + $w + 6}]" y="$ty" font-size="14">$pts</text>}]
         incr y $row
     }
-    lappend svg "</svg>"
-    join $svg \n
+    tmpl {<svg xmlns="http://www.w3.org/2000/svg" width="$w0" height="$h" viewBox="0 0 $w0 $h" role="img" aria-label="$title">
+<text x="10" y="22" font-size="16" font-weight="bold">$title</text>$bars
+</svg>}
 }
 
 # assessment::notice: the notice (通报) of PERIOD as a printable official document (HTML): the
@@ -345,22 +347,22 @@ proc assessment::notice {spec {standalone 0}} {
     set rows ""
     foreach r [lrange [table $a] 1 end] {
         set cells ""
-        foreach c $r { append cells [tmpl {<td>$c</td>}] }
-        append rows [tmpl {<tr>[unsafe $cells]</tr>}]
+        foreach c $r { markup append cells [tmpl {<td>$c</td>}] }
+        markup append rows [tmpl {<tr>$cells</tr>}]
     }
     set head ""
-    foreach c [lindex [table $a] 0] { append head [tmpl {<th>$c</th>}] }
+    foreach c [lindex [table $a] 0] { markup append head [tmpl {<th>$c</th>}] }
     set late ""
     foreach {unit what} [lateUnits $a] {
         set parts [join [lmap {l n} $what { string cat $l " " $n " 件" }] "、"]
-        append late [tmpl {<p>$unit：$parts。</p>}]
+        markup append late [tmpl {<p>$unit：$parts。</p>}]
     }
     set quota [conf::get rule_submission_unit]
     set below ""
     foreach u [dict get $a units] {
         if {[llength [dict get $u below]]} {
             set months [join [lmap m [dict get $u below] { format %d月 [scan [string range $m 5 6] %d] }] "、"]
-            append below [tmpl {<p>[dict get $u unit]：$months报送政务信息少于 $quota 条。</p>}]
+            markup append below [tmpl {<p>[dict get $u unit]：$months报送政务信息少于 $quota 条。</p>}]
         }
     }
     set year [string range [dict get $p from] 0 3]
@@ -375,11 +377,11 @@ proc assessment::notice {spec {standalone 0}} {
 <h2>一、总体情况</h2>
 <p>${label}，各单位共认领（含指定）网络舆情 $owned 件，其中逾期未认领由信息办指定 $assigned_overdue 件；按时形成核实调查报告 $reports_ontime 件，逾期 $reports_late 件；按时回应 $replies_ontime 件，逾期 $replies_late 件；超过 24 小时或 48 小时回应时限 $limit_breaches 件；领导批示按时办结 $instructions_ontime 件，逾期 $instructions_late 件。各单位共报送政务信息 $sent 条，被采用 $submissions_adopted 条。</p>
 <h2>二、积分排名</h2>
-<table><tr>[unsafe $head]</tr>[unsafe $rows]</table>
-<div class="chart">[unsafe $chart]</div>
+<table><tr>$head</tr>$rows</table>
+<div class="chart">$chart</div>
 <h2>三、点名通报</h2>
-[if {$late ne ""} { tmpl {<p>以下单位网络舆情办理不及时，予以点名通报批评：</p>[unsafe $late]} } else { tmpl {<p>本期没有办理逾期的单位。</p>} }]
-[if {$below ne ""} { tmpl {<p>以下单位未完成政务信息报送任务（每月不少于 $quota 条），予以点名通报批评；长期不报送的，将约谈单位负责人：</p>[unsafe $below]} } else { tmpl {<p>本期各单位均完成政务信息报送任务。</p>} }]
+[if {$late ne ""} { tmpl {<p>以下单位网络舆情办理不及时，予以点名通报批评：</p>$late} } else { tmpl {<p>本期没有办理逾期的单位。</p>} }]
+[if {$below ne ""} { tmpl {<p>以下单位未完成政务信息报送任务（每月不少于 $quota 条），予以点名通报批评；长期不报送的，将约谈单位负责人：</p>$below} } else { tmpl {<p>本期各单位均完成政务信息报送任务。</p>} }]
 <h2>四、工作要求</h2>
 <p>各单位要高度重视网络舆情和政务信息工作，严格落实“一事一报、随有随报”和办理时限要求，及时认领、核实调查并公开回应；被点名通报的单位要认真查找原因，切实整改。通报结果作为目标责任考核的重要依据。</p>}]
     reporting::document [dict create title "关于${label}网络舆情和政务信息工作考核情况的通报" number $number \

@@ -101,7 +101,7 @@ proc column::link {static what {id ""}} {
 }
 
 # column::page: a public page (no login, no navigation of the office's pages). CSS is the site's,
-# or for the export a relative copy (UP: "" or "../").
+# or for the export a relative copy (UP: "" or "../"). BODY is markup (tmpl); returns markup.
 proc column::page {static up title body} {
     set css [expr {$static ? "${up}yqbox.css" : "/css/yqbox.css"}]
     set home [expr {$static ? "${up}index.html" : "/replies/"}]
@@ -121,7 +121,7 @@ proc column::page {static up title body} {
 <header class="top"><a href="$home">[conf::get column_title] · 政民互动</a></header>
 <nav class="crumbs" aria-label="栏目"><a href="$home">网络新闻发言人</a> · <a href="$fb">舆情反馈</a> · <a href="$atom">订阅（Atom）</a></nav>
 <main id="main">
-[unsafe $body]
+$body
 </main>
 <footer>[conf::get column_title] 政民互动栏目</footer>
 </body>
@@ -138,12 +138,12 @@ proc column::listBody {replies static up} {
             set href "$up[link $static reply $id]"
             set orig [safeUrl $original]
             set origLink [expr {$orig eq "" ? "" : [tmpl {<a class="orig" href="$orig" rel="noopener nofollow">原帖链接</a>}]}]
-            append items [tmpl {<li class="reply"><h3><a href="$href">[brief $question 60]</a></h3>
-<p class="meta"><span class="unit">$unit</span> · <time datetime="$published">[string range $published 0 9]</time> [unsafe $origLink]</p></li>
+            markup append items [tmpl {<li class="reply"><h3><a href="$href">[brief $question 60]</a></h3>
+<p class="meta"><span class="unit">$unit</span> · <time datetime="$published">[string range $published 0 9]</time> $origLink</p></li>
 }]
         }
     }
-    tmpl {<ul class="replies">[unsafe $items]</ul>}
+    tmpl {<ul class="replies">$items</ul>}
 }
 
 # column::listPage: the 网络新闻发言人 list (KIND all) or the 舆情反馈 list (KIND feedback), page PAGE.
@@ -159,12 +159,12 @@ proc column::listPage {kind page {static 0}} {
     set nav ""
     if {!$static && $pages > 1} {
         set base [expr {$kind eq "feedback" ? "/replies/feedback" : "/replies/"}]
-        if {$page > 1} { append nav [tmpl {<a rel="prev" href="$base?page=[expr {$page - 1}]">上一页</a> }] }
-        append nav [tmpl {第 $page / $pages 页 }]
-        if {$page < $pages} { append nav [tmpl {<a rel="next" href="$base?page=[expr {$page + 1}]">下一页</a>}] }
+        if {$page > 1} { markup append nav [tmpl {<a rel="prev" href="$base?page=[expr {$page - 1}]">上一页</a> }] }
+        markup append nav [tmpl {第 $page / $pages 页 }]
+        if {$page < $pages} { markup append nav [tmpl {<a rel="next" href="$base?page=[expr {$page + 1}]">下一页</a>}] }
     }
     page $static "" $title [tmpl {<h1>$title</h1><p>$intro</p><p class="count">共 $total 条</p>
-[listBody $rows $static ""]<p class="pager">[unsafe $nav]</p>}]
+[listBody $rows $static ""]<p class="pager">$nav</p>}]
 }
 
 # column::replyPage: the page of reply R (a dict from column::reply).
@@ -174,21 +174,21 @@ proc column::replyPage {r {static 0}} {
         set orig [safeUrl $original]
         set paras ""
         foreach p [split [string trim $body] \n] {
-            if {[string trim $p] ne ""} { append paras [tmpl {<p>$p</p>}] }
+            if {[string trim $p] ne ""} { markup append paras [tmpl {<p>$p</p>}] }
         }
         set origLink [expr {$orig eq "" ? "" : [tmpl {<p>原帖：<a class="orig" href="$orig" rel="noopener nofollow">$orig</a></p>}]}]
         page $static $up "回应：[brief $question 30]" [tmpl {<article class="reply">
 <h1>[brief $question 80]</h1>
 <p class="meta">答复单位：<span class="unit">$unit</span> · 发布时间：<time datetime="$published">[string map {T " "} [string range $published 0 15]]</time></p>
 <h2>网民反映</h2><blockquote>$question</blockquote>
-[unsafe $origLink]
-<h2>回应</h2><div class="answer">[unsafe $paras]</div>
+$origLink
+<h2>回应</h2><div class="answer">$paras</div>
 </article>}]
     }
 }
 
 # column::atom: the Atom feed of the newest 50 replies; BASE is the absolute address of the site
-# (https://HOST), or "" for the export (relative links).
+# (https://HOST), or "" for the export (relative links). Returns the XML as markup (tmpl).
 proc column::atom {base {static 0}} {
     set items ""
     set updated [yqbox::iso]
@@ -200,7 +200,7 @@ proc column::atom {base {static 0}} {
             set orig [safeUrl $original]
             set content "$body"
             if {$orig ne ""} { append content "\n\n原帖：$orig" }
-            append items [tmpl {<entry>
+            markup append items [tmpl {<entry>
 <id>$href</id>
 <title>[brief $question 80]</title>
 <link rel="alternate" type="text/html" href="$href"/>
@@ -216,15 +216,15 @@ proc column::atom {base {static 0}} {
     set self "$base[link $static atom]"
     set home "$base[link $static list]"
     # tmpl's escaping suits XML: & < > " ' become entities XML knows
-    markup text [tmpl {<?xml version="1.0" encoding="utf-8"?>
+    tmpl {<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>$self</id>
 <title>[conf::get column_title] · 网络新闻发言人</title>
 <link rel="self" href="$self"/>
 <link rel="alternate" type="text/html" href="$home"/>
 <updated>$updated</updated>
-[unsafe $items]</feed>
-}]
+$items</feed>
+}
 }
 
 # column::api: the newest 100 replies as JSON (the API); BASE as for column::atom.
@@ -248,21 +248,22 @@ proc column::api {base {static 0}} {
 }
 
 # column::embed: the small page for an iframe: the newest N replies, links opening on the site.
+# Returns the HTML as markup.
 proc column::embed {n {static 0}} {
     set items ""
     foreach r [replies all $n 0] {
         dict with r {
             set href [expr {$static ? [link 1 reply $id] : [link 0 reply $id]}]
-            append items [tmpl {<li><a href="$href" target="_blank" rel="noopener">[brief $question 40]</a> <span class="meta">$unit [string range $published 5 9]</span></li>}]
+            markup append items [tmpl {<li><a href="$href" target="_blank" rel="noopener">[brief $question 40]</a> <span class="meta">$unit [string range $published 5 9]</span></li>}]
         }
     }
     set css [expr {$static ? "yqbox.css" : "/css/yqbox.css"}]
     set more [link $static list]
-    markup text [tmpl {<!DOCTYPE html>
+    tmpl {<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>网络新闻发言人</title><link rel="stylesheet" href="$css"></head>
-<body class="embed"><h2>网络新闻发言人</h2><ul>[unsafe $items]</ul><p><a href="$more" target="_blank" rel="noopener">更多回应</a></p></body></html>
-}]
+<body class="embed"><h2>网络新闻发言人</h2><ul>$items</ul><p><a href="$more" target="_blank" rel="noopener">更多回应</a></p></body></html>
+}
 }
 
 # column::export: write the whole column as static files into DIR (created if missing): index.html,
@@ -279,7 +280,7 @@ proc column::export {dir} {
         lappend files replies/[dict get $r id].html [markup text [replyPage $r 1]]
         incr n
     }
-    lappend files atom.xml [atom "" 1] replies.json [api "" 1] embed.html [embed 10 1]
+    lappend files atom.xml [markup text [atom "" 1]] replies.json [api "" 1] embed.html [markup text [embed 10 1]]
     set cssf [open [yqbox::path webroot css yqbox.css] r]
     fconfigure $cssf -encoding utf-8
     lappend files yqbox.css [read $cssf]

@@ -23,6 +23,7 @@ namespace eval yqbox {
         session.tcl
         crawl/crawl.tcl
         crawl/source.tcl
+        crawl/opml.tcl
         crawl/feed.tcl
         crawl/html.tcl
         crawl/json.tcl

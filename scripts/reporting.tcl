@@ -89,7 +89,7 @@ proc reporting::Number {n} {
 #               "ISSUER DATE印发"
 #   standalone  1: the style sheet inlined (a file opened without the server); 0: linked, as web
 #               pages must be under the server's CSP
-# Returns the HTML.
+# Returns the HTML as markup.
 proc reporting::document {d} {
     set d [dict merge [dict create issuer [conf::get agency_name] masthead "" number "" recipients "" \
                            report "" cc "" signer "" date [yqbox::now] standalone 0] $d]
@@ -97,14 +97,12 @@ proc reporting::document {d} {
     if {$signer eq ""} { set signer $issuer }
     if {$masthead eq ""} { set masthead $issuer }
     set when [cndate $date]
-    # a finished page: plain text, without the marks tmpl leaves between pieces
-    markup text [tmpl {<!DOCTYPE html>
+    tmpl {<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <title>$title</title>
-[if {$standalone} { tmpl {<style>
-[unsafe [Css]]</style>} } else { tmpl {<link rel="stylesheet" href="/css/document.css">} }]
+[if {$standalone} { Style } else { Link }]
 </head>
 <body>
 <div class="issuer">$masthead</div>
@@ -112,18 +110,32 @@ proc reporting::document {d} {
 <hr class="red">
 <h1>$title</h1>
 [if {$recipients ne ""} { tmpl {<p class="to">${recipients}：</p>} }]
-[unsafe $body]
+$body
 <div class="sign"><div>$signer</div><div>$when</div></div>
 [if {$report ne "" || $cc ne ""} { tmpl {<div class="foot">[if {$report ne ""} { tmpl {<p>报送：$report</p>} }][if {$cc ne ""} { tmpl {<p>抄送：$cc</p>} }]<p>$issuer　　${when}印发</p></div>} }]
 </body>
 </html>
-}]
+}
 }
 
-# reporting::standalone: document HTML made to open without the server (its linked style sheet
-# inlined), for writing to a file.
+# reporting::Link: the markup linking the official documents' style sheet (pages under the server).
+proc reporting::Link {} {
+    tmpl {<link rel="stylesheet" href="/css/document.css">}
+}
+
+# reporting::Style: the official documents' style sheet inlined, as markup (files opened without
+# the server).
+proc reporting::Style {} {
+    # unsafe: the appliance's own style sheet (webroot/css/document.css): raw text in <style>, where entities are not decoded
+    set css [unsafe [Css]]
+    tmpl {<style>
+$css</style>}
+}
+
+# reporting::standalone: document HTML (stored or rendered) made to open without the server (its
+# linked style sheet inlined), for writing to a file. Returns the page as a plain string.
 proc reporting::standalone {html} {
-    string map [list {<link rel="stylesheet" href="/css/document.css">} "<style>\n[Css]</style>"] $html
+    string map [list [markup text [Link]] [markup text [Style]]] $html
 }
 
 # reporting::Css: the official documents' style sheet (webroot/css/document.css).

@@ -554,7 +554,7 @@ proc request::letter {id {standalone 0}} {
     }]
     set extra ""
     if {[dict get $dt note] ne ""} { set extra [tmpl {<p>[dict get $dt note]</p>}] }
-    if {$answer_text ne ""} { set extra [tmpl {[unsafe $extra]<p>$answer_text</p>}] }
+    if {$answer_text ne ""} { set extra [tmpl {$extra<p>$answer_text</p>}] }
     if {$extension > 0} {
         set ext [tmpl {<p>经本机关政府信息公开工作机构负责人同意，本申请的答复期限延长 $extension 个工作日，已告知你。</p>}]
     } else { set ext "" }
@@ -562,7 +562,7 @@ proc request::letter {id {standalone 0}} {
         set fees [expr {$waived ? [tmpl {<p>经你申请、本机关政府信息公开工作机构负责人审核同意，免收信息处理费。</p>}]
                         : [tmpl {<p>因申请数量、频次明显超过合理范围，依照规定收取信息处理费 [format %.2f $fee] 元。</p>}]}]
     } else { set fees "" }
-    set body [tmpl {[unsafe $body][unsafe $parts][unsafe $extra][unsafe $ext][unsafe $fees]<p>如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者自收到本答复之日起六个月内依法提起行政诉讼。</p>
+    set body [tmpl {$body$parts$extra$ext$fees<p>如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者自收到本答复之日起六个月内依法提起行政诉讼。</p>
 <p>特此告知。</p>}]
     reporting::document [dict create title "政府信息公开申请答复书" number $letter_no recipients $name \
                              body $body date [yqbox::seconds $answered] cc [conf::get request_cc] standalone $standalone]
@@ -631,10 +631,10 @@ proc request::statsPage {year {standalone 0}} {
     set rows ""
     foreach r [statsRows $year] {
         lassign $r k v
-        append rows [tmpl {<tr><td class="l">$k</td><td>$v</td></tr>}]
+        markup append rows [tmpl {<tr><td class="l">$k</td><td>$v</td></tr>}]
     }
     reporting::document [dict create title "${year}年政府信息依申请公开情况统计表" \
-        body [tmpl {<table><tr><th>项目</th><th>件数</th></tr>[unsafe $rows]</table>}] standalone $standalone]
+        body [tmpl {<table><tr><th>项目</th><th>件数</th></tr>$rows</table>}] standalone $standalone]
 }
 
 # ---- the console command ----

@@ -190,20 +190,5 @@ proc crawl::ImportOpml {text tier} {
     return "导入 $added 个订阅源，已存在 $skipped 个"
 }
 
-# crawl::ExportOpml: the feed sources as an OPML 2.0 document.
-proc crawl::ExportOpml {} {
-    set out "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head><title>yqbox 订阅源</title></head>\n<body>\n"
-    db eval {SELECT name, title, url FROM source WHERE type = 'feed' ORDER BY name} {
-        set t [expr {$title ne "" ? $title : $name}]
-        append out "<outline type=\"rss\" text=\"[Xml $t]\" title=\"[Xml $t]\" xmlUrl=\"[Xml $url]\"/>\n"
-    }
-    append out "</body>\n</opml>\n"
-}
-
-# crawl::Xml: TEXT escaped for an XML attribute.
-proc crawl::Xml {text} {
-    string map {& &amp; < &lt; > &gt; \" &quot; ' &apos;} $text
-}
-
 help::add source {list | templates | show NAME | add NAME FIELD VALUE ... | add NAME -template T VALUE ... | set | try URL ?-save NAME? | enable | disable | resume | remove | import-opml FILE | export-opml ?FILE?} \
     "采集源管理：列表、模板目录、详情与健康状况、按模板或逐项新增、一个网址试采（建议规则与预览）、增删改、暂停后恢复、OPML 导入导出"

@@ -54,7 +54,7 @@ route GET /dashboard {} {
              GROUP BY level} { dict set counts $level $n }
     set cards ""
     dict for {level n} $counts {
-        append cards [tmpl {<li class="card [levelClass $level]"><a href="/events?level=[urlencode $level]"><span class="n">$n</span> $level</a></li>}]
+        markup append cards [tmpl {<li class="card [levelClass $level]"><a href="/events?level=[urlencode $level]"><span class="n">$n</span> $level</a></li>}]
     }
     # due and overdue: one row per event, its nearest open deadline (a duty before an optional
     # window, which is listed while it is open, never as overdue), the rule in a tooltip
@@ -69,15 +69,15 @@ route GET /dashboard {} {
              WHERE rn = 1 ORDER BY due_epoch LIMIT 20} {
         set left [expr {$due_epoch - $now}]
         if {$optional} {
-            append rows [tmpl {<tr class="optional"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余">可选，剩余 [duration $left]</td></tr>}]
+            markup append rows [tmpl {<tr class="optional"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余">可选，剩余 [duration $left]</td></tr>}]
             continue
         }
         set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
         set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
-        append rows [tmpl {<tr class="$cls"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余"><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
+        markup append rows [tmpl {<tr class="$cls"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余"><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
     }
     set due [expr {$rows eq "" ? [tmpl {<p>没有未到期的办理时限。</p>}] :
-        [tmpl {<table class="list stack"><thead><tr><th scope="col">事件</th><th scope="col">最近的时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]}]
+        [tmpl {<table class="list stack"><thead><tr><th scope="col">事件</th><th scope="col">最近的时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>$rows</tbody></table>}]}]
     # new posts per hour, the last 24 hours
     set now [yqbox::now]
     set start [expr {($now / 3600 - 23) * 3600}]
@@ -95,14 +95,14 @@ route GET /dashboard {} {
     db eval {SELECT id, title, level, state, last_post FROM event e
              WHERE state NOT IN ('closed') AND ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
              ORDER BY last_post DESC LIMIT 10} {
-        append recent [tmpl {<li><span class="level [levelClass $level]">$level</span> <a href="/events/$id">$title</a> <span class="meta">[stateName $state] · [time $last_post]</span></li>}]
+        markup append recent [tmpl {<li><span class="level [levelClass $level]">$level</span> <a href="/events/$id">$title</a> <span class="meta">[stateName $state] · [time $last_post]</span></li>}]
     }
     app $me 工作台 [tmpl {<h1>工作台</h1>
 [clockNotices $me]
-<section aria-labelledby="h-open"><h2 id="h-open">未办结事件（按风险等级）</h2><ul class="cards">[unsafe $cards]</ul></section>
-<section aria-labelledby="h-due"><h2 id="h-due">即将到期与已超期</h2>[unsafe $due]</section>
+<section aria-labelledby="h-open"><h2 id="h-open">未办结事件（按风险等级）</h2><ul class="cards">$cards</ul></section>
+<section aria-labelledby="h-due"><h2 id="h-due">即将到期与已超期</h2>$due</section>
 <section aria-labelledby="h-posts"><h2 id="h-posts">近 24 小时每小时新增帖子</h2>[bars 每小时新增帖子 $labels $values 3]</section>
-<section aria-labelledby="h-recent"><h2 id="h-recent">最新事件</h2><ul class="events">[unsafe $recent]</ul></section>}]
+<section aria-labelledby="h-recent"><h2 id="h-recent">最新事件</h2><ul class="events">$recent</ul></section>}]
 }
 
 # web::clockNotices: the dashboard's boxes for ME: next year's calendar still missing (from 1
@@ -112,13 +112,13 @@ proc web::clockNotices {me} {
     set out ""
     set pending [calendar::pending]
     if {$pending ne ""} {
-        append out [tmpl {<p class="pending" role="status">$pending <a href="/calendar">前往工作日历</a></p>}]
+        markup append out [tmpl {<p class="pending" role="status">$pending <a href="/calendar">前往工作日历</a></p>}]
     }
     set bad [job::failing]
     if {[llength $bad]} {
         set names [join [lmap j $bad { dict get $j title }] 、]
         set more [expr {[can $me health.view] ? [tmpl {<a href="/health">查看运行状况</a>}] : [tmpl {请联系系统管理员。}]}]
-        append out [tmpl {<p class="alert" role="alert">后台任务最近一次运行失败：$names。 [unsafe $more]</p>}]
+        markup append out [tmpl {<p class="alert" role="alert">后台任务最近一次运行失败：$names。 $more</p>}]
     }
     return $out
 }
@@ -208,7 +208,7 @@ route GET /events {} {
             incr n
             if {$n > 50} { break }
             set owner [expr {$e(uname2) ne "" ? $e(uname2) : "（建议：$e(suggested_unit)）"}]
-            append rows [tmpl {<tr><td>$e(id)</td><td><a href="/events/$e(id)">$e(title)</a></td><td><span class="level [levelClass $e(level)]">$e(level)</span></td><td>[format %.1f $e(score)]</td><td>[stateName $e(state)]</td><td>$owner</td><td>$e(posts)</td><td>[time $e(last_post)]</td></tr>}]
+            markup append rows [tmpl {<tr><td>$e(id)</td><td><a href="/events/$e(id)">$e(title)</a></td><td><span class="level [levelClass $e(level)]">$e(level)</span></td><td>[format %.1f $e(score)]</td><td>[stateName $e(state)]</td><td>$owner</td><td>$e(posts)</td><td>[time $e(last_post)]</td></tr>}]
         }
     } msg]} {
         lappend problems "检索条件无效：$msg"
@@ -222,8 +222,8 @@ route GET /events {} {
     set nav ""
     # the pages carry only the filters the user chose
     set qs [filterQuery $f]
-    if {$page > 1} { append nav [tmpl {<a rel="prev" href="/events?${qs}page=[expr {$page - 1}]">上一页</a> }] }
-    if {$n > 50} { append nav [tmpl {<a rel="next" href="/events?${qs}page=[expr {$page + 1}]">下一页</a>}] }
+    if {$page > 1} { markup append nav [tmpl {<a rel="prev" href="/events?${qs}page=[expr {$page - 1}]">上一页</a> }] }
+    if {$n > 50} { markup append nav [tmpl {<a rel="next" href="/events?${qs}page=[expr {$page + 1}]">下一页</a>}] }
     app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems $problems]
 <form method="get" action="/events" class="filters" role="search">
 <label for="q">全文检索</label><input id="q" name="q" value="$q" placeholder="帖子标题或正文中的词">
@@ -232,9 +232,9 @@ route GET /events {} {
 <label for="unit">承办单位</label><select id="unit" name="unit">[options $units $unit]</select>
 <button type="submit">筛选</button> <a href="/events.csv?$qs">下载 CSV（Excel）</a></form>
 <table class="list"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">等级</th><th scope="col">评分</th><th scope="col">状态</th><th scope="col">承办单位</th><th scope="col">帖子</th><th scope="col">最近发帖</th></tr></thead>
-<tbody>[unsafe $rows]</tbody></table>
+<tbody>$rows</tbody></table>
 [if {$n == 0} {tmpl {<p>没有符合条件的事件。</p>}}]
-<p class="pager">[unsafe $nav]</p>}]
+<p class="pager">$nav</p>}]
 }
 
 # ---- event page ----
@@ -246,12 +246,10 @@ proc web::highlight {text spans} {
     set pos 0
     foreach {s e term} [lsort -stride 3 -integer -index 0 $spans] {
         if {$s < $pos || $e <= $s || $s >= [string length $text]} { continue }
-        append out [esc [string range $text $pos $s-1]]
-        append out "<mark title=\"[esc $term]\">[esc [string range $text $s $e-1]]</mark>"
+        markup append out [string range $text $pos $s-1] [tmpl {<mark title="$term">[string range $text $s $e-1]</mark>}]
         set pos $e
     }
-    append out [esc [string range $text $pos end]]
-    unsafe $out
+    markup append out [string range $text $pos end]
 }
 
 # web::postHtml: the markup of post row P (dict) with its matched terms highlighted.
@@ -325,10 +323,10 @@ proc web::deadlines {id} {
     db eval {SELECT title, allowed, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional,
                     stopped_by FROM deadline WHERE event_id = $id ORDER BY state <> 'open', due_epoch, id} {
         set due [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]
-        append rows [tmpl {<tr class="[expr {$state eq "open" && $provisional ne "" ? "provisional" : ""}]"><td data-label="时限">$title</td><td data-label="期限">$allowed</td><td data-label="截止时间">$due</td><td data-label="进度">[deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]</td></tr>}]
+        markup append rows [tmpl {<tr class="[expr {$state eq "open" && $provisional ne "" ? "provisional" : ""}]"><td data-label="时限">$title</td><td data-label="期限">$allowed</td><td data-label="截止时间">$due</td><td data-label="进度">[deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]</td></tr>}]
     }
     if {$rows eq ""} { return "" }
-    tmpl {<section aria-labelledby="h-deadlines"><h2 id="h-deadlines">办理时限</h2><table class="list stack"><thead><tr><th scope="col">时限</th><th scope="col">期限</th><th scope="col">截止时间</th><th scope="col">进度</th></tr></thead><tbody>[unsafe $rows]</tbody></table></section>}
+    tmpl {<section aria-labelledby="h-deadlines"><h2 id="h-deadlines">办理时限</h2><table class="list stack"><thead><tr><th scope="col">时限</th><th scope="col">期限</th><th scope="col">截止时间</th><th scope="col">进度</th></tr></thead><tbody>$rows</tbody></table></section>}
 }
 
 # web::timeline: the markup of event ID's timeline: workflow steps, deadlines, score changes.
@@ -355,9 +353,9 @@ proc web::timeline {id} {
     set keyed [lmap it $items { list [calendar::Instant [lindex $it 0]] $it }]
     foreach it [lmap k [lsort -integer -index 0 $keyed] { lindex $k 1 }] {
         lassign $it at kind what who note
-        append out [tmpl {<li class="$kind"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>$note</q>}}]</li>}]
+        markup append out [tmpl {<li class="$kind"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>$note</q>}}]</li>}]
     }
-    tmpl {<ol class="timeline">[unsafe $out]</ol>}
+    tmpl {<ol class="timeline">$out</ol>}
 }
 
 # web::applies: whether transition NAME makes sense on event ID now beyond what the state machine
@@ -378,7 +376,7 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
     set possible [org::as $me { workflow::possible $id }]
     foreach name $possible {
         if {$name eq "reply"} {
-            append out [tmpl {<p><a class="button" href="/events/$id/reply">撰写回复</a></p>}]
+            markup append out [tmpl {<p><a class="button" href="/events/$id/reply">撰写回复</a></p>}]
             continue
         }
         if {![dict exists $actions $name] || ![applies $name $id]} { continue }
@@ -391,41 +389,41 @@ proc web::actionForms {me ev {problems {}} {values {}}} {
             set v [expr {[dict exists $values $f] ? [dict get $values $f] : ""}]
             set fid "$name-$f"
             switch -- [string trimright $kind ?] {
-                para { append inputs [tmpl {<p><label for="$fid">$flabel</label><textarea id="$fid" name="$f" rows="3">$v</textarea></p>}] }
+                para { markup append inputs [tmpl {<p><label for="$fid">$flabel</label><textarea id="$fid" name="$f" rows="3">$v</textarea></p>}] }
                 level {
                     set opts {}
                     foreach l $::web::levels { lappend opts $l $l }
-                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts [expr {$v eq "" ? [dict get $ev level] : $v}]]</select></p>}]
+                    markup append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts [expr {$v eq "" ? [dict get $ev level] : $v}]]</select></p>}]
                 }
                 unit {
                     set opts {}
                     db eval {SELECT id AS u, name AS uname FROM unit WHERE active AND kind IN ('department','township','office') ORDER BY id} { lappend opts $u $uname }
-                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
+                    markup append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
                 }
                 decision {
-                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options {approve 批准 refuse 不批准} $v]</select></p>}]
+                    markup append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options {approve 批准 refuse 不批准} $v]</select></p>}]
                 }
                 instruction {
                     set opts {}
                     db eval {SELECT id AS i, text AS itext FROM instruction WHERE event_id = $id AND state = 'open' ORDER BY id} {
                         lappend opts $i "$i：[column::brief $itext 30]"
                     }
-                    append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
+                    markup append inputs [tmpl {<p><label for="$fid">$flabel</label><select id="$fid" name="$f">[options $opts $v]</select></p>}]
                 }
-                days { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" inputmode="numeric" size="4"></p>}] }
-                time { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" type="datetime-local"></p>}] }
-                flag { append inputs [tmpl {<p><input type="checkbox" id="$fid" name="$f" value="1"[if {$v eq "1"} {unsafe " checked"}]><label for="$fid">$flabel</label></p>}] }
-                default { append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v"></p>}] }
+                days { markup append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" inputmode="numeric" size="4"></p>}] }
+                time { markup append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v" type="datetime-local"></p>}] }
+                flag { markup append inputs [tmpl {<p><input type="checkbox" id="$fid" name="$f" value="1"[if {$v eq "1"} {tmpl { checked}}]><label for="$fid">$flabel</label></p>}] }
+                default { markup append inputs [tmpl {<p><label for="$fid">$flabel</label><input id="$fid" name="$f" value="$v"></p>}] }
             }
         }
         set prob [expr {[dict exists $problems $name] ? [problems [dict get $problems $name]] : ""}]
-        set form [tmpl {<form method="post" action="/events/$id/$name" class="action">[hidden $me][unsafe $prob][unsafe $inputs]<button type="submit">$label</button></form>}]
+        set form [tmpl {<form method="post" action="/events/$id/$name" class="action">[hidden $me]$prob$inputs<button type="submit">$label</button></form>}]
         if {!$fold} {
             # no fields, or only checkboxes: the button shows at once
-            append out $form
+            markup append out $form
         } else {
             # a transition with a form folds away until chosen (open when it came back with problems)
-            append out [tmpl {<details class="action"[if {$prob ne ""} {unsafe " open"}]><summary>$label</summary>[unsafe $form]</details>}]
+            markup append out [tmpl {<details class="action"[if {$prob ne ""} {tmpl { open}}]><summary>$label</summary>$form</details>}]
         }
     }
     if {$out eq ""} { return [tmpl {<p>您对该事件当前没有可执行的操作。</p>}] }
@@ -455,12 +453,12 @@ proc web::diff {old new} {
     set i 0; set j 0
     while {$i < $n || $j < $m} {
         if {$i < $n && $j < $m && [lindex $a $i] eq [lindex $b $j]} {
-            append out [tmpl {[lindex $b $j]}]; incr i; incr j
+            markup append out [lindex $b $j]; incr i; incr j
         } elseif {$i < $n && ($j == $m || $L([expr {$i + 1}],$j) >= $L($i,[expr {$j + 1}]))} {
             # what went comes before what replaced it
-            append out [tmpl {<del>[lindex $a $i]</del>}]; incr i
+            markup append out [tmpl {<del>[lindex $a $i]</del>}]; incr i
         } else {
-            append out [tmpl {<ins>[lindex $b $j]</ins>}]; incr j
+            markup append out [tmpl {<ins>[lindex $b $j]</ins>}]; incr j
         }
     }
     return $out
@@ -478,31 +476,31 @@ proc web::review {id} {
         set prev [db onecolumn {SELECT body FROM reply_version WHERE reply_id = $rid AND n = $n - 1}]
         set changes ""
         if {$n > 1} {
-            set changes [tmpl {<h4>与第 [expr {$n - 1}] 稿相比的改动</h4><div class="diff">[unsafe [diff $prev $body]]</div>}]
+            set changes [tmpl {<h4>与第 [expr {$n - 1}] 稿相比的改动</h4><div class="diff">[diff $prev $body]</div>}]
         }
         set returns ""
         db eval {SELECT version, login, at, comment FROM reply_return WHERE reply_id = $rid ORDER BY id} {
-            append returns [tmpl {<li>第 $version 稿于 [time $at] 被 $login 退回：<q>$comment</q></li>}]
+            markup append returns [tmpl {<li>第 $version 稿于 [time $at] 被 $login 退回：<q>$comment</q></li>}]
         }
         set signed [expr {$approved_by ne "" ? [tmpl {，已由 $approved_by 于 [time $approved_at] 审定}] : ""}]
         set st [dict get {draft 待审定 approved 已审定 reviewed 已审核 published 已发布 withdrawn 已撤回} $state]
         # the original post's address is crawled text: a link only when it is plainly http(s)
         set link [column::safeUrl $original_url]
-        append out [tmpl {<section aria-labelledby="h-reply" class="review"><h2 id="h-reply">回复稿（第 $n 稿，$st）</h2>
-<p class="meta">$author 撰写，[time $updated] 更新[unsafe $signed][if {$link ne ""} {tmpl {；原帖：<a href="$link" rel="noopener nofollow noreferrer">$link</a>}} elseif {$original_url ne ""} {tmpl {；原帖地址：$original_url}}]</p>
+        markup append out [tmpl {<section aria-labelledby="h-reply" class="review"><h2 id="h-reply">回复稿（第 $n 稿，$st）</h2>
+<p class="meta">$author 撰写，[time $updated] 更新$signed[if {$link ne ""} {tmpl {；原帖：<a href="$link" rel="noopener nofollow noreferrer">$link</a>}} elseif {$original_url ne ""} {tmpl {；原帖地址：$original_url}}]</p>
 <h3>问题</h3><p>$question</p><h3>回复内容</h3><div class="replytext">$body</div>
-[unsafe $changes][if {$returns ne ""} {tmpl {<h4>退回修改意见</h4><ul>[unsafe $returns]</ul>}}]</section>}]
+$changes[if {$returns ne ""} {tmpl {<h4>退回修改意见</h4><ul>$returns</ul>}}]</section>}]
     }
     db eval {SELECT id AS iid, handler, contact, report, reported_at, reported_by, ext_days, ext_reason, ext_state
              FROM investigation WHERE event_id = $id ORDER BY id DESC LIMIT 1} {
         if {$report ne ""} {
             set doc [db onecolumn {SELECT id FROM document WHERE event_id = $id AND kind = '调查报告' ORDER BY id DESC LIMIT 1}]
-            append out [tmpl {<section aria-labelledby="h-report" class="review"><h2 id="h-report">核实调查报告</h2>
+            markup append out [tmpl {<section aria-labelledby="h-report" class="review"><h2 id="h-report">核实调查报告</h2>
 <p class="meta">$reported_by 于 [time $reported_at] 提交；承办人 $handler（$contact）[if {$doc ne ""} {tmpl {；<a href="/documents/$doc">打印版</a>}}]</p><div class="replytext">$report</div></section>}]
         }
         if {$ext_state ne ""} {
             set st [dict get {requested 待审批 approved 已批准 refused 未批准} $ext_state]
-            append out [tmpl {<section aria-labelledby="h-ext" class="review"><h2 id="h-ext">延期申请（$st）</h2><p>申请延期 $ext_days 个工作日。理由：$ext_reason</p></section>}]
+            markup append out [tmpl {<section aria-labelledby="h-ext" class="review"><h2 id="h-ext">延期申请（$st）</h2><p>申请延期 $ext_days 个工作日。理由：$ext_reason</p></section>}]
         }
     }
     return $out
@@ -519,13 +517,13 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
              FROM post p JOIN source s ON s.id = p.source_id WHERE p.event_id = $id
              ORDER BY p.first_seen LIMIT 50} p {
         unset -nocomplain p(*)
-        append posts [postHtml [array get p]]
+        markup append posts [postHtml [array get p]]
         incr np
     }
     set reasons ""
     foreach r [dict get $ev reasons] {
         lassign $r factor points text
-        append reasons [tmpl {<tr><td>$factor</td><td>$points</td><td>$text</td></tr>}]
+        markup append reasons [tmpl {<tr><td>$factor</td><td>$points</td><td>$text</td></tr>}]
     }
     set owner "未认领"
     if {[dict get $ev unit_id] ne ""} {
@@ -534,27 +532,27 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
     }
     set docs ""
     db eval {SELECT id AS did, kind, title AS dtitle, created AS dat FROM document WHERE event_id = $id ORDER BY id} {
-        append docs [tmpl {<li><a href="/documents/$did">$kind：$dtitle</a>（[documents::numberText $did]，[time $dat]）</li>}]
+        markup append docs [tmpl {<li><a href="/documents/$did">$kind：$dtitle</a>（[documents::numberText $did]，[time $dat]）</li>}]
     }
     set replyInfo ""
     db eval {SELECT id AS rid, state AS rstate, question AS rq FROM reply WHERE event_id = $id ORDER BY id} {
-        append replyInfo [tmpl {<li>回应 $rid：[stateName $rstate] · [column::brief $rq 40][if {$rstate eq "published"} {tmpl { · <a href="/replies/$rid">公开页面</a>}}]</li>}]
+        markup append replyInfo [tmpl {<li>回应 $rid：[stateName $rstate] · [column::brief $rq 40][if {$rstate eq "published"} {tmpl { · <a href="/replies/$rid">公开页面</a>}}]</li>}]
     }
     app $me "事件 $id" [tmpl {<h1><span class="level [levelClass [dict get $ev level]]">[dict get $ev level]</span> [dict get $ev title]</h1>
 [notice][if {[dict exists $problems *]} {problems [dict get $problems *]}]
 <p class="meta">编号 $id · 状态 [stateName [dict get $ev state]] · 承办单位 $owner · 路由建议 [dict get $ev suggested_unit]（[dict get $ev route_reason]）· 首次发现 [time [dict get $ev first_seen]] · 帖子 [dict get $ev posts] · 来源 [dict get $ev sources]</p>
 <div class="cols">
 <section aria-labelledby="h-actions"><h2 id="h-actions">可执行的操作</h2>[actionForms $me $ev $problems $values]
-[if {$replyInfo ne ""} {tmpl {<h3>回应</h3><ul>[unsafe $replyInfo]</ul>}}]
-[if {$docs ne ""} {tmpl {<h3>相关文件</h3><ul>[unsafe $docs]</ul>}}]</section>
+[if {$replyInfo ne ""} {tmpl {<h3>回应</h3><ul>$replyInfo</ul>}}]
+[if {$docs ne ""} {tmpl {<h3>相关文件</h3><ul>$docs</ul>}}]</section>
 <section aria-labelledby="h-score"><h2 id="h-score">风险评分 [format %.1f [dict get $ev score]]</h2>
-<table><thead><tr><th scope="col">因素</th><th scope="col">分值</th><th scope="col">理由</th></tr></thead><tbody>[unsafe $reasons]</tbody></table></section>
+<table><thead><tr><th scope="col">因素</th><th scope="col">分值</th><th scope="col">理由</th></tr></thead><tbody>$reasons</tbody></table></section>
 </div>
-[unsafe [review $id]]
+[review $id]
 [deadlines $id]
 <section aria-labelledby="h-trend"><h2 id="h-trend">回复与浏览趋势</h2>[trend $id]</section>
 <section aria-labelledby="h-tl"><h2 id="h-tl">办理过程</h2>[timeline $id]</section>
-<section aria-labelledby="h-posts"><h2 id="h-posts">相关帖子（$np）</h2>[unsafe $posts]</section>}]
+<section aria-labelledby="h-posts"><h2 id="h-posts">相关帖子（$np）</h2>$posts</section>}]
 }
 
 route GET /events/:id {} {
@@ -684,11 +682,11 @@ route GET /queue {} {
                AND ($office OR e.suggested_unit = $uname)
              ORDER BY first_seen LIMIT 200} {
         set waited [expr {[yqbox::now] - [yqbox::seconds $first_seen]}]
-        append rows [tmpl {<tr><td><a href="/events/$id">$title</a></td><td><span class="level [levelClass $level]">$level</span></td><td>$suggested_unit</td><td>$route_reason</td><td>[time $first_seen]（已等待 [duration $waited]）</td><td>[postButton $me /events/$id/claim 认领]</td></tr>}]
+        markup append rows [tmpl {<tr><td><a href="/events/$id">$title</a></td><td><span class="level [levelClass $level]">$level</span></td><td>$suggested_unit</td><td>$route_reason</td><td>[time $first_seen]（已等待 [duration $waited]）</td><td>[postButton $me /events/$id/claim 认领]</td></tr>}]
     }
     app $me 待认领 [tmpl {<h1>待认领事件[expr {$office ? "" : "（$uname）"}]</h1>
 <p>承办单位应即时认领本单位事项；未及时认领的由信息办交办，记录在案并纳入考核。</p>
-<table><thead><tr><th scope="col">事件</th><th scope="col">等级</th><th scope="col">建议单位</th><th scope="col">路由依据</th><th scope="col">发现时间</th><th scope="col">操作</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<table><thead><tr><th scope="col">事件</th><th scope="col">等级</th><th scope="col">建议单位</th><th scope="col">路由依据</th><th scope="col">发现时间</th><th scope="col">操作</th></tr></thead><tbody>$rows</tbody></table>
 [if {$rows eq ""} {tmpl {<p>暂无待认领事件。</p>}}]}]
 }
 
@@ -702,12 +700,12 @@ proc web::replyForm {me ev problems values} {
     set orig [column::safeUrl [db onecolumn {SELECT url FROM post WHERE event_id = $id ORDER BY first_seen, id LIMIT 1}]]
     set drafts ""
     db eval {SELECT id AS rid, state, body AS rb FROM reply WHERE event_id = $id ORDER BY id} {
-        append drafts [tmpl {<li>回应 $rid（[stateName $state]）：[column::brief $rb 60]</li>}]
+        markup append drafts [tmpl {<li>回应 $rid（[stateName $state]）：[column::brief $rb 60]</li>}]
     }
     app $me "撰写回应" [tmpl {<h1>撰写回应：[dict get $ev title]</h1>
 [problems $problems]
 <p>回应经本单位负责人审批后，在核实调查报告完成后 3 个工作日内于“政民互动 → 网络新闻发言人”栏目发布，并附原帖链接；社会关注度高、影响面广的回应须经信息办审核，5 个工作日内发布。</p>
-[if {$drafts ne ""} {tmpl {<h2>已有回应</h2><ul>[unsafe $drafts]</ul>}}]
+[if {$drafts ne ""} {tmpl {<h2>已有回应</h2><ul>$drafts</ul>}}]
 <form method="post" action="/events/$id/reply" class="form">[hidden $me]
 <p><label for="question">网民反映的问题（摘要）</label><textarea id="question" name="question" rows="3">$q</textarea></p>
 <p><label for="body">回应内容</label><textarea id="body" name="body" rows="10">$b</textarea></p>

@@ -37,9 +37,9 @@ proc web::periodForm {action spec} {
     set links ""
     foreach {k l} {month 本月 quarter 本季度 year 本年度} {
         set s [reporting::current $k]
-        append links [tmpl {<a href="$action?period=[urlencode $s]">$l</a> }]
+        markup append links [tmpl {<a href="$action?period=[urlencode $s]">$l</a> }]
     }
-    tmpl {<form method="get" action="$action" class="filters"><label for="period">期间（YYYY、YYYY-Qn 或 YYYY-MM）</label><input id="period" name="period" value="$spec" size="9"><button type="submit">查看</button> [unsafe $links]</form>}
+    tmpl {<form method="get" action="$action" class="filters"><label for="period">期间（YYYY、YYYY-Qn 或 YYYY-MM）</label><input id="period" name="period" value="$spec" size="9"><button type="submit">查看</button> $links</form>}
 }
 
 # web::zh: an error message of the modules (English) in Chinese where a pattern is known; others
@@ -75,10 +75,11 @@ proc web::zh {msg} {
     return "操作未完成：$msg"
 }
 
-# web::document: answer with the printable official document HTML (already finished markup).
+# web::document: answer with the printable official document HTML (markup from
+# reporting::document).
 proc web::document {html} {
     respond header Cache-Control no-store
-    respond html [unsafe $html]
+    respond html $html
 }
 
 # ================= 考核 =================
@@ -95,7 +96,7 @@ route GET /assessment {} {
     set a [org::as $me { assessment::compute $spec }]
     set parts [dict get $a formula parts]
     set head ""
-    foreach p $parts { append head [tmpl {<th scope="col">[lindex $p 2]</th>}] }
+    foreach p $parts { markup append head [tmpl {<th scope="col">[lindex $p 2]</th>}] }
     set rows ""
     set q $spec ;# checked by web::period: digits, - and Q only
     foreach u [dict get $a units] {
@@ -105,20 +106,20 @@ route GET /assessment {} {
             set n [lindex $p 0]
             set k [dict get $u counters $n]
             if {$k > 0 && [dict exists $u events $n] && [llength [dict get $u events $n]]} {
-                append cells [tmpl {<td><a href="/assessment/events?period=$q&amp;unit=[dict get $u unit_id]&amp;counter=$n">$k</a></td>}]
+                markup append cells [tmpl {<td><a href="/assessment/events?period=$q&amp;unit=[dict get $u unit_id]&amp;counter=$n">$k</a></td>}]
             } else {
-                append cells [tmpl {<td>$k</td>}]
+                markup append cells [tmpl {<td>$k</td>}]
             }
         }
-        append rows [tmpl {<tr><td>[dict get $u rank]</td><th scope="row">[dict get $u unit]</th><td>[dict get $u points]</td>[unsafe $cells]</tr>
+        markup append rows [tmpl {<tr><td>[dict get $u rank]</td><th scope="row">[dict get $u unit]</th><td>[dict get $u points]</td>$cells</tr>
 }]
     }
     set label [dict get $a period label]
     set missing [expr {[llength [dict get $a missing]] ? [tmpl {<p class="note">缺少数据表（计为 0）：[join [dict get $a missing] {、}]</p>}] : ""}]
     app $me 考核 [tmpl {<h1>${label}考核积分</h1>
-[periodForm /assessment $spec][unsafe $missing]
-<table class="list" id="ranking"><thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">积分</th>[unsafe $head]</tr></thead><tbody>[unsafe $rows]</tbody></table>
-[if {$all} { tmpl {<div class="chart">[unsafe [assessment::chart $a]]</div>
+[periodForm /assessment $spec]$missing
+<table class="list" id="ranking"><thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">积分</th>$head</tr></thead><tbody>$rows</tbody></table>
+[if {$all} { tmpl {<div class="chart">[assessment::chart $a]</div>
 <p><a href="/assessment/notice?period=$q">考核通报（可打印）</a> · <a href="/assessment/csv?period=$q">下载 CSV（Excel）</a></p>} } else { tmpl {<p><a href="/assessment/csv?period=$q">下载本单位 CSV（Excel）</a></p>} }]
 <p class="note">积分公式：[dict get $a formula file]。点击数字查看对应的舆情事件。</p>}]
 }
@@ -140,10 +141,10 @@ route GET /assessment/events {} {
     set items ""
     foreach id [lsort -unique -integer $ids] {
         set title [db onecolumn {SELECT title FROM event WHERE id = $id}]
-        append items [tmpl {<li><a href="/events/$id">$id $title</a></li>}]
+        markup append items [tmpl {<li><a href="/events/$id">$id $title</a></li>}]
     }
     app $me 考核明细 [tmpl {<h1>[dict get $a period label] $uname：[assessment::Label $a $counter]</h1>
-<ul class="events">[unsafe $items]</ul><p><a href="/assessment?period=$spec">返回考核积分</a></p>}]
+<ul class="events">$items</ul><p><a href="/assessment?period=$spec">返回考核积分</a></p>}]
 }
 
 route GET /assessment/notice {} {
@@ -214,14 +215,14 @@ route GET /submissions {} {
                     OR ($state <> '' AND s.state = $state))
                AND ($all OR s.unit_id = $mine)
              ORDER BY s.id DESC LIMIT 500} {
-        append rows [tmpl {<tr><td>$id</td><td>$unit</td><td class="l"><a href="/submissions/$id">$title</a></td><td>$signer_name</td><td>[time $sent]</td><td>[dict get $submission::states $st]</td></tr>
+        markup append rows [tmpl {<tr><td>$id</td><td>$unit</td><td class="l"><a href="/submissions/$id">$title</a></td><td>$signer_name</td><td>[time $sent]</td><td>[dict get $submission::states $st]</td></tr>
 }]
     }
     set queue [expr {$all ? [tmpl {<p><a href="/submissions?state=sent">待筛选（已报送未处理）的信息</a></p>}] : ""}]
     app $me 政务信息报送 [tmpl {<h1>[dict get $p label]政务信息报送</h1>[notice]
-[periodForm /submissions $spec][unsafe $queue]
+[periodForm /submissions $spec]$queue
 <p><a href="/submissions/quota?period=[urlencode $spec]">报送任务完成情况</a></p>
-<table class="list" id="items"><thead><tr><th scope="col">编号</th><th scope="col">报送单位</th><th scope="col">标题</th><th scope="col">签发人</th><th scope="col">报送时间</th><th scope="col">状态</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
+<table class="list" id="items"><thead><tr><th scope="col">编号</th><th scope="col">报送单位</th><th scope="col">标题</th><th scope="col">签发人</th><th scope="col">报送时间</th><th scope="col">状态</th></tr></thead><tbody>$rows</tbody></table>
 [if {[can $me submission.write]} { tmpl {<h2>起草政务信息</h2>[submissionForm $me {} {}]} }]}]
 }
 
@@ -262,7 +263,7 @@ route GET /submissions/quota {} {
     set q [dict get $s quota]
     set months [dict get $s period months]
     set mh ""
-    foreach m $months { append mh [tmpl {<th scope="col">$m</th>}] }
+    foreach m $months { markup append mh [tmpl {<th scope="col">$m</th>}] }
     set rows ""
     foreach u [dict get $s units] {
         if {!$all && [dict get $u unit_id] ne [dict get $me unit_id]} { continue }
@@ -270,11 +271,11 @@ route GET /submissions/quota {} {
         foreach m $months {
             set n [dict get $u months $m]
             set cls [expr {$m in [dict get $u below] ? "late" : ""}]
-            append cells [tmpl {<td class="$cls">$n</td>}]
+            markup append cells [tmpl {<td class="$cls">$n</td>}]
         }
         set f {}
-        foreach k {rank unit sent adopted rejected commissioned late overdue} { append f [tmpl {<td>[dict get $u $k]</td>}] }
-        append rows [tmpl {<tr>[unsafe $f][unsafe $cells]</tr>}]
+        foreach k {rank unit sent adopted rejected commissioned late overdue} { markup append f [tmpl {<td>[dict get $u $k]</td>}] }
+        markup append rows [tmpl {<tr>$f$cells</tr>}]
     }
     set staff ""
     if {$all} {
@@ -282,24 +283,24 @@ route GET /submissions/quota {} {
             set cells ""
             foreach m $months {
                 set cls [expr {$m in [dict get $st below] ? "late" : ""}]
-                append cells [tmpl {<td class="$cls">[dict get $st months $m]</td>}]
+                markup append cells [tmpl {<td class="$cls">[dict get $st months $m]</td>}]
             }
-            append staff [tmpl {<tr><th scope="row">[dict get $st name]（[dict get $st login]）</th>[unsafe $cells]</tr>}]
+            markup append staff [tmpl {<tr><th scope="row">[dict get $st name]（[dict get $st login]）</th>$cells</tr>}]
         }
         set up ""
         dict for {m u} [dict get $s upward] {
-            append up [tmpl {<tr><td>$m</td><td>[dict get $u items]</td><td>[dict get $u specials]</td><td>[expr {[llength [dict get $u below]] ? "未完成" : "完成"}]</td></tr>}]
+            markup append up [tmpl {<tr><td>$m</td><td>[dict get $u items]</td><td>[dict get $u specials]</td><td>[expr {[llength [dict get $u below]] ? "未完成" : "完成"}]</td></tr>}]
         }
         set staff [tmpl {<h2>信息办工作人员（每人每月不少于 [dict get $q staff] 条）</h2>
-<table class="list" id="staff"><thead><tr><th scope="col">工作人员</th>[unsafe $mh]</tr></thead><tbody>[unsafe $staff]</tbody></table>
+<table class="list" id="staff"><thead><tr><th scope="col">工作人员</th>$mh</tr></thead><tbody>$staff</tbody></table>
 <h2>向省政府办公厅报送（每月信息不少于 [dict get $q province] 条、专报不少于 [dict get $q special] 期）</h2>
-<table class="list" id="upward"><thead><tr><th scope="col">月份</th><th scope="col">信息</th><th scope="col">专报</th><th scope="col">完成情况</th></tr></thead><tbody>[unsafe $up]</tbody></table>}]
+<table class="list" id="upward"><thead><tr><th scope="col">月份</th><th scope="col">信息</th><th scope="col">专报</th><th scope="col">完成情况</th></tr></thead><tbody>$up</tbody></table>}]
     }
     app $me 报送任务完成情况 [tmpl {<h1>[dict get $s period label]政务信息报送任务完成情况</h1>
 [periodForm /submissions/quota $spec]
 <p>每单位每月报送不少于 [dict get $q unit] 条；标红的月份未完成任务。名次按采用条数排列。</p>
-<table class="list" id="quota"><thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">报送</th><th scope="col">采用</th><th scope="col">未采用</th><th scope="col">约稿</th><th scope="col">逾期报送</th><th scope="col">逾期未报</th>[unsafe $mh]</tr></thead><tbody>[unsafe $rows]</tbody></table>
-[unsafe $staff]}]
+<table class="list" id="quota"><thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">报送</th><th scope="col">采用</th><th scope="col">未采用</th><th scope="col">约稿</th><th scope="col">逾期报送</th><th scope="col">逾期未报</th>$mh</tr></thead><tbody>$rows</tbody></table>
+$staff}]
 }
 
 # web::submissionPage: the page of submission row S for ME with PROBLEMS of a failed action.
@@ -309,21 +310,21 @@ proc web::submissionPage {me s {problems {}}} {
     set st [dict get $submission::states $state]
     set files ""
     db eval {SELECT id AS fid, name, size FROM submission_file WHERE submission_id = $id ORDER BY id} {
-        append files [tmpl {<li><a href="/submissions/$id/files/$fid">$name</a>（$size 字节）</li>}]
+        markup append files [tmpl {<li><a href="/submissions/$id/files/$fid">$name</a>（$size 字节）</li>}]
     }
     set a "/submissions/$id"
     set ops ""
     set own [expr {[can $me submission.screen] || $unit_id eq [dict get $me unit_id]}]
     if {$state eq "draft" && [can $me submission.sign] && $unit_id eq [dict get $me unit_id]} {
-        append ops [postButton $me $a/sign 审核签发]
+        markup append ops [postButton $me $a/sign 审核签发]
     }
-    if {$state eq "signed" && $own && [can $me submission.write]} { append ops [postButton $me $a/send 报送信息科] }
+    if {$state eq "signed" && $own && [can $me submission.write]} { markup append ops [postButton $me $a/send 报送信息科] }
     if {$state in {draft signed} && $own && [can $me submission.write]} {
-        append ops [tmpl {<form method="post" action="$a/attach" class="form" enctype="multipart/form-data">[hidden $me]<p><label for="att">添加附件</label><input id="att" name="file" type="file"><button type="submit">上传</button></p></form>}]
+        markup append ops [tmpl {<form method="post" action="$a/attach" class="form" enctype="multipart/form-data">[hidden $me]<p><label for="att">添加附件</label><input id="att" name="file" type="file"><button type="submit">上传</button></p></form>}]
     }
     if {$state eq "sent" && [can $me submission.screen]} {
-        append ops [postButton $me $a/adopt 采用]
-        append ops [tmpl {<form method="post" action="$a/reject" class="form">[hidden $me]<p><label for="reason">不予采用的理由</label><input id="reason" name="reason" size="40"><button type="submit">不予采用</button></p></form>
+        markup append ops [postButton $me $a/adopt 采用]
+        markup append ops [tmpl {<form method="post" action="$a/reject" class="form">[hidden $me]<p><label for="reason">不予采用的理由</label><input id="reason" name="reason" size="40"><button type="submit">不予采用</button></p></form>
 <details><summary>筛选加工（编辑）</summary><form method="post" action="$a/edit" class="form">[hidden $me]<p><label for="e-title">标题</label><input id="e-title" name="title" value="$title" size="60"></p><p><label for="e-body">正文</label><textarea id="e-body" name="body" rows="8">$body</textarea></p><p><button type="submit">保存修改</button></p></form></details>}]
     }
     app $me $title [tmpl {<h1>$title</h1>[notice][problems $problems]
@@ -331,8 +332,8 @@ proc web::submissionPage {me s {problems {}}} {
 <dt>报送时间</dt><dd>[time $sent]</dd>[if {$commission_id ne ""} { tmpl {<dt>回应约稿</dt><dd>$commission_id</dd>} }][if {$reason ne ""} { tmpl {<dt>不予采用理由</dt><dd>$reason</dd>} }]</dl>
 <div class="text">$body</div>
 [if {$original ne ""} { tmpl {<h2>报送原文</h2><div class="text">$original</div>} }]
-[if {$files ne ""} { tmpl {<h2>附件</h2><ul>[unsafe $files]</ul>} }]
-<div class="actions">[unsafe $ops]</div>
+[if {$files ne ""} { tmpl {<h2>附件</h2><ul>$files</ul>} }]
+<div class="actions">$ops</div>
 <p><a href="/submissions">返回政务信息</a></p>}]
 }
 
@@ -407,7 +408,7 @@ route GET /commissions {} {
         if {!$all && [dict get $c unit_id] ne [dict get $me unit_id]} { continue }
         dict with c {}
         set link [expr {$submission_id ne "" ? [tmpl {<a href="/submissions/$submission_id">$submission_id</a>}] : ""}]
-        append rows [tmpl {<tr><td>$id</td><td class="l">$title</td><td>$unit</td><td>[time $issued]</td><td>$due</td><td class="st-$state">[dict get $names $state]</td><td>[time $delivered] [unsafe $link]</td></tr>}]
+        markup append rows [tmpl {<tr><td>$id</td><td class="l">$title</td><td>$unit</td><td>[time $issued]</td><td>$due</td><td class="st-$state">[dict get $names $state]</td><td>[time $delivered] $link</td></tr>}]
     }
     set form ""
     if {$all} {
@@ -423,8 +424,8 @@ route GET /commissions {} {
 <p><button type="submit">发出</button></p></form>}]
     }
     app $me 约稿通知 [tmpl {<h1>约稿通知</h1>[notice]
-<table class="list" id="commissions"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">单位</th><th scope="col">发出时间</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>[unsafe $rows]</tbody></table>
-[unsafe $form]}]
+<table class="list" id="commissions"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">单位</th><th scope="col">发出时间</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
+$form}]
 }
 
 route POST /commissions {} {
@@ -485,7 +486,7 @@ route GET /requests {} {
         set late [expr {$st eq "registered" && $due_epoch ne "" && $now > $due_epoch ? "（已逾期）" : ""}]
         set shown [expr {$paused ? "暂停计时" : [calendar::dueText $due [expr {$st eq "registered" ? $due_provisional : ""}]]}]
         set kind [expr {$answer eq "" ? "" : [dict get $request::kinds $answer]}]
-        append rows [tmpl {<tr><td><a href="/requests/$id">$number</a></td><td>$name</td><td>[dict get $request::channels $ch]</td><td>[time $received]</td><td>$shown$late</td><td>[dict get $request::states $st] $kind</td></tr>
+        markup append rows [tmpl {<tr><td><a href="/requests/$id">$number</a></td><td>$name</td><td>[dict get $request::channels $ch]</td><td>[time $received]</td><td>$shown$late</td><td>[dict get $request::states $st] $kind</td></tr>
 }]
     }
     set states [concat {"" 全部} $request::states]
@@ -498,7 +499,7 @@ route GET /requests {} {
 <label for="f-year">年度</label><input id="f-year" name="year" value="$year" size="5">
 <label for="f-q">编号、申请人或内容</label><input id="f-q" name="q" value="$q">
 <button type="submit">筛选</button></form>
-<table class="list" id="register"><thead><tr><th scope="col">申请编号</th><th scope="col">申请人</th><th scope="col">方式</th><th scope="col">收到时间</th><th scope="col">答复期限</th><th scope="col">状态</th></tr></thead><tbody>[unsafe $rows]</tbody></table>}]
+<table class="list" id="register"><thead><tr><th scope="col">申请编号</th><th scope="col">申请人</th><th scope="col">方式</th><th scope="col">收到时间</th><th scope="col">答复期限</th><th scope="col">状态</th></tr></thead><tbody>$rows</tbody></table>}]
 }
 
 # web::requestForm: the staff registration form with VALUES and PROBLEMS ({FIELD MESSAGE} list).
@@ -518,7 +519,7 @@ proc web::requestForm {me values problems} {
     dict with v {}
     tmpl {[problems $msgs]<form method="post" action="/requests" class="form">[hidden $me]
 <p><label for="r-channel">申请方式</label><select id="r-channel" name="channel">[options $chans $channel]</select>
-<label><input type="checkbox" name="oral" value="1" [unsafe $oralc]> 口头提出，工作人员代为填写</label></p>
+<label><input type="checkbox" name="oral" value="1" $oralc> 口头提出，工作人员代为填写</label></p>
 <p><label for="r-received">收到时间（YYYY-MM-DD HH:MM，空为现在）</label><input id="r-received" name="received" value="$received"></p>
 <p><label for="r-kind">申请人类型</label><select id="r-kind" name="applicant_kind">[options {person 公民 organisation 法人或者其他组织} $applicant_kind]</select></p>
 <p><label for="r-name">姓名或名称</label><input id="r-name" name="name" value="$name"></p>
@@ -588,38 +589,34 @@ proc web::requestPage {me r {problems {}}} {
     db eval {SELECT id AS pid, kind AS k, party, started, resumed FROM request_pause WHERE request_id = $id ORDER BY id} {
         set kt [expr {$k eq "third_party" ? "征求第三方意见" : "征求其他机关意见"}]
         if {$resumed eq ""} { set running 1 }
-        append pauses [tmpl {<li>$kt：$party（[time $started] 至 [expr {$resumed eq "" ? "进行中" : [time $resumed]}]）</li>}]
+        markup append pauses [tmpl {<li>$kt：$party（[time $started] 至 [expr {$resumed eq "" ? "进行中" : [time $resumed]}]）</li>}]
     }
     set shown [expr {$running ? "暂停计时（征求意见中）" : [calendar::dueText $due [expr {$state eq "registered" ? $due_provisional : ""}]]}]
     set repeat [expr {$repeat_of ne "" ? [db onecolumn {SELECT number FROM request WHERE id = $repeat_of}] : ""}]
     set a /requests/$id
     set ops ""
     if {$state eq "registered"} {
-        append ops [tmpl {<details><summary>身份核验</summary><form method="post" action="$a/identity" class="form">[hidden $me]<p><label for="i-result">结果</label><select id="i-result" name="result"><option value="verified">核验通过</option><option value="failed">核验未通过</option></select> <label for="i-note">核验的证件</label><input id="i-note" name="note"></p><p><button type="submit">记录</button></p></form></details>}]
+        markup append ops [tmpl {<details><summary>身份核验</summary><form method="post" action="$a/identity" class="form">[hidden $me]<p><label for="i-result">结果</label><select id="i-result" name="result"><option value="verified">核验通过</option><option value="failed">核验未通过</option></select> <label for="i-note">核验的证件</label><input id="i-note" name="note"></p><p><button type="submit">记录</button></p></form></details>}]
         if {$running} {
-            append ops [postButton $me $a/resume 征求意见结束，恢复计时]
+            markup append ops [postButton $me $a/resume 征求意见结束，恢复计时]
         } else {
-            append ops [tmpl {<details><summary>征求意见（暂停计时）</summary><form method="post" action="$a/pause" class="form">[hidden $me]<p><label for="p-kind">类型</label><select id="p-kind" name="kind"><option value="third_party">征求第三方意见</option><option value="agency">征求其他机关意见</option></select> <label for="p-party">被征求意见方</label><input id="p-party" name="party"></p><p><label for="p-by">答复期限（YYYY-MM-DD，可选）</label><input id="p-by" name="reply_by"> <label for="p-note">说明</label><input id="p-note" name="note"></p><p><button type="submit">开始征求意见</button></p></form></details>}]
+            markup append ops [tmpl {<details><summary>征求意见（暂停计时）</summary><form method="post" action="$a/pause" class="form">[hidden $me]<p><label for="p-kind">类型</label><select id="p-kind" name="kind"><option value="third_party">征求第三方意见</option><option value="agency">征求其他机关意见</option></select> <label for="p-party">被征求意见方</label><input id="p-party" name="party"></p><p><label for="p-by">答复期限（YYYY-MM-DD，可选）</label><input id="p-by" name="reply_by"> <label for="p-note">说明</label><input id="p-note" name="note"></p><p><button type="submit">开始征求意见</button></p></form></details>}]
         }
         if {$extension == 0 && [can $me request.approve]} {
-            append ops [tmpl {<details><summary>延长答复期限（信息公开工作机构负责人）</summary><form method="post" action="$a/extend" class="form">[hidden $me]<p><label for="x-days">延长工作日</label><input id="x-days" name="days" value="20" size="3"> <label for="x-reason">理由</label><input id="x-reason" name="reason"></p><p><label for="x-told">告知申请人的方式和时间</label><input id="x-told" name="told" size="40"></p><p><button type="submit">批准延长</button></p></form></details>}]
+            markup append ops [tmpl {<details><summary>延长答复期限（信息公开工作机构负责人）</summary><form method="post" action="$a/extend" class="form">[hidden $me]<p><label for="x-days">延长工作日</label><input id="x-days" name="days" value="20" size="3"> <label for="x-reason">理由</label><input id="x-reason" name="reason"></p><p><label for="x-told">告知申请人的方式和时间</label><input id="x-told" name="told" size="40"></p><p><button type="submit">批准延长</button></p></form></details>}]
         }
         set kinds ""
-        dict for {k l} $request::kinds { append kinds [tmpl {<option value="$k">$l</option>}] }
+        dict for {k l} $request::kinds { markup append kinds [tmpl {<option value="$k">$l</option>}] }
         set fields ""
         foreach {k l} $request::detailNames {
-            append fields [tmpl {<p><label for="d-$k">$l</label><input id="d-$k" name="d_$k" size="50"></p>}]
+            markup append fields [tmpl {<p><label for="d-$k">$l</label><input id="d-$k" name="d_$k" size="50"></p>}]
         }
-        append ops [tmpl {<details><summary>答复</summary><form method="post" action="$a/answer" class="form">[hidden $me]<p><label for="a-kind">答复类型</label><select id="a-kind" name="kind">[unsafe $kinds]</select></p>
+        markup append ops [tmpl {<details><summary>答复</summary><form method="post" action="$a/answer" class="form">[hidden $me]<p><label for="a-kind">答复类型</label><select id="a-kind" name="kind">$kinds</select></p>
 <p class="note">按答复类型填写：已主动公开——获取方式和途径；予以公开——提供方式（可选获取时间、不予公开部分及理由）；不予公开——理由（可选法律法规依据）；非本机关负责公开——理由（可选负责公开的机关、联系方式）；依照有关法律法规办理——法律法规依据。</p>
-[unsafe $fields]<p><label for="a-text">补充说明（写入答复书）</label><textarea id="a-text" name="text" rows="3"></textarea></p><p><button type="submit">答复并生成答复书</button></p></form></details>}]
+$fields<p><label for="a-text">补充说明（写入答复书）</label><textarea id="a-text" name="text" rows="3"></textarea></p><p><button type="submit">答复并生成答复书</button></p></form></details>}]
     }
-    if {$state eq "answered"} { append ops [postButton $me $a/archive 归档] }
-    append ops [tmpl {<details><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason"></p><p><button type="submit">登记收费</button></p></form>}]
-    if {$fee > 0 && !$waived && [can $me request.approve]} {
-        append ops [tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason"><button type="submit">批准减免</button></p></form>}]
-    }
-    append ops [tmpl {</details>}]
+    if {$state eq "answered"} { markup append ops [postButton $me $a/archive 归档] }
+    markup append ops [tmpl {<details><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason"></p><p><button type="submit">登记收费</button></p></form>[if {$fee > 0 && !$waived && [can $me request.approve]} { tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason"><button type="submit">批准减免</button></p></form>} }]</details>}]
     app $me "申请 $number" [tmpl {<h1>政府信息公开申请 $number</h1>[notice][problems $problems]
 <dl><dt>申请人</dt><dd>$name（$id_type $id_number）</dd><dt>联系方式</dt><dd>$phone $email $address</dd>
 <dt>申请方式</dt><dd>$ch[if {$oral} { tmpl {（口头提出，工作人员代为填写）} }]</dd><dt>收到时间</dt><dd>[time $received]</dd>
@@ -630,8 +627,8 @@ proc web::requestPage {me r {problems {}}} {
 <dt>状态</dt><dd id="state">$st $kind</dd>
 [if {$letter_no ne ""} { tmpl {<dt>答复书</dt><dd><a href="$a/letter">$letter_no（可打印）</a></dd>} }]
 [if {$fee > 0} { tmpl {<dt>信息处理费</dt><dd>[format %.2f $fee] 元（$fee_reason）[if {$waived} { tmpl {，已减免（批准人 $waiver_by）} }]</dd>} }]</dl>
-[if {$pauses ne ""} { tmpl {<h2>征求意见（不计入答复期限）</h2><ul>[unsafe $pauses]</ul>} }]
-<div class="actions">[unsafe $ops]</div>
+[if {$pauses ne ""} { tmpl {<h2>征求意见（不计入答复期限）</h2><ul>$pauses</ul>} }]
+<div class="actions">$ops</div>
 [requestRecord $id]
 <p><a href="/requests">返回登记簿</a></p>}]
 }
@@ -658,10 +655,10 @@ proc web::requestRecord {id} {
         set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : $action}]
         set by [expr {$who ne "" ? $who : [expr {$login eq "console" ? "控制台" : ($login eq "system" ? "系统" : $login)}]}]
         set note [expr {$action eq "request.recompute" ? $after : ""}]
-        append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> $note</li>}]
+        markup append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> $note</li>}]
     }
     if {$items eq ""} { return "" }
-    tmpl {<section aria-labelledby="h-record"><h2 id="h-record">办理记录</h2><ol class="timeline" id="record">[unsafe $items]</ol></section>}
+    tmpl {<section aria-labelledby="h-record"><h2 id="h-record">办理记录</h2><ol class="timeline" id="record">$items</ol></section>}
 }
 
 route GET /requests/:id {} {

@@ -85,9 +85,9 @@ proc ::request::web::Select {name options value} {
     set out ""
     foreach {v label} $options {
         set sel [expr {$v eq $value ? "selected" : ""}]
-        append out [tmpl {<option value="$v" [unsafe $sel]>$label</option>}]
+        markup append out [tmpl {<option value="$v" $sel>$label</option>}]
     }
-    tmpl {<select id="$name" name="$name">[unsafe $out]</select>}
+    tmpl {<select id="$name" name="$name">$out</select>}
 }
 
 # ::request::web::Form: the application form page with VALUES (a dict of fields) and PROBLEMS (as
@@ -102,7 +102,7 @@ proc ::request::web::Form {values problems} {
     set list ""
     foreach p $problems {
         lassign $p field msg
-        append list [tmpl {<li><a href="#$field">$msg</a></li>}]
+        markup append list [tmpl {<li><a href="#$field">$msg</a></li>}]
     }
     set opt {}
     foreach f $::request::forms { lappend opt $f $f }
@@ -122,16 +122,16 @@ proc ::request::web::Form {values problems} {
         if {$type eq "textarea"} {
             return [tmpl {<p class="$cls"><label for="$name">$label</label><textarea id="$name" name="$name" rows="4" aria-invalid="$inv">$value</textarea></p>}]
         }
-        tmpl {<p class="$cls"><label for="$name">$label</label><input id="$name" name="$name" type="$type" value="$value" aria-invalid="$inv" [unsafe $extra]></p>}
+        tmpl {<p class="$cls"><label for="$name">$label</label><input id="$name" name="$name" type="$type" value="$value" aria-invalid="$inv" $extra></p>}
     }}}
     set kinds [Select applicant_kind {person 公民 organisation 法人或者其他组织} [dict get $v applicant_kind]]
     web::page 政府信息公开申请 [tmpl {<h1>政府信息公开申请表</h1>
 <p>依据《中华人民共和国政府信息公开条例》，您可以通过本表向[conf::get agency_name]申请获取政府信息。本机关不能当场答复的，自收到申请之日起 20 个工作日内答复；需要延长的，经负责人同意并告知您，延长期限最长不超过 20 个工作日。标 * 的为必填项。</p>
-[if {$list ne ""} { tmpl {<div class="problems" role="alert"><p>申请未提交，请修改以下问题后重新提交：</p><ul>[unsafe $list]</ul></div>} }]
+[if {$list ne ""} { tmpl {<div class="problems" role="alert"><p>申请未提交，请修改以下问题后重新提交：</p><ul>$list</ul></div>} }]
 <form method="post" action="/request/" id="apply">
 <input type="hidden" name="token" value="$token">
 <fieldset><legend>申请人信息</legend>
-<p><label for="applicant_kind">申请人类型 *</label>[unsafe $kinds]</p>
+<p><label for="applicant_kind">申请人类型 *</label>$kinds</p>
 [{*}$field $v $bad name "姓名或名称 *"]
 <p class="[expr {[dict exists $bad id_type] ? "bad" : ""}]"><label for="id_type">身份证明类型 *</label>[Select id_type $idopt [dict get $v id_type]]</p>
 [{*}$field $v $bad id_number "证件号码 *"]

@@ -64,11 +64,13 @@ proc documents::issue {kind event args} {
     return [db last_insert_rowid]
 }
 
-# documents::html: the stored HTML of document ID (what the web pages serve).
+# documents::html: the stored HTML of document ID (what the web pages serve), as markup. Errors
+# when there is no such document.
 proc documents::html {id} {
     set body [db onecolumn {SELECT body FROM document WHERE id = $id}]
     if {$body eq ""} { error "no document $id" }
-    return $body
+    # unsafe: the page reporting::document rendered (all text escaped) when the document was issued, stored in table document
+    unsafe $body
 }
 
 # documents::Page: a complete printable document in the official layout (reporting::document, the
@@ -76,50 +78,60 @@ proc documents::html {id} {
 # (报送) and COPY (抄送) lines; issued and signed by doc_issuer.
 proc documents::Page {masthead number title body date recipients copy} {
     reporting::document [dict create masthead $masthead issuer [conf::get doc_issuer] number $number \
-        title $title body [unsafe $body] date $date report $recipients cc $copy]
+        title $title body $body date $date report $recipients cc $copy]
 }
 
-# documents::Paras: TEXT as paragraphs (one per line), escaped.
+# documents::Heading: the markup of a section heading TEXT of a document body.
+proc documents::Heading {text} {
+    tmpl {<h2>$text</h2>
+}
+}
+
+# documents::Paras: TEXT as paragraphs (one per line), escaped, as markup.
 proc documents::Paras {text} {
     set out ""
     foreach line [split $text \n] {
         set line [string trim $line]
-        if {$line ne ""} { append out "<p>[esc $line]</p>\n" }
+        if {$line ne ""} { markup append out [tmpl {<p>$line</p>
+}] }
     }
     return $out
 }
 
-# documents::Posts: a table of event ID's posts (at most 20, first seen first).
+# documents::Posts: a table of event ID's posts (at most 20, first seen first), as markup; "" when
+# it has none.
 proc documents::Posts {id} {
     set rows ""
     db eval {SELECT p.title, p.url, p.first_seen, p.replies, p.views, s.title AS stitle, s.name FROM post p
              JOIN source s ON s.id = p.source_id WHERE p.event_id = $id ORDER BY p.first_seen, p.id LIMIT 20} {
-        append rows "<tr><td>[esc [When $first_seen]]</td><td>[esc [expr {$stitle ne "" ? $stitle : $name}]]</td>\
-            <td>[esc $title]<div class=\"url\">[esc $url]</div></td><td>[esc [expr {$replies eq "" ? "" : $replies}]]</td></tr>\n"
+        set src [expr {$stitle ne "" ? $stitle : $name}]
+        markup append rows [tmpl {<tr><td>[When $first_seen]</td><td>$src</td> <td>$title<div class="url">$url</div></td><td>$replies</td></tr>
+}]
     }
     if {$rows eq ""} { return "" }
-    return "<table><tr><th>发现时间</th><th>来源</th><th>标题与链接</th><th>回复</th></tr>\n$rows</table>\n"
+    tmpl {<table><tr><th>发现时间</th><th>来源</th><th>标题与链接</th><th>回复</th></tr>
+$rows</table>
+}
 }
 
 # documents::Report: {title body} of the 《网络舆情专报》 on event ID.
 proc documents::Report {id number now to} {
     db eval {SELECT * FROM event WHERE id = $id} e {}
     set unit [db onecolumn {SELECT name FROM unit WHERE id = $e(unit_id)}]
-    set body "<h2>一、舆情概况</h2>\n"
-    append body [Paras "[When $e(first_seen)] 起，网络上出现关于“$e(title)”的帖文，截至目前共发现相关帖文 $e(posts) 条，涉及 $e(sources) 个网站或平台。"]
-    append body [Posts $id]
-    append body "<h2>二、研判意见</h2>\n"
+    set body [Heading 一、舆情概况]
+    markup append body [Paras "[When $e(first_seen)] 起，网络上出现关于“$e(title)”的帖文，截至目前共发现相关帖文 $e(posts) 条，涉及 $e(sources) 个网站或平台。"]
+    markup append body [Posts $id] [Heading 二、研判意见]
     set reasons [join [lmap r $e(reasons) { lindex $r 2 }] "；"]
-    append body [Paras "经研判，该舆情风险等级为“$e(level)”（$e(score) 分）。[expr {$reasons ne "" ? "主要依据：$reasons。" : ""}]"]
+    markup append body [Paras "经研判，该舆情风险等级为“$e(level)”（$e(score) 分）。[expr {$reasons ne "" ? "主要依据：$reasons。" : ""}]"]
     db eval {SELECT reason, plan, consultation FROM judgement WHERE event_id = $id ORDER BY id DESC LIMIT 1} {
-        append body [Paras "研判意见：$reason"]
-        if {$consultation ne ""} { append body [Paras "会商意见：$consultation"] }
-        if {$plan ne ""} { append body [Paras "处置预案：$plan"] }
+        markup append body [Paras "研判意见：$reason"]
+        if {$consultation ne ""} { markup append body [Paras "会商意见：$consultation"] }
+        if {$plan ne ""} { markup append body [Paras "处置预案：$plan"] }
     }
-    append body "<h2>三、处置建议</h2>\n"
+    markup append body [Heading 三、处置建议]
     set who [expr {$unit ne "" ? $unit : ($e(suggested_unit) ne "" ? $e(suggested_unit) : "相关单位")}]
-    append body [Paras "建议由$who认领并按照“网上问题、网下解决”的要求核实处置，于认领后 [conf::get rule_investigate] 个工作日内形成核实调查报告，并及时回应网民关切。"]
-    if {$e(police) ne ""} { append body [Paras "该舆情涉及造谣传谣，已移交公安机关、网络监管部门依法查处。"] }
+    markup append body [Paras "建议由$who认领并按照“网上问题、网下解决”的要求核实处置，于认领后 [conf::get rule_investigate] 个工作日内形成核实调查报告，并及时回应网民关切。"]
+    if {$e(police) ne ""} { markup append body [Paras "该舆情涉及造谣传谣，已移交公安机关、网络监管部门依法查处。"] }
     set recipients [expr {$to ne "" ? $to : [conf::get doc_recipients]}]
     list "关于“$e(title)”的网络舆情专报" \
         [Page 网络舆情专报 $number "关于“$e(title)”的网络舆情专报" $body $now $recipients [conf::get doc_copy]]
@@ -131,15 +143,13 @@ proc documents::Investigation {id number now} {
     db eval {SELECT i.*, n.name AS unit FROM investigation i JOIN unit n ON n.id = i.unit_id
              WHERE i.event_id = $id ORDER BY i.id DESC LIMIT 1} i {}
     set claimed [db onecolumn {SELECT at FROM claim WHERE event_id = $id ORDER BY id DESC LIMIT 1}]
-    set body "<h2>一、舆情基本情况</h2>\n"
-    append body [Paras "[When $e(first_seen)] 网络上出现关于“$e(title)”的帖文，$i(unit)于 [When $claimed] 认领办理。"]
-    append body [Posts $id]
-    append body "<h2>二、核实调查情况</h2>\n"
-    append body [Paras $i(report)]
-    append body "<h2>三、承办信息</h2>\n"
-    append body "<p class=\"plain\">承办单位：[esc $i(unit)]<br>承办人：[esc $i(handler)]　联系方式：[esc $i(contact)]</p>\n"
+    set body [Heading 一、舆情基本情况]
+    markup append body [Paras "[When $e(first_seen)] 网络上出现关于“$e(title)”的帖文，$i(unit)于 [When $claimed] 认领办理。"]
+    markup append body [Posts $id] [Heading 二、核实调查情况] [Paras $i(report)] [Heading 三、承办信息] \
+        [tmpl {<p class="plain">承办单位：$i(unit)<br>承办人：$i(handler)　联系方式：$i(contact)</p>
+}]
     if {$i(ext_state) eq "approved"} {
-        append body [Paras "本件经信息办同意延期 $i(ext_days) 个工作日（$i(ext_reason)）。"]
+        markup append body [Paras "本件经信息办同意延期 $i(ext_days) 个工作日（$i(ext_reason)）。"]
     }
     list "关于“$e(title)”的网络政务舆情核实调查报告" \
         [Page 网络政务舆情核实调查报告 $number "关于“$e(title)”的网络政务舆情核实调查报告" $body $now "县政府办公室信息办" ""]
@@ -170,35 +180,36 @@ proc documents::Digest {kind date number now} {
     }
     set f [yqbox::iso $from]
     set t [yqbox::iso $to]
-    set body "<h2>一、新发现舆情</h2>\n"
     set rows ""
     set n 0
     db eval {SELECT id, title, level, state, posts, suggested_unit FROM event WHERE created >= $f AND created < $t ORDER BY id} {
         incr n
-        append rows "<tr><td>#$id</td><td>[esc $title]</td><td>[esc $level]</td><td>[esc [dict get $::workflow::states $state title]]</td><td>$posts</td><td>[esc $suggested_unit]</td></tr>\n"
+        markup append rows [tmpl {<tr><td>#$id</td><td>$title</td><td>$level</td><td>[dict get $::workflow::states $state title]</td><td>$posts</td><td>$suggested_unit</td></tr>
+}]
     }
-    append body [Paras "本期新发现舆情 $n 件。"]
-    if {$rows ne ""} { append body "<table><tr><th>编号</th><th>标题</th><th>等级</th><th>状态</th><th>帖文</th><th>建议归口</th></tr>\n$rows</table>\n" }
-    append body "<h2>二、处置进展</h2>\n"
+    set body [Heading 一、新发现舆情]
+    markup append body [Paras "本期新发现舆情 $n 件。"]
+    if {$rows ne ""} { markup append body [tmpl {<table><tr><th>编号</th><th>标题</th><th>等级</th><th>状态</th><th>帖文</th><th>建议归口</th></tr>
+$rows</table>
+}] }
+    markup append body [Heading 二、处置进展]
     set counts {}
     db eval {SELECT action AS transition, count(*) AS c FROM event_step WHERE at >= $f AND at < $t GROUP BY action ORDER BY action} {
         lappend counts "[workflow::stepTitle $transition] $c 次"
     }
-    append body [Paras [expr {[llength $counts] ? "本期办理：[join $counts "，"]。" : "本期无办理记录。"}]]
-    append body "<h2>三、超期情况</h2>\n"
+    markup append body [Paras [expr {[llength $counts] ? "本期办理：[join $counts "，"]。" : "本期无办理记录。"}]] [Heading 三、超期情况]
     set late {}
     db eval {SELECT d.event_id, d.title, d.due, d.state, d.provisional, coalesce(n.name, '信息办') AS unit FROM deadline d LEFT JOIN unit n ON n.id = d.unit_id
              WHERE d.breached_at >= $f AND d.breached_at < $t AND NOT d.optional ORDER BY d.id} {
         lappend late "#$event_id $unit：$title（截止 [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]）"
     }
-    append body [Paras [expr {[llength $late] ? [join $late \n] : "本期无超期事项。"}]]
-    append body "<h2>四、已发布回复</h2>\n"
+    markup append body [Paras [expr {[llength $late] ? [join $late \n] : "本期无超期事项。"}]] [Heading 四、已发布回复]
     set pubs {}
     db eval {SELECT r.event_id, r.question, n.name AS unit FROM reply r JOIN unit n ON n.id = r.unit_id
              WHERE r.published_at >= $f AND r.published_at < $t ORDER BY r.id} {
         lappend pubs "#$event_id $unit：$question"
     }
-    append body [Paras [expr {[llength $pubs] ? [join $pubs \n] : "本期无已发布回复。"}]]
+    markup append body [Paras [expr {[llength $pubs] ? [join $pubs \n] : "本期无已发布回复。"}]]
     set title "网络舆情[expr {$kind eq "日报" ? "日报" : "周报"}]（$span）"
     list $title [Page "网络舆情$kind" $number $title $body $now [conf::get doc_recipients] ""]
 }
