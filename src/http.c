@@ -589,7 +589,7 @@ badEsc:
 int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *const subs[] = {"urldecode", "utf8valid", "esc", "escr", "unmark", "token", NULL};
   enum HttpSub { HTTP_URLDECODE, HTTP_UTF8VALID, HTTP_ESC, HTTP_ESCR, HTTP_UNMARK, HTTP_TOKEN };
-  static const char *const usage[] = {"STRING ?-form?", "BYTES", "TEXT", "MARK TEXT", "MARK TEXT", ""};
+  static const char *const usage[] = {"STRING ?-form?", "BYTES", "TEXT", "MARK TEXT", "MARK TEXT", NULL};
   static const char *const urlOpts[] = {"-form", NULL};
   int idx, len, mlen = 0;
   const char *text, *mark = 0;

@@ -771,7 +771,7 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     }
     case SRV_STATIC: {
       int n;
-      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
       n = HttpdStaticLoad(YqDevDir(), err, sizeof err);
       if( n<0 ){ Tcl_SetObjResult(interp, Tcl_NewStringObj(err, -1)); return TCL_ERROR; }
       Tcl_SetObjResult(interp, Tcl_NewIntObj(n));
@@ -797,7 +797,7 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     }
     case SRV_METRICS: {
       Tcl_Obj *m;
-      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
       m = HttpdMetrics();
       if( !m ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("out of memory", -1)); return TCL_ERROR; }
       Tcl_SetObjResult(interp, m);
