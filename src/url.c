@@ -14,7 +14,10 @@
 **
 ** Tcl: `url resolve BASE REF`, `url parse URL` (a dict of the parts), `url canonical URL` (the form
 ** used to recognise the same page twice: fragment dropped and utm_* query parameters removed, the
-** rest of the query kept in its order; host lowercase and default port dropped by parsing).
+** rest of the query kept in its order; host lowercase and default port dropped by parsing),
+** `url encode STRING ?-component|-query?` (percent-encoding of STRING's UTF-8 bytes for one path
+** segment or query value: only RFC 3986's unreserved characters A-Z a-z 0-9 - . _ ~ stay as they
+** are; with -query a space becomes "+", as in forms). The one URL encoder of the appliance.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -833,17 +836,52 @@ static const char *toUtf8(Tcl_Obj *o, Tcl_DString *ds){
 }
 
 /*
-** UrlCmd: "url resolve BASE REF", "url canonical URL", "url parse URL". Errors name the reason an
-** URL is invalid.
+** percentEncode: append the LEN bytes at S to OUT percent-encoded (upper-case hex): every byte but
+** the unreserved characters of RFC 3986 (A-Z a-z 0-9 - . _ ~); with FORM a space is "+".
+*/
+static void percentEncode(const unsigned char *s, int len, int form, Tcl_DString *out){
+  static const char hex[] = "0123456789ABCDEF";
+  int i;
+  for(i=0; i<len; i++){
+    unsigned c = s[i];
+    if( (c>='A' && c<='Z') || (c>='a' && c<='z') || (c>='0' && c<='9') || c=='-' || c=='.' || c=='_'
+        || c=='~' ){
+      char ch = (char)c;
+      Tcl_DStringAppend(out, &ch, 1);
+    }else if( c==' ' && form ){
+      Tcl_DStringAppend(out, "+", 1);
+    }else{
+      char e[3] = { '%', hex[c>>4], hex[c&15] };
+      Tcl_DStringAppend(out, e, 3);
+    }
+  }
+}
+
+/*
+** UrlCmd: "url resolve BASE REF", "url canonical URL", "url parse URL", "url encode STRING
+** ?-component|-query?". Errors name the reason an URL is invalid. No side effects.
 */
 int UrlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"resolve", "canonical", "parse", NULL};
-  enum { RESOLVE, CANONICAL, PARSE };
+  static const char *const subs[] = {"resolve", "canonical", "parse", "encode", NULL};
+  enum UrlSub { RESOLVE, CANONICAL, PARSE, ENCODE };
+  static const char *const encodeOpts[] = {"-component", "-query", NULL};
+  enum EncodeOpt { ENC_COMPONENT, ENC_QUERY };
   int idx, rc = 0;
   const char *err = "invalid URL";
   Tcl_DString a, b, out;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( idx==ENCODE ){
+    int how = ENC_COMPONENT;
+    if( objc!=3 && objc!=4 ){ Tcl_WrongNumArgs(interp, 2, objv, "STRING ?-component|-query?"); return TCL_ERROR; }
+    if( objc==4 && Tcl_GetIndexFromObj(interp, objv[3], encodeOpts, "option", 0, &how)!=TCL_OK ) return TCL_ERROR;
+    toUtf8(objv[2], &a);
+    Tcl_DStringInit(&out);
+    percentEncode((const unsigned char*)Tcl_DStringValue(&a), Tcl_DStringLength(&a), how==ENC_QUERY, &out);
+    Tcl_DStringResult(interp, &out);
+    Tcl_DStringFree(&a);
+    return TCL_OK;
+  }
   if( objc!=(idx==RESOLVE ? 4 : 3) ){
     Tcl_WrongNumArgs(interp, 2, objv, idx==RESOLVE ? "BASE REF" : "URL");
     return TCL_ERROR;
