@@ -59,9 +59,16 @@ static int specialPort(const char *s){
   return -1;
 }
 
-/* Percent-encode sets, as bit tests on one byte (any byte >= 0x7F is always encoded). */
-enum { SET_C0, SET_FRAG, SET_QUERY, SET_SQUERY, SET_PATH, SET_USERINFO };
+/* Percent-encode sets: the WHATWG standard's, and SET_COMPONENT (all but RFC 3986's unreserved
+** characters, for `url encode`). */
+enum PctSet { SET_C0, SET_FRAG, SET_QUERY, SET_SQUERY, SET_PATH, SET_USERINFO, SET_COMPONENT };
+
+/* inSet: whether byte C is percent-encoded in SET (any byte < 0x20 or >= 0x7F always is). */
 static int inSet(int set, unsigned char c){
+  if( set==SET_COMPONENT ){
+    return !((c>='A' && c<='Z') || (c>='a' && c<='z') || (c>='0' && c<='9') || c=='-' || c=='.'
+             || c=='_' || c=='~');
+  }
   if( c<0x20 || c>0x7E ) return 1;
   switch( set ){
     case SET_C0: return 0;
@@ -73,6 +80,7 @@ static int inSet(int set, unsigned char c){
   }
 }
 
+/* pctAppend: append byte C to D, percent-encoded (upper-case hex) when it is in SET. */
 static void pctAppend(Tcl_DString *d, unsigned char c, int set){
   if( inSet(set, c) ){
     char b[4];
@@ -836,24 +844,14 @@ static const char *toUtf8(Tcl_Obj *o, Tcl_DString *ds){
 }
 
 /*
-** percentEncode: append the LEN bytes at S to OUT percent-encoded (upper-case hex): every byte but
-** the unreserved characters of RFC 3986 (A-Z a-z 0-9 - . _ ~); with FORM a space is "+".
+** percentEncode: append the LEN bytes at S to OUT percent-encoded: every byte but the unreserved
+** characters of RFC 3986 (A-Z a-z 0-9 - . _ ~); with FORM a space is "+".
 */
 static void percentEncode(const unsigned char *s, int len, int form, Tcl_DString *out){
-  static const char hex[] = "0123456789ABCDEF";
   int i;
   for(i=0; i<len; i++){
-    unsigned c = s[i];
-    if( (c>='A' && c<='Z') || (c>='a' && c<='z') || (c>='0' && c<='9') || c=='-' || c=='.' || c=='_'
-        || c=='~' ){
-      char ch = (char)c;
-      Tcl_DStringAppend(out, &ch, 1);
-    }else if( c==' ' && form ){
-      Tcl_DStringAppend(out, "+", 1);
-    }else{
-      char e[3] = { '%', hex[c>>4], hex[c&15] };
-      Tcl_DStringAppend(out, e, 3);
-    }
+    if( s[i]==' ' && form ) Tcl_DStringAppend(out, "+", 1);
+    else pctAppend(out, s[i], SET_COMPONENT);
   }
 }
 
