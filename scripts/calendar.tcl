@@ -700,13 +700,12 @@ proc calendar::export {y} {
     if {[dict get $s kind] ne "official"} {
         error "no official calendar for $y[expr {[dict get $s kind] eq "fallback" ? " (it uses the Monday-Friday fallback)" : ""}]"
     }
-    set papers [lmap p [dict get $s papers] { json quote $p }]
     set days [lmap e [dict get $s days] {
         lassign $e date off name
-        format {        {"name": %s, "date": "%s", "isOffDay": %s}} [json quote $name] $date \
-            [expr {$off ? "true" : "false"}]
+        json object name string $name date string $date isOffDay bool $off
     }]
-    return "{\n    \"year\": $y,\n    \"papers\": \[[join $papers {, }]\],\n    \"days\": \[\n[join $days ,\n]\n    \]\n}"
+    return [json object year number $y papers json [json array string [dict get $s papers]] \
+        days json [json array json $days]]
 }
 
 # calendar::fromranges: the days of YEAR as entered from the State Council's notice: HOLIDAYS a

@@ -236,15 +236,16 @@ proc column::api {base {static 0}} {
             set v [dict get $r $k]
             if {$k eq "original"} { set v [safeUrl $v] }
             if {$k in {id event_id} && [string is entier -strict $v]} {
-                lappend parts "\"$k\":$v"
+                lappend parts $k number $v
             } else {
-                lappend parts "[json quote $k]:[json quote $v]"
+                lappend parts $k string $v
             }
         }
-        lappend parts "\"url\":[json quote $base[link $static reply [dict get $r id]]]"
-        lappend items "{[join $parts ,]}"
+        lappend parts url string $base[link $static reply [dict get $r id]]
+        lappend items [json object {*}$parts]
     }
-    return "{\"title\":[json quote "[conf::get column_title] 网络新闻发言人"],\"total\":[count],\"replies\":\[[join $items ,]\]}"
+    return [json object title string "[conf::get column_title] 网络新闻发言人" total number [count] \
+        replies json [json array json $items]]
 }
 
 # column::embed: the small page for an iframe: the newest N replies, links opening on the site.

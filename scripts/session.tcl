@@ -173,7 +173,7 @@ proc session::totp::use {userId code} {
 # session::totp::uri: the otpauth:// URI authenticator apps read for LOGIN's SECRET.
 proc session::totp::uri {login secret} {
     set issuer yqbox
-    return "otpauth://totp/$issuer:[string map {@ %40} $login]?secret=$secret&issuer=$issuer&algorithm=SHA1&digits=6&period=30"
+    return "otpauth://totp/$issuer:[url encode $login]?secret=$secret&issuer=$issuer&algorithm=SHA1&digits=6&period=30"
 }
 
 # ---- console ----

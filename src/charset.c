@@ -441,9 +441,10 @@ void YqFixC1(const char *s, int n, Tcl_DString *out){
 ** bad usage.
 */
 int CharsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"decode", "detect", "supported", NULL};
-  static const char *opts[] = {"-from", "-contenttype", NULL};
-  enum { DECODE, DETECT, SUPPORTED };
+  static const char *const subs[] = {"decode", "detect", "supported", NULL};
+  enum CharsetSub { DECODE, DETECT, SUPPORTED };
+  static const char *const opts[] = {"-from", "-contenttype", NULL};
+  enum CharsetOpt { OPT_FROM, OPT_CONTENTTYPE };
   int idx, i, len, oi;
   const char *from = NULL, *ct = NULL;
   const unsigned char *bytes;
@@ -461,8 +462,8 @@ int CharsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   if( objc<3 || objc%2==0 ) goto usage;
   for(i=3; i<objc; i+=2){
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &oi)!=TCL_OK ) return TCL_ERROR;
-    if( oi==0 && idx==DETECT ) goto usage;
-    if( oi==0 ) from = Tcl_GetString(objv[i+1]); else ct = Tcl_GetString(objv[i+1]);
+    if( oi==OPT_FROM && idx==DETECT ) goto usage;
+    if( oi==OPT_FROM ) from = Tcl_GetString(objv[i+1]); else ct = Tcl_GetString(objv[i+1]);
   }
   bytes = Tcl_GetByteArrayFromObj(objv[2], &len);
   if( idx==DETECT ){

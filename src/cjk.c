@@ -168,14 +168,15 @@ static int collect(void *ctx, int flags, const char *tok, int n, int start, int 
 
 /* CjkCmd: "cjk tokens TEXT" returns the tokens the FTS5 tokenizer makes of TEXT. */
 int CjkCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"tokens", NULL};
+  static const char *const subs[] = {"tokens", NULL};
+  enum CjkSub { CJK_TOKENS };
   int idx, len;
   const char *s;
   Tcl_DString ds;
   Tcl_Obj *l;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "TEXT"); return TCL_ERROR; }
+  if( idx!=CJK_TOKENS || objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "TEXT"); return TCL_ERROR; }
   s = Tcl_GetStringFromObj(objv[2], &len);
   Tcl_UtfToExternalDString(YqUtf8Encoding(), s, len, &ds);
   l = Tcl_NewListObj(0, NULL);

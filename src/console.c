@@ -78,7 +78,8 @@ static int isBlank(const char *s){
 ** FILE after every command.
 */
 int YqConsoleCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *opts[] = {"-history", "-prompt", "-eval", NULL};
+  static const char *const opts[] = {"-history", "-prompt", "-eval", NULL};
+  enum ReplOpt { OPT_HISTORY, OPT_PROMPT, OPT_EVAL };
   const char *history = 0, *prompt = "yqbox> ";
   Tcl_Obj *prefix = 0;
   Tcl_DString buf;
@@ -94,9 +95,11 @@ int YqConsoleCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   for(i=1; i<objc; i+=2){
     int idx;
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-    if( idx==0 ) history = Tcl_GetString(objv[i+1]);
-    if( idx==1 ) prompt = Tcl_GetString(objv[i+1]);
-    if( idx==2 ) prefix = objv[i+1];
+    switch( (enum ReplOpt)idx ){
+      case OPT_HISTORY: history = Tcl_GetString(objv[i+1]); break;
+      case OPT_PROMPT: prompt = Tcl_GetString(objv[i+1]); break;
+      case OPT_EVAL: prefix = objv[i+1]; break;
+    }
   }
   if( !setlocale(LC_CTYPE, "C.UTF-8") ) setlocale(LC_CTYPE, "");
   if( tty ){

@@ -132,7 +132,9 @@ static Tcl_Obj *b64url(const unsigned char *b, int n){
 
 /* CryptoCmd: the `crypto` command; see the file comment. */
 int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"sha256", "hmac", "pbkdf2", "random", "token", "equal", "sha256file", NULL};
+  static const char *const subs[] = {"sha256", "hmac", "pbkdf2", "random", "token", "equal", "sha256file", NULL};
+  enum CryptoSub { CRYPTO_SHA256, CRYPTO_HMAC, CRYPTO_PBKDF2, CRYPTO_RANDOM, CRYPTO_TOKEN, CRYPTO_EQUAL,
+                   CRYPTO_SHA256FILE };
   static const int nargs[][2] = {{3,3}, {4,5}, {5,6}, {3,3}, {2,3}, {4,4}, {3,3}};
   unsigned char out[64];
   int idx;
@@ -140,13 +142,13 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
   if( objc<nargs[idx][0] || objc>nargs[idx][1] ){
-    static const char *usage[] = {"DATA", "KEY DATA ?sha256|sha1?", "PASSWORD SALT ITERATIONS ?LENGTH?", "N",
+    static const char *const usage[] = {"DATA", "KEY DATA ?sha256|sha1?", "PASSWORD SALT ITERATIONS ?LENGTH?", "N",
                                   "?N?", "A B", "PATH"};
     Tcl_WrongNumArgs(interp, 2, objv, usage[idx]);
     return TCL_ERROR;
   }
-  switch( idx ){
-    case 0: {
+  switch( (enum CryptoSub)idx ){
+    case CRYPTO_SHA256: {
       Tcl_DString ds; int n;
       const unsigned char *d = bytesOf(objv[2], &ds, &n);
       mbedtls_sha256(d, n, out, 0);
@@ -154,7 +156,7 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       Tcl_SetObjResult(interp, hexObj(out, 32));
       return TCL_OK;
     }
-    case 6: {
+    case CRYPTO_SHA256FILE: {
       /* streamed: the file may be far larger than memory should hold */
       mbedtls_sha256_context ctx;
       Tcl_DString native;
@@ -180,8 +182,9 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       Tcl_SetObjResult(interp, hexObj(out, 32));
       return TCL_OK;
     }
-    case 1: {
-      static const char *algs[] = {"sha256", "sha1", NULL};
+    case CRYPTO_HMAC: {
+      static const char *const algs[] = {"sha256", "sha1", NULL};
+      enum HmacAlg { ALG_SHA256, ALG_SHA1 };
       Tcl_DString dk, dd; int nk, nd, alg = 0, rc;
       const unsigned char *k, *d;
       if( objc==5 && Tcl_GetIndexFromObj(interp, objv[4], algs, "algorithm", 0, &alg)!=TCL_OK ){
@@ -189,14 +192,14 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       }
       k = bytesOf(objv[2], &dk, &nk);
       d = bytesOf(objv[3], &dd, &nd);
-      rc = mbedtls_md_hmac(mbedtls_md_info_from_type(alg ? MBEDTLS_MD_SHA1 : MBEDTLS_MD_SHA256),
+      rc = mbedtls_md_hmac(mbedtls_md_info_from_type(alg==ALG_SHA1 ? MBEDTLS_MD_SHA1 : MBEDTLS_MD_SHA256),
                            k, nk, d, nd, out);
       Tcl_DStringFree(&dk); Tcl_DStringFree(&dd);
       if( rc ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("HMAC failed", -1)); return TCL_ERROR; }
-      Tcl_SetObjResult(interp, hexObj(out, alg ? 20 : 32));
+      Tcl_SetObjResult(interp, hexObj(out, alg==ALG_SHA1 ? 20 : 32));
       return TCL_OK;
     }
-    case 2: {
+    case CRYPTO_PBKDF2: {
       Tcl_DString dp, dsalt; int np, ns, iter, len = 32, rc;
       const unsigned char *p, *s;
       if( Tcl_GetIntFromObj(interp, objv[4], &iter)!=TCL_OK ) return TCL_ERROR;
@@ -213,7 +216,7 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       Tcl_SetObjResult(interp, hexObj(out, len));
       return TCL_OK;
     }
-    case 3: case 4: {
+    case CRYPTO_RANDOM: case CRYPTO_TOKEN: {
       int n = 32;
       Tcl_Obj *r;
       unsigned char *buf;
@@ -229,7 +232,7 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
         Tcl_SetObjResult(interp, Tcl_NewStringObj("random generator failed", -1));
         return TCL_ERROR;
       }
-      if( idx==4 ){
+      if( idx==CRYPTO_TOKEN ){
         Tcl_Obj *t = b64url(buf, n);
         Tcl_DecrRefCount(r);
         r = t;
@@ -237,7 +240,7 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       Tcl_SetObjResult(interp, r);
       return TCL_OK;
     }
-    case 5: {
+    case CRYPTO_EQUAL: {
       Tcl_DString da, db; int na, nb, i;
       const unsigned char *a = bytesOf(objv[2], &da, &na);
       const unsigned char *b = bytesOf(objv[3], &db, &nb);

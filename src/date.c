@@ -437,18 +437,24 @@ int YqNowOption(Tcl_Interp *interp, Tcl_Obj *obj, long long *now){
 
 /* DateCmd: "date parse TEXT ?-now ISO?". Errors for text that is not a date. */
 int DateCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"parse", NULL};
-  int idx, len;
+  static const char *const subs[] = {"parse", NULL};
+  enum DateSub { DATE_PARSE };
+  static const char *const opts[] = {"-now", NULL};
+  enum DateOpt { OPT_NOW };
+  int idx, opt, len;
   long long now = (long long)time(NULL), t;
   Tcl_DString ds;
   char out[32];
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( !(objc==3 || (objc==5 && !strcmp(Tcl_GetString(objv[3]), "-now"))) ){
+  if( idx!=DATE_PARSE || (objc!=3 && objc!=5) ){
     Tcl_WrongNumArgs(interp, 2, objv, "TEXT ?-now ISO?");
     return TCL_ERROR;
   }
-  if( objc==5 && YqNowOption(interp, objv[4], &now)!=TCL_OK ) return TCL_ERROR;
+  if( objc==5 ){
+    if( Tcl_GetIndexFromObj(interp, objv[3], opts, "option", 0, &opt)!=TCL_OK ) return TCL_ERROR;
+    if( opt==OPT_NOW && YqNowOption(interp, objv[4], &now)!=TCL_OK ) return TCL_ERROR;
+  }
   {
     const char *s = Tcl_GetStringFromObj(objv[2], &len);
     Tcl_UtfToExternalDString(YqUtf8Encoding(), s, len, &ds);

@@ -1178,8 +1178,10 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
 
 /* PageCmd: "page extract HTML ?-url URL? ?-now ISO?". */
 int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"extract", NULL};
-  static const char *opts[] = {"-url", "-now", NULL};
+  static const char *const subs[] = {"extract", NULL};
+  enum PageSub { PAGE_EXTRACT };
+  static const char *const opts[] = {"-url", "-now", NULL};
+  enum PageOpt { OPT_URL, OPT_NOW };
   int idx, i, oi, len;
   const char *url = NULL, *err = NULL, *s;
   long long now = (long long)time(NULL);
@@ -1188,10 +1190,13 @@ int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( objc<3 || objc%2==0 ){ Tcl_WrongNumArgs(interp, 2, objv, "HTML ?-url URL? ?-now ISO?"); return TCL_ERROR; }
+  if( idx!=PAGE_EXTRACT || objc<3 || objc%2==0 ){
+    Tcl_WrongNumArgs(interp, 2, objv, "HTML ?-url URL? ?-now ISO?");
+    return TCL_ERROR;
+  }
   for(i=3; i<objc; i+=2){
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &oi)!=TCL_OK ) return TCL_ERROR;
-    if( oi==0 ) url = Tcl_GetString(objv[i+1]);
+    if( oi==OPT_URL ) url = Tcl_GetString(objv[i+1]);
     else if( YqNowOption(interp, objv[i+1], &now)!=TCL_OK ) return TCL_ERROR;
   }
   s = Tcl_GetStringFromObj(objv[2], &len);

@@ -535,8 +535,10 @@ static int parseJsonFeed(Feed *f, const char *s, int len){
 
 /* FeedCmd: "feed parse BYTES ?-contenttype CT? ?-url URL?" -> list of item dicts. */
 int FeedCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"parse", NULL};
-  static const char *opts[] = {"-contenttype", "-url", NULL};
+  static const char *const subs[] = {"parse", NULL};
+  enum FeedSub { FEED_PARSE };
+  static const char *const opts[] = {"-contenttype", "-url", NULL};
+  enum FeedOpt { OPT_CONTENTTYPE, OPT_URL };
   int idx, i, oi, len, rc;
   const char *ct = NULL, *p;
   const unsigned char *bytes;
@@ -545,12 +547,15 @@ int FeedCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( objc<3 || objc%2==0 ){ Tcl_WrongNumArgs(interp, 2, objv, "BYTES ?-contenttype CT? ?-url URL?"); return TCL_ERROR; }
+  if( idx!=FEED_PARSE || objc<3 || objc%2==0 ){
+    Tcl_WrongNumArgs(interp, 2, objv, "BYTES ?-contenttype CT? ?-url URL?");
+    return TCL_ERROR;
+  }
   memset(&f, 0, sizeof f);
   f.url = "";
   for(i=3; i<objc; i+=2){
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &oi)!=TCL_OK ) return TCL_ERROR;
-    if( oi==0 ) ct = Tcl_GetString(objv[i+1]); else f.url = Tcl_GetString(objv[i+1]);
+    if( oi==OPT_CONTENTTYPE ) ct = Tcl_GetString(objv[i+1]); else f.url = Tcl_GetString(objv[i+1]);
   }
   bytes = Tcl_GetByteArrayFromObj(objv[2], &len);
   if( len>32*1024*1024 ){

@@ -656,8 +656,12 @@ static FetchState *getState(Tcl_Interp *interp){
 
 /* ---- the Tcl command ---- */
 
-static const char *cfgOpts[] = {"-useragent", "-cafile", "-maxconns", "-perhost", "-delay",
+/* the options of `fetch configure`: two strings, then the integers in FetchState's order */
+static const char *const cfgOpts[] = {"-useragent", "-cafile", "-maxconns", "-perhost", "-delay",
   "-maxsize", "-timeout", "-connecttimeout", "-maxredirs", "-retries", "-maxretryafter", NULL};
+enum FetchCfgOpt { CFG_USERAGENT, CFG_CAFILE, CFG_MAXCONNS, CFG_PERHOST, CFG_DELAY, CFG_MAXSIZE,
+                   CFG_TIMEOUT, CFG_CONNECTTIMEOUT, CFG_MAXREDIRS, CFG_RETRIES, CFG_MAXRETRYAFTER };
+#define CFG_NINT (CFG_MAXRETRYAFTER - CFG_MAXCONNS + 1)
 
 /* configReport: the engine's settings as a dict. */
 static Tcl_Obj *configReport(FetchState *st){
@@ -667,42 +671,48 @@ static Tcl_Obj *configReport(FetchState *st){
   int i;
   put(d, "-useragent", Tcl_NewStringObj(st->userAgent, -1));
   put(d, "-cafile", Tcl_NewStringObj(st->caFile ? st->caFile : "", -1));
-  for(i=0; i<9; i++) put(d, cfgOpts[i+2], Tcl_NewIntObj(vals[i]));
+  for(i=0; i<CFG_NINT; i++) put(d, cfgOpts[i+CFG_MAXCONNS], Tcl_NewIntObj(vals[i]));
   return d;
 }
 
 /* configure: "fetch configure ?-option value ...?"; validates all before changing any. */
 static int configure(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const objv[]){
-  int i, idx, vals[9];
+  int i, idx, vals[CFG_NINT];
   int *fields[] = {&st->maxConns, &st->perHost, &st->delayMs, &st->maxSize, &st->timeoutMs,
                    &st->connectMs, &st->maxRedirs, &st->retries, &st->maxRetryAfter};
   static const int mins[] = {1, 1, 0, 1024, 100, 100, 0, 0, 0};
   if( objc==2 ){ Tcl_SetObjResult(interp, configReport(st)); return TCL_OK; }
   if( objc%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "?-option value ...?"); return TCL_ERROR; }
-  for(i=0; i<9; i++) vals[i] = *fields[i];
+  for(i=0; i<CFG_NINT; i++) vals[i] = *fields[i];
   for(i=2; i<objc; i+=2){
     if( Tcl_GetIndexFromObj(interp, objv[i], cfgOpts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-    if( idx>=2 ){
-      if( Tcl_GetIntFromObj(interp, objv[i+1], &vals[idx-2])!=TCL_OK ) return TCL_ERROR;
-      if( vals[idx-2] < mins[idx-2] ){
-        Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be at least %d", cfgOpts[idx], mins[idx-2]));
+    if( idx>=CFG_MAXCONNS ){
+      int k = idx - CFG_MAXCONNS;
+      if( Tcl_GetIntFromObj(interp, objv[i+1], &vals[k])!=TCL_OK ) return TCL_ERROR;
+      if( vals[k] < mins[k] ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be at least %d", cfgOpts[idx], mins[k]));
         return TCL_ERROR;
       }
     }
   }
   for(i=2; i<objc; i+=2){
     Tcl_GetIndexFromObj(NULL, objv[i], cfgOpts, "option", 0, &idx);
-    if( idx==0 ){ ckfree(st->userAgent); st->userAgent = dupStr(Tcl_GetString(objv[i+1])); }
-    if( idx==1 ){ if( st->caFile ) ckfree(st->caFile); st->caFile = dupStr(Tcl_GetString(objv[i+1])); }
+    if( idx==CFG_USERAGENT ){ ckfree(st->userAgent); st->userAgent = dupStr(Tcl_GetString(objv[i+1])); }
+    if( idx==CFG_CAFILE ){ if( st->caFile ) ckfree(st->caFile); st->caFile = dupStr(Tcl_GetString(objv[i+1])); }
   }
-  for(i=0; i<9; i++) *fields[i] = vals[i];
+  for(i=0; i<CFG_NINT; i++) *fields[i] = vals[i];
   Tcl_SetObjResult(interp, configReport(st));
   pump(st);
   return TCL_OK;
 }
 
-static const char *getOpts[] = {"-command", "-headers", "-etag", "-lastmodified", "-cookies",
+/* the options of `fetch get` */
+static const char *const getOpts[] = {"-command", "-headers", "-etag", "-lastmodified", "-cookies",
   "-proxy", "-internal", "-retries", "-timeout", "-maxsize", "-method", "-body", "-hash", NULL};
+enum FetchGetOpt { GET_COMMAND, GET_HEADERS, GET_ETAG, GET_LASTMODIFIED, GET_COOKIES, GET_PROXY,
+                   GET_INTERNAL, GET_RETRIES, GET_TIMEOUT, GET_MAXSIZE, GET_METHOD, GET_BODY, GET_HASH };
+/* the methods `fetch get -method` allows */
+static const char *const getMethods[] = {"GET", "HEAD", "POST", NULL};
 
 /*
 ** get: "fetch get URL ?-option value ...? -command CMD" queues a request; returns its id.
@@ -748,9 +758,9 @@ static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const o
   for(i=3; i<objc; i+=2){
     const char *v = Tcl_GetString(objv[i+1]);
     if( Tcl_GetIndexFromObj(interp, objv[i], getOpts, "option", 0, &idx)!=TCL_OK ) goto bad;
-    switch( idx ){
-      case 0: command = objv[i+1]; break;
-      case 1: {
+    switch( (enum FetchGetOpt)idx ){
+      case GET_COMMAND: command = objv[i+1]; break;
+      case GET_HEADERS: {
         Tcl_Obj **kv;
         int n, j;
         if( Tcl_ListObjGetElements(interp, objv[i+1], &n, &kv)!=TCL_OK ) goto bad;
@@ -767,11 +777,11 @@ static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const o
         }
         break;
       }
-      case 2: if( *v ){ r->etag = dupStr(v); } break;
-      case 3: if( *v ){ r->lastmod = dupStr(v); } break;
-      case 4: if( *v ){ r->cookies = dupStr(v); } break;
-      case 5: if( *v ){ r->proxy = dupStr(v); } break;
-      case 6: {
+      case GET_ETAG: if( *v ){ r->etag = dupStr(v); } break;
+      case GET_LASTMODIFIED: if( *v ){ r->lastmod = dupStr(v); } break;
+      case GET_COOKIES: if( *v ){ r->cookies = dupStr(v); } break;
+      case GET_PROXY: if( *v ){ r->proxy = dupStr(v); } break;
+      case GET_INTERNAL: {
         /* a boolean (every host), or the host names allowed private addresses */
         int n, j;
         Tcl_Obj **hv, *low;
@@ -789,17 +799,17 @@ static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const o
         Tcl_IncrRefCount(low);
         break;
       }
-      case 7: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->retries)!=TCL_OK ) goto bad; break;
-      case 8: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->timeoutMs)!=TCL_OK ) goto bad; break;
-      case 9: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->maxSize)!=TCL_OK ) goto bad; break;
-      case 10:
-        if( strcmp(v, "GET") && strcmp(v, "HEAD") && strcmp(v, "POST") ){
-          Tcl_SetObjResult(interp, Tcl_ObjPrintf("bad method \"%s\": must be GET, HEAD or POST", v));
-          goto bad;
-        }
-        r->method = dupStr(v);
+      case GET_RETRIES: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->retries)!=TCL_OK ) goto bad; break;
+      case GET_TIMEOUT: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->timeoutMs)!=TCL_OK ) goto bad; break;
+      case GET_MAXSIZE: if( Tcl_GetIntFromObj(interp, objv[i+1], &r->maxSize)!=TCL_OK ) goto bad; break;
+      case GET_METHOD: {
+        int m;
+        if( Tcl_GetIndexFromObj(interp, objv[i+1], getMethods, "method", TCL_EXACT, &m)!=TCL_OK ) goto bad;
+        if( r->method ) ckfree(r->method);
+        r->method = dupStr(getMethods[m]);
         break;
-      case 11: {
+      }
+      case GET_BODY: {
         int n;
         const unsigned char *b = Tcl_GetByteArrayFromObj(objv[i+1], &n);
         r->postBody = ckalloc(n+1);
@@ -807,7 +817,7 @@ static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const o
         r->postLen = n;
         break;
       }
-      case 12: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &r->hash)!=TCL_OK ) goto bad; break;
+      case GET_HASH: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &r->hash)!=TCL_OK ) goto bad; break;
     }
   }
   if( !command ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("-command is required", -1)); goto bad; }
@@ -888,13 +898,14 @@ static Tcl_Obj *stats(FetchState *st){
 ** the crawler would refuse to connect to that address (for diagnostics and tests).
 */
 int FetchCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"get", "configure", "cancel", "stats", "forbidden", NULL};
+  static const char *const subs[] = {"get", "configure", "cancel", "stats", "forbidden", NULL};
+  enum FetchSub { FETCH_GET, FETCH_CONFIGURE, FETCH_CANCEL, FETCH_STATS, FETCH_FORBIDDEN };
   FetchState *st;
   int idx;
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( idx==4 ){
+  if( idx==FETCH_FORBIDDEN ){
     struct sockaddr_in6 a6;
     struct sockaddr_in a4;
     const char *ip;
@@ -915,16 +926,18 @@ int FetchCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     return TCL_OK;
   }
   st = getState(interp);
-  switch( idx ){
-    case 0: return getCmd(interp, st, objc, objv);
-    case 1: return configure(interp, st, objc, objv);
-    case 2:
+  switch( (enum FetchSub)idx ){
+    case FETCH_GET: return getCmd(interp, st, objc, objv);
+    case FETCH_CONFIGURE: return configure(interp, st, objc, objv);
+    case FETCH_CANCEL:
       if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "ID"); return TCL_ERROR; }
       return cancelCmd(interp, st, objv[2]);
-    case 3:
-      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+    case FETCH_STATS:
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
       Tcl_SetObjResult(interp, stats(st));
       return TCL_OK;
+    case FETCH_FORBIDDEN:
+      break;
   }
   return TCL_OK;
 }

@@ -407,7 +407,8 @@ static Tcl_Obj *dsObj(Tcl_DString *ds){
   return YqUtf8Obj(s+a, n-a);
 }
 
-enum { M_TEXT, M_RAW, M_ATTR, M_LINK, M_HTML, M_NODES };
+/* what an XPath query returns of each result (its option names are in xpathOpts) */
+enum XpathMode { M_TEXT, M_RAW, M_ATTR, M_LINK, M_HTML, M_NODES };
 
 /* resolveInto: append VALUE resolved against BASE to DS (VALUE itself when it cannot be). */
 static void resolveInto(const char *base, const char *value, Tcl_DString *ds){
@@ -520,17 +521,44 @@ static void firstValue(Doc *d, xmlXPathObjectPtr r, int mode, Tcl_DString *ds){
   }
 }
 
-/* parseMode: read a MODE option at OBJV[*I] (advancing over -attr NAME). 0, or -1 if not a mode. */
-static int parseMode(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[], int *i, int *mode, const char **attr){
-  static const char *modes[] = {"-text", "-raw", "-attr", "-link", "-html", "-nodes", NULL};
-  int m;
-  if( Tcl_GetIndexFromObj(NULL, objv[*i], modes, "mode", 0, &m)!=TCL_OK ) return -1;
-  if( m==M_ATTR ){
-    if( *i+1>=objc ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("-attr needs a NAME", -1)); return -2; }
-    *attr = Tcl_GetString(objv[++*i]);
+/* The options of the two xpath commands: the modes, then -context (a document's xpath method:
+** a node id; it alone offers -nodes, node ids being a document's) or -url (html xpath). */
+typedef struct XpathOpt { const char *name; int id; } XpathOpt;
+enum XpathOptId { XO_CONTEXT = M_NODES+1, XO_URL };
+static const XpathOpt docXpathOpts[] = {
+  {"-text", M_TEXT}, {"-raw", M_RAW}, {"-attr", M_ATTR}, {"-link", M_LINK}, {"-html", M_HTML},
+  {"-nodes", M_NODES}, {"-context", XO_CONTEXT}, {NULL, 0}
+};
+static const XpathOpt htmlXpathOpts[] = {
+  {"-text", M_TEXT}, {"-raw", M_RAW}, {"-attr", M_ATTR}, {"-link", M_LINK}, {"-html", M_HTML},
+  {"-url", XO_URL}, {NULL, 0}
+};
+
+/*
+** xpathOptions: parse OBJV[FIRST..OBJC) against the option table OPTS: a mode into *MODE (with
+** -attr's NAME into *ATTR), -context's NODE into *CTX, -url's URL into *URL (a later option wins).
+** Returns TCL_OK, or TCL_ERROR with the standard message: an unknown option names the choices, an
+** option without its value gets the usage USAGE (after the command's first two words).
+*/
+static int xpathOptions(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[], int first,
+                        const XpathOpt *opts, const char *usage, int *mode, const char **attr,
+                        Tcl_Obj **ctx, const char **url){
+  int i, k;
+  for(i=first; i<objc; i++){
+    if( Tcl_GetIndexFromObjStruct(interp, objv[i], opts, sizeof *opts, "option", 0, &k)!=TCL_OK ){
+      return TCL_ERROR;
+    }
+    if( opts[k].id==M_ATTR || opts[k].id==XO_CONTEXT || opts[k].id==XO_URL ){
+      if( i+1>=objc ){ Tcl_WrongNumArgs(interp, 2, objv, usage); return TCL_ERROR; }
+      i++;
+      if( opts[k].id==M_ATTR ){ *mode = M_ATTR; *attr = Tcl_GetString(objv[i]); }
+      else if( opts[k].id==XO_CONTEXT ) *ctx = objv[i];
+      else *url = Tcl_GetString(objv[i]);
+    }else{
+      *mode = opts[k].id;
+    }
   }
-  *mode = m;
-  return 0;
+  return TCL_OK;
 }
 
 /* docBase: the base URL of D from URL and the document's <base href>. Returns malloc'ed or NULL. */
@@ -572,48 +600,48 @@ static void docFree(ClientData cd){
 
 /* DocCmd: the methods of a document command (see the file comment). */
 static int DocCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"xpath", "items", "text", "base", "extract", "delete", NULL};
-  enum { XPATH, ITEMS, TEXT, BASE, EXTRACT, DELETE };
+  static const char *const subs[] = {"xpath", "items", "text", "base", "extract", "delete", NULL};
+  enum DocMethod { XPATH, ITEMS, TEXT, BASE, EXTRACT, DELETE };
+  static const char *const linksOpt[] = {"-links", NULL};
+  static const char *const nowOpt[] = {"-now", NULL};
   Doc *d = (Doc*)cd;
   int idx, i;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "method ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "method", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  switch( idx ){
+  switch( (enum DocMethod)idx ){
   case XPATH: {
+    static const char *const usage = "EXPR ?-context NODE? ?-text|-raw|-attr NAME|-link|-html|-nodes?";
     int mode = M_TEXT, ctxId = -1;
-    const char *attr = NULL;
+    const char *attr = NULL, *url = NULL;
+    Tcl_Obj *ctx = NULL;
     xmlXPathObjectPtr r;
-    if( objc<3 ) goto xusage;
-    for(i=3; i<objc; i++){
-      int rc = parseMode(interp, objc, objv, &i, &mode, &attr);
-      if( rc==-2 ) return TCL_ERROR;
-      if( rc==0 ) continue;
-      if( !strcmp(Tcl_GetString(objv[i]), "-context") && i+1<objc ){
-        if( Tcl_GetIntFromObj(interp, objv[++i], &ctxId)!=TCL_OK ) return TCL_ERROR;
-        if( ctxId<0 || ctxId>=d->nNodes ){
-          Tcl_SetObjResult(interp, Tcl_ObjPrintf("no node %d in this document", ctxId));
-          return TCL_ERROR;
-        }
-        continue;
+    if( objc<3 ){ Tcl_WrongNumArgs(interp, 2, objv, usage); return TCL_ERROR; }
+    if( xpathOptions(interp, objc, objv, 3, docXpathOpts, usage, &mode, &attr, &ctx, &url)!=TCL_OK ){
+      return TCL_ERROR;
+    }
+    if( ctx ){
+      if( Tcl_GetIntFromObj(interp, ctx, &ctxId)!=TCL_OK ) return TCL_ERROR;
+      if( ctxId<0 || ctxId>=d->nNodes ){
+        Tcl_SetObjResult(interp, Tcl_ObjPrintf("no node %d in this document", ctxId));
+        return TCL_ERROR;
       }
-      goto xusage;
     }
     r = evalXPath(interp, d, ctxId>=0 ? d->nodes[ctxId] : NULL, Tcl_GetString(objv[2]));
     if( !r ) return TCL_ERROR;
     Tcl_SetObjResult(interp, resultList(d, r, mode, attr));
     xmlXPathFreeObject(r);
     return TCL_OK;
-  xusage:
-    Tcl_WrongNumArgs(interp, 2, objv, "EXPR ?-context NODE? ?-text|-raw|-attr NAME|-link|-html|-nodes?");
-    return TCL_ERROR;
   }
   case ITEMS: {
     xmlXPathObjectPtr items;
     Tcl_Obj *fields, **fv, *links = NULL, *out;
-    int nf, k, j;
+    int nf, k, j, opt;
     Tcl_DString ds;
-    if( objc!=4 && !(objc==6 && !strcmp(Tcl_GetString(objv[4]), "-links")) ){
+    if( objc!=4 && objc!=6 ){
       Tcl_WrongNumArgs(interp, 2, objv, "ITEMEXPR FIELDS ?-links NAMES?");
+      return TCL_ERROR;
+    }
+    if( objc==6 && Tcl_GetIndexFromObj(interp, objv[4], linksOpt, "option", 0, &opt)!=TCL_OK ){
       return TCL_ERROR;
     }
     fields = objv[3];
@@ -668,22 +696,24 @@ static int DocCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     return TCL_OK;
   }
   case BASE:
-    if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+    if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
     Tcl_SetObjResult(interp, YqUtf8Obj(d->base ? d->base : "", -1));
     return TCL_OK;
   case EXTRACT: {
     /* relative publish times ("昨天", "3分钟前") count from -now: the crawler passes the fetch time */
     long long now = (long long)time(NULL);
-    if( objc!=2 && !(objc==4 && !strcmp(Tcl_GetString(objv[2]), "-now")) ){
+    int opt;
+    if( objc!=2 && objc!=4 ){
       Tcl_WrongNumArgs(interp, 2, objv, "?-now ISO?");
       return TCL_ERROR;
     }
-    if( objc==4 && YqNowOption(interp, objv[3], &now)!=TCL_OK ) return TCL_ERROR;
+    if( objc==4 && (Tcl_GetIndexFromObj(interp, objv[2], nowOpt, "option", 0, &opt)!=TCL_OK
+                    || YqNowOption(interp, objv[3], &now)!=TCL_OK) ) return TCL_ERROR;
     Tcl_SetObjResult(interp, YqExtractNow(d->doc, d->base, now));
     return TCL_OK;
   }
   case DELETE:
-    if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+    if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
     Tcl_DeleteCommandFromToken(interp, Tcl_GetCommandFromObj(interp, objv[0]));
     return TCL_OK;
   }
@@ -717,32 +747,30 @@ static Doc *newDoc(Tcl_Interp *interp, Tcl_Obj *htmlObj, const char *url){
   return d;
 }
 
-/* urlOption: the value of "-url URL" among OBJV[FROM..OBJC) (removing nothing), or NULL. */
-static const char *urlOption(int objc, Tcl_Obj *const objv[], int from){
-  int i;
-  for(i=from; i+1<objc; i++) if( !strcmp(Tcl_GetString(objv[i]), "-url") ) return Tcl_GetString(objv[i+1]);
-  return NULL;
-}
-
 /*
 ** HtmlCmd: "html doc HTML ?-url URL?", "html xpath HTML EXPR ?-url URL? ?MODE?", "html text HTML".
 */
 int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"doc", "xpath", "text", NULL};
-  enum { DOC, XPATH, TEXT };
-  int idx, i;
+  static const char *const subs[] = {"doc", "xpath", "text", NULL};
+  enum HtmlSub { HTML_DOC, HTML_XPATH, HTML_TEXT };
+  static const char *const urlOpt[] = {"-url", NULL};
+  int idx, opt;
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( idx==DOC ){
+  switch( (enum HtmlSub)idx ){
+  case HTML_DOC: {
     Doc *d;
     Tcl_Obj *name;
     HtmlState *st;
-    if( objc!=3 && !(objc==5 && !strcmp(Tcl_GetString(objv[3]), "-url")) ){
+    if( objc!=3 && objc!=5 ){
       Tcl_WrongNumArgs(interp, 2, objv, "HTML ?-url URL?");
       return TCL_ERROR;
     }
-    d = newDoc(interp, objv[2], urlOption(objc, objv, 3));
+    if( objc==5 && Tcl_GetIndexFromObj(interp, objv[3], urlOpt, "option", 0, &opt)!=TCL_OK ){
+      return TCL_ERROR;
+    }
+    d = newDoc(interp, objv[2], objc==5 ? Tcl_GetString(objv[4]) : NULL);
     if( !d ) return TCL_ERROR;
     st = getState(interp);
     name = Tcl_ObjPrintf("::yqbox::htmldoc%d", ++st->counter);
@@ -750,7 +778,7 @@ int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_SetObjResult(interp, name);
     return TCL_OK;
   }
-  if( idx==TEXT ){
+  case HTML_TEXT: {
     Tcl_DString in, out;
     int len;
     const char *s;
@@ -764,20 +792,18 @@ int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_DStringFree(&out);
     return TCL_OK;
   }
-  {
+  case HTML_XPATH: {
+    static const char *const usage = "HTML EXPR ?-url URL? ?-text|-raw|-attr NAME|-link|-html?";
     int mode = M_TEXT;
-    const char *attr = NULL;
+    const char *attr = NULL, *url = NULL;
+    Tcl_Obj *ctx = NULL;
     Doc *d;
     xmlXPathObjectPtr r;
-    if( objc<4 ) goto usage;
-    for(i=4; i<objc; i++){
-      int rc = parseMode(interp, objc, objv, &i, &mode, &attr);
-      if( rc==-2 ) return TCL_ERROR;
-      if( rc==0 && mode!=M_NODES ) continue;
-      if( rc!=0 && !strcmp(Tcl_GetString(objv[i]), "-url") && i+1<objc ){ i++; continue; }
-      goto usage;
+    if( objc<4 ){ Tcl_WrongNumArgs(interp, 2, objv, usage); return TCL_ERROR; }
+    if( xpathOptions(interp, objc, objv, 4, htmlXpathOpts, usage, &mode, &attr, &ctx, &url)!=TCL_OK ){
+      return TCL_ERROR;
     }
-    d = newDoc(interp, objv[2], urlOption(objc, objv, 4));
+    d = newDoc(interp, objv[2], url);
     if( !d ) return TCL_ERROR;
     r = evalXPath(interp, d, NULL, Tcl_GetString(objv[3]));
     if( r ){
@@ -786,8 +812,7 @@ int HtmlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     }
     docFree(d);
     return r ? TCL_OK : TCL_ERROR;
-  usage:
-    Tcl_WrongNumArgs(interp, 2, objv, "HTML EXPR ?-url URL? ?-text|-raw|-attr NAME|-link|-html?");
-    return TCL_ERROR;
   }
+  }
+  return TCL_OK;
 }

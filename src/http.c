@@ -9,10 +9,17 @@
 ** that is digits only and consistent, Transfer-Encoding only "chunked" and never together with
 ** Content-Length. HttpChunkedDecode() decodes a chunked body incrementally. HttpPathDecode()
 ** percent-decodes a request path and refuses anything that could escape a document root.
-** Nothing here allocates memory, touches sockets or knows about Tcl; tests/c/http.c tests it.
+** HttpDate() and HttpDateParse() write and read the IMF-fixdate of Date, Last-Modified and
+** If-Modified-Since. Nothing of this allocates memory, touches sockets or knows about Tcl;
+** tests/c/http.c tests it (built with YQ_NO_TCL).
+**
+** The end of the file holds the `http` Tcl command, the request helpers of the web handlers:
+** percent-decoding of query strings and forms, the UTF-8 check, HTML escaping, a random token.
 */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "yqbox.h"
 
 /* tchar: whether C may appear in a token (method, header name), RFC 9110 5.6.2. */
@@ -466,3 +473,133 @@ const char *HttpStatusText(int status){
   }
   return "";
 }
+
+/* HttpDate: format T as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into BUF (>= 30 bytes). */
+void HttpDate(time_t t, char *buf){
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, 30, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* HttpDateParse: the time of the IMF-fixdate in the LEN bytes at S, or -1. No side effects. */
+time_t HttpDateParse(const char *s, size_t len){
+  static const char *mon = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char buf[40], m[4];
+  struct tm tm;
+  int d, y, H, M, S;
+  const char *p;
+  if( len>=sizeof buf ) return -1;
+  memcpy(buf, s, len); buf[len] = 0;
+  if( sscanf(buf, "%*3s, %d %3s %d %d:%d:%d GMT", &d, m, &y, &H, &M, &S)!=6 ) return -1;
+  p = strstr(mon, m);
+  if( !p || (p-mon)%3 ) return -1;
+  memset(&tm, 0, sizeof tm);
+  tm.tm_mday = d; tm.tm_mon = (p-mon)/3; tm.tm_year = y-1900;
+  tm.tm_hour = H; tm.tm_min = M; tm.tm_sec = S;
+  return timegm(&tm);
+}
+
+#ifndef YQ_NO_TCL
+/* ---------------------------------------------------------------------------------------------
+** http: the Tcl command of request helpers for the web handlers
+*/
+
+/*
+** urlDecode: percent-decode the LEN bytes at S ('+' is a space when FORM) into DS (initialised
+** here), requiring well-formed escapes and UTF-8 without NUL. Returns TCL_OK, or TCL_ERROR with
+** "bad percent escape" / "bad UTF-8" (error codes HTTP ESCAPE / HTTP UTF8) in INTERP.
+*/
+static int urlDecode(Tcl_Interp *interp, const char *s, int len, int form, Tcl_DString *ds){
+  int i, o = 0;
+  char *out = ckalloc(len+1);
+  Tcl_Encoding enc;
+  Tcl_DStringInit(ds);
+  for(i=0; i<len; i++){
+    char c = s[i];
+    if( c=='%' ){
+      int h, l;
+      if( i+2>=len ) goto badEsc;
+      h = s[i+1]; l = s[i+2];
+      h = (h>='0'&&h<='9') ? h-'0' : (h>='a'&&h<='f') ? h-'a'+10 : (h>='A'&&h<='F') ? h-'A'+10 : -1;
+      l = (l>='0'&&l<='9') ? l-'0' : (l>='a'&&l<='f') ? l-'a'+10 : (l>='A'&&l<='F') ? l-'A'+10 : -1;
+      if( h<0 || l<0 ) goto badEsc;
+      out[o++] = (char)(h*16+l);
+      i += 2;
+    }else if( c=='+' && form ){
+      out[o++] = ' ';
+    }else{
+      out[o++] = c;
+    }
+  }
+  if( !HttpUtf8Valid((unsigned char*)out, o) || memchr(out, 0, o) ){
+    ckfree(out);
+    Tcl_SetResult(interp, "bad UTF-8", TCL_STATIC);
+    Tcl_SetErrorCode(interp, "HTTP", "UTF8", NULL);
+    return TCL_ERROR;
+  }
+  enc = Tcl_GetEncoding(NULL, "utf-8");
+  Tcl_ExternalToUtfDString(enc, out, o, ds);
+  Tcl_FreeEncoding(enc);
+  ckfree(out);
+  return TCL_OK;
+badEsc:
+  ckfree(out);
+  Tcl_SetResult(interp, "bad percent escape", TCL_STATIC);
+  Tcl_SetErrorCode(interp, "HTTP", "ESCAPE", NULL);
+  return TCL_ERROR;
+}
+
+/*
+** YqHttpCmd: "http urldecode STRING ?-form?" percent-decodes STRING ('+' is a space with -form),
+** requiring well-formed escapes and UTF-8; errors "bad percent escape" / "bad UTF-8".
+** "http utf8valid BYTES" returns whether BYTES (a byte array) is well-formed UTF-8.
+** "http token" returns 16 random hex digits (crypto.c's generator). No side effects.
+*/
+int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  static const char *const subs[] = {"urldecode", "utf8valid", "token", NULL};
+  enum HttpSub { HTTP_URLDECODE, HTTP_UTF8VALID, HTTP_TOKEN };
+  static const char *const usage[] = {"STRING ?-form?", "BYTES", NULL};
+  static const char *const urlOpts[] = {"-form", NULL};
+  int idx, len;
+  const char *text;
+  Tcl_DString ds;
+  (void)cd;
+  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
+  if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( objc!=2+(idx==HTTP_TOKEN ? 0 : 1) && !(idx==HTTP_URLDECODE && objc==4) ){
+    Tcl_WrongNumArgs(interp, 2, objv, usage[idx]);
+    return TCL_ERROR;
+  }
+  switch( (enum HttpSub)idx ){
+    case HTTP_URLDECODE: {
+      int form = 0;
+      if( objc==4 ){
+        if( Tcl_GetIndexFromObj(interp, objv[3], urlOpts, "option", 0, &form)!=TCL_OK ) return TCL_ERROR;
+        form = 1;
+      }
+      text = Tcl_GetStringFromObj(objv[2], &len);
+      if( urlDecode(interp, text, len, form, &ds)!=TCL_OK ) return TCL_ERROR;
+      Tcl_DStringResult(interp, &ds);
+      return TCL_OK;
+    }
+    case HTTP_UTF8VALID: {
+      const unsigned char *b = Tcl_GetByteArrayFromObj(objv[2], &len);
+      Tcl_SetObjResult(interp, Tcl_NewBooleanObj(HttpUtf8Valid(b, len)));
+      return TCL_OK;
+    }
+    case HTTP_TOKEN: {
+      unsigned char b[8];
+      char hex[17];
+      int i;
+      if( YqRandom(b, sizeof b)!=0 ){
+        Tcl_SetObjResult(interp, Tcl_NewStringObj("random generator failed", -1));
+        return TCL_ERROR;
+      }
+      for(i=0; i<8; i++) sprintf(hex+2*i, "%02x", b[i]);
+      Tcl_SetObjResult(interp, Tcl_NewStringObj(hex, 16));
+      return TCL_OK;
+    }
+  }
+  return TCL_OK;   /* not reached: every subcommand returned */
+}
+#endif

@@ -6,29 +6,21 @@
 ** eventfd on which the Tcl threads (server.c) hand back finished jobs. Each connection is a small
 ** state machine: TLS handshake -> read a request head (http.c parses it under the configured
 ** limits) -> read its body (Content-Length or chunked, "100 Continue" when asked) -> answer it
-** from memory (the response cache, static files of webroot/) or pass it as a job to the worker
-** pool and wait (also /metrics, for loopback peers only: its Tcl route adds the background jobs
-** to the driver's counters, HttpdMetrics) -> write the response -> next request (keep-alive; pipelined requests
-** are answered one after another, in order). Malformed or over-limit requests get their exact
-** 4xx status and the connection is closed; a once-a-second sweep enforces the header-read, body,
-** idle and write timeouts, so slow clients cost a few hundred bytes each and never a worker.
+** from memory (the response cache, cache.c; static files of webroot/, static.c) or pass it as a
+** job to the worker pool and wait (also /metrics, for loopback peers only: its Tcl route adds the
+** background jobs to the driver's counters, HttpdMetrics in metrics.c) -> write the response ->
+** next request (keep-alive; pipelined requests are answered one after another, in order).
+** Malformed or over-limit requests get their exact 4xx status and the connection is closed; a
+** once-a-second sweep enforces the header-read, body, idle and write timeouts, so slow clients
+** cost a few hundred bytes each and never a worker.
 **
-** The driver never runs Tcl and the workers never touch a socket. Static files (the embedded
-** webroot/, or the checkout's with --dev) are loaded at start and on reload with their MIME type,
-** ETag and a gzip variant precomputed. The response cache holds responses a handler marked with
-** `cacheable NAME`, keyed by request target, until `cache invalidate NAME`; a generation counter
-** keeps a response rendered before an invalidation out of the cache. Every response carries the
-** security headers (HSTS, nosniff, CSP, Referrer-Policy, frame-ancestors).
-**
-** Logs: one access-log line per response, buffered and written once per loop turn:
-**   TIME PEER "METHOD TARGET HTTP/1.x" STATUS BYTES MILLISECONDS SCHEME
-** e.g. 2025-01-02T03:04:05Z 127.0.0.1 "GET /healthz HTTP/1.1" 200 3 0.412 https (TIME in UTC;
-** BYTES counts the body; "-" stands for a request whose line could not be parsed). Errors go to
-** stderr through YqLog(): TIME LEVEL message.
+** The driver never runs Tcl and the workers never touch a socket. Every response carries the
+** security headers (HSTS, nosniff, CSP, Referrer-Policy, frame-ancestors), is counted and gets
+** its access-log line (metrics.c). Errors go to stderr through YqLog(): TIME LEVEL message.
+** src/httpd.h holds what the four files of the driver share.
 */
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -50,8 +42,7 @@
 #include <sys/un.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/net_sockets.h>
-#include <zlib.h>
-#include "yqbox.h"
+#include "httpd.h"
 
 /* ---------------------------------------------------------------------------------------------
 ** Configuration, set from Tcl (server configure) in any thread, copied by the driver.
@@ -80,8 +71,11 @@ void HttpdGetConf(HttpdConf *c){
 }
 
 /* ---------------------------------------------------------------------------------------------
-** Time, dates and metrics
+** Time
 */
+time_t httpdStartTime;
+
+/* nowMono: seconds on the monotonic clock (timeouts, latencies). No side effects. */
 static double nowMono(void){
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -90,359 +84,11 @@ static double nowMono(void){
 
 static char dateStr[40];      /* "Date" value for the current second */
 static time_t dateSec = -1;
-static time_t startTime;
 
-/* httpDate: format T as an IMF-fixdate into BUF (>= 30 bytes). */
-static void httpDate(time_t t, char *buf){
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(buf, 30, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
-/* parseHttpDate: T for an IMF-fixdate, or -1. */
-static time_t parseHttpDate(const char *s, size_t len){
-  static const char *mon = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  char buf[40], m[4];
-  struct tm tm;
-  int d, y, H, M, S;
-  const char *p;
-  if( len>=sizeof buf ) return -1;
-  memcpy(buf, s, len); buf[len] = 0;
-  if( sscanf(buf, "%*3s, %d %3s %d %d:%d:%d GMT", &d, m, &y, &H, &M, &S)!=6 ) return -1;
-  p = strstr(mon, m);
-  if( !p || (p-mon)%3 ) return -1;
-  memset(&tm, 0, sizeof tm);
-  tm.tm_mday = d; tm.tm_mon = (p-mon)/3; tm.tm_year = y-1900;
-  tm.tm_hour = H; tm.tm_min = M; tm.tm_sec = S;
-  return timegm(&tm);
-}
-
+/* updateDate: bring dateStr up to the current second. */
 static void updateDate(void){
   time_t t = time(0);
-  if( t!=dateSec ){ dateSec = t; httpDate(t, dateStr); }
-}
-
-#define NBUCKET 14
-static const double bucketLe[NBUCKET] = {
-  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
-};
-/* Counters: written by the driver thread only; readers in other threads may see them a little
-** stale, never torn (aligned 64-bit words). */
-static struct {
-  unsigned long long accepted, rejected, requests, byStatus[600], hist[NBUCKET+1];
-  unsigned long long handshakes, handshakeFails, cacheHits, staticHits, dynamic, bytesOut;
-  unsigned long long timeouts, malformed;
-  double latencySum;
-  long open, openTls, waiting;
-} st;
-
-/* ---------------------------------------------------------------------------------------------
-** Static files
-*/
-typedef struct StaticFile {
-  char *path;                 /* URL path, e.g. /css/yqbox.css */
-  const char *data; size_t len;
-  char *gz; size_t gzLen;     /* gzip variant or NULL */
-  const char *mime;
-  char etag[24];
-  char lastmod[32];
-  time_t mtime;
-  int owned;                  /* data was read from disk (free it) */
-} StaticFile;
-typedef struct StaticTable {
-  int refs;
-  int n;
-  StaticFile *f;              /* sorted by path */
-} StaticTable;
-static pthread_mutex_t staticMutex = PTHREAD_MUTEX_INITIALIZER;
-static StaticTable *statics;
-
-static const struct { const char *ext, *mime; int compress; } mimeTypes[] = {
-  {"html", "text/html; charset=utf-8", 1}, {"htm", "text/html; charset=utf-8", 1},
-  {"css", "text/css; charset=utf-8", 1}, {"js", "text/javascript; charset=utf-8", 1},
-  {"mjs", "text/javascript; charset=utf-8", 1}, {"json", "application/json", 1},
-  {"txt", "text/plain; charset=utf-8", 1}, {"xml", "application/xml", 1},
-  {"svg", "image/svg+xml", 1}, {"map", "application/json", 1}, {"ico", "image/x-icon", 1},
-  {"png", "image/png", 0}, {"jpg", "image/jpeg", 0}, {"jpeg", "image/jpeg", 0},
-  {"gif", "image/gif", 0}, {"webp", "image/webp", 0}, {"woff", "font/woff", 0},
-  {"woff2", "font/woff2", 0}, {"pdf", "application/pdf", 0}, {0, 0, 0}
-};
-
-/* mimeOf: the MIME type for PATH's extension; *COMPRESS says whether gzip is worth trying. */
-static const char *mimeOf(const char *path, int *compress){
-  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-  int i;
-  *compress = 0;
-  if( dot && (!slash || dot>slash) ){
-    for(i=0; mimeTypes[i].ext; i++){
-      if( strcasecmp(dot+1, mimeTypes[i].ext)==0 ){
-        *compress = mimeTypes[i].compress;
-        return mimeTypes[i].mime;
-      }
-    }
-  }
-  return "application/octet-stream";
-}
-
-/* fnv64: the 64-bit FNV-1a hash of LEN bytes at P (ETags). */
-static unsigned long long fnv64(const char *p, size_t len){
-  unsigned long long h = 1469598103934665603ULL;
-  size_t i;
-  for(i=0; i<len; i++){ h ^= (unsigned char)p[i]; h *= 1099511628211ULL; }
-  return h;
-}
-
-/*
-** gzipOf: compress LEN bytes at DATA as a gzip stream at LEVEL. Returns a malloc'ed buffer with
-** its size in *OUTLEN, or NULL when compression does not save at least 10% (or fails).
-*/
-static char *gzipOf(const char *data, size_t len, int level, size_t *outLen){
-  z_stream z;
-  size_t cap = len + len/1000 + 64;
-  char *out;
-  if( len<256 ) return 0;
-  out = malloc(cap);
-  if( !out ) return 0;
-  memset(&z, 0, sizeof z);
-  if( deflateInit2(&z, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY)!=Z_OK ){ free(out); return 0; }
-  z.next_in = (Bytef*)data; z.avail_in = len;
-  z.next_out = (Bytef*)out; z.avail_out = cap;
-  if( deflate(&z, Z_FINISH)!=Z_STREAM_END || z.total_out > len*9/10 ){
-    deflateEnd(&z); free(out); return 0;
-  }
-  *outLen = z.total_out;
-  deflateEnd(&z);
-  return out;
-}
-
-/* YqGzip: gzipOf for the workers (server.c). */
-char *YqGzip(const char *data, size_t len, size_t *outLen){
-  return gzipOf(data, len, 6, outLen);
-}
-
-static int staticCmp(const void *a, const void *b){
-  return strcmp(((const StaticFile*)a)->path, ((const StaticFile*)b)->path);
-}
-
-/* staticAdd: append a file to T (grows T->f). Returns 0 or -1 when out of memory. */
-static int staticAdd(StaticTable *t, int *cap, const char *urlPath, const char *data, size_t len,
-                     time_t mtime, int owned){
-  StaticFile *f;
-  int compress;
-  if( t->n==*cap ){
-    int nc = *cap ? *cap*2 : 64;
-    StaticFile *nf = realloc(t->f, nc*sizeof *nf);
-    if( !nf ) return -1;
-    t->f = nf; *cap = nc;
-  }
-  f = &t->f[t->n++];
-  memset(f, 0, sizeof *f);
-  f->path = strdup(urlPath);
-  f->data = data; f->len = len; f->owned = owned; f->mtime = mtime;
-  f->mime = mimeOf(urlPath, &compress);
-  snprintf(f->etag, sizeof f->etag, "\"%016llx\"", fnv64(data, len));
-  httpDate(mtime, f->lastmod);
-  if( compress ) f->gz = gzipOf(data, len, 9, &f->gzLen);
-  return 0;
-}
-
-/* staticWalk: add every regular file below DIR (URL prefix PREFIX) to T. Returns 0 or -1. */
-static int staticWalk(StaticTable *t, int *cap, const char *dir, const char *prefix, char *err, size_t n){
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  if( !d ){ snprintf(err, n, "cannot read %s: %s", dir, strerror(errno)); return -1; }
-  while( (e = readdir(d))!=0 ){
-    char path[4096], url[4096];
-    struct stat sb;
-    if( e->d_name[0]=='.' ) continue;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    snprintf(url, sizeof url, "%s/%s", prefix, e->d_name);
-    if( stat(path, &sb)!=0 ) continue;
-    if( S_ISDIR(sb.st_mode) ){
-      if( staticWalk(t, cap, path, url, err, n) ){ closedir(d); return -1; }
-    }else if( S_ISREG(sb.st_mode) ){
-      char *data = malloc(sb.st_size+1);
-      FILE *fp = fopen(path, "rb");
-      if( !data || !fp || fread(data, 1, sb.st_size, fp)!=(size_t)sb.st_size ){
-        snprintf(err, n, "cannot read %s", path);
-        free(data); if( fp ) fclose(fp); closedir(d);
-        return -1;
-      }
-      fclose(fp);
-      if( staticAdd(t, cap, url, data, sb.st_size, sb.st_mtime, 1) ){ closedir(d); return -1; }
-    }
-  }
-  closedir(d);
-  return 0;
-}
-
-static void staticUnref(StaticTable *t){
-  int i;
-  if( !t || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL)>0 ) return;
-  for(i=0; i<t->n; i++){
-    free(t->f[i].path);
-    free(t->f[i].gz);
-    if( t->f[i].owned ) free((char*)t->f[i].data);
-  }
-  free(t->f);
-  free(t);
-}
-
-/*
-** HttpdStaticLoad: (re)build the static file table from the embedded webroot/, or from
-** DEVDIR/webroot when DEVDIR is not NULL, and make it current. Returns the number of files, or -1
-** with ERR set (the previous table stays).
-*/
-int HttpdStaticLoad(const char *devdir, char *err, size_t n){
-  StaticTable *t = calloc(1, sizeof *t), *old;
-  int cap = 0, i;
-  if( !t ){ snprintf(err, n, "out of memory"); return -1; }
-  t->refs = 1;
-  if( devdir ){
-    char dir[4096];
-    struct stat sb;
-    snprintf(dir, sizeof dir, "%s/webroot", devdir);
-    if( stat(dir, &sb)==0 && staticWalk(t, &cap, dir, "", err, n) ){ staticUnref(t); return -1; }
-  }else{
-    for(i=0; i<yqEmbeddedCount; i++){
-      const VfsFile *f = &yqEmbedded[i];
-      char url[4096];
-      if( !f->data || strncmp(f->path, "webroot/", 8)!=0 ) continue;
-      snprintf(url, sizeof url, "/%s", f->path+8);
-      if( staticAdd(t, &cap, url, f->data, f->size, startTime ? startTime : time(0), 0) ){
-        snprintf(err, n, "out of memory"); staticUnref(t); return -1;
-      }
-    }
-  }
-  qsort(t->f, t->n, sizeof *t->f, staticCmp);
-  pthread_mutex_lock(&staticMutex);
-  old = statics;
-  statics = t;
-  pthread_mutex_unlock(&staticMutex);
-  staticUnref(old);
-  return t->n;
-}
-
-/* staticFind: the file for decoded URL path PATH in T, or NULL. */
-static StaticFile *staticFind(StaticTable *t, const char *path){
-  int lo = 0, hi = t ? t->n-1 : -1;
-  while( lo<=hi ){
-    int mid = (lo+hi)/2, c = strcmp(t->f[mid].path, path);
-    if( c==0 ) return &t->f[mid];
-    if( c<0 ) lo = mid+1; else hi = mid-1;
-  }
-  return 0;
-}
-
-/* ---------------------------------------------------------------------------------------------
-** Response cache
-*/
-typedef struct CacheEntry {
-  int refs;
-  struct CacheEntry *next;    /* hash chain */
-  char *key;                  /* request target */
-  char *name;                 /* cacheable NAME */
-  char *head; size_t headLen; /* handler's header lines */
-  char *body; size_t len;
-  char *gz; size_t gzLen;
-  char etag[24];
-  char lastmod[32];
-} CacheEntry;
-#define CACHE_BUCKETS 4096
-static pthread_mutex_t cacheMutex = PTHREAD_MUTEX_INITIALIZER;
-static CacheEntry *cacheTab[CACHE_BUCKETS];
-static size_t cacheBytes;
-static int cacheCount;
-static unsigned cacheGen;     /* bumped by every invalidation */
-
-static void cacheUnref(CacheEntry *e){
-  if( !e || __atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL)>0 ) return;
-  free(e->key); free(e->name); free(e->head); free(e->body); free(e->gz); free(e);
-}
-
-/* cacheFind: the entry for target KEY with a reference taken, or NULL. */
-static CacheEntry *cacheFind(const char *key, size_t klen){
-  CacheEntry *e;
-  unsigned h = (unsigned)fnv64(key, klen) % CACHE_BUCKETS;
-  pthread_mutex_lock(&cacheMutex);
-  for(e=cacheTab[h]; e; e=e->next){
-    if( strlen(e->key)==klen && memcmp(e->key, key, klen)==0 ){
-      __atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
-      break;
-    }
-  }
-  pthread_mutex_unlock(&cacheMutex);
-  return e;
-}
-
-/*
-** cacheStore: enter job J's response under its target unless an invalidation happened since it was
-** dispatched or the cache is full. Takes over J's head/body/gzip buffers on success. Returns the
-** entry (one reference for the caller) or NULL.
-*/
-static CacheEntry *cacheStore(YqJob *j){
-  CacheEntry *e, **pp;
-  size_t klen = strlen(j->target), sz = j->rbodyLen + j->rgzipLen + j->rheadLen + klen + 200;
-  unsigned h = (unsigned)fnv64(j->target, klen) % CACHE_BUCKETS;
-  e = calloc(1, sizeof *e);
-  if( !e ) return 0;
-  pthread_mutex_lock(&cacheMutex);
-  if( j->cacheGen!=cacheGen || cacheBytes+sz>cf.cacheMaxBytes ){
-    pthread_mutex_unlock(&cacheMutex);
-    free(e);
-    return 0;
-  }
-  for(pp=&cacheTab[h]; *pp; pp=&(*pp)->next){
-    if( strcmp((*pp)->key, j->target)==0 ){      /* replace an older rendering */
-      CacheEntry *old = *pp;
-      *pp = old->next;
-      cacheBytes -= old->len + old->gzLen + old->headLen + strlen(old->key) + 200;
-      cacheCount--;
-      cacheUnref(old);
-      break;
-    }
-  }
-  e->refs = 2;
-  e->key = strdup(j->target);
-  e->name = strdup(j->cacheName);
-  e->head = j->rhead; e->headLen = j->rheadLen; j->rhead = 0;
-  e->body = j->rbody; e->len = j->rbodyLen; j->rbody = 0;
-  e->gz = j->rgzip; e->gzLen = j->rgzipLen; j->rgzip = 0;
-  snprintf(e->etag, sizeof e->etag, "\"%016llx\"", fnv64(e->body ? e->body : "", e->len));
-  httpDate(time(0), e->lastmod);
-  e->next = cacheTab[h];
-  cacheTab[h] = e;
-  cacheBytes += sz;
-  cacheCount++;
-  pthread_mutex_unlock(&cacheMutex);
-  return e;
-}
-
-/*
-** HttpdCacheInvalidate: drop every cached response marked with NAME ("*" drops all) and keep
-** responses being rendered now from entering the cache. *REMOVED gets the number dropped.
-*/
-void HttpdCacheInvalidate(const char *name, int *removed){
-  int i, n = 0;
-  pthread_mutex_lock(&cacheMutex);
-  cacheGen++;
-  for(i=0; i<CACHE_BUCKETS; i++){
-    CacheEntry **pp = &cacheTab[i];
-    while( *pp ){
-      CacheEntry *e = *pp;
-      if( strcmp(name, "*")==0 || strcmp(e->name, name)==0 ){
-        *pp = e->next;
-        cacheBytes -= e->len + e->gzLen + e->headLen + strlen(e->key) + 200;
-        cacheCount--;
-        cacheUnref(e);
-        n++;
-      }else{
-        pp = &e->next;
-      }
-    }
-  }
-  pthread_mutex_unlock(&cacheMutex);
-  if( removed ) *removed = n;
+  if( t!=dateSec ){ dateSec = t; HttpDate(t, dateStr); }
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -486,10 +132,6 @@ static volatile int stopping;
 static double stopDeadline;
 static pthread_t driverThread;
 static int driverStarted;
-static char *accessBuf; static size_t accessLen, accessCap;
-static FILE *accessLog;
-static char accessPath[4096];
-static pthread_mutex_t accessMutex = PTHREAD_MUTEX_INITIALIZER;
 static double lastSweep;
 
 /* done jobs from the Tcl threads */
@@ -526,8 +168,8 @@ static void want(Conn *c, unsigned ev){
 /* releaseExt: let go of the body reference of C's last response. */
 static void releaseExt(Conn *c){
   switch( c->extKind ){
-    case X_STATIC: staticUnref(c->extRef); break;
-    case X_CACHE: cacheUnref(c->extRef); break;
+    case X_STATIC: StaticRelease(c->extRef); break;
+    case X_CACHE: CacheRelease(c->extRef); break;
     case X_JOB: YqJobFree(c->extRef); break;
     case X_MALLOC: free(c->extRef); break;
   }
@@ -540,20 +182,21 @@ static void connClose(Conn *c){
     if( c->state!=ST_HANDSHAKE && c->state!=ST_LINGER ) mbedtls_ssl_close_notify(c->ssl);
     mbedtls_ssl_free(c->ssl);
     free(c->ssl);
-    st.openTls--;
+    httpdCtr.openTls--;
   }
   TlsUnref(c->tls);
-  if( c->state==ST_WAIT ) st.waiting--;
+  if( c->state==ST_WAIT ) httpdCtr.waiting--;
   releaseExt(c);
   close(c->fd);
   conns[c->fd] = 0;
   free(c->in); free(c->req); free(c->body); free(c->out);
   free(c);
-  st.open--;
+  httpdCtr.open--;
 }
 
 /* ---- sending and receiving (plain or TLS) ---- */
 
+/* bioSend: mbedTLS's send callback on C's socket; WANT_WRITE when the socket is full. */
 static int bioSend(void *ctx, const unsigned char *buf, size_t len){
   Conn *c = ctx;
   ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
@@ -564,6 +207,7 @@ static int bioSend(void *ctx, const unsigned char *buf, size_t len){
   return (int)n;
 }
 
+/* bioRecv: mbedTLS's receive callback on C's socket; WANT_READ when nothing is there yet. */
 static int bioRecv(void *ctx, unsigned char *buf, size_t len){
   Conn *c = ctx;
   ssize_t n = recv(c->fd, buf, len, 0);
@@ -663,127 +307,22 @@ static void outAdd(Conn *c, const char *s, size_t len){
   memcpy(c->out + c->outLen, s, len);
   c->outLen += len;
 }
+/* outStr: append the NUL-terminated S to C's output. */
 static void outStr(Conn *c, const char *s){ outAdd(c, s, strlen(s)); }
-
-/* ---- the access log ---- */
-
-/* logEscape: LEN bytes of S (at most MAX of them) into OUT (CAP bytes, NUL-terminated) for a log
-** line: bytes outside printable ASCII, the quote and the backslash as \xHH. Returns OUT. */
-static char *logEscape(char *out, size_t cap, const char *s, size_t len, size_t max){
-  size_t i, o = 0;
-  if( len>max ) len = max;
-  for(i=0; i<len && o+5<cap; i++){
-    unsigned char ch = (unsigned char)s[i];
-    if( ch<0x21 || ch>0x7e || ch=='"' || ch=='\\' ){
-      snprintf(out+o, cap-o, "\\x%02x", ch); o += 4;
-    }else{
-      out[o++] = (char)ch;
-    }
-  }
-  if( o==0 && cap>1 ) out[o++] = '-';
-  out[o] = 0;
-  return out;
-}
-
-/* accessAppend: add one access-log line for C's finished response to the buffer. A request
-** whose head could not be parsed is logged with the method and target of its first line as
-** sent (escaped, bounded), so malformed requests can be told apart. */
-static void accessAppend(Conn *c){
-  char line[6000], ts[32], me[200], te[4100];
-  const char *m = "-", *t = "-";
-  size_t ml = 1, tl = 1;
-  int minor = 1, n;
-  time_t now = time(0);
-  struct tm tm;
-  if( !accessLog ) return;
-  if( c->req && c->headLen>0 ){
-    m = c->in + c->req->method.off; ml = c->req->method.len;
-    t = c->in + c->req->target.off; tl = c->req->target.len;
-    minor = c->req->minor;
-  }else if( c->inLen>0 ){
-    /* the first line as sent: METHOD SP TARGET SP HTTP/1.x */
-    const char *p = c->in, *e = c->in + c->inLen, *sp;
-    const char *eol = memchr(p, '\n', e-p);
-    if( eol ) e = eol;
-    if( e>p && e[-1]=='\r' ) e--;
-    sp = memchr(p, ' ', e-p);
-    m = p; ml = sp ? (size_t)(sp-p) : (size_t)(e-p);
-    if( sp ){
-      const char *sp2;
-      t = sp+1;
-      sp2 = memchr(t, ' ', e-t);
-      tl = sp2 ? (size_t)(sp2-t) : (size_t)(e-t);
-      if( sp2 && e-sp2==9 && memcmp(sp2+1, "HTTP/1.0", 8)==0 ) minor = 0;
-    }
-  }
-  logEscape(me, sizeof me, m, ml, 32);
-  logEscape(te, sizeof te, t, tl, 1000);
-  gmtime_r(&now, &tm);
-  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  n = snprintf(line, sizeof line, "%s %s \"%s %s HTTP/1.%d\" %d %zu %.3f %s\n", ts, c->peer,
-               me, te, minor, c->status, c->sent, (nowMono()-c->tHead)*1000.0,
-               c->kind==K_HTTPS ? "https" : "http");
-  if( n<0 ) return;
-  if( (size_t)n>=sizeof line ) n = sizeof line - 1;
-  pthread_mutex_lock(&accessMutex);
-  if( accessLen + n > accessCap ){
-    size_t nc = accessCap ? accessCap*2 : 65536;
-    char *p;
-    while( nc < accessLen + n ) nc *= 2;
-    p = realloc(accessBuf, nc);
-    if( p ){ accessBuf = p; accessCap = nc; }
-  }
-  if( accessLen + n <= accessCap ){ memcpy(accessBuf+accessLen, line, n); accessLen += n; }
-  pthread_mutex_unlock(&accessMutex);
-}
-
-/* accessFlush: write the buffered access-log lines. */
-static void accessFlush(void){
-  pthread_mutex_lock(&accessMutex);
-  if( accessLog && accessLen ){
-    fwrite(accessBuf, 1, accessLen, accessLog);
-    fflush(accessLog);
-  }
-  accessLen = 0;
-  pthread_mutex_unlock(&accessMutex);
-}
-
-/*
-** HttpdAccessLog: send the access log to PATH ("-" standard output, "" nowhere), reopening it
-** (for log rotation). Returns 0, or -1 with ERR set (the old log stays).
-*/
-int HttpdAccessLog(const char *path, char *err, size_t n){
-  FILE *f = 0;
-  if( *path && strcmp(path, "-")!=0 ){
-    int fd = open(path, O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, 0600);   /* private, whatever the umask */
-    f = fd>=0 ? fdopen(fd, "a") : 0;
-    if( !f && fd>=0 ) close(fd);
-    if( !f ){ snprintf(err, n, "cannot open access log %s: %s", path, strerror(errno)); return -1; }
-  }else if( *path ){
-    f = stdout;
-  }
-  pthread_mutex_lock(&accessMutex);
-  if( accessLog && accessLen ){ fwrite(accessBuf, 1, accessLen, accessLog); accessLen = 0; }
-  if( accessLog && accessLog!=stdout ) fclose(accessLog);
-  else if( accessLog ) fflush(accessLog);
-  accessLog = f;
-  snprintf(accessPath, sizeof accessPath, "%s", path);
-  pthread_mutex_unlock(&accessMutex);
-  return 0;
-}
 
 /* ---- responses ---- */
 
-/* noteResponse: count a response with STATUS in the metrics; C's latency clock is tHead. */
+/* noteResponse: count a response with STATUS in the metrics (C's latency clock is tHead) and
+** keep STATUS for the access log. */
 static void noteResponse(Conn *c, int status){
-  double lat = nowMono() - c->tHead;
-  int i;
   c->status = status;
-  st.requests++;
-  if( status>=100 && status<600 ) st.byStatus[status]++;
-  for(i=0; i<NBUCKET && lat>bucketLe[i]; i++){}
-  st.hist[i]++;
-  st.latencySum += lat;
+  MetricsNoteResponse(status, nowMono() - c->tHead);
+}
+
+/* accessNote: the access-log line of C's finished response (metrics.c writes it). */
+static void accessNote(Conn *c){
+  AccessAppend(c->in, c->inLen, c->req && c->headLen>0 ? c->req : 0, c->peer, c->status, c->sent,
+               (nowMono() - c->tHead)*1000.0, c->kind==K_HTTPS ? "https" : "http");
 }
 
 static int hasHeader(const char *h, size_t len, const char *name);
@@ -823,7 +362,7 @@ static void startResponse(Conn *c, int status, long long len, const char *own, s
 ** into the output buffer on TLS connections (so each record is written from one place). */
 static void setBody(Conn *c, const char *body, size_t len, int kind, void *ref){
   c->sent = len;
-  st.bytesOut += len;
+  httpdCtr.bytesOut += len;
   if( c->ssl || len<1024 ){
     outAdd(c, body, len);
     c->extKind = kind; c->extRef = ref;
@@ -896,8 +435,8 @@ static int notModified(Conn *c, const char *etag, const char *lastmod){
   if( r->methodId!=HTTP_GET && r->methodId!=HTTP_HEAD ) return 0;
   if( r->ifNoneMatch.len ) return etagMatches(c->in + r->ifNoneMatch.off, r->ifNoneMatch.len, etag);
   if( r->ifModifiedSince.len ){
-    time_t since = parseHttpDate(c->in + r->ifModifiedSince.off, r->ifModifiedSince.len);
-    time_t lm = parseHttpDate(lastmod, strlen(lastmod));
+    time_t since = HttpDateParse(c->in + r->ifModifiedSince.off, r->ifModifiedSince.len);
+    time_t lm = HttpDateParse(lastmod, strlen(lastmod));
     return since>=0 && lm>=0 && lm<=since;
   }
   return 0;
@@ -938,105 +477,6 @@ static void sendEntity(Conn *c, const char *headLines, size_t headLen, const cha
   c->state = ST_WRITE;
 }
 
-/* ---- /metrics ---- */
-
-
-/* metricsText: the Prometheus text exposition of the counters (malloc'ed, length in *LEN). */
-static char *metricsText(size_t *len){
-  size_t cap = 16384, n = 0;
-  char *b = malloc(cap);
-  unsigned long long cum = 0;
-  int i;
-#define P(...) do{ int k_ = snprintf(b+n, cap-n, __VA_ARGS__); if( k_>0 ) n += ((size_t)k_<cap-n ? (size_t)k_ : cap-n-1); }while(0)
-  if( !b ) return 0;
-  P("# HELP yqbox_http_requests_total HTTP responses sent, by status code.\n"
-    "# TYPE yqbox_http_requests_total counter\n");
-  for(i=100; i<600; i++){
-    if( st.byStatus[i] ) P("yqbox_http_requests_total{code=\"%d\"} %llu\n", i, st.byStatus[i]);
-  }
-  P("# HELP yqbox_http_request_duration_seconds Time from a complete request head to its response.\n"
-    "# TYPE yqbox_http_request_duration_seconds histogram\n");
-  for(i=0; i<NBUCKET; i++){
-    cum += st.hist[i];
-    P("yqbox_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bucketLe[i], cum);
-  }
-  cum += st.hist[NBUCKET];
-  P("yqbox_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
-  P("yqbox_http_request_duration_seconds_sum %.6f\n", st.latencySum);
-  P("yqbox_http_request_duration_seconds_count %llu\n", cum);
-  P("# HELP yqbox_http_connections_open Connections open now.\n# TYPE yqbox_http_connections_open gauge\n"
-    "yqbox_http_connections_open %ld\n", st.open);
-  P("# HELP yqbox_http_connections_total Connections accepted.\n# TYPE yqbox_http_connections_total counter\n"
-    "yqbox_http_connections_total %llu\n", st.accepted);
-  P("# HELP yqbox_http_connections_rejected_total Connections refused over max_connections.\n"
-    "# TYPE yqbox_http_connections_rejected_total counter\nyqbox_http_connections_rejected_total %llu\n", st.rejected);
-  P("# HELP yqbox_tls_handshakes_total TLS handshakes, by result.\n# TYPE yqbox_tls_handshakes_total counter\n"
-    "yqbox_tls_handshakes_total{result=\"ok\"} %llu\nyqbox_tls_handshakes_total{result=\"failed\"} %llu\n",
-    st.handshakes, st.handshakeFails);
-  P("# HELP yqbox_cache_hits_total Responses served from the response cache.\n"
-    "# TYPE yqbox_cache_hits_total counter\nyqbox_cache_hits_total %llu\n", st.cacheHits);
-  P("# HELP yqbox_cache_entries Responses held in the response cache.\n# TYPE yqbox_cache_entries gauge\n"
-    "yqbox_cache_entries %d\n", cacheCount);
-  P("# HELP yqbox_static_hits_total Static files served.\n# TYPE yqbox_static_hits_total counter\n"
-    "yqbox_static_hits_total %llu\n", st.staticHits);
-  P("# HELP yqbox_dynamic_requests_total Requests passed to the Tcl workers.\n"
-    "# TYPE yqbox_dynamic_requests_total counter\nyqbox_dynamic_requests_total %llu\n", st.dynamic);
-  P("# HELP yqbox_http_timeouts_total Connections closed by a timeout.\n"
-    "# TYPE yqbox_http_timeouts_total counter\nyqbox_http_timeouts_total %llu\n", st.timeouts);
-  P("# HELP yqbox_http_body_bytes_total Response body bytes sent.\n# TYPE yqbox_http_body_bytes_total counter\n"
-    "yqbox_http_body_bytes_total %llu\n", st.bytesOut);
-#undef P
-  *len = n;
-  return b;
-}
-
-/*
-** HttpdMetrics: the driver's counters in the Prometheus text format as a Tcl string (any thread;
-** `server metrics`, for the /metrics route), or NULL when out of memory.
-*/
-Tcl_Obj *HttpdMetrics(void){
-  size_t len;
-  char *text = metricsText(&len);
-  Tcl_Obj *o;
-  if( !text ) return 0;
-  o = Tcl_NewStringObj(text, (int)len);
-  free(text);
-  return o;
-}
-
-/*
-** HttpdStats: a Tcl dict of the server's state for `server stats` (any thread): uptime,
-** connections, requests, cache and TLS counters.
-*/
-Tcl_Obj *HttpdStats(void){
-  Tcl_Obj *d = Tcl_NewDictObj();
-#define W(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), Tcl_NewWideIntObj((Tcl_WideInt)(v)))
-  W("uptime", startTime ? time(0)-startTime : 0);
-  W("connections", st.open);
-  W("tls_connections", st.openTls);
-  W("waiting", st.waiting);
-  W("accepted", st.accepted);
-  W("rejected", st.rejected);
-  W("requests", st.requests);
-  W("dynamic", st.dynamic);
-  W("static_hits", st.staticHits);
-  W("cache_hits", st.cacheHits);
-  W("cache_entries", cacheCount);
-  W("handshakes", st.handshakes);
-  W("handshake_failures", st.handshakeFails);
-  W("timeouts", st.timeouts);
-  W("malformed", st.malformed);
-  W("status_2xx", st.byStatus[200]+st.byStatus[201]+st.byStatus[204]);
-  {
-    unsigned long long e4 = 0, e5 = 0; int i;
-    for(i=400; i<500; i++) e4 += st.byStatus[i];
-    for(i=500; i<600; i++) e5 += st.byStatus[i];
-    W("status_4xx", e4);
-    W("status_5xx", e5);
-  }
-#undef W
-  return d;
-}
 
 /* ---- routing inside the driver ---- */
 
@@ -1208,9 +648,7 @@ static YqJob *makeJob(Conn *c, const char *path){
   j->bodyLen = c->bodyLen;
   j->gzipOk = r->gzipOk;
   j->t0 = c->tHead;
-  pthread_mutex_lock(&cacheMutex);
-  j->cacheGen = cacheGen;
-  pthread_mutex_unlock(&cacheMutex);
+  j->cacheGen = CacheGeneration();
   return j;
 }
 
@@ -1242,49 +680,43 @@ static void route(Conn *c){
   pl = q ? (size_t)(q-t) : tl;
   if( pl+1>sizeof pathBuf ){ errorPage(c, 414, 1, 0); return; }
   dl = HttpPathDecode(t, pl, path);
-  if( dl<0 ){ st.malformed++; errorPage(c, -dl, 1, 0); return; }
+  if( dl<0 ){ httpdCtr.malformed++; errorPage(c, -dl, 1, 0); return; }
 
   /* /metrics is for this machine only (a local Prometheus); its route (scripts/web/health.tcl)
   ** answers with the jobs and HttpdMetrics, never cached */
   if( strcmp(path, "/metrics")==0 && !c->loopback ){ errorPage(c, 404, 0, 0); return; }
   if( (m==HTTP_GET || m==HTTP_HEAD) && c->kind!=K_CTRL ){
-    CacheEntry *e = cacheFind(c->in + r->target.off, r->target.len);
+    CacheEntry *e = CacheFind(c->in + r->target.off, r->target.len);
     StaticFile *f;
     StaticTable *tab;
     if( e ){
-      st.cacheHits++;
+      httpdCtr.cacheHits++;
       sendEntity(c, e->head, e->headLen, e->body, e->len, e->gz, e->gzLen, e->etag, e->lastmod,
                  "Cache-Control: no-cache\r\n", X_CACHE, e);
       return;
     }
-    pthread_mutex_lock(&staticMutex);
-    tab = statics;
-    if( tab ) __atomic_add_fetch(&tab->refs, 1, __ATOMIC_RELAXED);
-    pthread_mutex_unlock(&staticMutex);
-    f = staticFind(tab, path);
+    tab = StaticAcquire();
+    f = StaticFind(tab, path);
     if( f ){
       char ct[160];
       int n = snprintf(ct, sizeof ct, "Content-Type: %s\r\n", f->mime);
-      st.staticHits++;
+      httpdCtr.staticHits++;
       sendEntity(c, ct, n, f->data, f->len, f->gz, f->gzLen, f->etag, f->lastmod,
                  "Cache-Control: public, max-age=300\r\n", X_STATIC, tab);
       return;
     }
-    staticUnref(tab);
+    StaticRelease(tab);
   }else{
-    StaticTable *tab;
-    StaticFile *f;
-    pthread_mutex_lock(&staticMutex);
-    tab = statics;
-    f = staticFind(tab, path);
-    pthread_mutex_unlock(&staticMutex);
+    StaticTable *tab = StaticAcquire();
+    StaticFile *f = StaticFind(tab, path);
+    StaticRelease(tab);
     if( f ){ errorPage(c, 405, 0, "Allow: GET, HEAD\r\n"); return; }
   }
   {
     YqJob *j = makeJob(c, path);
     if( !j ){ errorPage(c, 503, 1, 0); return; }
-    st.dynamic++;
-    st.waiting++;
+    httpdCtr.dynamic++;
+    httpdCtr.waiting++;
     c->state = ST_WAIT;
     want(c, 0);
     YqWorkSubmit(j);
@@ -1362,7 +794,7 @@ static int readBody(Conn *c){
 ** state, ready for the next request. */
 static void finishRequest(Conn *c){
   if( c->headLen>0 ){
-    accessAppend(c);
+    accessNote(c);
     memmove(c->in, c->in + c->headLen, c->inLen - c->headLen);
     c->inLen -= c->headLen;
   }
@@ -1423,7 +855,7 @@ static int ctlStep(Conn *c){
     j->data[c->ctlNeed] = 0;
     j->body = j->data; j->bodyLen = c->ctlNeed;
     c->state = ST_WAIT;
-    st.waiting++;
+    httpdCtr.waiting++;
     want(c, 0);
     YqControlSubmit(j);
   }
@@ -1458,8 +890,8 @@ static void connRun(Conn *c){
         int r = mbedtls_ssl_handshake(c->ssl);
         if( r==MBEDTLS_ERR_SSL_WANT_READ ){ want(c, EPOLLIN); return; }
         if( r==MBEDTLS_ERR_SSL_WANT_WRITE ){ want(c, EPOLLOUT); return; }
-        if( r ){ st.handshakeFails++; connClose(c); return; }
-        st.handshakes++;
+        if( r ){ httpdCtr.handshakeFails++; connClose(c); return; }
+        httpdCtr.handshakes++;
         c->state = ST_READ;
         c->mayRead = 1;
         c->tStart = c->tActive = nowMono();
@@ -1481,7 +913,7 @@ static void connRun(Conn *c){
           r = HttpParseHead(c->in, c->inLen, &cf.lim, c->req);
           if( r<0 ){
             c->tHead = nowMono();
-            st.malformed++;
+            httpdCtr.malformed++;
             c->headLen = 0;
             memcpy(c->peer, c->sockPeer, sizeof c->peer);
             c->loopback = c->sockLoopback;
@@ -1510,7 +942,7 @@ static void connRun(Conn *c){
       }
       case ST_BODY: {
         int r = readBody(c);
-        if( r<0 ){ st.malformed++; errorPage(c, -r, 1, 0); break; }
+        if( r<0 ){ httpdCtr.malformed++; errorPage(c, -r, 1, 0); break; }
         if( r>0 ){ route(c); break; }
         if( !c->mayRead ){ want(c, EPOLLIN); return; }
         r = connRecv(c);
@@ -1533,7 +965,7 @@ static void connRun(Conn *c){
         }
         if( c->kind==K_CTRL ){ connClose(c); return; }
         if( c->closeAfter ){
-          accessAppend(c);
+          accessNote(c);
           enterLinger(c);
           break;
         }
@@ -1569,8 +1001,8 @@ static void acceptOn(int lfd, int kind){
       if( errno==EMFILE || errno==ENFILE ) YqLog("error", "accept: %s", strerror(errno));
       return;
     }
-    if( st.open>=cf.maxConns || fd>=nConnSlots ){
-      st.rejected++;
+    if( httpdCtr.open>=cf.maxConns || fd>=nConnSlots ){
+      httpdCtr.rejected++;
       close(fd);
       continue;
     }
@@ -1605,13 +1037,13 @@ static void acceptOn(int lfd, int kind){
       }
       mbedtls_ssl_set_bio(c->ssl, c, bioSend, bioRecv, NULL);
       c->state = ST_HANDSHAKE;
-      st.openTls++;
+      httpdCtr.openTls++;
     }else{
       c->state = ST_READ;
     }
     conns[fd] = c;
-    st.open++;
-    st.accepted++;
+    httpdCtr.open++;
+    httpdCtr.accepted++;
     e.events = EPOLLIN;
     e.data.u64 = (unsigned long long)fd | ((unsigned long long)c->serial<<32);
     c->events = EPOLLIN;
@@ -1663,7 +1095,7 @@ static void jobResponse(Conn *c, YqJob *j){
   }
   if( j->cacheName && j->status==200 && strcmp(j->method, "GET")==0
       && !hasSetCookie(j->rhead, j->rheadLen) ){
-    CacheEntry *e = cacheStore(j);
+    CacheEntry *e = CacheStore(j, cf.cacheMaxBytes);
     if( e ){
       YqJobFree(j);
       sendEntity(c, e->head, e->headLen, e->body, e->len, e->gz, e->gzLen, e->etag, e->lastmod,
@@ -1699,7 +1131,7 @@ static void takeDone(void){
     Conn *c = (j->fd>=0 && j->fd<nConnSlots) ? conns[j->fd] : 0;
     next = j->next;
     if( !c || c->serial!=j->serial || c->state!=ST_WAIT ){ YqJobFree(j); continue; }
-    st.waiting--;
+    httpdCtr.waiting--;
     jobResponse(c, j);
     connRun(c);
   }
@@ -1715,18 +1147,18 @@ static void sweep(double now){
     if( !c ) continue;
     switch( c->state ){
       case ST_HANDSHAKE:
-        if( now - c->tStart > cf.headerTimeout ){ st.timeouts++; connClose(c); }
+        if( now - c->tStart > cf.headerTimeout ){ httpdCtr.timeouts++; connClose(c); }
         break;
       case ST_READ:
         if( c->inLen>0 && now - c->tStart > cf.headerTimeout ){
-          st.timeouts++;
+          httpdCtr.timeouts++;
           if( c->kind==K_CTRL ){ connClose(c); break; }
           c->tHead = now;
           c->headLen = 0;
           errorPage(c, 408, 1, 0);
           connRun(c);
         }else if( c->inLen==0 && now - c->tActive > cf.idleTimeout ){
-          st.timeouts++;
+          httpdCtr.timeouts++;
           connClose(c);
         }else if( c->inLen==0 && c->inCap && now - c->tActive > 1.0 ){
           connTrim(c);
@@ -1734,13 +1166,13 @@ static void sweep(double now){
         break;
       case ST_BODY:
         if( now - c->tHead > cf.bodyTimeout ){
-          st.timeouts++;
+          httpdCtr.timeouts++;
           errorPage(c, 408, 1, 0);
           connRun(c);
         }
         break;
       case ST_WRITE:
-        if( now - c->tActive > cf.idleTimeout ){ st.timeouts++; connClose(c); }
+        if( now - c->tActive > cf.idleTimeout ){ httpdCtr.timeouts++; connClose(c); }
         break;
       case ST_LINGER:
         if( now - c->tActive > 2.0 ) connClose(c);
@@ -1751,6 +1183,7 @@ static void sweep(double now){
 
 /* ---- signals and shutdown ---- */
 
+/* onSignal: the signal handler: note SIG on the self-pipe for the loop (takeSignals). */
 static void onSignal(int sig){
   unsigned char b = (unsigned char)sig;
   int saved = errno;
@@ -1764,7 +1197,7 @@ static void beginStop(void){
   if( stopping ) return;
   stopping = 1;
   stopDeadline = nowMono() + cf.shutdownTimeout;
-  YqLog("info", "shutting down: %ld connection(s) open", st.open);
+  YqLog("info", "shutting down: %ld connection(s) open", httpdCtr.open);
   if( lisHttps>=0 ){ close(lisHttps); lisHttps = -1; }
   if( lisHttp>=0 ){ close(lisHttp); lisHttp = -1; }
   if( lisCtl>=0 ){ close(lisCtl); lisCtl = -1; unlink(ctlPath); }
@@ -1789,7 +1222,7 @@ static void takeSignals(void){
     if( b[i]==SIGHUP ){
       char err[300];
       YqLog("info", "SIGHUP: reloading scripts, configuration and certificate");
-      if( accessPath[0] && strcmp(accessPath, "-")!=0 && HttpdAccessLog(accessPath, err, sizeof err) ){
+      if( AccessReopen(err, sizeof err) ){
         YqLog("error", "%s", err);
       }
       YqReloadRequest();
@@ -1855,7 +1288,7 @@ int HttpdListen(const char *https, const char *http, const char *ctl, char *err,
   struct epoll_event e;
   struct sigaction sa;
 
-  startTime = time(0);
+  httpdStartTime = time(0);
   HttpdGetConf(&cf);
   lisHttps = listenOn(https, &httpsPort, err, n);
   if( lisHttps<0 ) return -1;
@@ -1965,18 +1398,18 @@ static void *driverMain(void *arg){
     }
     now = nowMono();
     if( now - lastSweep >= 1.0 ){ lastSweep = now; sweep(now); }
-    accessFlush();
+    AccessFlush();
     if( stopping ){
-      if( st.open==0 ) break;
+      if( httpdCtr.open==0 ) break;
       if( now>stopDeadline ){
         int fd;
-        YqLog("warning", "shutdown: closing %ld connection(s) still busy after %.0f s", st.open, cf.shutdownTimeout);
+        YqLog("warning", "shutdown: closing %ld connection(s) still busy after %.0f s", httpdCtr.open, cf.shutdownTimeout);
         for(fd=0; fd<nConnSlots; fd++) if( conns[fd] ) connClose(conns[fd]);
         break;
       }
     }
   }
-  accessFlush();
+  AccessFlush();
   return 0;
 }
 

@@ -153,10 +153,13 @@ static Tcl_ThreadCreateType mailThread(ClientData cd){
 
 /* MailCmd: the `mail` command (see the file comment). */
 int MailCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"send", NULL};
-  static const char *opts[] = {"-from", "-to", "-user", "-password", "-starttls", "-verify",
-                               "-cafile", "-timeout", "-command", NULL};
-  static const char *tlsModes[] = {"off", "try", "required", NULL};
+  static const char *const subs[] = {"send", NULL};
+  enum MailSub { MAIL_SEND };
+  static const char *const opts[] = {"-from", "-to", "-user", "-password", "-starttls", "-verify",
+                                     "-cafile", "-timeout", "-command", NULL};
+  enum MailOpt { OPT_FROM, OPT_TO, OPT_USER, OPT_PASSWORD, OPT_STARTTLS, OPT_VERIFY, OPT_CAFILE,
+                 OPT_TIMEOUT, OPT_COMMAND };
+  static const char *const tlsModes[] = {"off", "try", "required", NULL};   /* j->starttls 0, 1, 2 */
   MailJob *j;
   int idx, i, n;
   const char *url;
@@ -164,7 +167,7 @@ int MailCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "send URL MESSAGE ?-option value ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( objc<4 || objc%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "URL MESSAGE ?-option value ...?"); return TCL_ERROR; }
+  if( idx!=MAIL_SEND || objc<4 || objc%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "URL MESSAGE ?-option value ...?"); return TCL_ERROR; }
   url = Tcl_GetString(objv[2]);
   if( strncmp(url, "smtp://", 7) && strncmp(url, "smtps://", 8) ){
     Tcl_SetObjResult(interp, Tcl_ObjPrintf("mail server URL must be smtp:// or smtps://, got \"%s\"", url));
@@ -186,15 +189,15 @@ int MailCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   for(i=4; i<objc; i+=2){
     const char *v = Tcl_GetString(objv[i+1]);
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) goto bad;
-    switch( idx ){
-      case 0:
+    switch( (enum MailOpt)idx ){
+      case OPT_FROM:
         if( strpbrk(v, "<>\r\n") || strlen(v)>500 ){
           Tcl_SetObjResult(interp, Tcl_ObjPrintf("bad sender address \"%s\"", v));
           goto bad;
         }
         j->from = dup(v);
         break;
-      case 1:
+      case OPT_TO:
         if( Tcl_ListObjGetElements(interp, objv[i+1], &n, &to)!=TCL_OK ) goto bad;
         for(int k=0; k<n; k++){
           const char *a = Tcl_GetString(to[k]);
@@ -207,21 +210,21 @@ int MailCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
           j->rcpt = curl_slist_append(j->rcpt, buf);
         }
         break;
-      case 2: if( j->user ) ckfree(j->user); j->user = dup(v); break;
-      case 3: if( j->password ) ckfree(j->password); j->password = dup(v); break;
-      case 4:
+      case OPT_USER: if( j->user ) ckfree(j->user); j->user = dup(v); break;
+      case OPT_PASSWORD: if( j->password ) ckfree(j->password); j->password = dup(v); break;
+      case OPT_STARTTLS:
         if( Tcl_GetIndexFromObj(interp, objv[i+1], tlsModes, "-starttls mode", 0, &j->starttls)!=TCL_OK ) goto bad;
         break;
-      case 5: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &j->verify)!=TCL_OK ) goto bad; break;
-      case 6: if( j->cafile ) ckfree(j->cafile); j->cafile = dup(v); break;
-      case 7: {
+      case OPT_VERIFY: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &j->verify)!=TCL_OK ) goto bad; break;
+      case OPT_CAFILE: if( j->cafile ) ckfree(j->cafile); j->cafile = dup(v); break;
+      case OPT_TIMEOUT: {
         int ms;
         if( Tcl_GetIntFromObj(interp, objv[i+1], &ms)!=TCL_OK ) goto bad;
         if( ms<100 ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("-timeout must be at least 100 ms", -1)); goto bad; }
         j->timeoutMs = ms;
         break;
       }
-      case 8:
+      case OPT_COMMAND:
         if( j->command ) Tcl_DecrRefCount(j->command);
         j->command = objv[i+1];
         Tcl_IncrRefCount(j->command);

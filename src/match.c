@@ -182,7 +182,8 @@ static int contains(const Tcl_UniChar *hay, int n, const Tcl_UniChar *needle, in
 ** naming item number IDX. On error nothing is left allocated in *P.
 */
 static int parseItem(Tcl_Interp *interp, Tcl_Obj *item, int idx, Pattern *p){
-  static const char *keys[] = {"term", "id", "word", "not", NULL};
+  static const char *const keys[] = {"term", "id", "word", "not", NULL};
+  enum ItemKey { KEY_TERM, KEY_ID, KEY_WORD, KEY_NOT };
   Tcl_Obj *termObj = item, *idObj = NULL, *notObj = NULL, **kv;
   int n, i, len;
   const char *s;
@@ -202,17 +203,17 @@ static int parseItem(Tcl_Interp *interp, Tcl_Obj *item, int idx, Pattern *p){
         Tcl_SetObjResult(interp, Tcl_ObjPrintf("item %d: %s", idx+1, Tcl_GetStringResult(interp)));
         return TCL_ERROR;
       }
-      switch( k ){
-        case 0: termObj = kv[i+1]; break;
-        case 1: idObj = kv[i+1]; break;
-        case 2:
+      switch( (enum ItemKey)k ){
+        case KEY_TERM: termObj = kv[i+1]; break;
+        case KEY_ID: idObj = kv[i+1]; break;
+        case KEY_WORD:
           if( Tcl_GetBooleanFromObj(NULL, kv[i+1], &p->word)!=TCL_OK ){
             Tcl_SetObjResult(interp, Tcl_ObjPrintf("item %d: word must be a boolean, got \"%s\"",
                 idx+1, Tcl_GetString(kv[i+1])));
             return TCL_ERROR;
           }
           break;
-        case 3: notObj = kv[i+1]; break;
+        case KEY_NOT: notObj = kv[i+1]; break;
       }
     }
     if( !termObj ){
@@ -729,13 +730,13 @@ static int noMatcher(Tcl_Interp *interp, Tcl_Obj *name){
 ** comment for the term list and the offsets.
 */
 int MatcherCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"create", "delete", "find", "info", "names", NULL};
-  enum { M_CREATE, M_DELETE, M_FIND, M_INFO, M_NAMES };
+  static const char *const subs[] = {"create", "delete", "find", "info", "names", NULL};
+  enum MatcherSub { M_CREATE, M_DELETE, M_FIND, M_INFO, M_NAMES };
   int idx;
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  switch( idx ){
+  switch( (enum MatcherSub)idx ){
     case M_CREATE: {
       YqMatcher *m;
       int i, n = 0;
@@ -759,7 +760,7 @@ int MatcherCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       Tcl_Obj *list = Tcl_NewListObj(0, NULL);
       Tcl_HashSearch hs;
       Tcl_HashEntry *e;
-      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
       pthread_mutex_lock(&regLock);
       if( regInit ){
         for(e=Tcl_FirstHashEntry(&registry, &hs); e; e=Tcl_NextHashEntry(&hs)){
@@ -792,7 +793,8 @@ int MatcherCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       return TCL_OK;
     }
     case M_FIND: {
-      static const char *opts[] = {"-bytes", "-ids", "-longest", NULL};
+      static const char *const opts[] = {"-bytes", "-ids", "-longest", NULL};
+      enum FindOpt { OPT_BYTES, OPT_IDS, OPT_LONGEST };
       YqMatcher *m;
       YqMatch *hits;
       Tcl_UniChar *text, *decoded = NULL;
@@ -805,7 +807,11 @@ int MatcherCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       for(i=4; i<objc; i++){
         int o;
         if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &o)!=TCL_OK ) return TCL_ERROR;
-        if( o==0 ) bytes = 1; else if( o==1 ) ids = 1; else longest = 1;
+        switch( (enum FindOpt)o ){
+          case OPT_BYTES: bytes = 1; break;
+          case OPT_IDS: ids = 1; break;
+          case OPT_LONGEST: longest = 1; break;
+        }
       }
       if( !(m = YqMatcherAcquire(Tcl_GetString(objv[2]))) ) return noMatcher(interp, objv[2]);
       if( bytes ){

@@ -216,10 +216,10 @@ int YqRobotsAllowed(const char *txt, size_t len, const char *ua, const char *pat
 ** "robots sitemaps ROBOTSTXT". URL may be absolute or a path; an invalid URL is an error.
 */
 int RobotsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"allowed", "delay", "sitemaps", NULL};
-  enum { ALLOWED, DELAY, SITEMAPS };
+  static const char *const subs[] = {"allowed", "delay", "sitemaps", NULL};
+  enum RobotsSub { ALLOWED, DELAY, SITEMAPS };
   static const int nargs[] = {5, 4, 3};
-  static const char *usage[] = {"ROBOTSTXT USERAGENT URL", "ROBOTSTXT USERAGENT", "ROBOTSTXT"};
+  static const char *const usage[] = {"ROBOTSTXT USERAGENT URL", "ROBOTSTXT USERAGENT", "ROBOTSTXT"};
   int idx, tlen;
   Tcl_DString txt, ua, url, pq;
   const char *s;

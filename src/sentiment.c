@@ -36,7 +36,7 @@
 #include <pthread.h>
 #include "yqbox.h"
 
-enum { K_WORD, K_NEGATION, K_DEGREE, K_CONTRAST, K_NEUTRAL };
+enum LexKind { K_WORD, K_NEGATION, K_DEGREE, K_CONTRAST, K_NEUTRAL };   /* in the order of kinds[] */
 
 typedef struct Options {
   int window;
@@ -182,10 +182,13 @@ static double score(Lexicon *x, const Tcl_UniChar *text, int n, double *scoreOut
 ** swaps it in. Returns the number of words, or an error naming the bad item (nothing changes).
 */
 static int loadLexicon(Tcl_Interp *interp, Tcl_Obj *items, Tcl_Obj *options){
-  static const char *kinds[] = {"word", "negation", "degree", "contrast", "neutral", NULL};
-  static const char *optNames[] = {"window", "negate_positive", "negate_negative", "degree_max",
+  static const char *const kinds[] = {"word", "negation", "degree", "contrast", "neutral", NULL};
+  static const char *const optNames[] = {"window", "negate_positive", "negate_negative", "degree_max",
     "exclaim", "question_positive", "question_negative", "contrast_before", "contrast_after",
     "alpha", NULL};
+  enum LexOpt { OPT_WINDOW, OPT_NEGATE_POSITIVE, OPT_NEGATE_NEGATIVE, OPT_DEGREE_MAX, OPT_EXCLAIM,
+                OPT_QUESTION_POSITIVE, OPT_QUESTION_NEGATIVE, OPT_CONTRAST_BEFORE, OPT_CONTRAST_AFTER,
+                OPT_ALPHA };
   Options opt = {4, -1.0, -0.5, 3.0, 1.5, -0.5, 1.2, 0.5, 1.5, 4.0};
   Tcl_Obj **iv, **ov, *terms;
   int n, i, no = 0;
@@ -209,17 +212,17 @@ static int loadLexicon(Tcl_Interp *interp, Tcl_Obj *items, Tcl_Obj *options){
           optNames[k], Tcl_GetString(ov[i+1])));
       return TCL_ERROR;
     }
-    switch( k ){
-      case 0: opt.window = (int)v; break;
-      case 1: opt.negatePositive = v; break;
-      case 2: opt.negateNegative = v; break;
-      case 3: opt.degreeMax = v; break;
-      case 4: opt.exclaim = v; break;
-      case 5: opt.questionPositive = v; break;
-      case 6: opt.questionNegative = v; break;
-      case 7: opt.contrastBefore = v; break;
-      case 8: opt.contrastAfter = v; break;
-      case 9: opt.alpha = v>0.01 ? v : 0.01; break;
+    switch( (enum LexOpt)k ){
+      case OPT_WINDOW: opt.window = (int)v; break;
+      case OPT_NEGATE_POSITIVE: opt.negatePositive = v; break;
+      case OPT_NEGATE_NEGATIVE: opt.negateNegative = v; break;
+      case OPT_DEGREE_MAX: opt.degreeMax = v; break;
+      case OPT_EXCLAIM: opt.exclaim = v; break;
+      case OPT_QUESTION_POSITIVE: opt.questionPositive = v; break;
+      case OPT_QUESTION_NEGATIVE: opt.questionNegative = v; break;
+      case OPT_CONTRAST_BEFORE: opt.contrastBefore = v; break;
+      case OPT_CONTRAST_AFTER: opt.contrastAfter = v; break;
+      case OPT_ALPHA: opt.alpha = v>0.01 ? v : 0.01; break;
     }
   }
   x = (Lexicon*)ckalloc(sizeof(Lexicon));
@@ -282,7 +285,8 @@ fail:
 ** procedure ::analyse::sentiment::load, which loads the bundled one.
 */
 int SentimentCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"explain", "lexicon", NULL};
+  static const char *const subs[] = {"explain", "lexicon", NULL};
+  enum SentimentSub { SENT_EXPLAIN, SENT_LEXICON };
   Tcl_Obj *textObj, *explain = NULL;
   Lexicon *x;
   Tcl_UniChar *u;
@@ -297,7 +301,7 @@ int SentimentCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       return TCL_ERROR;
     }
     if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-    if( idx==1 ){
+    if( idx==SENT_LEXICON ){
       if( objc>4 ){ Tcl_WrongNumArgs(interp, 2, objv, "ITEMS ?OPTIONS?"); return TCL_ERROR; }
       return loadLexicon(interp, objv[2], objc==4 ? objv[3] : NULL);
     }
@@ -319,7 +323,7 @@ int SentimentCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     }
   }
   u = Tcl_GetUnicodeFromObj(textObj, &n);
-  score(x, u, n, &sc, idx==0 ? &explain : NULL);
+  score(x, u, n, &sc, idx==SENT_EXPLAIN ? &explain : NULL);
   lexRelease(x);
   Tcl_DecrRefCount(textObj);
   Tcl_SetObjResult(interp, explain ? explain : Tcl_NewDoubleObj(sc));

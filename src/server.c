@@ -1,6 +1,6 @@
 /*
 ** server.c - the Tcl side of `yqbox serve`: worker threads, the background interpreter, and the
-** C commands that drive and inspect the server (server, cache, control, http, yqbox::log).
+** C commands that drive and inspect the server (server, cache, control, yqbox::log).
 **
 ** `server run` (called by scripts/server.tcl) opens the listeners (httpd.c), starts the
 ** background thread and waits for its interpreter to initialise (it applies the configuration:
@@ -35,8 +35,6 @@
 #include <arpa/inet.h>
 #include "yqbox.h"
 
-char *YqGzip(const char *data, size_t len, size_t *outLen);   /* httpd.c */
-
 /* ---------------------------------------------------------------------------------------------
 ** Logging
 */
@@ -61,7 +59,7 @@ void YqLog(const char *level, const char *fmt, ...){
 
 /* YqLogCmd: "yqbox::log LEVEL MESSAGE" writes one log line on stderr (see YqLog). */
 int YqLogCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *levels[] = {"debug", "info", "warning", "error", NULL};
+  static const char *const levels[] = {"debug", "info", "warning", "error", NULL};
   int idx;
   (void)cd;
   if( objc!=3 ){ Tcl_WrongNumArgs(interp, 1, objv, "LEVEL MESSAGE"); return TCL_ERROR; }
@@ -457,8 +455,10 @@ static void stopThreads(int nStarted, int bg){
 ** initialise.
 */
 static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *opts[] = {"-https", "-http", "-control", "-workers", "-worker-init",
-                               "-background-init", "-ready", NULL};
+  static const char *const opts[] = {"-https", "-http", "-control", "-workers", "-worker-init",
+                                     "-background-init", "-ready", NULL};
+  enum RunOpt { RUN_HTTPS, RUN_HTTP, RUN_CONTROL, RUN_WORKERS, RUN_WORKER_INIT, RUN_BACKGROUND_INIT,
+                RUN_READY };
   const char *https = "0.0.0.0:8443", *http = "", *ctl = 0, *ready = "";
   char err[600], where[600];
   int i, n = 2, started = 0;
@@ -466,14 +466,14 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   for(i=2; i<objc; i+=2){
     int idx;
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-    switch( idx ){
-      case 0: https = Tcl_GetString(objv[i+1]); break;
-      case 1: http = Tcl_GetString(objv[i+1]); break;
-      case 2: ctl = Tcl_GetString(objv[i+1]); break;
-      case 3: if( Tcl_GetIntFromObj(interp, objv[i+1], &n)!=TCL_OK ) return TCL_ERROR; break;
-      case 4: free(workerInit); workerInit = strdup(Tcl_GetString(objv[i+1])); break;
-      case 5: free(bgInit); bgInit = strdup(Tcl_GetString(objv[i+1])); break;
-      case 6: ready = Tcl_GetString(objv[i+1]); break;
+    switch( (enum RunOpt)idx ){
+      case RUN_HTTPS: https = Tcl_GetString(objv[i+1]); break;
+      case RUN_HTTP: http = Tcl_GetString(objv[i+1]); break;
+      case RUN_CONTROL: ctl = Tcl_GetString(objv[i+1]); break;
+      case RUN_WORKERS: if( Tcl_GetIntFromObj(interp, objv[i+1], &n)!=TCL_OK ) return TCL_ERROR; break;
+      case RUN_WORKER_INIT: free(workerInit); workerInit = strdup(Tcl_GetString(objv[i+1])); break;
+      case RUN_BACKGROUND_INIT: free(bgInit); bgInit = strdup(Tcl_GetString(objv[i+1])); break;
+      case RUN_READY: ready = Tcl_GetString(objv[i+1]); break;
     }
   }
   if( running ){ Tcl_SetResult(interp, "the server is already running in this process", TCL_STATIC); return TCL_ERROR; }
@@ -567,9 +567,13 @@ static Tcl_Obj *statsObj(void){
 /* serverConfigure: `server configure ?-option value ...?`: set the driver's limits and
 ** timeouts; with no options, return them as a dict. */
 static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *opts[] = {"-max-request-line", "-max-header-size", "-max-headers",
+  static const char *const opts[] = {"-max-request-line", "-max-header-size", "-max-headers",
     "-max-body", "-max-connections", "-header-timeout", "-body-timeout", "-idle-timeout",
     "-shutdown-timeout", "-http-serve", "-cache-bytes", "-public-host", "-max-upload", "-trusted-proxies", NULL};
+  enum ConfOpt { CONF_MAX_REQUEST_LINE, CONF_MAX_HEADER_SIZE, CONF_MAX_HEADERS, CONF_MAX_BODY,
+    CONF_MAX_CONNECTIONS, CONF_HEADER_TIMEOUT, CONF_BODY_TIMEOUT, CONF_IDLE_TIMEOUT,
+    CONF_SHUTDOWN_TIMEOUT, CONF_HTTP_SERVE, CONF_CACHE_BYTES, CONF_PUBLIC_HOST, CONF_MAX_UPLOAD,
+    CONF_TRUSTED_PROXIES };
   HttpdConf c;
   int i;
   HttpdGetConf(&c);
@@ -609,7 +613,7 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_WideInt w = 0;
     double d = 0;
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-    if( idx==11 ){
+    if( idx==CONF_PUBLIC_HOST ){
       int len, k;
       const char *h = Tcl_GetStringFromObj(objv[i+1], &len);
       if( len>=(int)sizeof c.publicHost ){
@@ -626,7 +630,7 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       c.publicHost[len] = 0;
       continue;
     }
-    if( idx==13 ){
+    if( idx==CONF_TRUSTED_PROXIES ){
       int nl, k;
       Tcl_Obj **el;
       if( Tcl_ListObjGetElements(interp, objv[i+1], &nl, &el)!=TCL_OK ) return TCL_ERROR;
@@ -644,10 +648,10 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       c.nTrusted = (int)nl;
       continue;
     }
-    if( idx>=5 && idx<=8 ){
+    if( idx>=CONF_HEADER_TIMEOUT && idx<=CONF_SHUTDOWN_TIMEOUT ){
       if( Tcl_GetDoubleFromObj(interp, objv[i+1], &d)!=TCL_OK ) return TCL_ERROR;
       if( d<=0 ){ Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be positive", opts[idx])); return TCL_ERROR; }
-    }else if( idx==9 ){
+    }else if( idx==CONF_HTTP_SERVE ){
       int b;
       if( Tcl_GetBooleanFromObj(interp, objv[i+1], &b)!=TCL_OK ) return TCL_ERROR;
       w = b;
@@ -655,21 +659,22 @@ static int serverConfigure(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       if( Tcl_GetWideIntFromObj(interp, objv[i+1], &w)!=TCL_OK ) return TCL_ERROR;
       if( w<1 ){ Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s must be positive", opts[idx])); return TCL_ERROR; }
     }
-    switch( idx ){
-      case 0: c.lim.maxLine = w; break;
-      case 1: c.lim.maxHead = w; break;
-      case 2:
+    switch( (enum ConfOpt)idx ){
+      case CONF_MAX_REQUEST_LINE: c.lim.maxLine = w; break;
+      case CONF_MAX_HEADER_SIZE: c.lim.maxHead = w; break;
+      case CONF_MAX_HEADERS:
         if( w>HTTP_MAX_HEADERS ){ Tcl_SetObjResult(interp, Tcl_ObjPrintf("-max-headers must be at most %d", HTTP_MAX_HEADERS)); return TCL_ERROR; }
         c.lim.maxHeaders = (int)w; break;
-      case 3: c.lim.maxBody = w; break;
-      case 4: c.maxConns = (int)w; break;
-      case 5: c.headerTimeout = d; break;
-      case 6: c.bodyTimeout = d; break;
-      case 7: c.idleTimeout = d; break;
-      case 8: c.shutdownTimeout = d; break;
-      case 9: c.httpServe = (int)w; break;
-      case 10: c.cacheMaxBytes = w; break;
-      case 12: c.lim.maxUpload = w; break;
+      case CONF_MAX_BODY: c.lim.maxBody = w; break;
+      case CONF_MAX_CONNECTIONS: c.maxConns = (int)w; break;
+      case CONF_HEADER_TIMEOUT: c.headerTimeout = d; break;
+      case CONF_BODY_TIMEOUT: c.bodyTimeout = d; break;
+      case CONF_IDLE_TIMEOUT: c.idleTimeout = d; break;
+      case CONF_SHUTDOWN_TIMEOUT: c.shutdownTimeout = d; break;
+      case CONF_HTTP_SERVE: c.httpServe = (int)w; break;
+      case CONF_CACHE_BYTES: c.cacheMaxBytes = w; break;
+      case CONF_MAX_UPLOAD: c.lim.maxUpload = w; break;
+      case CONF_PUBLIC_HOST: case CONF_TRUSTED_PROXIES: break;   /* handled above */
     }
   }
   HttpdConfigure(&c);
@@ -722,21 +727,24 @@ static int serverLock(Tcl_Interp *interp, const char *path){
 ** (the certificate's end of validity, UTC).
 */
 int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"run", "configure", "stats", "stop", "reload", "tls", "static",
-                               "accesslog", "lock", "unlock", "cores", "metrics", "logfile",
-                               "diskfree", "certexpiry", NULL};
+  static const char *const subs[] = {"run", "configure", "stats", "stop", "reload", "tls", "static",
+                                     "accesslog", "lock", "unlock", "cores", "metrics", "logfile",
+                                     "diskfree", "certexpiry", NULL};
+  enum ServerSub { SRV_RUN, SRV_CONFIGURE, SRV_STATS, SRV_STOP, SRV_RELOAD, SRV_TLS, SRV_STATIC,
+                   SRV_ACCESSLOG, SRV_LOCK, SRV_UNLOCK, SRV_CORES, SRV_METRICS, SRV_LOGFILE,
+                   SRV_DISKFREE, SRV_CERTEXPIRY };
   int idx;
   char err[600];
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  switch( idx ){
-    case 0: return serverRun(interp, objc, objv);
-    case 1: return serverConfigure(interp, objc, objv);
-    case 2: Tcl_SetObjResult(interp, statsObj()); return TCL_OK;
-    case 3: HttpdShutdown(); return TCL_OK;
-    case 4: YqReloadRequest(); return TCL_OK;
-    case 5: {
+  switch( (enum ServerSub)idx ){
+    case SRV_RUN: return serverRun(interp, objc, objv);
+    case SRV_CONFIGURE: return serverConfigure(interp, objc, objv);
+    case SRV_STATS: Tcl_SetObjResult(interp, statsObj()); return TCL_OK;
+    case SRV_STOP: HttpdShutdown(); return TCL_OK;
+    case SRV_RELOAD: YqReloadRequest(); return TCL_OK;
+    case SRV_TLS: {
       TlsConf *t;
       int gen;
       Tcl_Obj *d;
@@ -761,41 +769,41 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       Tcl_SetObjResult(interp, d);
       return TCL_OK;
     }
-    case 6: {
+    case SRV_STATIC: {
       int n;
-      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
       n = HttpdStaticLoad(YqDevDir(), err, sizeof err);
       if( n<0 ){ Tcl_SetObjResult(interp, Tcl_NewStringObj(err, -1)); return TCL_ERROR; }
       Tcl_SetObjResult(interp, Tcl_NewIntObj(n));
       return TCL_OK;
     }
-    case 7:
+    case SRV_ACCESSLOG:
       if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "PATH"); return TCL_ERROR; }
       if( HttpdAccessLog(Tcl_GetString(objv[2]), err, sizeof err) ){
         Tcl_SetObjResult(interp, Tcl_NewStringObj(err, -1));
         return TCL_ERROR;
       }
       return TCL_OK;
-    case 8:
+    case SRV_LOCK:
       if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "PATH"); return TCL_ERROR; }
       return serverLock(interp, Tcl_GetString(objv[2]));
-    case 9:
+    case SRV_UNLOCK:
       if( lockFd>=0 ){ unlink(lockPath); close(lockFd); lockFd = -1; }
       return TCL_OK;
-    case 10: {
+    case SRV_CORES: {
       long n = sysconf(_SC_NPROCESSORS_ONLN);
       Tcl_SetObjResult(interp, Tcl_NewIntObj(n>0 ? (int)n : 1));
       return TCL_OK;
     }
-    case 11: {
+    case SRV_METRICS: {
       Tcl_Obj *m;
-      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, ""); return TCL_ERROR; }
+      if( objc!=2 ){ Tcl_WrongNumArgs(interp, 2, objv, NULL); return TCL_ERROR; }
       m = HttpdMetrics();
       if( !m ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("out of memory", -1)); return TCL_ERROR; }
       Tcl_SetObjResult(interp, m);
       return TCL_OK;
     }
-    case 12: {
+    case SRV_LOGFILE: {
       /* a failed open leaves stderr as it was: logging never stops the server */
       const char *path = objc==3 ? Tcl_GetString(objv[2]) : 0;
       int fd;
@@ -813,7 +821,7 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       close(fd);
       return TCL_OK;
     }
-    case 13: {
+    case SRV_DISKFREE: {
       struct statvfs sv;
       Tcl_Obj *d;
       if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "PATH"); return TCL_ERROR; }
@@ -828,7 +836,7 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       Tcl_SetObjResult(interp, d);
       return TCL_OK;
     }
-    case 14: {
+    case SRV_CERTEXPIRY: {
       char when[32];
       if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "PEMFILE"); return TCL_ERROR; }
       if( TlsCertExpiry(Tcl_GetString(objv[2]), when, sizeof when, err, sizeof err) ){
@@ -845,11 +853,13 @@ int YqServerCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
 /* YqCacheCmd: "cache invalidate NAME" drops the cached responses marked NAME ("*": all) and
 ** returns how many were dropped. */
 int YqCacheCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"invalidate", NULL};
+  static const char *const subs[] = {"invalidate", NULL};
+  enum CacheSub { CACHE_INVALIDATE };
   int idx, n;
   (void)cd;
-  if( objc!=3 ){ Tcl_WrongNumArgs(interp, 1, objv, "invalidate NAME"); return TCL_ERROR; }
+  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( idx!=CACHE_INVALIDATE || objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "NAME"); return TCL_ERROR; }
   HttpdCacheInvalidate(Tcl_GetString(objv[2]), &n);
   Tcl_SetObjResult(interp, Tcl_NewIntObj(n));
   return TCL_OK;
@@ -889,20 +899,21 @@ static int writeAll(int fd, const char *p, size_t len){
 ** returns its result or raises its error).
 */
 int YqControlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"ping", "eval", NULL};
+  static const char *const subs[] = {"ping", "eval", NULL};
+  enum ControlSub { CTL_PING, CTL_EVAL };
   int idx, fd, len, code = 0;
   const char *script;
   char hdr[40];
   Tcl_DString ds;
   (void)cd;
-  if( objc<3 ){ Tcl_WrongNumArgs(interp, 1, objv, "ping|eval PATH ?SCRIPT?"); return TCL_ERROR; }
+  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( (idx==0 && objc!=3) || (idx==1 && objc!=4) ){
-    Tcl_WrongNumArgs(interp, 2, objv, idx ? "PATH SCRIPT" : "PATH");
+  if( (idx==CTL_PING && objc!=3) || (idx==CTL_EVAL && objc!=4) ){
+    Tcl_WrongNumArgs(interp, 2, objv, idx==CTL_EVAL ? "PATH SCRIPT" : "PATH");
     return TCL_ERROR;
   }
   fd = ctlConnect(Tcl_GetString(objv[2]));
-  if( idx==0 ){
+  if( idx==CTL_PING ){
     if( fd>=0 ) close(fd);
     Tcl_SetObjResult(interp, Tcl_NewBooleanObj(fd>=0));
     return TCL_OK;
@@ -939,151 +950,4 @@ int YqControlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   }
   Tcl_DStringFree(&ds);
   return code==TCL_OK ? TCL_OK : TCL_ERROR;
-}
-
-/* ---------------------------------------------------------------------------------------------
-** http: helpers for the Tcl request API
-*/
-
-/*
-** htmlEscape: append TEXT (LEN bytes of UTF-8) to DS with & < > " ' escaped and every U+FDD0
-** (the character that frames the template's "unsafe" mark) dropped.
-*/
-static void htmlEscape(Tcl_DString *ds, const char *text, int len){
-  int i, start = 0;
-  for(i=0; i<len; i++){
-    const char *rep = 0;
-    int skip = 1;
-    switch( text[i] ){
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\'': rep = "&#39;"; break;
-      case '\xef':
-        if( i+2<len && text[i+1]=='\xb7' && text[i+2]=='\x90' ){ rep = ""; skip = 3; }
-        break;
-    }
-    if( rep ){
-      Tcl_DStringAppend(ds, text+start, i-start);
-      Tcl_DStringAppend(ds, rep, -1);
-      i += skip-1;
-      start = i+1;
-    }
-  }
-  Tcl_DStringAppend(ds, text+start, len-start);
-}
-
-/*
-** YqHttpCmd: "http urldecode STRING ?-form?" percent-decodes STRING ('+' is a space with -form),
-** requiring well-formed escapes and UTF-8; errors "bad percent escape" / "bad UTF-8".
-** "http utf8valid BYTES" returns whether BYTES (a byte array) is well-formed UTF-8.
-** "http esc TEXT" HTML-escapes TEXT. "http escr MARK TEXT" returns TEXT without its leading MARK
-** when it has one (markup), else escaped. "http unmark MARK TEXT" removes every MARK from TEXT.
-** "http token" returns 16 random hex digits (crypto.c's generator).
-*/
-int YqHttpCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"urldecode", "utf8valid", "esc", "escr", "unmark", "token", NULL};
-  int idx;
-  (void)cd;
-  if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
-  if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( idx!=5 && objc<3 ){ Tcl_WrongNumArgs(interp, 2, objv, "arg ?arg?"); return TCL_ERROR; }
-  if( idx==5 ){
-    unsigned char b[8];
-    char hex[17];
-    int i;
-    if( YqRandom(b, sizeof b)!=0 ){
-      Tcl_SetObjResult(interp, Tcl_NewStringObj("random generator failed", -1));
-      return TCL_ERROR;
-    }
-    for(i=0; i<8; i++) sprintf(hex+2*i, "%02x", b[i]);
-    Tcl_SetObjResult(interp, Tcl_NewStringObj(hex, 16));
-    return TCL_OK;
-  }
-  if( idx>=2 ){
-    int len, mlen = 0;
-    const char *text, *mark = 0;
-    Tcl_DString ds;
-    if( (idx==2 && objc!=3) || (idx>2 && objc!=4) ){
-      Tcl_WrongNumArgs(interp, 2, objv, idx==2 ? "TEXT" : "MARK TEXT");
-      return TCL_ERROR;
-    }
-    if( idx>2 ) mark = Tcl_GetStringFromObj(objv[2], &mlen);
-    text = Tcl_GetStringFromObj(objv[objc-1], &len);
-    if( idx==3 && mlen>0 && len>=mlen && memcmp(text, mark, mlen)==0 ){
-      Tcl_SetObjResult(interp, Tcl_NewStringObj(text+mlen, len-mlen));
-      return TCL_OK;
-    }
-    if( idx==4 ){
-      const char *p = mlen ? memmem(text, len, mark, mlen) : 0;
-      if( !p ){ Tcl_SetObjResult(interp, objv[3]); return TCL_OK; }
-      Tcl_DStringInit(&ds);
-      while( p ){
-        Tcl_DStringAppend(&ds, text, p-text);
-        len -= (p-text)+mlen;
-        text = p+mlen;
-        p = memmem(text, len, mark, mlen);
-      }
-      Tcl_DStringAppend(&ds, text, len);
-      Tcl_DStringResult(interp, &ds);
-      return TCL_OK;
-    }
-    Tcl_DStringInit(&ds);
-    htmlEscape(&ds, text, len);
-    Tcl_DStringResult(interp, &ds);
-    return TCL_OK;
-  }
-  if( idx==0 ){
-    int len, i, o = 0, form = 0;
-    const char *s;
-    char *out;
-    Tcl_DString ds;
-    if( objc==4 && strcmp(Tcl_GetString(objv[3]), "-form")==0 ) form = 1;
-    else if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "STRING ?-form?"); return TCL_ERROR; }
-    s = Tcl_GetStringFromObj(objv[2], &len);
-    out = ckalloc(len+1);
-    for(i=0; i<len; i++){
-      char c = s[i];
-      if( c=='%' ){
-        int h, l;
-        if( i+2>=len ){ ckfree(out); goto badEsc; }
-        h = s[i+1]; l = s[i+2];
-        h = (h>='0'&&h<='9') ? h-'0' : (h>='a'&&h<='f') ? h-'a'+10 : (h>='A'&&h<='F') ? h-'A'+10 : -1;
-        l = (l>='0'&&l<='9') ? l-'0' : (l>='a'&&l<='f') ? l-'a'+10 : (l>='A'&&l<='F') ? l-'A'+10 : -1;
-        if( h<0 || l<0 ){ ckfree(out); goto badEsc; }
-        out[o++] = (char)(h*16+l);
-        i += 2;
-      }else if( c=='+' && form ){
-        out[o++] = ' ';
-      }else{
-        out[o++] = c;
-      }
-    }
-    if( !HttpUtf8Valid((unsigned char*)out, o) || memchr(out, 0, o) ){
-      ckfree(out);
-      Tcl_SetResult(interp, "bad UTF-8", TCL_STATIC);
-      Tcl_SetErrorCode(interp, "HTTP", "UTF8", NULL);
-      return TCL_ERROR;
-    }
-    {
-      Tcl_Encoding enc = Tcl_GetEncoding(NULL, "utf-8");
-      Tcl_ExternalToUtfDString(enc, out, o, &ds);
-      Tcl_FreeEncoding(enc);
-    }
-    ckfree(out);
-    Tcl_DStringResult(interp, &ds);
-    return TCL_OK;
-badEsc:
-    Tcl_SetResult(interp, "bad percent escape", TCL_STATIC);
-    Tcl_SetErrorCode(interp, "HTTP", "ESCAPE", NULL);
-    return TCL_ERROR;
-  }else{
-    int len;
-    const unsigned char *b;
-    if( objc!=3 ){ Tcl_WrongNumArgs(interp, 2, objv, "BYTES"); return TCL_ERROR; }
-    b = Tcl_GetByteArrayFromObj(objv[2], &len);
-    Tcl_SetObjResult(interp, Tcl_NewBooleanObj(HttpUtf8Valid(b, len)));
-    return TCL_OK;
-  }
 }

@@ -284,19 +284,19 @@ static int noIndex(Tcl_Interp *interp, Tcl_Obj *name){
 
 /* indexCmd: the "simhash index ..." subcommands (see the file comment). */
 static int indexCmd(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"add", "create", "delete", "names", "near", "remove", "size", NULL};
-  enum { I_ADD, I_CREATE, I_DELETE, I_NAMES, I_NEAR, I_REMOVE, I_SIZE };
+  static const char *const subs[] = {"add", "create", "delete", "names", "near", "remove", "size", NULL};
+  enum IndexSub { I_ADD, I_CREATE, I_DELETE, I_NAMES, I_NEAR, I_REMOVE, I_SIZE };
   static const int nargs[] = {3, 1, 1, 0, -1, 2, 1};
   int idx;
   Index *x;
   if( objc<3 ){ Tcl_WrongNumArgs(interp, 2, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[2], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
   if( nargs[idx]>=0 && objc!=3+nargs[idx] ){
-    static const char *usage[] = {"NAME ID HEX", "NAME", "NAME", "", "", "NAME ID", "NAME"};
+    static const char *const usage[] = {"NAME ID HEX", "NAME", "NAME", NULL, NULL, "NAME ID", "NAME"};
     Tcl_WrongNumArgs(interp, 3, objv, usage[idx]);
     return TCL_ERROR;
   }
-  switch( idx ){
+  switch( (enum IndexSub)idx ){
     case I_CREATE: {
       Tcl_HashEntry *e;
       int isNew;
@@ -420,7 +420,8 @@ static int indexCmd(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
 ** "simhash index ..." (see the file comment). With one argument it is always a text.
 */
 int SimhashCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"distance", "index", NULL};
+  static const char *const subs[] = {"distance", "index", NULL};
+  enum SimhashSub { SIMHASH_DISTANCE, SIMHASH_INDEX };
   int idx;
   (void)cd;
   if( objc==2 ){
@@ -434,7 +435,7 @@ int SimhashCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     return TCL_ERROR;
   }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( idx==0 ){
+  if( idx==SIMHASH_DISTANCE ){
     uint64_t a, b;
     if( objc!=4 ){ Tcl_WrongNumArgs(interp, 2, objv, "A B"); return TCL_ERROR; }
     if( parseHex(interp, objv[2], &a)!=TCL_OK || parseHex(interp, objv[3], &b)!=TCL_OK ){

@@ -14,7 +14,10 @@
 **
 ** Tcl: `url resolve BASE REF`, `url parse URL` (a dict of the parts), `url canonical URL` (the form
 ** used to recognise the same page twice: fragment dropped and utm_* query parameters removed, the
-** rest of the query kept in its order; host lowercase and default port dropped by parsing).
+** rest of the query kept in its order; host lowercase and default port dropped by parsing),
+** `url encode STRING ?-component|-query?` (percent-encoding of STRING's UTF-8 bytes for one path
+** segment or query value: only RFC 3986's unreserved characters A-Z a-z 0-9 - . _ ~ stay as they
+** are; with -query a space becomes "+", as in forms). The one URL encoder of the appliance.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +59,16 @@ static int specialPort(const char *s){
   return -1;
 }
 
-/* Percent-encode sets, as bit tests on one byte (any byte >= 0x7F is always encoded). */
-enum { SET_C0, SET_FRAG, SET_QUERY, SET_SQUERY, SET_PATH, SET_USERINFO };
+/* Percent-encode sets: the WHATWG standard's, and SET_COMPONENT (all but RFC 3986's unreserved
+** characters, for `url encode`). */
+enum PctSet { SET_C0, SET_FRAG, SET_QUERY, SET_SQUERY, SET_PATH, SET_USERINFO, SET_COMPONENT };
+
+/* inSet: whether byte C is percent-encoded in SET (any byte < 0x20 or >= 0x7F always is). */
 static int inSet(int set, unsigned char c){
+  if( set==SET_COMPONENT ){
+    return !((c>='A' && c<='Z') || (c>='a' && c<='z') || (c>='0' && c<='9') || c=='-' || c=='.'
+             || c=='_' || c=='~');
+  }
   if( c<0x20 || c>0x7E ) return 1;
   switch( set ){
     case SET_C0: return 0;
@@ -70,6 +80,7 @@ static int inSet(int set, unsigned char c){
   }
 }
 
+/* pctAppend: append byte C to D, percent-encoded (upper-case hex) when it is in SET. */
 static void pctAppend(Tcl_DString *d, unsigned char c, int set){
   if( inSet(set, c) ){
     char b[4];
@@ -833,17 +844,42 @@ static const char *toUtf8(Tcl_Obj *o, Tcl_DString *ds){
 }
 
 /*
-** UrlCmd: "url resolve BASE REF", "url canonical URL", "url parse URL". Errors name the reason an
-** URL is invalid.
+** percentEncode: append the LEN bytes at S to OUT percent-encoded: every byte but the unreserved
+** characters of RFC 3986 (A-Z a-z 0-9 - . _ ~); with FORM a space is "+".
+*/
+static void percentEncode(const unsigned char *s, int len, int form, Tcl_DString *out){
+  int i;
+  for(i=0; i<len; i++){
+    if( s[i]==' ' && form ) Tcl_DStringAppend(out, "+", 1);
+    else pctAppend(out, s[i], SET_COMPONENT);
+  }
+}
+
+/*
+** UrlCmd: "url resolve BASE REF", "url canonical URL", "url parse URL", "url encode STRING
+** ?-component|-query?". Errors name the reason an URL is invalid. No side effects.
 */
 int UrlCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *subs[] = {"resolve", "canonical", "parse", NULL};
-  enum { RESOLVE, CANONICAL, PARSE };
+  static const char *const subs[] = {"resolve", "canonical", "parse", "encode", NULL};
+  enum UrlSub { RESOLVE, CANONICAL, PARSE, ENCODE };
+  static const char *const encodeOpts[] = {"-component", "-query", NULL};
+  enum EncodeOpt { ENC_COMPONENT, ENC_QUERY };
   int idx, rc = 0;
   const char *err = "invalid URL";
   Tcl_DString a, b, out;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  if( idx==ENCODE ){
+    int how = ENC_COMPONENT;
+    if( objc!=3 && objc!=4 ){ Tcl_WrongNumArgs(interp, 2, objv, "STRING ?-component|-query?"); return TCL_ERROR; }
+    if( objc==4 && Tcl_GetIndexFromObj(interp, objv[3], encodeOpts, "option", 0, &how)!=TCL_OK ) return TCL_ERROR;
+    toUtf8(objv[2], &a);
+    Tcl_DStringInit(&out);
+    percentEncode((const unsigned char*)Tcl_DStringValue(&a), Tcl_DStringLength(&a), how==ENC_QUERY, &out);
+    Tcl_DStringResult(interp, &out);
+    Tcl_DStringFree(&a);
+    return TCL_OK;
+  }
   if( objc!=(idx==RESOLVE ? 4 : 3) ){
     Tcl_WrongNumArgs(interp, 2, objv, idx==RESOLVE ? "BASE REF" : "URL");
     return TCL_ERROR;

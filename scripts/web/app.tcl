@@ -49,13 +49,9 @@ proc web::me {} {
     return $me
 }
 
-# web::urlencode: TEXT percent-encoded (UTF-8) for a query value.
+# web::urlencode: TEXT percent-encoded (UTF-8) for a query value or path segment (`url encode`).
 proc web::urlencode {text} {
-    set out ""
-    foreach b [split [encoding convertto utf-8 $text] ""] {
-        if {[string match {[A-Za-z0-9_.~-]} $b]} { append out $b } else { append out [format %%%02X [scan $b %c]] }
-    }
-    return $out
+    url encode $text
 }
 
 # web::can: whether principal ME holds any of PERMS (empty: yes). A permission written PERM@KIND

@@ -36,15 +36,15 @@ route GET /demo/page {} {
 # /demo/echo/:name: the request as the API sees it, as JSON (tests use it).
 route {GET POST} /demo/echo/:name {req} {
     set q [req queries]
-    set out [list "\"name\":[json quote [req param name]]" "\"method\":[json quote [req method]]"]
+    set out [list name string [req param name] method string [req method]]
     foreach kind {query form cookie} {
         set parts {}
-        dict for {k v} [web::fields $kind] { lappend parts "[json quote $k]:[json quote $v]" }
-        lappend out "[json quote $kind]:{[join $parts ,]}"
+        dict for {k v} [web::fields $kind] { lappend parts $k string $v }
+        lappend out $kind json [json object {*}$parts]
     }
-    lappend out "\"ua\":[json quote [req header user-agent]]"
-    lappend out "\"bodylen\":[string length [req body]]"
-    respond json "{[join $out ,]}"
+    lappend out ua string [req header user-agent]
+    lappend out bodylen number [string length [req body]]
+    respond json [json object {*}$out]
 }
 
 # /demo/error: a handler error (500 page, stack in the log).

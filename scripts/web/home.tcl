@@ -16,5 +16,5 @@ route GET / {} {
 route GET /healthz {} {
     db onecolumn {SELECT 1}
     respond header Cache-Control no-store
-    respond json "{\"status\":[json quote ok]}"
+    respond json [json object status string ok]
 }

@@ -52,9 +52,9 @@ route GET /api/replies/:id {} {
     set parts {}
     dict for {k v} $r {
         if {$k eq "original"} { set v [column::safeUrl $v] }
-        lappend parts "[json quote $k]:[json quote $v]"
+        lappend parts $k string $v
     }
-    respond json "{[join $parts ,]}"
+    respond json [json object {*}$parts]
 }
 
 route GET /replies/embed {} {

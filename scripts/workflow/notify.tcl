@@ -227,28 +227,28 @@ proc notify::Payload {w event kind subject body created} {
     set format [expr {[dict exists $w format] ? [dict get $w format] : "json"}]
     set secret [expr {[dict exists $w secret] ? [dict get $w secret] : ""}]
     set text "$subject\n$body"
-    set q [json quote $text]
     switch -- $format {
-        wecom { set j "{\"msgtype\":\"text\",\"text\":{\"content\":$q}}" }
+        wecom { set j [json object msgtype string text text json [json object content string $text]] }
         dingtalk {
-            set j "{\"msgtype\":\"text\",\"text\":{\"content\":$q}}"
+            set j [json object msgtype string text text json [json object content string $text]]
             if {$secret ne ""} {
                 set ts [expr {[yqbox::now] * 1000}]
                 set sign [binary encode base64 [binary decode hex [crypto hmac $secret "$ts\n$secret"]]]
-                append url [expr {[string first ? $url] < 0 ? "?" : "&"}] "timestamp=$ts&sign=[string map {+ %2B / %2F = %3D} $sign]"
+                append url [expr {[string first ? $url] < 0 ? "?" : "&"}] "timestamp=$ts&sign=[url encode $sign]"
             }
         }
         feishu {
-            set extra ""
+            set extra {}
             if {$secret ne ""} {
                 set ts [yqbox::now]
                 set sign [binary encode base64 [binary decode hex [crypto hmac "$ts\n$secret" ""]]]
-                set extra "\"timestamp\":\"$ts\",\"sign\":[json quote $sign],"
+                set extra [list timestamp string $ts sign string $sign]
             }
-            set j "{$extra\"msg_type\":\"text\",\"content\":{\"text\":$q}}"
+            set j [json object {*}$extra msg_type string text content json [json object text string $text]]
         }
         default {
-            set j "{\"event_id\":[expr {$event eq "" ? "null" : $event}],\"kind\":[json quote $kind],\"subject\":[json quote $subject],\"body\":[json quote $body],\"created\":[json quote $created]}"
+            set j [json object event_id [expr {$event eq "" ? "null" : "number"}] $event kind string $kind \
+                subject string $subject body string $body created string $created]
         }
     }
     list $url [encoding convertto utf-8 $j]

@@ -1,6 +1,6 @@
 /*
 ** http.c (test) - unit tests of the HTTP/1.1 request parser, the chunked decoder and the path
-** decoder (src/http.c).
+** decoder and the HTTP dates (src/http.c).
 */
 #include <string.h>
 #include "../../src/yqbox.h"
@@ -177,5 +177,13 @@ int main(void){
   CHECK( HttpUtf8Valid((const unsigned char*)"\xf0\x9f\x98\x80", 4) );
   CHECK( !HttpUtf8Valid((const unsigned char*)"\xf4\x90\x80\x80", 4) ); /* > U+10FFFF */
   CHECK( strcmp(HttpStatusText(431), "Request Header Fields Too Large")==0 );
+
+  /* dates (Date, Last-Modified, If-Modified-Since) */
+  HttpDate(784111777, out);
+  CHECK( strcmp(out, "Sun, 06 Nov 1994 08:49:37 GMT")==0 );
+  CHECK( HttpDateParse(out, strlen(out))==784111777 );
+  CHECK( HttpDateParse("Sun, 06 Foo 1994 08:49:37 GMT", 29)==-1 );
+  CHECK( HttpDateParse("Sunday, 06-Nov-94 08:49:37 GMT", 30)==-1 );   /* RFC 850 form: not ours */
+  CHECK( HttpDateParse("", 0)==-1 );
   return DONE();
 }
