@@ -8,7 +8,7 @@
 namespace eval yqbox {
     variable modules {
         conf.tcl
-        help.tcl
+        console.tcl
         job.tcl
         db.tcl
         calendar.tcl
