@@ -23,7 +23,8 @@
 # ns_parseargs: NAME is a positional argument, -NAME an option (its variable is NAME with "-"
 # as "_"), `args` the rest of the words. LABEL is the Chinese placeholder shown in the usage.
 # TYPE is text (default), int, date (YYYY-MM-DD), bool (0/1, normalised), flag (an option without
-# value: 1 when given), or choice(a|b|c). A positional with a DEFAULT is optional; options are
+# value: 1 when given), choice(a|b|c), or elsewhere(VERB): an option that belongs to the noun's
+# VERB, named in the error (and left out of the usage). A positional with a DEFAULT is optional; options are
 # always optional (default "", or 0 for a flag); `args` takes a minimum count as its DEFAULT.
 # Options may appear before, between or after the positional words; "--" ends them; a word like
 # -5 is a positional number. Every usage error reads the same: "用法：NOUN VERB LABEL ...".
@@ -73,7 +74,7 @@ proc cmdlayer::command {noun verb spec help args} {
         lassign $el name label type
         if {$label eq ""} { error "console $noun $verb: $name has no label" }
         if {$type eq ""} { set type text }
-        if {![regexp {^(text|int|date|bool|flag|choice\([^|)]+(\|[^|)]+)*\))$} $type]} {
+        if {![regexp {^(text|int|date|bool|flag|choice\([^|)]+(\|[^|)]+)*\)|elsewhere\([^)]+\))$} $type]} {
             error "console $noun $verb: $name has an unknown type \"$type\""
         }
         lappend names [VarName $name]
@@ -167,6 +168,10 @@ proc cmdlayer::Parse {noun verb argv {skip 0}} {
             }
             lassign [dict get $options $a] name label type
             if {$type eq "flag"} { dict set values $name 1; continue }
+            if {[regexp {^elsewhere\((.*)\)$} $type -> other]} {
+                return -code error -errorcode {YQBOX USAGE} \
+                    "$a 不是 $noun $verb 的选项：请用 $noun $other（[dict get $::cmdlayer::nouns $noun verbs $other help]），用法：[usage $noun $other]"
+            }
             if {$i + 1 >= [llength $argv]} { Fail $noun $verb $argv "选项 $a 缺少值；" }
             dict set values $name [Check $a [lindex $argv [incr i]] $type]
             continue
@@ -218,6 +223,8 @@ proc cmdlayer::argv {noun verb {skip 0}} {
         upvar 1 [VarName $name] v
         if {$name eq "args"} {
             lappend words {*}$v
+        } elseif {[string match elsewhere* $type]} {
+            continue
         } elseif {$type eq "flag"} {
             if {$v} { lappend opts $name }
         } elseif {[string match -* $name]} {
@@ -283,6 +290,17 @@ proc cmdlayer::Wrong {noun verb {prefix ""}} {
 }
 interp alias {} cmdlayer::wrong {} cmdlayer::Wrong
 
+# cmdlayer::commands: every declared console command as a flat list NOUN VERB ... (VERB "" for a
+# noun without verbs; commands documented by cmdlayer::external are not in it).
+proc cmdlayer::commands {} {
+    variable nouns
+    set out {}
+    foreach noun [lsort [dict keys $nouns]] {
+        foreach verb [dict keys [dict get $nouns $noun verbs]] { lappend out $noun $verb }
+    }
+    return $out
+}
+
 # cmdlayer::usage: the usage line of NOUN VERB, e.g. "source add 标识 类型 网址 ?-tier 类别?".
 proc cmdlayer::usage {noun verb} {
     variable nouns
@@ -292,6 +310,8 @@ proc cmdlayer::usage {noun verb} {
         lassign $el name label type default
         if {$name eq "args"} {
             lappend out {*}[expr {$default ne "" && $default > 0 ? [list $label] : {}}] "?$label ...?"
+        } elseif {[string match elsewhere* $type]} {
+            continue
         } elseif {$type eq "flag"} {
             lappend out "?$name?"
         } elseif {[string match -* $name]} {
@@ -311,7 +331,9 @@ proc cmdlayer::Choices {noun verb} {
     foreach el [spec $noun $verb] {
         lassign $el name label type default
         set who [expr {[string match -* $name] ? "$name $label" : $label}]
-        if {[regexp {^choice\((.*)\)$} $type -> c]} {
+        if {[string match elsewhere* $type]} {
+            continue
+        } elseif {[regexp {^choice\((.*)\)$} $type -> c]} {
             lappend out "$who：[Or [split $c |]][expr {$default ne "" ? "（默认 $default）" : ""}]"
         } elseif {$type in {int date bool}} {
             lappend out "$who：[dict get {int 整数 date 日期（年-月-日） bool {0 或 1}} $type][expr {$default ne "" ? "（默认 $default）" : ""}]"
@@ -431,8 +453,11 @@ proc cmdlayer::doc {{file ""}} {
         "`help`, `help 命令` and `help 命令 子命令` show the same text." ""]
     foreach noun [lsort [dict keys $nouns]] {
         set n [dict get $nouns $noun]
-        lappend out "## $noun" "" [dict get $n help] ""
-        if {[dict get $n long] ne ""} { lappend out [dict get $n long] "" }
+        lappend out "## $noun" ""
+        if {![dict exists $n verbs ""]} {
+            lappend out [dict get $n help] ""
+            if {[dict get $n long] ne ""} { lappend out [dict get $n long] "" }
+        }
         if {[dict get $n external]} {
             lappend out "    [usage $noun {}]" ""
             continue

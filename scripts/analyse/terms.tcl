@@ -193,3 +193,124 @@ cmdlayer::command terms show {{name 词表}} "一个词表的全部词" {
 cmdlayer::command terms set {{name 词表} {tokens 词} {attrs 属性 text ""}} "整表替换一个词表，返回词数" {
     analyse::terms::store $name $tokens $attrs
 }
+
+# analyse::terms::names: the names of the lists and groups usable in rules, sorted.
+proc analyse::terms::names {} {
+    variable lists
+    variable groups
+    ensure
+    lsort [concat [array names lists] [array names groups]]
+}
+
+# analyse::terms::exists: whether NAME is a list or a group.
+proc analyse::terms::exists {name} {
+    variable lists
+    variable groups
+    ensure
+    expr {[info exists lists($name)] || [info exists groups($name)]}
+}
+
+# analyse::terms::items: the matcher items of list or group NAME (errors for an unknown name).
+proc analyse::terms::items {name} {
+    variable lists
+    variable groups
+    ensure
+    if {[info exists groups($name)]} {
+        set out {}
+        foreach m $groups($name) { lappend out {*}[dict get $lists($m) items] }
+        return $out
+    }
+    if {![info exists lists($name)]} { error "no term list named \"$name\"" }
+    dict get $lists($name) items
+}
+
+# analyse::terms::attrs: the attributes of list NAME (weight=, kind=, ...) as a dict.
+proc analyse::terms::attrs {name} {
+    variable lists
+    ensure
+    if {![info exists lists($name)]} { error "no term list named \"$name\"" }
+    dict get $lists($name) attrs
+}
+
+# analyse::terms::members: the lists of group GROUP ("" when GROUP is not a group).
+proc analyse::terms::members {group} {
+    variable groups
+    ensure
+    expr {[info exists groups($group)] ? $groups($group) : ""}
+}
+
+# analyse::terms::define: replace (or create) list NAME with the term tokens TOKENS (as in the files)
+# and ATTRS; its matcher and its group's are rebuilt at once (atomically). A bad token or term
+# changes nothing. Returns the number of terms.
+proc analyse::terms::define {name tokens {attrs ""}} {
+    variable lists
+    variable groups
+    variable built
+    ensure
+    if {[info exists groups($name)]} { error "\"$name\" is a group; change its member lists" }
+    set items {}
+    foreach tok $tokens { lappend items [parseToken $name $tok "list $name"] }
+    ::matcher create list:$name $items      ;# validates; swaps in atomically
+    set group ""
+    if {[info exists lists($name)]} {
+        if {$attrs eq ""} { set attrs [dict get $lists($name) attrs] }
+        set group [dict get $lists($name) group]
+        dict set lists($name) items $items
+        dict set lists($name) attrs $attrs
+    } else {
+        set lists($name) [dict create file console attrs $attrs items $items group ""]
+    }
+    set built($name) 1
+    if {$group ne ""} {
+        unset -nocomplain built($group)
+        matcher $group
+    }
+    llength $items
+}
+
+# analyse::terms::matcher: the name of the matcher of list or group NAME, built if needed.
+proc analyse::terms::matcher {name} {
+    variable built
+    if {![info exists built($name)] || "list:$name" ni [::matcher names]} {
+        ::matcher create list:$name [items $name]
+        set built($name) 1
+    }
+    return list:$name
+}
+
+# analyse::terms::find: the terms of list or group NAME in TEXT: a list of {SECTION TERM START END}
+# (SECTION: the category or place for a group, NAME itself for a list), character offsets, END
+# exclusive, ordered by START; leftmost-longest without overlap (青山县, not also 青山).
+proc analyse::terms::find {name text} {
+    set out {}
+    foreach {id start end} [::matcher find [matcher $name] $text -ids -longest] {
+        lappend out [list {*}$id $start $end]
+    }
+    return $out
+}
+
+# analyse::terms::unitHits: the unit responsibility terms in TEXT: a list of {UNIT TERM START END}.
+proc analyse::terms::unitHits {text} {
+    variable units
+    variable built
+    ensure
+    if {![info exists built(:units)] || "units" ni [::matcher names]} {
+        set items {}
+        foreach u [array names units] { lappend items {*}[dict get $units($u) items] }
+        ::matcher create units $items
+        set built(:units) 1
+    }
+    set out {}
+    foreach {id start end} [::matcher find units $text -ids -longest] {
+        lappend out [list {*}$id $start $end]
+    }
+    return $out
+}
+
+# analyse::terms::unit: the attributes of unit NAME (level, name, place), or an error.
+proc analyse::terms::unit {name} {
+    variable units
+    ensure
+    if {![info exists units($name)]} { error "no unit named \"$name\"" }
+    dict get $units($name) attrs
+}

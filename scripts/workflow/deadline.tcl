@@ -276,7 +276,7 @@ proc workflow::deadline::Lines {where {limit 200}} {
 foreach workflow::name $workflow::order {
     if {[dict get $workflow::transitions $workflow::name system]} { continue }
     cmdlayer::command event $workflow::name [list {id 事件编号} {*}[dict get $workflow::transitions $workflow::name args]] \
-        "处置流程：[dict get $workflow::transitions $workflow::name title]" [string map [list NAME $workflow::name] {
+        [dict get $workflow::transitions $workflow::name title] [string map [list NAME $workflow::name] {
         set r [workflow::fire NAME $id {*}[cmdlayer::argv event NAME 1]]
         dict with r {
             return "#$event [workflow::stateTitle $from] → [workflow::stateTitle $to]（step $step[expr {$note ne "" ? "：$note" : ""}]）"

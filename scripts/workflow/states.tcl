@@ -200,7 +200,7 @@ workflow::transition publish {
 workflow::transition respond {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
     to = perms event.respond scope unit title 首次回应
-    args {{text 回应内容}} text "Record the first public response; it meets the 48-hour limit (not the 24-hour press conference)."
+    args {{text 回应内容} {-press 新闻发布会 elsewhere(press)}} text "Record the first public response; it meets the 48-hour limit (not the 24-hour press conference)."
     stops {respond} notify {office leader} records "step note" source "004 二(四)"
 }
 workflow::transition press {
@@ -785,7 +785,6 @@ proc workflow::do::publish {id argv} {
 # workflow::do::respond: the first public response TEXT (meets the 48-hour limit only). Returns
 # the note shown on the timeline.
 proc workflow::do::respond {id argv} {
-    if {"-press" in $argv} { error "新闻发布会请用“召开新闻发布会”记录：event press ID PLACE ?-at TIME? ?-url URL?" }
     workflow::Args respond $argv
     set text [workflow::NonEmpty $text 回应内容]
     return "首次回应：$text"
