@@ -144,12 +144,11 @@ proc yqbox::cmd::eval {args} {
     return 0
 }
 
-# yqbox::cmd::run: source FILE at global level with argv/argc/argv0 set as tclsh does. The global
-# namespace's path gets ::console, so the file reaches the appliance's commands by their short
-# names where Tcl has none of its own (`source` is still Tcl's; ::console::source the noun).
+# yqbox::cmd::run: source FILE at global level with argv/argc/argv0 set as tclsh does. The file
+# reaches the appliance's commands by their short names where Tcl has none of its own (console.tcl
+# puts ::console on the global namespace's path; `source` is Tcl's, ::console::source the noun).
 proc yqbox::cmd::run {args} {
     if {[llength $args] < 1} { return [yqbox::Usage run] }
-    namespace eval :: { namespace path ::console }
     set ::argv [lrange $args 1 end]
     set ::argc [llength $::argv]
     set ::argv0 [lindex $args 0]

@@ -33,6 +33,9 @@ namespace eval cmdlayer {
     variable nouns {}   ;# noun -> dict help long default hint external synopsis verbs {verb -> dict spec help long}
 }
 namespace eval console { namespace unknown ::cmdlayer::Unknown }
+# global scripts (yqbox run files, the control socket, timers' scripts) reach the nouns by their
+# short names too, behind Tcl's own commands: the global namespace is searched first
+namespace eval :: { namespace path ::console }
 namespace eval cmdlayer::impl {}
 
 # cmdlayer::noun: declare NOUN (a command with verbs) with its one-line HELP and optional LONG
