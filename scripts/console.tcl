@@ -82,7 +82,7 @@ proc cmdlayer::command {noun verb spec help args} {
         }
         lappend names [VarName $name]
     }
-    if {"args" in [lrange $names 0 end-1]} { error "console $noun $verb: args must be the last element" }
+    if {"args" in [lrange $names 0 end-1]} { error "console $noun $verb: args goes last in a spec" }
     if {$verb eq ""} {
         dict set nouns $noun [dict create help $help long $long default "" hint "" external 0 synopsis "" \
                                   verbs [dict create "" [dict create spec $spec help $help long $long]]]
