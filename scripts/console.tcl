@@ -5,9 +5,11 @@
 # Console commands are nouns with verbs (`source add`, `event claim`) or nouns alone (`dbcheck`).
 # They live in the namespace ::console, so none of them shadows a Tcl command: the console REPL
 # and `yqbox eval` evaluate what the administrator types in ::console (`source list` reaches the
-# appliance's noun there, `::source FILE` is Tcl's), `yqbox run` puts ::console on the global
-# namespace's path (Tcl's own commands win), and scripts call the nouns by full name
-# (::cmdlayer::unit add ...).
+# appliance's noun there, `::source FILE` is Tcl's); the global namespace has ::console on its
+# path, so global scripts (`yqbox run` files, the control socket, timers) reach the nouns by their
+# short names behind Tcl's own commands; code in other namespaces calls the nouns by full name
+# (::console::unit add ...). A name no command has gets the nearest noun suggested
+# (cmdlayer::Unknown, the unknown handler of ::console).
 #
 # The layer's own procedures live in ::cmdlayer (not in ::console, where the prompt would see
 # them):
@@ -24,8 +26,9 @@
 # as "_"), `args` the rest of the words. LABEL is the Chinese placeholder shown in the usage.
 # TYPE is text (default), int, date (YYYY-MM-DD), bool (0/1, normalised), flag (an option without
 # value: 1 when given), choice(a|b|c), or elsewhere(VERB): an option that belongs to the noun's
-# VERB, named in the error (and left out of the usage). A positional with a DEFAULT is optional; options are
-# always optional (default "", or 0 for a flag); `args` takes a minimum count as its DEFAULT.
+# VERB, named in the error (and left out of the usage). A positional with a DEFAULT is optional;
+# options are always optional (default "", or 0 for a flag); `args` takes a minimum count as its
+# DEFAULT.
 # Options may appear before, between or after the positional words; "--" ends them; a word like
 # -5 is a positional number. Every usage error reads the same: "用法：NOUN VERB LABEL ...".
 
@@ -33,14 +36,12 @@ namespace eval cmdlayer {
     variable nouns {}   ;# noun -> dict help long default hint external synopsis verbs {verb -> dict spec help long}
 }
 namespace eval console { namespace unknown ::cmdlayer::Unknown }
-# global scripts (yqbox run files, the control socket, timers' scripts) reach the nouns by their
-# short names too, behind Tcl's own commands: the global namespace is searched first
 namespace eval :: { namespace path ::console }
 namespace eval cmdlayer::impl {}
 
 # cmdlayer::noun: declare NOUN (a command with verbs) with its one-line HELP and optional LONG
 # text; -default VERB runs VERB when NOUN is given no words; -hint CMD is called with an unknown
-# verb and may return a message to show instead of the suggestion. Creates ::cmdlayer::NOUN.
+# verb and may return a message to show instead of the suggestion. Creates ::console::NOUN.
 # Returns nothing.
 proc cmdlayer::noun {noun help args} {
     variable nouns
@@ -157,7 +158,13 @@ proc cmdlayer::Parse {noun verb argv {skip 0}} {
     set rest ""
     foreach el $spec {
         lassign $el name label type
-        if {$name eq "args"} { set rest $el } elseif {[string match -* $name]} { dict set options $name $el } else { lappend positional $el }
+        if {$name eq "args"} {
+            set rest $el
+        } elseif {[string match -* $name]} {
+            dict set options $name $el
+        } else {
+            lappend positional $el
+        }
     }
     set values {}
     set words {}
@@ -172,8 +179,9 @@ proc cmdlayer::Parse {noun verb argv {skip 0}} {
             lassign [dict get $options $a] name label type
             if {$type eq "flag"} { dict set values $name 1; continue }
             if {[regexp {^elsewhere\((.*)\)$} $type -> other]} {
+                set otherHelp [dict get $::cmdlayer::nouns $noun verbs $other help]
                 return -code error -errorcode {YQBOX USAGE} \
-                    "$a 不是 $noun $verb 的选项：请用 $noun $other（[dict get $::cmdlayer::nouns $noun verbs $other help]），用法：[usage $noun $other]"
+                    "$a 不是 $noun $verb 的选项：请用 $noun $other（$otherHelp），用法：[usage $noun $other]"
             }
             if {$i + 1 >= [llength $argv]} { Fail $noun $verb $argv "选项 $a 缺少值；" }
             dict set values $name [Check $a [lindex $argv [incr i]] $type]
