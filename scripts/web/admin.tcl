@@ -346,7 +346,7 @@ route POST /users/:login/:op {} {
     set op [req param op]
     if {$op ni {unlock disable enable} || ![db exists {SELECT 1 FROM user WHERE login = $login}]} { errorpage 404; return }
     set err [as $me {
-        user $op $login
+        ::console::user $op $login
         if {$op eq "disable"} {
             db transaction immediate {
                 set n [session::endAll disabled [org::userId $login]]
