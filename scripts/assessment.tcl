@@ -445,19 +445,19 @@ proc assessment::cmd::formula {} {
     join $out \n
 }
 
-namespace eval assessment::cmd {
-    namespace ensemble create -command ::assessment -prefixes 0 -map {
-        show ::assessment::cmd::show  notice ::assessment::cmd::notice  csv ::assessment::cmd::csv
-        chart ::assessment::cmd::chart  events ::assessment::cmd::events
-        counters ::assessment::cmd::counters  formula ::assessment::cmd::formula
-    }
+# assessment: the console command, one verb per assessment::cmd procedure above.
+cmdlayer::noun assessment "季度考核：积分与排名、考核通报、CSV、柱状图、计数背后的事件、计数项与公式" \
+    "期间写作 YYYY-Qn（季度）、YYYY-MM（月）或 YYYY（年）。"
+cmdlayer::command assessment show {{period 期间 text ""}} "各单位考核积分与排名（默认本季度）" { assessment::cmd::show $period }
+cmdlayer::command assessment notice {{period 期间} {file 文件 text ""}} \
+    "生成考核通报（可打印的公文格式 HTML），点名逾期单位和未完成报送任务的单位" { assessment::cmd::notice $period $file }
+cmdlayer::command assessment csv {{period 期间} {file 文件}} "导出排名为 CSV（UTF-8 带 BOM，Excel 可直接打开）" {
+    assessment::cmd::csv $period $file
 }
-
-help::add assessment {SUBCOMMAND ...} "季度考核：show、notice、csv、chart、events、counters、formula（期间为 YYYY-Qn、YYYY-MM 或 YYYY）"
-help::add {assessment show} {?PERIOD?} "各单位考核积分与排名（默认本季度）"
-help::add {assessment notice} {PERIOD ?FILE?} "生成考核通报（可打印的公文格式 HTML），点名逾期单位和未完成报送任务的单位"
-help::add {assessment csv} {PERIOD FILE} "导出排名为 CSV（UTF-8 带 BOM，Excel 可直接打开）"
-help::add {assessment chart} {PERIOD ?FILE?} "排名柱状图（SVG）"
-help::add {assessment events} {PERIOD UNIT COUNTER} "某项计数背后的舆情事件编号"
-help::add {assessment counters} {} "列出考核计数项及其含义"
-help::add {assessment formula} {} "显示正在使用的积分公式（config 键 assessment_formula 可指定自定义脚本）"
+cmdlayer::command assessment chart {{period 期间} {file 文件 text ""}} "排名柱状图（SVG）" { assessment::cmd::chart $period $file }
+cmdlayer::command assessment events [list {period 期间} {unit 单位} [list counter 计数项 "choice([join [dict keys $assessment::help] |])"]] \
+    "某项计数背后的舆情事件编号" { assessment::cmd::events $period $unit $counter }
+cmdlayer::command assessment counters {} "列出考核计数项及其含义" { assessment::cmd::counters }
+cmdlayer::command assessment formula {} "显示正在使用的积分公式（config 键 assessment_formula 可指定自定义脚本）" {
+    assessment::cmd::formula
+}

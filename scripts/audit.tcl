@@ -117,31 +117,19 @@ proc audit::prune {} {
 }
 
 # audit: the console command. `audit list` needs the audit admin (or the console).
-proc ::audit {sub args} {
-    switch -- $sub {
-        verify { return [audit::verify] }
-        prune {
-            org::require audit.read
-            return [audit::prune]
-        }
-        list {
-            org::require audit.read
-            set o [dict merge {-object "" -login "" -limit 50} $args]
-            set object [dict get $o -object]
-            set login [dict get $o -login]
-            set limit [dict get $o -limit]
-            if {![string is entier -strict $limit]} { error "-limit must be a number" }
-            set out {}
-            db eval {SELECT * FROM (SELECT id, at, login, role, origin, action, object, before, after FROM audit
-                     WHERE ($object = '' OR object = $object) AND ($login = '' OR login = $login)
-                     ORDER BY id DESC LIMIT $limit) ORDER BY id} {
-                lappend out [string trimright "$id $at $login[expr {$role ne "" ? "($role)" : ""}] $origin $action $object [expr {$before ne "" ? "$before → " : ""}]$after"]
-            }
-            return [join $out \n]
-        }
-        default { error "unknown subcommand \"$sub\": must be list, verify or prune" }
+cmdlayer::noun audit "审计日志：查看（审计管理员）、校验哈希链、按保留期归档"
+cmdlayer::command audit list {{-object 对象} {-login 登录名} {-limit 条数 int 50}} "最近的审计记录（审计管理员）" {
+    org::require audit.read
+    set out {}
+    db eval {SELECT * FROM (SELECT id, at, login, role, origin, action, object, before, after FROM audit
+             WHERE ($object = '' OR object = $object) AND ($login = '' OR login = $login)
+             ORDER BY id DESC LIMIT $limit) ORDER BY id} {
+        lappend out [string trimright "$id $at $login[expr {$role ne "" ? "($role)" : ""}] $origin $action $object [expr {$before ne "" ? "$before → " : ""}]$after"]
     }
+    return [join $out \n]
 }
-
-help::add audit {list ?-object O? ?-login L? ?-limit N? | verify | prune} \
-    "审计日志：查看（审计管理员）、校验哈希链、按保留期归档"
+cmdlayer::command audit verify {} "校验审计日志的哈希链" { audit::verify }
+cmdlayer::command audit prune {} "按保留期归档过期的审计记录（审计管理员）" {
+    org::require audit.read
+    audit::prune
+}

@@ -327,7 +327,7 @@ proc backup::restore {file dir} {
     dict set r files [dict get $meta files]
     dict set r schema $schema
     catch {db::shutdown}
-    db::open $dir
+    db::connect $dir
     Record restore $r [expr {$aside eq "" ? "" : "replaced $dir, kept as $aside"}]
     dict set r aside $aside
     return $r
@@ -392,20 +392,14 @@ proc yqbox::cmd::restore {args} {
 }
 
 # backup: the console's `backup list` (the records of backups and restores) and `backup now`.
-proc ::backup {sub args} {
-    switch -- $sub {
-        list {
-            set out {}
-            db eval {SELECT * FROM backup ORDER BY id DESC LIMIT 50} r {
-                lappend out [format "%-7s %s  %s  %s 字节  %s 个文件  schema %s  %s" \
-                                 [expr {$r(kind) eq "backup" ? "备份" : "恢复"}] $r(at) $r(file) \
-                                 $r(bytes) $r(files) $r(schema) $r(note)]
-            }
-            return [join $out \n]
-        }
-        now { return [job::run backup] }
-        default { error "unknown subcommand \"$sub\": must be list or now" }
+cmdlayer::noun backup "数据备份：备份与恢复记录；立即运行夜间备份任务（yqbox backup / restore 在命令行）"
+cmdlayer::command backup list {} "最近 50 次备份与恢复的记录" {
+    set out {}
+    db eval {SELECT * FROM backup ORDER BY id DESC LIMIT 50} r {
+        lappend out [format "%-7s %s  %s  %s 字节  %s 个文件  schema %s  %s" \
+                         [expr {$r(kind) eq "backup" ? "备份" : "恢复"}] $r(at) $r(file) \
+                         $r(bytes) $r(files) $r(schema) $r(note)]
     }
+    return [join $out \n]
 }
-
-help::add backup {list | now} "数据备份：备份与恢复记录；立即运行夜间备份任务（yqbox backup / restore 在命令行）"
+cmdlayer::command backup now {} "立即运行一次夜间备份任务" { job::run backup }

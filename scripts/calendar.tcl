@@ -1496,27 +1496,28 @@ proc calendar::cmd::export {year} {
     calendar::export $year
 }
 
-namespace eval calendar::cmd {
-    namespace ensemble create -command ::calendar -prefixes 0 -map {
-        import      ::calendar::cmd::import
-        isworkday   ::calendar::cmd::isworkday
-        addworkdays ::calendar::cmd::addworkdays
-        deadline    ::calendar::cmd::deadline
-        next-patrol ::calendar::cmd::nextpatrol
-        rules       ::calendar::cmd::rules
-        years       ::calendar::cmd::years
-        fallback    ::calendar::cmd::fallback
-        export      ::calendar::cmd::export
-    }
+# calendar: the console command, one verb per calendar::cmd procedure above.
+cmdlayer::noun calendar "工作日日历与办理时限：导入节假日安排、判断工作日、推算时限、列出规则与各年日历"
+cmdlayer::command calendar import {{file 文件}} "导入一年的节假日安排（holiday-cn JSON 格式），整年替换，返回导入的天数" \
+    "受影响的未办结时限和依申请公开期限在同一事务中重算。" { calendar::cmd::import $file }
+cmdlayer::command calendar isworkday {{date 日期}} "判断某日是否为工作日（含调休上班日），返回 1 或 0" {
+    calendar::cmd::isworkday $date
 }
-
-help::add calendar {SUBCOMMAND ...} "工作日日历与办理时限：import、isworkday、addworkdays、deadline、next-patrol、rules、years、fallback、export"
-help::add {calendar import} FILE "导入一年的节假日安排（holiday-cn JSON 格式），整年替换，返回导入的天数"
-help::add {calendar isworkday} DATE "判断某日是否为工作日（含调休上班日），返回 1 或 0"
-help::add {calendar addworkdays} {DATE N} "返回某日之后第 N 个工作日（N 为负数时向前推）"
-help::add {calendar deadline} {START LIMIT ?-pauses L? ?-extend N -reason R?} "计算截止时间；LIMIT 为规则名或 {5 workdays}、{2 hours}，工作日时限截至当日 24:00:00"
-help::add {calendar next-patrol} TIME "返回该时刻之后的下一次巡查时间"
-help::add {calendar rules} {} "列出全部时限规则：时限、起算、依据条款、责任单位"
-help::add {calendar years} {} "列出各年份的日历：官方（内置或导入）、暂按周一至周五推算、或已禁止推算"
-help::add {calendar fallback} {YEAR on|off} "没有官方日历的年份默认暂按周一至周五推算（时限标为暂定，导入后自动重算）；off 禁止推算，on 重新允许"
-help::add {calendar export} YEAR "以 holiday-cn JSON 格式导出一年的节假日安排"
+cmdlayer::command calendar addworkdays {{date 日期} {n 工作日数}} "返回某日之后第 N 个工作日（为负数时向前推）" {
+    calendar::cmd::addworkdays $date $n
+}
+cmdlayer::command calendar deadline {{start 起算时间} {limit 时限} {-pauses 暂停期间} {-extend 延长工作日数} {-reason 延长理由}} \
+    "计算截止时间；时限为规则名或 {5 workdays}、{2 hours}，工作日时限截至当日 24:00:00" {
+    set o {}
+    if {$pauses ne ""} { lappend o -pauses $pauses }
+    if {$extend ne ""} { lappend o -extend $extend -reason $reason }
+    calendar::cmd::deadline $start $limit {*}$o
+}
+cmdlayer::command calendar next-patrol {{time 时刻}} "返回该时刻之后的下一次巡查时间" { calendar::cmd::nextpatrol $time }
+cmdlayer::command calendar rules {} "列出全部时限规则：时限、起算、依据条款、责任单位" { calendar::cmd::rules }
+cmdlayer::command calendar years {} "列出各年份的日历：官方（内置或导入）、暂按周一至周五推算、或已禁止推算" { calendar::cmd::years }
+cmdlayer::command calendar fallback {{year 年份} {state 开关 choice(on|off)}} \
+    "没有官方日历的年份默认暂按周一至周五推算（时限标为暂定，导入后自动重算）；off 禁止推算，on 重新允许" {
+    calendar::cmd::fallback $year $state
+}
+cmdlayer::command calendar export {{year 年份}} "以 holiday-cn JSON 格式导出一年的节假日安排" { calendar::cmd::export $year }

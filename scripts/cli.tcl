@@ -38,7 +38,7 @@ proc yqbox::usage {} {
 # yqbox::Usage: print subcommand SUB's usage line (its synopsis in yqbox::subcommands) on stderr.
 # Returns 2, the exit status of a usage error.
 proc yqbox::Usage {sub} {
-    puts stderr "usage: yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"
+    puts stderr [string trimright "usage: yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"]
     return 2
 }
 
@@ -114,15 +114,15 @@ proc yqbox::needdata {} {
 # ::db until the database is first used: opens it (bringing its schema up to date), after which
 # the sqlite3 command ::db replaces this procedure.
 proc ::db {args} {
-    db::open [yqbox::needdata]
+    db::connect [yqbox::needdata]
     uplevel 1 [list ::db {*}$args]
 }
 
 namespace eval yqbox::cmd {}
 
 proc yqbox::cmd::version {args} {
-    if {[llength $args]} { error "usage: yqbox version" }
-    puts [::version]
+    if {[llength $args]} { return [yqbox::Usage version] }
+    puts [yqbox::versionText]
     return 0
 }
 
@@ -131,10 +131,11 @@ proc yqbox::cmd::help {args} {
     return 0
 }
 
-# yqbox::cmd::eval: evaluate SCRIPT at global level; print a non-empty result. Exit 1 on error.
+# yqbox::cmd::eval: evaluate SCRIPT as the console does (in the namespace ::console, where the
+# appliance's commands are); print a non-empty result. Exit 1 on error.
 proc yqbox::cmd::eval {args} {
     if {[llength $args] != 1} { return [yqbox::Usage eval] }
-    if {[catch {uplevel #0 [lindex $args 0]} result opts]} {
+    if {[catch {uplevel #0 [list namespace eval ::console [lindex $args 0]]} result opts]} {
         puts stderr $result
         if {[info exists ::env(YQBOX_DEBUG)]} { puts stderr [dict get $opts -errorinfo] }
         return 1
@@ -143,7 +144,9 @@ proc yqbox::cmd::eval {args} {
     return 0
 }
 
-# yqbox::cmd::run: source FILE at global level with argv/argc/argv0 set as tclsh does.
+# yqbox::cmd::run: source FILE at global level with argv/argc/argv0 set as tclsh does. The file
+# reaches the appliance's commands by their short names where Tcl has none of its own (console.tcl
+# puts ::console on the global namespace's path; `source` is Tcl's, ::console::source the noun).
 proc yqbox::cmd::run {args} {
     if {[llength $args] < 1} { return [yqbox::Usage run] }
     set ::argv [lrange $args 1 end]
@@ -172,7 +175,7 @@ proc yqbox::cmd::init {args} {
         }
         set dbfile [file join $dir yqbox.db]
         if {![file exists $dbfile]} { lappend created $dbfile $dbfile-wal $dbfile-shm }
-        set applied [db::open $dir -create]
+        set applied [db::connect $dir -create]
         set conffile [file join $dir appliance.conf]
         if {![file exists $conffile]} {
             set f [open $conffile {WRONLY CREAT EXCL} 0600]
@@ -210,7 +213,7 @@ proc yqbox::cmd::console {args} {
         return 0
     }
     if {$dir ne ""} {
-        db::open $dir
+        db::connect $dir
         set history [file join $dir console_history]
         set where "data directory $dir"
     } else {
@@ -221,7 +224,7 @@ proc yqbox::cmd::console {args} {
         puts "yqbox [dict get [yqbox::versions] yqbox] console, $where. 'help' lists the commands."
         if {$dir ne ""} { yqbox::Notes [yqbox::notes] }
     }
-    yqbox::repl -history $history
+    yqbox::repl -history $history -eval {namespace eval ::console}
     return 0
 }
 
@@ -255,7 +258,7 @@ proc yqbox::interactive {} {
 # version: the versions of yqbox and its embedded components, one "name version" per line, each
 # library followed by the Debian source package revision it was built from, e.g.
 # "curl 8.14.1 (Debian 8.14.1-2+deb13u5)".
-proc ::version {} {
+proc yqbox::versionText {} {
     set out {}
     set debian [yqbox::versions -debian]
     dict for {k v} [yqbox::versions] {
@@ -267,22 +270,12 @@ proc ::version {} {
     }
     join $out \n
 }
+cmdlayer::command version "" {} "显示 yqbox 及各内嵌组件的版本" { yqbox::versionText }
 
 # config: the console's view of the configuration.
-proc ::config {{sub show} args} {
-    switch -- $sub {
-        show { return [conf::describe] }
-        get {
-            if {[llength $args] != 1} { error "usage: config get KEY" }
-            return [conf::get [lindex $args 0]]
-        }
-        set {
-            if {[llength $args] != 2} { error "usage: config set KEY VALUE" }
-            return [conf::change {*}$args]
-        }
-        default { error "unknown subcommand \"$sub\": must be show, get or set" }
-    }
+cmdlayer::noun config "查看或修改运行配置（set 只改本进程，重启后以 appliance.conf 为准）" -default show
+cmdlayer::command config show {} "列出每个配置项的值、默认值和说明" { conf::describe }
+cmdlayer::command config get {{key 配置项}} "一个配置项的值" { conf::get $key }
+cmdlayer::command config set {{key 配置项} {value 值}} "修改本进程的一个配置项（重启后以 appliance.conf 为准）" {
+    conf::change $key $value
 }
-
-help::add version {} "显示 yqbox 及各内嵌组件的版本"
-help::add config {?show | get KEY | set KEY VALUE?} "查看或修改运行配置（set 只改本进程，重启后以 appliance.conf 为准）"

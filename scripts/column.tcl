@@ -298,17 +298,6 @@ proc column::export {dir} {
 }
 
 # column: the console command.
-proc ::column {sub args} {
-    switch -- $sub {
-        export {
-            if {[llength $args] != 1} { error "usage: column export DIR" }
-            return [column::export [lindex $args 0]]
-        }
-        invalidate {
-            return [column::changed]
-        }
-        default { error "unknown subcommand \"$sub\": must be export or invalidate" }
-    }
-}
-
-help::add column {export DIR | invalidate} "公开栏目（网络新闻发言人、舆情反馈）：导出静态页面到目录，供县政府网站内容管理系统使用；清除页面缓存"
+cmdlayer::noun column "公开栏目（网络新闻发言人、舆情反馈）：导出静态页面到目录，供县政府网站内容管理系统使用；清除页面缓存"
+cmdlayer::command column export {{dir 目录}} "把公开栏目导出为静态页面" { column::export $dir }
+cmdlayer::command column invalidate {} "清除公开栏目的页面缓存" { column::changed }

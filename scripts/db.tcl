@@ -66,10 +66,10 @@ proc db::secure {dir} {
     return [llength $fixed]
 }
 
-# db::open: open DIR/yqbox.db as the command ::db and bring its schema up to date. With -create,
+# db::connect: open DIR/yqbox.db as the command ::db and bring its schema up to date. With -create,
 # a missing database file is created (init); without, a missing one is an error. Returns the number
 # of migrations applied. On error ::db does not exist afterwards and the file is unchanged.
-proc db::open {dir args} {
+proc db::connect {dir args} {
     variable appid
     set create [expr {"-create" in $args}]
     checkdir $dir
@@ -196,12 +196,12 @@ proc db::shutdown {} {
     }
 }
 
-# exit closes the database first, so its WAL is checkpointed and removed
-rename ::exit ::db::Exit
-proc ::exit {{code 0}} {
+# db::AtExit: the process's exit handler (a trace on Tcl's own `exit`, which stays as it is):
+# closes the database first, so its WAL is checkpointed and removed. Arguments are the trace's.
+proc db::AtExit {args} {
     catch {db::shutdown}
-    ::db::Exit $code
 }
+trace add execution ::exit enter db::AtExit
 
 # db::integrity: "ok" or the problems PRAGMA integrity_check reports for the open database.
 proc db::integrity {} {
@@ -287,7 +287,7 @@ job::define integrity 数据库检查 86400 db::checkjob
 
 # dbcheck: the console's way out once the damage is dealt with (a backup restored, or the database
 # repaired): runs quick_check; when it passes, removes the damage record and allows writes again.
-proc ::dbcheck {} {
+cmdlayer::command dbcheck "" {} "复查数据库（quick_check）；发现损坏后暂停写入，复查通过才恢复写入" {
     set p [db::quickcheck]
     if {[llength $p]} {
         return "数据库仍有损坏，继续暂停写入：[join [lrange $p 0 4] {；}]。请从备份恢复（yqbox restore）。"
@@ -299,5 +299,4 @@ proc ::dbcheck {} {
     return "数据库检查通过，已恢复写入（各进程在下一次请求或任务时恢复）"
 }
 
-help::add db {SUBCOMMAND ...} "数据库（SQLite）命令，例如 db eval {SELECT ...}"
-help::add dbcheck {} "复查数据库（quick_check）；发现损坏后暂停写入，复查通过才恢复写入"
+cmdlayer::external db {子命令 ...} "数据库（SQLite）命令，例如 db eval {SELECT ...}"

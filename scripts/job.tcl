@@ -195,18 +195,6 @@ proc job::Lines {} {
 
 # job: `job list` shows every background job's last run; `job run NAME` runs one now (in the
 # server's background interpreter when attached).
-proc ::job {sub args} {
-    switch -- $sub {
-        list {
-            if {[llength $args]} { error "usage: job list" }
-            return [job::Lines]
-        }
-        run {
-            if {[llength $args] != 1} { error "usage: job run NAME" }
-            return [job::run [lindex $args 0]]
-        }
-        default { error "unknown subcommand \"$sub\": must be list or run" }
-    }
-}
-
-help::add job {list | run NAME} "后台任务（巡查、时限时钟、通知队列……）：最近一次运行的时间、结果和连续失败次数；立即运行一次"
+cmdlayer::noun job "后台任务（巡查、时限时钟、通知队列……）：最近一次运行的时间、结果和连续失败次数；立即运行一次"
+cmdlayer::command job list {} "每个后台任务最近一次运行的时间、结果和连续失败次数" { job::Lines }
+cmdlayer::command job run {{name 任务名}} "立即运行一次后台任务（任务名见 job list）" { job::run $name }

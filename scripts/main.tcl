@@ -2,13 +2,14 @@
 #
 # Sourced into every interpreter by the C side (tclcmds.c) with ::yqbox::root set to the directory
 # that holds scripts/ and webroot/ (the embedded filesystem, or a checkout with --dev). It loads the
-# modules below in order; each module declares its config keys, console commands and help lines.
+# modules below in order; each module declares its config keys and its console commands (with
+# their help: console.tcl).
 # The command line is handled by yqbox::main (cli.tcl).
 
 namespace eval yqbox {
     variable modules {
         conf.tcl
-        help.tcl
+        console.tcl
         job.tcl
         db.tcl
         calendar.tcl

@@ -366,159 +366,139 @@ proc org::principal {id origin} {
 
 # ---- console commands ----
 
-# unit: manage units. See help lines below.
-proc ::unit {sub args} {
-    switch -- $sub {
-        list {
-            set out {}
-            db eval {SELECT id, name, kind, contact, phone, active FROM unit ORDER BY id} {
-                lappend out [format "%3d  %-16s %-10s %s %s%s" $id $name $kind $contact $phone \
-                                 [expr {$active ? "" : "  (停用)"}]]
-            }
-            return [join $out \n]
-        }
-        add {
-            org::require unit.manage
-            if {[llength $args] < 2 || [llength $args] % 2} {
-                error "usage: unit add NAME KIND ?-parent UNIT? ?-contact NAME? ?-phone P? ?-email E?"
-            }
-            set args [lassign $args name kind]
-            if {$kind ni $org::unitKinds} { error "unknown unit kind \"$kind\": must be one of [join $org::unitKinds {, }]" }
-            if {[string trim $name] eq ""} { error "a unit needs a name" }
-            set o [dict merge {-parent "" -contact "" -phone "" -email ""} $args]
-            if {[dict size $o] != 4} { error "unknown option in: $args" }
-            set parent [expr {[dict get $o -parent] eq "" ? "" : [org::unitId [dict get $o -parent]]}]
-            set contact [dict get $o -contact]; set phone [dict get $o -phone]; set email [dict get $o -email]
-            set at [yqbox::iso]
-            db transaction immediate {
-                if {[db exists {SELECT 1 FROM unit WHERE name = $name}]} { error "unit \"$name\" exists already" }
-                db eval {INSERT INTO unit(name, kind, parent_id, contact, phone, email, created)
-                         VALUES($name, $kind, nullif($parent, ''), $contact, $phone, $email, $at)}
-                set id [db last_insert_rowid]
-                audit::record unit.create unit:$id -after "$name $kind"
-            }
-            return $id
-        }
-        set {
-            org::require unit.manage
-            if {[llength $args] < 3 || [llength $args] % 2 == 0} { error "usage: unit set UNIT FIELD VALUE ?FIELD VALUE ...?" }
-            set args [lassign $args name]
-            db transaction immediate {
-                set id [org::unitId $name]
-                foreach {f v} $args {
-                    if {$f ni {contact phone email name active}} { error "unknown unit field \"$f\": must be contact, phone, email, name or active" }
-                    if {$f eq "active" && ![string is boolean -strict $v]} { error "active must be a boolean" }
-                    set old [db onecolumn "SELECT $f FROM unit WHERE id = \$id"]
-                    db eval "UPDATE unit SET $f = \$v WHERE id = \$id"
-                    audit::record unit.update unit:$id -before "$f=$old" -after "$f=$v"
-                }
-            }
-            return
-        }
-        default { error "unknown subcommand \"$sub\": must be list, add or set" }
+# unit: the console's management of units (承办单位).
+cmdlayer::noun unit "承办单位管理（信息办、部门、乡镇、领导）"
+
+cmdlayer::command unit list {} "列出单位：编号、名称、类型、联系人、电话" {
+    set out {}
+    db eval {SELECT id, name, kind, contact, phone, active FROM unit ORDER BY id} {
+        lappend out [format "%3d  %-16s %-10s %s %s%s" $id $name $kind $contact $phone \
+                         [expr {$active ? "" : "  (停用)"}]]
     }
+    return [join $out \n]
 }
 
-# user: manage users, their roles and passwords.
-proc ::user {sub args} {
-    switch -- $sub {
-        list {
-            set out {}
-            db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active,
-                            (SELECT group_concat(role, ' ') FROM user_role WHERE user_id = u.id) AS roles
-                     FROM user u JOIN unit n ON n.id = u.unit_id ORDER BY u.id} {
-                set locked_until [org::lockedUntil $login]
-                if {$locked_until ne ""} { set locked_until [yqbox::iso $locked_until] }
-                lappend out [format "%3d  %-12s %-8s %-12s %s%s%s" $id $login $name $unit $roles \
-                    [expr {$active ? "" : "  (停用)"}] [expr {$locked_until ne "" ? "  (锁定至 $locked_until)" : ""}]]
-            }
-            return [join $out \n]
-        }
-        add {
-            org::require user.manage
-            set quoted [expr {[lsearch -glob $args '*] >= 0}]
-            set hint "控制台是 Tcl：含空格的值请用花括号括起，不用单引号，例如 -password {a long password}"
-            if {[llength $args] < 3 || [llength $args] % 2 == 0} {
-                if {$quoted} { error $hint }
-                error "usage: user add LOGIN NAME UNIT ?-roles ROLES? ?-password P? ?-phone P? ?-email E?"
-            }
-            set args [lassign $args login name unitName]
-            set o [dict merge {-roles {} -password "" -phone "" -email ""} $args]
-            if {[dict size $o] != 4} { error [expr {$quoted ? $hint : "unknown option in: $args"}] }
-            if {![regexp {^[A-Za-z0-9_.@-]{1,64}$} $login]} {
-                error "a login is 1 to 64 letters, digits or _ . @ -"
-            }
-            org::checkRoles [dict get $o -roles]
-            org::mayManage create $login [dict get $o -roles]
-            set hash [expr {[dict get $o -password] eq "" ? "" : [org::hashPassword [dict get $o -password]]}]
-            set phone [dict get $o -phone]; set email [dict get $o -email]
-            set at [yqbox::iso]
-            db transaction immediate {
-                set unitId [org::unitId $unitName]
-                if {[db exists {SELECT 1 FROM user WHERE login = $login}]} { error "user \"$login\" exists already" }
-                db eval {INSERT INTO user(login, name, unit_id, phone, email, password, created, password_set)
-                         VALUES($login, $name, $unitId, $phone, $email, $hash, $at, CASE WHEN $hash = '' THEN NULL ELSE $at END)}
-                set id [db last_insert_rowid]
-                foreach r [dict get $o -roles] { db eval {INSERT INTO user_role VALUES($id, $r)} }
-                audit::record user.create user:$login -after "unit=$unitName roles=[dict get $o -roles]"
-            }
-            return $id
-        }
-        passwd {
-            org::require user.manage
-            if {[llength $args] != 2} { error "usage: user passwd LOGIN PASSWORD" }
-            lassign $args login password
-            org::mayManage passwd $login
-            set hash [org::hashPassword $password]
-            set at [yqbox::iso]
-            db transaction immediate {
-                set id [org::userId $login]
-                db eval {UPDATE user SET password = $hash, password_set = $at WHERE id = $id}
-                org::unlock $login
-                audit::record user.password user:$login
-            }
-            return
-        }
-        role {
-            org::require user.manage
-            if {[llength $args] != 3 || [lindex $args 1] ni {add remove}} { error "usage: user role LOGIN add|remove ROLE" }
-            lassign $args login op role
-            org::mayManage role $login [list $role]
-            db transaction immediate {
-                set id [org::userId $login]
-                set roles [db eval {SELECT role FROM user_role WHERE user_id = $id}]
-                if {$op eq "add"} {
-                    org::checkRoles [lsort -unique [list {*}$roles $role]]
-                    db eval {INSERT OR IGNORE INTO user_role VALUES($id, $role)}
-                } else {
-                    db eval {DELETE FROM user_role WHERE user_id = $id AND role = $role}
-                }
-                audit::record user.role user:$login -before $roles \
-                    -after [db eval {SELECT role FROM user_role WHERE user_id = $id ORDER BY role}]
-            }
-            return
-        }
-        unlock - disable - enable {
-            org::require user.manage
-            if {[llength $args] != 1} { error "usage: user $sub LOGIN" }
-            set login [lindex $args 0]
-            org::mayManage $sub $login
-            db transaction immediate {
-                set id [org::userId $login]
-                switch -- $sub {
-                    unlock { org::unlock $login }
-                    disable { db eval {UPDATE user SET active = 0 WHERE id = $id} }
-                    enable { db eval {UPDATE user SET active = 1 WHERE id = $id} }
-                }
-                audit::record user.$sub user:$login
-            }
-            return
-        }
-        default { error "unknown subcommand \"$sub\": must be list, add, passwd, role, unlock, disable or enable" }
+cmdlayer::command unit add [list {name 名称} [list kind 类型 "choice([join $org::unitKinds |])"] {-parent 上级单位} \
+                               {-contact 联系人} {-phone 电话} {-email 邮箱}] \
+    "新增单位，返回编号" "类型：office 信息办，department 部门，township 乡镇，leadership 县领导，other 其他。" {
+    org::require unit.manage
+    if {[string trim $name] eq ""} { error "a unit needs a name" }
+    if {$parent ne ""} { set parent [org::unitId $parent] }
+    set at [yqbox::iso]
+    db transaction immediate {
+        if {[db exists {SELECT 1 FROM unit WHERE name = $name}]} { error "unit \"$name\" exists already" }
+        db eval {INSERT INTO unit(name, kind, parent_id, contact, phone, email, created)
+                 VALUES($name, $kind, nullif($parent, ''), $contact, $phone, $email, $at)}
+        set id [db last_insert_rowid]
+        audit::record unit.create unit:$id -after "$name $kind"
     }
+    return $id
 }
 
-help::add unit {list | add NAME KIND ?-parent U? ?-contact C? ?-phone P? ?-email E? | set UNIT FIELD VALUE} \
-    "承办单位管理（信息办、部门、乡镇、领导）"
-help::add user {list | add LOGIN NAME UNIT ?-roles R? ?-password P? | passwd | role | unlock | disable | enable} \
-    "用户与角色管理（三员分立：系统、安全、审计管理员互不兼任）"
+cmdlayer::command unit set {{unit 单位} {args 字段及值 text 2}} "修改单位的字段（可一次改多个）" \
+    "字段：contact 联系人、phone 电话、email 邮箱、name 名称、active 是否启用（0 或 1）。" {
+    org::require unit.manage
+    if {[llength $args] % 2} { cmdlayer::wrong unit set "字段和值应成对；" }
+    db transaction immediate {
+        set id [org::unitId $unit]
+        foreach {f v} $args {
+            cmdlayer::Check 字段 $f choice(contact|phone|email|name|active)
+            if {$f eq "active"} { set v [cmdlayer::Check active $v bool] }
+            set old [db onecolumn "SELECT $f FROM unit WHERE id = \$id"]
+            db eval "UPDATE unit SET $f = \$v WHERE id = \$id"
+            audit::record unit.update unit:$id -before "$f=$old" -after "$f=$v"
+        }
+    }
+    return
+}
+
+# user: the console's management of users, their roles and passwords.
+cmdlayer::noun user "用户与角色管理（三员分立：系统、安全、审计管理员互不兼任）"
+
+cmdlayer::command user list {} "列出用户：登录名、姓名、单位、角色、停用或锁定" {
+    set out {}
+    db eval {SELECT u.id, u.login, u.name, n.name AS unit, u.active,
+                    (SELECT group_concat(role, ' ') FROM user_role WHERE user_id = u.id) AS roles
+             FROM user u JOIN unit n ON n.id = u.unit_id ORDER BY u.id} {
+        set locked_until [org::lockedUntil $login]
+        if {$locked_until ne ""} { set locked_until [yqbox::iso $locked_until] }
+        lappend out [format "%3d  %-12s %-8s %-12s %s%s%s" $id $login $name $unit $roles \
+            [expr {$active ? "" : "  (停用)"}] [expr {$locked_until ne "" ? "  (锁定至 $locked_until)" : ""}]]
+    }
+    return [join $out \n]
+}
+
+cmdlayer::command user add {{login 登录名} {name 姓名} {unit 单位} {-roles 角色} {-password 密码} {-phone 电话} {-email 邮箱}} \
+    "新增用户，返回编号（角色可给多个，如 -roles {handler unithead}）" \
+    "角色：[cmdlayer::Or $org::roles]（sysadmin、secadmin、auditor 三员互不兼任）。" {
+    org::require user.manage
+    if {![regexp {^[A-Za-z0-9_.@-]{1,64}$} $login]} {
+        error "a login is 1 to 64 letters, digits or _ . @ -"
+    }
+    org::checkRoles $roles
+    org::mayManage create $login $roles
+    set hash [expr {$password eq "" ? "" : [org::hashPassword $password]}]
+    set at [yqbox::iso]
+    db transaction immediate {
+        set unitId [org::unitId $unit]
+        if {[db exists {SELECT 1 FROM user WHERE login = $login}]} { error "user \"$login\" exists already" }
+        db eval {INSERT INTO user(login, name, unit_id, phone, email, password, created, password_set)
+                 VALUES($login, $name, $unitId, $phone, $email, $hash, $at, CASE WHEN $hash = '' THEN NULL ELSE $at END)}
+        set id [db last_insert_rowid]
+        foreach r $roles { db eval {INSERT INTO user_role VALUES($id, $r)} }
+        audit::record user.create user:$login -after "unit=$unit roles=$roles"
+    }
+    return $id
+}
+
+cmdlayer::command user passwd {{login 登录名} {password 密码}} "设置用户的密码（并解除锁定）" {
+    org::require user.manage
+    org::mayManage passwd $login
+    set hash [org::hashPassword $password]
+    set at [yqbox::iso]
+    db transaction immediate {
+        set id [org::userId $login]
+        db eval {UPDATE user SET password = $hash, password_set = $at WHERE id = $id}
+        org::unlock $login
+        audit::record user.password user:$login
+    }
+    return
+}
+
+cmdlayer::command user role [list {login 登录名} {op 操作 choice(add|remove)} [list role 角色 "choice([join $org::roles |])"]] \
+    "给用户增加或去掉一个角色" {
+    org::require user.manage
+    org::mayManage role $login [list $role]
+    db transaction immediate {
+        set id [org::userId $login]
+        set roles [db eval {SELECT role FROM user_role WHERE user_id = $id}]
+        if {$op eq "add"} {
+            org::checkRoles [lsort -unique [list {*}$roles $role]]
+            db eval {INSERT OR IGNORE INTO user_role VALUES($id, $role)}
+        } else {
+            db eval {DELETE FROM user_role WHERE user_id = $id AND role = $role}
+        }
+        audit::record user.role user:$login -before $roles \
+            -after [db eval {SELECT role FROM user_role WHERE user_id = $id ORDER BY role}]
+    }
+    return
+}
+
+# org::UserState: unlock, disable or enable (SUB) user LOGIN, with its audit entry.
+proc org::UserState {sub login} {
+    org::require user.manage
+    org::mayManage $sub $login
+    db transaction immediate {
+        set id [org::userId $login]
+        switch -- $sub {
+            unlock { org::unlock $login }
+            disable { db eval {UPDATE user SET active = 0 WHERE id = $id} }
+            enable { db eval {UPDATE user SET active = 1 WHERE id = $id} }
+        }
+        audit::record user.$sub user:$login
+    }
+    return
+}
+cmdlayer::command user unlock {{login 登录名}} "解除因多次登录失败而锁定的用户" { org::UserState unlock $login }
+cmdlayer::command user disable {{login 登录名}} "停用用户（其网页会话随之结束）" { org::UserState disable $login }
+cmdlayer::command user enable {{login 登录名}} "重新启用用户" { org::UserState enable $login }

@@ -643,7 +643,7 @@ namespace eval request::cmd {}
 
 # request::cmd::add: register an application given as FIELD VALUE pairs (see request::validate).
 proc request::cmd::add {args} {
-    if {[llength $args] % 2} { error "usage: request add FIELD VALUE ?FIELD VALUE ...?" }
+    if {[llength $args] % 2} { cmdlayer::wrong request add "字段和值应成对；" }
     set r [request::register $args]
     return "[dict get $r number] [dict get $r secret] [calendar::dueText [dict get $r due] [dict get $r provisional]][expr {[dict get $r repeat_of] ne "" ? " 疑似重复申请（与 [dict get [request::Get [dict get $r repeat_of]] number] 相似）" : ""}]"
 }
@@ -690,28 +690,44 @@ proc request::cmd::stats {{year ""}} {
     join [lmap r [request::statsRows $year] { format "%-28s %s" {*}$r }] \n
 }
 
-namespace eval request::cmd {
-    namespace ensemble create -command ::request -prefixes 0 -map {
-        add ::request::cmd::add  identity ::request::cmd::identity  pause ::request::cmd::pause
-        resume ::request::cmd::resume  extend ::request::cmd::extend  answer ::request::cmd::answer
-        fee ::request::cmd::fee  waive ::request::cmd::waive  archive ::request::cmd::archive
-        letter ::request::cmd::letter  list ::request::cmd::list  show ::request::cmd::show
-        stats ::request::cmd::stats
-    }
+# request: the console command (::console::request), one verb per request::cmd procedure above.
+cmdlayer::noun request "依申请公开：登记、身份核验、征求意见（暂停计时）、延期、答复、收费与减免、归档、答复书、列表与统计"
+cmdlayer::command request add {{args 字段及值}} \
+    "登记政府信息公开申请，返回申请编号、查询码和答复期限" \
+    "字段：channel 渠道（[cmdlayer::Or [dict keys $request::channels]]），oral 1 表示口头申请代为填写；name id_type id_number phone email address description purpose form delivery signature applied。" {
+    request::cmd::add {*}$args
 }
-
-help::add request {SUBCOMMAND ...} "依申请公开：add、identity、pause、resume、extend、answer、fee、waive、archive、letter、list、show、stats"
-help::add {request add} {FIELD VALUE ...} "登记政府信息公开申请（channel letter|fax|email|visit|online，oral 1 表示口头申请代为填写；name id_type id_number phone email address description purpose form delivery signature applied），返回申请编号、查询码和答复期限"
-help::add {request identity} {ID verified|failed NOTE} "记录申请人身份核验结果"
-help::add {request pause} {ID third_party|agency PARTY ?-note T? ?-reply-by DATE?} "书面征求第三方或其他机关意见，期间不计入答复期限"
-help::add {request resume} {ID ?PAUSE?} "征求意见结束，恢复计时，返回新的答复期限"
-help::add {request extend} {ID DAYS REASON APPROVER TOLD} "经政府信息公开工作机构负责人同意延长答复期限（仅一次，最长 20 个工作日），记录告知申请人的方式"
-help::add {request answer} {ID KIND DETAIL ?TEXT?} "答复：public（已主动公开）disclose（予以公开）withhold（不予公开）none（不存在）elsewhere（非本机关）repeat（重复申请）special（特别规定），返回答复书文号"
-help::add {request fee} {ID AMOUNT REASON} "登记信息处理费（数量、频次明显超过合理范围）"
-help::add {request waive} {ID APPROVER REASON} "经济困难减免费用（经负责人审核同意）"
-help::add {request archive} {ID} "归档已答复的申请"
-help::add {request letter} {ID ?FILE?} "生成答复书（可打印的公文格式 HTML）"
-help::add {request list} {?STATE?} "列出申请及答复期限"
-help::add {request show} {ID} "查看一件申请"
-help::add {request stats} {?YEAR?} "年度报告用的依申请公开情况统计表"
-
+cmdlayer::command request identity {{id 申请编号} {result 结果 choice(verified|failed)} {note 说明}} "记录申请人身份核验结果" {
+    request::cmd::identity $id $result $note
+}
+cmdlayer::command request pause {{id 申请编号} {kind 征求对象 choice(third_party|agency)} {party 第三方或机关} {-note 说明} {-reply-by 答复截止日期}} \
+    "书面征求第三方（third_party）或其他机关（agency）意见，期间不计入答复期限" {
+    request::cmd::pause $id $kind $party -note $note -reply-by $reply_by
+}
+cmdlayer::command request resume {{id 申请编号} {pause 暂停编号 text ""}} "征求意见结束，恢复计时，返回新的答复期限" {
+    request::cmd::resume $id $pause
+}
+cmdlayer::command request extend {{id 申请编号} {days 延长工作日数} {reason 理由} {approver 批准人} {told 告知方式}} \
+    "经政府信息公开工作机构负责人同意延长答复期限（仅一次，最长 20 个工作日），记录告知申请人的方式" {
+    request::cmd::extend $id $days $reason $approver $told
+}
+cmdlayer::command request answer [list {id 申请编号} [list kind 答复类型 "choice([join [dict keys $request::kinds] |])"] {detail 详情} {text 正文 text ""}] \
+    "答复，返回答复书文号" \
+    "答复类型：public 已主动公开，disclose 予以公开，withhold 不予公开，none 不存在，elsewhere 非本机关，repeat 重复申请，special 特别规定；详情为字段和值的字典。" {
+    request::cmd::answer $id $kind $detail $text
+}
+cmdlayer::command request fee {{id 申请编号} {amount 金额} {reason 理由}} "登记信息处理费（数量、频次明显超过合理范围）" {
+    request::cmd::fee $id $amount $reason
+}
+cmdlayer::command request waive {{id 申请编号} {approver 批准人} {reason 理由}} "经济困难减免费用（经负责人审核同意）" {
+    request::cmd::waive $id $approver $reason
+}
+cmdlayer::command request archive {{id 申请编号}} "归档已答复的申请" { request::cmd::archive $id }
+cmdlayer::command request letter {{id 申请编号} {file 文件 text ""}} "生成答复书（可打印的公文格式 HTML）" {
+    request::cmd::letter $id $file
+}
+cmdlayer::command request list [list [list state 状态 "choice([join [dict keys $request::states] |])" ""]] "列出申请及答复期限" {
+    request::cmd::list $state
+}
+cmdlayer::command request show {{id 申请编号}} "查看一件申请" { request::cmd::show $id }
+cmdlayer::command request stats {{year 年份 text ""}} "年度报告用的依申请公开情况统计表（默认今年）" { request::cmd::stats $year }

@@ -131,11 +131,13 @@ proc server::publicHost {} {
 }
 
 # server::background: initialise the background interpreter (server thread): apply the
-# configuration, and make `exit` harmless (it would end the whole server).
+# configuration, and make the console's `exit` refuse (Tcl's own would end the whole server; an
+# attached console leaves on `exit` by itself, see server::remote).
 proc server::background {} {
     apply
-    rename ::exit ::server::RealExit
-    proc ::exit {args} { error "exit would stop the server: use 'server stop' to stop it" }
+    proc ::cmdlayer::impl::exit._ {code} {
+        error "在服务进程中 exit 会停止整个服务：停止服务请用 server stop；在已连接的控制台输入 exit 即退出控制台"
+    }
     foreach hook $::server::onstart { uplevel #0 $hook }
     return
 }
@@ -161,7 +163,7 @@ proc yqbox::cmd::serve {args} {
     db::checkdir $dir
     server lock [file join $dir yqbox.pid]
     try {
-        db::open $dir
+        db::connect $dir
         if {[llength [db::checkhealth]]} {
             puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
         }
@@ -234,10 +236,11 @@ proc server::console {dir history} {
     return 0
 }
 
-# server::remote: evaluate SCRIPT in the attached server; `exit` leaves the console instead.
+# server::remote: evaluate SCRIPT in the attached server, in its ::console namespace as the local
+# console does; `exit` leaves the console instead (the server keeps running).
 proc server::remote {sock script} {
     if {[regexp {^\s*exit(\s+\d+)?\s*$} $script]} { exit 0 }
-    control eval $sock $script
+    control eval $sock [list namespace eval ::console $script]
 }
 
 # ---- timers of the background interpreter ----
@@ -249,36 +252,35 @@ namespace eval timer {
 
 # every: `every SECONDS SCRIPT` runs SCRIPT every SECONDS seconds in the background
 # interpreter (first run after SECONDS); returns its id. `every cancel ID` stops it.
-proc ::every {args} {
-    if {[lindex $args 0] eq "cancel" && [llength $args] == 2} { return [timer::cancel [lindex $args 1]] }
-    if {[llength $args] != 2} { error "usage: every SECONDS SCRIPT | every cancel ID" }
-    lassign $args seconds script
+cmdlayer::command every "" {{seconds 秒数} {script 脚本}} \
+    "每隔若干秒在后台解释器中执行脚本；返回定时任务编号" "every cancel 编号 取消该定时任务。" {
+    if {$seconds eq "cancel"} { return [timer::cancel $script] }
     if {![string is double -strict $seconds] || $seconds <= 0} {
-        error "every: SECONDS must be a positive number, got \"$seconds\""
+        error "every：秒数须为正数，而不是 \"$seconds\""
     }
     timer::add every $seconds $script
 }
 
 # at: `at HH:MM SCRIPT` runs SCRIPT every day at that time; `at "YYYY-MM-DD HH:MM" SCRIPT` once
 # (in the configured time zone). Returns its id; `at cancel ID` cancels it.
-proc ::at {args} {
-    if {[lindex $args 0] eq "cancel" && [llength $args] == 2} { return [timer::cancel [lindex $args 1]] }
-    if {[llength $args] != 2} { error "usage: at TIME SCRIPT | at cancel ID" }
-    lassign $args when script
+cmdlayer::command at "" {{when 时刻} {script 脚本}} \
+    "每天定时（时刻为 HH:MM）或在指定时刻（\"YYYY-MM-DD HH:MM\"）一次执行脚本；返回定时任务编号" \
+    "at cancel 编号 取消该定时任务。" {
+    if {$when eq "cancel"} { return [timer::cancel $script] }
     if {[regexp {^\d{1,2}:\d{2}$} $when]} {
         conf::check hhmm $when
         return [timer::add daily $when $script]
     }
     if {[catch {clock scan $when -format {%Y-%m-%d %H:%M}} t]
         && [catch {clock scan $when -format {%Y-%m-%d %H:%M:%S}} t]} {
-        error "at: TIME must be HH:MM (daily) or \"YYYY-MM-DD HH:MM\", got \"$when\""
+        error "at：时刻须为 HH:MM（每天）或 \"YYYY-MM-DD HH:MM\"，而不是 \"$when\""
     }
-    if {$t <= [clock seconds]} { error "at: $when is in the past" }
+    if {$t <= [clock seconds]} { error "at：$when 已经过去" }
     timer::add once $t $script
 }
 
 # timers: the timers of this interpreter, one "ID KIND SPEC SCRIPT" per line.
-proc ::timers {} {
+cmdlayer::command timers "" {} "列出后台定时任务" {
     set out {}
     dict for {id t} $timer::timers {
         lappend out [list $id [dict get $t kind] [dict get $t spec] [dict get $t script]]
@@ -340,9 +342,8 @@ proc timer::cancel {id} {
     return
 }
 
-help::add every {SECONDS SCRIPT | cancel ID} "每隔 SECONDS 秒在后台解释器中执行脚本；返回定时任务编号"
-help::add at {HH:MM|"YYYY-MM-DD HH:MM" SCRIPT | cancel ID} "每天定时（或在指定时刻一次）执行脚本"
-help::add timers {} "列出后台定时任务"
-help::add server {stats | reload | stop | configure} "查看服务状态、重新加载脚本与配置、停止服务"
-help::add cache {invalidate NAME} "清除缓存的公开页面（NAME 为 * 时全部清除）"
-help::add log {LEVEL MESSAGE} "写一条日志（debug、info、warning、error）"
+cmdlayer::external server {stats | reload | stop | configure ...} "查看服务状态、重新加载脚本与配置、停止服务"
+cmdlayer::external cache {invalidate 名称} "清除缓存的公开页面（名称为 * 时全部清除）"
+cmdlayer::command log "" {{level 级别 choice(debug|info|warning|error)} {message 内容}} "写一条日志" {
+    ::log $level $message
+}

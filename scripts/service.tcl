@@ -188,7 +188,7 @@ proc doctor::Server {dir} {
 proc yqbox::cmd::doctor {args} {
     if {[llength $args]} { return [yqbox::Usage doctor] }
     set dir [yqbox::needdata]
-    db::open $dir
+    db::connect $dir
     set bad 0
     foreach r [doctor::run $dir] {
         lassign $r ok title text

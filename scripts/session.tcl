@@ -179,40 +179,32 @@ proc session::totp::uri {login secret} {
 # ---- console ----
 
 # session: the console command (security admin): list the live sessions, end one, one user's or all.
-proc ::session {sub args} {
-    switch -- $sub {
-        list {
-            org::require session.manage
-            set out {}
-            foreach s [session::live] {
-                dict with s {
-                    lappend out [format "%4d  %-12s %-8s %-15s 登录 %s  最近 %s%s" $id $login $name $peer \
-                        [yqbox::iso $created] [yqbox::iso $seen] [expr {$stage eq "totp" ? "  (待动态口令)" : ""}]]
-                }
-            }
-            return [join $out \n]
+cmdlayer::noun session "网页登录会话：列出在线会话，结束某个会话、某用户的全部会话或全部会话（安全管理员）"
+cmdlayer::command session list {} "列出在线会话" {
+    org::require session.manage
+    set out {}
+    foreach s [session::live] {
+        dict with s {
+            lappend out [format "%4d  %-12s %-8s %-15s 登录 %s  最近 %s%s" $id $login $name $peer \
+                [yqbox::iso $created] [yqbox::iso $seen] [expr {$stage eq "totp" ? "  (待动态口令)" : ""}]]
         }
-        end {
-            org::require session.manage
-            if {[llength $args] != 1} { error "usage: session end ID|LOGIN|all" }
-            set what [lindex $args 0]
-            db transaction immediate {
-                if {$what eq "all"} {
-                    set n [session::endAll admin]
-                    audit::record session.end-all session:* -after "$n session(s) ended"
-                } elseif {[string is entier -strict $what]} {
-                    set n [session::end $what admin]
-                    if {!$n} { error "no live session $what" }
-                    audit::record session.end session:$what
-                } else {
-                    set n [session::endAll admin [org::userId $what]]
-                    audit::record session.end-user user:$what -after "$n session(s) ended"
-                }
-            }
-            return $n
-        }
-        default { error "unknown subcommand \"$sub\": must be list or end" }
     }
+    return [join $out \n]
 }
-
-help::add session {list | end ID|LOGIN|all} "网页登录会话：列出在线会话，结束某个会话、某用户的全部会话或全部会话（安全管理员）"
+cmdlayer::command session end {{what 会话编号、登录名或all}} "结束一个会话、某用户的全部会话或全部会话（all），返回结束的个数" {
+    org::require session.manage
+    db transaction immediate {
+        if {$what eq "all"} {
+            set n [session::endAll admin]
+            audit::record session.end-all session:* -after "$n session(s) ended"
+        } elseif {[string is entier -strict $what]} {
+            set n [session::end $what admin]
+            if {!$n} { error "no live session $what" }
+            audit::record session.end session:$what
+        } else {
+            set n [session::endAll admin [org::userId $what]]
+            audit::record session.end-user user:$what -after "$n session(s) ended"
+        }
+    }
+    return $n
+}

@@ -514,27 +514,38 @@ proc submission::cmd::show {id} {
     join $out \n
 }
 
-namespace eval submission::cmd {
-    namespace ensemble create -command ::submission -prefixes 0 -map {
-        add ::submission::cmd::add  attach ::submission::cmd::attach  sign ::submission::cmd::sign
-        send ::submission::cmd::send  edit ::submission::cmd::edit  adopt ::submission::cmd::adopt
-        reject ::submission::cmd::reject  upward ::submission::cmd::upward
-        commission ::submission::cmd::commission  commissions ::submission::cmd::commissions
-        list ::submission::cmd::list  show ::submission::cmd::show  report ::submission::cmd::report
-    }
+# submission: the console command (::console::submission), one verb per submission::cmd procedure above.
+cmdlayer::noun submission "政务信息报送：起草、附件、签发、报送、加工、采用与不予采用、向上报送、约稿、列表与统计" \
+    "期间写作 YYYY-MM（月）、YYYY-Qn（季度）或 YYYY（年）。"
+cmdlayer::command submission add {{unit 单位} {title 标题} {text 正文} {-author 作者登录名} {-commission 约稿编号} {-files 附件路径列表}} \
+    "起草一条政务信息（可带附件、回应约稿），返回编号" {
+    submission::cmd::add $unit $title $text -author $author -commission $commission -files $files
 }
-
-help::add submission {SUBCOMMAND ...} "政务信息报送：add、attach、sign、send、edit、adopt、reject、upward、commission、commissions、list、show、report"
-help::add {submission add} {UNIT TITLE TEXT ?-author LOGIN? ?-commission ID? ?-files PATHS?} "起草一条政务信息（可带附件、回应约稿），返回编号"
-help::add {submission attach} {ID FILE} "为草稿添加附件（保存在数据目录）"
-help::add {submission sign} {ID LOGIN} "本单位分管信息的负责同志审核签发（记录签发人）"
-help::add {submission send} {ID} "向信息科报送已签发的信息，计入当月报送任务"
-help::add {submission edit} {ID ?-title T? ?-text X?} "信息科筛选加工（保留报送原文）"
-help::add {submission adopt} {ID} "信息科采用"
-help::add {submission reject} {ID REASON} "信息科不予采用并说明理由"
-help::add {submission upward} {item ID|special TITLE} "登记向省政府办公厅报送的信息或《政务信息专报》"
-help::add {submission commission} {TITLE TEXT UNITS ?LIMIT?} "发出《约稿通知》；UNITS 为单位或 {单位 时限} 列表，时限默认 5 个工作日"
-help::add {submission commissions} {?PERIOD?} "约稿通知及各单位按时报送、逾期报送、逾期未报情况"
-help::add {submission list} {?PERIOD?} "列出某月（YYYY-MM）、季度（YYYY-Qn）或年度的报送信息"
-help::add {submission show} {ID} "查看一条信息及其附件"
-help::add {submission report} {?PERIOD?} "报送任务完成情况与按采用数排名（月、季度、年度）"
+cmdlayer::command submission attach {{id 信息编号} {file 文件}} "为草稿添加附件（保存在数据目录）" {
+    submission::cmd::attach $id $file
+}
+cmdlayer::command submission sign {{id 信息编号} {login 签发人登录名}} "本单位分管信息的负责同志审核签发（记录签发人）" {
+    submission::cmd::sign $id $login
+}
+cmdlayer::command submission send {{id 信息编号}} "向信息科报送已签发的信息，计入当月报送任务" { submission::cmd::send $id }
+cmdlayer::command submission edit {{id 信息编号} {-title 标题} {-text 正文}} "信息科筛选加工（保留报送原文）" {
+    submission::cmd::edit $id -title $title -text $text
+}
+cmdlayer::command submission adopt {{id 信息编号}} "信息科采用" { submission::cmd::adopt $id }
+cmdlayer::command submission reject {{id 信息编号} {reason 理由}} "信息科不予采用并说明理由" { submission::cmd::reject $id $reason }
+cmdlayer::command submission upward {{kind 种类 choice(item|special)} {what 信息编号或标题}} \
+    "登记向省政府办公厅报送的信息（item 信息编号）或《政务信息专报》（special 标题）" {
+    submission::cmd::upward $kind $what
+}
+cmdlayer::command submission commission {{title 标题} {text 正文} {units 单位列表} {limit 时限 text {5 workdays}}} \
+    "发出《约稿通知》；单位列表的每项为单位或 {单位 时限}，时限默认 5 个工作日" {
+    submission::cmd::commission $title $text $units $limit
+}
+cmdlayer::command submission commissions {{period 期间 text ""}} "约稿通知及各单位按时报送、逾期报送、逾期未报情况" {
+    submission::cmd::commissions $period
+}
+cmdlayer::command submission list {{period 期间 text ""}} "列出某月、季度或年度的报送信息（默认本月）" { submission::cmd::list $period }
+cmdlayer::command submission show {{id 信息编号}} "查看一条信息及其附件" { submission::cmd::show $id }
+cmdlayer::command submission report {{period 期间 text ""}} "报送任务完成情况与按采用数排名（默认本月）" {
+    submission::cmd::report $period
+}

@@ -9,7 +9,7 @@ set ::env(YQBOX_TESTING) 1
 #   住建局 (department): zj (handler), zjhead (unithead);  人社局: rs (handler), rshead (unithead)
 #   信息办: office1 (office), leader1 (leader, in unit 县领导), viewer1 (viewer, 住建局)
 # Returns the directory.
-namespace eval wf { variable n 0 }
+namespace eval wf { variable n 0; namespace path ::console }
 proc wf::setup {{extra ""} {now 2026-03-02T10:00:00+08:00}} {
     catch {db::shutdown}
     set d [tempdir]
@@ -18,7 +18,7 @@ proc wf::setup {{extra ""} {now 2026-03-02T10:00:00+08:00}} {
     set ::yqbox::datadir $d
     set ::env(YQBOX_NOW) $now
     set ::yqbox::offset 0
-    db::open $d -create
+    db::connect $d -create
     unit add 住建局 department -contact 张三 -phone 0001
     unit add 人社局 department
     unit add 县领导 leadership

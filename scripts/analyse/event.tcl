@@ -328,17 +328,10 @@ namespace eval crawl {
 
 # ---- console -------------------------------------------------------------------------------------
 
-namespace eval event::cmd {}
-
-# event: the console's event command; each subcommand is a proc event::cmd::NAME (the workflow
-# adds its own: claim, assign, judge, ...).
-proc ::event {sub args} {
-    if {[info commands ::event::cmd::$sub] eq ""} {
-        set subs [lsort [lmap c [info commands ::event::cmd::*] { namespace tail $c }]]
-        error "unknown subcommand \"$sub\": must be [join $subs {, }]"
-    }
-    tailcall ::event::cmd::$sub {*}$args
-}
+# event: the console's event command (::console::event); the workflow adds its verbs (claim,
+# assign, judge, ..., due, overdue, timeline: scripts/workflow/).
+namespace eval event {}
+cmdlayer::noun event "舆情事件（一事一报）：列表、详情（帖子、命中词、评分理由、记录）、合并与拆分；处置流程（workflow transitions 列出全部）及时限"
 
 # event::exists: errors unless event ID exists.
 proc event::exists {id} {
@@ -347,17 +340,10 @@ proc event::exists {id} {
     }
 }
 
-# event list ?-level L? ?-since ISO? ?-state S? ?-limit N?
-proc event::cmd::list {args} {
-    set o [dict merge {-level "" -since "" -state "" -limit 50} $args]
-    if {[dict size $o] != 4} { error "usage: event list ?-level L? ?-since TIME? ?-state S? ?-limit N?" }
-    set level [dict get $o -level]
-    set since [dict get $o -since]
-    set state [dict get $o -state]
-    set limit [dict get $o -limit]
-    if {$level ne "" && $level ni {一般 较大 重大 特别重大}} { error "unknown level \"$level\": must be 一般, 较大, 重大 or 特别重大" }
+cmdlayer::command event list {{-level 等级 choice(一般|较大|重大|特别重大)} {-since 时间} {-state 状态} {-limit 条数 int 50}} \
+    "列出事件（最近有帖子的在前）：等级、评分、状态、帖子数、归口单位" \
+    "-since 为 ISO 8601 时间（如 2026-03-02T10:00:00+08:00），只列此后有新帖子的事件；-state 为状态名（workflow states 列出）。" {
     if {$since ne ""} { set since [yqbox::iso [yqbox::seconds $since]] }
-    if {![string is entier -strict $limit]} { error "-limit must be a number" }
     set out {}
     # the owner once a unit has it, else the suggestion (marked as such)
     db eval {SELECT e.id, e.level, e.score, e.state, e.posts, e.sources, e.last_post, e.suggested_unit,
@@ -375,10 +361,10 @@ proc event::cmd::list {args} {
 }
 
 # event show ID: posts with matched terms, score with reasons, history.
-proc event::cmd::show {id} {
+cmdlayer::command event show {{id 事件编号}} "事件详情：帖子与命中词、评分理由、时限、评分记录" {
     event::exists $id
     db eval {SELECT * FROM event WHERE id = $id} e {}
-    set out [::list "#$id $e(title)" "状态 $e(state)  建议归口 $e(suggested_unit)（$e(route_reason)）" \
+    set out [list "#$id $e(title)" "状态 $e(state)  建议归口 $e(suggested_unit)（$e(route_reason)）" \
                  "风险 $e(level) $e(score) 分" [analyse::score::explain [dict create score $e(score) level $e(level) reasons $e(reasons)]] "" "帖子："]
     db eval {SELECT p.id AS pid, p.title, p.url, s.name AS src, p.first_seen, p.sentiment FROM post p
              JOIN source s ON s.id = p.source_id WHERE p.event_id = $id ORDER BY p.first_seen} {
@@ -397,7 +383,7 @@ proc event::cmd::show {id} {
 }
 
 # event merge INTO FROM: move FROM's posts into INTO; FROM must not be in the workflow yet.
-proc event::cmd::merge {into from} {
+cmdlayer::command event merge {{into 并入的事件} {from 被并的事件}} "把一个尚未进入处置流程的事件的帖子并入另一个事件" {
     org::require event.judge
     event::exists $into
     event::exists $from
@@ -418,10 +404,9 @@ proc event::cmd::merge {into from} {
 }
 
 # event split ID POSTID ...: move those posts of event ID into a new event. Returns its id.
-proc event::cmd::split {id args} {
+cmdlayer::command event split {{id 事件编号} {args 帖子编号 text 1}} "把事件中的部分帖子拆成一个新事件，返回新事件编号" {
     org::require event.judge
     event::exists $id
-    if {![llength $args]} { error "usage: event split ID POSTID ?POSTID ...?" }
     db transaction immediate {
         foreach p $args {
             if {![db exists {SELECT 1 FROM post WHERE id = $p AND event_id = $id}]} {
@@ -435,7 +420,7 @@ proc event::cmd::split {id args} {
         db eval {SELECT title, body, first_seen FROM post WHERE id = $first} {}
         set new [analyse::create $first $title [analyse::text $title $body] $first_seen]
         foreach p $args { db eval {UPDATE post SET event_id = $new WHERE id = $p} }
-        foreach e [::list $id $new] {
+        foreach e [list $id $new] {
             analyse::refresh $e
             analyse::rescore $e "拆分事件"
         }
@@ -445,21 +430,16 @@ proc event::cmd::split {id args} {
 }
 
 # event rescore ID: score the event again now.
-proc event::cmd::rescore {id} {
+cmdlayer::command event rescore {{id 事件编号}} "立即重新评分" {
     event::exists $id
     db transaction immediate { set r [analyse::rescore $id "手动重新评分"] }
     analyse::score::explain $r
 }
 
 # score explain EVENTID: the event's current score, level and reasons.
-proc ::score {sub args} {
-    if {$sub ne "explain" || [llength $args] != 1} { error "usage: score explain EVENTID" }
-    set id [lindex $args 0]
+cmdlayer::noun score "风险评分"
+cmdlayer::command score explain {{id 事件编号}} "显示事件的风险评分、等级与各因素的理由" {
     event::exists $id
     db eval {SELECT score, level, reasons FROM event WHERE id = $id} {}
     analyse::score::explain [dict create score $score level $level reasons $reasons]
 }
-
-help::add event {list ?-level L? ?-since T? | show ID | merge INTO FROM | split ID POSTID ... | rescore ID} \
-    "舆情事件（一事一报）：列表、详情（帖子、命中词、评分理由、记录）、合并与拆分"
-help::add score {explain EVENTID} "显示事件的风险评分、等级与各因素的理由"

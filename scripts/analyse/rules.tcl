@@ -343,36 +343,21 @@ proc analyse::rules::apply {text} {
     dict create rules $matched terms [lsort -integer -index 3 $terms] why $why
 }
 
-# rule: the console command. rule test TEXT | rule add NAME EXPR | rule delete NAME | rule list
-proc ::rule {sub args} {
-    switch -- $sub {
-        test {
-            if {[llength $args] != 1} { error "usage: rule test TEXT" }
-            set r [analyse::rules::apply [lindex $args 0]]
-            set out {}
-            dict for {name w} [dict get $r why] {
-                lappend out "[expr {[dict get $w matched] ? {✓ 命中} : {✗ 未命中}}] $name: [dict get $w explain]"
-            }
-            lappend out [expr {[llength [dict get $r rules]] ? "结论：相关（[join [dict get $r rules] 、]）" : "结论：不相关"}]
-            return [join $out \n]
-        }
-        add {
-            if {[llength $args] != 2} { error "usage: rule add NAME EXPR" }
-            analyse::rules::store {*}$args
-        }
-        delete {
-            if {[llength $args] != 1} { error "usage: rule delete NAME" }
-            analyse::rules::store [lindex $args 0] "" 1
-        }
-        list {
-            if {[llength $args]} { error "usage: rule list" }
-            set out {}
-            dict for {name expr} [analyse::rules::all] { lappend out "$name  $expr" }
-            return [join $out \n]
-        }
-        default { error "unknown subcommand \"$sub\": must be test, add, delete or list" }
+# rule: the console command.
+cmdlayer::noun rule "相关性规则：test 显示每条规则是否命中及命中的词和位置；add/delete 增删规则；list 列出规则"
+cmdlayer::command rule test {{text 文本}} "显示每条规则是否命中、命中的词和位置，及结论" {
+    set r [analyse::rules::apply $text]
+    set out {}
+    dict for {name w} [dict get $r why] {
+        lappend out "[expr {[dict get $w matched] ? {✓ 命中} : {✗ 未命中}}] $name: [dict get $w explain]"
     }
+    lappend out [expr {[llength [dict get $r rules]] ? "结论：相关（[join [dict get $r rules] 、]）" : "结论：不相关"}]
+    join $out \n
 }
-
-help::add rule {test TEXT | add NAME EXPR | delete NAME | list} \
-    "相关性规则：test 显示每条规则是否命中及命中的词和位置；add/delete 增删规则；list 列出规则"
+cmdlayer::command rule add {{name 规则名} {expr 表达式}} "新增或替换一条规则" { analyse::rules::store $name $expr }
+cmdlayer::command rule delete {{name 规则名}} "删除一条规则" { analyse::rules::store $name "" 1 }
+cmdlayer::command rule list {} "列出规则" {
+    set out {}
+    dict for {name expr} [analyse::rules::all] { lappend out "$name  $expr" }
+    join $out \n
+}

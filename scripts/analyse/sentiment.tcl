@@ -91,4 +91,4 @@ proc analyse::sentiment::load {{dir ""}} {
     ::sentiment lexicon $items $options
 }
 
-help::add sentiment {TEXT} "情感倾向评分：-1（负面）到 1（正面）；sentiment explain TEXT 显示依据"
+cmdlayer::external sentiment {?explain? 文本} "情感倾向评分：-1（负面）到 1（正面）；sentiment explain 文本 显示依据"

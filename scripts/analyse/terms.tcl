@@ -182,24 +182,17 @@ proc analyse::terms::store {name tokens {attrs ""}} {
     llength [items $name]
 }
 
-# terms: the console's view of the term lists: list, show NAME, set NAME TOKENS ?ATTRS?.
-proc ::terms {sub args} {
-    switch -- $sub {
-        list {
-            return [join [lmap n [analyse::terms::names] { format "%-12s %d" $n [llength [analyse::terms::items $n]] }] \n]
-        }
-        show {
-            if {[llength $args] != 1} { error "usage: terms show NAME" }
-            return [join [lmap it [analyse::terms::items [lindex $args 0]] { dict get $it term }] " "]
-        }
-        set {
-            if {[llength $args] ni {2 3}} { error "usage: terms set NAME TOKENS ?ATTRS?" }
-            return [analyse::terms::store {*}$args]
-        }
-        default { error "unknown subcommand \"$sub\": must be list, show or set" }
-    }
+# terms: the console's view of the term lists.
+cmdlayer::noun terms "词表：列出、查看、替换（保存到数据库，各进程即时生效）"
+cmdlayer::command terms list {} "列出词表及其词数" {
+    join [lmap n [analyse::terms::names] { format "%-12s %d" $n [llength [analyse::terms::items $n]] }] \n
 }
-help::add terms {list | show NAME | set NAME TOKENS ?ATTRS?} "词表：列出、查看、替换（保存到数据库，各进程即时生效）"
+cmdlayer::command terms show {{name 词表}} "一个词表的全部词" {
+    join [lmap it [analyse::terms::items $name] { dict get $it term }] " "
+}
+cmdlayer::command terms set {{name 词表} {tokens 词} {attrs 属性 text ""}} "整表替换一个词表，返回词数" {
+    analyse::terms::store $name $tokens $attrs
+}
 
 # analyse::terms::names: the names of the lists and groups usable in rules, sorted.
 proc analyse::terms::names {} {

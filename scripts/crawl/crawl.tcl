@@ -671,31 +671,26 @@ proc crawl::wait {names {progress ""}} {
 # crawl: `crawl now ?SOURCE ...?` patrols now (all enabled sources, or those named), printing a
 # progress line per source; `crawl status` shows what is running and the engine's counters;
 # `crawl types` lists the registered source types (name and title).
-proc ::crawl {sub args} {
-    switch -- $sub {
-        now {
-            crawl::sync
-            set names [expr {[llength $args] ? $args :
-                             [db eval {SELECT name FROM source WHERE enabled = 1 AND state != 'paused' ORDER BY name}]}]
-            foreach n $names { crawl::source $n }
-            if {![llength $names]} { return "没有可巡查的采集源" }
-            foreach n $names { crawl::patrol $n }
-            set done [crawl::wait $names crawl::Progress]
-            set new [tcl::mathop::+ 0 {*}[lmap s $done { dict get $s new }]]
-            set failed [llength [lmap s $done { expr {[dict get $s status] eq "failed" ? 1 : [continue]} }]]
-            set paused [llength [lmap s $done { expr {[dict get $s status] eq "paused" ? 1 : [continue]} }]]
-            if {$paused} { return "磁盘空间不足（低于 disk_floor_bytes），采集已暂停：$paused 个采集源未巡查" }
-            return "巡查完成：[llength $names] 个采集源，新帖 $new 条[expr {$failed ? "，失败 $failed 个" : ""}]"
-        }
-        status {
-            return [list running [array names crawl::running] engine [fetch stats]]
-        }
-        types {
-            if {[llength $args]} { error "usage: crawl types" }
-            return [join [lmap {n title} [crawl::typeChoices] { format "%-10s %s" $n $title }] \n]
-        }
-        default { error "unknown subcommand \"$sub\": must be now, status or types" }
-    }
+cmdlayer::noun crawl "立即巡查全部或指定采集源（逐个显示进度），查看巡查状态，或列出可用的采集源类型"
+cmdlayer::command crawl now {{args 采集源}} "立即巡查全部（或指定的）采集源，逐个显示进度" {
+    crawl::sync
+    set names [expr {[llength $args] ? $args :
+                     [db eval {SELECT name FROM source WHERE enabled = 1 AND state != 'paused' ORDER BY name}]}]
+    foreach n $names { crawl::source $n }
+    if {![llength $names]} { return "没有可巡查的采集源" }
+    foreach n $names { crawl::patrol $n }
+    set done [crawl::wait $names crawl::Progress]
+    set new [tcl::mathop::+ 0 {*}[lmap s $done { dict get $s new }]]
+    set failed [llength [lmap s $done { expr {[dict get $s status] eq "failed" ? 1 : [continue]} }]]
+    set paused [llength [lmap s $done { expr {[dict get $s status] eq "paused" ? 1 : [continue]} }]]
+    if {$paused} { return "磁盘空间不足（低于 disk_floor_bytes），采集已暂停：$paused 个采集源未巡查" }
+    return "巡查完成：[llength $names] 个采集源，新帖 $new 条[expr {$failed ? "，失败 $failed 个" : ""}]"
+}
+cmdlayer::command crawl status {} "正在巡查的采集源与抓取引擎的计数" {
+    list running [array names crawl::running] engine [fetch stats]
+}
+cmdlayer::command crawl types {} "列出可用的采集源类型（名称和说明）" {
+    join [lmap {n title} [crawl::typeChoices] { format "%-10s %s" $n $title }] \n
 }
 
 # crawl::Line: one human line for a patrol summary.
@@ -712,5 +707,3 @@ proc crawl::Progress {s i n} {
     puts "\[$i/$n\] [Line $s]"
     flush stdout
 }
-
-help::add crawl {now ?SOURCE ...? | status | types} "立即巡查全部或指定采集源（逐个显示进度），查看巡查状态，或列出可用的采集源类型"

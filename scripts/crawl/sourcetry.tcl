@@ -458,36 +458,21 @@ proc crawl::try::report {t} {
     return [join $out \n]
 }
 
-# crawl::try::console: `source try URL ?-rules EDITS? ?-proxy P? ?-internal 1? ?-robots 0?
-# ?-save NAME ?-tier TIER? ?-title T??`: the report, or with -save the source added. Saving
-# refuses a page whose rules find no items.
-proc crawl::try::console {args} {
-    set usage "usage: source try URL ?-rules {RULE XPATH ...}? ?-proxy URL? ?-internal 1? ?-save NAME ?-tier TIER? ?-title TITLE??"
-    if {[llength $args] < 1 || [llength $args] % 2 == 0} { error $usage }
-    set url [lindex $args 0]
-    set o [dict create -rules {} -tier local -title ""]
-    foreach {k v} [lrange $args 1 end] {
-        if {$k ni {-rules -proxy -internal -robots -headers -cookies -save -tier -title}} { error $usage }
-        dict set o $k $v
-    }
-    if {[catch {dict size [dict get $o -rules]}]} { error "-rules 应为成对的规则名和 XPath" }
-    set opts {}
-    foreach k {proxy internal robots headers cookies} {
-        if {[dict exists $o -$k]} { dict set opts $k [dict get $o -$k] }
-    }
-    if {[dict exists $o -save]} {
+# crawl::try::console: `source try` (declared in source.tcl) on URL with rule EDITS, the fetch
+# options GIVEN (proxy internal robots headers cookies; "" = not given): the report, or with a
+# NAME (-save) the source added with TIER and TITLE. Saving refuses a page whose rules find no items.
+proc crawl::try::console {url rules given name tier title} {
+    if {[catch {dict size $rules}]} { error "-rules 应为成对的规则名和 XPath" }
+    set opts [dict filter $given value ?*]
+    if {$name ne ""} {
         org::require source.manage
-        set name [dict get $o -save]
         if {![regexp {^[A-Za-z0-9_.-]{1,64}$} $name]} { error "采集源名称应为 1 到 64 个字母、数字或 _ . -，未保存：$url" }
         if {[db exists {SELECT 1 FROM source WHERE name = $name}]} { error "采集源 \"$name\" 已存在，未保存：$url" }
-        if {[dict get $o -tier] ni $crawl::tiers} {
-            error "未知的层级 \"[dict get $o -tier]\"（应为 [join $crawl::tiers {、}]），未保存：$url"
-        }
     }
-    set t [wait $url [dict get $o -rules] $opts]
-    if {![dict exists $o -save]} { return [report $t] }
+    set t [wait $url $rules $opts]
+    if {$name eq ""} { return [report $t] }
     if {![llength [dict get $t items]]} { error "规则在 $url 上没有找到条目，未保存" }
     set made [made [dict get $t proposed] [dict get $t rules]]
-    save $name $url [dict get $o -tier] [dict get $o -title] [dict get $t rules] $made $opts
+    save $name $url $tier $title [dict get $t rules] $made $opts
     return "已保存采集源 $name（[llength [dict get $t items]] 条，规则：$made）"
 }

@@ -144,7 +144,7 @@ route POST /sources/:name {} {
     if {![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
     lassign [sourceValues 0] v problems
     if {![llength $problems]} {
-        set err [as $me { crawl::SourceCmd set $name {*}$v }]
+        set err [as $me { ::console::source set -- $name {*}$v }]
         if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
@@ -160,8 +160,8 @@ route POST /sources/:name/:op {} {
     set name [req param name]
     set op [req param op]
     if {$op ni {pause resume} || ![db exists {SELECT 1 FROM source WHERE name = $name}]} { errorpage 404; return }
-    set err [as $me { crawl::SourceCmd [expr {$op eq "pause" ? "disable" : "enable"}] $name
-                      if {$op eq "resume"} { catch {crawl::SourceCmd resume $name} } }]
+    set err [as $me { ::console::source [expr {$op eq "pause" ? "disable" : "enable"}] $name
+                      if {$op eq "resume"} { catch {::console::source resume $name} } }]
     if {$err ne ""} { errorpage 400 $err; return }
     done $me "/sources" [expr {$op eq "pause" ? "已暂停 $name" : "已恢复 $name"}]
 }
@@ -304,7 +304,7 @@ route POST /units {} {
     if {$kind ni $::org::unitKinds} { lappend problems "请选择单位类型" }
     if {![llength $problems] && [db exists {SELECT 1 FROM unit WHERE name = $name}]} { lappend problems "单位“$name”已存在" }
     if {![llength $problems]} {
-        set err [as $me { unit add $name $kind -contact [string trim [req form contact]] -phone [string trim [req form phone]] }]
+        set err [as $me { ::console::unit add -contact [string trim [req form contact]] -phone [string trim [req form phone]] -- $name $kind }]
         if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
@@ -330,7 +330,7 @@ route POST /users {} {
     if {[string length $pw] < [conf::get password_min_length]} { lappend problems "初始密码至少 [conf::get password_min_length] 位" }
     if {![llength $problems] && [db exists {SELECT 1 FROM user WHERE login = $login}]} { lappend problems "用户名“$login”已存在" }
     if {![llength $problems]} {
-        set err [as $me { user add $login $name $unit -roles [list $role] -password $pw }]
+        set err [as $me { ::console::user add -roles [list $role] -password $pw -- $login $name $unit }]
         if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
@@ -346,7 +346,7 @@ route POST /users/:login/:op {} {
     set op [req param op]
     if {$op ni {unlock disable enable} || ![db exists {SELECT 1 FROM user WHERE login = $login}]} { errorpage 404; return }
     set err [as $me {
-        user $op $login
+        ::console::user $op $login
         if {$op eq "disable"} {
             db transaction immediate {
                 set n [session::endAll disabled [org::userId $login]]

@@ -271,11 +271,13 @@ proc workflow::deadline::Lines {where {limit 200}} {
 
 # ---- console: event subcommands of the workflow ----------------------------------------------
 
+# one `event NAME` per transition that people fire, declared with the transition's own argument
+# spec (so the console, the web and workflow::do::NAME check the same words the same way)
 foreach workflow::name $workflow::order {
     if {[dict get $workflow::transitions $workflow::name system]} { continue }
-    proc event::cmd::$workflow::name {args} [string map [list NAME $workflow::name] {
-        if {![llength $args]} { error "usage: event NAME [dict get $::workflow::transitions NAME args]" }
-        set r [workflow::fire NAME {*}$args]
+    cmdlayer::command event $workflow::name [list {id 事件编号} {*}[dict get $workflow::transitions $workflow::name args]] \
+        [dict get $workflow::transitions $workflow::name title] [string map [list NAME $workflow::name] {
+        set r [workflow::fire NAME $id {*}[cmdlayer::argv event NAME 1]]
         dict with r {
             return "#$event [workflow::stateTitle $from] → [workflow::stateTitle $to]（step $step[expr {$note ne "" ? "：$note" : ""}]）"
         }
@@ -284,28 +286,22 @@ foreach workflow::name $workflow::order {
 unset workflow::name
 
 # event due ?-unit UNIT?: open deadlines, soonest first, with who is responsible.
-proc event::cmd::due {args} {
-    set o [dict merge {-unit ""} $args]
-    if {[dict size $o] != 1} { error "usage: event due ?-unit UNIT?" }
-    set unit [dict get $o -unit]
+cmdlayer::command event due {{-unit 单位}} "未到期的时限，最早到期的在前，及责任单位" {
     if {$unit ne ""} { set unit [org::unitId $unit] }
     workflow::deadline::Lines "d.state = 'open' AND ('$unit' = '' OR d.unit_id = '$unit')"
 }
 
 # event overdue ?-unit UNIT? ?-all?: open deadlines past due; with -all also those met late.
 # Optional windows are never overdue.
-proc event::cmd::overdue {args} {
-    lassign [workflow::Opts $args {-unit "" -all flag} "event overdue ?-unit UNIT? ?-all?"] pos o
-    if {[llength $pos]} { error "usage: event overdue ?-unit UNIT? ?-all?" }
-    set unit [dict get $o -unit]
+cmdlayer::command event overdue {{-unit 单位} {-all 含逾期后已办 flag}} "已超期的时限；-all 也列出逾期后才办的" {
     if {$unit ne ""} { set unit [org::unitId $unit] }
     set now [yqbox::now]
-    set late [expr {[dict get $o -all] ? " OR (d.state = 'done' AND d.breached_at IS NOT NULL)" : ""}]
+    set late [expr {$all ? " OR (d.state = 'done' AND d.breached_at IS NOT NULL)" : ""}]
     workflow::deadline::Lines "((d.state = 'open' AND d.due_epoch < $now)$late) AND NOT d.optional AND ('$unit' = '' OR d.unit_id = '$unit')"
 }
 
 # event timeline ID: the event's steps and its deadlines.
-proc event::cmd::timeline {id} {
+cmdlayer::command event timeline {{id 事件编号}} "事件的处置记录与时限" {
     event::exists $id
     set out {}
     db eval {SELECT id AS sid, at, action AS transition, from_state, to_state, login, origin, note FROM event_step
@@ -316,9 +312,6 @@ proc event::cmd::timeline {id} {
     lappend out [workflow::deadline::Lines "d.event_id = [expr {int($id)}]"]
     join $out \n
 }
-
-help::add event {list | show | timeline ID | due | overdue | claim | assign | judge | investigate | extend | decide | conclude | reply | approve | review | publish | close | instruct | fulfil | police | respond | press | report | unitreport | handback | reroute ...} \
-    "舆情事件：列表、详情；一事一报的处置流程（认领、指定、报告本单位领导、研判、核查、延期、回复、审定、发布、首次回应、新闻发布会、办结、批示、移交公安）及时限（workflow transitions 列出全部）"
 
 # the clock runs in the background interpreter: every minute, and once shortly after the start
 job::define deadline 时限时钟 60 workflow::tick -first 1

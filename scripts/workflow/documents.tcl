@@ -215,47 +215,36 @@ $rows</table>
 }
 
 # document: the console command.
-proc ::document {sub args} {
-    switch -- $sub {
-        list {
-            lassign [workflow::Opts $args {-kind "" -event ""} "document list ?-kind K? ?-event ID?"] pos o
-            set kind [dict get $o -kind]
-            set event [dict get $o -event]
-            set out {}
-            db eval {SELECT id FROM document WHERE ($kind = '' OR kind = $kind) AND ($event = '' OR event_id = $event) ORDER BY id} {
-                db eval {SELECT kind AS k, title, created, event_id AS e FROM document WHERE id = $id} {}
-                lappend out "$id [documents::numberText $id] $k [expr {$e ne "" ? "#$e " : ""}]$created $title"
-            }
-            return [join $out \n]
-        }
-        show {
-            lassign [workflow::Opts $args {-file ""} "document show ID ?-file FILE?"] pos o
-            if {[llength $pos] != 1} { error "usage: document show ID ?-file FILE?" }
-            set html [documents::html [lindex $pos 0]]
-            if {[dict get $o -file] eq ""} { return $html }
-            set f [open [dict get $o -file] w]
-            fconfigure $f -encoding utf-8
-            puts -nonewline $f [reporting::standalone $html]
-            close $f
-            return [dict get $o -file]
-        }
-        digest {
-            lassign [workflow::Opts $args {-file "" -date ""} "document digest daily|weekly ?-date DATE? ?-file FILE?"] pos o
-            if {[llength $pos] != 1 || [lindex $pos 0] ni {daily weekly}} {
-                error "usage: document digest daily|weekly ?-date DATE? ?-file FILE?"
-            }
-            org::require event.report
-            set kind [expr {[lindex $pos 0] eq "daily" ? "日报" : "周报"}]
-            db transaction immediate {
-                set id [documents::issue $kind "" -date [dict get $o -date]]
-                audit::record document.issue document:$id -after "$kind [documents::numberText $id]"
-            }
-            if {[dict get $o -file] ne ""} { ::document show $id -file [dict get $o -file] }
-            return "$id [documents::numberText $id]"
-        }
-        default { error "unknown subcommand \"$sub\": must be list, show or digest" }
+cmdlayer::noun document "公文：网络舆情专报、核实调查报告、日报、周报（A4 打印版式，按年编号）"
+
+cmdlayer::command document list [list [list -kind 种类 "choice([join $documents::kinds |])"] {-event 事件编号}] \
+    "列出公文：编号、文号、种类、事件、日期、标题" {
+    set out {}
+    db eval {SELECT id FROM document WHERE ($kind = '' OR kind = $kind) AND ($event = '' OR event_id = $event) ORDER BY id} {
+        db eval {SELECT kind AS k, title, created, event_id AS e FROM document WHERE id = $id} {}
+        lappend out "$id [documents::numberText $id] $k [expr {$e ne "" ? "#$e " : ""}]$created $title"
     }
+    return [join $out \n]
 }
 
-help::add document {list ?-kind K? ?-event ID? | show ID ?-file F? | digest daily|weekly ?-date D? ?-file F?} \
-    "公文：网络舆情专报、核实调查报告、日报、周报（A4 打印版式，按年编号）"
+cmdlayer::command document show {{id 公文编号} {-file 文件}} "公文的 HTML（给出文件时写成可单独打开打印的网页，返回文件名）" {
+    set html [documents::html $id]
+    if {$file eq ""} { return $html }
+    set f [open $file w]
+    fconfigure $f -encoding utf-8
+    puts -nonewline $f [reporting::standalone $html]
+    close $f
+    return $file
+}
+
+cmdlayer::command document digest {{period 周期 choice(daily|weekly)} {-date 日期 date} {-file 文件}} \
+    "立即生成网络舆情日报（daily）或周报（weekly），返回编号与文号" {
+    org::require event.report
+    set kind [expr {$period eq "daily" ? "日报" : "周报"}]
+    db transaction immediate {
+        set id [documents::issue $kind "" -date $date]
+        audit::record document.issue document:$id -after "$kind [documents::numberText $id]"
+    }
+    if {$file ne ""} { ::console::document show $id -file $file }
+    return "$id [documents::numberText $id]"
+}

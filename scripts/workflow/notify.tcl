@@ -255,47 +255,38 @@ proc notify::Payload {w event kind subject body created} {
 }
 
 # notify: the console command.
-proc ::notify {sub args} {
-    switch -- $sub {
-        list {
-            lassign [workflow::Opts $args {-state "" -limit 50} "notify list ?-state queued|sent? ?-limit N?"] pos o
-            set state [dict get $o -state]
-            set limit [dict get $o -limit]
-            if {![string is entier -strict $limit]} { error "-limit must be a number" }
-            set out {}
-            db eval {SELECT id, event_id, kind, channel, target, state, attempts, last_error, subject FROM notification
-                     WHERE ($state = '' OR state = $state) ORDER BY id DESC LIMIT $limit} {
-                lappend out "$id #$event_id $kind $channel:$target $state attempts=$attempts[expr {$last_error ne "" ? " ($last_error)" : ""}] $subject"
-            }
-            return [join [lreverse $out] \n]
-        }
-        flush {
-            org::require config.manage
-            db eval {UPDATE notification SET next_try = 0 WHERE state = 'queued'}
-            return "[notify::pump -wait] sent or tried"
-        }
-        test {
-            org::require config.manage
-            if {[llength $args] != 2 || [lindex $args 0] ni {email webhook}} { error "usage: notify test email ADDRESS | webhook NAME" }
-            lassign $args channel target
-            if {$channel eq "webhook" && ![dict exists [conf::get webhook] $target]} { error "no webhook \"$target\"" }
-            if {$channel eq "email" && ![regexp {^[^\s@<>]+@[^\s@<>]+$} $target]} { error "bad e-mail address \"$target\"" }
-            set at [yqbox::iso]
-            db transaction immediate {
-                db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
-                         VALUES(NULL, 'test', $channel, $target, 'yqbox 测试通知', '这是一条测试通知。', $at)}
-                set id [db last_insert_rowid]
-                audit::record notify.test notification:$id -after "$channel:$target"
-            }
-            notify::pump -wait
-            db eval {SELECT state, last_error FROM notification WHERE id = $id} {}
-            return [expr {$state eq "sent" ? "sent" : "failed: $last_error (queued for retry)"}]
-        }
-        default { error "unknown subcommand \"$sub\": must be list, flush or test" }
+cmdlayer::noun notify "通知队列：查看、立即重试、发送测试通知（邮件、企业微信/钉钉/飞书机器人、通用 JSON）"
+
+cmdlayer::command notify list {{-state 状态 choice(queued|sent)} {-limit 条数 int 50}} "列出通知（queued 待发送，sent 已发送）" {
+    set out {}
+    db eval {SELECT id, event_id, kind, channel, target, state, attempts, last_error, subject FROM notification
+             WHERE ($state = '' OR state = $state) ORDER BY id DESC LIMIT $limit} {
+        lappend out "$id #$event_id $kind $channel:$target $state attempts=$attempts[expr {$last_error ne "" ? " ($last_error)" : ""}] $subject"
     }
+    return [join [lreverse $out] \n]
+}
+
+cmdlayer::command notify flush {} "立即重试所有待发送的通知" {
+    org::require config.manage
+    db eval {UPDATE notification SET next_try = 0 WHERE state = 'queued'}
+    return "[notify::pump -wait] sent or tried"
+}
+
+cmdlayer::command notify test {{channel 渠道 choice(email|webhook)} {target 邮箱或机器人名}} \
+    "发送一条测试通知：email 邮箱地址，或 webhook 配置中的机器人名" {
+    org::require config.manage
+    if {$channel eq "webhook" && ![dict exists [conf::get webhook] $target]} { error "no webhook \"$target\"" }
+    if {$channel eq "email" && ![regexp {^[^\s@<>]+@[^\s@<>]+$} $target]} { error "bad e-mail address \"$target\"" }
+    set at [yqbox::iso]
+    db transaction immediate {
+        db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
+                 VALUES(NULL, 'test', $channel, $target, 'yqbox 测试通知', '这是一条测试通知。', $at)}
+        set id [db last_insert_rowid]
+        audit::record notify.test notification:$id -after "$channel:$target"
+    }
+    notify::pump -wait
+    db eval {SELECT state, last_error FROM notification WHERE id = $id} {}
+    return [expr {$state eq "sent" ? "sent" : "failed: $last_error (queued for retry)"}]
 }
 
 job::define notify 通知发送 {conf::get notify_interval} {string cat "开始发送 " [notify::pump] " 条通知"}
-
-help::add notify {list ?-state S? | flush | test email ADDRESS | test webhook NAME} \
-    "通知队列：查看、立即重试、发送测试通知（邮件、企业微信/钉钉/飞书机器人、通用 JSON）"

@@ -48,7 +48,7 @@ proc workflow::state {name title text {final 0}} {
 }
 
 # workflow::transition: declare transition NAME from SPEC, a dict with from, to, perms, scope,
-# title (Chinese), args (console synopsis), text (English), records, stops, starts, notify, source.
+# title (Chinese), args (argument spec after the event id, see console.tcl), text (English), records, stops, starts, notify, source.
 proc workflow::transition {name spec} {
     variable transitions
     variable order
@@ -91,53 +91,53 @@ set workflow::open {detected reported claimed handedback judged investigating in
 
 workflow::transition detect {
     from {} to detected perms workflow.system system 1 title 发现
-    args "" text "The patrol found a new matter (an event is created)."
+    args {} text "The patrol found a new matter (an event is created)."
     starts {claim {} report_general {}} notify {office unit:handler}
     records "the event's first timeline step" source "001 第六条、第八条"
 }
 workflow::transition report {
     from {detected reported claimed judged investigating investigated drafted approved reviewed followup reopened}
     to {detected reported * =} perms event.report title 报送专报
-    args "ID ?-to RECIPIENTS?" text "Issue the 《网络舆情专报》 to the leaders (numbered document, sent to the leaders)."
+    args {{-to 报送对象}} text "Issue the 《网络舆情专报》 to the leaders (numbered document, sent to the leaders)."
     stops {report_general report_major} notify {leader office unit:unithead}
     records "document 专报" source "000 二.2; 001 第八条"
 }
 workflow::transition unitreport {
     from {claimed judged investigating investigated drafted approved reviewed followup reopened}
     to = perms event.unitreport scope unit title 报告本单位领导
-    args "ID LEADERS ?-by NAME? ?-at TIME?"
+    args {{leaders 报告对象} {-by 报告人} {-at 报告时间}}
     text "The owning unit records its report of the matter to its own leaders (who, when, to whom); the info office gets a copy. It meets the 2-hour report as the office's 专报 does."
     stops {report_general} notify {office} records "unit_report row (reporter, leaders, time); the 2-hour report met at the time reported"
     source "001 第八条"
 }
 workflow::transition claim {
     from {detected reported} to claimed perms event.claim scope claim title 认领
-    args "ID ?-unit UNIT? ?-legacy?" text "The owning unit claims the event (late when the claim window has passed)."
+    args {{-unit 单位} {-legacy 历史遗留问题 flag}} text "The owning unit claims the event (late when the claim window has passed)."
     stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
     notify {office unit:unithead} records "claim row (mode claimed, overdue flag); investigation row" source "001 第六条"
 }
 workflow::transition assign {
     from {detected reported} to claimed perms event.assign title 指定认领
-    args "ID UNIT ?-legacy?" text "The info office assigns the event to a unit; after the claim window (or by the clock) it is recorded as overdue against the suggested unit."
+    args {{unit 单位} {-legacy 历史遗留问题 flag} {-auto 时钟自动指定 flag}} text "The info office assigns the event to a unit; after the claim window (or by the clock) it is recorded as overdue against the suggested unit."
     stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
     notify {office unit:handler unit:unithead} records "claim row (mode assigned or auto, overdue flag); investigation row" source "001 第六条"
 }
 workflow::transition handback {
     from {claimed judged investigating} to handedback perms event.handle scope unit title 退回
-    args "ID REASON" text "The unit hands back an event that is not its own, with a reason."
+    args {{reason 理由}} text "The unit hands back an event that is not its own, with a reason."
     cancels {investigate investigate_legacy extension_request} starts {claim {}}
     notify {office} records "claim row ended with the reason" source "001 第六条"
 }
 workflow::transition reroute {
     from {handedback} to claimed perms event.assign title 重新交办
-    args "ID UNIT ?-legacy?" text "The info office re-routes a handed-back event to another unit."
+    args {{unit 单位} {-legacy 历史遗留问题 flag}} text "The info office re-routes a handed-back event to another unit."
     stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
     notify {unit:handler unit:unithead} records "claim row (mode rerouted); investigation row" source "001 第六条"
 }
 workflow::transition judge {
     from {claimed judged investigating investigated drafted approved reviewed followup reopened}
     to {claimed judged * =} perms event.judge title 研判
-    args "ID LEVEL REASON ?-plan P? ?-consult TEXT? ?-attention 0|1?"
+    args {{level 等级 choice(一般|较大|重大|特别重大)} {reason 理由} {-plan 处置方案} {-consult 会商记录} {-attention 关注度高 bool}}
     text "The info office confirms or changes the risk level with a reason; 重大/特别重大 need a consultation (会商) record and start the 2-hour major report and the 24/48-hour limits."
     starts {report_major {$e(major)} press_conference {$e(major)} respond {$e(major)}}
     notify {unit:handler unit:unithead office} records "judgement row; the event's level and attention" source "001 第七条; 004 二(四)"
@@ -145,98 +145,98 @@ workflow::transition judge {
 workflow::transition escalate {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
     to = perms workflow.system system 1 title 升级
-    args "" text "The analysis raised the level to 重大/特别重大: the major-report and 24/48-hour limits start."
+    args {} text "The analysis raised the level to 重大/特别重大: the major-report and 24/48-hour limits start."
     starts {report_major {} press_conference {} respond {}}
     notify {office leader unit:handler unit:unithead} records "" source "001 第八条; 004 二(四)"
 }
 workflow::transition investigate {
     from {claimed judged} to investigating perms event.handle scope unit title 核实调查
-    args "ID HANDLER CONTACT" text "The unit starts investigating and reports its handler's name and contact."
+    args {{handler 承办人} {contact 联系方式}} text "The unit starts investigating and reports its handler's name and contact."
     notify {office} records "investigation handler and contact; the event's handler" source "000 二.3; 001 第八条"
 }
 workflow::transition extend {
     from {claimed judged investigating} to = perms event.extend scope unit title 申请延期
-    args "ID DAYS REASON" text "The unit files its one written extension request (within 3 working days of claiming)."
+    args {{days 延期工作日数} {reason 理由}} text "The unit files its one written extension request (within 3 working days of claiming)."
     stops {extension_request} notify {office} records "investigation extension request" source "001 第八条"
 }
 workflow::transition decide {
     from {claimed judged investigating} to = perms event.decide title 审批延期
-    args "ID approve|refuse ?NOTE?" text "The info office approves (the investigation deadline moves) or refuses the extension request."
+    args {{verdict 决定 choice(approve|refuse)} {note 说明 text ""}} text "The info office approves (the investigation deadline moves) or refuses the extension request."
     notify {unit:handler unit:unithead} records "investigation extension decision; the investigate deadline extended" source "001 第八条"
 }
 workflow::transition conclude {
     from {investigating} to investigated perms event.handle scope unit title 提交调查报告
-    args "ID REPORT" text "The unit files its 核实调查报告; the reply deadline starts (5 working days when high-attention)."
+    args {{report 调查报告}} text "The unit files its 核实调查报告; the reply deadline starts (5 working days when high-attention)."
     stops {investigate investigate_legacy} cancels {extension_request}
     starts {reply {!$e(attention)} reply_major {$e(attention)}}
     notify {office unit:unithead} records "investigation report; document 调查报告" source "001 第八条、第九条"
 }
 workflow::transition reply {
     from {investigated drafted reopened} to drafted perms event.handle scope unit title 起草回复
-    args "ID BODY ?-question Q?" text "The handler drafts (or revises) the reply, linked to the original post."
+    args {{body 回复内容} {-question 网民问题}} text "The handler drafts (or revises) the reply, linked to the original post."
     notify {unit:unithead} records "reply row (draft)" source "001 第九条; 000 二.4"
 }
 workflow::transition approve {
     from {drafted} to approved perms event.approve scope unit title 审定回复
-    args "ID" text "The unit head approves the reply."
+    args {} text "The unit head approves the reply."
     notify {office unit:handler} records "reply approved_by/at" source "001 第九条"
 }
 workflow::transition sendback {
     from {drafted approved} to investigated perms {event.approve event.review} scope unit title 退回修改
-    args "ID COMMENT" text "Whoever approves or reviews the reply sends it back to the handler with a comment (the unit head a draft, the info office an approved high-attention reply); the handler revises it."
+    args {{comment 退回意见}} text "Whoever approves or reviews the reply sends it back to the handler with a comment (the unit head a draft, the info office an approved high-attention reply); the handler revises it."
     notify {unit:handler office} records "reply back to draft; reply_return with the comment" source "001 第九条"
 }
 workflow::transition review {
     from {approved} to reviewed perms event.review title 审核回复
-    args "ID" text "The info office reviews a high-attention reply (会商审定)."
+    args {} text "The info office reviews a high-attention reply (会商审定)."
     notify {unit:handler unit:unithead} records "reply reviewed_by/at" source "001 第九条"
 }
 workflow::transition publish {
     from {approved reviewed} to followup perms event.publish title 发布回复
-    args "ID" text "The reply is published in the 网络新闻发言人 column (a high-attention reply only after review); follow-up watch begins."
+    args {} text "The reply is published in the 网络新闻发言人 column (a high-attention reply only after review); follow-up watch begins."
     stops {reply reply_major respond} notify {office leader unit:handler unit:unithead}
     records "reply published_at; public pages invalidated" source "001 第九条; 000 二.4"
 }
 workflow::transition respond {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
     to = perms event.respond scope unit title 首次回应
-    args "ID TEXT" text "Record the first public response; it meets the 48-hour limit (not the 24-hour press conference)."
+    args {{text 回应内容} {-press 新闻发布会 elsewhere(press)}} text "Record the first public response; it meets the 48-hour limit (not the 24-hour press conference)."
     stops {respond} notify {office leader} records "step note" source "004 二(四)"
 }
 workflow::transition press {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
     to = perms event.respond scope unit title 召开新闻发布会
-    args "ID PLACE ?-at TIME? ?-url URL?"
+    args {{place 地点或渠道} {-at 时间} {-url 链接}}
     text "Record a press conference held (time, place or channel, link): it meets the 24-hour limit, and as a public response the 48-hour one."
     stops {press_conference respond} notify {office leader}
     records "press_conference row (time, place or channel, link); the limits met at the time held" source "004 二(四)"
 }
 workflow::transition reopen {
     from {followup} to reopened perms workflow.system system 1 title 重新激活
-    args "" text "New posts on an event in follow-up reopen it to the handler."
+    args {{post 帖子编号}} text "New posts on an event in follow-up reopen it to the handler."
     starts {reply {}} notify {unit:handler unit:unithead office} records "" source "001 第九条"
 }
 workflow::transition close {
     from {detected reported handedback followup reopened} to closed perms event.close title 办结
-    args "ID REASON" text "The info office closes the event (after follow-up, or dismisses one that needs no action); open deadlines are cancelled."
+    args {{reason 理由}} text "The info office closes the event (after follow-up, or dismisses one that needs no action); open deadlines are cancelled."
     cancels * notify {unit:handler} records "" source "001 第九条"
 }
 workflow::transition instruct {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
     to = perms instruction.write title 领导批示
-    args "ID TEXT ?-due LIMIT?" text "A leader's instruction (批示) attaches to the event as a tracked task with its own due date."
+    args {{text 批示内容} {-due 时限}} text "A leader's instruction (批示) attaches to the event as a tracked task with its own due date."
     notify {office unit:handler unit:unithead} records "instruction row and its deadline" source "000 二.3; 001 第八条"
 }
 workflow::transition fulfil {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened closed}
     to = perms instruction.fulfil scope unit title 落实批示
-    args "ID INSTRUCTION RESULT" text "The result of carrying out a leader's instruction is recorded; its deadline stops."
+    args {{instruction 批示编号} {result 落实结果}} text "The result of carrying out a leader's instruction is recorded; its deadline stops."
     notify {leader office} records "instruction result" source "000 二.3"
 }
 workflow::transition police {
     from {detected reported claimed handedback judged investigating investigated drafted approved reviewed followup reopened}
     to = perms event.police title 移交公安
-    args "ID REASON" text "A rumour endangering public order is referred to the police and the internet regulator."
+    args {{reason 理由}} text "A rumour endangering public order is referred to the police and the internet regulator."
     notify {office leader} records "event police" source "004 二(四)"
 }
 
@@ -394,34 +394,12 @@ proc workflow::system {script} {
     org::as $::workflow::system [list uplevel 1 $script]
 }
 
-# workflow::Opts: parse ARGS against DEFAULTS (a dict of -option default; a default of "flag"
-# makes a boolean switch). Returns {positional options}; errors with USAGE for unknown options.
-proc workflow::Opts {args defaults usage} {
-    set pos {}
-    set o {}
-    dict for {k v} $defaults { dict set o $k [expr {$v eq "flag" ? 0 : $v}] }
-    while {[llength $args]} {
-        set args [lassign $args a]
-        if {[dict exists $defaults $a]} {
-            if {[dict get $defaults $a] eq "flag"} { dict set o $a 1; continue }
-            if {![llength $args]} { error "option $a needs a value; usage: $usage" }
-            set args [lassign $args v]
-            dict set o $a $v
-        } elseif {[string match -* $a] && ![string is double -strict $a]} {
-            error "unknown option $a; usage: $usage"
-        } else {
-            lappend pos $a
-        }
-    }
-    list $pos $o
-}
-
-# workflow::Need: errors with "usage: event NAME ..." unless POS has N elements (N may be a range).
-proc workflow::Need {name pos n} {
-    lassign [concat $n $n] lo hi
-    if {[llength $pos] < $lo || [llength $pos] > $hi} {
-        error "usage: event $name [dict get $::workflow::transitions $name args]"
-    }
+# workflow::Args: ARGV (the words after the event id) checked against the spec of transition
+# NAME (its `args`, the same spec the console's `event NAME` is declared with); sets one variable
+# per spec element in the caller. Errors with the console's usage line otherwise.
+proc workflow::Args {name argv} {
+    set d [cmdlayer::args event $name $argv 1]
+    uplevel 1 [list lassign [dict values $d] {*}[dict keys $d]]
 }
 
 # workflow::NonEmpty: TEXT trimmed; errors naming WHAT when it is empty (in Chinese when WHAT is
@@ -531,9 +509,8 @@ proc workflow::Reply {id state} {
 proc workflow::do::detect {id argv} { return "" }
 
 proc workflow::do::report {id argv} {
-    lassign [workflow::Opts $argv {-to ""} "event report ID ?-to RECIPIENTS?"] pos o
-    workflow::Need report $pos 0
-    set doc [documents::issue 专报 $id -to [dict get $o -to]]
+    workflow::Args report $argv
+    set doc [documents::issue 专报 $id -to $to]
     return "专报 [documents::numberText $doc]"
 }
 
@@ -542,12 +519,11 @@ proc workflow::do::report {id argv} {
 # see workflow::PastTime). Records a unit_report row; the 2-hour report is met at that time
 # (metAt). Returns the note shown on the timeline (Chinese).
 proc workflow::do::unitreport {id argv} {
-    lassign [workflow::Opts $argv {-by "" -at ""} "event unitreport ID LEADERS ?-by NAME? ?-at TIME?"] pos o
-    workflow::Need unitreport $pos 1
-    set leaders [workflow::Bounded [workflow::NonEmpty [lindex $pos 0] 报告对象（本单位领导）] 报告对象 500]
-    set by [workflow::Bounded [string trim [dict get $o -by]] 报告人 100]
+    workflow::Args unitreport $argv
+    set leaders [workflow::Bounded [workflow::NonEmpty $leaders 报告对象（本单位领导）] 报告对象 500]
+    set by [workflow::Bounded [string trim $by] 报告人 100]
     if {$by eq ""} { set by [workflow::actorName] }
-    set t [workflow::PastTime $id [dict get $o -at] 报告时间]
+    set t [workflow::PastTime $id $at 报告时间]
     set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
     set at [yqbox::iso $t]
     set now [yqbox::iso]
@@ -559,32 +535,29 @@ proc workflow::do::unitreport {id argv} {
 }
 
 proc workflow::do::claim {id argv} {
-    lassign [workflow::Opts $argv {-unit "" -legacy flag} "event claim ID ?-unit UNIT? ?-legacy?"] pos o
-    workflow::Need claim $pos 0
+    workflow::Args claim $argv
     set a [org::actor]
-    if {[dict get $o -unit] ne ""} {
+    if {$unit ne ""} {
         if {![workflow::isOffice]} { error "only the info office claims for another unit (use assign)" }
-        set uid [workflow::Unit [dict get $o -unit]]
+        set uid [workflow::Unit $unit]
     } elseif {[dict get $a unit_id] ne ""} {
         set uid [dict get $a unit_id]
     } else {
         error "the console claims for a unit: event claim ID -unit UNIT"
     }
-    workflow::TakeOn $id $uid claimed [dict get $o -legacy]
+    workflow::TakeOn $id $uid claimed $legacy
 }
 
 proc workflow::do::assign {id argv} {
-    lassign [workflow::Opts $argv {-legacy flag -auto flag} "event assign ID UNIT ?-legacy?"] pos o
-    workflow::Need assign $pos 1
-    if {[dict get $o -auto] && [dict get [org::actor] login] ne "system"} { error "-auto is for the clock" }
-    set uid [workflow::Unit [lindex $pos 0]]
-    workflow::TakeOn $id $uid [expr {[dict get $o -auto] ? "auto" : "assigned"}] [dict get $o -legacy]
+    workflow::Args assign $argv
+    if {$auto && [dict get [org::actor] login] ne "system"} { error "-auto is for the clock" }
+    set uid [workflow::Unit $unit]
+    workflow::TakeOn $id $uid [expr {$auto ? "auto" : "assigned"}] $legacy
 }
 
 proc workflow::do::handback {id argv} {
-    lassign [workflow::Opts $argv {} "event handback ID REASON"] pos o
-    workflow::Need handback $pos 1
-    set reason [workflow::NonEmpty [lindex $pos 0] "the reason"]
+    workflow::Args handback $argv
+    set reason [workflow::NonEmpty $reason "the reason"]
     set at [yqbox::iso]
     set unit [db onecolumn {SELECT n.name FROM event e JOIN unit n ON n.id = e.unit_id WHERE e.id = $id}]
     db eval {UPDATE claim SET ended = $at, reason = $reason
@@ -594,36 +567,27 @@ proc workflow::do::handback {id argv} {
 }
 
 proc workflow::do::reroute {id argv} {
-    lassign [workflow::Opts $argv {-legacy flag} "event reroute ID UNIT ?-legacy?"] pos o
-    workflow::Need reroute $pos 1
-    set uid [workflow::Unit [lindex $pos 0]]
+    workflow::Args reroute $argv
+    set uid [workflow::Unit $unit]
     set last [db onecolumn {SELECT unit_id FROM claim WHERE event_id = $id ORDER BY id DESC LIMIT 1}]
-    if {$uid == $last} { error "unit [lindex $pos 0] has just handed this event back: route it to another unit" }
-    workflow::TakeOn $id $uid rerouted [dict get $o -legacy]
+    if {$uid == $last} { error "unit $unit has just handed this event back: route it to another unit" }
+    workflow::TakeOn $id $uid rerouted $legacy
 }
 
 proc workflow::do::judge {id argv} {
-    lassign [workflow::Opts $argv {-plan "" -consult "" -attention ""} \
-                 "event judge ID LEVEL REASON ?-plan P? ?-consult TEXT? ?-attention 0|1?"] pos o
-    workflow::Need judge $pos 2
-    lassign $pos level reason
-    if {$level ni {一般 较大 重大 特别重大}} { error "unknown level \"$level\": must be 一般, 较大, 重大 or 特别重大" }
+    workflow::Args judge $argv
     set reason [workflow::NonEmpty $reason "the reason"]
-    set consult [string trim [dict get $o -consult]]
+    set consult [string trim $consult]
     if {$level in $::workflow::majorLevels && $consult eq ""} {
         error "a $level event needs the consultation (会商) record: -consult TEXT"
     }
-    set attention [dict get $o -attention]
     if {$attention eq ""} {
         set attention [expr {[db onecolumn {SELECT attention FROM event WHERE id = $id}] || $level in $::workflow::majorLevels}]
-    } elseif {![string is boolean -strict $attention]} {
-        error "-attention must be 0 or 1"
     }
     set attention [expr {$attention ? 1 : 0}]
     set old [db onecolumn {SELECT level FROM event WHERE id = $id}]
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
-    set plan [dict get $o -plan]
     db eval {INSERT INTO judgement(event_id, at, login, old_level, level, reason, plan, consultation, attention)
              VALUES($id, $at, $login, $old, $level, $reason, $plan, $consult, $attention)}
     db eval {UPDATE event SET level = $level, attention = $attention WHERE id = $id}
@@ -635,10 +599,9 @@ proc workflow::do::escalate {id argv} {
 }
 
 proc workflow::do::investigate {id argv} {
-    lassign [workflow::Opts $argv {} "event investigate ID HANDLER CONTACT"] pos o
-    workflow::Need investigate $pos 2
-    set handler [workflow::NonEmpty [lindex $pos 0] "the handler's name"]
-    set contact [workflow::NonEmpty [lindex $pos 1] "the handler's contact"]
+    workflow::Args investigate $argv
+    set handler [workflow::NonEmpty $handler "the handler's name"]
+    set contact [workflow::NonEmpty $contact "the handler's contact"]
     set i [workflow::Investigation $id]
     db eval {UPDATE investigation SET handler = $handler, contact = $contact WHERE id = $i}
     set h "$handler $contact"
@@ -650,9 +613,7 @@ proc workflow::do::investigate {id argv} {
 # possible only while its window (the optional extension_request deadline, 3 working days from
 # claiming) is open. Records it on the investigation. Returns the note.
 proc workflow::do::extend {id argv} {
-    lassign [workflow::Opts $argv {} "event extend ID DAYS REASON"] pos o
-    workflow::Need extend $pos 2
-    lassign $pos days reason
+    workflow::Args extend $argv
     if {![string is entier -strict $days] || $days < 1 || $days > 60} { error "延期天数须为 1 到 60 的整数（工作日）" }
     set reason [workflow::Bounded [workflow::NonEmpty $reason 延期理由] 延期理由 20000]
     set i [workflow::Investigation $id]
@@ -673,10 +634,7 @@ proc workflow::do::extend {id argv} {
 }
 
 proc workflow::do::decide {id argv} {
-    lassign [workflow::Opts $argv {} "event decide ID approve|refuse ?NOTE?"] pos o
-    workflow::Need decide $pos {1 2}
-    lassign $pos verdict note
-    if {$verdict ni {approve refuse}} { error "usage: event decide ID approve|refuse ?NOTE?" }
+    workflow::Args decide $argv
     set i [workflow::Investigation $id]
     db eval {SELECT ext_state, ext_days, ext_reason FROM investigation WHERE id = $i} {}
     if {$ext_state ne "requested"} { error "event $id has no extension request waiting for a decision" }
@@ -696,9 +654,8 @@ proc workflow::do::decide {id argv} {
 }
 
 proc workflow::do::conclude {id argv} {
-    lassign [workflow::Opts $argv {} "event conclude ID REPORT"] pos o
-    workflow::Need conclude $pos 1
-    set report [workflow::NonEmpty [lindex $pos 0] "the investigation report"]
+    workflow::Args conclude $argv
+    set report [workflow::NonEmpty $report "the investigation report"]
     set i [workflow::Investigation $id]
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
@@ -708,10 +665,9 @@ proc workflow::do::conclude {id argv} {
 }
 
 proc workflow::do::reply {id argv} {
-    lassign [workflow::Opts $argv {-question ""} "event reply ID BODY ?-question Q?"] pos o
-    workflow::Need reply $pos 1
-    set body [workflow::NonEmpty [lindex $pos 0] "the reply"]
-    set q [string trim [dict get $o -question]]
+    workflow::Args reply $argv
+    set body [workflow::NonEmpty $body "the reply"]
+    set q [string trim $question]
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
     db eval {SELECT unit_id, title FROM event WHERE id = $id} {}
@@ -754,9 +710,8 @@ proc workflow::guard::sendback {id} {
 # COMMENT: the reply is a draft again (its approval cleared) and the comment is kept. Returns the
 # note.
 proc workflow::do::sendback {id argv} {
-    lassign [workflow::Opts $argv {} "event sendback ID COMMENT"] pos o
-    workflow::Need sendback $pos 1
-    set comment [string trim [lindex $pos 0]]
+    workflow::Args sendback $argv
+    set comment [string trim $comment]
     if {$comment eq ""} { error "请写明退回修改的意见，承办人据此修改" }
     if {[string length $comment] > 2000} { error "退回意见不能超过 2000 字" }
     lassign [workflow::guard::sendback $id] why text
@@ -785,12 +740,12 @@ proc workflow::SignReply {id from to} {
 }
 
 proc workflow::do::approve {id argv} {
-    workflow::Need approve $argv 0
+    workflow::Args approve $argv
     workflow::SignReply $id draft approved
 }
 
 proc workflow::do::review {id argv} {
-    workflow::Need review $argv 0
+    workflow::Args review $argv
     if {![db onecolumn {SELECT attention FROM event WHERE id = $id}]} {
         error "event $id is not high-attention: its approved reply is published without review"
     }
@@ -816,7 +771,7 @@ proc workflow::guard::publish {id} {
 }
 
 proc workflow::do::publish {id argv} {
-    workflow::Need publish $argv 0
+    workflow::Args publish $argv
     lassign [workflow::guard::publish $id] why text
     if {$why eq "denied"} { error $text {} {YQBOX DENIED} }
     if {$why eq "state"} { error $text }
@@ -830,10 +785,8 @@ proc workflow::do::publish {id argv} {
 # workflow::do::respond: the first public response TEXT (meets the 48-hour limit only). Returns
 # the note shown on the timeline.
 proc workflow::do::respond {id argv} {
-    if {"-press" in $argv} { error "新闻发布会请用“召开新闻发布会”记录：event press ID PLACE ?-at TIME? ?-url URL?" }
-    lassign [workflow::Opts $argv {} "event respond ID TEXT"] pos o
-    workflow::Need respond $pos 1
-    set text [workflow::NonEmpty [lindex $pos 0] 回应内容]
+    workflow::Args respond $argv
+    set text [workflow::NonEmpty $text 回应内容]
     return "首次回应：$text"
 }
 
@@ -842,15 +795,14 @@ proc workflow::do::respond {id argv} {
 # Records a press_conference row; the 24- and 48-hour limits are met at that time (metAt).
 # Returns the note shown on the timeline (Chinese).
 proc workflow::do::press {id argv} {
-    lassign [workflow::Opts $argv {-at "" -url ""} "event press ID PLACE ?-at TIME? ?-url URL?"] pos o
-    workflow::Need press $pos 1
-    set place [workflow::Bounded [workflow::NonEmpty [lindex $pos 0] 发布会地点或渠道] 发布会地点或渠道 200]
-    set url [string trim [dict get $o -url]]
+    workflow::Args press $argv
+    set place [workflow::Bounded [workflow::NonEmpty $place 发布会地点或渠道] 发布会地点或渠道 200]
+    set url [string trim $url]
     if {$url ne "" && ([string length $url] > 2000 || [column::safeUrl $url] eq ""
                        || [catch {url parse $url} u] || [dict get $u scheme] ni {http https} || [dict get $u host] eq "")} {
         error "发布会链接无效：须为 http:// 或 https:// 开头的完整网址"
     }
-    set t [workflow::PastTime $id [dict get $o -at] 发布会时间]
+    set t [workflow::PastTime $id $at 发布会时间]
     set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
     set at [yqbox::iso $t]
     set now [yqbox::iso]
@@ -867,20 +819,17 @@ proc workflow::do::reopen {id argv} {
 }
 
 proc workflow::do::close {id argv} {
-    lassign [workflow::Opts $argv {} "event close ID REASON"] pos o
-    workflow::Need close $pos 1
-    return "reason=[workflow::NonEmpty [lindex $pos 0] {the reason}]"
+    workflow::Args close $argv
+    return "reason=[workflow::NonEmpty $reason {the reason}]"
 }
 
 proc workflow::do::instruct {id argv} {
-    lassign [workflow::Opts $argv [list -due [list [conf::get instruction_days] workdays]] \
-                 "event instruct ID TEXT ?-due LIMIT?"] pos o
-    workflow::Need instruct $pos 1
-    set text [workflow::NonEmpty [lindex $pos 0] "the instruction"]
+    workflow::Args instruct $argv
+    set text [workflow::NonEmpty $text "the instruction"]
     set a [org::actor]
     set leader [dict get $a login]
     set at [yqbox::iso]
-    set limit [dict get $o -due]
+    set limit [expr {$due eq "" ? [list [conf::get instruction_days] workdays] : $due}]
     # check the limit before writing anything
     set due [calendar::due [yqbox::now] $limit]
     set dueText [dict get $due due]
@@ -894,9 +843,8 @@ proc workflow::do::instruct {id argv} {
 }
 
 proc workflow::do::fulfil {id argv} {
-    lassign [workflow::Opts $argv {} "event fulfil ID INSTRUCTION RESULT"] pos o
-    workflow::Need fulfil $pos 2
-    lassign $pos i result
+    workflow::Args fulfil $argv
+    set i $instruction
     set result [workflow::NonEmpty $result "the result"]
     if {![db exists {SELECT 1 FROM instruction WHERE id = $i AND event_id = $id}]} {
         error "event $id has no instruction \"$i\""
@@ -911,9 +859,8 @@ proc workflow::do::fulfil {id argv} {
 }
 
 proc workflow::do::police {id argv} {
-    lassign [workflow::Opts $argv {} "event police ID REASON"] pos o
-    workflow::Need police $pos 1
-    set reason [workflow::NonEmpty [lindex $pos 0] "the reason"]
+    workflow::Args police $argv
+    set reason [workflow::NonEmpty $reason "the reason"]
     set p "[yqbox::iso] $reason"
     db eval {UPDATE event SET police = $p WHERE id = $id}
     return "reason=$reason"
@@ -1018,7 +965,7 @@ proc workflow::doc {} {
             set to [join [lmap {f s} $to {expr {$f eq "*" ? "otherwise $s" : "$f → $s"}}] ", "]
         }
         set who [expr {[dict get $t system] ? "system" : [join [Roles [dict get $t perms]] ", "]}]
-        set console [expr {[dict get $t system] ? "none (the system does it)" : "`event $name [dict get $t args]`"}]
+        set console [expr {[dict get $t system] ? "none (the system does it)" : "`[cmdlayer::usage event $name]`"}]
         set from [expr {[llength [dict get $t from]] ? [join [lmap s [dict get $t from] {string cat `$s`}] {, }] : "(a new event)"}]
         lappend out "### `$name` $to ([dict get $t title])" "" [dict get $t text] "" \
             "- console: $console" "- from: $from; to: $to" \
@@ -1053,24 +1000,17 @@ proc workflow::doc {} {
 }
 
 # workflow: the console command.
-proc ::workflow {sub args} {
-    switch -- $sub {
-        states { return [workflow::statesText] }
-        transitions { return [workflow::transitionsText] }
-        doc {
-            if {[llength $args] == 1} {
-                set f [open [lindex $args 0] w]
-                fconfigure $f -encoding utf-8
-                puts -nonewline $f "[workflow::doc]\n"
-                close $f
-                return
-            }
-            return [workflow::doc]
-        }
-        tick { return [workflow::tick] }
-        default { error "unknown subcommand \"$sub\": must be states, transitions, doc or tick" }
+cmdlayer::noun workflow "事件处置流程：状态、流转（谁可操作、启停哪些时限）、生成流程文档、立即检查时限"
+cmdlayer::command workflow states {} "列出事件的状态" { workflow::statesText }
+cmdlayer::command workflow transitions {} "列出流转：从哪些状态到哪个状态、谁可操作、启停哪些时限" { workflow::transitionsText }
+cmdlayer::command workflow doc {{file 文件 text ""}} "生成流程文档（docs/workflow.md 的内容；给出文件时写入文件）" {
+    if {$file ne ""} {
+        set f [open $file w]
+        fconfigure $f -encoding utf-8
+        puts -nonewline $f "[workflow::doc]\n"
+        close $f
+        return
     }
+    return [workflow::doc]
 }
-
-help::add workflow {states | transitions | doc ?FILE? | tick} \
-    "事件处置流程：状态、流转（谁可操作、启停哪些时限）、生成流程文档、立即检查时限"
+cmdlayer::command workflow tick {} "立即检查一次时限（预警、超期、逾期未认领自动指定）" { workflow::tick }
