@@ -149,16 +149,24 @@ proc db::migrate {} {
         fconfigure $f -encoding utf-8
         set sql [read $f]
         close $f
-        if {[catch {
+        # foreign keys are off while a migration runs, so that it may rebuild a table others
+        # refer to (SQLite's way: create, copy, drop, rename); they are checked before it commits
+        set fk [::db onecolumn {PRAGMA foreign_keys}]
+        ::db eval {PRAGMA foreign_keys=OFF}
+        set failed [catch {
             ::db transaction {
                 ::db eval "PRAGMA application_id=[expr {$appid}]"
                 ::db eval {CREATE TABLE IF NOT EXISTS migration(
                                id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)}
                 ::db eval $sql
+                set bad [::db eval {PRAGMA foreign_key_check}]
+                if {[llength $bad]} { error "foreign keys broken: [lrange $bad 0 7]" }
                 ::db eval {INSERT INTO migration(id, name, applied)
                            VALUES($id, $name, strftime('%Y-%m-%dT%H:%M:%SZ','now'))}
             }
-        } msg]} {
+        } msg]
+        ::db eval "PRAGMA foreign_keys=[expr {$fk ? "ON" : "OFF"}]"
+        if {$failed} {
             error "migration [file tail $path] failed: $msg"
         }
         incr n
