@@ -130,7 +130,8 @@ proc workflow::deadline::recompute {y} {
     set next [expr {$y + 1}]
     set ids [db eval {SELECT id FROM deadline WHERE state = 'open'
                       AND ((' ' || provisional || ' ') LIKE ('% ' || $y || ' %')
-                           OR (due_epoch >= $from AND CAST(substr(start, 1, 4) AS INTEGER) < $next))}]
+                           OR (due_epoch >= $from AND CAST(substr(start, 1, 4) AS INTEGER) < $next))
+                      ORDER BY event_id IS NULL, request_id IS NULL, id}]
     workflow::system {
         foreach d $ids {
             db eval {SELECT * FROM deadline WHERE id = $d} r { unset r(*); set row [array get r] }

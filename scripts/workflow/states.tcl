@@ -387,7 +387,7 @@ proc workflow::Allowed {p name t eVar} {
     }
     set ok 0
     foreach x [dict get $t perms] { if {[org::can $x]} { set ok 1; break } }
-    if {!$ok} {
+    if {!$ok && [llength [dict get $t perms]]} {
         if {$p eq "event"} {
             error "permission denied: [dict get $a login] may not $name ([join [dict get $t perms] { or }])" {} {YQBOX DENIED}
         }
