@@ -174,3 +174,7 @@ DROP TABLE submission;
 ALTER TABLE submission_new RENAME TO submission;
 CREATE INDEX submission_unit ON submission(unit_id, sent);
 CREATE INDEX submission_sent ON submission(sent);
+
+-- commission: a row of the engine's commission process (state, updated like the others' rows)
+ALTER TABLE commission ADD COLUMN state TEXT NOT NULL DEFAULT 'issued' CHECK(state IN ('issued'));
+ALTER TABLE commission ADD COLUMN updated TEXT NOT NULL DEFAULT '';

@@ -74,6 +74,19 @@ proc workflow::deadline::start {id limit args} {
     return [db last_insert_rowid]
 }
 
+# workflow::deadline::Stop: the open deadlines of RULE ("" any) owned by row ID (OWNER: the
+# deadline column, e.g. event_id) and, given UNIT, of that unit, are met at MET (seconds) by NAME
+# (a transition): done, and on time if MET was by the due time even if the clock has recorded a
+# breach since. A leader's instruction's deadline is stopped only by its own transition. Call
+# inside the transition. Returns nothing.
+proc workflow::deadline::Stop {owner id rule name met {unit ""}} {
+    set metIso [yqbox::iso $met]
+    db eval "UPDATE deadline SET state = 'done', met_at = \$metIso, stopped_at = \$metIso, stopped_by = \$name,
+                    breached_at = CASE WHEN \$met <= due_epoch THEN NULL ELSE breached_at END
+             WHERE $owner = \$id AND (\$rule = '' OR rule = \$rule) AND state = 'open' AND instruction_id IS NULL
+               AND (\$unit = '' OR unit_id = \$unit)"
+}
+
 # workflow::deadline::Limit: the calendar limit of a stored deadline's RULE column (a rule name, or
 # "N UNIT" for a given due date).
 proc workflow::deadline::Limit {rule} {

@@ -491,6 +491,9 @@ proc workflow::fire {args} {
             if {$id eq ""} { error "transition $name made no row" }
         } else {
             Row $p $id e
+            # an event names its state first; the other processes (as their commands always did)
+            # their permission first
+            if {$p ne "event"} { Allowed $p $name $t e }
             set from [expr {$name eq "detect" ? "" : $e(state)}]
             set fromOk [expr {$from in [dict get $t from] || ($name eq "detect" && ![db exists {SELECT 1 FROM event_step WHERE event_id = $id}])}]
             if {!$fromOk} {
@@ -501,8 +504,9 @@ proc workflow::fire {args} {
                 set refuse [expr {[dict get $t refuse] ne "" ? [dict get $t refuse] : "%1\$s is %2\$s: cannot $name"}]
                 error [format $refuse $label [dict get $states $e(state) title]]
             }
-            Allowed $p $name $t e
-            if {$p ne "event"} {
+            if {$p eq "event"} {
+                Allowed $p $name $t e
+            } else {
                 lassign [Guard $p $name $id] why text
                 if {$why eq "denied"} { error $text {} {YQBOX DENIED} }
                 if {$why eq "state"} { error $text }
@@ -523,11 +527,7 @@ proc workflow::fire {args} {
         # breach since.
         set met [expr {$::workflow::metAt eq "" ? [yqbox::now] : $::workflow::metAt}]
         set metIso [yqbox::iso $met]
-        foreach rule [dict get $t stops] {
-            db eval "UPDATE deadline SET state = 'done', met_at = \$metIso, stopped_at = \$metIso, stopped_by = \$name,
-                            breached_at = CASE WHEN \$met <= due_epoch THEN NULL ELSE breached_at END
-                     WHERE $owner = \$id AND rule = \$rule AND state = 'open' AND instruction_id IS NULL"
-        }
+        foreach rule [dict get $t stops] { deadline::Stop $owner $id $rule $name $met }
         if {[dict get $t cancels] eq "*"} {
             db eval "UPDATE deadline SET state = 'cancelled', stopped_at = \$at, stopped_by = \$name
                      WHERE $owner = \$id AND state = 'open'"
