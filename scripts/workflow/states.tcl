@@ -1239,16 +1239,7 @@ proc workflow::doc {args} {
         if {[dict get $t cancels] ne ""} {
             lappend out "- cancels: [expr {[dict get $t cancels] eq "*" ? "every open deadline" : [join [dict get $t cancels] {, }]}]"
         }
-        if {[dict get $t starts] ne ""} {
-            lappend out "- starts: [join [lmap {r w} [dict get $t starts] {
-                set rr [calendar::Rule $r]
-                string cat "$r ([calendar::UnitText [dict get $rr amount] [dict get $rr unit]] from [dict get $rr trigger_text])" [expr {$w eq "" ? "" : " when `$w`"}]
-            }] {; }]"
-        }
-        if {[dict get $t records] ne ""} { lappend out "- records: [dict get $t records]" }
-        if {[dict get $t notify] ne ""} { lappend out "- notifies: [join [dict get $t notify] {, }]" }
-        if {[dict get $t source] ne ""} { lappend out "- source: [dict get $t source]" }
-        lappend out ""
+        lappend out {*}[DocTail $t]
     }
     lappend out "## The clock" "" \
         "The background interpreter runs `workflow::tick` every minute: each open deadline whose warning" \
@@ -1262,6 +1253,22 @@ proc workflow::doc {args} {
         "as overdue nor counted in the assessment. A duty recorded after the fact (`unitreport`, `press`" \
         "with -at) is met at the time given: on time if that was by the due time." ""
     join $out \n
+}
+
+# workflow::DocTail: the closing lines of transition T's entry on a docs page (the deadlines it
+# starts, with their conditions; its records, notices and source), ending with an empty line.
+proc workflow::DocTail {t} {
+    set out {}
+    if {[dict get $t starts] ne ""} {
+        lappend out "- starts: [join [lmap {r w} [dict get $t starts] {
+            set rr [calendar::Rule $r]
+            string cat "$r ([calendar::UnitText [dict get $rr amount] [dict get $rr unit]] from [dict get $rr trigger_text])" [expr {$w eq "" ? "" : " when `$w`"}]
+        }] {; }]"
+    }
+    if {[dict get $t records] ne ""} { lappend out "- records: [dict get $t records]" }
+    if {[dict get $t notify] ne ""} { lappend out "- notifies: [join [dict get $t notify] {, }]" }
+    if {[dict get $t source] ne ""} { lappend out "- source: [dict get $t source]" }
+    lappend out ""
 }
 
 # workflow::ProcessDoc: docs/P.md of process P (not the event), generated from its declaration.
@@ -1294,16 +1301,7 @@ proc workflow::ProcessDoc {p} {
         foreach {k label} {stops "stops (met)" cancels cancels recomputes recomputes} {
             if {[dict get $t $k] ne ""} { lappend out "- $label: [join [dict get $t $k] {, }]" }
         }
-        if {[dict get $t starts] ne ""} {
-            lappend out "- starts: [join [lmap {r w} [dict get $t starts] {
-                set rr [calendar::Rule $r]
-                string cat "$r ([calendar::UnitText [dict get $rr amount] [dict get $rr unit]] from [dict get $rr trigger_text])"
-            }] {; }]"
-        }
-        if {[dict get $t records] ne ""} { lappend out "- records: [dict get $t records]" }
-        if {[dict get $t notify] ne ""} { lappend out "- notifies: [join [dict get $t notify] {, }]" }
-        if {[dict get $t source] ne ""} { lappend out "- source: [dict get $t source]" }
-        lappend out ""
+        lappend out {*}[DocTail $t]
     }
     lappend out "## The clock" "" \
         "Its deadlines are rows of the one deadline table: the background interpreter's minute tick" \
