@@ -89,6 +89,24 @@ proc org::require {perm} {
     }
 }
 
+# org::guarded: the skeleton of a guarded change that is no state transition (those are the
+# workflow engine's): require PERM ("" none), run SCRIPT in the caller inside one write transaction,
+# and audit it as ACTION on OBJECT in that transaction. SCRIPT returns {RESULT AFTER ?BEFORE?}: the
+# value to return and the audit entry's after (and before) text; a "*" in OBJECT stands for RESULT
+# (a new row's id). An error in SCRIPT undoes everything. Returns RESULT.
+proc org::guarded {perm action object script} {
+    if {$perm ne ""} { require $perm }
+    set code [catch {
+        ::db transaction immediate {
+            set r [uplevel 1 $script]
+            lassign $r result after before
+            audit::record $action [string map [list * $result] $object] -before $before -after $after
+        }
+    } msg opts]
+    if {$code} { return -options $opts $msg }
+    return $result
+}
+
 # org::unitId: the id of the unit named NAME (or given as an id); errors if there is none.
 proc org::unitId {name} {
     set id [db onecolumn {SELECT id FROM unit WHERE name = $name OR (id = $name AND $name GLOB '[0-9]*')}]

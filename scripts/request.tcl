@@ -12,9 +12,14 @@
 # yearly statistics table for the annual report (第二十一条). Applicants check the state online with
 # the request number and a secret; only the secret's SHA-256 is stored.
 #
-# Every change is one transaction with its audit entry. The console command is the ensemble
-# `request`; the public pages are in scripts/web/request.tcl, the staff pages in
-# scripts/web/office.tcl.
+# A request is a process of the workflow engine (scripts/workflow/states.tcl; docs/request.md is
+# generated from the declaration below): every change is a transition fired by workflow::fire, one
+# transaction with its state, its records, the answer deadline in the deadline table (started at
+# receipt, recomputed when a consultation begins or ends, extended once, met by the answer,
+# cancelled by a withdrawal), its process_step row, its audit entry and notices. A duplicate
+# registration (the same application registered twice) is withdrawn by the office. The console
+# command is the ensemble `request`; the public pages are in scripts/web/request.tcl, the staff
+# pages in scripts/web/office.tcl.
 
 namespace eval request {
     variable channels {online 网上申请 letter 信函 fax 传真 email 电子邮件 visit 当面申请}
@@ -43,7 +48,8 @@ namespace eval request {
     variable deliveries {邮寄 电子邮件 传真 自行领取 当场阅读}
     variable idTypes {person {居民身份证 护照 港澳居民来往内地通行证 台湾居民来往大陆通行证 其他}
                       organisation {统一社会信用代码 其他}}
-    variable states {registered 办理中 answered 已答复 archived 已归档}
+    variable states {registered 办理中 answered 已答复 archived 已归档 withdrawn 已撤销}
+    variable issued {}   ;# what the last registration told the applicant (number secret)
 }
 
 conf::key request_repeat_days {integer 1 3650} 365 \
@@ -162,6 +168,14 @@ proc request::CheckId {type number} {
     return ""
 }
 
+# the process (its states and transitions are declared below, with its actions)
+workflow::process request {
+    title 政府信息公开申请 table request owner request_id object request label request::Label resolve request::Id
+    triggers {received received} pauses request::Pauses mirror request::Mirror recomputed request::Recomputed
+    console request
+    doc "A disclosure request (依申请公开, 002): registered from any channel, answered within 20 working days of receipt (consultations of third parties and other agencies do not count; one extension approved by the head of the disclosure office), archived."
+}
+
 # request::register: register application FIELDS (see request::validate; also received: when the
 # agency got it, default now; peer: the address of an online application). Online applications
 # need no permission (the public form); the other channels need request.handle. Errors with the
@@ -170,9 +184,21 @@ proc request::CheckId {type number} {
 # on Monday-Friday, "" for none: show it with calendar::dueText) repeat_of (the secret is not
 # stored).
 proc request::register {fields} {
-    set f [Defaults $fields]
+    variable issued
+    set r [workflow::fire -process request register "" $fields]
+    set id [dict get $r id]
+    set row [Get $id]
+    dict create id $id number [dict get $row number] secret [dict get $issued secret] due [dict get $row due] \
+        provisional [dict get $row due_provisional] repeat_of [dict get $row repeat_of]
+}
+
+# workflow::p::request::do::register: the registration's checks and row (see request::register);
+# keeps the secret in request::issued for the caller. Returns the note.
+proc workflow::p::request::do::register {argv} {
+    set fields [lindex $argv 0]
+    set f [request::Defaults $fields]
     if {[dict get $f channel] ne "online"} { org::require request.handle }
-    set p [validate $f]
+    set p [request::validate $f]
     if {[llength $p]} {
         error [join [lmap x $p { lindex $x 1 }] ；] {} [list YQBOX INVALID $p]
     }
@@ -193,22 +219,18 @@ proc request::register {fields} {
     dict with f {}
     set oral [expr {$oral ? 1 : 0}]
     set id_number [string toupper $id_number]
-    db transaction immediate {
-        set last [db onecolumn {SELECT max(CAST(substr(number, 6) AS INTEGER)) FROM request WHERE number LIKE $year || '-%'}]
-        set number [format %s-%04d $year [expr {($last eq "" ? 0 : $last) + 1}]]
-        set repeat [Repeats $id_number $description $received]
-        db eval {INSERT INTO request(number, secret_hash, channel, oral, applicant_kind, name, id_type, id_number,
-                     address, phone, email, description, purpose, form, delivery, signature, applied, received,
-                     registered_by, peer, repeat_of, updated)
-                 VALUES($number, $hash, $channel, $oral, $applicant_kind, $name, $id_type, $id_number,
-                     $address, $phone, $email, $description, $purpose, $form, $delivery, $signature, $applied, $rec,
-                     $by, $peer, nullif($repeat, ''), $at)}
-        set id [db last_insert_rowid]
-        set due [Recompute $id]
-        audit::record request.register request:$id -after "$number $channel[expr {$oral ? " oral" : ""}] due [dict get $due due][expr {$repeat ne "" ? " similar to request:$repeat" : ""}]"
-    }
-    dict create id $id number $number secret $secret due [dict get $due due] \
-        provisional [dict get $due provisional] repeat_of $repeat
+    set last [db onecolumn {SELECT max(CAST(substr(number, 6) AS INTEGER)) FROM request WHERE number LIKE $year || '-%'}]
+    set number [format %s-%04d $year [expr {($last eq "" ? 0 : $last) + 1}]]
+    set repeat [request::Repeats $id_number $description $received]
+    db eval {INSERT INTO request(number, secret_hash, channel, oral, applicant_kind, name, id_type, id_number,
+                 address, phone, email, description, purpose, form, delivery, signature, applied, received,
+                 registered_by, peer, repeat_of, updated)
+             VALUES($number, $hash, $channel, $oral, $applicant_kind, $name, $id_type, $id_number,
+                 $address, $phone, $email, $description, $purpose, $form, $delivery, $signature, $applied, $rec,
+                 $by, $peer, nullif($repeat, ''), $at)}
+    set ::workflow::created [db last_insert_rowid]
+    set request::issued [dict create number $number secret $secret]
+    return "$number $channel[expr {$oral ? " oral" : ""}][expr {$repeat ne "" ? " similar to request:$repeat" : ""}]"
 }
 
 # request::Repeats: the id of the most similar earlier request by the applicant with ID_NUMBER
@@ -226,7 +248,7 @@ proc request::Repeats {idNumber description received} {
     return $best
 }
 
-# ---- the deadline ----
+# ---- the deadline (kept by the engine in the deadline table) ----
 
 # request::Pauses: the pauses of request ID as a calendar::due -pauses list (TO "" while running).
 proc request::Pauses {id} {
@@ -237,57 +259,44 @@ proc request::Pauses {id} {
     return $out
 }
 
-# request::Due: the calendar::due dict of request ID now (receipt, pauses, extension).
-proc request::Due {id} {
-    db eval {SELECT received, extension, ext_reason FROM request WHERE id = $id} {}
-    set opts [list -pauses [Pauses $id]]
-    if {$extension > 0} { lappend opts -extend $extension -reason $ext_reason }
-    calendar::due $received request_answer {*}$opts
+# request::Mirror: copy request ID's answer deadline (its newest request_answer row in the deadline
+# table) into the request's due, due_epoch and due_provisional, which the pages and the yearly
+# figures read (the engine calls it after every change of the deadline). Returns nothing.
+proc request::Mirror {id} {
+    db eval {SELECT due, due_epoch, provisional FROM deadline WHERE request_id = $id AND rule = 'request_answer'
+             ORDER BY id DESC LIMIT 1} {
+        db eval {UPDATE request SET due = $due, due_epoch = $due_epoch, due_provisional = $provisional WHERE id = $id}
+    }
+    return
 }
 
-# request::Recompute: store the deadline of request ID (inside the caller's transaction). Returns
-# the calendar::due dict.
-proc request::Recompute {id} {
-    set d [Due $id]
-    set due [dict get $d due]
-    set epoch [dict get $d due_epoch]
-    set prov [dict get $d provisional]
-    db eval {UPDATE request SET due = $due, due_epoch = nullif($epoch, ''), due_provisional = $prov WHERE id = $id}
+# request::Deadline: the id of request ID's open answer deadline; errors when none runs.
+proc request::Deadline {id} {
+    set d [db onecolumn {SELECT id FROM deadline WHERE request_id = $id AND rule = 'request_answer' AND state = 'open'
+                         ORDER BY id DESC LIMIT 1}]
+    if {$d eq ""} { error "request $id has no answer deadline running" }
     return $d
 }
 
-# request::recompute: recompute the deadline of every request not yet answered that YEAR's
-# calendar may change (provisional on YEAR, or running across its days: calendar::touches) (a
-# calendar::onimport hook, inside the import's transaction, as the system): an audit entry (the
-# request's record) for each that moved, a notice to the info office for each that moved earlier.
-# Returns a dict recomputed, moved, earlier.
-proc request::recompute {y} {
-    set out [dict create recomputed 0 moved 0 earlier 0]
-    set from [calendar::touches $y]
-    set next [expr {$y + 1}]
-    set rows [db eval {SELECT id, number, due, due_epoch, due_provisional FROM request WHERE state = 'registered'
-                       AND ((' ' || due_provisional || ' ') LIKE ('% ' || $y || ' %')
-                            OR (due_epoch >= $from AND CAST(substr(received, 1, 4) AS INTEGER) < $next))}]
-    workflow::system {
-        foreach {id number old oldEpoch oldProv} $rows {
-            set d [Recompute $id]
-            dict incr out recomputed
-            if {[dict get $d due_epoch] eq $oldEpoch} { continue }
-            dict incr out moved
-            set new [calendar::dueText [dict get $d due] [dict get $d provisional]]
-            audit::record request.recompute request:$id -before "due $old" \
-                -after "${y}年节假日安排已导入，答复期限由 $old[expr {$oldProv ne "" ? "（暂定）" : " "}]重算为 $new"
-            if {[dict get $d due_epoch] ne "" && $oldEpoch ne "" && [dict get $d due_epoch] < $oldEpoch} {
-                dict incr out earlier
-                notify::queue "" request.recompute {office} "政府信息公开申请 $number 答复期限提前至 [dict get $d due]" \
-                    [join [list "申请编号：$number" "原答复期限：[calendar::dueText $old $oldProv]" "重算后答复期限：$new" \
-                               "原因：${y}年节假日安排已导入，答复期限已按官方日历重算"] \n]
-            }
-        }
+# request::Recomputed: the records of request deadline ROW (a dict, as it was) that a calendar
+# import of YEAR moved to NEW (the engine's hook; see workflow::deadline::recompute): an audit
+# entry on the request's record, and a notice to the info office when it moved earlier.
+proc request::Recomputed {row new y} {
+    set id [dict get $row request_id]
+    set number [db onecolumn {SELECT number FROM request WHERE id = $id}]
+    set old [dict get $row due]
+    set oldProv [dict get $row provisional]
+    set shown [calendar::dueText [dict get $new due] [dict get $new provisional]]
+    audit::record request.recompute request:$id -before "due $old" \
+        -after "${y}年节假日安排已导入，答复期限由 $old[expr {$oldProv ne "" ? "（暂定）" : " "}]重算为 $shown"
+    set ne [dict get $new due_epoch]
+    set oe [dict get $row due_epoch]
+    if {$ne ne "" && $oe ne "" && $ne < $oe} {
+        notify::queue "" request.recompute {office} "政府信息公开申请 $number 答复期限提前至 [dict get $new due]" \
+            [join [list "申请编号：$number" "原答复期限：[calendar::dueText $old $oldProv]" "重算后答复期限：$shown" \
+                       "原因：${y}年节假日安排已导入，答复期限已按官方日历重算"] \n]
     }
-    return $out
 }
-lappend calendar::onimport request::recompute
 
 # request::Get: the row of request ID (an id or a number YYYY-NNNN) as a dict; errors if none.
 proc request::Get {id} {
@@ -297,83 +306,136 @@ proc request::Get {id} {
     return $row
 }
 
-# request::Open: the row of request ID; errors unless it is still being handled (not answered).
-proc request::Open {id what} {
-    set r [Get $id]
-    if {[dict get $r state] ne "registered"} {
-        error "request [dict get $r number] is [dict get $request::states [dict get $r state]]: cannot $what"
-    }
-    return $r
+# request::Id: the id of request ID (an id or a number); errors if none. request::Label: how
+# messages name request ID ("request YYYY-NNNN").
+proc request::Id {id} { dict get [Get $id] id }
+proc request::Label {id} { return "request [db onecolumn {SELECT number FROM request WHERE id = $id}]" }
+
+# ---- the process: declared on the workflow engine ----
+
+workflow::state -process request registered 办理中 "registered; the 20-working-day answer deadline runs from receipt (paused while a consultation runs)"
+workflow::state -process request answered 已答复 "answered with one of the seven kinds of answer and its numbered letter"
+workflow::state -process request archived 已归档 "filed away after the answer" 1
+workflow::state -process request withdrawn 已撤销 "a duplicate registration withdrawn by the office; counted nowhere" 1
+
+workflow::transition -process request register {
+    from {} to registered perms {} title 登记申请
+    args "FIELD VALUE ..." text "Register an application (online: anyone, through the public form; letter, fax, e-mail, in person: the office), checked field by field; a similar earlier request of the same applicant is flagged."
+    starts {request_answer {}} records "request row (number, the secret's hash, repeat_of)" source "002 第六、七条、第十五条"
+}
+workflow::transition -process request identity {
+    from {registered answered archived} to = perms request.handle title 身份核验
+    args "ID verified|failed NOTE" text "Record the identity check of the applicant (what document was seen)."
+    records "request identity, note, by, at" source "002 第九、十七条"
+}
+workflow::transition -process request pause {
+    from {registered} to = perms request.handle title 征求意见（暂停计时）
+    args "ID third_party|agency PARTY ?-note T? ?-reply-by DATE?" refuse {%1$s is %2$s: cannot be paused}
+    text "Start a written consultation of a third party or another agency: the answer deadline stops until it ends."
+    recomputes {request_answer} records "request_pause row" source "002 第十一、十三、十五、十六条"
+}
+workflow::transition -process request resume {
+    from {registered} to = perms request.handle title 恢复计时
+    args "ID ?PAUSE?" refuse {%1$s is %2$s: cannot resume}
+    text "The consulted party answered: the consultation ends and the answer deadline runs again, pushed by the time it took."
+    recomputes {request_answer} records "request_pause resumed" source "002 第十五条"
+}
+workflow::transition -process request extend {
+    from {registered} to = perms request.approve scope office title 延长答复期限
+    args "ID DAYS REASON APPROVER TOLD" refuse {%1$s is %2$s: cannot be extended}
+    text "The head of the disclosure office (a unit head of the office) extends the answer deadline once, by at most rule_request_extension working days, before it has passed; how the applicant was told is recorded."
+    records "request extension, reason, approver, told; the request_answer deadline extended" source "002 第十五条"
+}
+workflow::transition -process request answer {
+    from {registered} to answered perms request.handle title 答复
+    args "ID KIND DETAIL ?TEXT?" refuse {%1$s is %2$s: cannot be answered}
+    text "Answer with one of the seven kinds (with its required details); running consultations end; the letter is numbered; on time or late is recorded."
+    stops {request_answer} records "request answer, details, letter number, on_time" source "002 第十、十五条"
+}
+workflow::transition -process request fee {
+    from {registered answered archived} to = perms request.handle title 登记信息处理费
+    args "ID AMOUNT REASON" text "Record a processing fee (only for volume or frequency clearly beyond reason)."
+    records "request fee and reason" source "002 第十九条"
+}
+workflow::transition -process request waive {
+    from {registered answered archived} to = perms request.approve scope office title 减免信息处理费
+    args "ID APPROVER REASON" text "The head of the disclosure office waives the fee for hardship, on the applicant's application."
+    records "request waived, waiver_by" source "002 第二十条"
+}
+workflow::transition -process request archive {
+    from {answered} to archived perms request.handle title 归档
+    args "ID" refuse {only an answered request is archived} text "File an answered request away (归档)."
+    records "request archived" source "002 第二十一条"
+}
+workflow::transition -process request withdraw {
+    from {registered} to withdrawn perms request.handle title 撤销重复登记
+    args "ID REASON" refuse {%1$s is %2$s: cannot be withdrawn}
+    text "The office withdraws a registration that duplicates another (the same application registered twice, e.g. sent by letter and online); the answer deadline is cancelled and the request counts in no figure. A reason is required."
+    cancels {request_answer} records "the reason on the timeline and the audit entry" source "002 第二十一条"
 }
 
 # request::identity: record the identity check of request ID: RESULT verified or failed, NOTE
 # (what was checked). Returns nothing.
 proc request::identity {id result note} {
-    org::require request.handle
+    workflow::fire -process request identity $id $result $note
+    return
+}
+proc workflow::p::request::do::identity {id argv} {
+    lassign $argv result note
     if {$result ni {verified failed}} { error "bad result \"$result\": must be verified or failed" }
     if {[string trim $note] eq ""} { error "say what was checked (the document seen)" }
     set at [yqbox::iso]
     set by [dict get [org::actor] login]
-    db transaction immediate {
-        set r [Get $id]
-        set rid [dict get $r id]
-        db eval {UPDATE request SET identity = $result, identity_note = $note, identity_by = $by,
-                 identity_at = $at, updated = $at WHERE id = $rid}
-        audit::record request.identity request:$rid -before [dict get $r identity] -after "$result $note"
-    }
-    return
+    db eval {UPDATE request SET identity = $result, identity_note = $note, identity_by = $by,
+             identity_at = $at WHERE id = $id}
+    return "$result $note"
 }
 
 # request::pause: start a written consultation of request ID: KIND third_party or agency, PARTY
 # (who is consulted); options -note TEXT, -reply-by DATE (the deadline given to the party). The
 # answer clock stops until request::resume. Returns the pause's id.
 proc request::pause {id kind party args} {
-    org::require request.handle
-    set o [reporting::options $args {-note "" -reply-by ""} "request pause ID KIND PARTY ?-note T? ?-reply-by DATE?"]
+    dict get [workflow::fire -process request pause $id $kind $party {*}$args] note
+    db onecolumn {SELECT max(p.id) FROM request_pause p JOIN request r ON r.id = p.request_id
+                  WHERE r.id = $id OR r.number = $id}
+}
+proc workflow::p::request::do::pause {id argv} {
+    set o [reporting::options [lrange $argv 2 end] {-note "" -reply-by ""} "request pause ID KIND PARTY ?-note T? ?-reply-by DATE?"]
+    lassign $argv kind party
     if {$kind ni {third_party agency}} { error "bad kind \"$kind\": must be third_party or agency" }
     if {[string trim $party] eq ""} { error "name the party consulted" }
     set at [yqbox::iso]
-    db transaction immediate {
-        set r [Open $id "be paused"]
-        set rid [dict get $r id]
-        set note [dict get $o -note]; set by [dict get $o -reply-by]
-        db eval {INSERT INTO request_pause(request_id, kind, party, note, reply_by, started)
-                 VALUES($rid, $kind, $party, $note, $by, $at)}
-        set pid [db last_insert_rowid]
-        Recompute $rid
-        audit::record request.pause request:$rid -after "$kind $party from $at"
-    }
-    return $pid
+    set note [dict get $o -note]; set by [dict get $o -reply-by]
+    db eval {INSERT INTO request_pause(request_id, kind, party, note, reply_by, started)
+             VALUES($id, $kind, $party, $note, $by, $at)}
+    return "$kind $party from $at"
 }
 
 # request::resume: end the running consultations of request ID (or only pause PAUSE): the party
 # answered. Returns the new deadline as shown (calendar::dueText: provisional years said).
 proc request::resume {id {pause ""}} {
-    org::require request.handle
+    set rid [dict get [workflow::fire -process request resume $id $pause] id]
+    db eval {SELECT due, due_provisional FROM request WHERE id = $rid} {}
+    calendar::dueText $due $due_provisional
+}
+proc workflow::p::request::do::resume {id argv} {
+    lassign $argv pause
     set at [yqbox::iso]
-    db transaction immediate {
-        set r [Open $id "resume"]
-        set rid [dict get $r id]
-        db eval {UPDATE request_pause SET resumed = $at WHERE request_id = $rid AND resumed IS NULL
-                 AND ($pause = '' OR id = $pause)}
-        if {![db changes]} { error "request [dict get $r number] has no running consultation[expr {$pause ne "" ? " $pause" : ""}]" }
-        set d [Recompute $rid]
-        audit::record request.resume request:$rid -after "resumed $at, due [dict get $d due]"
-    }
-    calendar::dueText [dict get $d due] [dict get $d provisional]
+    db eval {UPDATE request_pause SET resumed = $at WHERE request_id = $id AND resumed IS NULL
+             AND ($pause = '' OR id = $pause)}
+    if {![db changes]} { error "[request::Label $id] has no running consultation[expr {$pause ne "" ? " $pause" : ""}]" }
+    return "resumed $at"
 }
 
 # request::Approver: check that APPROVER, the login of an active unit head of an office-kind unit
 # (the head of the disclosure office), may be recorded as approving by the current principal: the
-# approver records their own approval (request.approve); only the console records another's.
-# Returns nothing; errors (DENIED for someone else's approval) otherwise.
+# approver records their own approval; only the console records another's. (The permission and
+# the office scope are the transitions' own, checked by the engine.) Returns nothing; errors
+# (DENIED for someone else's approval) otherwise.
 proc request::Approver {approver} {
     set a [org::actor]
-    if {![dict get $a superuser]} {
-        org::require request.approve
-        if {$approver ne [dict get $a login]} {
-            error "permission denied: only the approver records their approval" {} {YQBOX DENIED}
-        }
+    if {![dict get $a superuser] && $approver ne [dict get $a login]} {
+        error "permission denied: only the approver records their approval" {} {YQBOX DENIED}
     }
     if {![db exists {SELECT 1 FROM user u JOIN user_role x ON x.user_id = u.id JOIN unit n ON n.id = u.unit_id
                      WHERE u.login = $approver AND u.active AND x.role = 'unithead' AND n.kind = 'office'}]} {
@@ -386,28 +448,27 @@ proc request::Approver {approver} {
 # told to the applicant as TOLD (how and when). Only before the deadline. Returns the new deadline
 # as shown (calendar::dueText).
 proc request::extend {id days reason approver told} {
-    Approver $approver
+    set rid [dict get [workflow::fire -process request extend $id $days $reason $approver $told] id]
+    db eval {SELECT due, due_provisional FROM request WHERE id = $rid} {}
+    calendar::dueText $due $due_provisional
+}
+proc workflow::p::request::do::extend {id argv} {
+    lassign $argv days reason approver told
+    request::Approver $approver
     if {[string trim $reason] eq ""} { error "an extension needs a reason" }
     if {[string trim $told] eq ""} { error "say how the applicant was told of the extension" }
     if {![string is entier -strict $days] || $days < 1} { error "bad extension \"$days\": expected working days" }
-    set at [yqbox::iso]
-    set now [yqbox::now]
-    db transaction immediate {
-        set r [Open $id "be extended"]
-        set rid [dict get $r id]
-        if {[dict get $r extension] > 0} { error "request [dict get $r number] was extended already (only once)" }
-        if {[dict get $r due_epoch] ne "" && $now > [dict get $r due_epoch]} {
-            error "request [dict get $r number]'s deadline [dict get $r due] has passed: too late to extend"
-        }
-        # calendar::due checks the cap (rule request_extension)
-        calendar::due [dict get $r received] request_answer -extend $days -reason $reason
-        db eval {UPDATE request SET extension = $days, ext_reason = $reason, ext_approver = $approver,
-                 ext_told = $told, ext_at = $at, updated = $at WHERE id = $rid}
-        set d [Recompute $rid]
-        audit::record request.extend request:$rid -before [dict get $r due] \
-            -after "+$days workdays approved by $approver, told: $told; due [dict get $d due]"
+    set r [request::Get $id]
+    if {[dict get $r extension] > 0} { error "[request::Label $id] was extended already (only once)" }
+    if {[dict get $r due_epoch] ne "" && [yqbox::now] > [dict get $r due_epoch]} {
+        error "[request::Label $id]'s deadline [dict get $r due] has passed: too late to extend"
     }
-    calendar::dueText [dict get $d due] [dict get $d provisional]
+    # calendar::due checks the cap (rule request_extension)
+    set due [workflow::deadline::extend [request::Deadline $id] $days $reason]
+    set at [yqbox::iso]
+    db eval {UPDATE request SET extension = $days, ext_reason = $reason, ext_approver = $approver,
+             ext_told = $told, ext_at = $at WHERE id = $id}
+    return "+$days workdays approved by $approver, told: $told; due $due"
 }
 
 # request::answer: answer request ID with KIND (a key of request::kinds) and DETAIL (a dict of the
@@ -415,9 +476,13 @@ proc request::extend {id days reason approver told} {
 # consultations end now. Records whether the answer came by the deadline and numbers the letter.
 # Returns the letter number.
 proc request::answer {id kind detail {text ""}} {
-    variable kinds
-    variable details
-    org::require request.handle
+    set rid [dict get [workflow::fire -process request answer $id $kind $detail $text] id]
+    db onecolumn {SELECT letter_no FROM request WHERE id = $rid}
+}
+proc workflow::p::request::do::answer {id argv} {
+    lassign $argv kind detail text
+    set kinds $request::kinds
+    set details $request::details
     if {![dict exists $kinds $kind]} { error "bad answer \"$kind\": must be one of [join [dict keys $kinds] {, }]" }
     if {[catch {dict size $detail}]} { error "the answer's details must be a dict" }
     set req [dict get $details $kind required]
@@ -434,73 +499,73 @@ proc request::answer {id kind detail {text ""}} {
     set at [yqbox::iso $now]
     set by [dict get [org::actor] login]
     set prefix [conf::get request_letter_prefix]
-    db transaction immediate {
-        set r [Open $id "be answered"]
-        set rid [dict get $r id]
-        if {$kind eq "repeat"} {
-            set prev [dict get $r repeat_of]
-            if {$prev eq "" || [db onecolumn {SELECT state FROM request WHERE id = $prev}] eq "registered"} {
-                error "a repeated request needs an earlier, answered request by the same applicant"
-            }
+    if {$kind eq "repeat"} {
+        set prev [db onecolumn {SELECT repeat_of FROM request WHERE id = $id}]
+        if {$prev eq "" || [db onecolumn {SELECT state FROM request WHERE id = $prev}] eq "registered"} {
+            error "a repeated request needs an earlier, answered request by the same applicant"
         }
-        db eval {UPDATE request_pause SET resumed = $at WHERE request_id = $rid AND resumed IS NULL}
-        set d [Recompute $rid]
-        set onTime [expr {$now <= [dict get $d due_epoch]}]
-        set year [string range $at 0 3]
-        set n [db onecolumn {SELECT count(*) FROM request WHERE letter_no LIKE $prefix || '〔' || $year || '〕%'}]
-        set letter "$prefix〔$year〕[expr {$n + 1}]号"
-        db eval {UPDATE request SET state = 'answered', answer = $kind, answer_detail = $detail,
-                 answer_text = $text, answered = $at, answered_by = $by, on_time = $onTime,
-                 letter_no = $letter, updated = $at WHERE id = $rid}
-        audit::record request.answer request:$rid -after "$kind $letter [expr {$onTime ? "on time" : "late"}]"
     }
-    return $letter
+    # running consultations end now; the deadline is known again
+    db eval {UPDATE request_pause SET resumed = $at WHERE request_id = $id AND resumed IS NULL}
+    set d [workflow::deadline::refresh [request::Deadline $id]]
+    set onTime [expr {$now <= [dict get $d due_epoch]}]
+    set year [string range $at 0 3]
+    set n [db onecolumn {SELECT count(*) FROM request WHERE letter_no LIKE $prefix || '〔' || $year || '〕%'}]
+    set letter "$prefix〔$year〕[expr {$n + 1}]号"
+    db eval {UPDATE request SET answer = $kind, answer_detail = $detail, answer_text = $text, answered = $at,
+             answered_by = $by, on_time = $onTime, letter_no = $letter WHERE id = $id}
+    return "$kind $letter [expr {$onTime ? "on time" : "late"}]"
 }
 
 # request::fee: record a processing fee of AMOUNT yuan for request ID (002 第十九条: only for
 # clearly excessive volume or frequency) with REASON. Returns nothing.
 proc request::fee {id amount reason} {
-    org::require request.handle
+    workflow::fire -process request fee $id $amount $reason
+    return
+}
+proc workflow::p::request::do::fee {id argv} {
+    lassign $argv amount reason
     if {![string is double -strict $amount] || $amount < 0 || $amount > 100000} { error "bad amount \"$amount\"" }
     if {[string trim $reason] eq ""} { error "a fee needs a reason (volume or frequency beyond reason)" }
-    set at [yqbox::iso]
-    db transaction immediate {
-        set r [Get $id]
-        set rid [dict get $r id]
-        db eval {UPDATE request SET fee = $amount, fee_reason = $reason, updated = $at WHERE id = $rid}
-        audit::record request.fee request:$rid -before [dict get $r fee] -after "$amount $reason"
-    }
-    return
+    db eval {UPDATE request SET fee = $amount, fee_reason = $reason WHERE id = $id}
+    return "$amount $reason"
 }
 
 # request::waive: waive request ID's fee for hardship (002 第二十条) on the applicant's
 # application, approved by APPROVER (a unithead of the office) for REASON. Returns nothing.
 proc request::waive {id approver reason} {
-    Approver $approver
-    if {[string trim $reason] eq ""} { error "a waiver needs a reason" }
-    set at [yqbox::iso]
-    db transaction immediate {
-        set r [Get $id]
-        set rid [dict get $r id]
-        if {[dict get $r fee] == 0} { error "request [dict get $r number] has no fee to waive" }
-        db eval {UPDATE request SET waived = 1, waiver_by = $approver, updated = $at WHERE id = $rid}
-        audit::record request.waive request:$rid -after "approved by $approver: $reason"
-    }
+    workflow::fire -process request waive $id $approver $reason
     return
+}
+proc workflow::p::request::do::waive {id argv} {
+    lassign $argv approver reason
+    request::Approver $approver
+    if {[string trim $reason] eq ""} { error "a waiver needs a reason" }
+    if {[db onecolumn {SELECT fee FROM request WHERE id = $id}] == 0} { error "[request::Label $id] has no fee to waive" }
+    db eval {UPDATE request SET waived = 1, waiver_by = $approver WHERE id = $id}
+    return "approved by $approver: $reason"
 }
 
 # request::archive: archive answered request ID (归档). Returns nothing.
 proc request::archive {id} {
-    org::require request.handle
-    set at [yqbox::iso]
-    db transaction immediate {
-        set r [Get $id]
-        if {[dict get $r state] ne "answered"} { error "only an answered request is archived" }
-        set rid [dict get $r id]
-        db eval {UPDATE request SET state = 'archived', archived = $at, updated = $at WHERE id = $rid}
-        audit::record request.archive request:$rid -before answered -after archived
-    }
+    workflow::fire -process request archive $id
     return
+}
+proc workflow::p::request::do::archive {id argv} {
+    set at [yqbox::iso]
+    db eval {UPDATE request SET archived = $at WHERE id = $id}
+    return ""
+}
+
+# request::withdraw: withdraw request ID, a duplicate registration, for REASON (Chinese: e.g. which
+# request it duplicates). Returns nothing.
+proc request::withdraw {id reason} {
+    workflow::fire -process request withdraw $id $reason
+    return
+}
+proc workflow::p::request::do::withdraw {id argv} {
+    lassign $argv reason
+    return [workflow::Bounded [workflow::NonEmpty $reason 撤销理由] 撤销理由 500]
 }
 
 # ---- what the applicant sees ----
@@ -573,18 +638,21 @@ proc request::letter {id {standalone 0}} {
 # request::stats: the figures of YEAR for the annual report (002 第二十一条), a dict: total,
 # channel (key -> count), oral, answer (kind -> count), answered, on_time, late, extended, paused
 # (requests with a consultation), pending (not answered), overdue (not answered, deadline passed),
-# repeat_flagged, fee_count, fee_total, waived, identity_failed.
+# repeat_flagged, fee_count, fee_total, waived, identity_failed, withdrawn (duplicate registrations
+# withdrawn: counted in none of the others).
 proc request::stats {year} {
     variable channels
     variable kinds
     if {![regexp {^\d{4}$} $year]} { error "bad year \"$year\"" }
     set now [yqbox::now]
     set s [dict create total 0 channel {} oral 0 answer {} answered 0 on_time 0 late 0 extended 0 paused 0 \
-               pending 0 overdue 0 repeat_flagged 0 fee_count 0 fee_total 0.0 waived 0 identity_failed 0]
+               pending 0 overdue 0 repeat_flagged 0 fee_count 0 fee_total 0.0 waived 0 identity_failed 0 withdrawn 0]
     foreach c [dict keys $channels] { dict set s channel $c 0 }
     foreach k [dict keys $kinds] { dict set s answer $k 0 }
     db eval {SELECT r.*, (SELECT count(*) FROM request_pause p WHERE p.request_id = r.id) AS npause
              FROM request r WHERE substr(received, 1, 4) = $year} {
+        # a withdrawn duplicate registration is no application of its own
+        if {$state eq "withdrawn"} { dict incr s withdrawn; continue }
         dict incr s total
         dict set s channel $channel [expr {[dict get $s channel $channel] + 1}]
         if {$oral} { dict incr s oral }
@@ -618,7 +686,7 @@ proc request::statsRows {year} {
     dict for {k v} [dict get $s answer] { lappend rows [list "  [dict get $kinds $k]" $v] }
     foreach {k t} {on_time 按期答复 late 逾期答复 extended 延期答复 paused 征求第三方或其他机关意见
                    pending 尚未答复 overdue 尚未答复且已逾期 repeat_flagged 疑似重复申请 identity_failed 身份核验未通过
-                   fee_count 收取信息处理费（件） waived 减免费用（件）} {
+                   fee_count 收取信息处理费（件） waived 减免费用（件） withdrawn 撤销的重复登记（不计入收件）} {
         lappend rows [list $t [dict get $s $k]]
     }
     lappend rows [list 收取信息处理费（元） [format %.2f [dict get $s fee_total]]]

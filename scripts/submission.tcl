@@ -10,11 +10,16 @@
 # notices (commission) to units with a deadline each (calendar::due); a unit delivers by sending an
 # item that answers it, on time or late. Units are ranked per period by adopted items.
 #
-# Every change is one transaction with its audit entry. The console command is the ensemble
-# `submission`; staff web pages are in scripts/web/office.tcl.
+# Items and 约稿 notices are processes of the workflow engine (scripts/workflow/states.tcl;
+# docs/submission.md and docs/commission.md are generated from the declarations below): every change
+# is a transition fired by workflow::fire, one transaction with its records, each asked unit's
+# deadline in the deadline table (started by the notice, met by the item that delivers it), its
+# process_step row, its audit entry and notices. A unit withdraws its own item written or sent
+# twice before it is screened. The console command is the ensemble `submission`; staff web pages
+# are in scripts/web/office.tcl.
 
 namespace eval submission {
-    variable states {draft 草稿 signed 已签发 sent 已报送 adopted 已采用 rejected 未采用}
+    variable states {draft 草稿 signed 已签发 sent 已报送 adopted 已采用 rejected 未采用 withdrawn 已撤回}
 }
 
 conf::key submission_file_max {integer 1 1073741824} 20971520 \
@@ -43,11 +48,64 @@ proc submission::Own {unitId} {
     }
 }
 
-# submission::State: error unless submission row S is in one of STATES (for doing WHAT).
-proc submission::State {s states what} {
-    if {[dict get $s state] ni $states} {
-        error "submission [dict get $s id] is [dict get $submission::states [dict get $s state]]: cannot $what"
-    }
+# submission::Label: how messages name item ID. submission::Id: ID checked (errors if none).
+proc submission::Label {id} { return "submission $id" }
+proc submission::Id {id} { dict get [Get $id] id }
+
+workflow::process submission {
+    title 政务信息 table submission owner "" object submission label submission::Label resolve submission::Id
+    unit unit_id overseer {org::can submission.screen} console submission
+    doc "A government-information item (政务信息, 000): written by a unit (or an office staff member), signed off by the unit's responsible leader, sent to the info office, screened (edited, adopted or not). Quotas per month; an item may deliver a 约稿 notice."
+}
+workflow::state -process submission draft 草稿 "written, not yet signed off"
+workflow::state -process submission signed 已签发 "signed off by the unit's responsible leader (审核签发)"
+workflow::state -process submission sent 已报送 "sent to the info office: counts for the month's quota; delivers the 约稿 notice it answers"
+workflow::state -process submission adopted 已采用 "adopted by the info office" 1
+workflow::state -process submission rejected 未采用 "not adopted, with the reason" 1
+workflow::state -process submission withdrawn 已撤回 "withdrawn by its unit before screening (e.g. written or sent twice); counts for nothing" 1
+
+workflow::transition -process submission create {
+    from {} to draft perms submission.write title 起草
+    args "UNIT TITLE TEXT ?-author LOGIN? ?-commission ID? ?-files PATHS?"
+    text "A unit's user (or the office, or the console) writes an item for their own unit, with attachments; it may answer a 约稿 notice sent to the unit."
+    records "submission row; submission_file rows (attachments stored under DATADIR/submission/ID/)" source "000 二.1"
+}
+workflow::transition -process submission attach {
+    from {draft signed} to = perms submission.write scope unit title 添加附件
+    args "ID FILE" refuse {%1$s is %2$s: cannot add an attachment}
+    text "Add an attachment to an item not yet sent." records "submission_file row and the stored file"
+}
+workflow::transition -process submission sign {
+    from {draft} to signed perms submission.sign title 审核签发
+    args "ID LOGIN" refuse {%1$s is %2$s: cannot be signed}
+    text "The unit's responsible leader (a unit head of the item's unit) signs the item off, only as themself."
+    records "signer, signer_name, signed" source "000 二.1"
+}
+workflow::transition -process submission send {
+    from {draft signed} to sent perms submission.write scope unit title 报送
+    args "ID" refuse {%1$s is %2$s: cannot be sent}
+    text "Send a signed item to the info office: it counts for this month's quota and delivers the 约稿 notice it answers (meeting that unit's deadline, on time or late)."
+    records "sent; commission_unit delivered and the commission's deadline for the unit met" source "000 二.1、二.4"
+}
+workflow::transition -process submission edit {
+    from {sent} to = perms submission.screen title 筛选加工
+    args "ID ?-title T? ?-text X?" refuse {%1$s is %2$s: cannot be edited}
+    text "The info office edits a sent item before screening; the text as sent is kept." records "title, body; original"
+}
+workflow::transition -process submission adopt {
+    from {sent} to adopted perms submission.screen title 采用
+    args "ID" refuse {%1$s is %2$s: cannot be screened} text "The info office adopts the item." records "screened_by, screened"
+}
+workflow::transition -process submission reject {
+    from {sent} to rejected perms submission.screen title 不予采用
+    args "ID REASON" refuse {%1$s is %2$s: cannot be screened}
+    text "The info office does not adopt the item, with a reason." records "screened_by, screened, reason"
+}
+workflow::transition -process submission withdraw {
+    from {draft signed sent} to withdrawn perms submission.write scope unit title 撤回
+    args "ID REASON" refuse {%1$s is %2$s: cannot be withdrawn}
+    text "The unit withdraws its own item before the info office has screened it, with a reason (an item written or sent twice); a withdrawn item counts for no quota. An item that delivered a 约稿 notice is not withdrawn (the delivery stands)."
+    records "reason" source "000 二.1"
 }
 
 # submission::create: a new draft item of UNIT (name or id) with TITLE and BODY. Options -author
@@ -57,11 +115,17 @@ proc submission::create {unit title body args} {
     org::require submission.write
     set o [reporting::options $args {-author "" -commission "" -files {}} \
                "submission add UNIT TITLE TEXT ?-author LOGIN? ?-commission ID? ?-files PATHS?"]
+    if {[string trim $title] eq ""} { error "an item needs a title" }
+    if {[string trim $body] eq ""} { error "an item needs a text" }
+    if {[string length [string trim $title]] > 200} { error "the title is longer than 200 characters" }
+    set files [lmap p [dict get $o -files] { ReadFile $p }]
+    Storing { set r [workflow::fire -process submission create "" $unit $title $body $o $files] }
+    dict get $r id
+}
+proc workflow::p::submission::do::create {argv} {
+    lassign $argv unit title body o files
     set title [string trim $title]
     set body [string trim $body]
-    if {$title eq ""} { error "an item needs a title" }
-    if {$body eq ""} { error "an item needs a text" }
-    if {[string length $title] > 200} { error "the title is longer than 200 characters" }
     set a [org::actor]
     set author [dict get $o -author]
     if {![dict get $a superuser]} {
@@ -69,28 +133,26 @@ proc submission::create {unit title body args} {
         set author [dict get $a login]
     }
     set commission [dict get $o -commission]
-    set files [lmap p [dict get $o -files] { ReadFile $p }]
     set at [yqbox::iso]
-    Storing { db transaction immediate {
-        set unitId [org::unitId $unit]
-        Own $unitId
-        if {$author ne ""} {
-            set au [db onecolumn {SELECT unit_id FROM user WHERE login = $author AND active}]
-            if {$au eq ""} { error "no active user \"$author\"" }
-            if {$au != $unitId} { error "user $author does not belong to unit $unit" }
+    set unitId [org::unitId $unit]
+    submission::Own $unitId
+    if {$author ne ""} {
+        set au [db onecolumn {SELECT unit_id FROM user WHERE login = $author AND active}]
+        if {$au eq ""} { error "no active user \"$author\"" }
+        if {$au != $unitId} { error "user $author does not belong to unit $unit" }
+    }
+    if {$commission ne ""} {
+        if {![db exists {SELECT 1 FROM commission_unit WHERE commission_id = $commission AND unit_id = $unitId}]} {
+            error "commission $commission was not sent to unit $unit"
         }
-        if {$commission ne ""} {
-            if {![db exists {SELECT 1 FROM commission_unit WHERE commission_id = $commission AND unit_id = $unitId}]} {
-                error "commission $commission was not sent to unit $unit"
-            }
-        }
-        db eval {INSERT INTO submission(unit_id, author, title, body, commission_id, created, updated)
-                 VALUES($unitId, $author, $title, $body, nullif($commission, ''), $at, $at)}
-        set id [db last_insert_rowid]
-        audit::record submission.create submission:$id -after "unit=$unit title=$title"
-        foreach f $files { Store $id {*}$f }
-    } }
-    return $id
+    }
+    db eval {INSERT INTO submission(unit_id, author, title, body, commission_id, created, updated)
+             VALUES($unitId, $author, $title, $body, nullif($commission, ''), $at, $at)}
+    set id [db last_insert_rowid]
+    set ::workflow::created $id
+    # attachments stored with the draft are audited each as submission.attach
+    foreach f $files { submission::Store $id {*}$f 1 }
+    return "unit=$unit title=$title"
 }
 
 # submission::ReadFile: {NAME BYTES} of the file at PATH; errors if it is unreadable or too big.
@@ -122,8 +184,9 @@ proc submission::Storing {script} {
 
 # submission::Store: save attachment NAME (BYTES) of submission ID under DATADIR/submission/ID/
 # and record it (inside the caller's transaction, run through submission::Storing, which removes
-# the file again if anything fails, its writing included).
-proc submission::Store {id name bytes} {
+# the file again if anything fails, its writing included); AUDIT 1 writes its own audit entry (the
+# attach transition has the engine's). Returns the note "NAME SIZE bytes sha256=HASH".
+proc submission::Store {id name bytes {audit 0}} {
     variable written
     set name [string trim [regsub -all {[/\\\x00-\x1f]} $name _]]
     if {$name in {"" . ..}} { error "bad attachment name" }
@@ -141,132 +204,141 @@ proc submission::Store {id name bytes} {
     set at [yqbox::iso]
     db eval {INSERT INTO submission_file(submission_id, name, path, size, sha256, added)
              VALUES($id, $name, $rel, $size, $sha, $at)}
-    audit::record submission.attach submission:$id -after "$name $size bytes sha256=$sha"
+    if {$audit} { audit::record submission.attach submission:$id -after "$name $size bytes sha256=$sha" }
+    return "$name $size bytes sha256=$sha"
 }
 
 # submission::attach: add attachment NAME with content BYTES to draft or signed item ID (the web's
 # upload). Returns nothing.
 proc submission::attach {id name bytes} {
-    org::require submission.write
-    Storing { db transaction immediate {
-        set s [Get $id]
-        Own [dict get $s unit_id]
-        State $s {draft signed} "add an attachment"
-        Store $id $name $bytes
-    } }
+    Storing { workflow::fire -process submission attach $id $name $bytes }
     return
+}
+proc workflow::p::submission::do::attach {id argv} {
+    submission::Store $id {*}$argv
 }
 
 # submission::sign: the unit's responsible leader SIGNER (a login of a unit head of the item's unit)
 # signs item ID off (审核签发). A user can only sign as themself. Returns nothing.
 proc submission::sign {id signer} {
-    org::require submission.sign
+    workflow::fire -process submission sign $id $signer
+    return
+}
+proc workflow::p::submission::do::sign {id argv} {
+    lassign $argv signer
     set a [org::actor]
     if {![dict get $a superuser] && $signer ne [dict get $a login]} {
         error "permission denied: a responsible leader signs only for themself" {} {YQBOX DENIED}
     }
     set at [yqbox::iso]
-    db transaction immediate {
-        set s [Get $id]
-        State $s {draft} "be signed"
-        set unitId [dict get $s unit_id]
-        set name [db onecolumn {SELECT u.name FROM user u JOIN user_role r ON r.user_id = u.id
-                                WHERE u.login = $signer AND u.active AND u.unit_id = $unitId AND r.role = 'unithead'}]
-        if {$name eq ""} { error "$signer is not a responsible leader (unithead) of the item's unit" }
-        db eval {UPDATE submission SET state = 'signed', signer = $signer, signer_name = $name,
-                 signed = $at, updated = $at WHERE id = $id}
-        audit::record submission.sign submission:$id -before draft -after "signed by $signer ($name)"
-    }
-    return
+    set unitId [db onecolumn {SELECT unit_id FROM submission WHERE id = $id}]
+    set name [db onecolumn {SELECT u.name FROM user u JOIN user_role r ON r.user_id = u.id
+                            WHERE u.login = $signer AND u.active AND u.unit_id = $unitId AND r.role = 'unithead'}]
+    if {$name eq ""} { error "$signer is not a responsible leader (unithead) of the item's unit" }
+    db eval {UPDATE submission SET signer = $signer, signer_name = $name, signed = $at WHERE id = $id}
+    return "signed by $signer ($name)"
 }
 
 # submission::send: send signed item ID to the info office. It counts for this month's quota, and
 # delivers the 约稿 notice it answers. Returns nothing.
 proc submission::send {id} {
-    org::require submission.write
+    workflow::fire -process submission send $id
+    return
+}
+
+# workflow::p::submission::guard::send: why item ID may not be sent now: a draft is signed off first.
+proc workflow::p::submission::guard::send {id} {
+    if {[db onecolumn {SELECT state FROM submission WHERE id = $id}] eq "draft"} {
+        return [list state "submission $id must be signed off by the unit's responsible leader before it is sent"]
+    }
+    return {}
+}
+proc workflow::p::submission::do::send {id argv} {
     set at [yqbox::iso]
     set now [yqbox::now]
-    db transaction immediate {
-        set s [Get $id]
-        Own [dict get $s unit_id]
-        if {[dict get $s state] eq "draft"} { error "submission $id must be signed off by the unit's responsible leader before it is sent" }
-        State $s {signed} "be sent"
-        db eval {UPDATE submission SET state = 'sent', sent = $at, updated = $at WHERE id = $id}
-        set c [dict get $s commission_id]
-        set note ""
-        if {$c ne ""} {
-            set unitId [dict get $s unit_id]
-            db eval {UPDATE commission_unit SET submission_id = $id, delivered = $at
-                     WHERE commission_id = $c AND unit_id = $unitId AND delivered IS NULL}
-            if {[db changes]} {
-                set due [db onecolumn {SELECT due_epoch FROM commission_unit WHERE commission_id = $c AND unit_id = $unitId}]
-                set note " delivers commission $c [expr {$now <= $due ? "on time" : "late"}]"
-            }
+    db eval {UPDATE submission SET sent = $at WHERE id = $id}
+    db eval {SELECT commission_id AS c, unit_id AS unitId FROM submission WHERE id = $id} {}
+    set note ""
+    if {$c ne ""} {
+        db eval {UPDATE commission_unit SET submission_id = $id, delivered = $at
+                 WHERE commission_id = $c AND unit_id = $unitId AND delivered IS NULL}
+        if {[db changes]} {
+            set due [db onecolumn {SELECT due_epoch FROM commission_unit WHERE commission_id = $c AND unit_id = $unitId}]
+            workflow::deadline::Stop commission_id $c "" send $now $unitId
+            set note " delivers commission $c [expr {$now <= $due ? "on time" : "late"}]"
         }
-        audit::record submission.send submission:$id -before signed -after "sent$note"
     }
-    return
+    return "sent$note"
 }
 
 # submission::edit: the office edits sent item ID before screening (options -title, -text). The
 # text as sent is kept in `original`. Returns nothing.
 proc submission::edit {id args} {
-    org::require submission.screen
-    set o [reporting::options $args {-title "" -text ""} "submission edit ID ?-title T? ?-text X?"]
-    set at [yqbox::iso]
-    db transaction immediate {
-        set s [Get $id]
-        State $s {sent} "be edited"
-        set title [expr {[string trim [dict get $o -title]] eq "" ? [dict get $s title] : [string trim [dict get $o -title]]}]
-        set body [expr {[string trim [dict get $o -text]] eq "" ? [dict get $s body] : [string trim [dict get $o -text]]}]
-        set original [expr {[dict get $s original] eq "" ? [dict get $s body] : [dict get $s original]}]
-        db eval {UPDATE submission SET title = $title, body = $body, original = $original, updated = $at
-                 WHERE id = $id}
-        audit::record submission.edit submission:$id -before [dict get $s title] -after $title
-    }
+    workflow::fire -process submission edit $id {*}$args
     return
+}
+proc workflow::p::submission::do::edit {id argv} {
+    set o [reporting::options $argv {-title "" -text ""} "submission edit ID ?-title T? ?-text X?"]
+    set s [submission::Get $id]
+    set title [expr {[string trim [dict get $o -title]] eq "" ? [dict get $s title] : [string trim [dict get $o -title]]}]
+    set body [expr {[string trim [dict get $o -text]] eq "" ? [dict get $s body] : [string trim [dict get $o -text]]}]
+    set original [expr {[dict get $s original] eq "" ? [dict get $s body] : [dict get $s original]}]
+    db eval {UPDATE submission SET title = $title, body = $body, original = $original WHERE id = $id}
+    return "[dict get $s title] → $title"
 }
 
 # submission::adopt: the office adopts sent item ID (采用). Returns nothing.
 proc submission::adopt {id} {
-    Screen $id adopted ""
+    workflow::fire -process submission adopt $id
+    return
 }
 
 # submission::reject: the office does not adopt sent item ID, for REASON. Returns nothing.
 proc submission::reject {id reason} {
     if {[string trim $reason] eq ""} { error "a rejection needs a reason" }
-    Screen $id rejected [string trim $reason]
+    workflow::fire -process submission reject $id [string trim $reason]
+    return
 }
 
-# submission::Screen: set sent item ID to STATE (adopted or rejected) with REASON, audited.
-proc submission::Screen {id state reason} {
-    org::require submission.screen
+# workflow::p::submission::do::adopt / reject: the screening of item ID (REASON for a rejection).
+proc workflow::p::submission::do::adopt {id argv} { submission::Screen $id "" }
+proc workflow::p::submission::do::reject {id argv} { submission::Screen $id [lindex $argv 0] }
+
+# submission::Screen: record who screened item ID and when, with REASON. Returns the note.
+proc submission::Screen {id reason} {
     set at [yqbox::iso]
     set by [dict get [org::actor] login]
-    db transaction immediate {
-        set s [Get $id]
-        State $s {sent} "be screened"
-        db eval {UPDATE submission SET state = $state, screened_by = $by, screened = $at,
-                 reason = $reason, updated = $at WHERE id = $id}
-        audit::record submission.[expr {$state eq "adopted" ? "adopt" : "reject"}] submission:$id \
-            -before sent -after [string trim "$state $reason"]
-    }
+    db eval {UPDATE submission SET screened_by = $by, screened = $at, reason = $reason WHERE id = $id}
+    return $reason
+}
+
+# submission::withdraw: the unit withdraws its item ID (not yet screened) for REASON, e.g. an item
+# written or sent twice. Returns nothing.
+proc submission::withdraw {id reason} {
+    workflow::fire -process submission withdraw $id $reason
     return
+}
+proc workflow::p::submission::do::withdraw {id argv} {
+    set reason [workflow::Bounded [workflow::NonEmpty [lindex $argv 0] 撤回理由] 撤回理由 500]
+    if {[db exists {SELECT 1 FROM commission_unit WHERE submission_id = $id}]} {
+        error "该信息已回应约稿通知并计为报送，不能撤回"
+    }
+    db eval {UPDATE submission SET reason = $reason WHERE id = $id}
+    return $reason
 }
 
 # submission::upward: record what the office sent the province: `item ID` (an adopted item) or
 # `special TITLE` (a 《政务信息专报》), or `item -title TITLE` for an item written by the office
 # itself. Returns the record's id.
 proc submission::upward {kind what} {
-    org::require submission.screen
-    set at [yqbox::iso]
-    set by [dict get [org::actor] login]
-    db transaction immediate {
+    org::guarded submission.screen submission.upward upward:* {
         switch -- $kind {
             item {
                 if {[string is entier -strict $what]} {
                     set s [Get $what]
-                    State $s {adopted} "be sent to the province (only adopted items are)"
+                    if {[dict get $s state] ne "adopted"} {
+                        error "submission $what is [dict get $submission::states [dict get $s state]]: cannot be sent to the province (only adopted items are)"
+                    }
                     set title [dict get $s title]
                     set sid $what
                 } else {
@@ -278,43 +350,67 @@ proc submission::upward {kind what} {
             default { error "bad kind \"$kind\": must be item or special" }
         }
         if {$title eq ""} { error "what was sent needs a title" }
+        set at [yqbox::iso]
+        set by [dict get [org::actor] login]
         db eval {INSERT INTO submission_upward(kind, submission_id, title, sent, sent_by)
                  VALUES($kind, nullif($sid, ''), $title, $at, $by)}
-        set id [db last_insert_rowid]
-        audit::record submission.upward upward:$id -after "$kind $title"
+        list [db last_insert_rowid] "$kind $title"
+    }
+}
+
+# ---- 约稿 notices: the commission process ----
+
+# submission::CommissionLabel: how messages name commission ID; submission::CommissionId: ID
+# checked (errors if none).
+proc submission::CommissionLabel {id} { return "commission $id" }
+proc submission::CommissionId {id} {
+    if {![string is entier -strict $id] || ![db exists {SELECT 1 FROM commission WHERE id = $id}]} {
+        error "no commission \"$id\""
     }
     return $id
+}
+
+workflow::process commission {
+    title 约稿通知 table commission owner commission_id object commission label submission::CommissionLabel
+    resolve submission::CommissionId console submission
+    doc "A 约稿 notice (000 二.4): the info office asks units for items by a deadline each; a unit delivers by sending an item that answers it (submission send), on time or late."
+}
+workflow::state -process commission issued 已发出 "sent to the units; each unit's deadline runs until its item is sent"
+workflow::transition -process commission issue {
+    from {} to issued perms submission.screen title 发出约稿通知
+    args "TITLE TEXT UNITS ?LIMIT?"
+    text "The info office issues a notice to units, each with its time limit (default 5 working days): one deadline per unit, met when the unit sends an item answering it."
+    records "commission row; commission_unit rows; one deadline per unit" source "000 二.4"
 }
 
 # submission::commission: issue a 约稿 notice TITLE with text BODY to UNITS, a list of UNIT or
 # {UNIT LIMIT} (LIMIT a time limit for calendar::due, e.g. {5 workdays}; default DEFAULT). Each
 # unit's deadline runs from now. Returns the notice's id.
 proc submission::commission {title body units {default {5 workdays}}} {
-    org::require submission.screen
+    dict get [workflow::fire -process commission issue "" $title $body $units $default] id
+}
+proc workflow::p::commission::do::issue {argv} {
+    lassign $argv title body units default
     set title [string trim $title]
     if {$title eq ""} { error "a commission notice needs a title" }
     if {![llength $units]} { error "a commission notice goes to at least one unit" }
-    set now [yqbox::now]
-    set at [yqbox::iso $now]
+    set at [yqbox::iso]
     set by [dict get [org::actor] login]
-    db transaction immediate {
-        db eval {INSERT INTO commission(title, body, issued, issued_by) VALUES($title, $body, $at, $by)}
-        set id [db last_insert_rowid]
-        set names {}
-        foreach u $units {
-            lassign $u name limit
-            if {$limit eq ""} { set limit $default }
-            set unitId [org::unitId $name]
-            set d [calendar::due $now $limit]
-            set due [dict get $d due]
-            set epoch [dict get $d due_epoch]
-            db eval {INSERT INTO commission_unit(commission_id, unit_id, time_limit, due, due_epoch)
-                     VALUES($id, $unitId, $limit, $due, $epoch)}
-            lappend names "$name≤$due"
-        }
-        audit::record commission.issue commission:$id -after "$title: [join $names {, }]"
+    db eval {INSERT INTO commission(title, body, issued, issued_by, state) VALUES($title, $body, $at, $by, 'issued')}
+    set id [db last_insert_rowid]
+    set ::workflow::created $id
+    set names {}
+    foreach u $units {
+        lassign $u name limit
+        if {$limit eq ""} { set limit $default }
+        set unitId [org::unitId $name]
+        set d [workflow::deadline::start $id $limit -process commission -unit $unitId -title "报送约稿：$title"]
+        db eval {SELECT due, due_epoch AS epoch FROM deadline WHERE id = $d} {}
+        db eval {INSERT INTO commission_unit(commission_id, unit_id, time_limit, due, due_epoch)
+                 VALUES($id, $unitId, $limit, $due, $epoch)}
+        lappend names "$name≤$due"
     }
-    return $id
+    return "$title: [join $names {, }]"
 }
 
 # submission::commissions: the 约稿 notices issued in PERIOD (reporting::period spec; "" = all), as
@@ -371,7 +467,7 @@ proc submission::stats {spec} {
                                 below {} commissioned 0 late 0 overdue 0]
     }
     db eval {SELECT unit_id, substr(sent, 1, 7) AS month, state, count(*) AS n FROM submission
-             WHERE sent >= $from AND sent < $to GROUP BY unit_id, month, state} {
+             WHERE sent >= $from AND sent < $to AND state <> 'withdrawn' GROUP BY unit_id, month, state} {
         if {![dict exists $units $unit_id]} { continue }
         dict update units $unit_id u {
             dict incr u sent $n
@@ -413,7 +509,7 @@ proc submission::stats {spec} {
         set m {}
         foreach mm $months {
             dict set m $mm [db onecolumn {SELECT count(*) FROM submission WHERE author = $login
-                                          AND substr(sent, 1, 7) = $mm}]
+                                          AND substr(sent, 1, 7) = $mm AND state <> 'withdrawn'}]
         }
         set below [lmap mm $past { expr {[dict get $m $mm] < [dict get $quota staff] ? $mm : [continue]} }]
         lappend staff [dict create login $login name $name months $m below $below]

@@ -52,6 +52,7 @@ proc web::zh {msg} {
         {cannot be screened}            "只有已报送、尚未筛选的信息可以采用或不予采用"
         {cannot be edited}              "只有已报送、尚未筛选的信息可以编辑"
         {cannot add an attachment}      "只有草稿或已签发的信息可以添加附件"
+        {cannot be withdrawn}           "当前状态不能撤回（已筛选或已办结）"
         {larger than submission_file_max} "附件超过大小上限"
         {bad attachment name}           "附件文件名无效"
         {was extended already}          "该申请已延长过答复期限（只能延长一次）"
@@ -322,6 +323,9 @@ proc web::submissionPage {me s {problems {}}} {
     if {$state in {draft signed} && $own && [can $me submission.write]} {
         markup append ops [tmpl {<form method="post" action="$a/attach" class="form" enctype="multipart/form-data">[hidden $me]<p><label for="att">添加附件</label><input id="att" name="file" type="file"><button type="submit">上传</button></p></form>}]
     }
+    if {$state in {draft signed sent} && [org::as $me { workflow::permitted -process submission withdraw $id }]} {
+        markup append ops [tmpl {<form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="wd-reason">撤回理由（如重复报送）</label><input id="wd-reason" name="reason" size="40"><button type="submit">撤回</button></p></form>}]
+    }
     if {$state eq "sent" && [can $me submission.screen]} {
         markup append ops [postButton $me $a/adopt 采用]
         markup append ops [tmpl {<form method="post" action="$a/reject" class="form">[hidden $me]<p><label for="reason">不予采用的理由</label><input id="reason" name="reason" size="40"><button type="submit">不予采用</button></p></form>
@@ -362,7 +366,7 @@ route POST /submissions/:id/:op {} {
     set me [need submission.write submission.screen]
     csrf $me
     set op [req param op]
-    if {$op ni {sign send attach adopt reject edit}} { errorpage 404; return }
+    if {$op ni {sign send attach adopt reject edit withdraw}} { errorpage 404; return }
     set s [submission $me [req param id]]
     set id [dict get $s id]
     set problems {}
@@ -381,6 +385,12 @@ route POST /submissions/:id/:op {} {
             if {$t eq "" || $b eq ""} { lappend problems "标题和正文不能为空" }
             set err [expr {[llength $problems] ? "" : [as $me { submission::edit $id -title $t -text $b }]}]
             set done 已保存修改
+        }
+        withdraw {
+            set reason [string trim [req form reason]]
+            if {$reason eq ""} { lappend problems "请填写撤回理由" }
+            set err [expr {[llength $problems] ? "" : [as $me { submission::withdraw $id $reason }]}]
+            set done 已撤回
         }
         attach {
             set file [req file file]
@@ -602,7 +612,7 @@ proc web::requestPage {me r {problems {}}} {
         } else {
             markup append ops [tmpl {<details><summary>征求意见（暂停计时）</summary><form method="post" action="$a/pause" class="form">[hidden $me]<p><label for="p-kind">类型</label><select id="p-kind" name="kind"><option value="third_party">征求第三方意见</option><option value="agency">征求其他机关意见</option></select> <label for="p-party">被征求意见方</label><input id="p-party" name="party"></p><p><label for="p-by">答复期限（YYYY-MM-DD，可选）</label><input id="p-by" name="reply_by"> <label for="p-note">说明</label><input id="p-note" name="note"></p><p><button type="submit">开始征求意见</button></p></form></details>}]
         }
-        if {$extension == 0 && [can $me request.approve]} {
+        if {$extension == 0 && [org::as $me { workflow::permitted -process request extend $id }]} {
             markup append ops [tmpl {<details><summary>延长答复期限（信息公开工作机构负责人）</summary><form method="post" action="$a/extend" class="form">[hidden $me]<p><label for="x-days">延长工作日</label><input id="x-days" name="days" value="20" size="3"> <label for="x-reason">理由</label><input id="x-reason" name="reason"></p><p><label for="x-told">告知申请人的方式和时间</label><input id="x-told" name="told" size="40"></p><p><button type="submit">批准延长</button></p></form></details>}]
         }
         set kinds ""
@@ -615,8 +625,11 @@ proc web::requestPage {me r {problems {}}} {
 <p class="note">按答复类型填写：已主动公开——获取方式和途径；予以公开——提供方式（可选获取时间、不予公开部分及理由）；不予公开——理由（可选法律法规依据）；非本机关负责公开——理由（可选负责公开的机关、联系方式）；依照有关法律法规办理——法律法规依据。</p>
 $fields<p><label for="a-text">补充说明（写入答复书）</label><textarea id="a-text" name="text" rows="3"></textarea></p><p><button type="submit">答复并生成答复书</button></p></form></details>}]
     }
+    if {$state eq "registered" && [org::as $me { workflow::permitted -process request withdraw $id }]} {
+        markup append ops [tmpl {<details><summary>撤销重复登记</summary><form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="w-why">理由（重复的申请编号等）</label><input id="w-why" name="reason" size="40"></p><p><button type="submit">撤销</button></p></form></details>}]
+    }
     if {$state eq "answered"} { markup append ops [postButton $me $a/archive 归档] }
-    markup append ops [tmpl {<details><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason"></p><p><button type="submit">登记收费</button></p></form>[if {$fee > 0 && !$waived && [can $me request.approve]} { tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason"><button type="submit">批准减免</button></p></form>} }]</details>}]
+    markup append ops [tmpl {<details><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason"></p><p><button type="submit">登记收费</button></p></form>[if {$fee > 0 && !$waived && [org::as $me { workflow::permitted -process request waive $id }]} { tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason"><button type="submit">批准减免</button></p></form>} }]</details>}]
     app $me "申请 $number" [tmpl {<h1>政府信息公开申请 $number</h1>[notice][problems $problems]
 <dl><dt>申请人</dt><dd>$name（$id_type $id_number）</dd><dt>联系方式</dt><dd>$phone $email $address</dd>
 <dt>申请方式</dt><dd>$ch[if {$oral} { tmpl {（口头提出，工作人员代为填写）} }]</dd><dt>收到时间</dt><dd>[time $received]</dd>
@@ -639,7 +652,8 @@ namespace eval web {
         request.register 登记申请  request.identity 身份核验  request.pause 征求意见（暂停计时）
         request.resume 恢复计时  request.extend 延长答复期限  request.answer 答复
         request.fee 登记信息处理费  request.waive 减免信息处理费  request.archive 归档
-        request.recompute 答复期限重算
+        request.recompute 答复期限重算  request.withdraw 撤销重复登记
+        deadline.warning 答复期限预警  deadline.breach 答复期限已超期
     }
 }
 
@@ -654,7 +668,7 @@ proc web::requestRecord {id} {
              LEFT JOIN user u ON u.login = a.login WHERE a.object = $object ORDER BY a.id} {
         set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : $action}]
         set by [expr {$who ne "" ? $who : [expr {$login eq "console" ? "控制台" : ($login eq "system" ? "系统" : $login)}]}]
-        set note [expr {$action eq "request.recompute" ? $after : ""}]
+        set note [expr {$action eq "request.recompute" ? $after : ($action eq "request.withdraw" ? [regsub {^state=\S+ } $after ""] : "")}]
         markup append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> $note</li>}]
     }
     if {$items eq ""} { return "" }
@@ -677,11 +691,14 @@ route POST /requests/:id/:op {} {
     set me [need request.handle request.approve@office]
     csrf $me
     set op [req param op]
-    if {$op ni {identity pause resume extend answer fee waive archive}} { errorpage 404; return }
-    # the head of the disclosure office approves (extend, waive); the rest is the office's work
-    if {$op ni {extend waive} && ![can $me request.handle]} { deny $me "需要权限：request.handle" }
+    if {$op ni {identity pause resume extend answer fee waive archive withdraw}} { errorpage 404; return }
     set r [requestRow [req param id]]
     set id [dict get $r id]
+    # who may: the transition's own permission and scope (the head of the disclosure office
+    # approves extend and waive; the rest is the office's work)
+    if {![org::as $me { workflow::permitted -process request $op $id }]} {
+        deny $me [expr {$op in {extend waive} ? "须由信息公开工作机构负责人批准" : "需要权限：request.handle"}]
+    }
     set problems {}
     set err ""
     set f [req forms]
@@ -707,7 +724,6 @@ route POST /requests/:id/:op {} {
             set done 已恢复计时
         }
         extend {
-            if {![can $me request.approve@office]} { deny $me "延长答复期限须由信息公开工作机构负责人批准" }
             if {![string is entier -strict $days] || $days < 1 || $days > 20} { lappend problems "延长期限须为 1 到 20 个工作日" }
             if {$reason eq ""} { lappend problems "请填写延长理由" }
             if {$told eq ""} { lappend problems "请填写告知申请人的方式和时间" }
@@ -738,7 +754,6 @@ route POST /requests/:id/:op {} {
             set done 已登记信息处理费
         }
         waive {
-            if {![can $me request.approve@office]} { deny $me "减免费用须由信息公开工作机构负责人批准" }
             if {$reason eq ""} { lappend problems "请填写减免理由" }
             if {![llength $problems]} { set err [as $me { request::waive $id [dict get $me login] $reason }] }
             set done 已减免费用
@@ -746,6 +761,11 @@ route POST /requests/:id/:op {} {
         archive {
             set err [as $me { request::archive $id }]
             set done 已归档
+        }
+        withdraw {
+            if {$reason eq ""} { lappend problems "请填写撤销理由" }
+            if {![llength $problems]} { set err [as $me { request::withdraw $id $reason }] }
+            set done 已撤销重复登记
         }
     }
     if {$err ne ""} { lappend problems [zh $err] }

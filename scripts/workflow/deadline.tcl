@@ -29,103 +29,193 @@ conf::key instruction_days {integer 1 60} 5 \
 conf::key auto_assign boolean 1 \
     "Assign an event nobody claimed within the claim window to its suggested unit (or the info office), recorded as overdue (001 第六条)"
 
-# workflow::deadline::start: start LIMIT (a calendar rule, or {N UNIT} with -title) on event ID,
-# unless a deadline of that rule is already open on it. The start is the rule's trigger time:
-# the event's detection for rules triggered by detection, else now. Options -instruction I,
-# -title T. A rule started again on the same event (after a hand-back, a reopening) runs from now.
-# Returns the deadline id (or "" when one was open). Call inside the transition.
+# workflow::deadline::start: start LIMIT (a calendar rule, or {N UNIT} with -title) on row ID of a
+# process (-process P, default event), unless a deadline of that rule is already open on it. The
+# start is the rule's trigger time when the process keeps it (triggers: the event's detection, a
+# request's receipt) and the rule has not run on the row before, else now. Options -instruction I,
+# -title T, -unit U (the unit responsible, default the row's owning unit). A rule started again on
+# the same row (after a hand-back, a reopening) runs from now. Returns the deadline id (or "" when
+# one was open). Call inside the transition.
 proc workflow::deadline::start {id limit args} {
-    set o [dict merge {-instruction "" -title ""} $args]
+    set o [dict merge {-instruction "" -title "" -process event -unit ""} $args]
     set instr [dict get $o -instruction]
     set title [dict get $o -title]
-    if {$instr eq "" && [db exists {SELECT 1 FROM deadline WHERE event_id = $id AND rule = $limit AND state = 'open'}]} {
+    set P [workflow::Process [dict get $o -process]]
+    set owner [dict get $P owner]
+    set table [dict get $P table]
+    set unitId [dict get $o -unit]
+    if {$instr eq "" && [db exists "SELECT 1 FROM deadline WHERE $owner = \$id AND rule = \$limit AND state = 'open'
+                                     AND (\$unitId = '' OR unit_id = \$unitId)"]} {
         return ""
     }
     set start [yqbox::now]
     if {[llength $limit] == 1} {
         set r [calendar::Rule $limit]
-        if {[dict get $r trigger] eq "detected"
-            && ![db exists {SELECT 1 FROM deadline WHERE event_id = $id AND rule = $limit}]} {
-            set start [yqbox::seconds [db onecolumn {SELECT created FROM event WHERE id = $id}]]
+        set trig [dict get $r trigger]
+        if {[dict exists $P triggers $trig]
+            && ![db exists "SELECT 1 FROM deadline WHERE $owner = \$id AND rule = \$limit"]} {
+            set start [yqbox::seconds [db onecolumn "SELECT [dict get $P triggers $trig] FROM $table WHERE id = \$id"]]
         }
         if {$title eq ""} { set title [dict get $r title] }
     }
-    set d [calendar::due $start $limit]
-    set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
+    set pauses [expr {[dict get $P pauses] eq "" ? {} : [{*}[dict get $P pauses] $id]}]
+    set d [calendar::due $start $limit -pauses $pauses]
+    if {$unitId eq "" && [dict get $P unit] ne ""} {
+        set unitId [db onecolumn "SELECT [dict get $P unit] FROM $table WHERE id = \$id"]
+    }
     set rule [expr {[llength $limit] == 1 ? $limit : [join $limit " "]}]
     set optional [expr {[llength $limit] == 1 && [dict get [calendar::Rule $limit] option]}]
     foreach k {start due due_epoch warn_at warn_epoch allowed provisional} { set v($k) [dict get $d $k] }
-    db eval {INSERT INTO deadline(event_id, instruction_id, rule, title, unit_id, start, due, due_epoch,
+    db eval "INSERT INTO deadline($owner, instruction_id, rule, title, unit_id, start, due, due_epoch,
                                   warn_at, warn_epoch, allowed, provisional, optional)
-             VALUES($id, nullif($instr, ''), $rule, $title, nullif($unit, ''), $v(start), $v(due), $v(due_epoch),
-                    $v(warn_at), $v(warn_epoch), $v(allowed), $v(provisional), $optional)}
+             VALUES(\$id, nullif(\$instr, ''), \$rule, \$title, nullif(\$unitId, ''), \$v(start), \$v(due),
+                    nullif(\$v(due_epoch), ''), \$v(warn_at), nullif(\$v(warn_epoch), ''), \$v(allowed),
+                    \$v(provisional), \$optional)"
     return [db last_insert_rowid]
 }
 
+# workflow::deadline::Stop: the open deadlines of RULE ("" any) owned by row ID (OWNER: the
+# deadline column, e.g. event_id) and, given UNIT, of that unit, are met at MET (seconds) by NAME
+# (a transition): done, and on time if MET was by the due time even if the clock has recorded a
+# breach since. A leader's instruction's deadline is stopped only by its own transition. Call
+# inside the transition. Returns nothing.
+proc workflow::deadline::Stop {owner id rule name met {unit ""}} {
+    set metIso [yqbox::iso $met]
+    db eval "UPDATE deadline SET state = 'done', met_at = \$metIso, stopped_at = \$metIso, stopped_by = \$name,
+                    breached_at = CASE WHEN \$met <= due_epoch THEN NULL ELSE breached_at END
+             WHERE $owner = \$id AND (\$rule = '' OR rule = \$rule) AND state = 'open' AND instruction_id IS NULL
+               AND (\$unit = '' OR unit_id = \$unit)"
+}
+
 # workflow::deadline::Limit: the calendar limit of a stored deadline's RULE column (a rule name, or
-# "N UNIT" for a leader's due date).
+# "N UNIT" for a given due date).
 proc workflow::deadline::Limit {rule} {
     expr {[llength $rule] == 1 ? $rule : [list [lindex $rule 0] [lindex $rule 1]]}
 }
 
-# workflow::deadline::Compute: the calendar::due dict of deadline D as it stands (its start, rule
-# and extension) on the calendars in force now.
-proc workflow::deadline::Compute {d {ext ""} {reason ""}} {
-    db eval {SELECT rule, start, extended, reason AS why FROM deadline WHERE id = $d} {}
-    if {$ext eq ""} { set ext $extended; set reason $why }
-    set opts {}
-    if {$ext > 0} { lappend opts -extend $ext -reason $reason }
-    calendar::due $start [Limit $rule] {*}$opts
+# workflow::deadline::Owner: {PROCESS ID} of the owner of deadline row R (a dict or array get).
+proc workflow::deadline::Owner {r} {
+    foreach {col p} {event_id event request_id request commission_id commission} {
+        if {[dict exists $r $col] && [dict get $r $col] ne ""} { return [list $p [dict get $r $col]] }
+    }
+    error "deadline [dict get $r id] has no owner"
 }
 
-# workflow::deadline::recompute: recompute every open deadline that YEAR's calendar may change:
-# provisional on YEAR, or running across its days (calendar::touches) (a calendar::onimport hook:
-# runs inside the import's transaction, as the system). Returns a dict recomputed (how many),
-# moved (due time changed), earlier (moved earlier: the owner was told).
+# workflow::deadline::Compute: the calendar::due dict of deadline D as it stands (its start, rule,
+# extension and its owner's pauses) on the calendars in force now.
+proc workflow::deadline::Compute {d {ext ""} {reason ""}} {
+    db eval {SELECT * FROM deadline WHERE id = $d} r {}
+    unset -nocomplain r(*)
+    set row [array get r]
+    if {$ext eq ""} { set ext $r(extended); set reason $r(reason) }
+    lassign [Owner $row] p id
+    set P [workflow::Process $p]
+    set opts {}
+    if {[dict get $P pauses] ne ""} { lappend opts -pauses [{*}[dict get $P pauses] $id] }
+    if {$ext > 0} { lappend opts -extend $ext -reason $reason }
+    calendar::due $r(start) [Limit $r(rule)] {*}$opts
+}
+
+# workflow::deadline::refresh: store deadline D's times as Compute gives them now (a pause began
+# or ended, a calendar changed, or a migrated row awaits its warning time). The warning and breach
+# may be recorded again for new times. Returns the calendar::due dict.
+proc workflow::deadline::refresh {d} {
+    set n [Compute $d]
+    set now [yqbox::now]
+    foreach k {due due_epoch warn_at warn_epoch provisional allowed} { set v($k) [dict get $n $k] }
+    db eval {UPDATE deadline SET due = $v(due), due_epoch = nullif($v(due_epoch), ''), warn_at = $v(warn_at),
+             warn_epoch = nullif($v(warn_epoch), ''), provisional = $v(provisional), allowed = $v(allowed),
+             warned_at = CASE WHEN $v(warn_epoch) = '' OR $v(warn_epoch) > $now THEN NULL ELSE warned_at END,
+             breached_at = CASE WHEN $v(due_epoch) = '' OR $v(due_epoch) >= $now THEN NULL ELSE breached_at END
+             WHERE id = $d}
+    return $n
+}
+
+# workflow::deadline::recompute: recompute every open deadline that YEAR's calendar may change,
+# whoever owns it: provisional on YEAR, or running across its days (calendar::touches) (a
+# calendar::onimport hook: runs inside the import's transaction, as the system). For each that
+# moved, its process's records are written (workflow::deadline::Moved, or the process's own
+# recomputed command). Returns a dict recomputed (how many), moved (due time changed), earlier
+# (moved earlier: the owner was told).
 proc workflow::deadline::recompute {y} {
     set out [dict create recomputed 0 moved 0 earlier 0]
     set from [calendar::touches $y]
     set next [expr {$y + 1}]
     set ids [db eval {SELECT id FROM deadline WHERE state = 'open'
                       AND ((' ' || provisional || ' ') LIKE ('% ' || $y || ' %')
-                           OR (due_epoch >= $from AND CAST(substr(start, 1, 4) AS INTEGER) < $next))}]
+                           OR (due_epoch >= $from AND CAST(substr(start, 1, 4) AS INTEGER) < $next))
+                      ORDER BY event_id IS NULL, request_id IS NULL, id}]
     workflow::system {
         foreach d $ids {
-            db eval {SELECT d.*, e.title AS etitle, e.state AS estate FROM deadline d
-                     JOIN event e ON e.id = d.event_id WHERE d.id = $d} r {}
+            db eval {SELECT * FROM deadline WHERE id = $d} r { unset r(*); set row [array get r] }
             set n [Compute $d]
             foreach k {due due_epoch warn_at warn_epoch provisional} { set v($k) [dict get $n $k] }
-            db eval {UPDATE deadline SET due = $v(due), due_epoch = $v(due_epoch), warn_at = $v(warn_at),
-                     warn_epoch = $v(warn_epoch), provisional = $v(provisional) WHERE id = $d}
+            db eval {UPDATE deadline SET due = $v(due), due_epoch = nullif($v(due_epoch), ''), warn_at = $v(warn_at),
+                     warn_epoch = nullif($v(warn_epoch), ''), provisional = $v(provisional) WHERE id = $d}
+            lassign [Owner $row] p id
+            set P [workflow::Process $p]
+            if {[dict get $P mirror] ne ""} { {*}[dict get $P mirror] $id }
             dict incr out recomputed
-            if {$v(due_epoch) == $r(due_epoch)} { continue }
+            if {$v(due_epoch) eq [dict get $row due_epoch]} { continue }
             dict incr out moved
-            set earlier [expr {$v(due_epoch) < $r(due_epoch)}]
-            set at [yqbox::iso]
-            set note "${y}年节假日安排已导入，“$r(title)”的截止时间由 $r(due)[expr {$r(provisional) ne "" ? "（暂定）" : " "}]重算为 [calendar::dueText $v(due) $v(provisional)]"
-            set aid [audit::record deadline.recompute event:$r(event_id) -before "deadline=$d due=$r(due)" \
-                         -after "deadline=$d due=$v(due) calendar=$y"]
-            db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
-                                            origin, unit_id, note, audit_id)
-                     VALUES($r(event_id), $at, 'deadline.recompute', $r(estate), $r(estate), 'system', '', '',
-                            'system', nullif($r(unit_id), ''), $note, $aid)}
-            if {$earlier} {
-                dict incr out earlier
-                notify::queue $r(event_id) deadline.recompute [Owners $r(unit_id) $r(instruction_id)] \
-                    "#$r(event_id) $r(etitle)：$r(title) 截止时间提前至 $v(due)" \
-                    [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)）" \
-                               "原截止：[calendar::dueText $r(due) $r(provisional)]" "重算后截止：$v(due)" \
-                               "原因：${y}年节假日安排已导入，时限已按官方日历重算"] \n]
-            }
+            set earlier [expr {$v(due_epoch) ne "" && [dict get $row due_epoch] ne "" && $v(due_epoch) < [dict get $row due_epoch]}]
+            if {$earlier} { dict incr out earlier }
+            set cmd [expr {[dict get $P recomputed] ne "" ? [dict get $P recomputed] : "workflow::deadline::Moved"}]
+            {*}$cmd $row $n $y
         }
     }
     return $out
 }
 lappend calendar::onimport workflow::deadline::recompute
 
-# workflow::deadline::Owners: the notice audience of a deadline owned by unit UNIT ("" = the info
-# office; the suggested unit's handler is told too), with the leader for an instruction's deadline.
-proc workflow::deadline::Owners {unit instruction} {
+# workflow::deadline::Moved: the records of deadline ROW (a dict, as it was) that a calendar import
+# of YEAR moved to NEW (calendar::due dict): a timeline step and an audit entry on its owner, and a
+# notice to the owner when it moved earlier. Returns nothing.
+proc workflow::deadline::Moved {row new y} {
+    lassign [Owner $row] p oid
+    set P [workflow::Process $p]
+    dict with row {}
+    set ndue [dict get $new due]
+    set note "${y}年节假日安排已导入，“$title”的截止时间由 $due[expr {$provisional ne "" ? "（暂定）" : " "}]重算为 [calendar::dueText $ndue [dict get $new provisional]]"
+    set aid [audit::record deadline.recompute [dict get $P object]:$oid -before "deadline=$id due=$due" \
+                 -after "deadline=$id due=$ndue calendar=$y"]
+    set earlier [expr {[dict get $new due_epoch] ne "" && $due_epoch ne "" && [dict get $new due_epoch] < $due_epoch}]
+    lassign [Stepping $p $oid deadline.recompute $unit_id $note $aid] label what
+    if {$earlier} {
+        notify::queue [expr {$p eq "event" ? $oid : ""}] deadline.recompute [Owners $p $unit_id $instruction_id] \
+            "$label：$title 截止时间提前至 $ndue" \
+            [join [list $what "时限：$title（$allowed）" \
+                       "原截止：[calendar::dueText $due $provisional]" "重算后截止：$ndue" \
+                       "原因：${y}年节假日安排已导入，时限已按官方日历重算"] \n]
+    }
+}
+
+# workflow::deadline::Stepping: write the clock's timeline step ACTION (deadline.warning,
+# deadline.breach, deadline.recompute) on row ID of process P (unit UNIT, NOTE, audit entry AID),
+# keeping its state. Returns {LABEL WHAT}: the row as a notice's subject names it, and the notice's
+# first line.
+proc workflow::deadline::Stepping {p id action unit note aid} {
+    set at [yqbox::iso]
+    if {$p eq "event"} {
+        db eval {SELECT title AS etitle, state AS estate FROM event WHERE id = $id} {}
+        db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
+                                        origin, unit_id, note, audit_id)
+                 VALUES($id, $at, $action, $estate, $estate, 'system', '', '',
+                        'system', nullif($unit, ''), $note, $aid)}
+        return [list "#$id $etitle" "事件 #$id：$etitle"]
+    }
+    set P [workflow::Process $p]
+    set state [db onecolumn "SELECT state FROM [dict get $P table] WHERE id = \$id"]
+    workflow::Step $p $id $at $action $state $state $unit $note $aid
+    set label [{*}[dict get $P label] $id]
+    list "[dict get $P title] $label" "[dict get $P title]：$label"
+}
+
+# workflow::deadline::Owners: the notice audience of a deadline of process P owned by unit UNIT
+# ("" = the info office; for an event the suggested unit's handler is told too), with the leader
+# for an instruction's deadline.
+proc workflow::deadline::Owners {p unit instruction} {
+    if {$p ne "event"} { return {office} }
     set audience {office unit:handler unit:unithead}
     if {$unit eq ""} { set audience {office suggested:handler} }
     if {$instruction ne ""} { lappend audience leader }
@@ -140,10 +230,10 @@ proc workflow::deadline::extend {d n reason} {
     set r [Compute $d $ext $reason]
     set now [yqbox::now]
     foreach k {due due_epoch warn_at warn_epoch provisional} { set v($k) [dict get $r $k] }
-    db eval {UPDATE deadline SET due = $v(due), due_epoch = $v(due_epoch), warn_at = $v(warn_at),
-             warn_epoch = $v(warn_epoch), extended = $ext, reason = $reason, provisional = $v(provisional),
-             warned_at = CASE WHEN $v(warn_epoch) > $now THEN NULL ELSE warned_at END,
-             breached_at = CASE WHEN $v(due_epoch) >= $now THEN NULL ELSE breached_at END
+    db eval {UPDATE deadline SET due = $v(due), due_epoch = nullif($v(due_epoch), ''), warn_at = $v(warn_at),
+             warn_epoch = nullif($v(warn_epoch), ''), extended = $ext, reason = $reason, provisional = $v(provisional),
+             warned_at = CASE WHEN $v(warn_epoch) = '' OR $v(warn_epoch) > $now THEN NULL ELSE warned_at END,
+             breached_at = CASE WHEN $v(due_epoch) = '' OR $v(due_epoch) >= $now THEN NULL ELSE breached_at END
              WHERE id = $d}
     return $v(due)
 }
@@ -155,6 +245,11 @@ proc workflow::deadline::extend {d n reason} {
 proc workflow::tick {} {
     set now [yqbox::now]
     set counts {warning 0 breach 0 assigned 0}
+    # rows carried over by migration 017 (a request's or a commission's deadline) get their
+    # warning time computed once
+    foreach d [db eval {SELECT id FROM deadline WHERE state = 'open' AND warn_at = '' AND due <> ''}] {
+        job::item "时限 $d 补算预警时间" { db transaction immediate { workflow::deadline::refresh $d } }
+    }
     # A closed window ends rather than breaching, so that "open" keeps meaning "still possible"
     # for every page and listing that shows open deadlines, and nothing has to tell a lapsed option
     # from a missed duty afterwards. It ends at its due time, silently: no step, notice or audit
@@ -203,27 +298,26 @@ proc workflow::deadline::AutoUnit {suggested} {
 }
 
 # workflow::deadline::Record: record the KIND (warning or breach) of deadline D at NOW, once: the
-# flag, an event_step, an audit entry and the notifications in one transaction. Returns 1 if it
-# recorded, 0 if it was recorded already (another process was first).
+# flag, the owner's timeline step, an audit entry and the notifications in one transaction.
+# Returns 1 if it recorded, 0 if it was recorded already (another process was first).
 proc workflow::deadline::Record {d kind now} {
     set col [expr {$kind eq "warning" ? "warned_at" : "breached_at"}]
     set at [yqbox::iso $now]
     set done 0
     workflow::system {
         db transaction immediate {
-            db eval "SELECT d.*, e.title AS etitle, e.state AS estate, e.suggested_unit FROM deadline d
-                     JOIN event e ON e.id = d.event_id WHERE d.id = \$d AND d.state = 'open' AND d.$col IS NULL" r {
+            db eval "SELECT * FROM deadline WHERE id = \$d AND state = 'open' AND $col IS NULL" r {
+                unset -nocomplain r(*)
+                lassign [Owner [array get r]] p oid
                 db eval "UPDATE deadline SET $col = \$at WHERE id = \$d"
                 set what [expr {$kind eq "warning" ? "即将到期" : "已超期"}]
                 set note "[expr {$kind eq "warning" ? "即将到期" : "已超过截止时间"}]：$r(title)（截止 [calendar::dueText $r(due) $r(provisional)]）"
-                set aid [audit::record deadline.$kind event:$r(event_id) -after "deadline=$d rule=$r(rule) due=$r(due)"]
-                db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
-                                                origin, unit_id, note, audit_id)
-                         VALUES($r(event_id), $at, 'deadline.' || $kind, $r(estate), $r(estate), 'system', '', '',
-                                'system', nullif($r(unit_id), ''), $note, $aid)}
-                notify::queue $r(event_id) deadline.$kind [Owners $r(unit_id) $r(instruction_id)] \
-                    "#$r(event_id) $r(etitle)：$r(title) $what" \
-                    [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)，规则 $r(rule)）" \
+                set aid [audit::record deadline.$kind [dict get [workflow::Process $p] object]:$oid \
+                             -after "deadline=$d rule=$r(rule) due=$r(due)"]
+                lassign [Stepping $p $oid deadline.$kind $r(unit_id) $note $aid] label first
+                notify::queue [expr {$p eq "event" ? $oid : ""}] deadline.$kind [Owners $p $r(unit_id) $r(instruction_id)] \
+                    "$label：$r(title) $what" \
+                    [join [list $first "时限：$r(title)（$r(allowed)，规则 $r(rule)）" \
                                "截止：[calendar::dueText $r(due) $r(provisional)]" "状态：$what" "时间：$at"] \n]
                 set done 1
             }
@@ -246,6 +340,7 @@ proc workflow::deadline::stateOf {state due warn stopped now {optional 0} {by ""
         cancelled { return cancelled }
         done { return [expr {[yqbox::seconds $stopped] > $due ? "late" : "done"}] }
     }
+    if {$due eq ""} { return paused }
     if {$now > $due} { return breached }
     if {$now >= $warn} { return warning }
     return ok
@@ -255,7 +350,7 @@ proc workflow::deadline::stateOf {state due warn stopped now {optional 0} {by ""
 proc workflow::deadline::Lines {where {limit 200}} {
     set now [yqbox::now]
     set out {}
-    set names {ok 正常 warning 预警 breached 超期 done 按时完成 late 逾期完成 cancelled 已取消 lapsed 期满}
+    set names {ok 正常 warning 预警 breached 超期 done 按时完成 late 逾期完成 cancelled 已取消 lapsed 期满 paused 暂停计时}
     db eval "SELECT d.id, d.event_id, d.rule, d.title, d.due, d.due_epoch, d.warn_epoch, d.state, d.stopped_at,
                     d.stopped_by, d.optional, d.allowed, d.provisional, coalesce(n.name, '信息办') AS unit,
                     e.title AS etitle, e.suggested_unit

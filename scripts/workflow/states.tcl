@@ -41,19 +41,98 @@ dict set org::perms event.decide      {office}
 dict set org::perms workflow.system   {}
 dict set org::perms instruction.fulfil {office handler}
 
-# workflow::state: declare state NAME with its Chinese TITLE and a TEXT saying what it means.
-proc workflow::state {name title text {final 0}} {
-    variable states
+# ---- processes ----------------------------------------------------------------------------------
+#
+# The engine serves every guarded process, each declared with workflow::process: the event
+# (declared below), the disclosure request (request.tcl), the government-information submission
+# and the 约稿 commission (submission.tcl). A process names the table of its rows, the deadline
+# column that owns its time limits, its audit object, how a message names a row, how an id given by
+# a person is resolved, the column of the owning unit (for scope unit) and who oversees every unit.
+# The event's own declaration lives in ::workflow (states, transitions, order: the names the pages
+# read); another process's in ::workflow::p::NAME, its procedures in ::workflow::p::NAME::do and
+# ::workflow::p::NAME::guard.
+
+namespace eval workflow {
+    variable processes {}   ;# process name -> dict (see workflow::process)
+    variable created ""     ;# set by a creating transition's procedure: the new row's id
+}
+
+# workflow::process: declare process NAME with SPEC, a dict: title (Chinese), table, owner (the
+# deadline column), object (audit object prefix), label (command prefix: ID -> the row as messages
+# name it), resolve (command prefix: ID or number -> the id; errors when none), unit (owning unit
+# column, "" none), overseer (command: whether the actor acts for every unit), pauses (command
+# prefix: ID -> calendar::due -pauses list, "" none), triggers (calendar trigger -> column of the
+# row holding its time), mirror (command prefix ID called after the row's deadlines changed, ""
+# none), recomputed (command prefix ROW NEW YEAR called for each deadline a calendar import moved:
+# writes the records), denied (format of the scope refusal: %1$s the login), doc (English
+# paragraph for its docs page), console (the console command that fires it). Returns nothing.
+proc workflow::process {name spec} {
+    variable processes
+    set p [dict merge {unit "" overseer workflow::isOffice pauses "" triggers {} mirror "" recomputed ""
+                       denied "permission denied: %1\$s acts only for its own unit" doc "" console ""} $spec]
+    foreach f {title table owner object label resolve} {
+        if {![dict exists $p $f]} { error "process $name: $f is missing" }
+    }
+    dict set processes $name $p
+    if {$name ne "event"} {
+        namespace eval ::workflow::p::$name {
+            variable states {}
+            variable transitions {}
+            variable order {}
+        }
+        namespace eval ::workflow::p::${name}::do {}
+        namespace eval ::workflow::p::${name}::guard {}
+    }
+    return
+}
+
+# workflow::Process: the declaration (dict) of process P; errors for an unknown one.
+proc workflow::Process {p} {
+    variable processes
+    if {![dict exists $processes $p]} {
+        error "unknown process \"$p\": must be [join [dict keys $processes] {, }]"
+    }
+    dict get $processes $p
+}
+
+# workflow::Ns: the namespace holding process P's states, transitions and order.
+proc workflow::Ns {p} {
+    expr {$p eq "event" ? "::workflow" : "::workflow::p::$p"}
+}
+
+# workflow::Opt: split a leading "-process P" off ARGS (in the caller's variable ARGSVAR); returns P
+# (event when not given).
+proc workflow::Opt {argsVar} {
+    upvar 1 $argsVar a
+    if {[lindex $a 0] ne "-process"} { return event }
+    set a [lassign $a - p]
+    Process $p
+    return $p
+}
+
+# workflow::state: declare state NAME of a process (?-process P?, default event) with its Chinese
+# TITLE and a TEXT saying what it means; FINAL 1 for a state nothing leaves.
+proc workflow::state {args} {
+    set p [Opt args]
+    lassign $args name title text final
+    if {$final eq ""} { set final 0 }
+    upvar #0 [Ns $p]::states states
     dict set states $name [dict create title $title text $text final $final]
 }
 
-# workflow::transition: declare transition NAME from SPEC, a dict with from, to, perms, scope,
-# title (Chinese), args (argument spec after the event id, see console.tcl), text (English), records, stops, starts, notify, source.
-proc workflow::transition {name spec} {
-    variable transitions
-    variable order
-    variable states
-    set t [dict merge {scope any stops {} cancels {} starts {} notify {} source "" records "" system 0} $spec]
+# workflow::transition: declare transition NAME of a process (?-process P?, default event) from
+# SPEC, a dict with from (states left; {} for a transition that creates the row), to, perms, scope,
+# title (Chinese), args (argument spec after the row id, see console.tcl), text (English), records, stops, cancels, starts,
+# recomputes (rules recomputed after it: a pause began or ended), refuse (format of the refusal
+# in a wrong state: %1$s the row as named, %2$s its state's title), notify, source.
+proc workflow::transition {args} {
+    set p [Opt args]
+    lassign $args name spec
+    upvar #0 [Ns $p]::transitions transitions [Ns $p]::order order [Ns $p]::states states
+    variable processes
+    if {[dict exists $processes $name]} { error "transition $name: a transition is not named like a process" }
+    set t [dict merge {scope any stops {} cancels {} starts {} recomputes {} refuse "" notify {} source ""
+                       records "" system 0} $spec]
     foreach f {from to perms title args text} {
         if {![dict exists $t $f]} { error "transition $name: $f is missing" }
     }
@@ -63,13 +142,25 @@ proc workflow::transition {name spec} {
     foreach {f s} [expr {[llength [dict get $t to]] > 1 ? [dict get $t to] : [list * [dict get $t to]]}] {
         if {$s ne "=" && ![dict exists $states $s]} { error "transition $name: unknown state $s" }
     }
-    foreach p [dict get $t perms] {
-        if {![dict exists $org::perms $p]} { error "transition $name: unknown permission $p" }
+    foreach x [dict get $t perms] {
+        if {![dict exists $org::perms $x]} { error "transition $name: unknown permission $x" }
     }
+    if {[dict get $t scope] ni {any unit claim office}} { error "transition $name: unknown scope [dict get $t scope]" }
     foreach {rule when} [dict get $t starts] { calendar::Rule $rule }
     dict set transitions $name $t
     lappend order $name
 }
+
+workflow::process event {
+    title 舆情事件 table event owner event_id object event label workflow::EventLabel resolve workflow::EventId
+    unit unit_id triggers {detected created} console event
+    doc "An event: posts about one matter (一事一报), from detection to its published reply and follow-up."
+}
+
+# workflow::EventLabel / workflow::EventId: how messages name event ID; the id of event ID (errors
+# when there is none).
+proc workflow::EventLabel {id} { return "event $id" }
+proc workflow::EventId {id} { event::exists $id; return $id }
 
 # ---- the declaration ---------------------------------------------------------------------------
 
@@ -242,15 +333,21 @@ workflow::transition police {
 
 # ---- the engine --------------------------------------------------------------------------------
 
-# workflow::stateTitle: the Chinese name of state S ("" for none).
-proc workflow::stateTitle {s} {
-    expr {[dict exists $::workflow::states $s] ? [dict get $::workflow::states $s title] : ""}
+# workflow::stateTitle: the Chinese name of state S ("" for none) of a process (?-process P?).
+proc workflow::stateTitle {args} {
+    set p [Opt args]
+    upvar #0 [Ns $p]::states states
+    set s [lindex $args 0]
+    expr {[dict exists $states $s] ? [dict get $states $s title] : ""}
 }
 
-# workflow::stepTitle: the Chinese name of timeline step ACTION: a transition's title, or one of
-# the clock's own steps (deadline.warning, deadline.breach, deadline.recompute); else ACTION.
-proc workflow::stepTitle {action} {
-    variable transitions
+# workflow::stepTitle: the Chinese name of timeline step ACTION of a process (?-process P?): a
+# transition's title, or one of the clock's own steps (deadline.warning, deadline.breach,
+# deadline.recompute); else ACTION.
+proc workflow::stepTitle {args} {
+    set p [Opt args]
+    upvar #0 [Ns $p]::transitions transitions
+    set action [lindex $args 0]
     set clock {deadline.warning 时限预警 deadline.breach 时限超期 deadline.recompute 时限重算}
     if {[dict exists $transitions $action]} { return [dict get $transitions $action title] }
     if {[dict exists $clock $action]} { return [dict get $clock $action] }
@@ -271,122 +368,233 @@ proc workflow::isOffice {} {
     expr {[dict get $a superuser] || "office" in [dict get $a roles]}
 }
 
-# workflow::Allowed: errors unless the acting principal may fire T (name NAME) on event row E.
-proc workflow::Allowed {name t eVar} {
+# workflow::inOffice: whether the acting principal belongs to an office-kind unit (or is a
+# superuser): scope office, e.g. the head of the disclosure office approving (002 第十五条).
+proc workflow::inOffice {} {
+    set a [org::actor]
+    if {[dict get $a superuser]} { return 1 }
+    set uid [dict get $a unit_id]
+    db exists {SELECT 1 FROM unit WHERE id = $uid AND kind = 'office'}
+}
+
+# workflow::Allowed: errors unless the acting principal may fire T (name NAME) of process P on the
+# row E (an array in the caller; empty for a transition that creates the row).
+proc workflow::Allowed {p name t eVar} {
     upvar 1 $eVar e
     set a [org::actor]
     if {[dict get $t system] && ![dict get $a superuser]} {
         error "permission denied: $name is done by the system" {} {YQBOX DENIED}
     }
     set ok 0
-    foreach p [dict get $t perms] { if {[org::can $p]} { set ok 1; break } }
-    if {!$ok} {
-        error "permission denied: [dict get $a login] may not $name ([join [dict get $t perms] { or }])" {} {YQBOX DENIED}
+    foreach x [dict get $t perms] { if {[org::can $x]} { set ok 1; break } }
+    if {!$ok && [llength [dict get $t perms]]} {
+        if {$p eq "event"} {
+            error "permission denied: [dict get $a login] may not $name ([join [dict get $t perms] { or }])" {} {YQBOX DENIED}
+        }
+        error "permission denied: [dict get $a login] may not [join [dict get $t perms] { or }]" {} {YQBOX DENIED}
     }
-    if {[dict get $t scope] eq "unit" && ![isOffice] && [dict get $a unit_id] ne $e(unit_id)} {
-        error "permission denied: event $e(id) is not [dict get $a unit]'s" {} {YQBOX DENIED}
+    set P [Process $p]
+    switch -- [dict get $t scope] {
+        unit {
+            set col [dict get $P unit]
+            if {[info exists e($col)] && ![{*}[dict get $P overseer]] && [dict get $a unit_id] ne $e($col)} {
+                if {$p eq "event"} { error "permission denied: event $e(id) is not [dict get $a unit]'s" {} {YQBOX DENIED} }
+                error [format [dict get $P denied] [dict get $a login]] {} {YQBOX DENIED}
+            }
+        }
+        office {
+            if {![inOffice]} {
+                error "permission denied: [dict get $a login] may $name only as staff of the info office's own unit" {} {YQBOX DENIED}
+            }
+        }
     }
 }
 
+# workflow::Guard: what guard NAME of process P says about row ID now ({} none, {state TEXT},
+# {denied TEXT}; see workflow::guard::publish). Reads only.
+proc workflow::Guard {p name id} {
+    set g [expr {$p eq "event" ? "::workflow::guard::$name" : "::workflow::p::${p}::guard::$name"}]
+    if {![llength [info procs $g]]} { return {} }
+    $g $id
+}
+
+# workflow::Row: process P's row ID into the array EVAR of the caller; 0 when there is none.
+proc workflow::Row {p id eVar} {
+    upvar 1 $eVar e
+    set table [dict get [Process $p] table]
+    array unset e
+    db eval "SELECT * FROM $table WHERE id = \$id" e {}
+    info exists e(state)
+}
+
 # workflow::possible: the transitions (names, in declaration order) the acting principal may fire
-# on event ID in its present state; the system's own transitions are left out. Reads only.
-proc workflow::possible {id} {
-    variable transitions
-    variable order
+# on row ID of a process (?-process P?, default event) in its present state; the system's own
+# transitions and those creating a row are left out. Reads only.
+proc workflow::possible {args} {
+    set p [Opt args]
+    set id [lindex $args 0]
+    upvar #0 [Ns $p]::transitions transitions [Ns $p]::order order
     set out {}
-    db eval {SELECT * FROM event WHERE id = $id} e {}
-    if {![info exists e(state)]} { return {} }
+    if {![Row $p $id e]} { return {} }
     foreach name $order {
         set t [dict get $transitions $name]
         if {[dict get $t system] || $e(state) ni [dict get $t from]} { continue }
-        if {$name eq "claim" && $e(unit_id) ne ""} { continue }
-        if {[llength [info procs ::workflow::guard::$name]] && [llength [guard::$name $id]]} { continue }
-        if {![catch {Allowed $name $t e}]} { lappend out $name }
+        if {$p eq "event" && $name eq "claim" && $e(unit_id) ne ""} { continue }
+        if {[llength [Guard $p $name $id]]} { continue }
+        if {![catch {Allowed $p $name $t e}]} { lappend out $name }
     }
     return $out
 }
 
-# workflow::permitted: whether the acting principal may fire transition NAME on event ID at all
-# (permission and unit scope; the event's state aside). Reads only.
-proc workflow::permitted {name id} {
-    variable transitions
+# workflow::permitted: whether the acting principal may fire transition NAME of a process
+# (?-process P?) on row ID at all (permission and scope; the row's state aside). Reads only.
+proc workflow::permitted {args} {
+    set p [Opt args]
+    lassign $args name id
+    upvar #0 [Ns $p]::transitions transitions
     if {![dict exists $transitions $name]} { return 0 }
-    db eval {SELECT * FROM event WHERE id = $id} e {}
-    if {![info exists e(state)]} { return 0 }
-    expr {![catch {Allowed $name [dict get $transitions $name] e}]}
+    if {![Row $p $id e]} { return 0 }
+    expr {![catch {Allowed $p $name [dict get $transitions $name] e}]}
 }
 
-# workflow::fire: run transition NAME on event ID with ARGS (its procedure's arguments) as the
-# acting principal. One transaction (see the file comment). Returns the step dict (step, event,
-# transition, from, to, note) .
-proc workflow::fire {name id args} {
-    variable transitions
+# workflow::fire: run transition NAME of a process (?-process P?, default event) on row ID with
+# ARGS (its procedure's arguments) as the acting principal; for a transition creating the row
+# (from {}: a request's registration, a submission's creation, a commission's issue) ID is "" and
+# the procedure makes the row. One transaction: the row's new state, the procedure's records, the
+# deadlines stopped, cancelled, started and recomputed, the timeline step (event_step, or
+# process_step for the other processes), the audit entry (PROCESS.NAME) and the notifications are
+# written together or not at all. Returns the step dict (step, event (the id, for events), id,
+# transition, from, to, note).
+proc workflow::fire {args} {
+    set p [Opt args]
+    set args [lassign $args name id]
+    upvar #0 [Ns $p]::transitions transitions [Ns $p]::states states
     if {![dict exists $transitions $name]} {
         error "unknown transition \"$name\": must be [join [dict keys $transitions] {, }]"
     }
+    set P [Process $p]
     set t [dict get $transitions $name]
-    event::exists $id
+    set creates [expr {$p ne "event" && ![llength [dict get $t from]]}]
+    if {!$creates} { set id [{*}[dict get $P resolve] $id] }
+    set owner [dict get $P owner]
+    set do [expr {$p eq "event" ? "::workflow::do::$name" : "::workflow::p::${p}::do::$name"}]
     db transaction immediate {
-        db eval {SELECT * FROM event WHERE id = $id} e {}
-        set from [expr {$name eq "detect" ? "" : $e(state)}]
-        set fromOk [expr {$from in [dict get $t from] || ($name eq "detect" && ![db exists {SELECT 1 FROM event_step WHERE event_id = $id}])}]
-        if {!$fromOk} {
-            error "event $id is $from ([dict get $::workflow::states $e(state) title]): $name needs [join [lmap s [dict get $t from] {dict get $::workflow::states $s title}] 、]"
+        if {$creates} {
+            set from ""
+            array set e {}
+            Allowed $p $name $t e
+            set ::workflow::created ""
+            set ::workflow::overdue 0
+            set ::workflow::metAt ""
+            set note [$do $args]
+            set id $::workflow::created
+            if {$id eq ""} { error "transition $name made no row" }
+        } else {
+            Row $p $id e
+            # an event names its state first; the other processes (as their commands always did)
+            # their permission first
+            if {$p ne "event"} { Allowed $p $name $t e }
+            set from [expr {$name eq "detect" ? "" : $e(state)}]
+            set fromOk [expr {$from in [dict get $t from] || ($name eq "detect" && ![db exists {SELECT 1 FROM event_step WHERE event_id = $id}])}]
+            if {!$fromOk} {
+                if {$p eq "event"} {
+                    error "event $id is $from ([dict get $states $e(state) title]): $name needs [join [lmap s [dict get $t from] {dict get $states $s title}] 、]"
+                }
+                set label [{*}[dict get $P label] $id]
+                set refuse [expr {[dict get $t refuse] ne "" ? [dict get $t refuse] : "%1\$s is %2\$s: cannot $name"}]
+                error [format $refuse $label [dict get $states $e(state) title]]
+            }
+            if {$p eq "event"} {
+                Allowed $p $name $t e
+            } else {
+                lassign [Guard $p $name $id] why text
+                if {$why eq "denied"} { error $text {} {YQBOX DENIED} }
+                if {$why eq "state"} { error $text }
+            }
+            # the transition's own checks and records; it may change the row
+            set ::workflow::overdue 0
+            set ::workflow::metAt ""
+            set note [$do $id $args]
         }
-        Allowed $name $t e
-        # the transition's own checks and records; it may change the event row
-        set ::workflow::overdue 0
-        set ::workflow::metAt ""
-        set note [do::$name $id $args]
-        db eval {SELECT * FROM event WHERE id = $id} e {}
+        Row $p $id e
         set to [Target $t $from]
         set at [yqbox::iso]
-        db eval {UPDATE event SET state = $to, updated = $at WHERE id = $id}
+        db eval "UPDATE [dict get $P table] SET state = \$to, updated = \$at WHERE id = \$id"
         set e(state) $to
-        set e(major) [expr {$e(level) in $::workflow::majorLevels}]
-        # deadlines: stop, then start. A duty recorded after the fact (metAt) is met when it was
-        # done: on time if that was by the due time, even if the clock has recorded a breach since.
+        if {$p eq "event"} { set e(major) [expr {$e(level) in $::workflow::majorLevels}] }
+        # deadlines: stop, cancel, start, recompute. A duty recorded after the fact (metAt) is met
+        # when it was done: on time if that was by the due time, even if the clock has recorded a
+        # breach since.
         set met [expr {$::workflow::metAt eq "" ? [yqbox::now] : $::workflow::metAt}]
         set metIso [yqbox::iso $met]
-        foreach rule [dict get $t stops] {
-            db eval {UPDATE deadline SET state = 'done', met_at = $metIso, stopped_at = $metIso, stopped_by = $name,
-                            breached_at = CASE WHEN $met <= due_epoch THEN NULL ELSE breached_at END
-                     WHERE event_id = $id AND rule = $rule AND state = 'open' AND instruction_id IS NULL}
-        }
+        foreach rule [dict get $t stops] { deadline::Stop $owner $id $rule $name $met }
         if {[dict get $t cancels] eq "*"} {
-            db eval {UPDATE deadline SET state = 'cancelled', stopped_at = $at, stopped_by = $name
-                     WHERE event_id = $id AND state = 'open'}
+            db eval "UPDATE deadline SET state = 'cancelled', stopped_at = \$at, stopped_by = \$name
+                     WHERE $owner = \$id AND state = 'open'"
         } else {
             foreach rule [dict get $t cancels] {
-                db eval {UPDATE deadline SET state = 'cancelled', stopped_at = $at, stopped_by = $name
-                         WHERE event_id = $id AND rule = $rule AND state = 'open' AND instruction_id IS NULL}
+                db eval "UPDATE deadline SET state = 'cancelled', stopped_at = \$at, stopped_by = \$name
+                         WHERE $owner = \$id AND rule = \$rule AND state = 'open' AND instruction_id IS NULL"
             }
         }
         foreach {rule when} [dict get $t starts] {
-            if {$when eq "" || [expr $when]} { deadline::start $id $rule }
+            if {$when eq "" || [expr $when]} { deadline::start $id $rule -process $p }
         }
+        foreach rule [dict get $t recomputes] {
+            foreach d [db eval "SELECT id FROM deadline WHERE $owner = \$id AND rule = \$rule AND state = 'open'"] {
+                deadline::refresh $d
+            }
+        }
+        if {[dict get $P mirror] ne ""} { {*}[dict get $P mirror] $id }
         set a [org::actor]
-        set aid [audit::record event.$name event:$id -before "state=$from" \
+        set object [dict get $P object]
+        set aid [audit::record $p.$name $object:$id -before "state=$from" \
                      -after "state=$to[expr {$note ne "" ? " $note" : ""}]"]
         set role [join [dict get $a roles] ,]
         set unit [dict get $a unit]
         set login [dict get $a login]
         set origin [dict get $a origin]
-        set uid $e(unit_id)
-        set overdue $::workflow::overdue
-        db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
-                                        origin, unit_id, note, overdue, audit_id)
-                 VALUES($id, $at, $name, $from, $to, $login, $role, $unit, $origin, nullif($uid, ''), $note,
-                        $overdue, $aid)}
-        set step [db last_insert_rowid]
-        notify::queue $id event.$name [dict get $t notify] \
-            "#$id $e(title)：[dict get $t title]（[stateTitle $to]）" \
-            [join [list "事件 #$id：$e(title)" "操作：[dict get $t title]，$login（$origin）" \
-                       "状态：[stateTitle $from] → [stateTitle $to]" \
-                       {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n]
+        set ucol [dict get $P unit]
+        set uid [expr {$ucol ne "" ? $e($ucol) : ""}]
+        if {$p eq "event"} {
+            set overdue $::workflow::overdue
+            db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, role, unit,
+                                            origin, unit_id, note, overdue, audit_id)
+                     VALUES($id, $at, $name, $from, $to, $login, $role, $unit, $origin, nullif($uid, ''), $note,
+                            $overdue, $aid)}
+            set step [db last_insert_rowid]
+            notify::queue $id event.$name [dict get $t notify] \
+                "#$id $e(title)：[dict get $t title]（[stateTitle $to]）" \
+                [join [list "事件 #$id：$e(title)" "操作：[dict get $t title]，$login（$origin）" \
+                           "状态：[stateTitle $from] → [stateTitle $to]" \
+                           {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n]
+        } else {
+            set step [Step $p $id $at $name $from $to $uid $note $aid]
+            set label [{*}[dict get $P label] $id]
+            notify::queue "" $p.$name [dict get $t notify] \
+                "[dict get $P title] $label：[dict get $t title]（[stateTitle -process $p $to]）" \
+                [join [list "[dict get $P title]：$label" "操作：[dict get $t title]，$login（$origin）" \
+                           "状态：[stateTitle -process $p $from] → [stateTitle -process $p $to]" \
+                           {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n]
+        }
     }
-    if {$name eq "publish"} { catch {cache invalidate *} }
-    dict create step $step event $id transition $name from $from to $to note $note
+    if {$p eq "event" && $name eq "publish"} { catch {cache invalidate *} }
+    dict create step $step event $id id $id transition $name from $from to $to note $note
+}
+
+# workflow::Step: write the timeline row of a step of process P (not the event) on row ID at AT:
+# ACTION from state FROM to TO, owning unit UID, NOTE, audit entry AID, by the acting principal.
+# Returns the row's id.
+proc workflow::Step {p id at action from to uid note aid} {
+    set a [org::actor]
+    set role [join [dict get $a roles] ,]
+    set unit [dict get $a unit]
+    set login [dict get $a login]
+    set origin [dict get $a origin]
+    db eval {INSERT INTO process_step(process, object_id, at, action, from_state, to_state, login, role, unit,
+                                      origin, unit_id, note, audit_id)
+             VALUES($p, $id, $at, $action, $from, $to, $login, $role, $unit, $origin, nullif($uid, ''), $note, $aid)}
+    db last_insert_rowid
 }
 
 # workflow::system: run SCRIPT as the system principal (the clock, the patrol).
@@ -943,8 +1151,12 @@ proc workflow::transitionsText {} {
     join $out \n
 }
 
-# workflow::doc: docs/workflow.md, generated from the declaration (and the calendar's rules).
-proc workflow::doc {} {
+# workflow::doc: the documentation page of a process (?-process P?, default event), generated from
+# its declaration (and the calendar's rules): docs/workflow.md for the event, docs/P.md for the
+# others (workflow::ProcessDoc).
+proc workflow::doc {args} {
+    set p [Opt args]
+    if {$p ne "event"} { return [ProcessDoc $p] }
     set out [list "# The workflow of an event" "" \
         "Generated by `yqbox eval {workflow doc}` from scripts/workflow/states.tcl; do not edit." "" \
         "Every transition is one transaction: the event's state, the records below, the deadlines" \
@@ -974,16 +1186,7 @@ proc workflow::doc {} {
         if {[dict get $t cancels] ne ""} {
             lappend out "- cancels: [expr {[dict get $t cancels] eq "*" ? "every open deadline" : [join [dict get $t cancels] {, }]}]"
         }
-        if {[dict get $t starts] ne ""} {
-            lappend out "- starts: [join [lmap {r w} [dict get $t starts] {
-                set rr [calendar::Rule $r]
-                string cat "$r ([calendar::UnitText [dict get $rr amount] [dict get $rr unit]] from [dict get $rr trigger_text])" [expr {$w eq "" ? "" : " when `$w`"}]
-            }] {; }]"
-        }
-        if {[dict get $t records] ne ""} { lappend out "- records: [dict get $t records]" }
-        if {[dict get $t notify] ne ""} { lappend out "- notifies: [join [dict get $t notify] {, }]" }
-        if {[dict get $t source] ne ""} { lappend out "- source: [dict get $t source]" }
-        lappend out ""
+        lappend out {*}[DocTail $t]
     }
     lappend out "## The clock" "" \
         "The background interpreter runs `workflow::tick` every minute: each open deadline whose warning" \
@@ -999,18 +1202,75 @@ proc workflow::doc {} {
     join $out \n
 }
 
+# workflow::DocTail: the closing lines of transition T's entry on a docs page (the deadlines it
+# starts, with their conditions; its records, notices and source), ending with an empty line.
+proc workflow::DocTail {t} {
+    set out {}
+    if {[dict get $t starts] ne ""} {
+        lappend out "- starts: [join [lmap {r w} [dict get $t starts] {
+            set rr [calendar::Rule $r]
+            string cat "$r ([calendar::UnitText [dict get $rr amount] [dict get $rr unit]] from [dict get $rr trigger_text])" [expr {$w eq "" ? "" : " when `$w`"}]
+        }] {; }]"
+    }
+    if {[dict get $t records] ne ""} { lappend out "- records: [dict get $t records]" }
+    if {[dict get $t notify] ne ""} { lappend out "- notifies: [join [dict get $t notify] {, }]" }
+    if {[dict get $t source] ne ""} { lappend out "- source: [dict get $t source]" }
+    lappend out ""
+}
+
+# workflow::ProcessDoc: docs/P.md of process P (not the event), generated from its declaration.
+proc workflow::ProcessDoc {p} {
+    set P [Process $p]
+    upvar #0 [Ns $p]::states states [Ns $p]::transitions transitions [Ns $p]::order order
+    set out [list "# The process of a [dict get $P object] ([dict get $P title])" "" \
+        "Generated by `yqbox eval {workflow doc -process $p}` from its declaration; do not edit." "" \
+        [dict get $P doc] "" \
+        "It runs on the workflow engine (docs/workflow.md): every transition is one transaction: the" \
+        "row's state, the records below, the deadlines stopped, cancelled, started and recomputed (in the" \
+        "deadline table), one `process_step` row (the timeline), one audit entry (`$p.NAME` on" \
+        "`[dict get $P object]:ID`) and the queued notifications. The console runs them through the" \
+        "`[dict get $P console]` command; the web pages and the console call `workflow::fire -process $p NAME ID ARGS`." "" \
+        "## States" "" "| state | 名称 | meaning |" "|---|---|---|"]
+    dict for {name s} $states {
+        lappend out "| `$name` | [dict get $s title] | [dict get $s text][expr {[dict get $s final] ? " (final)" : ""}] |"
+    }
+    lappend out "" "## Transitions" "" \
+        "Scope `unit`: a user acts only on their own unit's rows unless they oversee every unit;" \
+        "`office`: only a user of an office-kind unit (the disclosure office)." ""
+    foreach name $order {
+        set t [dict get $transitions $name]
+        set to [dict get $t to]
+        set who [expr {[llength [dict get $t perms]] ? [join [Roles [dict get $t perms]] ", "] : "anyone"}]
+        set from [expr {[llength [dict get $t from]] ? [join [lmap s [dict get $t from] {string cat `$s`}] {, }] : "(a new row)"}]
+        lappend out "### `$name` $to ([dict get $t title])" "" [dict get $t text] "" \
+            "- arguments: `$name [dict get $t args]`" "- from: $from; to: $to" \
+            "- who: $who (permission [expr {[llength [dict get $t perms]] ? [join [dict get $t perms] { or }] : "none"}], scope [dict get $t scope])"
+        foreach {k label} {stops "stops (met)" cancels cancels recomputes recomputes} {
+            if {[dict get $t $k] ne ""} { lappend out "- $label: [join [dict get $t $k] {, }]" }
+        }
+        lappend out {*}[DocTail $t]
+    }
+    lappend out "## The clock" "" \
+        "Its deadlines are rows of the one deadline table: the background interpreter's minute tick" \
+        "(`workflow::tick`) records each warning (deadline_warn_percent of the allowed time) and breach once," \
+        "with an audit entry (`deadline.warning` / `deadline.breach` on `[dict get $P object]:ID`), a timeline" \
+        "step and a notice to the info office; a calendar import recomputes the open ones in the same place" \
+        "as the events' (`workflow::deadline::recompute`)." ""
+    join $out \n
+}
+
 # workflow: the console command.
 cmdlayer::noun workflow "事件处置流程：状态、流转（谁可操作、启停哪些时限）、生成流程文档、立即检查时限"
 cmdlayer::command workflow states {} "列出事件的状态" { workflow::statesText }
 cmdlayer::command workflow transitions {} "列出流转：从哪些状态到哪个状态、谁可操作、启停哪些时限" { workflow::transitionsText }
-cmdlayer::command workflow doc {{file 文件 text ""}} "生成流程文档（docs/workflow.md 的内容；给出文件时写入文件）" {
+cmdlayer::command workflow doc {{-process 流程 text event} {file 文件 text ""}} "生成流程文档（event：docs/workflow.md 的内容；request、submission、commission：docs/ 下同名文件；给出文件时写入文件）" {
     if {$file ne ""} {
         set f [open $file w]
         fconfigure $f -encoding utf-8
-        puts -nonewline $f "[workflow::doc]\n"
+        puts -nonewline $f "[workflow::doc -process $process]\n"
         close $f
         return
     }
-    return [workflow::doc]
+    return [workflow::doc -process $process]
 }
 cmdlayer::command workflow tick {} "立即检查一次时限（预警、超期、逾期未认领自动指定）" { workflow::tick }
