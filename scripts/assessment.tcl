@@ -92,7 +92,7 @@ conf::key assessment_formula path "" \
 conf::key assessment_doc_prefix string 青山政办通 \
     "The 发文字号 of the assessment notice: PREFIX〔YEAR〕N号"
 
-dict set org::perms assessment.view.all {office leader}
+dict set org::perms assessment.view.all {office leader viewer}
 dict set org::perms assessment.view.unit {office leader handler unithead viewer}
 
 # The formula runs in a safe interpreter that has only set, expr, if, incr, list, lindex, llength,

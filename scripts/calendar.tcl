@@ -856,6 +856,15 @@ proc calendar::grid {y {cal ""}} {
 # sentence saying so (for the dashboard, the calendar page and the console's start-up line);
 # otherwise "". NOW defaults to the box's clock.
 proc calendar::pending {{now ""}} {
+    set cand [pendingYear $now]
+    if {$cand eq ""} { return "" }
+    return "${cand}年节假日安排尚未导入：涉及${cand}年的时限暂按周一至周五计算，国务院公布后请在“工作日历”页录入或导入，系统将自动重算"
+}
+
+# calendar::pendingYear: the year calendar::pending speaks of (this year when it has no official
+# calendar; from 1 November, next year when it has none), or "". NOW defaults to the box's clock.
+# Reads only.
+proc calendar::pendingYear {{now ""}} {
     if {$now eq ""} { set now [yqbox::now] }
     Begin
     set y [clock format $now -format %Y -timezone [Zone]]
@@ -863,9 +872,7 @@ proc calendar::pending {{now ""}} {
     set next [expr {$y + 1}]
     foreach cand [list $y $next] {
         if {$cand == $next && $m < 11} { continue }
-        if {[dict get [Source $cand] kind] ne "official"} {
-            return "${cand}年节假日安排尚未导入：涉及${cand}年的时限暂按周一至周五计算，国务院公布后请在“工作日历”页录入或导入，系统将自动重算"
-        }
+        if {[dict get [Source $cand] kind] ne "official"} { return $cand }
     }
     return ""
 }

@@ -8,7 +8,9 @@
 #   handler   承办人      claims and handles its own unit's events, drafts replies
 #   unithead  单位负责人  approves its own unit's replies
 #   leader    领导        sees all events, writes instructions (批示)
-#   viewer    查看        reads its own unit's events
+#   viewer    查看        a read-only member of the info office: reads every event, its timeline
+#                         and documents, the dashboard and the reports; acts on nothing (every
+#                         web POST but its own password, settings and logout is refused)
 # The three admin roles are separate: no user holds two of them, and each one's permissions are
 # its own. The console acts as the machine's owner (`console`), holding every permission; its
 # actions are audited like any other. Who may manage which account (docs/separation.md) is decided
@@ -35,7 +37,7 @@ namespace eval org {
         user.manage     {secadmin}
         session.manage  {secadmin}
         audit.read      {auditor}
-        event.view.all  {office leader}
+        event.view.all  {office leader viewer}
         event.view.unit {office leader handler unithead viewer}
         event.report    {office}
         event.assign    {office}
@@ -46,7 +48,10 @@ namespace eval org {
         event.handle    {handler}
         event.approve   {unithead}
         instruction.write {leader}
+        work.list       {sysadmin secadmin auditor office handler unithead leader}
     }
+    # the roles that only read: a user holding none but these is refused every action
+    variable readOnly {viewer}
     variable unitKinds {office department township leadership other}
     # the principal of the commands being run: dict login roles unit_id unit origin
     variable actor {login console user_id {} roles {} unit_id {} unit {} origin console superuser 1}

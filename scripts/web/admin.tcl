@@ -466,6 +466,7 @@ route GET /documents/:id {} {
         if {$e eq ""} { deny $me "文件 $id 不属于某一事件，只有信息办和领导可以查看" }
         event $me $e
     }
+    markRead $me $id
     # on screen (not in print) a way back to the event the document is about, after its <body>;
     # the document is cut there as a string (the same bytes whether documents::html gives markup
     # or text) and both halves trusted again below

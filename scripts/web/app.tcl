@@ -73,7 +73,9 @@ proc web::can {me args} {
 }
 
 # web::need: the principal of a logged-in user holding any of PERMS; otherwise answers (login
-# page, TOTP step or an audited 403) and stops the handler.
+# page, TOTP step or an audited 403) and stops the handler. A user holding only read-only roles
+# (org::readOnly: the viewer) is refused every request but GET and HEAD to a handler that needs a
+# permission, with the reason on the page (what needs none is their own: password, settings).
 proc web::need {args} {
     set me [me]
     if {$me eq ""} {
@@ -89,18 +91,29 @@ proc web::need {args} {
         respond redirect /login/totp
         stop
     }
+    if {[llength $args] && [req method] ni {GET HEAD} && [readOnly $me]} {
+        set why "“查看”角色只能查阅事件、专报与报告，不能办理、修改或提交任何事项"
+        deny $me $why $why
+    }
     if {![can $me {*}$args]} { deny $me "需要权限：[join $args {、}]" }
     return $me
 }
 
-# web::deny: refuse this request for ME with an audited record and a 403 page; stops the handler.
-proc web::deny {me {why ""}} {
+# web::readOnly: whether principal ME holds roles and only read-only ones (org::readOnly).
+proc web::readOnly {me} {
+    set roles [dict get $me roles]
+    expr {[llength $roles] > 0 && [llength [lmap r $roles { expr {$r in $::org::readOnly ? [continue] : $r} }]] == 0}
+}
+
+# web::deny: refuse this request for ME with an audited record (WHY) and a 403 page, which says
+# SHOWN (a sentence in Chinese; "" = the general 403 text); stops the handler.
+proc web::deny {me {why ""} {shown ""}} {
     set target "[req method] [req path]"
     log warning "web: refused $target for [dict get $me login] from [req peer]: $why"
     org::as $me {
         db transaction immediate { audit::record web.denied "web:[req path]" -after "[req method] $why" }
     }
-    errorpage 403
+    errorpage 403 $shown
     stop
 }
 
@@ -140,7 +153,7 @@ proc web::app {me title body} {
     tmpl {[head $title [tmpl {<script src="/js/yqbox.js" defer></script>
 }]]
 <a class="skip" href="#main">跳到正文</a>
-<header class="top"><a href="/dashboard">舆情一体机</a>
+<header class="top"><a href="[home $me]">舆情一体机</a>
 <span class="who">[dict get $me name]（[dict get $me unit]，$roles）</span>
 [postButton $me /logout 退出登录 {} link]
 </header>

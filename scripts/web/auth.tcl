@@ -42,16 +42,17 @@ proc web::loginRefusal {opts msg} {
     return -options $opts $msg
 }
 
-# web::safeNext: NEXT when it is a local path of this site, else the user's start page.
+# web::safeNext: NEXT when it is a local path of this site, else "" (the caller sends the user to
+# their start page, web::home).
 proc web::safeNext {next} {
     if {[regexp {^/[^/\\]} $next] && ![regexp {[\x00-\x1f]} $next] && ![string match /login* $next]} { return $next }
-    return /dashboard
+    return ""
 }
 
-# web::home: the start page of principal ME (admins have no dashboard).
+# web::home: the start page of principal ME: their work list (我的待办) for every role that has
+# one, else the dashboard (the viewer).
 proc web::home {me} {
-    foreach {perm path} {event.view.unit /dashboard source.manage /sources user.manage /units
-                         audit.read /audit} {
+    foreach {perm path} {work.list /work event.view.unit /dashboard} {
         if {[can $me $perm]} { return $path }
     }
     return /settings/notify
@@ -88,11 +89,11 @@ route POST /login {} {
                      [expr {$secret ne "" ? "totp" : "ok"}]] token sid
     }
     respond cookie $session::cookie $token -samesite Strict
+    set next [safeNext $next]
     if {$secret ne ""} {
-        respond redirect "/login/totp?next=[urlencode [safeNext $next]]"
+        respond redirect "/login/totp[expr {$next eq "" ? "" : "?next=[urlencode $next]"}]"
     } else {
-        set dest [expr {$next eq "" ? [home $p] : [safeNext $next]}]
-        respond redirect $dest
+        respond redirect [expr {$next eq "" ? [home $p] : $next}]
     }
 }
 
@@ -149,7 +150,8 @@ route POST /login/totp {} {
     }
     if {!$ok} { return [totpPage $me [list "动态口令不正确或已过期（每个动态口令只能使用一次）"] $next] }
     dict set me stage ok
-    respond redirect [expr {$next eq "" ? [home $me] : [safeNext $next]}]
+    set next [safeNext $next]
+    respond redirect [expr {$next eq "" ? [home $me] : $next}]
 }
 
 route POST /logout {} {

@@ -7,7 +7,8 @@
 // Also: the core pages work with JavaScript off; an applicant submits a disclosure request on the
 // public form and checks its state with the number and secret, and the office finds it; the
 // calendar page (with an entry previewed) and the 运行状况 page fit 1366 and 390 px. Screenshots
-// (dashboard, event page, public page, calendar, preview, health) go to $SHOTS. Prints one line
+// (dashboard, event page, public page, calendar, preview, health, each role's landing page) go to
+// $SHOTS; every role logs in and lands on its own work list (the viewer on the dashboard). Prints one line
 // per check and ends with "N passed, N failed, N skipped".
 import { chromium } from "playwright-core";
 
@@ -44,11 +45,12 @@ const browser = await chromium.launch({
 });
 try {
   const office = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN" })).newPage();
-  await check("info office logs in and lands on the dashboard", async () => {
+  await check("info office logs in and lands on its work list (我的待办)", async () => {
     await login(office, "office1");
-    return new URL(office.url()).pathname === "/dashboard" && (await office.textContent("h1")) === "工作台";
+    return new URL(office.url()).pathname === "/work" && (await office.textContent("h1")) === "我的待办";
   });
   await check("dashboard shows open events by level and the posts-per-hour SVG", async () => {
+    await office.goto(`${BASE}/dashboard`);
     const cards = await office.locator(".cards .card").count();
     const svg = await office.locator("svg.chart rect").count();
     await office.screenshot({ path: `${SHOTS}/dashboard.png`, fullPage: true });
@@ -256,6 +258,31 @@ try {
     await office.screenshot({ path: `${SHOTS}/health-390.png`, fullPage: true });
     return rows >= 3 && (await overflow(office)) <= 0;
   });
+
+  // every role lands on its own start page: its work list with the count in the menu (the viewer,
+  // who acts on nothing, on the dashboard), at 1366 and 390 px with no horizontal overflow
+  for (const [who, path, h1] of [["office1", "/work", "我的待办"], ["handler1", "/work", "我的待办"],
+      ["head1", "/work", "我的待办"], ["leader1", "/work", "我的待办"], ["sys1", "/work", "我的待办"],
+      ["sec1", "/work", "我的待办"], ["aud1", "/work", "我的待办"], ["view1", "/dashboard", "工作台"]]) {
+    await check(`${who} lands on ${path} (${h1}), at 1366 and 390 px`, async () => {
+      const p = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 1366, height: 900 } })).newPage();
+      await login(p, who);
+      const at = new URL(p.url()).pathname;
+      const title = await p.textContent("h1");
+      await p.screenshot({ path: `${SHOTS}/landing-${who}-1366.png`, fullPage: true });
+      await p.setViewportSize({ width: 390, height: 844 });
+      await p.screenshot({ path: `${SHOTS}/landing-${who}-390.png`, fullPage: true });
+      const over = await overflow(p);
+      // the menu's count is the number of rows of the list
+      let counted = true;
+      if (path === "/work") {
+        const m = /我的待办（(\d+)）/.exec(await p.textContent("nav.side"));
+        counted = m !== null && Number(m[1]) === await p.locator("table.work tbody tr").count();
+      }
+      await p.context().close();
+      return at === path && title === h1 && over <= 0 && counted;
+    });
+  }
 } finally {
   await browser.close();
 }

@@ -63,6 +63,10 @@ try {
         user add handler1 李承办 $u -roles handler -password pw-handler1-123
         user add head1 王负责 $u -roles unithead -password pw-head1-123
         user add sys1 刘系统 信息办 -roles sysadmin -password pw-sys1-123
+        user add sec1 吴安全 信息办 -roles secadmin -password pw-sec1-123
+        user add aud1 郑审计 信息办 -roles auditor -password pw-aud1-123
+        user add leader1 孙县长 信息办 -roles leader -password pw-leader1-123
+        user add view1 赵查看 信息办 -roles viewer -password pw-view1-123
         list $e $u [llength [info commands ::event::cmd::claim]]
     }]
     lassign $info event unit workflow
