@@ -115,7 +115,8 @@ proc workflow::deadline::recompute {y} {
                     "#$r(event_id) $r(etitle)：$r(title) 截止时间提前至 $v(due)" \
                     [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)）" \
                                "原截止：[calendar::dueText $r(due) $r(provisional)]" "重算后截止：$v(due)" \
-                               "原因：${y}年节假日安排已导入，时限已按官方日历重算"] \n]
+                               "原因：${y}年节假日安排已导入，时限已按官方日历重算"] \n] \
+                    [expr {$r(instruction_id) ne "" ? "instruction:$r(instruction_id)" : ""}]
             }
         }
     }
@@ -224,7 +225,8 @@ proc workflow::deadline::Record {d kind now} {
                 notify::queue $r(event_id) deadline.$kind [Owners $r(unit_id) $r(instruction_id)] \
                     "#$r(event_id) $r(etitle)：$r(title) $what" \
                     [join [list "事件 #$r(event_id)：$r(etitle)" "时限：$r(title)（$r(allowed)，规则 $r(rule)）" \
-                               "截止：[calendar::dueText $r(due) $r(provisional)]" "状态：$what" "时间：$at"] \n]
+                               "截止：[calendar::dueText $r(due) $r(provisional)]" "状态：$what" "时间：$at"] \n] \
+                    [expr {$r(instruction_id) ne "" ? "instruction:$r(instruction_id)" : ""}]
                 set done 1
             }
         }
