@@ -7,11 +7,12 @@
 
 namespace eval web { variable inboxPage 30 }
 
-# web::inboxLink: the header's link to the inbox of ME with the unread count (one indexed count).
-# Returns markup.
+# web::inboxLink: the header's link to the inbox of ME with the unread count (one indexed count,
+# shown as 99+ from 100 on). Returns markup.
 proc web::inboxLink {me} {
-    set n [notify::unread [dict get $me user_id]]
-    if {$n} {
+    set n [notify::unread [dict get $me user_id] 100]
+    if {$n >= 100} { set n 99+ }
+    if {$n ne "0"} {
         tmpl {<a class="inboxlink" href="/inbox" aria-label="站内通知，$n 条未读">通知<span class="count">$n</span></a>}
     } else {
         tmpl {<a class="inboxlink" href="/inbox" aria-label="站内通知，没有未读">通知</a>}

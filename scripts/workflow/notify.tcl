@@ -217,8 +217,12 @@ proc notify::onMerge {into from} {
 }
 lappend analyse::mergeHooks notify::onMerge
 
-# notify::unread: how many unread notices user UID has in the inbox (one indexed count).
-proc notify::unread {uid} {
+# notify::unread: how many unread notices user UID has in the inbox (one indexed count), counting
+# at most CAP (0 = all) so that a page's header costs the same however many are unread.
+proc notify::unread {uid {cap 0}} {
+    if {$cap > 0} {
+        return [db onecolumn {SELECT count(*) FROM (SELECT 1 FROM inbox WHERE user_id = $uid AND read_at IS NULL LIMIT $cap)}]
+    }
     db onecolumn {SELECT count(*) FROM inbox WHERE user_id = $uid AND read_at IS NULL}
 }
 

@@ -1,8 +1,10 @@
 // inbox.mjs - the in-page inbox in Chromium (run by tests/inbox.test, which starts the server with a
 // user LOGIN whose inbox holds read and unread notices): the header of a staff page shows the
 // unread count, /inbox lists the notices with the unread marked, "标为已读" lowers the count by one,
-// and the header and the page fit 1366 and 390 px without sideways scrolling. Screenshots
-// inbox-1366.png, inbox-390.png, inbox-header-1366.png, inbox-header-390.png go to $SHOTS.
+// the header and the page fit 1366 and 390 px without sideways scrolling, and so does the settings
+// page with its 短信 column (the server has an SMS gateway). Screenshots inbox-1366.png,
+// inbox-390.png, inbox-header-1366.png, inbox-header-390.png, inbox-settings-1366.png and
+// inbox-settings-390.png go to $SHOTS.
 // Prints one line per check and ends with "N passed, N failed".
 import { chromium } from "playwright-core";
 
@@ -69,6 +71,15 @@ try {
     await page.goto(`${BASE}/inbox`);
     await page.screenshot({ path: `${SHOTS}/inbox-390.png`, fullPage: true });
     return (await overflow()) <= 0;
+  });
+  await check("通知设置 (with the SMS gateway configured) offers 短信 per kind and fits 1366 and 390 px", async () => {
+    await page.goto(`${BASE}/settings/notify`);
+    const sms = await page.locator("input[name^=sms_]").count();
+    await page.screenshot({ path: `${SHOTS}/inbox-settings-390.png`, fullPage: true });
+    const narrow = await overflow();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.screenshot({ path: `${SHOTS}/inbox-settings-1366.png`, fullPage: true });
+    return sms === 5 && narrow <= 0 && (await overflow()) <= 0;
   });
 } finally {
   await browser.close();
