@@ -66,16 +66,15 @@ route GET /inbox {} {
         set title [expr {$href eq "" ? [tmpl {<span class="text">$text</span>}] : [tmpl {<a class="text" href="$href">$text</a>}]}]
         set what [expr {$label eq "" ? "" : [tmpl { · $label}]}]
         set lines [markup join [lmap l [split $body \n] { tmpl {<li>$l</li>} }]]
+        set more [expr {$body eq "" ? "" : [tmpl {<details><summary>详情</summary><ul class="lines">$lines</ul></details>}]}]
         if {$read_at eq ""} {
             set mark [postButton $me /inbox/read 标为已读 [list id $id unread $unread page $page] secondary]
             markup append rows [tmpl {<li class="item unread"><div class="row"><span class="badge">未读</span> $title $mark</div>
-<p class="meta"><time datetime="$created">[when $created]</time>$what</p>
-<details><summary>详情</summary><ul class="lines">$lines</ul></details></li>
+<p class="meta"><time datetime="$created">[when $created]</time>$what</p>$more</li>
 }]
         } else {
             markup append rows [tmpl {<li class="item"><div class="row">$title</div>
-<p class="meta"><time datetime="$created">[when $created]</time>$what · [when $read_at] 已读</p>
-<details><summary>详情</summary><ul class="lines">$lines</ul></details></li>
+<p class="meta"><time datetime="$created">[when $created]</time>$what · [when $read_at] 已读</p>$more</li>
 }]
         }
     }
