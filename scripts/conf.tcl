@@ -10,6 +10,7 @@
 # Types: string, path (relative to the config file's directory), boolean, {integer MIN MAX},
 # {number MIN MAX}, {enum A B ...}, list, hhmm (time of day), addr (HOST:PORT, or empty = off),
 # baseurl (https://HOST or https://HOST:PORT, http too, no path; empty = unset),
+# url (an http:// or https:// URL without spaces, at most 2000 characters; empty = unset),
 # {block VALIDATOR}: a repeatable key `KEY NAME {field value ...}` whose value is the dict of all
 # its blocks by name; VALIDATOR NAME BODY is called for each (an error names file and line).
 
@@ -104,6 +105,13 @@ proc conf::check {type value} {
                 error "expected a base URL https://HOST or https://HOST:PORT without a path, got \"$value\""
             }
             return [string tolower [string trimright $value /]]
+        }
+        url {
+            if {$value eq ""} { return "" }
+            if {![regexp {^https?://[^\s/?#]+[^\s]*$} $value] || [string length $value] > 2000} {
+                error "expected an http:// or https:// URL (or empty to turn it off), got \"$value\""
+            }
+            return $value
         }
         default {
             error "unknown config type $kind"

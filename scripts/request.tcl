@@ -294,7 +294,7 @@ proc request::Recomputed {row new y} {
     if {$ne ne "" && $oe ne "" && $ne < $oe} {
         notify::queue "" request.recompute {office} "政府信息公开申请 $number 答复期限提前至 [dict get $new due]" \
             [join [list "申请编号：$number" "原答复期限：[calendar::dueText $old $oldProv]" "重算后答复期限：$shown" \
-                       "原因：${y}年节假日安排已导入，答复期限已按官方日历重算"] \n]
+                       "原因：${y}年节假日安排已导入，答复期限已按官方日历重算"] \n] request:$id
     }
 }
 

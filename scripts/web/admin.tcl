@@ -1,8 +1,8 @@
-# admin.tcl - the pages of the administrators and of everyone's own settings: sources (add, edit,
-# pause/resume, health, last fetch, OPML import/export), rules and term lists with the rule test
-# tool, units and users, notification settings, the audit log (audit admin only) and the
-# 专报/report documents (from the workflow's `document` table); the working-day calendar has its own
-# file (calendar.tcl). Changes go through the console's own procedures (crawl::Add, unit, user ...)
+# admin.tcl - the pages of the administrators: sources (add, edit, pause/resume, health, last
+# fetch, OPML import/export), rules and term lists with the rule test tool, units and users, the
+# audit log (audit admin only) and the 专报/report documents (from the workflow's `document`
+# table); the working-day calendar has its own file (calendar.tcl), each user's notice settings
+# theirs (inbox.tcl). Changes go through the console's own procedures (crawl::Add, unit, user ...)
 # run as the user with org::as, so they are checked and audited the same way.
 
 # web::as: run SCRIPT as ME in the caller; returns "" or the error message (a refusal is audited).
@@ -357,62 +357,6 @@ route POST /users/:login/:op {} {
     if {$err ne ""} { return [unitsPage $me [list $err]] }
     done $me "/units" "已处理用户 $login"
 }
-
-# ---- notification settings (each user's own) ----
-
-route {GET POST} /settings/notify {} {
-    set me [need]
-    set uid [dict get $me user_id]
-    set s {email 1 sms 0 min_level 一般 deadlines 1 quiet ""}
-    db eval {SELECT email, sms, min_level, deadlines, quiet FROM notify_setting WHERE user_id = $uid} r {
-        set s [dict create email $r(email) sms $r(sms) min_level $r(min_level) deadlines $r(deadlines) quiet $r(quiet)]
-    }
-    set problems {}
-    if {[req method] eq "POST"} {
-        csrf $me
-        set s [dict create email [expr {[req form email] eq "1"}] sms [expr {[req form sms] eq "1"}] \
-                   min_level [req form min_level] deadlines [expr {[req form deadlines] eq "1"}] \
-                   quiet [string trim [req form quiet]]]
-        if {[dict get $s min_level] ni $::web::levels} { lappend problems "请选择风险等级" }
-        set q [dict get $s quiet]
-        if {$q ne "" && (![regexp {^(\d\d):(\d\d)-(\d\d):(\d\d)$} $q -> h1 m1 h2 m2]
-                         || [scan $h1 %d] > 23 || [scan $h2 %d] > 23 || [scan $m1 %d] > 59 || [scan $m2 %d] > 59)} {
-            lappend problems "免打扰时段格式为 HH:MM-HH:MM，例如 22:00-07:00"
-        }
-        if {![llength $problems]} {
-            dict with s {
-                set at [yqbox::iso]
-                org::as $me {
-                    db transaction immediate {
-                        db eval {INSERT OR REPLACE INTO notify_setting(user_id, email, sms, min_level, deadlines, quiet, updated)
-                                 VALUES($uid, $email, $sms, $min_level, $deadlines, $quiet, $at)}
-                        audit::record notify.update user:[dict get $me login] -after "email=$email sms=$sms level=$min_level deadlines=$deadlines quiet=$quiet"
-                    }
-                }
-            }
-            done $me "/settings/notify" 已保存通知设置
-            return
-        }
-        respond status 422
-    }
-    set levels {}
-    foreach l $::web::levels { lappend levels $l $l }
-    dict with s {}
-    set chk [lambda {v} { expr {$v ? [tmpl { checked}] : ""} }]
-    set totp [expr {[can $me sysadmin.totp secadmin.totp auditor.totp] ? [tmpl {<p><a href="/account/totp">动态口令（双因素认证）设置</a></p>}] : ""}]
-    app $me 通知设置 [tmpl {<h1>通知设置</h1>[notice][problems $problems]
-<form method="post" action="/settings/notify" class="form">[hidden $me]
-<fieldset><legend>通知方式</legend>
-<p><input type="checkbox" id="n-email" name="email" value="1"[apply $chk $email]><label for="n-email">电子邮件</label></p>
-<p><input type="checkbox" id="n-sms" name="sms" value="1"[apply $chk $sms]><label for="n-sms">短信</label></p></fieldset>
-<p><label for="n-level">通知的最低风险等级</label><select id="n-level" name="min_level">[options $levels $min_level]</select></p>
-<p><input type="checkbox" id="n-dl" name="deadlines" value="1"[apply $chk $deadlines]><label for="n-dl">办理时限临近和超期提醒</label></p>
-<p><label for="n-quiet">短信免打扰时段（HH:MM-HH:MM，可空）</label><input id="n-quiet" name="quiet" value="$quiet"></p>
-<p><button type="submit">保存</button></p></form>$totp}]
-}
-
-# web::lambda: an anonymous function for apply.
-proc web::lambda {args body} { list $args $body }
 
 # ---- audit log ----
 

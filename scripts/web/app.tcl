@@ -138,7 +138,8 @@ proc web::postButton {me action label {fields {}} {class ""}} {
     tmpl {<form method="post" action="$action" class="inline">[hidden $me]$hidden<button type="submit" class="$class">$label</button></form>}
 }
 
-# web::app: a complete page for logged-in user ME with the navigation; BODY is markup.
+# web::app: a complete page for logged-in user ME with the navigation and the unread notices'
+# count (web::inboxLink, inbox.tcl); BODY is markup.
 proc web::app {me title body} {
     variable nav
     set links ""
@@ -155,6 +156,7 @@ proc web::app {me title body} {
 <a class="skip" href="#main">跳到正文</a>
 <header class="top"><a href="[home $me]">舆情一体机</a>
 <span class="who">[dict get $me name]（[dict get $me unit]，$roles）</span>
+[inboxLink $me]
 [postButton $me /logout 退出登录 {} link]
 </header>
 <nav class="side" aria-label="功能导航"><ul>$links</ul></nav>

@@ -186,7 +186,8 @@ proc workflow::deadline::Moved {row new y} {
             "$label：$title 截止时间提前至 $ndue" \
             [join [list $what "时限：$title（$allowed）" \
                        "原截止：[calendar::dueText $due $provisional]" "重算后截止：$ndue" \
-                       "原因：${y}年节假日安排已导入，时限已按官方日历重算"] \n]
+                       "原因：${y}年节假日安排已导入，时限已按官方日历重算"] \n] \
+            [Object $p $oid $instruction_id]
     }
 }
 
@@ -209,6 +210,14 @@ proc workflow::deadline::Stepping {p id action unit note aid} {
     workflow::Step $p $id $at $action $state $state $unit $note $aid
     set label [{*}[dict get $P label] $id]
     list "[dict get $P title] $label" "[dict get $P title]：$label"
+}
+
+# workflow::deadline::Object: what a notice about a deadline of process P's row OID links to (the
+# inbox): the leader's 批示 INSTRUCTION when it has one, else the row of a process other than the
+# event ("request:7"); "" for an event's own deadline (the notice carries the event).
+proc workflow::deadline::Object {p oid instruction} {
+    if {$instruction ne ""} { return instruction:$instruction }
+    expr {$p eq "event" ? "" : "$p:$oid"}
 }
 
 # workflow::deadline::Owners: the notice audience of a deadline of process P owned by unit UNIT
@@ -318,7 +327,8 @@ proc workflow::deadline::Record {d kind now} {
                 notify::queue [expr {$p eq "event" ? $oid : ""}] deadline.$kind [Owners $p $r(unit_id) $r(instruction_id)] \
                     "$label：$r(title) $what" \
                     [join [list $first "时限：$r(title)（$r(allowed)，规则 $r(rule)）" \
-                               "截止：[calendar::dueText $r(due) $r(provisional)]" "状态：$what" "时间：$at"] \n]
+                               "截止：[calendar::dueText $r(due) $r(provisional)]" "状态：$what" "时间：$at"] \n] \
+                    [Object $p $oid $r(instruction_id)]
                 set done 1
             }
         }

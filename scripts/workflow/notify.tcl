@@ -1,23 +1,37 @@
-# notify.tcl - notifications: who is told about each step and deadline, and the delivery queue.
+# notify.tcl - notifications: who is told about each step and deadline, the in-page inbox, and the
+# delivery queue.
 #
-# A transition or a deadline warning queues its notices in its own transaction (notify::queue), one
-# row of table `notification` per e-mail address and per webhook, so a notice exists exactly when
-# its step does. An audience is a list of roles: a plain role (office, leader, ...) means every
-# active user holding it; unit:ROLE only those of the event's owning unit; suggested:ROLE those of
-# the unit routing suggested (for an event not claimed yet). E-mail goes to those users' addresses;
-# each configured webhook gets one message when the audience holds one of its roles and the event's
-# unit is one of its units (empty lists mean all).
+# A transition or a deadline warning queues its notices in its own transaction (notify::queue), so
+# a notice exists exactly when its step does. An audience is a list of roles: a plain role
+# (office, leader, ...) means every active user holding it; unit:ROLE only those of the event's
+# owning unit; suggested:ROLE those of the unit routing suggested (for an event not claimed yet).
+# Every user so named gets the notice in their in-page inbox (table `inbox`, page /inbox), whatever
+# their settings, except the user whose own action caused it. Each user also chooses, per kind of
+# notice (notify::kinds), whether it comes by mail (to user.email: one row of `notification` per
+# address) and by 短信 (to user.phone, through the HTTP gateway sms_url, when one is configured);
+# notices about an event below the user's min_level go to the inbox only. An SMS due in the user's
+# quiet hours (notify_setting.quiet) waits until they end. Each configured webhook gets one
+# message when the audience holds one of its roles and the event's unit is one of its units (empty
+# lists mean all).
 #
 # The background interpreter runs notify::pump every notify_interval seconds: queued rows whose
-# next_try has come are sent (webhooks through the fetch engine, mail through `mail send` on its
-# own thread: the event loop never blocks); a failure is recorded with its error and retried with
-# exponential backoff up to notify_retry_max seconds apart, forever: an outage delays a notice but
-# never drops it. A notice whose delivery was cut by a crash is sent again after the restart (at
-# least once).
+# next_try has come are sent (webhooks and SMS through the fetch engine, mail through `mail send`
+# on its own thread: the event loop never blocks); a failure is recorded with its error and retried
+# with exponential backoff up to notify_retry_max seconds apart, forever: an outage delays a
+# notice but never drops it. A notice whose delivery was cut by a crash is sent again after the
+# restart (at least once). The job `inbox` removes read inbox items older than inbox_keep_days.
 
 namespace eval notify {
     variable inflight {}   ;# notification id -> 1 while its delivery runs
     variable formats {wecom dingtalk feishu json}
+    # the kinds of notice a user chooses channels for: name, Chinese title, what it covers
+    variable kinds {
+        event      事件办理       {事件的认领、研判、调查、回复、发布、批示等每一步}
+        deadline   办理时限       {时限即将到期、已超期和因节假日安排重算}
+        request    依申请公开     {政府信息公开申请的登记、答复和期限}
+        submission 政务信息与约稿 {政务信息报送和约稿}
+        system     系统运行       {后台任务失败、数据库损坏、磁盘空间不足}
+    }
 }
 
 conf::key smtp_url string "" \
@@ -34,6 +48,13 @@ conf::key notify_interval {integer 1 3600} 15 "Seconds between runs of the notif
 conf::key notify_retry_max {integer 60 86400} 3600 "Longest wait in seconds between two attempts of a failed notice"
 conf::key webhook {block notify::checkWebhook} {} \
     "A group-robot webhook: webhook NAME {url URL format wecom|dingtalk|feishu|json ?roles {ROLE ...}? ?units {UNIT ...}? ?secret S?}"
+conf::key sms_url url "" \
+    "SMS gateway (短信网关): an http:// or https:// URL that takes a POST of JSON {phone, message, id, timestamp} per message; empty = no 短信 (the option is not offered to users)"
+conf::key sms_secret string "" \
+    "SMS gateway secret: when set, each POST carries X-Yqbox-Signature, the hex HMAC-SHA256 of its body with this key"
+conf::key sms_format {enum json} json "SMS gateway request format (json: the body above, UTF-8)"
+conf::key inbox_keep_days {integer 1 3650} 90 \
+    "Days a read notice stays in a user's in-page inbox (unread ones are kept); the job inbox removes older ones"
 
 # notify::checkWebhook: validate webhook block NAME {field value ...}. Errors name the problem.
 proc notify::checkWebhook {name body} {
@@ -54,17 +75,19 @@ proc notify::checkWebhook {name body} {
 }
 
 # notify::queue: queue the notices of KIND on event ID for AUDIENCE with SUBJECT and BODY (inside
-# the caller's transaction). Returns how many rows were queued.
+# the caller's transaction): an inbox item per user named (not the acting user), mail and SMS as
+# each chose, and the matching webhooks. OBJECT (request:ID, submission:ID, instruction:ID) is what
+# the inbox item links to besides the event. Returns how many rows of `notification` were queued.
 # ID "" queues a notice about no event (a background job, a disclosure request): unit-scoped
 # audiences (unit:ROLE, suggested:ROLE) then reach nobody.
-proc notify::queue {id kind audience subject body} {
+proc notify::queue {id kind audience subject body {object ""}} {
     if {![llength $audience]} { return 0 }
-    lassign {} unit_id unit sid suggested_unit
-    db eval {SELECT e.unit_id, n.name AS unit, s.id AS sid, e.suggested_unit FROM event e
+    lassign {} unit_id unit sid suggested_unit level
+    db eval {SELECT e.unit_id, n.name AS unit, s.id AS sid, e.suggested_unit, e.level FROM event e
              LEFT JOIN unit n ON n.id = e.unit_id LEFT JOIN unit s ON s.name = e.suggested_unit
              WHERE e.id = $id} {}
     set roles {}
-    set emails {}
+    set users {}
     foreach a $audience {
         set scope ""
         if {[regexp {^(unit|suggested):(\w+)$} $a -> where role]} {
@@ -74,18 +97,40 @@ proc notify::queue {id kind audience subject body} {
             set role $a
         }
         lappend roles $role
-        foreach m [db eval {SELECT u.email FROM user u JOIN user_role r ON r.user_id = u.id
-                            WHERE r.role = $role AND u.active = 1 AND u.email != ''
-                              AND ($scope = '' OR u.unit_id = $scope)}] {
-            if {$m ni $emails} { lappend emails $m }
+        foreach u [db eval {SELECT u.id FROM user u JOIN user_role r ON r.user_id = u.id
+                            WHERE r.role = $role AND u.active = 1 AND ($scope = '' OR u.unit_id = $scope)
+                            ORDER BY u.id}] {
+            if {$u ni $users} { lappend users $u }
         }
     }
     set at [yqbox::iso]
+    set now [yqbox::now]
+    set actor [dict get [org::actor] user_id]
+    set what [kindOf $kind]
+    set rank [expr {$level eq "" ? -1 : [dict get $analyse::levelRank $level]}]
+    set mail [expr {[conf::get smtp_url] ne ""}]
+    set sms [expr {[conf::get sms_url] ne ""}]
     set n 0
-    if {[conf::get smtp_url] ne ""} {
-        foreach m $emails {
-            db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
-                     VALUES(nullif($id, ''), $kind, 'email', $m, $subject, $body, $at)}
+    set emails {}
+    foreach u $users {
+        if {$u ne $actor} {
+            db eval {INSERT INTO inbox(user_id, event_id, object, kind, text, body, created)
+                     VALUES($u, nullif($id, ''), $object, $kind, $subject, $body, $at)}
+        }
+        set s [settings $u]
+        dict with s {}
+        # below the user's level: the inbox only
+        if {$rank >= 0 && $rank < [dict get $analyse::levelRank $min_level]} { continue }
+        if {$mail && $email ne "" && $what in $mail_kinds && $email ni $emails} {
+            lappend emails $email
+            db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created, user_id)
+                     VALUES(nullif($id, ''), $kind, 'email', $email, $subject, $body, $at, $u)}
+            incr n
+        }
+        if {$sms && [mobile $phone] && $what in $sms_kinds} {
+            set next [quietEnd $quiet $now]
+            db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created, next_try, user_id)
+                     VALUES(nullif($id, ''), $kind, 'sms', $phone, $subject, $body, $at, $next, $u)}
             incr n
         }
     }
@@ -99,6 +144,94 @@ proc notify::queue {id kind audience subject body} {
         db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)
                  VALUES(nullif($id, ''), $kind, 'webhook', $name, $subject, $body, $at)}
         incr n
+    }
+    return $n
+}
+
+# notify::kindOf: the kind of notice (a key of notify::kinds) a notice of KIND (event.claim,
+# deadline.warning, request.recompute, job.failed, ...) belongs to.
+proc notify::kindOf {kind} {
+    switch -glob -- $kind {
+        event.* { return event }
+        deadline.* { return deadline }
+        request.* { return request }
+        submission.* - commission.* { return submission }
+        default { return system }
+    }
+}
+
+# notify::settings: user UID's notice settings as a dict email (address, "" = none), phone,
+# mail_kinds, sms_kinds, min_level, quiet; a user who never saved any gets every kind by mail and
+# none by SMS.
+proc notify::settings {uid} {
+    variable kinds
+    set all [lmap {k title covers} $kinds { set k }]
+    set out ""
+    db eval {SELECT u.email, u.phone, coalesce(s.mail_kinds, $all) AS mail_kinds,
+                    coalesce(s.sms_kinds, '') AS sms_kinds, coalesce(s.min_level, '一般') AS min_level,
+                    coalesce(s.quiet, '') AS quiet
+             FROM user u LEFT JOIN notify_setting s ON s.user_id = u.id WHERE u.id = $uid} r {
+        unset -nocomplain r(*)
+        set out [array get r]
+    }
+    return $out
+}
+
+# notify::validEmail: whether TEXT is an e-mail address the box will send to (one address, no
+# spaces, no angle brackets, a dot in the domain, at most 254 characters).
+proc notify::validEmail {text} {
+    expr {[string length $text] <= 254 && [regexp {^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;".]+$} $text]}
+}
+
+# notify::mobile: whether TEXT is a mainland mobile number an SMS can go to (11 digits from 1).
+proc notify::mobile {text} {
+    regexp {^1[3-9][0-9]{9}$} $text
+}
+
+# notify::quietOk: whether TEXT is a quiet-hours setting: "" or HH:MM-HH:MM (may span midnight).
+proc notify::quietOk {text} {
+    if {$text eq ""} { return 1 }
+    if {![regexp {^(\d\d):(\d\d)-(\d\d):(\d\d)$} $text -> h1 m1 h2 m2]} { return 0 }
+    expr {[scan $h1 %d] <= 23 && [scan $h2 %d] <= 23 && [scan $m1 %d] <= 59 && [scan $m2 %d] <= 59}
+}
+
+# notify::quietEnd: the epoch second from which an SMS may go when it is queued at NOW for a user
+# with quiet hours QUIET (HH:MM-HH:MM in the configured time zone, "" = none): NOW when outside
+# them (or when the setting is empty or bad), else the end of the quiet hours.
+proc notify::quietEnd {quiet now} {
+    if {$quiet eq "" || ![quietOk $quiet]} { return $now }
+    regexp {^(\d\d):(\d\d)-(\d\d):(\d\d)$} $quiet -> h1 m1 h2 m2
+    set from [expr {[scan $h1 %d] * 3600 + [scan $m1 %d] * 60}]
+    set to [expr {[scan $h2 %d] * 3600 + [scan $m2 %d] * 60}]
+    if {$from == $to} { return $now }
+    lassign [clock format $now -format "%H %M %S" -timezone :[conf::get timezone]] h m sec
+    set t [expr {[scan $h %d] * 3600 + [scan $m %d] * 60 + [scan $sec %d]}]
+    set inside [expr {$from < $to ? ($t >= $from && $t < $to) : ($t >= $from || $t < $to)}]
+    if {!$inside} { return $now }
+    expr {$now + ($to - $t + 86400) % 86400}
+}
+
+# notify::onMerge: event FROM is merged into INTO: its inbox items follow it.
+proc notify::onMerge {into from} {
+    db eval {UPDATE inbox SET event_id = $into WHERE event_id = $from}
+}
+lappend analyse::mergeHooks notify::onMerge
+
+# notify::unread: how many unread notices user UID has in the inbox (one indexed count), counting
+# at most CAP (0 = all) so that a page's header costs the same however many are unread.
+proc notify::unread {uid {cap 0}} {
+    if {$cap > 0} {
+        return [db onecolumn {SELECT count(*) FROM (SELECT 1 FROM inbox WHERE user_id = $uid AND read_at IS NULL LIMIT $cap)}]
+    }
+    db onecolumn {SELECT count(*) FROM inbox WHERE user_id = $uid AND read_at IS NULL}
+}
+
+# notify::prune: remove the read inbox items read more than inbox_keep_days ago. Returns how many.
+proc notify::prune {} {
+    set cut [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get inbox_keep_days]}]]
+    db transaction immediate {
+        db eval {DELETE FROM inbox WHERE read_at IS NOT NULL AND read_at < $cut}
+        set n [db changes]
     }
     return $n
 }
@@ -145,6 +278,14 @@ proc notify::Send {id} {
         mail send $url $msg {*}$opts -command [list notify::MailDone $id]
         return
     }
+    if {$r(channel) eq "sms"} {
+        set url [conf::get sms_url]
+        if {$url eq ""} { error "no SMS gateway configured (sms_url)" }
+        lassign [SmsPayload $r(id) $r(target) $r(subject)] body headers
+        fetch get $url -method POST -body $body -internal 1 -retries 0 -headers $headers \
+            -timeout 20000 -command [list notify::HookDone $id [conf::get sms_format]]
+        return
+    }
     set hooks [conf::get webhook]
     if {![dict exists $hooks $r(target)]} { error "webhook $r(target) is no longer configured" }
     set w [dict get $hooks $r(target)]
@@ -181,7 +322,8 @@ proc notify::HookDone {id format r} {
     Done $id $err
 }
 
-# notify::Done: record the outcome of notice ID: sent, or ERR and the time of the next attempt.
+# notify::Done: record the outcome of notice ID: sent, or ERR and the time of the next attempt (an
+# SMS retry that would fall in its user's quiet hours waits until they end).
 proc notify::Done {id err} {
     variable inflight
     set at [yqbox::iso]
@@ -194,6 +336,9 @@ proc notify::Done {id err} {
                 set n [expr {[db onecolumn {SELECT attempts FROM notification WHERE id = $id}] + 1}]
                 set wait [expr {min([conf::get notify_retry_max], 30 * (1 << min($n - 1, 20)))}]
                 set next [expr {[yqbox::now] + $wait}]
+                db eval {SELECT channel, user_id FROM notification WHERE id = $id} {
+                    if {$channel eq "sms" && $user_id ne ""} { set next [quietEnd [dict get [settings $user_id] quiet] $next] }
+                }
                 db eval {UPDATE notification SET attempts = $n, next_try = $next, last_error = $err WHERE id = $id}
                 ::log warning "notification $id failed (attempt $n, next in $wait s): $err"
             }
@@ -219,6 +364,18 @@ proc notify::Header {text} {
     set text [string map {\r " " \n " "} $text]
     if {[regexp {^[\x20-\x7e]*$} $text]} { return $text }
     return "=?UTF-8?B?[binary encode base64 [encoding convertto utf-8 $text]]?="
+}
+
+# notify::SmsPayload: {BODY HEADERS} of the gateway POST sending notice ID's SUBJECT to mobile
+# number PHONE: JSON {phone, message, id, timestamp} as UTF-8 bytes, and the request headers (with
+# X-Yqbox-Signature, the hex HMAC-SHA256 of the body, when sms_secret is set).
+proc notify::SmsPayload {id phone subject} {
+    set text [string range [string map {\r " " \n " "} $subject] 0 199]
+    set j "{\"phone\":[json quote $phone],\"message\":[json quote $text],\"id\":$id,\"timestamp\":[yqbox::now]}"
+    set body [encoding convertto utf-8 $j]
+    set headers {Content-Type {application/json; charset=utf-8}}
+    if {[conf::get sms_secret] ne ""} { lappend headers X-Yqbox-Signature [crypto hmac [conf::get sms_secret] $body] }
+    list $body $headers
 }
 
 # notify::Payload: {URL BODY} of a webhook message in webhook W's format (BODY is UTF-8 bytes).
@@ -255,7 +412,7 @@ proc notify::Payload {w event kind subject body created} {
 }
 
 # notify: the console command.
-cmdlayer::noun notify "通知队列：查看、立即重试、发送测试通知（邮件、企业微信/钉钉/飞书机器人、通用 JSON）"
+cmdlayer::noun notify "通知队列：查看、立即重试、发送测试通知（邮件、企业微信/钉钉/飞书机器人、通用 JSON、短信网关）"
 
 cmdlayer::command notify list {{-state 状态 choice(queued|sent)} {-limit 条数 int 50}} "列出通知（queued 待发送，sent 已发送）" {
     set out {}
@@ -272,11 +429,13 @@ cmdlayer::command notify flush {} "立即重试所有待发送的通知" {
     return "[notify::pump -wait] sent or tried"
 }
 
-cmdlayer::command notify test {{channel 渠道 choice(email|webhook)} {target 邮箱或机器人名}} \
-    "发送一条测试通知：email 邮箱地址，或 webhook 配置中的机器人名" {
+cmdlayer::command notify test {{channel 渠道 choice(email|webhook|sms)} {target 邮箱、机器人名或手机号}} \
+    "发送一条测试通知：email 邮箱地址，webhook 配置中的机器人名，或 sms 手机号（需配置短信网关 sms_url）" {
     org::require config.manage
     if {$channel eq "webhook" && ![dict exists [conf::get webhook] $target]} { error "no webhook \"$target\"" }
-    if {$channel eq "email" && ![regexp {^[^\s@<>]+@[^\s@<>]+$} $target]} { error "bad e-mail address \"$target\"" }
+    if {$channel eq "email" && ![notify::validEmail $target]} { error "bad e-mail address \"$target\"" }
+    if {$channel eq "sms" && [conf::get sms_url] eq ""} { error "no SMS gateway configured (sms_url)" }
+    if {$channel eq "sms" && ![notify::mobile $target]} { error "bad mobile number \"$target\": 11 digits starting with 1" }
     set at [yqbox::iso]
     db transaction immediate {
         db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)

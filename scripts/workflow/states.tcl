@@ -575,7 +575,7 @@ proc workflow::fire {args} {
                 "[dict get $P title] $label：[dict get $t title]（[stateTitle -process $p $to]）" \
                 [join [list "[dict get $P title]：$label" "操作：[dict get $t title]，$login（$origin）" \
                            "状态：[stateTitle -process $p $from] → [stateTitle -process $p $to]" \
-                           {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n]
+                           {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n] $p:$id
         }
     }
     if {$p eq "event" && $name eq "publish"} { catch {cache invalidate *} }
