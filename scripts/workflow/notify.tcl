@@ -371,7 +371,7 @@ proc notify::Header {text} {
 # X-Yqbox-Signature, the hex HMAC-SHA256 of the body, when sms_secret is set).
 proc notify::SmsPayload {id phone subject} {
     set text [string range [string map {\r " " \n " "} $subject] 0 199]
-    set j "{\"phone\":[json quote $phone],\"message\":[json quote $text],\"id\":$id,\"timestamp\":[yqbox::now]}"
+    set j [json object phone string $phone message string $text id number $id timestamp number [yqbox::now]]
     set body [encoding convertto utf-8 $j]
     set headers {Content-Type {application/json; charset=utf-8}}
     if {[conf::get sms_secret] ne ""} { lappend headers X-Yqbox-Signature [crypto hmac [conf::get sms_secret] $body] }
@@ -449,3 +449,4 @@ cmdlayer::command notify test {{channel 渠道 choice(email|webhook|sms)} {targe
 }
 
 job::define notify 通知发送 {conf::get notify_interval} {string cat "开始发送 " [notify::pump] " 条通知"}
+job::define inbox 站内通知清理 3600 {string cat "删除已读超过 " [conf::get inbox_keep_days] " 天的站内通知 " [notify::prune] " 条"}
