@@ -2,7 +2,10 @@
 # missing tool from Debian (as root; otherwise says how and exits). nginx_start DIR ROOT PORT
 # [SERVER-LINES] writes DIR/nginx.conf for nginx serving ROOT on 127.0.0.1:PORT with the settings
 # the comparisons use (workers = cores, no access log, long keep-alive), plus any extra lines in
-# its server block, starts it in the background and sets NPID.
+# its server block, starts it in the background and sets NPID. bench_setup NAME installs wrk and
+# nginx when missing, sets NGINX, makes the work directory W (/tmp/yqbox-NAME.XXXXXX; kept when
+# KEEP is set) and arranges that on exit the yqbox (YPID) and nginx (NPID) started are stopped and
+# W removed.
 need() {
     if ! command -v "$1" >/dev/null 2>&1; then
         if [ "$(id -u)" = 0 ]; then
@@ -11,6 +14,22 @@ need() {
             echo "bench: $1 is missing (apt-get install $2)" >&2; exit 1
         fi
     fi
+}
+
+bench_setup() {
+    need wrk wrk
+    [ -x /usr/sbin/nginx ] || need nginx nginx-light
+    NGINX=/usr/sbin/nginx
+    W=$(mktemp -d "/tmp/yqbox-$1.XXXXXX")
+    YPID= NPID=
+    trap bench_cleanup EXIT INT TERM
+}
+
+bench_cleanup() {
+    [ -n "$YPID" ] && kill "$YPID" 2>/dev/null || true
+    [ -n "$NPID" ] && kill "$NPID" 2>/dev/null || true
+    sleep 0.5
+    [ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 
 nginx_start() {

@@ -21,19 +21,7 @@ CONNS=${BENCH_CONNS:-64}
 IDLE=${BENCH_IDLE:-10000}
 CORES=$(nproc)
 
-need wrk wrk
-[ -x /usr/sbin/nginx ] || need nginx nginx-light
-NGINX=/usr/sbin/nginx
-
-W=$(mktemp -d /tmp/yqbox-bench.XXXXXX)
-YPID= NPID=
-cleanup() {
-    [ -n "$YPID" ] && kill "$YPID" 2>/dev/null || true
-    [ -n "$NPID" ] && kill "$NPID" 2>/dev/null || true
-    sleep 0.5
-    rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
+bench_setup bench
 
 P_YS=28443 P_YH=28080 P_NS=29443 P_NH=29080
 

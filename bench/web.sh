@@ -20,19 +20,7 @@ YQ=$(cd "$(dirname "${2:-./yqbox}")" && pwd)/$(basename "${2:-./yqbox}")
 CORES=$(nproc)
 CONNS=${BENCH_CONNS:-64}
 
-need wrk wrk
-[ -x /usr/sbin/nginx ] || need nginx nginx-light
-NGINX=/usr/sbin/nginx
-
-W=$(mktemp -d /tmp/yqbox-webbench.XXXXXX)
-YPID= NPID=
-cleanup() {
-    [ -n "$YPID" ] && kill "$YPID" 2>/dev/null || true
-    [ -n "$NPID" ] && kill "$NPID" 2>/dev/null || true
-    sleep 0.5
-    [ -n "${KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
+bench_setup webbench
 P_YH=28180 P_YS=28543 P_NH=29180
 
 "$YQ" init "$W/data" >/dev/null

@@ -196,6 +196,21 @@ proc analyse::Bump {} {
     db eval {UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'analyse_generation'}
 }
 
+# analyse::Save: store a change of a rule or a term list as one transaction: SQL evaluated in the
+# caller (which sees $at and $by, set here: the time and the acting login), the change marked for
+# every process (analyse::Bump), and its audit entry ACTION on OBJECT with BEFORE and AFTER.
+# Returns nothing; an error undoes everything.
+proc analyse::Save {action object before after sql} {
+    upvar 1 at at by by
+    set at [yqbox::iso]
+    set by [dict get [org::actor] login]
+    db transaction immediate {
+        uplevel 1 [list db eval $sql]
+        Bump
+        audit::record $action $object -before $before -after $after
+    }
+}
+
 # analyse::rules::store: save rule NAME as EXPR (or deleted, with EXPR "" and DELETE 1) for every
 # process, audited. Validates first; one transaction. Without a database (yqbox eval with no data
 # directory) the change is made in this process only. Returns nothing.
@@ -214,14 +229,9 @@ proc analyse::rules::store {name expr {delete 0}} {
         return
     }
     set before [expr {[dict exists [all] $name] ? [dict get [all] $name] : ""}]
-    set at [yqbox::iso]
-    set by [dict get [org::actor] login]
-    db transaction immediate {
-        db eval {INSERT INTO rule(name, expr, deleted, updated, updated_by) VALUES($name, $expr, $delete, $at, $by)
-                 ON CONFLICT(name) DO UPDATE SET expr = $expr, deleted = $delete, updated = $at, updated_by = $by}
-        analyse::Bump
-        audit::record [expr {$delete ? "rule.delete" : "rule.save"}] rule:$name -before $before -after $expr
-    }
+    analyse::Save [expr {$delete ? "rule.delete" : "rule.save"}] rule:$name $before $expr {
+        INSERT INTO rule(name, expr, deleted, updated, updated_by) VALUES($name, $expr, $delete, $at, $by)
+        ON CONFLICT(name) DO UPDATE SET expr = $expr, deleted = $delete, updated = $at, updated_by = $by}
     ensure
     return
 }

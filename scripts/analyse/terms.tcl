@@ -170,14 +170,9 @@ proc analyse::terms::store {name tokens {attrs ""}} {
     foreach tok $tokens { parseToken $name $tok "list $name" }
     if {![db::available]} { return [define $name $tokens $attrs] }
     set before [expr {[exists $name] ? [llength [items $name]] : 0}]
-    set at [yqbox::iso]
-    set by [dict get [org::actor] login]
-    db transaction immediate {
-        db eval {INSERT INTO term_list(name, tokens, attrs, updated, updated_by) VALUES($name, $tokens, $attrs, $at, $by)
-                 ON CONFLICT(name) DO UPDATE SET tokens = $tokens, attrs = $attrs, updated = $at, updated_by = $by}
-        analyse::Bump
-        audit::record terms.save terms:$name -before "$before terms" -after "[llength $tokens] terms"
-    }
+    analyse::Save terms.save terms:$name "$before terms" "[llength $tokens] terms" {
+        INSERT INTO term_list(name, tokens, attrs, updated, updated_by) VALUES($name, $tokens, $attrs, $at, $by)
+        ON CONFLICT(name) DO UPDATE SET tokens = $tokens, attrs = $attrs, updated = $at, updated_by = $by}
     ensure
     llength [items $name]
 }
