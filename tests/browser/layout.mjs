@@ -91,8 +91,9 @@ function measure() {
   return { over, wide: wide.slice(0, 4), narrow };
 }
 
-// the roles, in the order their screenshots are preferred; "" is the logged-out visitor
-const roles = ["office1", "handler1", "head1", "leader1", "viewer1", "sys1", "sec1", "aud1", ""];
+// the roles, in the order their screenshots are preferred; "" is the logged-out visitor; the info
+// office once more with JavaScript off (tables then scroll sideways instead of becoming cards)
+const roles = ["office1", "handler1", "head1", "leader1", "viewer1", "sys1", "sec1", "aud1", "", "office1 nojs"];
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium", headless: true,
@@ -119,12 +120,14 @@ try {
     if (!pages.includes(path)) pages.push(path);
   }
   for (const role of roles) {
-    const ctx = await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 1366, height: 900 } });
+    const [login, nojs] = role.split(" ");
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 1366, height: 900 },
+                                           javaScriptEnabled: !nojs });
     const page = await ctx.newPage();
-    if (role) {
+    if (login) {
       await page.goto(`${BASE}/login`);
-      await page.fill("#login", role);
-      await page.fill("#password", `pw-${role}-123`);
+      await page.fill("#login", login);
+      await page.fill("#password", `pw-${login}-123`);
       await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
     }
     for (const path of pages) {
@@ -135,7 +138,7 @@ try {
         await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
         const m = await page.evaluate(measure);
         const key = `${path} ${width}`;
-        (seen[key] ||= []).push(role || "访客");
+        (seen[key] ||= []).push(role || "访客");   // page.evaluate runs with the page's scripts off too
         const f = (findings[key] ||= []);
         if (m.over > 0) f.push(`${role || "访客"}: ${m.over} px too wide (${m.wide.join("; ")})`);
         for (const n of m.narrow) f.push(`${role || "访客"}: narrow ${n}`);
