@@ -11,7 +11,7 @@
 // page cannot escape the check. Pages a role may not see (403, 404, the login page) are left out
 // for that role. One full-page screenshot per page and width goes to $SHOTS/page-NAME-WIDTH.png
 // (seen as the first role that may see it). Also: the pages link the favicon; the event page's
-// timeline is in time order; the event page and a document print (@media print) without
+// timeline is in time order; the public request form's fields stay inside it on a phone; the event page and a document print (@media print) without
 // navigation or forms, black on white, nothing cut off (PDF and screenshot to $SHOTS/print-*).
 // Prints one line per page and width and a summary (pages overflowing, pages with narrow wraps),
 // and ends with "N passed, N failed, N skipped".
@@ -194,6 +194,25 @@ try {
       return times.length >= 2;
     });
   }
+  await check("request form on a phone, problems shown: every field inside the form, labels above fields", async () => {
+    const phone = await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 390, height: 844 } });
+    const p = await phone.newPage();
+    await p.goto(`${BASE}/request/`);
+    await p.fill("#description", "申请公开".repeat(40) + "https://www.qingshan.gov.cn/" + "x".repeat(120));
+    await Promise.all([p.waitForNavigation(), p.click("#apply button[type=submit]")]);
+    const r = await p.evaluate(() => {
+      const form = document.querySelector("#apply").getBoundingClientRect();
+      const out = [...document.querySelectorAll("#apply input:not([type=hidden]), #apply select, #apply textarea")]
+        .filter((e) => e.getBoundingClientRect().right > form.right + 0.5).map((e) => e.id);
+      const ta = document.querySelector("#description"), label = document.querySelector("label[for=description]");
+      return { out, problems: document.querySelectorAll(".problems li").length, kept: ta.value.length,
+               above: label.getBoundingClientRect().bottom <= ta.getBoundingClientRect().top + 0.5,
+               over: document.documentElement.scrollWidth - document.documentElement.clientWidth };
+    });
+    await phone.close();
+    if (r.out.length) throw new Error(`fields sticking out of the form: ${r.out.join(" ")}`);
+    return r.problems >= 3 && r.kept > 200 && r.above && r.over <= 0;
+  });
   // printed: PATH under print media shows no navigation, form or button, black text on white, no
   // element wider than the page; a PDF and a screenshot go to $SHOTS
   const printed = async (path, name) => {
