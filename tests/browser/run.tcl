@@ -4,10 +4,11 @@
 # once so events exist, adds a user per role (the handler and unit head in the unit the first
 # event is routed to; a leader, a viewer, a security admin and an auditor), issues a 专报 on that
 # event, sends a 政务信息 item, registers and answers a letter request and has the handler claim a
-# second event (so that every page with an id has one to show), starts `yqbox serve` and runs the browser scripts against it: flow.mjs (the working
-# day) then layout.mjs (every page as every role at 1366 and 390 px), Playwright driving Debian's
-# Chromium. `yqbox run tests/browser/run.tcl layout.mjs` runs only the scripts named. Screenshots go
-# to build/screenshots/. Ends with "N passed, N failed" (the sum over the scripts).
+# second event (so that every page with an id has one to show), starts `yqbox serve` and runs the
+# browser scripts against it: flow.mjs (the working day) then layout.mjs (every page as every role
+# at 1366 and 390 px), Playwright driving Debian's Chromium. `yqbox run tests/browser/run.tcl
+# layout.mjs` runs only the scripts named. Screenshots go to build/screenshots/. Ends with
+# "N passed, N failed, N skipped" (the sums over the scripts).
 # When Chromium or playwright-core is missing, says so and counts nothing (no fake pass).
 
 set here [file dirname [file normalize [info script]]]
