@@ -452,6 +452,7 @@ proc web::head {title {extra ""}} {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title · 舆情一体机</title>
 <link rel="stylesheet" href="/css/yqbox.css">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 $extra</head>
 <body>}
 }

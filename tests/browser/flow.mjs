@@ -263,7 +263,7 @@ try {
   // who acts on nothing, on the dashboard), at 1366 and 390 px with no horizontal overflow
   for (const [who, path, h1] of [["office1", "/work", "我的待办"], ["handler1", "/work", "我的待办"],
       ["head1", "/work", "我的待办"], ["leader1", "/work", "我的待办"], ["sys1", "/work", "我的待办"],
-      ["sec1", "/work", "我的待办"], ["aud1", "/work", "我的待办"], ["view1", "/dashboard", "工作台"]]) {
+      ["sec1", "/work", "我的待办"], ["aud1", "/work", "我的待办"], ["viewer1", "/dashboard", "工作台"]]) {
     await check(`${who} lands on ${path} (${h1}), at 1366 and 390 px`, async () => {
       const p = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 1366, height: 900 } })).newPage();
       await login(p, who);

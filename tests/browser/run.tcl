@@ -2,8 +2,13 @@
 # test`). Sets up a data directory whose sources (the checkout's appliance.conf) patrol the
 # simulated county internet (tests/fixtures/serve.tcl, a separate process on a free port), patrols
 # once so events exist, adds a user per role (the handler and unit head in the unit the first
-# event is routed to), starts `yqbox serve` and runs flow.mjs (Playwright driving Debian's
-# Chromium) against it. Screenshots go to build/screenshots/. Ends with "N passed, N failed".
+# event is routed to; a leader, a viewer, a security admin and an auditor), issues a 专报 on that
+# event, sends a 政务信息 item, registers and answers a letter request and has the handler claim a
+# second event (so that every page with an id has one to show), starts `yqbox serve` and runs the
+# browser scripts against it: flow.mjs (the working day) then layout.mjs (every page as every role
+# at 1366 and 390 px), Playwright driving Debian's Chromium. `yqbox run tests/browser/run.tcl
+# layout.mjs` runs only the scripts named. Screenshots go to build/screenshots/. Ends with
+# "N passed, N failed, N skipped" (the sums over the scripts).
 # When Chromium or playwright-core is missing, says so and counts nothing (no fake pass).
 
 set here [file dirname [file normalize [info script]]]
@@ -65,11 +70,25 @@ try {
         user add sys1 刘系统 信息办 -roles sysadmin -password pw-sys1-123
         user add sec1 吴安全 信息办 -roles secadmin -password pw-sec1-123
         user add aud1 郑审计 信息办 -roles auditor -password pw-aud1-123
-        user add leader1 孙县长 信息办 -roles leader -password pw-leader1-123
-        user add view1 赵查看 信息办 -roles viewer -password pw-view1-123
-        list $e $u [llength [info commands ::event::cmd::claim]]
+        user add viewer1 赵查看 信息办 -roles viewer -password pw-viewer1-123
+        if {![db exists {SELECT 1 FROM unit WHERE name = '县领导'}]} { unit add 县领导 leadership }
+        user add leader1 孙县长 县领导 -roles leader -password pw-leader1-123
+        # an object behind every page with an id (the document, the item, the request)
+        db transaction { documents::issue 专报 $e }
+        set s [submission::create $u "${u}关于城区道路整治的信息" "本周完成城区主干道整治三处。"]
+        submission::sign $s head1
+        submission::send $s
+        set r [request::register [dict create channel letter name 陈来信 id_type 护照 id_number E7654321 \
+            phone 13900000000 description "2024年城区道路整治工程预算" purpose 了解工程情况 form 纸质 signature 陈来信]]
+        request::answer [dict get $r id] disclose {how 邮寄纸质文件}
+        # a second event, claimed by the unit's handler: the page where the reply is written
+        set e2 [db onecolumn {SELECT id FROM event WHERE id <> $e ORDER BY score DESC, id LIMIT 1}]
+        db eval {UPDATE event SET suggested_unit = $u WHERE id = $e2}
+        org::as [org::principal [org::userId handler1] seed] { workflow::fire claim $e2 }
+        list $e $u [llength [info commands ::event::cmd::claim]] \
+            [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u]
     }]
-    lassign $info event unit workflow
+    lassign $info event unit workflow document submission request event2 unitid
     puts "event $event routed to $unit; workflow installed: $workflow"
     # the server's output goes to a file (read back when something failed), never to a pipe that
     # nobody drains
@@ -83,10 +102,26 @@ try {
     set env(EVENT) $event
     set env(WORKFLOW) $workflow
     set env(SHOTS) $shots
-    set rc [catch {exec node $here/flow.mjs 2>@1} out]
-    puts $out
+    set env(DOCUMENT) $document
+    set env(SUBMISSION) $submission
+    set env(REQUEST) $request
+    set env(EVENT2) $event2
+    set env(UNITID) $unitid
+    set env(SOURCE) [lindex [regexp -inline -line {^source\s+(\S+)} [readf $top/appliance.conf]] 1]
+    set scripts [expr {[llength $argv] ? $argv : {flow.mjs layout.mjs}}]
+    set passed 0; set failed 0; set skipped 0; set rc 0
+    foreach script $scripts {
+        set rc1 [catch {exec node [file join $here $script] 2>@1} out]
+        puts $out
+        if {[regexp -line {^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?} $out -> p f s]} {
+            incr passed $p; incr failed $f; if {$s ne ""} { incr skipped $s }
+        } else {
+            incr failed
+        }
+        if {$rc1} { set rc 1 }
+    }
     if {$rc} { file copy -force $log [file join $top build browser-server.log]; puts "---- server log (build/browser-server.log; last 40 lines)\n[join [lrange [split [readfile $log] \n] end-40 end] \n]" }
-    if {![regexp -line {^\d+ passed, \d+ failed} $out]} { puts "0 passed, 1 failed" }
+    puts "$passed passed, $failed failed, $skipped skipped"
     set status [expr {$rc ? 1 : 0}]
 } on error {msg opts} {
     puts "browser test setup failed: [dict get $opts -errorinfo]"
