@@ -85,7 +85,7 @@ try {
         set e2 [db onecolumn {SELECT id FROM event WHERE id <> $e ORDER BY score DESC, id LIMIT 1}]
         db eval {UPDATE event SET suggested_unit = $u WHERE id = $e2}
         org::as [org::principal [org::userId handler1] seed] { workflow::fire claim $e2 }
-        list $e $u [llength [info commands ::event::cmd::claim]] \
+        list $e $u [llength [info commands ::workflow::fire]] \
             [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u]
     }]
     lassign $info event unit workflow document submission request event2 unitid
