@@ -149,6 +149,9 @@ proc web::documentPage {me id {problems {}} {values {}}} {
     set links ""
     if {$e ne ""} { markup append links [tmpl {<a href="/events/$e">返回事件 #$e</a>}] }
     if {$kind in {日报 周报} && [can $me event.report]} { markup append links [tmpl {<a href="/reports">返回日报周报</a>}] }
+    if {$kind eq "专报" && [can $me instruction.write event.view.all]} {
+        markup append links [tmpl { <a href="/instructions">[expr {[can $me event.report] || ![can $me instruction.write] ? "领导批示" : "我的批示"}]</a>}]
+    }
     if {$links eq "" || $kind in {日报 周报}} { markup append links [tmpl { <a href="/documents">全部专报与报告</a>}] }
     set top [tmpl {<nav class="screen-only">$links</nav>[notice]}]
     set bottom ""
@@ -183,7 +186,7 @@ route GET /documents {} {
     db eval {SELECT id, kind AS k, title, created, event_id AS e FROM document WHERE ($kind = '' OR kind = $kind)
              ORDER BY id DESC LIMIT 101 OFFSET $offset} {
         if {[incr n] > 100} { break }
-        markup append rows [tmpl {<tr><td><a href="/documents/$id">$title</a></td><td>$k</td><td>[documents::numberText $id]</td><td>[if {$e ne ""} { tmpl {<a href="/events/$e">#$e</a>} }]</td><td>[when $created]</td></tr>
+        markup append rows [tmpl {<tr><td data-label="标题"><a href="/documents/$id">$title</a></td><td data-label="种类">$k</td><td data-label="文号">[documents::numberText $id]</td><td data-label="事件">[if {$e ne ""} { tmpl {<a href="/events/$e">#$e</a>} }]</td><td data-label="印发时间">[when $created]</td></tr>
 }]
     }
     set kinds [list "" 全部]
@@ -194,7 +197,7 @@ route GET /documents {} {
     if {$n > 100} { markup append nav [tmpl {<a rel="next" href="/documents?${qs}page=[expr {$page + 1}]">下一页</a>}] }
     app $me 专报与报告 [tmpl {<h1>专报与报告</h1>
 <form method="get" action="/documents" class="filters"><label for="d-kind">种类</label><select id="d-kind" name="kind">[options $kinds $kind]</select><button type="submit">筛选</button>[if {[can $me event.report]} { tmpl { <a href="/reports">生成日报、周报</a>} }]</form>
-<table class="list"><thead><tr><th scope="col">标题</th><th scope="col">种类</th><th scope="col">文号</th><th scope="col">事件</th><th scope="col">印发时间</th></tr></thead><tbody>$rows</tbody></table>
+<table class="list stack"><thead><tr><th scope="col">标题</th><th scope="col">种类</th><th scope="col">文号</th><th scope="col">事件</th><th scope="col">印发时间</th></tr></thead><tbody>$rows</tbody></table>
 [if {$rows eq ""} {tmpl {<p>尚未印发专报或报告。</p>}}]
 <p class="pager">$nav</p>}]
 }
@@ -275,7 +278,7 @@ proc web::reportsPage {me {values {}} {problems {}}} {
     set rows ""
     db eval {SELECT d.id, d.kind AS k, d.title, d.created, coalesce(u.name, d.login) AS who FROM document d
              LEFT JOIN user u ON u.login = d.login WHERE d.kind IN ('日报', '周报') ORDER BY d.id DESC LIMIT 200} {
-        markup append rows [tmpl {<tr><td>[documents::numberText $id]</td><td><a href="/documents/$id">$title</a></td><td>$k</td><td>[when $created]</td><td>$who</td></tr>
+        markup append rows [tmpl {<tr><td data-label="文号">[documents::numberText $id]</td><td data-label="标题"><a href="/documents/$id">$title</a></td><td data-label="种类">$k</td><td data-label="印发时间">[when $created]</td><td data-label="印发人">$who</td></tr>
 }]
     }
     app $me 日报周报 [tmpl {<h1>网络舆情日报、周报</h1>[notice]
@@ -285,7 +288,7 @@ proc web::reportsPage {me {values {}} {problems {}}} {
 <button type="submit">预览</button></form>
 <p class="note">预览无误后印发：按年编号，记入审计日志，并通知县领导。</p>
 <h2>已印发</h2>
-<table class="list"><thead><tr><th scope="col">文号</th><th scope="col">标题</th><th scope="col">种类</th><th scope="col">印发时间</th><th scope="col">印发人</th></tr></thead><tbody>$rows</tbody></table>
+<table class="list stack"><thead><tr><th scope="col">文号</th><th scope="col">标题</th><th scope="col">种类</th><th scope="col">印发时间</th><th scope="col">印发人</th></tr></thead><tbody>$rows</tbody></table>
 [if {$rows eq ""} {tmpl {<p>尚未印发日报或周报。</p>}}]}]
 }
 
@@ -360,12 +363,12 @@ route GET /instructions {} {
         set progress [instructionState $ist $due_epoch $done_at $result]
         if {$ist eq "done" && $dname ne ""} { append progress "（$dname）" }
         set late [expr {$ist eq "open" && $now > $due_epoch ? "late" : ""}]
-        markup append rows [tmpl {<tr class="$late"><td><a href="/events/$e">#$e $title</a>[if {$doc ne ""} { tmpl {<br><a href="/documents/$doc">专报</a>} }]</td><td>$text</td><td>$lname<br>[when $at]</td><td>[when $due]</td><td>[if {$uname ne ""} { tmpl {$uname：} }][stateName $est]</td><td>$progress</td></tr>
+        markup append rows [tmpl {<tr class="$late"><td data-label="事件"><a href="/events/$e">#$e $title</a>[if {$doc ne ""} { tmpl { · <a href="/documents/$doc">专报</a>} }]</td><td data-label="批示内容">$text</td><td data-label="批示">$lname [when $at]</td><td data-label="落实时限">[when $due]</td><td data-label="办理进度">[if {$uname ne ""} { tmpl {$uname：} }][stateName $est]</td><td data-label="落实情况">$progress</td></tr>
 }]
     }
     set states {"" 全部 open 落实中 late 已超时限 done 已落实}
     app $me 领导批示 [tmpl {<h1>[expr {$own ? "我的批示" : "领导批示"}]</h1>
 <form method="get" action="/instructions" class="filters"><label for="i-state">落实情况</label><select id="i-state" name="state">[options $states $state]</select><button type="submit">筛选</button></form>
-<table class="list" id="instructions"><thead><tr><th scope="col">事件</th><th scope="col">批示内容</th><th scope="col">批示</th><th scope="col">落实时限</th><th scope="col">办理进度</th><th scope="col">落实情况</th></tr></thead><tbody>$rows</tbody></table>
+<table class="list stack" id="instructions"><thead><tr><th scope="col">事件</th><th scope="col">批示内容</th><th scope="col">批示</th><th scope="col">落实时限</th><th scope="col">办理进度</th><th scope="col">落实情况</th></tr></thead><tbody>$rows</tbody></table>
 [if {$n == 0} {tmpl {<p>没有批示。[if {$own} { tmpl {阅读专报时可在专报页面下方签批。} }]</p>}}]}]
 }
