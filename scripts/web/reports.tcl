@@ -118,7 +118,7 @@ proc web::onDocument {html top bottom} {
     markup join [list [unsafe [string range $html 0 $at-1]] $top [unsafe [string range $html $at $end-1]] $bottom [unsafe [string range $html $end end]]]
 }
 
-# web::instructions: the 批示 on event E as markup (a list: leader, when, text, due, progress), or
+# web::instructionItems: the 批示 on event E as markup (list items: leader, when, text, due, progress), or
 # "" for none.
 proc web::instructionItems {e} {
     set items ""
