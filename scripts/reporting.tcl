@@ -147,12 +147,17 @@ proc reporting::Css {} {
     return $css
 }
 
-# reporting::csv: ROWS (a list of lists) as CSV text that Excel opens correctly: UTF-8 bytes with
-# a byte-order mark, CRLF line ends, every field quoted. Returns bytes.
+# reporting::csv: ROWS (a list of lists) as CSV text that Excel and WPS open correctly: UTF-8
+# bytes with a byte-order mark, CRLF line ends, every field quoted. A field that is not a number
+# and starts with = + - @ or a tab or carriage return gets a leading ' so the spreadsheet shows it
+# as text instead of running it as a formula (crawled titles are hostile). Returns bytes.
 proc reporting::csv {rows} {
     set out ""
     foreach row $rows {
-        append out [join [lmap f $row { string cat \" [string map {\" \"\"} $f] \" }] ,] \r\n
+        append out [join [lmap f $row {
+            if {[regexp {^[=+\-@\t\r]} $f] && ![string is double -strict $f]} { set f '$f }
+            string cat \" [string map {\" \"\"} $f] \"
+        }] ,] \r\n
     }
     return "\xef\xbb\xbf[encoding convertto utf-8 $out]"
 }

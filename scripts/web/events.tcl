@@ -187,9 +187,7 @@ route GET /events.csv {} {
         respond status 400
         return [app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems [list "检索条件无效：$msg"]]<p><a href="/events">返回事件列表</a></p>}]]
     }
-    respond text [encoding convertfrom utf-8 [reporting::csv $rows]]
-    respond type "text/csv; charset=utf-8"
-    respond header Content-Disposition "attachment; filename=\"events-[clock format [yqbox::now] -format %Y%m%d -timezone [calendar::Zone]].csv\""
+    csv events-[clock format [yqbox::now] -format %Y%m%d -timezone [calendar::Zone]].csv $rows
 }
 
 route GET /events {} {

@@ -26,7 +26,7 @@ proc web::when {text} {
 }
 
 # web::inboxTarget: {HREF LABEL} of what an inbox item about event EVENT ("" = none) and OBJECT
-# (request:ID, submission:ID, commission:ID, instruction:ID or "") of KIND links to; HREF "" when
+# (request:ID, submission:ID, commission:ID, instruction:ID, document:ID or "") of KIND links to; HREF "" when
 # it links nowhere.
 proc web::inboxTarget {event object kind} {
     lassign [split $object :] type oid
@@ -34,6 +34,7 @@ proc web::inboxTarget {event object kind} {
         request { return [list /requests/$oid "政府信息公开申请 #$oid"] }
         submission { return [list /submissions/$oid "政务信息 #$oid"] }
         commission { return [list /commissions "约稿 #$oid"] }
+        document { return [list /documents/$oid "公文 #$oid"] }
         instruction { if {$event ne ""} { return [list /events/$event#h-deadlines "领导批示（事件 #$event）"] } }
     }
     if {$event ne ""} { return [list /events/$event "事件 #$event"] }

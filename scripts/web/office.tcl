@@ -162,11 +162,7 @@ route GET /assessment/csv {} {
     if {!$all} {
         dict set a units [lmap u [dict get $a units] { expr {[dict get $u unit_id] eq $mine ? $u : [continue]} }]
     }
-    # the text as is: the response is encoded to UTF-8 once, the BOM (U+FEFF) first
-    respond text [encoding convertfrom utf-8 [reporting::csv [assessment::table $a]]]
-    respond type "text/csv; charset=utf-8"
-    respond header Content-Disposition "attachment; filename=\"assessment-$spec.csv\""
-    respond header Cache-Control no-store
+    csv assessment-$spec.csv [assessment::table $a]
 }
 
 # ================= 政务信息报送 =================
@@ -476,27 +472,14 @@ proc web::requestRow {id} {
 
 route GET /requests {} {
     set me [need request.handle request.approve@office]
-    set state [req query state ""]
-    set channel [req query channel ""]
-    set q [string trim [req query q ""]]
-    set year [string trim [req query year ""]]
-    if {$state ne "" && ![dict exists $request::states $state]} { set state "" }
-    if {$channel ne "" && ![dict exists $request::channels $channel]} { set channel "" }
-    if {$year ne "" && ![regexp {^\d{4}$} $year]} { set year "" }
+    set f [requestFilter]
+    dict with f {}
     set now [yqbox::now]
     set rows ""
-    set like "%$q%"
-    db eval {SELECT id, number, name, channel AS ch, received, state AS st, due, due_epoch, due_provisional, answer,
-                    (SELECT count(*) FROM request_pause p WHERE p.request_id = request.id AND p.resumed IS NULL) AS paused
-             FROM request
-             WHERE ($state = '' OR state = $state) AND ($channel = '' OR channel = $channel)
-               AND ($year = '' OR substr(received, 1, 4) = $year)
-               AND ($q = '' OR number LIKE $like OR name LIKE $like OR description LIKE $like)
-             ORDER BY id DESC LIMIT 500} {
-        set late [expr {$st eq "registered" && $due_epoch ne "" && $now > $due_epoch ? "（已逾期）" : ""}]
-        set shown [expr {$paused ? "暂停计时" : [calendar::dueText $due [expr {$st eq "registered" ? $due_provisional : ""}]]}]
+    db eval "$sql LIMIT 500" {
+        set shown [requestDue $st $due $due_epoch $due_provisional $paused $now]
         set kind [expr {$answer eq "" ? "" : [dict get $request::kinds $answer]}]
-        markup append rows [tmpl {<tr><td><a href="/requests/$id">$number</a></td><td>$name</td><td>[dict get $request::channels $ch]</td><td>[time $received]</td><td>$shown$late</td><td>[dict get $request::states $st] $kind</td></tr>
+        markup append rows [tmpl {<tr><td><a href="/requests/$id">$number</a></td><td>$name</td><td>[dict get $request::channels $ch]</td><td>[time $received]</td><td>$shown</td><td>[dict get $request::states $st] $kind</td></tr>
 }]
     }
     set states [concat {"" 全部} $request::states]
@@ -508,7 +491,7 @@ route GET /requests {} {
 <label for="f-channel">申请方式</label><select id="f-channel" name="channel">[options $channels $channel]</select>
 <label for="f-year">年度</label><input id="f-year" name="year" value="$year" size="5">
 <label for="f-q">编号、申请人或内容</label><input id="f-q" name="q" value="$q">
-<button type="submit">筛选</button></form>
+<button type="submit">筛选</button> <a href="/requests.csv?$qs">下载 CSV（Excel）</a></form>
 <table class="list" id="register"><thead><tr><th scope="col">申请编号</th><th scope="col">申请人</th><th scope="col">方式</th><th scope="col">收到时间</th><th scope="col">答复期限</th><th scope="col">状态</th></tr></thead><tbody>$rows</tbody></table>}]
 }
 

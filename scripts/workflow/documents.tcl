@@ -41,27 +41,69 @@ proc documents::When {t} {
     return "${y}年${m}月${d}日 $hm"
 }
 
+# documents::Next: {YEAR N NUMBER} of the next document of KIND issued at NOW (epoch seconds):
+# numbers run per kind and year of issue. Reads only.
+proc documents::Next {kind now} {
+    set year [clock format $now -format %Y -timezone :[conf::get timezone]]
+    set n [expr {[db onecolumn {SELECT coalesce(max(number), 0) FROM document WHERE kind = $kind AND year = $year}] + 1}]
+    list $year $n "[Prefix $kind]〔$year〕${n}号"
+}
+
+# documents::Make: {title body} of a document of KIND on event EVENT ("" for digests) numbered
+# NUMBER at NOW, built by its generator; O holds the options -to and -date (see documents::issue).
+# Errors for an unknown kind or a bad date. Reads only.
+proc documents::Make {kind event number now o} {
+    variable kinds
+    if {$kind ni $kinds} { error "unknown document kind \"$kind\": must be [join $kinds {, }]" }
+    set o [dict merge {-to "" -date ""} $o]
+    switch -- $kind {
+        专报 { return [Report $event $number $now [dict get $o -to]] }
+        调查报告 { return [Investigation $event $number $now] }
+        日报 - 周报 { return [Digest $kind [dict get $o -date] $number $now] }
+    }
+}
+
 # documents::issue: allocate the next number of KIND for this year and store the document on
 # event EVENT ("" for digests), built by its generator. Options -to RECIPIENTS (专报), -date DATE
 # (digests). Returns the document id. Call inside a transaction.
 proc documents::issue {kind event args} {
-    variable kinds
-    if {$kind ni $kinds} { error "unknown document kind \"$kind\": must be [join $kinds {, }]" }
-    set o [dict merge {-to "" -date ""} $args]
     set now [yqbox::now]
-    set year [clock format $now -format %Y -timezone :[conf::get timezone]]
-    set n [expr {[db onecolumn {SELECT coalesce(max(number), 0) FROM document WHERE kind = $kind AND year = $year}] + 1}]
-    set number "[Prefix $kind]〔$year〕${n}号"
-    switch -- $kind {
-        专报 { lassign [Report $event $number $now [dict get $o -to]] title body }
-        调查报告 { lassign [Investigation $event $number $now] title body }
-        日报 - 周报 { lassign [Digest $kind [dict get $o -date] $number $now] title body }
-    }
+    lassign [Next $kind $now] year n number
+    lassign [Make $kind $event $number $now $args] title body
     set at [yqbox::iso $now]
     set login [dict get [org::actor] login]
     db eval {INSERT INTO document(kind, year, number, event_id, title, created, login, body)
              VALUES($kind, $year, $n, nullif($event, ''), $title, $at, $login, $body)}
     return [db last_insert_rowid]
+}
+
+# documents::preview: the digest of KIND (日报 or 周报) for DATE ("" = the default period) as it
+# would be issued now, with the number it would get, without storing anything. Returns a dict
+# title, number, html (markup), earlier (the ids of documents of KIND already issued under the
+# same title, i.e. for the same period). Errors for a bad kind or date.
+proc documents::preview {kind date} {
+    if {$kind ni {日报 周报}} { error "unknown digest kind \"$kind\": must be 日报 or 周报" }
+    set now [yqbox::now]
+    lassign [Next $kind $now] year n number
+    lassign [Make $kind "" $number $now [list -date $date]] title html
+    dict create title $title number $number html $html \
+        earlier [db eval {SELECT id FROM document WHERE kind = $kind AND title = $title ORDER BY id}]
+}
+
+# documents::digest: issue the daily (日报) or weekly (周报) digest of DATE ("" = yesterday, or
+# last week) as the acting principal, who needs event.report: in one transaction its number and
+# stored page, the audit entry (document.issue) and a notice to every leader (inbox, and mail as
+# each chose) linking to it. Returns the document id.
+proc documents::digest {kind date} {
+    org::require event.report
+    db transaction immediate {
+        set id [issue $kind "" -date $date]
+        set number [numberText $id]
+        audit::record document.issue document:$id -after "$kind $number"
+        set title [db onecolumn {SELECT title FROM document WHERE id = $id}]
+        notify::queue "" event.digest leader "$number：$title" "信息办已印发$title，请审阅。" document:$id
+    }
+    return $id
 }
 
 # documents::html: the stored HTML of document ID (what the web pages serve), as markup. Errors
@@ -238,13 +280,8 @@ cmdlayer::command document show {{id 公文编号} {-file 文件}} "公文的 HT
 }
 
 cmdlayer::command document digest {{period 周期 choice(daily|weekly)} {-date 日期 date} {-file 文件}} \
-    "立即生成网络舆情日报（daily）或周报（weekly），返回编号与文号" {
-    org::require event.report
-    set kind [expr {$period eq "daily" ? "日报" : "周报"}]
-    db transaction immediate {
-        set id [documents::issue $kind "" -date $date]
-        audit::record document.issue document:$id -after "$kind [documents::numberText $id]"
-    }
+    "立即生成网络舆情日报（daily）或周报（weekly）并通知领导，返回编号与文号" {
+    set id [documents::digest [expr {$period eq "daily" ? "日报" : "周报"}] $date]
     if {$file ne ""} { ::console::document show $id -file $file }
     return "$id [documents::numberText $id]"
 }
