@@ -439,6 +439,13 @@ proc web::compile {t} {
     return $out
 }
 
+# web::when: ISO time TEXT as people read it (2026年3月2日 10:05); anything else as it is.
+# (Here, not in a page group, so the public column's static export has it too.)
+proc web::when {text} {
+    if {![regexp {^(\d{4})-(\d\d)-(\d\d)[T ](\d\d:\d\d)} $text -> y m d hm]} { return $text }
+    return "${y}年[scan $m %d]月[scan $d %d]日 $hm"
+}
+
 # web::lit: the character with code C (literal $ [ \ in templates).
 proc web::lit {c} { format %c $c }
 
