@@ -1,14 +1,21 @@
-# column.tcl - the public column 政民互动 · 网络新闻发言人 (RULES: Respond): published replies with
-# their unit, date, the question in brief and a link to the original post; each reply's page; the
-# 舆情反馈 list (replies to posts on forums and local sites, 000 二.4); an Atom feed, a JSON API
-# and a small page for an iframe in the county's CMS; and `column export DIR`, a static copy of
-# all of it for CMSes that take files.
+# column.tcl - the public column 政民互动 · 网络新闻发言人 (RULES: Respond), headed with the
+# government's name (column_title): published replies with their unit, status (已答复, 跟踪回访,
+# 已办结) and dates (asked → replied), the question in brief and a link to the original post;
+# full-text search (reply_fts, CJK bigrams) and filters by unit and month; each reply's page with
+# the citizens' satisfaction vote (满意 / 基本满意 / 不满意: one per browser, by a cookie and a
+# keyed hash of address and user agent; vote_rate_per_hour per address; counted in the quarterly
+# assessment when assessment_votes is on); 舆情反馈, the units' follow-up replies under their real
+# names in the forums, which the info office records (`event feedback ID URL TEXT`, seed 000
+# 二.4); a link to 依申请公开; an Atom feed, a JSON API and a small page for an iframe in the
+# county's CMS; and `column export DIR`, a static copy of all of it (no search, no vote form) for
+# CMSes that take files.
 #
-# It reads the workflow's `reply` table (state published) and renders the same pages for the web
-# routes (scripts/web/public.tcl, cached by the driver under the name "replies") and for the
-# export. Whatever publishes or withdraws a reply calls column::changed, which drops the cached
-# pages. Reply text is written by officials but quotes crawled questions: everything is escaped,
-# and a link to the original post is only made for an http(s) address.
+# It reads the workflow's `reply` table (state published) and its own tables (migration 021:
+# reply_fts, reply_vote, feedback) and renders the same pages for the web routes
+# (scripts/web/public.tcl, which says what the driver caches) and for the export. Whatever
+# publishes or withdraws a reply calls column::changed, which drops the cached pages. Reply text
+# is written by officials but quotes crawled questions: everything is escaped, and a link is only
+# made for an http(s) address.
 
 namespace eval column {
     variable perPage 20
@@ -100,7 +107,7 @@ proc column::filter {q unit month} {
     set fts ""
     if {$q ne ""} {
         set fts [post::query $q]
-        if {[catch {db eval {SELECT 1 FROM reply_fts WHERE reply_fts MATCH $fts LIMIT 0}}]} {
+        if {[catch {db onecolumn {SELECT count(*) FROM reply_fts WHERE reply_fts MATCH $fts}}]} {
             Refuse "检索词“$q”无法检索：请只输入关键词，词之间用空格分开"
         }
     }
@@ -403,8 +410,8 @@ proc column::searchForm {f} {
     set clear [expr {$any ? [tmpl { <a href="/replies/">清除条件</a>}] : ""}]
     tmpl {<form class="search" method="get" action="/replies/" role="search">
 <p class="q"><label for="q">关键词</label> <input id="q" name="q" type="search" value="$q" maxlength="40" placeholder="例如：路灯 拆迁"></p>
-<p><label for="unit">答复单位</label> <select id="unit" name="unit">$unitOpts</select>
-<label for="month">答复月份</label> <select id="month" name="month">$monthOpts</select>
+<p><span class="field"><label for="unit">答复单位</label> <select id="unit" name="unit">$unitOpts</select></span>
+<span class="field"><label for="month">答复月份</label> <select id="month" name="month">$monthOpts</select></span>
 <button type="submit">查询</button>$clear</p>
 </form>}
 }
@@ -484,8 +491,8 @@ $list}]
 }
 
 # column::voteSection: the satisfaction vote of reply ID: the counts, and (on the server, not
-# STATIC) the form. MESSAGE: a sentence answering the visitor's last vote, shown as a refusal
-# when REFUSED; CHOSEN: the choice to keep selected.
+# STATIC, and not right after the thanks) the form. MESSAGE: a sentence answering the visitor's
+# last vote, shown as a refusal when REFUSED (the form again, CHOSEN kept selected) or as thanks.
 proc column::voteSection {id static {message ""} {refused 0} {chosen ""}} {
     variable choices
     set v [votes $id]
@@ -494,7 +501,7 @@ proc column::voteSection {id static {message ""} {refused 0} {chosen ""}} {
         markup append tally [tmpl {<li><span class="label">$label</span> <span class="n" id="votes-$code">[dict get $v $code]</span></li>}]
     }
     set form ""
-    if {!$static} {
+    if {!$static && ($message eq "" || $refused)} {
         set opts ""
         foreach {code label} $choices {
             set ck [expr {$code eq $chosen ? [tmpl { checked}] : ""}]
