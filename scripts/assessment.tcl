@@ -17,6 +17,9 @@
 #       one row per time limit started, with the calendar rule that set it; met_at when the duty
 #       was done, breached_at when the clock recorded the breach
 #   instruction(event_id, unit_id, due_epoch, state, done_at ISO|NULL)
+#   reply_vote(reply_id, choice, at ISO) JOIN reply(unit_id, event_id): the citizens' satisfaction
+#       votes on published replies (scripts/column.tcl); the formula counts them only when the
+#       config key assessment_votes is on (the formula's variable $votes)
 # A deadline counts in the period its outcome falls in: on time when met (met_at in the period and
 # never breached), late when breached (breached_at in the period). Counters whose tables are not in
 # the database count 0 and are listed as missing. Reporting counters read this module's own
@@ -64,6 +67,14 @@ namespace eval assessment {
             SELECT unit_id, event_id FROM instruction
             WHERE (done_at >= $from AND done_at < $to AND unixepoch(done_at) > due_epoch)
                OR (done_at IS NULL AND due_epoch >= $fromEpoch AND due_epoch < min($toEpoch, $nowEpoch))}}
+        votes_satisfied {{reply_vote} {
+            SELECT r.unit_id, r.event_id FROM reply_vote v JOIN reply r ON r.id = v.reply_id
+            WHERE v.at >= $from AND v.at < $to GROUP BY r.id
+            HAVING sum(v.choice <> 'unsatisfied') > sum(v.choice = 'unsatisfied')}}
+        votes_unsatisfied {{reply_vote} {
+            SELECT r.unit_id, r.event_id FROM reply_vote v JOIN reply r ON r.id = v.reply_id
+            WHERE v.at >= $from AND v.at < $to GROUP BY r.id
+            HAVING sum(v.choice = 'unsatisfied') > sum(v.choice <> 'unsatisfied')}}
     }
     # counters computed by submission::stats, not SQL over events
     variable reportingCounters {submissions_adopted months_below_quota commissions_late}
@@ -80,6 +91,8 @@ namespace eval assessment {
         limit_breaches      "24-hour (press conference) and 48-hour (response) limits breached"
         instructions_ontime "leaders' instructions completed by their due time"
         instructions_late   "leaders' instructions completed late or overdue"
+        votes_satisfied     "published replies most of whose citizens' votes in the period were 满意 or 基本满意"
+        votes_unsatisfied   "published replies most of whose citizens' votes in the period were 不满意"
         submissions_adopted "government-information items adopted"
         months_below_quota  "months in which the unit sent fewer items than rule_submission_unit"
         commissions_late    "约稿 notices delivered late or not delivered by the deadline"
@@ -160,6 +173,8 @@ proc assessment::formula {} {
         }
         $i hide set
         $i alias set assessment::FormulaSet $i
+        # $votes: whether the satisfaction votes count (config assessment_votes, off by default)
+        interp invokehidden $i set votes [expr {[conf::get assessment_votes] ? 1 : 0}]
         $i alias base assessment::FormulaBase
         $i alias part assessment::FormulaPart
         set ms [expr {[clock milliseconds] + 1000 * [dict get $formulaLimits seconds]}]

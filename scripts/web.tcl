@@ -439,33 +439,41 @@ proc web::compile {t} {
     return $out
 }
 
+# web::when: ISO time TEXT as people read it (2026年3月2日 10:05); anything else as it is.
+# (Here, not in a page group, so the public column's static export has it too.)
+proc web::when {text} {
+    if {![regexp {^(\d{4})-(\d\d)-(\d\d)[T ](\d\d:\d\d)} $text -> y m d hm]} { return $text }
+    return "${y}年[scan $m %d]月[scan $d %d]日 $hm"
+}
+
 # web::lit: the character with code C (literal $ [ \ in templates).
 proc web::lit {c} { format %c $c }
 
-# web::head: the start of every page up to <body>, titled TITLE; EXTRA is more head markup (a
-# plain string is escaped).
-proc web::head {title {extra ""}} {
+# web::head: the start of every page up to <body>, titled TITLE · SITE (default 舆情一体机);
+# EXTRA is more head markup (a plain string is escaped).
+proc web::head {title {extra ""} {site 舆情一体机}} {
     tmpl {<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>$title · 舆情一体机</title>
+<title>$title · $site</title>
 <link rel="stylesheet" href="/css/yqbox.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 $extra</head>
 <body>}
 }
 
-# web::page: a complete HTML page with the appliance's layout; BODY is markup (a plain string is
-# escaped: shown as text).
+# web::page: a complete HTML page with the appliance's layout, headed with the government's name
+# (column_title: citizens read these pages: 依申请公开, error pages); BODY is markup (a plain
+# string is escaped: shown as text).
 proc web::page {title body} {
-    tmpl {[head $title]
-<header class="top"><a href="/">舆情一体机</a></header>
+    tmpl {[head $title "" [conf::get column_title]]
+<header class="top"><a href="/">[conf::get column_title]</a></header>
 <main>
 $body
 </main>
-<footer>yqbox</footer>
+<footer>[conf::get column_title]</footer>
 </body>
 </html>
 }

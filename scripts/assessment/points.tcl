@@ -27,3 +27,10 @@ part instructions_late    -3    批示逾期
 part submissions_adopted   1    信息采用
 part months_below_quota   -5    月度报送未达标
 part commissions_late     -2    约稿逾期
+
+# 网民满意度 (public column's vote): only when the config key assessment_votes is on ($votes);
+# a reply counts once, by the majority of the votes cast on it in the period
+if {$votes} {
+    part votes_satisfied       0.5  回应获网民满意
+    part votes_unsatisfied    -1    回应网民不满意
+}

@@ -19,12 +19,6 @@ proc web::inboxLink {me} {
     }
 }
 
-# web::when: ISO time TEXT as people read it (2026年3月2日 10:05); anything else as it is.
-proc web::when {text} {
-    if {![regexp {^(\d{4})-(\d\d)-(\d\d)[T ](\d\d:\d\d)} $text -> y m d hm]} { return $text }
-    return "${y}年[scan $m %d]月[scan $d %d]日 $hm"
-}
-
 # web::inboxTarget: {HREF LABEL} of what an inbox item about event EVENT ("" = none) and OBJECT
 # (request:ID, submission:ID, commission:ID, instruction:ID, document:ID or "") of KIND links to; HREF "" when
 # it links nowhere.
