@@ -73,12 +73,11 @@ cat > "$W/gen.tcl" <<'EOF'
             db eval {INSERT INTO post_metric(post_id, at, replies, views) VALUES($p, $at, $p % 10, $p % 1000)}
             db eval {INSERT INTO post_metric(post_id, at, replies, views) VALUES($p, $iso, $p % 50, $p % 5000)}
         }
-        db eval {CREATE TABLE IF NOT EXISTS reply(id INTEGER PRIMARY KEY, event_id INTEGER, unit_id INTEGER,
-                 state TEXT, question TEXT, body TEXT, published_at TEXT, original_url TEXT)}
         for {set r 1} {$r <= 500} {incr r} {
             set at [yqbox::iso [expr {$now - $r * 3600}]]
             set q "网民反映城东路拆迁补偿款不到位等问题 $r"; set b 经核实，相关款项已发放到位。; set url http://s.test/t$r
-            db eval {INSERT INTO reply VALUES($r, $r, 2, 'published', $q, $b, $at, $url)}
+            db eval {INSERT INTO reply(id, event_id, unit_id, state, question, body, author, created, updated, published_at, original_url)
+                     VALUES($r, $r, 2, 'published', $q, $b, '城建局', $at, $at, $at, $url)}
         }
     }
     db eval {ANALYZE}
@@ -93,7 +92,7 @@ cat > "$W/time.tcl" <<'EOF'
     set uid [db onecolumn {SELECT id FROM user WHERE login = 'office1'}]
     lassign [session::create $uid 127.0.0.1 bench] token
     set big [db onecolumn {SELECT event_id FROM post GROUP BY event_id ORDER BY count(*) DESC LIMIT 1}]
-    proc req {target} {
+    proc benchReq {target} {
         set path [lindex [split $target ?] 0]
         set query [expr {[string first ? $target] >= 0 ? [string range $target [string first ? $target]+1 end] : ""}]
         dict create method GET target $target path $path query $query peer 127.0.0.1 scheme https \
@@ -103,7 +102,7 @@ cat > "$W/time.tcl" <<'EOF'
     foreach {name target goal} [list dashboard /dashboard "<= 5" "event page (event $big)" /events/$big "<= 5" \
                                    "event list" /events "" "event list, FTS search" /events?q=%E6%8B%86%E8%BF%81 "" \
                                    "public reply list (uncached render)" /replies/ ""] {
-        set r [req $target]
+        set r [benchReq $target]
         set res [web::handle $r]
         if {[lindex $res 0] != 200} { error "$target: status [lindex $res 0]" }
         set ts {}
