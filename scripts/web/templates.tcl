@@ -61,5 +61,5 @@ route POST /source-templates {} {
         respond status 422
         return [templatesPage $me $t $v $problems]
     }
-    respond redirect "/sources?done=[urlencode "已按模板新增采集源 [dict get $v name]"]"
+    done $me "/sources" "已按模板新增采集源 [dict get $v name]"
 }

@@ -60,7 +60,9 @@ proc web::worklist {me {deadlines 1}} {
         lappend duties 审批延期 {SELECT DISTINCT e.id, e.title, e.state FROM event e JOIN investigation i ON i.event_id = e.id
                               WHERE i.ext_state = 'requested' AND e.state IN ('claimed', 'judged', 'investigating')}
         lappend duties 审核回复 {SELECT e.id, e.title, e.state FROM event e WHERE e.state = 'approved' AND e.attention}
-        lappend duties 发布回复 {SELECT e.id, e.title, e.state FROM event e WHERE e.state = 'reviewed'}
+        # a reply of an event that is not high-attention is published straight after 审定
+        lappend duties 发布回复 {SELECT e.id, e.title, e.state FROM event e
+                              WHERE e.state = 'reviewed' OR (e.state = 'approved' AND NOT e.attention)}
         lappend duties 跟踪批示落实 {SELECT DISTINCT e.id, e.title, e.state FROM event e JOIN instruction i ON i.event_id = e.id
                               WHERE i.state = 'open'}
     }

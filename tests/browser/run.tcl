@@ -7,8 +7,10 @@
 # second event (so that every page with an id has one to show), starts `yqbox serve` and runs the
 # browser scripts against it: flow.mjs (the working day) then layout.mjs (every page as every role
 # at 1366 and 390 px), Playwright driving Debian's Chromium. `yqbox run tests/browser/run.tcl
-# layout.mjs` runs only the scripts named. Screenshots go to build/screenshots/. Ends with
-# "N passed, N failed, N skipped" (the sums over the scripts).
+# layout.mjs` runs only the scripts named. day.mjs (a working day from an empty box) runs after
+# them on a box of its own: only `yqbox init` and the HTTPS port, served, with the same fixture
+# internet; it configures the rest itself through the console and the pages (see dayBox). Screenshots
+# go to build/screenshots/. Ends with "N passed, N failed, N skipped" (the sums over the scripts).
 # When Chromium or playwright-core is missing, says so and counts nothing (no fake pass).
 
 set here [file dirname [file normalize [info script]]]
@@ -37,6 +39,56 @@ proc writef {path text} { set f [open $path w]; fconfigure $f -encoding utf-8; p
 proc yq {args} { exec {*}$::exe {*}$args 2>@1 }
 proc readfile {f} { if {[catch {open $f} ch]} { return "" }; fconfigure $ch -encoding utf-8; set t [read $ch]; close $ch; return $t }
 
+set scripts [expr {[llength $argv] ? $argv : {flow.mjs layout.mjs day.mjs}}]
+# the scripts that run on the seeded box (all but day.mjs)
+set seededScripts [lsearch -all -inline -not -exact $scripts day.mjs]
+
+# serveBox: start `yqbox serve -d DIR` with its output in LOG; returns its pids once it serves.
+proc serveBox {dir log} {
+    set srv [open |[list {*}$::exe serve -d $dir >& $log] w]
+    for {set i 0} {$i < 200 && ![string match *serving* [readfile $log]]} {incr i} { after 50 }
+    return [pid $srv]
+}
+
+# runScript: run browser script SCRIPT with node; adds its sums to ::passed ::failed ::skipped and
+# sets ::rc on failure (then the server log LOG is kept as build/browser-server.log).
+proc runScript {script log} {
+    set rc1 [catch {exec node [file join $::here $script] 2>@1} out]
+    puts $out
+    if {[regexp -line {^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?} $out -> p f s]} {
+        incr ::passed $p; incr ::failed $f; if {$s ne ""} { incr ::skipped $s }
+    } else {
+        incr ::failed
+    }
+    if {$rc1} {
+        set ::rc 1
+        file copy -force $log [file join $::top build browser-server.log]
+        puts "---- server log (build/browser-server.log; last 40 lines)\n[join [lrange [split [readfile $log] \n] end-40 end] \n]"
+    }
+}
+
+# dayBox: day.mjs's empty box: `yqbox init` a new data directory, give its config the HTTPS port
+# (and the test-speed keys), serve it, run day.mjs with the binary, the directory and the fixture's
+# port, stop the server. Its pids are added to ::pids so they are stopped on any failure.
+proc dayBox {fport} {
+    set dir $::work/day
+    yq init $dir
+    set port [freeport]
+    set f [open $dir/appliance.conf a]
+    puts $f "https 127.0.0.1:$port\nhttp {}\nworkers 2\ncrawl_delay_ms 0"
+    close $f
+    set log $::work/day-server.log
+    set spids [serveBox $dir $log]
+    lappend ::pids {*}$spids
+    set ::env(BASE) https://127.0.0.1:$port
+    set ::env(YQBOX) [lindex $::exe 0]
+    set ::env(YQBOX_DEV) [expr {$::yqbox::dev ? $::yqbox::root : ""}]
+    set ::env(DATADIR) $dir
+    set ::env(FIXTURE) $fport
+    runScript day.mjs $log
+    foreach p $spids { catch {exec kill -TERM $p} }
+}
+
 set work [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] yqbox-browser-[pid]]
 file delete -force $work
 file mkdir $work
@@ -49,78 +101,68 @@ try {
     set fx [open |[list {*}$exe run $top/tests/fixtures/serve.tcl -port $fport 127.0.0.1 2>@1] r]
     lappend pids {*}[pid $fx]
     after 500
-    set https [freeport]
-    set conf [string map [list http://127.0.0.1:8091 http://127.0.0.1:$fport "datadir data" "datadir $dir"] \
-                  [readf $top/appliance.conf]]
-    yq init $dir
-    writef $dir/appliance.conf "$conf\nhttps 127.0.0.1:$https\nhttp {}\nworkers 2\naccess_log access.log\ncrawl_delay_ms 0\n"
-    set ::env(YQBOX_TESTING) 1
-    puts [yq eval -d $dir {crawl now}]
-    set info [yq eval -d $dir {
-        set e [db onecolumn {SELECT id FROM event ORDER BY score DESC, id LIMIT 1}]
-        set u [db onecolumn {SELECT suggested_unit FROM event WHERE id = $e}]
-        if {$u eq "" || ![db exists {SELECT 1 FROM unit WHERE name = $u}]} {
-            set u 城建局
-            if {![db exists {SELECT 1 FROM unit WHERE name = $u}]} { unit add $u department }
-            db eval {UPDATE event SET suggested_unit = $u WHERE id = $e}
-        }
-        user add office1 张信息 信息办 -roles office -password pw-office1-123
-        user add handler1 李承办 $u -roles handler -password pw-handler1-123
-        user add head1 王负责 $u -roles unithead -password pw-head1-123
-        user add sys1 刘系统 信息办 -roles sysadmin -password pw-sys1-123
-        user add sec1 吴安全 信息办 -roles secadmin -password pw-sec1-123
-        user add aud1 郑审计 信息办 -roles auditor -password pw-aud1-123
-        user add viewer1 赵查看 信息办 -roles viewer -password pw-viewer1-123
-        if {![db exists {SELECT 1 FROM unit WHERE name = '县领导'}]} { unit add 县领导 leadership }
-        user add leader1 孙县长 县领导 -roles leader -password pw-leader1-123
-        # an object behind every page with an id (the document, the item, the request)
-        db transaction { documents::issue 专报 $e }
-        set s [submission::create $u "${u}关于城区道路整治的信息" "本周完成城区主干道整治三处。"]
-        submission::sign $s head1
-        submission::send $s
-        set r [request::register [dict create channel letter name 陈来信 id_type 护照 id_number E7654321 \
-            phone 13900000000 description "2024年城区道路整治工程预算" purpose 了解工程情况 form 纸质 signature 陈来信]]
-        request::answer [dict get $r id] disclose {how 邮寄纸质文件}
-        # a second event, claimed by the unit's handler: the page where the reply is written
-        set e2 [db onecolumn {SELECT id FROM event WHERE id <> $e ORDER BY score DESC, id LIMIT 1}]
-        db eval {UPDATE event SET suggested_unit = $u WHERE id = $e2}
-        org::as [org::principal [org::userId handler1] seed] { workflow::fire claim $e2 }
-        list $e $u [llength [info commands ::workflow::fire]] \
-            [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u]
-    }]
-    lassign $info event unit workflow document submission request event2 unitid
-    puts "event $event routed to $unit; workflow installed: $workflow"
-    # the server's output goes to a file (read back when something failed), never to a pipe that
-    # nobody drains
-    set log [file join $work server.log]
-    set srv [open |[list {*}$exe serve -d $dir >& $log] w]
-    lappend pids {*}[pid $srv]
-    for {set i 0} {$i < 200 && ![string match *serving* [readfile $log]]} {incr i} { after 50 }
     set shots [file join $top build screenshots]
     file mkdir $shots
-    set env(BASE) https://127.0.0.1:$https
-    set env(EVENT) $event
-    set env(WORKFLOW) $workflow
     set env(SHOTS) $shots
-    set env(DOCUMENT) $document
-    set env(SUBMISSION) $submission
-    set env(REQUEST) $request
-    set env(EVENT2) $event2
-    set env(UNITID) $unitid
-    set env(SOURCE) [lindex [regexp -inline -line {^source\s+(\S+)} [readf $top/appliance.conf]] 1]
-    set scripts [expr {[llength $argv] ? $argv : {flow.mjs layout.mjs}}]
     set passed 0; set failed 0; set skipped 0; set rc 0
-    foreach script $scripts {
-        set rc1 [catch {exec node [file join $here $script] 2>@1} out]
-        puts $out
-        if {[regexp -line {^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?} $out -> p f s]} {
-            incr passed $p; incr failed $f; if {$s ne ""} { incr skipped $s }
-        } else {
-            incr failed
-        }
-        if {$rc1} { set rc 1 }
+    if {[llength $seededScripts]} {
+        set https [freeport]
+        set conf [string map [list http://127.0.0.1:8091 http://127.0.0.1:$fport "datadir data" "datadir $dir"] \
+                      [readf $top/appliance.conf]]
+        yq init $dir
+        writef $dir/appliance.conf "$conf\nhttps 127.0.0.1:$https\nhttp {}\nworkers 2\naccess_log access.log\ncrawl_delay_ms 0\n"
+        set ::env(YQBOX_TESTING) 1
+        puts [yq eval -d $dir {crawl now}]
+        set info [yq eval -d $dir {
+            set e [db onecolumn {SELECT id FROM event ORDER BY score DESC, id LIMIT 1}]
+            set u [db onecolumn {SELECT suggested_unit FROM event WHERE id = $e}]
+            if {$u eq "" || ![db exists {SELECT 1 FROM unit WHERE name = $u}]} {
+                set u 城建局
+                if {![db exists {SELECT 1 FROM unit WHERE name = $u}]} { unit add $u department }
+                db eval {UPDATE event SET suggested_unit = $u WHERE id = $e}
+            }
+            user add office1 张信息 信息办 -roles office -password pw-office1-123
+            user add handler1 李承办 $u -roles handler -password pw-handler1-123
+            user add head1 王负责 $u -roles unithead -password pw-head1-123
+            user add sys1 刘系统 信息办 -roles sysadmin -password pw-sys1-123
+            user add sec1 吴安全 信息办 -roles secadmin -password pw-sec1-123
+            user add aud1 郑审计 信息办 -roles auditor -password pw-aud1-123
+            user add viewer1 赵查看 信息办 -roles viewer -password pw-viewer1-123
+            if {![db exists {SELECT 1 FROM unit WHERE name = '县领导'}]} { unit add 县领导 leadership }
+            user add leader1 孙县长 县领导 -roles leader -password pw-leader1-123
+            # an object behind every page with an id (the document, the item, the request)
+            db transaction { documents::issue 专报 $e }
+            set s [submission::create $u "${u}关于城区道路整治的信息" "本周完成城区主干道整治三处。"]
+            submission::sign $s head1
+            submission::send $s
+            set r [request::register [dict create channel letter name 陈来信 id_type 护照 id_number E7654321 \
+                phone 13900000000 description "2024年城区道路整治工程预算" purpose 了解工程情况 form 纸质 signature 陈来信]]
+            request::answer [dict get $r id] disclose {how 邮寄纸质文件}
+            # a second event, claimed by the unit's handler: the page where the reply is written
+            set e2 [db onecolumn {SELECT id FROM event WHERE id <> $e ORDER BY score DESC, id LIMIT 1}]
+            db eval {UPDATE event SET suggested_unit = $u WHERE id = $e2}
+            org::as [org::principal [org::userId handler1] seed] { workflow::fire claim $e2 }
+            list $e $u [llength [info commands ::workflow::fire]] \
+                [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u]
+        }]
+        lassign $info event unit workflow document submission request event2 unitid
+        puts "event $event routed to $unit; workflow installed: $workflow"
+        # the server's output goes to a file (read back when something failed), never to a pipe that
+        # nobody drains
+        set log [file join $work server.log]
+        lappend pids {*}[serveBox $dir $log]
+        set env(BASE) https://127.0.0.1:$https
+        set env(EVENT) $event
+        set env(WORKFLOW) $workflow
+        set env(DOCUMENT) $document
+        set env(SUBMISSION) $submission
+        set env(REQUEST) $request
+        set env(EVENT2) $event2
+        set env(UNITID) $unitid
+        set env(SOURCE) [lindex [regexp -inline -line {^source\s+(\S+)} [readf $top/appliance.conf]] 1]
+        foreach script $seededScripts { runScript $script $log }
     }
-    if {$rc} { file copy -force $log [file join $top build browser-server.log]; puts "---- server log (build/browser-server.log; last 40 lines)\n[join [lrange [split [readfile $log] \n] end-40 end] \n]" }
+    if {"day.mjs" in $scripts} { dayBox $fport }
     puts "$passed passed, $failed failed, $skipped skipped"
     set status [expr {$rc ? 1 : 0}]
 } on error {msg opts} {
