@@ -22,7 +22,7 @@ proc web::sourceForm {me name values problems} {
         set $k [expr {[dict exists $values $k] ? [dict get $values $k] : ""}]
     }
     set types [crawl::typeChoices]
-    set tiers {central 中央媒体 portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站}
+    set tiers $crawl::tierTitles
     set action [expr {$name eq "" ? "/sources" : "/sources/[urlencode $name]"}]
     tmpl {[problems $problems]<form method="post" action="$action" class="form">[hidden $me]
 [if {$name eq ""} {tmpl {<p><label for="s-name">标识（字母、数字、_ . -）</label><input id="s-name" name="name" value="$name" required></p>}}]
@@ -66,7 +66,9 @@ route GET /sources {} {
         } else {
             markup append ops [postButton $me /sources/[urlencode $name]/resume 恢复]
         }
-        markup append rows [tmpl {<tr><td>$name</td><td>$title</td><td>$type</td><td>$tier</td><td class="st-$state">$st [if {$reason ne ""} {tmpl {<small>$reason</small>}}]</td><td>[time $last_fetch]</td><td>[time $last_ok]</td><td>$last_items</td><td>$nposts</td><td>$ops</td></tr>}]
+        set typeTitle [expr {[catch {dict get [crawl::typeInfo $type] title} t] ? $type : $t}]
+        set tierTitle [expr {[dict exists $crawl::tierTitles $tier] ? [dict get $crawl::tierTitles $tier] : $tier}]
+        markup append rows [tmpl {<tr><td>$name</td><td>$title</td><td>$typeTitle</td><td>$tierTitle</td><td class="st-$state">$st [if {$reason ne ""} {tmpl {<small>$reason</small>}}]</td><td>[time $last_fetch]</td><td>[time $last_ok]</td><td>$last_items</td><td>$nposts</td><td>$ops</td></tr>}]
     }
     app $me 采集源 [tmpl {<h1>采集源</h1>[notice]
 <table class="list"><thead><tr><th scope="col">标识</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">类别</th><th scope="col">健康状况</th><th scope="col">上次巡查</th><th scope="col">上次成功</th><th scope="col">条目</th><th scope="col">帖子</th><th scope="col">操作</th></tr></thead><tbody>$rows</tbody></table>
@@ -75,7 +77,7 @@ route GET /sources {} {
 <h2>OPML 导入与导出</h2>
 <form method="post" action="/sources/opml" class="form" enctype="application/x-www-form-urlencoded">[hidden $me]
 <p><label for="opml">OPML 内容（粘贴文件内容）</label><textarea id="opml" name="opml" rows="4"></textarea></p>
-<p><label for="opml-tier">类别</label><select id="opml-tier" name="tier">[options {portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站 central 中央媒体} local]</select></p>
+<p><label for="opml-tier">类别</label><select id="opml-tier" name="tier">[options $crawl::tierTitles local]</select></p>
 <p><button type="submit">导入</button></p></form>
 <p><a href="/sources/opml">导出订阅源（OPML）</a></p>}]
 }

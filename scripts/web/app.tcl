@@ -163,7 +163,7 @@ proc web::app {me title body} {
 <main id="main">
 $body
 </main>
-<footer>yqbox · 舆情一体机</footer>
+<footer>[conf::get doc_issuer] · 舆情一体机</footer>
 </body>
 </html>
 }

@@ -6,7 +6,7 @@
 # web::templatesPage: the catalogue page for ME, with PROBLEMS shown above the form of template
 # FAILED filled with VALUES (a dict of name value tier); "" = no failed submission.
 proc web::templatesPage {me {failed ""} {values {}} {problems {}}} {
-    set tiers {central 中央媒体 portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站}
+    set tiers $crawl::tierTitles
     set asks {id 编号 keyword 关键词 url 网址}
     set rsshub [expr {[conf::get rsshub_url] ne ""}]
     set rows ""
