@@ -333,8 +333,14 @@ proc testlib::secondFactor {jar login} {
         set ::csrf($jar) $c
         dict set totp $login secret [string map {" " ""} $secret]
         lassign [post $jar /account/totp [list op enrol code [totpCode $login]]] code page
-        dict set totp $login recovery [regexp -all -inline {[0-9a-z]{5}-[0-9a-z]{5}} $page]
+        dict set totp $login recovery [recoveryCodes $page]
     }
+}
+
+# testlib::recoveryCodes PAGE: the recovery codes the page lists (ol#recovery-codes).
+proc testlib::recoveryCodes {page} {
+    regexp {<ol class="recovery" id="recovery-codes">(.*?)</ol>} $page -> list
+    lmap {- c} [regexp -all -inline {<li><code>([^<]*)</code></li>} $list] { set c }
 }
 
 # dbq: the rows of SQL run directly on the server's database (::dir/yqbox.db).
