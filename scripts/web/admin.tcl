@@ -402,7 +402,7 @@ route {GET POST} /settings/notify {} {
     foreach l $::web::levels { lappend levels $l $l }
     dict with s {}
     set chk [lambda {v} { expr {$v ? " checked" : ""} }]
-    set totp [expr {[can $me sysadmin.totp secadmin.totp auditor.totp] ? [tmpl {<p><a href="/account/totp">动态口令（双因素认证）设置</a></p>}] : ""}]
+    set totp [expr {[can $me totp.enrol] ? [tmpl {<p><a href="/account/totp">动态口令（双因素认证）设置</a></p>}] : ""}]
     app $me 通知设置 [tmpl {<h1>通知设置</h1>[notice][problems $problems]
 <form method="post" action="/settings/notify" class="form">[hidden $me]
 <fieldset><legend>通知方式</legend>
