@@ -110,7 +110,7 @@ proc web::totpEnrolPage {me} {
 <form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="enrol">
 <p><label for="code">动态口令</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="\[0-9\]{6}" maxlength="6" required></p>
 <p><button type="submit">确认启用</button></p></form>
-<p>[postButton $me /logout 退出登录 {} link]</p>}]
+<p>暂不启用：[postButton $me /logout 退出登录]</p>}]
 }
 
 route {GET POST} /account/totp {} {
