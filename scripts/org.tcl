@@ -36,6 +36,7 @@ namespace eval org {
         health.view     {sysadmin office}
         user.manage     {secadmin}
         session.manage  {secadmin}
+        totp.enrol      {sysadmin secadmin auditor}
         audit.read      {auditor}
         event.view.all  {office leader viewer}
         event.view.unit {office leader handler unithead viewer}
@@ -140,12 +141,14 @@ proc org::checkRoles {roles} {
 }
 
 # org::mayManage: check that the current principal may do OP (create passwd role disable enable
-# unlock) to the account LOGIN, giving or taking ROLES (create, role). The rules (docs/separation.md):
+# unlock totp-reset) to the account LOGIN, giving or taking ROLES (create, role). The rules
+# (docs/separation.md):
 #   1. managing accounts needs user.manage (the security admin; the console owner);
 #   2. no account holds two admin roles (org::checkRoles, binds the owner too);
 #   3. admin roles are granted and removed only by the owner at the console;
-#   4. an account holding an admin role is reset, disabled, enabled or re-roled only by the owner;
-#   5. nobody manages their own account (roles, disable/enable, password reset, unlock).
+#   4. an account holding an admin role is reset, disabled, enabled or re-roled only by the owner
+#      (unlocking it and resetting its TOTP second factor are the security admin's too);
+#   5. nobody manages their own account (roles, disable/enable, password reset, unlock, TOTP reset).
 # Returns nothing; a refusal of rules 3-5 is audited (user.refused, its own transaction) and raised
 # as {YQBOX SEPARATION} with a Chinese message saying why. Call it outside any transaction.
 proc org::mayManage {op login {roles {}}} {
@@ -167,7 +170,9 @@ proc org::whyNot {op login {roles {}}} {
     set mine [db eval {SELECT role FROM user_role JOIN user ON id = user_id WHERE login = $login ORDER BY role}]
     set given [lmap r $roles { expr {$r in $adminRoles ? [dict get $roleNames $r] : [continue]} }]
     set held [lmap r $mine { expr {$r in $adminRoles ? [dict get $roleNames $r] : [continue]} }]
-    if {[string equal -nocase $login [dict get $a login]]} {
+    if {[string equal -nocase $login [dict get $a login]] && $op eq "totp-reset"} {
+        set why "不能重置自己的动态口令，请由其他安全管理员或本机所有者办理"
+    } elseif {[string equal -nocase $login [dict get $a login]]} {
         set why "不能管理自己的账号（授予或撤销自己的角色、停用或启用自己、重置自己的密码），请由其他安全管理员或本机所有者办理"
     } elseif {[llength $given]} {
         set why "管理员角色（系统管理员、安全管理员、审计管理员）只能由本机所有者在控制台授予或撤销，安全管理员不能授予或撤销：[join $given 、]"
@@ -525,3 +530,16 @@ proc org::UserState {sub login} {
 cmdlayer::command user unlock {{login 登录名}} "解除因多次登录失败而锁定的用户" { org::UserState unlock $login }
 cmdlayer::command user disable {{login 登录名}} "停用用户（其网页会话随之结束）" { org::UserState disable $login }
 cmdlayer::command user enable {{login 登录名}} "重新启用用户" { org::UserState enable $login }
+cmdlayer::command user totp-reset {{login 登录名}} "重置用户的动态口令（手机丢失时）：删除其密钥和恢复码、结束其会话，管理员下次登录时重新绑定（安全管理员，不能重置自己的）" {
+    # a lost phone: the account's TOTP secret and recovery codes go, its sessions end, and (an
+    # administrator) it enrols again after its next password login
+    org::require user.manage
+    org::mayManage totp-reset $login
+    db transaction immediate {
+        set id [org::userId $login]
+        if {![session::totp::reset $id]} { error "“$login”没有启用动态口令，无需重置" }
+        set n [session::endAll totp-reset $id]
+        audit::record user.totp-reset user:$login -after "secret and recovery codes removed; $n session(s) ended"
+    }
+    return
+}

@@ -6,8 +6,10 @@
 # session ends at logout, after session_idle_minutes without a request, after session_max_hours
 # in all, when its user is disabled, or when the security admin ends it (one, one user's, or all).
 # Every check is made on the server at every request (session::lookup), so an ended session is
-# refused at once. Users with a TOTP secret (admin roles may enrol on the web) first get a session
-# in stage "totp" that opens nothing but the code form.
+# refused at once. Users with a TOTP secret first get a session in stage "totp" that opens nothing
+# but the code form, where one of their one-time recovery codes (table totp_recovery, 019-totp.sql)
+# also passes. The three admin roles must have the second factor (等保 L3): until they have enrolled,
+# every staff page sends them to the enrolment page (web::need, scripts/web/totp.tcl).
 
 namespace eval session {
     variable cookie __Host-yqbox
@@ -170,10 +172,152 @@ proc session::totp::use {userId code} {
     expr {[db changes] == 1}
 }
 
-# session::totp::uri: the otpauth:// URI authenticator apps read for LOGIN's SECRET.
-proc session::totp::uri {login secret} {
-    set issuer yqbox
-    return "otpauth://totp/$issuer:[url encode $login]?secret=$secret&issuer=$issuer&algorithm=SHA1&digits=6&period=30"
+# session::totp::required: whether user USERID must have the second factor (等保 L3: two factors
+# for administrators): it holds one of the admin roles (org::adminRoles).
+proc session::totp::required {userId} {
+    foreach r [db eval {SELECT role FROM user_role WHERE user_id = $userId}] {
+        if {$r in $::org::adminRoles} { return 1 }
+    }
+    return 0
+}
+
+# session::totp::mustEnrol: whether user USERID must enrol before anything else: required and no
+# secret yet. Reads only.
+proc session::totp::mustEnrol {userId} {
+    expr {[required $userId] && [db onecolumn {SELECT totp_secret FROM user WHERE id = $userId}] eq ""}
+}
+
+# session::totp::enrol: make base32 SECRET user USERID's second factor if CODE is its code now
+# (the step is spent, as at a login), with a new batch of recovery codes. Returns the codes, or ""
+# (nothing changed) when CODE is wrong. Call inside the caller's write transaction, with its audit.
+proc session::totp::enrol {userId secret code} {
+    set step [step $secret $code]
+    if {$step eq ""} { return "" }
+    db eval {UPDATE user SET totp_secret = $secret, totp_step = max(totp_step, $step) WHERE id = $userId}
+    recoveryNew $userId
+}
+
+# session::totp::reset: remove user USERID's second factor and recovery codes (the user enrols
+# again at the next login, when required). Returns 1 if there was one. Call inside the caller's
+# write transaction, with its audit entry.
+proc session::totp::reset {userId} {
+    set had [expr {[db onecolumn {SELECT totp_secret FROM user WHERE id = $userId}] ne ""}]
+    db eval {UPDATE user SET totp_secret = '' WHERE id = $userId}
+    db eval {DELETE FROM totp_recovery WHERE user_id = $userId}
+    return $had
+}
+
+# ---- recovery codes ----
+
+namespace eval session::totp {
+    # Crockford's base32 (no i l o u): read aloud and typed without confusion
+    variable recoveryAlphabet 0123456789abcdefghjkmnpqrstvwxyz
+    variable recoveryCount 10
+    # the codes are random (50 bits each), not chosen by people: 10,000 iterations make an offline
+    # search of a stolen database hopeless while an attempt stays quick
+    variable recoveryIterations 10000
+}
+
+# session::totp::recoveryNew: a new batch of recovery codes for user USERID, replacing any earlier
+# one. Returns the codes (each "xxxxx-xxxxx", shown once; only their hashes are kept). Call inside
+# the caller's write transaction, with its audit entry.
+proc session::totp::recoveryNew {userId} {
+    variable recoveryAlphabet
+    variable recoveryCount
+    variable recoveryIterations
+    set salt [binary encode hex [crypto random 16]]
+    set at [yqbox::iso]
+    set codes {}
+    db eval {DELETE FROM totp_recovery WHERE user_id = $userId}
+    while {[llength $codes] < $recoveryCount} {
+        set code ""
+        # 256 is a multiple of 32: every character equally likely
+        foreach b [split [crypto random 10] ""] {
+            append code [string index $recoveryAlphabet [expr {[scan $b %c] & 31}]]
+        }
+        set code [string range $code 0 4]-[string range $code 5 9]
+        if {$code in $codes} { continue }
+        lappend codes $code
+        set hash [RecoveryHash $code $salt $recoveryIterations]
+        db eval {INSERT INTO totp_recovery(user_id, hash, created) VALUES($userId, $hash, $at)}
+    }
+    return $codes
+}
+
+# session::totp::RecoveryHash: the stored form of recovery CODE with SALT and ITERATIONS:
+# pbkdf2-sha256$ITERATIONS$SALT$HEX of its normalised form, or "" when CODE cannot be one.
+proc session::totp::RecoveryHash {code salt iterations} {
+    set norm [RecoveryNorm $code]
+    if {$norm eq ""} { return "" }
+    return "pbkdf2-sha256\$$iterations\$$salt\$[crypto pbkdf2 $norm $salt $iterations]"
+}
+
+# session::totp::RecoveryNorm: TEXT as a recovery code is compared: lower case, without spaces and
+# hyphens, o read as 0 and i, l as 1 (Crockford); "" unless that is 10 characters of the alphabet.
+proc session::totp::RecoveryNorm {text} {
+    variable recoveryAlphabet
+    set t [string map {o 0 i 1 l 1} [string tolower [string map {" " "" - ""} $text]]]
+    if {[string length $t] != 10 || ![regexp "^\[$recoveryAlphabet\]+\$" $t]} { return "" }
+    return $t
+}
+
+# session::totp::recoveryLeft: how many unused recovery codes user USERID has.
+proc session::totp::recoveryLeft {userId} {
+    db onecolumn {SELECT count(*) FROM totp_recovery WHERE user_id = $userId AND used IS NULL}
+}
+
+# session::totp::RecoveryUse: whether TEXT is one of user USERID's unused recovery codes; if so it
+# is spent (marked used). Call inside the caller's write transaction.
+proc session::totp::RecoveryUse {userId text} {
+    if {[RecoveryNorm $text] eq ""} { return 0 }
+    set salt ""; set iter ""
+    db eval {SELECT hash FROM totp_recovery WHERE user_id = $userId AND used IS NULL LIMIT 1} {
+        regexp {^pbkdf2-sha256\$(\d+)\$([0-9a-f]+)\$} $hash -> iter salt
+    }
+    if {$salt eq ""} { return 0 }
+    set want [RecoveryHash $text $salt $iter]
+    set found ""
+    # compare with every unused code in constant time, whichever matches
+    db eval {SELECT id, hash FROM totp_recovery WHERE user_id = $userId AND used IS NULL} {
+        if {[crypto equal $hash $want]} { set found $id }
+    }
+    if {$found eq ""} { return 0 }
+    set at [yqbox::iso]
+    db eval {UPDATE totp_recovery SET used = $at WHERE id = $found}
+    return 1
+}
+
+# session::totp::accept: whether CODE (a 6-digit TOTP code, or with RECOVERY a recovery code) passes
+# user USERID's second factor; the code is spent (session::totp::use, RecoveryUse). Returns totp,
+# recovery or "" (refused). Call inside the caller's write transaction.
+proc session::totp::accept {userId code {recovery 1}} {
+    set code [string trim $code]
+    if {[regexp {^\d{6}$} $code]} { return [expr {[use $userId $code] ? "totp" : ""}] }
+    if {$recovery && [RecoveryUse $userId $code]} { return recovery }
+    return ""
+}
+
+# session::totp::attempt: one attempt of principal ME (from ORIGIN) to pass its second factor with
+# CODE (RECOVERY: a recovery code counts too), counted against the login throttle before it is
+# checked (org::Count: the same limits as the password and every other code attempt). Runs inside
+# the caller's write transaction (as ME): on success gives the attempt back (org::Succeeded); on
+# failure records login.totp.fail and may lock the account (org::Failed). Returns a dict: how
+# (totp, recovery or "" when refused) and refused (the throttle key that locked it out, or "").
+proc session::totp::attempt {me origin code {recovery 1}} {
+    set login [dict get $me login]
+    set keys [org::throttleKeys $login $origin]
+    set refused [org::Count $keys totp]
+    set how ""
+    if {$refused eq ""} { set how [accept [dict get $me user_id] $code $recovery] }
+    if {$how ne ""} {
+        org::Succeeded $keys 1
+    } elseif {$refused eq ""} {
+        audit::record login.totp.fail user:$login
+        org::Failed $keys totp
+        # the account locked by this failure
+        if {[org::lockedUntil $login] ne ""} { set refused [lindex $keys 0] }
+    }
+    dict create how $how refused $refused
 }
 
 # ---- console ----

@@ -4,7 +4,8 @@
 #
 # Usage: deps.sh FLAVOR PREFIX
 #   FLAVOR  musl  (musl-gcc, -Os: the shipped static binary)
-#           glibc (gcc, -O1 -g: the libraries under the sanitizer build of our own code)
+#           glibc (gcc, -O1 -g: the libraries under the sanitizer build of our own code; its Tcl
+#                  is built with -DPURIFY so that ASan sees Tcl's allocations)
 #   PREFIX  where headers and static libraries are installed (configure picks a directory in the
 #           dependency cache, keyed by this file's checksum and the flavor).
 # src/pins.sh sources this file with DEPS_LIB=1 to use its PINS and functions without building.
@@ -32,7 +33,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # orig, byte for byte; its series has every fix of bookworm's deb12u6). Newer revisions the indexes
 # list but the archive does not serve (404 on their .dsc and .debian.tar.xz, so not pinned):
 # curl 8.14.1-2+deb13u7, zlib 1:1.3.dfsg+really1.3.1-1+deb13u1, tcl8.6 8.6.16+dfsg-1,
-# libedit 3.1-20250104-1.
+# libedit 3.1-20250104-1. qrencode (libqrencode, the enrolment page's QR code) added at trixie's
+# 4.1.1-2, the newest the indexes offer.
 PINS='
 tcl8.6|8.6.13+dfsg-2|tcl8.6_8.6.13+dfsg.orig.tar.gz|83bce7277e3825df0179567e0d8a431ebb1a126df53ea4a94af89dd4dd0f26d5|tcl8.6_8.6.13+dfsg-2.debian.tar.xz|899c8d800988caa1f5a8b070d3697f29c3d098754416cc2816b94dfa93aef009
 sqlite3|3.46.1-7+deb13u2|sqlite3_3.46.1.orig.tar.xz|d0cdd2ece271b29e7ce18095745d892517ee26d0f270065b3a25c2e9eb11639c|sqlite3_3.46.1-7+deb13u2.debian.tar.xz|59d33bc436258603702bb051d645743ab03612b82f79e7c7d638c65127c21261
@@ -42,6 +44,7 @@ zlib|1:1.3.dfsg+really1.3.1-1|zlib_1.3.dfsg+really1.3.1.orig.tar.gz|60dd315c07f6
 libxml2|2.12.7+dfsg+really2.9.14-2.1+deb13u3|libxml2_2.12.7+dfsg+really2.9.14.orig.tar.xz|4fe913dec8b1ab89d13b489b419a8203176ea39e931eaa0d25b17eafb9c279e9|libxml2_2.12.7+dfsg+really2.9.14-2.1+deb13u3.debian.tar.xz|3b6d265f482d6a8fbe3c056d2006fb3b563b4a838f7258b388ac5f0b29206921
 ncurses|6.5+20250216-2|ncurses_6.5+20250216.orig.tar.gz|b37baafa436e7133bb12a185cb8f60e1599b1947e9f0181c76f3190acf28b6eb|ncurses_6.5+20250216-2.debian.tar.xz|546930a8992ae3325d8c38378f290265d969cf6333cfae9648ac6d69e1e8a8a6
 libedit|3.1-20221030-2|libedit_3.1-20221030.orig.tar.gz|f0925a5adf4b1bf116ee19766b7daa766917aec198747943b1c4edf67a4be2bb|libedit_3.1-20221030-2.debian.tar.xz|ab1ec0e03ae5122831a02d9a0be2afa4b91d739cd459ee1e168c917bae66b622
+qrencode|4.1.1-2|qrencode_4.1.1.orig.tar.bz2|e455d9732f8041cf5b9c388e345a641fd15707860f928e94507b1961256a6923|qrencode_4.1.1-2.debian.tar.xz|3f97d63aac63706ecbbc8024549161a824d83303a462203e25a1ed7571a309e4
 '
 
 # The patches of Debian's series that are NOT applied: package | patch | reason.
@@ -56,6 +59,7 @@ PROOF='
 libxml2|tree.c|if (lenn >= SIZE_MAX - lenp - 1)
 curl|lib/curl_sasl.c|(!data->state.this_is_a_follow || data->set.allow_auth_to_other_hosts) ?
 sqlite3|src/expr.c|"more than %d aggregate terms"
+qrencode|qrenc.c|white_s = strlen (white);
 '
 
 log() { printf 'deps: %s\n' "$*" >&2; }
@@ -253,6 +257,19 @@ if ! stamp zlib; then
     done_ zlib
 fi
 
+if ! stamp qrencode; then
+    log "building qrencode ($FLAVOR)"
+    d=$(unpack qrencode)
+    # the library only (the enrolment page's QR code): no qrencode tool, so no libpng
+    (cd "$d" && ./configure --prefix="$PREFIX" --disable-shared --enable-static --without-tools \
+        --without-png --without-tests --enable-thread-safety >/dev/null &&
+        make -j"$JOBS" libqrencode.la >/dev/null &&
+        make install-libLTLIBRARIES install-includeHEADERS >/dev/null)
+    [ -f "$PREFIX/lib/libqrencode.a" ] && [ -f "$PREFIX/include/qrencode.h" ] ||
+        die "qrencode: libqrencode.a or qrencode.h not installed"
+    done_ qrencode
+fi
+
 if ! stamp mbedtls; then
     log "building mbedtls ($FLAVOR)"
     d=$(unpack mbedtls)
@@ -312,8 +329,13 @@ fi
 if ! stamp tcl; then
     log "building tcl ($FLAVOR)"
     d=$(unpack tcl8.6)
+    # the sanitizer flavour: -DPURIFY makes Tcl allocate every object and block with malloc, not
+    # from its per-thread caches, so that ASan and LeakSanitizer see (and report) Tcl's allocations
+    # and those routed through it (libxml2's in html.c, mbedtls's in tls.c)
+    purify=''
+    [ "$FLAVOR" = glibc ] && purify=-DPURIFY
     # CPPFLAGS/LDFLAGS: link the zlib above rather than Tcl's bundled copy (one zlib in the binary)
-    (cd "$d/unix" && CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" \
+    (cd "$d/unix" && CFLAGS="$CFLAGS $purify" CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" \
         ./configure --prefix="$PREFIX" --disable-shared --enable-threads \
         --enable-64bit >/dev/null && make -j"$JOBS" binaries >/dev/null &&
         make install-binaries install-headers install-libraries install-tzdata install-msgs \

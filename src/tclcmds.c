@@ -14,6 +14,7 @@
 #include <mbedtls/version.h>
 #include <libxml/xmlversion.h>
 #include <zlib.h>
+#include <qrencode.h>
 #include <sqlite3.h>
 #include "yqbox_deps.h"
 #include "yqbox.h"
@@ -41,6 +42,7 @@ static const char *const debianVersions[][3] = {
   { "zlib",    "zlib",    YQ_DEBIAN_ZLIB },
   { "ncurses", "ncurses", YQ_DEBIAN_NCURSES },
   { "libedit", "libedit", YQ_DEBIAN_LIBEDIT },
+  { "qrencode", "qrencode", YQ_DEBIAN_QRENCODE },
 };
 
 /*
@@ -85,6 +87,7 @@ static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const ob
   ADD("zlib", zlibVersion());
   ADD("ncurses", curses);
   ADD("libedit", edit);
+  ADD("qrencode", QRcode_APIVersionString());
 #undef ADD
   Tcl_SetObjResult(interp, d);
   return TCL_OK;
@@ -118,6 +121,7 @@ static const struct {
   { "simhash",          SimhashCmd },
   { "sentiment",        SentimentCmd },
   { "mail",             MailCmd },
+  { "qr",               QrCmd },
 };
 
 /*

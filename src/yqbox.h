@@ -157,6 +157,9 @@ int SimhashCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 /* sentiment.c: the lexicon-based sentiment scorer */
 int SentimentCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* qr.c: QR codes as SVG (libqrencode) */
+int QrCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
 /* mail.c: one mail message through libcurl's SMTP, on a thread of its own */
 int MailCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 

@@ -291,14 +291,17 @@ proc post {jar path fields {nocsrf 0}} {
     list [lindex [split $out " "] 0] [readfile $f]
 }
 # login: log LOGIN in with PASSWORD (default pw-LOGIN-123) into a new cookie jar; returns the jar
-# (and remembers the session's CSRF token from the page it lands on). The status and page of the
-# login POST are in ::lastLogin and ::lastLoginPage.
+# (and remembers the session's CSRF token from the page it lands on). An administrator passes its
+# second factor as a person would (testlib::secondFactor: enrols when the box asks, answers the code
+# step with the enrolled secret). The status and page of the login POST are in ::lastLogin and
+# ::lastLoginPage.
 proc login {login {password ""}} {
     if {$password eq ""} { set password "pw-$login-123" }
     set jar [file join $::jars $login.[incr ::njar]]
     lassign [get $jar /login] code page
     regexp {name="pre" value="([^"]*)"} $page -> pre
     lassign [post $jar /login [list pre $pre login $login password $password next ""] 1] ::lastLogin ::lastLoginPage
+    testlib::secondFactor $jar $login
     lassign [get $jar /settings/notify] code page
     if {[regexp {name="csrf" value="([^"]*)"} $page -> c]} { set ::csrf($jar) $c }
     return $jar
@@ -313,6 +316,68 @@ proc postfile {jar path fields file} {
     set out [curl -b $jar -c $jar -o $f -w "%{http_code} %{redirect_url}" {*}$args $::H$path]
     list [lindex $out 0] [readfile $f] [lindex $out 1]
 }
+
+# ---- the TOTP second factor of the admin roles, as the person at the browser passes it ----
+# testlib::totp holds per login: secret (the base32 secret it enrolled with), step (the last time
+# step the helpers spent: the box refuses a step twice) and recovery (the recovery codes shown).
+namespace eval testlib { variable totp {} }
+
+# testlib::totpNow: the time (seconds) codes are made for: ::totpNow when the suite set it (a
+# server on a fixed test clock), else the real time.
+proc testlib::totpNow {} {
+    expr {[info exists ::totpNow] ? $::totpNow : [clock seconds]}
+}
+
+# testlib::totpCode LOGIN: a code of LOGIN's enrolled secret (computed with the box's own
+# session::totp::code) for a time step not spent yet: the step before now, now or after (the drift
+# the box accepts); on the real clock waits for the next step when all three are spent. The step
+# is recorded as spent.
+proc testlib::totpCode {login} {
+    variable totp
+    set secret [dict get $totp $login secret]
+    while 1 {
+        set now [totpNow]
+        foreach d {-30 0 30} {
+            set step [expr {($now + $d) / 30}]
+            if {![dict exists $totp $login step] || $step > [dict get $totp $login step]} {
+                dict set totp $login step $step
+                return [session::totp::code $secret [expr {$step * 30}]]
+            }
+        }
+        if {[info exists ::totpNow]} { error "no TOTP step left for $login on the fixed test clock" }
+        after 1000
+    }
+}
+
+# testlib::secondFactor JAR LOGIN: after a password login into JAR (::lastLocation its redirect),
+# pass LOGIN's second factor: at the code step with the secret it enrolled with (when the helpers
+# know it), at the enrolment by reading the secret off the page (id="secret") and confirming it
+# with a code, keeping the recovery codes shown. Does nothing for other redirects.
+proc testlib::secondFactor {jar login} {
+    variable totp
+    if {[string match */login/totp* $::lastLocation] && [dict exists $totp $login secret]} {
+        regexp {name="csrf" value="([^"]*)"} [lindex [get $jar /login/totp] 1] -> c
+        set ::csrf($jar) $c
+        post $jar /login/totp [list code [totpCode $login]]
+    } elseif {[string match */account/totp $::lastLocation]} {
+        set page [lindex [get $jar /account/totp] 1]
+        if {![regexp {id="secret"[^>]*>([A-Z2-7 ]+)<} $page -> secret]
+            || ![regexp {name="csrf" value="([^"]*)"} $page -> c]} {
+            error "no enrolment form for $login: $page"
+        }
+        set ::csrf($jar) $c
+        dict set totp $login secret [string map {" " ""} $secret]
+        lassign [post $jar /account/totp [list op enrol code [totpCode $login]]] code page
+        dict set totp $login recovery [recoveryCodes $page]
+    }
+}
+
+# testlib::recoveryCodes PAGE: the recovery codes the page lists (ol#recovery-codes).
+proc testlib::recoveryCodes {page} {
+    regexp {<ol class="recovery" id="recovery-codes">(.*?)</ol>} $page -> list
+    lmap {- c} [regexp -all -inline {<li><code>([^<]*)</code></li>} $list] { set c }
+}
+
 # dbq: the rows of SQL run directly on the server's database (::dir/yqbox.db).
 proc dbq {sql} {
     package require sqlite3

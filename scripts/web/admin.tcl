@@ -262,6 +262,9 @@ proc web::unitsPage {me {problems {}} {user {}}} {
                 if {[org::whyNot $op $login] eq ""} {
                     markup append ops [postButton $me /users/[urlencode $login]/$op [expr {$active ? "停用" : "启用"}]]
                 }
+                if {$totp && [org::whyNot totp-reset $login] eq ""} {
+                    append ops [postButton $me /users/[urlencode $login]/totp-reset 重置动态口令]
+                }
             }
         }
         markup append users [tmpl {<tr><td>$login</td><td>$name</td><td>$unit</td><td>$rn</td><td>[expr {$active ? "启用" : "停用"}][if {$locked_until ne ""} {tmpl {，锁定至 [time $locked_until]}}][expr {$totp ? "，动态口令" : ""}]</td><td>$ops</td></tr>}]
@@ -346,7 +349,7 @@ route POST /users/:login/:op {} {
     csrf $me
     set login [req param login]
     set op [req param op]
-    if {$op ni {unlock disable enable} || ![db exists {SELECT 1 FROM user WHERE login = $login}]} { errorpage 404; return }
+    if {$op ni {unlock disable enable totp-reset} || ![db exists {SELECT 1 FROM user WHERE login = $login}]} { errorpage 404; return }
     set err [as $me {
         ::console::user $op $login
         if {$op eq "disable"} {

@@ -27,6 +27,7 @@ namespace eval web {
         审计日志     /audit            {audit.read}
         通知设置     /settings/notify  {}
         修改密码     /account/password {}
+        动态口令     /account/totp     {totp.enrol}
     }
 }
 
@@ -73,9 +74,10 @@ proc web::can {me args} {
 }
 
 # web::need: the principal of a logged-in user holding any of PERMS; otherwise answers (login
-# page, TOTP step or an audited 403) and stops the handler. A user holding only read-only roles
-# (org::readOnly: the viewer) is refused every request but GET and HEAD to a handler that needs a
-# permission, with the reason on the page (what needs none is their own: password, settings).
+# page, TOTP step, TOTP enrolment of an administrator without it, or an audited 403) and stops the
+# handler. A user holding only read-only roles (org::readOnly: the viewer) is refused every request
+# but GET and HEAD to a handler that needs a permission, with the reason on the page (what needs
+# none is their own: password, settings).
 proc web::need {args} {
     set me [me]
     if {$me eq ""} {
@@ -89,6 +91,11 @@ proc web::need {args} {
     }
     if {[dict get $me stage] ne "ok"} {
         respond redirect /login/totp
+        stop
+    }
+    # an administrator without the second factor enrols before anything else (scripts/web/totp.tcl)
+    if {[session::totp::mustEnrol [dict get $me user_id]]} {
+        respond redirect /account/totp
         stop
     }
     if {[llength $args] && [req method] ni {GET HEAD} && [readOnly $me]} {

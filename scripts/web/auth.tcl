@@ -1,4 +1,4 @@
-# auth.tcl - logging in and out, the TOTP step and enrolment, changing one's own password, and the
+# auth.tcl - logging in and out, the TOTP step (enrolment: totp.tcl), changing one's own password, and the
 # security admin's list of live sessions (end one, one user's, or all).
 #
 # The login form carries a pre-login CSRF token (double submit: a __Host-yqbox-pre cookie and the
@@ -92,6 +92,8 @@ route POST /login {} {
     set next [safeNext $next]
     if {$secret ne ""} {
         respond redirect "/login/totp[expr {$next eq "" ? "" : "?next=[urlencode $next]"}]"
+    } elseif {[session::totp::mustEnrol $uid]} {
+        respond redirect /account/totp
     } else {
         respond redirect [expr {$next eq "" ? [home $p] : $next}]
     }
@@ -106,7 +108,8 @@ proc web::totpPage {me problems next} {
 <form method="post" action="/login/totp" class="form">
 [hidden $me]
 <input type="hidden" name="next" value="$next">
-<p><label for="code">动态口令（6 位数字，见手机验证器）</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="\[0-9\]{6}" required></p>
+<p><label for="code">动态口令（6 位数字，见手机验证器）</label><input id="code" name="code" autocomplete="one-time-code" maxlength="20" required></p>
+<p class="hint">手机不在身边时，可输入启用时保存的一个恢复码（每个只能使用一次）。</p>
 <p><button type="submit">验证</button></p>
 </form>
 }]
@@ -124,21 +127,16 @@ route POST /login/totp {} {
     csrf $me
     set next [req form next]
     set login [dict get $me login]
-    set keys [org::throttleKeys $login "web [req peer]"]
     # count, check and spend the code in one transaction: a code works once, in one session
     org::as $me {
         db transaction immediate {
-            set refused [org::Count $keys totp]
-            set ok [expr {$refused eq "" && [session::totp::use [dict get $me user_id] [string trim [req form code]]]}]
+            set r [session::totp::attempt $me "web [req peer]" [req form code]]
+            set refused [dict get $r refused]
+            set ok [expr {[dict get $r how] ne ""}]
             if {$ok} {
-                org::Succeeded $keys 1
                 session::promote [dict get $me session]
-                audit::record login.totp user:$login
-            } elseif {$refused eq ""} {
-                audit::record login.totp.fail user:$login
-                org::Failed $keys totp
-                # the account locked by this failure: the session ends with it
-                if {[org::lockedUntil $login] ne ""} { set refused [lindex $keys 0] }
+                audit::record login.totp user:$login -after [expr {[dict get $r how] eq "recovery" ?
+                    "recovery code, [session::totp::recoveryLeft [dict get $me user_id]] left" : "totp"}]
             }
             if {$refused ne ""} { session::end [dict get $me session] locked }
         }
@@ -148,7 +146,7 @@ route POST /login/totp {} {
         respond cookie $session::cookie gone -maxage 0 -samesite Strict
         return [loginPage [list [loginRefusal $opts $msg]] $login $next]
     }
-    if {!$ok} { return [totpPage $me [list "动态口令不正确或已过期（每个动态口令只能使用一次）"] $next] }
+    if {!$ok} { return [totpPage $me [list "动态口令或恢复码不正确，或已使用过（每个只能使用一次）"] $next] }
     dict set me stage ok
     set next [safeNext $next]
     respond redirect [expr {$next eq "" ? [home $me] : $next}]
@@ -167,11 +165,6 @@ route POST /logout {} {
     }
     respond cookie $session::cookie gone -maxage 0 -samesite Strict
     respond redirect /login
-}
-
-# the three admin roles may enrol in TOTP (permissions of this page only)
-foreach {p r} {sysadmin.totp sysadmin secadmin.totp secadmin auditor.totp auditor} {
-    dict set ::org::perms $p $r
 }
 
 # /account/password: every user changes their own password, giving the current one (checked and
@@ -225,72 +218,6 @@ route {GET POST} /account/password {} {
 <p><label for="p-new">新密码（至少 $min 位，不能是常见密码、纯数字或连续、重复的字符）</label><input id="p-new" name="new" type="password" autocomplete="new-password" minlength="$min" required></p>
 <p><label for="p-confirm">再次输入新密码</label><input id="p-confirm" name="confirm" type="password" autocomplete="new-password" required></p>
 <p><button type="submit">修改密码</button></p></form>}]
-}
-
-# /account/totp: enrol or remove the TOTP second factor (admin roles).
-route {GET POST} /account/totp {} {
-    set me [need sysadmin.totp secadmin.totp auditor.totp]
-    set uid [dict get $me user_id]
-    set login [dict get $me login]
-    set have [expr {[db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}] ne ""}]
-    set problems {}
-    set secret ""
-    if {[req method] eq "POST"} {
-        csrf $me
-        set op [req form op]
-        set code [string trim [req form code]]
-        if {$op eq "begin"} {
-            set secret [session::totp::secret]
-        } elseif {$op eq "confirm"} {
-            set secret [req form secret]
-            if {![regexp {^[A-Z2-7]{32}$} $secret]} {
-                lappend problems "密钥无效，请重新开始"
-                set secret ""
-            } elseif {![session::totp::verify $secret $code]} {
-                lappend problems "动态口令不正确，请核对手机验证器上的 6 位数字"
-            } else {
-                org::as $me {
-                    db transaction immediate {
-                        db eval {UPDATE user SET totp_secret = $secret WHERE id = $uid}
-                        audit::record user.totp user:$login -after on
-                    }
-                }
-                done $me "/account/totp" 已启用动态口令
-                return
-            }
-        } elseif {$op eq "off"} {
-            set cur [db onecolumn {SELECT totp_secret FROM user WHERE id = $uid}]
-            if {![session::totp::verify $cur $code]} {
-                lappend problems "关闭前请输入正确的动态口令"
-            } else {
-                org::as $me {
-                    db transaction immediate {
-                        db eval {UPDATE user SET totp_secret = '' WHERE id = $uid}
-                        audit::record user.totp user:$login -after off
-                    }
-                }
-                done $me "/account/totp" 已关闭动态口令
-                return
-            }
-        } else {
-            lappend problems "未知操作"
-        }
-    }
-    set body [tmpl {<h1>动态口令（双因素认证）</h1>[notice][problems $problems]
-<p>当前状态：[expr {$have ? "已启用" : "未启用"}]。管理员账号启用后，登录时除密码外还需输入手机验证器（TOTP，RFC 6238）显示的 6 位动态口令。</p>}]
-    if {$secret ne ""} {
-        set uri [session::totp::uri $login $secret]
-        markup append body [tmpl {<h2>添加到手机验证器</h2><p>在验证器中手动输入密钥：<code id="secret">$secret</code></p>
-<p>或使用链接：<code>$uri</code></p>
-<form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="confirm"><input type="hidden" name="secret" value="$secret">
-<p><label for="code">验证器显示的动态口令</label><input id="code" name="code" inputmode="numeric" required></p><p><button type="submit">确认启用</button></p></form>}]
-    } elseif {$have} {
-        markup append body [tmpl {<form method="post" action="/account/totp" class="form">[hidden $me]<input type="hidden" name="op" value="off">
-<p><label for="code">当前动态口令</label><input id="code" name="code" inputmode="numeric" required></p><p><button type="submit">关闭动态口令</button></p></form>}]
-    } else {
-        markup append body [postButton $me /account/totp 开始启用 {op begin}]
-    }
-    app $me 动态口令 $body
 }
 
 # /sessions: the live sessions (security admin): end one, one user's, or all.

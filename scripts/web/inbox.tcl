@@ -147,7 +147,7 @@ proc web::notifyForm {me s problems} {
     set smsHead [expr {$smsOn ? [tmpl {<th scope="col">短信</th>}] : ""}]
     set phone [expr {$smsOn ? [tmpl {<p><label for="n-phone">手机号码（接收短信）</label><input id="n-phone" name="phone" value="[dict get $s phone]" inputmode="numeric" autocomplete="tel" size="14"></p>}] : ""}]
     set quiet [expr {$smsOn ? [tmpl {<p><label for="n-quiet">短信免打扰时段（HH:MM-HH:MM，可空）</label><input id="n-quiet" name="quiet" value="[dict get $s quiet]" size="12" placeholder="22:00-07:00"><br><small class="hint">免打扰时段内产生的短信推迟到时段结束后发送，不会丢弃。</small></p>}] : ""}]
-    set totp [expr {[can $me sysadmin.totp secadmin.totp auditor.totp] ? [tmpl {<p><a href="/account/totp">动态口令（双因素认证）设置</a></p>}] : ""}]
+    set totp [expr {[can $me totp.enrol] ? [tmpl {<p><a href="/account/totp">动态口令（双因素认证）设置</a></p>}] : ""}]
     tmpl {<h1>通知设置</h1>[notice][problems $problems]
 <p>与您有关的每条通知都会出现在<a href="/inbox">站内通知</a>中。下面选择哪些通知同时通过邮件[if {$smsOn} {tmpl {或短信}}]发送给您。</p>
 <form method="post" action="/settings/notify" class="form">[hidden $me]

@@ -6,11 +6,14 @@
 // product: a box without it fails those steps (never skipped, never faked).
 // Also: the core pages work with JavaScript off; an applicant submits a disclosure request on the
 // public form and checks its state with the number and secret, and the office finds it; the
-// calendar page (with an entry previewed) and the 运行状况 page fit 1366 and 390 px. Screenshots
-// (dashboard, event page, public page, calendar, preview, health, each role's landing page) go to
-// $SHOTS; every role logs in and lands on its own work list (the viewer on the dashboard). Prints one line
+// calendar page (with an entry previewed) and the 运行状况 page fit 1366 and 390 px; the system
+// administrator, after the password, enrols in TOTP (QR code, then the recovery codes) before any
+// other page, at 1366 and 390 px. Screenshots (dashboard, event page, public page, TOTP enrolment
+// and recovery codes, calendar, preview, health, each role's landing page) go to $SHOTS; every role
+// logs in and lands on its own work list (the viewer on the dashboard). Prints one line
 // per check and ends with "N passed, N failed, N skipped".
 import { chromium } from "playwright-core";
+import { createHmac } from "node:crypto";
 
 const BASE = process.env.BASE;
 const EVENT = process.env.EVENT;
@@ -36,6 +39,20 @@ async function login(page, login) {
   await page.fill("#login", login);
   await page.fill("#password", `pw-${login}-123`);
   await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+}
+
+// totp: the 6-digit code of base32 SECRET (spaces ignored) at time T in seconds (RFC 6238: HMAC-SHA1,
+// 30-second steps), as the phone's authenticator computes it.
+function totp(secret, t) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/\s/g, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+  const mac = createHmac("sha1", key).update(msg).digest();
+  const off = mac[19] & 15;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, "0");
 }
 
 const browser = await chromium.launch({
@@ -215,8 +232,34 @@ try {
   // with no horizontal overflow
   const overflow = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   const sys = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 1366, height: 900 } })).newPage();
-  await check("calendar page: twelve month grids, the year's status, entry and upload forms", async () => {
+  await check("a system administrator is sent to TOTP enrolment after the password: QR code and the secret in groups of 4, other pages redirect there", async () => {
     await login(sys, "sys1");
+    const at = new URL(sys.url()).pathname;
+    await sys.screenshot({ path: `${SHOTS}/totp-enrol-1366.png`, fullPage: true });
+    const qr = await sys.locator("svg.qr path").count();
+    const secret = (await sys.textContent("#secret")).trim();
+    await sys.setViewportSize({ width: 390, height: 844 });
+    await sys.screenshot({ path: `${SHOTS}/totp-enrol-390.png`, fullPage: true });
+    const over = await overflow(sys);
+    await sys.setViewportSize({ width: 1366, height: 900 });
+    await sys.goto(`${BASE}/calendar`);
+    const sent = new URL(sys.url()).pathname;
+    sys.secret = secret;
+    return at === "/account/totp" && qr === 1 && /^[A-Z2-7]{4}( [A-Z2-7]{4}){7}$/.test(secret)
+      && over <= 0 && sent === "/account/totp";
+  });
+  await check("TOTP enrolment: a code from the authenticator enrols; 10 recovery codes are shown once, at 1366 and 390 px", async () => {
+    await sys.fill("#code", totp(sys.secret, Date.now() / 1000));
+    await Promise.all([sys.waitForNavigation(), sys.click("form.form button[type=submit]")]);
+    await sys.screenshot({ path: `${SHOTS}/totp-recovery-1366.png`, fullPage: true });
+    const codes = await sys.locator("#recovery-codes li").allTextContents();
+    await sys.setViewportSize({ width: 390, height: 844 });
+    await sys.screenshot({ path: `${SHOTS}/totp-recovery-390.png`, fullPage: true });
+    const over = await overflow(sys);
+    await sys.setViewportSize({ width: 1366, height: 900 });
+    return codes.length === 10 && codes.every((c) => /^[0-9a-z]{5}-[0-9a-z]{5}$/.test(c.trim())) && over <= 0;
+  });
+  await check("calendar page: twelve month grids, the year's status, entry and upload forms", async () => {
     await sys.goto(`${BASE}/calendar`);
     await sys.screenshot({ path: `${SHOTS}/calendar-1366.png`, fullPage: true });
     const ok = (await sys.locator("table.month").count()) === 12 && (await sys.locator("#yearstatus").count()) === 1
