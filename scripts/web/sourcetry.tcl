@@ -111,7 +111,7 @@ proc web::tryDetail {t} {
         return [tmpl {<p class="alert">未能从第 1 条的详情页取得正文（<a href="$url" rel="noopener noreferrer" target="_blank">$url</a>）：可在“更多规则”中填写正文的 XPath。</p>}]
     }
     set excerpt [string range $body 0 199]
-    tmpl {<dl class="figures detail"><dt>标题</dt><dd>$title</dd><dt>发布时间</dt><dd>[when $published]</dd><dt>作者</dt><dd>$author</dd><dt>网址</dt><dd class="url">$url</dd></dl>
+    tmpl {<dl class="detail"><dt>标题</dt><dd>$title</dd><dt>发布时间</dt><dd>[when $published]</dd><dt>作者</dt><dd>$author</dd><dt>网址</dt><dd class="url">$url</dd></dl>
 <p class="excerpt"><strong>正文前 200 字：</strong>$excerpt[if {[string length $body] > 200} {tmpl {……}}]</p>}
 }
 
