@@ -189,7 +189,7 @@ $again<h2>重新试抓</h2>[tryForm $me $url $proxy]}]
             set made [crawl::try::made [dict get $t proposed] [dict get $t rules]]
             set saveSection [trySaveForm $me $id $made [dict get $over save] [dict get $over saveProblems]]
             if {$saved ne ""} {
-                set saveSection [tmpl {<p class="notice">已保存为采集源 <a href="/sources/[urlencode $saved]">$saved</a>。</p>}]
+                set saveSection [tmpl {[problems [dict get $over saveProblems]]<p class="notice">已保存为采集源 <a href="/sources/[urlencode $saved]">$saved</a>。</p>}]
             }
             set found [expr {[dict size [dict get $t proposed]] ? "下面是根据页面上重复出现的记录自动建议的规则" : "页面上没有找到重复的列表条目，请手工填写规则"}]
             set body [tmpl {<p class="meta">HTTP [dict get $t status]，[dict get $t bytes] 字节；规则来源：[tryMade $made]</p>
