@@ -49,6 +49,13 @@ proc web::tryMade {made} {
     dict get {proposed 自动建议 proposed+edited 建议后修改 {by hand} 手工填写} $made
 }
 
+# web::tryWhen: ISO time TEXT as a human date (web::when), without the time of day when a list page
+# gave only the date (00:00:00).
+proc web::tryWhen {text} {
+    if {[regexp {T00:00:00} $text]} { return [lindex [when $text] 0] }
+    when $text
+}
+
 # web::tryRow: the try row of path parameter id, or a 404 page (stops the handler).
 proc web::tryRow {} {
     set row [crawl::try::row [req param id]]
@@ -91,7 +98,7 @@ proc web::tryPreview {t} {
     set rows ""
     foreach it [dict get $t items] {
         dict with it {}
-        markup append rows [tmpl {<tr><td data-label="标题">$title</td><td data-label="发布时间">[when $published]</td><td data-label="作者">$author</td><td data-label="回复">$replies</td><td data-label="浏览">$views</td><td data-label="链接" class="url"><a href="$url" rel="noopener noreferrer" target="_blank">$url</a></td></tr>}]
+        markup append rows [tmpl {<tr><td data-label="标题">$title</td><td data-label="发布时间">[tryWhen $published]</td><td data-label="作者">$author</td><td data-label="回复">$replies</td><td data-label="浏览">$views</td><td data-label="链接" class="url"><a href="$url" rel="noopener noreferrer" target="_blank">$url</a></td></tr>}]
     }
     set n [dict get $t count]
     if {!$n} {
@@ -111,7 +118,7 @@ proc web::tryDetail {t} {
         return [tmpl {<p class="alert">未能从第 1 条的详情页取得正文（<a href="$url" rel="noopener noreferrer" target="_blank">$url</a>）：可在“更多规则”中填写正文的 XPath。</p>}]
     }
     set excerpt [string range $body 0 199]
-    tmpl {<dl class="detail"><dt>标题</dt><dd>$title</dd><dt>发布时间</dt><dd>[when $published]</dd><dt>作者</dt><dd>$author</dd><dt>网址</dt><dd class="url">$url</dd></dl>
+    tmpl {<dl class="detail"><dt>标题</dt><dd>$title</dd><dt>发布时间</dt><dd>[tryWhen $published]</dd><dt>作者</dt><dd>$author</dd><dt>网址</dt><dd class="url">$url</dd></dl>
 <p class="excerpt"><strong>正文前 200 字：</strong>$excerpt[if {[string length $body] > 200} {tmpl {……}}]</p>}
 }
 

@@ -4,8 +4,8 @@
 // preview is there; it fits 1366 and 390 px; emptying a rule and pressing 预览 shows the new
 // preview (建议后修改); saving lands on /sources with the confirmation; /source-try lists the try as
 // saved; a URL that is no http URL is refused on the page with the reason and the text kept.
-// Screenshots sourcetry-1366.png, sourcetry-390.png, sourcetry-edited-1366.png,
-// sourcetry-refused-390.png go to $SHOTS. Prints one line per check and ends with
+// Screenshots sourcetry-1366.png, sourcetry-390.png (and its preview and detail parts at phone
+// height), sourcetry-edited-1366.png, sourcetry-refused-390.png go to $SHOTS. Prints one line per check and ends with
 // "N passed, N failed".
 import { chromium } from "playwright-core";
 
@@ -58,6 +58,10 @@ try {
   await check("the try page fits a 390 px phone (preview rows as cards, long rules and links wrapped)", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${SHOTS}/sourcetry-390.png`, fullPage: true });
+    await page.locator("table.preview").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/sourcetry-preview-390.png` });
+    await page.locator("dl.detail").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/sourcetry-detail-390.png` });
     const narrow = await overflow();
     await page.setViewportSize({ width: 1366, height: 900 });
     return narrow <= 0;
