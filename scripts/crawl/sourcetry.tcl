@@ -406,14 +406,15 @@ proc crawl::try::made {proposed rules} {
 }
 
 # crawl::try::save: add source NAME (type html, tier TIER, title TITLE, the OPTS fetch fields) with
-# RULES, recording MADE, in one transaction with its audit entries. Returns the new id.
-proc crawl::try::save {name url tier title rules made opts} {
+# RULES, recording MADE and ORIGIN (console or web), in one transaction with its audit entries.
+# Returns the new id.
+proc crawl::try::save {name url tier title rules made opts {origin console}} {
     set body [dict create type html url $url tier $tier title $title rules $rules]
     foreach k {proxy internal headers cookies robots} {
         if {[dict exists $opts $k]} { dict set body $k [dict get $opts $k] }
     }
     db transaction immediate {
-        set id [crawl::Add $name $body console]
+        set id [crawl::Add $name $body $origin]
         db eval {UPDATE source SET made = $made WHERE id = $id}
         audit::record source.update source:$name -after "made $made"
     }
@@ -476,3 +477,231 @@ proc crawl::try::console {url rules given name tier title} {
     save $name $url $tier $title [dict get $t rules] $made $opts
     return "已保存采集源 $name（[llength [dict get $t items]] 条，规则：$made）"
 }
+
+# ---- the web's queue (migration 025): a worker stores the request, the background fetches ------
+#
+# A web worker never waits for a fetch: POST /source-try (scripts/web/sourcetry.tcl) checks the
+# request (crawl::try::problems) and stores a row of source_try (crawl::try::queue); the background
+# interpreter's job `sourcetry` (every 2 s, crawl::try::pickup) starts crawl::try::run on the queued
+# rows, each in its own coroutine on the patrol's fetch path, and stores the bounded preview
+# (crawl::try::Keep) or the Chinese reason it failed. Rows older than a day go in the same job.
+
+namespace eval crawl::try {
+    variable maxUrl 2000       ;# characters of a pasted URL
+    variable maxRule 1000      ;# characters of one rule
+    variable maxEdits 8000     ;# characters of all the rules of one preview
+    variable maxPending 3      ;# rows one user may have queued or running
+    variable maxRunning 4      ;# tries the background runs at once
+    variable keepSeconds 86400 ;# a row is removed this long after it was made
+    variable previewItems 20   ;# preview rows kept
+    variable ruleKeys {item link title time author replies views reposts next pages detail body}
+    variable running           ;# id -> its coroutine, in the background interpreter
+    array set running {}
+    variable recovered 0       ;# 1 once this interpreter has failed the rows a previous one left running
+}
+
+# crawl::try::problems: what is wrong with a try of URL with rule EDITS and fetch OPTS (proxy) for
+# user UID, as Chinese sentences (empty: none): the URL's form and length, the proxy's form, the
+# rules' sizes, value types and XPath syntax, and UID's rows still queued or running. Changes
+# nothing.
+proc crawl::try::problems {uid url edits opts} {
+    variable maxUrl
+    variable maxRule
+    variable maxEdits
+    variable maxPending
+    variable ruleKeys
+    set p {}
+    if {$url eq ""} {
+        lappend p "请粘贴列表页的网址"
+    } elseif {[string length $url] > $maxUrl} {
+        lappend p "网址过长（[string length $url] 个字符，最多 $maxUrl 个）"
+    } elseif {[regexp {\s} $url] || [catch {url parse $url} u] || [dict get $u scheme] ni {http https}
+              || [dict get $u host] eq ""} {
+        lappend p "网址须以 http:// 或 https:// 开头，且不含空格"
+    }
+    set proxy [expr {[dict exists $opts proxy] ? [dict get $opts proxy] : ""}]
+    if {$proxy ne "" && ![regexp {^(https?|socks5h?)://[^\s/]+/?$} $proxy]} {
+        lappend p "代理须形如 http://主机:端口"
+    }
+    set total 0
+    dict for {k v} $edits {
+        if {$k ni $ruleKeys} { lappend p "没有名为 $k 的规则"; continue }
+        incr total [string length $v]
+        if {[string length $v] > $maxRule} { lappend p "规则 $k 过长（最多 $maxRule 个字符）"; continue }
+        if {$v eq ""} { continue }
+        if {$k eq "pages"} {
+            if {![string is entier -strict $v] || $v < 1 || $v > 100} { lappend p "规则 pages（翻页数）须为 1 到 100 的整数" }
+        } elseif {$k eq "detail"} {
+            if {$v ni {0 1}} { lappend p "规则 detail（抓取详情页）须为 0 或 1" }
+        } elseif {[set why [XPathProblem $v]] ne ""} {
+            lappend p "规则 $k 的 XPath 有误：$why"
+        }
+    }
+    if {$total > $maxEdits} { lappend p "规则合计过长（最多 $maxEdits 个字符）" }
+    set n [db onecolumn {SELECT count(*) FROM source_try WHERE user_id = $uid AND state IN ('queued','running')}]
+    if {$n >= $maxPending} {
+        lappend p "您已有 $n 个网址正在排队或抓取（每人最多 $maxPending 个），请等其完成后再提交"
+    }
+    return $p
+}
+
+# crawl::try::XPathProblem: "" when EXPR compiles as XPath, else libxml2's reason (evaluated on an
+# empty document: nothing is fetched).
+proc crawl::try::XPathProblem {expr} {
+    set doc [html doc <html></html>]
+    try {
+        if {[catch {$doc xpath $expr} msg]} { return $msg }
+    } finally {
+        $doc delete
+    }
+    return ""
+}
+
+# crawl::try::queue: store a try of URL with rule EDITS and fetch OPTS for user UID (PARENT: the
+# try whose rules were edited, "" = none), with its audit entry, in one transaction. Returns the
+# new row's id. The caller has checked crawl::try::problems.
+proc crawl::try::queue {uid url edits opts {parent ""}} {
+    set at [yqbox::iso]
+    db transaction immediate {
+        db eval {INSERT INTO source_try(user_id, parent, url, edits, opts, created)
+                 VALUES($uid, nullif($parent, ''), $url, $edits, $opts, $at)}
+        set id [db last_insert_rowid]
+        audit::record source.try source_try:$id -after [string trim "$url $edits"]
+    }
+    return $id
+}
+
+# crawl::try::Keep: the part of try result T (crawl::try::run) a row keeps, bounded: url status
+# bytes proposed rules count, items (the first previewItems, each title published author replies
+# views url), detail (url title published author, body cut to 400 characters), feeds (at most 10).
+proc crawl::try::Keep {t} {
+    variable previewItems
+    set items {}
+    foreach it [lrange [dict get $t items] 0 $previewItems-1] {
+        set row {}
+        foreach k {title published author replies views url} {
+            dict set row $k [string range [expr {[dict exists $it $k] ? [dict get $it $k] : ""}] 0 499]
+        }
+        lappend items $row
+    }
+    set detail {}
+    if {[dict size [dict get $t detail]]} {
+        set d [dict get $t detail]
+        foreach k {url title published author body} {
+            dict set detail $k [expr {[dict exists $d $k] ? [dict get $d $k] : ""}]
+        }
+        dict set detail body [string range [regsub -all {\s+} [string trim [dict get $detail body]] " "] 0 399]
+        dict set detail title [string range [dict get $detail title] 0 499]
+    }
+    dict create url [dict get $t url] status [dict get $t status] bytes [dict get $t bytes] \
+        proposed [dict get $t proposed] rules [dict get $t rules] count [llength [dict get $t items]] \
+        items $items detail $detail feeds [lrange [dict get $t feeds] 0 9]
+}
+
+# crawl::try::pickup: the job `sourcetry`: on its first run in this interpreter mark the rows a
+# previous one left running as failed (a restart or reload ended their coroutines), remove rows
+# older than keepSeconds, and start the queued rows (oldest first) while fewer than maxRunning
+# run. Returns a summary in Chinese.
+proc crawl::try::pickup {} {
+    variable running
+    variable recovered
+    variable maxRunning
+    variable keepSeconds
+    set now [yqbox::iso]
+    set old [yqbox::iso [expr {[yqbox::now] - $keepSeconds}]]
+    db transaction immediate {
+        if {!$recovered} {
+            db eval {UPDATE source_try SET state = 'failed', finished = $now,
+                         error = '抓取因服务重启或重新加载而中断，请重新提交'
+                     WHERE state = 'running'}
+            set recovered 1
+        }
+        db eval {DELETE FROM source_try WHERE created < $old}
+        set removed [db changes]
+    }
+    set started 0
+    set free [expr {$maxRunning - [array size running]}]
+    if {$free > 0} {
+        foreach {id url edits opts} [db eval {SELECT id, url, edits, opts FROM source_try
+                                              WHERE state = 'queued' ORDER BY id LIMIT $free}] {
+            job::item "试抓 $id" {
+                db eval {UPDATE source_try SET state = 'running' WHERE id = $id AND state = 'queued'}
+                set running($id) ::crawl::try::work$id
+                coroutine $running($id) crawl::try::Work $id $url $edits $opts
+                incr started
+            }
+        }
+    }
+    set queued [db onecolumn {SELECT count(*) FROM source_try WHERE state = 'queued'}]
+    return "开始 $started 个，抓取中 [array size running] 个，排队 $queued 个，删除过期 $removed 个"
+}
+
+# crawl::try::Work: the coroutine of try ID: crawl::try::run URL EDITS OPTS, then the row done with
+# its preview, or failed with the reason (a message that is not Chinese, a bug, is logged and
+# shown as an error of the box). Returns nothing.
+proc crawl::try::Work {id url edits opts} {
+    variable running
+    try {
+        if {[catch {run $url $edits $opts} t ropts]} {
+            if {![regexp {[\u4e00-\u9fff]} $t]} {
+                ::log error "source try $id ($url): [dict get $ropts -errorinfo]"
+                set t "抓取时系统出错，已记录日志：$t"
+            }
+            set err [string range $t 0 999]
+            set at [yqbox::iso]
+            db eval {UPDATE source_try SET state = 'failed', error = $err, finished = $at WHERE id = $id}
+        } else {
+            set keep [Keep $t]
+            set at [yqbox::iso]
+            db eval {UPDATE source_try SET state = 'done', result = $keep, finished = $at WHERE id = $id}
+        }
+    } on error {msg o} {
+        ::log error "source try $id: [dict get $o -errorinfo]"
+    } finally {
+        unset -nocomplain running($id)
+    }
+    return
+}
+
+# crawl::try::row: the row of try ID as a dict (id user_id parent url edits opts state result error
+# saved created finished), or {} when there is none.
+proc crawl::try::row {id} {
+    set out {}
+    if {![string is entier -strict $id] || $id <= 0 || $id > 1e15} { return {} }
+    db eval {SELECT * FROM source_try WHERE id = $id} r {
+        unset r(*)
+        set out [array get r]
+    }
+    return $out
+}
+
+# crawl::try::saveRow: save try ROW (a dict, crawl::try::row, state done) as source NAME of TIER
+# with TITLE, recording how its rules were made, for the current principal (origin web). Returns
+# {} and the source's id, or the Chinese problems and "" (nothing saved): a bad or taken name, a
+# bad tier, a title over 200 characters, a preview that found no items.
+proc crawl::try::saveRow {row name tier title} {
+    set p {}
+    if {![regexp {^[A-Za-z0-9_.-]{1,64}$} $name]} {
+        lappend p "标识须为 1 到 64 个字母、数字或 _ . -"
+    } elseif {[db exists {SELECT 1 FROM source WHERE name = $name}]} {
+        lappend p "采集源标识 “$name” 已被使用，请换一个"
+    }
+    if {$tier ni $::crawl::tiers} { lappend p "请选择类别" }
+    if {[string length $title] > 200} { lappend p "名称过长（最多 200 个字符）" }
+    if {[dict get $row state] ne "done"} {
+        lappend p "这次试抓没有完成，不能保存"
+    } elseif {![dict get $row result count]} {
+        lappend p "规则在 [dict get $row url] 上没有找到条目，未保存：请修改规则并预览"
+    }
+    if {[llength $p]} { return [list $p ""] }
+    set t [dict get $row result]
+    set made [made [dict get $t proposed] [dict get $t rules]]
+    set rowId [dict get $row id]
+    db transaction immediate {
+        set id [save $name [dict get $row url] $tier $title [dict get $t rules] $made [dict get $row opts] web]
+        db eval {UPDATE source_try SET saved = $name WHERE id = $rowId}
+    }
+    list {} $id
+}
+
+job::define sourcetry 网址试抓 2 crawl::try::pickup

@@ -72,6 +72,8 @@ route GET /sources {} {
     }
     app $me 采集源 [tmpl {<h1>采集源</h1>[notice]
 <table class="list"><thead><tr><th scope="col">标识</th><th scope="col">名称</th><th scope="col">类型</th><th scope="col">类别</th><th scope="col">健康状况</th><th scope="col">上次巡查</th><th scope="col">上次成功</th><th scope="col">条目</th><th scope="col">帖子</th><th scope="col">操作</th></tr></thead><tbody>$rows</tbody></table>
+<h2>一个网址新增</h2>
+<p><a href="/source-try">一个网址新增：粘贴列表页网址，自动建议抽取规则</a></p>[tryForm $me]
 <h2>新增采集源</h2>
 <p><a href="/source-templates">按模板新增：论坛、贴吧、政府留言、新闻栏目、微博、抖音、公众号等，只需填写编号、关键词或网址</a></p>[sourceForm $me "" {} {}]
 <h2>OPML 导入与导出</h2>

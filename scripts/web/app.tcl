@@ -146,8 +146,8 @@ proc web::postButton {me action label {fields {}} {class ""}} {
 }
 
 # web::app: a complete page for logged-in user ME with the navigation and the unread notices'
-# count (web::inboxLink, inbox.tcl); BODY is markup.
-proc web::app {me title body} {
+# count (web::inboxLink, inbox.tcl); BODY is markup; HEAD is more markup for <head> (a refresh).
+proc web::app {me title body {head ""}} {
     variable nav
     set links ""
     set here [req path]
@@ -158,8 +158,8 @@ proc web::app {me title body} {
         markup append links [tmpl {<li><a href="$path" aria-current="$cur">$label</a></li>}]
     }
     set roles [join [lmap r [dict get $me roles] { dict get $::org::roleNames $r }] 、]
-    tmpl {[head $title [tmpl {<script src="/js/yqbox.js" defer></script>
-}]]
+    tmpl {[::web::head $title [tmpl {<script src="/js/yqbox.js" defer></script>
+$head}]]
 <a class="skip" href="#main">跳到正文</a>
 <header class="top"><a href="[home $me]">舆情一体机</a>
 <span class="who">[dict get $me name]（[dict get $me unit]，$roles）</span>

@@ -32,6 +32,7 @@ proc web::templatesPage {me {failed ""} {values {}} {problems {}}} {
     }
     app $me 按模板新增采集源 [tmpl {<h1>按模板新增采集源</h1>
 <p>选择所巡查的平台，只需填写编号、关键词或网址，即生成完整的采集源。<a href="/sources">返回采集源</a></p>
+<p>不在目录中的网站：<a href="/source-try">一个网址新增：粘贴列表页网址，自动建议抽取规则</a></p>
 $rows}]
 }
 

@@ -13,6 +13,7 @@
 // Every page visited is shot at 1366 and 390 px: $SHOTS/day-NN-role-page-WIDTH.png.
 // Prints one line per check and ends with "N passed, N failed".
 import { chromium } from "playwright-core";
+import { secondFactor } from "./secondfactor.mjs";
 import { spawnSync } from "node:child_process";
 
 const BASE = process.env.BASE;
@@ -104,6 +105,7 @@ async function person(login) {
   await page.fill("#login", login);
   await page.fill("#password", PW[login]);
   await submit(page, "form.form button[type=submit]");
+  await secondFactor(page, login);
   return page;
 }
 

@@ -16,6 +16,7 @@
 // Prints one line per page and width and a summary (pages overflowing, pages with narrow wraps),
 // and ends with "N passed, N failed, N skipped".
 import { chromium } from "playwright-core";
+import { secondFactor } from "./secondfactor.mjs";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -129,6 +130,7 @@ try {
       await page.fill("#login", login);
       await page.fill("#password", `pw-${login}-123`);
       await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+      await secondFactor(page, login);
     }
     for (const path of pages) {
       const r = await page.goto(`${BASE}${path}`);

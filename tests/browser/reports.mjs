@@ -7,6 +7,7 @@
 // reports-{1366,390}.png and reports-preview-390.png go to $SHOTS.
 // Prints one line per check and ends with "N passed, N failed".
 import { chromium } from "playwright-core";
+import { secondFactor } from "./secondfactor.mjs";
 
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS;
@@ -35,6 +36,7 @@ async function login(browser, user) {
   await page.fill("#login", user);
   await page.fill("#password", `pw-${user}-123`);
   await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+  await secondFactor(page, user);
   return page;
 }
 

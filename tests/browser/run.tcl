@@ -81,6 +81,8 @@ proc dayBox {fport} {
     set spids [serveBox $dir $log]
     lappend ::pids {*}$spids
     set ::env(BASE) https://127.0.0.1:$port
+    # the administrators' TOTP secrets enrolled on this box (tests/browser/secondfactor.mjs)
+    set ::env(TOTP_FILE) [file join $::work totp-day.json]
     set ::env(YQBOX) [lindex $::exe 0]
     set ::env(YQBOX_DEV) [expr {$::yqbox::dev ? $::yqbox::root : ""}]
     set ::env(DATADIR) $dir
@@ -152,6 +154,7 @@ try {
         set log [file join $work server.log]
         lappend pids {*}[serveBox $dir $log]
         set env(BASE) https://127.0.0.1:$https
+        set env(TOTP_FILE) [file join $work totp-seeded.json]
         set env(EVENT) $event
         set env(WORKFLOW) $workflow
         set env(DOCUMENT) $document
