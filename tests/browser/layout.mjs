@@ -27,7 +27,7 @@ const top = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let passed = 0, failed = 0, skipped = 0;
 
 // routes not answering an HTML page of their own (files, feeds, data, the demo pages)
-const notPages = new Set(["/events.csv", "/assessment/csv", "/sources/opml", "/metrics", "/healthz",
+const notPages = new Set(["/events.csv", "/requests.csv", "/assessment/csv", "/sources/opml", "/metrics", "/healthz",
   "/replies/atom.xml", "/api/replies", "/api/replies/:id", "/submissions/:id/files/:fid"]);
 
 // concrete: the address to visit for route PATTERN (its parameters, or the query it needs, filled
@@ -38,7 +38,8 @@ function concrete(pattern, reply) {
     "/assessment/events": `/assessment/events?unit=${process.env.UNITID}&counter=claimed_ontime`,
     "/documents/:id": `/documents/${process.env.DOCUMENT}`, "/sources/:name": `/sources/${process.env.SOURCE}`,
     "/submissions/:id": `/submissions/${process.env.SUBMISSION}`, "/requests/:id": `/requests/${process.env.REQUEST}`,
-    "/requests/:id/letter": `/requests/${process.env.REQUEST}/letter`, "/replies/:id": reply ? `/replies/${reply}` : "",
+    "/requests/:id/letter": `/requests/${process.env.REQUEST}/letter`,
+    "/source-try/:id": `/source-try/${process.env.SOURCETRY}`, "/replies/:id": reply ? `/replies/${reply}` : "",
   };
   return ids[pattern] || (/[:*]/.test(pattern) ? "" : pattern);
 }

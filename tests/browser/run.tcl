@@ -144,10 +144,16 @@ try {
             set e2 [db onecolumn {SELECT id FROM event WHERE id <> $e ORDER BY score DESC, id LIMIT 1}]
             db eval {UPDATE event SET suggested_unit = $u WHERE id = $e2}
             org::as [org::principal [org::userId handler1] seed] { workflow::fire claim $e2 }
+            # a source try the patrol could not fetch (its page shows the reason and the URL kept)
+            set sys [org::userId sys1]
+            db eval {INSERT INTO source_try(user_id, url, state, error, created, finished)
+                     VALUES($sys, 'http://bbs.qingshan.test/forum-2-1.html', 'failed', '无法抓取：连接超时',
+                            strftime('%Y-%m-%dT%H:%M:%S','now'), strftime('%Y-%m-%dT%H:%M:%S','now'))}
             list $e $u [llength [info commands ::workflow::fire]] \
-                [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u]
+                [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u] \
+                [db last_insert_rowid]
         }]
-        lassign $info event unit workflow document submission request event2 unitid
+        lassign $info event unit workflow document submission request event2 unitid sourcetry
         puts "event $event routed to $unit; workflow installed: $workflow"
         # the server's output goes to a file (read back when something failed), never to a pipe that
         # nobody drains
@@ -160,6 +166,7 @@ try {
         set env(DOCUMENT) $document
         set env(SUBMISSION) $submission
         set env(REQUEST) $request
+        set env(SOURCETRY) $sourcetry
         set env(EVENT2) $event2
         set env(UNITID) $unitid
         set env(SOURCE) [lindex [regexp -inline -line {^source\s+(\S+)} [readf $top/appliance.conf]] 1]
