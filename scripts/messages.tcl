@@ -1,0 +1,281 @@
+# messages.tcl - the one message catalogue: every sentence a person reads in the web pages and the
+# console that comes from a module (errors, audit actions, timeline steps, the notes of a step).
+#
+# Code keeps stable identifiers; people read sentences. An error is raised with
+#
+#     yq::fail unit.none $name          ;# errorcode {YQBOX unit.none}, message 没有名为“…”的单位…
+#     yq::deny denied.perm $login $perm ;# errorcode {YQBOX DENIED denied.perm}: a refused permission
+#     yq::fail -class AUTH auth.wrong   ;# errorcode {YQBOX AUTH auth.wrong}
+#
+# so callers test the errorcode (its second element is the class or the key), never the text.
+# The texts live in Tcl's msgcat (embedded in the binary) under the locale zh_cn, in namespace
+# ::yq; a text is a `format` string (%s, or %1$s %2$s to reorder). Keys are MODULE.WHAT; the names
+# of audit actions and timeline steps are keys act.CODE (act.login.ok 登录成功); the names of the
+# fields of a step's note or an audit entry's before/after (unit=住建局 mode=claimed) are keys
+# field.NAME, their coded values val.NAME.VALUE. yq::action and yq::note render those for a page.
+# tests/msgcat.test checks every key used in scripts/ is here and that pages show no English.
+
+package require msgcat
+
+namespace eval yq {
+    ::msgcat::mclocale zh_cn
+}
+
+# yq::mc: the text of message KEY with ARGS formatted in (msgcat, locale zh_cn). A key missing from
+# the catalogue gives the key itself followed by the arguments (msgcat's default), never an error.
+proc yq::mc {key args} {
+    ::msgcat::mc $key {*}$args
+}
+
+# yq::has: whether the catalogue has message KEY.
+proc yq::has {key} {
+    ::msgcat::mcexists $key
+}
+
+# yq::fail: raise an error whose message is catalogue text KEY with ARGS and whose errorcode is
+# {YQBOX ?CLASS? KEY} (-class CLASS: a class callers test, e.g. DENIED, AUTH, LOCKED, NOTFOUND).
+# An ordinary error of this command (level 1, so `db transaction` and catch in the caller see an
+# error and roll back). Never returns.
+proc yq::fail {args} {
+    set class {}
+    if {[lindex $args 0] eq "-class"} {
+        set class [lindex $args 1]
+        set args [lrange $args 2 end]
+    }
+    set key [lindex $args 0]
+    return -code error -errorcode [list YQBOX {*}$class $key] [mc $key {*}[lrange $args 1 end]]
+}
+
+# yq::deny: yq::fail with class DENIED (a permission refused: the web shows 403 with the text).
+proc yq::deny {key args} {
+    return -code error -errorcode [list YQBOX DENIED $key] [mc $key {*}$args]
+}
+
+# yq::action: the Chinese name of audit action or timeline step CODE (login.ok 登录成功,
+# event.claim 认领, deadline.warning 时限预警): the catalogue's act.CODE, else the title of the
+# transition PROCESS.NAME of the workflow engine, else CODE itself.
+proc yq::action {code} {
+    if {[has act.$code]} { return [mc act.$code] }
+    if {[regexp {^([a-z]+)\.([a-z_]+)$} $code -> p name]
+            && [llength [info commands ::workflow::stepTitle]]
+            && [dict exists $::workflow::processes $p]} {
+        set t [::workflow::stepTitle -process $p $name]
+        if {$t ne $name} { return $t }
+    }
+    return $code
+}
+
+# yq::note: TEXT, the note of a timeline step or an audit entry's before/after written as
+# "key=value key=value …" (the last value may hold spaces; a bare word after a value is a flag of
+# it, as in "mode=claimed overdue"), as a sentence: 认领单位：住建局，方式：本单位认领（逾期）.
+# Text that is not of that form is returned as it is.
+proc yq::note {text} {
+    set text [string trim $text]
+    if {![regexp {^[a-z_]+=} $text]} { return $text }
+    # the start of each key=: a key is a lower-case word right after the start or a space
+    set starts [regexp -all -indices -inline {(?:^|\s)[a-z_]+=} $text]
+    set parts {}
+    set n [llength $starts]
+    for {set i 0} {$i < $n} {incr i} {
+        set from [lindex $starts $i 0]
+        set to [expr {$i + 1 < $n ? [lindex $starts $i+1 0] - 1 : [string length $text] - 1}]
+        set kv [string trim [string range $text $from $to]]
+        regexp {^([a-z_]+)=(.*)$} $kv -> k v
+        lappend parts [Field $k $v]
+    }
+    join $parts ，
+}
+
+# yq::Field: one "key=value" of a note as "名称：值" (see yq::note); a value made of coded words
+# (claimed overdue) is rendered word by word through val.KEY.WORD.
+proc yq::Field {k v} {
+    set name [expr {[has field.$k] ? [mc field.$k] : $k}]
+    if {$k eq "level" && [regexp {^(.*)→(.*)$} $v -> a b]} {
+        set v [expr {$a eq $b ? $b : "$a → $b"}]
+    } elseif {[has val.$k.[lindex [split $v] 0]]} {
+        set words [split $v]
+        set v [mc val.$k.[lindex $words 0]]
+        set flags [lmap w [lrange $words 1 end] {
+            expr {[has val.$k.$w] ? [mc val.$k.$w] : $w}
+        }]
+        if {[llength $flags]} { append v （[join $flags 、]） }
+    } elseif {$k eq "state" && [llength [info commands ::workflow::stateTitle]]} {
+        set t [::workflow::stateTitle $v]
+        if {$t ne ""} { set v $t }
+    }
+    if {$v eq ""} { set v 无 }
+    return "$name：$v"
+}
+
+namespace eval yq {
+    # ---- names of audit actions and timeline steps (act.CODE); transitions of the workflow
+    # engine are named by their own titles (yq::action) ----
+    ::msgcat::mcmset zh_cn {
+        act.login.ok            登录成功
+        act.login.fail          登录失败
+        act.login.locked        登录锁定
+        act.login.totp          动态口令验证通过
+        act.login.totp.fail     动态口令验证失败
+        act.logout              退出登录
+        act.web.denied          网页访问被拒绝
+        act.user.create         新增用户
+        act.user.role           修改用户角色
+        act.user.refused        拒绝为用户授权
+        act.user.password       修改密码
+        act.user.totp           设置动态口令
+        act.user.unlock         解除用户锁定
+        act.user.disable        停用用户
+        act.user.enable         启用用户
+        act.unit.create         新增单位
+        act.unit.update         修改单位
+        act.session.end         结束会话
+        act.session.end-user    结束用户的全部会话
+        act.session.end-all     结束全部会话
+        act.source.create       新增采集源
+        act.source.update       修改采集源
+        act.source.remove       删除采集源
+        act.source.enable       启用采集源
+        act.source.disable      停用采集源
+        act.source.resume       恢复采集源
+        act.source.paused       采集源暂停
+        act.source.failing      采集源异常
+        act.source.ok           采集源恢复正常
+        act.rule.save           保存研判规则
+        act.rule.delete         删除研判规则
+        act.terms.save          保存词表
+        act.calendar.import     导入节假日日历
+        act.calendar.enter      录入节假日日历
+        act.calendar.fallback   设置按周一至周五推算
+        act.deadline.warning    时限预警
+        act.deadline.breach     时限超期
+        act.deadline.recompute  时限重算
+        act.document.issue      印发文件
+        act.document.read       阅读文件
+        act.event.merge         合并事件
+        act.event.split         拆分事件
+        act.notify.update       修改通知设置
+        act.notify.test         发送测试通知
+        act.request.recompute   重算申请答复期限
+        act.submission.attach   添加附件
+        act.submission.upward   报送上级
+        act.db.damaged          数据库损坏
+        act.db.recovered        数据库已恢复
+        act.audit.prune         归档审计日志
+    }
+
+    # ---- fields of a step's note and of an audit entry's before/after (field.KEY), and their
+    # coded values (val.KEY.VALUE) ----
+    ::msgcat::mcmset zh_cn {
+        field.state         状态
+        field.unit          单位
+        field.mode          方式
+        field.reason        理由
+        field.level         风险等级
+        field.attention     重点关注
+        field.handler       承办人
+        field.days          天数
+        field.extension     延期申请
+        field.due           截止时间
+        field.reply         回复稿编号
+        field.post          帖子编号
+        field.instruction   批示编号
+        field.result        结果
+        field.deadline      时限编号
+        field.rule          时限规则
+        field.calendar      日历年份
+        field.title         标题
+        field.roles         角色
+        field.failed        失败次数
+        field.email         电子邮箱
+        field.phone         手机号码
+        field.mail          邮件通知
+        field.sms           短信通知
+        field.quiet         免打扰时段
+        field.sessions      结束的会话数
+        field.from          来源
+        field.name          名称
+        field.kind          种类
+        field.contact       联系人
+        field.active        启用
+        field.enabled       启用
+        val.mode.claimed    本单位认领
+        val.mode.assigned   信息办指定
+        val.mode.auto       超时自动指定
+        val.mode.rerouted   退回后重新交办
+        val.mode.overdue    逾期
+        val.mode.legacy     旧数据
+        val.attention.0     否
+        val.attention.1     是
+        val.extension.approved 已批准
+        val.extension.refused 未批准
+        val.extension.requested 待审批
+        val.active.0        否
+        val.active.1        是
+        val.enabled.0       否
+        val.enabled.1       是
+    }
+}
+
+namespace eval yq {
+    # ---- permissions (perm.NAME) and refusals (denied.*) ----
+    ::msgcat::mcmset zh_cn {
+        denied.perm         {权限不足：%1$s 没有“%2$s”的权限}
+        perm.unit.manage    管理单位
+        perm.source.manage  管理采集源
+        perm.rule.manage    管理研判规则
+        perm.calendar.manage 管理节假日日历
+        perm.config.manage  管理配置
+        perm.health.view    查看运行状况
+        perm.user.manage    管理用户
+        perm.session.manage 管理会话
+        perm.audit.read     查阅审计日志
+        perm.event.view.all 查看全部事件
+        perm.event.view.unit 查看本单位事件
+        perm.event.report   报送专报
+        perm.event.assign   指定认领
+        perm.event.judge    研判
+        perm.event.review   审核回复
+        perm.event.publish  发布回复
+        perm.event.claim    认领事件
+        perm.event.handle   办理事件
+        perm.event.approve  审定回复
+        perm.instruction.write 批示
+        perm.work.list      查看待办
+        perm.workflow.system 系统自动操作
+        perm.request.handle 办理依申请公开
+        perm.request.register 登记依申请公开
+        perm.submission.write 撰写政务信息
+        perm.submission.screen 采编政务信息
+        perm.submission.sign 签发政务信息
+        perm.event.close    结案
+        perm.event.police   移交公安
+        perm.event.respond  回应关切
+        perm.event.unitreport 报告本单位领导
+        perm.event.extend   申请延期
+        perm.event.decide   审批延期
+        perm.instruction.fulfil 落实批示
+        perm.request.approve 审批依申请公开答复
+        perm.assessment.view.all 查看全部考核结果
+        perm.assessment.view.unit 查看本单位考核结果
+    }
+
+    # ---- units, users, roles, passwords, logins (org.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        unit.none           {没有名为“%s”的单位（unit list 列出全部单位）}
+        unit.noname         单位名称不能为空
+        unit.exists         {单位“%s”已存在}
+        unit.disabled       {单位“%s”已停用}
+        user.none           {没有登录名为“%s”的用户（user list 列出全部用户）}
+        user.exists         {用户“%s”已存在}
+        user.badlogin       {登录名应为 1 至 64 个字母、数字或 _ . @ - 字符}
+        role.unknown        {没有“%1$s”这个角色，应为 %2$s 之一}
+        role.admins         {三员分立：同一用户不能同时担任%s}
+        password.quoted     {密码两端带有引号：控制台是 Tcl，含空格的值请用花括号括起，例如 -password {a long password}}
+        password.short      {密码至少需要 %s 个字符}
+        auth.wrong          用户名或密码错误
+        auth.locked         账号已锁定，请稍后再试或联系安全管理员
+        auth.throttled      {来自 %1$s 的登录失败次数过多，请 %2$s 分钟后再试}
+        field.account       账号
+        val.account.unknown 不存在或已停用
+    }
+}
