@@ -279,3 +279,39 @@ namespace eval yq {
         val.account.unknown 不存在或已停用
     }
 }
+
+namespace eval yq {
+    # ---- the workflow engine and the event process (workflow/states.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        denied.ownunit      {权限不足：%1$s 只能办理本单位的事项}
+        denied.system       {权限不足：“%s”由系统自动执行}
+        denied.transition   {权限不足：%1$s 不能“%2$s”（需要%3$s权限）}
+        denied.eventunit    {权限不足：事件 %1$s 不属于%2$s}
+        denied.officeonly   {权限不足：%1$s 只有作为信息办本单位人员才能“%2$s”}
+        workflow.state      {%1$s当前为“%2$s”，不能%3$s}
+        workflow.notransition {没有“%1$s”这个操作，应为 %2$s 之一}
+        workflow.empty      {请填写%s}
+        workflow.long       {%1$s过长（不超过 %2$s 字）}
+        workflow.timeformat {%s格式不正确，应为“年-月-日 时:分”，如 2026-03-02 11:30}
+        workflow.future     {%1$s不能晚于当前时间（%2$s）}
+        workflow.beforefound {%1$s不能早于事件发现时间（%2$s）}
+        event.state         {事件 %1$s 当前为“%2$s”，不能%3$s（须为%4$s）}
+        event.noinvestigation {事件 %s 尚无核实调查记录}
+        event.claimother    只有信息办可以代其他单位认领（请用“指定认领”）
+        event.claimunit     {控制台认领须指明单位：event claim 编号 -unit 单位}
+        event.auto          {-auto 仅供时限时钟自动指定使用}
+        event.handedback    {%s刚退回该事件：请交办给其他单位}
+        event.consult       {%s事件须填写会商记录：-consult 会商情况}
+        event.noextension   {事件 %s 没有待审批的延期申请}
+        event.nodeadline    {事件 %s 没有正在计时的核实调查时限}
+        event.noreview      {事件 %s 不属于关注度高的事件：其回复审定后即可发布，无需信息办审核}
+        event.noinstruction {事件 %1$s 没有编号为“%2$s”的批示}
+        event.instructiondone {批示 %s 已落实}
+        event.extdays       {延期天数须为 1 到 60 的整数（工作日）}
+        event.extonce       {事件 %s 已提出过延期申请，每件只能书面申请一次}
+        event.extlate       {延期申请须在认领后 %1$s 个工作日内提出（截至 %2$s），申请期限已过，不能再申请延期}
+        event.sendbackempty 请写明退回修改的意见，承办人据此修改
+        event.nodraft       没有待审定或待审核的回复稿
+        event.badlink       {发布会链接无效：须为 http:// 或 https:// 开头的完整网址}
+    }
+}
