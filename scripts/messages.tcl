@@ -288,7 +288,7 @@ namespace eval yq {
         denied.transition   {权限不足：%1$s 不能“%2$s”（需要%3$s权限）}
         denied.eventunit    {权限不足：事件 %1$s 不属于%2$s}
         denied.officeonly   {权限不足：%1$s 只有作为信息办本单位人员才能“%2$s”}
-        workflow.state      {%1$s当前为“%2$s”，不能%3$s}
+        workflow.state      {%1$s 当前为“%2$s”，不能%3$s}
         workflow.notransition {没有“%1$s”这个操作，应为 %2$s 之一}
         workflow.empty      {请填写%s}
         workflow.long       {%1$s过长（不超过 %2$s 字）}
@@ -313,5 +313,76 @@ namespace eval yq {
         event.sendbackempty 请写明退回修改的意见，承办人据此修改
         event.nodraft       没有待审定或待审核的回复稿
         event.badlink       {发布会链接无效：须为 http:// 或 https:// 开头的完整网址}
+    }
+}
+
+namespace eval yq {
+    # ---- disclosure requests, 依申请公开 (request.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        request.label       {申请 %s}
+        request.none        {没有编号为“%s”的申请}
+        request.future      收到时间不能晚于当前时间
+        request.nodeadline  {%s 没有正在计时的答复期限}
+        request.badresult   {核验结果“%s”无效，应为 verified（核验通过）或 failed（未通过）}
+        request.nonote      请写明核验了什么（所见的身份证件）
+        request.badkind     {征求意见的对象类别“%s”无效，应为 third_party（第三方）或 agency（其他机关）}
+        request.noparty     请写明征求意见的对象
+        request.nopause     {%1$s 没有正在进行的征求意见 %2$s}
+        denied.approver     权限不足：审批意见只能由审批人本人登记
+        request.notapprover {%s 不是政府信息公开工作机构的负责人（信息办的单位负责人）}
+        request.notold      请写明已以何种方式告知申请人延期
+        request.baddays     {延长天数“%s”无效，应为工作日天数}
+        request.extonce     {%s 已延长过答复期限（只能延长一次）}
+        request.extlate     {%1$s 的答复期限（%2$s）已过，不能再延长}
+        request.badanswer   {答复类型“%1$s”无效，应为 %2$s 之一}
+        request.baddetail   {答复的具体内容格式不正确（应为“名称 值”成对）}
+        request.nodetail    {“%1$s”答复没有“%2$s”这一项（可填：%3$s）}
+        request.needdetail  {“%1$s”答复须填写“%2$s”}
+        request.norepeat    重复申请的答复须指明同一申请人此前已答复的申请
+        request.badamount   {信息处理费金额“%s”无效（应为 0 至 100000 的数字）}
+        request.feereason   请写明收取信息处理费的理由（申请数量或频次明显超过合理范围）
+        request.nofee       {%s 没有可减免的信息处理费}
+        request.badsecret   申请编号或查询码不正确
+        request.unanswered  {申请 %s 尚未答复}
+        request.registered  {登记申请 %1$s（%2$s）}
+        request.oral        {，口头提出}
+        request.similar     {，与%s 相似}
+        request.identity.verified {身份核验通过：%s}
+        request.identity.failed   {身份核验未通过：%s}
+        request.paused.third_party {征求第三方意见：%1$s（自 %2$s 起暂停计时）}
+        request.paused.agency      {征求其他机关意见：%1$s（自 %2$s 起暂停计时）}
+        request.resumed     {%s 恢复计时}
+        request.extended    {延长 %1$s 个工作日，审批人 %2$s，告知申请人方式：%3$s；答复期限至 %4$s}
+        request.answered    {答复：%1$s，%2$s，%3$s}
+        request.ontime      按期答复
+        request.late        逾期答复
+        request.fee         {信息处理费 %1$s 元：%2$s}
+        request.waived      {减免信息处理费，审批人 %1$s：%2$s}
+    }
+
+    # ---- government-information items and 约稿 notices (submission.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        submission.label    {政务信息 %s}
+        submission.none     {没有编号为“%s”的政务信息}
+        submission.author   政务信息的撰稿人须为撰写它的用户本人
+        submission.otherunit {用户 %1$s 不属于 %2$s}
+        submission.notcommissioned {约稿通知 %1$s 没有发给 %2$s}
+        submission.noread   {无法读取附件 %s}
+        submission.toolarge {附件超过大小上限（submission_file_max，%s 字节）}
+        submission.badname  附件名称无效
+        denied.signself     权限不足：责任领导只能以本人名义签发
+        submission.notsigner {%s 不是该信息所属单位的责任领导（单位负责人）}
+        submission.delivered 该信息已回应约稿通知并计为报送，不能撤回
+        submission.notadopted {%1$s 当前为“%2$s”，不能报送省级（只有已采用的信息可以报送）}
+        submission.badkind  {报送种类“%s”无效，应为 item（政务信息）或 special（专报）}
+        submission.unsigned {%s 须经本单位责任领导审核签发后才能报送}
+        submission.attached {附件 %1$s（%2$s 字节，SHA-256 %3$s）}
+        submission.sent     已报送
+        submission.delivers {，按时回应约稿通知 %s}
+        submission.deliverslate {，逾期回应约稿通知 %s}
+        commission.label    {约稿通知 %s}
+        commission.none     {没有编号为“%s”的约稿通知}
+        commission.nounits  约稿通知至少要发给一个单位
+        calendar.badyear    {年份“%s”无效}
     }
 }

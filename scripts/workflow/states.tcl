@@ -572,7 +572,7 @@ proc workflow::fire {args} {
             set step [Step $p $id $at $name $from $to $uid $note $aid]
             set label [{*}[dict get $P label] $id]
             notify::queue "" $p.$name [dict get $t notify] \
-                "[dict get $P title] $label：[dict get $t title]（[stateTitle -process $p $to]）" \
+                "$label：[dict get $t title]（[stateTitle -process $p $to]）" \
                 [join [list "[dict get $P title]：$label" "操作：[dict get $t title]，$login（$origin）" \
                            "状态：[stateTitle -process $p $from] → [stateTitle -process $p $to]" \
                            {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n] $p:$id
