@@ -666,7 +666,7 @@ proc web::requestRecord {id} {
     set object request:$id
     db eval {SELECT a.at, a.login, coalesce(u.name, '') AS who, a.action, a.after FROM audit a
              LEFT JOIN user u ON u.login = a.login WHERE a.object = $object ORDER BY a.id} {
-        set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : $action}]
+        set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : [yq::action $action]}]
         set by [expr {$who ne "" ? $who : [expr {$login eq "console" ? "控制台" : ($login eq "system" ? "系统" : $login)}]}]
         set note [expr {$action eq "request.recompute" ? $after : ($action eq "request.withdraw" ? [regsub {^state=\S+ } $after ""] : "")}]
         markup append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> $note</li>}]
