@@ -247,6 +247,9 @@ namespace eval yq {
         perm.submission.write 撰写政务信息
         perm.submission.screen 采编政务信息
         perm.submission.sign 签发政务信息
+        perm.sysadmin.totp  设置本人动态口令
+        perm.secadmin.totp  设置本人动态口令
+        perm.auditor.totp   设置本人动态口令
         perm.event.close    结案
         perm.event.police   移交公安
         perm.event.respond  回应关切
@@ -384,5 +387,67 @@ namespace eval yq {
         commission.none     {没有编号为“%s”的约稿通知}
         commission.nounits  约稿通知至少要发给一个单位
         calendar.badyear    {年份“%s”无效}
+    }
+}
+
+namespace eval yq {
+    # ---- posts and events (analyse/event.tcl), the audit log (audit.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        post.none           {没有编号为 %s 的帖子}
+        event.none          {没有编号为 %s 的事件（event list 列出事件）}
+        event.mergeself     事件不能与自身合并
+        event.mergeworkflow {事件 %s 已进入处置流程，不能被合并}
+        event.notpost       {帖子 %1$s 不属于事件 %2$s}
+        event.splitall      {拆出全部帖子会使事件 %s 成为空事件}
+        audit.ok            {哈希链完整，共 %s 条记录}
+        audit.missing       {审计日志在第 %1$s 条处断裂：缺少第 %2$s 条（被删除或调换了顺序）}
+        audit.order         {审计日志在第 %1$s 条处断裂：它不接续第 %2$s 条（有记录被删除、插入或调换）}
+        audit.changed       {审计日志在第 %s 条处断裂：该条内容被修改}
+        audit.pruned        {%2$s 之前的 %1$s 条记录已归档至 %3$s}
+    }
+}
+
+namespace eval yq {
+    # ---- the working-day calendar and the time limits (calendar.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        calendar.baddate    {日期“%s”格式不正确，应为 年-月-日（如 2026-03-02）}
+        calendar.noday      {日期“%s”不存在（年份应在 1900 至 2999 之间）}
+        calendar.badtime    {时间“%s”格式不正确，应为 年-月-日 时:分（如 2026-03-02 10:30）}
+        calendar.needdata   {%s 需要数据目录：请用 -d 数据目录、设置 YQBOX_DATA 或配置 datadir}
+        calendar.badline    {%1$s 第 %2$s 行：%3$s 年的日历每行应为“年-月-日 off|work 名称”}
+        calendar.noread     {无法读取文件 %s}
+        calendar.toolarge   {文件 %s 过大，不是日历文件（超过 1 MB）}
+        calendar.json       {%1$s 第 %2$s 行：JSON 格式错误（%3$s）}
+        calendar.notcal     {%s 不是节假日日历：应为含“year”和“days”的对象}
+        calendar.jsonyear   {%1$s 第 %2$s 行：“year”应为 1900 至 2999 之间的年份，实为“%3$s”}
+        calendar.papers     {%1$s 第 %2$s 行：“papers”应为文字列表}
+        calendar.days       {%1$s 第 %2$s 行：“days”应为非空的对象列表}
+        calendar.at         {%1$s 第 %2$s 行（第 %3$s 项）}
+        calendar.object     {%s：应为一个对象}
+        calendar.missing    {%1$s：缺少“%2$s”}
+        calendar.notdate    {%1$s：“%2$s”不是日期（应为 年-月-日）}
+        calendar.notyear    {%1$s：%2$s 不在 %3$s 年或其前后一年}
+        calendar.offday     {%1$s：“isOffDay”应为 true 或 false，实为“%2$s”}
+        calendar.name       {%s：名称应为 1 至 64 个字符，且不含控制字符}
+        calendar.twice      {%1$s：%2$s 重复录入（另见第 %3$s 行）}
+        calendar.year       {年份“%s”无效，应为 1900 至 2999 之间的年份}
+        calendar.onoff      {“%s”无效，应为 on（允许）或 off（禁止）}
+        calendar.hasofficial {%s 年已有官方节假日安排，按周一至周五推算只用于尚无官方安排的年份}
+        calendar.fallbackon {%s 年尚无官方安排时按周一至周五推算（已允许）}
+        calendar.fallbackoff {%s 年尚无官方安排时禁止推算（已禁止）}
+        calendar.noofficial {%s 年没有官方节假日安排}
+        calendar.workdays   {工作日天数“%s”无效，应为 1 至 3660 的整数（或负数）}
+        calendar.norule     {没有名为“%s”的时限规则（calendar rules 列出全部规则）}
+        calendar.badlimit   {时限“%s”无效，应为时限规则名（calendar rules 列出）或“数量 单位”，单位为 minutes、hours、days、workdays 或 patrols}
+        calendar.pauses     {暂停时段“%s”无效，应为 {开始 结束} 的列表}
+        calendar.pause      {暂停时段“%s”无效，应为 {开始 结束}（尚未结束时结束为空）}
+        calendar.pauseorder {暂停时段“%s”的结束早于开始}
+        calendar.toofar     截止时间在十年以后，请检查时限
+        calendar.badext     {延长量“%1$s”无效，应为整数（%2$s）}
+        calendar.extreason  {延长时限须写明理由（-reason 理由）}
+        calendar.noext      {时限规则 %s 不能延长}
+        calendar.extcap     {延长 %1$s 超过了规则 %3$s 允许的 %2$s（%4$s）}
+        calendar.hours      {办公时间顺序不正确：须 office_am_start < office_am_end <= office_pm_start < office_pm_end}
+        calendar.duty       {值班开始时间 duty_start 须早于结束时间 duty_end}
     }
 }
