@@ -57,7 +57,7 @@ proc audit::record {action object args} {
     return $id
 }
 
-# audit::verify: walk the chain from the last anchor. Returns "ok: N entries"; errors naming the
+# audit::verify: walk the chain from the last anchor. Returns "哈希链完整，共 N 条记录"; errors naming the
 # first entry that was edited, removed, inserted or moved.
 proc audit::verify {} {
     variable zero
@@ -71,19 +71,19 @@ proc audit::verify {} {
     db eval {SELECT id, at, login, role, unit, origin, action, object, before, after, prev AS p, hash AS h
              FROM audit ORDER BY id} {
         if {$id != $expectId} {
-            error "audit log broken at entry $id: entry $expectId is missing (deleted or reordered)"
+            yq::fail audit.missing $id $expectId
         }
         if {$p ne $prev} {
-            error "audit log broken at entry $id: it does not follow entry [expr {$id - 1}] (removed, inserted or reordered)"
+            yq::fail audit.order $id [expr {$id - 1}]
         }
         if {[digest $prev [list $id $at $login $role $unit $origin $action $object $before $after]] ne $h} {
-            error "audit log broken at entry $id: its content was changed"
+            yq::fail audit.changed $id
         }
         set prev $h
         incr expectId
         incr n
     }
-    return "ok: $n entries"
+    yq::mc audit.ok $n
 }
 
 # audit::prune: archive and remove the entries older than the retention. Returns how many.
@@ -111,7 +111,7 @@ proc audit::prune {} {
         set hash [db onecolumn {SELECT hash FROM audit WHERE id = $upto}]
         db eval {INSERT INTO audit_anchor(upto_id, hash, at, archive) VALUES($upto, $hash, $cutoff, $file)}
         db eval {DELETE FROM audit WHERE id <= $upto}
-        record audit.prune audit:$upto -after "$n entries before $cutoff archived to $file"
+        record audit.prune audit:$upto -after [yq::mc audit.pruned $n $cutoff $file]
     }
     return $n
 }

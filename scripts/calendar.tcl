@@ -145,13 +145,13 @@ proc calendar::Leap {y} {
 # the years 1900 to 2999.
 proc calendar::Jdn {date} {
     if {![string match {[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]} $date]} {
-        error "bad date \"$date\": expected YYYY-MM-DD"
+        yq::fail calendar.baddate $date
     }
     scan $date %d-%d-%d y m d
     set len [lindex {0 31 28 31 30 31 30 31 31 30 31 30 31} $m]
     if {$m == 2 && [Leap $y]} { set len 29 }
     if {$y < 1900 || $y > 2999 || $m < 1 || $m > 12 || $d < 1 || $d > $len} {
-        error "bad date \"$date\": no such day (years 1900 to 2999)"
+        yq::fail calendar.noday $date
     }
     set before [lindex {0 0 31 59 90 120 151 181 212 243 273 304 334} $m]
     if {$m > 2 && [Leap $y]} { incr before }
@@ -218,9 +218,9 @@ proc calendar::DayEnd {j} {
 # Errors with the form expected.
 proc calendar::Instant {text} {
     set s [string trim $text]
-    set bad "bad time \"$text\": expected YYYY-MM-DD ?HH:MM?:SS??"
+    set bad [yq::mc calendar.badtime $text]
     if {[string is entier -strict $s]} {
-        if {$s < -2208988800 || $s > 32503680000} { error "$bad (or epoch seconds of 1900-2999)" }
+        if {$s < -2208988800 || $s > 32503680000} { error $bad }
         return [expr {$s}]
     }
     set rest [string range $s 10 end]
@@ -281,7 +281,7 @@ proc calendar::HaveDb {} {
 # calendar::NeedDb: errors unless there is a database; WHAT names the command that needs it.
 proc calendar::NeedDb {what} {
     if {![HaveDb]} {
-        error "$what needs a data directory: give -d DATADIR, set YQBOX_DATA or the datadir key"
+        yq::fail calendar.needdata $what
     }
 }
 
@@ -389,7 +389,7 @@ proc calendar::ReadText {text y name} {
         set dname [join [lrange $words 2 end] " "]
         if {[catch {Jdn $date}] || $kind ni {off work} || $dname eq ""
                 || abs([scan $date %d] - $y) > 1} {
-            error "$name:$n: expected \"YYYY-MM-DD off|work NAME\" for $y"
+            yq::fail calendar.badline $name $n $y
         }
         lappend days [list $date [expr {$kind eq "off"}] $dname]
     }
@@ -483,8 +483,8 @@ proc calendar::Work {j} {
 # calendar::ReadFile: the text of FILE given to import or convert; errors for a missing,
 # unreadable or oversized file.
 proc calendar::ReadFile {file} {
-    if {![file isfile $file] || ![file readable $file]} { error "$file: cannot read the file" }
-    if {[file size $file] > 1048576} { error "$file: too large for a calendar (over 1 MB)" }
+    if {![file isfile $file] || ![file readable $file]} { yq::fail calendar.noread $file }
+    if {[file size $file] > 1048576} { yq::fail calendar.toolarge $file }
     set text [Slurp $file]
     if {[string index $text 0] eq "\uFEFF"} { set text [string range $text 1 end] }
     return $text
@@ -544,47 +544,47 @@ proc calendar::ParseJson {text file} {
     if {[catch {json parse $text} doc]} {
         set line 1
         regexp {line (\d+)} $doc -> line
-        error "$file:$line: $doc"
+        yq::fail calendar.json $file $line $doc
     }
     if {[string index [string trimleft $text] 0] ne "\{" || [catch {dict size $doc}]
             || ![dict exists $doc year] || ![dict exists $doc days]} {
-        error "$file:1: not a holiday calendar: expected an object with \"year\" and \"days\""
+        yq::fail calendar.notcal $file
     }
     set y [dict get $doc year]
     if {![string is entier -strict $y] || $y < 1900 || $y > 2999} {
-        error "$file:[KeyLine $text year]: \"year\" must be a year from 1900 to 2999, got \"[Clip $y]\""
+        yq::fail calendar.jsonyear $file [KeyLine $text year] [Clip $y]
     }
     set papers {}
     if {[dict exists $doc papers]} { set papers [dict get $doc papers] }
     if {[catch {llength $papers}] || [lsearch -regexp $papers {[\u0000-\u001f\u007f]}] >= 0} {
-        error "$file:[KeyLine $text papers]: \"papers\" must be a list of texts"
+        yq::fail calendar.papers $file [KeyLine $text papers]
     }
     set days [dict get $doc days]
     set lines [EntryLines $text]
     set daysline [KeyLine $text days]
     if {[catch {llength $days} n] || $n == 0 || [llength $lines] != $n} {
-        error "$file:$daysline: \"days\" must be a non-empty list of objects"
+        yq::fail calendar.days $file $daysline
     }
     set seen [dict create]
     set out {}
     foreach e $days line $lines {
-        set at "$file:$line: day [expr {[llength $out] + 1}]"
-        if {[catch {dict size $e}]} { error "$at: expected an object" }
+        set at [yq::mc calendar.at $file $line [expr {[llength $out] + 1}]]
+        if {[catch {dict size $e}]} { yq::fail calendar.object $at }
         foreach k {name date isOffDay} {
-            if {![dict exists $e $k]} { error "$at: \"$k\" is missing" }
+            if {![dict exists $e $k]} { yq::fail calendar.missing $at $k }
         }
         set date [dict get $e date]
         set isOffDay [dict get $e isOffDay]
         set name [dict get $e name]
-        if {[catch {Jdn $date}]} { error "$at: \"[Clip $date]\" is not a date (YYYY-MM-DD)" }
-        if {abs([scan $date %d] - $y) > 1} { error "$at: $date is not in $y or next to it" }
-        if {$isOffDay ni {0 1}} { error "$at: \"isOffDay\" must be true or false, got \"[Clip $isOffDay]\"" }
+        if {[catch {Jdn $date}]} { yq::fail calendar.notdate $at [Clip $date] }
+        if {abs([scan $date %d] - $y) > 1} { yq::fail calendar.notyear $at $date $y }
+        if {$isOffDay ni {0 1}} { yq::fail calendar.offday $at [Clip $isOffDay] }
         if {[string trim $name] eq "" || [string length $name] > 64
                 || [regexp {[\u0000-\u001f\u007f]} $name]} {
-            error "$at: \"name\" must be 1 to 64 characters with no control characters"
+            yq::fail calendar.name $at
         }
         if {[dict exists $seen $date]} {
-            error "$at: $date is listed twice (also on line [dict get $seen $date])"
+            yq::fail calendar.twice $at $date [dict get $seen $date]
         }
         dict set seen $date $line
         lappend out [list $date $isOffDay $name]
@@ -639,7 +639,7 @@ proc calendar::Store {cal name} {
 # calendar::Year: YEAR checked to be a whole number from 1900 to 2999.
 proc calendar::Year {y} {
     if {![string is entier -strict $y] || $y < 1900 || $y > 2999} {
-        error "bad year \"$y\": expected a year from 1900 to 2999"
+        yq::fail calendar.year $y
     }
     return [expr {$y}]
 }
@@ -649,14 +649,13 @@ proc calendar::Year {y} {
 # year with an official calendar. Changes the database only when needed.
 proc calendar::fallback {y state} {
     set y [Year $y]
-    if {![string is boolean -strict $state]} { error "bad state \"$state\": expected on or off" }
+    if {![string is boolean -strict $state]} { yq::fail calendar.onoff $state }
     NeedDb "calendar fallback"
     Begin
     set src [Source $y]
     set kind [dict get $src kind]
     if {$kind eq "official"} {
-        error "$y has an official calendar ([dict get $src origin]); the fallback is only for\
-               years without one"
+        yq::fail calendar.hasofficial $y
     }
     set now [clock format [clock seconds] -format %Y-%m-%dT%H:%M:%SZ -gmt 1]
     if {!$state && $kind eq "fallback"} {
@@ -671,7 +670,7 @@ proc calendar::fallback {y state} {
         }
     }
     Flush
-    return "$y fallback [expr {$state ? "on" : "off"}]"
+    yq::mc [expr {$state ? "calendar.fallbackon" : "calendar.fallbackoff"}] $y
 }
 
 # calendar::years: the years to show: every year with an official calendar or a forbidden guess,
@@ -698,7 +697,7 @@ proc calendar::export {y} {
     Begin
     set s [Source $y]
     if {[dict get $s kind] ne "official"} {
-        error "no official calendar for $y[expr {[dict get $s kind] eq "fallback" ? " (it uses the Monday-Friday fallback)" : ""}]"
+        yq::fail calendar.noofficial $y
     }
     set days [lmap e [dict get $s days] {
         lassign $e date off name
@@ -906,7 +905,7 @@ proc calendar::isworkday {date} {
 # YYYY-MM-DD. N is a whole number other than 0.
 proc calendar::addworkdays {date n} {
     if {![string is entier -strict $n] || $n == 0 || abs($n) > 3660} {
-        error "bad number of working days \"$n\": expected a whole number from 1 to 3660 (or negative)"
+        yq::fail calendar.workdays $n
     }
     Begin
     set j [Day $date]
@@ -949,7 +948,7 @@ proc calendar::rule {name spec} {
 # calendar::Rule: the declaration of rule NAME with its configured amount; errors for no such rule.
 proc calendar::Rule {name} {
     variable rule
-    if {![info exists rule($name)]} { error "no rule \"$name\" (calendar rules lists them)" }
+    if {![info exists rule($name)]} { yq::fail calendar.norule $name }
     variable triggers
     set r $rule($name)
     if {[dict get $r key]} { dict set r amount [conf::get rule_$name] }
@@ -977,8 +976,7 @@ proc calendar::UnitText {amount unit} {
 proc calendar::Limit {limit} {
     variable units
     variable aliases
-    set bad "bad time limit \"$limit\": expected a rule name (calendar rules) or {N UNIT} with UNIT\
-             minutes, hours, days, workdays or patrols"
+    set bad [yq::mc calendar.badlimit $limit]
     if {[catch {llength $limit} n] || $n < 1 || $n > 2} { error $bad }
     if {$n == 1} {
         set r [Rule $limit]
@@ -1006,16 +1004,16 @@ proc calendar::Limit {limit} {
 # {from to} epoch pairs (to = forever while running). Errors for a malformed pause.
 proc calendar::Pauses {l} {
     variable forever
-    if {[catch {llength $l}]} { error "bad pauses \"$l\": expected a list of {FROM TO}" }
+    if {[catch {llength $l}]} { yq::fail calendar.pauses $l }
     set ps {}
     foreach p $l {
         if {[catch {llength $p} n] || $n < 1 || $n > 2} {
-            error "bad pause \"$p\": expected {FROM TO} (TO empty while the pause lasts)"
+            yq::fail calendar.pause $p
         }
         lassign $p from to
         set f [Instant $from]
         set t [expr {$to eq "" ? $forever : [Instant $to]}]
-        if {$t < $f} { error "bad pause \"$p\": it ends before it begins" }
+        if {$t < $f} { yq::fail calendar.pauseorder $p }
         if {$t == $f} { continue }          ;# paused and resumed at once: nothing to take out
         lappend ps [list $f $t]
     }
@@ -1076,7 +1074,7 @@ proc calendar::Advance {clock s pauses amount} {
             set amount [expr {$amount - ($b - $a)}]
         }
     }
-    error "the deadline is more than ten years away"
+    yq::fail calendar.toofar
 }
 
 # calendar::Count: the seconds CLOCK counts from instant S to instant T (no pauses).
@@ -1160,17 +1158,16 @@ proc calendar::FmtPause {p} {
 # calendar::CheckExtension: errors unless extending limit R by EXT units with REASON is allowed.
 proc calendar::CheckExtension {r ext reason} {
     if {![string is entier -strict $ext] || $ext < 0 || $ext > 9999} {
-        error "bad extension \"$ext\": expected a whole number of [dict get $r unit]"
+        yq::fail calendar.badext $ext [UnitText "" [dict get $r unit]]
     }
     if {$ext == 0} { return }
-    if {$reason eq ""} { error "an extension needs a reason (-reason TEXT)" }
+    if {$reason eq ""} { yq::fail calendar.extreason }
     set how [dict get $r extend]
-    if {$how eq "no"} { error "rule [dict get $r name] cannot be extended" }
+    if {$how eq "no"} { yq::fail calendar.noext [dict get $r name] }
     if {$how ne "yes"} {
         set cap [Rule $how]
         if {$ext > [dict get $cap amount]} {
-            error "an extension of $ext [dict get $r unit] exceeds the [dict get $cap amount]\
-                   allowed by rule $how ([dict get $cap source])"
+            yq::fail calendar.extcap [UnitText $ext [dict get $r unit]] [UnitText [dict get $cap amount] [dict get $r unit]] $how [dict get $cap source]
         }
     }
 }
@@ -1210,10 +1207,9 @@ proc calendar::Hours {} {
     foreach k {duty_start duty_end} { dict set h $k [Minutes $k] }
     dict with h {
         if {!($am_start < $am_end && $am_end <= $pm_start && $pm_start < $pm_end)} {
-            error "office hours out of order: office_am_start < office_am_end <= office_pm_start <\
-                   office_pm_end is required"
+            yq::fail calendar.hours
         }
-        if {$duty_start >= $duty_end} { error "duty_start must be before duty_end" }
+        if {$duty_start >= $duty_end} { yq::fail calendar.duty }
     }
     return $h
 }

@@ -8,6 +8,7 @@
 
 namespace eval yqbox {
     variable modules {
+        messages.tcl
         conf.tcl
         console.tcl
         job.tcl

@@ -88,10 +88,10 @@ proc org::can {perm} {
     return 0
 }
 
-# org::require: error "permission denied" unless the principal holds PERM.
+# org::require: error (errorcode {YQBOX DENIED denied.perm}) unless the principal holds PERM.
 proc org::require {perm} {
     if {![can $perm]} {
-        error "permission denied: [dict get [actor] login] may not $perm" {} {YQBOX DENIED}
+        yq::deny denied.perm [dict get [actor] login] [yq::mc perm.$perm] $perm
     }
 }
 
@@ -116,14 +116,14 @@ proc org::guarded {perm action object script} {
 # org::unitId: the id of the unit named NAME (or given as an id); errors if there is none.
 proc org::unitId {name} {
     set id [db onecolumn {SELECT id FROM unit WHERE name = $name OR (id = $name AND $name GLOB '[0-9]*')}]
-    if {$id eq ""} { error "no unit \"$name\" ('unit list' shows the units)" }
+    if {$id eq ""} { yq::fail unit.none $name }
     return $id
 }
 
 # org::userId: the id of the user with login LOGIN; errors if there is none.
 proc org::userId {login} {
     set id [db onecolumn {SELECT id FROM user WHERE login = $login}]
-    if {$id eq ""} { error "no user \"$login\" ('user list' shows the users)" }
+    if {$id eq ""} { yq::fail user.none $login }
     return $id
 }
 
@@ -132,11 +132,11 @@ proc org::checkRoles {roles} {
     variable adminRoles
     set known $::org::roles
     foreach r $roles {
-        if {$r ni $known} { error "unknown role \"$r\": must be one of [join $known {, }]" }
+        if {$r ni $known} { yq::fail role.unknown $r [join $known {、}] }
     }
     set admins [lmap r $roles { expr {$r in $adminRoles ? $r : [continue]} }]
     if {[llength $admins] > 1} {
-        error "the admin roles are separate: one user cannot hold [join $admins { and }]"
+        yq::fail role.admins [join [lmap r $admins { dict get $::org::roleNames $r }] 和]
     }
 }
 
@@ -212,10 +212,10 @@ proc org::passwordProblem {password} {
 # quotes would become part of it).
 proc org::hashPassword {password} {
     if {[regexp {^'.*'$|^".*"$} $password] && [string length $password] > 1} {
-        error "密码两端带有引号：控制台是 Tcl，含空格的值请用花括号括起，例如 -password {a long password}"
+        yq::fail password.quoted
     }
     if {[string length $password] < [conf::get password_min_length]} {
-        error "the password must have at least [conf::get password_min_length] characters"
+        yq::fail password.short [conf::get password_min_length]
     }
     set why [passwordProblem $password]
     if {$why ne ""} { error $why }
@@ -255,11 +255,11 @@ proc org::authenticate {login password origin} {
             db transaction immediate {
                 set key [lindex $keys 0]
                 set failed [db onecolumn {SELECT failed FROM login_throttle WHERE key = $key}]
-                audit::record login.fail user:$login -after [expr {$known ? "failed=$failed" : "unknown or disabled"}]
+                audit::record login.fail user:$login -after [expr {$known ? "failed=$failed" : "account=unknown"}]
                 Failed $keys login
             }
         }
-        error "wrong login or password" {} {YQBOX AUTH}
+        yq::fail -class AUTH auth.wrong
     }
     as $principal {
         db transaction immediate {
@@ -273,10 +273,9 @@ proc org::authenticate {login password origin} {
 # org::Refuse: error for an attempt refused by the lock on KEY (see org::authenticate).
 proc org::Refuse {key} {
     if {[string match addr:* $key]} {
-        error "too many failed logins from [string range $key 5 end]; try again in [conf::get login_lockout_minutes] minutes" \
-            {} {YQBOX THROTTLED}
+        yq::fail -class THROTTLED auth.throttled [string range $key 5 end] [conf::get login_lockout_minutes]
     }
-    error "the account is locked; try again later or ask the security admin" {} {YQBOX LOCKED}
+    yq::fail -class LOCKED auth.locked
 }
 
 # org::dummyHash: a password hash no password matches, with the configured iterations (checking
@@ -410,11 +409,11 @@ cmdlayer::command unit add [list {name 名称} [list kind 类型 "choice([join $
                                {-contact 联系人} {-phone 电话} {-email 邮箱}] \
     "新增单位，返回编号" "类型：office 信息办，department 部门，township 乡镇，leadership 县领导，other 其他。" {
     org::require unit.manage
-    if {[string trim $name] eq ""} { error "a unit needs a name" }
+    if {[string trim $name] eq ""} { yq::fail unit.noname }
     if {$parent ne ""} { set parent [org::unitId $parent] }
     set at [yqbox::iso]
     db transaction immediate {
-        if {[db exists {SELECT 1 FROM unit WHERE name = $name}]} { error "unit \"$name\" exists already" }
+        if {[db exists {SELECT 1 FROM unit WHERE name = $name}]} { yq::fail unit.exists $name }
         db eval {INSERT INTO unit(name, kind, parent_id, contact, phone, email, created)
                  VALUES($name, $kind, nullif($parent, ''), $contact, $phone, $email, $at)}
         set id [db last_insert_rowid]
@@ -461,7 +460,7 @@ cmdlayer::command user add {{login 登录名} {name 姓名} {unit 单位} {-role
     "角色：[cmdlayer::Or $org::roles]（sysadmin、secadmin、auditor 三员互不兼任）。" {
     org::require user.manage
     if {![regexp {^[A-Za-z0-9_.@-]{1,64}$} $login]} {
-        error "a login is 1 to 64 letters, digits or _ . @ -"
+        yq::fail user.badlogin
     }
     org::checkRoles $roles
     org::mayManage create $login $roles
@@ -469,7 +468,7 @@ cmdlayer::command user add {{login 登录名} {name 姓名} {unit 单位} {-role
     set at [yqbox::iso]
     db transaction immediate {
         set unitId [org::unitId $unit]
-        if {[db exists {SELECT 1 FROM user WHERE login = $login}]} { error "user \"$login\" exists already" }
+        if {[db exists {SELECT 1 FROM user WHERE login = $login}]} { yq::fail user.exists $login }
         db eval {INSERT INTO user(login, name, unit_id, phone, email, password, created, password_set)
                  VALUES($login, $name, $unitId, $phone, $email, $hash, $at, CASE WHEN $hash = '' THEN NULL ELSE $at END)}
         set id [db last_insert_rowid]

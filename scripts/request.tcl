@@ -207,7 +207,7 @@ proc workflow::p::request::do::register {argv} {
     if {[dict exists $fields received] && [dict get $fields received] ne ""} {
         org::require request.handle
         set received [calendar::Instant [dict get $fields received]]
-        if {$received > $now} { error "a request cannot be received in the future" }
+        if {$received > $now} { yq::fail request.future }
     }
     set peer [expr {[dict exists $fields peer] ? [dict get $fields peer] : ""}]
     set secret [crypto token 12]
@@ -230,7 +230,9 @@ proc workflow::p::request::do::register {argv} {
                  $by, $peer, nullif($repeat, ''), $at)}
     set ::workflow::created [db last_insert_rowid]
     set request::issued [dict create number $number secret $secret]
-    return "$number $channel[expr {$oral ? " oral" : ""}][expr {$repeat ne "" ? " similar to request:$repeat" : ""}]"
+    return [string cat [yq::mc request.registered $number [dict get $request::channels $channel]] \
+                [expr {$oral ? [yq::mc request.oral] : ""}] \
+                [expr {$repeat ne "" ? [yq::mc request.similar [request::Label $repeat]] : ""}]]
 }
 
 # request::Repeats: the id of the most similar earlier request by the applicant with ID_NUMBER
@@ -274,7 +276,7 @@ proc request::Mirror {id} {
 proc request::Deadline {id} {
     set d [db onecolumn {SELECT id FROM deadline WHERE request_id = $id AND rule = 'request_answer' AND state = 'open'
                          ORDER BY id DESC LIMIT 1}]
-    if {$d eq ""} { error "request $id has no answer deadline running" }
+    if {$d eq ""} { yq::fail request.nodeadline [request::Label $id] }
     return $d
 }
 
@@ -302,14 +304,14 @@ proc request::Recomputed {row new y} {
 proc request::Get {id} {
     set row {}
     db eval {SELECT * FROM request WHERE id = $id OR number = $id} r { unset r(*); set row [array get r] }
-    if {$row eq ""} { error "no request \"$id\"" }
+    if {$row eq ""} { yq::fail request.none $id }
     return $row
 }
 
 # request::Id: the id of request ID (an id or a number); errors if none. request::Label: how
 # messages name request ID ("request YYYY-NNNN").
 proc request::Id {id} { dict get [Get $id] id }
-proc request::Label {id} { return "request [db onecolumn {SELECT number FROM request WHERE id = $id}]" }
+proc request::Label {id} { yq::mc request.label [db onecolumn {SELECT number FROM request WHERE id = $id}] }
 
 # ---- the process: declared on the workflow engine ----
 
@@ -330,25 +332,29 @@ workflow::transition -process request identity {
 }
 workflow::transition -process request pause {
     from {registered} to = perms request.handle title 征求意见（暂停计时）
-    args "ID third_party|agency PARTY ?-note T? ?-reply-by DATE?" refuse {%1$s is %2$s: cannot be paused}
+    args "ID third_party|agency PARTY ?-note T? ?-reply-by DATE?"
+
     text "Start a written consultation of a third party or another agency: the answer deadline stops until it ends."
     recomputes {request_answer} records "request_pause row" source "002 第十一、十三、十五、十六条"
 }
 workflow::transition -process request resume {
     from {registered} to = perms request.handle title 恢复计时
-    args "ID ?PAUSE?" refuse {%1$s is %2$s: cannot resume}
+    args "ID ?PAUSE?"
+
     text "The consulted party answered: the consultation ends and the answer deadline runs again, pushed by the time it took."
     recomputes {request_answer} records "request_pause resumed" source "002 第十五条"
 }
 workflow::transition -process request extend {
     from {registered} to = perms request.approve scope office title 延长答复期限
-    args "ID DAYS REASON APPROVER TOLD" refuse {%1$s is %2$s: cannot be extended}
+    args "ID DAYS REASON APPROVER TOLD"
+
     text "The head of the disclosure office (a unit head of the office) extends the answer deadline once, by at most rule_request_extension working days, before it has passed; how the applicant was told is recorded."
     records "request extension, reason, approver, told; the request_answer deadline extended" source "002 第十五条"
 }
 workflow::transition -process request answer {
     from {registered} to answered perms request.handle title 答复
-    args "ID KIND DETAIL ?TEXT?" refuse {%1$s is %2$s: cannot be answered}
+    args "ID KIND DETAIL ?TEXT?"
+
     text "Answer with one of the seven kinds (with its required details); running consultations end; the letter is numbered; on time or late is recorded."
     stops {request_answer} records "request answer, details, letter number, on_time" source "002 第十、十五条"
 }
@@ -364,12 +370,13 @@ workflow::transition -process request waive {
 }
 workflow::transition -process request archive {
     from {answered} to archived perms request.handle title 归档
-    args "ID" refuse {only an answered request is archived} text "File an answered request away (归档)."
+    args "ID" text "File an answered request away (归档)."
     records "request archived" source "002 第二十一条"
 }
 workflow::transition -process request withdraw {
     from {registered} to withdrawn perms request.handle title 撤销重复登记
-    args "ID REASON" refuse {%1$s is %2$s: cannot be withdrawn}
+    args "ID REASON"
+
     text "The office withdraws a registration that duplicates another (the same application registered twice, e.g. sent by letter and online); the answer deadline is cancelled and the request counts in no figure. A reason is required."
     cancels {request_answer} records "the reason on the timeline and the audit entry" source "002 第二十一条"
 }
@@ -382,13 +389,13 @@ proc request::identity {id result note} {
 }
 proc workflow::p::request::do::identity {id argv} {
     lassign $argv result note
-    if {$result ni {verified failed}} { error "bad result \"$result\": must be verified or failed" }
-    if {[string trim $note] eq ""} { error "say what was checked (the document seen)" }
+    if {$result ni {verified failed}} { yq::fail request.badresult $result }
+    if {[string trim $note] eq ""} { yq::fail request.nonote }
     set at [yqbox::iso]
     set by [dict get [org::actor] login]
     db eval {UPDATE request SET identity = $result, identity_note = $note, identity_by = $by,
              identity_at = $at WHERE id = $id}
-    return "$result $note"
+    return [yq::mc request.identity.$result $note]
 }
 
 # request::pause: start a written consultation of request ID: KIND third_party or agency, PARTY
@@ -402,13 +409,13 @@ proc request::pause {id kind party args} {
 proc workflow::p::request::do::pause {id argv} {
     set o [reporting::options [lrange $argv 2 end] {-note "" -reply-by ""} "request pause ID KIND PARTY ?-note T? ?-reply-by DATE?"]
     lassign $argv kind party
-    if {$kind ni {third_party agency}} { error "bad kind \"$kind\": must be third_party or agency" }
-    if {[string trim $party] eq ""} { error "name the party consulted" }
+    if {$kind ni {third_party agency}} { yq::fail request.badkind $kind }
+    if {[string trim $party] eq ""} { yq::fail request.noparty }
     set at [yqbox::iso]
     set note [dict get $o -note]; set by [dict get $o -reply-by]
     db eval {INSERT INTO request_pause(request_id, kind, party, note, reply_by, started)
              VALUES($id, $kind, $party, $note, $by, $at)}
-    return "$kind $party from $at"
+    return [yq::mc request.paused.$kind $party [workflow::cnTime [yqbox::seconds $at]]]
 }
 
 # request::resume: end the running consultations of request ID (or only pause PAUSE): the party
@@ -423,8 +430,8 @@ proc workflow::p::request::do::resume {id argv} {
     set at [yqbox::iso]
     db eval {UPDATE request_pause SET resumed = $at WHERE request_id = $id AND resumed IS NULL
              AND ($pause = '' OR id = $pause)}
-    if {![db changes]} { error "[request::Label $id] has no running consultation[expr {$pause ne "" ? " $pause" : ""}]" }
-    return "resumed $at"
+    if {![db changes]} { yq::fail request.nopause [request::Label $id] $pause }
+    return [yq::mc request.resumed [workflow::cnTime [yqbox::seconds $at]]]
 }
 
 # request::Approver: check that APPROVER, the login of an active unit head of an office-kind unit
@@ -435,11 +442,11 @@ proc workflow::p::request::do::resume {id argv} {
 proc request::Approver {approver} {
     set a [org::actor]
     if {![dict get $a superuser] && $approver ne [dict get $a login]} {
-        error "permission denied: only the approver records their approval" {} {YQBOX DENIED}
+        yq::deny denied.approver
     }
     if {![db exists {SELECT 1 FROM user u JOIN user_role x ON x.user_id = u.id JOIN unit n ON n.id = u.unit_id
                      WHERE u.login = $approver AND u.active AND x.role = 'unithead' AND n.kind = 'office'}]} {
-        error "$approver is not the head of the disclosure office (a unithead of the office)"
+        yq::fail request.notapprover $approver
     }
 }
 
@@ -455,20 +462,20 @@ proc request::extend {id days reason approver told} {
 proc workflow::p::request::do::extend {id argv} {
     lassign $argv days reason approver told
     request::Approver $approver
-    if {[string trim $reason] eq ""} { error "an extension needs a reason" }
-    if {[string trim $told] eq ""} { error "say how the applicant was told of the extension" }
-    if {![string is entier -strict $days] || $days < 1} { error "bad extension \"$days\": expected working days" }
+    if {[string trim $reason] eq ""} { yq::fail workflow.empty 延期理由 }
+    if {[string trim $told] eq ""} { yq::fail request.notold }
+    if {![string is entier -strict $days] || $days < 1} { yq::fail request.baddays $days }
     set r [request::Get $id]
-    if {[dict get $r extension] > 0} { error "[request::Label $id] was extended already (only once)" }
+    if {[dict get $r extension] > 0} { yq::fail request.extonce [request::Label $id] }
     if {[dict get $r due_epoch] ne "" && [yqbox::now] > [dict get $r due_epoch]} {
-        error "[request::Label $id]'s deadline [dict get $r due] has passed: too late to extend"
+        yq::fail request.extlate [request::Label $id] [dict get $r due]
     }
     # calendar::due checks the cap (rule request_extension)
     set due [workflow::deadline::extend [request::Deadline $id] $days $reason]
     set at [yqbox::iso]
     db eval {UPDATE request SET extension = $days, ext_reason = $reason, ext_approver = $approver,
              ext_told = $told, ext_at = $at WHERE id = $id}
-    return "+$days workdays approved by $approver, told: $told; due $due"
+    return [yq::mc request.extended $days $approver $told $due]
 }
 
 # request::answer: answer request ID with KIND (a key of request::kinds) and DETAIL (a dict of the
@@ -483,16 +490,19 @@ proc workflow::p::request::do::answer {id argv} {
     lassign $argv kind detail text
     set kinds $request::kinds
     set details $request::details
-    if {![dict exists $kinds $kind]} { error "bad answer \"$kind\": must be one of [join [dict keys $kinds] {, }]" }
-    if {[catch {dict size $detail}]} { error "the answer's details must be a dict" }
+    if {![dict exists $kinds $kind]} { yq::fail request.badanswer $kind [join [dict keys $kinds] 、] }
+    if {[catch {dict size $detail}]} { yq::fail request.baddetail }
     set req [dict get $details $kind required]
     set opt [dict get $details $kind optional]
     foreach k [dict keys $detail] {
-        if {$k ni [concat $req $opt]} { error "answer $kind has no detail \"$k\" (it takes: [join [concat $req $opt] {, }])" }
+        if {$k ni [concat $req $opt]} {
+            yq::fail request.nodetail [dict get $kinds $kind] $k \
+                [join [lmap x [concat $req $opt] { string cat [dict get $request::detailNames $x] "（$x）" }] 、]
+        }
     }
     foreach k $req {
         if {![dict exists $detail $k] || [string trim [dict get $detail $k]] eq ""} {
-            error "answer $kind needs the detail \"$k\""
+            yq::fail request.needdetail [dict get $kinds $kind] "[dict get $request::detailNames $k]（$k）"
         }
     }
     set now [yqbox::now]
@@ -502,7 +512,7 @@ proc workflow::p::request::do::answer {id argv} {
     if {$kind eq "repeat"} {
         set prev [db onecolumn {SELECT repeat_of FROM request WHERE id = $id}]
         if {$prev eq "" || [db onecolumn {SELECT state FROM request WHERE id = $prev}] eq "registered"} {
-            error "a repeated request needs an earlier, answered request by the same applicant"
+            yq::fail request.norepeat
         }
     }
     # running consultations end now; the deadline is known again
@@ -514,7 +524,7 @@ proc workflow::p::request::do::answer {id argv} {
     set letter "$prefix〔$year〕[expr {$n + 1}]号"
     db eval {UPDATE request SET answer = $kind, answer_detail = $detail, answer_text = $text, answered = $at,
              answered_by = $by, on_time = $onTime, letter_no = $letter WHERE id = $id}
-    return "$kind $letter [expr {$onTime ? "on time" : "late"}]"
+    return [yq::mc request.answered [dict get $request::kinds $kind] $letter [yq::mc [expr {$onTime ? "request.ontime" : "request.late"}]]]
 }
 
 # request::fee: record a processing fee of AMOUNT yuan for request ID (002 第十九条: only for
@@ -525,10 +535,10 @@ proc request::fee {id amount reason} {
 }
 proc workflow::p::request::do::fee {id argv} {
     lassign $argv amount reason
-    if {![string is double -strict $amount] || $amount < 0 || $amount > 100000} { error "bad amount \"$amount\"" }
-    if {[string trim $reason] eq ""} { error "a fee needs a reason (volume or frequency beyond reason)" }
+    if {![string is double -strict $amount] || $amount < 0 || $amount > 100000} { yq::fail request.badamount $amount }
+    if {[string trim $reason] eq ""} { yq::fail request.feereason }
     db eval {UPDATE request SET fee = $amount, fee_reason = $reason WHERE id = $id}
-    return "$amount $reason"
+    return [yq::mc request.fee $amount $reason]
 }
 
 # request::waive: waive request ID's fee for hardship (002 第二十条) on the applicant's
@@ -540,10 +550,10 @@ proc request::waive {id approver reason} {
 proc workflow::p::request::do::waive {id argv} {
     lassign $argv approver reason
     request::Approver $approver
-    if {[string trim $reason] eq ""} { error "a waiver needs a reason" }
-    if {[db onecolumn {SELECT fee FROM request WHERE id = $id}] == 0} { error "[request::Label $id] has no fee to waive" }
+    if {[string trim $reason] eq ""} { yq::fail workflow.empty 减免理由 }
+    if {[db onecolumn {SELECT fee FROM request WHERE id = $id}] == 0} { yq::fail request.nofee [request::Label $id] }
     db eval {UPDATE request SET waived = 1, waiver_by = $approver WHERE id = $id}
-    return "approved by $approver: $reason"
+    return [yq::mc request.waived $approver $reason]
 }
 
 # request::archive: archive answered request ID (归档). Returns nothing.
@@ -581,7 +591,7 @@ proc request::status {number secret} {
     set row {}
     db eval {SELECT * FROM request WHERE number = $number} r { unset r(*); set row [array get r] }
     if {$row eq "" || ![crypto equal [dict get $row secret_hash] $hash]} {
-        error "申请编号或查询码不正确" {} {YQBOX NOTFOUND}
+        yq::fail -class NOTFOUND request.badsecret
     }
     dict with row {}
     set running [db exists {SELECT 1 FROM request_pause WHERE request_id = $id AND resumed IS NULL}]
@@ -597,7 +607,7 @@ proc request::letter {id {standalone 0}} {
     variable kinds
     set r [Get $id]
     dict with r {}
-    if {$answer eq ""} { error "request $number has not been answered" }
+    if {$answer eq ""} { yq::fail request.unanswered $number }
     set dt [dict merge {where "" how "" when "" partial "" reason "" law "" agency "" contact "" note ""} $answer_detail]
     set applied_cn [reporting::cndate $received]
     set body [tmpl {<p>你（单位）于${applied_cn}向本机关提出的政府信息公开申请（申请编号：$number）收悉。你申请获取的政府信息为：“$description”。经审查，现答复如下：</p>
@@ -643,7 +653,7 @@ proc request::letter {id {standalone 0}} {
 proc request::stats {year} {
     variable channels
     variable kinds
-    if {![regexp {^\d{4}$} $year]} { error "bad year \"$year\"" }
+    if {![regexp {^\d{4}$} $year]} { yq::fail calendar.badyear $year }
     set now [yqbox::now]
     set s [dict create total 0 channel {} oral 0 answer {} answered 0 on_time 0 late 0 extended 0 paused 0 \
                pending 0 overdue 0 repeat_flagged 0 fee_count 0 fee_total 0.0 waived 0 identity_failed 0 withdrawn 0]

@@ -31,10 +31,10 @@ dict set org::perms submission.screen {office}
 
 # submission::Get: the row of submission ID as a dict; errors if there is none.
 proc submission::Get {id} {
-    if {![string is entier -strict $id]} { error "bad submission id \"$id\"" }
+    if {![string is entier -strict $id]} { yq::fail submission.none $id }
     set row {}
     db eval {SELECT * FROM submission WHERE id = $id} r { unset r(*); set row [array get r] }
-    if {$row eq ""} { error "no submission $id" }
+    if {$row eq ""} { yq::fail submission.none $id }
     return $row
 }
 
@@ -44,12 +44,12 @@ proc submission::Own {unitId} {
     set a [org::actor]
     if {[dict get $a superuser] || [org::can submission.screen]} { return }
     if {[dict get $a unit_id] ne $unitId} {
-        error "permission denied: [dict get $a login] acts only for its own unit" {} {YQBOX DENIED}
+        yq::deny denied.ownunit [dict get $a login]
     }
 }
 
 # submission::Label: how messages name item ID. submission::Id: ID checked (errors if none).
-proc submission::Label {id} { return "submission $id" }
+proc submission::Label {id} { yq::mc submission.label $id }
 proc submission::Id {id} { dict get [Get $id] id }
 
 workflow::process submission {
@@ -72,38 +72,38 @@ workflow::transition -process submission create {
 }
 workflow::transition -process submission attach {
     from {draft signed} to = perms submission.write scope unit title 添加附件
-    args "ID FILE" refuse {%1$s is %2$s: cannot add an attachment}
+    args "ID FILE"
     text "Add an attachment to an item not yet sent." records "submission_file row and the stored file"
 }
 workflow::transition -process submission sign {
     from {draft} to signed perms submission.sign title 审核签发
-    args "ID LOGIN" refuse {%1$s is %2$s: cannot be signed}
+    args "ID LOGIN"
     text "The unit's responsible leader (a unit head of the item's unit) signs the item off, only as themself."
     records "signer, signer_name, signed" source "000 二.1"
 }
 workflow::transition -process submission send {
     from {draft signed} to sent perms submission.write scope unit title 报送
-    args "ID" refuse {%1$s is %2$s: cannot be sent}
+    args "ID"
     text "Send a signed item to the info office: it counts for this month's quota and delivers the 约稿 notice it answers (meeting that unit's deadline, on time or late)."
     records "sent; commission_unit delivered and the commission's deadline for the unit met" source "000 二.1、二.4"
 }
 workflow::transition -process submission edit {
     from {sent} to = perms submission.screen title 筛选加工
-    args "ID ?-title T? ?-text X?" refuse {%1$s is %2$s: cannot be edited}
+    args "ID ?-title T? ?-text X?"
     text "The info office edits a sent item before screening; the text as sent is kept." records "title, body; original"
 }
 workflow::transition -process submission adopt {
     from {sent} to adopted perms submission.screen title 采用
-    args "ID" refuse {%1$s is %2$s: cannot be screened} text "The info office adopts the item." records "screened_by, screened"
+    args "ID" text "The info office adopts the item." records "screened_by, screened"
 }
 workflow::transition -process submission reject {
     from {sent} to rejected perms submission.screen title 不予采用
-    args "ID REASON" refuse {%1$s is %2$s: cannot be screened}
+    args "ID REASON"
     text "The info office does not adopt the item, with a reason." records "screened_by, screened, reason"
 }
 workflow::transition -process submission withdraw {
     from {draft signed sent} to withdrawn perms submission.write scope unit title 撤回
-    args "ID REASON" refuse {%1$s is %2$s: cannot be withdrawn}
+    args "ID REASON"
     text "The unit withdraws its own item before the info office has screened it, with a reason (an item written or sent twice); a withdrawn item counts for no quota. An item that delivered a 约稿 notice is not withdrawn (the delivery stands)."
     records "reason" source "000 二.1"
 }
@@ -115,9 +115,9 @@ proc submission::create {unit title body args} {
     org::require submission.write
     set o [reporting::options $args {-author "" -commission "" -files {}} \
                "submission add UNIT TITLE TEXT ?-author LOGIN? ?-commission ID? ?-files PATHS?"]
-    if {[string trim $title] eq ""} { error "an item needs a title" }
-    if {[string trim $body] eq ""} { error "an item needs a text" }
-    if {[string length [string trim $title]] > 200} { error "the title is longer than 200 characters" }
+    if {[string trim $title] eq ""} { yq::fail workflow.empty 标题 }
+    if {[string trim $body] eq ""} { yq::fail workflow.empty 正文 }
+    if {[string length [string trim $title]] > 200} { yq::fail workflow.long 标题 200 }
     set files [lmap p [dict get $o -files] { ReadFile $p }]
     Storing { set r [workflow::fire -process submission create "" $unit $title $body $o $files] }
     dict get $r id
@@ -129,7 +129,7 @@ proc workflow::p::submission::do::create {argv} {
     set a [org::actor]
     set author [dict get $o -author]
     if {![dict get $a superuser]} {
-        if {$author ne "" && $author ne [dict get $a login]} { error "an item's author is the user who writes it" }
+        if {$author ne "" && $author ne [dict get $a login]} { yq::fail submission.author }
         set author [dict get $a login]
     }
     set commission [dict get $o -commission]
@@ -138,12 +138,12 @@ proc workflow::p::submission::do::create {argv} {
     submission::Own $unitId
     if {$author ne ""} {
         set au [db onecolumn {SELECT unit_id FROM user WHERE login = $author AND active}]
-        if {$au eq ""} { error "no active user \"$author\"" }
-        if {$au != $unitId} { error "user $author does not belong to unit $unit" }
+        if {$au eq ""} { yq::fail user.none $author }
+        if {$au != $unitId} { yq::fail submission.otherunit $author $unit }
     }
     if {$commission ne ""} {
         if {![db exists {SELECT 1 FROM commission_unit WHERE commission_id = $commission AND unit_id = $unitId}]} {
-            error "commission $commission was not sent to unit $unit"
+            yq::fail submission.notcommissioned $commission $unit
         }
     }
     db eval {INSERT INTO submission(unit_id, author, title, body, commission_id, created, updated)
@@ -157,9 +157,9 @@ proc workflow::p::submission::do::create {argv} {
 
 # submission::ReadFile: {NAME BYTES} of the file at PATH; errors if it is unreadable or too big.
 proc submission::ReadFile {path} {
-    if {![file isfile $path] || ![file readable $path]} { error "cannot read attachment $path" }
+    if {![file isfile $path] || ![file readable $path]} { yq::fail submission.noread $path }
     if {[file size $path] > [conf::get submission_file_max]} {
-        error "attachment $path is larger than submission_file_max ([conf::get submission_file_max] bytes)"
+        yq::fail submission.toolarge [conf::get submission_file_max]
     }
     set f [open $path rb]
     set bytes [read $f]
@@ -189,9 +189,9 @@ proc submission::Storing {script} {
 proc submission::Store {id name bytes {audit 0}} {
     variable written
     set name [string trim [regsub -all {[/\\\x00-\x1f]} $name _]]
-    if {$name in {"" . ..}} { error "bad attachment name" }
+    if {$name in {"" . ..}} { yq::fail submission.badname }
     if {[string length $bytes] > [conf::get submission_file_max]} {
-        error "the attachment is larger than submission_file_max ([conf::get submission_file_max] bytes)"
+        yq::fail submission.toolarge [conf::get submission_file_max]
     }
     set n [expr {[db onecolumn {SELECT count(*) FROM submission_file WHERE submission_id = $id}] + 1}]
     set rel [file join submission $id "$n-$name"]
@@ -204,8 +204,8 @@ proc submission::Store {id name bytes {audit 0}} {
     set at [yqbox::iso]
     db eval {INSERT INTO submission_file(submission_id, name, path, size, sha256, added)
              VALUES($id, $name, $rel, $size, $sha, $at)}
-    if {$audit} { audit::record submission.attach submission:$id -after "$name $size bytes sha256=$sha" }
-    return "$name $size bytes sha256=$sha"
+    if {$audit} { audit::record submission.attach submission:$id -after [yq::mc submission.attached $name $size $sha] }
+    return [yq::mc submission.attached $name $size $sha]
 }
 
 # submission::attach: add attachment NAME with content BYTES to draft or signed item ID (the web's
@@ -228,15 +228,15 @@ proc workflow::p::submission::do::sign {id argv} {
     lassign $argv signer
     set a [org::actor]
     if {![dict get $a superuser] && $signer ne [dict get $a login]} {
-        error "permission denied: a responsible leader signs only for themself" {} {YQBOX DENIED}
+        yq::deny denied.signself
     }
     set at [yqbox::iso]
     set unitId [db onecolumn {SELECT unit_id FROM submission WHERE id = $id}]
     set name [db onecolumn {SELECT u.name FROM user u JOIN user_role r ON r.user_id = u.id
                             WHERE u.login = $signer AND u.active AND u.unit_id = $unitId AND r.role = 'unithead'}]
-    if {$name eq ""} { error "$signer is not a responsible leader (unithead) of the item's unit" }
+    if {$name eq ""} { yq::fail submission.notsigner $signer }
     db eval {UPDATE submission SET signer = $signer, signer_name = $name, signed = $at WHERE id = $id}
-    return "signed by $signer ($name)"
+    return "签发人：$name（$signer）"
 }
 
 # submission::send: send signed item ID to the info office. It counts for this month's quota, and
@@ -249,7 +249,7 @@ proc submission::send {id} {
 # workflow::p::submission::guard::send: why item ID may not be sent now: a draft is signed off first.
 proc workflow::p::submission::guard::send {id} {
     if {[db onecolumn {SELECT state FROM submission WHERE id = $id}] eq "draft"} {
-        return [list state "submission $id must be signed off by the unit's responsible leader before it is sent"]
+        return [list state [yq::mc submission.unsigned [submission::Label $id]]]
     }
     return {}
 }
@@ -265,10 +265,10 @@ proc workflow::p::submission::do::send {id argv} {
         if {[db changes]} {
             set due [db onecolumn {SELECT due_epoch FROM commission_unit WHERE commission_id = $c AND unit_id = $unitId}]
             workflow::deadline::Stop commission_id $c "" send $now $unitId
-            set note " delivers commission $c [expr {$now <= $due ? "on time" : "late"}]"
+            set note [yq::mc [expr {$now <= $due ? "submission.delivers" : "submission.deliverslate"}] $c]
         }
     }
-    return "sent$note"
+    return [string cat [yq::mc submission.sent] $note]
 }
 
 # submission::edit: the office edits sent item ID before screening (options -title, -text). The
@@ -295,7 +295,7 @@ proc submission::adopt {id} {
 
 # submission::reject: the office does not adopt sent item ID, for REASON. Returns nothing.
 proc submission::reject {id reason} {
-    if {[string trim $reason] eq ""} { error "a rejection needs a reason" }
+    if {[string trim $reason] eq ""} { yq::fail workflow.empty 不予采用的理由 }
     workflow::fire -process submission reject $id [string trim $reason]
     return
 }
@@ -321,7 +321,7 @@ proc submission::withdraw {id reason} {
 proc workflow::p::submission::do::withdraw {id argv} {
     set reason [workflow::Bounded [workflow::NonEmpty [lindex $argv 0] 撤回理由] 撤回理由 500]
     if {[db exists {SELECT 1 FROM commission_unit WHERE submission_id = $id}]} {
-        error "该信息已回应约稿通知并计为报送，不能撤回"
+        yq::fail submission.delivered
     }
     db eval {UPDATE submission SET reason = $reason WHERE id = $id}
     return $reason
@@ -337,7 +337,7 @@ proc submission::upward {kind what} {
                 if {[string is entier -strict $what]} {
                     set s [Get $what]
                     if {[dict get $s state] ne "adopted"} {
-                        error "submission $what is [dict get $submission::states [dict get $s state]]: cannot be sent to the province (only adopted items are)"
+                        yq::fail submission.notadopted [Label $what] [dict get $submission::states [dict get $s state]]
                     }
                     set title [dict get $s title]
                     set sid $what
@@ -347,9 +347,9 @@ proc submission::upward {kind what} {
                 }
             }
             special { set title [string trim $what]; set sid "" }
-            default { error "bad kind \"$kind\": must be item or special" }
+            default { yq::fail submission.badkind $kind }
         }
-        if {$title eq ""} { error "what was sent needs a title" }
+        if {$title eq ""} { yq::fail workflow.empty 报送内容的标题 }
         set at [yqbox::iso]
         set by [dict get [org::actor] login]
         db eval {INSERT INTO submission_upward(kind, submission_id, title, sent, sent_by)
@@ -362,10 +362,10 @@ proc submission::upward {kind what} {
 
 # submission::CommissionLabel: how messages name commission ID; submission::CommissionId: ID
 # checked (errors if none).
-proc submission::CommissionLabel {id} { return "commission $id" }
+proc submission::CommissionLabel {id} { yq::mc commission.label $id }
 proc submission::CommissionId {id} {
     if {![string is entier -strict $id] || ![db exists {SELECT 1 FROM commission WHERE id = $id}]} {
-        error "no commission \"$id\""
+        yq::fail commission.none $id
     }
     return $id
 }
@@ -392,8 +392,8 @@ proc submission::commission {title body units {default {5 workdays}}} {
 proc workflow::p::commission::do::issue {argv} {
     lassign $argv title body units default
     set title [string trim $title]
-    if {$title eq ""} { error "a commission notice needs a title" }
-    if {![llength $units]} { error "a commission notice goes to at least one unit" }
+    if {$title eq ""} { yq::fail workflow.empty 约稿通知的标题 }
+    if {![llength $units]} { yq::fail commission.nounits }
     set at [yqbox::iso]
     set by [dict get [org::actor] login]
     db eval {INSERT INTO commission(title, body, issued, issued_by, state) VALUES($title, $body, $at, $by, 'issued')}
@@ -410,7 +410,7 @@ proc workflow::p::commission::do::issue {argv} {
                  VALUES($id, $unitId, $limit, $due, $epoch)}
         lappend names "$name≤$due"
     }
-    return "$title: [join $names {, }]"
+    return "$title：[join $names 、]"
 }
 
 # submission::commissions: the 约稿 notices issued in PERIOD (reporting::period spec; "" = all), as

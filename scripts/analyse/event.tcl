@@ -64,7 +64,7 @@ proc analyse::post {id args} {
     set found 0
     db eval {SELECT p.title, p.body, p.first_seen, p.event_id, s.tier, s.title AS stitle FROM post p
              JOIN source s ON s.id = p.source_id WHERE p.id = $id} r { set found 1 }
-    if {!$found} { error "no post $id" }
+    if {!$found} { yq::fail post.none $id }
     set text [text $r(title) $r(body)]
     set a [analyse::rules::apply $text]
     if {![llength [dict get $a rules]] && [conf::get source_region]
@@ -336,7 +336,7 @@ cmdlayer::noun event "舆情事件（一事一报）：列表、详情（帖子�
 # event::exists: errors unless event ID exists.
 proc event::exists {id} {
     if {![string is entier -strict $id] || ![db exists {SELECT 1 FROM event WHERE id = $id}]} {
-        error "no event $id ('event list' shows the events)"
+        yq::fail event.none $id
     }
 }
 
@@ -387,10 +387,10 @@ cmdlayer::command event merge {{into 并入的事件} {from 被并的事件}} "�
     org::require event.judge
     event::exists $into
     event::exists $from
-    if {$into == $from} { error "an event cannot be merged with itself" }
+    if {$into == $from} { yq::fail event.mergeself }
     db transaction immediate {
         if {[db onecolumn {SELECT state FROM event WHERE id = $from}] ne "detected"} {
-            error "event $from is already in the workflow: it cannot be merged away"
+            yq::fail event.mergeworkflow $from
         }
         foreach h $analyse::mergeHooks { {*}$h $into $from }
         db eval {UPDATE post SET event_id = $into WHERE event_id = $from}
@@ -410,11 +410,11 @@ cmdlayer::command event split {{id 事件编号} {args 帖子编号 text 1}} "�
     db transaction immediate {
         foreach p $args {
             if {![db exists {SELECT 1 FROM post WHERE id = $p AND event_id = $id}]} {
-                error "post $p is not in event $id"
+                yq::fail event.notpost $p $id
             }
         }
         if {[llength $args] >= [db onecolumn {SELECT count(*) FROM post WHERE event_id = $id}]} {
-            error "splitting off every post would leave event $id empty"
+            yq::fail event.splitall $id
         }
         set first [lindex [lsort -integer $args] 0]
         db eval {SELECT title, body, first_seen FROM post WHERE id = $first} {}

@@ -379,9 +379,9 @@ route GET /audit {} {
              WHERE ($login = '' OR login = $login) AND ($object = '' OR object = $object)
                AND ($action = '' OR action LIKE $action || '%')
              ORDER BY id DESC LIMIT 100 OFFSET $offset} {
-        markup append rows [tmpl {<tr><td>$id</td><td>[time $at]</td><td>$who</td><td>$role</td><td>$unit</td><td>$origin</td><td>$act</td><td>$obj</td><td>$before</td><td>$after</td></tr>}]
+        markup append rows [tmpl {<tr><td>$id</td><td>[time $at]</td><td>$who</td><td>$role</td><td>$unit</td><td>$origin</td><td title="$act">[yq::action $act]</td><td>$obj</td><td>[yq::note $before]</td><td>[yq::note $after]</td></tr>}]
     }
-    set verify [expr {[catch {audit::verify} v] ? "哈希链校验失败：$v" : "哈希链校验通过（$v）"}]
+    set verify [expr {[catch {audit::verify} v] ? "哈希链校验失败：$v" : "哈希链校验通过：$v"}]
     app $me 审计日志 [tmpl {<h1>审计日志</h1><p class="verify">$verify</p>
 <form method="get" action="/audit" class="filters"><label for="a-login">用户</label><input id="a-login" name="login" value="$login">
 <label for="a-action">操作（前缀）</label><input id="a-action" name="action" value="$action"><label for="a-object">对象</label><input id="a-object" name="object" value="$object"><button type="submit">筛选</button></form>

@@ -102,7 +102,7 @@ proc web::need {args} {
         set why "“查看”角色只能查阅事件、专报与报告，不能办理、修改或提交任何事项"
         deny $me $why $why
     }
-    if {![can $me {*}$args]} { deny $me "需要权限：[join $args {、}]" }
+    if {![can $me {*}$args]} { deny $me "需要权限：[join [lmap p $args { yq::mc perm.$p }] {、}]" }
     return $me
 }
 

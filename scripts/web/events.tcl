@@ -333,10 +333,10 @@ proc web::timeline {id} {
     db eval {SELECT at, action, from_state, to_state, login, note FROM event_step WHERE event_id = $id} {
         if {[string match deadline.* $action]} {
             # the clock's own steps: no change of state to show
-            lappend items [list $at [string range $action 9 end] [workflow::stepTitle $action] 系统 $note]
+            lappend items [list $at [string range $action 9 end] [workflow::stepTitle $action] 系统 [yq::note $note]]
             continue
         }
-        lappend items [list $at step "[workflow::stepTitle $action]：[stateName $from_state] → [stateName $to_state]" $login $note]
+        lappend items [list $at step "[workflow::stepTitle $action]：[stateName $from_state] → [stateName $to_state]" $login [yq::note $note]]
     }
     db eval {SELECT title, start, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional, stopped_by
              FROM deadline WHERE event_id = $id} {

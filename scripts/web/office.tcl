@@ -42,38 +42,10 @@ proc web::periodForm {action spec} {
     tmpl {<form method="get" action="$action" class="filters"><label for="period">期间（YYYY、YYYY-Qn 或 YYYY-MM）</label><input id="period" name="period" value="$spec" size="9"><button type="submit">查看</button> $links</form>}
 }
 
-# web::zh: an error message of the modules (English) in Chinese where a pattern is known; others
-# are shown prefixed so that the person still learns what was refused.
+# web::zh: an error message of the modules as the page shows it: the modules' messages come from
+# the catalogue (scripts/messages.tcl) in Chinese, so it is MSG itself.
 proc web::zh {msg} {
-    foreach {re text} {
-        {must be signed off}            "须经本单位负责同志签发后才能报送"
-        {cannot be signed}              "当前状态不能签发"
-        {cannot be sent}                "当前状态不能报送"
-        {cannot be screened}            "只有已报送、尚未筛选的信息可以采用或不予采用"
-        {cannot be edited}              "只有已报送、尚未筛选的信息可以编辑"
-        {cannot add an attachment}      "只有草稿或已签发的信息可以添加附件"
-        {cannot be withdrawn}           "当前状态不能撤回（已筛选或已办结）"
-        {larger than submission_file_max} "附件超过大小上限"
-        {bad attachment name}           "附件文件名无效"
-        {was extended already}          "该申请已延长过答复期限（只能延长一次）"
-        {too late to extend}            "答复期限已过，不能再延长"
-        {not the head of the disclosure office} "审批人须为信息公开工作机构负责人"
-        {has no running consultation}   "该申请没有正在进行的征求意见"
-        {cannot be paused}              "该申请已答复，不能再征求意见"
-        {cannot be answered}            "该申请已答复"
-        {cannot be extended}            "该申请已答复，不能延长"
-        {cannot resume}                 "该申请已答复"
-        {only an answered request}      "只有已答复的申请可以归档"
-        {has no fee to waive}           "该申请没有收取信息处理费，无需减免"
-        {a repeated request needs}      "重复申请答复须有同一申请人此前已答复的申请"
-        {more than}                     "超过允许的最长延长期限"
-        {exceeds}                       "超过允许的最长延长期限"
-        {bad amount}                    "金额无效"
-        {no active user}                "用户不存在或已停用"
-    } {
-        if {[regexp -nocase $re $msg]} { return $text }
-    }
-    return "操作未完成：$msg"
+    return $msg
 }
 
 # web::document: answer with the printable official document HTML (markup from
@@ -649,7 +621,7 @@ proc web::requestRecord {id} {
     set object request:$id
     db eval {SELECT a.at, a.login, coalesce(u.name, '') AS who, a.action, a.after FROM audit a
              LEFT JOIN user u ON u.login = a.login WHERE a.object = $object ORDER BY a.id} {
-        set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : $action}]
+        set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : [yq::action $action]}]
         set by [expr {$who ne "" ? $who : [expr {$login eq "console" ? "控制台" : ($login eq "system" ? "系统" : $login)}]}]
         set note [expr {$action eq "request.recompute" ? $after : ($action eq "request.withdraw" ? [regsub {^state=\S+ } $after ""] : "")}]
         markup append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> $note</li>}]

@@ -254,7 +254,7 @@ proc web::AuditState {} {
     set real [clock seconds]
     if {![info exists auditState] || abs([lindex $auditState 0] - $real) > 60} {
         set ok [expr {![catch {audit::verify} r]}]
-        set text [expr {$ok ? "审计日志哈希链校验通过（[string map {"ok: " "" " entries" " 条"} $r]）" : "审计日志哈希链校验失败：$r"}]
+        set text [expr {$ok ? "审计日志校验通过：$r" : "审计日志哈希链校验失败：$r"}]
         set auditState [list $real [yqbox::now] $ok $text]
     }
     lassign $auditState - at ok text
@@ -303,7 +303,7 @@ proc web::Dutiesauditor {me} {
     dict for {key d} $acts {
         lassign $key login action
         lassign $d n at object
-        lappend out [Duty 审阅管理员操作 "[Who $login]：$action" \
+        lappend out [Duty 审阅管理员操作 "[Who $login]：[yq::action $action]" \
                          "/audit?login=[urlencode $login]&action=[urlencode $action]" \
                          "近 $recentDays 天 $n 次，最近一次 [time $at]：$object"]
     }

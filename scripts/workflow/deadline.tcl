@@ -209,7 +209,7 @@ proc workflow::deadline::Stepping {p id action unit note aid} {
     set state [db onecolumn "SELECT state FROM [dict get $P table] WHERE id = \$id"]
     workflow::Step $p $id $at $action $state $state $unit $note $aid
     set label [{*}[dict get $P label] $id]
-    list "[dict get $P title] $label" "[dict get $P title]：$label"
+    list $label "[dict get $P title]：$label"
 }
 
 # workflow::deadline::Object: what a notice about a deadline of process P's row OID links to (the

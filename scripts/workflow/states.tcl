@@ -69,7 +69,7 @@ namespace eval workflow {
 proc workflow::process {name spec} {
     variable processes
     set p [dict merge {unit "" overseer workflow::isOffice pauses "" triggers {} mirror "" recomputed ""
-                       denied "permission denied: %1\$s acts only for its own unit" doc "" console ""} $spec]
+                       denied denied.ownunit doc "" console ""} $spec]
     foreach f {title table owner object label resolve} {
         if {![dict exists $p $f]} { error "process $name: $f is missing" }
     }
@@ -383,28 +383,26 @@ proc workflow::Allowed {p name t eVar} {
     upvar 1 $eVar e
     set a [org::actor]
     if {[dict get $t system] && ![dict get $a superuser]} {
-        error "permission denied: $name is done by the system" {} {YQBOX DENIED}
+        yq::deny denied.system [stepTitle -process $p $name]
     }
     set ok 0
     foreach x [dict get $t perms] { if {[org::can $x]} { set ok 1; break } }
     if {!$ok && [llength [dict get $t perms]]} {
-        if {$p eq "event"} {
-            error "permission denied: [dict get $a login] may not $name ([join [dict get $t perms] { or }])" {} {YQBOX DENIED}
-        }
-        error "permission denied: [dict get $a login] may not [join [dict get $t perms] { or }]" {} {YQBOX DENIED}
+        yq::deny denied.transition [dict get $a login] [dict get $t title] \
+            [join [lmap x [dict get $t perms] { yq::mc perm.$x }] 或]
     }
     set P [Process $p]
     switch -- [dict get $t scope] {
         unit {
             set col [dict get $P unit]
             if {[info exists e($col)] && ![{*}[dict get $P overseer]] && [dict get $a unit_id] ne $e($col)} {
-                if {$p eq "event"} { error "permission denied: event $e(id) is not [dict get $a unit]'s" {} {YQBOX DENIED} }
-                error [format [dict get $P denied] [dict get $a login]] {} {YQBOX DENIED}
+                if {$p eq "event"} { yq::deny denied.eventunit $e(id) [dict get $a unit] }
+                yq::deny [dict get $P denied] [dict get $a login]
             }
         }
         office {
             if {![inOffice]} {
-                error "permission denied: [dict get $a login] may $name only as staff of the info office's own unit" {} {YQBOX DENIED}
+                yq::deny denied.officeonly [dict get $a login] [dict get $t title]
             }
         }
     }
@@ -470,7 +468,7 @@ proc workflow::fire {args} {
     set args [lassign $args name id]
     upvar #0 [Ns $p]::transitions transitions [Ns $p]::states states
     if {![dict exists $transitions $name]} {
-        error "unknown transition \"$name\": must be [join [dict keys $transitions] {, }]"
+        yq::fail workflow.notransition $name [join [dict keys $transitions] 、]
     }
     set P [Process $p]
     set t [dict get $transitions $name]
@@ -498,11 +496,13 @@ proc workflow::fire {args} {
             set fromOk [expr {$from in [dict get $t from] || ($name eq "detect" && ![db exists {SELECT 1 FROM event_step WHERE event_id = $id}])}]
             if {!$fromOk} {
                 if {$p eq "event"} {
-                    error "event $id is $from ([dict get $states $e(state) title]): $name needs [join [lmap s [dict get $t from] {dict get $states $s title}] 、]"
+                    yq::fail event.state $id [dict get $states $e(state) title] [dict get $t title] \
+                        [join [lmap s [dict get $t from] {dict get $states $s title}] 、]
                 }
                 set label [{*}[dict get $P label] $id]
-                set refuse [expr {[dict get $t refuse] ne "" ? [dict get $t refuse] : "%1\$s is %2\$s: cannot $name"}]
-                error [format $refuse $label [dict get $states $e(state) title]]
+                # refuse: a catalogue key (%1$s the row, %2$s its state, %3$s the transition)
+                set refuse [expr {[dict get $t refuse] ne "" ? [dict get $t refuse] : "workflow.state"}]
+                yq::fail $refuse $label [dict get $states $e(state) title] [dict get $t title]
             }
             if {$p eq "event"} {
                 Allowed $p $name $t e
@@ -572,7 +572,7 @@ proc workflow::fire {args} {
             set step [Step $p $id $at $name $from $to $uid $note $aid]
             set label [{*}[dict get $P label] $id]
             notify::queue "" $p.$name [dict get $t notify] \
-                "[dict get $P title] $label：[dict get $t title]（[stateTitle -process $p $to]）" \
+                "$label：[dict get $t title]（[stateTitle -process $p $to]）" \
                 [join [list "[dict get $P title]：$label" "操作：[dict get $t title]，$login（$origin）" \
                            "状态：[stateTitle -process $p $from] → [stateTitle -process $p $to]" \
                            {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n] $p:$id
@@ -615,15 +615,14 @@ proc workflow::Args {name argv} {
 proc workflow::NonEmpty {text what} {
     set t [string trim $text]
     if {$t eq ""} {
-        if {[regexp {[\u4e00-\u9fff]} $what]} { error "请填写$what" }
-        error "$what must not be empty"
+        yq::fail workflow.empty $what
     }
     return $t
 }
 
 # workflow::Bounded: TEXT, unless it is longer than MAX characters: then errors naming WHAT (Chinese).
 proc workflow::Bounded {text what max} {
-    if {[string length $text] > $max} { error "${what}过长（不超过 $max 字）" }
+    if {[string length $text] > $max} { yq::fail workflow.long $what $max }
     return $text
 }
 
@@ -643,11 +642,11 @@ proc workflow::PastTime {id text what} {
         || [catch {clock scan "$d $hm[expr {$sec eq "" ? ":00" : $sec}]" -format "%Y-%m-%d %H:%M:%S" \
                        -timezone :[conf::get timezone]} t]
         || [clock format $t -format "%Y-%m-%d %H:%M" -timezone :[conf::get timezone]] ne "$d $hm"} {
-        error "${what}格式不正确，应为“年-月-日 时:分”，如 2026-03-02 11:30"
+        yq::fail workflow.timeformat $what
     }
-    if {$t > $now} { error "${what}不能晚于当前时间（[cnTime $now]）" }
+    if {$t > $now} { yq::fail workflow.future $what [cnTime $now] }
     set found [yqbox::seconds [db onecolumn {SELECT created FROM event WHERE id = $id}]]
-    if {$t < $found} { error "${what}不能早于事件发现时间（[cnTime $found]）" }
+    if {$t < $found} { yq::fail workflow.beforefound $what [cnTime $found] }
     return $t
 }
 
@@ -662,7 +661,7 @@ proc workflow::actorName {} {
 # workflow::Unit: the id of the active unit NAME; errors for an unknown or disabled unit.
 proc workflow::Unit {name} {
     set id [org::unitId $name]
-    if {![db onecolumn {SELECT active FROM unit WHERE id = $id}]} { error "unit \"$name\" is disabled" }
+    if {![db onecolumn {SELECT active FROM unit WHERE id = $id}]} { yq::fail unit.disabled $name }
     return $id
 }
 
@@ -703,7 +702,7 @@ proc workflow::TakeOn {id uid mode legacy} {
 # workflow::Investigation: the id of event ID's current investigation; errors when there is none.
 proc workflow::Investigation {id} {
     set i [db onecolumn {SELECT max(id) FROM investigation WHERE event_id = $id}]
-    if {$i eq ""} { error "event $id has no investigation" }
+    if {$i eq ""} { yq::fail event.noinvestigation $id }
     return $i
 }
 
@@ -746,26 +745,26 @@ proc workflow::do::claim {id argv} {
     workflow::Args claim $argv
     set a [org::actor]
     if {$unit ne ""} {
-        if {![workflow::isOffice]} { error "only the info office claims for another unit (use assign)" }
+        if {![workflow::isOffice]} { yq::fail event.claimother }
         set uid [workflow::Unit $unit]
     } elseif {[dict get $a unit_id] ne ""} {
         set uid [dict get $a unit_id]
     } else {
-        error "the console claims for a unit: event claim ID -unit UNIT"
+        yq::fail event.claimunit
     }
     workflow::TakeOn $id $uid claimed $legacy
 }
 
 proc workflow::do::assign {id argv} {
     workflow::Args assign $argv
-    if {$auto && [dict get [org::actor] login] ne "system"} { error "-auto is for the clock" }
+    if {$auto && [dict get [org::actor] login] ne "system"} { yq::fail event.auto }
     set uid [workflow::Unit $unit]
     workflow::TakeOn $id $uid [expr {$auto ? "auto" : "assigned"}] $legacy
 }
 
 proc workflow::do::handback {id argv} {
     workflow::Args handback $argv
-    set reason [workflow::NonEmpty $reason "the reason"]
+    set reason [workflow::NonEmpty $reason 理由]
     set at [yqbox::iso]
     set unit [db onecolumn {SELECT n.name FROM event e JOIN unit n ON n.id = e.unit_id WHERE e.id = $id}]
     db eval {UPDATE claim SET ended = $at, reason = $reason
@@ -778,16 +777,16 @@ proc workflow::do::reroute {id argv} {
     workflow::Args reroute $argv
     set uid [workflow::Unit $unit]
     set last [db onecolumn {SELECT unit_id FROM claim WHERE event_id = $id ORDER BY id DESC LIMIT 1}]
-    if {$uid == $last} { error "unit $unit has just handed this event back: route it to another unit" }
+    if {$uid == $last} { yq::fail event.handedback $unit }
     workflow::TakeOn $id $uid rerouted $legacy
 }
 
 proc workflow::do::judge {id argv} {
     workflow::Args judge $argv
-    set reason [workflow::NonEmpty $reason "the reason"]
+    set reason [workflow::NonEmpty $reason 理由]
     set consult [string trim $consult]
     if {$level in $::workflow::majorLevels && $consult eq ""} {
-        error "a $level event needs the consultation (会商) record: -consult TEXT"
+        yq::fail event.consult $level
     }
     if {$attention eq ""} {
         set attention [expr {[db onecolumn {SELECT attention FROM event WHERE id = $id}] || $level in $::workflow::majorLevels}]
@@ -808,8 +807,8 @@ proc workflow::do::escalate {id argv} {
 
 proc workflow::do::investigate {id argv} {
     workflow::Args investigate $argv
-    set handler [workflow::NonEmpty $handler "the handler's name"]
-    set contact [workflow::NonEmpty $contact "the handler's contact"]
+    set handler [workflow::NonEmpty $handler 承办人姓名]
+    set contact [workflow::NonEmpty $contact 承办人联系方式]
     set i [workflow::Investigation $id]
     db eval {UPDATE investigation SET handler = $handler, contact = $contact WHERE id = $i}
     set h "$handler $contact"
@@ -822,17 +821,17 @@ proc workflow::do::investigate {id argv} {
 # claiming) is open. Records it on the investigation. Returns the note.
 proc workflow::do::extend {id argv} {
     workflow::Args extend $argv
-    if {![string is entier -strict $days] || $days < 1 || $days > 60} { error "延期天数须为 1 到 60 的整数（工作日）" }
+    if {![string is entier -strict $days] || $days < 1 || $days > 60} { yq::fail event.extdays }
     set reason [workflow::Bounded [workflow::NonEmpty $reason 延期理由] 延期理由 20000]
     set i [workflow::Investigation $id]
     if {[db onecolumn {SELECT ext_state FROM investigation WHERE id = $i}] ne ""} {
-        error "事件 $id 已提出过延期申请，每件只能书面申请一次"
+        yq::fail event.extonce $id
     }
     set now [yqbox::now]
     db eval {SELECT due, due_epoch FROM deadline WHERE event_id = $id AND rule = 'extension_request'
              ORDER BY id DESC LIMIT 1} {
         if {$now > $due_epoch} {
-            error "延期申请须在认领后 [conf::get rule_extension_request] 个工作日内提出（截至 $due），申请期限已过，不能再申请延期"
+            yq::fail event.extlate [conf::get rule_extension_request] $due
         }
     }
     set at [yqbox::iso]
@@ -845,7 +844,7 @@ proc workflow::do::decide {id argv} {
     workflow::Args decide $argv
     set i [workflow::Investigation $id]
     db eval {SELECT ext_state, ext_days, ext_reason FROM investigation WHERE id = $i} {}
-    if {$ext_state ne "requested"} { error "event $id has no extension request waiting for a decision" }
+    if {$ext_state ne "requested"} { yq::fail event.noextension $id }
     set state [expr {$verdict eq "approve" ? "approved" : "refused"}]
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
@@ -855,7 +854,7 @@ proc workflow::do::decide {id argv} {
     if {$verdict eq "approve"} {
         set d [db onecolumn {SELECT id FROM deadline WHERE event_id = $id AND state = 'open'
                              AND rule IN ('investigate', 'investigate_legacy') ORDER BY id DESC LIMIT 1}]
-        if {$d eq ""} { error "event $id has no investigation deadline running" }
+        if {$d eq ""} { yq::fail event.nodeadline $id }
         append out " due=[workflow::deadline::extend $d $ext_days $ext_reason]"
     }
     return $out
@@ -863,7 +862,7 @@ proc workflow::do::decide {id argv} {
 
 proc workflow::do::conclude {id argv} {
     workflow::Args conclude $argv
-    set report [workflow::NonEmpty $report "the investigation report"]
+    set report [workflow::NonEmpty $report 调查报告]
     set i [workflow::Investigation $id]
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
@@ -874,7 +873,7 @@ proc workflow::do::conclude {id argv} {
 
 proc workflow::do::reply {id argv} {
     workflow::Args reply $argv
-    set body [workflow::NonEmpty $body "the reply"]
+    set body [workflow::NonEmpty $body 回复内容]
     set q [string trim $question]
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
@@ -920,13 +919,13 @@ proc workflow::guard::sendback {id} {
 proc workflow::do::sendback {id argv} {
     workflow::Args sendback $argv
     set comment [string trim $comment]
-    if {$comment eq ""} { error "请写明退回修改的意见，承办人据此修改" }
-    if {[string length $comment] > 2000} { error "退回意见不能超过 2000 字" }
+    if {$comment eq ""} { yq::fail event.sendbackempty }
+    if {[string length $comment] > 2000} { yq::fail workflow.long 退回意见 2000 }
     lassign [workflow::guard::sendback $id] why text
     if {$why ne ""} { error $text {} {YQBOX DENIED} }
     set state [db onecolumn {SELECT state FROM event WHERE id = $id}]
     set r [workflow::Reply $id [expr {$state eq "drafted" ? "draft" : "approved"}]]
-    if {$r eq ""} { error "没有待审定或待审核的回复稿" }
+    if {$r eq ""} { yq::fail event.nodraft }
     set login [dict get [org::actor] login]
     set role [join [dict get [org::actor] roles] ,]
     set at [yqbox::iso]
@@ -955,7 +954,7 @@ proc workflow::do::approve {id argv} {
 proc workflow::do::review {id argv} {
     workflow::Args review $argv
     if {![db onecolumn {SELECT attention FROM event WHERE id = $id}]} {
-        error "event $id is not high-attention: its approved reply is published without review"
+        yq::fail event.noreview $id
     }
     workflow::SignReply $id approved reviewed
 }
@@ -1008,7 +1007,7 @@ proc workflow::do::press {id argv} {
     set url [string trim $url]
     if {$url ne "" && ([string length $url] > 2000 || [column::safeUrl $url] eq ""
                        || [catch {url parse $url} u] || [dict get $u scheme] ni {http https} || [dict get $u host] eq "")} {
-        error "发布会链接无效：须为 http:// 或 https:// 开头的完整网址"
+        yq::fail event.badlink
     }
     set t [workflow::PastTime $id $at 发布会时间]
     set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $id}]
@@ -1028,12 +1027,12 @@ proc workflow::do::reopen {id argv} {
 
 proc workflow::do::close {id argv} {
     workflow::Args close $argv
-    return "reason=[workflow::NonEmpty $reason {the reason}]"
+    return "reason=[workflow::NonEmpty $reason 理由]"
 }
 
 proc workflow::do::instruct {id argv} {
     workflow::Args instruct $argv
-    set text [workflow::NonEmpty $text "the instruction"]
+    set text [workflow::NonEmpty $text 批示内容]
     set a [org::actor]
     set leader [dict get $a login]
     set at [yqbox::iso]
@@ -1053,11 +1052,11 @@ proc workflow::do::instruct {id argv} {
 proc workflow::do::fulfil {id argv} {
     workflow::Args fulfil $argv
     set i $instruction
-    set result [workflow::NonEmpty $result "the result"]
+    set result [workflow::NonEmpty $result 落实情况]
     if {![db exists {SELECT 1 FROM instruction WHERE id = $i AND event_id = $id}]} {
-        error "event $id has no instruction \"$i\""
+        yq::fail event.noinstruction $id $i
     }
-    if {[db onecolumn {SELECT state FROM instruction WHERE id = $i}] eq "done"} { error "instruction $i is done already" }
+    if {[db onecolumn {SELECT state FROM instruction WHERE id = $i}] eq "done"} { yq::fail event.instructiondone $i }
     set at [yqbox::iso]
     set login [dict get [org::actor] login]
     db eval {UPDATE instruction SET state = 'done', result = $result, done_at = $at, done_by = $login WHERE id = $i}
@@ -1068,7 +1067,7 @@ proc workflow::do::fulfil {id argv} {
 
 proc workflow::do::police {id argv} {
     workflow::Args police $argv
-    set reason [workflow::NonEmpty $reason "the reason"]
+    set reason [workflow::NonEmpty $reason 理由]
     set p "[yqbox::iso] $reason"
     db eval {UPDATE event SET police = $p WHERE id = $id}
     return "reason=$reason"
