@@ -221,6 +221,8 @@ namespace eval yq {
     ::msgcat::mcmset zh_cn {
         denied.perm         {权限不足：%1$s 没有“%2$s”的权限}
         perm.unit.manage    管理单位
+        perm.totp.enrol     绑定动态口令
+        perm.feedback.record 登记舆情反馈
         perm.source.manage  管理采集源
         perm.rule.manage    管理研判规则
         perm.calendar.manage 管理节假日日历

@@ -372,6 +372,23 @@ proc testlib::secondFactor {jar login} {
     }
 }
 
+# testlib::totpFile LOGIN ...: a JSON file giving the browser scripts (tests/browser/secondfactor.mjs,
+# through env TOTP_FILE) the secret each LOGIN enrolled with here and the last step spent; returns
+# its path.
+proc testlib::totpFile {args} {
+    variable totp
+    set f [file join [scratch] totp.[incr ::testlib::n].json]
+    set items {}
+    foreach login $args {
+        lappend items [format {"%s":{"secret":"%s","step":%d}} $login [dict get $totp $login secret] \
+                           [expr {[dict exists $totp $login step] ? [dict get $totp $login step] : 0}]]
+    }
+    set ch [open $f w]
+    puts -nonewline $ch "{[join $items ,]}"
+    close $ch
+    return $f
+}
+
 # testlib::recoveryCodes PAGE: the recovery codes the page lists (ol#recovery-codes).
 proc testlib::recoveryCodes {page} {
     regexp {<ol class="recovery" id="recovery-codes">(.*?)</ol>} $page -> list

@@ -265,7 +265,7 @@ proc web::unitsPage {me {problems {}} {user {}}} {
                     markup append ops [postButton $me /users/[urlencode $login]/$op [expr {$active ? "停用" : "启用"}]]
                 }
                 if {$totp && [org::whyNot totp-reset $login] eq ""} {
-                    append ops [postButton $me /users/[urlencode $login]/totp-reset 重置动态口令]
+                    markup append ops [postButton $me /users/[urlencode $login]/totp-reset 重置动态口令]
                 }
             }
         }

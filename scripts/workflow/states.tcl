@@ -567,7 +567,7 @@ proc workflow::fire {args} {
                 "#$id $e(title)：[dict get $t title]（[stateTitle $to]）" \
                 [join [list "事件 #$id：$e(title)" "操作：[dict get $t title]，$login（$origin）" \
                            "状态：[stateTitle $from] → [stateTitle $to]" \
-                           {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n]
+                           {*}[expr {$note ne "" ? [list "说明：[yq::note $note]"] : {}}] "时间：$at"] \n]
         } else {
             set step [Step $p $id $at $name $from $to $uid $note $aid]
             set label [{*}[dict get $P label] $id]
@@ -575,7 +575,7 @@ proc workflow::fire {args} {
                 "$label：[dict get $t title]（[stateTitle -process $p $to]）" \
                 [join [list "[dict get $P title]：$label" "操作：[dict get $t title]，$login（$origin）" \
                            "状态：[stateTitle -process $p $from] → [stateTitle -process $p $to]" \
-                           {*}[expr {$note ne "" ? [list "说明：$note"] : {}}] "时间：$at"] \n] $p:$id
+                           {*}[expr {$note ne "" ? [list "说明：[yq::note $note]"] : {}}] "时间：$at"] \n] $p:$id
         }
     }
     if {$p eq "event" && $name eq "publish"} { catch {cache invalidate *} }

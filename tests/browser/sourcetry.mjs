@@ -8,6 +8,7 @@
 // height), sourcetry-edited-1366.png, sourcetry-refused-390.png go to $SHOTS. Prints one line per check and ends with
 // "N passed, N failed".
 import { chromium } from "playwright-core";
+import { secondFactor } from "./secondfactor.mjs";
 
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS;
@@ -41,6 +42,7 @@ try {
   await page.fill("#login", LOGIN);
   await page.fill("#password", `pw-${LOGIN}-123`);
   await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+  await secondFactor(page, LOGIN);
 
   await check("a URL pasted on /sources leads to its page, which refreshes by itself until the preview is there", async () => {
     await page.goto(`${BASE}/sources`);
