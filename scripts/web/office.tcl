@@ -186,8 +186,9 @@ proc web::submissionForm {me values problems} {
     set commission [expr {[dict exists $values commission] ? [dict get $values commission] : ""}]
     set mine [dict get $me unit_id]
     set open {"" 不回应约稿}
-    db eval {SELECT c.id, c.title FROM commission c JOIN commission_unit u ON u.commission_id = c.id
-             WHERE u.unit_id = $mine AND u.delivered IS NULL ORDER BY c.id DESC} { lappend open $id "约稿 $id：$title" }
+    # the notices' columns are named apart from the form's values (a title once overwrote the draft's)
+    db eval {SELECT c.id AS cid, c.title AS ctitle FROM commission c JOIN commission_unit u ON u.commission_id = c.id
+             WHERE u.unit_id = $mine AND u.delivered IS NULL ORDER BY c.id DESC} { lappend open $cid "约稿 $cid：$ctitle" }
     tmpl {[problems $problems]<form method="post" action="/submissions" class="form" enctype="multipart/form-data">[hidden $me]
 <p><label for="s-title">标题</label><input id="s-title" name="title" value="$title" size="60" required></p>
 <p><label for="s-body">正文</label><textarea id="s-body" name="body" rows="8" required>$body</textarea></p>
@@ -286,7 +287,7 @@ route GET /submissions/quota {} {
         }
         set up ""
         dict for {m u} [dict get $s upward] {
-            markup append up [tmpl {<tr><td>$m</td><td>[dict get $u items]</td><td>[dict get $u specials]</td><td>[expr {[llength [dict get $u below]] ? "未完成" : "完成"}]</td></tr>}]
+            markup append up [tmpl {<tr><td>$m</td><td>[dict get $u items]</td><td>[dict get $u specials]</td><td>[quotaState $u]</td></tr>}]
         }
         set staff [tmpl {<h2>信息办工作人员（每人每月不少于 [dict get $q staff] 条）</h2>
 <table class="list" id="staff"><thead><tr><th scope="col">工作人员</th>$mh</tr></thead><tbody>$staff</tbody></table>
@@ -298,6 +299,19 @@ route GET /submissions/quota {} {
 <p>每单位每月报送不少于 [dict get $q unit] 条；标红的月份未完成任务。名次按采用条数排列。</p>
 <table class="list" id="quota"><thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">报送</th><th scope="col">采用</th><th scope="col">未采用</th><th scope="col">约稿</th><th scope="col">逾期报送</th><th scope="col">逾期未报</th>$mh</tr></thead><tbody>$rows</tbody></table>
 $staff}]
+}
+
+# web::quotaState: the 完成情况 of one month U of the upward figures (submission::stats): 完成 when
+# both quotas are met, 未完成 for a month over short of one, else 进行中 with what is still missing.
+proc web::quotaState {u} {
+    switch -- [dict get $u state] {
+        done { return 完成 }
+        below { return 未完成 }
+    }
+    set short {}
+    if {[dict get $u short items]} { lappend short "信息 [dict get $u short items] 条" }
+    if {[dict get $u short specials]} { lappend short "专报 [dict get $u short specials] 期" }
+    return "进行中（尚差[join $short 、]）"
 }
 
 # web::submissionPage: the page of submission row S for ME with PROBLEMS of a failed action.
