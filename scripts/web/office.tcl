@@ -419,8 +419,27 @@ route POST /submissions/:id/:op {} {
 
 # ---- 约稿 ----
 
-route GET /commissions {} {
-    set me [need submission.write submission.screen]
+# web::commissionForm: the office's form issuing a 约稿 notice, with VALUES (title body days, and
+# units: the ids checked) and PROBLEMS (sentences) of a refused attempt. The units are picked
+# from the active departments and townships (checkboxes u<ID>), not typed.
+proc web::commissionForm {me {values {}} {problems {}}} {
+    set v [dict merge {title "" body "" days 5 units {}} $values]
+    set boxes ""
+    db eval {SELECT id AS uid, name AS uname FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+        set checked [expr {$uid in [dict get $v units] ? "checked" : ""}]
+        markup append boxes [tmpl {<label class="check"><input type="checkbox" name="u$uid" value="1" $checked> $uname</label> }]
+    }
+    tmpl {[problems $problems]<form method="post" action="/commissions" class="form" id="commission-form">[hidden $me]
+<p><label for="c-title">标题</label><input id="c-title" name="title" value="[dict get $v title]" size="60" required></p>
+<p><label for="c-body">内容</label><textarea id="c-body" name="body" rows="4">[dict get $v body]</textarea></p>
+<fieldset><legend>约稿单位（可多选）</legend>$boxes</fieldset>
+<p><label for="c-days">时限（工作日）</label><input id="c-days" name="days" value="[dict get $v days]" size="4"></p>
+<p><button type="submit">发出</button></p></form>}
+}
+
+# web::commissionsPage: the 约稿 list for ME (the office: every notice and the form to issue one
+# with VALUES and PROBLEMS; a unit: its own notices).
+proc web::commissionsPage {me {values {}} {problems {}}} {
     set all [can $me submission.screen]
     set names {delivered 按时报送 late 逾期报送 overdue 逾期未报 open 未到期}
     set rows ""
@@ -428,49 +447,82 @@ route GET /commissions {} {
         if {!$all && [dict get $c unit_id] ne [dict get $me unit_id]} { continue }
         dict with c {}
         set link [expr {$submission_id ne "" ? [tmpl {<a href="/submissions/$submission_id">$submission_id</a>}] : ""}]
-        markup append rows [tmpl {<tr><td>$id</td><td class="l">$title</td><td>$unit</td><td>[time $issued]</td><td>$due</td><td class="st-$state">[dict get $names $state]</td><td>[time $delivered] $link</td></tr>}]
+        markup append rows [tmpl {<tr><td>$id</td><td class="l"><a href="/commissions/$id">$title</a></td><td>$unit</td><td>[time $issued]</td><td>$due</td><td class="st-$state">[dict get $names $state]</td><td>[time $delivered] $link</td></tr>}]
     }
-    set form ""
-    if {$all} {
-        set units {}
-        db eval {SELECT name FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
-            lappend units [tmpl {<label><input type="checkbox" name="unit" value="$name"> $name</label> }]
-        }
-        set form [tmpl {<h2>发出约稿通知</h2><form method="post" action="/commissions" class="form">[hidden $me]
-<p><label for="c-title">标题</label><input id="c-title" name="title" size="60" required></p>
-<p><label for="c-body">内容</label><textarea id="c-body" name="body" rows="4"></textarea></p>
-<p><label for="c-units">约稿单位（单位名称，以顿号或逗号分隔）</label><input id="c-units" name="units" size="60"></p>
-<p><label for="c-days">时限（工作日）</label><input id="c-days" name="days" value="5" size="4"></p>
-<p><button type="submit">发出</button></p></form>}]
-    }
+    set form [expr {$all ? [tmpl {<h2 id="h-issue">发出约稿通知</h2>[commissionForm $me $values $problems]}] : ""}]
     app $me 约稿通知 [tmpl {<h1>约稿通知</h1>[notice]
 <table class="list" id="commissions"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">单位</th><th scope="col">发出时间</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
 $form}]
 }
 
+route GET /commissions {} {
+    set me [need submission.write submission.screen]
+    commissionsPage $me
+}
+
 route POST /commissions {} {
     set me [need submission.screen]
     csrf $me
-    set title [string trim [req form title]]
-    set body [string trim [req form body]]
-    set days [string trim [req form days]]
-    set units [lsearch -all -inline -not [split [string map {、 , ， , " " ,} [req form units]] ,] ""]
-    set problems {}
-    if {$title eq ""} { lappend problems "请填写约稿通知标题" }
-    if {![llength $units]} { lappend problems "请至少填写一个约稿单位" }
-    foreach u $units {
-        if {![db exists {SELECT 1 FROM unit WHERE name = $u AND active}]} { lappend problems "没有名为“$u”的单位" }
+    set v [dict create title [string trim [req form title]] body [string trim [req form body]] \
+               days [string trim [req form days]] units {}]
+    set names {}
+    db eval {SELECT id AS uid, name AS uname FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+        if {[req form u$uid] eq "1"} { dict lappend v units $uid; lappend names $uname }
     }
+    set problems {}
+    if {[dict get $v title] eq ""} { lappend problems "请填写约稿通知标题" }
+    if {[string length [dict get $v title]] > 200} { lappend problems "标题不超过 200 字" }
+    if {[string length [dict get $v body]] > 20000} { lappend problems "内容不超过 20000 字" }
+    if {![llength $names]} { lappend problems "请至少选择一个约稿单位" }
+    set days [dict get $v days]
     if {![string is entier -strict $days] || $days < 1 || $days > 60} { lappend problems "时限须为 1 到 60 个工作日" }
     if {![llength $problems]} {
-        set err [as $me { set cid [submission::commission $title $body $units [list $days workdays]] }]
+        set err [as $me { set cid [submission::commission [dict get $v title] [dict get $v body] $names [list $days workdays]] }]
         if {$err ne ""} { lappend problems [zh $err] }
     }
     if {[llength $problems]} {
         respond status 422
-        return [app $me 约稿通知 [tmpl {<h1>发出约稿通知</h1>[problems $problems]<p><a href="/commissions">返回约稿通知</a></p>}]]
+        return [commissionsPage $me $v $problems]
     }
-    done $me "/commissions" "已发出约稿通知 $cid"
+    done $me "/commissions/$cid" "已发出约稿通知 $cid"
+}
+
+route GET /commissions/:id {} {
+    set me [need submission.write submission.screen]
+    set id [req param id]
+    if {![string is entier -strict $id] || $id <= 0 || $id > 1e15} { errorpage 404; return }
+    set found 0
+    db eval {SELECT c.title, c.body, c.issued, coalesce(u.name, c.issued_by) AS by FROM commission c
+             LEFT JOIN user u ON u.login = c.issued_by WHERE c.id = $id} { set found 1 }
+    if {!$found} { errorpage 404; return }
+    set all [can $me submission.screen]
+    set mine [dict get $me unit_id]
+    # the unit reads only the notices sent to it, and only its own row and items
+    if {!$all && ![db exists {SELECT 1 FROM commission_unit WHERE commission_id = $id AND unit_id = $mine}]} {
+        deny $me "约稿通知 $id 未发给本单位"
+    }
+    set names {delivered 按时报送 late 逾期报送 overdue 逾期未报 open 未到期}
+    set rows ""
+    foreach c [submission::commissions] {
+        if {[dict get $c id] != $id || (!$all && [dict get $c unit_id] ne $mine)} { continue }
+        set sid [dict get $c submission_id]
+        set link [expr {$sid ne "" ? [tmpl {<a href="/submissions/$sid">政务信息 $sid</a>}] : ""}]
+        markup append rows [tmpl {<tr><td>[dict get $c unit]</td><td>[dict get $c due]</td><td class="st-[dict get $c state]">[dict get $names [dict get $c state]]</td><td>[time [dict get $c delivered]] $link</td></tr>}]
+    }
+    set items ""
+    db eval {SELECT s.id AS sid, s.title AS stitle, s.state AS sstate, s.sent, n.name AS uname FROM submission s
+             JOIN unit n ON n.id = s.unit_id WHERE s.commission_id = $id AND ($all OR s.unit_id = $mine)
+             ORDER BY s.id} {
+        markup append items [tmpl {<li><a href="/submissions/$sid">$stitle</a>（$uname，[dict get $submission::states $sstate][if {$sent ne ""} { tmpl {，[time $sent] 报送} }]）</li>}]
+    }
+    set write [expr {!$all || [can $me submission.write] ? [tmpl {<p><a href="/submissions#s-title">起草回应本约稿的政务信息</a></p>}] : ""}]
+    app $me "约稿 $id" [tmpl {<h1>约稿通知：$title</h1>[notice]
+<p class="meta">编号 $id · $by 于 [time $issued] 发出</p>
+<div class="text" id="commission-text">$body</div>
+<h2>各单位报送时限</h2>
+<table class="list" id="commission-units"><thead><tr><th scope="col">单位</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
+<h2>回应本约稿的信息</h2>[if {$items eq ""} { tmpl {<p>尚无。</p>} } else { tmpl {<ul id="commission-items">$items</ul>} }]
+$write<p><a href="/commissions">返回约稿通知</a></p>}]
 }
 
 # ================= 依申请公开 =================
