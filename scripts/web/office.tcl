@@ -65,7 +65,7 @@ proc web::zh {msg} {
         {cannot resume}                 "该申请已答复"
         {only an answered request}      "只有已答复的申请可以归档"
         {has no fee to waive}           "该申请没有收取信息处理费，无需减免"
-        {a repeated request needs}      "重复申请答复须有同一申请人此前已答复的申请"
+        {a repeated request needs}      "重复申请答复须有同一申请人此前提出的申请（登记时未发现与之相似的申请，或该申请已撤销）"
         {more than}                     "超过允许的最长延长期限"
         {exceeds}                       "超过允许的最长延长期限"
         {bad amount}                    "金额无效"
