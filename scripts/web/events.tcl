@@ -631,6 +631,7 @@ route POST /events/:id/:action {} {
     if {$name eq "reply"} { return [replyPost] }
     if {![dict exists $::web::actions $name]} { errorpage 404; return }
     lassign [dict get $::web::actions $name] label fields
+    movedAway $me [req param id] $label
     set ev [event $me [req param id]]
     set values {}
     foreach field $fields { dict set values [lindex $field 0] [string trim [req form [lindex $field 0]]] }
@@ -666,6 +667,26 @@ proc web::movedOn {ev label} {
         set last "已由${by}于[clock format [yqbox::seconds $at] -format {%m月%d日 %H:%M} -timezone [calendar::Zone]][workflow::stepTitle $action]，"
     }
     return "该事件${last}现为“[workflow::stateTitle [dict get $ev state]]”，不能再“$label”。页面已更新为最新情况。"
+}
+
+# web::movedAway: when event ID was ME's unit's to act on (routed to it, or handled by it before)
+# and has since gone to another unit, answer the action LABEL that ME tried with a page saying who
+# did what (web::movedOn; a 422, not a refused access, not audited) and stop the handler. Returns
+# nothing otherwise (web::event then decides as for any other event).
+proc web::movedAway {me id label} {
+    if {![string is entier -strict $id] || $id <= 0 || $id > 1e15} { return }
+    lassign [eventScope $me] all uid uname
+    if {$all} { return }
+    set ev {}
+    db eval {SELECT id, title, state, unit_id, suggested_unit FROM event WHERE id = $id} r { unset r(*); set ev [array get r] }
+    if {$ev eq "" || [dict get $ev unit_id] eq "" || [dict get $ev unit_id] eq $uid} { return }
+    if {[dict get $ev suggested_unit] ne $uname
+        && ![db exists {SELECT 1 FROM event_step WHERE event_id = $id AND unit_id = $uid}]} { return }
+    respond status 422
+    respond html [app $me "事件 $id" [tmpl {<h1>[dict get $ev title]</h1>[problems [list [movedOn $ev $label]]]
+<p class="note">该事件已不由本单位承办，本单位不能再查看或办理。</p>
+<p><a href="/work">返回我的待办</a> · <a href="/queue">待认领事件</a> · <a href="/events">舆情事件</a></p>}]]
+    stop
 }
 
 # ---- claim queue ----
@@ -724,6 +745,7 @@ route GET /events/:id/reply {} {
 proc web::replyPost {} {
     set me [need event.handle]
     csrf $me
+    movedAway $me [req param id] 撰写回应
     set ev [event $me [req param id]]
     if {[dict get $ev unit_id] ne [dict get $me unit_id]} { deny $me "只能为本单位承办的事件撰写回应" }
     set values [dict create question [string trim [req form question]] body [string trim [req form body]]]

@@ -614,7 +614,7 @@ route POST /requests {} {
     set problems {}
     if {![dict exists $v channel] || [dict get $v channel] ni {letter fax email visit}} { lappend problems {channel 请选择申请方式（信函、传真、电子邮件或当面）} }
     if {[dict exists $v received] && ![regexp {^\d{4}-\d\d-\d\d( \d\d:\d\d)?$} [dict get $v received]]} {
-        lappend problems {received 收到时间格式应为 YYYY-MM-DD HH:MM}
+        lappend problems [list received "收到时间格式应为 YYYY-MM-DD HH:MM"]
     }
     lappend problems {*}[request::validate $v]
     if {![llength $problems]} {
