@@ -314,8 +314,14 @@ proc web::quotaState {u} {
     return "进行中（尚差[join $short 、]）"
 }
 
-# web::submissionPage: the page of submission row S for ME with PROBLEMS of a failed action.
-proc web::submissionPage {me s {problems {}}} {
+# web::submissionPage: the page of submission row S for ME with PROBLEMS of a failed action OP,
+# whose form is shown again filled in with VALUES (the fields as posted).
+proc web::submissionPage {me s {problems {}} {op ""} {values {}}} {
+    array set f {}
+    foreach {o names} {reject reason withdraw reason edit {title body}} {
+        foreach n $names { set f($o.$n) [expr {$o eq $op && [dict exists $values $n] ? [dict get $values $n] : ""}] }
+    }
+    if {$op ne "edit"} { set f(edit.title) [dict get $s title]; set f(edit.body) [dict get $s body] }
     dict with s {}
     set unit [db onecolumn {SELECT name FROM unit WHERE id = $unit_id}]
     set st [dict get $submission::states $state]
@@ -334,12 +340,12 @@ proc web::submissionPage {me s {problems {}}} {
         markup append ops [tmpl {<form method="post" action="$a/attach" class="form" enctype="multipart/form-data">[hidden $me]<p><label for="att">添加附件</label><input id="att" name="file" type="file"><button type="submit">上传</button></p></form>}]
     }
     if {$state in {draft signed sent} && [org::as $me { workflow::permitted -process submission withdraw $id }]} {
-        markup append ops [tmpl {<form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="wd-reason">撤回理由（如重复报送）</label><input id="wd-reason" name="reason" size="40"><button type="submit">撤回</button></p></form>}]
+        markup append ops [tmpl {<form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="wd-reason">撤回理由（如重复报送）</label><input id="wd-reason" name="reason" value="$f(withdraw.reason)" size="40"><button type="submit">撤回</button></p></form>}]
     }
     if {$state eq "sent" && [can $me submission.screen]} {
         markup append ops [postButton $me $a/adopt 采用]
-        markup append ops [tmpl {<form method="post" action="$a/reject" class="form">[hidden $me]<p><label for="reason">不予采用的理由</label><input id="reason" name="reason" size="40"><button type="submit">不予采用</button></p></form>
-<details><summary>筛选加工（编辑）</summary><form method="post" action="$a/edit" class="form">[hidden $me]<p><label for="e-title">标题</label><input id="e-title" name="title" value="$title" size="60"></p><p><label for="e-body">正文</label><textarea id="e-body" name="body" rows="8">$body</textarea></p><p><button type="submit">保存修改</button></p></form></details>}]
+        markup append ops [tmpl {<form method="post" action="$a/reject" class="form">[hidden $me]<p><label for="reason">不予采用的理由</label><input id="reason" name="reason" value="$f(reject.reason)" size="40"><button type="submit">不予采用</button></p></form>
+<details[opened $op edit]><summary>筛选加工（编辑）</summary><form method="post" action="$a/edit" class="form">[hidden $me]<p><label for="e-title">标题</label><input id="e-title" name="title" value="$f(edit.title)" size="60"></p><p><label for="e-body">正文</label><textarea id="e-body" name="body" rows="8">$f(edit.body)</textarea></p><p><button type="submit">保存修改</button></p></form></details>}]
     }
     app $me $title [tmpl {<h1>$title</h1>[notice][problems $problems]
 <dl><dt>编号</dt><dd>$id</dd><dt>报送单位</dt><dd>$unit</dd><dt>状态</dt><dd id="state">$st</dd><dt>签发人</dt><dd>$signer_name [time $signed]</dd>
@@ -412,7 +418,7 @@ route POST /submissions/:id/:op {} {
     if {$err ne ""} { lappend problems [zh $err] }
     if {[llength $problems]} {
         respond status 422
-        return [submissionPage $me [submission::Get $id] $problems]
+        return [submissionPage $me [submission::Get $id] $problems $op [req forms]]
     }
     done $me "/submissions/$id" $done
 }
@@ -637,8 +643,22 @@ route GET /requests/stats {} {
     document [org::as $me { request::statsPage $year }]
 }
 
-# web::requestPage: the page of request row R for ME with PROBLEMS of a failed action.
-proc web::requestPage {me r {problems {}}} {
+# web::opened: the attribute that opens a <details> of action WANT when OP (the action that
+# failed) is that one (markup " open"), else "".
+proc web::opened {op want} {
+    expr {$op eq $want ? [tmpl { open}] : ""}
+}
+
+# web::requestPage: the page of request row R for ME with PROBLEMS of a failed action OP, whose
+# form is shown again open and filled in with VALUES (the fields as posted).
+proc web::requestPage {me r {problems {}} {op ""} {values {}}} {
+    # the action forms' fields: what was typed into the one that failed, else empty
+    array set f {}
+    foreach {o names} {identity {result note} pause {kind party reply_by note} extend {days reason told}
+                       answer {kind text} withdraw {reason} fee {amount reason} waive {reason}} {
+        foreach n $names { set f($o.$n) [expr {$o eq $op && [dict exists $values $n] ? [dict get $values $n] : ""}] }
+    }
+    if {$op ne "extend"} { set f(extend.days) 20 }
     dict with r {}
     set ch [dict get $request::channels $channel]
     set st [dict get $request::states $state]
@@ -655,30 +675,30 @@ proc web::requestPage {me r {problems {}}} {
     set a /requests/$id
     set ops ""
     if {$state eq "registered"} {
-        markup append ops [tmpl {<details><summary>身份核验</summary><form method="post" action="$a/identity" class="form">[hidden $me]<p><label for="i-result">结果</label><select id="i-result" name="result"><option value="verified">核验通过</option><option value="failed">核验未通过</option></select> <label for="i-note">核验的证件</label><input id="i-note" name="note"></p><p><button type="submit">记录</button></p></form></details>}]
+        markup append ops [tmpl {<details[opened $op identity]><summary>身份核验</summary><form method="post" action="$a/identity" class="form">[hidden $me]<p><label for="i-result">结果</label><select id="i-result" name="result">[options {verified 核验通过 failed 核验未通过} $f(identity.result)]</select> <label for="i-note">核验的证件</label><input id="i-note" name="note" value="$f(identity.note)"></p><p><button type="submit">记录</button></p></form></details>}]
         if {$running} {
             markup append ops [postButton $me $a/resume 征求意见结束，恢复计时]
         } else {
-            markup append ops [tmpl {<details><summary>征求意见（暂停计时）</summary><form method="post" action="$a/pause" class="form">[hidden $me]<p><label for="p-kind">类型</label><select id="p-kind" name="kind"><option value="third_party">征求第三方意见</option><option value="agency">征求其他机关意见</option></select> <label for="p-party">被征求意见方</label><input id="p-party" name="party"></p><p><label for="p-by">答复期限（YYYY-MM-DD，可选）</label><input id="p-by" name="reply_by"> <label for="p-note">说明</label><input id="p-note" name="note"></p><p><button type="submit">开始征求意见</button></p></form></details>}]
+            markup append ops [tmpl {<details[opened $op pause]><summary>征求意见（暂停计时）</summary><form method="post" action="$a/pause" class="form">[hidden $me]<p><label for="p-kind">类型</label><select id="p-kind" name="kind">[options {third_party 征求第三方意见 agency 征求其他机关意见} $f(pause.kind)]</select> <label for="p-party">被征求意见方</label><input id="p-party" name="party" value="$f(pause.party)"></p><p><label for="p-by">答复期限（YYYY-MM-DD，可选）</label><input id="p-by" name="reply_by" value="$f(pause.reply_by)"> <label for="p-note">说明</label><input id="p-note" name="note" value="$f(pause.note)"></p><p><button type="submit">开始征求意见</button></p></form></details>}]
         }
         if {$extension == 0 && [org::as $me { workflow::permitted -process request extend $id }]} {
-            markup append ops [tmpl {<details><summary>延长答复期限（信息公开工作机构负责人）</summary><form method="post" action="$a/extend" class="form">[hidden $me]<p><label for="x-days">延长工作日</label><input id="x-days" name="days" value="20" size="3"> <label for="x-reason">理由</label><input id="x-reason" name="reason"></p><p><label for="x-told">告知申请人的方式和时间</label><input id="x-told" name="told" size="40"></p><p><button type="submit">批准延长</button></p></form></details>}]
+            markup append ops [tmpl {<details[opened $op extend]><summary>延长答复期限（信息公开工作机构负责人）</summary><form method="post" action="$a/extend" class="form">[hidden $me]<p><label for="x-days">延长工作日</label><input id="x-days" name="days" value="$f(extend.days)" size="3"> <label for="x-reason">理由</label><input id="x-reason" name="reason" value="$f(extend.reason)"></p><p><label for="x-told">告知申请人的方式和时间</label><input id="x-told" name="told" value="$f(extend.told)" size="40"></p><p><button type="submit">批准延长</button></p></form></details>}]
         }
-        set kinds ""
-        dict for {k l} $request::kinds { markup append kinds [tmpl {<option value="$k">$l</option>}] }
+        set kinds [options $request::kinds $f(answer.kind)]
         set fields ""
         foreach {k l} $request::detailNames {
-            markup append fields [tmpl {<p><label for="d-$k">$l</label><input id="d-$k" name="d_$k" size="50"></p>}]
+            set dv [expr {$op eq "answer" && [dict exists $values d_$k] ? [dict get $values d_$k] : ""}]
+            markup append fields [tmpl {<p><label for="d-$k">$l</label><input id="d-$k" name="d_$k" value="$dv" size="50"></p>}]
         }
-        markup append ops [tmpl {<details><summary>答复</summary><form method="post" action="$a/answer" class="form">[hidden $me]<p><label for="a-kind">答复类型</label><select id="a-kind" name="kind">$kinds</select></p>
+        markup append ops [tmpl {<details[opened $op answer]><summary>答复</summary><form method="post" action="$a/answer" class="form">[hidden $me]<p><label for="a-kind">答复类型</label><select id="a-kind" name="kind">$kinds</select></p>
 <p class="note">按答复类型填写：已主动公开——获取方式和途径；予以公开——提供方式（可选获取时间、不予公开部分及理由）；不予公开——理由（可选法律法规依据）；非本机关负责公开——理由（可选负责公开的机关、联系方式）；依照有关法律法规办理——法律法规依据。</p>
-$fields<p><label for="a-text">补充说明（写入答复书）</label><textarea id="a-text" name="text" rows="3"></textarea></p><p><button type="submit">答复并生成答复书</button></p></form></details>}]
+$fields<p><label for="a-text">补充说明（写入答复书）</label><textarea id="a-text" name="text" rows="3">$f(answer.text)</textarea></p><p><button type="submit">答复并生成答复书</button></p></form></details>}]
     }
     if {$state eq "registered" && [org::as $me { workflow::permitted -process request withdraw $id }]} {
-        markup append ops [tmpl {<details><summary>撤销重复登记</summary><form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="w-why">理由（重复的申请编号等）</label><input id="w-why" name="reason" size="40"></p><p><button type="submit">撤销</button></p></form></details>}]
+        markup append ops [tmpl {<details[opened $op withdraw]><summary>撤销重复登记</summary><form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="w-why">理由（重复的申请编号等）</label><input id="w-why" name="reason" value="$f(withdraw.reason)" size="40"></p><p><button type="submit">撤销</button></p></form></details>}]
     }
     if {$state eq "answered"} { markup append ops [postButton $me $a/archive 归档] }
-    markup append ops [tmpl {<details><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason"></p><p><button type="submit">登记收费</button></p></form>[if {$fee > 0 && !$waived && [org::as $me { workflow::permitted -process request waive $id }]} { tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason"><button type="submit">批准减免</button></p></form>} }]</details>}]
+    markup append ops [tmpl {<details[opened $op fee][opened $op waive]><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" value="$f(fee.amount)" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason" value="$f(fee.reason)"></p><p><button type="submit">登记收费</button></p></form>[if {$fee > 0 && !$waived && [org::as $me { workflow::permitted -process request waive $id }]} { tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason" value="$f(waive.reason)"><button type="submit">批准减免</button></p></form>} }]</details>}]
     app $me "申请 $number" [tmpl {<h1>政府信息公开申请 $number</h1>[notice][problems $problems]
 <dl><dt>申请人</dt><dd>$name（$id_type $id_number）</dd><dt>联系方式</dt><dd>$phone $email $address</dd>
 <dt>申请方式</dt><dd>$ch[if {$oral} { tmpl {（口头提出，工作人员代为填写）} }]</dd><dt>收到时间</dt><dd>[time $received]</dd>
@@ -820,7 +840,7 @@ route POST /requests/:id/:op {} {
     if {$err ne ""} { lappend problems [zh $err] }
     if {[llength $problems]} {
         respond status 422
-        return [requestPage $me [requestRow $id] $problems]
+        return [requestPage $me [requestRow $id] $problems $op $f]
     }
     done $me "/requests/$id" $done
 }
