@@ -52,7 +52,7 @@ proc web::zh {msg} {
         {cannot be screened}            "只有已报送、尚未筛选的信息可以采用或不予采用"
         {cannot be edited}              "只有已报送、尚未筛选的信息可以编辑"
         {cannot add an attachment}      "只有草稿或已签发的信息可以添加附件"
-        {cannot be withdrawn}           "当前状态不能撤回（已筛选或已办结）"
+        {cannot be withdrawn}           "当前状态不能撤回或撤销（已筛选、已答复或已办结）"
         {larger than submission_file_max} "附件超过大小上限"
         {bad attachment name}           "附件文件名无效"
         {was extended already}          "该申请已延长过答复期限（只能延长一次）"
