@@ -453,11 +453,11 @@ proc web::commissionsPage {me {values {}} {problems {}}} {
         if {!$all && [dict get $c unit_id] ne [dict get $me unit_id]} { continue }
         dict with c {}
         set link [expr {$submission_id ne "" ? [tmpl {<a href="/submissions/$submission_id">$submission_id</a>}] : ""}]
-        markup append rows [tmpl {<tr><td>$id</td><td class="l"><a href="/commissions/$id">$title</a></td><td>$unit</td><td>[time $issued]</td><td>$due</td><td class="st-$state">[dict get $names $state]</td><td>[time $delivered] $link</td></tr>}]
+        markup append rows [tmpl {<tr><td data-label="编号">$id</td><td class="l"><a href="/commissions/$id">$title</a></td><td data-label="单位">$unit</td><td data-label="发出时间">[time $issued]</td><td data-label="截止">$due</td><td data-label="状态" class="st-$state">[dict get $names $state]</td><td data-label="报送">[time $delivered] $link</td></tr>}]
     }
     set form [expr {$all ? [tmpl {<h2 id="h-issue">发出约稿通知</h2>[commissionForm $me $values $problems]}] : ""}]
     app $me 约稿通知 [tmpl {<h1>约稿通知</h1>[notice]
-<table class="list" id="commissions"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">单位</th><th scope="col">发出时间</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
+<table class="list stack" id="commissions"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">单位</th><th scope="col">发出时间</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
 $form}]
 }
 
@@ -513,7 +513,7 @@ route GET /commissions/:id {} {
         if {[dict get $c id] != $id || (!$all && [dict get $c unit_id] ne $mine)} { continue }
         set sid [dict get $c submission_id]
         set link [expr {$sid ne "" ? [tmpl {<a href="/submissions/$sid">政务信息 $sid</a>}] : ""}]
-        markup append rows [tmpl {<tr><td>[dict get $c unit]</td><td>[dict get $c due]</td><td class="st-[dict get $c state]">[dict get $names [dict get $c state]]</td><td>[time [dict get $c delivered]] $link</td></tr>}]
+        markup append rows [tmpl {<tr><td data-label="单位">[dict get $c unit]</td><td data-label="截止">[dict get $c due]</td><td data-label="状态" class="st-[dict get $c state]">[dict get $names [dict get $c state]]</td><td data-label="报送">[time [dict get $c delivered]] $link</td></tr>}]
     }
     set items ""
     db eval {SELECT s.id AS sid, s.title AS stitle, s.state AS sstate, s.sent, n.name AS uname FROM submission s
@@ -526,7 +526,7 @@ route GET /commissions/:id {} {
 <p class="meta">编号 $id · $by 于 [time $issued] 发出</p>
 <div class="text" id="commission-text">$body</div>
 <h2>各单位报送时限</h2>
-<table class="list" id="commission-units"><thead><tr><th scope="col">单位</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
+<table class="list stack" id="commission-units"><thead><tr><th scope="col">单位</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
 <h2>回应本约稿的信息</h2>[if {$items eq ""} { tmpl {<p>尚无。</p>} } else { tmpl {<ul id="commission-items">$items</ul>} }]
 $write<p><a href="/commissions">返回约稿通知</a></p>}]
 }
