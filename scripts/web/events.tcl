@@ -639,7 +639,7 @@ route POST /events/:id/:action {} {
         deny $me "不能对事件 [dict get $ev id] 执行“$label”（权限或承办单位不符）"
     }
     # someone else acted first: say who did what (a state refusal, 422, not a refused access)
-    if {[dict get $ev state] ni [dict get $::workflow::transitions $name from]} {
+    if {[stale event $name [dict get $ev state]]} {
         respond status 422
         return [eventPage $me $ev [dict create * [list [movedOn $ev $label]]] $values]
     }
@@ -656,17 +656,38 @@ route POST /events/:id/:action {} {
 }
 
 # web::movedOn: the sentence telling a user who tried LABEL on event EV (dict) that its state
-# moved on: who did what last, when, and the state it is in now.
+# moved on (web::moved).
 proc web::movedOn {ev label} {
-    set id [dict get $ev id]
-    set last ""
-    db eval {SELECT s.at, s.action, s.login, s.unit, coalesce(u.name, '') AS who FROM event_step s
-             LEFT JOIN user u ON u.login = s.login
-             WHERE s.event_id = $id AND s.action NOT LIKE 'deadline.%' ORDER BY s.id DESC LIMIT 1} {
-        set by [expr {$login eq "system" ? "系统" : "$unit[expr {$who ne "" ? $who : $login}]"}]
-        set last "已由${by}于[clock format [yqbox::seconds $at] -format {%m月%d日 %H:%M} -timezone [calendar::Zone]][workflow::stepTitle $action]，"
+    moved event [dict get $ev id] [dict get $ev state] $label
+}
+
+# web::moved: the sentence telling a user who tried LABEL on row ID of PROCESS (event, request or
+# submission), now in STATE, that its state moved on: who did what last, when, and the state it is
+# in now. Reads only.
+proc web::moved {process id state label} {
+    if {$process eq "event"} {
+        set sql {SELECT s.at, s.action, s.login, s.unit, coalesce(u.name, '') AS who FROM event_step s
+                 LEFT JOIN user u ON u.login = s.login
+                 WHERE s.event_id = $id AND s.action NOT LIKE 'deadline.%' ORDER BY s.id DESC LIMIT 1}
+    } else {
+        set sql {SELECT s.at, s.action, s.login, s.unit, coalesce(u.name, '') AS who FROM process_step s
+                 LEFT JOIN user u ON u.login = s.login
+                 WHERE s.process = $process AND s.object_id = $id AND s.action NOT LIKE 'deadline.%'
+                 ORDER BY s.id DESC LIMIT 1}
     }
-    return "该事件${last}现为“[workflow::stateTitle [dict get $ev state]]”，不能再“$label”。页面已更新为最新情况。"
+    set last ""
+    db eval $sql {
+        set by [expr {$login eq "system" ? "系统" : ($login eq "console" ? "控制台" : "$unit[expr {$who ne "" ? $who : $login}]")}]
+        set last "已由${by}于[clock format [yqbox::seconds $at] -format {%m月%d日 %H:%M} -timezone [calendar::Zone]][workflow::stepTitle -process $process $action]，"
+    }
+    set noun [dict get {event 该事件 request 该申请 submission 该信息} $process]
+    return "$noun${last}现为“[workflow::stateTitle -process $process $state]”，不能再“$label”。页面已更新为最新情况。"
+}
+
+# web::stale: whether transition OP of PROCESS cannot start from STATE (someone acted first).
+proc web::stale {process op state} {
+    set t [set [workflow::Ns $process]::transitions]
+    expr {[dict exists $t $op] && $state ni [dict get $t $op from]}
 }
 
 # web::movedAway: when event ID was ME's unit's to act on (routed to it, or handled by it before)

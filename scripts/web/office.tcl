@@ -385,6 +385,13 @@ route POST /submissions/:id/:op {} {
     if {$op ni {sign send attach adopt reject edit withdraw}} { errorpage 404; return }
     set s [submission $me [req param id]]
     set id [dict get $s id]
+    # someone else acted first: say who did what (a state refusal, 422; who may not do it at all is
+    # refused by the procedure below)
+    if {[stale submission $op [dict get $s state]] && [org::as $me { workflow::permitted -process submission $op $id }]} {
+        respond status 422
+        set label [dict get {sign 签发 send 报送 adopt 采用 reject 不予采用 edit 编辑 withdraw 撤回 attach 添加附件} $op]
+        return [submissionPage $me $s [list [moved submission $id [dict get $s state] $label]]]
+    }
     set problems {}
     switch -- $op {
         sign   { set err [as $me { submission::sign $id [dict get $me login] }]; set done 已签发 }
@@ -767,6 +774,13 @@ route POST /requests/:id/:op {} {
     # approves extend and waive; the rest is the office's work)
     if {![org::as $me { workflow::permitted -process request $op $id }]} {
         deny $me [expr {$op in {extend waive} ? "须由信息公开工作机构负责人批准" : "需要权限：request.handle"}]
+    }
+    # someone else acted first: say who did what (a state refusal, 422)
+    if {[stale request $op [dict get $r state]]} {
+        respond status 422
+        set label [dict get {identity 身份核验 pause 征求意见 resume 恢复计时 extend 延长答复期限 answer 答复
+                             fee 登记信息处理费 waive 减免信息处理费 archive 归档 withdraw 撤销重复登记} $op]
+        return [requestPage $me $r [list [moved request $id [dict get $r state] $label]]]
     }
     set problems {}
     set err ""
