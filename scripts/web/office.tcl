@@ -221,7 +221,7 @@ route GET /submissions {} {
 [periodForm /submissions $spec]$queue
 <p><a href="/submissions/quota?period=[urlencode $spec]">报送任务完成情况</a></p>
 <table class="list" id="items"><thead><tr><th scope="col">编号</th><th scope="col">报送单位</th><th scope="col">标题</th><th scope="col">签发人</th><th scope="col">报送时间</th><th scope="col">状态</th></tr></thead><tbody>$rows</tbody></table>
-[if {[can $me submission.write]} { tmpl {<h2>起草政务信息</h2>[submissionForm $me {} {}]} }]}]
+[if {[can $me submission.write]} { tmpl {<h2>起草政务信息</h2>[submissionForm $me [dict create commission [req query commission]] {}]} }]}]
 }
 
 route POST /submissions {} {
@@ -528,7 +528,7 @@ route GET /commissions/:id {} {
              ORDER BY s.id} {
         markup append items [tmpl {<li><a href="/submissions/$sid">$stitle</a>（$uname，[dict get $submission::states $sstate][if {$sent ne ""} { tmpl {，[time $sent] 报送} }]）</li>}]
     }
-    set write [expr {!$all || [can $me submission.write] ? [tmpl {<p><a href="/submissions#s-title">起草回应本约稿的政务信息</a></p>}] : ""}]
+    set write [expr {!$all || [can $me submission.write] ? [tmpl {<p><a href="/submissions?commission=$id#s-title">起草回应本约稿的政务信息</a></p>}] : ""}]
     app $me "约稿 $id" [tmpl {<h1>约稿通知：$title</h1>[notice]
 <p class="meta">编号 $id · $by 于 [time $issued] 发出</p>
 <div class="text" id="commission-text">$body</div>
