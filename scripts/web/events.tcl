@@ -9,7 +9,10 @@
 # is the workflow's answer (workflow::possible: the event's state, the user's permissions and unit);
 # web::actions only says how each transition's form looks and how its fields become the
 # transition's arguments. A bad form is shown again with the problems named and nothing saved; a
-# transition the workflow refuses is shown the same way with the workflow's reason.
+# transition the workflow refuses is shown the same way with the workflow's reason. When someone
+# else acted first (the event's state moved on, or it went to another unit) the page says who did
+# what and when (web::moved, also used by the office's pages for requests and 政务信息): a 422, not
+# an audited refusal.
 
 namespace eval web {
     # transition -> {label fields}; a field is {name label kind}, kind one of text, para, level,

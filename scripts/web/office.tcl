@@ -1,10 +1,13 @@
 # office.tcl - the staff pages of issue 9 behind the login: the assessment (考核: month, quarter and
 # year rankings, the figures' events, the printable 通报, CSV), government-information reporting
 # (政务信息报送: a unit's items, writing, attachments, sign-off, sending; the office's screening
-# queue; 约稿 notices; quota figures) and disclosure on request (依申请公开: the register,
+# queue; 约稿 notices sent to units picked from the list, each with its page of text, due dates and
+# answering items; quota figures) and disclosure on request (依申请公开: the register,
 # registration of letter/fax/in-person applications, a request's page with its actions, answer
 # letters, yearly statistics). Every change goes through the module's own procedure run as the
 # user (web::as → org::as), so it is checked, done in one transaction and audited like the console.
+# A refused action shows its page again with the reason and the form as typed; one that someone else
+# made moot says who did what (web::moved).
 # Units see only their own figures and items; the office (and leaders, for the assessment) all.
 
 namespace eval web {
