@@ -205,7 +205,8 @@ proc assessment::formula {} {
 #   period, formula (assessment::formula), missing (workflow tables not in the database),
 #   units: ranked list of dicts unit_id unit rank points counters (name -> n) events (name -> ids)
 #          below (months under the reporting quota)
-# Units are the active departments and townships; equal points share a rank (ordered by unit id).
+# Units are the departments and townships that existed in the period (org::unitsIn: created before
+# its end, not closed before its start); equal points share a rank (ordered by unit id).
 proc assessment::compute {spec} {
     variable counters
     set p [reporting::period $spec]
@@ -215,7 +216,7 @@ proc assessment::compute {spec} {
     lassign [reporting::bounds $p] fromEpoch toEpoch
     set nowEpoch [yqbox::now]
     set units {}
-    db eval {SELECT id, name FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+    foreach {id name} [org::unitsIn $from $to] {
         set c {}; set e {}
         foreach n [dict keys $counters] { dict set c $n 0; dict set e $n {} }
         dict set units $id [dict create unit_id $id unit $name counters $c events $e below {}]

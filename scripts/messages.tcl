@@ -343,7 +343,7 @@ namespace eval yq {
         request.baddetail   {答复的具体内容格式不正确（应为“名称 值”成对）}
         request.nodetail    {“%1$s”答复没有“%2$s”这一项（可填：%3$s）}
         request.needdetail  {“%1$s”答复须填写“%2$s”}
-        request.norepeat    重复申请的答复须指明同一申请人此前已答复的申请
+        request.norepeat    重复申请的答复须指明同一申请人此前提出、未撤销的申请
         request.badamount   {信息处理费金额“%s”无效（应为 0 至 100000 的数字）}
         request.feereason   请写明收取信息处理费的理由（申请数量或频次明显超过合理范围）
         request.nofee       {%s 没有可减免的信息处理费}

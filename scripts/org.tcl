@@ -383,6 +383,14 @@ proc org::unlock {login} {
     db eval {DELETE FROM login_throttle WHERE key = $key}
 }
 
+# org::unitsIn: the departments and townships that a period's figures cover, from FROM
+# (inclusive) to TO (exclusive), ISO dates or times: those created before TO and not closed before
+# FROM (a unit closed during the period stays in it). Returns {ID NAME ...} in id order.
+proc org::unitsIn {from to} {
+    db eval {SELECT id, name FROM unit WHERE kind IN ('department','township') AND created < $to
+               AND (active OR deactivated >= $from) ORDER BY id}
+}
+
 # org::principal: the principal dict of user ID acting from ORIGIN.
 proc org::principal {id origin} {
     db eval {SELECT u.login, u.unit_id, n.name AS unit FROM user u JOIN unit n ON n.id = u.unit_id
@@ -433,6 +441,11 @@ cmdlayer::command unit set {{unit 单位} {args 字段及值 text 2}} "修改单
             if {$f eq "active"} { set v [cmdlayer::Check active $v bool] }
             set old [db onecolumn "SELECT $f FROM unit WHERE id = \$id"]
             db eval "UPDATE unit SET $f = \$v WHERE id = \$id"
+            if {$f eq "active" && $v != $old} {
+                # when it closed: the periods after it no longer list the unit (org::unitsIn)
+                set at [expr {$v ? "" : [yqbox::iso]}]
+                db eval {UPDATE unit SET deactivated = nullif($at, '') WHERE id = $id}
+            }
             audit::record unit.update unit:$id -before "$f=$old" -after "$f=$v"
         }
     }

@@ -510,8 +510,11 @@ proc workflow::p::request::do::answer {id argv} {
     set by [dict get [org::actor] login]
     set prefix [conf::get request_letter_prefix]
     if {$kind eq "repeat"} {
+        # 002 第三十六条(六): the same information asked again is not processed again, whether the
+        # earlier request is answered (the letter says so) or still open (the letter says it is
+        # being answered there); a withdrawn registration is no earlier request
         set prev [db onecolumn {SELECT repeat_of FROM request WHERE id = $id}]
-        if {$prev eq "" || [db onecolumn {SELECT state FROM request WHERE id = $prev}] eq "registered"} {
+        if {$prev eq "" || [db onecolumn {SELECT state FROM request WHERE id = $prev}] eq "withdrawn"} {
             yq::fail request.norepeat
         }
     }
@@ -622,8 +625,13 @@ proc request::letter {id {standalone 0}} {
         none { tmpl {<p>经检索，本机关没有你所申请公开的信息，该政府信息不存在。</p>} }
         elsewhere { tmpl {<p>你所申请的政府信息不属于本机关负责公开的范围。理由：[dict get $dt reason]。[if {[dict get $dt agency] ne ""} { tmpl {负责公开该政府信息的行政机关为[dict get $dt agency][if {[dict get $dt contact] ne ""} { tmpl {，联系方式：[dict get $dt contact]} }]，请向该机关提出申请。} }]</p>} }
         repeat {
-            set prev [db onecolumn {SELECT number FROM request WHERE id = $repeat_of}]
-            tmpl {<p>本机关已就你提出的政府信息公开申请（申请编号：$prev）作出答复，你重复申请公开相同的政府信息，本机关不予重复处理。</p>}
+            # the earlier request answered before this one: told so; else it was still being handled
+            db eval {SELECT number AS prev, coalesce(answered, '') AS prevAnswered FROM request WHERE id = $repeat_of} {}
+            if {$prevAnswered ne "" && $prevAnswered <= $answered} {
+                tmpl {<p>本机关已就你提出的政府信息公开申请（申请编号：$prev）作出答复，你重复申请公开相同的政府信息，本机关不予重复处理。</p>}
+            } else {
+                tmpl {<p>你此前已提出申请公开相同政府信息的申请（申请编号：$prev），本机关正在办理，将在该申请的答复期限内依法答复，本申请不予重复处理。</p>}
+            }
         }
         special { tmpl {<p>你所申请的信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定，请依照[dict get $dt law]的规定办理。</p>} }
     }]

@@ -446,9 +446,11 @@ proc submission::commissions {{period ""}} {
 #   units: a list, ranked, of dicts unit_id unit rank sent adopted rejected months (YYYY-MM ->
 #     items sent) below (the months under the unit quota) commissioned late overdue,
 #   staff: a list of dicts login name months below (office staff: users of the office with role office),
-#   upward: YYYY-MM -> {items N specials N below {items|specials ...}}.
-# Units are the active departments and townships; rank 1 has the most adopted items (ties: more
-# sent, then the unit's id), equal figures share a rank.
+#   upward: YYYY-MM -> {items N specials N below {items|specials ...} short {items N specials N}
+#     state done|below|open}: short is what is missing to the province quotas; state done (both
+#     met), below (a month over, short of one) or open (a month not over, short of one).
+# Units are the departments and townships that existed in the period (org::unitsIn); rank 1 has
+# the most adopted items (ties: more sent, then the unit's id), equal figures share a rank.
 proc submission::stats {spec} {
     set p [reporting::period $spec]
     set from [dict get $p from]
@@ -460,7 +462,7 @@ proc submission::stats {spec} {
     set thisMonth [reporting::current month]
     set past [lmap m $months { expr {$m < $thisMonth ? $m : [continue]} }]
     set units {}
-    db eval {SELECT id, name FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+    foreach {id name} [org::unitsIn $from $to] {
         set m {}
         foreach mm $months { dict set m $mm 0 }
         dict set units $id [dict create unit_id $id unit $name sent 0 adopted 0 rejected 0 months $m \
@@ -518,10 +520,13 @@ proc submission::stats {spec} {
     foreach mm $months {
         set items [db onecolumn {SELECT count(*) FROM submission_upward WHERE kind = 'item' AND substr(sent, 1, 7) = $mm}]
         set specials [db onecolumn {SELECT count(*) FROM submission_upward WHERE kind = 'special' AND substr(sent, 1, 7) = $mm}]
+        set short [dict create items [expr {max(0, [dict get $quota province] - $items)}] \
+                       specials [expr {max(0, [dict get $quota special] - $specials)}]]
         set below {}
-        if {$mm in $past && $items < [dict get $quota province]} { lappend below items }
-        if {$mm in $past && $specials < [dict get $quota special]} { lappend below specials }
-        dict set upward $mm [dict create items $items specials $specials below $below]
+        if {$mm in $past && [dict get $short items]} { lappend below items }
+        if {$mm in $past && [dict get $short specials]} { lappend below specials }
+        set state [expr {[dict get $short items] + [dict get $short specials] == 0 ? "done" : ($mm in $past ? "below" : "open")}]
+        dict set upward $mm [dict create items $items specials $specials below $below short $short state $state]
     }
     dict create period $p quota $quota units $ranked staff $staff upward $upward
 }

@@ -77,10 +77,7 @@ route GET /sources {} {
 <h2>新增采集源</h2>
 <p><a href="/source-templates">按模板新增：论坛、贴吧、政府留言、新闻栏目、微博、抖音、公众号等，只需填写编号、关键词或网址</a></p>[sourceForm $me "" {} {}]
 <h2>OPML 导入与导出</h2>
-<form method="post" action="/sources/opml" class="form" enctype="application/x-www-form-urlencoded">[hidden $me]
-<p><label for="opml">OPML 内容（粘贴文件内容）</label><textarea id="opml" name="opml" rows="4"></textarea></p>
-<p><label for="opml-tier">类别</label><select id="opml-tier" name="tier">[options $crawl::tierTitles local]</select></p>
-<p><button type="submit">导入</button></p></form>
+[opmlForm $me "" local]
 <p><a href="/sources/opml">导出订阅源（OPML）</a></p>}]
 }
 
@@ -107,6 +104,14 @@ route GET /sources/opml {} {
     respond header Content-Disposition {attachment; filename="yqbox-sources.opml"}
 }
 
+# web::opmlForm: the OPML import form of ME with the pasted TEXT and TIER (kept when refused).
+proc web::opmlForm {me text tier} {
+    tmpl {<form method="post" action="/sources/opml" class="form" enctype="application/x-www-form-urlencoded">[hidden $me]
+<p><label for="opml">OPML 内容（粘贴文件内容）</label><textarea id="opml" name="opml" rows="4">$text</textarea></p>
+<p><label for="opml-tier">类别</label><select id="opml-tier" name="tier">[options $crawl::tierTitles $tier]</select></p>
+<p><button type="submit">导入</button></p></form>}
+}
+
 route POST /sources/opml {} {
     set me [need source.manage]
     csrf $me
@@ -121,7 +126,7 @@ route POST /sources/opml {} {
     }
     if {[llength $problems]} {
         respond status 422
-        return [app $me 采集源 [tmpl {<h1>OPML 导入</h1>[problems $problems]<p><a href="/sources">返回采集源</a></p>}]]
+        return [app $me 采集源 [tmpl {<h1>OPML 导入</h1>[problems $problems][opmlForm $me $text $tier]<p><a href="/sources">返回采集源</a></p>}]]
     }
     done $me "/sources" $msg
 }
@@ -238,10 +243,11 @@ $add
 # ---- units and users ----
 
 # web::unitsPage: the units and users page for ME; PROBLEMS (with status 422) come from the form
-# or button that was refused, and USER {login name unit role} keeps what was typed in the new-user
-# form. Returns the page.
-proc web::unitsPage {me {problems {}} {user {}}} {
+# or button that was refused, USER {login name unit role} keeps what was typed in the new-user form
+# and UNITVALUES {name kind contact phone} what was typed in the new-unit form. Returns the page.
+proc web::unitsPage {me {problems {}} {user {}} {unitValues {}}} {
     set user [dict merge {login "" name "" unit "" role handler} $user]
+    set uv [dict merge {name "" kind department contact "" phone ""} $unitValues]
     set units ""
     db eval {SELECT id, name, kind, contact, phone, active FROM unit ORDER BY id} {
         markup append units [tmpl {<tr><td>$id</td><td>$name</td><td>[dict get {office 信息办 department 部门 township 乡镇 leadership 领导 other 其他} $kind]</td><td>$contact</td><td>$phone</td><td>[expr {$active ? "启用" : "停用"}]</td></tr>}]
@@ -273,8 +279,8 @@ proc web::unitsPage {me {problems {}} {user {}}} {
     }
     set kinds {department 部门 township 乡镇 office 信息办 leadership 领导 other 其他}
     set unitForm [expr {[can $me unit.manage] ? [tmpl {<h2>新增单位</h2><form method="post" action="/units" class="form">[hidden $me]
-<p><label for="u-name">单位名称</label><input id="u-name" name="name" required></p><p><label for="u-kind">类型</label><select id="u-kind" name="kind">[options $kinds department]</select></p>
-<p><label for="u-contact">联系人</label><input id="u-contact" name="contact"></p><p><label for="u-phone">电话</label><input id="u-phone" name="phone"></p><p><button type="submit">新增单位</button></p></form>}] : ""}]
+<p><label for="u-name">单位名称</label><input id="u-name" name="name" value="[dict get $uv name]" required></p><p><label for="u-kind">类型</label><select id="u-kind" name="kind">[options $kinds [dict get $uv kind]]</select></p>
+<p><label for="u-contact">联系人</label><input id="u-contact" name="contact" value="[dict get $uv contact]"></p><p><label for="u-phone">电话</label><input id="u-phone" name="phone" value="[dict get $uv phone]"></p><p><button type="submit">新增单位</button></p></form>}] : ""}]
     # the web grants business roles only: admin roles are the console owner's (docs/separation.md)
     set roles {}
     foreach r $::org::roles {
@@ -315,8 +321,7 @@ route POST /units {} {
         if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
-        respond status 422
-        return [app $me 单位与用户 [tmpl {<h1>新增单位</h1>[problems $problems]<p><a href="/units">返回</a></p>}]]
+        return [unitsPage $me $problems {} [dict create name $name kind $kind contact [req form contact] phone [req form phone]]]
     }
     done $me "/units" "已新增单位 $name"
 }

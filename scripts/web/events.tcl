@@ -9,7 +9,10 @@
 # is the workflow's answer (workflow::possible: the event's state, the user's permissions and unit);
 # web::actions only says how each transition's form looks and how its fields become the
 # transition's arguments. A bad form is shown again with the problems named and nothing saved; a
-# transition the workflow refuses is shown the same way with the workflow's reason.
+# transition the workflow refuses is shown the same way with the workflow's reason. When someone
+# else acted first (the event's state moved on, or it went to another unit) the page says who did
+# what and when (web::moved, also used by the office's pages for requests and 政务信息): a 422, not
+# an audited refusal.
 
 namespace eval web {
     # transition -> {label fields}; a field is {name label kind}, kind one of text, para, level,
@@ -631,6 +634,7 @@ route POST /events/:id/:action {} {
     if {$name eq "reply"} { return [replyPost] }
     if {![dict exists $::web::actions $name]} { errorpage 404; return }
     lassign [dict get $::web::actions $name] label fields
+    movedAway $me [req param id] $label
     set ev [event $me [req param id]]
     set values {}
     foreach field $fields { dict set values [lindex $field 0] [string trim [req form [lindex $field 0]]] }
@@ -638,7 +642,7 @@ route POST /events/:id/:action {} {
         deny $me "不能对事件 [dict get $ev id] 执行“$label”（权限或承办单位不符）"
     }
     # someone else acted first: say who did what (a state refusal, 422, not a refused access)
-    if {[dict get $ev state] ni [dict get $::workflow::transitions $name from]} {
+    if {[stale event $name [dict get $ev state]]} {
         respond status 422
         return [eventPage $me $ev [dict create * [list [movedOn $ev $label]]] $values]
     }
@@ -655,17 +659,58 @@ route POST /events/:id/:action {} {
 }
 
 # web::movedOn: the sentence telling a user who tried LABEL on event EV (dict) that its state
-# moved on: who did what last, when, and the state it is in now.
+# moved on (web::moved).
 proc web::movedOn {ev label} {
-    set id [dict get $ev id]
-    set last ""
-    db eval {SELECT s.at, s.action, s.login, s.unit, coalesce(u.name, '') AS who FROM event_step s
-             LEFT JOIN user u ON u.login = s.login
-             WHERE s.event_id = $id AND s.action NOT LIKE 'deadline.%' ORDER BY s.id DESC LIMIT 1} {
-        set by [expr {$login eq "system" ? "系统" : "$unit[expr {$who ne "" ? $who : $login}]"}]
-        set last "已由${by}于[clock format [yqbox::seconds $at] -format {%m月%d日 %H:%M} -timezone [calendar::Zone]][workflow::stepTitle $action]，"
+    moved event [dict get $ev id] [dict get $ev state] $label
+}
+
+# web::moved: the sentence telling a user who tried LABEL on row ID of PROCESS (event, request or
+# submission), now in STATE, that its state moved on: who did what last, when, and the state it is
+# in now. Reads only.
+proc web::moved {process id state label} {
+    if {$process eq "event"} {
+        set sql {SELECT s.at, s.action, s.login, s.unit, coalesce(u.name, '') AS who FROM event_step s
+                 LEFT JOIN user u ON u.login = s.login
+                 WHERE s.event_id = $id AND s.action NOT LIKE 'deadline.%' ORDER BY s.id DESC LIMIT 1}
+    } else {
+        set sql {SELECT s.at, s.action, s.login, s.unit, coalesce(u.name, '') AS who FROM process_step s
+                 LEFT JOIN user u ON u.login = s.login
+                 WHERE s.process = $process AND s.object_id = $id AND s.action NOT LIKE 'deadline.%'
+                 ORDER BY s.id DESC LIMIT 1}
     }
-    return "该事件${last}现为“[workflow::stateTitle [dict get $ev state]]”，不能再“$label”。页面已更新为最新情况。"
+    set last ""
+    db eval $sql {
+        set by [expr {$login eq "system" ? "系统" : ($login eq "console" ? "控制台" : "$unit[expr {$who ne "" ? $who : $login}]")}]
+        set last "已由${by}于[clock format [yqbox::seconds $at] -format {%m月%d日 %H:%M} -timezone [calendar::Zone]][workflow::stepTitle -process $process $action]，"
+    }
+    set noun [dict get {event 该事件 request 该申请 submission 该信息} $process]
+    return "$noun${last}现为“[workflow::stateTitle -process $process $state]”，不能再“$label”。页面已更新为最新情况。"
+}
+
+# web::stale: whether transition OP of PROCESS cannot start from STATE (someone acted first).
+proc web::stale {process op state} {
+    set t [set [workflow::Ns $process]::transitions]
+    expr {[dict exists $t $op] && $state ni [dict get $t $op from]}
+}
+
+# web::movedAway: when event ID was ME's unit's to act on (routed to it, or handled by it before)
+# and has since gone to another unit, answer the action LABEL that ME tried with a page saying who
+# did what (web::movedOn; a 422, not a refused access, not audited) and stop the handler. Returns
+# nothing otherwise (web::event then decides as for any other event).
+proc web::movedAway {me id label} {
+    if {![string is entier -strict $id] || $id <= 0 || $id > 1e15} { return }
+    lassign [eventScope $me] all uid uname
+    if {$all} { return }
+    set ev {}
+    db eval {SELECT id, title, state, unit_id, suggested_unit FROM event WHERE id = $id} r { unset r(*); set ev [array get r] }
+    if {$ev eq "" || [dict get $ev unit_id] eq "" || [dict get $ev unit_id] eq $uid} { return }
+    if {[dict get $ev suggested_unit] ne $uname
+        && ![db exists {SELECT 1 FROM event_step WHERE event_id = $id AND unit_id = $uid}]} { return }
+    respond status 422
+    respond html [app $me "事件 $id" [tmpl {<h1>[dict get $ev title]</h1>[problems [list [movedOn $ev $label]]]
+<p class="note">该事件已不由本单位承办，本单位不能再查看或办理。</p>
+<p><a href="/work">返回我的待办</a> · <a href="/queue">待认领事件</a> · <a href="/events">舆情事件</a></p>}]]
+    stop
 }
 
 # ---- claim queue ----
@@ -724,6 +769,7 @@ route GET /events/:id/reply {} {
 proc web::replyPost {} {
     set me [need event.handle]
     csrf $me
+    movedAway $me [req param id] 撰写回应
     set ev [event $me [req param id]]
     if {[dict get $ev unit_id] ne [dict get $me unit_id]} { deny $me "只能为本单位承办的事件撰写回应" }
     set values [dict create question [string trim [req form question]] body [string trim [req form body]]]

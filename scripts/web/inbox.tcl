@@ -27,7 +27,7 @@ proc web::inboxTarget {event object kind} {
     switch -- $type {
         request { return [list /requests/$oid "政府信息公开申请 #$oid"] }
         submission { return [list /submissions/$oid "政务信息 #$oid"] }
-        commission { return [list /commissions "约稿 #$oid"] }
+        commission { return [list /commissions/$oid "约稿 #$oid"] }
         document { return [list /documents/$oid "公文 #$oid"] }
         instruction { if {$event ne ""} { return [list /events/$event#h-deadlines "领导批示（事件 #$event）"] } }
     }

@@ -1,10 +1,13 @@
 # office.tcl - the staff pages of issue 9 behind the login: the assessment (考核: month, quarter and
 # year rankings, the figures' events, the printable 通报, CSV), government-information reporting
 # (政务信息报送: a unit's items, writing, attachments, sign-off, sending; the office's screening
-# queue; 约稿 notices; quota figures) and disclosure on request (依申请公开: the register,
+# queue; 约稿 notices sent to units picked from the list, each with its page of text, due dates and
+# answering items; quota figures) and disclosure on request (依申请公开: the register,
 # registration of letter/fax/in-person applications, a request's page with its actions, answer
 # letters, yearly statistics). Every change goes through the module's own procedure run as the
 # user (web::as → org::as), so it is checked, done in one transaction and audited like the console.
+# A refused action shows its page again with the reason and the form as typed; one that someone else
+# made moot says who did what (web::moved).
 # Units see only their own figures and items; the office (and leaders, for the assessment) all.
 
 namespace eval web {
@@ -158,8 +161,9 @@ proc web::submissionForm {me values problems} {
     set commission [expr {[dict exists $values commission] ? [dict get $values commission] : ""}]
     set mine [dict get $me unit_id]
     set open {"" 不回应约稿}
-    db eval {SELECT c.id, c.title FROM commission c JOIN commission_unit u ON u.commission_id = c.id
-             WHERE u.unit_id = $mine AND u.delivered IS NULL ORDER BY c.id DESC} { lappend open $id "约稿 $id：$title" }
+    # the notices' columns are named apart from the form's values (a title once overwrote the draft's)
+    db eval {SELECT c.id AS cid, c.title AS ctitle FROM commission c JOIN commission_unit u ON u.commission_id = c.id
+             WHERE u.unit_id = $mine AND u.delivered IS NULL ORDER BY c.id DESC} { lappend open $cid "约稿 $cid：$ctitle" }
     tmpl {[problems $problems]<form method="post" action="/submissions" class="form" enctype="multipart/form-data">[hidden $me]
 <p><label for="s-title">标题</label><input id="s-title" name="title" value="$title" size="60" required></p>
 <p><label for="s-body">正文</label><textarea id="s-body" name="body" rows="8" required>$body</textarea></p>
@@ -192,7 +196,7 @@ route GET /submissions {} {
 [periodForm /submissions $spec]$queue
 <p><a href="/submissions/quota?period=[urlencode $spec]">报送任务完成情况</a></p>
 <table class="list" id="items"><thead><tr><th scope="col">编号</th><th scope="col">报送单位</th><th scope="col">标题</th><th scope="col">签发人</th><th scope="col">报送时间</th><th scope="col">状态</th></tr></thead><tbody>$rows</tbody></table>
-[if {[can $me submission.write]} { tmpl {<h2>起草政务信息</h2>[submissionForm $me {} {}]} }]}]
+[if {[can $me submission.write]} { tmpl {<h2>起草政务信息</h2>[submissionForm $me [dict create commission [req query commission]] {}]} }]}]
 }
 
 route POST /submissions {} {
@@ -258,7 +262,7 @@ route GET /submissions/quota {} {
         }
         set up ""
         dict for {m u} [dict get $s upward] {
-            markup append up [tmpl {<tr><td>$m</td><td>[dict get $u items]</td><td>[dict get $u specials]</td><td>[expr {[llength [dict get $u below]] ? "未完成" : "完成"}]</td></tr>}]
+            markup append up [tmpl {<tr><td>$m</td><td>[dict get $u items]</td><td>[dict get $u specials]</td><td>[quotaState $u]</td></tr>}]
         }
         set staff [tmpl {<h2>信息办工作人员（每人每月不少于 [dict get $q staff] 条）</h2>
 <table class="list" id="staff"><thead><tr><th scope="col">工作人员</th>$mh</tr></thead><tbody>$staff</tbody></table>
@@ -272,8 +276,27 @@ route GET /submissions/quota {} {
 $staff}]
 }
 
-# web::submissionPage: the page of submission row S for ME with PROBLEMS of a failed action.
-proc web::submissionPage {me s {problems {}}} {
+# web::quotaState: the 完成情况 of one month U of the upward figures (submission::stats): 完成 when
+# both quotas are met, 未完成 for a month over short of one, else 进行中 with what is still missing.
+proc web::quotaState {u} {
+    switch -- [dict get $u state] {
+        done { return 完成 }
+        below { return 未完成 }
+    }
+    set short {}
+    if {[dict get $u short items]} { lappend short "信息 [dict get $u short items] 条" }
+    if {[dict get $u short specials]} { lappend short "专报 [dict get $u short specials] 期" }
+    return "进行中（尚差[join $short 、]）"
+}
+
+# web::submissionPage: the page of submission row S for ME with PROBLEMS of a failed action OP,
+# whose form is shown again filled in with VALUES (the fields as posted).
+proc web::submissionPage {me s {problems {}} {op ""} {values {}}} {
+    array set f {}
+    foreach {o names} {reject reason withdraw reason edit {title body}} {
+        foreach n $names { set f($o.$n) [expr {$o eq $op && [dict exists $values $n] ? [dict get $values $n] : ""}] }
+    }
+    if {$op ne "edit"} { set f(edit.title) [dict get $s title]; set f(edit.body) [dict get $s body] }
     dict with s {}
     set unit [db onecolumn {SELECT name FROM unit WHERE id = $unit_id}]
     set st [dict get $submission::states $state]
@@ -292,12 +315,12 @@ proc web::submissionPage {me s {problems {}}} {
         markup append ops [tmpl {<form method="post" action="$a/attach" class="form" enctype="multipart/form-data">[hidden $me]<p><label for="att">添加附件</label><input id="att" name="file" type="file"><button type="submit">上传</button></p></form>}]
     }
     if {$state in {draft signed sent} && [org::as $me { workflow::permitted -process submission withdraw $id }]} {
-        markup append ops [tmpl {<form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="wd-reason">撤回理由（如重复报送）</label><input id="wd-reason" name="reason" size="40"><button type="submit">撤回</button></p></form>}]
+        markup append ops [tmpl {<form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="wd-reason">撤回理由（如重复报送）</label><input id="wd-reason" name="reason" value="$f(withdraw.reason)" size="40"><button type="submit">撤回</button></p></form>}]
     }
     if {$state eq "sent" && [can $me submission.screen]} {
         markup append ops [postButton $me $a/adopt 采用]
-        markup append ops [tmpl {<form method="post" action="$a/reject" class="form">[hidden $me]<p><label for="reason">不予采用的理由</label><input id="reason" name="reason" size="40"><button type="submit">不予采用</button></p></form>
-<details><summary>筛选加工（编辑）</summary><form method="post" action="$a/edit" class="form">[hidden $me]<p><label for="e-title">标题</label><input id="e-title" name="title" value="$title" size="60"></p><p><label for="e-body">正文</label><textarea id="e-body" name="body" rows="8">$body</textarea></p><p><button type="submit">保存修改</button></p></form></details>}]
+        markup append ops [tmpl {<form method="post" action="$a/reject" class="form">[hidden $me]<p><label for="reason">不予采用的理由</label><input id="reason" name="reason" value="$f(reject.reason)" size="40"><button type="submit">不予采用</button></p></form>
+<details[opened $op edit]><summary>筛选加工（编辑）</summary><form method="post" action="$a/edit" class="form">[hidden $me]<p><label for="e-title">标题</label><input id="e-title" name="title" value="$f(edit.title)" size="60"></p><p><label for="e-body">正文</label><textarea id="e-body" name="body" rows="8">$f(edit.body)</textarea></p><p><button type="submit">保存修改</button></p></form></details>}]
     }
     app $me $title [tmpl {<h1>$title</h1>[notice][problems $problems]
 <dl><dt>编号</dt><dd>$id</dd><dt>报送单位</dt><dd>$unit</dd><dt>状态</dt><dd id="state">$st</dd><dt>签发人</dt><dd>$signer_name [time $signed]</dd>
@@ -337,6 +360,13 @@ route POST /submissions/:id/:op {} {
     if {$op ni {sign send attach adopt reject edit withdraw}} { errorpage 404; return }
     set s [submission $me [req param id]]
     set id [dict get $s id]
+    # someone else acted first: say who did what (a state refusal, 422; who may not do it at all is
+    # refused by the procedure below)
+    if {[stale submission $op [dict get $s state]] && [org::as $me { workflow::permitted -process submission $op $id }]} {
+        respond status 422
+        set label [dict get {sign 签发 send 报送 adopt 采用 reject 不予采用 edit 编辑 withdraw 撤回 attach 添加附件} $op]
+        return [submissionPage $me $s [list [moved submission $id [dict get $s state] $label]]]
+    }
     set problems {}
     switch -- $op {
         sign   { set err [as $me { submission::sign $id [dict get $me login] }]; set done 已签发 }
@@ -370,15 +400,34 @@ route POST /submissions/:id/:op {} {
     if {$err ne ""} { lappend problems [zh $err] }
     if {[llength $problems]} {
         respond status 422
-        return [submissionPage $me [submission::Get $id] $problems]
+        return [submissionPage $me [submission::Get $id] $problems $op [req forms]]
     }
     done $me "/submissions/$id" $done
 }
 
 # ---- 约稿 ----
 
-route GET /commissions {} {
-    set me [need submission.write submission.screen]
+# web::commissionForm: the office's form issuing a 约稿 notice, with VALUES (title body days, and
+# units: the ids checked) and PROBLEMS (sentences) of a refused attempt. The units are picked
+# from the active departments and townships (checkboxes u<ID>), not typed.
+proc web::commissionForm {me {values {}} {problems {}}} {
+    set v [dict merge {title "" body "" days 5 units {}} $values]
+    set boxes ""
+    db eval {SELECT id AS uid, name AS uname FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+        set checked [expr {$uid in [dict get $v units] ? "checked" : ""}]
+        markup append boxes [tmpl {<label class="check"><input type="checkbox" name="u$uid" value="1" $checked> $uname</label> }]
+    }
+    tmpl {[problems $problems]<form method="post" action="/commissions" class="form" id="commission-form">[hidden $me]
+<p><label for="c-title">标题</label><input id="c-title" name="title" value="[dict get $v title]" size="60" required></p>
+<p><label for="c-body">内容</label><textarea id="c-body" name="body" rows="4">[dict get $v body]</textarea></p>
+<fieldset><legend>约稿单位（可多选）</legend>$boxes</fieldset>
+<p><label for="c-days">时限（工作日）</label><input id="c-days" name="days" value="[dict get $v days]" size="4"></p>
+<p><button type="submit">发出</button></p></form>}
+}
+
+# web::commissionsPage: the 约稿 list for ME (the office: every notice and the form to issue one
+# with VALUES and PROBLEMS; a unit: its own notices).
+proc web::commissionsPage {me {values {}} {problems {}}} {
     set all [can $me submission.screen]
     set names {delivered 按时报送 late 逾期报送 overdue 逾期未报 open 未到期}
     set rows ""
@@ -386,49 +435,82 @@ route GET /commissions {} {
         if {!$all && [dict get $c unit_id] ne [dict get $me unit_id]} { continue }
         dict with c {}
         set link [expr {$submission_id ne "" ? [tmpl {<a href="/submissions/$submission_id">$submission_id</a>}] : ""}]
-        markup append rows [tmpl {<tr><td>$id</td><td class="l">$title</td><td>$unit</td><td>[time $issued]</td><td>$due</td><td class="st-$state">[dict get $names $state]</td><td>[time $delivered] $link</td></tr>}]
+        markup append rows [tmpl {<tr><td data-label="编号">$id</td><td class="l"><a href="/commissions/$id">$title</a></td><td data-label="单位">$unit</td><td data-label="发出时间">[time $issued]</td><td data-label="截止">$due</td><td data-label="状态" class="st-$state">[dict get $names $state]</td><td data-label="报送">[time $delivered] $link</td></tr>}]
     }
-    set form ""
-    if {$all} {
-        set units {}
-        db eval {SELECT name FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
-            lappend units [tmpl {<label><input type="checkbox" name="unit" value="$name"> $name</label> }]
-        }
-        set form [tmpl {<h2>发出约稿通知</h2><form method="post" action="/commissions" class="form">[hidden $me]
-<p><label for="c-title">标题</label><input id="c-title" name="title" size="60" required></p>
-<p><label for="c-body">内容</label><textarea id="c-body" name="body" rows="4"></textarea></p>
-<p><label for="c-units">约稿单位（单位名称，以顿号或逗号分隔）</label><input id="c-units" name="units" size="60"></p>
-<p><label for="c-days">时限（工作日）</label><input id="c-days" name="days" value="5" size="4"></p>
-<p><button type="submit">发出</button></p></form>}]
-    }
+    set form [expr {$all ? [tmpl {<h2 id="h-issue">发出约稿通知</h2>[commissionForm $me $values $problems]}] : ""}]
     app $me 约稿通知 [tmpl {<h1>约稿通知</h1>[notice]
-<table class="list" id="commissions"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">单位</th><th scope="col">发出时间</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
+<table class="list stack" id="commissions"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">单位</th><th scope="col">发出时间</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
 $form}]
+}
+
+route GET /commissions {} {
+    set me [need submission.write submission.screen]
+    commissionsPage $me
 }
 
 route POST /commissions {} {
     set me [need submission.screen]
     csrf $me
-    set title [string trim [req form title]]
-    set body [string trim [req form body]]
-    set days [string trim [req form days]]
-    set units [lsearch -all -inline -not [split [string map {、 , ， , " " ,} [req form units]] ,] ""]
-    set problems {}
-    if {$title eq ""} { lappend problems "请填写约稿通知标题" }
-    if {![llength $units]} { lappend problems "请至少填写一个约稿单位" }
-    foreach u $units {
-        if {![db exists {SELECT 1 FROM unit WHERE name = $u AND active}]} { lappend problems "没有名为“$u”的单位" }
+    set v [dict create title [string trim [req form title]] body [string trim [req form body]] \
+               days [string trim [req form days]] units {}]
+    set names {}
+    db eval {SELECT id AS uid, name AS uname FROM unit WHERE active AND kind IN ('department','township') ORDER BY id} {
+        if {[req form u$uid] eq "1"} { dict lappend v units $uid; lappend names $uname }
     }
+    set problems {}
+    if {[dict get $v title] eq ""} { lappend problems "请填写约稿通知标题" }
+    if {[string length [dict get $v title]] > 200} { lappend problems "标题不超过 200 字" }
+    if {[string length [dict get $v body]] > 20000} { lappend problems "内容不超过 20000 字" }
+    if {![llength $names]} { lappend problems "请至少选择一个约稿单位" }
+    set days [dict get $v days]
     if {![string is entier -strict $days] || $days < 1 || $days > 60} { lappend problems "时限须为 1 到 60 个工作日" }
     if {![llength $problems]} {
-        set err [as $me { set cid [submission::commission $title $body $units [list $days workdays]] }]
+        set err [as $me { set cid [submission::commission [dict get $v title] [dict get $v body] $names [list $days workdays]] }]
         if {$err ne ""} { lappend problems [zh $err] }
     }
     if {[llength $problems]} {
         respond status 422
-        return [app $me 约稿通知 [tmpl {<h1>发出约稿通知</h1>[problems $problems]<p><a href="/commissions">返回约稿通知</a></p>}]]
+        return [commissionsPage $me $v $problems]
     }
-    done $me "/commissions" "已发出约稿通知 $cid"
+    done $me "/commissions/$cid" "已发出约稿通知 $cid"
+}
+
+route GET /commissions/:id {} {
+    set me [need submission.write submission.screen]
+    set id [req param id]
+    if {![string is entier -strict $id] || $id <= 0 || $id > 1e15} { errorpage 404; return }
+    set found 0
+    db eval {SELECT c.title, c.body, c.issued, coalesce(u.name, c.issued_by) AS by FROM commission c
+             LEFT JOIN user u ON u.login = c.issued_by WHERE c.id = $id} { set found 1 }
+    if {!$found} { errorpage 404; return }
+    set all [can $me submission.screen]
+    set mine [dict get $me unit_id]
+    # the unit reads only the notices sent to it, and only its own row and items
+    if {!$all && ![db exists {SELECT 1 FROM commission_unit WHERE commission_id = $id AND unit_id = $mine}]} {
+        deny $me "约稿通知 $id 未发给本单位"
+    }
+    set names {delivered 按时报送 late 逾期报送 overdue 逾期未报 open 未到期}
+    set rows ""
+    foreach c [submission::commissions] {
+        if {[dict get $c id] != $id || (!$all && [dict get $c unit_id] ne $mine)} { continue }
+        set sid [dict get $c submission_id]
+        set link [expr {$sid ne "" ? [tmpl {<a href="/submissions/$sid">政务信息 $sid</a>}] : ""}]
+        markup append rows [tmpl {<tr><td data-label="单位">[dict get $c unit]</td><td data-label="截止">[dict get $c due]</td><td data-label="状态" class="st-[dict get $c state]">[dict get $names [dict get $c state]]</td><td data-label="报送">[time [dict get $c delivered]] $link</td></tr>}]
+    }
+    set items ""
+    db eval {SELECT s.id AS sid, s.title AS stitle, s.state AS sstate, s.sent, n.name AS uname FROM submission s
+             JOIN unit n ON n.id = s.unit_id WHERE s.commission_id = $id AND ($all OR s.unit_id = $mine)
+             ORDER BY s.id} {
+        markup append items [tmpl {<li><a href="/submissions/$sid">$stitle</a>（$uname，[dict get $submission::states $sstate][if {$sent ne ""} { tmpl {，[time $sent] 报送} }]）</li>}]
+    }
+    set write [expr {!$all || [can $me submission.write] ? [tmpl {<p><a href="/submissions?commission=$id#s-title">起草回应本约稿的政务信息</a></p>}] : ""}]
+    app $me "约稿 $id" [tmpl {<h1>约稿通知：$title</h1>[notice]
+<p class="meta">编号 $id · $by 于 [time $issued] 发出</p>
+<div class="text" id="commission-text">$body</div>
+<h2>各单位报送时限</h2>
+<table class="list stack" id="commission-units"><thead><tr><th scope="col">单位</th><th scope="col">截止</th><th scope="col">状态</th><th scope="col">报送</th></tr></thead><tbody>$rows</tbody></table>
+<h2>回应本约稿的信息</h2>[if {$items eq ""} { tmpl {<p>尚无。</p>} } else { tmpl {<ul id="commission-items">$items</ul>} }]
+$write<p><a href="/commissions">返回约稿通知</a></p>}]
 }
 
 # ================= 依申请公开 =================
@@ -520,7 +602,7 @@ route POST /requests {} {
     set problems {}
     if {![dict exists $v channel] || [dict get $v channel] ni {letter fax email visit}} { lappend problems {channel 请选择申请方式（信函、传真、电子邮件或当面）} }
     if {[dict exists $v received] && ![regexp {^\d{4}-\d\d-\d\d( \d\d:\d\d)?$} [dict get $v received]]} {
-        lappend problems {received 收到时间格式应为 YYYY-MM-DD HH:MM}
+        lappend problems [list received "收到时间格式应为 YYYY-MM-DD HH:MM"]
     }
     lappend problems {*}[request::validate $v]
     if {![llength $problems]} {
@@ -543,8 +625,22 @@ route GET /requests/stats {} {
     document [org::as $me { request::statsPage $year }]
 }
 
-# web::requestPage: the page of request row R for ME with PROBLEMS of a failed action.
-proc web::requestPage {me r {problems {}}} {
+# web::opened: the attribute that opens a <details> of action WANT when OP (the action that
+# failed) is that one (markup " open"), else "".
+proc web::opened {op want} {
+    expr {$op eq $want ? [tmpl { open}] : ""}
+}
+
+# web::requestPage: the page of request row R for ME with PROBLEMS of a failed action OP, whose
+# form is shown again open and filled in with VALUES (the fields as posted).
+proc web::requestPage {me r {problems {}} {op ""} {values {}}} {
+    # the action forms' fields: what was typed into the one that failed, else empty
+    array set f {}
+    foreach {o names} {identity {result note} pause {kind party reply_by note} extend {days reason told}
+                       answer {kind text} withdraw {reason} fee {amount reason} waive {reason}} {
+        foreach n $names { set f($o.$n) [expr {$o eq $op && [dict exists $values $n] ? [dict get $values $n] : ""}] }
+    }
+    if {$op ne "extend"} { set f(extend.days) 20 }
     dict with r {}
     set ch [dict get $request::channels $channel]
     set st [dict get $request::states $state]
@@ -561,30 +657,30 @@ proc web::requestPage {me r {problems {}}} {
     set a /requests/$id
     set ops ""
     if {$state eq "registered"} {
-        markup append ops [tmpl {<details><summary>身份核验</summary><form method="post" action="$a/identity" class="form">[hidden $me]<p><label for="i-result">结果</label><select id="i-result" name="result"><option value="verified">核验通过</option><option value="failed">核验未通过</option></select> <label for="i-note">核验的证件</label><input id="i-note" name="note"></p><p><button type="submit">记录</button></p></form></details>}]
+        markup append ops [tmpl {<details[opened $op identity]><summary>身份核验</summary><form method="post" action="$a/identity" class="form">[hidden $me]<p><label for="i-result">结果</label><select id="i-result" name="result">[options {verified 核验通过 failed 核验未通过} $f(identity.result)]</select> <label for="i-note">核验的证件</label><input id="i-note" name="note" value="$f(identity.note)"></p><p><button type="submit">记录</button></p></form></details>}]
         if {$running} {
             markup append ops [postButton $me $a/resume 征求意见结束，恢复计时]
         } else {
-            markup append ops [tmpl {<details><summary>征求意见（暂停计时）</summary><form method="post" action="$a/pause" class="form">[hidden $me]<p><label for="p-kind">类型</label><select id="p-kind" name="kind"><option value="third_party">征求第三方意见</option><option value="agency">征求其他机关意见</option></select> <label for="p-party">被征求意见方</label><input id="p-party" name="party"></p><p><label for="p-by">答复期限（YYYY-MM-DD，可选）</label><input id="p-by" name="reply_by"> <label for="p-note">说明</label><input id="p-note" name="note"></p><p><button type="submit">开始征求意见</button></p></form></details>}]
+            markup append ops [tmpl {<details[opened $op pause]><summary>征求意见（暂停计时）</summary><form method="post" action="$a/pause" class="form">[hidden $me]<p><label for="p-kind">类型</label><select id="p-kind" name="kind">[options {third_party 征求第三方意见 agency 征求其他机关意见} $f(pause.kind)]</select> <label for="p-party">被征求意见方</label><input id="p-party" name="party" value="$f(pause.party)"></p><p><label for="p-by">答复期限（YYYY-MM-DD，可选）</label><input id="p-by" name="reply_by" value="$f(pause.reply_by)"> <label for="p-note">说明</label><input id="p-note" name="note" value="$f(pause.note)"></p><p><button type="submit">开始征求意见</button></p></form></details>}]
         }
         if {$extension == 0 && [org::as $me { workflow::permitted -process request extend $id }]} {
-            markup append ops [tmpl {<details><summary>延长答复期限（信息公开工作机构负责人）</summary><form method="post" action="$a/extend" class="form">[hidden $me]<p><label for="x-days">延长工作日</label><input id="x-days" name="days" value="20" size="3"> <label for="x-reason">理由</label><input id="x-reason" name="reason"></p><p><label for="x-told">告知申请人的方式和时间</label><input id="x-told" name="told" size="40"></p><p><button type="submit">批准延长</button></p></form></details>}]
+            markup append ops [tmpl {<details[opened $op extend]><summary>延长答复期限（信息公开工作机构负责人）</summary><form method="post" action="$a/extend" class="form">[hidden $me]<p><label for="x-days">延长工作日</label><input id="x-days" name="days" value="$f(extend.days)" size="3"> <label for="x-reason">理由</label><input id="x-reason" name="reason" value="$f(extend.reason)"></p><p><label for="x-told">告知申请人的方式和时间</label><input id="x-told" name="told" value="$f(extend.told)" size="40"></p><p><button type="submit">批准延长</button></p></form></details>}]
         }
-        set kinds ""
-        dict for {k l} $request::kinds { markup append kinds [tmpl {<option value="$k">$l</option>}] }
+        set kinds [options $request::kinds $f(answer.kind)]
         set fields ""
         foreach {k l} $request::detailNames {
-            markup append fields [tmpl {<p><label for="d-$k">$l</label><input id="d-$k" name="d_$k" size="50"></p>}]
+            set dv [expr {$op eq "answer" && [dict exists $values d_$k] ? [dict get $values d_$k] : ""}]
+            markup append fields [tmpl {<p><label for="d-$k">$l</label><input id="d-$k" name="d_$k" value="$dv" size="50"></p>}]
         }
-        markup append ops [tmpl {<details><summary>答复</summary><form method="post" action="$a/answer" class="form">[hidden $me]<p><label for="a-kind">答复类型</label><select id="a-kind" name="kind">$kinds</select></p>
+        markup append ops [tmpl {<details[opened $op answer]><summary>答复</summary><form method="post" action="$a/answer" class="form">[hidden $me]<p><label for="a-kind">答复类型</label><select id="a-kind" name="kind">$kinds</select></p>
 <p class="note">按答复类型填写：已主动公开——获取方式和途径；予以公开——提供方式（可选获取时间、不予公开部分及理由）；不予公开——理由（可选法律法规依据）；非本机关负责公开——理由（可选负责公开的机关、联系方式）；依照有关法律法规办理——法律法规依据。</p>
-$fields<p><label for="a-text">补充说明（写入答复书）</label><textarea id="a-text" name="text" rows="3"></textarea></p><p><button type="submit">答复并生成答复书</button></p></form></details>}]
+$fields<p><label for="a-text">补充说明（写入答复书）</label><textarea id="a-text" name="text" rows="3">$f(answer.text)</textarea></p><p><button type="submit">答复并生成答复书</button></p></form></details>}]
     }
     if {$state eq "registered" && [org::as $me { workflow::permitted -process request withdraw $id }]} {
-        markup append ops [tmpl {<details><summary>撤销重复登记</summary><form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="w-why">理由（重复的申请编号等）</label><input id="w-why" name="reason" size="40"></p><p><button type="submit">撤销</button></p></form></details>}]
+        markup append ops [tmpl {<details[opened $op withdraw]><summary>撤销重复登记</summary><form method="post" action="$a/withdraw" class="form">[hidden $me]<p><label for="w-why">理由（重复的申请编号等）</label><input id="w-why" name="reason" value="$f(withdraw.reason)" size="40"></p><p><button type="submit">撤销</button></p></form></details>}]
     }
     if {$state eq "answered"} { markup append ops [postButton $me $a/archive 归档] }
-    markup append ops [tmpl {<details><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason"></p><p><button type="submit">登记收费</button></p></form>[if {$fee > 0 && !$waived && [org::as $me { workflow::permitted -process request waive $id }]} { tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason"><button type="submit">批准减免</button></p></form>} }]</details>}]
+    markup append ops [tmpl {<details[opened $op fee][opened $op waive]><summary>信息处理费</summary><form method="post" action="$a/fee" class="form">[hidden $me]<p><label for="f-amount">金额（元）</label><input id="f-amount" name="amount" value="$f(fee.amount)" size="8"> <label for="f-reason">理由</label><input id="f-reason" name="reason" value="$f(fee.reason)"></p><p><button type="submit">登记收费</button></p></form>[if {$fee > 0 && !$waived && [org::as $me { workflow::permitted -process request waive $id }]} { tmpl {<form method="post" action="$a/waive" class="form">[hidden $me]<p><label for="w-reason">减免理由（经济困难）</label><input id="w-reason" name="reason" value="$f(waive.reason)"><button type="submit">批准减免</button></p></form>} }]</details>}]
     app $me "申请 $number" [tmpl {<h1>政府信息公开申请 $number</h1>[notice][problems $problems]
 <dl><dt>申请人</dt><dd>$name（$id_type $id_number）</dd><dt>联系方式</dt><dd>$phone $email $address</dd>
 <dt>申请方式</dt><dd>$ch[if {$oral} { tmpl {（口头提出，工作人员代为填写）} }]</dd><dt>收到时间</dt><dd>[time $received]</dd>
@@ -653,6 +749,13 @@ route POST /requests/:id/:op {} {
     # approves extend and waive; the rest is the office's work)
     if {![org::as $me { workflow::permitted -process request $op $id }]} {
         deny $me [expr {$op in {extend waive} ? "须由信息公开工作机构负责人批准" : "需要权限：request.handle"}]
+    }
+    # someone else acted first: say who did what (a state refusal, 422)
+    if {[stale request $op [dict get $r state]]} {
+        respond status 422
+        set label [dict get {identity 身份核验 pause 征求意见 resume 恢复计时 extend 延长答复期限 answer 答复
+                             fee 登记信息处理费 waive 减免信息处理费 archive 归档 withdraw 撤销重复登记} $op]
+        return [requestPage $me $r [list [moved request $id [dict get $r state] $label]]]
     }
     set problems {}
     set err ""
@@ -726,7 +829,7 @@ route POST /requests/:id/:op {} {
     if {$err ne ""} { lappend problems [zh $err] }
     if {[llength $problems]} {
         respond status 422
-        return [requestPage $me [requestRow $id] $problems]
+        return [requestPage $me [requestRow $id] $problems $op $f]
     }
     done $me "/requests/$id" $done
 }

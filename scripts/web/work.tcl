@@ -2,8 +2,9 @@
 # item 2); it is every role's start page (web::home) but the read-only viewer's. The info office —
 # 专报 to issue, events to assign, extension requests to decide, replies to review and publish,
 # leaders' 批示 to track, disclosure requests falling due; a handler — events to claim, to
-# investigate, reports and replies due, replies sent back; a unit head — drafts to approve; a
-# leader — 专报 not yet read, the 批示 they gave with their progress, open events of major risk;
+# investigate, reports and replies due, replies sent back, 约稿 notices to answer (also the unit
+# head); a unit head — drafts to approve; a leader — 专报 not yet read, the 批示 they gave with
+# their progress, open events of major risk;
 # the system admin — failing background jobs, low disk, an old backup, flagged sources, next
 # year's calendar; the security admin — locked accounts, admin accounts without TOTP, accounts
 # unused for 90 days, recent refused logins; the audit admin — a broken audit chain, recent
@@ -100,6 +101,13 @@ proc web::worklist {me {deadlines 1}} {
                  WHERE state = 'registered' AND due_epoch IS NOT NULL AND due_epoch <= $soon} {
             lappend out [dict create what 答复政府信息公开申请 eid "" title "申请 $number（$name）" link /requests/$id \
                              due $due due_epoch $due_epoch provisional $due_provisional rule request_answer rtitle "" note ""]
+        }
+    }
+    # 约稿 notices the unit has not answered yet (their page: /commissions/ID)
+    if {[can $me submission.write] && !$office} {
+        db eval {SELECT c.id, c.title, u.due_epoch FROM commission c JOIN commission_unit u ON u.commission_id = c.id
+                 WHERE u.unit_id = $uid AND u.delivered IS NULL ORDER BY u.due_epoch} {
+            lappend out [Duty 报送约稿信息 "约稿 $id：$title" /commissions/$id "" $due_epoch]
         }
     }
     if {!$deadlines} { return $out }
