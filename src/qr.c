@@ -26,23 +26,7 @@
 ** as character references. Returns nothing.
 */
 static void appendEscaped(Tcl_DString *ds, const char *text, int n){
-  int i, start = 0;
-  for(i=0; i<n; i++){
-    const char *rep = NULL;
-    switch( text[i] ){
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\'': rep = "&#39;"; break;
-    }
-    if( rep ){
-      Tcl_DStringAppend(ds, text+start, i-start);
-      Tcl_DStringAppend(ds, rep, -1);
-      start = i+1;
-    }
-  }
-  Tcl_DStringAppend(ds, text+start, n-start);
+  YqHtmlEscape(ds, text, n);   /* markup.c's: the same five entities are XML's */
 }
 
 /*
