@@ -369,6 +369,9 @@ proc testlib::secondFactor {jar login} {
         dict set totp $login secret [string map {" " ""} $secret]
         lassign [post $jar /account/totp [list op enrol code [totpCode $login]]] code page
         dict set totp $login recovery [recoveryCodes $page]
+        if {![llength [dict get $totp $login recovery]]} {
+            error "TOTP enrolment of $login failed (a server on a fixed test clock needs ::totpNow): [string range $page 0 400]"
+        }
     }
 }
 
@@ -391,7 +394,7 @@ proc testlib::totpFile {args} {
 
 # testlib::recoveryCodes PAGE: the recovery codes the page lists (ol#recovery-codes).
 proc testlib::recoveryCodes {page} {
-    regexp {<ol class="recovery" id="recovery-codes">(.*?)</ol>} $page -> list
+    if {![regexp {<ol class="recovery" id="recovery-codes">(.*?)</ol>} $page -> list]} { return {} }
     lmap {- c} [regexp -all -inline {<li><code>([^<]*)</code></li>} $list] { set c }
 }
 
