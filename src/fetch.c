@@ -456,12 +456,19 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
                                             : curl_easy_strerror(rc)) : "", -1));
   put(d, "headers", r->respHeaders ? r->respHeaders : Tcl_NewDictObj());
   put(d, "content_type", Tcl_NewStringObj(ct ? ct : "", -1));
-  v = NULL;
-  if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, Tcl_NewStringObj("etag", -1), &v);
-  put(d, "etag", v ? v : Tcl_NewObj());
-  v = NULL;
-  if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, Tcl_NewStringObj("last-modified", -1), &v);
-  put(d, "last_modified", v ? v : Tcl_NewObj());
+  {
+    /* the two validators, looked up with key objects freed here (a bare new key would leak) */
+    static const char *const keys[][2] = { {"etag", "etag"}, {"last-modified", "last_modified"} };
+    int k;
+    for(k=0; k<2; k++){
+      Tcl_Obj *key = Tcl_NewStringObj(keys[k][0], -1);
+      Tcl_IncrRefCount(key);
+      v = NULL;
+      if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, key, &v);
+      put(d, keys[k][1], v ? v : Tcl_NewObj());
+      Tcl_DecrRefCount(key);
+    }
+  }
   put(d, "body", Tcl_NewByteArrayObj((unsigned char*)(r->buf ? r->buf : ""), (int)r->len));
   put(d, "bytes", Tcl_NewWideIntObj((Tcl_WideInt)r->len));
   put(d, "sha256", Tcl_NewStringObj(hex, -1));

@@ -53,16 +53,17 @@ static const char *const debianVersions[][3] = {
 */
 static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *const opts[] = { "-debian", NULL };
-  Tcl_Obj *d = Tcl_NewDictObj();
+  Tcl_Obj *d;
   char mbed[32], edit[64];
   const char *xml = LIBXML_DOTTED_VERSION, *curses = curses_version(), *dash;
   int idx;
   size_t i;
   (void)cd;
   if( objc>2 ){ Tcl_WrongNumArgs(interp, 1, objv, "?-debian?"); return TCL_ERROR; }
+  if( objc==2 && Tcl_GetIndexFromObj(interp, objv[1], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
+  d = Tcl_NewDictObj();
 #define ADD(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), Tcl_NewStringObj(v, -1))
   if( objc==2 ){
-    if( Tcl_GetIndexFromObj(interp, objv[1], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
     for(i=0; i<sizeof(debianVersions)/sizeof(debianVersions[0]); i++){
       Tcl_Obj *pair = Tcl_NewListObj(0, NULL);
       Tcl_ListObjAppendElement(NULL, pair, Tcl_NewStringObj(debianVersions[i][1], -1));

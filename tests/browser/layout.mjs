@@ -39,7 +39,7 @@ function concrete(pattern, reply) {
     "/documents/:id": `/documents/${process.env.DOCUMENT}`, "/sources/:name": `/sources/${process.env.SOURCE}`,
     "/submissions/:id": `/submissions/${process.env.SUBMISSION}`, "/requests/:id": `/requests/${process.env.REQUEST}`,
     "/requests/:id/letter": `/requests/${process.env.REQUEST}/letter`,
-    "/source-try/:id": `/source-try/${process.env.SOURCETRY}`, "/replies/:id": reply ? `/replies/${reply}` : "",
+    "/source-try/:id": `/source-try/${process.env.SOURCETRY}`, "/commissions/:id": `/commissions/${process.env.COMMISSION}`, "/replies/:id": reply ? `/replies/${reply}` : "",
   };
   return ids[pattern] || (/[:*]/.test(pattern) ? "" : pattern);
 }

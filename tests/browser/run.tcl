@@ -149,11 +149,15 @@ try {
             db eval {INSERT INTO source_try(user_id, url, state, error, created, finished)
                      VALUES($sys, 'http://bbs.qingshan.test/forum-2-1.html', 'failed', '无法抓取：连接超时',
                             strftime('%Y-%m-%dT%H:%M:%S','now'), strftime('%Y-%m-%dT%H:%M:%S','now'))}
+            set try [db last_insert_rowid]
+            # a 约稿 notice (its page is walked by layout.mjs)
+            db eval {INSERT INTO commission(title, body, issued, issued_by)
+                     VALUES('关于报送防汛工作信息的约稿', '请各单位报送本单位防汛工作情况。', strftime('%Y-%m-%dT%H:%M:%S','now'), 'office1')}
             list $e $u [llength [info commands ::workflow::fire]] \
                 [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u] \
-                [db last_insert_rowid]
+                $try [db last_insert_rowid]
         }]
-        lassign $info event unit workflow document submission request event2 unitid sourcetry
+        lassign $info event unit workflow document submission request event2 unitid sourcetry commission
         puts "event $event routed to $unit; workflow installed: $workflow"
         # the server's output goes to a file (read back when something failed), never to a pipe that
         # nobody drains
@@ -167,6 +171,7 @@ try {
         set env(SUBMISSION) $submission
         set env(REQUEST) $request
         set env(SOURCETRY) $sourcetry
+        set env(COMMISSION) $commission
         set env(EVENT2) $event2
         set env(UNITID) $unitid
         set env(SOURCE) [lindex [regexp -inline -line {^source\s+(\S+)} [readf $top/appliance.conf]] 1]
