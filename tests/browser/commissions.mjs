@@ -5,32 +5,9 @@
 // commissions-390.png, commission-office-1366.png, commission-office-390.png,
 // commission-unit-1366.png and commission-unit-390.png go to $SHOTS.
 // Prints one line per check and ends with "N passed, N failed".
-import { chromium } from "playwright-core";
+import { check, launch, finish, loginPage } from "./harness.mjs";
 
 const { BASE, SHOTS, OFFICE, UNIT, ID } = process.env;
-let passed = 0, failed = 0;
-
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
-
-// login: a new page logged in as LOGIN (password pw-LOGIN-123).
-async function login(browser, who) {
-  const page = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN",
-                                                  viewport: { width: 1366, height: 900 } })).newPage();
-  await page.goto(`${BASE}/login`);
-  await page.fill("#login", who);
-  await page.fill("#password", `pw-${who}-123`);
-  await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-  return page;
-}
 
 // shots: PATH on PAGE at 1366 and 390 px, saved as NAME-WIDTH.png; whether neither scrolls sideways.
 async function shots(page, path, name) {
@@ -45,13 +22,9 @@ async function shots(page, path, name) {
   return ok;
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 try {
-  const office = await login(browser, OFFICE);
+  const office = await loginPage(browser, OFFICE);
   await check("the office's 约稿 list picks the units by checkbox and fits 1366 and 390 px", async () => {
     const fits = await shots(office, "/commissions", "commissions");
     return fits && (await office.locator("#commission-form input[type=checkbox]").count()) > 1;
@@ -61,7 +34,7 @@ try {
     return fits && (await office.locator("#commission-text").isVisible())
       && (await office.locator("#commission-units tbody tr").count()) > 1;
   });
-  const unit = await login(browser, UNIT);
+  const unit = await loginPage(browser, UNIT);
   await check("the unit reads the notice and only its own row, at 1366 and 390 px", async () => {
     const fits = await shots(unit, `/commissions/${ID}`, "commission-unit");
     return fits && (await unit.locator("#commission-text").isVisible())
@@ -70,4 +43,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
+finish();

@@ -12,7 +12,7 @@
 // writes a 批示 and sees it carried out on /instructions once the handler fulfils it.
 // Every page visited is shot at 1366 and 390 px: $SHOTS/day-NN-role-page-WIDTH.png.
 // Prints one line per check and ends with "N passed, N failed".
-import { chromium } from "playwright-core";
+import { check, launch, finish } from "./harness.mjs";
 import { secondFactor } from "./secondfactor.mjs";
 import { spawnSync } from "node:child_process";
 
@@ -25,18 +25,7 @@ const PROXY = `http://127.0.0.1:${process.env.FIXTURE}`;
 // the README's passwords ("First users"), and the ones given on the pages
 const PW = { office1: "a long password", handler1: "another long password", sec1: "a third long password",
              sys1: "a fourth long password", head1: "pw-head1-long", leader1: "pw-leader1-long" };
-let passed = 0, failed = 0, shotNo = 0;
-
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
+let shotNo = 0;
 
 // consoleRun: type LINES into `yqbox console -d DATADIR` (attached to the running server) as an
 // administrator would; returns what it printed. Errors when the console fails.
@@ -92,11 +81,7 @@ async function act(page, event, name, fields = {}) {
   await submit(page, `${form} button`);
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 // person: a new browser context for one person, logged in through the login form.
 async function person(login) {
   const page = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN",
@@ -339,5 +324,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

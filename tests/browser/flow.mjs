@@ -12,26 +12,13 @@
 // and recovery codes, calendar, preview, health, each role's landing page) go to $SHOTS; every role
 // logs in and lands on its own work list (the viewer on the dashboard). Prints one line
 // per check and ends with "N passed, N failed, N skipped".
-import { chromium } from "playwright-core";
+import { check, fail, launch, finish } from "./harness.mjs";
 import { secondFactor, codeFor } from "./secondfactor.mjs";
 
 const BASE = process.env.BASE;
 const EVENT = process.env.EVENT;
 const WORKFLOW = process.env.WORKFLOW === "1";
 const SHOTS = process.env.SHOTS;
-let passed = 0, failed = 0, skipped = 0;
-
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
-function skip(name, why) { skipped++; console.log(`skip ${name}: ${why}`); }
 
 // login: log LOGIN in on PAGE through the form, and pass an administrator's second factor unless
 // FACTOR is false (the enrolment check sees the box ask for it).
@@ -43,11 +30,7 @@ async function login(page, login, factor = true) {
   if (factor) await secondFactor(page, login);
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 try {
   const office = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN" })).newPage();
   await check("info office logs in and lands on its work list (我的待办)", async () => {
@@ -96,7 +79,7 @@ try {
                         "handler writes the reply", "unit head approves",
                         "info office publishes", "public column shows it with the original link",
                         "Atom feed contains it"]) {
-      failed++; console.log(`FAIL ${step}: the workflow is not installed (no workflow::fire)`);
+      fail(step, "the workflow is not installed (no workflow::fire)");
     }
   } else {
     const handler = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
@@ -317,5 +300,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed ? 1 : 0);
+finish(true);

@@ -6,29 +6,13 @@
 // inbox-390.png, inbox-header-1366.png, inbox-header-390.png, inbox-settings-1366.png and
 // inbox-settings-390.png go to $SHOTS.
 // Prints one line per check and ends with "N passed, N failed".
-import { chromium } from "playwright-core";
+import { check, launch, finish } from "./harness.mjs";
 
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS;
 const LOGIN = process.env.LOGIN;
-let passed = 0, failed = 0;
 
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 try {
   const page = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN",
                                                   viewport: { width: 1366, height: 900 } })).newPage();
@@ -84,5 +68,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -15,7 +15,7 @@
 // navigation or forms, black on white, nothing cut off (PDF and screenshot to $SHOTS/print-*).
 // Prints one line per page and width and a summary (pages overflowing, pages with narrow wraps),
 // and ends with "N passed, N failed, N skipped".
-import { chromium } from "playwright-core";
+import { check, fail, launch, pass, skip, finish } from "./harness.mjs";
 import { secondFactor } from "./secondfactor.mjs";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,7 +24,6 @@ import { dirname, join } from "node:path";
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS;
 const top = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-let passed = 0, failed = 0, skipped = 0;
 
 // routes not answering an HTML page of their own (files, feeds, data, the demo pages)
 const notPages = new Set(["/events.csv", "/requests.csv", "/assessment/csv", "/sources/opml", "/metrics", "/healthz",
@@ -97,11 +96,7 @@ function measure() {
 // office once more with JavaScript off (tables then scroll sideways instead of becoming cards)
 const roles = ["office1", "handler1", "head1", "leader1", "viewer1", "sys1", "sec1", "aud1", "", "office1 nojs"];
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 const findings = {};   // "PATH WIDTH" -> [text...]
 const seen = {};       // "PATH WIDTH" -> [role...]
 const shot = new Set();
@@ -116,7 +111,7 @@ try {
     const path = concrete(pattern, reply);
     if (path === "") {
       if (pattern === "/replies/:id") skip(`layout ${pattern}`, "no published reply (the workflow did not run)");
-      else { failed++; console.log(`FAIL layout ${pattern}: not walked (no address for its parameters in layout.mjs)`); }
+      else fail(`layout ${pattern}`, "not walked (no address for its parameters in layout.mjs)");
       continue;
     }
     if (!pages.includes(path)) pages.push(path);
@@ -159,16 +154,14 @@ try {
   for (const path of pages) {
     for (const width of [1366, 390]) {
       const key = `${path} ${width}`;
-      if (!seen[key]) { failed++; console.log(`FAIL layout ${path} at ${width} px: no role could open it`); continue; }
+      if (!seen[key]) { fail(`layout ${path} at ${width} px`, "no role could open it"); continue; }
       const f = findings[key];
       if (f.some((t) => / too wide /.test(t))) overPages++;
       if (f.some((t) => /: narrow /.test(t))) narrowPages++;
       if (f.length) {
-        failed++;
-        console.log(`FAIL layout ${path} at ${width} px: ${[...new Set(f)].slice(0, 6).join(" | ")}`);
+        fail(`layout ${path} at ${width} px`, [...new Set(f)].slice(0, 6).join(" | "));
       } else {
-        passed++;
-        console.log(`ok   layout ${path} at ${width} px (${seen[key].join(" ")})`);
+        pass(`layout ${path} at ${width} px (${seen[key].join(" ")})`);
       }
     }
   }
@@ -253,19 +246,4 @@ try {
   await browser.close();
 }
 
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
-
-// skip: report NAME as not checked, saying WHY.
-function skip(name, why) { skipped++; console.log(`skip ${name}: ${why}`); }
-
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed ? 1 : 0);
+finish(true);

@@ -5,28 +5,12 @@
 // Screenshots public-list-390.png, public-search-390.png, public-reply-390.png,
 // public-list-1366.png, public-search-1366.png and public-reply-1366.png go to $SHOTS.
 // Prints one line per check and ends with "N passed, N failed".
-import { chromium } from "playwright-core";
+import { check, launch, finish } from "./harness.mjs";
 
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS;
-let passed = 0, failed = 0;
 
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 try {
   const phone = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN",
     viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
@@ -88,5 +72,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

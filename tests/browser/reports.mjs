@@ -6,8 +6,7 @@
 // preview fit too. Screenshots report-instruct-{1366,390}.png, instructions-{1366,390}.png,
 // reports-{1366,390}.png and reports-preview-390.png go to $SHOTS.
 // Prints one line per check and ends with "N passed, N failed".
-import { chromium } from "playwright-core";
-import { secondFactor } from "./secondfactor.mjs";
+import { check, launch, finish, loginPage } from "./harness.mjs";
 
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS;
@@ -15,38 +14,10 @@ const LOGIN = process.env.LOGIN;
 const OFFICE = process.env.OFFICE;
 const REPORT = process.env.REPORT;
 const TEXT = "请住建局会同东城镇连夜核实，五个工作日内答复群众";
-let passed = 0, failed = 0;
 
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
-
-// login: a new page logged in as USER at 1366 px.
-async function login(browser, user) {
-  const page = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN",
-                                                  viewport: { width: 1366, height: 900 } })).newPage();
-  await page.goto(`${BASE}/login`);
-  await page.fill("#login", user);
-  await page.fill("#password", `pw-${user}-123`);
-  await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-  await secondFactor(page, user);
-  return page;
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 try {
-  const page = await login(browser, LOGIN);
+  const page = await loginPage(browser, LOGIN);
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
   await check("the leader opens the 专报 and finds the 批示 form under it, at 1366 and 390 px", async () => {
@@ -92,7 +63,7 @@ try {
       && /\d{4}年\d+月\d+日/.test(row) && wide <= 0 && narrow <= 0;
   });
   await check("the office's 日报周报 page and a preview fit 1366 and 390 px", async () => {
-    const office = await login(browser, OFFICE);
+    const office = await loginPage(browser, OFFICE);
     const over = () => office.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await office.goto(`${BASE}/reports`);
     await office.screenshot({ path: `${SHOTS}/reports-1366.png`, fullPage: true });
@@ -109,5 +80,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

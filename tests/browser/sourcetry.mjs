@@ -7,7 +7,7 @@
 // Screenshots sourcetry-1366.png, sourcetry-390.png (and its preview and detail parts at phone
 // height), sourcetry-edited-1366.png, sourcetry-refused-390.png go to $SHOTS. Prints one line per check and ends with
 // "N passed, N failed".
-import { chromium } from "playwright-core";
+import { check, launch, finish } from "./harness.mjs";
 import { secondFactor } from "./secondfactor.mjs";
 
 const BASE = process.env.BASE;
@@ -15,24 +15,8 @@ const SHOTS = process.env.SHOTS;
 const LOGIN = process.env.LOGIN;
 const PROXY = process.env.PROXY;
 const LIST = "http://shapes.qingshan.test/phpwind.html";
-let passed = 0, failed = 0;
 
-// check: run FN as the check NAME; a thrown error or a false result fails it.
-async function check(name, fn) {
-  try {
-    const ok = await fn();
-    if (ok === false) throw new Error("condition false");
-    passed++; console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++; console.log(`FAIL ${name}: ${String(e.message || e).split("\n")[0]}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium", headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 try {
   const page = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN",
                                                   viewport: { width: 1366, height: 900 } })).newPage();
@@ -106,5 +90,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();
