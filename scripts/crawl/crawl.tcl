@@ -23,8 +23,8 @@
 
 namespace eval crawl {
     variable types {}       ;# source type name -> its registration (crawl::type), in order
-    variable tiers {central portal local forum government}
     variable tierTitles {central 中央媒体 portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站}
+    variable tiers [dict keys $tierTitles]   ;# the tier names, in the titles' order
     variable fields {type url tier title rules headers cookies proxy internal robots interval enabled}
     variable running        ;# source name -> 1 while its patrol runs
     array set running {}

@@ -43,7 +43,7 @@ proc web::sourceValues {withName} {
     set p {}
     if {$withName && ![regexp {^[A-Za-z0-9_.-]{1,64}$} [dict get $v name]]} { lappend p "标识须为 1 到 64 个字母、数字或 _ . -" }
     if {[dict get $v type] ni [crawl::types]} { lappend p "请选择类型" }
-    if {[dict get $v tier] ni {central portal local forum government}} { lappend p "请选择类别" }
+    if {[dict get $v tier] ni $crawl::tiers} { lappend p "请选择类别" }
     if {![regexp {^https?://[^\s]+$} [dict get $v url]]} { lappend p "网址须以 http:// 或 https:// 开头" }
     if {[dict get $v interval] eq ""} { dict set v interval 0 }
     if {![string is entier -strict [dict get $v interval]] || [dict get $v interval] < 0 || [dict get $v interval] > 10080} {
@@ -118,7 +118,7 @@ route POST /sources/opml {} {
     set tier [req form tier]
     set text [req form opml]
     set problems {}
-    if {$tier ni {central portal local forum government}} { lappend problems "请选择类别" }
+    if {$tier ni $crawl::tiers} { lappend problems "请选择类别" }
     if {[string trim $text] eq ""} { lappend problems "请粘贴 OPML 内容" }
     if {![llength $problems]} {
         set err [as $me { set msg [crawl::ImportOpml $text $tier] }]

@@ -31,7 +31,6 @@ namespace eval web {
         body    详情页正文（留空则自动抽取）
     }
     variable tryFolded {reposts pages detail body}   ;# shown under 更多规则 unless one is set
-    variable tryTiers {central 中央媒体 portal 门户网站 local 本地媒体 forum 论坛社区 government 政府网站}
 }
 
 # web::tryForm: the URL form of ME (posting to /source-try) with URL and PROXY filled in and
@@ -125,7 +124,6 @@ proc web::tryDetail {t} {
 # web::tryFeeds: the feeds try result T discovered, each with a form adding it as a feed source
 # (posting to /source-try/ID/feed); the form of FAILED (a feed URL) shows VALUES and PROBLEMS.
 proc web::tryFeeds {me id t failed values problems} {
-    variable tryTiers
     set out ""
     set i 0
     foreach f [dict get $t feeds] {
@@ -138,7 +136,7 @@ proc web::tryFeeds {me id t failed values problems} {
         markup append out [tmpl {<li>[problems $shown]<form method="post" action="/source-try/$id/feed" class="action">[hidden $me]<input type="hidden" name="feed" value="$f">
 <p class="url">$f</p>
 <p><label for="feed$i-name">标识（字母、数字、_ . -）</label><input id="feed$i-name" name="name" value="$name" required></p>
-<p><label for="feed$i-tier">类别</label><select id="feed$i-tier" name="tier">[options $tryTiers $tier]</select></p>
+<p><label for="feed$i-tier">类别</label><select id="feed$i-tier" name="tier">[options $crawl::tierTitles $tier]</select></p>
 <p><button type="submit">添加为订阅源</button></p></form></li>}]
     }
     if {$out eq ""} { return [tmpl {<p class="hint">没有发现订阅源（RSS、Atom、JSON Feed）。</p>}] }
@@ -148,13 +146,12 @@ proc web::tryFeeds {me id t failed values problems} {
 # web::trySaveForm: the form saving try ID's rules as a source, with VALUES (name tier title) and
 # PROBLEMS; MADE is how the rules were made.
 proc web::trySaveForm {me id made values problems} {
-    variable tryTiers
     set name ""; set tier forum; set title ""
     foreach k {name tier title} { if {[dict exists $values $k]} { set $k [dict get $values $k] } }
     tmpl {[problems $problems]<form method="post" action="/source-try/$id/save" class="form save">[hidden $me]
 <p>保存上面预览所用的规则（规则来源：<strong>[tryMade $made]</strong>），此后按巡查时间表巡查。</p>
 <p><label for="s-name">标识（字母、数字、_ . -）</label><input id="s-name" name="name" value="$name" required></p>
-<p><label for="s-tier">类别</label><select id="s-tier" name="tier">[options $tryTiers $tier]</select></p>
+<p><label for="s-tier">类别</label><select id="s-tier" name="tier">[options $crawl::tierTitles $tier]</select></p>
 <p><label for="s-title">名称（可选）</label><input id="s-title" name="title" value="$title" size="40"></p>
 <p><button type="submit">保存为采集源</button></p></form>}
 }

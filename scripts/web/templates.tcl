@@ -53,7 +53,7 @@ route POST /source-templates {} {
         return
     }
     if {![regexp {^[A-Za-z0-9_.-]{1,64}$} [dict get $v name]]} { lappend problems "标识须为 1 到 64 个字母、数字或 _ . -" }
-    if {[dict get $v tier] ni {central portal local forum government}} { lappend problems "请选择类别" }
+    if {[dict get $v tier] ni $crawl::tiers} { lappend problems "请选择类别" }
     if {![llength $problems]} {
         set err [as $me { crawl::template::add [dict get $v name] $t [dict get $v value] [list tier [dict get $v tier]] web }]
         if {$err ne ""} { lappend problems $err }
