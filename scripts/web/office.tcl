@@ -45,12 +45,6 @@ proc web::periodForm {action spec} {
     tmpl {<form method="get" action="$action" class="filters"><label for="period">期间（YYYY、YYYY-Qn 或 YYYY-MM）</label><input id="period" name="period" value="$spec" size="9"><button type="submit">查看</button> $links</form>}
 }
 
-# web::zh: an error message of the modules as the page shows it: the modules' messages come from
-# the catalogue (scripts/messages.tcl) in Chinese, so it is MSG itself.
-proc web::zh {msg} {
-    return $msg
-}
-
 # web::document: answer with the printable official document HTML (markup from
 # reporting::document).
 proc web::document {html} {
@@ -219,7 +213,7 @@ route POST /submissions {} {
                 if {$file ne ""} { submission::attach $id [lindex $file 0] [lindex $file 1] }
             }
         }]
-        if {$err ne ""} { lappend problems [zh $err] }
+        if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
         respond status 422
@@ -397,7 +391,7 @@ route POST /submissions/:id/:op {} {
             set done 已添加附件
         }
     }
-    if {$err ne ""} { lappend problems [zh $err] }
+    if {$err ne ""} { lappend problems $err }
     if {[llength $problems]} {
         respond status 422
         return [submissionPage $me [submission::Get $id] $problems $op [req forms]]
@@ -466,7 +460,7 @@ route POST /commissions {} {
     if {![string is entier -strict $days] || $days < 1 || $days > 60} { lappend problems "时限须为 1 到 60 个工作日" }
     if {![llength $problems]} {
         set err [as $me { set cid [submission::commission [dict get $v title] [dict get $v body] $names [list $days workdays]] }]
-        if {$err ne ""} { lappend problems [zh $err] }
+        if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
         respond status 422
@@ -609,7 +603,7 @@ route POST /requests {} {
         set f $v
         if {[dict exists $f received]} { dict set f received [string map {" " T} [dict get $f received]] }
         set err [as $me { set r [request::register $f] }]
-        if {$err ne ""} { lappend problems [list received [zh $err]] }
+        if {$err ne ""} { lappend problems [list received $err] }
     }
     if {[llength $problems]} {
         respond status 422
@@ -826,7 +820,7 @@ route POST /requests/:id/:op {} {
             set done 已撤销重复登记
         }
     }
-    if {$err ne ""} { lappend problems [zh $err] }
+    if {$err ne ""} { lappend problems $err }
     if {[llength $problems]} {
         respond status 422
         return [requestPage $me [requestRow $id] $problems $op $f]

@@ -231,7 +231,7 @@ route POST /documents/:id/instruct {} {
     }
     if {![llength $problems]} {
         set err [runAction $me instruct $e $text -due [list $days workdays]]
-        if {$err ne ""} { lappend problems [zh $err] }
+        if {$err ne ""} { lappend problems $err }
     }
     if {[llength $problems]} {
         respond status 422
@@ -303,7 +303,7 @@ route GET /reports/preview {} {
     set me [need event.report]
     lassign [digestValues] v problems
     if {![llength $problems] && [catch {documents::preview [dict get $v kind] [dict get $v date]} p]} {
-        lappend problems [zh $p]
+        lappend problems $p
     }
     if {[llength $problems]} {
         respond status 422
@@ -326,7 +326,7 @@ route POST /reports {} {
     csrf $me
     lassign [digestValues] v problems
     if {![llength $problems] && [catch {org::as $me { documents::digest [dict get $v kind] [dict get $v date] }} id]} {
-        lappend problems [zh $id]
+        lappend problems $id
     }
     if {[llength $problems]} {
         respond status 422
