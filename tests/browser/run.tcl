@@ -150,12 +150,13 @@ try {
                      VALUES($sys, 'http://bbs.qingshan.test/forum-2-1.html', 'failed', '无法抓取：连接超时',
                             strftime('%Y-%m-%dT%H:%M:%S','now'), strftime('%Y-%m-%dT%H:%M:%S','now'))}
             set try [db last_insert_rowid]
-            # a 约稿 notice (its page is walked by layout.mjs)
-            db eval {INSERT INTO commission(title, body, issued, issued_by)
-                     VALUES('关于报送防汛工作信息的约稿', '请各单位报送本单位防汛工作情况。', strftime('%Y-%m-%dT%H:%M:%S','now'), 'office1')}
+            # a 约稿 notice to the unit (its page is walked by layout.mjs), issued as the office does
+            set commission [org::as [org::principal [org::userId office1] seed] {
+                submission::commission 关于报送防汛工作信息的约稿 请各单位报送本单位防汛工作情况。 [list $u]
+            }]
             list $e $u [llength [info commands ::workflow::fire]] \
                 [db onecolumn {SELECT max(id) FROM document}] $s [dict get $r id] $e2 [org::unitId $u] \
-                $try [db last_insert_rowid]
+                $try $commission
         }]
         lassign $info event unit workflow document submission request event2 unitid sourcetry commission
         puts "event $event routed to $unit; workflow installed: $workflow"
