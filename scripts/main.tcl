@@ -49,6 +49,7 @@ namespace eval yqbox {
         assessment.tcl
         backup.tcl
         service.tcl
+        federation/link.tcl
     }
 }
 

@@ -393,6 +393,20 @@ namespace eval yq {
 }
 
 namespace eval yq {
+    # ---- the link between boxes: county → city (federation/*.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        federation.noname    {本机尚未设置联网名称（conf set fed_name 名称），不能加入或建立上下级联网}
+        federation.nopeer    {没有名为“%s”的联网单位（federation list 列出本机的上级和成员）}
+        federation.badmsg    {联网消息不合格：%s 字段“%s”不符合要求，已拒收}
+        federation.disabled  {联网单位“%s”已停用，不接收它的消息}
+        federation.seqtaken  {联网消息冲突：关于 %s 的第 %s 条消息已收到过另一份，已拒收}
+        federation.nohandler {本机不认识这种联网消息（%s），请升级本机的程序}
+        act.federation.send    联网消息已送达
+        act.federation.receive 收到联网消息
+    }
+}
+
+namespace eval yq {
     # ---- posts and events (analyse/event.tcl), the audit log (audit.tcl) ----
     ::msgcat::mcmset zh_cn {
         post.none           {没有编号为 %s 的帖子}
