@@ -12,13 +12,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 FETCH_N=${FETCH_N:-$(size 2000 50)}; CONNS=${CONNS:-$(size 50 10)}; INGEST_N=${INGEST_N:-$(size 100000 300)}
 FTS_M=${FTS_M:-$(size 1000000 3000)}; FTS_Q=${FTS_Q:-$(size 300 20)}
-need /usr/sbin/nginx nginx-light; need sqlite3 sqlite3; need curl curl
-NGINX=/usr/sbin/nginx
-W=$(mktemp -d /tmp/yqbox-crawlbench.XXXXXX)
-chmod 755 "$W"          # nginx's workers (www-data) read the files
-NPID=
-trap '[ -n "$NPID" ] && kill $NPID 2>/dev/null; rm -rf "$W"' EXIT
-trap 'exit 1' INT TERM
+need sqlite3 sqlite3; need curl curl
+bench_setup crawlbench
 # elapsed T0 T1: seconds between two `date +%s.%N` readings
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
@@ -26,14 +21,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 mkdir -p "$W/www"
 i=0; while [ $i -lt "$FETCH_N" ]; do head -c 20000 /dev/urandom > "$W/www/f$i.bin"; i=$((i+1)); done
 PORT=$(freeports 1)
-cat > "$W/nginx.conf" <<EOF
-worker_processes 2; pid $W/nginx.pid; error_log $W/error.log; daemon off;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 100000;
-  server { listen 127.0.0.1:$PORT; root $W/www; } }
-EOF
-$NGINX -c "$W/nginx.conf" & NPID=$!
-for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+nginx_start "$W/nginx" "$W/www" "$PORT"
 i=0; : > "$W/urls"; : > "$W/curl.cfg"
 while [ $i -lt "$FETCH_N" ]; do
     echo "http://127.0.0.1:$PORT/f$i.bin" >> "$W/urls"

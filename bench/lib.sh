@@ -48,11 +48,10 @@ freeports() {
         set p [lmap c \$s {lindex [fconfigure \$c -sockname] 2}]; foreach c \$s { close \$c }; set p"
 }
 
-# bench_setup NAME: checks for wrk and nginx, sets NGINX, makes the work directory W
+# bench_setup NAME: checks for nginx, sets NGINX, makes the work directory W
 # (/tmp/yqbox-NAME.XXXXXX; kept when KEEP is set) and arranges that on exit the yqbox (YPID) and
 # nginx (NPID) started are stopped and W removed.
 bench_setup() {
-    need wrk wrk
     need /usr/sbin/nginx nginx-light
     NGINX=/usr/sbin/nginx
     W=$(mktemp -d "/tmp/yqbox-$1.XXXXXX")

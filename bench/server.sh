@@ -23,6 +23,7 @@ CONNS=$(size "${BENCH_CONNS:-64}" 8)
 IDLE=$(size "${BENCH_IDLE:-10000}" 200)
 CORES=$(nproc)
 
+need wrk wrk
 bench_setup bench
 set -- $(freeports 4)
 P_YS=$1 P_YH=$2 P_NS=$3 P_NH=$4

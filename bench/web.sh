@@ -26,6 +26,7 @@ POSTS=$(size 200000 2000)
 REPLIES=$(size 500 20)
 CALLS=$(size 200 20)
 
+need wrk wrk
 bench_setup webbench
 set -- $(freeports 3)
 P_YH=$1 P_YS=$2 P_NH=$3
