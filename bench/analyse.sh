@@ -7,15 +7,21 @@
 #   (target >= 40,000 per core), nearest-neighbour lookup among 1,000,000 fingerprints within
 #   distance 3 (target <= 1 ms).
 # The terms and text are generated deterministically (a fixed LCG): 10 MB of text written 10 times.
-# Usage: bench/analyse.sh ?MB? (default 100)
-cd "$(dirname "$0")/.." || exit 1
-[ -x ./yqbox ] || { echo "build ./yqbox first (make)"; exit 1; }
-MB=${1:-100}
+# Usage: bench/analyse.sh ?MB? (default 100; BENCH_TINY=1: 1 MB of text written once, 100 documents,
+# 10,000 fingerprints; see bench/lib.sh). Needs grep and GNU time (/usr/bin/time; ./configure
+# installs it). Prints FIGURE lines (bench/lib.sh).
+set -eu
+. "$(dirname "$0")/lib.sh"
+need /usr/bin/time time
+MB=$(size "${1:-100}" 1)
+CHUNK_MB=$(size 10 1)
+FPS=$(size 1000000 10000)
+DOCS=$(size 1000 100)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 cat > "$tmp/gen.tcl" <<'TCL'
-# gen.tcl DIR: terms.txt (5,000 terms of 2-4 characters) and chunk.txt (10 MB of text lines)
-lassign $argv dir
+# gen.tcl DIR MB: terms.txt (5,000 terms of 2-4 characters) and chunk.txt (MB MB of text lines)
+lassign $argv dir mb
 set seed 20240601
 proc rnd {} { global seed; set seed [expr {($seed * 1103515245 + 12345) % 2147483648}] }
 # 3,000 characters of the CJK block, drawn with a skewed (Zipf-like) distribution
@@ -30,7 +36,7 @@ while {[llength $terms] < 5000} {
 set f [open $dir/terms.txt w]; fconfigure $f -encoding utf-8; puts $f [join $terms \n]; close $f
 set f [open $dir/chunk.txt w]; fconfigure $f -encoding utf-8
 set punct {， 。 、 ！ ？}
-for {set bytes 0} {$bytes < 10000000} {} {
+for {set bytes 0} {$bytes < $mb * 1000000} {} {
     set line ""
     for {set k 0} {$k < 40} {incr k} {
         set r [rnd]
@@ -62,8 +68,9 @@ close $f
 puts $n
 TCL
 cat > "$tmp/other.tcl" <<'TCL'
-# other.tcl DIR: build time, SimHash throughput, nearest-neighbour lookup time
-lassign $argv dir
+# other.tcl DIR FPS DOCS: build time, SimHash throughput over DOCS documents, nearest-neighbour
+# lookup time among FPS fingerprints
+lassign $argv dir fps ndocs
 set f [open $dir/terms.txt]; fconfigure $f -encoding utf-8; set terms [split [string trim [read $f]] \n]; close $f
 set best 1e9
 for {set i 0} {$i < 10} {incr i} {
@@ -71,9 +78,9 @@ for {set i 0} {$i < 10} {incr i} {
     set best [expr {min($best, [dict get [matcher info b] build_us])}]
 }
 puts "build_us $best"
-set f [open $dir/chunk.txt]; fconfigure $f -encoding utf-8; set text [read $f 600000]; close $f
+set f [open $dir/chunk.txt]; fconfigure $f -encoding utf-8; set text [read $f [expr {$ndocs * 600}]]; close $f
 set docs {}
-for {set i 0} {$i < 1000} {incr i} { lappend docs [string range $text [expr {$i * 500}] [expr {$i * 500 + 499}]] }
+for {set i 0} {$i < $ndocs} {incr i} { lappend docs [string range $text [expr {$i * 500}] [expr {$i * 500 + 499}]] }
 foreach d $docs { string length $d }
 set best 1e9
 for {set r 0} {$r < 5} {incr r} {
@@ -81,10 +88,10 @@ for {set r 0} {$r < 5} {incr r} {
     foreach d $docs { simhash $d }
     set best [expr {min($best, [clock microseconds] - $t0)}]
 }
-puts "simhash_docs_per_s [expr {int(1000 / ($best / 1e6))}] bytes_per_doc [string length [encoding convertto utf-8 [lindex $docs 0]]]"
+puts "simhash_docs_per_s [expr {int($ndocs / (max(1, $best) / 1e6))}] bytes_per_doc [string length [encoding convertto utf-8 [lindex $docs 0]]]"
 expr {srand(5)}
 simhash index create nn
-for {set i 0} {$i < 1000000} {incr i} {
+for {set i 0} {$i < $fps} {incr i} {
     simhash index add nn $i [format %08x%08x [expr {int(rand()*4294967296)}] [expr {int(rand()*4294967296)}]]
 }
 set probes {}
@@ -97,9 +104,9 @@ puts "nn_us [expr {([clock microseconds] - $t0) / 1000.0}] size [simhash index s
 TCL
 
 echo "generating 5,000 terms and $MB MB of text..."
-./yqbox run "$tmp/gen.tcl" "$tmp" || exit 1
+$YQ run "$tmp/gen.tcl" "$tmp" "$CHUNK_MB"
 i=0; : > "$tmp/text.txt"
-while [ $i -lt $((MB / 10)) ]; do cat "$tmp/chunk.txt" >> "$tmp/text.txt"; i=$((i+1)); done
+while [ $i -lt $((MB / CHUNK_MB)) ]; do cat "$tmp/chunk.txt" >> "$tmp/text.txt"; i=$((i+1)); done
 echo "text: $(stat -c %s "$tmp/text.txt") bytes, terms: $(wc -l < "$tmp/terms.txt")"
 
 # cpu CMD...: best of 3 user+sys CPU seconds of a shell command line; its output in $tmp/out
@@ -107,23 +114,29 @@ cpu() {
     best=""
     for r in 1 2 3; do
         /usr/bin/time -f "%U %S" -o "$tmp/time" sh -c "$1" > "$tmp/out" 2>/dev/null
-        t=$(awk '{printf "%.3f", $1+$2}' "$tmp/time")
+        t=$(awk '{t = $1+$2; printf "%.3f", t < 0.01 ? 0.01 : t}' "$tmp/time")   # 10 ms resolution
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     done
     echo "$best"
 }
 g=$(cpu "grep -F -o -f $tmp/terms.txt $tmp/text.txt | wc -l"); gn=$(cat "$tmp/out")
 gc=$(cpu "LC_ALL=C grep -F -o -f $tmp/terms.txt $tmp/text.txt | wc -l"); gcn=$(cat "$tmp/out")
-yb=$(cpu "./yqbox run $tmp/scan.tcl $tmp bytes"); ybn=$(cat "$tmp/out")
-ys=$(cpu "./yqbox run $tmp/scan.tcl $tmp string"); ysn=$(cat "$tmp/out")
+yb=$(cpu "$YQ run $tmp/scan.tcl $tmp bytes"); ybn=$(cat "$tmp/out")
+ys=$(cpu "$YQ run $tmp/scan.tcl $tmp string"); ysn=$(cat "$tmp/out")
 echo "matches: grep $gn, grep (LC_ALL=C) $gcn, yqbox -bytes $ybn, yqbox string $ysn"
 [ "$gn" = "$ybn" ] && [ "$gn" = "$ysn" ] || echo "WARNING: match counts differ"
 echo "grep -F -o -f terms (${LC_ALL:-${LANG:-C}}): ${g} s CPU"
 echo "grep -F -o -f terms (LC_ALL=C):        ${gc} s CPU"
 echo "yqbox matcher find -longest -bytes:    ${yb} s CPU   ratio vs grep $(awk "BEGIN{printf \"%.2f\", $g/$yb}")x, vs LC_ALL=C grep $(awk "BEGIN{printf \"%.2f\", $gc/$yb}")x (target >= 3.0x)"
 echo "yqbox matcher find -longest (strings): ${ys} s CPU   ratio vs grep $(awk "BEGIN{printf \"%.2f\", $g/$ys}")x (includes Tcl's UTF-8 channel decoding)"
-./yqbox run "$tmp/other.tcl" "$tmp" > "$tmp/o" || exit 1
+$YQ run "$tmp/other.tcl" "$tmp" "$FPS" "$DOCS" > "$tmp/o"
 b=$(awk '/^build_us/{print $2}' "$tmp/o")
 echo "matcher build, 5,000 terms: $(awk "BEGIN{printf \"%.2f\", $b/1000}") ms (best of 10; target <= 10 ms)"
 awk '/^simhash/{printf "simhash: %d docs/s at %d bytes (one core; target >= 40,000)\n", $2, $4}' "$tmp/o"
 awk '/^nn_us/{printf "simhash index near, distance 3, among %d fingerprints: %.1f us per lookup (target <= 1000 us)\n", $4, $2}' "$tmp/o"
+textmb=$(awk -v b="$(stat -c %s "$tmp/text.txt")" 'BEGIN { print b / 1e6 }')
+figure analyse_matcher "$(awk -v m="$textmb" -v t="$yb" 'BEGIN { printf "%.1f", m / t }')" MB/s_cpu \
+    grep_F "$(awk -v m="$textmb" -v t="$g" 'BEGIN { printf "%.1f", m / t }')" 'x>=3.0'
+figure analyse_matcher_build "$(awk -v b="$b" 'BEGIN { printf "%.2f", b / 1000 }')" ms - - '<=10'
+figure analyse_simhash "$(awk '/^simhash/ { print $2 }' "$tmp/o")" docs/s - - '>=40000'
+figure analyse_simhash_near "$(awk '/^nn_us/ { printf "%.1f", $2 }' "$tmp/o")" us - - '<=1000'

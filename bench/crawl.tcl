@@ -2,10 +2,11 @@
 #
 #   yqbox run bench/crawl.tcl fetch URLFILE CONNS      fetch every URL with the fetch engine at CONNS
 #                                                      transfers at once; prints seconds
-#   yqbox run bench/crawl.tcl ingest DIR N SQLFILE     decode, extract and store N generated posts
+#   yqbox run -d DIR bench/crawl.tcl ingest N SQLFILE  decode, extract and store N generated posts
 #                                                      (as a patrol does) into DIR; writes the same
-#                                                      rows as SQL for the sqlite3 shell; prints posts/s
-#   yqbox run bench/crawl.tcl fts DIR M Q              M short posts with FTS, then Q two-character
+#                                                      rows as SQL for the sqlite3 shell; prints
+#                                                      posts/s and the posts stored
+#   yqbox run -d DIR bench/crawl.tcl fts M Q           M short posts with FTS, then Q two-character
 #                                                      queries LIMIT 20: prints p50/p95/max in ms
 
 set mode [lindex $argv 0]
@@ -27,11 +28,9 @@ proc text {n} {
     return "$out。"
 }
 
-# setup: a data directory with one source, opened as ::db.
-proc setup {dir} {
-    file mkdir $dir
-    set ::yqbox::datadir $dir
-    db::open $dir -create
+# setup: the source the posts come from, added to the data directory (-d DIR) as a patrol's
+# source; returns it.
+proc setup {} {
     crawl::Add bench [dict create type html tier forum url http://bench.test/ rules {item //li link ./a/@href}] console
     crawl::source bench
 }
@@ -58,8 +57,8 @@ switch -- $mode {
         puts [format %.3f $secs]
     }
     ingest {
-        lassign $argv - dir n sqlfile
-        set src [setup $dir]
+        lassign $argv - n sqlfile
+        set src [setup]
         # pages: N article pages in the layout of a county news site; every 10th is GBK
         set pages {}
         set sql [open $sqlfile w]
@@ -95,8 +94,8 @@ switch -- $mode {
         puts [format "%.0f %d" [expr {$n / $secs}] [db onecolumn {SELECT count(*) FROM post}]]
     }
     fts {
-        lassign $argv - dir m q
-        setup $dir
+        lassign $argv - m q
+        setup
         set at 2024-05-01T10:00:00+08:00
         db eval {DROP TRIGGER IF EXISTS post_fts_insert}
         for {set i 0} {$i < $m} {incr i 10000} {

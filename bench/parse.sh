@@ -1,26 +1,22 @@
 #!/bin/sh
 # parse.sh - parse + XPath extraction throughput of yqbox (libxml2 via html.c) against Python lxml
 # doing the same XPath on the same fixture pages, printed as a ratio; then the FTS5 cjk tokenizer's
-# indexing throughput. Usage: bench/parse.sh [ITERATIONS] (default 300 passes over the pages).
+# indexing throughput. Usage: bench/parse.sh [ITERATIONS] (default 150 passes over the pages;
+# BENCH_TINY=1: 1 pass, 5 tokenizer passes; see bench/lib.sh).
 # Each side runs three rounds and keeps its fastest (the machine is shared; noise only slows).
-# Needs Debian's python3-lxml (installed here with apt-get when missing and running as root).
+# Needs Debian's python3-lxml (./configure installs it). Prints FIGURE lines (bench/lib.sh).
 set -eu
-cd "$(dirname "$0")/.."
-N=${1:-150}
+. "$(dirname "$0")/lib.sh"
+N=$(size "${1:-150}" 1)
+REPS=$(size 400 5)
 PY=/usr/bin/python3
-if ! $PY -c 'import lxml' 2>/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-lxml >/dev/null
-    else
-        echo "parse.sh: python3-lxml missing (apt-get install python3-lxml)" >&2; exit 1
-    fi
-fi
-[ -x ./yqbox ] || { echo "parse.sh: build ./yqbox first" >&2; exit 1; }
+need $PY python3
+$PY -c 'import lxml' 2>/dev/null || { echo "bench: python3-lxml is missing (./configure installs it as root: apt-get install python3-lxml)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # the pages as UTF-8 text, so both sides parse the same characters
-./yqbox eval "
+$YQ eval "
 foreach f [lsort [glob tests/fixtures/*/*.html tests/fixtures/*/*/*.html]] {
     set h [open \$f rb]; set b [read \$h]; close \$h
     set o [open $tmp/[incr i].html w]; fconfigure \$o -encoding utf-8; puts -nonewline \$o [charset decode \$b]; close \$o
@@ -36,7 +32,7 @@ cat > "$tmp/xpaths" <<'X'
 count(//*)
 X
 
-yq=$(./yqbox eval "
+yq=$($YQ eval "
 set xps {}
 set h [open $tmp/xpaths]; foreach l [split [string trim [read \$h]] \n] { lappend xps \$l }; close \$h
 set pages {}
@@ -90,16 +86,17 @@ awk -v yp="$ypages" -v yu="$yus" -v pp="$ppages" -v pu="$pus" -v yc="$ycount" -v
   yr = yp / (yu / 1e6); pr = pp / (pu / 1e6);
   printf "  yqbox html doc + xpath : %8.0f pages/s (%d values)\n", yr, yc;
   printf "  python3 lxml           : %8.0f pages/s (%d values)\n", pr, pc;
-  printf "  ratio yqbox/lxml       : %.2fx (target >= 1.0x)\n", yr / pr }'
+  printf "  ratio yqbox/lxml       : %.2fx (target >= 1.0x)\n", yr / pr;
+  printf "FIGURE parse_xpath %.0f pages/s python3_lxml %.0f x>=1.0\n", yr, pr }'
 
 # FTS5 cjk tokenizer: index the fixture texts repeatedly
-./yqbox eval "
+$YQ eval "
 package require sqlite3
 sqlite3 m :memory:
 set texts {}
 foreach f [lsort [glob $tmp/*.html]] { set h [open \$f]; fconfigure \$h -encoding utf-8; lappend texts [html text [read \$h]]; close \$h }
 set bytes 0; foreach t \$texts { incr bytes [string length [encoding convertto utf-8 \$t]] }
-set reps 400
+set reps $REPS
 set tok 0; set t0 [clock microseconds]
 for {set i 0} {\$i < \$reps} {incr i} { foreach t \$texts { incr tok [llength [cjk tokens \$t]] } }
 set us1 [expr {[clock microseconds] - \$t0}]
@@ -111,4 +108,6 @@ set mb [expr {\$bytes * \$reps / 1048576.0}]
 puts [format {FTS5 cjk tokenizer: %.1f MB of page text (%d documents)} \$mb [expr {\$reps * [llength \$texts]}]]
 puts [format {  tokenize only (cjk tokens) : %6.1f MB/s, %.2f M tokens/s} [expr {\$mb / (\$us1 / 1e6)}] [expr {\$tok / (\$us1 / 1.0)}]]
 puts [format {  FTS5 insert (index)        : %6.1f MB/s, %.0f documents/s} [expr {\$mb / (\$us2 / 1e6)}] [expr {\$reps * [llength \$texts] / (\$us2 / 1e6)}]]
+puts [format {FIGURE parse_cjk_tokenize %.1f MB/s - - -} [expr {\$mb / (max(1, \$us1) / 1e6)}]]
+puts [format {FIGURE parse_fts_insert %.1f MB/s - - -} [expr {\$mb / (max(1, \$us2) / 1e6)}]]
 "

@@ -1,13 +1,10 @@
 # pipeline.tcl - 研判 pipeline throughput on one core (run by bench/pipeline.sh): N generated posts
 # go through the stages a patrol's posts go through after they are stored - relevance rules and
 # terms (match), routing, sentiment + SimHash + event clustering (cluster), scoring with the
-# event's factors (score) - and the share of time each stage takes is printed. Not a test.
-#   yqbox run bench/pipeline.tcl DIR N
-lassign $argv dir n
-set ::env(YQBOX_TESTING) 1
-file mkdir $dir
-set ::yqbox::datadir $dir
-db::open $dir -create
+# event's factors (score) - and the share of time each stage takes is printed, with the FIGURE
+# line of the throughput (bench/lib.sh). Not a test.
+#   yqbox run -d DIR bench/pipeline.tcl N
+lassign $argv n
 crawl::Add forum [dict create type html tier forum url http://bbs.example.test/ title 青山论坛 rules {item //li link ./a/@href}] console
 set src [crawl::source forum]
 expr {srand(7)}
@@ -44,8 +41,10 @@ foreach id $ids {
     incr T(cluster) [expr {max(0, ($t3 - $t2) - ($t1 - $t0) - ($t2 - $t1))}]
     incr T(score) [expr {$t4 - $t3}]
 }
-set total [expr {$T(match) + $T(route) + $T(cluster) + $T(score)}]
+set total [expr {max(1, $T(match) + $T(route) + $T(cluster) + $T(score))}]
+if {[llength $ids] != $n} { error "[llength $ids] of $n posts stored: the bench measures nothing" }
 puts [format "%d posts, %.0f posts/s through match + route + cluster + score on one core" $n [expr {$n / ($total / 1e6)}]]
+puts [format "FIGURE pipeline_posts_per_s %.0f posts/s - - >=2000" [expr {$n / ($total / 1e6)}]]
 foreach k {match route cluster score} {
     puts [format "  %-8s %5.1f %%  (%.0f µs/post)" $k [expr {100.0 * $T($k) / $total}] [expr {double($T($k)) / $n}]]
 }
