@@ -254,6 +254,26 @@ proc stopServer {srv} {
     return 0
 }
 
+namespace eval readme {}
+
+# readme::block: the indented lines of the README between the line matching FROM and the next
+# line that is not indented (or blank), with the indentation removed.
+proc readme::block {from} {
+    set lines [split [readfile [file join $::testlib::top README]] \n]
+    set i [lsearch -regexp $lines $from]
+    set out {}
+    set started 0
+    foreach line [lrange $lines [expr {$i + 1}] end] {
+        if {[string match "    *" $line]} {
+            set started 1
+            lappend out [string range $line 4 end]
+        } elseif {$started && [string trim $line] ne ""} {
+            break
+        }
+    }
+    return $out
+}
+
 # testlib::depsPins: the PINS of the dependency recipe src/deps.sh, as a dict Debian package ->
 # its line "name|version|orig|sha256|debian tarball|sha256".
 proc testlib::depsPins {} {
