@@ -52,8 +52,9 @@ route GET /dashboard {} {
     lassign [eventScope $me] all uid uname
     # open events by level
     set counts {一般 0 较大 0 重大 0 特别重大 0}
-    db eval {SELECT level, count(*) AS n FROM event e
-             WHERE state NOT IN ('closed') AND ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
+    # (event_count is kept by triggers: migration 022; unit_id 0 = not yet owned)
+    db eval {SELECT level, sum(n) AS n FROM event_count
+             WHERE state NOT IN ('closed') AND ($all OR unit_id = $uid OR (unit_id = 0 AND suggested_unit = $uname))
              GROUP BY level} { dict set counts $level $n }
     set cards ""
     dict for {level n} $counts {
@@ -140,8 +141,12 @@ proc web::ftsQuery {text} {
 
 # web::eventFilter: the event list's filters for ME from the query (level, state, unit, q: each
 # checked, "" when absent or bad) as a dict with all, uid, uname (ME's scope), fts (the full-text
-# query) and sql: the SELECT of the matching events (binding those names: run it where they are
-# variables, e.g. after `dict with`), newest first, without a LIMIT.
+# query) and sql: the SELECT of the matching rows (binding those names: run it through
+# web::eventRows). Without words to search: the events, newest post first. With words: one row per
+# full-text hit, newest hit first (post ids grow as posts are stored; FTS5 walks its index in that
+# order, so nothing is sorted), which web::eventRows turns into events at their newest hit,
+# stopping when the page is full instead of looking up every hit's post (92,858 hits of a common
+# word at 200,000 posts took 140 ms; the first page now takes well under a millisecond).
 proc web::eventFilter {me} {
     lassign [eventScope $me] all uid uname
     set level [req query level]
@@ -152,17 +157,45 @@ proc web::eventFilter {me} {
     if {![regexp {^[a-z]{0,20}$} $state]} { set state "" }
     if {![string is entier -strict $unit]} { set unit "" }
     set fts [ftsQuery $q]
-    set sql {SELECT e.id, e.title, e.level, e.state, e.score, e.posts, e.first_seen, e.last_post,
-                    coalesce(u.name, '') AS uname2, e.suggested_unit FROM event e LEFT JOIN unit u ON u.id = e.unit_id
-             WHERE ($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
+    set where {($all OR e.unit_id = $uid OR (e.unit_id IS NULL AND e.suggested_unit = $uname))
                AND ($level = '' OR e.level = $level) AND ($state = '' OR e.state = $state)
                AND ($unit = '' OR e.unit_id = $unit)}
-    if {$fts ne ""} {
-        append sql { AND e.id IN (SELECT p.event_id FROM post p WHERE p.id IN
-                         (SELECT rowid FROM post_fts WHERE post_fts MATCH $fts))}
+    set cols {e.id, e.title, e.level, e.state, e.score, e.posts, e.first_seen, e.last_post,
+              coalesce(u.name, '') AS uname2, e.suggested_unit}
+    if {$fts eq ""} {
+        set sql "SELECT $cols FROM event e LEFT JOIN unit u ON u.id = e.unit_id
+                 WHERE $where ORDER BY e.last_post DESC, e.id DESC"
+    } else {
+        set sql "SELECT $cols FROM post_fts f CROSS JOIN post p ON p.id = f.rowid
+                 CROSS JOIN event e ON e.id = p.event_id LEFT JOIN unit u ON u.id = e.unit_id
+                 WHERE f.post_fts MATCH \$fts AND $where ORDER BY f.rowid DESC"
     }
-    append sql { ORDER BY e.last_post DESC, e.id DESC}
     dict create all $all uid $uid uname $uname level $level state $state unit $unit q $q fts $fts sql $sql
+}
+
+# web::eventRows: the events of the filters F (web::eventFilter) from the OFFSET-th, at most
+# LIMIT, each a dict of the columns of F's sql; a search gives each event once, at its newest hit.
+# Errors (SQLite's message) on a full-text query FTS5 cannot read.
+proc web::eventRows {f limit offset} {
+    dict with f {}
+    set rows {}
+    if {$fts eq ""} {
+        db eval "$sql LIMIT \$limit OFFSET \$offset" e {
+            unset -nocomplain e(*)
+            lappend rows [array get e]
+        }
+        return $rows
+    }
+    set seen [dict create]
+    db eval $sql e {
+        if {[dict exists $seen $e(id)]} { continue }
+        dict set seen $e(id) 1
+        if {[dict size $seen] <= $offset} { continue }
+        unset -nocomplain e(*)
+        lappend rows [array get e]
+        if {[llength $rows] >= $limit} { break }
+    }
+    return $rows
 }
 
 # web::filterQuery: the query string of the filters of F (web::eventFilter) that the user chose,
@@ -179,12 +212,12 @@ proc web::filterQuery {f} {
 route GET /events.csv {} {
     set me [need event.view.unit]
     set f [eventFilter $me]
-    dict with f {}
     set rows [list {编号 标题 风险等级 评分 状态 承办单位 建议归口 帖子数 首次发现 最近发帖}]
     if {[catch {
-        db eval "$sql LIMIT 20000" e {
-            lappend rows [list $e(id) $e(title) $e(level) [format %.1f $e(score)] [stateName $e(state)] $e(uname2) \
-                              $e(suggested_unit) $e(posts) [time $e(first_seen)] [time $e(last_post)]]
+        foreach row [eventRows $f 20000 0] {
+            dict with row {}
+            lappend rows [list $id $title $level [format %.1f $score] [stateName $state] $uname2 \
+                              $suggested_unit $posts [time $first_seen] [time $last_post]]
         }
     } msg]} {
         respond status 400
@@ -201,11 +234,11 @@ route GET /events {} {
     set offset [expr {($page - 1) * 50}]
     set rows ""
     set n 0
-    append sql { LIMIT 51 OFFSET $offset}
     set problems {}
     if {[catch {
         # the rows go into an array: their level and state must not overwrite the filters
-        db eval $sql e {
+        foreach row [eventRows $f 51 $offset] {
+            array set e $row
             incr n
             if {$n > 50} { break }
             set owner [expr {$e(uname2) ne "" ? $e(uname2) : "（建议：$e(suggested_unit)）"}]
@@ -234,7 +267,7 @@ route GET /events {} {
 <button type="submit">筛选</button> <a href="/events.csv?$qs">下载 CSV（Excel）</a></form>
 <table class="list"><thead><tr><th scope="col">编号</th><th scope="col">标题</th><th scope="col">等级</th><th scope="col">评分</th><th scope="col">状态</th><th scope="col">承办单位</th><th scope="col">帖子</th><th scope="col">最近发帖</th></tr></thead>
 <tbody>$rows</tbody></table>
-[if {$n == 0} {tmpl {<p>没有符合条件的事件。</p>}}]
+[if {$n == 0} {tmpl {<p>没有符合条件的事件。</p>}} elseif {$fts ne ""} {tmpl {<p class="meta">按最近提及检索词的帖子排序。</p>}}]
 <p class="pager">$nav</p>}]
 }
 
