@@ -10,7 +10,7 @@
 #   T handler + unit head              the township the world's matters name most;
 #   lazy1 (the next department)        never logs in: its events are auto-assigned, warned, breached;
 #   leader1 (县领导, leader)           writes one 批示 on the first 较大 or worse event.
-# A handler sees an event in its /queue at the step it appears and claims it then (about 4 in 5)
+# A handler looks at its /queue (and /work) every half hour, and claims what it finds then (about 4 in 5)
 # or 3 hours later (late: after the claim deadline of the next patrol); then starts the
 # investigation, concludes it 1-3 days later (the first department asks one extension of 3 working
 # days first, which the office approves), drafts the reply; the unit head approves it at its next
@@ -127,11 +127,17 @@ proc actors::relogin {actor} {
 
 # actors::queue: the event ids in ACTOR's claim queue (/queue).
 proc actors::queue {actor} {
+    ids $actor /queue
+}
+
+# actors::ids: the event ids linked from page PATH as ACTOR sees it (logging in again when the
+# session ended).
+proc actors::ids {actor path} {
     variable cast
-    lassign [get [dict get $cast $actor jar] /queue] code page
+    lassign [get [dict get $cast $actor jar] $path] code page
     if {$code in {302 303}} {
         relogin $actor
-        lassign [get [dict get $cast $actor jar] /queue] code page
+        lassign [get [dict get $cast $actor jar] $path] code page
     }
     if {$code != 200} { return {} }
     lsort -integer -unique [lmap {- id} [regexp -all -inline {href="/events/(\d+)"} $page] { set id }]
@@ -144,21 +150,33 @@ proc actors::step {t} {
     variable extended
     variable instructed
     if {![working $t]} { return }
-    # the handlers (and the office for events routed to it) find new events and claim them
+    # every half hour the handlers (and the office for events routed to it) look at their queues
+    set look [expr {$t / 900 % 2 == 0}]
     foreach actor {ahandler bhandler thandler office1} {
-        foreach id [queue $actor] {
+        foreach id [expr {$look ? [queue $actor] : {}}] {
             if {![dict exists $plan $id]} {
                 set late [expr {rand() < 0.2}]
                 dict set plan $id [dict create by $actor seen $t claimAt [expr {$t + ($late ? 3 * 3600 : 0)}] \
                                        stage seen late $late]
             }
-            set p [dict get $plan $id]
-            if {[dict get $p stage] eq "seen" && [dict get $p by] eq $actor && $t >= [dict get $p claimAt]} {
-                if {[act $t $actor $id claim {}]} {
-                    dict set plan $id stage claimed
-                } else {
-                    dict set plan $id stage gone
-                }
+        }
+    }
+    # and claim what they found when they meant to
+    dict for {id p} $plan {
+        set actor [dict get $p by]
+        if {[dict get $p stage] eq "seen" && $t >= [dict get $p claimAt]} {
+            if {[act $t $actor $id claim {}]} {
+                dict set plan $id stage claimed
+            } else {
+                dict set plan $id stage gone
+            }
+        }
+    }
+    # events the system assigned to a handler's unit (claim deadline passed) are on its /work list
+    foreach actor {ahandler bhandler thandler} {
+        foreach id [expr {$look ? [ids $actor /work] : {}}] {
+            if {![dict exists $plan $id]} {
+                dict set plan $id [dict create by $actor seen $t claimAt $t stage claimed late 1 assigned 1]
             }
         }
     }

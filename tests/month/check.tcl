@@ -10,7 +10,8 @@
 #               the provisional year 2027 counted Monday-Friday for a deadline closed before the
 #               calendar's import and from the imported file otherwise;
 #   breaches    a deadline open past its due time is breached, within the tolerance after it;
-#               one met in time is not;
+#               one met in time is not; warnings likewise at the box's warn time; the optional
+#               extension-request window is neither;
 #   auto        each event no one claimed whose claim deadline passed was assigned by the system;
 #   box         integrity_check ok, audit chain verified, no notice queued twice, no failed timer
 #               job run, RSS at the end within 20 % of day 2's; database bytes per day shown.
@@ -21,6 +22,7 @@ namespace eval check {
     variable off       ;# date -> 1 (day off) or 0 (working weekend day), per known year
     variable known {}  ;# years whose official calendar is loaded
     variable tolerance [expr {900 + 300}]  ;# a step, and the scheduler's minute, and a restart
+    variable optional {extension_request}  ;# RULES.md: 可选 (the handler may ask, need not)
 }
 
 # check::loadYear: read the days that differ from Monday-Friday for YEAR from the text file of
@@ -91,6 +93,7 @@ proc check::iso {t} {
 proc check::verdict {out fixtures} {
     variable top
     variable tolerance
+    variable optional
     variable known {}
     variable off
     array unset off
@@ -199,7 +202,8 @@ proc check::verdict {out fixtures} {
         set dueT [secs $due]
         set metT [secs $met]
         set until [expr {$metT ne "" ? $metT : $end}]
-        if {$state eq "cancelled"} { continue }
+        # an optional window (the extension request: a right, not a duty) is never warned nor breached
+        if {$state eq "cancelled" || $rule in $optional} { continue }
         if {$until > $dueT && $dueT <= $end - $tolerance} {
             set b [secs $breached]
             set ok [expr {$b ne "" && $b >= $dueT && $b <= $dueT + $tolerance}]
