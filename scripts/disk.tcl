@@ -68,6 +68,6 @@ proc disk::job {} {
     set text [format "剩余 %.1f GB，下限 %.1f GB" [expr {[dict get $s free_bytes] / 1e9}] [expr {[dict get $s floor_bytes] / 1e9}]]
     expr {[dict get $s low] ? "$text：低于下限，巡查采集已暂停" : $text}
 }
-job::define disk 磁盘空间 60 disk::job
+job::define disk 磁盘空间 60 disk::job -catchup last
 # and once at the start, before the patrol's first run
 lappend server::onstart {if {[catch disk::check msg]} { ::log error "disk check: $msg" }}

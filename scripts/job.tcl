@@ -12,33 +12,64 @@
 # go on with the other items. After job_alert_failures consecutive failed runs the sysadmin and the
 # info office are told (a notice, once, until a run succeeds again); the 运行状况 page, /metrics
 # and `yqbox status` read job::all.
+#
+# On the simulated clock of the tests (YQBOX_TESTING=1: yqbox::now, yqbox::advance) the jobs do
+# not run on real milliseconds: each job has its next due time in simulated seconds, a poll every
+# real second runs the jobs due by now, and yqbox::advance (job::follow) runs every run that falls
+# due before the new time, one by one in time order (ties in declaration order), each with the
+# clock set to its due time, so a day advanced runs each job as often as a real day would. A job
+# declared `-catchup last` (its work looks only at the state at the moment, e.g. disk space, so
+# several runs in a row do what one does) runs once, at the last of its due times; a job with
+# `-settle SCRIPT` (the patrol, whose fetches finish later in the event loop) has SCRIPT run after
+# each of its runs there, so the clock moves on only when its work is done.
 
 namespace eval job {
     variable jobs {}      ;# name -> dict title every script first
     variable timers {}    ;# name -> the `after` id of its next run
     variable items {}     ;# during a run: the failed items' {label message} pairs
+    variable due {}       ;# simulated clock: name -> the simulated second its next run is due
+    variable poller ""    ;# simulated clock: the `after` id of the next poll
+    variable following 0  ;# simulated clock: 1 while job::follow runs the due jobs
 }
 
 conf::key job_alert_failures {integer 1 1000} 3 \
     "Tell the sysadmin and the info office after this many consecutive failed runs of a background job"
 
 # job::define: declare background job NAME (TITLE in Chinese) that runs SCRIPT every EVERY seconds
-# (see the file comment); with -first 1 it also runs a second after the server starts. Returns NAME.
+# (see the file comment); with -first 1 it also runs a second after the server starts; -catchup
+# each|last and -settle SCRIPT say how it runs on the tests' simulated clock (file comment).
+# Returns NAME.
 proc job::define {name title every script args} {
     variable jobs
-    set o [dict merge {-first 0} $args]
-    if {[dict size $o] != 1} { error "usage: job::define NAME TITLE EVERY SCRIPT ?-first 0|1?" }
-    dict set jobs $name [dict create title $title every $every script $script first [dict get $o -first]]
+    set usage "usage: job::define NAME TITLE EVERY SCRIPT ?-first 0|1? ?-catchup each|last? ?-settle SCRIPT?"
+    if {[llength $args] % 2} { error $usage }
+    set o [dict merge {-first 0 -catchup each -settle ""} $args]
+    if {[dict size $o] != 3 || [dict get $o -catchup] ni {each last}} { error $usage }
+    dict set jobs $name [dict create title $title every $every script $script first [dict get $o -first] \
+                             catchup [dict get $o -catchup] settle [dict get $o -settle]]
     return $name
 }
 
 # job::startall: (re)start every declared job in this interpreter (the server's background
-# interpreter, at start and on reload). Returns nothing.
+# interpreter, at start and on reload): on real timers, or on the tests' simulated clock (file
+# comment). Returns nothing.
 proc job::startall {} {
     variable jobs
     variable timers
+    variable due
+    variable poller
     dict for {name j} $timers { after cancel $j }
     set timers {}
+    after cancel $poller
+    set due {}
+    if {[info exists ::env(YQBOX_TESTING)]} {
+        set now [yqbox::now]
+        dict for {name j} $jobs {
+            dict set due $name [expr {[dict get $j first] ? $now : $now + [Interval $name]}]
+        }
+        set poller [after 1000 job::Poll]
+        return
+    }
     dict for {name j} $jobs {
         Schedule $name [expr {[dict get $j first] ? 1000 : int([Interval $name] * 1000)}]
     }
@@ -71,6 +102,51 @@ proc job::Tick {name} {
     }
     Schedule $name $ms
     if {[catch {run $name} msg]} { ::log error "job $name: $msg" }
+}
+
+# job::Poll: (simulated clock) every real second, run the jobs due by the simulated now.
+proc job::Poll {} {
+    variable poller
+    if {[catch {follow [yqbox::now]} msg]} { ::log error "job scheduler: $msg" }
+    set poller [after 1000 job::Poll]
+}
+
+# job::follow: (simulated clock) run every job run due up to time TO (seconds), in time order, each
+# with the clock set to its due time (see the file comment); the clock is left at the last run's
+# time, or where it was. Does nothing outside the interpreter whose jobs were started, or when
+# called again while it runs. Returns the number of runs.
+proc job::follow {to} {
+    variable jobs
+    variable due
+    variable following
+    if {$following || ![dict size $due]} { return 0 }
+    set following 1
+    set n 0
+    try {
+        while 1 {
+            # the next run: the earliest due time, a -catchup last job's being the last of its due
+            # times up to TO
+            set next ""
+            dict for {name at} $due {
+                if {$at > $to} { continue }
+                if {[catch {Interval $name} every]} { set every 60 }
+                set every [expr {int(ceil($every))}]
+                if {[dict get $jobs $name catchup] eq "last"} { set at [expr {$at + ($to - $at) / $every * $every}] }
+                if {$next eq "" || $at < $nextAt} { lassign [list $name $at $every] next nextAt nextEvery }
+            }
+            if {$next eq ""} { break }
+            set every $nextEvery
+            if {$nextAt > [yqbox::now]} { yqbox::setclock $nextAt }
+            dict set due $next [expr {$nextAt + $every}]
+            incr n
+            if {[catch {run $next} msg]} { ::log error "job $next: $msg" }
+            set settle [dict get $jobs $next settle]
+            if {$settle ne "" && [catch {uplevel #0 $settle} msg]} { ::log error "job $next settling: $msg" }
+        }
+    } finally {
+        set following 0
+    }
+    return $n
 }
 
 # job::run: run job NAME now, recording the run (see the file comment). Returns the run's result

@@ -60,21 +60,39 @@ proc yqbox::path {args} {
 
 # yqbox::now: the current time in seconds. Tests control it: with YQBOX_TESTING=1 in the
 # environment, YQBOX_NOW (an ISO time or seconds) fixes the start and `yqbox::advance SECONDS`
-# moves it; otherwise both are ignored and the real clock is used.
-namespace eval yqbox { variable offset 0 }
+# moves it; otherwise both are ignored and the real clock is used. The offset advance moves is the
+# process's (yqbox::clockoffset, kept in C), so every interpreter of a running server sees the
+# same simulated time.
 proc yqbox::now {} {
-    variable offset
-    if {[info exists ::env(YQBOX_TESTING)] && [info exists ::env(YQBOX_NOW)]} {
+    if {![info exists ::env(YQBOX_TESTING)]} { return [clock seconds] }
+    if {[info exists ::env(YQBOX_NOW)]} {
+        variable nowParsed
         set t $::env(YQBOX_NOW)
-        if {![string is entier -strict $t]} { set t [seconds $t] }
-        return [expr {$t + $offset}]
+        if {![string is entier -strict $t]} {
+            # parsing an ISO time costs a millisecond: keep the last one parsed
+            if {![info exists nowParsed] || [lindex $nowParsed 0] ne $t} { set nowParsed [list $t [seconds $t]] }
+            set t [lindex $nowParsed 1]
+        }
+        return [expr {$t + [clockoffset]}]
     }
-    return [expr {[clock seconds] + $offset}]
+    return [expr {[clock seconds] + [clockoffset]}]
 }
+# yqbox::advance: move the simulated clock of the whole process SECONDS forward (tests only). In
+# a server's background interpreter (the console's `yqbox eval -d DIR` reaches it) the background
+# jobs that fall due meanwhile run first, each at its own time, in order (job::follow). Returns
+# the new time.
 proc yqbox::advance {seconds} {
     if {![info exists ::env(YQBOX_TESTING)]} { error "yqbox::advance is for tests only" }
-    variable offset
-    incr offset $seconds
+    if {![string is entier -strict $seconds]} { error "yqbox::advance: not a number of seconds: \"$seconds\"" }
+    set to [expr {[now] + $seconds}]
+    if {[info commands ::job::follow] ne ""} { job::follow $to }
+    setclock $to
+}
+# yqbox::setclock: set the simulated clock of the process to TIME (seconds; tests only, through
+# yqbox::advance and job::follow). Returns TIME.
+proc yqbox::setclock {time} {
+    if {![info exists ::env(YQBOX_TESTING)]} { error "yqbox::advance is for tests only" }
+    clockoffset [expr {[clockoffset] + $time - [now]}]
     return [now]
 }
 

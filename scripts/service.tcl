@@ -271,7 +271,7 @@ proc logs::rotateAll {} {
     }
     join $out "；"
 }
-job::define logrotate "日志轮转" 60 logs::rotateAll
+job::define logrotate "日志轮转" 60 logs::rotateAll -catchup last
 
 # logs::Rotate: rename log P (of config KEY) aside, reopen it, compress the renamed file. Returns a
 # sentence; errors (after reopening what it can) when a step fails.

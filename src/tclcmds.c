@@ -94,12 +94,37 @@ static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const ob
   return TCL_OK;
 }
 
+/*
+** The clock offset of the process (seconds): yqbox::now adds it to the real or the fixed test
+** clock, so every interpreter of a server (workers, background, console) sees one simulated time.
+** Only scripts/main.tcl uses it, and only when YQBOX_TESTING is set.
+*/
+static long long clockOffset;
+
+/*
+** clockOffsetCmd: "yqbox::clockoffset ?SECONDS?" returns the process-wide clock offset; with
+** SECONDS, first sets it (atomically: any thread may read it at the same time). Side effect: the
+** offset every interpreter of this process sees.
+*/
+static int clockOffsetCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  Tcl_WideInt v;
+  (void)cd;
+  if( objc>2 ){ Tcl_WrongNumArgs(interp, 1, objv, "?seconds?"); return TCL_ERROR; }
+  if( objc==2 ){
+    if( Tcl_GetWideIntFromObj(interp, objv[1], &v)!=TCL_OK ) return TCL_ERROR;
+    __atomic_store_n(&clockOffset, (long long)v, __ATOMIC_SEQ_CST);
+  }
+  Tcl_SetObjResult(interp, Tcl_NewWideIntObj(__atomic_load_n(&clockOffset, __ATOMIC_SEQ_CST)));
+  return TCL_OK;
+}
+
 /* The table of every C-level Tcl command. */
 static const struct {
   const char *name;
   Tcl_ObjCmdProc *proc;
 } cmdTable[] = {
   { "yqbox::versions",  versionsCmd },
+  { "yqbox::clockoffset", clockOffsetCmd },
   { "yqbox::repl",      YqConsoleCmd },
   { "charset",          CharsetCmd },
   { "json",             JsonCmd },

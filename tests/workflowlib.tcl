@@ -17,7 +17,7 @@ proc wf::setup {{extra ""} {now 2026-03-02T10:00:00+08:00}} {
     conf::load $d/appliance.conf
     set ::yqbox::datadir $d
     set ::env(YQBOX_NOW) $now
-    set ::yqbox::offset 0
+    yqbox::clockoffset 0
     db::connect $d -create
     unit add 住建局 department -contact 张三 -phone 0001
     unit add 人社局 department
@@ -77,5 +77,5 @@ proc wf::state {id} { db onecolumn {SELECT state FROM event WHERE id = $id} }
 
 # wf::at: set the test clock to ISO time T.
 proc wf::at {t} {
-    set ::yqbox::offset [expr {[yqbox::seconds $t] - [yqbox::seconds $::env(YQBOX_NOW)]}]
+    yqbox::clockoffset [expr {[yqbox::seconds $t] - [yqbox::seconds $::env(YQBOX_NOW)]}]
 }

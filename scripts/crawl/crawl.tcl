@@ -642,7 +642,14 @@ proc crawl::tick {} {
     db eval {DELETE FROM fetch WHERE at < $old}
     return "启动巡查 $n 个采集源"
 }
-job::define patrol 巡查调度 60 crawl::tick -first 1
+job::define patrol 巡查调度 60 crawl::tick -first 1 -settle crawl::settle
+
+# crawl::settle: wait (in the event loop) until every running patrol has finished: on the tests'
+# simulated clock the scheduler moves the clock on only then (job.tcl). Returns the summaries.
+proc crawl::settle {} {
+    variable running
+    wait [array names running]
+}
 
 # crawl::wait: wait (in the event loop) until the patrols of NAMES are finished; calls PROGRESS
 # with each summary as it finishes. Returns the summaries.

@@ -704,4 +704,4 @@ proc crawl::try::saveRow {row name tier title} {
     list {} $id
 }
 
-job::define sourcetry 网址试抓 2 crawl::try::pickup
+job::define sourcetry 网址试抓 2 crawl::try::pickup -catchup last

@@ -448,5 +448,5 @@ cmdlayer::command notify test {{channel 渠道 choice(email|webhook|sms)} {targe
     return [expr {$state eq "sent" ? "sent" : "failed: $last_error (queued for retry)"}]
 }
 
-job::define notify 通知发送 {conf::get notify_interval} {string cat "开始发送 " [notify::pump] " 条通知"}
+job::define notify 通知发送 {conf::get notify_interval} {string cat "开始发送 " [notify::pump] " 条通知"} -catchup last
 job::define inbox 站内通知清理 3600 {string cat "删除已读超过 " [conf::get inbox_keep_days] " 天的站内通知 " [notify::prune] " 条"}
