@@ -5,6 +5,8 @@
 #
 # Usage: bench/web.sh [SECONDS-PER-RUN] [YQBOX-BINARY]    (defaults: 8, ./yqbox; see bench/lib.sh
 # for YQBOX, YQBOX_DEV and BENCH_TINY=1: 100 events, 2,000 posts, 20 calls, 1 s runs)
+# Other sizes: BENCH_EVENTS and BENCH_POSTS (issue 18's ten years: BENCH_EVENTS=50000
+# BENCH_POSTS=1000000).
 # Needs nginx-light and wrk (./configure installs them). Measured:
 #   1. data generation: 10,000 events, 200,000 posts (FTS-indexed, 2 terms and 2 metric samples
 #      each for the events' posts), 500 published replies
@@ -21,8 +23,8 @@ if [ -n "${2:-}" ]; then YQBOX=$2; fi
 SECS=$(size "${1:-8}" 1)
 CORES=$(nproc)
 CONNS=$(size "${BENCH_CONNS:-64}" 8)
-EVENTS=$(size 10000 100)
-POSTS=$(size 200000 2000)
+EVENTS=${BENCH_EVENTS:-$(size 10000 100)}
+POSTS=${BENCH_POSTS:-$(size 200000 2000)}
 REPLIES=$(size 500 20)
 CALLS=$(size 200 20)
 
