@@ -218,7 +218,31 @@ proc federation::county::sendCounters {} {
     return $n
 }
 
-job::define fedcounters 上报考核计数 3600 federation::county::sendCounters
+# federation::county::sendStats: queue stats.posts: the posts found in each of the last 24 hours
+# (oldest first), for the city's dashboard. Returns the number queued (0 without a parent).
+proc federation::county::sendStats {} {
+    set now [yqbox::now]
+    set hours {}
+    for {set h 23} {$h >= 0} {incr h -1} {
+        set a [yqbox::iso [expr {$now - ($h + 1) * 3600}]]
+        set b [yqbox::iso [expr {$now - $h * 3600}]]
+        lappend hours [db onecolumn {SELECT count(*) FROM post WHERE first_seen >= $a AND first_seen < $b}]
+    }
+    set day [clock format $now -format %Y-%m-%d -timezone :[conf::get timezone]]
+    db transaction {
+        set ids [federation::emit stats.posts stats:$day [json object at string [yqbox::iso $now] hours json [json array number $hours]]]
+    }
+    llength $ids
+}
+
+# federation::county::job: the hourly job: the counters when they changed, the posts per hour.
+proc federation::county::job {} {
+    set n [sendCounters]
+    set s [sendStats]
+    return "考核计数 $n 条，采集统计 $s 条"
+}
+
+job::define fedcounty 向市级上报统计 3600 federation::county::job
 
 # ---- downward: repost tasks (process repost) ----------------------------------------------------
 
@@ -332,8 +356,11 @@ proc federation::county::Bulletin {peer object payload msg} {
     set p [dict get $peer id]
     set ref [dict get $payload bulletin]
     set now [yqbox::iso]
+    set period [dict get $payload period]
+    set title [dict get $payload title]
+    set html [dict get $payload html]
     db eval {INSERT INTO bulletin(peer_id, ref, period, title, html, received)
-             VALUES($p, $ref, [dict get $payload period], [dict get $payload title], [dict get $payload html], $now)
+             VALUES($p, $ref, $period, $title, $html, $now)
              ON CONFLICT(peer_id, ref) DO UPDATE SET title = excluded.title, html = excluded.html, received = excluded.received}
     set id [db onecolumn {SELECT id FROM bulletin WHERE peer_id = $p AND ref = $ref}]
     notify::queue "" bulletin.issue office "[dict get $peer name]：[dict get $payload title]" \

@@ -82,3 +82,26 @@ CREATE INDEX deadline_event ON deadline(event_id);
 CREATE INDEX deadline_request ON deadline(request_id);
 CREATE INDEX deadline_commission ON deadline(commission_id, unit_id);
 CREATE INDEX deadline_repost ON deadline(repost_id);
+
+-- process_step: rebuilt so that the repost process keeps its timeline there too.
+CREATE TABLE process_step_new(
+  id         INTEGER PRIMARY KEY,
+  process    TEXT NOT NULL CHECK(process IN ('request','submission','commission','repost')),
+  object_id  INTEGER NOT NULL,
+  at         TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state   TEXT NOT NULL,
+  login      TEXT NOT NULL,
+  role       TEXT NOT NULL DEFAULT '',
+  unit       TEXT NOT NULL DEFAULT '',
+  origin     TEXT NOT NULL,
+  unit_id    INTEGER REFERENCES unit(id),
+  note       TEXT NOT NULL DEFAULT '',
+  audit_id   INTEGER NOT NULL
+);
+INSERT INTO process_step_new SELECT id, process, object_id, at, action, from_state, to_state, login, role, unit,
+                                    origin, unit_id, note, audit_id FROM process_step;
+DROP TABLE process_step;
+ALTER TABLE process_step_new RENAME TO process_step;
+CREATE INDEX process_step_object ON process_step(process, object_id, id);
