@@ -420,6 +420,9 @@ namespace eval yq {
         city.empty          {%s不能为空}
         city.badlink        {发布链接须为 http 或 https 网址}
         city.noperiod       {期间“%s”无效，应为 YYYY-Qn（如 2026-Q1）}
+        perm.repost.record  登记市级转载任务
+        perm.city.view      查看县区上报
+        perm.city.task      向县区下发任务和通报
     }
 }
 
