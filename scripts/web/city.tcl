@@ -129,7 +129,7 @@ route GET /city/events {} {
     set counties [list "" 全部县区]
     foreach m [federation::city::members] { lappend counties [dict get $m id] [dict get $m county] }
     cityPage $me 县区事件 [tmpl {<h1>县区事件</h1>
-<form method="get" action="/city/events" class="filters"><label>县区 <select name="county">[options $counties $peer]</select></label> <label>等级 <select name="level">[options {"" 全部等级 较大 较大 重大 重大 特别重大 特别重大} $level]</select></label> <label>状态 <select name="state">[options {"" 全部 open 办理中 closed 已办结} $state]</select></label> <button type="submit">筛选</button></form>
+<form method="get" action="/city/events" class="filters" role="search"><label for="f-county">县区</label><select id="f-county" name="county">[options $counties $peer]</select> <label for="f-level">等级</label><select id="f-level" name="level">[options {"" 全部等级 较大 较大 重大 重大 特别重大 特别重大} $level]</select> <label for="f-state">状态</label><select id="f-state" name="state">[options {"" 全部 open 办理中 closed 已办结} $state]</select> <button type="submit">筛选</button></form>
 [cityEvents $peer $level $state]}]
 }
 
@@ -146,7 +146,7 @@ route GET /city/events/:peer/:id {} {
     set steps ""
     db eval {SELECT at, action, from_state, to_state, by_unit, note FROM city_event_step
              WHERE peer_id = $peer AND event_id = $id ORDER BY step} {
-        markup append steps [tmpl {<li><time>[when $at]</time> <strong>[workflow::stepTitle $action]</strong>[if {$from_state ne $to_state && $to_state ne ""} { tmpl {（[stateName $from_state] → [stateName $to_state]）} }][if {$by_unit ne ""} { tmpl { · $by_unit} }][if {$note ne ""} { tmpl {<br><small>$note</small>} }]</li>}]
+        markup append steps [tmpl {<li><time>[when $at]</time> <strong>[workflow::stepTitle $action]</strong>[if {$from_state ne $to_state && $from_state ne "" && $to_state ne ""} { tmpl {（[stateName $from_state] → [stateName $to_state]）} }][if {$by_unit ne ""} { tmpl { · $by_unit} }][if {$note ne ""} { tmpl {<br><small>$note</small>} }]</li>}]
     }
     set plist ""
     foreach p [json parse $posts] {
@@ -259,7 +259,7 @@ route GET /city/assessment {} {
     set form [expr {[can $me city.task] ? [tmpl {<form method="post" action="/city/bulletins"><input type="hidden" name="csrf" value="[dict get $me csrf]"><input type="hidden" name="period" value="$period"><button type="submit">印发本期通报并下发各县区</button></form>}] : ""}]
     set bars [bars "[dict get $a period label]积分" [lmap u [dict get $a units] { dict get $u unit }] [lmap u [dict get $a units] { expr {max(0, [dict get $u points])} }] 1]
     cityPage $me 考核排名 [tmpl {<h1>[dict get $a period label]县区和市直部门考核排名</h1>
-<form method="get" action="/city/assessment" class="filters"><label>季度 <input name="period" value="$period" size="8"></label> <button type="submit">查看</button></form>
+<form method="get" action="/city/assessment" class="filters"><label for="f-period">季度</label><input id="f-period" name="period" value="$period" size="8" placeholder="2026-Q1"> <button type="submit">查看</button></form>
 <p>县区与市直部门按同一积分办法排名；县区的事件办理计数为其上报的本季度计数，政务信息、约稿和转载按市级收到的情况计算。</p>
 <table class="list" id="ranking"><thead><tr>$head</tr></thead><tbody>$body</tbody></table>
 $bars
@@ -316,7 +316,7 @@ route GET /city/submissions {} {
         markup append items [tmpl {<tr><td data-label="县区">$county</td><td data-label="标题">$title[if {$kind eq "special"} { tmpl {（专报）} }][if {$task_id ne ""} { tmpl {（回应约稿 $task_id）} }]</td><td data-label="报送单位">$unit</td><td data-label="签发人">$signer</td><td data-label="报送时间">[when $sent]</td></tr>}]
     }
     cityPage $me 政务信息 [tmpl {<h1>[dict get $p label]县区政务信息报送</h1>
-<form method="get" action="/city/submissions" class="filters"><label>季度 <input name="period" value="$period" size="8"></label> <button type="submit">查看</button></form>
+<form method="get" action="/city/submissions" class="filters"><label for="f-period">季度</label><input id="f-period" name="period" value="$period" size="8" placeholder="2026-Q1"> <button type="submit">查看</button></form>
 <p>各县区每月报送政务信息不少于 [conf::get rule_submission_unit] 条（000 政务信息工作制度）；已结束的月份未达标的标为逾期。</p>
 <table class="list" id="quotas"><thead><tr><th scope="col">县区</th>$head<th scope="col">未完成月份</th></tr></thead><tbody>$rows</tbody></table>
 <h2>收到的政务信息</h2>
@@ -359,18 +359,18 @@ proc web::cityTasksPage {me {problems {}} {values {}}} {
         set csrf [dict get $me csrf]
         set forms [tmpl {<h2>下发转载任务</h2>
 [if {[dict get $v form] eq "repost"} { problems $problems }]
-<form method="post" action="/city/tasks/repost" class="stack"><input type="hidden" name="csrf" value="$csrf">
-<label>渠道 <select name="channel">[options {weibo 政务微博（1小时内转载） wechat 政务微信（1个工作日内转载）} [dict get $v channel]]</select></label>
-<label>发布标题 <input name="title" value="[dict get $v title]" required maxlength="500"></label>
-<label>发布链接 <input name="url" value="[dict get $v url]" required placeholder="https://"></label>
-<label>发布时间（不填为现在） <input name="posted" value="[dict get $v posted]" placeholder="2026-03-02 09:00"></label>
+<form method="post" action="/city/tasks/repost" class="form"><input type="hidden" name="csrf" value="$csrf">
+<label for="f-channel">渠道</label><select id="f-channel" name="channel">[options {weibo 政务微博（1小时内转载） wechat 政务微信（1个工作日内转载）} [dict get $v channel]]</select>
+<label for="f-title">发布标题</label><input id="f-title" name="title" value="[dict get $v title]" required maxlength="500">
+<label for="f-url">发布链接</label><input id="f-url" name="url" value="[dict get $v url]" required placeholder="https://">
+<label for="f-posted">发布时间（不填为现在）</label><input id="f-posted" name="posted" value="[dict get $v posted]" placeholder="2026-03-02 09:00">
 <button type="submit">下发各县区</button></form>
 <h2>下发约稿通知</h2>
 [if {[dict get $v form] eq "commission"} { problems $problems }]
-<form method="post" action="/city/tasks/commission" class="stack"><input type="hidden" name="csrf" value="$csrf">
-<label>标题 <input name="ctitle" value="[dict get $v ctitle]" required maxlength="200"></label>
-<label>正文 <textarea name="text" rows="4">[dict get $v text]</textarea></label>
-<label>时限（工作日） <input name="days" value="[dict get $v days]" size="4"></label>
+<form method="post" action="/city/tasks/commission" class="form"><input type="hidden" name="csrf" value="$csrf">
+<label for="f-ctitle">标题</label><input id="f-ctitle" name="ctitle" value="[dict get $v ctitle]" required maxlength="200">
+<label for="f-text">正文</label><textarea id="f-text" name="text" rows="4">[dict get $v text]</textarea>
+<label for="f-days">时限（工作日）</label><input id="f-days" name="days" value="[dict get $v days]" size="4">
 <button type="submit">下发各县区</button></form>}]
     }
     cityPage $me 转载与约稿 [tmpl {<h1>转载任务与约稿通知</h1>
@@ -437,9 +437,9 @@ proc web::repostPage {me id {problems {}} {values {}}} {
 <p>$city 发布：$link（[when $posted]）</p>
 <p>转载渠道：$channelName；截止：[if {[dict size $d]} { when [dict get $d due] }]；<strong>$clock</strong></p>
 [if {$state eq "done"} { tmpl {<p>已于 [when $done_at] 转载：<a href="$repost_url" rel="noreferrer noopener">$repost_url</a>，已回报市级。</p>} } elseif {[can $me repost.record]} { tmpl {[problems $problems]
-<form method="post" action="/reposts/$id" class="stack"><input type="hidden" name="csrf" value="[dict get $me csrf]">
-<label>本县转载链接 <input name="url" value="[dict get $v url]" required placeholder="https://"></label>
-<label>转载时间（不填为现在） <input name="at" value="[dict get $v at]" placeholder="2026-03-02 09:40"></label>
+<form method="post" action="/reposts/$id" class="form"><input type="hidden" name="csrf" value="[dict get $me csrf]">
+<label for="f-url">本县转载链接</label><input id="f-url" name="url" value="[dict get $v url]" required placeholder="https://">
+<label for="f-at">转载时间（不填为现在）</label><input id="f-at" name="at" value="[dict get $v at]" placeholder="2026-03-02 09:40">
 <button type="submit">登记并回报市级</button></form>} }]}]
 }
 
