@@ -249,31 +249,43 @@ proc assessment::compute {spec} {
             dict set u below [dict get $s below]
         }
     }
+    dict create period $p formula $f missing $missing units [rank $f [dict values $units]]
+}
+
+# assessment::rank: the entries UNITS (dicts with at least unit and counters: name -> n, in their
+# order of precedence) scored by formula F (assessment::formula) and ranked: each gets points (at
+# most one decimal) and rank (equal points share a rank; ties keep the given order). The one
+# scoring of the county's units and of the city's ranking of counties and 市直 departments
+# (federation/city.tcl). Returns the ranked list.
+proc assessment::rank {f units} {
     set list {}
-    dict for {id u} $units {
+    set i 0
+    foreach u $units {
         set points [dict get $f base]
         foreach part [dict get $f parts] {
             lassign $part name weight
-            set points [expr {$points + $weight * [dict get $u counters $name]}]
+            set n [expr {[dict exists $u counters $name] ? [dict get $u counters $name] : 0}]
+            set points [expr {$points + $weight * $n}]
         }
         # points shown with at most one decimal; whole numbers without one
         set points [expr {round($points * 10) / 10.0}]
         if {$points == round($points)} { set points [expr {int($points)}] }
-        lappend list [dict set u points $points]
+        lappend list [list [incr i] [dict set u points $points]]
     }
     set list [lsort -command [list apply {{a b} {
-        set d [expr {[dict get $b points] - [dict get $a points]}]
+        set d [expr {[dict get [lindex $b 1] points] - [dict get [lindex $a 1] points]}]
         if {$d != 0} { return [expr {$d > 0 ? 1 : -1}] }
-        expr {[dict get $a unit_id] - [dict get $b unit_id]}
+        expr {[lindex $a 0] - [lindex $b 0]}
     }}] $list]
     set ranked {}
     set rank 0; set i 0; set last ""
-    foreach u $list {
+    foreach e $list {
+        set u [lindex $e 1]
         incr i
         if {[dict get $u points] ne $last} { set rank $i; set last [dict get $u points] }
         lappend ranked [dict set u rank $rank]
     }
-    dict create period $p formula $f missing $missing units $ranked
+    return $ranked
 }
 
 # assessment::lateUnits: the units of assessment A with late handling, as {unit {LABEL N ...}} pairs.

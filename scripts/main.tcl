@@ -50,6 +50,8 @@ namespace eval yqbox {
         backup.tcl
         service.tcl
         federation/link.tcl
+        federation/county.tcl
+        federation/city.tcl
     }
 }
 

@@ -407,6 +407,26 @@ namespace eval yq {
 }
 
 namespace eval yq {
+    # ---- what crosses the link: the county's reports, the city's tasks (federation/county.tcl, city.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        repost.none         {没有编号为“%s”的转载任务（repost list 列出）}
+        repost.badlink      {转载链接须为 http 或 https 网址}
+        repost.badtime      {转载时间“%s”无效：应为 年-月-日 时:分，且不晚于现在}
+        city.notcity        {本机不是市级平台（conf set fed_role city 或 both），没有县区上报的数据}
+        city.nomember       {没有名为“%s”的县区成员单位}
+        city.nomembers      本机尚无县区成员单位，无法下发
+        city.badchannel     {转载渠道“%s”无效，应为 weibo（政务微博）或 wechat（政务微信）}
+        city.badtime        {发布时间“%s”无效：应为 年-月-日 时:分}
+        city.empty          {%s不能为空}
+        city.badlink        {发布链接须为 http 或 https 网址}
+        city.noperiod       {期间“%s”无效，应为 YYYY-Qn（如 2026-Q1）}
+        perm.repost.record  登记市级转载任务
+        perm.city.view      查看县区上报
+        perm.city.task      向县区下发任务和通报
+    }
+}
+
+namespace eval yq {
     # ---- posts and events (analyse/event.tcl), the audit log (audit.tcl) ----
     ::msgcat::mcmset zh_cn {
         post.none           {没有编号为 %s 的帖子}

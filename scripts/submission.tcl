@@ -20,6 +20,7 @@
 
 namespace eval submission {
     variable states {draft 草稿 signed 已签发 sent 已报送 adopted 已采用 rejected 未采用 withdrawn 已撤回}
+    variable upwardHooks {}   ;# commands called with the submission_upward id, in its transaction
 }
 
 conf::key submission_file_max {integer 1 1073741824} 20971520 \
@@ -354,7 +355,9 @@ proc submission::upward {kind what} {
         set by [dict get [org::actor] login]
         db eval {INSERT INTO submission_upward(kind, submission_id, title, sent, sent_by)
                  VALUES($kind, nullif($sid, ''), $title, $at, $by)}
-        list [db last_insert_rowid] "$kind $title"
+        set row [db last_insert_rowid]
+        foreach h $submission::upwardHooks { {*}$h $row }
+        list $row "$kind $title"
     }
 }
 

@@ -29,6 +29,8 @@ proc web::inboxTarget {event object kind} {
         submission { return [list /submissions/$oid "政务信息 #$oid"] }
         commission { return [list /commissions/$oid "约稿 #$oid"] }
         document { return [list /documents/$oid "公文 #$oid"] }
+        repost { return [list /reposts/$oid "转载任务 #$oid"] }
+        bulletin { return [list /bulletins/$oid "市级通报 #$oid"] }
         instruction { if {$event ne ""} { return [list /events/$event#h-deadlines "领导批示（事件 #$event）"] } }
     }
     if {$event ne ""} { return [list /events/$event "事件 #$event"] }

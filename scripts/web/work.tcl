@@ -112,6 +112,8 @@ proc web::worklist {me {deadlines 1}} {
             lappend out [Duty 报送约稿信息 "约稿 $id：$title" /commissions/$id "" $due_epoch]
         }
     }
+    # repost tasks from the city box (federation/county.tcl)
+    if {$office} { lappend out {*}[federation::county::worklist] }
     if {!$deadlines} { return $out }
     # overdue first (the earliest due time), then by due time; no deadline last
     lsort -command {apply {{a b} {

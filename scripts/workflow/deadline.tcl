@@ -95,7 +95,7 @@ proc workflow::deadline::Limit {rule} {
 
 # workflow::deadline::Owner: {PROCESS ID} of the owner of deadline row R (a dict or array get).
 proc workflow::deadline::Owner {r} {
-    foreach {col p} {event_id event request_id request commission_id commission} {
+    foreach {col p} {event_id event request_id request commission_id commission repost_id repost} {
         if {[dict exists $r $col] && [dict get $r $col] ne ""} { return [list $p [dict get $r $col]] }
     }
     error "deadline [dict get $r id] has no owner"

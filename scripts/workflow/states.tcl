@@ -55,6 +55,7 @@ dict set org::perms instruction.fulfil {office handler}
 namespace eval workflow {
     variable processes {}   ;# process name -> dict (see workflow::process)
     variable created ""     ;# set by a creating transition's procedure: the new row's id
+    variable stepHooks {}   ;# commands called as CMD PROCESS ID NAME FROM TO NOTE in each step's transaction
 }
 
 # workflow::process: declare process NAME with SPEC, a dict: title (Chinese), table, owner (the
@@ -577,6 +578,8 @@ proc workflow::fire {args} {
                            "状态：[stateTitle -process $p $from] → [stateTitle -process $p $to]" \
                            {*}[expr {$note ne "" ? [list "说明：[yq::note $note]"] : {}}] "时间：$at"] \n] $p:$id
         }
+        # whatever follows every step (the report to the city box: federation/county.tcl)
+        foreach h $::workflow::stepHooks { {*}$h $p $id $name $from $to $note }
     }
     if {$p eq "event" && $name eq "publish"} { catch {cache invalidate *} }
     dict create step $step event $id id $id transition $name from $from to $to note $note
