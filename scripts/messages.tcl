@@ -453,3 +453,61 @@ namespace eval yq {
         calendar.duty       {值班开始时间 duty_start 须早于结束时间 duty_end}
     }
 }
+
+namespace eval yq {
+    # ---- sources and patrols (crawl/crawl.tcl, source.tcl, json.tcl, sitemap.tcl, post.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        source.none         {没有名为“%s”的采集源（source list 列出全部采集源）}
+        source.badname      {采集源标识应为 1 至 64 个字母、数字或 _ . - 字符}
+        source.field        {采集源没有“%1$s”这一字段，可填：%2$s}
+        source.needfield    {采集源须填写“%s”字段}
+        source.tier         {来源级别“%1$s”无效，应为 %2$s 之一}
+        source.url          {采集地址“%s”无效：须为 http:// 或 https:// 开头的完整网址}
+        source.proxy        {代理“%s”无效：应为 http://主机:端口 这样的地址（也可用 https:// 或 socks5://）}
+        source.bool         {字段“%1$s”的值“%2$s”无效，应为 1（是）或 0（否）}
+        source.interval     {巡查间隔“%s”无效，应为分钟数（0 表示按统一巡查计划）}
+        source.pairs        {字段“%s”应为成对的名称和值}
+        source.rule         {采集规则中没有“%1$s”这一项，可填：%2$s}
+        source.needrule     {采集规则须填写“%s”}
+        source.boolrule     {采集规则“%1$s”的值“%2$s”无效，应为 1（是）或 0（否）}
+        source.intrule      {采集规则“%1$s”的值“%2$s”无效，应为整数}
+        source.jsonitems    {接口采集源须填写采集规则“items”（条目列表所在的路径，整个响应即列表时填空字符串 ""）}
+        source.jsonlink     {接口采集源须填写采集规则“link”或“link_template”之一（条目的链接）}
+        source.regexp       {采集规则“%1$s”不是有效的正则表达式：%2$s}
+        source.inconf       {采集源“%s”定义在 appliance.conf 中：请在该文件中修改}
+        source.inconfremove {采集源“%s”定义在 appliance.conf 中：请在该文件中删除}
+        source.hasposts     {采集源“%1$s”已采集到帖子，不能删除：请改为停用（source disable %1$s）}
+        source.exists       {采集源“%s”已存在}
+        source.noopml       {该 OPML 文件中没有订阅源（<outline xmlUrl=…> 条目）}
+        crawl.robots        {该网站的 robots.txt 不允许抓取 %s}
+        post.nosearch       请输入要搜索的词
+    }
+}
+
+namespace eval yq {
+    # ---- the configuration: appliance.conf at start-up and `conf set` (conf.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        conf.unknown        {没有名为“%s”的配置项（conf list 列出全部配置项）}
+        conf.block          {应为“名称 {字段 值 …}”的形式}
+        conf.list           {“%s”不是有效的列表（含空格的值请用花括号括起）}
+        conf.boolean        {“%s”无效，应为 1 或 0（也可写 true/false、yes/no）}
+        conf.integer        {“%s”无效，应为整数}
+        conf.number         {“%s”无效，应为数字}
+        conf.range          {“%1$s”超出范围，应在 %2$s 至 %3$s 之间}
+        conf.enum           {“%1$s”无效，应为 %2$s 之一}
+        conf.hhmm           {“%s”无效，应为一天中的时刻 时:分（如 08:30）}
+        conf.addr           {“%s”无效，应为 主机:端口（如 0.0.0.0:8443），留空表示关闭}
+        conf.baseurl        {“%s”无效，应为不带路径的网址 https://主机 或 https://主机:端口}
+        conf.url            {“%s”无效，应为 http:// 或 https:// 开头的网址，留空表示关闭}
+        conf.noread         {无法读取配置文件 %1$s：%2$s}
+        conf.syntax         {%1$s: 配置文件有误（%2$s）}
+        conf.nokey          {%1$s: 没有名为“%2$s”的配置项（yqbox config 列出全部配置项）}
+        conf.blockargs      {%1$s: 配置项“%2$s”应写作“%2$s 名称 {字段 值 …}”}
+        conf.blockbody      {%1$s: %2$s“%3$s”的内容应为成对的字段和值}
+        conf.blocktwice     {%1$s: %2$s“%3$s”重复定义}
+        conf.blockbad       {%1$s: %2$s“%3$s”：%4$s}
+        conf.onevalue       {%1$s: 配置项“%2$s”只能有一个值，实有 %3$s 个（含空格的值请用花括号括起）}
+        conf.badvalue       {%1$s: 配置项“%2$s”：%3$s}
+        conf.incomplete     {%1$s: 命令不完整（缺少右花括号、右方括号或引号）}
+    }
+}

@@ -133,32 +133,35 @@ proc crawl::checkSource {name body} {
     variable tiers
     variable fields
     if {![regexp {^[A-Za-z0-9_.-]{1,64}$} $name]} {
-        error "a source name is 1 to 64 letters, digits or _ . -"
+        yq::fail source.badname
     }
     foreach k [dict keys $body] {
-        if {$k ni $fields} { error "unknown field \"$k\": must be one of [join $fields {, }]" }
+        if {$k ni $fields} { yq::fail source.field $k [join $fields 、] }
     }
     foreach k {type url tier} {
-        if {![dict exists $body $k] || [dict get $body $k] eq ""} { error "the field \"$k\" is required" }
+        if {![dict exists $body $k] || [dict get $body $k] eq ""} { yq::fail source.needfield $k }
     }
     set s [dict merge {title "" rules {} headers {} cookies "" proxy "" internal 0 robots 1 interval 0 enabled 1} $body]
     checkType [dict get $s type]
-    if {[dict get $s tier] ni $tiers} { error "unknown tier \"[dict get $s tier]\": must be one of [join $tiers {, }]" }
+    if {[dict get $s tier] ni $tiers} {
+        variable tierTitles
+        yq::fail source.tier [dict get $s tier] [join [lmap {n t} $tierTitles { string cat $n " " $t }] 、]
+    }
     if {[catch {url parse [dict get $s url]} u] || [dict get $u scheme] ni {http https}} {
-        error "url must be an absolute http or https URL, got \"[dict get $s url]\""
+        yq::fail source.url [dict get $s url]
     }
     if {[dict get $s proxy] ne "" && ![regexp {^(https?|socks5h?)://[^\s/]+/?$} [dict get $s proxy]]} {
-        error "proxy must be a URL like http://HOST:PORT, got \"[dict get $s proxy]\""
+        yq::fail source.proxy [dict get $s proxy]
     }
     foreach k {internal robots enabled} {
-        if {![string is boolean -strict [dict get $s $k]]} { error "$k must be a boolean" }
+        if {![string is boolean -strict [dict get $s $k]]} { yq::fail source.bool $k [dict get $s $k] }
         dict set s $k [expr {[dict get $s $k] ? 1 : 0}]
     }
     if {![string is entier -strict [dict get $s interval]] || [dict get $s interval] < 0} {
-        error "interval must be a number of minutes (0: the patrol schedule)"
+        yq::fail source.interval [dict get $s interval]
     }
     foreach k {rules headers} {
-        if {[catch {dict size [dict get $s $k]}]} { error "$k must be pairs of name and value" }
+        if {[catch {dict size [dict get $s $k]}]} { yq::fail source.pairs $k }
     }
     {*}[dict get [typeInfo [dict get $s type]] check] [dict get $s rules]
     return $s
@@ -172,7 +175,7 @@ proc crawl::source {name} {
         unset r(*)
         set row [array get r]
     }
-    if {!$found} { error "no source \"$name\" ('source list' shows the sources)" }
+    if {!$found} { yq::fail source.none $name }
     return $row
 }
 
@@ -240,7 +243,7 @@ proc crawl::get {src url args} {
     set sid [dict get $src id]
     if {[dict get $o -robots] && [dict get $src robots] && ![robotsAllowed $src $url]} {
         logFetch $sid $url 0 robots "robots.txt 不允许" 0 0
-        return [dict create url $url status 0 kind robots error "robots.txt disallows $url" \
+        return [dict create url $url status 0 kind robots error [yq::mc crawl.robots $url] \
                     text "" unchanged 0 body "" content_type ""]
     }
     # a source marked internal may reach its own host on a private address, nothing else
@@ -411,19 +414,19 @@ proc crawl::unchanged {} {
 # that the fields in BOOLEANS are booleans and in INTEGERS integers.
 proc crawl::checkRules {rules allowed {required {}} {booleans {}} {integers {}}} {
     foreach k [dict keys $rules] {
-        if {$k ni $allowed} { error "unknown rule \"$k\": must be one of [join $allowed {, }]" }
+        if {$k ni $allowed} { yq::fail source.rule $k [join $allowed 、] }
     }
     foreach k $required {
-        if {![dict exists $rules $k] || [dict get $rules $k] eq ""} { error "the rule \"$k\" is required" }
+        if {![dict exists $rules $k] || [dict get $rules $k] eq ""} { yq::fail source.needrule $k }
     }
     foreach k $booleans {
         if {[dict exists $rules $k] && ![string is boolean -strict [dict get $rules $k]]} {
-            error "the rule \"$k\" must be a boolean"
+            yq::fail source.boolrule $k [dict get $rules $k]
         }
     }
     foreach k $integers {
         if {[dict exists $rules $k] && ![string is entier -strict [dict get $rules $k]]} {
-            error "the rule \"$k\" must be an integer"
+            yq::fail source.intrule $k [dict get $rules $k]
         }
     }
 }
