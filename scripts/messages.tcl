@@ -511,3 +511,47 @@ namespace eval yq {
         conf.incomplete     {%1$s: 命令不完整（缺少右花括号、右方括号或引号）}
     }
 }
+
+namespace eval yq {
+    # ---- the data directory and the database (db.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        db.nodir            {数据目录 %1$s 不存在（用 yqbox init %1$s 创建）}
+        db.notdir           {数据目录 %s 不是目录}
+        db.dirread          {数据目录 %s 不可读：请检查其所有者和权限}
+        db.dirwrite         {数据目录 %s 不可写：请检查其所有者和权限}
+        db.private          {数据目录 %1$s：%2$s 可被其他用户读取，且无法改为仅本用户可读（%3$s）：请修改其所有者或权限}
+        db.none             {%1$s 中没有数据库（用 yqbox init %1$s 初始化）}
+        db.access           {数据库 %s 不可读写：请检查其所有者和权限}
+        db.open             {无法打开数据库 %1$s：%2$s}
+        db.notours          {%1$s 不是本系统的数据库（%2$s）}
+        db.foreign          {%s 不是本系统的数据库（属于其他应用程序）}
+        db.wal              {无法将数据库 %s 切换到 WAL 模式}
+        db.newer            {数据库的结构版本为 %1$s，比本程序所知的最新版本（%2$s）新：请使用更新版本的 yqbox}
+        db.fk               {升级后有记录的外键失效（表 行号 父表 外键）：%s}
+        db.migration        {数据库升级 %1$s 失败：%2$s}
+    }
+
+    # ---- backups and restores (backup.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        backup.snapshot     {数据库快照未通过完整性检查：%s}
+        backup.exists       {%s 已存在：请另取一个文件名}
+        backup.nowrite      {无法写入 %1$s：%2$s 不是可写的目录}
+        backup.changed      {%s 在复制过程中被修改：请重新备份}
+        backup.truncated    {文件在%s处结束（文件不完整）}
+        backup.longline     {%s过长（不是本系统的备份文件？）}
+        backup.notgzip      {不是 gzip 文件：%s}
+        backup.notbackup    不是本系统的备份文件
+        backup.badline      {%s格式不正确}
+        backup.cut          {%s：文件在其中途结束（文件不完整）}
+        backup.framing      {%s：文件分隔不正确}
+        backup.checksum     {%s：校验和不符（文件已损坏）}
+        backup.trailing     {END 行之后还有数据}
+        backup.bad          {备份文件 %1$s 未通过检查：%2$s}
+        backup.dbcheck      {数据库：%s}
+        backup.noread       {无法读取备份文件 %s}
+        backup.running      {%s 上正在运行服务：请先停止服务再恢复}
+        backup.noparent     {无法恢复到 %1$s：%2$s 不是可写的目录}
+        backup.newer        {备份文件 %1$s 的数据库结构版本为 %2$s，比本程序所知的最新版本（%3$s）新：请使用更新版本的 yqbox}
+        backup.move         {无法将恢复的目录移到位：%s}
+    }
+}
