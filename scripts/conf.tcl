@@ -278,8 +278,9 @@ proc conf::describe {} {
     foreach name $order {
         set d $decl($name)
         lappend out [format "%s %s" $name [Quote $value($name)]]
-        lappend out [format "    # %s: %s (default %s; from %s)" [help $name] \
-            [lindex [dict get $d type] 0] [Quote [dict get $d default]] $origin($name)]
+        set from [expr {[yq::has conf.from.$origin($name)] ? [yq::mc conf.from.$origin($name)] : $origin($name)}]
+        lappend out "    # [yq::mc conf.describe [help $name] [lindex [dict get $d type] 0] \
+            [Quote [dict get $d default]] $from]"
     }
     join $out \n
 }
@@ -288,12 +289,10 @@ proc conf::describe {} {
 proc conf::template {} {
     variable decl
     variable order
-    set out [list "# appliance.conf - yqbox configuration (Tcl syntax: one \"key value\" per line)." \
-                   "# Every key is listed with its default; uncomment a line to change it." \
-                   "# 'yqbox config' shows the effective values." ""]
+    set out [list "# [yq::mc conf.template1]" "# [yq::mc conf.template2]" "# [yq::mc conf.template3]" ""]
     foreach name $order {
         set d $decl($name)
-        lappend out "# [help $name] ([dict get $d type])"
+        lappend out "# [help $name]（[dict get $d type]）"
         lappend out "# $name [Quote [dict get $d default]]" ""
     }
     join $out \n
@@ -306,8 +305,8 @@ proc conf::Quote {v} {
 }
 
 conf::key datadir path "" \
-    "Data directory (database, certificates, logs); relative to this file's directory"
+    "数据目录（数据库、证书、日志），相对路径以本配置文件所在目录为准"
 conf::key timezone string Asia/Shanghai \
-    "Time zone of every date the appliance shows and computes (from the embedded tzdata)"
+    "显示和计算所有日期所用的时区（使用内置时区数据）"
 conf::key log_level {enum debug info warning error} info \
-    "Least severe log message written to stderr"
+    "写入标准错误的日志的最低级别"

@@ -555,3 +555,24 @@ namespace eval yq {
         backup.move         {无法将恢复的目录移到位：%s}
     }
 }
+
+namespace eval yq {
+    # ---- time limits asked for at the console (calendar.tcl, calendar deadline) ----
+    ::msgcat::mcmset zh_cn {
+        calendar.notlimit   {规则 %1$s（%2$s）不是时限，不能计算截止时间（calendar rules 列出全部规则）}
+        calendar.nopause    {时限规则 %s 不能暂停计时}
+        calendar.nopatrolpause 按巡查次数计算的时限不能暂停计时
+    }
+}
+
+namespace eval yq {
+    # ---- what `yqbox config` / `config show` and a new appliance.conf say of each key (conf.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        conf.describe       {%1$s：%2$s（默认 %3$s；来自 %4$s）}
+        conf.from.default   默认值
+        conf.from.console   控制台
+        conf.template1      {appliance.conf：本机配置（Tcl 语法，每行一个“配置项 值”）。}
+        conf.template2      {列出了每个配置项及其默认值；去掉行首的 # 即可修改。}
+        conf.template3      {yqbox config 显示当前生效的值。}
+    }
+}
