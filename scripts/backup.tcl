@@ -25,11 +25,11 @@ namespace eval backup {
 }
 
 conf::key backup_dir string backup \
-    "Directory of the nightly backups (relative to the data directory; put it on another disk where possible)"
+    "每晚备份的目录（相对数据目录；尽量放在另一块磁盘上）"
 conf::key backup_time hhmm 02:30 \
-    "Time of day after which the nightly backup is taken"
+    "每天此时刻之后进行当晚的备份"
 conf::key backup_keep_days {integer 0 3650} 14 \
-    "Days nightly backups are kept; 0 = no nightly backup"
+    "每晚备份保留的天数；0 表示不做每晚备份"
 
 dict set yqbox::subcommands backup {"?-d DATADIR? FILE" "write an online backup of the data directory (database, attachments, config) to FILE"}
 dict set yqbox::subcommands restore {"FILE DATADIR" "check backup FILE completely, then put it in place as DATADIR (the old one is kept aside)"}

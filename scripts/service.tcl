@@ -2,7 +2,7 @@
 # the systemd unit, and `yqbox upgrade`.
 
 conf::key log_file string "" \
-    "Application log: empty = standard error (the journal under systemd), else a file (relative to the data directory)"
+    "应用日志：留空为标准错误（systemd 下即 journal），或为文件（相对数据目录）"
 
 # ---- yqbox doctor ---------------------------------------------------------------------------------
 
@@ -209,11 +209,11 @@ proc yqbox::cmd::doctor {args} {
 # file, and each failure is counted in the job's record (yqbox doctor, job list).
 
 conf::key log_max_bytes {integer 1024 1099511627776} 52428800 \
-    "Rotate a log file (log_file, access_log) when it grows past this many bytes"
+    "日志文件（log_file、access_log）超过此字节数时轮转"
 conf::key log_keep_days {integer 1 3650} 30 \
-    "Days rotated log files are kept"
+    "轮转后的日志文件保留的天数"
 conf::key log_compress boolean 1 \
-    "Compress rotated log files (gzip)"
+    "压缩轮转后的日志文件（gzip）"
 
 namespace eval logs {
     variable day {}   ;# log path -> the day (YYYYMMDD) it was opened or last rotated

@@ -16,9 +16,9 @@ namespace eval session {
 }
 
 conf::key session_idle_minutes {integer 1 1440} 30 \
-    "Web sessions end after this many minutes without a request"
+    "网页会话无操作达到此分钟数后结束"
 conf::key session_max_hours {integer 1 168} 12 \
-    "Web sessions end this many hours after the login, however active"
+    "网页会话自登录起达到此小时数后结束，无论是否有操作"
 
 # session::create: a new session for user USERID from PEER (user agent AGENT) in STAGE (ok or
 # totp). Returns {TOKEN ID}. Call inside the caller's transaction (with the login's audit entry).
