@@ -84,7 +84,7 @@ proc yqbox::setup {dopt copt} {
     set conffile $copt
     if {$conffile eq "" && [info exists env(YQBOX_CONF)]} { set conffile $env(YQBOX_CONF) }
     if {$conffile ne ""} {
-        if {![file isfile $conffile]} { error "config file $conffile does not exist" }
+        if {![file isfile $conffile]} { yq::fail cli.noconf $conffile }
     } elseif {$data ne "" && [file isfile [file join $data appliance.conf]]} {
         set conffile [file join $data appliance.conf]
     } elseif {[file isfile appliance.conf]} {
@@ -95,7 +95,7 @@ proc yqbox::setup {dopt copt} {
     # a zone file check, not a clock call: loading clock.tcl would cost every start ~8 ms
     if {![regexp {^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$} $tz]
         || ![file isfile [file join [info library] tzdata $tz]]} {
-        error "config key timezone: unknown time zone \"$tz\""
+        yq::fail cli.timezone $tz
     }
     set env(TCL_TZ) :$tz
     if {$data eq ""} { set data [conf::path datadir] }
@@ -106,7 +106,7 @@ proc yqbox::setup {dopt copt} {
 proc yqbox::needdata {} {
     variable datadir
     if {$datadir eq ""} {
-        error "no data directory: give -d DATADIR, set YQBOX_DATA or the datadir key in appliance.conf"
+        yq::fail cli.nodata
     }
     return $datadir
 }
@@ -169,8 +169,8 @@ proc yqbox::cmd::init {args} {
     try {
         if {![file exists $dir]} {
             set parent [file dirname $dir]
-            if {![file isdirectory $parent]} { error "cannot create $dir: $parent does not exist" }
-            if {[catch {file mkdir $dir; file attributes $dir -permissions 0700} msg]} { error "cannot create $dir: $msg" }
+            if {![file isdirectory $parent]} { yq::fail cli.noparent $dir $parent }
+            if {[catch {file mkdir $dir; file attributes $dir -permissions 0700} msg]} { yq::fail cli.mkdir $dir $msg }
             lappend created $dir
         }
         set dbfile [file join $dir yqbox.db]

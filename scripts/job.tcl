@@ -78,7 +78,7 @@ proc job::Tick {name} {
 proc job::run {name} {
     variable jobs
     variable items
-    if {![dict exists $jobs $name]} { error "no job \"$name\": [join [dict keys $jobs] {, }]" }
+    if {![dict exists $jobs $name]} { yq::fail job.none $name [join [dict keys $jobs] 、] }
     set j [dict get $jobs $name]
     set items {}
     db::guard

@@ -576,3 +576,23 @@ namespace eval yq {
         conf.template3      {yqbox config 显示当前生效的值。}
     }
 }
+
+namespace eval yq {
+    # ---- the command line, the service, jobs, the console, sessions (cli.tcl, service.tcl,
+    # job.tcl, console.tcl, main.tcl, session.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        cli.noconf          {配置文件 %s 不存在}
+        cli.timezone        {配置项 timezone：没有“%s”这个时区（应为 Asia/Shanghai 这样的时区名）}
+        cli.nodata          {没有指定数据目录：请用 -d 数据目录、设置环境变量 YQBOX_DATA，或在 appliance.conf 中配置 datadir}
+        cli.noparent        {无法创建 %1$s：上级目录 %2$s 不存在}
+        cli.mkdir           {无法创建 %1$s：%2$s}
+        logs.exists         {%s 已存在，未轮转日志}
+        service.binary      {程序路径须为绝对路径，实为“%s”}
+        service.user        {用户名“%s”无效，应为小写字母或 _ 开头、不超过 32 个字母、数字、_ 或 - 字符}
+        service.nostop      {%s 上的服务没有停止}
+        job.none            {没有名为“%1$s”的后台任务，可选：%2$s}
+        console.none        {没有控制台命令“%s”（help 列出全部命令）}
+        time.iso            {“%s”不是 ISO 8601 时间（应为 2026-03-02T10:30:00+08:00 这样的形式）}
+        session.none        {没有编号为 %s 的有效会话（session list 列出全部会话）}
+    }
+}

@@ -279,7 +279,7 @@ proc logs::Rotate {key p} {
     variable day
     set stamp [clock format [yqbox::now] -format %Y%m%d-%H%M%S -timezone :[conf::get timezone]]
     set old $p.$stamp
-    if {[file exists $old]} { error "$old exists already" }
+    if {[file exists $old]} { yq::fail logs.exists $old }
     file rename -- $p $old
     dict set day $p [Today]
     if {$key eq "log_file"} { server logfile $p } else { server accesslog $p }
@@ -406,8 +406,8 @@ proc service::unit {binary user dir} {
 proc yqbox::cmd::unit {args} {
     if {[llength $args] != 2} { return [yqbox::Usage unit] }
     lassign $args binary user
-    if {[file pathtype $binary] ne "absolute"} { error "BINARY must be an absolute path, got \"$binary\"" }
-    if {![regexp {^[a-z_][a-z0-9_-]{0,31}$} $user]} { error "bad user name \"$user\"" }
+    if {[file pathtype $binary] ne "absolute"} { yq::fail service.binary $binary }
+    if {![regexp {^[a-z_][a-z0-9_-]{0,31}$} $user]} { yq::fail service.user $user }
     puts [service::unit $binary $user [yqbox::needdata]]
     return 0
 }
@@ -442,7 +442,7 @@ proc service::Stop {dir} {
         if {![Running $dir] && ![file exists [file join $dir yqbox.pid]]} { return }
         after 200
     }
-    error "the server on $dir did not stop"
+    yq::fail service.nostop $dir
 }
 
 # service::Start: start BINARY serving DIR: `systemctl restart yqbox` when systemd manages it

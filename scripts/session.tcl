@@ -340,14 +340,14 @@ cmdlayer::command session end {{what 会话编号、登录名或all}} "结束一
     db transaction immediate {
         if {$what eq "all"} {
             set n [session::endAll admin]
-            audit::record session.end-all session:* -after "$n session(s) ended"
+            audit::record session.end-all session:* -after "sessions=$n"
         } elseif {[string is entier -strict $what]} {
             set n [session::end $what admin]
-            if {!$n} { error "no live session $what" }
+            if {!$n} { yq::fail session.none $what }
             audit::record session.end session:$what
         } else {
             set n [session::endAll admin [org::userId $what]]
-            audit::record session.end-user user:$what -after "$n session(s) ended"
+            audit::record session.end-user user:$what -after "sessions=$n"
         }
     }
     return $n
