@@ -49,7 +49,7 @@ conf::key notify_retry_max {integer 60 86400} 3600 "发送失败的通知两次�
 conf::key webhook {block notify::checkWebhook} {} \
     "一个群机器人 webhook：webhook 名称 {url 网址 format wecom|dingtalk|feishu|json ?roles {角色 …}? ?units {单位 …}? ?secret 密钥?}"
 conf::key sms_url url "" \
-    "短信网关：每条短信以 POST 提交 JSON {phone, message, id, timestamp} 的 http:// 或 https:// 网址；留空则不发短信（用户看不到短信选项）"
+    "短信网关：每条短信以 POST 提交 JSON（字段 phone、message、id、timestamp）的 http:// 或 https:// 网址；留空则不发短信（用户看不到短信选项）"
 conf::key sms_secret string "" \
     "短信网关密钥：设置后每个 POST 请求带 X-Yqbox-Signature 头，即以此密钥计算的请求体 HMAC-SHA256（十六进制）"
 conf::key sms_format {enum json} json "短信网关的请求格式（json：即上述请求体，UTF-8）"
