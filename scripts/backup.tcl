@@ -376,8 +376,8 @@ job::define backup "夜间备份" 600 backup::nightly
 proc yqbox::cmd::backup {args} {
     if {[llength $args] != 1} { return [yqbox::Usage backup] }
     set r [backup::make [yqbox::needdata] [lindex $args 0] manual]
-    puts "backup written: [dict get $r file] ([dict get $r bytes] bytes, [dict get $r files] files,\
-        schema [dict get $r schema], sha256 [dict get $r sha256])"
+    puts [yq::mc backup.written [dict get $r file] [dict get $r bytes] [dict get $r files] \
+        [dict get $r schema] [dict get $r sha256]]
     return 0
 }
 
@@ -385,9 +385,9 @@ proc yqbox::cmd::backup {args} {
 proc yqbox::cmd::restore {args} {
     if {[llength $args] != 2} { return [yqbox::Usage restore] }
     set r [backup::restore {*}$args]
-    puts "restored [dict get $r file] into [file normalize [lindex $args 1]] ([dict get $r files] files,\
-        schema [dict get $r schema])"
-    if {[dict get $r aside] ne ""} { puts "the previous data directory is kept as [dict get $r aside]" }
+    puts [yq::mc backup.restored [dict get $r file] [file normalize [lindex $args 1]] [dict get $r files] \
+        [dict get $r schema]]
+    if {[dict get $r aside] ne ""} { puts [yq::mc backup.aside [dict get $r aside]] }
     return 0
 }
 

@@ -191,9 +191,9 @@ proc yqbox::cmd::init {args} {
     }
     set v [db::version]
     if {[llength $created] == 0 && $applied == 0} {
-        puts "$dir is up to date (schema $v)"
+        puts [yq::mc cli.uptodate $dir $v]
     } else {
-        puts "initialised $dir (schema $v, $applied migration(s) applied)"
+        puts [yq::mc cli.initialised $dir $v $applied]
     }
     return 0
 }
@@ -215,13 +215,13 @@ proc yqbox::cmd::console {args} {
     if {$dir ne ""} {
         db::connect $dir
         set history [file join $dir console_history]
-        set where "data directory $dir"
+        set where [yq::mc cli.wheredata $dir]
     } else {
         set history [file join [expr {[info exists ::env(HOME)] ? $::env(HOME) : "."}] .yqbox_history]
-        set where "no data directory (database commands unavailable)"
+        set where [yq::mc cli.wherenone]
     }
     if {[yqbox::interactive]} {
-        puts "yqbox [dict get [yqbox::versions] yqbox] console, $where. 'help' lists the commands."
+        puts [yq::mc cli.banner [dict get [yqbox::versions] yqbox] $where]
         if {$dir ne ""} { yqbox::Notes [yqbox::notes] }
     }
     yqbox::repl -history $history -eval {namespace eval ::console}

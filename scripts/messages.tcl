@@ -596,3 +596,20 @@ namespace eval yq {
         session.none        {没有编号为 %s 的有效会话（session list 列出全部会话）}
     }
 }
+
+namespace eval yq {
+    # ---- what yqbox init, backup, restore, status and the console's banner print (cli.tcl,
+    # backup.tcl, server.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        cli.uptodate        {%1$s 已是最新（数据库结构版本 %2$s）}
+        cli.initialised     {已初始化 %1$s（数据库结构版本 %2$s，执行了 %3$s 项升级）}
+        cli.wheredata       {数据目录 %s}
+        cli.wherenone       {未指定数据目录（数据库相关命令不可用）}
+        cli.banner          {yqbox %1$s 控制台，%2$s。help 列出全部命令。}
+        cli.attached        {yqbox %1$s 控制台，已连接 %2$s 上运行的服务。help 列出全部命令；exit 退出控制台（服务继续运行）。}
+        backup.written      {已写入备份 %1$s（%2$s 字节，%3$s 个文件，数据库结构版本 %4$s，SHA-256 %5$s）}
+        backup.restored     {已将 %1$s 恢复到 %2$s（%3$s 个文件，数据库结构版本 %4$s）}
+        backup.aside        {原数据目录已保留为 %s}
+        server.notrunning   {%s 上没有正在运行的服务}
+    }
+}

@@ -187,7 +187,7 @@ proc yqbox::cmd::status {args} {
     set dir [yqbox::needdata]
     set sock [file join $dir control.sock]
     if {![control ping $sock]} {
-        puts stderr "no server is running on $dir"
+        puts stderr [yq::mc server.notrunning $dir]
         return 1
     }
     puts [control eval $sock server::status]
@@ -228,8 +228,7 @@ proc server::console {dir history} {
     set sock [file join $dir control.sock]
     if {![control ping $sock]} { return -1 }
     if {[yqbox::interactive]} {
-        puts "yqbox [dict get [yqbox::versions] yqbox] console attached to the server on $dir.\
-            'help' lists the commands; 'exit' leaves the console (the server keeps running)."
+        puts [yq::mc cli.attached [dict get [yqbox::versions] yqbox] $dir]
         if {![catch {control eval $sock yqbox::notes} notes]} { yqbox::Notes $notes }
     }
     yqbox::repl -history $history -eval [list server::remote $sock]
