@@ -31,8 +31,8 @@ conf::key backup_time hhmm 02:30 \
 conf::key backup_keep_days {integer 0 3650} 14 \
     "每晚备份保留的天数；0 表示不做每晚备份"
 
-dict set yqbox::subcommands backup {"?-d DATADIR? FILE" "write an online backup of the data directory (database, attachments, config) to FILE"}
-dict set yqbox::subcommands restore {"FILE DATADIR" "check backup FILE completely, then put it in place as DATADIR (the old one is kept aside)"}
+dict set yqbox::subcommands backup {"?-d DATADIR? FILE" "将数据目录（数据库、附件、配置）在线备份到文件 FILE"}
+dict set yqbox::subcommands restore {"FILE DATADIR" "完整检查备份文件 FILE，再将其恢复为数据目录 DATADIR（原目录保留在旁）"}
 
 # backup::Dir: the configured backup directory as an absolute path (relative to data directory DIR).
 proc backup::Dir {dir} {

@@ -10,35 +10,34 @@ namespace eval yqbox {
     variable datadir {}   ;# the data directory in use ("" when none was given)
     # subcommand -> {synopsis, one-line description}
     variable subcommands {
-        version {""                         "print the version of yqbox and of each embedded component"}
-        eval    {"?-d DATADIR? SCRIPT"      "run a Tcl script with every appliance command loaded"}
-        run     {"?-d DATADIR? FILE ?ARG ...?" "run a Tcl script file (argv set as in tclsh)"}
-        init    {"?-c FILE? ?DATADIR?"      "create or upgrade a data directory (database, default config)"}
-        console {"?-d DATADIR?"             "interactive Tcl console (attaches to a running server)"}
-        serve   {"?-d DATADIR? ?-c FILE?"   "run the HTTPS server, workers and background jobs"}
-        status  {"?-d DATADIR?"             "show the state of the server running on DATADIR"}
-        config  {"?-d DATADIR? ?-c FILE?"   "print the effective configuration with defaults and help"}
-        help    {""                         "print this text"}
+        version {""                         "显示 yqbox 及其内置各组件的版本"}
+        eval    {"?-d DATADIR? SCRIPT"      "在载入全部命令后运行一段 Tcl 脚本"}
+        run     {"?-d DATADIR? FILE ?ARG ...?" "运行一个 Tcl 脚本文件（argv 与 tclsh 相同）"}
+        init    {"?-c FILE? ?DATADIR?"      "创建或升级数据目录（数据库、默认配置）"}
+        console {"?-d DATADIR?"             "交互式 Tcl 控制台（连接正在运行的服务）"}
+        serve   {"?-d DATADIR? ?-c FILE?"   "运行 HTTPS 服务、工作线程和后台任务"}
+        status  {"?-d DATADIR?"             "显示数据目录上正在运行的服务的状态"}
+        config  {"?-d DATADIR? ?-c FILE?"   "列出当前生效的配置及默认值和说明"}
+        help    {""                         "显示本说明"}
     }
 }
 
 # yqbox::usage: the usage text listing every subcommand.
 proc yqbox::usage {} {
     variable subcommands
-    set out [list "usage: yqbox ?--dev DIR? SUBCOMMAND ?OPTIONS? ?ARG ...?" "" "subcommands:"]
+    set out [list [yq::mc cli.usage "yqbox ?--dev DIR? SUBCOMMAND ?OPTIONS? ?ARG ...?"] "" [yq::mc cli.subcommands]]
     dict for {name spec} $subcommands {
         lassign $spec synopsis text
         lappend out [format "  %-40s %s" [string trim "$name $synopsis"] $text]
     }
-    lappend out "" "options: -d DATADIR (else \$YQBOX_DATA, else the datadir key), -c CONFIG-FILE" \
-        "         --dev DIR reads scripts/ and webroot/ from checkout DIR (live editing)"
+    lappend out "" [yq::mc cli.options1] [yq::mc cli.options2]
     join $out \n
 }
 
 # yqbox::Usage: print subcommand SUB's usage line (its synopsis in yqbox::subcommands) on stderr.
 # Returns 2, the exit status of a usage error.
 proc yqbox::Usage {sub} {
-    puts stderr [string trimright "usage: yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"]
+    puts stderr [yq::mc cli.usage [string trimright "yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"]]
     return 2
 }
 
@@ -51,7 +50,7 @@ proc yqbox::main {argv} {
     }
     set args [lassign $argv sub]
     if {![dict exists $subcommands $sub]} {
-        puts stderr "yqbox: unknown subcommand \"$sub\"\n[usage]"
+        puts stderr "yqbox: [yq::mc cli.nosub $sub]\n[usage]"
         return 2
     }
     # options come before the positional arguments; "--" ends them
@@ -60,7 +59,7 @@ proc yqbox::main {argv} {
         set args [lassign $args opt]
         if {$opt eq "--"} { break }
         if {$opt ni {-d -c} || ![llength $args]} {
-            puts stderr "yqbox $sub: [expr {$opt in {-d -c} ? "$opt needs a value" : "unknown option $opt"}]"
+            puts stderr "yqbox $sub: [yq::mc [expr {$opt in {-d -c} ? "cli.optvalue" : "cli.option"}] $opt]"
             return [Usage $sub]
         }
         set args [lassign $args val]

@@ -611,5 +611,12 @@ namespace eval yq {
         backup.restored     {已将 %1$s 恢复到 %2$s（%3$s 个文件，数据库结构版本 %4$s）}
         backup.aside        {原数据目录已保留为 %s}
         server.notrunning   {%s 上没有正在运行的服务}
+        cli.usage           {用法：%s}
+        cli.subcommands     子命令：
+        cli.options1        {选项：-d 数据目录（未给出时用 $YQBOX_DATA，再用配置项 datadir），-c 配置文件}
+        cli.options2        {      --dev 目录：从该源码目录读取 scripts/ 和 webroot/（现场修改用）}
+        cli.nosub           {没有子命令“%s”}
+        cli.optvalue        {%s 后须跟一个值}
+        cli.option          {没有选项 %s}
     }
 }

@@ -6,7 +6,7 @@ conf::key log_file string "" \
 
 # ---- yqbox doctor ---------------------------------------------------------------------------------
 
-dict set yqbox::subcommands doctor {"?-d DATADIR?" "check what an administrator should know before calling for help, one line each"}
+dict set yqbox::subcommands doctor {"?-d DATADIR?" "检查求助前管理员应了解的情况，每项一行"}
 
 # doctor::checks: the checks in the order printed: name -> {标题 procedure}.
 namespace eval doctor {
@@ -331,7 +331,7 @@ proc logs::Prune {p} {
 
 # ---- the systemd unit ---------------------------------------------------------------------------------
 
-dict set yqbox::subcommands unit {"?-d DATADIR? BINARY USER" "print the systemd unit that runs BINARY as USER on DATADIR (make install writes it)"}
+dict set yqbox::subcommands unit {"?-d DATADIR? BINARY USER" "输出以用户 USER 在数据目录上运行程序 BINARY 的 systemd 单元文件（make install 会写入）"}
 
 namespace eval service {}
 
@@ -414,7 +414,7 @@ proc yqbox::cmd::unit {args} {
 
 # ---- yqbox upgrade --------------------------------------------------------------------------------
 
-dict set yqbox::subcommands upgrade {"?-d DATADIR? NEWBINARY" "backup, check the new binary's migrations on a copy, swap, restart; roll back if it is not healthy"}
+dict set yqbox::subcommands upgrade {"?-d DATADIR? NEWBINARY" "备份，在副本上检查新程序的数据库升级，替换并重启；运行不正常则回退"}
 
 # service::healthy: (evaluated in a running server) "ok" when the server answers and its database
 # works; errors otherwise. A build made with -DYQBOX_TEST_UNHEALTHY (tests only) always fails.
