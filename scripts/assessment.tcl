@@ -101,9 +101,9 @@ namespace eval assessment {
 }
 
 conf::key assessment_formula path "" \
-    "The assessment's points formula (a Tcl file like scripts/assessment/points.tcl); empty = the bundled one"
+    "考核计分公式（形如 scripts/assessment/points.tcl 的 Tcl 文件）；留空则用内置公式"
 conf::key assessment_doc_prefix string 青山政办通 \
-    "The 发文字号 of the assessment notice: PREFIX〔YEAR〕N号"
+    "考核通报的发文字号前缀：前缀〔年份〕N号"
 
 dict set org::perms assessment.view.all {office leader viewer}
 dict set org::perms assessment.view.unit {office leader handler unithead viewer}

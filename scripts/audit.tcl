@@ -14,7 +14,7 @@ namespace eval audit {
 }
 
 conf::key audit_retention_days {integer 180 36500} 180 \
-    "Days the audit log keeps entries before 'audit prune' may archive them (at least 180)"
+    "审计日志至少保留的天数（不少于 180），期满的记录才可归档"
 
 # audit::digest: the hash of an entry given the previous hash and its fields (id first).
 proc audit::digest {prev fields} {

@@ -25,14 +25,14 @@ namespace eval backup {
 }
 
 conf::key backup_dir string backup \
-    "Directory of the nightly backups (relative to the data directory; put it on another disk where possible)"
+    "每晚备份的目录（相对数据目录；尽量放在另一块磁盘上）"
 conf::key backup_time hhmm 02:30 \
-    "Time of day after which the nightly backup is taken"
+    "每天此时刻之后进行当晚的备份"
 conf::key backup_keep_days {integer 0 3650} 14 \
-    "Days nightly backups are kept; 0 = no nightly backup"
+    "每晚备份保留的天数；0 表示不做每晚备份"
 
-dict set yqbox::subcommands backup {"?-d DATADIR? FILE" "write an online backup of the data directory (database, attachments, config) to FILE"}
-dict set yqbox::subcommands restore {"FILE DATADIR" "check backup FILE completely, then put it in place as DATADIR (the old one is kept aside)"}
+dict set yqbox::subcommands backup {"?-d DATADIR? FILE" "将数据目录（数据库、附件、配置）在线备份到文件 FILE"}
+dict set yqbox::subcommands restore {"FILE DATADIR" "完整检查备份文件 FILE，再将其恢复为数据目录 DATADIR（原目录保留在旁）"}
 
 # backup::Dir: the configured backup directory as an absolute path (relative to data directory DIR).
 proc backup::Dir {dir} {
@@ -86,19 +86,19 @@ proc backup::Files {dir {rel ""} {excluded ""}} {
 # (a read-only connection: nothing in DIR changes) and check the copy. Returns its schema number.
 proc backup::Snapshot {dir to} {
     set path [file join $dir yqbox.db]
-    if {![file isfile $path]} { error "$dir has no database (initialise it with 'yqbox init $dir')" }
+    if {![file isfile $path]} { yq::fail db.none $dir }
     sqlite3 ::backup::src $path -readonly 1
     try {
         ::backup::src timeout 10000
         if {[::backup::src onecolumn {PRAGMA application_id}] != $::db::appid} {
-            error "$path is not a yqbox database"
+            yq::fail db.foreign $path
         }
         ::backup::src backup $to
     } finally {
         ::backup::src close
     }
     lassign [Check $to] ok schema
-    if {$ok ne "ok"} { error "the database snapshot fails its check: $ok" }
+    if {$ok ne "ok"} { yq::fail backup.snapshot $ok }
     return $schema
 }
 
@@ -130,11 +130,11 @@ proc backup::make {dir file {note ""}} {
     set dir [file normalize $dir]
     set file [file normalize $file]
     db::checkdir $dir
-    if {[file exists $file]} { error "$file exists already: give a new file name" }
+    if {[file exists $file]} { yq::fail backup.exists $file }
     db onecolumn {SELECT 1}   ;# opens the database (refused if newer than this yqbox) for the record
     set outdir [file dirname $file]
     if {![file isdirectory $outdir] || ![file writable $outdir]} {
-        error "cannot write $file: $outdir is not a writable directory"
+        yq::fail backup.nowrite $file $outdir
     }
     set part $file.part-[pid]
     set snap $file.db-[pid]
@@ -157,7 +157,7 @@ proc backup::make {dir file {note ""}} {
             set copied [fcopy $in $out -size $size]
             close $in
             if {$copied != $size || [file size $src] != $size || [crypto sha256file $src] ne $sha} {
-                error "$rel changed while it was copied: take the backup again"
+                yq::fail backup.changed $rel
             }
             puts $out ""
         }
@@ -196,11 +196,11 @@ proc backup::Line {f what} {
     set line ""
     while {[string length $line] <= $maxline} {
         set c [read $f 1]
-        if {$c eq ""} { error "the file ends where $what should be (truncated)" }
+        if {$c eq ""} { yq::fail backup.truncated $what }
         if {$c eq "\n"} { return $line }
         append line $c
     }
-    error "the line where $what should be is too long (not a yqbox backup?)"
+    yq::fail backup.longline $what
 }
 
 # backup::SafePath: whether relative path REL (from a backup) stays inside the directory it is
@@ -222,26 +222,26 @@ proc backup::Extract {file to} {
     variable maxfile
     set f [open $file rb]
     try {
-        if {[catch {zlib push gunzip $f} msg]} { error "not a gzip file: $msg" }
-        if {[catch {Line $f header} head] || $head ne $magic} { error "not a yqbox backup file" }
-        set meta [Line $f META]
+        if {[catch {zlib push gunzip $f} msg]} { yq::fail backup.notgzip $msg }
+        if {[catch {Line $f 文件头} head] || $head ne $magic} { yq::fail backup.notbackup }
+        set meta [Line $f "META 行"]
         if {[catch {llength $meta} n] || $n != 2 || [lindex $meta 0] ne "META"
             || [catch {dict get [lindex $meta 1] files} count] || ![string is entier -strict $count]} {
-            error "bad META line"
+            yq::fail backup.badline "META 行"
         }
         set meta [lindex $meta 1]
         set seen {}
         for {set i 0} {$i < $count} {incr i} {
-            set line [Line $f "file [expr {$i + 1}]"]
+            set line [Line $f "第 [expr {$i + 1}] 个 FILE 行"]
             if {[catch {llength $line} n] || $n != 5 || [lindex $line 0] ne "FILE"} {
-                error "bad FILE line [expr {$i + 1}]"
+                yq::fail backup.badline "第 [expr {$i + 1}] 个 FILE 行"
             }
             lassign $line - size sha mode rel
             set rel [encoding convertfrom utf-8 $rel]
             if {![string is entier -strict $size] || $size < 0 || $size > $maxfile
                 || ![regexp {^[0-9a-f]{64}$} $sha] || ![regexp {^0?[0-7]{3,4}$} $mode]
                 || ![SafePath $rel] || [dict exists $seen $rel] || ($i == 0 && $rel ne "yqbox.db")} {
-                error "bad FILE line [expr {$i + 1}]"
+                yq::fail backup.badline "第 [expr {$i + 1}] 个 FILE 行"
             }
             dict set seen $rel 1
             set dest [file join $to $rel]
@@ -257,15 +257,15 @@ proc backup::Extract {file to} {
                 incr left -[string length $chunk]
             }
             close $o
-            if {$left} { error "$rel: the file ends inside it (truncated)" }
-            if {[read $f 1] ne "\n"} { error "$rel: bad file framing" }
-            if {[crypto sha256file $dest] ne $sha} { error "$rel: checksum mismatch (damaged)" }
+            if {$left} { yq::fail backup.cut $rel }
+            if {[read $f 1] ne "\n"} { yq::fail backup.framing $rel }
+            if {[crypto sha256file $dest] ne $sha} { yq::fail backup.checksum $rel }
             file attributes $dest -permissions [expr {"0$mode" & 0700}]
         }
-        if {[Line $f END] ne "END $count"} { error "bad END line" }
-        if {[read $f 1] ne ""} { error "data after the END line" }
+        if {[Line $f "END 行"] ne "END $count"} { yq::fail backup.badline "END 行" }
+        if {[read $f 1] ne ""} { yq::fail backup.trailing }
     } on error {msg} {
-        error "backup $file fails its check: $msg"
+        yq::fail backup.bad $file $msg
     } finally {
         catch {close $f}
     }
@@ -280,15 +280,15 @@ proc backup::Extract {file to} {
 proc backup::restore {file dir} {
     set file [file normalize $file]
     set dir [file normalize $dir]
-    if {![file isfile $file] || ![file readable $file]} { error "cannot read backup file $file" }
+    if {![file isfile $file] || ![file readable $file]} { yq::fail backup.noread $file }
     if {[file exists [file join $dir control.sock]] && [control ping [file join $dir control.sock]]} {
-        error "a server is running on $dir: stop it first"
+        yq::fail backup.running $dir
     }
     set parent [file dirname $dir]
     if {![file isdirectory $parent] || ![file writable $parent]} {
-        error "cannot restore into $dir: $parent is not a writable directory"
+        yq::fail backup.noparent $dir $parent
     }
-    if {[file exists $dir] && ![file isdirectory $dir]} { error "$dir is not a directory" }
+    if {[file exists $dir] && ![file isdirectory $dir]} { yq::fail db.notdir $dir }
     # the file may lie inside DIR (its backup directory), which is moved aside below
     set r [dict create file $file bytes [file size $file] sha256 [crypto sha256file $file]]
     set stage $dir.restore-[pid]
@@ -299,11 +299,11 @@ proc backup::restore {file dir} {
     try {
         set meta [Extract $file $stage]
         lassign [Check [file join $stage yqbox.db]] check schema ids
-        if {$check ne "ok"} { error "backup $file fails its check: database: $check" }
+        if {$check ne "ok"} { yq::fail backup.bad $file [yq::mc backup.dbcheck $check] }
         set known [lmap m [db::migrations] {lindex $m 0}]
         foreach id $ids {
             if {$id ni $known} {
-                error "backup $file has schema $id, newer than this yqbox knows ([lindex $known end]): use a newer yqbox"
+                yq::fail backup.newer $file $id [lindex $known end]
             }
         }
         if {[file exists $dir]} {
@@ -318,7 +318,7 @@ proc backup::restore {file dir} {
         }
         if {[catch {file rename -- $stage $dir} msg]} {
             if {$aside ne ""} { file rename -- $aside $dir }
-            error "cannot move the restored directory into place: $msg"
+            yq::fail backup.move $msg
         }
     } on error {msg opts} {
         file delete -force -- $stage
@@ -376,8 +376,8 @@ job::define backup "夜间备份" 600 backup::nightly
 proc yqbox::cmd::backup {args} {
     if {[llength $args] != 1} { return [yqbox::Usage backup] }
     set r [backup::make [yqbox::needdata] [lindex $args 0] manual]
-    puts "backup written: [dict get $r file] ([dict get $r bytes] bytes, [dict get $r files] files,\
-        schema [dict get $r schema], sha256 [dict get $r sha256])"
+    puts [yq::mc backup.written [dict get $r file] [dict get $r bytes] [dict get $r files] \
+        [dict get $r schema] [dict get $r sha256]]
     return 0
 }
 
@@ -385,9 +385,9 @@ proc yqbox::cmd::backup {args} {
 proc yqbox::cmd::restore {args} {
     if {[llength $args] != 2} { return [yqbox::Usage restore] }
     set r [backup::restore {*}$args]
-    puts "restored [dict get $r file] into [file normalize [lindex $args 1]] ([dict get $r files] files,\
-        schema [dict get $r schema])"
-    if {[dict get $r aside] ne ""} { puts "the previous data directory is kept as [dict get $r aside]" }
+    puts [yq::mc backup.restored [dict get $r file] [file normalize [lindex $args 1]] [dict get $r files] \
+        [dict get $r schema]]
+    if {[dict get $r aside] ne ""} { puts [yq::mc backup.aside [dict get $r aside]] }
     return 0
 }
 

@@ -120,18 +120,18 @@ namespace eval calendar {
     }
 }
 
-conf::key office_am_start hhmm 08:30 "Working days: morning office hours begin"
-conf::key office_am_end hhmm 12:00 "Working days: morning office hours end"
-conf::key office_pm_start hhmm 14:30 "Working days: afternoon office hours begin"
-conf::key office_pm_end hhmm 17:30 "Working days: afternoon office hours end"
-conf::key duty_start hhmm 08:30 "Every day: the first patrol of the day"
-conf::key duty_end hhmm 24:00 "Every day: duty and patrols end (001 第六条: 24点前)"
-conf::key patrol_morning hhmm 09:00 "Fixed morning patrol point (001 第五条)"
-conf::key patrol_afternoon hhmm 15:00 "Fixed afternoon patrol point (001 第五条)"
-conf::key patrol_evening hhmm 20:00 "Fixed evening patrol point (001 第五条)"
-conf::key workday_end hhmm 24:00 "A limit in working days ends at this time of its last working day"
+conf::key office_am_start hhmm 08:30 "工作日上午上班时间"
+conf::key office_am_end hhmm 12:00 "工作日上午下班时间"
+conf::key office_pm_start hhmm 14:30 "工作日下午上班时间"
+conf::key office_pm_end hhmm 17:30 "工作日下午下班时间"
+conf::key duty_start hhmm 08:30 "每天第一次巡查的时间"
+conf::key duty_end hhmm 24:00 "每天值班和巡查结束的时间（001 第六条：24点前）"
+conf::key patrol_morning hhmm 09:00 "上午固定巡查时间节点（001 第五条）"
+conf::key patrol_afternoon hhmm 15:00 "下午固定巡查时间节点（001 第五条）"
+conf::key patrol_evening hhmm 20:00 "晚上固定巡查时间节点（001 第五条）"
+conf::key workday_end hhmm 24:00 "以工作日计的时限截止于最后一个工作日的此时刻"
 conf::key deadline_warn_percent {integer 1 99} 70 \
-    "Warn when this share (percent) of a time limit's allowed time has passed"
+    "时限已用去此百分比时发出预警"
 
 # ---------------------------------------------------------------------------------------------
 # Dates and times. Days are julian day numbers (JDN, integers); instants are epoch seconds.
@@ -923,7 +923,7 @@ proc calendar::addworkdays {date n} {
 # calendar::rule: declare time-limit rule NAME from SPEC, a dict with kind (limit: a deadline;
 # extension: the most a limit may be extended; interval: a repeating duty; quota: a count per
 # period), amount, unit, trigger (a key of calendar::triggers), source (seed paragraph), party
-# (who is responsible), title (what must be done, Chinese), help (English, for the config key);
+# (who is responsible), title (what must be done, Chinese), help (Chinese, the help of the config key);
 # optional pause (yes: pauses allowed), extend (yes, or the name of the rule that caps it), key
 # (no: the amount is not a config key), option (yes: a window the party may use, not a duty: the
 # workflow never warns, breaches or counts it; it ends when it closes). Declares the config key
@@ -939,7 +939,7 @@ proc calendar::rule {name spec} {
     if {![dict exists $triggers [dict get $r trigger]]} { error "rule $name: unknown trigger" }
     if {[dict get $r key]} {
         conf::key rule_$name {integer 1 9999} [dict get $r amount] \
-            "[dict get $r help] ([dict get $r unit]; [dict get $r source])"
+            "[dict get $r help]（单位：[UnitName [dict get $r unit]]；依据 [dict get $r source]）"
     }
     lappend rules $name
     set rule($name) $r
@@ -963,6 +963,16 @@ proc calendar::rules {} {
     lmap name $rules { Rule $name }
 }
 
+# calendar::UnitName: the name of time unit UNIT as shown to users (个工作日, 条/月); UNIT itself
+# when it has none.
+proc calendar::UnitName {unit} {
+    variable units
+    variable otherunits
+    if {[dict exists $units $unit]} { return [lindex [dict get $units $unit] 2] }
+    if {[dict exists $otherunits $unit]} { return [dict get $otherunits $unit] }
+    return $unit
+}
+
 # calendar::UnitText: AMOUNT UNIT as shown to users ("5 个工作日").
 proc calendar::UnitText {amount unit} {
     variable units
@@ -981,7 +991,7 @@ proc calendar::Limit {limit} {
     if {$n == 1} {
         set r [Rule $limit]
         if {[dict get $r kind] ne "limit"} {
-            error "rule $limit is not a time limit (it is of kind [dict get $r kind])"
+            yq::fail calendar.notlimit $limit [dict get $r title]
         }
     } else {
         lassign $limit amount unit
@@ -1114,7 +1124,7 @@ proc calendar::due {start limit args} {
     CheckExtension $r $ext $reason
     set pauses [Pauses [dict get $o -pauses]]
     if {[llength $pauses] && ![dict get $r pause]} {
-        error "rule [dict get $r name] cannot be paused"
+        yq::fail calendar.nopause [dict get $r name]
     }
     set run [Run [dict get $r clock] $s $pauses [expr {[dict get $r amount] + $ext}] \
                  [dict get $r perunit]]
@@ -1131,7 +1141,7 @@ proc calendar::due {start limit args} {
 proc calendar::Run {clock s pauses n per} {
     set pct [conf::get deadline_warn_percent]
     if {$clock eq "patrols"} {
-        if {[llength $pauses]} { error "a limit in patrols cannot be paused" }
+        if {[llength $pauses]} { yq::fail calendar.nopatrolpause }
         set due $s
         for {set i 0} {$i < $n} {incr i} { set due [dict get [NextPatrol $due] epoch] }
         set warn [expr {$s + ($due - $s) * $pct / 100}]
@@ -1290,12 +1300,12 @@ proc calendar::inoffice {time} {
 calendar::rule patrol_office {
     kind interval amount 1 unit hours trigger schedule source "001 第六条"
     party 信息办及各单位巡查人员 title 工作日上班时间每间隔1小时巡查认领一次
-    help "Working days, office hours: patrol and claim check every N hours"
+    help "工作日上班时间每隔 N 小时巡查、检查认领一次"
 }
 calendar::rule patrol_duty {
     kind interval amount 2 unit hours trigger schedule source "001 第六条"
     party 值班人员 title 每天晚上（24点前）和节假日值班，每间隔2小时巡查一次
-    help "Nights until duty_end and days off: patrol every N hours"
+    help "夜间（至 duty_end）和节假日每隔 N 小时巡查一次"
 }
 calendar::rule patrol_points {
     kind interval amount 3 unit points/day trigger schedule source "001 第五条" key no
@@ -1305,98 +1315,98 @@ calendar::rule patrol_points {
 calendar::rule claim {
     kind limit amount 1 unit patrols trigger detected source "001 第六条"
     party 责任单位（涉及多层级、多部门的由信息办） title 及时认领；逾期未认领的由信息办指定认领、记录在案并纳入考核
-    help "Claim an item by the N-th patrol (claim check) after it is found"
+    help "发现后第 N 次巡查（认领检查）前须认领"
 }
 calendar::rule report_general {
     kind limit amount 2 unit hours trigger detected source "001 第八条"
     party 承办单位 title 一般性舆情及处置建议报送本单位主要领导和分管领导，抄送信息办
-    help "General item: report to the unit's leaders, copy to the info office"
+    help "一般性舆情：报送本单位领导、抄送信息办的时限"
 }
 calendar::rule report_major {
     kind limit amount 2 unit hours trigger judged_major source "001 第八条"
     party 信息办 title 重大敏感舆情经核实衔接后统筹报送县领导
-    help "Major sensitive item: the info office reports it to the county leaders"
+    help "重大敏感舆情：信息办报送县领导的时限"
 }
 calendar::rule investigate {
     kind limit amount 5 unit workdays trigger claimed source "001 第八条" extend yes
     party 承办单位 title 形成网络政务舆情核实调查报告（特殊情况可书面申请延长）
-    help "Investigation report after claiming"
+    help "认领后提交核实调查报告的时限"
 }
 calendar::rule extension_request {
     kind limit amount 3 unit workdays trigger claimed source "001 第八条" option yes
     party 承办单位 title 需要延长办理时限的，向信息办提出书面申请（可选）
-    help "Written request to extend the investigation, after claiming"
+    help "认领后书面申请延期核实的时限"
 }
 calendar::rule investigate_legacy {
     kind limit amount 15 unit workdays trigger claimed source "001 第八条" extend yes
     party 承办单位 title 历史遗留问题形成核实调查报告
-    help "Investigation report of a long-standing (historical) matter after claiming"
+    help "历史遗留问题认领后提交核实调查报告的时限"
 }
 calendar::rule reply {
     kind limit amount 3 unit workdays trigger investigated source "001 第九条"
     party 承办单位（主要负责同志审定） title 在政府网站“政民互动”网络新闻发言人版块回复并链接原帖
-    help "Reply published after the investigation report"
+    help "核实调查报告后发布回复的时限"
 }
 calendar::rule reply_major {
     kind limit amount 5 unit workdays trigger investigated source "001 第九条"
     party 信息办（会商审定后统一发布） title 关注度高、影响力大、涉及面广的回复统一发布
-    help "High-attention reply, reviewed by the info office, published after the report"
+    help "关注度高的事件经信息办审核后发布回复的时限（自报告起）"
 }
 calendar::rule press_conference {
     kind limit amount 24 unit hours trigger detected source "004 二(四)"
     party 本级政府及涉事部门 title 特别重大、重大突发事件的政务舆情最迟举行新闻发布会
-    help "Especially major or major emergency: press conference at the latest"
+    help "特别重大、重大突发事件最迟召开新闻发布会的时限"
 }
 calendar::rule respond {
     kind limit amount 48 unit hours trigger detected source "004 二(四)"
     party 涉事部门 title 其他政务舆情予以回应，并动态发布权威信息
-    help "Other government-related opinion: first response"
+    help "其他涉政舆情首次回应的时限"
 }
 calendar::rule repost_weibo {
     kind limit amount 1 unit hours trigger city_posted source "004 三(三)"
     party 各县（区）政府、市直单位政务微博 title 力争转载市政府政务微博发布的重大信息
-    help "County Weibo reposts the city's major information"
+    help "县级政务微博转发市级重要信息的时限"
 }
 calendar::rule repost_wechat {
     kind limit amount 1 unit workdays trigger city_posted source "004 三(三)"
     party 各县（区）政府、市直单位政务微信 title 转载市政府政务微信发布的重大信息（不得滞后）
-    help "County WeChat reposts the city's major information"
+    help "县级政务微信转发市级重要信息的时限"
 }
 calendar::rule request_answer {
     kind limit amount 20 unit workdays trigger received source "002 第十五条" pause yes
     extend request_extension
     party 行政机关（政府信息公开工作机构） title 不能当场答复的依申请公开答复；征求第三方和其他机关意见的时间不计算在内
-    help "Answer to a disclosure request not answered on the spot, after receipt"
+    help "不能当场答复的依申请公开自收到起答复的时限"
 }
 calendar::rule request_extension {
     kind extension amount 20 unit workdays trigger received source "002 第十五条"
     party 政府信息公开工作机构负责人同意并告知申请人 title 延长答复期限最长不得超过
-    help "Longest extension of a disclosure request's answer"
+    help "依申请公开答复期限最多可延长的天数"
 }
 calendar::rule assessment {
     kind interval amount 1 unit quarter trigger schedule source "000 四; 001 第十二条"
     party 信息办 title 一季度一通报：各单位舆情报送、认领、处置、回应情况积分排序并纳入考核
-    help "Assessment notice every N quarters"
+    help "每 N 个季度通报一次考核结果"
 }
 calendar::rule submission_unit {
     kind quota amount 10 unit items/month trigger schedule source "000 政务信息工作制度 二.1"
     party 各县（区）、各部门 title 每月向信息科报送政务信息不少于
-    help "Government information items each county/department sends per month, at least"
+    help "各县区、部门每月至少报送的政务信息条数"
 }
 calendar::rule submission_staff {
     kind quota amount 1 unit items/month trigger schedule source "000 政务信息工作制度 二.1"
     party 办公室政务科室工作人员（每人） title 每月向信息科报送政务信息不少于
-    help "Items each staff member of the office's sections sends per month, at least"
+    help "信息办各科室每人每月至少报送的信息条数"
 }
 calendar::rule submission_province {
     kind quota amount 20 unit items/month trigger schedule source "000 政务信息工作制度 二.3"
     party 信息科 title 每月向省政府办公厅报送政务信息不少于
-    help "Items the office sends to the province per month, at least"
+    help "信息办每月至少向省级报送的信息条数"
 }
 calendar::rule special_report_province {
     kind quota amount 4 unit reports/month trigger schedule source "000 政务信息工作制度 二.3"
     party 信息科 title 每月报送《政务信息专报》不少于
-    help "Special reports the office sends to the province per month, at least"
+    help "信息办每月至少向省级报送的专报期数"
 }
 
 # ---------------------------------------------------------------------------------------------

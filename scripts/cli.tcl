@@ -10,35 +10,34 @@ namespace eval yqbox {
     variable datadir {}   ;# the data directory in use ("" when none was given)
     # subcommand -> {synopsis, one-line description}
     variable subcommands {
-        version {""                         "print the version of yqbox and of each embedded component"}
-        eval    {"?-d DATADIR? SCRIPT"      "run a Tcl script with every appliance command loaded"}
-        run     {"?-d DATADIR? FILE ?ARG ...?" "run a Tcl script file (argv set as in tclsh)"}
-        init    {"?-c FILE? ?DATADIR?"      "create or upgrade a data directory (database, default config)"}
-        console {"?-d DATADIR?"             "interactive Tcl console (attaches to a running server)"}
-        serve   {"?-d DATADIR? ?-c FILE?"   "run the HTTPS server, workers and background jobs"}
-        status  {"?-d DATADIR?"             "show the state of the server running on DATADIR"}
-        config  {"?-d DATADIR? ?-c FILE?"   "print the effective configuration with defaults and help"}
-        help    {""                         "print this text"}
+        version {""                         "显示 yqbox 及其内置各组件的版本"}
+        eval    {"?-d DATADIR? SCRIPT"      "在载入全部命令后运行一段 Tcl 脚本"}
+        run     {"?-d DATADIR? FILE ?ARG ...?" "运行一个 Tcl 脚本文件（argv 与 tclsh 相同）"}
+        init    {"?-c FILE? ?DATADIR?"      "创建或升级数据目录（数据库、默认配置）"}
+        console {"?-d DATADIR?"             "交互式 Tcl 控制台（连接正在运行的服务）"}
+        serve   {"?-d DATADIR? ?-c FILE?"   "运行 HTTPS 服务、工作线程和后台任务"}
+        status  {"?-d DATADIR?"             "显示数据目录上正在运行的服务的状态"}
+        config  {"?-d DATADIR? ?-c FILE?"   "列出当前生效的配置及默认值和说明"}
+        help    {""                         "显示本说明"}
     }
 }
 
 # yqbox::usage: the usage text listing every subcommand.
 proc yqbox::usage {} {
     variable subcommands
-    set out [list "usage: yqbox ?--dev DIR? SUBCOMMAND ?OPTIONS? ?ARG ...?" "" "subcommands:"]
+    set out [list [yq::mc cli.usage "yqbox ?--dev DIR? SUBCOMMAND ?OPTIONS? ?ARG ...?"] "" [yq::mc cli.subcommands]]
     dict for {name spec} $subcommands {
         lassign $spec synopsis text
         lappend out [format "  %-40s %s" [string trim "$name $synopsis"] $text]
     }
-    lappend out "" "options: -d DATADIR (else \$YQBOX_DATA, else the datadir key), -c CONFIG-FILE" \
-        "         --dev DIR reads scripts/ and webroot/ from checkout DIR (live editing)"
+    lappend out "" [yq::mc cli.options1] [yq::mc cli.options2]
     join $out \n
 }
 
 # yqbox::Usage: print subcommand SUB's usage line (its synopsis in yqbox::subcommands) on stderr.
 # Returns 2, the exit status of a usage error.
 proc yqbox::Usage {sub} {
-    puts stderr [string trimright "usage: yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"]
+    puts stderr [yq::mc cli.usage [string trimright "yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"]]
     return 2
 }
 
@@ -51,7 +50,7 @@ proc yqbox::main {argv} {
     }
     set args [lassign $argv sub]
     if {![dict exists $subcommands $sub]} {
-        puts stderr "yqbox: unknown subcommand \"$sub\"\n[usage]"
+        puts stderr "yqbox: [yq::mc cli.nosub $sub]\n[usage]"
         return 2
     }
     # options come before the positional arguments; "--" ends them
@@ -60,7 +59,7 @@ proc yqbox::main {argv} {
         set args [lassign $args opt]
         if {$opt eq "--"} { break }
         if {$opt ni {-d -c} || ![llength $args]} {
-            puts stderr "yqbox $sub: [expr {$opt in {-d -c} ? "$opt needs a value" : "unknown option $opt"}]"
+            puts stderr "yqbox $sub: [yq::mc [expr {$opt in {-d -c} ? "cli.optvalue" : "cli.option"}] $opt]"
             return [Usage $sub]
         }
         set args [lassign $args val]
@@ -84,7 +83,7 @@ proc yqbox::setup {dopt copt} {
     set conffile $copt
     if {$conffile eq "" && [info exists env(YQBOX_CONF)]} { set conffile $env(YQBOX_CONF) }
     if {$conffile ne ""} {
-        if {![file isfile $conffile]} { error "config file $conffile does not exist" }
+        if {![file isfile $conffile]} { yq::fail cli.noconf $conffile }
     } elseif {$data ne "" && [file isfile [file join $data appliance.conf]]} {
         set conffile [file join $data appliance.conf]
     } elseif {[file isfile appliance.conf]} {
@@ -95,7 +94,7 @@ proc yqbox::setup {dopt copt} {
     # a zone file check, not a clock call: loading clock.tcl would cost every start ~8 ms
     if {![regexp {^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$} $tz]
         || ![file isfile [file join [info library] tzdata $tz]]} {
-        error "config key timezone: unknown time zone \"$tz\""
+        yq::fail cli.timezone $tz
     }
     set env(TCL_TZ) :$tz
     if {$data eq ""} { set data [conf::path datadir] }
@@ -106,7 +105,7 @@ proc yqbox::setup {dopt copt} {
 proc yqbox::needdata {} {
     variable datadir
     if {$datadir eq ""} {
-        error "no data directory: give -d DATADIR, set YQBOX_DATA or the datadir key in appliance.conf"
+        yq::fail cli.nodata
     }
     return $datadir
 }
@@ -169,8 +168,8 @@ proc yqbox::cmd::init {args} {
     try {
         if {![file exists $dir]} {
             set parent [file dirname $dir]
-            if {![file isdirectory $parent]} { error "cannot create $dir: $parent does not exist" }
-            if {[catch {file mkdir $dir; file attributes $dir -permissions 0700} msg]} { error "cannot create $dir: $msg" }
+            if {![file isdirectory $parent]} { yq::fail cli.noparent $dir $parent }
+            if {[catch {file mkdir $dir; file attributes $dir -permissions 0700} msg]} { yq::fail cli.mkdir $dir $msg }
             lappend created $dir
         }
         set dbfile [file join $dir yqbox.db]
@@ -191,9 +190,9 @@ proc yqbox::cmd::init {args} {
     }
     set v [db::version]
     if {[llength $created] == 0 && $applied == 0} {
-        puts "$dir is up to date (schema $v)"
+        puts [yq::mc cli.uptodate $dir $v]
     } else {
-        puts "initialised $dir (schema $v, $applied migration(s) applied)"
+        puts [yq::mc cli.initialised $dir $v $applied]
     }
     return 0
 }
@@ -215,13 +214,13 @@ proc yqbox::cmd::console {args} {
     if {$dir ne ""} {
         db::connect $dir
         set history [file join $dir console_history]
-        set where "data directory $dir"
+        set where [yq::mc cli.wheredata $dir]
     } else {
         set history [file join [expr {[info exists ::env(HOME)] ? $::env(HOME) : "."}] .yqbox_history]
-        set where "no data directory (database commands unavailable)"
+        set where [yq::mc cli.wherenone]
     }
     if {[yqbox::interactive]} {
-        puts "yqbox [dict get [yqbox::versions] yqbox] console, $where. 'help' lists the commands."
+        puts [yq::mc cli.banner [dict get [yqbox::versions] yqbox] $where]
         if {$dir ne ""} { yqbox::Notes [yqbox::notes] }
     }
     yqbox::repl -history $history -eval {namespace eval ::console}

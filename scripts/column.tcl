@@ -22,13 +22,13 @@ namespace eval column {
 }
 
 conf::key embed_origins list {} \
-    "Origins (https://cms.example.gov.cn) allowed to show the public column's snippet /replies/embed in a frame"
+    "允许在框架中显示公开栏目嵌入片段 /replies/embed 的来源（如 https://cms.example.gov.cn）"
 conf::key column_title string "青山县人民政府" \
-    "Name of the government shown on the public column's pages"
+    "公开栏目页面上显示的政府名称"
 conf::key vote_rate_per_hour {integer 1 10000} 20 \
-    "Satisfaction votes one address may cast on the public column's replies per hour (beyond it: 429)"
+    "同一地址每小时可对公开栏目的回复投出的满意度评价数（超出返回 429）"
 conf::key assessment_votes boolean 0 \
-    "Count the citizens' satisfaction votes on published replies in the quarterly assessment (the formula's \$votes; off by default)"
+    "季度考核计入群众对已发布回复的满意度评价（公式中的 \$votes，默认不计入）"
 
 dict set org::perms feedback.record {office}
 

@@ -57,36 +57,36 @@ proc conf::check {type value} {
             return $value
         }
         block {
-            if {[catch {dict size $value}]} { error "expected NAME {field value ...} pairs" }
+            if {[catch {dict size $value}]} { yq::fail conf.block }
             return $value
         }
         list {
-            if {[catch {llength $value}]} { error "expected a Tcl list, got \"$value\"" }
+            if {[catch {llength $value}]} { yq::fail conf.list $value }
             return $value
         }
         boolean {
             if {![string is boolean -strict $value]} {
-                error "expected a boolean (true/false, yes/no, 1/0), got \"$value\""
+                yq::fail conf.boolean $value
             }
             return [expr {$value ? 1 : 0}]
         }
         integer - number {
             lassign $type - min max
             set test [expr {$kind eq "integer" ? "entier" : "double"}]
-            if {![string is $test -strict $value]} { error "expected $kind, got \"$value\"" }
+            if {![string is $test -strict $value]} { yq::fail conf.$kind $value }
             if {($min ne "" && $value < $min) || ($max ne "" && $value > $max)} {
-                error "expected $kind from $min to $max, got $value"
+                yq::fail conf.range $value [expr {$min eq "" ? "-∞" : $min}] [expr {$max eq "" ? "∞" : $max}]
             }
             return [expr {$kind eq "integer" ? entier($value) : double($value)}]
         }
         enum {
             set allowed [lrange $type 1 end]
-            if {$value ni $allowed} { error "expected one of [join $allowed {, }], got \"$value\"" }
+            if {$value ni $allowed} { yq::fail conf.enum $value [join $allowed 、] }
             return $value
         }
         hhmm {
             if {![regexp {^([01]?\d|2[0-4]):([0-5]\d)$} $value -> h m] || ($h == 24 && $m != 0)} {
-                error "expected a time of day HH:MM, got \"$value\""
+                yq::fail conf.hhmm $value
             }
             return [format %02d:%02d [scan $h %d] [scan $m %d]]
         }
@@ -94,7 +94,7 @@ proc conf::check {type value} {
             if {$value eq ""} { return "" }
             if {![regexp {^(\[[0-9a-fA-F:.]+\]|[^:\s]*):(\d+)$} $value -> host port]
                 || $port < 1 || $port > 65535} {
-                error "expected HOST:PORT (or empty to turn it off), got \"$value\""
+                yq::fail conf.addr $value
             }
             return $value
         }
@@ -102,14 +102,14 @@ proc conf::check {type value} {
             if {$value eq ""} { return "" }
             if {![regexp {^(https?)://([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\])(:(\d+))?/?$} $value -> scheme host - port]
                 || [string length $host] > 200 || ($port ne "" && ($port < 1 || $port > 65535))} {
-                error "expected a base URL https://HOST or https://HOST:PORT without a path, got \"$value\""
+                yq::fail conf.baseurl $value
             }
             return [string tolower [string trimright $value /]]
         }
         url {
             if {$value eq ""} { return "" }
             if {![regexp {^https?://[^\s/?#]+[^\s]*$} $value] || [string length $value] > 2000} {
-                error "expected an http:// or https:// URL (or empty to turn it off), got \"$value\""
+                yq::fail conf.url $value
             }
             return $value
         }
@@ -122,7 +122,7 @@ proc conf::check {type value} {
 # conf::get: the effective value of a declared key; errors for an undeclared one.
 proc conf::get {name} {
     variable value
-    if {![info exists value($name)]} { error "unknown config key \"$name\"" }
+    if {![info exists value($name)]} { yq::fail conf.unknown $name }
     return $value($name)
 }
 
@@ -145,7 +145,7 @@ proc conf::load {fname} {
     variable current
     variable file
     if {[catch {open $fname r} chan]} {
-        error "$fname: cannot read: [string trim [lindex [split $chan :] end]]"
+        yq::fail conf.noread $fname [string trim [lindex [split $chan :] end]]
     }
     fconfigure $chan -encoding utf-8
     set text [read $chan]
@@ -179,7 +179,7 @@ proc conf::load {fname} {
             if {[string trim $cmd] ne "" && ![string match #* [string trimleft $cmd]]} {
                 set current {}
                 if {[catch {$safe eval $cmd} msg opts]} {
-                    error "$fname:[expr {$start + [dict get $opts -errorline] - 1}]: $msg"
+                    yq::fail conf.syntax $fname:[expr {$start + [dict get $opts -errorline] - 1}] $msg
                 }
                 foreach {k v frame} $current {
                     set at $start
@@ -187,34 +187,34 @@ proc conf::load {fname} {
                         set at [expr {$start + [dict get $frame line] - 1}]
                     }
                     if {$k eq ""} {
-                        error "$fname:$at: unknown key \"[lindex $v 0]\" (see 'yqbox config' for the keys)"
+                        yq::fail conf.nokey $fname:$at [lindex $v 0]
                     }
                     set type [dict get $decl($k) type]
                     if {[lindex $type 0] eq "block"} {
                         # a repeatable key: KEY NAME {field value ...}, checked by its validator
                         if {[llength $v] != 2} {
-                            error "$fname:$at: key \"$k\" takes a name and a body {field value ...}"
+                            yq::fail conf.blockargs $fname:$at $k
                         }
                         lassign $v bname body
                         if {[catch {dict size $body}]} {
-                            error "$fname:$at: $k \"$bname\": the body must be pairs of field and value"
+                            yq::fail conf.blockbody $fname:$at $k $bname
                         }
                         set blocks [expr {[dict exists $pending $k] ? [lindex [dict get $pending $k] 0] : {}}]
                         if {[dict exists $blocks $bname]} {
-                            error "$fname:$at: $k \"$bname\" is defined twice"
+                            yq::fail conf.blocktwice $fname:$at $k $bname
                         }
                         if {[lindex $type 1] ne "" && [catch {{*}[lindex $type 1] $bname $body} msg]} {
-                            error "$fname:$at: $k \"$bname\": $msg"
+                            yq::fail conf.blockbad $fname:$at $k $bname $msg
                         }
                         dict set blocks $bname $body
                         dict set pending $k [list $blocks "$fname:$at"]
                         continue
                     }
                     if {[llength $v] != 1} {
-                        error "$fname:$at: key \"$k\" takes one value, got [llength $v]"
+                        yq::fail conf.onevalue $fname:$at $k [llength $v]
                     }
                     if {[catch {check [dict get $decl($k) type] [lindex $v 0]} norm]} {
-                        error "$fname:$at: key \"$k\": $norm"
+                        yq::fail conf.badvalue $fname:$at $k $norm
                     }
                     dict set pending $k [list $norm "$fname:$at"]
                 }
@@ -222,7 +222,7 @@ proc conf::load {fname} {
             set cmd ""
         }
         if {$cmd ne ""} {
-            error "$fname:$start: command is not complete (missing close-brace, bracket or quote)"
+            yq::fail conf.incomplete $fname:$start
         }
     } finally {
         interp delete $safe
@@ -252,7 +252,7 @@ proc conf::change {name newvalue} {
     variable decl
     variable value
     variable origin
-    if {![info exists decl($name)]} { error "unknown config key \"$name\"" }
+    if {![info exists decl($name)]} { yq::fail conf.unknown $name }
     set norm [check [dict get $decl($name) type] $newvalue]
     set value($name) $norm
     set origin($name) console
@@ -278,8 +278,9 @@ proc conf::describe {} {
     foreach name $order {
         set d $decl($name)
         lappend out [format "%s %s" $name [Quote $value($name)]]
-        lappend out [format "    # %s: %s (default %s; from %s)" [help $name] \
-            [lindex [dict get $d type] 0] [Quote [dict get $d default]] $origin($name)]
+        set from [expr {[yq::has conf.from.$origin($name)] ? [yq::mc conf.from.$origin($name)] : $origin($name)}]
+        lappend out "    # [yq::mc conf.describe [help $name] [lindex [dict get $d type] 0] \
+            [Quote [dict get $d default]] $from]"
     }
     join $out \n
 }
@@ -288,12 +289,10 @@ proc conf::describe {} {
 proc conf::template {} {
     variable decl
     variable order
-    set out [list "# appliance.conf - yqbox configuration (Tcl syntax: one \"key value\" per line)." \
-                   "# Every key is listed with its default; uncomment a line to change it." \
-                   "# 'yqbox config' shows the effective values." ""]
+    set out [list "# [yq::mc conf.template1]" "# [yq::mc conf.template2]" "# [yq::mc conf.template3]" ""]
     foreach name $order {
         set d $decl($name)
-        lappend out "# [help $name] ([dict get $d type])"
+        lappend out "# [help $name]（[dict get $d type]）"
         lappend out "# $name [Quote [dict get $d default]]" ""
     }
     join $out \n
@@ -306,8 +305,8 @@ proc conf::Quote {v} {
 }
 
 conf::key datadir path "" \
-    "Data directory (database, certificates, logs); relative to this file's directory"
+    "数据目录（数据库、证书、日志），相对路径以本配置文件所在目录为准"
 conf::key timezone string Asia/Shanghai \
-    "Time zone of every date the appliance shows and computes (from the embedded tzdata)"
+    "显示和计算所有日期所用的时区（使用内置时区数据）"
 conf::key log_level {enum debug info warning error} info \
-    "Least severe log message written to stderr"
+    "写入标准错误的日志的最低级别"

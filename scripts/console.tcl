@@ -144,7 +144,7 @@ proc cmdlayer::Call {noun verb argv} {
 # cmdlayer::spec: the spec of NOUN VERB. Errors for an undeclared command.
 proc cmdlayer::spec {noun verb} {
     variable nouns
-    if {![dict exists $nouns $noun verbs $verb]} { error "no console command \"[string trim "$noun $verb"]\"" }
+    if {![dict exists $nouns $noun verbs $verb]} { yq::fail console.none [string trim "$noun $verb"] }
     dict get $nouns $noun verbs $verb spec
 }
 

@@ -28,13 +28,13 @@ proc db::migrations {} {
 # directory. Returns nothing; changes nothing.
 proc db::checkdir {dir} {
     if {![file exists $dir]} {
-        error "data directory $dir does not exist (create it with 'yqbox init $dir')"
+        yq::fail db.nodir $dir
     }
-    if {![file isdirectory $dir]} { error "data directory $dir is not a directory" }
+    if {![file isdirectory $dir]} { yq::fail db.notdir $dir }
     if {![file readable $dir] || ![file executable $dir]} {
-        error "data directory $dir is not readable"
+        yq::fail db.dirread $dir
     }
-    if {![file writable $dir]} { error "data directory $dir is not writable" }
+    if {![file writable $dir]} { yq::fail db.dirwrite $dir }
 }
 
 # db::secure: make data directory DIR private: the directory and those below it 0700, every file
@@ -54,7 +54,7 @@ proc db::secure {dir} {
             set want [expr {$st(type) eq "directory" ? 0700 : 0600}]
             if {($st(mode) & 0777) != $want} {
                 if {[catch {file attributes $p -permissions [format 0%o $want]} msg]} {
-                    error "data directory $dir: $p is readable by other users and cannot be made private ($msg); fix its owner or mode"
+                    yq::fail db.private $dir $p $msg
                 }
                 lappend fixed "[file tail $p] [format %04o [expr {$st(mode) & 0777}]]"
             }
@@ -75,10 +75,10 @@ proc db::connect {dir args} {
     checkdir $dir
     set path [file join $dir yqbox.db]
     if {!$create && ![file exists $path]} {
-        error "$dir has no database (initialise it with 'yqbox init $dir')"
+        yq::fail db.none $dir
     }
     if {[file exists $path] && (![file readable $path] || ![file writable $path])} {
-        error "database $path is not readable and writable"
+        yq::fail db.access $path
     }
     # once per data directory in a process: the server's threads open it again after `serve`
     # made it private (their setup marks it, see yqbox::cmd::serve)
@@ -90,20 +90,20 @@ proc db::connect {dir args} {
     catch {db::shutdown} ;# not ::db close: the lazy ::db proc would open (and recurse)
     set new [expr {![file exists $path]}]
     if {[catch {sqlite3 ::db $path -create $create} msg]} {
-        error "cannot open database $path: $msg"
+        yq::fail db.open $path $msg
     }
     # a new database file is private before its WAL and shared-memory files (same mode) exist
     if {$new && [file exists $path]} { file attributes $path -permissions 0600 }
     try {
         if {[catch {::db eval {PRAGMA application_id}} id]} {
-            error "$path is not a yqbox database ($id)"
+            yq::fail db.notours $path $id
         }
         set tables [::db eval {SELECT count(*) FROM sqlite_schema}]
         if {$id != $appid && $tables > 0} {
-            error "$path is not a yqbox database (it belongs to another application)"
+            yq::fail db.foreign $path
         }
         if {[::db eval {PRAGMA journal_mode=WAL}] ne "wal"} {
-            error "cannot switch $path to WAL mode"
+            yq::fail db.wal $path
         }
         ::db timeout 5000
         ::db cache size 200   ;# prepared statements kept: the modules use many distinct ones
@@ -139,7 +139,7 @@ proc db::migrate {} {
     }
     foreach id $have {
         if {$id ni $known} {
-            error "the database has schema $id, newer than this yqbox knows ([lindex $known end]): use a newer yqbox"
+            yq::fail db.newer $id [lindex $known end]
         }
     }
     set n 0
@@ -163,13 +163,13 @@ proc db::migrate {} {
                     ::db eval $sql
                     set bad [::db eval {PRAGMA foreign_key_check}]
                     if {[llength $bad]} {
-                        error "it leaves rows with broken foreign keys (table rowid parent fk): [lrange $bad 0 7]"
+                        yq::fail db.fk [lrange $bad 0 7]
                     }
                     ::db eval {INSERT INTO migration(id, name, applied)
                                VALUES($id, $name, strftime('%Y-%m-%dT%H:%M:%SZ','now'))}
                 }
             } msg]} {
-                error "migration [file tail $path] failed: $msg"
+                yq::fail db.migration [file tail $path] $msg
             }
             incr n
         }

@@ -9,7 +9,7 @@
 namespace eval disk {}
 
 conf::key disk_floor_bytes {integer 0 1125899906842624} 1073741824 \
-    "Free bytes on the data directory's filesystem below which ingest (the patrol) pauses; pages and logins go on. 0 = never pause"
+    "数据目录所在文件系统的可用空间低于此字节数时暂停采集（页面和登录照常）；0 表示从不暂停"
 
 # disk::status: the free space now, as a dict: free_bytes, floor_bytes, low (1 below the floor),
 # since (ISO time the box went low, "" when it is not, or not recorded yet). No side effects.

@@ -33,7 +33,7 @@ namespace eval job {
 }
 
 conf::key job_alert_failures {integer 1 1000} 3 \
-    "Tell the sysadmin and the info office after this many consecutive failed runs of a background job"
+    "后台任务连续失败达到此次数时通知系统管理员和信息办"
 
 # job::define: declare background job NAME (TITLE in Chinese) that runs SCRIPT every EVERY seconds
 # (see the file comment); with -first 1 it also runs a second after the server starts; -catchup
@@ -154,7 +154,7 @@ proc job::follow {to} {
 proc job::run {name} {
     variable jobs
     variable items
-    if {![dict exists $jobs $name]} { error "no job \"$name\": [join [dict keys $jobs] {, }]" }
+    if {![dict exists $jobs $name]} { yq::fail job.none $name [join [dict keys $jobs] 、] }
     set j [dict get $jobs $name]
     set items {}
     db::guard

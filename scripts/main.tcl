@@ -102,7 +102,7 @@ proc yqbox::setclock {time} {
 # zone) back to seconds. Errors for anything else.
 proc yqbox::seconds {iso} {
     if {![regexp {^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$} $iso -> d t z]} {
-        error "not an ISO 8601 time: \"$iso\""
+        yq::fail time.iso $iso
     }
     if {$z eq ""} {
         return [clock scan "$d $t" -format "%Y-%m-%d %H:%M:%S" -timezone :[conf::get timezone]]

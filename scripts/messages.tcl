@@ -487,3 +487,170 @@ namespace eval yq {
         calendar.duty       {值班开始时间 duty_start 须早于结束时间 duty_end}
     }
 }
+
+namespace eval yq {
+    # ---- sources and patrols (crawl/crawl.tcl, source.tcl, json.tcl, sitemap.tcl, post.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        source.none         {没有名为“%s”的采集源（source list 列出全部采集源）}
+        source.badname      {采集源标识应为 1 至 64 个字母、数字或 _ . - 字符}
+        source.field        {采集源没有“%1$s”这一字段，可填：%2$s}
+        source.needfield    {采集源须填写“%s”字段}
+        source.tier         {来源级别“%1$s”无效，应为 %2$s 之一}
+        source.url          {采集地址“%s”无效：须为 http:// 或 https:// 开头的完整网址}
+        source.proxy        {代理“%s”无效：应为 http://主机:端口 这样的地址（也可用 https:// 或 socks5://）}
+        source.bool         {字段“%1$s”的值“%2$s”无效，应为 1（是）或 0（否）}
+        source.interval     {巡查间隔“%s”无效，应为分钟数（0 表示按统一巡查计划）}
+        source.pairs        {字段“%s”应为成对的名称和值}
+        source.rule         {采集规则中没有“%1$s”这一项，可填：%2$s}
+        source.needrule     {采集规则须填写“%s”}
+        source.boolrule     {采集规则“%1$s”的值“%2$s”无效，应为 1（是）或 0（否）}
+        source.intrule      {采集规则“%1$s”的值“%2$s”无效，应为整数}
+        source.jsonitems    {接口采集源须填写采集规则“items”（条目列表所在的路径，整个响应即列表时填空字符串 ""）}
+        source.jsonlink     {接口采集源须填写采集规则“link”或“link_template”之一（条目的链接）}
+        source.regexp       {采集规则“%1$s”不是有效的正则表达式：%2$s}
+        source.inconf       {采集源“%s”定义在 appliance.conf 中：请在该文件中修改}
+        source.inconfremove {采集源“%s”定义在 appliance.conf 中：请在该文件中删除}
+        source.hasposts     {采集源“%1$s”已采集到帖子，不能删除：请改为停用（source disable %1$s）}
+        source.exists       {采集源“%s”已存在}
+        source.noopml       {该 OPML 文件中没有订阅源（<outline xmlUrl=…> 条目）}
+        crawl.robots        {该网站的 robots.txt 不允许抓取 %s}
+        post.nosearch       请输入要搜索的词
+    }
+}
+
+namespace eval yq {
+    # ---- the configuration: appliance.conf at start-up and `conf set` (conf.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        conf.unknown        {没有名为“%s”的配置项（conf list 列出全部配置项）}
+        conf.block          {应为“名称 {字段 值 …}”的形式}
+        conf.list           {“%s”不是有效的列表（含空格的值请用花括号括起）}
+        conf.boolean        {“%s”无效，应为 1 或 0（也可写 true/false、yes/no）}
+        conf.integer        {“%s”无效，应为整数}
+        conf.number         {“%s”无效，应为数字}
+        conf.range          {“%1$s”超出范围，应在 %2$s 至 %3$s 之间}
+        conf.enum           {“%1$s”无效，应为 %2$s 之一}
+        conf.hhmm           {“%s”无效，应为一天中的时刻 时:分（如 08:30）}
+        conf.addr           {“%s”无效，应为 主机:端口（如 0.0.0.0:8443），留空表示关闭}
+        conf.baseurl        {“%s”无效，应为不带路径的网址 https://主机 或 https://主机:端口}
+        conf.url            {“%s”无效，应为 http:// 或 https:// 开头的网址，留空表示关闭}
+        conf.noread         {无法读取配置文件 %1$s：%2$s}
+        conf.syntax         {%1$s: 配置文件有误（%2$s）}
+        conf.nokey          {%1$s: 没有名为“%2$s”的配置项（yqbox config 列出全部配置项）}
+        conf.blockargs      {%1$s: 配置项“%2$s”应写作“%2$s 名称 {字段 值 …}”}
+        conf.blockbody      {%1$s: %2$s“%3$s”的内容应为成对的字段和值}
+        conf.blocktwice     {%1$s: %2$s“%3$s”重复定义}
+        conf.blockbad       {%1$s: %2$s“%3$s”：%4$s}
+        conf.onevalue       {%1$s: 配置项“%2$s”只能有一个值，实有 %3$s 个（含空格的值请用花括号括起）}
+        conf.badvalue       {%1$s: 配置项“%2$s”：%3$s}
+        conf.incomplete     {%1$s: 命令不完整（缺少右花括号、右方括号或引号）}
+    }
+}
+
+namespace eval yq {
+    # ---- the data directory and the database (db.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        db.nodir            {数据目录 %1$s 不存在（用 yqbox init %1$s 创建）}
+        db.notdir           {数据目录 %s 不是目录}
+        db.dirread          {数据目录 %s 不可读：请检查其所有者和权限}
+        db.dirwrite         {数据目录 %s 不可写：请检查其所有者和权限}
+        db.private          {数据目录 %1$s：%2$s 可被其他用户读取，且无法改为仅本用户可读（%3$s）：请修改其所有者或权限}
+        db.none             {%1$s 中没有数据库（用 yqbox init %1$s 初始化）}
+        db.access           {数据库 %s 不可读写：请检查其所有者和权限}
+        db.open             {无法打开数据库 %1$s：%2$s}
+        db.notours          {%1$s 不是本系统的数据库（%2$s）}
+        db.foreign          {%s 不是本系统的数据库（属于其他应用程序）}
+        db.wal              {无法将数据库 %s 切换到 WAL 模式}
+        db.newer            {数据库的结构版本为 %1$s，比本程序所知的最新版本（%2$s）新：请使用更新版本的 yqbox}
+        db.fk               {升级后有记录的外键失效（表 行号 父表 外键）：%s}
+        db.migration        {数据库升级 %1$s 失败：%2$s}
+    }
+
+    # ---- backups and restores (backup.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        backup.snapshot     {数据库快照未通过完整性检查：%s}
+        backup.exists       {%s 已存在：请另取一个文件名}
+        backup.nowrite      {无法写入 %1$s：%2$s 不是可写的目录}
+        backup.changed      {%s 在复制过程中被修改：请重新备份}
+        backup.truncated    {文件在%s处结束（文件不完整）}
+        backup.longline     {%s过长（不是本系统的备份文件？）}
+        backup.notgzip      {不是 gzip 文件：%s}
+        backup.notbackup    不是本系统的备份文件
+        backup.badline      {%s格式不正确}
+        backup.cut          {%s：文件在其中途结束（文件不完整）}
+        backup.framing      {%s：文件分隔不正确}
+        backup.checksum     {%s：校验和不符（文件已损坏）}
+        backup.trailing     {END 行之后还有数据}
+        backup.bad          {备份文件 %1$s 未通过检查：%2$s}
+        backup.dbcheck      {数据库：%s}
+        backup.noread       {无法读取备份文件 %s}
+        backup.running      {%s 上正在运行服务：请先停止服务再恢复}
+        backup.noparent     {无法恢复到 %1$s：%2$s 不是可写的目录}
+        backup.newer        {备份文件 %1$s 的数据库结构版本为 %2$s，比本程序所知的最新版本（%3$s）新：请使用更新版本的 yqbox}
+        backup.move         {无法将恢复的目录移到位：%s}
+    }
+}
+
+namespace eval yq {
+    # ---- time limits asked for at the console (calendar.tcl, calendar deadline) ----
+    ::msgcat::mcmset zh_cn {
+        calendar.notlimit   {规则 %1$s（%2$s）不是时限，不能计算截止时间（calendar rules 列出全部规则）}
+        calendar.nopause    {时限规则 %s 不能暂停计时}
+        calendar.nopatrolpause 按巡查次数计算的时限不能暂停计时
+    }
+}
+
+namespace eval yq {
+    # ---- what `yqbox config` / `config show` and a new appliance.conf say of each key (conf.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        conf.describe       {%1$s：%2$s（默认 %3$s；来自 %4$s）}
+        conf.from.default   默认值
+        conf.from.console   控制台
+        conf.template1      {appliance.conf：本机配置（Tcl 语法，每行一个“配置项 值”）。}
+        conf.template2      {列出了每个配置项及其默认值；去掉行首的 # 即可修改。}
+        conf.template3      {yqbox config 显示当前生效的值。}
+    }
+}
+
+namespace eval yq {
+    # ---- the command line, the service, jobs, the console, sessions (cli.tcl, service.tcl,
+    # job.tcl, console.tcl, main.tcl, session.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        cli.noconf          {配置文件 %s 不存在}
+        cli.timezone        {配置项 timezone：没有“%s”这个时区（应为 Asia/Shanghai 这样的时区名）}
+        cli.nodata          {没有指定数据目录：请用 -d 数据目录、设置环境变量 YQBOX_DATA，或在 appliance.conf 中配置 datadir}
+        cli.noparent        {无法创建 %1$s：上级目录 %2$s 不存在}
+        cli.mkdir           {无法创建 %1$s：%2$s}
+        logs.exists         {%s 已存在，未轮转日志}
+        service.binary      {程序路径须为绝对路径，实为“%s”}
+        service.user        {用户名“%s”无效，应为小写字母或 _ 开头、不超过 32 个字母、数字、_ 或 - 字符}
+        service.nostop      {%s 上的服务没有停止}
+        job.none            {没有名为“%1$s”的后台任务，可选：%2$s}
+        console.none        {没有控制台命令“%s”（help 列出全部命令）}
+        time.iso            {“%s”不是 ISO 8601 时间（应为 2026-03-02T10:30:00+08:00 这样的形式）}
+        session.none        {没有编号为 %s 的有效会话（session list 列出全部会话）}
+    }
+}
+
+namespace eval yq {
+    # ---- what yqbox init, backup, restore, status and the console's banner print (cli.tcl,
+    # backup.tcl, server.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        cli.uptodate        {%1$s 已是最新（数据库结构版本 %2$s）}
+        cli.initialised     {已初始化 %1$s（数据库结构版本 %2$s，执行了 %3$s 项升级）}
+        cli.wheredata       {数据目录 %s}
+        cli.wherenone       {未指定数据目录（数据库相关命令不可用）}
+        cli.banner          {yqbox %1$s 控制台，%2$s。help 列出全部命令。}
+        cli.attached        {yqbox %1$s 控制台，已连接 %2$s 上运行的服务。help 列出全部命令；exit 退出控制台（服务继续运行）。}
+        backup.written      {已写入备份 %1$s（%2$s 字节，%3$s 个文件，数据库结构版本 %4$s，SHA-256 %5$s）}
+        backup.restored     {已将 %1$s 恢复到 %2$s（%3$s 个文件，数据库结构版本 %4$s）}
+        backup.aside        {原数据目录已保留为 %s}
+        server.notrunning   {%s 上没有正在运行的服务}
+        cli.usage           {用法：%s}
+        cli.subcommands     子命令：
+        cli.options1        {选项：-d 数据目录（未给出时用 $YQBOX_DATA，再用配置项 datadir），-c 配置文件}
+        cli.options2        {      --dev 目录：从该源码目录读取 scripts/ 和 webroot/（现场修改用）}
+        cli.nosub           {没有子命令“%s”}
+        cli.optvalue        {%s 后须跟一个值}
+        cli.option          {没有选项 %s}
+    }
+}

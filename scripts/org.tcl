@@ -59,13 +59,13 @@ namespace eval org {
 }
 
 conf::key password_iterations {integer 600000 10000000} 600000 \
-    "PBKDF2-HMAC-SHA256 iterations for new password hashes"
-conf::key password_min_length {integer 8 128} 10 "Minimum length of a password"
-conf::key login_max_failures {integer 3 100} 5 "Failed logins in a row before the account locks"
+    "新密码哈希的 PBKDF2-HMAC-SHA256 迭代次数"
+conf::key password_min_length {integer 8 128} 10 "密码的最短长度"
+conf::key login_max_failures {integer 3 100} 5 "连续登录失败达到此次数后锁定账号"
 conf::key login_lockout_minutes {integer 1 1440} 15 \
-    "How long a locked account (or client address) stays locked; also the window failures are counted in"
+    "账号（或客户端地址）被锁定的分钟数，也是累计登录失败次数的时间窗口"
 conf::key login_max_per_address {integer 3 100000} 30 \
-    "Failed logins from one client address within login_lockout_minutes before it is refused for that long"
+    "同一客户端地址在 login_lockout_minutes 内登录失败达到此次数后，在同样时长内拒绝其登录"
 
 # org::actor: the current principal (a dict); org::as: run SCRIPT as PRINCIPAL (restored after).
 proc org::actor {} { variable actor; return $actor }

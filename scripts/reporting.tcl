@@ -5,7 +5,7 @@
 namespace eval reporting {}
 
 conf::key agency_name string 青山县人民政府办公室 \
-    "The agency named on notices and disclosure answer letters (发文机关)"
+    "通报和依申请公开答复书上署名的发文机关"
 
 # reporting::period: the period SPEC names: YYYY (a year), YYYY-MM (a month) or YYYY-Qn (a
 # quarter). Returns a dict kind (year|quarter|month), spec, from, to (ISO dates: from inclusive, to

@@ -53,17 +53,17 @@ namespace eval request {
 }
 
 conf::key request_repeat_days {integer 1 3650} 365 \
-    "A request by the same applicant within this many days, with a similar description, is flagged as repeated"
+    "同一申请人在此天数内提出描述相似的申请时标记为重复申请"
 conf::key request_repeat_similarity {number 0.1 1.0} 0.6 \
-    "How alike (0-1, bigram Jaccard) two descriptions must be for a repeated request"
+    "两份申请描述视为重复所需的相似度（0 至 1，二元组 Jaccard）"
 conf::key request_letter_prefix string 青山政办依复 \
-    "The 发文字号 of disclosure answer letters: PREFIX〔YEAR〕N号"
+    "依申请公开答复书的发文字号前缀：前缀〔年份〕N号"
 conf::key request_cc string 县政府信息公开工作主管部门 \
-    "Copied on every answer letter (002 第十五条: 抄送同级政府信息公开工作主管部门)"
+    "每份答复书的抄送单位（002 第十五条：抄送同级政府信息公开工作主管部门）"
 conf::key request_rate_per_hour {integer 1 10000} 10 \
-    "Online applications (and status look-ups that fail) accepted per address and hour"
+    "每个地址每小时接受的在线申请数（以及失败的进度查询数）"
 conf::key request_form_minutes {integer 5 1440} 120 \
-    "Minutes the public application form stays valid after it is shown"
+    "公开申请表显示后保持有效的分钟数"
 
 dict set org::perms request.handle {office}
 dict set org::perms request.approve {unithead}

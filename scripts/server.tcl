@@ -16,45 +16,45 @@ namespace eval server {
 }
 
 conf::key https addr 0.0.0.0:8443 \
-    "HTTPS listen address HOST:PORT"
+    "HTTPS 监听地址 主机:端口"
 conf::key http addr "" \
-    "Plain HTTP listen address HOST:PORT; empty = none. It redirects to https unless http_mode is serve"
+    "HTTP（明文）监听地址 主机:端口，留空则不监听；除 http_mode 为 serve 外一律跳转到 HTTPS"
 conf::key http_mode {enum redirect serve} redirect \
-    "What the plain HTTP listener does: redirect (to https) or serve (behind a TLS-terminating proxy)"
+    "HTTP 监听的处理方式：redirect 跳转到 HTTPS，或 serve 直接服务（前面有终结 TLS 的代理时）"
 conf::key workers {integer 0 256} 0 \
-    "Worker threads running the web pages in Tcl; 0 = one per processor"
+    "运行网页 Tcl 脚本的工作线程数；0 表示每个处理器一个"
 conf::key tls_cert path "" \
-    "PEM certificate chain (leaf first); empty = a self-signed one generated in the data directory"
+    "PEM 证书链（服务器证书在前）；留空则在数据目录中生成自签名证书"
 conf::key tls_key path "" \
-    "PEM private key of tls_cert"
+    "tls_cert 的 PEM 私钥"
 conf::key max_request_line {integer 64 1048576} 8192 \
-    "Longest request line in bytes (longer: 414)"
+    "请求行的最大字节数（超过返回 414）"
 conf::key max_header_size {integer 256 4194304} 16384 \
-    "Largest request head (request line and header fields) in bytes (larger: 431)"
+    "请求头（请求行和各头字段）的最大字节数（超过返回 431）"
 conf::key max_headers {integer 4 256} 100 \
-    "Most header fields in one request (more: 431)"
+    "一个请求最多的头字段数（超过返回 431）"
 conf::key max_body {integer 0 1073741824} 1048576 \
-    "Largest request body in bytes (larger: 413); a file upload (multipart/form-data) may be as large as submission_file_max and 1 MB of form fields"
+    "请求体的最大字节数（超过返回 413）；文件上传可达 submission_file_max 再加 1 MB 表单字段"
 conf::key max_connections {integer 1 1000000} 20000 \
-    "Most connections open at once; more are closed at once"
+    "同时打开的最多连接数，超出的连接立即关闭"
 conf::key header_timeout {number 0.1 3600} 10 \
-    "Seconds a client may take to send a complete request head or TLS handshake (then 408)"
+    "客户端发送完整请求头或完成 TLS 握手最长可用的秒数（超时返回 408）"
 conf::key body_timeout {number 0.1 3600} 30 \
-    "Seconds a client may take to send a request body (then 408)"
+    "客户端发送请求体最长可用的秒数（超时返回 408）"
 conf::key idle_timeout {number 0.1 86400} 60 \
-    "Seconds an idle keep-alive connection (or a stalled response) is kept open"
+    "空闲的长连接（或停滞的响应）保持打开的秒数"
 conf::key shutdown_timeout {number 0.1 3600} 10 \
-    "Seconds SIGTERM waits for requests in progress before closing what is left"
+    "收到 SIGTERM 后等待进行中的请求完成的秒数，之后关闭其余连接"
 conf::key cache_bytes {integer 0 17179869184} 67108864 \
-    "Memory for the response cache of public pages, in bytes"
+    "公开页面响应缓存所用的内存（字节）"
 conf::key access_log string - \
-    "Access log: - (standard output), empty (none) or a file (relative to the data directory)"
+    "访问日志：- 为标准输出，留空为不记录，或为文件（相对数据目录）"
 conf::key demo_routes boolean 0 \
-    "Serve the /demo/ pages (API examples and benchmark pages); off in production"
+    "提供 /demo/ 页面（接口示例和性能测试页）；生产环境应关闭"
 conf::key public_url baseurl "" \
-    "The public address of this box, https://HOST or https://HOST:PORT: absolute links (Atom, JSON API) use it, never the request's Host; when set, requests naming another host get 421. Empty = relative links, any Host"
+    "本机的公开地址 https://主机 或 https://主机:端口：绝对链接（Atom、JSON 接口）使用它而非请求的 Host，设置后请求其他主机名返回 421；留空则用相对链接、接受任何 Host"
 conf::key trusted_proxies string "" \
-    "IP addresses (space-separated, at most 16) of reverse proxies in front of this box: a request from one of them is taken to come from the client its X-Forwarded-For names (the rightmost address that is not a trusted proxy), for rate limits, audit, the access log and the loopback-only /metrics. Empty = the socket's peer, X-Forwarded-For ignored"
+    "本机前面的反向代理的 IP 地址（空格分隔，最多 16 个）：来自它们的请求按 X-Forwarded-For 中最右边的非代理地址计为客户端地址，用于限流、审计、访问日志和仅限本机的 /metrics；留空则用连接对端地址、忽略 X-Forwarded-For"
 
 # log: write MESSAGE at LEVEL (debug info warning error) to stderr unless below log_level.
 proc ::log {level message} {
@@ -187,7 +187,7 @@ proc yqbox::cmd::status {args} {
     set dir [yqbox::needdata]
     set sock [file join $dir control.sock]
     if {![control ping $sock]} {
-        puts stderr "no server is running on $dir"
+        puts stderr [yq::mc server.notrunning $dir]
         return 1
     }
     puts [control eval $sock server::status]
@@ -228,8 +228,7 @@ proc server::console {dir history} {
     set sock [file join $dir control.sock]
     if {![control ping $sock]} { return -1 }
     if {[yqbox::interactive]} {
-        puts "yqbox [dict get [yqbox::versions] yqbox] console attached to the server on $dir.\
-            'help' lists the commands; 'exit' leaves the console (the server keeps running)."
+        puts [yq::mc cli.attached [dict get [yqbox::versions] yqbox] $dir]
         if {![catch {control eval $sock yqbox::notes} notes]} { yqbox::Notes $notes }
     }
     yqbox::repl -history $history -eval [list server::remote $sock]

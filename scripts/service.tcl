@@ -2,11 +2,11 @@
 # the systemd unit, and `yqbox upgrade`.
 
 conf::key log_file string "" \
-    "Application log: empty = standard error (the journal under systemd), else a file (relative to the data directory)"
+    "应用日志：留空为标准错误（systemd 下即 journal），或为文件（相对数据目录）"
 
 # ---- yqbox doctor ---------------------------------------------------------------------------------
 
-dict set yqbox::subcommands doctor {"?-d DATADIR?" "check what an administrator should know before calling for help, one line each"}
+dict set yqbox::subcommands doctor {"?-d DATADIR?" "检查求助前管理员应了解的情况，每项一行"}
 
 # doctor::checks: the checks in the order printed: name -> {标题 procedure}.
 namespace eval doctor {
@@ -209,11 +209,11 @@ proc yqbox::cmd::doctor {args} {
 # file, and each failure is counted in the job's record (yqbox doctor, job list).
 
 conf::key log_max_bytes {integer 1024 1099511627776} 52428800 \
-    "Rotate a log file (log_file, access_log) when it grows past this many bytes"
+    "日志文件（log_file、access_log）超过此字节数时轮转"
 conf::key log_keep_days {integer 1 3650} 30 \
-    "Days rotated log files are kept"
+    "轮转后的日志文件保留的天数"
 conf::key log_compress boolean 1 \
-    "Compress rotated log files (gzip)"
+    "压缩轮转后的日志文件（gzip）"
 
 namespace eval logs {
     variable day {}   ;# log path -> the day (YYYYMMDD) it was opened or last rotated
@@ -279,7 +279,7 @@ proc logs::Rotate {key p} {
     variable day
     set stamp [clock format [yqbox::now] -format %Y%m%d-%H%M%S -timezone :[conf::get timezone]]
     set old $p.$stamp
-    if {[file exists $old]} { error "$old exists already" }
+    if {[file exists $old]} { yq::fail logs.exists $old }
     file rename -- $p $old
     dict set day $p [Today]
     if {$key eq "log_file"} { server logfile $p } else { server accesslog $p }
@@ -331,7 +331,7 @@ proc logs::Prune {p} {
 
 # ---- the systemd unit ---------------------------------------------------------------------------------
 
-dict set yqbox::subcommands unit {"?-d DATADIR? BINARY USER" "print the systemd unit that runs BINARY as USER on DATADIR (make install writes it)"}
+dict set yqbox::subcommands unit {"?-d DATADIR? BINARY USER" "输出以用户 USER 在数据目录上运行程序 BINARY 的 systemd 单元文件（make install 会写入）"}
 
 namespace eval service {}
 
@@ -406,15 +406,15 @@ proc service::unit {binary user dir} {
 proc yqbox::cmd::unit {args} {
     if {[llength $args] != 2} { return [yqbox::Usage unit] }
     lassign $args binary user
-    if {[file pathtype $binary] ne "absolute"} { error "BINARY must be an absolute path, got \"$binary\"" }
-    if {![regexp {^[a-z_][a-z0-9_-]{0,31}$} $user]} { error "bad user name \"$user\"" }
+    if {[file pathtype $binary] ne "absolute"} { yq::fail service.binary $binary }
+    if {![regexp {^[a-z_][a-z0-9_-]{0,31}$} $user]} { yq::fail service.user $user }
     puts [service::unit $binary $user [yqbox::needdata]]
     return 0
 }
 
 # ---- yqbox upgrade --------------------------------------------------------------------------------
 
-dict set yqbox::subcommands upgrade {"?-d DATADIR? NEWBINARY" "backup, check the new binary's migrations on a copy, swap, restart; roll back if it is not healthy"}
+dict set yqbox::subcommands upgrade {"?-d DATADIR? NEWBINARY" "备份，在副本上检查新程序的数据库升级，替换并重启；运行不正常则回退"}
 
 # service::healthy: (evaluated in a running server) "ok" when the server answers and its database
 # works; errors otherwise. A build made with -DYQBOX_TEST_UNHEALTHY (tests only) always fails.
@@ -442,7 +442,7 @@ proc service::Stop {dir} {
         if {![Running $dir] && ![file exists [file join $dir yqbox.pid]]} { return }
         after 200
     }
-    error "the server on $dir did not stop"
+    yq::fail service.nostop $dir
 }
 
 # service::Start: start BINARY serving DIR: `systemctl restart yqbox` when systemd manages it

@@ -16,9 +16,9 @@ namespace eval session {
 }
 
 conf::key session_idle_minutes {integer 1 1440} 30 \
-    "Web sessions end after this many minutes without a request"
+    "网页会话无操作达到此分钟数后结束"
 conf::key session_max_hours {integer 1 168} 12 \
-    "Web sessions end this many hours after the login, however active"
+    "网页会话自登录起达到此小时数后结束，无论是否有操作"
 
 # session::create: a new session for user USERID from PEER (user agent AGENT) in STAGE (ok or
 # totp). Returns {TOKEN ID}. Call inside the caller's transaction (with the login's audit entry).
@@ -340,14 +340,14 @@ cmdlayer::command session end {{what 会话编号、登录名或all}} "结束一
     db transaction immediate {
         if {$what eq "all"} {
             set n [session::endAll admin]
-            audit::record session.end-all session:* -after "$n session(s) ended"
+            audit::record session.end-all session:* -after "sessions=$n"
         } elseif {[string is entier -strict $what]} {
             set n [session::end $what admin]
-            if {!$n} { error "no live session $what" }
+            if {!$n} { yq::fail session.none $what }
             audit::record session.end session:$what
         } else {
             set n [session::endAll admin [org::userId $what]]
-            audit::record session.end-user user:$what -after "$n session(s) ended"
+            audit::record session.end-user user:$what -after "sessions=$n"
         }
     }
     return $n

@@ -24,7 +24,7 @@ namespace eval submission {
 }
 
 conf::key submission_file_max {integer 1 1073741824} 20971520 \
-    "Largest attachment of a government-information item, in bytes"
+    "政务信息附件的最大字节数"
 
 dict set org::perms submission.write  {office handler unithead}
 dict set org::perms submission.sign   {unithead}

@@ -27,13 +27,13 @@ namespace eval analyse {
 }
 
 conf::key source_region boolean 1 \
-    "Relevance: a post on a county-local source (tier local, forum or government) whose title names the county counts as naming it"
+    "相关性：本地来源（tier 为 local、forum 或 government）的帖子标题提及本县即视为提及本县"
 conf::key cluster_window_days {integer 1 365} 7 \
-    "Events: a post joins an event that had a post within this many days"
+    "事件：帖子可并入此天数内有帖子的事件"
 conf::key cluster_distance {integer 0 20} 3 \
-    "Events: SimHash distance up to which a post is a near-duplicate (repost) of another"
+    "事件：SimHash 距离不超过此值的帖子视为转帖（近似重复）"
 conf::key cluster_title_overlap {number 0 1} 0.2 \
-    "Events: title similarity (bigram Jaccard) a follow-up post needs, besides shared region and topic terms"
+    "事件：后续帖子除共同的地域、主题词外还须达到的标题相似度（二元组 Jaccard）"
 
 # analyse::text: the text the analysis reads of a post (offsets of post_term refer to it).
 proc analyse::text {title body} {

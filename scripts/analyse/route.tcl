@@ -19,11 +19,11 @@
 # The result says why, in Chinese, for the event page.
 
 conf::key route_share {number 0 1} 0.5 \
-    "Routing: a unit is involved when its term count is at least this share of the best unit's"
+    "交办：某单位命中的词数达到最高单位的此比例时视为涉及该单位"
 conf::key route_office string 信息办 \
-    "Routing: the unit that claims unclear and multi-unit matters (the info office)"
+    "交办：认领不明确或涉及多个单位事项的单位（信息办）"
 conf::key route_township_level boolean 0 \
-    "Routing: treat a department and a township named together as a multi-level matter (to the info office)"
+    "交办：部门与乡镇同时被提及时按多层级事项交信息办"
 
 namespace eval analyse::route {}
 

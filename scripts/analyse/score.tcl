@@ -37,11 +37,11 @@
 # The weights below are the defaults of the formula; change them here (or from the console with
 # `set analyse::score::weights(topic) 25`) and every later score uses them.
 
-conf::key score_level_larger {number 0 100} 40 "Risk score from which an event is 较大"
-conf::key score_level_major {number 0 100} 60 "Risk score from which an event is 重大"
-conf::key score_level_special {number 0 100} 80 "Risk score from which an event is 特别重大"
-conf::key score_spike_k {number 0.5 20} 3 "Spike detector: posts above mean + k standard deviations"
-conf::key score_spike_min {integer 1 1000000} 3 "Spike detector: fewest posts in an interval for a spike"
+conf::key score_level_larger {number 0 100} 40 "风险分值达到此值的事件定为较大"
+conf::key score_level_major {number 0 100} 60 "风险分值达到此值的事件定为重大"
+conf::key score_level_special {number 0 100} 80 "风险分值达到此值的事件定为特别重大"
+conf::key score_spike_k {number 0.5 20} 3 "突增检测：帖子数超过均值加 k 倍标准差即为突增"
+conf::key score_spike_min {integer 1 1000000} 3 "突增检测：一个时段内构成突增的最少帖子数"
 
 namespace eval analyse::score {
     # caps of each factor's points

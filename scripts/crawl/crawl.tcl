@@ -35,29 +35,29 @@ namespace eval crawl {
 }
 
 conf::key crawl_useragent string "yqbox/[dict get [yqbox::versions] yqbox] (county public-opinion patrol)" \
-    "User-Agent of the crawler (also the product token matched in robots.txt: its first word)"
-conf::key crawl_maxconns {integer 1 256} 16 "Transfers the crawler runs at once"
-conf::key crawl_perhost {integer 1 16} 2 "Transfers at once to one host"
-conf::key crawl_delay_ms {integer 0 600000} 1000 "Minimum delay between two requests to one host (ms)"
-conf::key crawl_timeout {integer 1 600} 30 "Seconds a request may take"
-conf::key crawl_maxsize {integer 1024 268435456} 8388608 "Largest page the crawler accepts (bytes)"
-conf::key crawl_retries {integer 0 10} 2 "Retries of a transient failure (timeouts, 429, 503)"
+    "采集程序的 User-Agent（其第一个词也是 robots.txt 中匹配的产品标识）"
+conf::key crawl_maxconns {integer 1 256} 16 "采集程序同时进行的传输数"
+conf::key crawl_perhost {integer 1 16} 2 "对同一主机同时进行的传输数"
+conf::key crawl_delay_ms {integer 0 600000} 1000 "对同一主机两次请求之间的最短间隔（毫秒）"
+conf::key crawl_timeout {integer 1 600} 30 "一次请求最长可用的秒数"
+conf::key crawl_maxsize {integer 1024 268435456} 8388608 "采集程序接受的最大网页（字节）"
+conf::key crawl_retries {integer 0 10} 2 "暂时性失败（超时、429、503）的重试次数"
 conf::key crawl_cafile path /etc/ssl/certs/ca-certificates.crt \
-    "CA certificates for https sources (PEM bundle)"
+    "https 采集源所用的 CA 证书（PEM 证书包）"
 conf::key crawl_sample_hours {integer 0 8760} 72 \
-    "Hours after a post is first seen during which its replies/views/reposts are re-sampled"
-conf::key crawl_detail_max {integer 0 10000} 50 "Detail pages one patrol of a source may fetch"
-conf::key crawl_jitter_pct {integer 0 50} 10 "Random delay added to a patrol, in % of its interval"
+    "帖子首次发现后的此小时数内重复采样其回复、浏览、转发数"
+conf::key crawl_detail_max {integer 0 10000} 50 "一次巡查一个采集源最多抓取的详情页数"
+conf::key crawl_jitter_pct {integer 0 50} 10 "巡查的随机延迟，占巡查间隔的百分比"
 conf::key source_flag_after {number 0.5 1000} 3 \
-    "Weighted failures in a row that flag a source (hard errors count 1, timeouts 0.5)"
-conf::key source_pause_after {number 1 1000} 8 "Weighted failures in a row that pause a source"
+    "连续加权失败达到此数时标记采集源异常（硬错误计 1，超时计 0.5）"
+conf::key source_pause_after {number 1 1000} 8 "连续加权失败达到此数时暂停采集源"
 conf::key source_silent_hours {integer 0 87600} 72 \
-    "A feed with no new post for this many hours is flagged (0: never)"
-conf::key fetch_log_days {integer 1 3650} 30 "Days the patrol log (fetch table) is kept"
-conf::key crawl_enabled boolean 1 "Patrol on schedule while the server runs (crawl now works either way)"
+    "订阅源在此小时数内没有新帖即标记异常（0 表示从不）"
+conf::key fetch_log_days {integer 1 3650} 30 "巡查日志（fetch 表）保留的天数"
+conf::key crawl_enabled boolean 1 "服务运行时按计划巡查（crawl now 手动巡查不受此影响）"
 conf::key source {block crawl::checkSource} {} \
-    "A source to patrol: source NAME {type TYPE url URL tier central|portal|local|forum|government ...}" \
-    -more {apply {{} { return "; TYPE is one of [join [crawl::types] |]" }}}
+    "一个要巡查的采集源：source 标识 {type 类型 url 网址 tier 来源级别 …}" \
+    -more {apply {{} { return "；类型可为 [join [crawl::types] |]" }}}
 
 # ---- source types -------------------------------------------------------------------------------
 
@@ -133,32 +133,35 @@ proc crawl::checkSource {name body} {
     variable tiers
     variable fields
     if {![regexp {^[A-Za-z0-9_.-]{1,64}$} $name]} {
-        error "a source name is 1 to 64 letters, digits or _ . -"
+        yq::fail source.badname
     }
     foreach k [dict keys $body] {
-        if {$k ni $fields} { error "unknown field \"$k\": must be one of [join $fields {, }]" }
+        if {$k ni $fields} { yq::fail source.field $k [join $fields 、] }
     }
     foreach k {type url tier} {
-        if {![dict exists $body $k] || [dict get $body $k] eq ""} { error "the field \"$k\" is required" }
+        if {![dict exists $body $k] || [dict get $body $k] eq ""} { yq::fail source.needfield $k }
     }
     set s [dict merge {title "" rules {} headers {} cookies "" proxy "" internal 0 robots 1 interval 0 enabled 1} $body]
     checkType [dict get $s type]
-    if {[dict get $s tier] ni $tiers} { error "unknown tier \"[dict get $s tier]\": must be one of [join $tiers {, }]" }
+    if {[dict get $s tier] ni $tiers} {
+        variable tierTitles
+        yq::fail source.tier [dict get $s tier] [join [lmap {n t} $tierTitles { string cat $n " " $t }] 、]
+    }
     if {[catch {url parse [dict get $s url]} u] || [dict get $u scheme] ni {http https}} {
-        error "url must be an absolute http or https URL, got \"[dict get $s url]\""
+        yq::fail source.url [dict get $s url]
     }
     if {[dict get $s proxy] ne "" && ![regexp {^(https?|socks5h?)://[^\s/]+/?$} [dict get $s proxy]]} {
-        error "proxy must be a URL like http://HOST:PORT, got \"[dict get $s proxy]\""
+        yq::fail source.proxy [dict get $s proxy]
     }
     foreach k {internal robots enabled} {
-        if {![string is boolean -strict [dict get $s $k]]} { error "$k must be a boolean" }
+        if {![string is boolean -strict [dict get $s $k]]} { yq::fail source.bool $k [dict get $s $k] }
         dict set s $k [expr {[dict get $s $k] ? 1 : 0}]
     }
     if {![string is entier -strict [dict get $s interval]] || [dict get $s interval] < 0} {
-        error "interval must be a number of minutes (0: the patrol schedule)"
+        yq::fail source.interval [dict get $s interval]
     }
     foreach k {rules headers} {
-        if {[catch {dict size [dict get $s $k]}]} { error "$k must be pairs of name and value" }
+        if {[catch {dict size [dict get $s $k]}]} { yq::fail source.pairs $k }
     }
     {*}[dict get [typeInfo [dict get $s type]] check] [dict get $s rules]
     return $s
@@ -172,7 +175,7 @@ proc crawl::source {name} {
         unset r(*)
         set row [array get r]
     }
-    if {!$found} { error "no source \"$name\" ('source list' shows the sources)" }
+    if {!$found} { yq::fail source.none $name }
     return $row
 }
 
@@ -240,7 +243,7 @@ proc crawl::get {src url args} {
     set sid [dict get $src id]
     if {[dict get $o -robots] && [dict get $src robots] && ![robotsAllowed $src $url]} {
         logFetch $sid $url 0 robots "robots.txt 不允许" 0 0
-        return [dict create url $url status 0 kind robots error "robots.txt disallows $url" \
+        return [dict create url $url status 0 kind robots error [yq::mc crawl.robots $url] \
                     text "" unchanged 0 body "" content_type ""]
     }
     # a source marked internal may reach its own host on a private address, nothing else
@@ -411,19 +414,19 @@ proc crawl::unchanged {} {
 # that the fields in BOOLEANS are booleans and in INTEGERS integers.
 proc crawl::checkRules {rules allowed {required {}} {booleans {}} {integers {}}} {
     foreach k [dict keys $rules] {
-        if {$k ni $allowed} { error "unknown rule \"$k\": must be one of [join $allowed {, }]" }
+        if {$k ni $allowed} { yq::fail source.rule $k [join $allowed 、] }
     }
     foreach k $required {
-        if {![dict exists $rules $k] || [dict get $rules $k] eq ""} { error "the rule \"$k\" is required" }
+        if {![dict exists $rules $k] || [dict get $rules $k] eq ""} { yq::fail source.needrule $k }
     }
     foreach k $booleans {
         if {[dict exists $rules $k] && ![string is boolean -strict [dict get $rules $k]]} {
-            error "the rule \"$k\" must be a boolean"
+            yq::fail source.boolrule $k [dict get $rules $k]
         }
     }
     foreach k $integers {
         if {[dict exists $rules $k] && ![string is entier -strict [dict get $rules $k]]} {
-            error "the rule \"$k\" must be an integer"
+            yq::fail source.intrule $k [dict get $rules $k]
         }
     }
 }

@@ -15,10 +15,10 @@ namespace eval crawl::json {}
 proc crawl::json::check {rules} {
     crawl::checkRules $rules {items link link_template title body author time replies views reposts detail} \
         {} {detail}
-    if {![dict exists $rules items]} { error "the rule \"items\" is required (\"\" for a top-level list)" }
+    if {![dict exists $rules items]} { yq::fail source.jsonitems }
     if {(![dict exists $rules link] || [dict get $rules link] eq "")
         && (![dict exists $rules link_template] || [dict get $rules link_template] eq "")} {
-        error "one of the rules \"link\" or \"link_template\" is required"
+        yq::fail source.jsonlink
     }
 }
 

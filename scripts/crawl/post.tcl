@@ -32,7 +32,7 @@ cmdlayer::command post show {{id 帖子编号}} "帖子详情与指标采样" {
         set out [list "$r(title)" "$r(url)" "来源 $r(source)  作者 $r(author)  发布 $r(published)  首次发现 $r(first_seen)" \
                      "回复 $r(replies)  浏览 $r(views)  转发 $r(reposts)" "" $r(body)]
     }
-    if {!$found} { error "no post $id" }
+    if {!$found} { yq::fail post.none $id }
     set samples [db eval {SELECT at, replies, views, reposts FROM post_metric WHERE post_id = $id ORDER BY at}]
     if {[llength $samples]} {
         lappend out "" "指标采样："
@@ -49,6 +49,6 @@ proc post::query {text} {
         if {$w eq "OR"} { lappend words OR; continue }
         lappend words "\"[string map {\" \"\"} $w]\""
     }
-    if {![llength $words]} { error "empty search" }
+    if {![llength $words]} { yq::fail post.nosearch }
     join $words " "
 }

@@ -12,7 +12,7 @@ namespace eval crawl::sitemap {}
 proc crawl::sitemap::check {rules} {
     crawl::checkRules $rules {match max body} {} {} {max}
     if {[dict exists $rules match] && [catch {regexp -- [dict get $rules match] ""} msg]} {
-        error "the rule \"match\" is not a valid regular expression: $msg"
+        yq::fail source.regexp match $msg
     }
 }
 

@@ -75,7 +75,7 @@ cmdlayer::command source set {{name 标识} {args 字段及值 text 2}} \
     db transaction immediate {
         set s [crawl::source $name]
         if {[dict get $s origin] eq "config"} {
-            error "source \"$name\" is defined in appliance.conf: change it there"
+            yq::fail source.inconf $name
         }
         set body [dict create]
         foreach k $crawl::fields { dict set body $k [dict get $s $k] }
@@ -113,10 +113,10 @@ cmdlayer::command source remove {{name 标识}} "删除没有帖子的采集源�
     org::require source.manage
     db transaction immediate {
         set s [crawl::source $name]
-        if {[dict get $s origin] eq "config"} { error "source \"$name\" is defined in appliance.conf: remove it there" }
+        if {[dict get $s origin] eq "config"} { yq::fail source.inconfremove $name }
         set sid [dict get $s id]
         if {[db exists {SELECT 1 FROM post WHERE source_id = $sid}]} {
-            error "source \"$name\" has posts: disable it instead (source disable $name)"
+            yq::fail source.hasposts $name
         }
         db eval {DELETE FROM source WHERE id = $sid}
         audit::record source.remove source:$name -before [dict get $s url]
@@ -152,7 +152,7 @@ proc crawl::Add {name body origin} {
     dict with s {}
     set at [yqbox::iso]
     db transaction immediate {
-        if {[db exists {SELECT 1 FROM source WHERE name = $name}]} { error "source \"$name\" exists already" }
+        if {[db exists {SELECT 1 FROM source WHERE name = $name}]} { yq::fail source.exists $name }
         db eval {INSERT INTO source(name, title, type, url, tier, rules, headers, cookies, proxy,
                                     internal, robots, interval, enabled, origin, created, updated)
                  VALUES($name, $title, $type, $url, $tier, $rules, $headers, $cookies, $proxy,
@@ -172,7 +172,7 @@ proc crawl::ImportOpml {text tier} {
     } finally {
         $doc delete
     }
-    if {![llength $outlines]} { error "no feeds (<outline xmlUrl=...>) in this OPML file" }
+    if {![llength $outlines]} { yq::fail source.noopml }
     set added 0
     set skipped 0
     db transaction immediate {

@@ -20,7 +20,7 @@ namespace eval crawl::template {
 }
 
 conf::key rsshub_url string "" \
-    "Base URL of the RSSHub instance the county runs (e.g. http://10.0.0.5:1200); empty: the RSSHub templates refuse"
+    "本县 RSSHub 服务的基础网址（如 http://10.0.0.5:1200）；留空则不能使用 RSSHub 模板"
 
 # crawl::template::declare: add template NAME with declaration D (see the file comment). Errors on a
 # duplicate name, a declaration lacking a field or a type no module registered (crawl::type).

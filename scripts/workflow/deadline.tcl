@@ -25,9 +25,9 @@
 namespace eval workflow::deadline {}
 
 conf::key instruction_days {integer 1 60} 5 \
-    "Working days a leader's instruction (批示) is due in when the leader gives no due date"
+    "领导批示未写明办理期限时，按此工作日数计算"
 conf::key auto_assign boolean 1 \
-    "Assign an event nobody claimed within the claim window to its suggested unit (or the info office), recorded as overdue (001 第六条)"
+    "认领时限内无人认领的事件自动指定给建议单位（或信息办），记为逾期（001 第六条）"
 
 # workflow::deadline::start: start LIMIT (a calendar rule, or {N UNIT} with -title) on row ID of a
 # process (-process P, default event), unless a deadline of that rule is already open on it. The

@@ -14,14 +14,14 @@ namespace eval documents {
 }
 
 conf::key doc_issuer string 青山县人民政府办公室信息办 \
-    "Issuing office printed on documents (发文机关)"
-conf::key doc_prefix_report string 青山网舆专报 "Number prefix of the 《网络舆情专报》 (e.g. 青山网舆专报〔2026〕12号)"
-conf::key doc_prefix_investigation string 青山网舆调查 "Number prefix of investigation reports"
-conf::key doc_prefix_daily string 青山网舆日报 "Number prefix of daily digests"
-conf::key doc_prefix_weekly string 青山网舆周报 "Number prefix of weekly digests"
+    "印在文件上的发文机关"
+conf::key doc_prefix_report string 青山网舆专报 "《网络舆情专报》的文号前缀（如 青山网舆专报〔2026〕12号）"
+conf::key doc_prefix_investigation string 青山网舆调查 "核实调查报告的文号前缀"
+conf::key doc_prefix_daily string 青山网舆日报 "日报的文号前缀"
+conf::key doc_prefix_weekly string 青山网舆周报 "周报的文号前缀"
 conf::key doc_recipients string "县长，常务副县长，分管副县长，县政府秘书长，县政府办公室主任" \
-    "Recipients (报送) of the special report (000 二.2)"
-conf::key doc_copy string "" "Copy recipients (抄送) of the special report"
+    "专报的报送对象（000 二.2）"
+conf::key doc_copy string "" "专报的抄送对象"
 
 # documents::Prefix: the number prefix of document KIND.
 proc documents::Prefix {kind} {

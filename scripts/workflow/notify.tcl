@@ -35,26 +35,26 @@ namespace eval notify {
 }
 
 conf::key smtp_url string "" \
-    "Mail server for notifications: smtp://HOST:PORT (STARTTLS) or smtps://HOST:PORT (TLS); empty = no e-mail"
+    "通知邮件服务器：smtp://主机:端口（STARTTLS）或 smtps://主机:端口（TLS）；留空则不发邮件"
 conf::key smtp_starttls {enum required try off} required \
-    "For smtp:// URLs: STARTTLS required, tried, or off (plain text: a loopback relay only)"
-conf::key smtp_user string "" "Mail server login (empty = no authentication)"
-conf::key smtp_password string "" "Mail server password"
-conf::key smtp_from string "yqbox@localhost" "Sender address of notification mail"
-conf::key smtp_cafile path "" "PEM CA bundle to verify the mail server's certificate (empty = /etc/ssl/certs/ca-certificates.crt if present)"
-conf::key smtp_verify boolean 1 "Verify the mail server's TLS certificate and name"
-conf::key smtp_timeout {integer 1 600} 30 "Seconds a mail delivery may take"
-conf::key notify_interval {integer 1 3600} 15 "Seconds between runs of the notification queue"
-conf::key notify_retry_max {integer 60 86400} 3600 "Longest wait in seconds between two attempts of a failed notice"
+    "smtp:// 地址的 STARTTLS：required 必须、try 尝试或 off 关闭（明文只可用于本机中继）"
+conf::key smtp_user string "" "邮件服务器登录名（留空则不认证）"
+conf::key smtp_password string "" "邮件服务器密码"
+conf::key smtp_from string "yqbox@localhost" "通知邮件的发件人地址"
+conf::key smtp_cafile path "" "验证邮件服务器证书的 PEM CA 证书包（留空则使用 /etc/ssl/certs/ca-certificates.crt，如存在）"
+conf::key smtp_verify boolean 1 "验证邮件服务器的 TLS 证书和名称"
+conf::key smtp_timeout {integer 1 600} 30 "一次邮件投递最长可用的秒数"
+conf::key notify_interval {integer 1 3600} 15 "处理通知队列的间隔秒数"
+conf::key notify_retry_max {integer 60 86400} 3600 "发送失败的通知两次重试之间最长等待的秒数"
 conf::key webhook {block notify::checkWebhook} {} \
-    "A group-robot webhook: webhook NAME {url URL format wecom|dingtalk|feishu|json ?roles {ROLE ...}? ?units {UNIT ...}? ?secret S?}"
+    "一个群机器人 webhook：webhook 名称 {url 网址 format wecom|dingtalk|feishu|json ?roles {角色 …}? ?units {单位 …}? ?secret 密钥?}"
 conf::key sms_url url "" \
-    "SMS gateway (短信网关): an http:// or https:// URL that takes a POST of JSON {phone, message, id, timestamp} per message; empty = no 短信 (the option is not offered to users)"
+    "短信网关：每条短信以 POST 提交 JSON（字段 phone、message、id、timestamp）的 http:// 或 https:// 网址；留空则不发短信（用户看不到短信选项）"
 conf::key sms_secret string "" \
-    "SMS gateway secret: when set, each POST carries X-Yqbox-Signature, the hex HMAC-SHA256 of its body with this key"
-conf::key sms_format {enum json} json "SMS gateway request format (json: the body above, UTF-8)"
+    "短信网关密钥：设置后每个 POST 请求带 X-Yqbox-Signature 头，即以此密钥计算的请求体 HMAC-SHA256（十六进制）"
+conf::key sms_format {enum json} json "短信网关的请求格式（json：即上述请求体，UTF-8）"
 conf::key inbox_keep_days {integer 1 3650} 90 \
-    "Days a read notice stays in a user's in-page inbox (unread ones are kept); the job inbox removes older ones"
+    "已读通知在站内收件箱保留的天数（未读的一直保留）；inbox 任务删除更早的"
 
 # notify::checkWebhook: validate webhook block NAME {field value ...}. Errors name the problem.
 proc notify::checkWebhook {name body} {
