@@ -453,3 +453,38 @@ namespace eval yq {
         calendar.duty       {值班开始时间 duty_start 须早于结束时间 duty_end}
     }
 }
+
+namespace eval yq {
+    # ---- relevance rules, term lists, the sentiment lexicon, the risk score (analyse/) ----
+    ::msgcat::mcmset zh_cn {
+        rule.unclosed       {第 %s 列：引号没有闭合}
+        rule.emptylit       {第 %s 列：引号内的词为空}
+        rule.empty          {规则为空：请写出规则表达式，如 (区域) AND (话题)}
+        rule.expectop       {第 %1$s 列：此处应为 AND、OR、NOT 或规则结束，实为“%2$s”}
+        rule.close          {第 %1$s 列：应有“)”与第 %2$s 列的“(”配对，实为%3$s}
+        rule.theend         规则结束
+        rule.nolist         {第 %1$s 列：没有名为“%2$s”的词表（现有词表：%3$s）}
+        rule.endearly       {第 %s 列：规则在此结束，但此处应为词表名、带引号的词或“(”}
+        rule.expectterm     {第 %1$s 列：此处应为词表名、带引号的词或“(”，实为“%2$s”}
+        rule.none           {没有名为“%s”的规则（rule list 列出全部规则）}
+        rule.badname        {规则名须为一个词（不含空格），实为“%s”}
+        rule.bad            {规则 %1$s：%2$s}
+        terms.where         {词表 %s}
+        terms.line          {%1$s 第 %2$s 行}
+        terms.emptyterm     {%1$s：“%2$s”中的词为空}
+        terms.badopt        {%1$s：“%3$s”中的选项“%2$s”无效（可用 /w 整词匹配、/not:较长词,较长词 排除）}
+        terms.badattr       {%1$s 第 %2$s 行：属性应写成 名称=值，实为“%3$s”}
+        terms.nosection     {%1$s 第 %2$s 行：第一个 [词表名] 之前不能有词}
+        terms.unittwice     {%1$s：单位 [%2$s] 定义了两次}
+        terms.listtwice     {%1$s：词表 [%2$s] 定义了两次}
+        terms.noplace       {units.txt：单位 [%1$s] 所在地 [%2$s] 没有对应的地名词表}
+        terms.groupname     {词表 [%s] 与一个词表组同名}
+        terms.none          {没有名为“%s”的词表（terms list 列出全部词表）}
+        terms.isgroup       {“%1$s”是词表组，不能整体替换，请修改其成员词表（%2$s）}
+        terms.nounit        {词表中没有名为“%s”的单位}
+        lexicon.line        {情感词典 %1$s 第 %2$s 行：应为一个数值后接若干词}
+        lexicon.twice       {情感词典 %1$s 第 %2$s 行：“%3$s”已在 %4$s 以不同的类别或分值列出}
+        score.thresholds    {风险等级的分数线须逐级递增：较大 score_level_larger %1$s、重大 score_level_major %2$s、特别重大 score_level_special %3$s}
+        score.tier          {来源级别须为 1 至 4，实为“%s”}
+    }
+}
