@@ -488,3 +488,26 @@ namespace eval yq {
         score.tier          {来源级别须为 1 至 4，实为“%s”}
     }
 }
+
+namespace eval yq {
+    # ---- notices, documents, the deadline clock (workflow/notify.tcl, documents.tcl, deadline.tcl,
+    # states.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        notify.hookfield    {群机器人 %1$s：没有“%2$s”这一项（可填：url 地址、format 格式、roles 角色、units 单位、secret 密钥）}
+        notify.hookurl      {群机器人 %s：url 须为 http:// 或 https:// 开头的完整网址}
+        notify.hookformat   {群机器人 %1$s：format 须为 %2$s 之一}
+        notify.hookrole     {群机器人 %1$s：没有“%2$s”这个角色（可填：%3$s）}
+        notify.hookgone     {群机器人 %s 已从配置中删除，无法发送}
+        notify.nohook       {配置中没有名为“%s”的群机器人（webhook）}
+        notify.nosmtp       未配置邮件服务器（smtp_url），无法发送邮件
+        notify.nosms        未配置短信网关（sms_url），无法发送短信
+        notify.bademail     {邮箱地址“%s”格式不正确}
+        notify.badmobile    {手机号“%s”不正确：应为以 1 开头的 11 位数字}
+        notify.flushed      {已发送或尝试发送 %s 条通知}
+        workflow.noprocess  {没有名为“%1$s”的流程，应为 %2$s 之一}
+        document.badkind    {公文种类“%1$s”无效，应为 %2$s 之一}
+        document.baddigest  {简报种类“%s”无效，应为 日报 或 周报}
+        document.none       {没有编号为 %s 的公文}
+        deadline.nooffice   没有启用的信息办单位，无法自动指定认领
+    }
+}
