@@ -122,7 +122,7 @@ namespace eval assessment {
 proc assessment::FormulaSet {i args} {
     variable formulaLimits
     if {[llength $args] == 2 && [string length [lindex $args 1]] > [dict get $formulaLimits value]} {
-        error "a value longer than [dict get $formulaLimits value] characters"
+        yq::fail assessment.value [dict get $formulaLimits value]
     }
     interp invokehidden $i set {*}$args
 }
@@ -140,7 +140,7 @@ proc assessment::FormulaPart {name weight label} {
     variable formulaState
     variable formulaLimits
     if {[llength [dict get $formulaState parts]] >= [dict get $formulaLimits parts]} {
-        error "more than [dict get $formulaLimits parts] parts"
+        yq::fail assessment.parts [dict get $formulaLimits parts]
     }
     dict lappend formulaState parts [list [string range $name 0 63] [string range $weight 0 63] [string range $label 0 99]]
     return
@@ -157,13 +157,13 @@ proc assessment::formula {} {
     if {$file eq ""} { set file [yqbox::path scripts assessment points.tcl] }
     if {[catch {
         if {[file size $file] > [dict get $formulaLimits bytes]} {
-            error "larger than [dict get $formulaLimits bytes] bytes"
+            yq::fail assessment.large [dict get $formulaLimits bytes]
         }
         set f [open $file r]
         fconfigure $f -encoding utf-8
         set script [read $f]
         close $f
-    } msg]} { error "cannot read the assessment formula $file: $msg" }
+    } msg]} { yq::fail assessment.noread $file $msg }
     set i [interp create -safe]
     try {
         variable formulaState [dict create base 0 parts {}]
@@ -182,21 +182,23 @@ proc assessment::formula {} {
         interp limit $i command -value [expr {[interp invokehidden $i info cmdcount] + [dict get $formulaLimits commands]}]
         if {[catch {$i eval $script} msg]} {
             if {[string match {*limit exceeded*} $msg]} {
-                set msg "it ran longer than [dict get $formulaLimits seconds] s or [dict get $formulaLimits commands] commands (it should only set base and part)"
+                set msg [yq::mc assessment.limit [dict get $formulaLimits seconds] [dict get $formulaLimits commands]]
+            } elseif {[regexp {^invalid command name "(.*)"$} $msg -> cmd]} {
+                set msg [yq::mc assessment.command $cmd]
             }
-            error "assessment formula $file: $msg"
+            yq::fail assessment.formula $file $msg
         }
         set base [dict get $formulaState base]
         set parts [dict get $formulaState parts]
     } finally {
         interp delete $i
     }
-    if {![string is double -strict $base]} { error "assessment formula $file: base must be a number" }
+    if {![string is double -strict $base]} { yq::fail assessment.formula $file [yq::mc assessment.base] }
     set known [concat [dict keys $counters] $reportingCounters]
     foreach p $parts {
         lassign $p name weight
-        if {$name ni $known} { error "assessment formula $file: unknown counter \"$name\" (assessment counters lists them)" }
-        if {![string is double -strict $weight]} { error "assessment formula $file: weight of $name must be a number" }
+        if {$name ni $known} { yq::fail assessment.formula $file [yq::mc assessment.counter $name] }
+        if {![string is double -strict $weight]} { yq::fail assessment.formula $file [yq::mc assessment.weight $name] }
     }
     dict create base $base parts $parts file $file
 }
@@ -441,11 +443,11 @@ proc assessment::cmd::events {period unit counter} {
     set id [org::unitId $unit]
     foreach u [dict get [assessment::compute $period] units] {
         if {[dict get $u unit_id] == $id} {
-            if {![dict exists $u events $counter]} { error "counter $counter has no events behind it" }
+            if {![dict exists $u events $counter]} { yq::fail assessment.noevents $counter }
             return [dict get $u events $counter]
         }
     }
-    error "unit $unit is not assessed (only active departments and townships are)"
+    yq::fail assessment.notassessed $unit
 }
 
 # assessment::cmd::counters: every counter and what it counts.

@@ -511,3 +511,34 @@ namespace eval yq {
         deadline.nooffice   没有启用的信息办单位，无法自动指定认领
     }
 }
+
+namespace eval yq {
+    # ---- the assessment and its formula (assessment.tcl), periods (reporting.tcl), TOTP reset
+    # (org.tcl), the 舆情反馈 column (column.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        assessment.value    {值超过 %s 个字符}
+        assessment.parts    {积分公式的计分项超过 %s 项}
+        assessment.large    {文件超过 %s 字节}
+        assessment.noread   {无法读取积分公式 %1$s：%2$s}
+        assessment.limit    {运行超过 %1$s 秒或 %2$s 条命令（公式只应设置 base 基础分和 part 计分项）}
+        assessment.formula  {积分公式 %1$s：%2$s}
+        assessment.command  {公式只能使用 set、expr、if、incr、list、lindex、llength、foreach、for、while、break、continue、base、part，不能使用“%s”}
+        assessment.base     {base 基础分须为数值}
+        assessment.counter  {没有“%s”这个计数项（assessment counters 列出全部计数项）}
+        assessment.weight   {计数项 %s 的权重须为数值}
+        assessment.noevents {计数项“%s”不对应具体事件}
+        assessment.notassessed {%s 不参加考核（只考核启用的部门和乡镇）}
+        reporting.period    {期间“%s”无效，应为 年、年-月 或 年-Q季度（如 2026、2026-03、2026-Q1）}
+        reporting.year      {期间“%s”的年份无效（应在 2000 至 2999 之间）}
+        reporting.usage     {参数不成对；用法：%s}
+        reporting.option    {没有“%1$s”这个选项；用法：%2$s}
+        user.nototp         {“%s”没有启用动态口令，无需重置}
+        user.totpreset      {已删除密钥和恢复码，结束 %s 个会话}
+        feedback.badevent   {事件编号应为正整数：“%s”}
+        feedback.badurl     {跟帖地址应为以 http:// 或 https:// 开头的网址：“%s”}
+        feedback.empty      跟帖回复的内容不能为空
+        feedback.long       {跟帖回复的内容过长（最多 %s 字）}
+        feedback.noevent    {没有编号为 %s 的事件}
+        feedback.nounit     {事件 %s 尚无承办单位，不能登记跟帖回复}
+    }
+}
