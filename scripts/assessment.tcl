@@ -134,6 +134,14 @@ proc assessment::FormulaBase {n} {
     return
 }
 
+# assessment::FormulaTitle: `title TEXT` of the formula being run: the name (and version) people
+# read on the assessment page, e.g. 考核积分办法（2026年版）. Bounded in length.
+proc assessment::FormulaTitle {text} {
+    variable formulaState
+    dict set formulaState title [string range [string trim $text] 0 99]
+    return
+}
+
 # assessment::FormulaPart: `part NAME WEIGHT LABEL` of the formula being run (bounded in number and
 # length; checked against the counters by assessment::formula).
 proc assessment::FormulaPart {name weight label} {
@@ -146,7 +154,10 @@ proc assessment::FormulaPart {name weight label} {
     return
 }
 
-# assessment::formula: the formula in force as {base B parts {{NAME WEIGHT LABEL} ...} file F}.
+# assessment::formula: the formula in force as {base B parts {{NAME WEIGHT LABEL} ...} file F
+# title T custom C version V}: T its `title` (a default name when it has none), C whether it is a
+# file named by config key assessment_formula (not the bundled one), V the first 8 hex digits of
+# the SHA-256 of its text (which copy is in force, without naming a path).
 # Errors naming the file for a formula that does not run (or runs past its limits) or names an
 # unknown counter.
 proc assessment::formula {} {
@@ -154,7 +165,8 @@ proc assessment::formula {} {
     variable reportingCounters
     variable formulaLimits
     set file [conf::path assessment_formula]
-    if {$file eq ""} { set file [yqbox::path scripts assessment points.tcl] }
+    set custom [expr {$file ne ""}]
+    if {!$custom} { set file [yqbox::path scripts assessment points.tcl] }
     if {[catch {
         if {[file size $file] > [dict get $formulaLimits bytes]} {
             yq::fail assessment.large [dict get $formulaLimits bytes]
@@ -166,7 +178,7 @@ proc assessment::formula {} {
     } msg]} { yq::fail assessment.noread $file $msg }
     set i [interp create -safe]
     try {
-        variable formulaState [dict create base 0 parts {}]
+        variable formulaState [dict create base 0 parts {} title ""]
         set keep {set expr if incr list lindex llength foreach for while break continue}
         foreach c [$i eval {info commands}] {
             if {$c ni $keep} { $i hide $c }
@@ -177,6 +189,7 @@ proc assessment::formula {} {
         interp invokehidden $i set votes [expr {[conf::get assessment_votes] ? 1 : 0}]
         $i alias base assessment::FormulaBase
         $i alias part assessment::FormulaPart
+        $i alias title assessment::FormulaTitle
         set ms [expr {[clock milliseconds] + 1000 * [dict get $formulaLimits seconds]}]
         interp limit $i time -seconds [expr {$ms / 1000}] -milliseconds [expr {$ms % 1000}]
         interp limit $i command -value [expr {[interp invokehidden $i info cmdcount] + [dict get $formulaLimits commands]}]
@@ -190,6 +203,7 @@ proc assessment::formula {} {
         }
         set base [dict get $formulaState base]
         set parts [dict get $formulaState parts]
+        set title [dict get $formulaState title]
     } finally {
         interp delete $i
     }
@@ -200,7 +214,16 @@ proc assessment::formula {} {
         if {$name ni $known} { yq::fail assessment.formula $file [yq::mc assessment.counter $name] }
         if {![string is double -strict $weight]} { yq::fail assessment.formula $file [yq::mc assessment.weight $name] }
     }
-    dict create base $base parts $parts file $file
+    if {$title eq ""} { set title [yq::mc [expr {$custom ? "assessment.customtitle" : "assessment.defaulttitle"}]] }
+    dict create base $base parts $parts file $file title $title custom $custom \
+        version [string range [crypto sha256 $script] 0 7]
+}
+
+# assessment::formulaText: what formula F (assessment::formula) is, as a person reads it: its
+# title and version and where it is changed (never the path of its file).
+proc assessment::formulaText {f} {
+    yq::mc [expr {[dict get $f custom] ? "assessment.custom" : "assessment.bundled"}] \
+        [dict get $f title] [dict get $f version]
 }
 
 # assessment::compute: the assessment of PERIOD (reporting::period spec). Returns a dict:
@@ -414,7 +437,7 @@ namespace eval assessment::cmd {}
 proc assessment::cmd::show {{period ""}} {
     if {$period eq ""} { set period [reporting::current quarter] }
     set a [assessment::compute $period]
-    set out [list "# [dict get $a period label]考核积分（公式：[dict get $a formula file]）"]
+    set out [list "# [dict get $a period label]考核积分（公式：[dict get $a formula title]，版本 [dict get $a formula version]，文件 [dict get $a formula file]）"]
     if {[llength [dict get $a missing]]} { lappend out "# 缺少数据表（计为 0）：[join [dict get $a missing] {, }]" }
     foreach r [assessment::table $a] { lappend out [join $r \t] }
     join $out \n
@@ -458,7 +481,7 @@ proc assessment::cmd::counters {} {
 # assessment::cmd::formula: the formula in force.
 proc assessment::cmd::formula {} {
     set f [assessment::formula]
-    set out [list "# [dict get $f file]" "base [dict get $f base]"]
+    set out [list "# [dict get $f title]（版本 [dict get $f version]）：[dict get $f file]" "base [dict get $f base]"]
     foreach p [dict get $f parts] { lappend out "part [join $p { }]" }
     join $out \n
 }

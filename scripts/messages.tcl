@@ -482,6 +482,8 @@ namespace eval yq {
         terms.none          {没有名为“%s”的词表（terms list 列出全部词表）}
         terms.isgroup       {“%1$s”是词表组，不能整体替换，请修改其成员词表（%2$s）}
         terms.nounit        {词表中没有名为“%s”的单位}
+        terms.word          只匹配完整的英文单词
+        terms.not           {不计%s中的}
         lexicon.line        {情感词典 %1$s 第 %2$s 行：应为一个数值后接若干词}
         lexicon.twice       {情感词典 %1$s 第 %2$s 行：“%3$s”已在 %4$s 以不同的类别或分值列出}
         score.thresholds    {风险等级的分数线须逐级递增：较大 score_level_larger %1$s、重大 score_level_major %2$s、特别重大 score_level_special %3$s}
@@ -526,6 +528,10 @@ namespace eval yq {
         assessment.base     {base 基础分须为数值}
         assessment.counter  {没有“%s”这个计数项（assessment counters 列出全部计数项）}
         assessment.weight   {计数项 %s 的权重须为数值}
+        assessment.defaulttitle 考核积分办法（系统默认）
+        assessment.customtitle  本县自定义考核积分办法
+        assessment.bundled  {积分公式：%1$s（版本 %2$s），为系统自带的默认公式；如需调整，由系统管理员复制默认公式修改后，在配置项 assessment_formula 中指定。}
+        assessment.custom   {积分公式：%1$s（版本 %2$s），为本县自定义公式，由系统管理员在配置项 assessment_formula 中指定并维护。}
         assessment.noevents {计数项“%s”不对应具体事件}
         assessment.notassessed {%s 不参加考核（只考核启用的部门和乡镇）}
         reporting.period    {期间“%s”无效，应为 年、年-月 或 年-Q季度（如 2026、2026-03、2026-Q1）}

@@ -189,6 +189,19 @@ cmdlayer::command terms set {{name 词表} {tokens 词} {attrs 属性 text ""}} 
     analyse::terms::store $name $tokens $attrs
 }
 
+# analyse::terms::text: matcher item ITEM (a dict term, id, ?word?, ?not?) as a person reads it: the
+# term, then its options in words: 县长（不计“副县长”“县长信箱”中的）, NHS（整词）.
+proc analyse::terms::text {item} {
+    set notes {}
+    if {[dict exists $item word] && [dict get $item word]} { lappend notes [yq::mc terms.word] }
+    if {[dict exists $item not] && [llength [dict get $item not]]} {
+        lappend notes [yq::mc terms.not [join [lmap t [dict get $item not] { string cat “ $t ” }] ""]]
+    }
+    set out [dict get $item term]
+    if {[llength $notes]} { append out （[join $notes "，"]） }
+    return $out
+}
+
 # analyse::terms::names: the names of the lists and groups usable in rules, sorted.
 proc analyse::terms::names {} {
     variable lists
