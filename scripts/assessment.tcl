@@ -122,7 +122,7 @@ namespace eval assessment {
 proc assessment::FormulaSet {i args} {
     variable formulaLimits
     if {[llength $args] == 2 && [string length [lindex $args 1]] > [dict get $formulaLimits value]} {
-        error "a value longer than [dict get $formulaLimits value] characters"
+        yq::fail assessment.value [dict get $formulaLimits value]
     }
     interp invokehidden $i set {*}$args
 }
@@ -134,19 +134,30 @@ proc assessment::FormulaBase {n} {
     return
 }
 
+# assessment::FormulaTitle: `title TEXT` of the formula being run: the name (and version) people
+# read on the assessment page, e.g. 考核积分办法（2026年版）. Bounded in length.
+proc assessment::FormulaTitle {text} {
+    variable formulaState
+    dict set formulaState title [string range [string trim $text] 0 99]
+    return
+}
+
 # assessment::FormulaPart: `part NAME WEIGHT LABEL` of the formula being run (bounded in number and
 # length; checked against the counters by assessment::formula).
 proc assessment::FormulaPart {name weight label} {
     variable formulaState
     variable formulaLimits
     if {[llength [dict get $formulaState parts]] >= [dict get $formulaLimits parts]} {
-        error "more than [dict get $formulaLimits parts] parts"
+        yq::fail assessment.parts [dict get $formulaLimits parts]
     }
     dict lappend formulaState parts [list [string range $name 0 63] [string range $weight 0 63] [string range $label 0 99]]
     return
 }
 
-# assessment::formula: the formula in force as {base B parts {{NAME WEIGHT LABEL} ...} file F}.
+# assessment::formula: the formula in force as {base B parts {{NAME WEIGHT LABEL} ...} file F
+# title T custom C version V}: T its `title` (a default name when it has none), C whether it is a
+# file named by config key assessment_formula (not the bundled one), V the first 8 hex digits of
+# the SHA-256 of its text (which copy is in force, without naming a path).
 # Errors naming the file for a formula that does not run (or runs past its limits) or names an
 # unknown counter.
 proc assessment::formula {} {
@@ -154,19 +165,20 @@ proc assessment::formula {} {
     variable reportingCounters
     variable formulaLimits
     set file [conf::path assessment_formula]
-    if {$file eq ""} { set file [yqbox::path scripts assessment points.tcl] }
+    set custom [expr {$file ne ""}]
+    if {!$custom} { set file [yqbox::path scripts assessment points.tcl] }
     if {[catch {
         if {[file size $file] > [dict get $formulaLimits bytes]} {
-            error "larger than [dict get $formulaLimits bytes] bytes"
+            yq::fail assessment.large [dict get $formulaLimits bytes]
         }
         set f [open $file r]
         fconfigure $f -encoding utf-8
         set script [read $f]
         close $f
-    } msg]} { error "cannot read the assessment formula $file: $msg" }
+    } msg]} { yq::fail assessment.noread $file $msg }
     set i [interp create -safe]
     try {
-        variable formulaState [dict create base 0 parts {}]
+        variable formulaState [dict create base 0 parts {} title ""]
         set keep {set expr if incr list lindex llength foreach for while break continue}
         foreach c [$i eval {info commands}] {
             if {$c ni $keep} { $i hide $c }
@@ -177,28 +189,41 @@ proc assessment::formula {} {
         interp invokehidden $i set votes [expr {[conf::get assessment_votes] ? 1 : 0}]
         $i alias base assessment::FormulaBase
         $i alias part assessment::FormulaPart
+        $i alias title assessment::FormulaTitle
         set ms [expr {[clock milliseconds] + 1000 * [dict get $formulaLimits seconds]}]
         interp limit $i time -seconds [expr {$ms / 1000}] -milliseconds [expr {$ms % 1000}]
         interp limit $i command -value [expr {[interp invokehidden $i info cmdcount] + [dict get $formulaLimits commands]}]
         if {[catch {$i eval $script} msg]} {
             if {[string match {*limit exceeded*} $msg]} {
-                set msg "it ran longer than [dict get $formulaLimits seconds] s or [dict get $formulaLimits commands] commands (it should only set base and part)"
+                set msg [yq::mc assessment.limit [dict get $formulaLimits seconds] [dict get $formulaLimits commands]]
+            } elseif {[regexp {^invalid command name "(.*)"$} $msg -> cmd]} {
+                set msg [yq::mc assessment.command $cmd]
             }
-            error "assessment formula $file: $msg"
+            yq::fail assessment.formula $file $msg
         }
         set base [dict get $formulaState base]
         set parts [dict get $formulaState parts]
+        set title [dict get $formulaState title]
     } finally {
         interp delete $i
     }
-    if {![string is double -strict $base]} { error "assessment formula $file: base must be a number" }
+    if {![string is double -strict $base]} { yq::fail assessment.formula $file [yq::mc assessment.base] }
     set known [concat [dict keys $counters] $reportingCounters]
     foreach p $parts {
         lassign $p name weight
-        if {$name ni $known} { error "assessment formula $file: unknown counter \"$name\" (assessment counters lists them)" }
-        if {![string is double -strict $weight]} { error "assessment formula $file: weight of $name must be a number" }
+        if {$name ni $known} { yq::fail assessment.formula $file [yq::mc assessment.counter $name] }
+        if {![string is double -strict $weight]} { yq::fail assessment.formula $file [yq::mc assessment.weight $name] }
     }
-    dict create base $base parts $parts file $file
+    if {$title eq ""} { set title [yq::mc [expr {$custom ? "assessment.customtitle" : "assessment.defaulttitle"}]] }
+    dict create base $base parts $parts file $file title $title custom $custom \
+        version [string range [crypto sha256 $script] 0 7]
+}
+
+# assessment::formulaText: what formula F (assessment::formula) is, as a person reads it: its
+# title and version and where it is changed (never the path of its file).
+proc assessment::formulaText {f} {
+    yq::mc [expr {[dict get $f custom] ? "assessment.custom" : "assessment.bundled"}] \
+        [dict get $f title] [dict get $f version]
 }
 
 # assessment::compute: the assessment of PERIOD (reporting::period spec). Returns a dict:
@@ -424,7 +449,7 @@ namespace eval assessment::cmd {}
 proc assessment::cmd::show {{period ""}} {
     if {$period eq ""} { set period [reporting::current quarter] }
     set a [assessment::compute $period]
-    set out [list "# [dict get $a period label]考核积分（公式：[dict get $a formula file]）"]
+    set out [list "# [dict get $a period label]考核积分（公式：[dict get $a formula title]，版本 [dict get $a formula version]，文件 [dict get $a formula file]）"]
     if {[llength [dict get $a missing]]} { lappend out "# 缺少数据表（计为 0）：[join [dict get $a missing] {, }]" }
     foreach r [assessment::table $a] { lappend out [join $r \t] }
     join $out \n
@@ -453,11 +478,11 @@ proc assessment::cmd::events {period unit counter} {
     set id [org::unitId $unit]
     foreach u [dict get [assessment::compute $period] units] {
         if {[dict get $u unit_id] == $id} {
-            if {![dict exists $u events $counter]} { error "counter $counter has no events behind it" }
+            if {![dict exists $u events $counter]} { yq::fail assessment.noevents $counter }
             return [dict get $u events $counter]
         }
     }
-    error "unit $unit is not assessed (only active departments and townships are)"
+    yq::fail assessment.notassessed $unit
 }
 
 # assessment::cmd::counters: every counter and what it counts.
@@ -468,7 +493,7 @@ proc assessment::cmd::counters {} {
 # assessment::cmd::formula: the formula in force.
 proc assessment::cmd::formula {} {
     set f [assessment::formula]
-    set out [list "# [dict get $f file]" "base [dict get $f base]"]
+    set out [list "# [dict get $f title]（版本 [dict get $f version]）：[dict get $f file]" "base [dict get $f base]"]
     foreach p [dict get $f parts] { lappend out "part [join $p { }]" }
     join $out \n
 }

@@ -266,17 +266,17 @@ proc column::vote {id choice cookie client addr} {
 proc column::feedbackRecord {event url text} {
     set text [string trim $text]
     set url [string trim $url]
-    if {![string is entier -strict $event] || $event <= 0} { error "事件编号应为正整数：\"$event\"" }
+    if {![string is entier -strict $event] || $event <= 0} { yq::fail feedback.badevent $event }
     if {[safeUrl $url] eq "" || [string length $url] > 2000} {
-        error "跟帖地址应为以 http:// 或 https:// 开头的网址：\"$url\""
+        yq::fail feedback.badurl $url
     }
-    if {$text eq ""} { error "跟帖回复的内容不能为空" }
-    if {[string length $text] > 5000} { error "跟帖回复的内容过长（最多 5000 字）" }
+    if {$text eq ""} { yq::fail feedback.empty }
+    if {[string length $text] > 5000} { yq::fail feedback.long 5000 }
     set id [org::guarded feedback.record feedback.record feedback:* {
         set unit ""
-        if {![db exists {SELECT 1 FROM event WHERE id = $event}]} { error "没有编号为 $event 的事件" }
+        if {![db exists {SELECT 1 FROM event WHERE id = $event}]} { yq::fail feedback.noevent $event }
         set unit [db onecolumn {SELECT unit_id FROM event WHERE id = $event}]
-        if {$unit eq ""} { error "事件 $event 尚无承办单位，不能登记跟帖回复" }
+        if {$unit eq ""} { yq::fail feedback.nounit $event }
         set who [dict get [org::actor] login]
         set now [yqbox::iso]
         db eval {INSERT INTO feedback(event_id, unit_id, url, body, recorded_by, recorded_at)

@@ -489,6 +489,101 @@ namespace eval yq {
 }
 
 namespace eval yq {
+    # ---- relevance rules, term lists, the sentiment lexicon, the risk score (analyse/) ----
+    ::msgcat::mcmset zh_cn {
+        rule.unclosed       {第 %s 列：引号没有闭合}
+        rule.emptylit       {第 %s 列：引号内的词为空}
+        rule.empty          {规则为空：请写出规则表达式，如 (区域) AND (话题)}
+        rule.expectop       {第 %1$s 列：此处应为 AND、OR、NOT 或规则结束，实为“%2$s”}
+        rule.close          {第 %1$s 列：应有“)”与第 %2$s 列的“(”配对，实为%3$s}
+        rule.theend         规则结束
+        rule.nolist         {第 %1$s 列：没有名为“%2$s”的词表（现有词表：%3$s）}
+        rule.endearly       {第 %s 列：规则在此结束，但此处应为词表名、带引号的词或“(”}
+        rule.expectterm     {第 %1$s 列：此处应为词表名、带引号的词或“(”，实为“%2$s”}
+        rule.none           {没有名为“%s”的规则（rule list 列出全部规则）}
+        rule.badname        {规则名须为一个词（不含空格），实为“%s”}
+        rule.bad            {规则 %1$s：%2$s}
+        terms.where         {词表 %s}
+        terms.line          {%1$s 第 %2$s 行}
+        terms.emptyterm     {%1$s：“%2$s”中的词为空}
+        terms.badopt        {%1$s：“%3$s”中的选项“%2$s”无效（可用 /w 整词匹配、/not:较长词,较长词 排除）}
+        terms.badattr       {%1$s 第 %2$s 行：属性应写成 名称=值，实为“%3$s”}
+        terms.nosection     {%1$s 第 %2$s 行：第一个 [词表名] 之前不能有词}
+        terms.unittwice     {%1$s：单位 [%2$s] 定义了两次}
+        terms.listtwice     {%1$s：词表 [%2$s] 定义了两次}
+        terms.noplace       {units.txt：单位 [%1$s] 所在地 [%2$s] 没有对应的地名词表}
+        terms.groupname     {词表 [%s] 与一个词表组同名}
+        terms.none          {没有名为“%s”的词表（terms list 列出全部词表）}
+        terms.isgroup       {“%1$s”是词表组，不能整体替换，请修改其成员词表（%2$s）}
+        terms.nounit        {词表中没有名为“%s”的单位}
+        terms.word          只匹配完整的英文单词
+        terms.not           {不计%s中的}
+        lexicon.line        {情感词典 %1$s 第 %2$s 行：应为一个数值后接若干词}
+        lexicon.twice       {情感词典 %1$s 第 %2$s 行：“%3$s”已在 %4$s 以不同的类别或分值列出}
+        score.thresholds    {风险等级的分数线须逐级递增：较大 score_level_larger %1$s、重大 score_level_major %2$s、特别重大 score_level_special %3$s}
+        score.tier          {来源级别须为 1 至 4，实为“%s”}
+    }
+}
+
+namespace eval yq {
+    # ---- notices, documents, the deadline clock (workflow/notify.tcl, documents.tcl, deadline.tcl,
+    # states.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        notify.hookfield    {群机器人 %1$s：没有“%2$s”这一项（可填：url 地址、format 格式、roles 角色、units 单位、secret 密钥）}
+        notify.hookurl      {群机器人 %s：url 须为 http:// 或 https:// 开头的完整网址}
+        notify.hookformat   {群机器人 %1$s：format 须为 %2$s 之一}
+        notify.hookrole     {群机器人 %1$s：没有“%2$s”这个角色（可填：%3$s）}
+        notify.hookgone     {群机器人 %s 已从配置中删除，无法发送}
+        notify.nohook       {配置中没有名为“%s”的群机器人（webhook）}
+        notify.nosmtp       未配置邮件服务器（smtp_url），无法发送邮件
+        notify.nosms        未配置短信网关（sms_url），无法发送短信
+        notify.bademail     {邮箱地址“%s”格式不正确}
+        notify.badmobile    {手机号“%s”不正确：应为以 1 开头的 11 位数字}
+        notify.flushed      {已发送或尝试发送 %s 条通知}
+        workflow.noprocess  {没有名为“%1$s”的流程，应为 %2$s 之一}
+        document.badkind    {公文种类“%1$s”无效，应为 %2$s 之一}
+        document.baddigest  {简报种类“%s”无效，应为 日报 或 周报}
+        document.none       {没有编号为 %s 的公文}
+        deadline.nooffice   没有启用的信息办单位，无法自动指定认领
+    }
+}
+
+namespace eval yq {
+    # ---- the assessment and its formula (assessment.tcl), periods (reporting.tcl), TOTP reset
+    # (org.tcl), the 舆情反馈 column (column.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        assessment.value    {值超过 %s 个字符}
+        assessment.parts    {积分公式的计分项超过 %s 项}
+        assessment.large    {文件超过 %s 字节}
+        assessment.noread   {无法读取积分公式 %1$s：%2$s}
+        assessment.limit    {运行超过 %1$s 秒或 %2$s 条命令（公式只应设置 base 基础分和 part 计分项）}
+        assessment.formula  {积分公式 %1$s：%2$s}
+        assessment.command  {公式只能使用 set、expr、if、incr、list、lindex、llength、foreach、for、while、break、continue、base、part，不能使用“%s”}
+        assessment.base     {base 基础分须为数值}
+        assessment.counter  {没有“%s”这个计数项（assessment counters 列出全部计数项）}
+        assessment.weight   {计数项 %s 的权重须为数值}
+        assessment.defaulttitle 考核积分办法（系统默认）
+        assessment.customtitle  本县自定义考核积分办法
+        assessment.bundled  {积分公式：%1$s（版本 %2$s），为系统自带的默认公式；如需调整，由系统管理员复制默认公式修改后，在配置项 assessment_formula 中指定。}
+        assessment.custom   {积分公式：%1$s（版本 %2$s），为本县自定义公式，由系统管理员在配置项 assessment_formula 中指定并维护。}
+        assessment.noevents {计数项“%s”不对应具体事件}
+        assessment.notassessed {%s 不参加考核（只考核启用的部门和乡镇）}
+        reporting.period    {期间“%s”无效，应为 年、年-月 或 年-Q季度（如 2026、2026-03、2026-Q1）}
+        reporting.year      {期间“%s”的年份无效（应在 2000 至 2999 之间）}
+        reporting.usage     {参数不成对；用法：%s}
+        reporting.option    {没有“%1$s”这个选项；用法：%2$s}
+        user.nototp         {“%s”没有启用动态口令，无需重置}
+        user.totpreset      {已删除密钥和恢复码，结束 %s 个会话}
+        feedback.badevent   {事件编号应为正整数：“%s”}
+        feedback.badurl     {跟帖地址应为以 http:// 或 https:// 开头的网址：“%s”}
+        feedback.empty      跟帖回复的内容不能为空
+        feedback.long       {跟帖回复的内容过长（最多 %s 字）}
+        feedback.noevent    {没有编号为 %s 的事件}
+        feedback.nounit     {事件 %s 尚无承办单位，不能登记跟帖回复}
+    }
+}
+
+namespace eval yq {
     # ---- sources and patrols (crawl/crawl.tcl, source.tcl, json.tcl, sitemap.tcl, post.tcl) ----
     ::msgcat::mcmset zh_cn {
         source.none         {没有名为“%s”的采集源（source list 列出全部采集源）}

@@ -549,9 +549,9 @@ cmdlayer::command user totp-reset {{login 登录名}} "重置用户的动态口�
     org::mayManage totp-reset $login
     db transaction immediate {
         set id [org::userId $login]
-        if {![session::totp::reset $id]} { error "“$login”没有启用动态口令，无需重置" }
+        if {![session::totp::reset $id]} { yq::fail user.nototp $login }
         set n [session::endAll totp-reset $id]
-        audit::record user.totp-reset user:$login -after "secret and recovery codes removed; $n session(s) ended"
+        audit::record user.totp-reset user:$login -after [yq::mc user.totpreset $n]
     }
     return
 }

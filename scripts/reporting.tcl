@@ -19,10 +19,10 @@ proc reporting::period {spec} {
     } elseif {[regexp {^(\d{4})-(\d\d)$} $spec -> y mm] && [scan $mm %d] >= 1 && [scan $mm %d] <= 12} {
         set kind month; set m1 [scan $mm %d]; set n 1
     } else {
-        error "bad period \"$spec\": expected YYYY, YYYY-MM or YYYY-Qn (e.g. 2026, 2026-03, 2026-Q1)"
+        yq::fail reporting.period $spec
     }
     scan $y %d y
-    if {$y < 2000 || $y > 2999} { error "bad period \"$spec\": year out of range" }
+    if {$y < 2000 || $y > 2999} { yq::fail reporting.year $spec }
     set months {}
     for {set i 0} {$i < $n} {incr i} { lappend months [format %04d-%02d $y [expr {$m1 + $i}]] }
     set end [expr {$m1 + $n}]
@@ -166,9 +166,9 @@ proc reporting::csv {rows} {
 # option -> default). Returns the merged dict; errors naming USAGE for an unknown option or a
 # missing value.
 proc reporting::options {opts allowed usage} {
-    if {[llength $opts] % 2} { error "usage: $usage" }
+    if {[llength $opts] % 2} { yq::fail reporting.usage $usage }
     foreach {k v} $opts {
-        if {![dict exists $allowed $k]} { error "unknown option \"$k\"; usage: $usage" }
+        if {![dict exists $allowed $k]} { yq::fail reporting.option $k $usage }
     }
     dict merge $allowed $opts
 }

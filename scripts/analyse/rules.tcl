@@ -9,7 +9,7 @@
 #   A NOT B, A AND NOT B  A and not B;  NOT A, !A   not A
 #   ( ... )               grouping
 # Precedence: NOT binds tightest, then AND (and binary NOT), then OR. Keywords are ASCII, any case.
-# A mistake is reported with its column: `at column 12: expected ")"`.
+# A mistake is reported with its column: `第 12 列：应为“)”…` (catalogue keys rule.*).
 #
 # Each list is matched by its own matcher (terms.tcl); literals of all rules share one matcher. A post
 # is relevant when at least one rule matches. analyse::rules::apply returns the matched rules and
@@ -51,9 +51,9 @@ proc analyse::rules::tokenize {expr} {
                 set close [expr {$c eq "“" ? "”" : $c}]
                 set j [string first $close $expr [expr {$i + 1}]]
                 if {$c eq "\"" && $j < 0} { set j [string first ” $expr [expr {$i + 1}]] }
-                if {$j < 0} { error "at column $col: unclosed quote" }
+                if {$j < 0} { yq::fail rule.unclosed $col }
                 set lit [string range $expr [expr {$i + 1}] [expr {$j - 1}]]
-                if {$lit eq ""} { error "at column $col: empty literal \"\"" }
+                if {$lit eq ""} { yq::fail rule.emptylit $col }
                 lappend toks [list lit $lit $col]
                 set i [expr {$j + 1}]
                 continue
@@ -78,11 +78,11 @@ proc analyse::rules::tokenize {expr} {
 proc analyse::rules::parse {expr} {
     variable toks [tokenize $expr]
     variable pos 0
-    if {[lindex $toks 0 0] eq "end"} { error "empty rule" }
+    if {[lindex $toks 0 0] eq "end"} { yq::fail rule.empty }
     set ast [ParseOr]
     lassign [lindex $toks $pos] type value col
     if {$type ne "end"} {
-        error "at column $col: expected AND, OR, NOT or the end of the rule, got \"$value\""
+        yq::fail rule.expectop $col $value
     }
     return $ast
 }
@@ -134,16 +134,14 @@ proc analyse::rules::ParseUnary {} {
             set inner [ParseOr]
             lassign [lindex $toks $pos] t2 v2 c2
             if {$t2 ne ")"} {
-                error "at column $c2: expected \")\" to close the \"(\" at column $col,\
-                       got [expr {$t2 eq "end" ? "the end of the rule" : "\"$v2\""}]"
+                yq::fail rule.close $c2 $col [expr {$t2 eq "end" ? [yq::mc rule.theend] : "“$v2”"}]
             }
             incr pos
             return $inner
         }
         name {
             if {![analyse::terms::exists $value]} {
-                error "at column $col: no term list named \"$value\"\
-                       (lists: [join [analyse::terms::names] {, }])"
+                yq::fail rule.nolist $col $value [join [analyse::terms::names] 、]
             }
             incr pos
             return [list list $value]
@@ -152,8 +150,8 @@ proc analyse::rules::ParseUnary {} {
             incr pos
             return [list lit $value]
         }
-        end { error "at column $col: the rule ends where a list name, a \"literal\" or \"(\" is expected" }
-        default { error "at column $col: expected a list name, a \"literal\" or \"(\", got \"$value\"" }
+        end { yq::fail rule.endearly $col }
+        default { yq::fail rule.expectterm $col $value }
     }
 }
 
@@ -218,10 +216,10 @@ proc analyse::rules::store {name expr {delete 0}} {
     org::require rule.manage
     ensure
     if {$delete} {
-        if {![dict exists [all] $name]} { error "no rule named \"$name\"" }
+        if {![dict exists [all] $name]} { yq::fail rule.none $name }
     } else {
-        if {$name eq "" || [regexp {\s} $name]} { error "a rule name must be one word, got \"$name\"" }
-        if {[catch {parse $expr} msg]} { error "rule $name: $msg" }
+        if {$name eq "" || [regexp {\s} $name]} { yq::fail rule.badname $name }
+        if {[catch {parse $expr} msg]} { yq::fail rule.bad $name $msg }
     }
     if {![db::available]} {
         # no data directory: the change lives in this process only
@@ -242,8 +240,8 @@ proc analyse::rules::define {name expr} {
     variable rules
     variable literalsBuilt
     ensure
-    if {$name eq "" || [regexp {\s} $name]} { error "a rule name must be one word, got \"$name\"" }
-    if {[catch {parse $expr} ast]} { error "rule $name: $ast" }
+    if {$name eq "" || [regexp {\s} $name]} { yq::fail rule.badname $name }
+    if {[catch {parse $expr} ast]} { yq::fail rule.bad $name $ast }
     dict set rules $name [dict create expr $expr ast $ast]
     set literalsBuilt 0
     return
@@ -254,7 +252,7 @@ proc analyse::rules::delete {name} {
     variable rules
     variable literalsBuilt
     ensure
-    if {![dict exists $rules $name]} { error "no rule named \"$name\"" }
+    if {![dict exists $rules $name]} { yq::fail rule.none $name }
     dict unset rules $name
     set literalsBuilt 0
     return

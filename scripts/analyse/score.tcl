@@ -90,7 +90,7 @@ proc analyse::score::level {score} {
     set l3 [conf::get score_level_major]
     set l4 [conf::get score_level_special]
     if {!($l2 <= $l3 && $l3 <= $l4)} {
-        error "risk level thresholds must increase: score_level_larger $l2, score_level_major $l3, score_level_special $l4"
+        yq::fail score.thresholds $l2 $l3 $l4
     }
     if {$score >= $l4} { return 特别重大 }
     if {$score >= $l3} { return 重大 }
@@ -176,7 +176,7 @@ proc analyse::score::compute {factors} {
     set tiers [Get $factors tiers {}]
     if {[llength $tiers]} {
         set t [tcl::mathfunc::min {*}$tiers]
-        if {![dict exists $tierPoints $t]} { error "source tier must be 1 to 4, got \"$t\"" }
+        if {![dict exists $tierPoints $t]} { yq::fail score.tier $t }
         set p [Cap [dict get $tierPoints $t] $weights(source)]
         lappend reasons [list 来源 $p "最高来源级别：[dict get $tierNames $t]（${t}级）"]
     } else {

@@ -55,7 +55,7 @@ proc analyse::sentiment::readLexicon {{dir ""}} {
                 negative - signed - factor {
                     set words [lassign $words num]
                     if {![string is double -strict $num] || ![llength $words]} {
-                        error "$file:$lineno: expected a number then words"
+                        yq::fail lexicon.line $file $lineno
                     }
                     set kind [expr {$how eq "factor" ? "degree" : "word"}]
                     set value [expr {$how eq "negative" ? -abs($num) : $num}]
@@ -69,7 +69,7 @@ proc analyse::sentiment::readLexicon {{dir ""}} {
                 if {[dict exists $lex $w]} {
                     lassign [dict get $lex $w] k v at
                     if {$k ne $kind || $v != $value} {
-                        error "$file:$lineno: \"$w\" is already $k $v at $at"
+                        yq::fail lexicon.twice $file $lineno $w $at
                     }
                     continue
                 }

@@ -40,7 +40,7 @@ namespace eval analyse::terms {
 proc analyse::terms::parseToken {section token where} {
     set parts [split $token /]
     set term [lindex $parts 0]
-    if {$term eq ""} { error "$where: empty term in \"$token\"" }
+    if {$term eq ""} { yq::fail terms.emptyterm $where $token }
     set item [dict create term $term id [list $section $term]]
     foreach opt [lrange $parts 1 end] {
         if {$opt eq "w"} {
@@ -48,7 +48,7 @@ proc analyse::terms::parseToken {section token where} {
         } elseif {[string match not:* $opt]} {
             dict set item not [split [string range $opt 4 end] ,]
         } else {
-            error "$where: unknown term option \"/$opt\" in \"$token\" (options: /w, /not:A,B)"
+            yq::fail terms.badopt $where /$opt $token
         }
     }
     return $item
@@ -74,17 +74,17 @@ proc analyse::terms::parseFile {path} {
             set attrs [dict create]
             foreach kv [regexp -all -inline {\S+} $rest] {
                 if {![regexp {^([a-z_]+)=(.*)$} $kv -> k v]} {
-                    error "$name:$lineno: expected key=value, got \"$kv\""
+                    yq::fail terms.badattr $name $lineno $kv
                 }
                 dict set attrs $k $v
             }
             set cur [list $sec $attrs {}]
             continue
         }
-        if {$cur eq ""} { error "$name:$lineno: terms before the first \[section\]" }
+        if {$cur eq ""} { yq::fail terms.nosection $name $lineno }
         set items [lindex $cur 2]
         foreach tok [regexp -all -inline {\S+} $line] {
-            lappend items [parseToken [lindex $cur 0] $tok $name:$lineno]
+            lappend items [parseToken [lindex $cur 0] $tok [yq::mc terms.line $name $lineno]]
         }
         lset cur 2 $items
     }
@@ -110,11 +110,11 @@ proc analyse::terms::load {{dir ""}} {
         foreach sec [parseFile [file join $dir $file]] {
             lassign $sec name attrs items
             if {$group eq "units"} {
-                if {[dict exists $newUnits $name]} { error "$file: unit \[$name\] defined twice" }
+                if {[dict exists $newUnits $name]} { yq::fail terms.unittwice $file $name }
                 dict set newUnits $name [dict create attrs $attrs items $items]
                 continue
             }
-            if {[dict exists $newLists $name]} { error "$file: list \[$name\] defined twice" }
+            if {[dict exists $newLists $name]} { yq::fail terms.listtwice $file $name }
             dict set newLists $name [dict create file $file attrs $attrs items $items group $group]
             if {$group ne ""} { dict lappend newGroups $group $name }
         }
@@ -124,7 +124,7 @@ proc analyse::terms::load {{dir ""}} {
         set attrs [dict get $u attrs]
         if {[dict exists $attrs place]} {
             set place [dict get $attrs place]
-            if {![dict exists $newLists $place]} { error "units.txt: unit \[$name\]: no place \[$place\]" }
+            if {![dict exists $newLists $place]} { yq::fail terms.noplace $name $place }
             set items [dict get $u items]
             foreach it [dict get $newLists $place items] {
                 lappend items [dict replace $it id [list $name [dict get $it term]]]
@@ -133,7 +133,7 @@ proc analyse::terms::load {{dir ""}} {
         }
     }
     dict for {g members} $newGroups {
-        if {[dict exists $newLists $g]} { error "list \[$g\] has the name of a group" }
+        if {[dict exists $newLists $g]} { yq::fail terms.groupname $g }
     }
     array unset lists
     array unset groups
@@ -167,10 +167,10 @@ proc analyse::terms::ensure {} {
 proc analyse::terms::store {name tokens {attrs ""}} {
     org::require rule.manage
     ensure
-    foreach tok $tokens { parseToken $name $tok "list $name" }
+    foreach tok $tokens { parseToken $name $tok [yq::mc terms.where $name] }
     if {![db::available]} { return [define $name $tokens $attrs] }
     set before [expr {[exists $name] ? [llength [items $name]] : 0}]
-    analyse::Save terms.save terms:$name "$before terms" "[llength $tokens] terms" {
+    analyse::Save terms.save terms:$name "$before 个词" "[llength $tokens] 个词" {
         INSERT INTO term_list(name, tokens, attrs, updated, updated_by) VALUES($name, $tokens, $attrs, $at, $by)
         ON CONFLICT(name) DO UPDATE SET tokens = $tokens, attrs = $attrs, updated = $at, updated_by = $by}
     ensure
@@ -187,6 +187,19 @@ cmdlayer::command terms show {{name 词表}} "一个词表的全部词" {
 }
 cmdlayer::command terms set {{name 词表} {tokens 词} {attrs 属性 text ""}} "整表替换一个词表，返回词数" {
     analyse::terms::store $name $tokens $attrs
+}
+
+# analyse::terms::text: matcher item ITEM (a dict term, id, ?word?, ?not?) as a person reads it: the
+# term, then its options in words: 县长（不计“副县长”“县长信箱”中的）, NHS（整词）.
+proc analyse::terms::text {item} {
+    set notes {}
+    if {[dict exists $item word] && [dict get $item word]} { lappend notes [yq::mc terms.word] }
+    if {[dict exists $item not] && [llength [dict get $item not]]} {
+        lappend notes [yq::mc terms.not [join [lmap t [dict get $item not] { string cat “ $t ” }] ""]]
+    }
+    set out [dict get $item term]
+    if {[llength $notes]} { append out （[join $notes "，"]） }
+    return $out
 }
 
 # analyse::terms::names: the names of the lists and groups usable in rules, sorted.
@@ -215,7 +228,7 @@ proc analyse::terms::items {name} {
         foreach m $groups($name) { lappend out {*}[dict get $lists($m) items] }
         return $out
     }
-    if {![info exists lists($name)]} { error "no term list named \"$name\"" }
+    if {![info exists lists($name)]} { yq::fail terms.none $name }
     dict get $lists($name) items
 }
 
@@ -223,7 +236,7 @@ proc analyse::terms::items {name} {
 proc analyse::terms::attrs {name} {
     variable lists
     ensure
-    if {![info exists lists($name)]} { error "no term list named \"$name\"" }
+    if {![info exists lists($name)]} { yq::fail terms.none $name }
     dict get $lists($name) attrs
 }
 
@@ -242,9 +255,9 @@ proc analyse::terms::define {name tokens {attrs ""}} {
     variable groups
     variable built
     ensure
-    if {[info exists groups($name)]} { error "\"$name\" is a group; change its member lists" }
+    if {[info exists groups($name)]} { yq::fail terms.isgroup $name [join $groups($name) 、] }
     set items {}
-    foreach tok $tokens { lappend items [parseToken $name $tok "list $name"] }
+    foreach tok $tokens { lappend items [parseToken $name $tok [yq::mc terms.where $name]] }
     ::matcher create list:$name $items      ;# validates; swaps in atomically
     set group ""
     if {[info exists lists($name)]} {
@@ -306,6 +319,6 @@ proc analyse::terms::unitHits {text} {
 proc analyse::terms::unit {name} {
     variable units
     ensure
-    if {![info exists units($name)]} { error "no unit named \"$name\"" }
+    if {![info exists units($name)]} { yq::fail terms.nounit $name }
     dict get $units($name) attrs
 }

@@ -8,7 +8,10 @@
 # safe interpreter: plain Tcl (set, expr, if) works, nothing outside it can be touched.
 #
 #    part NAME WEIGHT LABEL          LABEL is the column title (Chinese) in the notice and CSV
+#    title TEXT                      the formula's name and version, shown on the assessment page
+#                                    (change it in a copy: 青山县考核积分办法（2026年修订）)
 
+title 考核积分办法（系统默认，2026年版）
 base 100
 
 # 网络舆情办理 (001 第六、八、九、十二条; 004 二(四))

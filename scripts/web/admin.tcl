@@ -180,6 +180,8 @@ route POST /sources/:name/:op {} {
 route {GET POST} /rules {} {
     set me [need rule.manage event.judge]
     set text ""
+    set name ""
+    set expr ""
     set result ""
     set problems {}
     if {[req method] eq "POST"} {
@@ -200,14 +202,15 @@ route {GET POST} /rules {} {
                 }
             }
             add - delete {
-                if {![can $me rule.manage]} { deny $me "需要权限 rule.manage" }
+                if {![can $me rule.manage]} { deny $me "需要“[yq::mc perm.rule.manage]”权限" }
                 set name [string trim [req form name]]
                 set expr [string trim [req form expr]]
                 if {$name eq ""} { lappend problems "请填写规则名称" }
                 if {[req form op] eq "add" && $expr eq ""} { lappend problems "请填写规则表达式" }
                 if {![llength $problems]} {
                     set err [as $me {
-                        if {[req form op] eq "add"} { analyse::rules::define $name $expr } else { analyse::rules::delete $name }
+                        # stored for every process and audited (define alone changed this worker only)
+                        if {[req form op] eq "add"} { analyse::rules::store $name $expr } else { analyse::rules::store $name "" 1 }
                     }]
                     if {$err ne ""} { lappend problems $err } else {
                         done $me "/rules" "已保存规则 $name"
@@ -220,17 +223,18 @@ route {GET POST} /rules {} {
         if {[llength $problems]} { respond status 422 }
     }
     set rules ""
-    dict for {name expr} [analyse::rules::all] {
-        set del [expr {[can $me rule.manage] ? [postButton $me /rules 删除 [list op delete name $name]] : ""}]
-        markup append rules [tmpl {<tr><td>$name</td><td><code>$expr</code></td><td>$del</td></tr>}]
+    dict for {rname rexpr} [analyse::rules::all] {
+        set del [expr {[can $me rule.manage] ? [postButton $me /rules 删除 [list op delete name $rname]] : ""}]
+        markup append rules [tmpl {<tr><td>$rname</td><td><code>$rexpr</code></td><td>$del</td></tr>}]
     }
     set lists ""
     foreach n [analyse::terms::names] {
         set items [analyse::terms::items $n]
-        markup append lists [tmpl {<li><strong>$n</strong>（[llength $items] 项）：[join [lrange $items 0 29] 、][expr {[llength $items] > 30 ? " …" : ""}]</li>}]
+        set shown [lmap it [lrange $items 0 29] { analyse::terms::text $it }]
+        markup append lists [tmpl {<li><strong>$n</strong>（[llength $items] 项）：[join $shown 、][expr {[llength $items] > 30 ? " …" : ""}]</li>}]
     }
     set add [expr {[can $me rule.manage] ? [tmpl {<h2>新增或修改规则</h2><form method="post" action="/rules" class="form">[hidden $me]<input type="hidden" name="op" value="add">
-<p><label for="r-name">规则名称</label><input id="r-name" name="name"></p><p><label for="r-expr">表达式（如 区域 AND 话题 AND NOT 排除）</label><input id="r-expr" name="expr" size="60"></p><p><button type="submit">保存规则</button></p></form>}] : ""}]
+<p><label for="r-name">规则名称</label><input id="r-name" name="name" value="$name"></p><p><label for="r-expr">表达式（如 区域 AND 话题 AND NOT 排除）</label><input id="r-expr" name="expr" size="60" value="$expr"></p><p><button type="submit">保存规则</button></p></form>}] : ""}]
     app $me 规则与词表 [tmpl {<h1>相关性规则与词表</h1>[notice][problems $problems]
 <h2>规则测试</h2><form method="post" action="/rules" class="form">[hidden $me]<input type="hidden" name="op" value="test">
 <p><label for="r-text">帖子文本</label><textarea id="r-text" name="text" rows="4">$text</textarea></p><p><button type="submit">测试</button></p></form>

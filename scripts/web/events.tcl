@@ -583,10 +583,55 @@ proc web::eventPage {me ev {problems {}} {values {}}} {
 <table><thead><tr><th scope="col">因素</th><th scope="col">分值</th><th scope="col">理由</th></tr></thead><tbody>$reasons</tbody></table></section>
 </div>
 [review $id]
+[feedbackSection $me $ev [expr {[dict exists $problems feedback] ? [dict get $problems feedback] : {}}] $values]
 [deadlines $id]
 <section aria-labelledby="h-trend"><h2 id="h-trend">回复与浏览趋势</h2>[trend $id]</section>
 <section aria-labelledby="h-tl"><h2 id="h-tl">办理过程</h2>[timeline $id]</section>
 <section aria-labelledby="h-posts"><h2 id="h-posts">相关帖子（$np）</h2>$posts</section>}]
+}
+
+# web::feedbackSection: the 舆情反馈 of event EV for ME: the units' follow-up replies in the forums
+# recorded for it and, for whoever may record them (feedback.record: the info office, as the
+# console's `event feedback` checks) on an event a unit owns, the form that records one; PROBLEMS
+# and VALUES (url, text) show a refused form again, open. "" when there is neither.
+proc web::feedbackSection {me ev problems values} {
+    set id [dict get $ev id]
+    set items ""
+    db eval {SELECT url AS furl, body AS fbody, recorded_by AS fby, recorded_at AS fat
+             FROM feedback WHERE event_id = $id ORDER BY id} {
+        set link [column::safeUrl $furl]
+        markup append items [tmpl {<li>[when $fat] $fby 登记：<q>[column::brief $fbody 80]</q>[if {$link ne ""} {tmpl {（<a href="$link" rel="noopener nofollow noreferrer">跟帖原文</a>）}}]</li>}]
+    }
+    set form ""
+    if {[can $me feedback.record] && [dict get $ev unit_id] ne ""} {
+        set url [expr {[dict exists $values url] ? [dict get $values url] : ""}]
+        set text [expr {[dict exists $values text] ? [dict get $values text] : ""}]
+        set form [tmpl {<details class="action"[if {[llength $problems]} {tmpl { open}}]><summary>登记舆情反馈</summary>
+<form method="post" action="/events/$id/feedback" class="action">[hidden $me][problems $problems]
+<p><label for="feedback-url">跟帖地址（承办单位在原帖下实名跟帖回复的网址）</label><input id="feedback-url" name="url" value="$url" size="60" inputmode="url"></p>
+<p><label for="feedback-text">回复内容（跟帖原文）</label><textarea id="feedback-text" name="text" rows="4">$text</textarea></p>
+<button type="submit">登记舆情反馈</button><p class="note">登记后即在公开栏目“舆情反馈”中公开。</p></form></details>}]
+    }
+    if {$items eq "" && $form eq ""} { return "" }
+    tmpl {<section aria-labelledby="h-feedback"><h2 id="h-feedback">舆情反馈</h2>[if {$items ne ""} {tmpl {<ul>$items</ul>}}]$form</section>}
+}
+
+# web::feedbackPost: POST /events/ID/feedback: the info office records a unit's follow-up reply in
+# the forum on event ID (column::feedbackRecord, audited, published in the 舆情反馈 column). A
+# refusal is shown on the event page with what was typed (422); nothing is changed then.
+proc web::feedbackPost {} {
+    set me [need feedback.record]
+    csrf $me
+    set ev [event $me [req param id]]
+    set id [dict get $ev id]
+    set values [dict create url [string trim [req form url]] text [string trim [req form text]]]
+    if {[catch {org::as $me { column::feedbackRecord $id [dict get $values url] [dict get $values text] }} msg opts]} {
+        if {[lindex [dict get $opts -errorcode] 1] eq "DENIED"} { deny $me $msg }
+        if {[lindex [dict get $opts -errorcode] 0] ne "YQBOX"} { return -options $opts $msg }
+        respond status 422
+        return [eventPage $me $ev [dict create feedback [list $msg]] $values]
+    }
+    done $me "/events/$id" "已登记舆情反馈，已在公开栏目“舆情反馈”中公开"
 }
 
 route GET /events/:id {} {
@@ -665,6 +710,7 @@ route POST /events/:id/:action {} {
     csrf $me
     set name [req param action]
     if {$name eq "reply"} { return [replyPost] }
+    if {$name eq "feedback"} { return [feedbackPost] }
     if {![dict exists $::web::actions $name]} { errorpage 404; return }
     lassign [dict get $::web::actions $name] label fields
     movedAway $me [req param id] $label

@@ -91,7 +91,7 @@ route GET /assessment {} {
 <table class="list" id="ranking"><thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">积分</th>$head</tr></thead><tbody>$rows</tbody></table>
 [if {$all} { tmpl {<div class="chart">[assessment::chart $a]</div>
 <p><a href="/assessment/notice?period=$q">考核通报（可打印）</a> · <a href="/assessment/csv?period=$q">下载 CSV（Excel）</a></p>} } else { tmpl {<p><a href="/assessment/csv?period=$q">下载本单位 CSV（Excel）</a></p>} }]
-<p class="note">积分公式：[dict get $a formula file]。点击数字查看对应的舆情事件。</p>}]
+<p class="note">[assessment::formulaText [dict get $a formula]]点击数字查看对应的舆情事件。</p>}]
 }
 
 route GET /assessment/events {} {

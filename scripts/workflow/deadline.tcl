@@ -302,7 +302,7 @@ proc workflow::deadline::AutoUnit {suggested} {
     if {$unit eq ""} {
         set unit [db onecolumn {SELECT name FROM unit WHERE kind = 'office' AND active = 1 ORDER BY id LIMIT 1}]
     }
-    if {$unit eq ""} { error "没有启用的信息办单位，无法自动指定认领" }
+    if {$unit eq ""} { yq::fail deadline.nooffice }
     return $unit
 }
 

@@ -54,7 +54,7 @@ proc documents::Next {kind now} {
 # Errors for an unknown kind or a bad date. Reads only.
 proc documents::Make {kind event number now o} {
     variable kinds
-    if {$kind ni $kinds} { error "unknown document kind \"$kind\": must be [join $kinds {, }]" }
+    if {$kind ni $kinds} { yq::fail document.badkind $kind [join $kinds 、] }
     set o [dict merge {-to "" -date ""} $o]
     switch -- $kind {
         专报 { return [Report $event $number $now [dict get $o -to]] }
@@ -82,7 +82,7 @@ proc documents::issue {kind event args} {
 # title, number, html (markup), earlier (the ids of documents of KIND already issued under the
 # same title, i.e. for the same period). Errors for a bad kind or date.
 proc documents::preview {kind date} {
-    if {$kind ni {日报 周报}} { error "unknown digest kind \"$kind\": must be 日报 or 周报" }
+    if {$kind ni {日报 周报}} { yq::fail document.baddigest $kind }
     set now [yqbox::now]
     lassign [Next $kind $now] year n number
     lassign [Make $kind "" $number $now [list -date $date]] title html
@@ -110,7 +110,7 @@ proc documents::digest {kind date} {
 # when there is no such document.
 proc documents::html {id} {
     set body [db onecolumn {SELECT body FROM document WHERE id = $id}]
-    if {$body eq ""} { error "no document $id" }
+    if {$body eq ""} { yq::fail document.none $id }
     # unsafe: the page reporting::document rendered (all text escaped) when the document was issued, stored in table document
     unsafe $body
 }
@@ -206,7 +206,7 @@ proc documents::Digest {kind date number now} {
     } else {
         if {[catch {clock scan $date -format %Y-%m-%d -timezone $tz} ref]
             || [clock format $ref -format %Y-%m-%d -timezone $tz] ne $date} {
-            error "bad date \"$date\": expected YYYY-MM-DD"
+            yq::fail calendar.baddate $date
         }
     }
     set day [clock scan [clock format $ref -format %Y-%m-%d -timezone $tz] -format %Y-%m-%d -timezone $tz]

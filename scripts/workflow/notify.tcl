@@ -60,16 +60,16 @@ conf::key inbox_keep_days {integer 1 3650} 90 \
 proc notify::checkWebhook {name body} {
     variable formats
     foreach {k v} $body {
-        if {$k ni {url format roles units secret}} { error "webhook $name: unknown field \"$k\" (url format roles units secret)" }
+        if {$k ni {url format roles units secret}} { yq::fail notify.hookfield $name $k }
     }
     if {![dict exists $body url] || ![regexp {^https?://[^\s]+$} [dict get $body url]]} {
-        error "webhook $name: url must be an http:// or https:// URL"
+        yq::fail notify.hookurl $name
     }
     set f [expr {[dict exists $body format] ? [dict get $body format] : "json"}]
-    if {$f ni $formats} { error "webhook $name: format must be one of [join $formats {, }]" }
+    if {$f ni $formats} { yq::fail notify.hookformat $name [join $formats 、] }
     if {[dict exists $body roles]} {
         foreach r [dict get $body roles] {
-            if {$r ni $org::roles} { error "webhook $name: unknown role \"$r\"" }
+            if {$r ni $org::roles} { yq::fail notify.hookrole $name $r [join $org::roles 、] }
         }
     }
 }
@@ -263,7 +263,7 @@ proc notify::Send {id} {
     db eval {SELECT * FROM notification WHERE id = $id} r {}
     if {$r(channel) eq "email"} {
         set url [conf::get smtp_url]
-        if {$url eq ""} { error "no mail server configured (smtp_url)" }
+        if {$url eq ""} { yq::fail notify.nosmtp }
         set msg [Message [conf::get smtp_from] $r(target) $r(subject) $r(body) $id]
         set opts [list -from [conf::get smtp_from] -to [list $r(target)] \
                       -timeout [expr {[conf::get smtp_timeout] * 1000}] \
@@ -280,14 +280,14 @@ proc notify::Send {id} {
     }
     if {$r(channel) eq "sms"} {
         set url [conf::get sms_url]
-        if {$url eq ""} { error "no SMS gateway configured (sms_url)" }
+        if {$url eq ""} { yq::fail notify.nosms }
         lassign [SmsPayload $r(id) $r(target) $r(subject)] body headers
         fetch get $url -method POST -body $body -internal 1 -retries 0 -headers $headers \
             -timeout 20000 -command [list notify::HookDone $id [conf::get sms_format]]
         return
     }
     set hooks [conf::get webhook]
-    if {![dict exists $hooks $r(target)]} { error "webhook $r(target) is no longer configured" }
+    if {![dict exists $hooks $r(target)]} { yq::fail notify.hookgone $r(target) }
     set w [dict get $hooks $r(target)]
     lassign [Payload $w $r(event_id) $r(kind) $r(subject) $r(body) $r(created)] url body
     fetch get $url -method POST -body $body -internal 1 -retries 0 \
@@ -426,16 +426,16 @@ cmdlayer::command notify list {{-state 状态 choice(queued|sent)} {-limit 条�
 cmdlayer::command notify flush {} "立即重试所有待发送的通知" {
     org::require config.manage
     db eval {UPDATE notification SET next_try = 0 WHERE state = 'queued'}
-    return "[notify::pump -wait] sent or tried"
+    yq::mc notify.flushed [notify::pump -wait]
 }
 
 cmdlayer::command notify test {{channel 渠道 choice(email|webhook|sms)} {target 邮箱、机器人名或手机号}} \
     "发送一条测试通知：email 邮箱地址，webhook 配置中的机器人名，或 sms 手机号（需配置短信网关 sms_url）" {
     org::require config.manage
-    if {$channel eq "webhook" && ![dict exists [conf::get webhook] $target]} { error "no webhook \"$target\"" }
-    if {$channel eq "email" && ![notify::validEmail $target]} { error "bad e-mail address \"$target\"" }
-    if {$channel eq "sms" && [conf::get sms_url] eq ""} { error "no SMS gateway configured (sms_url)" }
-    if {$channel eq "sms" && ![notify::mobile $target]} { error "bad mobile number \"$target\": 11 digits starting with 1" }
+    if {$channel eq "webhook" && ![dict exists [conf::get webhook] $target]} { yq::fail notify.nohook $target }
+    if {$channel eq "email" && ![notify::validEmail $target]} { yq::fail notify.bademail $target }
+    if {$channel eq "sms" && [conf::get sms_url] eq ""} { yq::fail notify.nosms }
+    if {$channel eq "sms" && ![notify::mobile $target]} { yq::fail notify.badmobile $target }
     set at [yqbox::iso]
     db transaction immediate {
         db eval {INSERT INTO notification(event_id, kind, channel, target, subject, body, created)

@@ -91,7 +91,7 @@ proc workflow::process {name spec} {
 proc workflow::Process {p} {
     variable processes
     if {![dict exists $processes $p]} {
-        error "unknown process \"$p\": must be [join [dict keys $processes] {, }]"
+        yq::fail workflow.noprocess $p [join [dict keys $processes] 、]
     }
     dict get $processes $p
 }
