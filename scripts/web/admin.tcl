@@ -366,7 +366,7 @@ route POST /users/:login/:op {} {
         if {$op eq "disable"} {
             db transaction immediate {
                 set n [session::endAll disabled [org::userId $login]]
-                audit::record session.end-user user:$login -after "$n session(s) ended (disabled)"
+                audit::record session.end-user user:$login -after "sessions=$n reason=账号已停用"
             }
         }
     }]

@@ -202,7 +202,7 @@ route {GET POST} /account/password {} {
                 db transaction immediate {
                     db eval {UPDATE user SET password = $hash, password_set = $at WHERE id = $uid}
                     set n [session::endAll password $uid [dict get $me session]]
-                    audit::record user.password user:[dict get $me login] -after "changed by the user; $n other session(s) ended"
+                    audit::record user.password user:[dict get $me login] -after "sessions=$n reason=本人修改密码"
                 }
             }
             done $me /account/password 已修改密码，其他已登录的会话已退出
@@ -245,7 +245,7 @@ route POST /sessions/end {} {
         db transaction immediate {
             if {[req form all] eq "1"} {
                 set n [session::endAll admin]
-                audit::record session.end-all session:* -after "$n session(s) ended"
+                audit::record session.end-all session:* -after "sessions=$n"
                 set msg "已结束全部 $n 个会话"
             } elseif {[string is entier -strict $id] && $id ne ""} {
                 set n [session::end $id admin]
@@ -253,7 +253,7 @@ route POST /sessions/end {} {
                 set msg "已结束会话 $id"
             } elseif {[db exists {SELECT 1 FROM user WHERE login = $login}]} {
                 set n [session::endAll admin [org::userId $login]]
-                audit::record session.end-user user:$login -after "$n session(s) ended"
+                audit::record session.end-user user:$login -after "sessions=$n"
                 set msg "已结束 $login 的 $n 个会话"
             } else {
                 errorpage 400 "请指定要结束的会话"
