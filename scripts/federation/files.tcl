@@ -59,9 +59,11 @@ proc federation::ReadSigned {file} {
     set f [open $file rb]
     set bytes [read $f]
     close $f
-    if {![regexp {^(.*\n)sha256 ([0-9a-f]{64})\nsignature ([0-9a-f]{2,512})\n$} $bytes -> body sum sig]} {
+    if {![regexp {^(.*\n)sha256 ([0-9a-f]{64})\nsignature ([0-9a-f]+)\n$} $bytes -> body sum sig]
+        || [string length $sig] > 512} {
         yq::fail federation.file.truncated $file
     }
+    set body [encoding convertto iso8859-1 $body]   ;# back to bytes: regexp gave characters
     if {![crypto equal [crypto sha256 $body] $sum]} { yq::fail federation.file.checksum $file }
     if {![http utf8valid $body]} { yq::fail federation.file.format $file }
     set lines [split [string trimright [encoding convertfrom utf-8 $body] \n] \n]

@@ -49,12 +49,13 @@ conf::key fed_max_pending {integer 100 100000000} 100000 \
 # DATADIR/tls-cert.pem and tls-key.pem, making a self-signed ECDSA P-256 pair there when the box
 # has never served (changes the data directory only then).
 proc federation::identity {} {
+    set dir [yqbox::needdata]
     set cert [conf::path tls_cert]
     set key [conf::path tls_key]
-    if {$cert eq ""} { set cert [file join $::db::datadir tls-cert.pem] }
-    if {$key eq ""} { set key [file join $::db::datadir tls-key.pem] }
+    if {$cert eq ""} { set cert [file join $dir tls-cert.pem] }
+    if {$key eq ""} { set key [file join $dir tls-key.pem] }
     if {![file exists $cert] && [conf::get tls_cert] eq ""} {
-        server tls "" "" $::db::datadir
+        server tls "" "" $dir
     }
     set f [open $cert rb]
     set pem [read $f 20000]
