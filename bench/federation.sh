@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.." || exit 1
 N=${1:-5000}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/bench.tcl" <<'TCL'
-source tests/testlib.tcl
 lassign $argv n
+set argv {}   ;# testlib hands argv to tcltest
+source tests/testlib.tcl
 proc ev {dir script} {
     set r [yq eval -d $dir $script]
     if {[dict get $r code]} { error [dict get $r err] }
