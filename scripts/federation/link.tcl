@@ -62,7 +62,8 @@ proc federation::on {kind command} {
 
 # federation::emit: queue the message KIND about OBJECT with PAYLOAD (a JSON object text, e.g. made
 # by `json object`) for the parent box (every enabled peer with relation parent), or with
-# -to PEER for that one peer (a member, when the city sends down). Runs in the caller's transaction.
+# -to PEER for that one peer (a member, when the city sends down). Runs in the caller's transaction;
+# messages for the parent are also sent promptly where the transport can (federation::Prompt).
 # Returns the list of msg_ids queued (empty when this box has no such peer: a box standing alone
 # queues nothing). Errors on a kind, object or payload outside the limits.
 proc federation::emit {args} {
@@ -92,6 +93,8 @@ proc federation::emit {args} {
                  VALUES($p, $msg, $kind, $object, $seq, $payload, $now)}
         lappend ids $msg
     }
+    # the transport (federation/transport.tcl) sends soon where it can
+    if {$to eq "" && [info commands ::federation::Prompt] ne ""} { Prompt }
     return $ids
 }
 

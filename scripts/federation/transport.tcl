@@ -25,7 +25,9 @@
 #
 # The background job `federation` (every fed_interval seconds) runs an exchange with each enabled
 # parent whose back-off has passed; a failure is kept in federation_peer.last_error (Chinese),
-# counts in the job's health and backs off (interval × 2^failures, at most an hour).
+# counts in the job's health and backs off (interval × 2^failures, at most an hour). A message
+# queued in the server's background interpreter (the patrol, the console) is also sent two seconds
+# after it was queued (federation::Prompt).
 
 namespace eval federation {
     variable results        ;# fetch results by request key (the synchronous wait)
@@ -367,6 +369,39 @@ proc federation::job {} {
 }
 
 job::define federation 上下级联网 {conf::get fed_interval} federation::job
+
+# the server's background interpreter sends soon after a message is queued (federation::Prompt)
+namespace eval server {
+    variable onstart
+    if {![info exists onstart]} { set onstart {} }
+    lappend onstart {set ::federation::background 1}
+}
+
+# federation::Prompt: called by federation::emit when it queued messages for the parent: in the
+# server's background interpreter (where the patrol and the console run), an exchange with each
+# parent two seconds later (after the caller's transaction has committed), once however many
+# messages were queued meanwhile; elsewhere (a web worker, `yqbox eval`) nothing: the job sends
+# them within fed_interval. Returns nothing.
+proc federation::Prompt {} {
+    variable background
+    variable prompt
+    if {![info exists background] || ([info exists prompt] && $prompt ne "")} { return }
+    set prompt [after 2000 federation::Kick]
+    return
+}
+
+# federation::Kick: the exchange federation::Prompt scheduled, with every enabled parent reached
+# over HTTPS whose back-off has passed; a failure is recorded on the peer by federation::exchange
+# (and the job retries). Returns nothing.
+proc federation::Kick {} {
+    variable prompt
+    set prompt ""
+    set now [yqbox::now]
+    foreach name [db eval {SELECT name FROM federation_peer WHERE relation = 'parent' AND enabled = 1
+                           AND url <> '' AND next_try <= $now ORDER BY id}] {
+        if {[catch {exchange $name} msg]} { ::log warning "federation: prompt send to $name: $msg" }
+    }
+}
 
 cmdlayer::noun federation "上下级联网：县区与市之间的邀请码加入、消息收发、离线文件交换与链路状况"
 cmdlayer::command federation send {{peer 上级名称 text ""}} "立即与上级交换一次联网消息（默认所有上级）" {
