@@ -31,7 +31,7 @@ proc county {srv name} {
     set code [lindex [split [ev [dict get $srv dir] "federation invite $name -url https://127.0.0.1:[dict get $srv https]"] \n] end]
     ev $k [list federation join $code]
     ev $k [string map [list @N $::n] {
-        db transaction {
+        db transaction immediate {
             for {set i 0} {$i < @N} {incr i} {
                 federation::emit link.bench bench:[expr {$i % 50}] [json object i number $i text string [string repeat 舆情 80]]
             }

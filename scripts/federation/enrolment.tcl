@@ -148,7 +148,7 @@ proc federation::serveJoin {} {
             set err [yq::mc federation.internal]
         }
         catch {
-            db transaction {
+            db transaction immediate {
                 org::as [dict create login "联网:[req peer]" user_id {} roles {} unit_id {} unit {} origin federation superuser 0] {
                     audit::record federation.enrol.refused peer:[req peer] -after [string range $err 0 300]
                 }

@@ -136,7 +136,7 @@ proc federation::acknowledged {peer msgids} {
     set p [dict get $row id]
     set now [yqbox::iso]
     set n 0
-    db transaction {
+    db transaction immediate {
         foreach m $msgids {
             if {![db exists {SELECT 1 FROM federation_outbox WHERE peer_id = $p AND msg_id = $m AND sent IS NULL}]} {
                 continue
@@ -173,7 +173,7 @@ proc federation::receive {peer message via} {
     if {[catch {yqbox::seconds $created}]} { yq::fail federation.badmsg created [string range $created 0 40] }
     Check $kind $object $payload
     set now [yqbox::iso]
-    db transaction {
+    db transaction immediate {
         if {[db exists {SELECT 1 FROM federation_inbox WHERE peer_id = $p AND msg_id = $msg_id}]} {
             return duplicate
         }
@@ -203,7 +203,7 @@ proc federation::drain {{peer ""}} {
     foreach p $peers {
         foreach object [db eval {SELECT DISTINCT object FROM federation_inbox
                                  WHERE peer_id = $p AND applied IS NULL}] {
-            db transaction { incr n [Drain $p $object] }
+            db transaction immediate { incr n [Drain $p $object] }
         }
     }
     return $n
