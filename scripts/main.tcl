@@ -50,6 +50,7 @@ namespace eval yqbox {
         backup.tcl
         service.tcl
         federation/link.tcl
+        federation/transport.tcl federation/enrolment.tcl federation/files.tcl federation/health.tcl
         federation/county.tcl
         federation/city.tcl
     }

@@ -407,6 +407,66 @@ namespace eval yq {
 }
 
 namespace eval yq {
+    # ---- the link itself: enrolment, HTTPS transport, files, health (federation/{enrolment,transport,files,health}.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        federation.notcity     {本机不是市级联网节点（fed_role 须为 city 或 both），不能发邀请码或接收县区加入}
+        federation.notcounty   {只有县区联网节点（fed_role county）才能加入上级}
+        federation.nourl       {没有本机供县区访问的 HTTPS 地址：请设置 fed_url（conf set fed_url https://地址:端口）或用 -url 指定}
+        federation.badname     {联网名称不能为空，且不超过 64 个字符}
+        federation.exists      {已有名为“%s”的联网单位}
+        federation.hasparent   {本机已经加入了上级联网，不能再加入}
+        federation.noparent    {本机还没有上级联网（federation join 邀请码 加入）}
+        federation.notparent   {“%s”不是通过网络连接的上级，不能与它交换消息}
+        federation.badcode     {邀请码无效（请核对是否完整、是否是市里给本机的那一个），未保存任何内容}
+        federation.expired     {邀请码已过期，请市里重新生成}
+        federation.used        {邀请码已经使用过，不能再次使用；请市里重新生成}
+        federation.wrongname   {邀请码是发给“%2$s”的，本机的联网名称是“%1$s”}
+        federation.badcert     {证书不合格：%s}
+        federation.badanswer   {上级的答复未通过校验（证书与邀请码中的指纹不符或签名错误），未保存任何内容}
+        federation.joined      {已加入上级联网：%s}
+        federation.badbody     {联网请求不合格：%s 内容无法识别，已拒收}
+        federation.internal    {对方处理联网请求时出错，请查看其日志}
+        federation.full        {“%s”尚有 %s 条消息未处理，超过上限 fed_max_pending，暂不接收新消息}
+        federation.clock       {两端时钟相差 %s 秒，超过允许的 %s 秒（fed_window）：请校准时钟}
+        federation.auth.missing {联网请求缺少签名信息（%s），已拒收}
+        federation.auth.bad    {联网请求的签名信息（%s）格式不对，已拒收}
+        federation.auth.unknown {发出请求的证书不属于任何已加入的联网单位，已拒收}
+        federation.auth.sig    {“%s”的签名校验失败，已拒收}
+        federation.auth.replay {联网请求重复（可能是重放攻击），已拒收}
+        federation.pin         {对方的证书与加入时登记的指纹不符（可能连错了地址或遭到冒充），未发送任何内容}
+        federation.unreachable {无法连接对方（%s：%s）}
+        federation.refusedby   {对方拒绝（HTTP %s）：%s}
+        federation.busy        正在交换中
+        federation.exchanged   {发送 %s 条，收到 %s 条}
+        federation.backoff     {连续失败，%s 秒后重试}
+        federation.drained     {补处理 %s 条收到的消息}
+        federation.nothing     {没有需要联网交换的上级}
+        federation.file.none   {文件 %s 不存在}
+        federation.file.big    {文件 %s 超过 %s 字节的上限（fed_file_max），未导入}
+        federation.file.truncated {文件 %s 不完整（被截断或缺少校验和与签名），未导入任何内容}
+        federation.file.checksum  {文件 %s 的校验和不符（内容被改动或损坏），未导入任何内容}
+        federation.file.format {文件 %s 不是联网文件或格式损坏，未导入任何内容}
+        federation.file.foreign {文件 %s 不是由已加入的联网单位签发的，未导入任何内容}
+        federation.file.signature {文件 %s 的签名与“%s”的证书不符，未导入任何内容}
+        federation.file.notours {文件 %s 是发给“%s”的，不是本机，未导入任何内容}
+        federation.file.acked  {“%s”的回执：%s 条消息标为已送达（回执共 %s 条）}
+        federation.file.imported {已导入“%s”的 %s 条消息，回执已写入 %s（请带回对方导入）}
+        federation.file.refused {拒收消息 %s：%s}
+        federation.never       从未联系
+        federation.nopeers     {本机没有上级或成员（市：federation invite；县区：federation join）}
+        federation.watched     {检查 %s 条链路，%s 条中断，新通知 %s 条}
+        federation.silent.subject {上下级联网中断：%s}
+        federation.silent.body {与“%1$s”的联网已超过 %2$s 小时没有成功交换（最近联系：%3$s），待发消息 %4$s 条。%5$s 请检查网络或改用离线文件交换（federation export/import）。}
+        act.federation.invite  生成联网邀请码
+        act.federation.join    加入上级联网
+        act.federation.enrol   县区加入联网
+        act.federation.enrol.refused 拒绝联网加入请求
+        act.federation.import  导入联网文件
+        act.federation.silent  联网中断告警
+    }
+}
+
+namespace eval yq {
     # ---- what crosses the link: the county's reports, the city's tasks (federation/county.tcl, city.tcl) ----
     ::msgcat::mcmset zh_cn {
         repost.none         {没有编号为“%s”的转载任务（repost list 列出）}

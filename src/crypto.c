@@ -9,6 +9,13 @@
 ** mbedTLS is built with MBEDTLS_THREADING_PTHREAD). The same generator serves TLS (tls.c) and the
 ** server's tokens: there is one source of randomness in the process. `crypto equal A B` compares in constant time;
 ** `crypto sha256file PATH` is the SHA-256 of a file's bytes, read in pieces.
+** `crypto sign KEYFILE DATA` signs DATA with the ECDSA P-256 private key in the PEM file KEYFILE
+** (SHA-256; the box's own tls-key.pem) and returns the DER signature in hex; `crypto verify
+** CERTPEM DATA SIGNATURE` returns 1 when SIGNATURE (hex) is a valid signature of DATA by the key of
+** the certificate CERTPEM (PEM text, a peer's), 0 when it is not; `crypto certinfo CERTPEM`
+** returns a dict {fingerprint AA:BB:… (SHA-256 of the DER) not_after "YYYY-MM-DD HH:MM:SS" (UTC)
+** key_type key_bits}. Keys and certificates must be EC P-256; a key file, a certificate or a
+** signature outside its bound (64 KiB, 16 KiB, 256 bytes) or malformed is an error saying which.
 ** DATA, KEY, PASSWORD and SALT are taken as bytes when they are byte arrays (e.g. from `crypto
 ** random` or a binary read), otherwise as the UTF-8 encoding of the string.
 */
@@ -18,6 +25,11 @@
 #include <string.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/x509_crt.h>
+#include <psa/crypto.h>
+#include <sys/stat.h>
 #include <mbedtls/md.h>
 #include <mbedtls/pkcs5.h>
 #include <mbedtls/platform.h>
@@ -130,12 +142,166 @@ static Tcl_Obj *b64url(const unsigned char *b, int n){
   return o;
 }
 
+/* the bounds on what sign, verify and certinfo accept */
+#define MAX_KEYFILE 65536
+#define MAX_CERTPEM 16384
+#define MAX_SIGNATURE 256
+
+/*
+** cryptoErr: set INTERP's result to "WHAT: mbedTLS's text for R". Returns TCL_ERROR.
+*/
+static int cryptoErr(Tcl_Interp *interp, const char *what, int r){
+  char e[160];
+  mbedtls_strerror(r, e, sizeof e);
+  Tcl_SetObjResult(interp, Tcl_ObjPrintf("%s: %s", what, e));
+  return TCL_ERROR;
+}
+
+/*
+** isP256: whether PK holds an EC key on P-256 (the only kind the link between boxes accepts).
+*/
+static int isP256(const mbedtls_pk_context *pk){
+  return mbedtls_pk_can_do(pk, MBEDTLS_PK_ECDSA) && mbedtls_pk_get_bitlen(pk)==256;
+}
+
+/*
+** parseCert: the PEM certificate OBJ into CRT (initialised here; the caller frees it). Returns
+** TCL_OK, or TCL_ERROR with a message when it is too long, not a certificate or not P-256.
+*/
+static int parseCert(Tcl_Interp *interp, Tcl_Obj *obj, mbedtls_x509_crt *crt){
+  int n, r;
+  const char *pem = Tcl_GetStringFromObj(obj, &n);
+  mbedtls_x509_crt_init(crt);
+  if( n>MAX_CERTPEM ){
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("certificate too long (%d bytes, at most %d)", n, MAX_CERTPEM));
+    return TCL_ERROR;
+  }
+  /* mbedtls_x509_crt_parse wants the PEM's terminating NUL counted in the length */
+  if( (r = mbedtls_x509_crt_parse(crt, (const unsigned char*)pem, (size_t)n+1)) ){
+    return cryptoErr(interp, "not a PEM certificate", r);
+  }
+  if( !isP256(&crt->pk) ){
+    Tcl_SetObjResult(interp, Tcl_NewStringObj("the certificate's key is not ECDSA P-256", -1));
+    return TCL_ERROR;
+  }
+  return TCL_OK;
+}
+
+/*
+** unhex: the hex text OBJ into OUT (at most MAX bytes). Returns the byte count, or -1.
+*/
+static int unhex(Tcl_Obj *obj, unsigned char *out, int max){
+  int n, i;
+  const char *t = Tcl_GetStringFromObj(obj, &n);
+  if( n%2 || n/2>max || n==0 ) return -1;
+  for(i=0; i<n; i++){
+    char c = t[i];
+    int v = c>='0'&&c<='9' ? c-'0' : c>='a'&&c<='f' ? c-'a'+10 : c>='A'&&c<='F' ? c-'A'+10 : -1;
+    if( v<0 ) return -1;
+    if( i%2 ) out[i/2] |= (unsigned char)v; else out[i/2] = (unsigned char)(v<<4);
+  }
+  return n/2;
+}
+
+/*
+** signData: `crypto sign KEYFILE DATA`: see the file comment. Reads KEYFILE; changes nothing.
+*/
+static int signData(Tcl_Interp *interp, Tcl_Obj *keyFile, Tcl_Obj *data){
+  mbedtls_pk_context key;
+  unsigned char hash[32], sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+  size_t sigLen = 0;
+  Tcl_DString native, ds;
+  struct stat sb;
+  const char *path;
+  const unsigned char *d;
+  int n, r;
+  path = Tcl_UtfToExternalDString(NULL, Tcl_GetString(keyFile), -1, &native);
+  if( stat(path, &sb)!=0 || !S_ISREG(sb.st_mode) ){
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("cannot read key file %s", Tcl_GetString(keyFile)));
+    Tcl_DStringFree(&native);
+    return TCL_ERROR;
+  }
+  if( sb.st_size>MAX_KEYFILE ){
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("key file %s too long", Tcl_GetString(keyFile)));
+    Tcl_DStringFree(&native);
+    return TCL_ERROR;
+  }
+  psa_crypto_init();
+  mbedtls_pk_init(&key);
+  r = mbedtls_pk_parse_keyfile(&key, path, NULL, YqRandomCb, NULL);
+  Tcl_DStringFree(&native);
+  if( r ){ mbedtls_pk_free(&key); return cryptoErr(interp, "cannot read the private key", r); }
+  if( !isP256(&key) ){
+    mbedtls_pk_free(&key);
+    Tcl_SetObjResult(interp, Tcl_NewStringObj("the private key is not ECDSA P-256", -1));
+    return TCL_ERROR;
+  }
+  d = bytesOf(data, &ds, &n);
+  mbedtls_sha256(d, n, hash, 0);
+  Tcl_DStringFree(&ds);
+  r = mbedtls_pk_sign(&key, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sizeof sig, &sigLen, YqRandomCb, NULL);
+  mbedtls_pk_free(&key);
+  if( r ) return cryptoErr(interp, "signing failed", r);
+  Tcl_SetObjResult(interp, hexObj(sig, (int)sigLen));
+  return TCL_OK;
+}
+
+/*
+** verifyData: `crypto verify CERTPEM DATA SIGNATURE`: see the file comment. Changes nothing.
+*/
+static int verifyData(Tcl_Interp *interp, Tcl_Obj *cert, Tcl_Obj *data, Tcl_Obj *sigObj){
+  mbedtls_x509_crt crt;
+  unsigned char hash[32], sig[MAX_SIGNATURE];
+  Tcl_DString ds;
+  const unsigned char *d;
+  int n, sigLen, r;
+  if( (sigLen = unhex(sigObj, sig, MAX_SIGNATURE))<0 ){
+    Tcl_SetObjResult(interp, Tcl_NewStringObj("the signature is not hex of at most 256 bytes", -1));
+    return TCL_ERROR;
+  }
+  psa_crypto_init();
+  if( parseCert(interp, cert, &crt)!=TCL_OK ){ mbedtls_x509_crt_free(&crt); return TCL_ERROR; }
+  d = bytesOf(data, &ds, &n);
+  mbedtls_sha256(d, n, hash, 0);
+  Tcl_DStringFree(&ds);
+  r = mbedtls_pk_verify(&crt.pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, (size_t)sigLen);
+  mbedtls_x509_crt_free(&crt);
+  Tcl_SetObjResult(interp, Tcl_NewBooleanObj(r==0));
+  return TCL_OK;
+}
+
+/*
+** certInfo: `crypto certinfo CERTPEM`: see the file comment. Changes nothing.
+*/
+static int certInfo(Tcl_Interp *interp, Tcl_Obj *cert){
+  mbedtls_x509_crt crt;
+  unsigned char sum[32];
+  char fp[100];
+  Tcl_Obj *d;
+  int i;
+  psa_crypto_init();
+  if( parseCert(interp, cert, &crt)!=TCL_OK ){ mbedtls_x509_crt_free(&crt); return TCL_ERROR; }
+  mbedtls_sha256(crt.raw.p, crt.raw.len, sum, 0);
+  for(i=0; i<32; i++) sprintf(fp+3*i, "%02X%s", sum[i], i<31 ? ":" : "");
+  d = Tcl_NewDictObj();
+  Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("fingerprint", -1), Tcl_NewStringObj(fp, -1));
+  Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("not_after", -1),
+                 Tcl_ObjPrintf("%04d-%02d-%02d %02d:%02d:%02d", crt.valid_to.year, crt.valid_to.mon,
+                               crt.valid_to.day, crt.valid_to.hour, crt.valid_to.min, crt.valid_to.sec));
+  Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("key_type", -1), Tcl_NewStringObj(mbedtls_pk_get_name(&crt.pk), -1));
+  Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("key_bits", -1), Tcl_NewIntObj((int)mbedtls_pk_get_bitlen(&crt.pk)));
+  mbedtls_x509_crt_free(&crt);
+  Tcl_SetObjResult(interp, d);
+  return TCL_OK;
+}
+
 /* CryptoCmd: the `crypto` command; see the file comment. */
 int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *const subs[] = {"sha256", "hmac", "pbkdf2", "random", "token", "equal", "sha256file", NULL};
+  static const char *const subs[] = {"sha256", "hmac", "pbkdf2", "random", "token", "equal", "sha256file",
+                                     "sign", "verify", "certinfo", NULL};
   enum CryptoSub { CRYPTO_SHA256, CRYPTO_HMAC, CRYPTO_PBKDF2, CRYPTO_RANDOM, CRYPTO_TOKEN, CRYPTO_EQUAL,
-                   CRYPTO_SHA256FILE };
-  static const int nargs[][2] = {{3,3}, {4,5}, {5,6}, {3,3}, {2,3}, {4,4}, {3,3}};
+                   CRYPTO_SHA256FILE, CRYPTO_SIGN, CRYPTO_VERIFY, CRYPTO_CERTINFO };
+  static const int nargs[][2] = {{3,3}, {4,5}, {5,6}, {3,3}, {2,3}, {4,4}, {3,3}, {4,4}, {5,5}, {3,3}};
   unsigned char out[64];
   int idx;
   (void)cd;
@@ -143,11 +309,14 @@ int CryptoCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
   if( objc<nargs[idx][0] || objc>nargs[idx][1] ){
     static const char *const usage[] = {"DATA", "KEY DATA ?sha256|sha1?", "PASSWORD SALT ITERATIONS ?LENGTH?", "N",
-                                  "?N?", "A B", "PATH"};
+                                  "?N?", "A B", "PATH", "KEYFILE DATA", "CERTPEM DATA SIGNATURE", "CERTPEM"};
     Tcl_WrongNumArgs(interp, 2, objv, usage[idx]);
     return TCL_ERROR;
   }
   switch( (enum CryptoSub)idx ){
+    case CRYPTO_SIGN: return signData(interp, objv[2], objv[3]);
+    case CRYPTO_VERIFY: return verifyData(interp, objv[2], objv[3], objv[4]);
+    case CRYPTO_CERTINFO: return certInfo(interp, objv[2]);
     case CRYPTO_SHA256: {
       Tcl_DString ds; int n;
       const unsigned char *d = bytesOf(objv[2], &ds, &n);

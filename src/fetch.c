@@ -3,7 +3,10 @@
 **
 ** `fetch get URL ?options? -command CMD` queues a request and returns its id (options: -headers,
 ** -etag, -lastmodified, -cookies, -proxy, -internal, -retries, -timeout, -maxsize, -method GET|HEAD|
-** POST, -body, -hash 1 for the body's SHA-256 in the result); when it is done,
+** POST, -body, -hash 1 for the body's SHA-256 in the result, -pin SHA256-FINGERPRINT: HTTPS to a
+** peer box with a self-signed certificate, accepted only when the server's certificate has that
+** SHA-256 fingerprint (AA:BB:… or plain hex; checked after the handshake and before the request is
+** sent, on new and pooled connections alike; a mismatch fails with kind "pin")); when it is done,
 ** CMD is called with one dict argument describing the outcome (see finishReq). Many transfers run
 ** at once; each host gets at most `-perhost` concurrent transfers and a minimum delay between
 ** request starts. A 429/503 (honouring Retry-After) or a transient failure (timeout, connection
@@ -30,6 +33,8 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include <mbedtls/sha256.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
 #include "yqbox.h"
 
 #define IDKEY(i) ((char*)(intptr_t)(i))   /* request id as a one-word hash key */
@@ -56,6 +61,8 @@ typedef struct Req {
   int internal, retries, attempt, timeoutMs, maxSize, hash;
   Tcl_Obj *internalHosts;     /* list of lower-case host names allowed private addresses, or NULL */
   int blocked, tooBig;
+  int hasPin, pinBad;         /* -pin given; the server's certificate did not match it */
+  unsigned char pin[32];      /* the SHA-256 the server's certificate must have */
   CURLcode rc;                /* libcurl's result of the last attempt */
   Tcl_WideInt notBefore, startedAt;
   char *buf; size_t len, cap;
@@ -187,9 +194,52 @@ static curl_socket_t openSocket(void *clientp, curlsocktype purpose, struct curl
 }
 
 /*
+** pinMatches: whether the TLS connection R's transfer runs on presents a certificate whose SHA-256
+** (of its DER bytes) is R->pin. Returns 1 or 0 (0 also when there is no TLS session or no peer
+** certificate: a plain-http URL with -pin never passes).
+*/
+static int pinMatches(Req *r){
+  struct curl_tlssessioninfo *info = NULL;
+  const mbedtls_x509_crt *crt;
+  unsigned char sum[32];
+  unsigned diff = 0;
+  int i;
+  if( curl_easy_getinfo(r->easy, CURLINFO_TLS_SSL_PTR, &info)!=CURLE_OK || !info
+      || info->backend!=CURLSSLBACKEND_MBEDTLS || !info->internals ) return 0;
+  crt = mbedtls_ssl_get_peer_cert((const mbedtls_ssl_context*)info->internals);
+  if( !crt || !crt->raw.p ) return 0;
+  mbedtls_sha256(crt->raw.p, crt->raw.len, sum, 0);
+  for(i=0; i<32; i++) diff |= sum[i] ^ r->pin[i];
+  return diff==0;
+}
+
+/*
+** parsePin: the SHA-256 fingerprint TEXT (64 hex digits, optionally separated by colons) into
+** OUT. Returns 0, or -1 when TEXT is not such a fingerprint.
+*/
+static int parsePin(const char *text, unsigned char out[32]){
+  int n = 0, hi = -1;
+  for(; *text; text++){
+    int v;
+    char c = *text;
+    if( c==':' ) continue;
+    if( c>='0' && c<='9' ) v = c-'0';
+    else if( c>='a' && c<='f' ) v = c-'a'+10;
+    else if( c>='A' && c<='F' ) v = c-'A'+10;
+    else return -1;
+    if( hi<0 ){ hi = v; continue; }
+    if( n>=32 ) return -1;
+    out[n++] = (unsigned char)(hi<<4 | v);
+    hi = -1;
+  }
+  return n==32 && hi<0 ? 0 : -1;
+}
+
+/*
 ** preRequest: libcurl's pre-request callback, run before every transfer on the connection it
 ** got, new or reused from the pool: aborts the transfer when R may not reach the connected
-** address PEER (a pooled connection opened by a request of another policy).
+** address PEER (a pooled connection opened by a request of another policy), or when R is pinned
+** (-pin) and the server's certificate is not the pinned one (then nothing of R is sent).
 */
 static int preRequest(void *clientp, char *peer, char *local, int peerPort, int localPort){
   Req *r = clientp;
@@ -203,7 +253,9 @@ static int preRequest(void *clientp, char *peer, char *local, int peerPort, int 
   }else{
     ss.ss_family = AF_UNSPEC;              /* unknown: forbidden unless internal or proxied */
   }
-  return mayReach(r, (struct sockaddr*)&ss) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
+  if( !mayReach(r, (struct sockaddr*)&ss) ) return CURL_PREREQFUNC_ABORT;
+  if( r->hasPin && !pinMatches(r) ){ r->pinBad = 1; return CURL_PREREQFUNC_ABORT; }
+  return CURL_PREREQFUNC_OK;
 }
 
 /* ---- request buffers ---- */
@@ -309,7 +361,7 @@ static int startReq(FetchState *st, Req *r){
   CURL *e = curl_easy_init();
   if( !e ) return -1;
   r->easy = e;
-  r->blocked = r->tooBig = 0;
+  r->blocked = r->tooBig = r->pinBad = 0;
   r->len = 0;
   if( r->respHeaders ) Tcl_DecrRefCount(r->respHeaders);
   r->respHeaders = Tcl_NewDictObj();
@@ -336,6 +388,12 @@ static int startReq(FetchState *st, Req *r){
   curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
   if( st->caFile && *st->caFile ) curl_easy_setopt(e, CURLOPT_CAINFO, st->caFile);
+  if( r->hasPin ){
+    /* a peer box's self-signed certificate: no CA can vouch for it, the pin does (preRequest) */
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  }
   if( r->proxy ) curl_easy_setopt(e, CURLOPT_PROXY, r->proxy);
   else curl_easy_setopt(e, CURLOPT_PROXY, "");            /* ignore *_proxy environment */
   if( r->cookies ) curl_easy_setopt(e, CURLOPT_COOKIE, r->cookies);
@@ -392,6 +450,7 @@ static void pump(FetchState *st){
 /* kindOf: the failure class of a finished transfer ("" when a response arrived). */
 static const char *kindOf(Req *r, CURLcode rc){
   if( r->blocked ) return "blocked";
+  if( r->pinBad ) return "pin";
   if( r->tooBig || rc==CURLE_FILESIZE_EXCEEDED ) return "toobig";
   switch( rc ){
     case CURLE_OK: return "";
@@ -453,6 +512,7 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
   put(d, "status", Tcl_NewIntObj((int)status));
   put(d, "kind", Tcl_NewStringObj(kind, -1));
   put(d, "error", Tcl_NewStringObj(*kind ? (r->blocked ? "address not allowed for crawling"
+                                            : r->pinBad ? "the server's certificate is not the pinned one"
                                             : curl_easy_strerror(rc)) : "", -1));
   put(d, "headers", r->respHeaders ? r->respHeaders : Tcl_NewDictObj());
   put(d, "content_type", Tcl_NewStringObj(ct ? ct : "", -1));
@@ -715,9 +775,10 @@ static int configure(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *cons
 
 /* the options of `fetch get` */
 static const char *const getOpts[] = {"-command", "-headers", "-etag", "-lastmodified", "-cookies",
-  "-proxy", "-internal", "-retries", "-timeout", "-maxsize", "-method", "-body", "-hash", NULL};
+  "-proxy", "-internal", "-retries", "-timeout", "-maxsize", "-method", "-body", "-hash", "-pin", NULL};
 enum FetchGetOpt { GET_COMMAND, GET_HEADERS, GET_ETAG, GET_LASTMODIFIED, GET_COOKIES, GET_PROXY,
-                   GET_INTERNAL, GET_RETRIES, GET_TIMEOUT, GET_MAXSIZE, GET_METHOD, GET_BODY, GET_HASH };
+                   GET_INTERNAL, GET_RETRIES, GET_TIMEOUT, GET_MAXSIZE, GET_METHOD, GET_BODY, GET_HASH,
+                   GET_PIN };
 /* the methods `fetch get -method` allows */
 static const char *const getMethods[] = {"GET", "HEAD", "POST", NULL};
 
@@ -825,6 +886,13 @@ static int getCmd(Tcl_Interp *interp, FetchState *st, int objc, Tcl_Obj *const o
         break;
       }
       case GET_HASH: if( Tcl_GetBooleanFromObj(interp, objv[i+1], &r->hash)!=TCL_OK ) goto bad; break;
+      case GET_PIN:
+        if( parsePin(v, r->pin)!=0 ){
+          Tcl_SetObjResult(interp, Tcl_ObjPrintf("-pin needs a SHA-256 fingerprint (64 hex digits): \"%s\"", v));
+          goto bad;
+        }
+        r->hasPin = 1;
+        break;
     }
   }
   if( !command ){ Tcl_SetObjResult(interp, Tcl_NewStringObj("-command is required", -1)); goto bad; }

@@ -62,7 +62,8 @@ proc federation::on {kind command} {
 
 # federation::emit: queue the message KIND about OBJECT with PAYLOAD (a JSON object text, e.g. made
 # by `json object`) for the parent box (every enabled peer with relation parent), or with
-# -to PEER for that one peer (a member, when the city sends down). Runs in the caller's transaction.
+# -to PEER for that one peer (a member, when the city sends down). Runs in the caller's transaction;
+# messages for the parent are also sent promptly where the transport can (federation::Prompt).
 # Returns the list of msg_ids queued (empty when this box has no such peer: a box standing alone
 # queues nothing). Errors on a kind, object or payload outside the limits.
 proc federation::emit {args} {
@@ -92,6 +93,8 @@ proc federation::emit {args} {
                  VALUES($p, $msg, $kind, $object, $seq, $payload, $now)}
         lappend ids $msg
     }
+    # the transport (federation/transport.tcl) sends soon where it can
+    if {$to eq "" && [info commands ::federation::Prompt] ne ""} { Prompt }
     return $ids
 }
 
@@ -133,7 +136,7 @@ proc federation::acknowledged {peer msgids} {
     set p [dict get $row id]
     set now [yqbox::iso]
     set n 0
-    db transaction {
+    db transaction immediate {
         foreach m $msgids {
             if {![db exists {SELECT 1 FROM federation_outbox WHERE peer_id = $p AND msg_id = $m AND sent IS NULL}]} {
                 continue
@@ -170,7 +173,7 @@ proc federation::receive {peer message via} {
     if {[catch {yqbox::seconds $created}]} { yq::fail federation.badmsg created [string range $created 0 40] }
     Check $kind $object $payload
     set now [yqbox::iso]
-    db transaction {
+    db transaction immediate {
         if {[db exists {SELECT 1 FROM federation_inbox WHERE peer_id = $p AND msg_id = $msg_id}]} {
             return duplicate
         }
@@ -200,7 +203,7 @@ proc federation::drain {{peer ""}} {
     foreach p $peers {
         foreach object [db eval {SELECT DISTINCT object FROM federation_inbox
                                  WHERE peer_id = $p AND applied IS NULL}] {
-            db transaction { incr n [Drain $p $object] }
+            db transaction immediate { incr n [Drain $p $object] }
         }
     }
     return $n
