@@ -13,7 +13,8 @@ namespace eval yqbox {
         version {""                         "print the version of yqbox and of each embedded component"}
         eval    {"?-d DATADIR? SCRIPT"      "run a Tcl script with every appliance command loaded"}
         run     {"?-d DATADIR? FILE ?ARG ...?" "run a Tcl script file (argv set as in tclsh)"}
-        init    {"?-c FILE? ?DATADIR?"      "create or upgrade a data directory (database, default config)"}
+        init    {"?-c FILE? ?-demo? ?DATADIR?" "create or upgrade a data directory (database, default config); -demo: the fictional 青山县"}
+        setup   {"?-d DATADIR? FILE"        "first-run setup of a box for its county from a setup file (see 'help setup file')"}
         console {"?-d DATADIR?"             "interactive Tcl console (attaches to a running server)"}
         serve   {"?-d DATADIR? ?-c FILE?"   "run the HTTPS server, workers and background jobs"}
         status  {"?-d DATADIR?"             "show the state of the server running on DATADIR"}
@@ -56,9 +57,11 @@ proc yqbox::main {argv} {
     }
     # options come before the positional arguments; "--" ends them
     set opts [dict create -d "" -c ""]
+    set demo 0
     while {[llength $args] && [string match -* [lindex $args 0]]} {
         set args [lassign $args opt]
         if {$opt eq "--"} { break }
+        if {$opt eq "-demo" && $sub eq "init"} { set demo 1; continue }
         if {$opt ni {-d -c} || ![llength $args]} {
             puts stderr "yqbox $sub: [expr {$opt in {-d -c} ? "$opt needs a value" : "unknown option $opt"}]"
             return [Usage $sub]
@@ -71,6 +74,9 @@ proc yqbox::main {argv} {
         dict set opts -d $d
     }
     setup [dict get $opts -d] [dict get $opts -c]
+    if {$sub eq "init"} { return [cmd::init $demo {*}$args] }
+    # scripts see the names of the box's setup from their first line (county.tcl)
+    if {$sub in {eval run} && [db::available]} { catch {county::sync} }
     return [cmd::$sub {*}$args]
 }
 
@@ -160,9 +166,10 @@ proc yqbox::cmd::run {args} {
 }
 
 # yqbox::cmd::init: create the data directory and its database (through the migrations) and a
-# default appliance.conf if there is none. Running it again changes nothing. On failure anything
-# this run created is removed again.
-proc yqbox::cmd::init {args} {
+# default appliance.conf if there is none. A new database is a box of its own county, to be set
+# up (county.tcl); with DEMO 1 it is (or an existing one becomes) the demo county 青山县. Running
+# it again changes nothing else. On failure anything this run created is removed again.
+proc yqbox::cmd::init {demo args} {
     if {[llength $args]} { return [yqbox::Usage init] }
     set dir [yqbox::needdata]
     set created {}
@@ -176,6 +183,11 @@ proc yqbox::cmd::init {args} {
         set dbfile [file join $dir yqbox.db]
         if {![file exists $dbfile]} { lappend created $dbfile $dbfile-wal $dbfile-shm }
         set applied [db::connect $dir -create]
+        if {$demo && [county::mode] ne "demo"} {
+            county::setMode demo
+        } elseif {!$demo && [county::mode] eq ""} {
+            county::setMode county
+        }
         set conffile [file join $dir appliance.conf]
         if {![file exists $conffile]} {
             set f [open $conffile {WRONLY CREAT EXCL} 0600]
@@ -195,6 +207,20 @@ proc yqbox::cmd::init {args} {
     } else {
         puts "initialised $dir (schema $v, $applied migration(s) applied)"
     }
+    return 0
+}
+
+# yqbox::cmd::setup: the first-run setup from setup FILE (county::runFile), as the console owner.
+# Prints what is still missing. Exit 1 (nothing changed) on any error.
+proc yqbox::cmd::setup {args} {
+    if {[llength $args] != 1} { return [yqbox::Usage setup] }
+    db::connect [yqbox::needdata]
+    if {[catch {county::runFile [lindex $args 0]} msg]} {
+        puts stderr $msg
+        return 1
+    }
+    puts $msg
+    foreach m [county::missing] { puts "  [lindex $m 0]" }
     return 0
 }
 

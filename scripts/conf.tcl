@@ -20,6 +20,7 @@ namespace eval conf {
     variable value  ;# name -> effective value (normalized)
     variable origin ;# name -> where the value came from: default, FILE:LINE, or console
     variable file {}
+    variable overlay {}   ;# key -> value given by the box's setup (conf::overlay)
     array set decl {}
     array set value {}
     array set origin {}
@@ -236,7 +237,42 @@ proc conf::load {fname} {
     dict for {k vo} $pending {
         lassign $vo value($k) origin($k)
     }
+    Overlay
     return [dict size $pending]
+}
+
+# conf::overlay: the values the box's first-run setup gave (county.tcl), a dict key -> value: they
+# replace the defaults of keys the config file does not set (origin "setup"); a key left out goes
+# back to its default. Kept across conf::load. Returns nothing.
+proc conf::overlay {d} {
+    variable overlay
+    variable decl
+    dict for {k v} $d {
+        if {![info exists decl($k)]} { error "unknown config key \"$k\"" }
+    }
+    set overlay $d
+    Overlay
+}
+
+# conf::Overlay: apply the setup's values (conf::overlay) to the keys whose value is the default or
+# came from the setup. Returns nothing.
+proc conf::Overlay {} {
+    variable overlay
+    variable decl
+    variable value
+    variable origin
+    foreach name [array names origin] {
+        if {$origin($name) eq "setup"} {
+            set value($name) [dict get $decl($name) default]
+            set origin($name) default
+        }
+    }
+    dict for {k v} $overlay {
+        if {$origin($k) eq "default"} {
+            set value($k) $v
+            set origin($k) setup
+        }
+    }
 }
 
 # conf::Record: called from the config interpreter for every key (and, with NAME empty, every
