@@ -230,7 +230,7 @@ proc county::runFile {path} {
                 set args [lassign $c word]
                 if {[dict exists $keys $word]} {
                     if {[llength $args] != 1} { yq::fail county.syntax }
-                    dict set values $word [lindex $args 0]
+                    dict set values $word [check $word [lindex $args 0]]
                 } elseif {$word eq "unit"} {
                     lassign $args uname kind opt catalog
                     if {[llength $args] ni {2 4} || ([llength $args] == 4 && $opt ne "-catalog")} { yq::fail county.syntax }
@@ -311,6 +311,10 @@ cmdlayer::command setup set {{args 字段及值 text 2}} "设置一项或多项�
 cmdlayer::command setup account [list [list role 角色 "choice([join $county::accountRoles |])"] {login 登录名} {name 姓名} {password 密码} {-unit 单位 text ""}] \
     "创建首批账号：系统、安全、审计管理员，信息办，领导（接收专报）" {
     county::account $role $login $name $password $unit
+}
+cmdlayer::command setup catalog {{unit 单位} {entry 目录项 text ""}} "指定部门按部门目录中的哪一项归口（本县名称与目录不同时；不给目录项时按单位名称）" \
+    "目录：[join [dict keys [county::catalogue]] 、]。" {
+    county::catalog $unit $entry
 }
 cmdlayer::command setup file {{file 文件}} "按设置文件完成首次设置（整体生效，有错则不作任何改动）" \
     "每行一项：字段 值；unit 名称 类型 ?-catalog 目录项?；account 角色 登录名 姓名 密码 ?单位?；map CSV文件。" {

@@ -101,7 +101,7 @@ route GET /dashboard {} {
         markup append recent [tmpl {<li><span class="level [levelClass $level]">$level</span> <a href="/events/$id">$title</a> <span class="meta">[stateName $state] · [time $last_post]</span></li>}]
     }
     app $me 工作台 [tmpl {<h1>工作台</h1>
-[clockNotices $me]
+[setupNote $me][clockNotices $me]
 <section aria-labelledby="h-open"><h2 id="h-open">未办结事件（按风险等级）</h2><ul class="cards">$cards</ul></section>
 <section aria-labelledby="h-due"><h2 id="h-due">即将到期与已超期</h2>$due</section>
 <section aria-labelledby="h-posts"><h2 id="h-posts">近 24 小时每小时新增帖子</h2>[bars 每小时新增帖子 $labels $values 3]</section>
