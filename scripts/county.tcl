@@ -56,13 +56,15 @@ proc county::mode {} {
 # county::own: whether the box is its own county (its names and lists come from its setup and map).
 proc county::own {} { expr {[mode] eq "county"} }
 
-# county::setMode: set the box's mode to MODE (demo or county), audited. Used by `yqbox init`.
+# county::setMode: set the box's mode to MODE (demo or county). Used by `yqbox init`: a change of
+# an existing box's mode is audited, a new box's first one is part of its making.
 proc county::setMode {mode} {
+    set old [mode]
     db transaction immediate {
         db eval {INSERT INTO meta(key, value) VALUES('county_mode', $mode)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value}
         Bump
-        audit::record county.mode meta:county_mode -after $mode
+        if {$old ne ""} { audit::record county.mode meta:county_mode -before $old -after $mode }
     }
 }
 
