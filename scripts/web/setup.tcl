@@ -63,7 +63,7 @@ $fields<p><button type="submit">保存</button></p></form>
 <p>本县的乡镇（街道）、村（社区）和地点：<a href="/map">本县地图</a>（可导入民政部门的名录 CSV）。县直部门和乡镇单位：<a href="/units">单位与用户</a>。</p>
 <h2>首批账号</h2>
 <table><thead><tr><th scope="col">角色</th><th scope="col">账号</th></tr></thead><tbody>$accounts</tbody></table>
-<p class="hint">按三员分立，系统管理员、安全管理员、审计管理员的账号只能由本机所有者在控制台创建（控制台命令“创建首批账号”，help setup 列出）；信息办和领导账号也可在控制台创建，或由安全管理员在“单位与用户”中新增。批量部署可用设置文件（控制台 help setup file）。</p>}]
+<p class="hint">按三员分立，系统管理员、安全管理员、审计管理员的账号只能由本机所有者在控制台创建（控制台的首次设置命令）；信息办和领导账号也可在控制台创建，或由安全管理员在“单位与用户”中新增。批量部署可用设置文件一次完成全部设置。</p>}]
 }
 
 route GET /setup {} {
