@@ -75,7 +75,9 @@ route POST /setup {} {
     csrf $me
     set values [dict create]
     foreach k [dict keys $county::keys] { dict set values $k [string trim [req form $k]] }
-    set msg [as $me { county::store $values }]
+    # a field left empty is not given yet: the rest is saved (a value once given is changed, not removed)
+    set given [dict filter $values value ?*]
+    set msg [as $me { county::store $given }]
     if {$msg ne ""} {
         return [setupPage $me $values [list $msg]]
     }
