@@ -48,7 +48,7 @@ echo "fetch $FETCH_N x 20 KB at $CONNS at once: yqbox ${ty}s, curl --parallel ${
 # 2. ingest
 r=$("$YQ" run bench/crawl.tcl ingest "$W/ingest" "$INGEST_N" "$W/rows.sql")
 yps=${r% *}
-"$YQ" init "$W/shell" >/dev/null
+"$YQ" init -demo "$W/shell" >/dev/null
 "$YQ" eval -d "$W/shell" "db eval {
     DROP TABLE post_fts; CREATE VIRTUAL TABLE post_fts USING fts5(title, body, content='post', content_rowid='id');
     INSERT INTO source(name, type, url, tier, created, updated) VALUES('bench', 'html', 'http://bench.test/', 'forum', '', '')}"

@@ -27,6 +27,6 @@ if command -v tclsh >/dev/null; then
 fi
 rss=$(/usr/bin/time -f %M ./yqbox eval exit 2>&1 >/dev/null | tail -1)
 echo "peak RSS, yqbox eval exit: $rss KiB (target <= 10240 KiB)"
-d="$tmp/data"; ./yqbox init "$d" >/dev/null
+d="$tmp/data"; ./yqbox init -demo "$d" >/dev/null
 rss=$(/usr/bin/time -f %M ./yqbox eval -d "$d" 'db eval {SELECT count(*) FROM meta}' 2>&1 >/dev/null | tail -1)
 echo "peak RSS, opening the database: $rss KiB"

@@ -26,7 +26,7 @@ bench_setup bench
 P_YS=28443 P_YH=28080 P_NS=29443 P_NH=29080
 
 # ---- yqbox ----
-"$YQ" init "$W/data" >/dev/null
+"$YQ" init -demo "$W/data" >/dev/null
 cat > "$W/data/appliance.conf" <<EOF
 https 127.0.0.1:$P_YS
 http 127.0.0.1:$P_YH

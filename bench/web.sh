@@ -23,7 +23,7 @@ CONNS=${BENCH_CONNS:-64}
 bench_setup webbench
 P_YH=28180 P_YS=28543 P_NH=29180
 
-"$YQ" init "$W/data" >/dev/null
+"$YQ" init -demo "$W/data" >/dev/null
 cat > "$W/data/appliance.conf" <<EOF
 https 127.0.0.1:$P_YS
 http 127.0.0.1:$P_YH
