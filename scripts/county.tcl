@@ -163,7 +163,7 @@ proc county::missing {{anymode 0}} {
         if {![dict exists $have $k] || [dict get $have $k] eq ""} { lappend out [list "未填写：[lindex $d 0]" /setup] }
     }
     if {![db exists {SELECT 1 FROM township}]} { lappend out [list 尚未导入本县乡镇（街道）和村（社区）名录 /map] }
-    if {![db exists {SELECT 1 FROM unit WHERE active AND kind = 'department'}]} { lappend out [list 尚未设置县直部门 /units] }
+    if {![db exists {SELECT 1 FROM unit WHERE active AND kind = 'department'}]} { lappend out [list 尚未设置县直部门 /departments] }
     foreach r $accountRoles {
         if {![db exists {SELECT 1 FROM user u JOIN user_role r ON r.user_id = u.id WHERE u.active AND r.role = $r}]} {
             lappend out [list "尚无[dict get $::org::roleNames $r]账号" /setup]
@@ -282,15 +282,20 @@ proc county::catalog {unit entry} {
 }
 
 # county::catalogue: the catalogue of usual county departments (the county-level sections of
-# terms/units.txt): a dict ENTRY -> dict attrs (name: the usual full name) terms (list). Reads only.
+# terms/units.txt, then terms/catalogue.txt): a dict ENTRY -> dict attrs (level, name: the usual
+# full name) items (matcher items, ids {ENTRY TERM}). Read from the bundled files once.
 proc county::catalogue {} {
+    variable catalogue
+    if {[info exists catalogue]} { return $catalogue }
     set out [dict create]
-    foreach sec [analyse::terms::parseFile [yqbox::path scripts analyse terms units.txt]] {
-        lassign $sec name attrs items
-        if {[dict exists $attrs level] && [dict get $attrs level] ne "county"} continue
-        dict set out $name [dict create attrs $attrs terms [lmap it $items { dict get $it term }]]
+    foreach f {units.txt catalogue.txt} {
+        foreach sec [analyse::terms::parseFile [yqbox::path scripts analyse terms $f]] {
+            lassign $sec name attrs items
+            if {[dict exists $attrs level] && [dict get $attrs level] ne "county"} continue
+            dict set out $name [dict create attrs $attrs items $items]
+        }
     }
-    return $out
+    set catalogue $out
 }
 
 # setup: the console's first-run setup.

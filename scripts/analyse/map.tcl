@@ -20,7 +20,8 @@
 # name, aliases, villages and places) routed to the township's unit, one list for the county (its
 # name, the county-wide places and the county-level terms of terms/county.txt), and each active
 # department with the responsibility terms of its catalogue entry (terms/units.txt: by the unit's
-# catalog field, else its name or full name). The demo (青山县) keeps the shipped region.txt.
+# catalog field, else its name or full name; county::catalogue). The demo (青山县) keeps the shipped
+# region.txt and units.txt.
 # Every change of the map bumps the analysis generation, so routing follows it at once.
 
 namespace eval analyse::map {
@@ -329,7 +330,7 @@ proc analyse::map::Terms {id name aliases} {
 proc analyse::map::apply {} {
     if {![county::own]} return
     upvar #0 analyse::terms::lists lists analyse::terms::groups groups analyse::terms::units units
-    set catalogue [array get units]
+    set catalogue [county::catalogue]
     foreach n [expr {[info exists groups(区域)] ? $groups(区域) : {}}] { unset -nocomplain lists($n) }
     array unset units
     set members {}
@@ -356,22 +357,26 @@ proc analyse::map::apply {} {
     set groups(区域) $members
     # departments: the catalogue entry named by catalog, else by the unit's name or full name
     db eval {SELECT name, catalog FROM unit WHERE active AND kind = 'department' ORDER BY id} {
-        set entry ""
-        dict for {cname c} $catalogue {
-            set a [dict get $c attrs]
-            if {[dict exists $a level] && [dict get $a level] ne "county"} continue
-            if {$catalog ne "" ? $cname eq $catalog
-                : ($cname eq $name || ([dict exists $a name] && [dict get $a name] eq $name))} {
-                set entry $cname
-                break
-            }
-        }
+        set entry [entryOf $name $catalog]
         if {$entry eq ""} continue
         set c [dict get $catalogue $entry]
         set units($name) [dict create attrs [dict merge [dict get $c attrs] [dict create catalog $entry]] \
                               items [lmap it [dict get $c items] { dict replace $it id [list $name [dict get $it term]] }]]
     }
     return
+}
+
+# analyse::map::entryOf: the catalogue entry (county::catalogue) a department named NAME with the
+# catalog field CATALOG follows: CATALOG when given, else the entry of that name or usual full name;
+# "" for none.
+proc analyse::map::entryOf {name catalog} {
+    set cat [county::catalogue]
+    if {$catalog ne ""} { return [expr {[dict exists $cat $catalog] ? $catalog : ""}] }
+    dict for {cname c} $cat {
+        set a [dict get $c attrs]
+        if {$cname eq $name || ([dict exists $a name] && [dict get $a name] eq $name)} { return $cname }
+    }
+    return ""
 }
 
 # analyse::map::Define: set list NAME of group 区域 in analyse::terms to TOKENS with the attribute

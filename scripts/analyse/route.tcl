@@ -66,7 +66,7 @@ proc analyse::route::fromHits {hits} {
         dict set r reason "涉及多个单位（[join $dnames 、]），由${office}认领"
     } elseif {[llength $town] == 1} {
         dict set r unit [lindex $tnames 0]
-        dict set r reason "属地管理：发生在[lindex $tnames 0]（[Terms $hits [lindex $tnames 0]]）"
+        dict set r reason "属地管理：发生在[Place $hits [lindex $tnames 0]]"
     } elseif {[llength $town] > 1} {
         dict set r unit $office
         dict set r reason "涉及多个乡镇（[join $tnames 、]），由${office}认领"

@@ -9,12 +9,18 @@
 #   POST /map/add         one township, village or place
 #   POST /map/remove      one village or place, or a township with all of it
 #   GET  /map.csv         the map as CSV (Excel, WPS; imports back unchanged)
+#   GET  /departments     部门目录: the catalogue of usual departments, which the county has (below)
 # A sysadmin of a box whose setup is not complete starts on /setup (web::home); the dashboard and
 # the work list say what is missing (web::setupNote), and a box still on the fictional lists is told
 # so with a link here.
 
 namespace eval web {
-    variable mapFileMax [expr {4 * 1024 * 1024}]
+    # the navigation gains the setup's pages after 单位与用户
+    variable nav
+    if {[lsearch -exact $nav /setup] < 0} {
+        set at [expr {[lsearch -exact $nav /units] + 2}]
+        set nav [linsert $nav $at 部门目录 /departments {unit.manage} 本县地图 /map {map.manage} 首次设置 /setup {setup.manage}]
+    }
 }
 
 # web::setupNote: markup telling ME what the box's setup still lacks (a legacy box: that it runs on
@@ -60,7 +66,7 @@ proc web::setupPage {me {values {}} {problems {}}} {
 <form method="post" action="/setup" class="form">[hidden $me]
 $fields<p><button type="submit">保存</button></p></form>
 <h2>本县地图与单位</h2>
-<p>本县的乡镇（街道）、村（社区）和地点：<a href="/map">本县地图</a>（可导入民政部门的名录 CSV）。县直部门和乡镇单位：<a href="/units">单位与用户</a>。</p>
+<p>本县的乡镇（街道）、村（社区）和地点：<a href="/map">本县地图</a>（可导入民政部门的名录 CSV）。县直部门：<a href="/departments">部门目录</a>（勾选本县设有的部门）。乡镇单位和其他单位：<a href="/units">单位与用户</a>。</p>
 <h2>首批账号</h2>
 <table><thead><tr><th scope="col">角色</th><th scope="col">账号</th></tr></thead><tbody>$accounts</tbody></table>
 <p class="hint">按三员分立，系统管理员、安全管理员、审计管理员的账号只能由本机所有者在控制台创建（控制台的首次设置命令）；信息办和领导账号也可在控制台创建，或由安全管理员在“单位与用户”中新增。批量部署可用设置文件一次完成全部设置。</p>}]
@@ -160,4 +166,99 @@ route POST /map/remove {} {
         return [mapPage $me {} [list $msg]]
     }
     done $me /map 已删除
+}
+
+# ---- the catalogue of departments (部门目录) ----
+#   GET  /departments           the usual county departments with their usual responsibility terms,
+#                               and which unit of this box follows each (routing uses only those)
+#   POST /departments/add       set up the department of an entry (entry, name: the county's name)
+#   POST /departments/rename    rename a department (unit, name)
+#   POST /departments/active    deactivate or reactivate it (unit, active 0|1)
+#   POST /departments/catalog   make a department follow an entry (unit, entry; "" = by its name)
+
+# web::departmentsPage: the catalogue page for ME; PROBLEMS (status 422) from the refused form.
+proc web::departmentsPage {me {problems {}}} {
+    set follow [dict create]
+    set other ""
+    set entries [list "" 按单位名称]
+    dict for {e c} [county::catalogue] { lappend entries $e $e }
+    db eval {SELECT name, catalog, active FROM unit WHERE kind = 'department' ORDER BY id} {
+        set e [analyse::map::entryOf $name $catalog]
+        if {$e ne ""} { dict lappend follow $e [list $name $active]; continue }
+        markup append other [tmpl {<li>$name[expr {$active ? "" : "（停用）"}]
+<form method="post" action="/departments/catalog" class="inline">[hidden $me]<input type="hidden" name="unit" value="$name"><label>对应目录项 <select name="entry">[options $entries ""]</select></label> <button type="submit">确定</button></form></li>}]
+    }
+    set rows ""
+    dict for {e c} [county::catalogue] {
+        set a [dict get $c attrs]
+        set full [expr {[dict exists $a name] ? [dict get $a name] : $e}]
+        set terms [join [lrange [lmap it [dict get $c items] { dict get $it term }] 0 9] 、]
+        set units ""
+        if {[dict exists $follow $e]} {
+            foreach u [dict get $follow $e] {
+                lassign $u name active
+                markup append units [tmpl {<div>$name[expr {$active ? "" : "（停用，不参与归口）"}]
+<form method="post" action="/departments/rename" class="inline">[hidden $me]<input type="hidden" name="unit" value="$name"><input name="name" value="$name" aria-label="新名称" size="10"> <button type="submit">改名</button></form>
+[postButton $me /departments/active [expr {$active ? "停用" : "启用"}] [list unit $name active [expr {!$active}]]]</div>}]
+            }
+        } else {
+            set units [tmpl {<form method="post" action="/departments/add" class="inline">[hidden $me]<input type="hidden" name="entry" value="$e"><input name="name" value="$e" aria-label="本县名称" size="10"> <button type="submit">本县设有</button></form>}]
+        }
+        markup append rows [tmpl {<tr><td>$e</td><td>$full</td><td>$terms</td><td>$units</td></tr>}]
+    }
+    if {[llength $problems]} { respond status 422 }
+    app $me 部门目录 [tmpl {<h1>部门目录</h1>[notice][problems $problems]
+<p>县政府常设部门及其通常的职责词。勾选本县设有的部门（名称不同可改为本县的名称），归口只在本县设有且启用的单位中进行；改动对新的帖子和事件立即生效。职责词可在<a href="/rules">规则与词表</a>中测试。</p>
+<div class="scroll"><table><thead><tr><th scope="col">目录项</th><th scope="col">通常名称</th><th scope="col">主要职责词</th><th scope="col">本县单位</th></tr></thead><tbody>$rows</tbody></table></div>
+<h2>未对应目录项的部门</h2><p class="hint">这些部门不按职责词归口，可指定其对应的目录项。</p><ul>$other</ul>}]
+}
+
+# web::DepartmentName: why NAME cannot name a new or renamed unit ("" when it can).
+proc web::DepartmentName {name} {
+    if {$name eq "" || [string length $name] > 64} { return "请填写单位名称（最多 64 字）" }
+    if {[db exists {SELECT 1 FROM unit WHERE name = $name}]} { return [yq::mc unit.exists $name] }
+    return ""
+}
+
+route GET /departments {} {
+    departmentsPage [need unit.manage]
+}
+
+route POST /departments/add {} {
+    set me [need unit.manage]
+    csrf $me
+    set name [string trim [req form name]]
+    set entry [req form entry]
+    set msg [DepartmentName $name]
+    if {$msg eq ""} { set msg [as $me { db transaction immediate { ::console::unit add -- $name department; county::catalog $name $entry } }] }
+    if {$msg ne ""} { return [departmentsPage $me [list $msg]] }
+    done $me /departments "已设立 $name"
+}
+
+route POST /departments/rename {} {
+    set me [need unit.manage]
+    csrf $me
+    set name [string trim [req form name]]
+    set unit [req form unit]
+    set msg [DepartmentName $name]
+    if {$msg eq ""} { set msg [as $me { ::console::unit set $unit name $name }] }
+    if {$msg ne ""} { return [departmentsPage $me [list $msg]] }
+    done $me /departments "已改名为 $name"
+}
+
+route POST /departments/active {} {
+    set me [need unit.manage]
+    csrf $me
+    set unit [req form unit]
+    set msg [as $me { ::console::unit set $unit active [expr {[req form active] eq "1"}] }]
+    if {$msg ne ""} { return [departmentsPage $me [list $msg]] }
+    done $me /departments "已[expr {[req form active] eq "1" ? "启用" : "停用"}] $unit"
+}
+
+route POST /departments/catalog {} {
+    set me [need unit.manage]
+    csrf $me
+    set msg [as $me { county::catalog [req form unit] [req form entry] }]
+    if {$msg ne ""} { return [departmentsPage $me [list $msg]] }
+    done $me /departments 已保存
 }
