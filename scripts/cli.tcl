@@ -75,8 +75,8 @@ proc yqbox::main {argv} {
     }
     setup [dict get $opts -d] [dict get $opts -c]
     if {$sub eq "init"} { return [cmd::init $demo {*}$args] }
-    # scripts see the names of the box's setup from their first line (county.tcl)
-    if {$sub in {eval run} && [db::available]} { catch {county::sync} }
+    # scripts see the names of the box's setup (county.tcl) from the first one they read
+    if {$sub in {eval run} && [db::available]} { conf::lazy [dict keys $county::keys] {catch {county::sync}} }
     return [cmd::$sub {*}$args]
 }
 

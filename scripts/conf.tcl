@@ -21,6 +21,8 @@ namespace eval conf {
     variable origin ;# name -> where the value came from: default, FILE:LINE, or console
     variable file {}
     variable overlay {}   ;# key -> value given by the box's setup (conf::overlay)
+    variable lazy         ;# key -> command to run before its first read (conf::lazy)
+    array set lazy {}
     array set decl {}
     array set value {}
     array set origin {}
@@ -120,11 +122,25 @@ proc conf::check {type value} {
     }
 }
 
-# conf::get: the effective value of a declared key; errors for an undeclared one.
+# conf::get: the effective value of a declared key; errors for an undeclared one. The first read of
+# a key named by conf::lazy runs its command first.
 proc conf::get {name} {
     variable value
+    variable lazy
+    if {[info exists lazy($name)]} {
+        set cmd $lazy($name)
+        array unset lazy
+        uplevel #0 $cmd
+    }
     if {![info exists value($name)]} { error "unknown config key \"$name\"" }
     return $value($name)
+}
+
+# conf::lazy: run CMD (at global level, once) before the first conf::get of any of KEYS: the setup's
+# values (conf::overlay) are read from the database only when a script needs them. Returns nothing.
+proc conf::lazy {keys cmd} {
+    variable lazy
+    foreach k $keys { set lazy($k) $cmd }
 }
 
 # conf::path: the value of a path key made absolute (relative to the config file's directory, or

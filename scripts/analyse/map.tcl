@@ -346,7 +346,11 @@ proc analyse::map::apply {} {
     lappend members $county
     db eval {SELECT id, name, aliases FROM township ORDER BY id} {
         if {$name eq $county} continue
-        set items [Define $name kind=township [Terms $id $name $aliases]]
+        # a township's name inside the county's (桃源 of 桃源镇 in 桃源县) does not count there
+        set tokens [lmap t [Terms $id $name $aliases] {
+            expr {[string first $t $county] >= 0 && $t ne $county ? "$t/not:$county" : $t}
+        }]
+        set items [Define $name kind=township $tokens]
         lappend members $name
         set unit [townshipUnit $name]
         if {$unit ne "" && ![info exists units($unit)]} {

@@ -10,6 +10,7 @@
 #   POST /map/remove      one village or place, or a township with all of it
 #   GET  /map.csv         the map as CSV (Excel, WPS; imports back unchanged)
 #   GET  /departments     部门目录: the catalogue of usual departments, which the county has (below)
+#   GET  /routing         归口纠正: the office's routing corrections of a quarter (below)
 # A sysadmin of a box whose setup is not complete starts on /setup (web::home); the dashboard and
 # the work list say what is missing (web::setupNote), and a box still on the fictional lists is told
 # so with a link here.
@@ -19,7 +20,8 @@ namespace eval web {
     variable nav
     if {[lsearch -exact $nav /setup] < 0} {
         set at [expr {[lsearch -exact $nav /units] + 2}]
-        set nav [linsert $nav $at 部门目录 /departments {unit.manage} 本县地图 /map {map.manage} 首次设置 /setup {setup.manage}]
+        set nav [linsert $nav $at 部门目录 /departments {unit.manage} 本县地图 /map {map.manage} 归口纠正 /routing {event.assign rule.manage} \
+                     首次设置 /setup {setup.manage}]
     }
 }
 
@@ -261,4 +263,43 @@ route POST /departments/catalog {} {
     set msg [as $me { county::catalog [req form unit] [req form entry] }]
     if {$msg ne ""} { return [departmentsPage $me [list $msg]] }
     done $me /departments 已保存
+}
+
+# ---- routing corrections (归口纠正) ----
+#   GET /routing?period=YYYY-Qn   the events the office routed elsewhere than suggested in a quarter
+#                                 (default the current one): assigned to another unit, or re-routed
+#                                 after a unit handed one back, with the suggestion's reason, the
+#                                 hand-back's and the office's; so the map, the catalogue and the
+#                                 rules can be improved
+
+route GET /routing {} {
+    set me [need event.assign rule.manage]
+    set spec [req query period]
+    if {[catch {reporting::period $spec} p] || [dict get $p kind] ne "quarter"} {
+        set p [reporting::period [reporting::current quarter]]
+    }
+    set from [dict get $p from]
+    set to [dict get $p to]
+    regexp {^(\d+)-Q(\d)$} [dict get $p spec] -> y q
+    set prev [expr {$q == 1 ? "[expr {$y - 1}]-Q4" : "$y-Q[expr {$q - 1}]"}]
+    set rows ""
+    set n 0
+    db eval {SELECT c.at, c.mode, c.reason, c.login, e.id, e.title, e.suggested_unit, e.route_reason, u.name AS unit,
+                    (SELECT p.reason FROM claim p WHERE p.event_id = c.event_id AND p.id < c.id AND p.ended IS NOT NULL
+                     ORDER BY p.id DESC LIMIT 1) AS back,
+                    (SELECT pu.name FROM claim p JOIN unit pu ON pu.id = p.unit_id WHERE p.event_id = c.event_id AND p.id < c.id
+                     AND p.ended IS NOT NULL ORDER BY p.id DESC LIMIT 1) AS backunit
+             FROM claim c JOIN event e ON e.id = c.event_id JOIN unit u ON u.id = c.unit_id
+             WHERE c.mode IN ('assigned', 'rerouted') AND c.at >= $from AND c.at < $to
+               AND (c.mode = 'rerouted' OR u.name != e.suggested_unit)
+             ORDER BY c.at DESC} {
+        incr n
+        set how [expr {$mode eq "rerouted" ? "重新交办" : "指定认领"}]
+        set backText [expr {$back eq "" ? "" : "$backunit退回：$back"}]
+        markup append rows [tmpl {<tr><td><a href="/events/$id">$title</a></td><td>$suggested_unit<div class="meta">$route_reason</div></td><td>$backText</td><td>$unit（$how）</td><td>$reason</td><td>[time $at]<div class="meta">$login</div></td></tr>}]
+    }
+    app $me 归口纠正 [tmpl {<h1>归口纠正：[dict get $p label]</h1>
+<p>信息办改派的事件：指定认领给建议以外的单位，或单位退回后重新交办。据此可完善<a href="/map">本县地图</a>、<a href="/departments">部门目录</a>和<a href="/rules">规则与词表</a>。<a href="/routing?period=$prev">上一季度</a></p>
+<p>共 $n 件。</p>
+<div class="scroll"><table><thead><tr><th scope="col">事件</th><th scope="col">建议单位（理由）</th><th scope="col">退回</th><th scope="col">改派给</th><th scope="col">改派理由</th><th scope="col">时间</th></tr></thead><tbody>$rows</tbody></table></div>}]
 }
