@@ -264,8 +264,8 @@ proc county::runFile {path} {
     yq::mc county.filedone $n [llength [missing]]
 }
 
-# county::catalog: make department UNIT follow catalogue entry ENTRY (a county-level section of
-# terms/units.txt; "" = by its name) for its routing terms; audited, generation bumped.
+# county::catalog: make department UNIT follow catalogue entry ENTRY (county::catalogue; "" = by
+# its name) for its routing terms; audited, generation bumped, a legacy box completed.
 proc county::catalog {unit entry} {
     org::require unit.manage
     if {$entry ne "" && ![dict exists [catalogue] $entry]} {
@@ -276,6 +276,7 @@ proc county::catalog {unit entry} {
         set old [db onecolumn {SELECT catalog FROM unit WHERE id = $id}]
         db eval {UPDATE unit SET catalog = $entry WHERE id = $id}
         Bump
+        Complete
         list {} catalog=$entry catalog=$old
     }
     return

@@ -130,7 +130,7 @@ proc analyse::map::parse {text} {
         if {[join $fields ""] eq ""} continue
         if {[llength $fields] > 5} { yq::fail map.row $line [yq::mc map.columns [llength $fields]] }
         lassign $fields town name code al kind
-        if {$line == [lindex $rows 0 0] && [regexp {乡镇|街道|township} $town] && $code ni {""} && ![regexp {^\d+$} $code]} {
+        if {$line == [lindex $rows 0 0] && [regexp {乡镇|街道|township} $town] && $code ne "" && ![regexp {^\d+$} $code]} {
             continue   ;# the header row
         }
         if {[catch {
@@ -171,7 +171,8 @@ proc analyse::map::parse {text} {
 }
 
 # analyse::map::import: replace the box's map with the one in the CSV file bytes BYTES (see
-# parse), in one transaction, audited (map.import), the analysis generation bumped. A township
+# parse), in one transaction, audited (map.import), the analysis generation bumped (and a legacy
+# box whose setup it completes becomes its own county, county::Complete). A township
 # keeps the unit it was given if its name stays. Returns a dict townships villages places (counts).
 proc analyse::map::import {bytes} {
     set m [parse [decode $bytes]]
@@ -198,6 +199,7 @@ proc analyse::map::import {bytes} {
                      VALUES((SELECT id FROM township WHERE name = $town), $name, $kind, $code, $al)}
         }
         analyse::Bump
+        county::Complete   ;# the map may have been the last thing a legacy box's setup lacked
         set n [dict create townships [dict size [dict get $m townships]] villages [llength [dict get $m villages]] \
                    places [llength [dict get $m places]]]
         list $n "townships=[dict get $n townships] villages=[dict get $n villages] places=[dict get $n places]"
