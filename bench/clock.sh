@@ -8,7 +8,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 N=$(size "${1:-2000}" 20)
 W=$(mktemp -d /tmp/yqbox-clockbench.XXXXXX); trap 'rm -rf "$W"' EXIT
-$YQ init "$W/d" >/dev/null
+$YQ init -demo "$W/d" >/dev/null
 echo "log_level error" >> "$W/d/appliance.conf"
 YQBOX_TESTING=1 YQBOX_NOW=2026-12-28T10:00:00+08:00 $YQ run -d "$W/d" bench/clock.tcl "$N" \
     tests/fixtures/calendar/2027.json

@@ -38,11 +38,11 @@ figure crawl_fetch "$(awk -v n="$FETCH_N" -v t="$ty" 'BEGIN { printf "%.0f", n /
     curl_parallel "$(awk -v n="$FETCH_N" -v t="$tc" 'BEGIN { printf "%.0f", n / t }')" 'x>=0.9'
 
 # 2. ingest
-$YQ init "$W/ingest" >/dev/null
+$YQ init -demo "$W/ingest" >/dev/null
 r=$($YQ run -d "$W/ingest" bench/crawl.tcl ingest "$INGEST_N" "$W/rows.sql")
 yps=${r% *}
 [ "${r#* }" = "$INGEST_N" ] || { echo "bench: ingest stored ${r#* } posts of $INGEST_N" >&2; exit 1; }
-$YQ init "$W/shell" >/dev/null
+$YQ init -demo "$W/shell" >/dev/null
 $YQ eval -d "$W/shell" "db eval {
     DROP TABLE post_fts; CREATE VIRTUAL TABLE post_fts USING fts5(title, body, content='post', content_rowid='id');
     INSERT INTO source(name, type, url, tier, created, updated) VALUES('bench', 'html', 'http://bench.test/', 'forum', '', '')}"
@@ -54,7 +54,7 @@ echo "ingest $INGEST_N posts (decode, extract, store, FTS): yqbox $yps posts/s, 
 figure crawl_ingest "$yps" posts/s sqlite3_shell "$sps" 'x>=0.6'
 
 # 3. FTS
-$YQ init "$W/fts" >/dev/null
+$YQ init -demo "$W/fts" >/dev/null
 r=$($YQ run -d "$W/fts" bench/crawl.tcl fts "$FTS_M" "$FTS_Q")
 echo "FTS at $FTS_M posts, $FTS_Q two-character queries, LIMIT 20, newest first: p50/p95/max ms $r (target p95 <= 2 ms)"
 set -- $r

@@ -32,7 +32,7 @@ figure foundation_start "$y" ms tclsh "$t" '<=10'
 rss=$(/usr/bin/time -f %M $YQ eval exit 2>&1 >/dev/null | tail -1)
 echo "peak RSS, yqbox eval exit: $rss KiB (target <= 10240 KiB)"
 figure foundation_start_rss "$rss" KiB - - '<=10240'
-d="$tmp/data"; $YQ init "$d" >/dev/null
+d="$tmp/data"; $YQ init -demo "$d" >/dev/null
 rss=$(/usr/bin/time -f %M $YQ eval -d "$d" 'db eval {SELECT count(*) FROM meta}' 2>&1 >/dev/null | tail -1)
 echo "peak RSS, opening the database: $rss KiB"
 figure foundation_open_rss "$rss" KiB - - -

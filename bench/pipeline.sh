@@ -7,6 +7,6 @@ set -eu
 need taskset util-linux
 N=$(size "${1:-5000}" 50)
 W=$(mktemp -d /tmp/yqbox-pipeline.XXXXXX); trap 'rm -rf "$W"' EXIT
-$YQ init "$W/d" >/dev/null
+$YQ init -demo "$W/d" >/dev/null
 echo "log_level error" >> "$W/d/appliance.conf"
 YQBOX_TESTING=1 taskset -c 0 $YQ run -d "$W/d" bench/pipeline.tcl "$N"

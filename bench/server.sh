@@ -29,7 +29,7 @@ set -- $(freeports 4)
 P_YS=$1 P_YH=$2 P_NS=$3 P_NH=$4
 
 # ---- yqbox ----
-$YQ init "$W/data" >/dev/null
+$YQ init -demo "$W/data" >/dev/null
 cat > "$W/data/appliance.conf" <<EOF
 https 127.0.0.1:$P_YS
 http 127.0.0.1:$P_YH

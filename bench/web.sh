@@ -33,7 +33,7 @@ bench_setup webbench
 set -- $(freeports 3)
 P_YH=$1 P_YS=$2 P_NH=$3
 
-$YQ init "$W/data" >/dev/null
+$YQ init -demo "$W/data" >/dev/null
 cat > "$W/data/appliance.conf" <<EOF
 https 127.0.0.1:$P_YS
 http 127.0.0.1:$P_YH

@@ -13,7 +13,8 @@ namespace eval yqbox {
         version {""                         "显示 yqbox 及其内置各组件的版本"}
         eval    {"?-d DATADIR? SCRIPT"      "在载入全部命令后运行一段 Tcl 脚本"}
         run     {"?-d DATADIR? FILE ?ARG ...?" "运行一个 Tcl 脚本文件（argv 与 tclsh 相同）"}
-        init    {"?-c FILE? ?DATADIR?"      "创建或升级数据目录（数据库、默认配置）"}
+        init    {"?-c FILE? ?-demo? ?DATADIR?" "创建或升级数据目录（数据库、默认配置）；-demo：虚构的青山县演示数据"}
+        setup   {"?-d DATADIR? FILE"        "按设置文件完成本机的首次设置（本县名称、文号、领导、账号等；见 help setup file）"}
         console {"?-d DATADIR?"             "交互式 Tcl 控制台（连接正在运行的服务）"}
         serve   {"?-d DATADIR? ?-c FILE?"   "运行 HTTPS 服务、工作线程和后台任务"}
         status  {"?-d DATADIR?"             "显示数据目录上正在运行的服务的状态"}
@@ -55,9 +56,11 @@ proc yqbox::main {argv} {
     }
     # options come before the positional arguments; "--" ends them
     set opts [dict create -d "" -c ""]
+    set demo 0
     while {[llength $args] && [string match -* [lindex $args 0]]} {
         set args [lassign $args opt]
         if {$opt eq "--"} { break }
+        if {$opt eq "-demo" && $sub eq "init"} { set demo 1; continue }
         if {$opt ni {-d -c} || ![llength $args]} {
             puts stderr "yqbox $sub: [yq::mc [expr {$opt in {-d -c} ? "cli.optvalue" : "cli.option"}] $opt]"
             return [Usage $sub]
@@ -70,6 +73,9 @@ proc yqbox::main {argv} {
         dict set opts -d $d
     }
     setup [dict get $opts -d] [dict get $opts -c]
+    if {$sub eq "init"} { return [cmd::init $demo {*}$args] }
+    # scripts see the names of the box's setup (county.tcl) from the first one they read
+    if {$sub in {eval run} && [db::available]} { conf::lazy [dict keys $county::keys] {catch {county::sync}} }
     return [cmd::$sub {*}$args]
 }
 
@@ -159,9 +165,10 @@ proc yqbox::cmd::run {args} {
 }
 
 # yqbox::cmd::init: create the data directory and its database (through the migrations) and a
-# default appliance.conf if there is none. Running it again changes nothing. On failure anything
-# this run created is removed again.
-proc yqbox::cmd::init {args} {
+# default appliance.conf if there is none. A new database is a box of its own county, to be set
+# up (county.tcl); with DEMO 1 it is (or an existing one becomes) the demo county 青山县. Running
+# it again changes nothing else. On failure anything this run created is removed again.
+proc yqbox::cmd::init {demo args} {
     if {[llength $args]} { return [yqbox::Usage init] }
     set dir [yqbox::needdata]
     set created {}
@@ -175,6 +182,11 @@ proc yqbox::cmd::init {args} {
         set dbfile [file join $dir yqbox.db]
         if {![file exists $dbfile]} { lappend created $dbfile $dbfile-wal $dbfile-shm }
         set applied [db::connect $dir -create]
+        if {$demo && [county::mode] ne "demo"} {
+            county::setMode demo
+        } elseif {!$demo && [county::mode] eq ""} {
+            county::setMode county
+        }
         set conffile [file join $dir appliance.conf]
         if {![file exists $conffile]} {
             set f [open $conffile {WRONLY CREAT EXCL} 0600]
@@ -194,6 +206,20 @@ proc yqbox::cmd::init {args} {
     } else {
         puts [yq::mc cli.initialised $dir $v $applied]
     }
+    return 0
+}
+
+# yqbox::cmd::setup: the first-run setup from setup FILE (county::runFile), as the console owner.
+# Prints what is still missing. Exit 1 (nothing changed) on any error.
+proc yqbox::cmd::setup {args} {
+    if {[llength $args] != 1} { return [yqbox::Usage setup] }
+    db::connect [yqbox::needdata]
+    if {[catch {county::runFile [lindex $args 0]} msg]} {
+        puts stderr $msg
+        return 1
+    }
+    puts $msg
+    foreach m [county::missing] { puts "  [lindex $m 0]" }
     return 0
 }
 

@@ -20,6 +20,9 @@ namespace eval conf {
     variable value  ;# name -> effective value (normalized)
     variable origin ;# name -> where the value came from: default, FILE:LINE, or console
     variable file {}
+    variable overlay {}   ;# key -> value given by the box's setup (conf::overlay)
+    variable lazy         ;# key -> command to run before its first read (conf::lazy)
+    array set lazy {}
     array set decl {}
     array set value {}
     array set origin {}
@@ -119,11 +122,25 @@ proc conf::check {type value} {
     }
 }
 
-# conf::get: the effective value of a declared key; errors for an undeclared one.
+# conf::get: the effective value of a declared key; errors for an undeclared one. The first read of
+# a key named by conf::lazy runs its command first.
 proc conf::get {name} {
     variable value
+    variable lazy
+    if {[info exists lazy($name)]} {
+        set cmd $lazy($name)
+        array unset lazy
+        uplevel #0 $cmd
+    }
     if {![info exists value($name)]} { yq::fail conf.unknown $name }
     return $value($name)
+}
+
+# conf::lazy: run CMD (at global level, once) before the first conf::get of any of KEYS: the setup's
+# values (conf::overlay) are read from the database only when a script needs them. Returns nothing.
+proc conf::lazy {keys cmd} {
+    variable lazy
+    foreach k $keys { set lazy($k) $cmd }
 }
 
 # conf::path: the value of a path key made absolute (relative to the config file's directory, or
@@ -236,7 +253,42 @@ proc conf::load {fname} {
     dict for {k vo} $pending {
         lassign $vo value($k) origin($k)
     }
+    Overlay
     return [dict size $pending]
+}
+
+# conf::overlay: the values the box's first-run setup gave (county.tcl), a dict key -> value: they
+# replace the defaults of keys the config file does not set (origin "setup"); a key left out goes
+# back to its default. Kept across conf::load. Returns nothing.
+proc conf::overlay {d} {
+    variable overlay
+    variable decl
+    dict for {k v} $d {
+        if {![info exists decl($k)]} { error "unknown config key \"$k\"" }
+    }
+    set overlay $d
+    Overlay
+}
+
+# conf::Overlay: apply the setup's values (conf::overlay) to the keys whose value is the default or
+# came from the setup. Returns nothing.
+proc conf::Overlay {} {
+    variable overlay
+    variable decl
+    variable value
+    variable origin
+    foreach name [array names origin] {
+        if {$origin($name) eq "setup"} {
+            set value($name) [dict get $decl($name) default]
+            set origin($name) default
+        }
+    }
+    dict for {k v} $overlay {
+        if {$origin($k) eq "default"} {
+            set value($k) $v
+            set origin($k) setup
+        }
+    }
 }
 
 # conf::Record: called from the config interpreter for every key (and, with NAME empty, every

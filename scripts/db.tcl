@@ -116,6 +116,7 @@ proc db::connect {dir args} {
     set ::db::datadir [file normalize $dir]
     set ::db::dbfile $path
     guard
+    if {[llength [info commands ::county::sync]]} { county::sync }
     return $applied
 }
 

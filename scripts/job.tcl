@@ -158,6 +158,7 @@ proc job::run {name} {
     set j [dict get $jobs $name]
     set items {}
     db::guard
+    catch {county::sync}   ;# the names of the box's setup (county.tcl), changed by another process
     set started [yqbox::now]
     set t0 [clock milliseconds]
     set code [catch {uplevel #0 [dict get $j script]} result opts]

@@ -47,6 +47,8 @@ namespace eval yqbox {
         submission.tcl
         request.tcl
         assessment.tcl
+        county.tcl
+        analyse/map.tcl
         backup.tcl
         service.tcl
         federation/link.tcl

@@ -809,3 +809,49 @@ namespace eval yq {
         cli.option          {没有选项 %s}
     }
 }
+
+namespace eval yq {
+    # ---- the county's map and the first-run setup (analyse/map.tcl, county.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        perm.map.manage     管理本县地图
+        perm.setup.manage   首次设置
+        act.map.import      导入本县地图
+        act.map.add         增加地图条目
+        act.map.remove      删除地图条目
+        act.map.unit        指定乡镇责任单位
+        act.county.mode     设置本机县份模式
+        act.county.set      首次设置
+        map.toolarge        {文件超过 %s MB，不是地图名录}
+        map.encoding        {文件编码为 %s，应为 UTF-8 或 GB18030（GBK）}
+        map.row             {第 %1$s 行：%2$s}
+        map.quote           引号未闭合
+        map.columns         {有 %s 列，最多 5 列：乡镇（街道）、村（社区）、代码、别名、类别}
+        map.code            {代码“%s”应为 1 至 15 位数字}
+        map.kind            {类别“%s”无效，应为空（村、社区）或 地标、学校、医院、园区、道路}
+        map.noplace         地点名称为空
+        map.twice           {“%1$s”重复（另见第 %2$s 行）}
+        map.notown          乡镇（街道）为空
+        map.name            {名称“%s”无效：应为 1 至 40 个字，不含空格和控制字符}
+        map.empty           文件中没有乡镇（街道）
+        map.toomany         {超过 %s 行，不是一个县的名录}
+        map.exists          {“%s”已在地图中}
+        map.none            {地图中没有“%s”}
+        map.noread          {无法读取文件 %s}
+        map.imported        {已导入 %1$s 个乡镇（街道）、%2$s 个村（社区）、%3$s 个地点}
+        map.exported        {已导出 %1$s 行到 %2$s}
+        county.key          {没有设置项“%1$s”，可设置：%2$s}
+        county.empty        {请填写%s}
+        county.bad          {%s过长或含控制字符}
+        county.code         {行政区划代码“%s”应为 6 位数字}
+        county.prefix       {%1$s“%2$s”不能含空格，最多 30 字}
+        county.role         {角色“%1$s”无效，应为 %2$s}
+        county.noread       {无法读取设置文件 %s}
+        county.fileline     {%1$s 第 %2$s 行：%3$s}
+        county.syntax       {格式不正确（见 help setup file）}
+        county.word         {未知的设置“%s”（见 help setup file）}
+        county.filedone     {已按设置文件执行 %1$s 项；尚缺 %2$s 项}
+        county.catalog      {部门目录中没有“%1$s”，目录：%2$s}
+        county.done         首次设置已完成
+        county.demo         本机为示范县（青山县，虚构），无需首次设置
+    }
+}

@@ -426,6 +426,7 @@ cmdlayer::command unit add [list {name 名称} [list kind 类型 "choice([join $
                  VALUES($name, $kind, nullif($parent, ''), $contact, $phone, $email, $at)}
         set id [db last_insert_rowid]
         audit::record unit.create unit:$id -after "$name $kind"
+        analyse::Bump   ;# routing follows the box's units (analyse/map.tcl)
     }
     return $id
 }
@@ -448,6 +449,7 @@ cmdlayer::command unit set {{unit 单位} {args 字段及值 text 2}} "修改单
             }
             audit::record unit.update unit:$id -before "$f=$old" -after "$f=$v"
         }
+        analyse::Bump   ;# routing follows the box's units (analyse/map.tcl)
     }
     return
 }

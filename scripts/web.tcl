@@ -93,6 +93,7 @@ proc web::handle {r} {
     set req $r
     set resp [dict create status 200 headers {} body "" type "" cache "" set 0]
     db::guard
+    county::sync
     set path [dict get $r path]
     set method [dict get $r method]
     set allowed {}

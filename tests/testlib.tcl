@@ -28,6 +28,9 @@ proc testlib::exe {} {
 # unless given),
 # -cwd DIR (default: the suite's scratch directory, so no ./appliance.conf is found),
 # -timeout SECONDS (default 60), -prefix CMD (run under CMD, e.g. setpriv ...).
+# `yq init ...` makes the demo county's box (`init -demo`, as `make run` does): the tests' fixtures
+# are the fictional 青山县. `yq init -county ...` runs a plain `yqbox init` (a box for its own
+# county, to be set up: county.test).
 # Returns a dict: code (exit status), out (stdout), err (stderr), both without a final newline.
 proc yq {args} {
     set stdin ""
@@ -51,6 +54,9 @@ proc yq {args} {
             dict set saved $k [expr {[info exists ::env($k)] ? [list 1 $::env($k)] : {0 {}}}]
         }
         if {$v eq ""} { unset -nocomplain ::env($k) } else { set ::env($k) $v }
+    }
+    if {[lindex $args 0] eq "init"} {
+        set args [expr {[lindex $args 1] eq "-county" ? [lreplace $args 1 1] : [linsert $args 1 -demo]}]
     }
     set errfile [file join [testlib::scratch] stderr.[incr ::testlib::n]]
     set oldcwd [pwd]

@@ -59,14 +59,14 @@ proc analyse::route::fromHits {hits} {
         dict set r reason "涉及县直部门（[lindex $dnames 0]）和乡镇（[join $tnames 、]）两级，由${office}认领"
     } elseif {[llength $dept] == 1} {
         dict set r unit [lindex $dnames 0]
-        set where [expr {[llength $tnames] ? "，发生地：[join $tnames 、]" : ""}]
+        set where [expr {[llength $tnames] ? "，发生地：[join [lmap t $tnames { Place $hits $t }] 、]" : ""}]
         dict set r reason "属[lindex $dnames 0]职责（[Terms $hits [lindex $dnames 0]]）$where"
     } elseif {[llength $dept] > 1} {
         dict set r unit $office
         dict set r reason "涉及多个单位（[join $dnames 、]），由${office}认领"
     } elseif {[llength $town] == 1} {
         dict set r unit [lindex $tnames 0]
-        dict set r reason "属地管理：发生在[lindex $tnames 0]（[Terms $hits [lindex $tnames 0]]）"
+        dict set r reason "属地管理：发生在[Place $hits [lindex $tnames 0]]"
     } elseif {[llength $town] > 1} {
         dict set r unit $office
         dict set r reason "涉及多个乡镇（[join $tnames 、]），由${office}认领"
@@ -89,6 +89,13 @@ proc analyse::route::Involved {pairs share} {
         if {[lindex $p 1] >= $share * $best} { lappend out $p }
     }
     return $out
+}
+
+# analyse::route::Place: township TOWN as a place of HITS for a reason text: its name, with the
+# other places named in it (villages, landmarks) in brackets: 桃源镇（石门村）.
+proc analyse::route::Place {hits town} {
+    set t [lsearch -all -inline -not -exact [split [Terms $hits $town] 、] $town]
+    expr {[llength $t] ? "$town（[join $t 、]）" : $town}
 }
 
 # analyse::route::Terms: the distinct terms of UNIT in HITS, joined for a reason text.

@@ -155,6 +155,7 @@ proc analyse::terms::ensure {} {
     if {!$loaded || $generation ne ""} { load }
     set generation $g
     if {$g ne ""} {
+        analyse::map::apply   ;# a box that is its own county: region and units from its map
         # lists administrators replaced or added (term_list), over the bundled files
         db eval {SELECT name, tokens, attrs FROM term_list ORDER BY rowid} {
             if {[catch {define $name $tokens $attrs} msg]} { ::log warning "stored term list $name ignored: $msg" }

@@ -52,6 +52,8 @@ proc web::safeNext {next} {
 # web::home: the start page of principal ME: their work list (我的待办) for every role that has
 # one, else the dashboard (the viewer).
 proc web::home {me} {
+    # a sysadmin of a box whose first-run setup is not complete starts on it (setup.tcl)
+    if {[can $me setup.manage] && [llength [county::missing]]} { return /setup }
     foreach {perm path} {work.list /work event.view.unit /dashboard} {
         if {[can $me $perm]} { return $path }
     }

@@ -22,9 +22,9 @@ namespace eval web {
         report      {报送专报 {}}
         unitreport  {报告本单位领导 {{leaders 报告对象（本单位领导） text} {reporter 报告人（默认本人） text?} {at 报告时间（默认现在） time?}}}
         claim       {认领 {{legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?}}}
-        assign      {指定认领 {{unit 承办单位 unit} {legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?}}}
+        assign      {指定认领 {{unit 承办单位 unit} {legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?} {reason 改派理由（与建议单位不同时） para?}}}
         handback    {退回 {{reason 退回理由（非本单位职责） para}}}
-        reroute     {重新交办 {{unit 承办单位 unit} {legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?}}}
+        reroute     {重新交办 {{unit 承办单位 unit} {legacy 历史遗留问题（15个工作日内形成核实调查报告） flag?} {reason 改派理由 para?}}}
         judge       {研判 {{level 风险等级 level} {reason 研判意见 para} {consult 会商记录（重大、特别重大必填） para?}}}
         investigate {开始核实调查 {{handler 承办人 text} {contact 联系方式 text}}}
         extend      {申请延期 {{days 延期工作日 days} {reason 延期理由（书面申请） para}}}
@@ -102,7 +102,7 @@ route GET /dashboard {} {
         markup append recent [tmpl {<li><span class="level [levelClass $level]">$level</span> <a href="/events/$id">$title</a> <span class="meta">[stateName $state] · [time $last_post]</span></li>}]
     }
     app $me 工作台 [tmpl {<h1>工作台</h1>
-[clockNotices $me]
+[setupNote $me][clockNotices $me]
 <section aria-labelledby="h-open"><h2 id="h-open">未办结事件（按风险等级）</h2><ul class="cards">$cards</ul></section>
 <section aria-labelledby="h-due"><h2 id="h-due">即将到期与已超期</h2>$due</section>
 <section aria-labelledby="h-posts"><h2 id="h-posts">近 24 小时每小时新增帖子</h2>[bars 每小时新增帖子 $labels $values 3]</section>
@@ -671,7 +671,7 @@ proc web::actionArgs {name values} {
     set v $values
     switch -- $name {
         claim { return [expr {[dict get $v legacy] eq "1" ? "-legacy" : ""}] }
-        assign - reroute { return [list [dict get $v unit] {*}[expr {[dict get $v legacy] eq "1" ? "-legacy" : ""}]] }
+        assign - reroute { return [list [dict get $v unit] {*}[expr {[dict get $v legacy] eq "1" ? "-legacy" : ""}] -reason [dict get $v reason]] }
         unitreport { return [list [dict get $v leaders] -by [dict get $v reporter] -at [dict get $v at]] }
         press { return [list [dict get $v place] -at [dict get $v at] -url [dict get $v url]] }
         handback - close - police { return [list [dict get $v reason]] }

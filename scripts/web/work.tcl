@@ -176,6 +176,12 @@ proc web::markRead {me id} {
 # after the last one; low disk; each failing background job; each flagged source. Returns rows.
 proc web::Dutiessysadmin {me} {
     set out {}
+    foreach m [county::missing] {
+        lappend out [Duty 完成首次设置 [lindex $m 0] [lindex $m 1] ""]
+    }
+    if {[county::mode] eq "legacy"} {
+        lappend out [Duty 完成首次设置 本机仍在使用虚构的示范县（青山县）名录 /setup "现有数据保留；设置完成后按本县地图研判和归口"]
+    }
     set y [calendar::pendingYear]
     if {$y ne ""} {
         set due [clock scan $y-01-01 -format %Y-%m-%d -timezone :[conf::get timezone]]

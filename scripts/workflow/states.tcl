@@ -210,7 +210,7 @@ workflow::transition claim {
 }
 workflow::transition assign {
     from {detected reported} to claimed perms event.assign title 指定认领
-    args {{unit 单位} {-legacy 历史遗留问题 flag} {-auto 时钟自动指定 flag}} text "The info office assigns the event to a unit; after the claim window (or by the clock) it is recorded as overdue against the suggested unit."
+    args {{unit 单位} {-legacy 历史遗留问题 flag} {-auto 时钟自动指定 flag} {-reason 改派理由}} text "The info office assigns the event to a unit (with the reason when it is not the suggested one: a routing correction, listed on /routing); after the claim window (or by the clock) it is recorded as overdue against the suggested unit."
     stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
     notify {office unit:handler unit:unithead} records "claim row (mode assigned or auto, overdue flag); investigation row" source "001 第六条"
 }
@@ -222,7 +222,7 @@ workflow::transition handback {
 }
 workflow::transition reroute {
     from {handedback} to claimed perms event.assign title 重新交办
-    args {{unit 单位} {-legacy 历史遗留问题 flag}} text "The info office re-routes a handed-back event to another unit."
+    args {{unit 单位} {-legacy 历史遗留问题 flag} {-reason 改派理由}} text "The info office re-routes a handed-back event to another unit, with its reason (listed on /routing)."
     stops {claim} starts {investigate {!$e(legacy)} investigate_legacy {$e(legacy)} extension_request {}}
     notify {unit:handler unit:unithead} records "claim row (mode rerouted); investigation row" source "001 第六条"
 }
@@ -762,7 +762,17 @@ proc workflow::do::assign {id argv} {
     workflow::Args assign $argv
     if {$auto && [dict get [org::actor] login] ne "system"} { yq::fail event.auto }
     set uid [workflow::Unit $unit]
-    workflow::TakeOn $id $uid [expr {$auto ? "auto" : "assigned"}] $legacy
+    set note [workflow::TakeOn $id $uid [expr {$auto ? "auto" : "assigned"}] $legacy]
+    workflow::RouteReason $reason
+    return $note
+}
+
+# workflow::RouteReason: record REASON (why the office routed the event elsewhere than suggested)
+# on the claim row just made (claim.reason: on an ended row the unit's hand-back reason, on the
+# office's assign or reroute row its own). Returns nothing.
+proc workflow::RouteReason {reason} {
+    set reason [string trim $reason]
+    if {$reason ne ""} { db eval {UPDATE claim SET reason = $reason WHERE id = (SELECT max(id) FROM claim)} }
 }
 
 proc workflow::do::handback {id argv} {
@@ -781,7 +791,9 @@ proc workflow::do::reroute {id argv} {
     set uid [workflow::Unit $unit]
     set last [db onecolumn {SELECT unit_id FROM claim WHERE event_id = $id ORDER BY id DESC LIMIT 1}]
     if {$uid == $last} { yq::fail event.handedback $unit }
-    workflow::TakeOn $id $uid rerouted $legacy
+    set note [workflow::TakeOn $id $uid rerouted $legacy]
+    workflow::RouteReason $reason
+    return $note
 }
 
 proc workflow::do::judge {id argv} {

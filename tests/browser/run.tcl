@@ -8,8 +8,9 @@
 # browser scripts against it: flow.mjs (the working day) then layout.mjs (every page as every role
 # at 1366 and 390 px), Playwright driving Debian's Chromium. `yqbox run tests/browser/run.tcl
 # layout.mjs` runs only the scripts named. day.mjs (a working day from an empty box) runs after
-# them on a box of its own: only `yqbox init` and the HTTPS port, served, with the same fixture
-# internet; it configures the rest itself through the console and the pages (see dayBox). Screenshots
+# them on a box of its own: only `yqbox init -demo` and the HTTPS port, served, with the same fixture
+# internet; it configures the rest itself through the console and the pages (see dayBox); setup.mjs
+# (the first-run setup of a box for its own county) on another (setupBox). Screenshots
 # go to build/screenshots/. Ends with "N passed, N failed, N skipped" (the sums over the scripts).
 # When Chromium or playwright-core is missing, says so and counts nothing (no fake pass).
 
@@ -39,9 +40,9 @@ proc writef {path text} { set f [open $path w]; fconfigure $f -encoding utf-8; p
 proc yq {args} { exec {*}$::exe {*}$args 2>@1 }
 proc readfile {f} { if {[catch {open $f} ch]} { return "" }; fconfigure $ch -encoding utf-8; set t [read $ch]; close $ch; return $t }
 
-set scripts [expr {[llength $argv] ? $argv : {flow.mjs layout.mjs day.mjs}}]
-# the scripts that run on the seeded box (all but day.mjs)
-set seededScripts [lsearch -all -inline -not -exact $scripts day.mjs]
+set scripts [expr {[llength $argv] ? $argv : {flow.mjs layout.mjs day.mjs setup.mjs}}]
+# the scripts that run on the seeded box (all but day.mjs and setup.mjs)
+set seededScripts [lsearch -all -inline -not -regexp $scripts {^(day|setup)\.mjs$}]
 
 # serveBox: start `yqbox serve -d DIR` with its output in LOG; returns its pids once it serves.
 proc serveBox {dir log} {
@@ -67,12 +68,13 @@ proc runScript {script log} {
     }
 }
 
-# dayBox: day.mjs's empty box: `yqbox init` a new data directory, give its config the HTTPS port
+# dayBox: day.mjs's empty box: `yqbox init -demo` a new data directory (the fixtures are the demo
+# county 青山县), give its config the HTTPS port
 # (and the test-speed keys), serve it, run day.mjs with the binary, the directory and the fixture's
 # port, stop the server. Its pids are added to ::pids so they are stopped on any failure.
 proc dayBox {fport} {
     set dir $::work/day
-    yq init $dir
+    yq init -demo $dir
     set port [freeport]
     set f [open $dir/appliance.conf a]
     puts $f "https 127.0.0.1:$port\nhttp {}\nworkers 2\ncrawl_delay_ms 0"
@@ -88,6 +90,27 @@ proc dayBox {fport} {
     set ::env(DATADIR) $dir
     set ::env(FIXTURE) $fport
     runScript day.mjs $log
+    foreach p $spids { catch {exec kill -TERM $p} }
+}
+
+# setupBox: setup.mjs's box: a plain `yqbox init` (a box for its own county, to be set up) with only
+# a sysadmin and an office account made at the console, served; runs setup.mjs and stops it.
+proc setupBox {} {
+    set dir $::work/setup
+    yq init $dir
+    yq eval -d $dir {user add sys1 刘系统 信息办 -roles sysadmin -password pw-sys1-123
+                     user add office1 张信息 信息办 -roles office -password pw-office1-123}
+    set port [freeport]
+    set f [open $dir/appliance.conf a]
+    puts $f "https 127.0.0.1:$port\nhttp {}\nworkers 2"
+    close $f
+    set log $::work/setup-server.log
+    set spids [serveBox $dir $log]
+    lappend ::pids {*}$spids
+    set ::env(BASE) https://127.0.0.1:$port
+    set ::env(TOTP_FILE) [file join $::work totp-setup.json]
+    set ::env(FIXTURES) [file join $::top tests fixtures]
+    runScript setup.mjs $log
     foreach p $spids { catch {exec kill -TERM $p} }
 }
 
@@ -111,7 +134,7 @@ try {
         set https [freeport]
         set conf [string map [list http://127.0.0.1:8091 http://127.0.0.1:$fport "datadir data" "datadir $dir"] \
                       [readf $top/appliance.conf]]
-        yq init $dir
+        yq init -demo $dir
         writef $dir/appliance.conf "$conf\nhttps 127.0.0.1:$https\nhttp {}\nworkers 2\naccess_log access.log\ncrawl_delay_ms 0\n"
         set ::env(YQBOX_TESTING) 1
         puts [yq eval -d $dir {crawl now}]
@@ -179,6 +202,7 @@ try {
         foreach script $seededScripts { runScript $script $log }
     }
     if {"day.mjs" in $scripts} { dayBox $fport }
+    if {"setup.mjs" in $scripts} { setupBox }
     puts "$passed passed, $failed failed, $skipped skipped"
     set status [expr {$rc ? 1 : 0}]
 } on error {msg opts} {
