@@ -1,6 +1,6 @@
 # county.tcl - which county a box is (issue 20): the first-run setup and the box's mode.
 #
-# A box is in one of three modes (meta county_mode, migration 028):
+# A box is in one of three modes (meta county_mode, migration 032):
 #   demo    the fictional 青山县 of `make run` and of the tests' fixtures (`yqbox init -demo`): the
 #           shipped term lists (region.txt) and the defaults of the config keys below;
 #   legacy  a box made before issue 20: it keeps its data and runs on the fictional lists, and its

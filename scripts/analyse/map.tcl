@@ -1,6 +1,6 @@
 # map.tcl - the county's map as data of the box (issue 20): its townships (乡镇/街道), their villages
 # and communities (村/社区) and its places (landmarks, schools, hospitals, industrial parks, roads),
-# in the tables township, village and place (migration 027). The map is imported from and exported
+# in the tables township, village and place (migration 031). The map is imported from and exported
 # to CSV in the layout of the civil-affairs lists counties keep:
 #
 #     乡镇（街道）,村（社区）,代码,别名,类别

@@ -1,4 +1,4 @@
--- 028-county.sql - which county a box is (issue 20): the values its first-run setup gave (names
+-- 032-county.sql - which county a box is (issue 20): the values its first-run setup gave (names
 -- printed on documents and pages, document number prefixes, ...) and whether it is its own county.
 
 -- county_setting: one value of the setup (a config key of scripts/county.tcl), with who set it.

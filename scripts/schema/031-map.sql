@@ -1,4 +1,4 @@
--- 027-map.sql - the county's map as data of the box (issue 20): its townships (乡镇/街道), their
+-- 031-map.sql - the county's map as data of the box (issue 20): its townships (乡镇/街道), their
 -- villages and communities (村/社区) and its places (landmarks, schools, hospitals, industrial
 -- parks, roads), each with its administrative code and aliases. The region terms of the matcher
 -- and the townships' routing terms are derived from these tables on a box that is its own county
