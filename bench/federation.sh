@@ -5,10 +5,9 @@
 #   them up (signed exchanges of fed_batch messages, pinned TLS, each batch stored in one
 #   transaction at the city). Then the same N by file: export at the county, import at the city.
 #   Prints messages/s for each; the counts at the city must equal N.
-# Usage: bench/federation.sh ?N? (default 5000)
-cd "$(dirname "$0")/.." || exit 1
-[ -x ./yqbox ] || { echo "build ./yqbox first (make)"; exit 1; }
-N=${1:-5000}
+# Usage: bench/federation.sh ?N? (default 5000; tiny mode 200; see bench/lib.sh)
+. "$(dirname "$0")/lib.sh"
+N=${1:-$(size 5000 200)}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/bench.tcl" <<'TCL'
 lassign $argv n
@@ -57,5 +56,11 @@ stopServer $srv
 puts [format "HTTPS: %d messages in %.2f s = %.0f messages/s" $n $https [expr {$n / $https}]]
 puts [format "file:  %d messages in %.2f s = %.0f messages/s (export + import + acknowledgement)" $n $file [expr {$n / $file}]]
 puts "stored at the city: $got"
+if {$got ne [list 白水县 $n 青山县 $n]} { puts stderr "bench: the city stored $got, not $n from each"; exit 1 }
+puts [format "RATES %.0f %.0f" [expr {$n / $https}] [expr {$n / $file}]]
 TCL
-./yqbox --dev . run "$tmp/bench.tcl" "$N"
+$YQ run "$tmp/bench.tcl" "$N" > "$tmp/out" || { cat "$tmp/out"; exit 1; }
+grep -v '^RATES' "$tmp/out"
+set -- $(grep '^RATES' "$tmp/out")
+figure federation_https "$2" messages/s - - -
+figure federation_file "$3" messages/s - - -

@@ -264,7 +264,7 @@ proc conf::overlay {d} {
     variable overlay
     variable decl
     dict for {k v} $d {
-        if {![info exists decl($k)]} { error "unknown config key \"$k\"" }
+        if {![info exists decl($k)]} { yq::fail conf.unknown $k }
     }
     set overlay $d
     Overlay

@@ -20,8 +20,8 @@
 # reach every interpreter as the config keys' values (conf::overlay; a key the config file sets
 # wins), refreshed by county::sync on each request and database connection.
 
-conf::key county_name string 青山县 "The county's name (县、市、区), set by the first-run setup"
-conf::key county_code string "" "The county's administrative division code (行政区划代码, 6 digits), set by the first-run setup"
+conf::key county_name string 青山县 "本县（市、区）的名称，由首次设置填写"
+conf::key county_code string "" "本县的行政区划代码（6 位数字），由首次设置填写"
 
 namespace eval county {
     # key -> label (Chinese) and kind of check: name (a printed name), prefix (a document number
