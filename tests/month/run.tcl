@@ -20,6 +20,13 @@ namespace eval month {
     variable here [file dirname [file normalize [info script]]]
     variable top [file dirname [file dirname $here]]
 }
+# run as a script (`make month`), the command line is this script's options, not tcltest's
+# (testlib hands argv to tcltest)
+set month::script [expr {[info exists argv0] && [file normalize $argv0] eq [file normalize [info script]]}]
+if {$month::script} {
+    set month::argv $argv
+    set argv {}
+}
 source [file join $month::top tests testlib.tcl]
 source [file join $month::here actors.tcl]
 
@@ -247,9 +254,14 @@ proc month::facts {t} {
 }
 
 # run as a script (`make month`): the 30-day run with kills, then the verdict.
-if {[info exists argv0] && [file normalize $argv0] eq [file normalize [info script]]} {
+if {$month::script} {
     source [file join $month::here check.tcl]
-    set o [dict merge {-days 30 -kills 3 -volume 250} $argv]
+    set opts {-days -kills -volume -seed -start -step -calendar-day -out -fixtures}
+    if {[llength $month::argv] % 2 || [dict size [dict remove $month::argv {*}$opts]]} {
+        puts stderr "usage: yqbox run tests/month/run.tcl ?[join $opts " VALUE? ?"] VALUE?"
+        exit 2
+    }
+    set o [dict merge {-days 30 -kills 3 -volume 250} $month::argv]
     set r [month::run {*}$o]
     puts "run: [dict get $r days] days, kills at steps [dict get $r kills], wall [dict get $r wall] s, out [dict get $r out]"
     set v [check::verdict [dict get $r out] [dict get $r fixtures]]
