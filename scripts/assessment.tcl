@@ -297,7 +297,7 @@ proc assessment::rank {f units} {
         if {$points == round($points)} { set points [expr {int($points)}] }
         lappend list [list [incr i] [dict set u points $points]]
     }
-    set list [lsort -command [list apply {{a b} {
+    set list [yqbox::lsortCommand [list apply {{a b} {
         set d [expr {[dict get [lindex $b 1] points] - [dict get [lindex $a 1] points]}]
         if {$d != 0} { return [expr {$d > 0 ? 1 : -1}] }
         expr {[lindex $a 0] - [lindex $b 0]}

@@ -114,6 +114,14 @@ proc yqbox::seconds {iso} {
     clock scan "$d $t [string map {: ""} $z]" -format "%Y-%m-%d %H:%M:%S %z"
 }
 
+# yqbox::lsortCommand: `lsort ?OPTIONS? -command COMMAND LIST`, except that a list of fewer than two
+# elements is returned as it is: Tcl 8.6.13's lsort -command leaks its copy of COMMAND when the
+# list is empty (the sanitizer build found it in every /work page of a person with nothing to do).
+proc yqbox::lsortCommand {command list args} {
+    if {[llength $list] < 2} { return $list }
+    lsort {*}$args -command $command $list
+}
+
 # yqbox::iso: SECONDS (default now) as ISO 8601 in the configured zone, e.g. 2024-05-01T10:23:00+08:00.
 proc yqbox::iso {{seconds ""}} {
     if {$seconds eq ""} { set seconds [now] }

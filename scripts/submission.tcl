@@ -493,7 +493,7 @@ proc submission::stats {spec} {
         dict set u below [lmap mm $past { expr {[dict get $u months $mm] < [dict get $quota unit] ? $mm : [continue]} }]
         lappend list $u
     }
-    set list [lsort -command [list apply {{a b} {
+    set list [yqbox::lsortCommand [list apply {{a b} {
         foreach k {adopted sent} {
             if {[dict get $a $k] != [dict get $b $k]} { return [expr {[dict get $b $k] - [dict get $a $k]}] }
         }

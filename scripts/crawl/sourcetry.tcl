@@ -77,8 +77,8 @@ proc crawl::try::Records {doc} {
                 set links [TitleLinks $doc $k]
                 if {![llength $links] || [llength $links] > 3} { continue }
                 # the title is the longest title-like link of the record
-                set t [lindex [lsort -decreasing -command {apply {{a b} {
-                    expr {[string length [lindex $a 1]] - [string length [lindex $b 1]]}}}} $links] 0]
+                set t [lindex [yqbox::lsortCommand {apply {{a b} {
+                    expr {[string length [lindex $a 1]] - [string length [lindex $b 1]]}}}} $links -decreasing] 0]
                 incr score [expr {min([string length [lindex $t 1]], 30)}]
                 lappend members $k
                 lappend titles $t

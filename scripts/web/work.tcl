@@ -116,7 +116,7 @@ proc web::worklist {me {deadlines 1}} {
     if {$office} { lappend out {*}[federation::county::worklist] }
     if {!$deadlines} { return $out }
     # overdue first (the earliest due time), then by due time; no deadline last
-    lsort -command {apply {{a b} {
+    yqbox::lsortCommand {apply {{a b} {
         set ka [expr {[dict get $a due_epoch] eq "" ? 9e18 : [dict get $a due_epoch]}]
         set kb [expr {[dict get $b due_epoch] eq "" ? 9e18 : [dict get $b due_epoch]}]
         expr {$ka < $kb ? -1 : ($ka > $kb ? 1 : 0)}
