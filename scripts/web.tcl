@@ -446,6 +446,32 @@ proc web::when {text} {
     return "${y}年[scan $m %d]月[scan $d %d]日 $hm"
 }
 
+# web::day: ISO date or time TEXT as the day people read (2026年3月2日), for columns that are a
+# day; anything else as it is.
+proc web::day {text} {
+    if {![regexp {^(\d{4})-(\d\d)-(\d\d)(?:$|[T ])} $text -> y m d]} { return $text }
+    return "${y}年[scan $m %d]月[scan $d %d]日"
+}
+
+# web::whenText: TEXT (a sentence, a notice's body, a step's note) with every ISO time in it
+# (2026-03-02T10:05:00+08:00, 2026-03-06 24:00:00) written as web::when writes it.
+proc web::whenText {text} {
+    set out ""
+    set at 0
+    foreach {range} [regexp -all -indices -inline {\m\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:[+-]\d\d:\d\d|Z)?} $text] {
+        lassign $range a b
+        append out [string range $text $at [expr {$a - 1}]] [when [string range $text $a $b]]
+        set at [expr {$b + 1}]
+    }
+    append out [string range $text $at end]
+}
+
+# web::dueText: due time DUE (calendar::Fmt form) as people read it on a page, with the provisional
+# sentence when it rests on the Monday-Friday guess for the years PROVISIONAL (calendar::dueText).
+proc web::dueText {due provisional} {
+    whenText [calendar::dueText $due $provisional]
+}
+
 # web::lit: the character with code C (literal $ [ \ in templates).
 proc web::lit {c} { format %c $c }
 

@@ -230,10 +230,10 @@ proc web::event {me id} {
     array get r
 }
 
-# web::time: ISO time TEXT shortened for pages (2024-05-01 10:23), "" stays "".
+# web::time: ISO time TEXT as people read it on staff pages (web::when: 2024年5月1日 10:23);
+# "" stays "".
 proc web::time {text} {
-    if {$text eq ""} { return "" }
-    string map {T " "} [string range $text 0 15]
+    when $text
 }
 
 # web::duration: SECONDS as Chinese days/hours/minutes (e.g. 1天3小时, 2小时5分).

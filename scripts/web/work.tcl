@@ -370,7 +370,7 @@ route GET /work {} {
                 set left [expr {$s < 0 ? "已超期 [duration $s]" : "剩余 [duration $s]"}]
             }
             set tip $rtitle
-            markup append rows [tmpl {<tr class="$cls"><td data-label="待办">$what</td><td data-label="事项"><a href="$link">$title</a></td><td data-label="截止时间" title="$tip">[calendar::dueText $due $provisional]</td><td data-label="剩余">$left</td><td data-label="情况">$note</td></tr>}]
+            markup append rows [tmpl {<tr class="$cls"><td data-label="待办">$what</td><td data-label="事项"><a href="$link">$title</a></td><td data-label="截止时间" title="$tip">[dueText $due $provisional]</td><td data-label="剩余">$left</td><td data-label="情况">$note</td></tr>}]
         }
     }
     app $me 我的待办 [tmpl {<h1>我的待办</h1>[workStatus $me]
