@@ -439,18 +439,14 @@ proc web::compile {t} {
     return $out
 }
 
-# web::when: ISO time TEXT as people read it (2026年3月2日 10:05); anything else as it is.
+# web::when: ISO time TEXT as people read it (2026年3月2日 10:05); anything else, and a time that
+# cannot be one (month 13, 25:00: typed text quoted in a refusal), as it is.
 # (Here, not in a page group, so the public column's static export has it too.)
 proc web::when {text} {
-    if {![regexp {^(\d{4})-(\d\d)-(\d\d)[T ](\d\d:\d\d)} $text -> y m d hm]} { return $text }
-    return "${y}年[scan $m %d]月[scan $d %d]日 $hm"
-}
-
-# web::day: ISO date or time TEXT as the day people read (2026年3月2日), for columns that are a
-# day; anything else as it is.
-proc web::day {text} {
-    if {![regexp {^(\d{4})-(\d\d)-(\d\d)(?:$|[T ])} $text -> y m d]} { return $text }
-    return "${y}年[scan $m %d]月[scan $d %d]日"
+    if {![regexp {^(\d{4})-(\d\d)-(\d\d)[T ]((\d\d):(\d\d))} $text -> y m d hm h mi]} { return $text }
+    scan "$m $d $h $mi" "%d %d %d %d" m d h mi
+    if {$m < 1 || $m > 12 || $d < 1 || $d > 31 || $h > 24 || $mi > 59} { return $text }
+    return "${y}年${m}月${d}日 $hm"
 }
 
 # web::whenText: TEXT (a sentence, a notice's body, a step's note) with every ISO time in it
