@@ -385,9 +385,10 @@ proc web::timeline {id} {
     set out ""
     # in time order (lsort is stable): steps are ISO times, deadlines "YYYY-MM-DD HH:MM:SS"
     set keyed [lmap it $items { list [calendar::Instant [lindex $it 0]] $it }]
-    foreach it [lmap k [lsort -integer -index 0 $keyed] { lindex $k 1 }] {
-        lassign $it at kind what who note
-        markup append out [tmpl {<li class="$kind"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>[whenText $note]</q>}}]</li>}]
+    # each shown as people read it, its datetime= one ISO form for machines
+    foreach k [lsort -integer -index 0 $keyed] {
+        lassign [lindex $k 1] at kind what who note
+        markup append out [tmpl {<li class="$kind"><time datetime="[yqbox::iso [lindex $k 0]]">[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>[whenText $note]</q>}}]</li>}]
     }
     tmpl {<ol class="timeline">$out</ol>}
 }

@@ -714,7 +714,7 @@ proc web::requestRecord {id} {
         set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : [yq::action $action]}]
         set by [expr {$who ne "" ? $who : [expr {$login eq "console" ? "控制台" : ($login eq "system" ? "系统" : $login)}]}]
         set note [expr {$action eq "request.recompute" ? $after : ($action eq "request.withdraw" ? [regsub {^state=\S+ } $after ""] : "")}]
-        markup append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> [whenText $note]</li>}]
+        markup append items [tmpl {<li class="[string map {. -} $action]"><time datetime="$at">[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> [whenText $note]</li>}]
     }
     if {$items eq ""} { return "" }
     tmpl {<section aria-labelledby="h-record"><h2 id="h-record">办理记录</h2><ol class="timeline" id="record">$items</ol></section>}
