@@ -124,9 +124,10 @@ proc web::worklist {me {deadlines 1}} {
 }
 
 # web::Duty: a work-list row that is not an event's: WHAT (the duty), TITLE, LINK and NOTE, due at
-# DUE_EPOCH ("" = no deadline). Returns the row's dict (see web::worklist).
+# DUE_EPOCH ("" = no deadline; written as deadlines are, midnight as 24:00 of the day that ends
+# there, so the row reads as the task's own page). Returns the row's dict (see web::worklist).
 proc web::Duty {what title link note {due_epoch ""}} {
-    set due [expr {$due_epoch eq "" ? "" : [time [yqbox::iso $due_epoch]]}]
+    set due [expr {$due_epoch eq "" ? "" : [calendar::Fmt $due_epoch 1]}]
     dict create what $what eid "" title $title link $link due $due due_epoch $due_epoch provisional "" \
         rule "" rtitle "" note $note
 }
