@@ -440,11 +440,33 @@ proc web::compile {t} {
     return $out
 }
 
-# web::when: ISO time TEXT as people read it (2026年3月2日 10:05); anything else as it is.
+# web::when: ISO time TEXT as people read it (2026年3月2日 10:05); anything else, and a time that
+# cannot be one (month 13, 25:00: typed text quoted in a refusal), as it is.
 # (Here, not in a page group, so the public column's static export has it too.)
 proc web::when {text} {
-    if {![regexp {^(\d{4})-(\d\d)-(\d\d)[T ](\d\d:\d\d)} $text -> y m d hm]} { return $text }
-    return "${y}年[scan $m %d]月[scan $d %d]日 $hm"
+    if {![regexp {^(\d{4})-(\d\d)-(\d\d)[T ]((\d\d):(\d\d))} $text -> y m d hm h mi]} { return $text }
+    scan "$m $d $h $mi" "%d %d %d %d" m d h mi
+    if {$m < 1 || $m > 12 || $d < 1 || $d > 31 || $h > 24 || $mi > 59} { return $text }
+    return "${y}年${m}月${d}日 $hm"
+}
+
+# web::whenText: TEXT (a sentence, a notice's body, a step's note) with every ISO time in it
+# (2026-03-02T10:05:00+08:00, 2026-03-06 24:00:00) written as web::when writes it.
+proc web::whenText {text} {
+    set out ""
+    set at 0
+    foreach {range} [regexp -all -indices -inline {\m\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:[+-]\d\d:\d\d|Z)?} $text] {
+        lassign $range a b
+        append out [string range $text $at [expr {$a - 1}]] [when [string range $text $a $b]]
+        set at [expr {$b + 1}]
+    }
+    append out [string range $text $at end]
+}
+
+# web::dueText: due time DUE (calendar::Fmt form) as people read it on a page, with the provisional
+# sentence when it rests on the Monday-Friday guess for the years PROVISIONAL (calendar::dueText).
+proc web::dueText {due provisional} {
+    whenText [calendar::dueText $due $provisional]
 }
 
 # web::lit: the character with code C (literal $ [ \ in templates).

@@ -424,6 +424,21 @@ proc testlib::recoveryCodes {page} {
     lmap {- c} [regexp -all -inline {<li><code>([^<]*)</code></li>} $list] { set c }
 }
 
+# pageText: the text nodes of HTML page PAGE a person reads, one per line: scripts, styles, code,
+# preformatted text, form values and options are left out; entities decoded.
+proc pageText {page} {
+    foreach tag {script style code pre textarea kbd samp option} {
+        regsub -all "(?s)<$tag\\M\[^>\]*>.*?</$tag>" $page "\n" page
+    }
+    regsub -all {<[^>]*>} $page "\n" page
+    string map {&lt; < &gt; > &quot; \" &#39; ' &nbsp; " " &amp; &} $page
+}
+# isoTimes: the ISO timestamps (2026-03-02T10:05:00+08:00, 2026-03-02 10:05) in TEXT (plain text, as
+# pageText gives it: a datetime= attribute is not text), which people should read as web::when
+# gives them (2026年3月2日 10:05).
+proc isoTimes {text} {
+    regexp -all -inline {\m\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:[+-]\d\d:\d\d|Z)?} $text
+}
 # dbq: the rows of SQL run directly on the server's database (::dir/yqbox.db).
 proc dbq {sql} {
     package require sqlite3

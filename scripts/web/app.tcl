@@ -176,11 +176,12 @@ $body
 }
 }
 
-# web::problems: markup listing form PROBLEMS (a list of sentences), or nothing.
+# web::problems: markup listing form PROBLEMS (a list of sentences, times in them as people read
+# them: web::whenText), or nothing.
 proc web::problems {problems} {
     if {![llength $problems]} { return "" }
     set items ""
-    foreach p $problems { markup append items [tmpl {<li>$p</li>}] }
+    foreach p $problems { markup append items [tmpl {<li>[whenText $p]</li>}] }
     tmpl {<div class="problems" role="alert"><p>提交的内容有以下问题，未保存：</p><ul>$items</ul></div>}
 }
 
@@ -195,8 +196,8 @@ proc web::done {me path text} {
 }
 
 # web::notice: the one-line confirmation of the change this session just made (?done=KEY naming
-# the text web::done kept), shown once: the text is then forgotten. Anything else in ?done= shows
-# nothing. Returns markup.
+# the text web::done kept; times in it as web::whenText writes them), shown once: the text is then
+# forgotten. Anything else in ?done= shows nothing. Returns markup.
 proc web::notice {} {
     set key [req query done]
     set me [me]
@@ -206,7 +207,7 @@ proc web::notice {} {
     db eval {SELECT notice FROM session WHERE id = $sid AND notice_key = $key AND notice_key != ''} { set text $notice }
     if {$text eq ""} { return "" }
     db eval {UPDATE session SET notice = '', notice_key = '' WHERE id = $sid AND notice_key = $key}
-    tmpl {<p class="notice" role="status">$text</p>}
+    tmpl {<p class="notice" role="status">[whenText $text]</p>}
 }
 
 # web::eventScope: the scope of ME's event reading as {all UNITID UNITNAME}; SQL reads it as
@@ -230,10 +231,10 @@ proc web::event {me id} {
     array get r
 }
 
-# web::time: ISO time TEXT shortened for pages (2024-05-01 10:23), "" stays "".
+# web::time: ISO time TEXT as people read it on staff pages (web::when: 2024年5月1日 10:23);
+# "" stays "".
 proc web::time {text} {
-    if {$text eq ""} { return "" }
-    string map {T " "} [string range $text 0 15]
+    when $text
 }
 
 # web::duration: SECONDS as Chinese days/hours/minutes (e.g. 1天3小时, 2小时5分).

@@ -146,7 +146,7 @@ route GET /city/events/:peer/:id {} {
     set steps ""
     db eval {SELECT at, action, from_state, to_state, by_unit, note FROM city_event_step
              WHERE peer_id = $peer AND event_id = $id ORDER BY step} {
-        markup append steps [tmpl {<li><time>[when $at]</time> <strong>[workflow::stepTitle $action]</strong>[if {$from_state ne $to_state && $from_state ne "" && $to_state ne ""} { tmpl {（[stateName $from_state] → [stateName $to_state]）} }][if {$by_unit ne ""} { tmpl { · $by_unit} }][if {$note ne ""} { tmpl {<br><small>$note</small>} }]</li>}]
+        markup append steps [tmpl {<li><time datetime="$at">[when $at]</time> <strong>[workflow::stepTitle $action]</strong>[if {$from_state ne $to_state && $from_state ne "" && $to_state ne ""} { tmpl {（[stateName $from_state] → [stateName $to_state]）} }][if {$by_unit ne ""} { tmpl { · $by_unit} }][if {$note ne ""} { tmpl {<br><small>[whenText $note]</small>} }]</li>}]
     }
     set plist ""
     foreach p [json parse $posts] {

@@ -73,12 +73,12 @@ route GET /dashboard {} {
              WHERE rn = 1 ORDER BY due_epoch LIMIT 20} {
         set left [expr {$due_epoch - $now}]
         if {$optional} {
-            markup append rows [tmpl {<tr class="optional"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余">可选，剩余 [duration $left]</td></tr>}]
+            markup append rows [tmpl {<tr class="optional"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[dueText $due $provisional]</td><td data-label="剩余">可选，剩余 [duration $left]</td></tr>}]
             continue
         }
         set cls [expr {$left < 0 ? "overdue" : ($left < 7200 ? "soon" : "")}]
         set text [expr {$left < 0 ? "已超期 [duration $left]" : "剩余 [duration $left]"}]
-        markup append rows [tmpl {<tr class="$cls"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[calendar::dueText $due $provisional]</td><td data-label="剩余"><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
+        markup append rows [tmpl {<tr class="$cls"><td data-label="事件"><a href="/events/$eid">$title</a></td><td data-label="最近的时限" title="规则 $rule">$what</td><td data-label="截止时间">[dueText $due $provisional]</td><td data-label="剩余"><span class="countdown" data-due="$due_epoch">$text</span></td></tr>}]
     }
     set due [expr {$rows eq "" ? [tmpl {<p>没有未到期的办理时限。</p>}] :
         [tmpl {<table class="list stack"><thead><tr><th scope="col">事件</th><th scope="col">最近的时限</th><th scope="col">截止时间</th><th scope="col">剩余</th></tr></thead><tbody>$rows</tbody></table>}]}]
@@ -356,7 +356,7 @@ proc web::deadlines {id} {
     set rows ""
     db eval {SELECT title, allowed, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional,
                     stopped_by FROM deadline WHERE event_id = $id ORDER BY state <> 'open', due_epoch, id} {
-        set due [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]
+        set due [dueText $due [expr {$state eq "open" ? $provisional : ""}]]
         markup append rows [tmpl {<tr class="[expr {$state eq "open" && $provisional ne "" ? "provisional" : ""}]"><td data-label="时限">$title</td><td data-label="期限">$allowed</td><td data-label="截止时间">$due</td><td data-label="进度">[deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]</td></tr>}]
     }
     if {$rows eq ""} { return "" }
@@ -376,7 +376,7 @@ proc web::timeline {id} {
     }
     db eval {SELECT title, start, due, due_epoch, state, provisional, warned_at, breached_at, met_at, optional, stopped_by
              FROM deadline WHERE event_id = $id} {
-        lappend items [list $start deadline "时限：$title" "截止 [calendar::dueText $due [expr {$state eq "open" ? $provisional : ""}]]" \
+        lappend items [list $start deadline "时限：$title" "截止 [dueText $due [expr {$state eq "open" ? $provisional : ""}]]" \
                            [deadlineWords $state $warned_at $breached_at $met_at $optional $stopped_by $due_epoch]]
     }
     db eval {SELECT at, score, level, cause FROM event_score WHERE event_id = $id ORDER BY at LIMIT 100} {
@@ -385,9 +385,10 @@ proc web::timeline {id} {
     set out ""
     # in time order (lsort is stable): steps are ISO times, deadlines "YYYY-MM-DD HH:MM:SS"
     set keyed [lmap it $items { list [calendar::Instant [lindex $it 0]] $it }]
-    foreach it [lmap k [lsort -integer -index 0 $keyed] { lindex $k 1 }] {
-        lassign $it at kind what who note
-        markup append out [tmpl {<li class="$kind"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>$note</q>}}]</li>}]
+    # each shown as people read it, its datetime= one ISO form for machines
+    foreach k [lsort -integer -index 0 $keyed] {
+        lassign [lindex $k 1] at kind what who note
+        markup append out [tmpl {<li class="$kind"><time datetime="[yqbox::iso [lindex $k 0]]">[time $at]</time> <strong>$what</strong> <span class="meta">$who</span> [if {$note ne ""} {tmpl {<q>[whenText $note]</q>}}]</li>}]
     }
     tmpl {<ol class="timeline">$out</ol>}
 }

@@ -62,9 +62,10 @@ route GET /inbox {} {
              WHERE user_id = $uid AND ($unread = 0 OR read_at IS NULL)
              ORDER BY id DESC LIMIT $inboxPage OFFSET $offset} {
         lassign [inboxTarget $event_id $object $kind] href label
+        set text [whenText $text]
         set title [expr {$href eq "" ? [tmpl {<span class="text">$text</span>}] : [tmpl {<a class="text" href="$href">$text</a>}]}]
         set what [expr {$label eq "" ? "" : [tmpl { · $label}]}]
-        set lines [markup join [lmap l [split $body \n] { tmpl {<li>$l</li>} }]]
+        set lines [markup join [lmap l [split $body \n] { tmpl {<li>[whenText $l]</li>} }]]
         set more [expr {$body eq "" ? "" : [tmpl {<details><summary>详情</summary><ul class="lines">$lines</ul></details>}]}]
         if {$read_at eq ""} {
             set mark [postButton $me /inbox/read 标为已读 [list id $id unread $unread page $page] secondary]

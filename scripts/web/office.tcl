@@ -429,7 +429,7 @@ proc web::commissionsPage {me {values {}} {problems {}}} {
         if {!$all && [dict get $c unit_id] ne [dict get $me unit_id]} { continue }
         dict with c {}
         set link [expr {$submission_id ne "" ? [tmpl {<a href="/submissions/$submission_id">$submission_id</a>}] : ""}]
-        markup append rows [tmpl {<tr><td data-label="编号">$id</td><td class="l"><a href="/commissions/$id">$title</a></td><td data-label="单位">$unit</td><td data-label="发出时间">[time $issued]</td><td data-label="截止">$due</td><td data-label="状态" class="st-$state">[dict get $names $state]</td><td data-label="报送">[time $delivered] $link</td></tr>}]
+        markup append rows [tmpl {<tr><td data-label="编号">$id</td><td class="l"><a href="/commissions/$id">$title</a></td><td data-label="单位">$unit</td><td data-label="发出时间">[time $issued]</td><td data-label="截止">[time $due]</td><td data-label="状态" class="st-$state">[dict get $names $state]</td><td data-label="报送">[time $delivered] $link</td></tr>}]
     }
     set form [expr {$all ? [tmpl {<h2 id="h-issue">发出约稿通知</h2>[commissionForm $me $values $problems]}] : ""}]
     app $me 约稿通知 [tmpl {<h1>约稿通知</h1>[notice]
@@ -489,7 +489,7 @@ route GET /commissions/:id {} {
         if {[dict get $c id] != $id || (!$all && [dict get $c unit_id] ne $mine)} { continue }
         set sid [dict get $c submission_id]
         set link [expr {$sid ne "" ? [tmpl {<a href="/submissions/$sid">政务信息 $sid</a>}] : ""}]
-        markup append rows [tmpl {<tr><td data-label="单位">[dict get $c unit]</td><td data-label="截止">[dict get $c due]</td><td data-label="状态" class="st-[dict get $c state]">[dict get $names [dict get $c state]]</td><td data-label="报送">[time [dict get $c delivered]] $link</td></tr>}]
+        markup append rows [tmpl {<tr><td data-label="单位">[dict get $c unit]</td><td data-label="截止">[time [dict get $c due]]</td><td data-label="状态" class="st-[dict get $c state]">[dict get $names [dict get $c state]]</td><td data-label="报送">[time [dict get $c delivered]] $link</td></tr>}]
     }
     set items ""
     db eval {SELECT s.id AS sid, s.title AS stitle, s.state AS sstate, s.sent, n.name AS uname FROM submission s
@@ -609,7 +609,7 @@ route POST /requests {} {
         respond status 422
         return [app $me 登记申请 [tmpl {<h1>登记政府信息公开申请</h1>[requestForm $me $v $problems]}]]
     }
-    done $me "/requests/[dict get $r id]" "已登记 [dict get $r number]，查询码 [dict get $r secret]（请告知申请人，仅显示一次），答复期限 [calendar::dueText [dict get $r due] [dict get $r provisional]]"
+    done $me "/requests/[dict get $r id]" "已登记 [dict get $r number]，查询码 [dict get $r secret]（请告知申请人，仅显示一次），答复期限 [dueText [dict get $r due] [dict get $r provisional]]"
 }
 
 route GET /requests/stats {} {
@@ -646,7 +646,7 @@ proc web::requestPage {me r {problems {}} {op ""} {values {}}} {
         if {$resumed eq ""} { set running 1 }
         markup append pauses [tmpl {<li>$kt：$party（[time $started] 至 [expr {$resumed eq "" ? "进行中" : [time $resumed]}]）</li>}]
     }
-    set shown [expr {$running ? "暂停计时（征求意见中）" : [calendar::dueText $due [expr {$state eq "registered" ? $due_provisional : ""}]]}]
+    set shown [expr {$running ? "暂停计时（征求意见中）" : [dueText $due [expr {$state eq "registered" ? $due_provisional : ""}]]}]
     set repeat [expr {$repeat_of ne "" ? [db onecolumn {SELECT number FROM request WHERE id = $repeat_of}] : ""}]
     set a /requests/$id
     set ops ""
@@ -714,7 +714,7 @@ proc web::requestRecord {id} {
         set what [expr {[dict exists $requestActions $action] ? [dict get $requestActions $action] : [yq::action $action]}]
         set by [expr {$who ne "" ? $who : [expr {$login eq "console" ? "控制台" : ($login eq "system" ? "系统" : $login)}]}]
         set note [expr {$action eq "request.recompute" ? $after : ($action eq "request.withdraw" ? [regsub {^state=\S+ } $after ""] : "")}]
-        markup append items [tmpl {<li class="[string map {. -} $action]"><time>[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> $note</li>}]
+        markup append items [tmpl {<li class="[string map {. -} $action]"><time datetime="$at">[time $at]</time> <strong>$what</strong> <span class="meta">$by</span> [whenText $note]</li>}]
     }
     if {$items eq ""} { return "" }
     tmpl {<section aria-labelledby="h-record"><h2 id="h-record">办理记录</h2><ol class="timeline" id="record">$items</ol></section>}

@@ -65,7 +65,7 @@ proc web::requestFilter {} {
 # provisional note, and 已逾期 when a pending request is past it at NOW).
 proc web::requestDue {st due due_epoch due_provisional paused now} {
     set late [expr {$st eq "registered" && $due_epoch ne "" && $now > $due_epoch ? "（已逾期）" : ""}]
-    set shown [expr {$paused ? "暂停计时" : [calendar::dueText $due [expr {$st eq "registered" ? $due_provisional : ""}]]}]
+    set shown [expr {$paused ? "暂停计时" : [dueText $due [expr {$st eq "registered" ? $due_provisional : ""}]]}]
     return $shown$late
 }
 

@@ -187,7 +187,7 @@ route POST /request/ {} {
     respond cookie yq_request gone -path /request/ -maxage 0
     set number [dict get $r number]
     set secret [dict get $r secret]
-    set due [calendar::dueText [dict get $r due] [dict get $r provisional]]
+    set due [dueText [dict get $r due] [dict get $r provisional]]
     web::page 申请已提交 [tmpl {<h1>申请已提交</h1>
 <p>[conf::get agency_name]已收到您的政府信息公开申请。</p>
 <dl class="receipt"><dt>申请编号</dt><dd id="number">$number</dd><dt>查询码</dt><dd id="secret">$secret</dd>
@@ -235,12 +235,12 @@ route POST /request/status {} {
     respond header Cache-Control no-store
     set secret [req form secret ""]
     dict with s {}
-    set shown [expr {$paused ? "暂停计时（正在征求第三方或其他机关意见）" : [calendar::dueText $due [expr {$answer eq "" ? $provisional : ""}]]}]
+    set shown [expr {$paused ? "暂停计时（正在征求第三方或其他机关意见）" : [dueText $due [expr {$answer eq "" ? $provisional : ""}]]}]
     web::page 办理状态 [tmpl {<h1>申请办理状态</h1>
-<dl class="status"><dt>申请编号</dt><dd id="number">$number</dd><dt>收到时间</dt><dd>$received</dd>
+<dl class="status"><dt>申请编号</dt><dd id="number">$number</dd><dt>收到时间</dt><dd id="received">[when $received]</dd>
 <dt>办理状态</dt><dd id="state">$state</dd><dt>答复期限</dt><dd id="due">$shown</dd>
 [if {$extension} { tmpl {<dt>延长答复期限</dt><dd>$extension 个工作日</dd>} }]
-[if {$answer ne ""} { tmpl {<dt>答复类型</dt><dd id="answer">$answer</dd><dt>答复时间</dt><dd>$answered</dd>} }]</dl>
+[if {$answer ne ""} { tmpl {<dt>答复类型</dt><dd id="answer">$answer</dd><dt>答复时间</dt><dd id="answered">[when $answered]</dd>} }]</dl>
 [if {$letter} { tmpl {<form method="post" action="/request/letter"><input type="hidden" name="number" value="$number"><input type="hidden" name="secret" value="$secret"><button type="submit">查看答复书</button></form>} }]}]
 }
 

@@ -124,9 +124,10 @@ proc web::worklist {me {deadlines 1}} {
 }
 
 # web::Duty: a work-list row that is not an event's: WHAT (the duty), TITLE, LINK and NOTE, due at
-# DUE_EPOCH ("" = no deadline). Returns the row's dict (see web::worklist).
+# DUE_EPOCH ("" = no deadline; written as deadlines are, midnight as 24:00 of the day that ends
+# there, so the row reads as the task's own page). Returns the row's dict (see web::worklist).
 proc web::Duty {what title link note {due_epoch ""}} {
-    set due [expr {$due_epoch eq "" ? "" : [time [yqbox::iso $due_epoch]]}]
+    set due [expr {$due_epoch eq "" ? "" : [calendar::Fmt $due_epoch 1]}]
     dict create what $what eid "" title $title link $link due $due due_epoch $due_epoch provisional "" \
         rule "" rtitle "" note $note
 }
@@ -376,7 +377,7 @@ route GET /work {} {
                 set left [expr {$s < 0 ? "已超期 [duration $s]" : "剩余 [duration $s]"}]
             }
             set tip $rtitle
-            markup append rows [tmpl {<tr class="$cls"><td data-label="待办">$what</td><td data-label="事项"><a href="$link">$title</a></td><td data-label="截止时间" title="$tip">[calendar::dueText $due $provisional]</td><td data-label="剩余">$left</td><td data-label="情况">$note</td></tr>}]
+            markup append rows [tmpl {<tr class="$cls"><td data-label="待办">$what</td><td data-label="事项"><a href="$link">$title</a></td><td data-label="截止时间" title="$tip">[dueText $due $provisional]</td><td data-label="剩余">$left</td><td data-label="情况">$note</td></tr>}]
         }
     }
     app $me 我的待办 [tmpl {<h1>我的待办</h1>[workStatus $me]
