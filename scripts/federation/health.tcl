@@ -8,11 +8,15 @@
 # or an imported file. Silence alerts the office of this box (both boxes run the job, so both
 # offices hear of it), once until the link works again.
 
+namespace eval federation {
+    variable stateNames {ok 正常 late 迟滞 silent 中断 disabled 已停用}   ;# a link's state as people read it
+}
+
 conf::key fed_silence {integer 1 8760} 6 "上下级联网超过多少小时没有成功交换即通知信息办"
 conf::key fed_late {integer 1 100000} 30 "联网消息等待发送超过多少分钟即视为链路迟滞"
 
 # federation::health: the state of every peer of this box, a list of dicts (one per peer, by
-# id): name county relation enabled url last_sent last_received last_contact queue (messages
+# id): id name county relation enabled url last_sent last_received last_contact queue (messages
 # waiting to be sent) oldest_unsent (ISO or "") pending (received, not yet applied) failed
 # (received, refused by their handler) skew (seconds or "") cert_expiry (ISO or "") state
 # (ok|late|silent|disabled) last_error. Reads only.
@@ -43,7 +47,7 @@ proc federation::health {} {
         } else {
             set state ok
         }
-        lappend out [dict create name $r(name) county $r(county) relation $r(relation) enabled $r(enabled) \
+        lappend out [dict create id $r(id) name $r(name) county $r(county) relation $r(relation) enabled $r(enabled) \
                          url $r(url) last_sent $r(last_sent) last_received $r(last_received) \
                          last_contact $r(last_contact) queue $r(queue) oldest_unsent $r(oldest) \
                          pending $r(pending) failed $r(failed) skew $r(skew) cert_expiry $expiry \
@@ -87,12 +91,12 @@ job::define fedhealth 联网链路检查 300 federation::watch
 proc federation::Lines {{detail 0}} {
     set rows [health]
     if {![llength $rows]} { return [yq::mc federation.nopeers] }
-    set states {ok 正常 late 迟滞 silent 中断 disabled 已停用}
+    variable stateNames
     set out [list [format "%-10s %-6s %-6s %-6s %-19s %-19s %s" 名称 关系 状态 待发 最近联系 最早待发 时钟差]]
     foreach h $rows {
         lappend out [format "%-10s %-6s %-6s %-6s %-19s %-19s %s" [dict get $h name] \
                          [expr {[dict get $h relation] eq "parent" ? "上级" : "成员"}] \
-                         [dict get $states [dict get $h state]] [dict get $h queue] \
+                         [dict get $stateNames [dict get $h state]] [dict get $h queue] \
                          [string range [dict get $h last_contact] 0 18] [string range [dict get $h oldest_unsent] 0 18] \
                          [expr {[dict get $h skew] eq "" ? "-" : "[dict get $h skew] 秒"}]]
         if {$detail} {

@@ -52,22 +52,23 @@ proc web::peerName {id} {
                   WHERE id = $id AND relation = 'member'}
 }
 
-# web::linkHealth: the link's state per member (markup): last received, messages waiting to be
-# sent to it, the oldest of them, clock skew, the last error. Read from federation_peer and
-# federation_outbox (federation::health, from the transport's side, adds certificate expiry).
+# web::linkHealth: the link's state per member (markup), as federation::health gives it: last
+# received, last delivered, messages waiting to be sent to it and the oldest of them, clock skew,
+# the member's certificate expiry, the state (正常, 迟滞, 中断, 已停用) and the last error.
 proc web::linkHealth {} {
     set rows ""
-    db eval {SELECT p.id, CASE WHEN p.county = '' THEN p.name ELSE p.county END AS name, p.enabled, p.last_received,
-                    p.last_sent, p.skew, p.last_error,
-                    (SELECT count(*) FROM federation_outbox o WHERE o.peer_id = p.id AND o.sent IS NULL) AS queue,
-                    (SELECT min(created) FROM federation_outbox o WHERE o.peer_id = p.id AND o.sent IS NULL) AS oldest
-             FROM federation_peer p WHERE p.relation = 'member' ORDER BY p.id} {
-        set skewText [expr {$skew eq "" ? "—" : "$skew 秒"}]
-        set state [expr {!$enabled ? "已停用" : ($last_error ne "" ? $last_error : "正常")}]
-        markup append rows [tmpl {<tr><th scope="row"><a href="/city/counties/$id">$name</a></th><td data-label="最近收到">[expr {$last_received eq "" ? "从未收到" : [when $last_received]}]</td><td data-label="最近送达">[expr {$last_sent eq "" ? "—" : [when $last_sent]}]</td><td class="num" data-label="待下发">$queue</td><td data-label="最早待下发">[expr {$oldest eq "" ? "—" : [when $oldest]}]</td><td data-label="时钟偏差">$skewText</td><td data-label="状态">$state</td></tr>}]
+    foreach h [federation::health] {
+        if {[dict get $h relation] ne "member"} { continue }
+        dict with h {
+            set name [expr {$county eq "" ? $name : $county}]
+            set skewText [expr {$skew eq "" ? "—" : "$skew 秒"}]
+            set stateText [dict get $federation::stateNames $state]
+            if {$last_error ne ""} { append stateText "：$last_error" }
+            markup append rows [tmpl {<tr><th scope="row"><a href="/city/counties/$id">$name</a></th><td data-label="最近收到">[expr {$last_received eq "" ? "从未收到" : [when $last_received]}]</td><td data-label="最近送达">[expr {$last_sent eq "" ? "—" : [when $last_sent]}]</td><td class="num" data-label="待下发">$queue</td><td data-label="最早待下发">[expr {$oldest_unsent eq "" ? "—" : [when $oldest_unsent]}]</td><td data-label="时钟偏差">$skewText</td><td data-label="证书到期">[expr {$cert_expiry eq "" ? "—" : [when $cert_expiry]}]</td><td data-label="状态" class="link-$state">$stateText</td></tr>}]
+        }
     }
     if {$rows eq ""} { return [tmpl {<p>本机尚无县区成员单位（federation 命令办理加入）。</p>}] }
-    tmpl {<table class="list" id="link"><thead><tr><th scope="col">县区</th><th scope="col">最近收到</th><th scope="col">最近送达</th><th scope="col">待下发</th><th scope="col">最早待下发</th><th scope="col">时钟偏差</th><th scope="col">状态</th></tr></thead><tbody>$rows</tbody></table>}
+    tmpl {<table class="list" id="link"><thead><tr><th scope="col">县区</th><th scope="col">最近收到</th><th scope="col">最近送达</th><th scope="col">待下发</th><th scope="col">最早待下发</th><th scope="col">时钟偏差</th><th scope="col">证书到期</th><th scope="col">状态</th></tr></thead><tbody>$rows</tbody></table>}
 }
 
 route GET /city {} {
