@@ -5,23 +5,13 @@
 // county (when COUNTY_BASE is set), the office's work list with the repost task and the task's
 // page. Each page at 1366 and 390 px without sideways scrolling; screenshots city-NAME-WIDTH.png
 // go to $SHOTS. Prints one line per check and ends with "N passed, N failed".
-import { check, launch, finish, loginPage } from "./harness.mjs";
+import { check, fits, launch, finish, loginPage } from "./harness.mjs";
 
 const { BASE, SHOTS, OFFICE, COUNTY_BASE } = process.env;
 
 // shots: PATH (under base B) on PAGE at 1366 and 390 px, saved as city-NAME-WIDTH.png; whether
 // neither width scrolls sideways.
-async function shots(page, b, path, name) {
-  let ok = true;
-  for (const [w, h] of [[1366, 900], [390, 844]]) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.goto(`${b}${path}`);
-    await page.screenshot({ path: `${SHOTS}/city-${name}-${w}.png`, fullPage: true });
-    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    if (over > 0) { ok = false; console.log(`  ${name} at ${w} px scrolls ${over} px sideways`); }
-  }
-  return ok;
-}
+const shots = (page, b, path, name) => fits(page, `${b}${path}`, `city-${name}`);
 
 const browser = await launch();
 try {

@@ -5,22 +5,12 @@
 // commissions-390.png, commission-office-1366.png, commission-office-390.png,
 // commission-unit-1366.png and commission-unit-390.png go to $SHOTS.
 // Prints one line per check and ends with "N passed, N failed".
-import { check, launch, finish, loginPage } from "./harness.mjs";
+import { check, fits, launch, finish, loginPage } from "./harness.mjs";
 
 const { BASE, SHOTS, OFFICE, UNIT, ID } = process.env;
 
 // shots: PATH on PAGE at 1366 and 390 px, saved as NAME-WIDTH.png; whether neither scrolls sideways.
-async function shots(page, path, name) {
-  let ok = true;
-  for (const [w, h] of [[1366, 900], [390, 844]]) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.goto(`${BASE}${path}`);
-    await page.screenshot({ path: `${SHOTS}/${name}-${w}.png`, fullPage: true });
-    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    if (over > 0) { ok = false; console.log(`  ${name} at ${w} px scrolls ${over} px sideways`); }
-  }
-  return ok;
-}
+const shots = (page, path, name) => fits(page, `${BASE}${path}`, name);
 
 const browser = await launch();
 try {

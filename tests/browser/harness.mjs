@@ -50,3 +50,17 @@ export async function loginPage(browser, who, password = `pw-${who}-123`) {
   await secondFactor(page, who);
   return page;
 }
+
+// fits: URL on PAGE at 1366 and 390 px, each width's full page saved as $SHOTS/NAME-WIDTH.png;
+// whether neither width scrolls sideways (an overflow is printed with its width).
+export async function fits(page, url, name) {
+  let ok = true;
+  for (const [w, h] of [[1366, 900], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(url);
+    await page.screenshot({ path: `${process.env.SHOTS}/${name}-${w}.png`, fullPage: true });
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (over > 0) { ok = false; console.log(`  ${name} at ${w} px scrolls ${over} px sideways`); }
+  }
+  return ok;
+}
