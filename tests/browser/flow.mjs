@@ -191,7 +191,7 @@ try {
     await Promise.all([applicant.waitForNavigation(), applicant.click("#status button[type=submit]")]);
     return (await applicant.textContent("#number")).trim() === number
       && (await applicant.textContent("#state")).includes("办理中")
-      && /\d{4}-\d\d-\d\d/.test(await applicant.textContent("#due"));
+      && /\d{4}年\d{1,2}月\d{1,2}日/.test(await applicant.textContent("#due"));
   });
   await check("the info office finds the online request in its register", async () => {
     await office.goto(`${BASE}/requests`);
