@@ -53,38 +53,11 @@ db transaction {
 puts [format "data: %d counties, %d events each (6 steps each), generated in %.1f s" $counties $events [expr {([clock milliseconds] - $t0) / 1000.0}]]
 TCL
 $YQ run -d "$W/data" "$W/gen.tcl" "$COUNTIES" "$EVENTS"
-cat > "$W/time.tcl" <<'TCL'
-lassign $argv calls
-web::init
-set uid [db onecolumn {SELECT id FROM user WHERE login = 'cityoffice'}]
-lassign [session::create $uid 127.0.0.1 bench] token
-proc benchReq {target} {
-    set path [lindex [split $target ?] 0]
-    set query [expr {[string first ? $target] >= 0 ? [string range $target [string first ? $target]+1 end] : ""}]
-    dict create method GET target $target path $path query $query peer 127.0.0.1 scheme https \
-        headers [list host localhost cookie "__Host-yqbox=$::token"] body "" params {}
-}
-puts [format "%-44s %10s %10s %s" "city page (in process, web::handle)" "median ms" "bytes" "goal"]
-foreach {figure name target} {
-        city_dashboard "县区汇总 /city" /city
-        city_events "县区事件 /city/events" /city/events
-        city_county "one county /city/counties/1" /city/counties/1
-        city_event "one event's timeline" /city/events/1/1
-        city_assessment "ranking /city/assessment" /city/assessment
-        city_submissions "政务信息 /city/submissions" /city/submissions
-        city_twohour "2-hour table /city/twohour" /city/twohour} {
-    set r [benchReq $target]
-    set res [web::handle $r]
-    if {[lindex $res 0] != 200} { error "$target: status [lindex $res 0]" }
-    set ts {}
-    for {set i 0} {$i < $calls} {incr i} {
-        set t0 [clock microseconds]
-        web::handle $r
-        lappend ts [expr {[clock microseconds] - $t0}]
-    }
-    set ms [expr {[lindex [lsort -integer $ts] [expr {$calls / 2}]] / 1000.0}]
-    puts [format "%-44s %10.2f %10d %s" $name $ms [string length [lindex $res 2]] <=5]
-    puts [format "FIGURE %s %.2f ms_median - - <=5" $figure $ms]
-}
-TCL
-$YQ run -d "$W/data" "$W/time.tcl" "$CALLS"
+$YQ run -d "$W/data" bench/pages.tcl cityoffice "$CALLS" "$W/token" "city page (in process, web::handle)" "
+    city_dashboard {县区汇总 /city} /city <=5
+    city_events {县区事件 /city/events} /city/events <=5
+    city_county {one county /city/counties/1} /city/counties/1 <=5
+    city_event {one event's timeline} /city/events/1/1 <=5
+    city_assessment {ranking /city/assessment} /city/assessment <=5
+    city_submissions {政务信息 /city/submissions} /city/submissions <=5
+    city_twohour {2-hour table /city/twohour} /city/twohour <=5"

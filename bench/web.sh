@@ -99,42 +99,13 @@ printf 'data: %d events, %d posts, %d replies generated in %s s\n' "$EVENTS" "$P
     "$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", b - a }')"
 
 # ---- 2: server time per request, in process ----
-cat > "$W/time.tcl" <<'EOF'
-    lassign $argv tokenfile calls
-    web::init
-    set uid [db onecolumn {SELECT id FROM user WHERE login = 'office1'}]
-    lassign [session::create $uid 127.0.0.1 bench] token
-    set big [db onecolumn {SELECT event_id FROM post GROUP BY event_id ORDER BY count(*) DESC LIMIT 1}]
-    proc benchReq {target} {
-        set path [lindex [split $target ?] 0]
-        set query [expr {[string first ? $target] >= 0 ? [string range $target [string first ? $target]+1 end] : ""}]
-        dict create method GET target $target path $path query $query peer 127.0.0.1 scheme https \
-            headers [list host localhost cookie "__Host-yqbox=$::token"] body "" params {}
-    }
-    puts [format "%-44s %10s %10s %s" "page (in process, web::handle)" "median ms" "bytes" "goal"]
-    foreach {figure name target goal} [list \
-            web_dashboard dashboard /dashboard <=5 \
-            web_event_page "event page (event $big)" /events/$big <=5 \
-            web_event_list "event list" /events <=5 \
-            web_event_search "event list, FTS search" /events?q=%E6%8B%86%E8%BF%81 <=10 \
-            web_reply_list_render "public reply list (uncached render)" /replies/ -] {
-        set r [benchReq $target]
-        set res [web::handle $r]
-        if {[lindex $res 0] != 200} { error "$target: status [lindex $res 0]" }
-        set ts {}
-        for {set i 0} {$i < $calls} {incr i} {
-            set t0 [clock microseconds]
-            web::handle $r
-            lappend ts [expr {[clock microseconds] - $t0}]
-        }
-        set ts [lsort -integer $ts]
-        set ms [expr {[lindex $ts [expr {$calls / 2}]] / 1000.0}]
-        puts [format "%-44s %10.2f %10d %s" $name $ms [string length [lindex $res 2]] $goal]
-        puts [format "FIGURE %s %.2f ms_median - - %s" $figure $ms $goal]
-    }
-    set f [open $tokenfile w]; puts -nonewline $f $token; close $f
-EOF
-$YQ run -d "$W/data" "$W/time.tcl" "$W/token" "$CALLS"
+BIG=$($YQ eval -d "$W/data" 'puts [db onecolumn {SELECT event_id FROM post GROUP BY event_id ORDER BY count(*) DESC LIMIT 1}]')
+$YQ run -d "$W/data" bench/pages.tcl office1 "$CALLS" "$W/token" "page (in process, web::handle)" "
+    web_dashboard dashboard /dashboard <=5
+    web_event_page {event page (event $BIG)} /events/$BIG <=5
+    web_event_list {event list} /events <=5
+    web_event_search {event list, FTS search} /events?q=%E6%8B%86%E8%BF%81 <=10
+    web_reply_list_render {public reply list (uncached render)} /replies/ -"
 TOKEN=$(cat "$W/token")
 
 # ---- 3 and 4: through the server; nginx with the same bytes ----
