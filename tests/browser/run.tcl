@@ -68,29 +68,35 @@ proc runScript {script log} {
     }
 }
 
-# dayBox: day.mjs's empty box: `yqbox init -demo` a new data directory (the fixtures are the demo
-# county 青山县), give its config the HTTPS port
-# (and the test-speed keys), serve it, run day.mjs with the binary, the directory and the fixture's
-# port, stop the server. Its pids are added to ::pids so they are stopped on any failure.
-proc dayBox {fport} {
-    set dir $::work/day
-    yq init -demo $dir
+# onBox: serve the data directory DIR (already made) on a new HTTPS port with the config lines
+# CONF added, run SCRIPT against it (BASE, and TOTP_FILE for the administrators' TOTP secrets
+# enrolled on it, tests/browser/secondfactor.mjs; the caller sets the script's other variables),
+# then stop the server. Its pids are added to ::pids so they are stopped on any failure.
+proc onBox {dir name conf script} {
     set port [freeport]
     set f [open $dir/appliance.conf a]
-    puts $f "https 127.0.0.1:$port\nhttp {}\nworkers 2\ncrawl_delay_ms 0"
+    puts $f "https 127.0.0.1:$port\nhttp {}\nworkers 2\n$conf"
     close $f
-    set log $::work/day-server.log
+    set log $::work/$name-server.log
     set spids [serveBox $dir $log]
     lappend ::pids {*}$spids
     set ::env(BASE) https://127.0.0.1:$port
-    # the administrators' TOTP secrets enrolled on this box (tests/browser/secondfactor.mjs)
-    set ::env(TOTP_FILE) [file join $::work totp-day.json]
+    set ::env(TOTP_FILE) [file join $::work totp-$name.json]
+    runScript $script $log
+    foreach p $spids { catch {exec kill -TERM $p} }
+}
+
+# dayBox: day.mjs's empty box: `yqbox init -demo` a new data directory (the fixtures are the demo
+# county 青山县), served with the test-speed keys; day.mjs gets the binary, the directory and the
+# fixture's port.
+proc dayBox {fport} {
+    set dir $::work/day
+    yq init -demo $dir
     set ::env(YQBOX) [lindex $::exe 0]
     set ::env(YQBOX_DEV) [expr {$::yqbox::dev ? $::yqbox::root : ""}]
     set ::env(DATADIR) $dir
     set ::env(FIXTURE) $fport
-    runScript day.mjs $log
-    foreach p $spids { catch {exec kill -TERM $p} }
+    onBox $dir day "crawl_delay_ms 0" day.mjs
 }
 
 # setupBox: setup.mjs's box: a plain `yqbox init` (a box for its own county, to be set up) with only
@@ -100,18 +106,8 @@ proc setupBox {} {
     yq init $dir
     yq eval -d $dir {user add sys1 刘系统 信息办 -roles sysadmin -password pw-sys1-123
                      user add office1 张信息 信息办 -roles office -password pw-office1-123}
-    set port [freeport]
-    set f [open $dir/appliance.conf a]
-    puts $f "https 127.0.0.1:$port\nhttp {}\nworkers 2"
-    close $f
-    set log $::work/setup-server.log
-    set spids [serveBox $dir $log]
-    lappend ::pids {*}$spids
-    set ::env(BASE) https://127.0.0.1:$port
-    set ::env(TOTP_FILE) [file join $::work totp-setup.json]
     set ::env(FIXTURES) [file join $::top tests fixtures]
-    runScript setup.mjs $log
-    foreach p $spids { catch {exec kill -TERM $p} }
+    onBox $dir setup "" setup.mjs
 }
 
 set work [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] yqbox-browser-[pid]]
