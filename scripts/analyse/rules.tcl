@@ -307,6 +307,28 @@ proc analyse::rules::Eval {ast hits} {
     }
 }
 
+# analyse::rules::Outermost: the hits FOUND ({LIST SECTION TERM START END}, of several lists)
+# without those lying inside a longer hit of another list: a term that is only part of a longer
+# term does not count, across lists as within one (the matcher's leftmost-longest rule). So the
+# topic term 桥 in the place 白河大桥, or 小区 in 翠湖小区, does not make a post about traffic or
+# housing. Returns the remaining hits in the order of FOUND.
+proc analyse::rules::Outermost {found} {
+    set out {}
+    foreach t $found {
+        lassign $t list - - start end
+        set inside 0
+        foreach u $found {
+            lassign $u ulist - - ustart uend
+            if {$ulist ne $list && $ustart <= $start && $uend >= $end && $uend - $ustart > $end - $start} {
+                set inside 1
+                break
+            }
+        }
+        if {!$inside} { lappend out $t }
+    }
+    return $out
+}
+
 # analyse::rules::apply: run every rule over TEXT. Returns a dict:
 #   rules  the names of the rules that matched (the post is relevant when not empty)
 #   terms  every term found by the lists and literals the rules use: {LIST SECTION TERM START END}
@@ -323,12 +345,15 @@ proc analyse::rules::apply {text} {
         lappend names {*}[Leaves [dict get $r ast] list]
         lappend lits {*}[Leaves [dict get $r ast] lit]
     }
+    set found {}
+    foreach n [lsort -unique $names] {
+        foreach x [analyse::terms::find $n $text] { lappend found [list $n {*}$x] }
+    }
     set hits [dict create]
     set terms {}
-    foreach n [lsort -unique $names] {
-        set h [analyse::terms::find $n $text]
-        dict set hits $n $h
-        foreach x $h { lappend terms [list $n {*}$x] }
+    foreach t [Outermost $found] {
+        dict lappend hits [lindex $t 0] [lrange $t 1 end]
+        lappend terms $t
     }
     set lits [lsort -unique $lits]
     if {[llength $lits]} {
