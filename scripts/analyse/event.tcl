@@ -9,6 +9,8 @@
 #   - otherwise the event of that window whose title is most like the post's (character-bigram
 #     Jaccard >= cluster_title_overlap, with a topic term in common; or twice that overlap): a
 #     follow-up post (every relevant post is about the county already, so regions need not match);
+#   - in both cases only when the post and the event do not name different townships only: the
+#     same complaint in two townships is two matters (一事一报);
 #   - otherwise a new event, with the unit routing suggests (route.tcl).
 # The event is then re-scored (score.tcl) from all its posts; so is it when a patrol re-samples
 # its posts' metrics. A level rise raises an alert and runs analyse::hooks (the workflow reports).
@@ -137,16 +139,46 @@ proc analyse::Jaccard {a b} {
     expr {double($both) / ([llength $a] + [llength $b] - $both)}
 }
 
+# analyse::Townships: the townships (乡镇/街道 lists of the region group, kind=township) whose places
+# post ID names, from its stored terms; the county's own name is no township. Reads only.
+proc analyse::Townships {id} {
+    set out {}
+    db eval {SELECT DISTINCT section FROM post_term WHERE post_id = $id AND list = '区域'} {
+        if {[IsTownship $section]} { lappend out $section }
+    }
+    return $out
+}
+
+# analyse::IsTownship: 1 when region list NAME is a township's (kind=township), else 0.
+proc analyse::IsTownship {name} {
+    expr {![catch {analyse::terms::attrs $name} a] && [dict exists $a kind] && [dict get $a kind] eq "township"}
+}
+
+# analyse::SamePlace: 0 when the post naming townships TOWNS cannot be about the matter of event E
+# because both name townships and none in common (the same complaint in two townships is two
+# matters: 一事一报), else 1. Reads only.
+proc analyse::SamePlace {towns e} {
+    if {![llength $towns]} { return 1 }
+    set other 0
+    db eval {SELECT DISTINCT t.section FROM post p JOIN post_term t ON t.post_id = p.id
+             WHERE p.event_id = $e AND t.list = '区域'} {
+        if {$section in $towns} { return 1 }
+        if {[IsTownship $section]} { set other 1 }
+    }
+    expr {!$other}
+}
+
 # analyse::cluster: the event post ID (fingerprint SIM, TITLE, TERMS {区域 .. 话题 ..}) belongs to,
 # or "" for a new matter. Reads only.
 proc analyse::cluster {id sim title terms} {
+    set towns [Townships $id]
     set since [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
     foreach hit [simhash index near [index] $sim [conf::get cluster_distance]] {
         lassign $hit other dist
         if {$other == $id} { continue }
         set e [db onecolumn {SELECT p.event_id FROM post p JOIN event e ON e.id = p.event_id
                              WHERE p.id = $other AND e.last_post >= $since}]
-        if {$e ne ""} { return $e }
+        if {$e ne "" && [SamePlace $towns $e]} { return $e }
     }
     set topics [dict get $terms 话题]
     set mine [Bigrams $title]
@@ -162,7 +194,7 @@ proc analyse::cluster {id sim title terms} {
         if {![catch {dict get $et 话题} etp]} {
             foreach x $topics { if {$x in $etp} { set shareT 1; break } }
         }
-        if {$shareT || $j >= 2 * $need} { set best $e; set bestSim $j }
+        if {($shareT || $j >= 2 * $need) && [SamePlace $towns $e]} { set best $e; set bestSim $j }
     }
     return $best
 }

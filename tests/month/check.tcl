@@ -4,6 +4,7 @@
 # tests/fixtures/calendar/2027.json for the year imported mid-run) it works out what must be true,
 # and compares it with what the box holds at the end (facts.tcl, written by run.tcl):
 #   matters     every real matter published an hour before the end is in an event;
+#   chatter     no event is made of irrelevant chatter only, none mixes two matters (一事一报);
 #   state       each event the actors moved is in the state their last accepted action leads to;
 #   deadlines   investigate (5 working days from the claim, plus the extension), extension_request
 #               (3) and reply (3; reply_major 5) are due when its own working-day arithmetic says,
@@ -140,6 +141,22 @@ proc check::verdict {out fixtures} {
         lappend rows [list matter [dict get $m id] [dict get $m title] "in an event" \
                           [expr {[llength $found] ? "events $found" : "none"}] [expr {[llength $found] > 0}]]
     }
+    # -- chatter: no event is made of irrelevant chatter only, and no event mixes two matters
+    set matterOf {}
+    foreach it [dict get $w items] { dict set matterOf [string map {@BASE@ ""} [dict get $it url]] [dict get $it matter] }
+    set eventMatters {}
+    dict for {path ev} $eventOf {
+        if {$ev ne "" && [dict exists $matterOf $path]} { dict lappend eventMatters $ev [dict get $matterOf $path] }
+    }
+    set chatterEvents {}
+    set mixed {}
+    dict for {ev ms} $eventMatters {
+        set ms [lsort -unique $ms]
+        if {$ms eq [list {}]} { lappend chatterEvents $ev }
+        if {[llength [lsearch -all -inline -not -exact $ms {}]] > 1} { lappend mixed "$ev:[join [lsearch -all -inline -not -exact $ms {}] +]" }
+    }
+    lappend rows [list chatter events "events of chatter only" none [expr {[llength $chatterEvents] ? "events [lsort -integer $chatterEvents]" : "none"}] [expr {![llength $chatterEvents]}]]
+    lappend rows [list chatter events "events mixing two matters" none [expr {[llength $mixed] ? [join $mixed " "] : "none"}] [expr {![llength $mixed]}]]
     # -- the events' states from the actors' last accepted actions
     set stateAfter {claim claimed investigate investigating conclude investigated reply drafted
                     approve approved publish {followup reopened}}
