@@ -62,8 +62,8 @@ int CacheCount(void);
 
 /* ---- metrics.c: the driver's counters and the access log ---- */
 #define NBUCKET 14
-/* Counters: written by the driver thread only; readers in other threads may see them a little
-** stale, never torn (aligned 64-bit words). */
+/* Counters: one set per driver thread, written by that thread only; readers in other threads sum
+** them (HttpdCountersSum) and may see them a little stale, never torn (aligned 64-bit words). */
 typedef struct HttpdCounters {
   unsigned long long accepted, rejected, requests, byStatus[600], hist[NBUCKET+1];
   unsigned long long handshakes, handshakeFails, cacheHits, staticHits, dynamic, bytesOut;
@@ -71,8 +71,9 @@ typedef struct HttpdCounters {
   double latencySum;
   long open, openTls, waiting;
 } HttpdCounters;
-extern HttpdCounters httpdCtr;
-void MetricsNoteResponse(int status, double latency);
+void HttpdCountersSum(HttpdCounters *out);
+int HttpdDriverCounters(int i, HttpdCounters *out);
+void MetricsNoteResponse(HttpdCounters *k, int status, double latency);
 void AccessAppend(const char *in, size_t inLen, const HttpRequest *req, const char *peer,
                   int status, size_t sent, double ms, const char *scheme);
 void AccessFlush(void);

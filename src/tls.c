@@ -29,6 +29,7 @@
 #include <mbedtls/x509_crt.h>
 #include <psa/crypto.h>
 #include "yqbox.h"
+#include "tlsprefs.h"
 
 struct TlsConf {
   int refs;                          /* atomic */
@@ -41,22 +42,6 @@ struct TlsConf {
 
 static pthread_mutex_t curMutex = PTHREAD_MUTEX_INITIALIZER;
 static TlsConf *current;
-
-static const int suites[] = {
-  MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
-  MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-  MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
-  MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-  MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-  MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-  MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-  MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-  MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-  0
-};
-static const uint16_t groups[] = {
-  MBEDTLS_SSL_IANA_TLS_GROUP_X25519, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE
-};
 
 /* mbedErr: write mbedTLS error RC with a prefix WHAT into ERR (N bytes). Returns -1. */
 static int mbedErr(char *err, size_t n, const char *what, int rc){
@@ -217,8 +202,8 @@ TlsConf *TlsLoad(const char *certFile, const char *keyFile, const char *datadir,
   mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
   mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
   mbedtls_ssl_conf_rng(&t->conf, YqRandomCb, NULL);
-  mbedtls_ssl_conf_ciphersuites(&t->conf, suites);
-  mbedtls_ssl_conf_groups(&t->conf, groups);
+  mbedtls_ssl_conf_ciphersuites(&t->conf, yqTlsSuites);
+  mbedtls_ssl_conf_groups(&t->conf, yqTlsGroups);
   if( (r = mbedtls_ssl_conf_own_cert(&t->conf, &t->chain, &t->key)) ){
     mbedErr(err, n, "installing the certificate", r); goto fail;
   }
