@@ -6,14 +6,17 @@
 ** every connection: TLS handshake, then read requests (up to the blank line; bodies are not
 ** supported) and answer each with the same fixed response (the bytes of FILE with a minimal head),
 ** keep-alive unless the request says "Connection: close". The same mbedTLS library as ./yqbox
-** (the musl dependency build), the same certificate and key, the same cipher suites and groups in
-** the same order (src/tlsprefs.h), session tickets as yqbox has them, TLS 1.2 and 1.3.
+** (the musl dependency build) set up the same way (src/crypto.c's YqCryptoInit: mbedTLS allocates
+** through Tcl's allocator; its random generator YqRandomCb), the same certificate and key, the
+** same cipher suites and groups in the same order (src/tlsprefs.h), session tickets as yqbox has
+** them, TLS 1.2 and 1.3.
 **
 ** Usage: tlsref CERT KEY PORT FILE THREADS ?-suites aes128,aes256,chacha? ?-groups x25519,p256?
-**        ?-tls12?
+**        ?-tls12? ?-notickets?
 ** -suites / -groups offer only those (in that order; TLS 1.3 names, with the matching TLS 1.2
 ** ECDHE-ECDSA suites) to measure one against another; -tls12 caps the version at TLS 1.2, where
-** the server's group order decides (in TLS 1.3 the client's key share does). Prints "ready" on
+** the server's group order decides (in TLS 1.3 the client's key share does); -notickets sends no
+** session tickets (wrk resumes TLS 1.2 sessions from them, which would hide the key exchange). Prints "ready" on
 ** stdout once listening; runs until killed. Built by `make build/tlsref`; not part of yqbox.
 */
 #include <errno.h>
@@ -29,20 +32,17 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 #include <mbedtls/net_sockets.h>
 #include <psa/crypto.h>
+#include "yqbox.h"
 #include "tlsprefs.h"
 
 static mbedtls_ssl_config conf;
 static mbedtls_x509_crt chain;
 static mbedtls_pk_context pkey;
-static mbedtls_entropy_context entropy;
-static mbedtls_ctr_drbg_context drbg;
 static mbedtls_ssl_ticket_context ticket;
 static char *resp; static size_t respLen;     /* the whole response, head and body */
 static int port;
@@ -211,13 +211,13 @@ int main(int argc, char **argv){
   static uint16_t groups[8];
   const int *su = yqTlsSuites;
   const uint16_t *gr = yqTlsGroups;
-  int nThreads, i, rc, tls12 = 0;
+  int nThreads, i, rc, tls12 = 0, tickets = 1;
   FILE *f;
   long len;
   char *body;
   pthread_t t;
   if( argc<6 ){
-    fprintf(stderr, "usage: tlsref CERT KEY PORT FILE THREADS ?-suites LIST? ?-groups LIST? ?-tls12?\n");
+    fprintf(stderr, "usage: tlsref CERT KEY PORT FILE THREADS ?-suites LIST? ?-groups LIST? ?-tls12? ?-notickets?\n");
     return 2;
   }
   port = atoi(argv[3]);
@@ -226,6 +226,7 @@ int main(int argc, char **argv){
     if( strcmp(argv[i], "-suites")==0 && i+1<argc ){ pickSuites(argv[++i], suites); su = suites; }
     else if( strcmp(argv[i], "-groups")==0 && i+1<argc ){ pickGroups(argv[++i], groups); gr = groups; }
     else if( strcmp(argv[i], "-tls12")==0 ) tls12 = 1;
+    else if( strcmp(argv[i], "-notickets")==0 ) tickets = 0;
     else { fprintf(stderr, "tlsref: bad option %s\n", argv[i]); return 2; }
   }
   f = fopen(argv[4], "rb");
@@ -240,26 +241,27 @@ int main(int argc, char **argv){
   memcpy(resp + respLen, body, len); respLen += len;
   free(body);
 
+  Tcl_FindExecutable(argv[0]);
+  YqCryptoInit();
   if( psa_crypto_init()!=PSA_SUCCESS ) die("psa_crypto_init", 0);
-  mbedtls_entropy_init(&entropy);
-  mbedtls_ctr_drbg_init(&drbg);
-  if( (rc = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, (const unsigned char*)"tlsref", 6)) ) die("drbg", rc);
   mbedtls_x509_crt_init(&chain);
   mbedtls_pk_init(&pkey);
   if( (rc = mbedtls_x509_crt_parse_file(&chain, argv[1])) ) die("certificate", rc);
-  if( (rc = mbedtls_pk_parse_keyfile(&pkey, argv[2], NULL, mbedtls_ctr_drbg_random, &drbg)) ) die("key", rc);
+  if( (rc = mbedtls_pk_parse_keyfile(&pkey, argv[2], NULL, YqRandomCb, NULL)) ) die("key", rc);
   mbedtls_ssl_config_init(&conf);
   if( (rc = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
                                         MBEDTLS_SSL_PRESET_DEFAULT)) ) die("defaults", rc);
   mbedtls_ssl_conf_min_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);
   mbedtls_ssl_conf_max_tls_version(&conf, tls12 ? MBEDTLS_SSL_VERSION_TLS1_2 : MBEDTLS_SSL_VERSION_TLS1_3);
-  mbedtls_ssl_conf_rng(&conf, mbedtls_ctr_drbg_random, &drbg);
+  mbedtls_ssl_conf_rng(&conf, YqRandomCb, NULL);
   mbedtls_ssl_conf_ciphersuites(&conf, su);
   mbedtls_ssl_conf_groups(&conf, gr);
   if( (rc = mbedtls_ssl_conf_own_cert(&conf, &chain, &pkey)) ) die("own cert", rc);
-  mbedtls_ssl_ticket_init(&ticket);
-  if( (rc = mbedtls_ssl_ticket_setup(&ticket, mbedtls_ctr_drbg_random, &drbg, MBEDTLS_CIPHER_AES_256_GCM, 86400)) ) die("tickets", rc);
-  mbedtls_ssl_conf_session_tickets_cb(&conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &ticket);
+  if( tickets ){
+    mbedtls_ssl_ticket_init(&ticket);
+    if( (rc = mbedtls_ssl_ticket_setup(&ticket, YqRandomCb, NULL, MBEDTLS_CIPHER_AES_256_GCM, 86400)) ) die("tickets", rc);
+    mbedtls_ssl_conf_session_tickets_cb(&conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &ticket);
+  }
   signal(SIGPIPE, SIG_IGN);
   {
     int lfds[256];
