@@ -2,8 +2,9 @@
 ** tls.c - the server side of TLS on mbedTLS 3.6 for the HTTPS driver (httpd.c).
 **
 ** One TlsConf holds an mbedTLS server configuration: TLS 1.3 and 1.2 only, AEAD cipher suites only
-** (AES-GCM and ChaCha20-Poly1305), ECDHE over X25519 and P-256, session tickets for resumption
-** (both versions), the certificate chain and key. TlsLoad() builds one from PEM files; when no
+** (AES-GCM and ChaCha20-Poly1305), ECDHE over P-256 and X25519, session tickets for resumption
+** (both versions), the certificate chain and key. The suites and groups, and their order, are
+** chosen for speed in src/tlsprefs.h (with the figures behind the choice). TlsLoad() builds one from PEM files; when no
 ** certificate is configured it uses DATADIR/tls-cert.pem and DATADIR/tls-key.pem, generating a
 ** self-signed ECDSA P-256 pair there on first start (key file mode 0600) and logging the SHA-256
 ** fingerprint. A TlsConf is reference counted: every connection holds the one it started with, so
