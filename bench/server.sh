@@ -37,7 +37,9 @@ CORES=$(nproc)
 need wrk wrk
 bench_setup bench
 TLSREF=$BENCH_TOP/build/tlsref
-[ -x "$TLSREF" ] || make -s build/tlsref >&2 || { echo "bench: build/tlsref cannot be built (make build/tlsref)" >&2; exit 1; }
+# (re)made when the checkout is configured, so that it offers what src/tlsprefs.h says now
+if [ -f Makefile ]; then make -s build/tlsref >&2 || { echo "bench: make build/tlsref failed" >&2; exit 1; }; fi
+[ -x "$TLSREF" ] || { echo "bench: build/tlsref is missing (./configure && make build/tlsref)" >&2; exit 1; }
 RPID=
 # stop the reference server too (lib.sh's cleanup stops yqbox and nginx)
 trap 'stop_ref; bench_cleanup' EXIT
