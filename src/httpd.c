@@ -214,16 +214,16 @@ static void connClose(Conn *c){
     if( c->state!=ST_HANDSHAKE && c->state!=ST_LINGER ) mbedtls_ssl_close_notify(c->ssl);
     mbedtls_ssl_free(c->ssl);
     free(c->ssl);
-    D->ctr.openTls--;
+    CTR_ADD(D->ctr.openTls, -1);
   }
   TlsUnref(c->tls);
-  if( c->state==ST_WAIT ) D->ctr.waiting--;
+  if( c->state==ST_WAIT ) CTR_ADD(D->ctr.waiting, -1);
   releaseExt(c);
   D->conns[c->fd] = 0;
   close(c->fd);
   free(c->in); free(c->req); free(c->body); free(c->out);
   free(c);
-  D->ctr.open--;
+  CTR_ADD(D->ctr.open, -1);
   __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
 }
 
@@ -395,7 +395,7 @@ static void startResponse(Conn *c, int status, long long len, const char *own, s
 ** into the output buffer on TLS connections (so each record is written from one place). */
 static void setBody(Conn *c, const char *body, size_t len, int kind, void *ref){
   c->sent = len;
-  D->ctr.bytesOut += len;
+  CTR_ADD(D->ctr.bytesOut, len);
   if( c->ssl || len<1024 ){
     outAdd(c, body, len);
     c->extKind = kind; c->extRef = ref;
@@ -713,7 +713,7 @@ static void route(Conn *c){
   pl = q ? (size_t)(q-t) : tl;
   if( pl+1>sizeof pathBuf ){ errorPage(c, 414, 1, 0); return; }
   dl = HttpPathDecode(t, pl, path);
-  if( dl<0 ){ D->ctr.malformed++; errorPage(c, -dl, 1, 0); return; }
+  if( dl<0 ){ CTR_ADD(D->ctr.malformed, 1); errorPage(c, -dl, 1, 0); return; }
 
   /* /metrics is for this machine only (a local Prometheus); its route (scripts/web/health.tcl)
   ** answers with the jobs and HttpdMetrics, never cached */
@@ -723,7 +723,7 @@ static void route(Conn *c){
     StaticFile *f;
     StaticTable *tab;
     if( e ){
-      D->ctr.cacheHits++;
+      CTR_ADD(D->ctr.cacheHits, 1);
       sendEntity(c, e->head, e->headLen, e->body, e->len, e->gz, e->gzLen, e->etag, e->lastmod,
                  "Cache-Control: no-cache\r\n", X_CACHE, e);
       return;
@@ -733,7 +733,7 @@ static void route(Conn *c){
     if( f ){
       char ct[160];
       int n = snprintf(ct, sizeof ct, "Content-Type: %s\r\n", f->mime);
-      D->ctr.staticHits++;
+      CTR_ADD(D->ctr.staticHits, 1);
       sendEntity(c, ct, n, f->data, f->len, f->gz, f->gzLen, f->etag, f->lastmod,
                  "Cache-Control: public, max-age=300\r\n", X_STATIC, tab);
       return;
@@ -748,8 +748,8 @@ static void route(Conn *c){
   {
     YqJob *j = makeJob(c, path);
     if( !j ){ errorPage(c, 503, 1, 0); return; }
-    D->ctr.dynamic++;
-    D->ctr.waiting++;
+    CTR_ADD(D->ctr.dynamic, 1);
+    CTR_ADD(D->ctr.waiting, 1);
     c->state = ST_WAIT;
     want(c, 0);
     YqWorkSubmit(j);
@@ -888,7 +888,7 @@ static int ctlStep(Conn *c){
     j->data[c->ctlNeed] = 0;
     j->body = j->data; j->bodyLen = c->ctlNeed;
     c->state = ST_WAIT;
-    D->ctr.waiting++;
+    CTR_ADD(D->ctr.waiting, 1);
     want(c, 0);
     YqControlSubmit(j);
   }
@@ -923,8 +923,8 @@ static void connRun(Conn *c){
         int r = mbedtls_ssl_handshake(c->ssl);
         if( r==MBEDTLS_ERR_SSL_WANT_READ ){ want(c, EPOLLIN); return; }
         if( r==MBEDTLS_ERR_SSL_WANT_WRITE ){ want(c, EPOLLOUT); return; }
-        if( r ){ D->ctr.handshakeFails++; connClose(c); return; }
-        D->ctr.handshakes++;
+        if( r ){ CTR_ADD(D->ctr.handshakeFails, 1); connClose(c); return; }
+        CTR_ADD(D->ctr.handshakes, 1);
         c->state = ST_READ;
         c->mayRead = 1;
         c->tStart = c->tActive = nowMono();
@@ -946,7 +946,7 @@ static void connRun(Conn *c){
           r = HttpParseHead(c->in, c->inLen, &D->cf.lim, c->req);
           if( r<0 ){
             c->tHead = nowMono();
-            D->ctr.malformed++;
+            CTR_ADD(D->ctr.malformed, 1);
             c->headLen = 0;
             memcpy(c->peer, c->sockPeer, sizeof c->peer);
             c->loopback = c->sockLoopback;
@@ -975,7 +975,7 @@ static void connRun(Conn *c){
       }
       case ST_BODY: {
         int r = readBody(c);
-        if( r<0 ){ D->ctr.malformed++; errorPage(c, -r, 1, 0); break; }
+        if( r<0 ){ CTR_ADD(D->ctr.malformed, 1); errorPage(c, -r, 1, 0); break; }
         if( r>0 ){ route(c); break; }
         if( !c->mayRead ){ want(c, EPOLLIN); return; }
         r = connRecv(c);
@@ -1037,7 +1037,7 @@ static void acceptOn(int lfd, int kind){
     /* max_connections counts every driver's connections: reserve a place first */
     if( fd>=nConnSlots || __atomic_add_fetch(&openAll, 1, __ATOMIC_RELAXED)>D->cf.maxConns ){
       if( fd<nConnSlots ) __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
-      D->ctr.rejected++;
+      CTR_ADD(D->ctr.rejected, 1);
       close(fd);
       continue;
     }
@@ -1078,14 +1078,14 @@ static void acceptOn(int lfd, int kind){
       }
       mbedtls_ssl_set_bio(c->ssl, c, bioSend, bioRecv, NULL);
       c->state = ST_HANDSHAKE;
-      D->ctr.openTls++;
+      CTR_ADD(D->ctr.openTls, 1);
     }else{
       c->state = ST_READ;
     }
     D->conns[fd] = c;
     if( fd>D->maxFd ) D->maxFd = fd;
-    D->ctr.open++;
-    D->ctr.accepted++;
+    CTR_ADD(D->ctr.open, 1);
+    CTR_ADD(D->ctr.accepted, 1);
     e.events = EPOLLIN;
     e.data.u64 = (unsigned long long)fd | ((unsigned long long)c->serial<<32);
     c->events = EPOLLIN;
@@ -1174,7 +1174,7 @@ static void takeDone(void){
     Conn *c = (j->fd>=0 && j->fd<nConnSlots) ? D->conns[j->fd] : 0;
     next = j->next;
     if( !c || c->serial!=j->serial || c->state!=ST_WAIT ){ YqJobFree(j); continue; }
-    D->ctr.waiting--;
+    CTR_ADD(D->ctr.waiting, -1);
     jobResponse(c, j);
     connRun(c);
   }
@@ -1190,18 +1190,18 @@ static void sweep(double now){
     if( !c ) continue;
     switch( c->state ){
       case ST_HANDSHAKE:
-        if( now - c->tStart > D->cf.headerTimeout ){ D->ctr.timeouts++; connClose(c); }
+        if( now - c->tStart > D->cf.headerTimeout ){ CTR_ADD(D->ctr.timeouts, 1); connClose(c); }
         break;
       case ST_READ:
         if( c->inLen>0 && now - c->tStart > D->cf.headerTimeout ){
-          D->ctr.timeouts++;
+          CTR_ADD(D->ctr.timeouts, 1);
           if( c->kind==K_CTRL ){ connClose(c); break; }
           c->tHead = now;
           c->headLen = 0;
           errorPage(c, 408, 1, 0);
           connRun(c);
         }else if( c->inLen==0 && now - c->tActive > D->cf.idleTimeout ){
-          D->ctr.timeouts++;
+          CTR_ADD(D->ctr.timeouts, 1);
           connClose(c);
         }else if( c->inLen==0 && c->inCap && now - c->tActive > 1.0 ){
           connTrim(c);
@@ -1209,13 +1209,13 @@ static void sweep(double now){
         break;
       case ST_BODY:
         if( now - c->tHead > D->cf.bodyTimeout ){
-          D->ctr.timeouts++;
+          CTR_ADD(D->ctr.timeouts, 1);
           errorPage(c, 408, 1, 0);
           connRun(c);
         }
         break;
       case ST_WRITE:
-        if( now - c->tActive > D->cf.idleTimeout ){ D->ctr.timeouts++; connClose(c); }
+        if( now - c->tActive > D->cf.idleTimeout ){ CTR_ADD(D->ctr.timeouts, 1); connClose(c); }
         break;
       case ST_LINGER:
         if( now - c->tActive > 2.0 ) connClose(c);
@@ -1492,26 +1492,25 @@ void HttpdDescribe(char *where, size_t wn){
 
 /* HttpdCountersSum: the sum of every driver's counters into *OUT (any thread; a little stale). */
 void HttpdCountersSum(HttpdCounters *out){
-  int i, k;
+  unsigned long long *o = (unsigned long long*)out;
+  size_t k, n = sizeof *out / sizeof *o;
+  int i;
   memset(out, 0, sizeof *out);
   for(i=0; i<nDrivers; i++){
-    const HttpdCounters *c = &drivers[i].ctr;
-    out->accepted += c->accepted; out->rejected += c->rejected; out->requests += c->requests;
-    for(k=0; k<600; k++) out->byStatus[k] += c->byStatus[k];
-    for(k=0; k<=NBUCKET; k++) out->hist[k] += c->hist[k];
-    out->handshakes += c->handshakes; out->handshakeFails += c->handshakeFails;
-    out->cacheHits += c->cacheHits; out->staticHits += c->staticHits; out->dynamic += c->dynamic;
-    out->bytesOut += c->bytesOut; out->timeouts += c->timeouts; out->malformed += c->malformed;
-    out->latencySum += c->latencySum;
-    out->open += c->open; out->openTls += c->openTls; out->waiting += c->waiting;
+    const unsigned long long *w = (const unsigned long long*)&drivers[i].ctr;
+    for(k=0; k<n; k++) o[k] += __atomic_load_n(&w[k], __ATOMIC_RELAXED);
   }
 }
 
 /* HttpdDriverCounters: copy driver I's counters into *OUT (any thread; a little stale). Returns 0,
 ** or -1 when there is no driver I. */
 int HttpdDriverCounters(int i, HttpdCounters *out){
+  const unsigned long long *w;
+  unsigned long long *o = (unsigned long long*)out;
+  size_t k;
   if( i<0 || i>=nDrivers ) return -1;
-  *out = drivers[i].ctr;
+  w = (const unsigned long long*)&drivers[i].ctr;
+  for(k=0; k<sizeof *out / sizeof *o; k++) o[k] = __atomic_load_n(&w[k], __ATOMIC_RELAXED);
   return 0;
 }
 
@@ -1557,7 +1556,7 @@ static void *driverMain(void *arg){
       if( D->ctr.open==0 ) break;
       if( now>D->stopDeadline ){
         int fd;
-        YqLog("warning", "shutdown: closing %ld connection(s) still busy after %.0f s", D->ctr.open, D->cf.shutdownTimeout);
+        YqLog("warning", "shutdown: closing %lld connection(s) still busy after %.0f s", D->ctr.open, D->cf.shutdownTimeout);
         for(fd=0; fd<=D->maxFd; fd++) if( D->conns[fd] ) connClose(D->conns[fd]);
         break;
       }

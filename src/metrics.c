@@ -37,11 +37,11 @@ static pthread_mutex_t accessMutex = PTHREAD_MUTEX_INITIALIZER;
 ** took LATENCY seconds. */
 void MetricsNoteResponse(HttpdCounters *k, int status, double latency){
   int i;
-  k->requests++;
-  if( status>=100 && status<600 ) k->byStatus[status]++;
+  CTR_ADD(k->requests, 1);
+  if( status>=100 && status<600 ) CTR_ADD(k->byStatus[status], 1);
   for(i=0; i<NBUCKET && latency>bucketLe[i]; i++){}
-  k->hist[i]++;
-  k->latencySum += latency;
+  CTR_ADD(k->hist[i], 1);
+  CTR_ADD(k->latencyUs, (unsigned long long)(latency*1e6 + 0.5));
 }
 
 /* ---- the access log ---- */
@@ -189,10 +189,10 @@ static char *metricsText(size_t *len){
   }
   cum += k->hist[NBUCKET];
   P("yqbox_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
-  P("yqbox_http_request_duration_seconds_sum %.6f\n", k->latencySum);
+  P("yqbox_http_request_duration_seconds_sum %.6f\n", k->latencyUs/1e6);
   P("yqbox_http_request_duration_seconds_count %llu\n", cum);
   P("# HELP yqbox_http_connections_open Connections open now.\n# TYPE yqbox_http_connections_open gauge\n"
-    "yqbox_http_connections_open %ld\n", k->open);
+    "yqbox_http_connections_open %lld\n", k->open);
   P("# HELP yqbox_http_connections_total Connections accepted.\n# TYPE yqbox_http_connections_total counter\n"
     "yqbox_http_connections_total %llu\n", k->accepted);
   P("# HELP yqbox_http_connections_rejected_total Connections refused over max_connections.\n"
