@@ -1,18 +1,29 @@
 #!/bin/sh
-# server.sh - yqbox serve side by side with nginx on loopback; prints a table with ratios.
+# server.sh - yqbox serve side by side with nginx and with the reference HTTPS server on loopback;
+# prints a table with ratios.
 #
 # Usage: bench/server.sh [SECONDS-PER-RUN] [YQBOX-BINARY]    (defaults: 8, ./yqbox; see bench/lib.sh
 # for YQBOX, YQBOX_DEV and BENCH_TINY=1: 1 s runs, 8 connections, 200 idle connections)
-# Needs nginx-light and wrk (./configure installs them). Both servers get
-# the same bytes (the 20 KB page is rendered by yqbox once and saved for nginx), the same number
-# of worker processes/threads (the machine's cores), the same ECDSA P-256 certificate, no access
-# log. wrk runs on the same machine, so client and servers share the cores. Measured:
+# Needs nginx-light and wrk (./configure installs them) and build/tlsref (made here when missing:
+# bench/tlsref.c, a minimal epoll HTTPS server on the same mbedTLS build with the same suites and
+# groups, the design's own limit). All three get the same bytes (the 20 KB page is rendered by
+# yqbox once and saved for the others), the same number of worker processes/threads (the
+# machine's cores: yqbox's driver threads, tlsref's threads, nginx's workers), the same ECDSA
+# P-256 certificate, no access log. wrk runs on the same machine, so clients and servers share
+# the cores. Measured:
 #   1. 20 KB public page, HTTP keep-alive           (yqbox: response cache in the driver)
 #   2. the same, a new connection per request
-#   3. the same over HTTPS keep-alive
-#   4. full TLS handshakes per second (HTTPS, a new connection per request, no resumption)
+#   3. the same over HTTPS keep-alive               (also against the reference server)
+#   4. full TLS handshakes per second (HTTPS, a new connection per request, no resumption; also
+#      against the reference server)
 #   5. a dynamic Tcl page reading 20 rows from SQLite (HTTP keep-alive; yqbox only)
 #   6. RSS of yqbox idle, and per idle keep-alive connection (10,000 connections)
+#   7. the TLS choices on the reference server: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305
+#      keep-alive; P-256 against X25519 handshakes (TLS 1.2 without tickets, where the server's
+#      group order decides), and TLS 1.3 with a server that has only P-256 (wrk's X25519 key share then costs
+#      a HelloRetryRequest) - the figures behind the order in src/tlsprefs.h
+# For 3 and 4 the server's CPU time per request (utime+stime from /proc, all its threads or
+# processes) is printed too: on a shared machine it moves much less than the rates do.
 # Goals from issue 18. Prints FIGURE lines (bench/lib.sh). Not a timed test: the figures depend on
 # the machine.
 set -eu
@@ -25,8 +36,48 @@ CORES=$(nproc)
 
 need wrk wrk
 bench_setup bench
-set -- $(freeports 4)
-P_YS=$1 P_YH=$2 P_NS=$3 P_NH=$4
+TLSREF=$BENCH_TOP/build/tlsref
+# (re)made when the checkout is configured, so that it offers what src/tlsprefs.h says now
+if [ -f Makefile ]; then make -s build/tlsref >&2 || { echo "bench: make build/tlsref failed" >&2; exit 1; }; fi
+[ -x "$TLSREF" ] || { echo "bench: build/tlsref is missing (./configure && make build/tlsref)" >&2; exit 1; }
+RPID=
+# stop the reference server too (lib.sh's cleanup stops yqbox and nginx)
+trap 'stop_ref; bench_cleanup' EXIT
+set -- $(freeports 5)
+P_YS=$1 P_YH=$2 P_NS=$3 P_NH=$4 P_RS=$5
+
+# stop_ref: stops the reference server started by start_ref.
+stop_ref() {
+    if [ -n "$RPID" ]; then kill "$RPID" 2>/dev/null || true; wait "$RPID" 2>/dev/null || true; fi
+    RPID=
+}
+
+# start_ref [OPTIONS]: starts build/tlsref on P_RS with the yqbox certificate, the saved page and
+# CORES threads (OPTIONS: -suites, -groups, -tls12; see bench/tlsref.c) and waits for it.
+start_ref() {
+    stop_ref
+    "$TLSREF" "$W/data/tls-cert.pem" "$W/data/tls-key.pem" "$P_RS" "$W/www/page.html" "$CORES" "$@" \
+        > "$W/tlsref.out" 2>&1 &
+    RPID=$!
+    for i in $(seq 50); do grep -q ready "$W/tlsref.out" 2>/dev/null && return 0; sleep 0.1; done
+    cat "$W/tlsref.out" >&2; exit 1
+}
+
+# cpu PID...: the CPU time (clock ticks, user + system, all threads) the processes PID used so far.
+cpu() { for _p in "$@"; do awk '{print $14 + $15}' "/proc/$_p/stat"; done | awk '{s += $1} END {print s}'; }
+
+# rate_cpu URL PIDS [wrk args...]: wrk_rate on URL; sets RATE (requests/s) and US (the server
+# processes PIDS' CPU microseconds per request).
+rate_cpu() {
+    _u=$1 _pids=$2; shift 2
+    _c0=$(cpu $_pids)
+    _r0=$(date +%s.%N)
+    RATE=$(wrk_rate "$_u" "$@")
+    _c1=$(cpu $_pids)
+    _t=$(awk -v a="$_r0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
+    US=$(awk -v c="$((_c1 - _c0))" -v hz="$(getconf CLK_TCK)" -v r="${RATE:-0}" -v t="$_t" \
+        'BEGIN { n = r * t; if (n > 0) printf "%.0f", c / hz * 1e6 / n; else print "" }')
+}
 
 # ---- yqbox ----
 $YQ init -demo "$W/data" >/dev/null
@@ -37,6 +88,7 @@ http_mode serve
 demo_routes 1
 access_log ""
 workers $CORES
+drivers $CORES
 max_connections 30000
 idle_timeout 600
 EOF
@@ -76,24 +128,61 @@ fi
 
 printf 'yqbox %s vs nginx %s, %d cores, %d connections, %ds per run, page %d bytes\n' \
     "$($YQ version | awk 'NR==1 {print $2}')" "$($NGINX -v 2>&1 | sed 's|.*/||')" "$CORES" "$CONNS" "$SECS" "$SIZE"
-printf '%-44s %12s %12s %8s %s\n' "measure" "yqbox" "nginx" "ratio" "goal"
-# line TEXT YQBOX NGINX GOAL FIGURE: the human line and the FIGURE line of one comparison
+printf '%-44s %12s %12s %8s %s\n' "measure" "yqbox" "peer" "ratio" "goal"
+# line TEXT YQBOX PEER-VALUE GOAL FIGURE [PEER]: the human line and the FIGURE line of one
+# comparison (PEER: nginx unless given)
 line() {
-    printf '%-44s %12s %12s %8s %s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"
-    figure "$5" "$2" "$(echo "$1" | sed 's/.*(\(.*\))$/\1/')" nginx "$3" "x$(echo "$4" | tr -d ' ')"
+    printf '%-44s %12s %12s %8s %s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4 ${6:-nginx}"
+    figure "$5" "$2" "$(echo "$1" | sed 's/.*(\(.*\))$/\1/')" "${6:-nginx}" "$3" "x$(echo "$4" | tr -d ' ')"
 }
+NGPIDS="$NPID $(pgrep -P "$NPID" | tr '\n' ' ')"
 
 a=$(wrk_rate "http://127.0.0.1:$P_YH/demo/page"); b=$(wrk_rate "http://127.0.0.1:$P_NH/demo/page")
 line "20 KB page, HTTP keep-alive (req/s)" "$a" "$b" ">= 1.0" server_http_keepalive
 a=$(wrk_rate "http://127.0.0.1:$P_YH/demo/page" -H "Connection: close"); b=$(wrk_rate "http://127.0.0.1:$P_NH/demo/page" -H "Connection: close")
 line "20 KB page, HTTP new connection (req/s)" "$a" "$b" ">= 0.8" server_http_close
-a=$(wrk_rate "https://127.0.0.1:$P_YS/demo/page"); b=$(wrk_rate "https://127.0.0.1:$P_NS/demo/page")
+
+start_ref
+rate_cpu "https://127.0.0.1:$P_YS/demo/page" "$YPID"; a=$RATE ua=$US
+rate_cpu "https://127.0.0.1:$P_RS/demo/page" "$RPID"; r=$RATE ur=$US
+rate_cpu "https://127.0.0.1:$P_NS/demo/page" "$NGPIDS"; b=$RATE ub=$US
+line "20 KB page, HTTPS keep-alive (req/s)" "$a" "$r" ">= 0.95" server_https_keepalive_ref tlsref
 line "20 KB page, HTTPS keep-alive (req/s)" "$a" "$b" ">= 0.5" server_https_keepalive
-a=$(wrk_rate "https://127.0.0.1:$P_YS/demo/page" -H "Connection: close"); b=$(wrk_rate "https://127.0.0.1:$P_NS/demo/page" -H "Connection: close")
+printf '%-44s %12s %12s %8s %s\n' "  server CPU per request (us)" "$ua" "$ur" "$(ratio "$ua" "$ur")" "(tlsref; nginx $ub)"
+figure server_https_keepalive_cpu "$ua" us/req tlsref "$ur" -
+rate_cpu "https://127.0.0.1:$P_YS/demo/page" "$YPID" -H "Connection: close"; a=$RATE ua=$US
+rate_cpu "https://127.0.0.1:$P_RS/demo/page" "$RPID" -H "Connection: close"; r=$RATE ur=$US
+rate_cpu "https://127.0.0.1:$P_NS/demo/page" "$NGPIDS" -H "Connection: close"; b=$RATE ub=$US
+line "full TLS handshakes (conn/s)" "$a" "$r" ">= 0.95" server_tls_handshakes_ref tlsref
 line "full TLS handshakes (conn/s)" "$a" "$b" ">= 0.35" server_tls_handshakes
+printf '%-44s %12s %12s %8s %s\n' "  server CPU per handshake (us)" "$ua" "$ur" "$(ratio "$ua" "$ur")" "(tlsref; nginx $ub)"
+figure server_tls_handshake_cpu "$ua" us/conn tlsref "$ur" -
 a=$(wrk_rate "http://127.0.0.1:$P_YH/demo/rows")
 printf '%-44s %12s %12s %8s %s\n' "dynamic Tcl page, 20 SQLite rows (req/s)" "$a" "-" "-" ">= 5000"
 figure server_dynamic_page "$a" req/s - - '>=5000'
+
+# ---- the TLS choices, on the reference server ----
+printf '%-44s %12s %12s\n' "reference server, one choice each" "rate" "CPU us/req"
+# choice TEXT FIGURE [tlsref options] [-- wrk args]: one run of the reference server offering
+# only that choice
+choice() {
+    _text=$1 _fig=$2; shift 2
+    _ro="" _wa=""
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do _ro="$_ro $1"; shift; done
+    [ "${1:-}" = -- ] && shift
+    start_ref $_ro
+    rate_cpu "https://127.0.0.1:$P_RS/demo/page" "$RPID" "$@"
+    printf '%-44s %12s %12s\n' "$_text" "$RATE" "$US"
+    figure "$_fig" "$RATE" "$(echo "$_text" | sed 's/.*(\(.*\))$/\1/')" - - -
+}
+choice "TLS 1.3 AES-128-GCM keep-alive (req/s)" tls_aes128_keepalive -suites aes128
+choice "TLS 1.3 AES-256-GCM keep-alive (req/s)" tls_aes256_keepalive -suites aes256
+choice "TLS 1.3 ChaCha20-Poly1305 keep-alive (req/s)" tls_chacha_keepalive -suites chacha
+choice "TLS 1.2 P-256 handshakes (conn/s)" tls12_p256_handshakes -tls12 -notickets -groups p256 -- -H "Connection: close"
+choice "TLS 1.2 X25519 handshakes (conn/s)" tls12_x25519_handshakes -tls12 -notickets -groups x25519 -- -H "Connection: close"
+choice "TLS 1.3 X25519 handshakes (conn/s)" tls13_x25519_handshakes -groups x25519 -- -H "Connection: close"
+choice "TLS 1.3 P-256 only, after a HRR (conn/s)" tls13_p256_hrr_handshakes -groups p256 -- -H "Connection: close"
+stop_ref
 
 # ---- memory ----
 kill "$NPID"; NPID=

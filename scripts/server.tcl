@@ -6,7 +6,7 @@
 # which runs `yqbox::setup` with the same data directory and config file and then web::init
 # (workers) or server::background (the background thread). A reload (SIGHUP) repeats exactly that in
 # fresh interpreters, so a changed script or appliance.conf takes effect without a restart;
-# listen addresses and the worker count need a restart.
+# listen addresses and the worker and driver counts need a restart.
 #
 # Logs on stderr: "TIME LEVEL message" (TIME in UTC, ISO 8601). The access log (access_log key)
 # has one line per response: TIME PEER "METHOD TARGET HTTP/1.x" STATUS BODY-BYTES MILLISECONDS SCHEME.
@@ -23,6 +23,8 @@ conf::key http_mode {enum redirect serve} redirect \
     "HTTP 监听的处理方式：redirect 跳转到 HTTPS，或 serve 直接服务（前面有终结 TLS 的代理时）"
 conf::key workers {integer 0 256} 0 \
     "运行网页 Tcl 脚本的工作线程数；0 表示每个处理器一个"
+conf::key drivers {integer 0 64} 0 \
+    "处理连接（TLS 握手、加解密、HTTP）的驱动线程数；0 表示每个处理器一个"
 conf::key tls_cert path "" \
     "PEM 证书链（服务器证书在前）；留空则在数据目录中生成自签名证书"
 conf::key tls_key path "" \
@@ -70,6 +72,13 @@ proc ::log {level message} {
 proc server::workers {} {
     set n [conf::get workers]
     if {$n == 0} { set n [server cores] }
+    return $n
+}
+
+# server::drivers: the driver thread count to use (the drivers key, or one per processor).
+proc server::drivers {} {
+    set n [conf::get drivers]
+    if {$n == 0} { set n [expr {min(64, [server cores])}] }
     return $n
 }
 
@@ -150,7 +159,7 @@ namespace eval server {
 
 # server::ready: called by `server run` once everything listens: say where.
 proc server::ready {where} {
-    puts "yqbox [dict get [yqbox::versions] yqbox] serving [yqbox::needdata]: $where, [server::workers] worker(s)"
+    puts "yqbox [dict get [yqbox::versions] yqbox] serving [yqbox::needdata]: $where, [server::workers] worker(s), [server::drivers] driver thread(s)"
     flush stdout
     log info "serving: $where"
 }
@@ -172,6 +181,7 @@ proc yqbox::cmd::serve {args} {
         set setup "[list yqbox::setup $dir $conf::file]; [list set ::db::secured([file normalize $dir]) 1]"
         server run -https [conf::get https] -http [conf::get http] \
             -control [file join $dir control.sock] -workers [server::workers] \
+            -drivers [server::drivers] \
             -worker-init "$setup; web::init" -background-init "$setup; server::background" \
             -ready server::ready
     } finally {
@@ -205,6 +215,10 @@ proc server::status {} {
     lappend out "requests [dict get $s requests] ([dict get $s dynamic] dynamic,\
         [dict get $s static_hits] static, [dict get $s cache_hits] from cache;\
         [dict get $s status_4xx] 4xx, [dict get $s status_5xx] 5xx), [dict get $s queued] queued"
+    foreach d [dict get $s drivers] {
+        lappend out "driver [dict get $d id]: [dict get $d connections] open, [dict get $d accepted] accepted,\
+            [dict get $d handshakes] handshakes, [dict get $d requests] requests"
+    }
     foreach w [dict get $s workers] {
         set line "worker [dict get $w id] [dict get $w state], [dict get $w served] served,\
             [dict get $w errors] errors"

@@ -1,9 +1,13 @@
 /*
-** httpd.c - the driver thread of `yqbox serve`: every socket, HTTP/1.1 and TLS, in C.
+** httpd.c - the driver threads of `yqbox serve`: every socket, HTTP/1.1 and TLS, in C.
 **
-** One thread runs an epoll loop over the listening sockets (https, optional plain http, the
-** control socket DATADIR/control.sock), the accepted connections, a self-pipe for signals and an
-** eventfd on which the Tcl threads (server.c) hand back finished jobs. Each connection is a small
+** Each driver thread (the drivers key: one per processor by default) runs an epoll loop over its
+** own listening sockets (https and optional plain http, one SO_REUSEPORT socket per driver on the
+** same port, so the kernel spreads new connections over the drivers), the connections it
+** accepted, and an eventfd on which the Tcl threads (server.c) hand back its finished jobs;
+** driver 1 also has the control socket DATADIR/control.sock and a self-pipe for signals. A TLS
+** handshake (~2 ms of CPU) thus holds up only the connections of its own driver. What the
+** drivers share and how it is protected is listed at struct Driver below. Each connection is a small
 ** state machine: TLS handshake -> read a request head (http.c parses it under the configured
 ** limits) -> read its body (Content-Length or chunked, "100 Continue" when asked) -> answer it
 ** from memory (the response cache, cache.c; static files of webroot/, static.c) or pass it as a
@@ -25,6 +29,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,21 +50,21 @@
 #include "httpd.h"
 
 /* ---------------------------------------------------------------------------------------------
-** Configuration, set from Tcl (server configure) in any thread, copied by the driver.
+** Configuration, set from Tcl (server configure) in any thread; each driver copies it when the
+** generation confGen has moved past the one it copied last.
 */
 static pthread_mutex_t confMutex = PTHREAD_MUTEX_INITIALIZER;
 static HttpdConf sharedConf = {
   {8192, 16384, 1048576, 100}, 20000, 10.0, 30.0, 60.0, 10.0, 0, 64<<20
 };
-static int confChanged = 1;
-static HttpdConf cf;          /* the driver's copy */
+static unsigned confGen = 1;  /* bumped under confMutex by every HttpdConfigure */
 
-/* HttpdConfigure: replace the driver's settings with *C (takes effect on its next loop turn). */
+/* HttpdConfigure: replace the drivers' settings with *C (each takes them on its next loop turn). */
 void HttpdConfigure(const HttpdConf *c){
   pthread_mutex_lock(&confMutex);
   sharedConf = *c;
   if( sharedConf.lim.maxHeaders>HTTP_MAX_HEADERS ) sharedConf.lim.maxHeaders = HTTP_MAX_HEADERS;
-  confChanged = 1;
+  __atomic_add_fetch(&confGen, 1, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&confMutex);
 }
 
@@ -82,14 +87,6 @@ static double nowMono(void){
   return ts.tv_sec + ts.tv_nsec/1e9;
 }
 
-static char dateStr[40];      /* "Date" value for the current second */
-static time_t dateSec = -1;
-
-/* updateDate: bring dateStr up to the current second. */
-static void updateDate(void){
-  time_t t = time(0);
-  if( t!=dateSec ){ dateSec = t; HttpDate(t, dateStr); }
-}
 
 /* ---------------------------------------------------------------------------------------------
 ** Connections
@@ -121,22 +118,65 @@ typedef struct Conn {
   unsigned char sockLoopback; /* whether the socket peer is this machine */
 } Conn;
 
-static Conn **conns;           /* by file descriptor */
+/*
+** The drivers. Each driver thread owns one epoll loop, its own SO_REUSEPORT listeners for https
+** and http (the kernel spreads new connections over them), its connections (a table by file
+** descriptor that only it reads or writes), its copy of the settings, its counters and the queue
+** of finished jobs the Tcl threads hand back to it (each job names its driver). Driver 0 (shown
+** as driver 1 in `server stats`) also owns the control socket and the signal pipe. What the
+** drivers share, and how:
+**   - the settings (sharedConf): confMutex; each driver copies them when confGen moves;
+**   - the number of open connections (openAll, for max_connections): an atomic counter;
+**   - stopping: an atomic flag set by driver 0 (SIGTERM/SIGINT, `server stop`), after which it
+**     wakes the others through their eventfds; each then stops by itself (beginStop);
+**   - the response cache, static files, TLS configuration, access log: their own mutexes and
+**     atomic reference counts (cache.c, static.c, tls.c, metrics.c); mbedTLS's RNG and PSA key
+**     store lock themselves (MBEDTLS_THREADING_PTHREAD);
+**   - counters: per driver, written by its thread only (relaxed atomic stores); readers copy or
+**     sum them with relaxed atomic loads (HttpdCountersSum), a little stale, never torn;
+**   - drivers[] itself: made before any thread starts, freed (HttpdRelease) after all have ended.
+** Checked with ThreadSanitizer (a glibc build with the driver's files instrumented) over
+** tests/server.test: no report in this code.
+*/
+typedef struct Driver {
+  int id;
+  pthread_t thread;
+  int started;
+  int epfd, wakefd;
+  int lisHttps, lisHttp;       /* this driver's listeners (SO_REUSEPORT), -1 when closed */
+  Conn **conns;                /* by file descriptor; only this driver's connections */
+  int maxFd;                   /* highest descriptor ever in conns (bounds the sweeps) */
+  unsigned serialCounter;
+  HttpdConf cf;                /* this driver's copy of the settings */
+  unsigned confSeen;           /* the confGen it was copied at */
+  int stopped;                 /* beginStop has run in this driver */
+  double stopDeadline, lastSweep;
+  char dateStr[40];            /* "Date" value for the current second */
+  time_t dateSec;
+  pthread_mutex_t doneMutex;   /* guards doneHead/doneTail: finished jobs from the Tcl threads */
+  YqJob *doneHead, *doneTail;
+  HttpdCounters ctr;
+} Driver;
+
+static Driver *drivers;
+static int nDrivers;
+static __thread Driver *D;     /* the driver this thread runs (set by driverMain) */
 static int nConnSlots;
-static unsigned serialCounter;
-static int epfd = -1, wakefd = -1, sigpipe[2] = {-1, -1};
-static int lisHttps = -1, lisHttp = -1, lisCtl = -1;
+static long openAll;           /* connections open in all drivers (atomic) */
+static int sigpipe[2] = {-1, -1};
+static int lisCtl = -1;        /* the control socket (driver 0) */
 static int httpsPort, httpPort;
 static char ctlPath[4096];
-static volatile int stopping;
-static double stopDeadline;
-static pthread_t driverThread;
-static int driverStarted;
-static double lastSweep;
+static int stopping;           /* atomic: the server is stopping */
 
-/* done jobs from the Tcl threads */
-static pthread_mutex_t doneMutex = PTHREAD_MUTEX_INITIALIZER;
-static YqJob *doneHead, *doneTail;
+/* isStopping: whether the server is stopping (any thread). No side effects. */
+static int isStopping(void){ return __atomic_load_n(&stopping, __ATOMIC_ACQUIRE); }
+
+/* updateDate: bring this driver's "Date" value (D->dateStr) up to the current second. */
+static void updateDate(void){
+  time_t t = time(0);
+  if( t!=D->dateSec ){ D->dateSec = t; HttpDate(t, D->dateStr); }
+}
 
 static const char securityHeaders[] =
   "Strict-Transport-Security: max-age=31536000\r\n"
@@ -161,7 +201,7 @@ static void want(Conn *c, unsigned ev){
   if( c->events==ev ) return;
   e.events = ev;
   e.data.u64 = (unsigned long long)c->fd | ((unsigned long long)c->serial<<32);
-  epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &e);
+  epoll_ctl(D->epfd, EPOLL_CTL_MOD, c->fd, &e);
   c->events = ev;
 }
 
@@ -182,16 +222,17 @@ static void connClose(Conn *c){
     if( c->state!=ST_HANDSHAKE && c->state!=ST_LINGER ) mbedtls_ssl_close_notify(c->ssl);
     mbedtls_ssl_free(c->ssl);
     free(c->ssl);
-    httpdCtr.openTls--;
+    CTR_ADD(D->ctr.openTls, -1);
   }
   TlsUnref(c->tls);
-  if( c->state==ST_WAIT ) httpdCtr.waiting--;
+  if( c->state==ST_WAIT ) CTR_ADD(D->ctr.waiting, -1);
   releaseExt(c);
+  D->conns[c->fd] = 0;
   close(c->fd);
-  conns[c->fd] = 0;
   free(c->in); free(c->req); free(c->body); free(c->out);
   free(c);
-  httpdCtr.open--;
+  CTR_ADD(D->ctr.open, -1);
+  __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
 }
 
 /* ---- sending and receiving (plain or TLS) ---- */
@@ -224,7 +265,7 @@ static int bioRecv(void *ctx, unsigned char *buf, size_t len){
 ** Returns bytes read (> 0), 0 at end of stream or on error, -1 when nothing is available now.
 */
 static int connRecv(Conn *c){
-  size_t want_ = cf.lim.maxHead + 1024;
+  size_t want_ = D->cf.lim.maxHead + 1024;
   int n;
   if( want_<16384 ) want_ = 16384;
   if( c->inCap - c->inLen < 2048 && c->inCap < want_ ){
@@ -316,7 +357,7 @@ static void outStr(Conn *c, const char *s){ outAdd(c, s, strlen(s)); }
 ** keep STATUS for the access log. */
 static void noteResponse(Conn *c, int status){
   c->status = status;
-  MetricsNoteResponse(status, nowMono() - c->tHead);
+  MetricsNoteResponse(&D->ctr, status, nowMono() - c->tHead);
 }
 
 /* accessNote: the access-log line of C's finished response (metrics.c writes it). */
@@ -338,13 +379,13 @@ static void startResponse(Conn *c, int status, long long len, const char *own, s
   int n;
   updateDate();
   n = snprintf(buf, sizeof buf, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: yqbox\r\n", status,
-               HttpStatusText(status), dateStr);
+               HttpStatusText(status), D->dateStr);
   outAdd(c, buf, n);
   if( len>=0 ){
     n = snprintf(buf, sizeof buf, "Content-Length: %lld\r\n", len);
     outAdd(c, buf, n);
   }
-  if( c->closeAfter || stopping ){
+  if( c->closeAfter || isStopping() ){
     c->closeAfter = 1;
     outStr(c, "Connection: close\r\n");
   }else if( c->req && c->req->minor==0 ){
@@ -362,7 +403,7 @@ static void startResponse(Conn *c, int status, long long len, const char *own, s
 ** into the output buffer on TLS connections (so each record is written from one place). */
 static void setBody(Conn *c, const char *body, size_t len, int kind, void *ref){
   c->sent = len;
-  httpdCtr.bytesOut += len;
+  CTR_ADD(D->ctr.bytesOut, len);
   if( c->ssl || len<1024 ){
     outAdd(c, body, len);
     c->extKind = kind; c->extRef = ref;
@@ -497,8 +538,8 @@ static int isLoopback(const struct sockaddr_storage *sa){
 ** configured trusted proxies. */
 static int isTrusted(int family, const unsigned char *addr){
   int i;
-  for(i=0; i<cf.nTrusted; i++){
-    if( cf.trusted[i].family==family && memcmp(cf.trusted[i].addr, addr, family==AF_INET ? 4 : 16)==0 ) return 1;
+  for(i=0; i<D->cf.nTrusted; i++){
+    if( D->cf.trusted[i].family==family && memcmp(D->cf.trusted[i].addr, addr, family==AF_INET ? 4 : 16)==0 ) return 1;
   }
   return 0;
 }
@@ -529,7 +570,7 @@ static void clientAddress(Conn *c){
   int fam, i, walking = 1;
   memcpy(c->peer, c->sockPeer, sizeof c->peer);
   c->loopback = c->sockLoopback;
-  if( !cf.nTrusted || !r || !parseAddr(c->sockPeer, strlen(c->sockPeer), &fam, sock) ) return;
+  if( !D->cf.nTrusted || !r || !parseAddr(c->sockPeer, strlen(c->sockPeer), &fam, sock) ) return;
   if( fam==AF_INET6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr*)sock) ){ fam = AF_INET; memmove(sock, sock+12, 4); }
   if( !isTrusted(fam, sock) ) return;
   for(i=r->nHeader-1; i>=0 && walking; i--){
@@ -576,7 +617,7 @@ static int validHost(const char *s, size_t len){
 */
 static int hostAllowed(Conn *c){
   HttpRequest *r = c->req;
-  const char *h = c->in + r->host.off, *p = cf.publicHost;
+  const char *h = c->in + r->host.off, *p = D->cf.publicHost;
   size_t hl = r->host.len, pl = strlen(p), i;
   if( !*p || c->kind==K_CTRL ) return 1;
   if( c->loopback && r->target.len>=8 && memcmp(c->in + r->target.off, "/metrics", 8)==0
@@ -628,7 +669,7 @@ static YqJob *makeJob(Conn *c, const char *path){
   j->hname = (const char**)(j+1);
   j->hvalue = j->hname + r->nHeader + 1;
   j->kind = YQJOB_HTTP;
-  j->fd = c->fd; j->serial = c->serial;
+  j->fd = c->fd; j->serial = c->serial; j->driver = D->id;
 #define COPY(field, src, len) do{ field = p; memcpy(p, (src), (len)); p[(len)] = 0; p += (len)+1; }while(0)
   COPY(j->method, c->in + r->method.off, r->method.len);
   COPY(j->target, t, r->target.len);
@@ -665,7 +706,7 @@ static void route(Conn *c){
   int m = r->methodId, dl;
 
   if( !hostAllowed(c) ){ errorPage(c, 421, 1, 0); return; }
-  if( c->kind==K_HTTP && !cf.httpServe ){ redirectHttps(c); return; }
+  if( c->kind==K_HTTP && !D->cf.httpServe ){ redirectHttps(c); return; }
   /* absolute-form targets (RFC 9112 3.2.2) are reduced to their path */
   if( tl>8 && (strncasecmp(t, "http://", 7)==0 || strncasecmp(t, "https://", 8)==0) ){
     const char *s = memchr(t+8, '/', tl-8);
@@ -680,7 +721,7 @@ static void route(Conn *c){
   pl = q ? (size_t)(q-t) : tl;
   if( pl+1>sizeof pathBuf ){ errorPage(c, 414, 1, 0); return; }
   dl = HttpPathDecode(t, pl, path);
-  if( dl<0 ){ httpdCtr.malformed++; errorPage(c, -dl, 1, 0); return; }
+  if( dl<0 ){ CTR_ADD(D->ctr.malformed, 1); errorPage(c, -dl, 1, 0); return; }
 
   /* /metrics is for this machine only (a local Prometheus); its route (scripts/web/health.tcl)
   ** answers with the jobs and HttpdMetrics, never cached */
@@ -690,7 +731,7 @@ static void route(Conn *c){
     StaticFile *f;
     StaticTable *tab;
     if( e ){
-      httpdCtr.cacheHits++;
+      CTR_ADD(D->ctr.cacheHits, 1);
       sendEntity(c, e->head, e->headLen, e->body, e->len, e->gz, e->gzLen, e->etag, e->lastmod,
                  "Cache-Control: no-cache\r\n", X_CACHE, e);
       return;
@@ -700,7 +741,7 @@ static void route(Conn *c){
     if( f ){
       char ct[160];
       int n = snprintf(ct, sizeof ct, "Content-Type: %s\r\n", f->mime);
-      httpdCtr.staticHits++;
+      CTR_ADD(D->ctr.staticHits, 1);
       sendEntity(c, ct, n, f->data, f->len, f->gz, f->gzLen, f->etag, f->lastmod,
                  "Cache-Control: public, max-age=300\r\n", X_STATIC, tab);
       return;
@@ -715,8 +756,8 @@ static void route(Conn *c){
   {
     YqJob *j = makeJob(c, path);
     if( !j ){ errorPage(c, 503, 1, 0); return; }
-    httpdCtr.dynamic++;
-    httpdCtr.waiting++;
+    CTR_ADD(D->ctr.dynamic, 1);
+    CTR_ADD(D->ctr.waiting, 1);
     c->state = ST_WAIT;
     want(c, 0);
     YqWorkSubmit(j);
@@ -759,14 +800,14 @@ static int readBody(Conn *c){
       if( c->bodyCap - c->bodyLen < 4096 ){
         size_t nc = c->bodyCap ? c->bodyCap*2 : 8192;
         char *p;
-        if( nc > HttpBodyLimit(&cf.lim, r) + 4096 ) nc = HttpBodyLimit(&cf.lim, r) + 4096;
+        if( nc > HttpBodyLimit(&D->cf.lim, r) + 4096 ) nc = HttpBodyLimit(&D->cf.lim, r) + 4096;
         if( nc<=c->bodyCap ) return -413;
         p = realloc(c->body, nc);
         if( !p ) return -503;
         c->body = p; c->bodyCap = nc;
       }
       rc = HttpChunkedDecode(&c->chunk, src+used, avail-used, c->body + c->bodyLen,
-                             c->bodyCap - c->bodyLen, HttpBodyLimit(&cf.lim, r), &u, &produced);
+                             c->bodyCap - c->bodyLen, HttpBodyLimit(&D->cf.lim, r), &u, &produced);
       used += u; c->bodyLen += produced;
       if( rc!=0 || used==avail ) break;
     }
@@ -848,14 +889,14 @@ static int ctlStep(Conn *c){
     YqJob *j = calloc(1, sizeof *j);
     if( !j ) return -1;
     j->kind = YQJOB_CONTROL;
-    j->fd = c->fd; j->serial = c->serial;
+    j->fd = c->fd; j->serial = c->serial; j->driver = D->id;
     j->data = malloc(c->ctlNeed + 1);
     if( !j->data ){ free(j); return -1; }
     memcpy(j->data, c->in + c->headLen, c->ctlNeed);
     j->data[c->ctlNeed] = 0;
     j->body = j->data; j->bodyLen = c->ctlNeed;
     c->state = ST_WAIT;
-    httpdCtr.waiting++;
+    CTR_ADD(D->ctr.waiting, 1);
     want(c, 0);
     YqControlSubmit(j);
   }
@@ -890,8 +931,8 @@ static void connRun(Conn *c){
         int r = mbedtls_ssl_handshake(c->ssl);
         if( r==MBEDTLS_ERR_SSL_WANT_READ ){ want(c, EPOLLIN); return; }
         if( r==MBEDTLS_ERR_SSL_WANT_WRITE ){ want(c, EPOLLOUT); return; }
-        if( r ){ httpdCtr.handshakeFails++; connClose(c); return; }
-        httpdCtr.handshakes++;
+        if( r ){ CTR_ADD(D->ctr.handshakeFails, 1); connClose(c); return; }
+        CTR_ADD(D->ctr.handshakes, 1);
         c->state = ST_READ;
         c->mayRead = 1;
         c->tStart = c->tActive = nowMono();
@@ -910,10 +951,10 @@ static void connRun(Conn *c){
             c->req = malloc(sizeof *c->req);
             if( !c->req ){ connClose(c); return; }
           }
-          r = HttpParseHead(c->in, c->inLen, &cf.lim, c->req);
+          r = HttpParseHead(c->in, c->inLen, &D->cf.lim, c->req);
           if( r<0 ){
             c->tHead = nowMono();
-            httpdCtr.malformed++;
+            CTR_ADD(D->ctr.malformed, 1);
             c->headLen = 0;
             memcpy(c->peer, c->sockPeer, sizeof c->peer);
             c->loopback = c->sockLoopback;
@@ -921,7 +962,7 @@ static void connRun(Conn *c){
             break;
           }
           if( r>0 ){ beginRequest(c, r); break; }
-        }else if( stopping ){
+        }else if( isStopping() ){
           connClose(c);
           return;
         }
@@ -942,7 +983,7 @@ static void connRun(Conn *c){
       }
       case ST_BODY: {
         int r = readBody(c);
-        if( r<0 ){ httpdCtr.malformed++; errorPage(c, -r, 1, 0); break; }
+        if( r<0 ){ CTR_ADD(D->ctr.malformed, 1); errorPage(c, -r, 1, 0); break; }
         if( r>0 ){ route(c); break; }
         if( !c->mayRead ){ want(c, EPOLLIN); return; }
         r = connRecv(c);
@@ -1001,15 +1042,17 @@ static void acceptOn(int lfd, int kind){
       if( errno==EMFILE || errno==ENFILE ) YqLog("error", "accept: %s", strerror(errno));
       return;
     }
-    if( httpdCtr.open>=cf.maxConns || fd>=nConnSlots ){
-      httpdCtr.rejected++;
+    /* max_connections counts every driver's connections: reserve a place first */
+    if( fd>=nConnSlots || __atomic_add_fetch(&openAll, 1, __ATOMIC_RELAXED)>D->cf.maxConns ){
+      if( fd<nConnSlots ) __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
+      CTR_ADD(D->ctr.rejected, 1);
       close(fd);
       continue;
     }
     c = calloc(1, sizeof *c);
-    if( !c ){ close(fd); continue; }
+    if( !c ){ __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED); close(fd); continue; }
     c->fd = fd;
-    c->serial = ++serialCounter;
+    c->serial = ++D->serialCounter;
     c->kind = kind;
     c->loopback = isLoopback(&sa);
     c->tStart = c->tActive = nowMono();
@@ -1030,39 +1073,47 @@ static void acceptOn(int lfd, int kind){
     if( kind==K_HTTPS ){
       c->tls = TlsCurrent();
       c->ssl = malloc(sizeof *c->ssl);
-      if( !c->tls || !c->ssl ){ TlsUnref(c->tls); free(c->ssl); free(c); close(fd); continue; }
+      if( !c->tls || !c->ssl ){
+        TlsUnref(c->tls); free(c->ssl); free(c); close(fd);
+        __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
+        continue;
+      }
       mbedtls_ssl_init(c->ssl);
       if( mbedtls_ssl_setup(c->ssl, TlsConfig(c->tls)) ){
-        mbedtls_ssl_free(c->ssl); free(c->ssl); TlsUnref(c->tls); free(c); close(fd); continue;
+        mbedtls_ssl_free(c->ssl); free(c->ssl); TlsUnref(c->tls); free(c); close(fd);
+        __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
+        continue;
       }
       mbedtls_ssl_set_bio(c->ssl, c, bioSend, bioRecv, NULL);
       c->state = ST_HANDSHAKE;
-      httpdCtr.openTls++;
+      CTR_ADD(D->ctr.openTls, 1);
     }else{
       c->state = ST_READ;
     }
-    conns[fd] = c;
-    httpdCtr.open++;
-    httpdCtr.accepted++;
+    D->conns[fd] = c;
+    if( fd>D->maxFd ) D->maxFd = fd;
+    CTR_ADD(D->ctr.open, 1);
+    CTR_ADD(D->ctr.accepted, 1);
     e.events = EPOLLIN;
     e.data.u64 = (unsigned long long)fd | ((unsigned long long)c->serial<<32);
     c->events = EPOLLIN;
-    epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e);
+    epoll_ctl(D->epfd, EPOLL_CTL_ADD, fd, &e);
     connRun(c);
   }
 }
 
 /* ---- jobs coming back ---- */
 
-/* HttpdJobDone: (any thread) hand a finished job back to the driver. */
+/* HttpdJobDone: (any thread) hand a finished job back to the driver of its connection. */
 void HttpdJobDone(YqJob *j){
   unsigned long long one = 1;
+  Driver *d = &drivers[j->driver];
   j->next = 0;
-  pthread_mutex_lock(&doneMutex);
-  if( doneTail ) doneTail->next = j; else doneHead = j;
-  doneTail = j;
-  pthread_mutex_unlock(&doneMutex);
-  if( write(wakefd, &one, sizeof one)<0 ){ /* the counter cannot overflow in practice */ }
+  pthread_mutex_lock(&d->doneMutex);
+  if( d->doneTail ) d->doneTail->next = j; else d->doneHead = j;
+  d->doneTail = j;
+  pthread_mutex_unlock(&d->doneMutex);
+  if( write(d->wakefd, &one, sizeof one)<0 ){ /* the counter cannot overflow in practice */ }
 }
 
 /* hasSetCookie: whether header lines H (LEN bytes) set a cookie. */
@@ -1095,7 +1146,7 @@ static void jobResponse(Conn *c, YqJob *j){
   }
   if( j->cacheName && j->status==200 && strcmp(j->method, "GET")==0
       && !hasSetCookie(j->rhead, j->rheadLen) ){
-    CacheEntry *e = CacheStore(j, cf.cacheMaxBytes);
+    CacheEntry *e = CacheStore(j, D->cf.cacheMaxBytes);
     if( e ){
       YqJobFree(j);
       sendEntity(c, e->head, e->headLen, e->body, e->len, e->gz, e->gzLen, e->etag, e->lastmod,
@@ -1122,16 +1173,16 @@ static void jobResponse(Conn *c, YqJob *j){
 static void takeDone(void){
   YqJob *j, *next;
   unsigned long long cnt;
-  if( read(wakefd, &cnt, sizeof cnt)<0 ){ /* EAGAIN: nothing new */ }
-  pthread_mutex_lock(&doneMutex);
-  j = doneHead;
-  doneHead = doneTail = 0;
-  pthread_mutex_unlock(&doneMutex);
+  if( read(D->wakefd, &cnt, sizeof cnt)<0 ){ /* EAGAIN: nothing new */ }
+  pthread_mutex_lock(&D->doneMutex);
+  j = D->doneHead;
+  D->doneHead = D->doneTail = 0;
+  pthread_mutex_unlock(&D->doneMutex);
   for(; j; j=next){
-    Conn *c = (j->fd>=0 && j->fd<nConnSlots) ? conns[j->fd] : 0;
+    Conn *c = (j->fd>=0 && j->fd<nConnSlots) ? D->conns[j->fd] : 0;
     next = j->next;
     if( !c || c->serial!=j->serial || c->state!=ST_WAIT ){ YqJobFree(j); continue; }
-    httpdCtr.waiting--;
+    CTR_ADD(D->ctr.waiting, -1);
     jobResponse(c, j);
     connRun(c);
   }
@@ -1142,37 +1193,37 @@ static void takeDone(void){
 /* sweep: close connections that exceeded a timeout (408 to a half-sent request). */
 static void sweep(double now){
   int fd;
-  for(fd=0; fd<nConnSlots; fd++){
-    Conn *c = conns[fd];
+  for(fd=0; fd<=D->maxFd; fd++){
+    Conn *c = D->conns[fd];
     if( !c ) continue;
     switch( c->state ){
       case ST_HANDSHAKE:
-        if( now - c->tStart > cf.headerTimeout ){ httpdCtr.timeouts++; connClose(c); }
+        if( now - c->tStart > D->cf.headerTimeout ){ CTR_ADD(D->ctr.timeouts, 1); connClose(c); }
         break;
       case ST_READ:
-        if( c->inLen>0 && now - c->tStart > cf.headerTimeout ){
-          httpdCtr.timeouts++;
+        if( c->inLen>0 && now - c->tStart > D->cf.headerTimeout ){
+          CTR_ADD(D->ctr.timeouts, 1);
           if( c->kind==K_CTRL ){ connClose(c); break; }
           c->tHead = now;
           c->headLen = 0;
           errorPage(c, 408, 1, 0);
           connRun(c);
-        }else if( c->inLen==0 && now - c->tActive > cf.idleTimeout ){
-          httpdCtr.timeouts++;
+        }else if( c->inLen==0 && now - c->tActive > D->cf.idleTimeout ){
+          CTR_ADD(D->ctr.timeouts, 1);
           connClose(c);
         }else if( c->inLen==0 && c->inCap && now - c->tActive > 1.0 ){
           connTrim(c);
         }
         break;
       case ST_BODY:
-        if( now - c->tHead > cf.bodyTimeout ){
-          httpdCtr.timeouts++;
+        if( now - c->tHead > D->cf.bodyTimeout ){
+          CTR_ADD(D->ctr.timeouts, 1);
           errorPage(c, 408, 1, 0);
           connRun(c);
         }
         break;
       case ST_WRITE:
-        if( now - c->tActive > cf.idleTimeout ){ httpdCtr.timeouts++; connClose(c); }
+        if( now - c->tActive > D->cf.idleTimeout ){ CTR_ADD(D->ctr.timeouts, 1); connClose(c); }
         break;
       case ST_LINGER:
         if( now - c->tActive > 2.0 ) connClose(c);
@@ -1191,25 +1242,38 @@ static void onSignal(int sig){
   errno = saved;
 }
 
-/* beginStop: stop accepting; close idle connections, let the others finish. */
+/* beginStop: (each driver, once) stop accepting; close idle connections, let the others finish.
+** Driver 0 also closes the control socket and logs how many connections are open in all. */
 static void beginStop(void){
   int fd;
-  if( stopping ) return;
-  stopping = 1;
-  stopDeadline = nowMono() + cf.shutdownTimeout;
-  YqLog("info", "shutting down: %ld connection(s) open", httpdCtr.open);
-  if( lisHttps>=0 ){ close(lisHttps); lisHttps = -1; }
-  if( lisHttp>=0 ){ close(lisHttp); lisHttp = -1; }
-  if( lisCtl>=0 ){ close(lisCtl); lisCtl = -1; unlink(ctlPath); }
-  for(fd=0; fd<nConnSlots; fd++){
-    Conn *c = conns[fd];
+  if( D->stopped ) return;
+  D->stopped = 1;
+  D->stopDeadline = nowMono() + D->cf.shutdownTimeout;
+  if( D->id==0 ){
+    YqLog("info", "shutting down: %ld connection(s) open", __atomic_load_n(&openAll, __ATOMIC_RELAXED));
+  }
+  if( D->lisHttps>=0 ){ close(D->lisHttps); D->lisHttps = -1; }
+  if( D->lisHttp>=0 ){ close(D->lisHttp); D->lisHttp = -1; }
+  if( D->id==0 && lisCtl>=0 ){ close(lisCtl); lisCtl = -1; unlink(ctlPath); }
+  for(fd=0; fd<=D->maxFd; fd++){
+    Conn *c = D->conns[fd];
     if( !c ) continue;
     if( (c->state==ST_READ && c->inLen==0) || c->state==ST_HANDSHAKE || c->kind==K_CTRL ) connClose(c);
     else c->closeAfter = 1;
   }
 }
 
-/* HttpdShutdown: (any thread) ask the driver to stop as on SIGTERM. */
+/* stopAll: (driver 0) mark the server stopping and wake every driver so that each stops. */
+static void stopAll(void){
+  unsigned long long one = 1;
+  int i;
+  __atomic_store_n(&stopping, 1, __ATOMIC_RELEASE);
+  for(i=0; i<nDrivers; i++){
+    if( write(drivers[i].wakefd, &one, sizeof one)<0 ){ /* already awake */ }
+  }
+}
+
+/* HttpdShutdown: (any thread) ask the drivers to stop as on SIGTERM. */
 void HttpdShutdown(void){
   onSignal(SIGTERM);
 }
@@ -1227,17 +1291,20 @@ static void takeSignals(void){
       }
       YqReloadRequest();
     }else{
-      beginStop();
+      stopAll();
     }
   }
 }
 
 /* ---- setup and the loop ---- */
 
-/* listenOn: a non-blocking listening TCP socket on ADDR (HOST:PORT, [V6]:PORT); its port in *PORT.
-** Returns the socket or -1 with ERR set. */
-static int listenOn(const char *addr, int *port, char *err, size_t n){
-  char host[300], *colon;
+/*
+** listenOn: a non-blocking TCP socket bound to ADDR (HOST:PORT, [V6]:PORT), or to PORT on ADDR's
+** host when PORT > 0; with REUSE it has SO_REUSEPORT (one per driver on the same port), with
+** LISTENING it listens. Its port goes to *BOUND. Returns the socket or -1 with ERR set.
+*/
+static int listenOn(const char *addr, int port, int reuse, int listening, int *bound, char *err, size_t n){
+  char host[300], *colon, portStr[16];
   struct addrinfo hints, *ai = 0;
   int fd, one = 1, rc;
   const char *p;
@@ -1246,6 +1313,7 @@ static int listenOn(const char *addr, int *port, char *err, size_t n){
   if( !colon ){ snprintf(err, n, "bad address %s (want HOST:PORT)", addr); return -1; }
   *colon = 0;
   p = colon+1;
+  if( port>0 ){ snprintf(portStr, sizeof portStr, "%d", port); p = portStr; }
   if( host[0]=='[' ){
     size_t l = strlen(host);
     if( l<2 || host[l-1]!=']' ){ snprintf(err, n, "bad address %s", addr); return -1; }
@@ -1260,7 +1328,8 @@ static int listenOn(const char *addr, int *port, char *err, size_t n){
   fd = socket(ai->ai_family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0);
   if( fd<0 ){ snprintf(err, n, "socket: %s", strerror(errno)); freeaddrinfo(ai); return -1; }
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if( bind(fd, ai->ai_addr, ai->ai_addrlen)!=0 || listen(fd, 4096)!=0 ){
+  if( reuse ) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if( bind(fd, ai->ai_addr, ai->ai_addrlen)!=0 || (listening && listen(fd, 4096)!=0) ){
     snprintf(err, n, "cannot listen on %s: %s", addr, strerror(errno));
     close(fd); freeaddrinfo(ai);
     return -1;
@@ -1270,32 +1339,88 @@ static int listenOn(const char *addr, int *port, char *err, size_t n){
     struct sockaddr_storage sa;
     socklen_t sl = sizeof sa;
     getsockname(fd, (struct sockaddr*)&sa, &sl);
-    *port = ntohs(sa.ss_family==AF_INET6 ? ((struct sockaddr_in6*)&sa)->sin6_port
-                                         : ((struct sockaddr_in*)&sa)->sin_port);
+    *bound = ntohs(sa.ss_family==AF_INET6 ? ((struct sockaddr_in6*)&sa)->sin6_port
+                                          : ((struct sockaddr_in*)&sa)->sin_port);
   }
   return fd;
 }
 
 /*
-** HttpdListen: open the listeners: HTTPS on HTTPS (required), plain HTTP on HTTP (or none when
-** empty), the control socket at CTL (mode 0600, a stale file is replaced). Also sets up epoll, the wake eventfd, the signal handlers and the
-** connection table. Returns 0 or -1 with ERR set (everything opened is closed again).
+** listenAll: one SO_REUSEPORT listener on ADDR per driver, into the field at byte offset OFF of
+** each Driver; the port in *PORT. A probe bound without SO_REUSEPORT first makes sure no other
+** socket holds the port (SO_REUSEPORT alone would let a second server share it) and picks the
+** port when ADDR's is 0. Returns 0, or -1 with ERR set (the listeners opened are closed).
 */
-int HttpdListen(const char *https, const char *http, const char *ctl, char *err, size_t n){
+static int listenAll(const char *addr, size_t off, int *port, char *err, size_t n){
+  int i, p, probe = listenOn(addr, 0, 0, 0, port, err, n);
+  if( probe<0 ) return -1;
+  close(probe);
+  for(i=0; i<nDrivers; i++){
+    int fd = listenOn(addr, *port, 1, 1, &p, err, n);
+    if( fd<0 ){
+      while( --i>=0 ){ int *q = (int*)((char*)&drivers[i] + off); close(*q); *q = -1; }
+      return -1;
+    }
+    *(int*)((char*)&drivers[i] + off) = fd;
+  }
+  return 0;
+}
+
+/* HttpdRelease: free the drivers after HttpdWait and after the Tcl threads have ended (their last
+** finished jobs are dropped): connection tables, event descriptors, the signal pipe. */
+void HttpdRelease(void){
+  int i;
+  for(i=0; i<nDrivers; i++){
+    Driver *d = &drivers[i];
+    YqJob *j, *next;
+    for(j=d->doneHead; j; j=next){ next = j->next; YqJobFree(j); }
+    if( d->lisHttps>=0 ) close(d->lisHttps);
+    if( d->lisHttp>=0 ) close(d->lisHttp);
+    if( d->epfd>=0 ) close(d->epfd);
+    if( d->wakefd>=0 ) close(d->wakefd);
+    free(d->conns);
+    pthread_mutex_destroy(&d->doneMutex);
+  }
+  free(drivers); drivers = 0; nDrivers = 0;
+  if( sigpipe[0]>=0 ){
+    int r = sigpipe[0], w = sigpipe[1];
+    sigpipe[0] = sigpipe[1] = -1;        /* the handler writes to -1 from now on */
+    close(r); close(w);
+  }
+}
+
+/*
+** HttpdListen: set up NDRIVERS drivers (1 to 64) and open the listeners: HTTPS on HTTPS
+** (required) and plain HTTP on HTTP (or none when empty), one SO_REUSEPORT socket per driver
+** each; the control socket at CTL (mode 0600, a stale file is replaced). Also sets up each
+** driver's epoll and wake eventfd, the signal handlers and the connection tables. Returns 0 or
+** -1 with ERR set (everything opened is closed again).
+*/
+int HttpdListen(const char *https, const char *http, const char *ctl, int ndrivers, char *err, size_t n){
   struct sockaddr_un un;
   struct rlimit rl;
-  int port2 = 0;
+  int port2 = 0, i;
   struct epoll_event e;
   struct sigaction sa;
 
+  if( ndrivers<1 || ndrivers>64 ){ snprintf(err, n, "the number of drivers must be 1 to 64"); return -1; }
   httpdStartTime = time(0);
-  HttpdGetConf(&cf);
-  lisHttps = listenOn(https, &httpsPort, err, n);
-  if( lisHttps<0 ) return -1;
-  if( http && *http ){
-    lisHttp = listenOn(http, &port2, err, n);
-    if( lisHttp<0 ){ close(lisHttps); lisHttps = -1; return -1; }
+  __atomic_store_n(&stopping, 0, __ATOMIC_RELAXED);
+  openAll = 0;
+  drivers = calloc(ndrivers, sizeof *drivers);
+  if( !drivers ){ snprintf(err, n, "out of memory"); return -1; }
+  nDrivers = ndrivers;
+  for(i=0; i<nDrivers; i++){
+    Driver *d = &drivers[i];
+    d->id = i;
+    d->epfd = d->wakefd = d->lisHttps = d->lisHttp = -1;
+    d->dateSec = -1;
+    pthread_mutex_init(&d->doneMutex, 0);
+    HttpdGetConf(&d->cf);
+    d->confSeen = 0;
   }
+  if( listenAll(https, offsetof(Driver, lisHttps), &httpsPort, err, n) ) goto fail;
+  if( http && *http && listenAll(http, offsetof(Driver, lisHttp), &port2, err, n) ) goto fail;
   if( strlen(ctl)>=sizeof un.sun_path ){
     snprintf(err, n, "control socket path %s is too long", ctl);
     goto fail;
@@ -1312,6 +1437,7 @@ int HttpdListen(const char *https, const char *http, const char *ctl, char *err,
     umask(old);
     if( rc!=0 || chmod(ctl, 0600)!=0 || listen(lisCtl, 64)!=0 ){
       snprintf(err, n, "cannot listen on %s: %s", ctl, strerror(errno));
+      close(lisCtl); lisCtl = -1; unlink(ctl);
       goto fail;
     }
   }
@@ -1322,19 +1448,29 @@ int HttpdListen(const char *https, const char *http, const char *ctl, char *err,
     getrlimit(RLIMIT_NOFILE, &rl);
   }
   nConnSlots = rl.rlim_cur>1048576 ? 1048576 : (int)rl.rlim_cur;
-  conns = calloc(nConnSlots, sizeof *conns);
-  epfd = epoll_create1(EPOLL_CLOEXEC);
-  wakefd = eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC);
-  if( !conns || epfd<0 || wakefd<0 || pipe2(sigpipe, O_NONBLOCK|O_CLOEXEC)!=0 ){
+  if( pipe2(sigpipe, O_NONBLOCK|O_CLOEXEC)!=0 ){
+    sigpipe[0] = sigpipe[1] = -1;
     snprintf(err, n, "cannot set up the event loop: %s", strerror(errno));
-    goto fail;
+    goto failCtl;
   }
-  e.events = EPOLLIN;
-  e.data.u64 = TAG_LISTEN_HTTPS; epoll_ctl(epfd, EPOLL_CTL_ADD, lisHttps, &e);
-  if( lisHttp>=0 ){ e.data.u64 = TAG_LISTEN_HTTP; epoll_ctl(epfd, EPOLL_CTL_ADD, lisHttp, &e); }
-  e.data.u64 = TAG_LISTEN_CTL; epoll_ctl(epfd, EPOLL_CTL_ADD, lisCtl, &e);
-  e.data.u64 = TAG_WAKE; epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &e);
-  e.data.u64 = TAG_SIGNAL; epoll_ctl(epfd, EPOLL_CTL_ADD, sigpipe[0], &e);
+  for(i=0; i<nDrivers; i++){
+    Driver *d = &drivers[i];
+    d->conns = calloc(nConnSlots, sizeof *d->conns);
+    d->epfd = epoll_create1(EPOLL_CLOEXEC);
+    d->wakefd = eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC);
+    if( !d->conns || d->epfd<0 || d->wakefd<0 ){
+      snprintf(err, n, "cannot set up the event loop: %s", strerror(errno));
+      goto failCtl;
+    }
+    e.events = EPOLLIN;
+    e.data.u64 = TAG_LISTEN_HTTPS; epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->lisHttps, &e);
+    if( d->lisHttp>=0 ){ e.data.u64 = TAG_LISTEN_HTTP; epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->lisHttp, &e); }
+    e.data.u64 = TAG_WAKE; epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->wakefd, &e);
+    if( i==0 ){
+      e.data.u64 = TAG_LISTEN_CTL; epoll_ctl(d->epfd, EPOLL_CTL_ADD, lisCtl, &e);
+      e.data.u64 = TAG_SIGNAL; epoll_ctl(d->epfd, EPOLL_CTL_ADD, sigpipe[0], &e);
+    }
+  }
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = onSignal;
   sa.sa_flags = SA_RESTART;
@@ -1344,11 +1480,10 @@ int HttpdListen(const char *https, const char *http, const char *ctl, char *err,
   signal(SIGPIPE, SIG_IGN);
   httpPort = port2;
   return 0;
+failCtl:
+  close(lisCtl); lisCtl = -1; unlink(ctl);
 fail:
-  if( lisHttps>=0 ) close(lisHttps);
-  if( lisHttp>=0 ) close(lisHttp);
-  if( lisCtl>=0 ){ close(lisCtl); unlink(ctl); }
-  lisHttps = lisHttp = lisCtl = -1;
+  HttpdRelease();
   return -1;
 }
 
@@ -1363,30 +1498,55 @@ void HttpdDescribe(char *where, size_t wn){
   snprintf(where, wn, "https port %d%s, control socket %s", httpsPort, h2, ctlPath);
 }
 
-/* driverMain: the driver thread's loop; returns when the server has stopped. */
+/* HttpdCountersSum: the sum of every driver's counters into *OUT (any thread; a little stale). */
+void HttpdCountersSum(HttpdCounters *out){
+  unsigned long long *o = (unsigned long long*)out;
+  size_t k, n = sizeof *out / sizeof *o;
+  int i;
+  memset(out, 0, sizeof *out);
+  for(i=0; i<nDrivers; i++){
+    const unsigned long long *w = (const unsigned long long*)&drivers[i].ctr;
+    for(k=0; k<n; k++) o[k] += __atomic_load_n(&w[k], __ATOMIC_RELAXED);
+  }
+}
+
+/* HttpdDriverCounters: copy driver I's counters into *OUT (any thread; a little stale). Returns 0,
+** or -1 when there is no driver I. */
+int HttpdDriverCounters(int i, HttpdCounters *out){
+  const unsigned long long *w;
+  unsigned long long *o = (unsigned long long*)out;
+  size_t k;
+  if( i<0 || i>=nDrivers ) return -1;
+  w = (const unsigned long long*)&drivers[i].ctr;
+  for(k=0; k<sizeof *out / sizeof *o; k++) o[k] = __atomic_load_n(&w[k], __ATOMIC_RELAXED);
+  return 0;
+}
+
+/* driverMain: one driver thread's loop (ARG its Driver); returns when it has stopped. */
 static void *driverMain(void *arg){
   struct epoll_event evs[256];
-  (void)arg;
+  D = arg;
   for(;;){
     int n, i;
     double now;
-    if( confChanged ){
+    unsigned g = __atomic_load_n(&confGen, __ATOMIC_ACQUIRE);
+    if( g!=D->confSeen ){
       pthread_mutex_lock(&confMutex);
-      cf = sharedConf;
-      confChanged = 0;
+      D->cf = sharedConf;
+      D->confSeen = confGen;
       pthread_mutex_unlock(&confMutex);
     }
-    n = epoll_wait(epfd, evs, 256, stopping ? 100 : 1000);
+    n = epoll_wait(D->epfd, evs, 256, D->stopped ? 100 : 1000);
     for(i=0; i<n; i++){
       unsigned long long tag = evs[i].data.u64;
-      if( tag==TAG_LISTEN_HTTPS ){ if( lisHttps>=0 ) acceptOn(lisHttps, K_HTTPS); }
-      else if( tag==TAG_LISTEN_HTTP ){ if( lisHttp>=0 ) acceptOn(lisHttp, K_HTTP); }
+      if( tag==TAG_LISTEN_HTTPS ){ if( D->lisHttps>=0 ) acceptOn(D->lisHttps, K_HTTPS); }
+      else if( tag==TAG_LISTEN_HTTP ){ if( D->lisHttp>=0 ) acceptOn(D->lisHttp, K_HTTP); }
       else if( tag==TAG_LISTEN_CTL ){ if( lisCtl>=0 ) acceptOn(lisCtl, K_CTRL); }
       else if( tag==TAG_WAKE ){ takeDone(); }
       else if( tag==TAG_SIGNAL ){ takeSignals(); }
       else{
         int fd = (int)(tag & 0xffffffff);
-        Conn *c = fd<nConnSlots ? conns[fd] : 0;
+        Conn *c = fd<nConnSlots ? D->conns[fd] : 0;
         if( !c || c->serial!=(unsigned)(tag>>32) ) continue;
         if( (evs[i].events & EPOLLERR) || ((evs[i].events & EPOLLHUP) && c->state==ST_WAIT) ){
           connClose(c);            /* the client is gone; a late job result is dropped */
@@ -1396,15 +1556,16 @@ static void *driverMain(void *arg){
         connRun(c);
       }
     }
+    if( isStopping() && !D->stopped ) beginStop();
     now = nowMono();
-    if( now - lastSweep >= 1.0 ){ lastSweep = now; sweep(now); }
+    if( now - D->lastSweep >= 1.0 ){ D->lastSweep = now; sweep(now); }
     AccessFlush();
-    if( stopping ){
-      if( httpdCtr.open==0 ) break;
-      if( now>stopDeadline ){
+    if( D->stopped ){
+      if( D->ctr.open==0 ) break;
+      if( now>D->stopDeadline ){
         int fd;
-        YqLog("warning", "shutdown: closing %ld connection(s) still busy after %.0f s", httpdCtr.open, cf.shutdownTimeout);
-        for(fd=0; fd<nConnSlots; fd++) if( conns[fd] ) connClose(conns[fd]);
+        YqLog("warning", "shutdown: closing %lld connection(s) still busy after %.0f s", D->ctr.open, D->cf.shutdownTimeout);
+        for(fd=0; fd<=D->maxFd; fd++) if( D->conns[fd] ) connClose(D->conns[fd]);
         break;
       }
     }
@@ -1413,21 +1574,31 @@ static void *driverMain(void *arg){
   return 0;
 }
 
-/* HttpdStartThread: start the driver thread. Returns 0 or -1 with ERR set. */
+/* HttpdStartThread: start the driver threads. Returns 0 or -1 with ERR set (those started are
+** told to stop and joined). */
 int HttpdStartThread(char *err, size_t n){
-  if( pthread_create(&driverThread, 0, driverMain, 0)!=0 ){
-    snprintf(err, n, "cannot start the driver thread");
-    return -1;
+  int i;
+  for(i=0; i<nDrivers; i++){
+    if( pthread_create(&drivers[i].thread, 0, driverMain, &drivers[i])!=0 ){
+      snprintf(err, n, "cannot start the driver threads");
+      stopAll();
+      HttpdWait();
+      return -1;
+    }
+    drivers[i].started = 1;
   }
-  driverStarted = 1;
   return 0;
 }
 
-/* HttpdWait: wait for the driver thread to end (after a stop) and release the listeners. */
+/* HttpdWait: wait for the driver threads to end (after a stop) and close the listeners. */
 void HttpdWait(void){
-  if( driverStarted ) pthread_join(driverThread, 0);
-  driverStarted = 0;
-  if( lisHttps>=0 ){ close(lisHttps); lisHttps = -1; }
-  if( lisHttp>=0 ){ close(lisHttp); lisHttp = -1; }
+  int i;
+  for(i=0; i<nDrivers; i++){
+    Driver *d = &drivers[i];
+    if( d->started ) pthread_join(d->thread, 0);
+    d->started = 0;
+    if( d->lisHttps>=0 ){ close(d->lisHttps); d->lisHttps = -1; }
+    if( d->lisHttp>=0 ){ close(d->lisHttp); d->lisHttp = -1; }
+  }
   if( lisCtl>=0 ){ close(lisCtl); lisCtl = -1; unlink(ctlPath); }
 }

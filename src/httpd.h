@@ -62,17 +62,23 @@ int CacheCount(void);
 
 /* ---- metrics.c: the driver's counters and the access log ---- */
 #define NBUCKET 14
-/* Counters: written by the driver thread only; readers in other threads may see them a little
-** stale, never torn (aligned 64-bit words). */
+/* Counters: one set per driver thread, written by that thread only, through CTR_ADD (a relaxed
+** atomic store: on x86-64 a plain store, and whole values for readers); readers in other threads
+** copy or sum them word by word with relaxed atomic loads (HttpdDriverCounters, HttpdCountersSum)
+** and may see them a little stale, never torn. Every field is an 8-byte integer for that. */
 typedef struct HttpdCounters {
   unsigned long long accepted, rejected, requests, byStatus[600], hist[NBUCKET+1];
   unsigned long long handshakes, handshakeFails, cacheHits, staticHits, dynamic, bytesOut;
   unsigned long long timeouts, malformed;
-  double latencySum;
-  long open, openTls, waiting;
+  unsigned long long latencyUs;           /* sum of the latencies, microseconds */
+  long long open, openTls, waiting;
 } HttpdCounters;
-extern HttpdCounters httpdCtr;
-void MetricsNoteResponse(int status, double latency);
+_Static_assert(sizeof(HttpdCounters) % sizeof(unsigned long long) == 0, "HttpdCounters: 8-byte words only");
+/* CTR_ADD: add N to counter FIELD (an lvalue in the calling driver's own counters). */
+#define CTR_ADD(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
+void HttpdCountersSum(HttpdCounters *out);
+int HttpdDriverCounters(int i, HttpdCounters *out);
+void MetricsNoteResponse(HttpdCounters *k, int status, double latency);
 void AccessAppend(const char *in, size_t inLen, const HttpRequest *req, const char *peer,
                   int status, size_t sent, double ms, const char *scheme);
 void AccessFlush(void);

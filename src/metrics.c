@@ -2,7 +2,8 @@
 ** metrics.c - what the HTTPS driver (httpd.c) counts and logs: its counters, their Prometheus
 ** text (/metrics, `server metrics`), the `server stats` dict, and the access log.
 **
-** The counters (httpdCtr) are written by the driver thread only and read by any thread. Every
+** The counters (HttpdCounters, one set per driver thread) are written by their driver only and
+** read, summed over the drivers (HttpdCountersSum in httpd.c), by any thread. Every
 ** response is counted by status and by latency (time from a complete request head to the
 ** response, in a histogram of NBUCKET buckets). The access log gets one line per response,
 ** buffered and written once per loop turn of the driver (AccessFlush):
@@ -20,7 +21,6 @@
 #include <unistd.h>
 #include "httpd.h"
 
-HttpdCounters httpdCtr;
 
 /* upper bounds (seconds) of the latency histogram's buckets; one more bucket holds the rest */
 static const double bucketLe[NBUCKET] = {
@@ -33,14 +33,15 @@ static FILE *accessLog;
 static char accessPath[4096];
 static pthread_mutex_t accessMutex = PTHREAD_MUTEX_INITIALIZER;
 
-/* MetricsNoteResponse: count a response with STATUS that took LATENCY seconds (driver thread). */
-void MetricsNoteResponse(int status, double latency){
+/* MetricsNoteResponse: count in K (the calling driver's counters) a response with STATUS that
+** took LATENCY seconds. */
+void MetricsNoteResponse(HttpdCounters *k, int status, double latency){
   int i;
-  httpdCtr.requests++;
-  if( status>=100 && status<600 ) httpdCtr.byStatus[status]++;
+  CTR_ADD(k->requests, 1);
+  if( status>=100 && status<600 ) CTR_ADD(k->byStatus[status], 1);
   for(i=0; i<NBUCKET && latency>bucketLe[i]; i++){}
-  httpdCtr.hist[i]++;
-  httpdCtr.latencySum += latency;
+  CTR_ADD(k->hist[i], 1);
+  CTR_ADD(k->latencyUs, (unsigned long long)(latency*1e6 + 0.5));
 }
 
 /* ---- the access log ---- */
@@ -171,45 +172,48 @@ static char *metricsText(size_t *len){
   char *b = malloc(cap);
   unsigned long long cum = 0;
   int i;
+  HttpdCounters *k = malloc(sizeof *k);
 #define P(...) do{ int k_ = snprintf(b+n, cap-n, __VA_ARGS__); if( k_>0 ) n += ((size_t)k_<cap-n ? (size_t)k_ : cap-n-1); }while(0)
-  if( !b ) return 0;
+  if( !b || !k ){ free(b); free(k); return 0; }
+  HttpdCountersSum(k);
   P("# HELP yqbox_http_requests_total HTTP responses sent, by status code.\n"
     "# TYPE yqbox_http_requests_total counter\n");
   for(i=100; i<600; i++){
-    if( httpdCtr.byStatus[i] ) P("yqbox_http_requests_total{code=\"%d\"} %llu\n", i, httpdCtr.byStatus[i]);
+    if( k->byStatus[i] ) P("yqbox_http_requests_total{code=\"%d\"} %llu\n", i, k->byStatus[i]);
   }
   P("# HELP yqbox_http_request_duration_seconds Time from a complete request head to its response.\n"
     "# TYPE yqbox_http_request_duration_seconds histogram\n");
   for(i=0; i<NBUCKET; i++){
-    cum += httpdCtr.hist[i];
+    cum += k->hist[i];
     P("yqbox_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bucketLe[i], cum);
   }
-  cum += httpdCtr.hist[NBUCKET];
+  cum += k->hist[NBUCKET];
   P("yqbox_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
-  P("yqbox_http_request_duration_seconds_sum %.6f\n", httpdCtr.latencySum);
+  P("yqbox_http_request_duration_seconds_sum %.6f\n", k->latencyUs/1e6);
   P("yqbox_http_request_duration_seconds_count %llu\n", cum);
   P("# HELP yqbox_http_connections_open Connections open now.\n# TYPE yqbox_http_connections_open gauge\n"
-    "yqbox_http_connections_open %ld\n", httpdCtr.open);
+    "yqbox_http_connections_open %lld\n", k->open);
   P("# HELP yqbox_http_connections_total Connections accepted.\n# TYPE yqbox_http_connections_total counter\n"
-    "yqbox_http_connections_total %llu\n", httpdCtr.accepted);
+    "yqbox_http_connections_total %llu\n", k->accepted);
   P("# HELP yqbox_http_connections_rejected_total Connections refused over max_connections.\n"
-    "# TYPE yqbox_http_connections_rejected_total counter\nyqbox_http_connections_rejected_total %llu\n", httpdCtr.rejected);
+    "# TYPE yqbox_http_connections_rejected_total counter\nyqbox_http_connections_rejected_total %llu\n", k->rejected);
   P("# HELP yqbox_tls_handshakes_total TLS handshakes, by result.\n# TYPE yqbox_tls_handshakes_total counter\n"
     "yqbox_tls_handshakes_total{result=\"ok\"} %llu\nyqbox_tls_handshakes_total{result=\"failed\"} %llu\n",
-    httpdCtr.handshakes, httpdCtr.handshakeFails);
+    k->handshakes, k->handshakeFails);
   P("# HELP yqbox_cache_hits_total Responses served from the response cache.\n"
-    "# TYPE yqbox_cache_hits_total counter\nyqbox_cache_hits_total %llu\n", httpdCtr.cacheHits);
+    "# TYPE yqbox_cache_hits_total counter\nyqbox_cache_hits_total %llu\n", k->cacheHits);
   P("# HELP yqbox_cache_entries Responses held in the response cache.\n# TYPE yqbox_cache_entries gauge\n"
     "yqbox_cache_entries %d\n", CacheCount());
   P("# HELP yqbox_static_hits_total Static files served.\n# TYPE yqbox_static_hits_total counter\n"
-    "yqbox_static_hits_total %llu\n", httpdCtr.staticHits);
+    "yqbox_static_hits_total %llu\n", k->staticHits);
   P("# HELP yqbox_dynamic_requests_total Requests passed to the Tcl workers.\n"
-    "# TYPE yqbox_dynamic_requests_total counter\nyqbox_dynamic_requests_total %llu\n", httpdCtr.dynamic);
+    "# TYPE yqbox_dynamic_requests_total counter\nyqbox_dynamic_requests_total %llu\n", k->dynamic);
   P("# HELP yqbox_http_timeouts_total Connections closed by a timeout.\n"
-    "# TYPE yqbox_http_timeouts_total counter\nyqbox_http_timeouts_total %llu\n", httpdCtr.timeouts);
+    "# TYPE yqbox_http_timeouts_total counter\nyqbox_http_timeouts_total %llu\n", k->timeouts);
   P("# HELP yqbox_http_body_bytes_total Response body bytes sent.\n# TYPE yqbox_http_body_bytes_total counter\n"
-    "yqbox_http_body_bytes_total %llu\n", httpdCtr.bytesOut);
+    "yqbox_http_body_bytes_total %llu\n", k->bytesOut);
 #undef P
+  free(k);
   *len = n;
   return b;
 }
@@ -230,34 +234,55 @@ Tcl_Obj *HttpdMetrics(void){
 
 /*
 ** HttpdStats: a Tcl dict of the server's state for `server stats` (any thread): uptime,
-** connections, requests, cache and TLS counters.
+** connections, requests, cache and TLS counters summed over the driver threads, and "drivers", a
+** list with one dict per driver (id connections accepted handshakes requests).
 */
 Tcl_Obj *HttpdStats(void){
   Tcl_Obj *d = Tcl_NewDictObj();
+  HttpdCounters *k = (HttpdCounters*)ckalloc(sizeof *k);
+  HttpdCountersSum(k);
 #define W(k, v) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), Tcl_NewWideIntObj((Tcl_WideInt)(v)))
   W("uptime", httpdStartTime ? time(0)-httpdStartTime : 0);
-  W("connections", httpdCtr.open);
-  W("tls_connections", httpdCtr.openTls);
-  W("waiting", httpdCtr.waiting);
-  W("accepted", httpdCtr.accepted);
-  W("rejected", httpdCtr.rejected);
-  W("requests", httpdCtr.requests);
-  W("dynamic", httpdCtr.dynamic);
-  W("static_hits", httpdCtr.staticHits);
-  W("cache_hits", httpdCtr.cacheHits);
+  W("connections", k->open);
+  W("tls_connections", k->openTls);
+  W("waiting", k->waiting);
+  W("accepted", k->accepted);
+  W("rejected", k->rejected);
+  W("requests", k->requests);
+  W("dynamic", k->dynamic);
+  W("static_hits", k->staticHits);
+  W("cache_hits", k->cacheHits);
   W("cache_entries", CacheCount());
-  W("handshakes", httpdCtr.handshakes);
-  W("handshake_failures", httpdCtr.handshakeFails);
-  W("timeouts", httpdCtr.timeouts);
-  W("malformed", httpdCtr.malformed);
-  W("status_2xx", httpdCtr.byStatus[200]+httpdCtr.byStatus[201]+httpdCtr.byStatus[204]);
+  W("handshakes", k->handshakes);
+  W("handshake_failures", k->handshakeFails);
+  W("timeouts", k->timeouts);
+  W("malformed", k->malformed);
+  W("status_2xx", k->byStatus[200]+k->byStatus[201]+k->byStatus[204]);
   {
     unsigned long long e4 = 0, e5 = 0; int i;
-    for(i=400; i<500; i++) e4 += httpdCtr.byStatus[i];
-    for(i=500; i<600; i++) e5 += httpdCtr.byStatus[i];
+    for(i=400; i<500; i++) e4 += k->byStatus[i];
+    for(i=500; i<600; i++) e5 += k->byStatus[i];
     W("status_4xx", e4);
     W("status_5xx", e5);
   }
 #undef W
+  {
+    /* one dict per driver thread: id (from 1), connections open, accepted, handshakes, requests */
+    Tcl_Obj *l = Tcl_NewListObj(0, 0);
+    int i;
+    for(i=0; HttpdDriverCounters(i, k)==0; i++){
+      Tcl_Obj *e = Tcl_NewDictObj();
+#define E(n, v) Tcl_DictObjPut(NULL, e, Tcl_NewStringObj(n, -1), Tcl_NewWideIntObj((Tcl_WideInt)(v)))
+      E("id", i+1);
+      E("connections", k->open);
+      E("accepted", k->accepted);
+      E("handshakes", k->handshakes);
+      E("requests", k->requests);
+#undef E
+      Tcl_ListObjAppendElement(NULL, l, e);
+    }
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("drivers", -1), l);
+  }
+  ckfree(k);
   return d;
 }

@@ -2,11 +2,12 @@
 ** server.c - the Tcl side of `yqbox serve`: worker threads, the background interpreter, and the
 ** C commands that drive and inspect the server (server, cache, control, yqbox::log).
 **
-** `server run` (called by scripts/server.tcl) opens the listeners (httpd.c), starts the
+** `server run` (called by scripts/server.tcl) opens the listeners (httpd.c, one set per driver
+** thread), starts the
 ** background thread and waits for its interpreter to initialise (it applies the configuration:
 ** limits, certificate, static files, access log), starts the worker threads one by one (each
 ** makes its own interpreter with YqInterpCreate(), runs the worker init script and opens its own
-** SQLite connection lazily), starts the driver thread and blocks until the server stops. Then the
+** SQLite connection lazily), starts the driver threads and blocks until the server stops. Then the
 ** workers finish the jobs still queued, close their databases and end, and so does the
 ** background thread.
 **
@@ -448,20 +449,20 @@ static void stopThreads(int nStarted, int bg){
 }
 
 /*
-** serverRun: "server run -https ADDR -http ADDR -control PATH -workers N -worker-init SCRIPT
-** -background-init SCRIPT -ready SCRIPT". Starts everything, evaluates READY with the description
+** serverRun: "server run -https ADDR -http ADDR -control PATH -workers N -drivers N -worker-init
+** SCRIPT -background-init SCRIPT -ready SCRIPT" (-drivers: driver threads, default 1). Starts everything, evaluates READY with the description
 ** of the listeners appended, and returns when the server has stopped (SIGTERM/SIGINT or `server
 ** stop`). Errors (nothing left running) if a listener cannot be opened or an interpreter fails to
 ** initialise.
 */
 static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *const opts[] = {"-https", "-http", "-control", "-workers", "-worker-init",
-                                     "-background-init", "-ready", NULL};
+                                     "-background-init", "-ready", "-drivers", NULL};
   enum RunOpt { RUN_HTTPS, RUN_HTTP, RUN_CONTROL, RUN_WORKERS, RUN_WORKER_INIT, RUN_BACKGROUND_INIT,
-                RUN_READY };
+                RUN_READY, RUN_DRIVERS };
   const char *https = "0.0.0.0:8443", *http = "", *ctl = 0, *ready = "";
   char err[600], where[600];
-  int i, n = 2, started = 0;
+  int i, n = 2, nd = 1, started = 0;
   if( (objc-2)%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "?-option value ...?"); return TCL_ERROR; }
   for(i=2; i<objc; i+=2){
     int idx;
@@ -474,6 +475,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       case RUN_WORKER_INIT: free(workerInit); workerInit = strdup(Tcl_GetString(objv[i+1])); break;
       case RUN_BACKGROUND_INIT: free(bgInit); bgInit = strdup(Tcl_GetString(objv[i+1])); break;
       case RUN_READY: ready = Tcl_GetString(objv[i+1]); break;
+      case RUN_DRIVERS: if( Tcl_GetIntFromObj(interp, objv[i+1], &nd)!=TCL_OK ) return TCL_ERROR; break;
     }
   }
   if( running ){ Tcl_SetResult(interp, "the server is already running in this process", TCL_STATIC); return TCL_ERROR; }
@@ -482,7 +484,8 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     return TCL_ERROR;
   }
   if( n<1 || n>256 ){ Tcl_SetResult(interp, "-workers must be 1 to 256", TCL_STATIC); return TCL_ERROR; }
-  if( HttpdListen(https, http, ctl, err, sizeof err) ){
+  if( nd<1 || nd>64 ){ Tcl_SetResult(interp, "-drivers must be 1 to 64", TCL_STATIC); return TCL_ERROR; }
+  if( HttpdListen(https, http, ctl, nd, err, sizeof err) ){
     Tcl_SetObjResult(interp, Tcl_NewStringObj(err, -1));
     return TCL_ERROR;
   }
@@ -492,6 +495,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_SetResult(interp, "cannot start the background thread", TCL_STATIC);
     running = 0;
     HttpdWait();
+    HttpdRelease();
     return TCL_ERROR;
   }
   if( !waitStarted(&bgState) ) goto fail;
@@ -519,6 +523,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   }
   HttpdWait();
   stopThreads(started, 1);
+  HttpdRelease();
   free(workers); workers = 0; nWorkers = 0;
   running = 0;
   Tcl_ResetResult(interp);
@@ -532,6 +537,7 @@ fail:
   Tcl_SetObjResult(interp, Tcl_NewStringObj(startErr ? startErr : "start-up failed", -1));
   free(startErr); startErr = 0;
   HttpdWait();
+  HttpdRelease();
   return TCL_ERROR;
 }
 

@@ -2,8 +2,9 @@
 ** tls.c - the server side of TLS on mbedTLS 3.6 for the HTTPS driver (httpd.c).
 **
 ** One TlsConf holds an mbedTLS server configuration: TLS 1.3 and 1.2 only, AEAD cipher suites only
-** (AES-GCM and ChaCha20-Poly1305), ECDHE over X25519 and P-256, session tickets for resumption
-** (both versions), the certificate chain and key. TlsLoad() builds one from PEM files; when no
+** (AES-GCM and ChaCha20-Poly1305), ECDHE over P-256 and X25519, session tickets for resumption
+** (both versions), the certificate chain and key. The suites and groups, and their order, are
+** chosen for speed in src/tlsprefs.h (with the figures behind the choice). TlsLoad() builds one from PEM files; when no
 ** certificate is configured it uses DATADIR/tls-cert.pem and DATADIR/tls-key.pem, generating a
 ** self-signed ECDSA P-256 pair there on first start (key file mode 0600) and logging the SHA-256
 ** fingerprint. A TlsConf is reference counted: every connection holds the one it started with, so
@@ -29,6 +30,7 @@
 #include <mbedtls/x509_crt.h>
 #include <psa/crypto.h>
 #include "yqbox.h"
+#include "tlsprefs.h"
 
 struct TlsConf {
   int refs;                          /* atomic */
@@ -41,22 +43,6 @@ struct TlsConf {
 
 static pthread_mutex_t curMutex = PTHREAD_MUTEX_INITIALIZER;
 static TlsConf *current;
-
-static const int suites[] = {
-  MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
-  MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-  MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
-  MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-  MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-  MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-  MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-  MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-  MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-  0
-};
-static const uint16_t groups[] = {
-  MBEDTLS_SSL_IANA_TLS_GROUP_X25519, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE
-};
 
 /* mbedErr: write mbedTLS error RC with a prefix WHAT into ERR (N bytes). Returns -1. */
 static int mbedErr(char *err, size_t n, const char *what, int rc){
@@ -217,8 +203,8 @@ TlsConf *TlsLoad(const char *certFile, const char *keyFile, const char *datadir,
   mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
   mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
   mbedtls_ssl_conf_rng(&t->conf, YqRandomCb, NULL);
-  mbedtls_ssl_conf_ciphersuites(&t->conf, suites);
-  mbedtls_ssl_conf_groups(&t->conf, groups);
+  mbedtls_ssl_conf_ciphersuites(&t->conf, yqTlsSuites);
+  mbedtls_ssl_conf_groups(&t->conf, yqTlsGroups);
   if( (r = mbedtls_ssl_conf_own_cert(&t->conf, &t->chain, &t->key)) ){
     mbedErr(err, n, "installing the certificate", r); goto fail;
   }

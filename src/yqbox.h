@@ -188,6 +188,7 @@ typedef struct YqJob {
   int kind;                  /* YQJOB_HTTP (to a worker) or YQJOB_CONTROL (to the background) */
   int fd;                    /* the connection it came from, with its serial number */
   unsigned serial;
+  int driver;                /* the driver thread that owns that connection (httpd.c) */
   unsigned cacheGen;         /* cache generation when dispatched (a later invalidation wins) */
   double t0;                 /* when the request head was complete (for latency) */
   /* request: every string NUL-terminated inside the one block DATA */
@@ -239,7 +240,8 @@ typedef struct HttpdConf {
   int nTrusted;              /* trusted reverse proxies: their X-Forwarded-For names the client */
   struct { int family; unsigned char addr[16]; } trusted[16];
 } HttpdConf;
-int HttpdListen(const char *https, const char *http, const char *ctlPath, char *err, size_t n);
+int HttpdListen(const char *https, const char *http, const char *ctlPath, int ndrivers, char *err, size_t n);
+void HttpdRelease(void);
 void HttpdDescribe(char *where, size_t wn);
 int HttpdStartThread(char *err, size_t n);
 void HttpdWait(void);
