@@ -260,10 +260,12 @@ proc actors::send {t actor path fields action object pattern} {
         relogin $actor
         lassign [post [dict get $cast $actor jar] $path $fields] code page
     }
-    set ok [expr {$code in {302 303} && [string match $pattern $::lastLocation]}]
+    # the redirect carries the notice's key (?done=...): the path is what tells where it went
+    regsub {\?.*$} $::lastLocation "" where
+    set ok [expr {$code in {302 303} && [string match $pattern $where]}]
     set result [expr {$ok ? "ok" : "refused: [string range [regsub -all {<[^>]*>|\s+} [lindex [regexp -inline {class="problems?"[^>]*>(.*?)</div} $page] 1] " "] 0 120]"}]
     log $t $actor $action $object $result $code
-    expr {$ok ? $::lastLocation : ""}
+    expr {$ok ? $where : ""}
 }
 
 # actors::workdayAfter: the time of day HHMM (+08:00) on the N-th day that actors::working counts as

@@ -1,7 +1,8 @@
 # check.tcl - the verdict of the county month (issue 19 item 4), computed independently: it never
 # calls the workflow's or the calendar's code. From the world's truth (living::world), the actors'
 # log (actions.jsonl) and the holiday data files (scripts/calendar/YYYY.txt for the shipped years,
-# tests/fixtures/calendar/2027.json for the year imported mid-run) it works out what must be true,
+# tests/fixtures/calendar/2027.json for the year imported mid-run; a day a year's file lists in the
+# year before counts once that file is known) it works out what must be true,
 # and compares it with what the box holds at the end (facts.tcl, written by run.tcl):
 #   matters     every real matter published an hour before the end is in an event;
 #   state       each event the actors moved is in the state their last accepted action leads to;
@@ -9,9 +10,18 @@
 #               (3) and reply (3; reply_major 5) are due when its own working-day arithmetic says,
 #               the provisional year 2027 counted Monday-Friday for a deadline closed before the
 #               calendar's import and from the imported file otherwise;
-#   breaches    a deadline open past its due time is breached, within the tolerance after it;
-#               one met in time is not; warnings likewise at the box's warn time; the optional
-#               extension-request window is neither;
+#   breaches    a deadline open past its due time is breached, within the tolerance after it
+#               (after its creation, for a 24/48-hour limit an event's becoming major started
+#               late); one met in time is not; warnings likewise at the box's warn time; the
+#               optional extension-request window is neither;
+#   request     each 依申请公开 request the citizen filed: received when filed, answer due 20
+#               working days on less the third party's consultations, answered on time or late,
+#               its deadline breached when not answered by then;
+#   约稿/quota  the 约稿 notice's due time and each unit's delivery (on time, late, overdue); each
+#               unit's items sent, adopted, rejected, months under the quota and rank; the office
+#               staff's months under theirs;
+#   counter/rank the quarter's assessment: every unit's counters, points (the weights of
+#               scripts/assessment/points.tcl read as data) and rank;
 #   auto        each event no one claimed whose claim deadline passed was assigned by the system;
 #   box         integrity_check ok, audit chain verified, no notice queued twice, no failed timer
 #               job run, RSS at the end within 20 % of day 2's; database bytes per day shown.
