@@ -114,25 +114,10 @@ proc actors::working {t} {
     expr {$wd <= 5 && $hm >= 830 && $hm < 1730}
 }
 
-# actors::act: ACTOR posts ACTION on event ID with FIELDS at time T; logs it. Returns 1 when the
-# page accepted it (a redirect), else 0.
+# actors::act: ACTOR posts ACTION on event ID with FIELDS at time T; logs it (actors::send).
+# Returns 1 when the page accepted it (a redirect to the event), else 0.
 proc actors::act {t actor id action fields} {
-    variable cast
-    set path [expr {$action eq "reply" ? "/events/$id/reply" : "/events/$id/$action"}]
-    lassign [post [dict get $cast $actor jar] $path $fields] code page
-    if {[string match */login* $::lastLocation]} {
-        # the session ended (idle overnight): log in again, as a person would, and try again
-        relogin $actor
-        lassign [post [dict get $cast $actor jar] $path $fields] code page
-    }
-    set ok [expr {$code in {302 303} && [string match */events/* $::lastLocation]}]
-    if {$ok} {
-        set result ok
-    } else {
-        set result "refused: [string range [regsub -all {<[^>]*>|\s+} [lindex [regexp -inline {class="problems?"[^>]*>(.*?)</} $page] 1] " "] 0 120]"
-    }
-    log $t $actor $action event:$id $result $code
-    return $ok
+    expr {[send $t $actor /events/$id/$action $fields $action event:$id */events/*] ne ""}
 }
 
 # actors::relogin: log ACTOR in again (a new session and cookie jar). Returns the jar.
@@ -250,9 +235,10 @@ proc actors::step {t} {
     }
 }
 
-# actors::send: ACTOR (or "" for the citizen's jar JAR) posts FIELDS to PATH at time T as ACTION on
-# OBJECT; the page accepted it when it redirects to a page matching PATTERN. Logs it. Returns the
-# redirect's location when accepted, else "".
+# actors::send: ACTOR posts FIELDS to PATH at time T as ACTION on OBJECT (logging in again when
+# the session ended overnight, as a person would); the page accepted it when it redirects to a
+# path matching PATTERN, else the result logged is the refusal's first words. Logs it. Returns the
+# redirect's path when accepted, else "".
 proc actors::send {t actor path fields action object pattern} {
     variable cast
     lassign [post [dict get $cast $actor jar] $path $fields] code page
