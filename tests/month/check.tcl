@@ -7,7 +7,8 @@
 #   matters     every real matter published an hour before the end is in an event;
 #   state       each event the actors moved is in the state their last accepted action leads to;
 #   deadlines   investigate (5 working days from the claim, plus the extension), extension_request
-#               (3) and reply (3; reply_major 5) are due when its own working-day arithmetic says,
+#               (3) and reply (3; reply_major 5; 3 again from each reopening by the system) are
+#               due when its own working-day arithmetic says,
 #               the provisional year 2027 counted Monday-Friday for a deadline closed before the
 #               calendar's import and from the imported file otherwise;
 #   breaches    a deadline open past its due time is breached, within the tolerance after it
@@ -355,7 +356,8 @@ proc check::formula {} {
 # check::assessmentRows: the rows of the quarter's assessment: each unit's counters recomputed from
 # the actors' log and the box's facts with this checker's own deadlines (events claimed in time,
 # assigned because nobody claimed them, investigation reports and replies on time or late by the
-# due times computed here, extensions asked, 24/48-hour limits breached, leaders' instructions
+# due times computed here (a reply due again after each reopening), extensions asked, 24/48-hour
+# limits breached, leaders' instructions
 # late, and FIGURES of check::reportingRows), its points by the formula's weights and its rank
 # (equal points share one). Compared unit by unit with assessment::compute's result in FACTS.
 # LOG the actors' log, CAST login -> unit, END the run's end (seconds). Returns the rows.
@@ -381,6 +383,10 @@ proc check::assessmentRows {facts log cast end figures} {
         foreach x [dict get $acts $id] { if {[lindex $x 0] eq $action} { return [lindex $x 1] } }
         return ""
     }} $acts]
+    set all [list apply {{acts id action} {
+        if {![dict exists $acts $id]} { return {} }
+        lmap x [dict get $acts $id] { expr {[lindex $x 0] eq $action ? [lindex $x 1] : [continue]} }
+    }} $acts]
     set c {}
     set count [list apply {{cVar unit name} {
         upvar 1 $cVar c
@@ -405,6 +411,7 @@ proc check::assessmentRows {facts log cast end figures} {
     }
     set assignedAt {}
     set escalatedAt {}
+    set reopenedAt {}
     foreach {ev at action from to login} [dict get $facts steps] {
         set t [secs $at]
         if {$action eq "assign" && [{*}$inPeriod $t]} {
@@ -417,13 +424,17 @@ proc check::assessmentRows {facts log cast end figures} {
             }
         }
         if {$action eq "escalate" && ![dict exists $escalatedAt $ev]} { dict set escalatedAt $ev $t }
+        if {$action eq "reopen"} { dict lappend reopenedAt $ev $t }
     }
     foreach k [dict keys $owned] { {*}$count c [lindex [split $k ,] 0] owned }
     # the event deadlines this checker computes: start, working days or hours, met
     set seen {}
     foreach {ev rule start unit} [dict get $facts deadline_units] {
-        if {$rule ni {investigate reply reply_major press_conference respond} || [dict exists $seen $ev,$rule]} { continue }
-        dict set seen $ev,$rule 1
+        if {$rule ni {investigate reply reply_major press_conference respond}} { continue }
+        if {$rule ni {reply reply_major}} {
+            if {[dict exists $seen $ev,$rule]} { continue }
+            dict set seen $ev,$rule 1
+        }
         set met ""
         switch -- $rule {
             investigate {
@@ -436,9 +447,14 @@ proc check::assessmentRows {facts log cast end figures} {
                 set name [list reports_ontime reports_late]
             }
             reply - reply_major {
-                set t0 [{*}$first $ev conclude]
+                # the k-th reply limit of an event runs from its k-th start: the conclusion, then
+                # each reopening; met by the first publication after its start
+                set k [expr {[dict exists $seen $ev,replies] ? [dict get $seen $ev,replies] : 0}]
+                dict set seen $ev,replies [expr {$k + 1}]
+                set t0 [lindex [lsort -integer [concat [{*}$all $ev conclude] \
+                                                    [expr {[dict exists $reopenedAt $ev] ? [dict get $reopenedAt $ev] : {}}]]] $k]
                 if {$t0 eq ""} { continue }
-                set met [{*}$first $ev publish]
+                foreach p [{*}$all $ev publish] { if {$p >= $t0} { set met $p; break } }
                 set due [addWorkdays $t0 [expr {$rule eq "reply" ? 3 : 5}] [yearsFor $met]]
                 set name [list replies_ontime replies_late]
             }
@@ -589,12 +605,16 @@ proc check::verdict {out fixtures} {
     foreach {ev rule start due state warned breached met extended warnAt} [dict get $facts deadlines] {
         dict lappend byEvent $ev [list $rule $start $due $state $warned $breached $met $extended $warnAt]
     }
+    # the system reopens a published event on new follow-ups: a reply is due again (3 working days)
+    foreach {ev at action from to login} [dict get $facts steps] {
+        if {$action eq "reopen"} { dict lappend actions $ev [list reopen [secs $at]] }
+    }
+    set started {claim {investigate 5 extension_request 3} conclude {reply 3 reply_major 5} reopen {reply 3}}
     dict for {id acts} $actions {
         foreach pair $acts {
             lassign $pair act t
-            set rules [dict get {claim {investigate 5 extension_request 3} conclude {reply 3 reply_major 5}} \
-                           [expr {$act in {claim conclude} ? $act : "claim"}]]
-            if {$act ni {claim conclude}} { continue }
+            if {![dict exists $started $act]} { continue }
+            set rules [dict get $started $act]
             dict for {rule n} $rules {
                 set row ""
                 if {[dict exists $byEvent $id]} {
