@@ -307,7 +307,8 @@ proc workflow::deadline::AutoUnit {suggested} {
 }
 
 # workflow::deadline::Record: record the KIND (warning or breach) of deadline D at NOW, once: the
-# flag, the owner's timeline step, an audit entry and the notifications in one transaction.
+# flag, the owner's timeline step, an audit entry and the notifications in one transaction (the
+# unit named in them for a deadline of a process other than the event that has one).
 # Returns 1 if it recorded, 0 if it was recorded already (another process was first).
 proc workflow::deadline::Record {d kind now} {
     set col [expr {$kind eq "warning" ? "warned_at" : "breached_at"}]
@@ -320,13 +321,19 @@ proc workflow::deadline::Record {d kind now} {
                 lassign [Owner [array get r]] p oid
                 db eval "UPDATE deadline SET $col = \$at WHERE id = \$d"
                 set what [expr {$kind eq "warning" ? "即将到期" : "已超期"}]
-                set note "[expr {$kind eq "warning" ? "即将到期" : "已超过截止时间"}]：$r(title)（截止 [calendar::dueText $r(due) $r(provisional)]）"
+                # a row of another process may hold one deadline per unit (a 约稿 notice): the
+                # unit is named, so that each unit's notice says whose time it is
+                set title $r(title)
+                if {$p ne "event" && $r(unit_id) ne ""} {
+                    append title （[db onecolumn {SELECT name FROM unit WHERE id = $r(unit_id)}]）
+                }
+                set note "[expr {$kind eq "warning" ? "即将到期" : "已超过截止时间"}]：$title（截止 [calendar::dueText $r(due) $r(provisional)]）"
                 set aid [audit::record deadline.$kind [dict get [workflow::Process $p] object]:$oid \
                              -after "deadline=$d rule=$r(rule) due=$r(due)"]
                 lassign [Stepping $p $oid deadline.$kind $r(unit_id) $note $aid] label first
                 notify::queue [expr {$p eq "event" ? $oid : ""}] deadline.$kind [Owners $p $r(unit_id) $r(instruction_id)] \
-                    "$label：$r(title) $what" \
-                    [join [list $first "时限：$r(title)（$r(allowed)，规则 $r(rule)）" \
+                    "$label：$title $what" \
+                    [join [list $first "时限：$title（$r(allowed)，规则 $r(rule)）" \
                                "截止：[calendar::dueText $r(due) $r(provisional)]" "状态：$what" "时间：$at"] \n] \
                     [Object $p $oid $r(instruction_id)]
                 set done 1

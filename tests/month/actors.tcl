@@ -9,7 +9,18 @@
 #   A/B handlers + unit heads          the two departments the world's matters name most;
 #   T handler + unit head              the township the world's matters name most;
 #   lazy1 (the next department)        never logs in: its events are auto-assigned, warned, breached;
-#   leader1 (县领导, leader)           writes one 批示 on the first 较大 or worse event.
+#   leader1 (县领导, leader)           writes one 批示 on the first 较大 or worse event;
+#   a citizen (no account)             files a 依申请公开 request on the public form at 10:00 of
+#                                      every working day; office1 answers each 1-5 days later, the
+#                                      first one 29 days later (late in a 30-day run), and consults a
+#                                      third party on the second (pause, resumed two days later);
+#   政务信息                           office1 issues one 约稿 notice (2 working days) to the three
+#                                      departments/townships and the lazy one on the first morning;
+#                                      A delivers the next day, T the day after, B five days later
+#                                      (late), the lazy unit never; each of A, B and T also writes an
+#                                      item on most working afternoons; its unit head signs it at
+#                                      the next step, the handler sends it, office1 adopts (1 in 5
+#                                      rejected) the next morning.
 # A handler looks at its /queue (and /work) every half hour, and claims what it finds then (about 4 in 5)
 # or 3 hours later (late: after the claim deadline of the next patrol); then starts the
 # investigation, concludes it 1-3 days later (the first department asks one extension of 3 working
@@ -18,7 +29,8 @@
 #
 # Every action is logged as one JSON line in the log file: time (ISO), actor, action, object,
 # code (HTTP status), result (ok when the page accepted it, else the refusal's first words).
-# actors::log appends one line; actors::setup and actors::step drive them.
+# actors::log appends one line; actors::setup and actors::step drive them. Objects are event:ID,
+# request:NUMBER, submission:ID and commission:ID.
 
 namespace eval actors {
     variable logfile ""
@@ -27,6 +39,10 @@ namespace eval actors {
     variable ctl ""       ;# command prefix evaluating a script in the server (month::ctl)
     variable extended 0   ;# whether the one extension was asked
     variable instructed 0 ;# whether the leader wrote the 批示
+    variable requests {}  ;# request number -> dict of the citizen's request and the office's plan
+    variable items {}     ;# submission id -> dict of a 政务信息 item and its stage
+    variable commission "" ;# the 约稿 notice: dict id issued, or "" before it is issued
+    variable wrote {}     ;# unit handler -> the last day (YYYY-MM-DD) it wrote an item
 }
 
 # actors::log: append the action ACTION of ACTOR on OBJECT at time T (seconds) with its RESULT
@@ -98,25 +114,10 @@ proc actors::working {t} {
     expr {$wd <= 5 && $hm >= 830 && $hm < 1730}
 }
 
-# actors::act: ACTOR posts ACTION on event ID with FIELDS at time T; logs it. Returns 1 when the
-# page accepted it (a redirect), else 0.
+# actors::act: ACTOR posts ACTION on event ID with FIELDS at time T; logs it (actors::send).
+# Returns 1 when the page accepted it (a redirect to the event), else 0.
 proc actors::act {t actor id action fields} {
-    variable cast
-    set path [expr {$action eq "reply" ? "/events/$id/reply" : "/events/$id/$action"}]
-    lassign [post [dict get $cast $actor jar] $path $fields] code page
-    if {[string match */login* $::lastLocation]} {
-        # the session ended (idle overnight): log in again, as a person would, and try again
-        relogin $actor
-        lassign [post [dict get $cast $actor jar] $path $fields] code page
-    }
-    set ok [expr {$code in {302 303} && [string match */events/* $::lastLocation]}]
-    if {$ok} {
-        set result ok
-    } else {
-        set result "refused: [string range [regsub -all {<[^>]*>|\s+} [lindex [regexp -inline {class="problems?"[^>]*>(.*?)</} $page] 1] " "] 0 120]"
-    }
-    log $t $actor $action event:$id $result $code
-    return $ok
+    expr {[send $t $actor /events/$id/$action $fields $action event:$id */events/*] ne ""}
 }
 
 # actors::relogin: log ACTOR in again (a new session and cookie jar). Returns the jar.
@@ -150,6 +151,8 @@ proc actors::step {t} {
     variable extended
     variable instructed
     if {![working $t]} { return }
+    requestsStep $t
+    itemsStep $t
     # every half hour the handlers (and the office for events routed to it) look at their queues
     set look [expr {$t / 900 % 2 == 0}]
     foreach actor {ahandler bhandler thandler office1} {
@@ -228,6 +231,200 @@ proc actors::step {t} {
         if {$id ne ""} {
             set instructed 1
             act $t leader1 $id instruct {text 请相关单位高度重视，依法依规妥善处置，及时回应群众关切。}
+        }
+    }
+}
+
+# actors::send: ACTOR posts FIELDS to PATH at time T as ACTION on OBJECT (logging in again when
+# the session ended overnight, as a person would); the page accepted it when it redirects to a
+# path matching PATTERN, else the result logged is the refusal's first words. Logs it. Returns the
+# redirect's path when accepted, else "".
+proc actors::send {t actor path fields action object pattern} {
+    variable cast
+    lassign [post [dict get $cast $actor jar] $path $fields] code page
+    if {[string match */login* $::lastLocation]} {
+        relogin $actor
+        lassign [post [dict get $cast $actor jar] $path $fields] code page
+    }
+    # the redirect carries the notice's key (?done=...): the path is what tells where it went
+    regsub {\?.*$} $::lastLocation "" where
+    set ok [expr {$code in {302 303} && [string match $pattern $where]}]
+    set result [expr {$ok ? "ok" : "refused: [string range [regsub -all {<[^>]*>|\s+} [lindex [regexp -inline {class="problems?"[^>]*>(.*?)</div} $page] 1] " "] 0 120]"}]
+    log $t $actor $action $object $result $code
+    expr {$ok ? $where : ""}
+}
+
+# actors::workdayAfter: the time of day HHMM (+08:00) on the N-th day that actors::working counts as
+# a working day (Monday-Friday) after the day of T. Returns seconds.
+proc actors::workdayAfter {t n hhmm} {
+    set day [clock scan [clock format $t -format %Y-%m-%d -timezone +08:00] -format %Y-%m-%d -timezone +08:00]
+    while {$n > 0} {
+        set day [clock add $day 1 day -timezone +08:00]
+        if {[clock format $day -format %u -timezone +08:00] <= 5} { incr n -1 }
+    }
+    expr {$day + 3600 * ($hhmm / 100) + 60 * ($hhmm % 100)}
+}
+
+# actors::fileRequest: the citizen files a 依申请公开 request on the public form at T (the K-th of
+# the month); the office's plan for it is made. Returns the request number or "".
+proc actors::fileRequest {t k} {
+    variable requests
+    set jar [file join $::jars citizen.$k]
+    lassign [get $jar /request/] code form
+    if {![regexp {name="token" value="([^"]*)"} $form -> token]} {
+        log $t citizen request.file request:- "refused: no form ($code)" $code
+        return ""
+    }
+    set date [clock format $t -format %Y-%m-%d -timezone +08:00]
+    lassign [post $jar /request/ [list token $token applicant_kind person name 赵公众 id_type 居民身份证 \
+        id_number 110105194912310011 phone 13900000000 \
+        description "${date}县城第[expr {$k + 1}]批老旧小区改造项目的招标文件及资金安排情况" purpose 了解情况 \
+        form 电子文档 signature 赵公众 applied $date] 1] code page
+    if {$code != 200 || ![regexp {<dd id="number">([^<]*)</dd>} $page -> number]} {
+        log $t citizen request.file request:- "refused: $code" $code
+        return ""
+    }
+    log $t citizen request.file request:$number ok $code
+    # the office's plan: the first request answered late (29 days on), the second paused for a
+    # third party's opinion from the next working day's 11:00 to the second working day after
+    # that at 15:00, the others answered 1-5 working days on at 09:00-16:00
+    set p [dict create stage registered]
+    if {$k == 0} {
+        dict set p answerAt [expr {$t + 29 * 86400}]
+    } else {
+        set days [expr {1 + int(rand() * 5)}]
+        set hh [expr {900 + 100 * int(rand() * 8)}]
+        if {$k == 1} {
+            dict set p pauseAt [workdayAfter $t 1 1100]
+            dict set p resumeAt [workdayAfter [dict get $p pauseAt] 2 1500]
+            dict set p answerAt [workdayAfter [dict get $p resumeAt] $days $hh]
+        } else {
+            dict set p answerAt [workdayAfter $t $days $hh]
+        }
+    }
+    dict set requests $number $p
+    return $number
+}
+
+# actors::requestId: the box's id of request NUMBER as the office's register (/requests) links it.
+proc actors::requestId {number} {
+    variable cast
+    lassign [get [dict get $cast office1 jar] /requests] code page
+    if {$code in {302 303}} {
+        relogin office1
+        lassign [get [dict get $cast office1 jar] /requests] code page
+    }
+    if {[regexp "<a href=\"/requests/(\\d+)\">[string map {- \\-} $number]</a>" $page -> id]} { return $id }
+    return ""
+}
+
+# actors::requestsStep: the citizen's and the office's turn on the requests at T (working time).
+proc actors::requestsStep {t} {
+    variable requests
+    lassign [clock format $t -format {%H%M %d} -timezone +08:00] hm
+    if {$hm eq "1000"} { fileRequest $t [dict size $requests] }
+    dict for {number p} $requests {
+        set stage [dict get $p stage]
+        if {$stage in {answered stuck}} { continue }
+        if {![dict exists $p id]} {
+            set id [requestId $number]
+            if {$id eq ""} { continue }
+            dict set requests $number id $id
+        }
+        set id [dict get $requests $number id]
+        set base /requests/$id
+        if {$stage eq "registered" && [dict exists $p pauseAt] && $t >= [dict get $p pauseAt]} {
+            if {[send $t office1 $base/pause {kind third_party party 县城投公司 note 涉及第三方商业秘密，书面征求其意见} \
+                     pause request:$number */requests/$id] ne ""} {
+                dict set requests $number stage paused
+            } else { dict set requests $number stage stuck }
+        } elseif {$stage eq "paused" && $t >= [dict get $p resumeAt]} {
+            if {[send $t office1 $base/resume {} resume request:$number */requests/$id] ne ""} {
+                dict set requests $number stage resumed
+            } else { dict set requests $number stage stuck }
+        } elseif {$stage in {registered resumed} && $t >= [dict get $p answerAt]} {
+            if {[send $t office1 $base/answer {kind disclose d_how 通过电子邮件提供电子文档 text 经审查，您申请的信息予以公开。} \
+                     answer request:$number */requests/$id] ne ""} {
+                dict set requests $number stage answered
+            } else { dict set requests $number stage stuck }
+        }
+    }
+}
+
+# actors::handlerOf: the handler login of the cast in UNIT ("" if none).
+proc actors::handlerOf {unit} {
+    variable cast
+    dict for {login c} $cast {
+        if {[dict get $c unit] eq $unit && [dict get $c role] eq "handler"} { return $login }
+    }
+    return ""
+}
+
+# actors::itemsStep: the 政务信息 turn at T (working time): the 约稿 notice, the units' items
+# written, signed, sent; the office screens them.
+proc actors::itemsStep {t} {
+    variable cast
+    variable items
+    variable commission
+    variable wrote
+    lassign [clock format $t -format {%H%M %Y-%m-%d} -timezone +08:00] hm date
+    # the office issues the 约稿 notice on the first morning
+    if {$commission eq "" && $hm >= 1030} {
+        set f [list title 年终岁末民生保障工作信息约稿 body 请报送本单位年终岁末民生保障工作的做法和成效。 days 2]
+        lassign [get [dict get $cast office1 jar] /commissions] code page
+        foreach login {ahandler bhandler thandler lazy1} {
+            set unit [dict get $cast $login unit]
+            if {[regexp "name=\"u(\\d+)\" value=\"1\" *> [string map {( \\( ) \\)} $unit]</label>" $page -> uid]} { lappend f u$uid 1 }
+        }
+        set loc [send $t office1 /commissions $f commission.issue commission:- */commissions/*]
+        set commission [dict create id [expr {[regexp {/commissions/(\d+)} $loc -> cid] ? $cid : ""}] issued $t]
+        # who delivers when: A the next working day, T the one after, B five working days on (late)
+        dict set commission due [dict create ahandler [workdayAfter $t 1 1000] thandler [workdayAfter $t 2 1100] \
+                                     bhandler [workdayAfter $t 5 930]]
+    }
+    # a handler writes an item (most working afternoons at 16:00), or the one answering the notice
+    foreach login {ahandler bhandler thandler} {
+        set answer ""
+        if {$commission ne "" && [dict get $commission id] ne "" && [dict exists $commission due $login]
+            && $t >= [dict get $commission due $login]} {
+            set answer [dict get $commission id]
+            dict unset commission due $login
+        } elseif {$hm ne "1600" || ([dict exists $wrote $login] && [dict get $wrote $login] eq $date) || rand() < 0.3} {
+            continue
+        }
+        dict set wrote $login $date
+        set title [expr {$answer ne "" ? "[dict get $cast $login unit]年终岁末民生保障工作情况" : "[dict get $cast $login unit]${date}工作动态"}]
+        set loc [send $t $login /submissions [list title $title body 本单位扎实推进各项重点工作，群众满意度持续提升。 commission $answer] \
+                     submission.create submission:- */submissions/*]
+        if {[regexp {/submissions/(\d+)} $loc -> sid]} {
+            dict set items $sid [dict create by $login stage draft commission $answer]
+        }
+    }
+    # items move on: the unit head signs, the handler sends, the office screens the next morning
+    dict for {sid it} $items {
+        set by [dict get $it by]
+        switch -- [dict get $it stage] {
+            draft {
+                set head [string map {handler head} $by]
+                set ok [send $t $head /submissions/$sid/sign {} submission.sign submission:$sid */submissions/$sid]
+                dict set items $sid stage [expr {$ok ne "" ? "signed" : "stuck"}]
+            }
+            signed {
+                # the log names the 约稿 notice an item answers: submission:ID/commission:CID
+                set obj submission:$sid[expr {[dict get $it commission] ne "" ? "/commission:[dict get $it commission]" : ""}]
+                set ok [send $t $by /submissions/$sid/send {} submission.send $obj */submissions/$sid]
+                dict set items $sid stage [expr {$ok ne "" ? "sent" : "stuck"}]
+                dict set items $sid sent $t
+            }
+            sent {
+                if {$hm < 900 || $t - [dict get $it sent] < 12 * 3600} { continue }
+                if {rand() < 0.2} {
+                    set ok [send $t office1 /submissions/$sid/reject {reason 内容与往期重复，不予采用。} submission.reject submission:$sid */submissions/$sid]
+                } else {
+                    set ok [send $t office1 /submissions/$sid/adopt {} submission.adopt submission:$sid */submissions/$sid]
+                }
+                dict set items $sid stage [expr {$ok ne "" ? "screened" : "stuck"}]
+            }
         }
     }
 }

@@ -14,7 +14,7 @@
 # At -kills random moments (seeded) the server gets SIGKILL in the middle of an advance and is
 # started again at the step's end. At the end it collects what the box holds (month::facts) into
 # OUT/facts.tcl; the actors' log is OUT/actions.jsonl. Returns a dict: out dir world-args wall
-# (seconds) days kills steps.
+# (seconds) days kills steps, and cast (each actor's login -> unit name).
 
 namespace eval month {
     variable here [file dirname [file normalize [info script]]]
@@ -217,7 +217,8 @@ proc month::run {args} {
     }
     set result [list out $out dir $dir world [list $seed $start $days $volume] \
                     wall [expr {([clock milliseconds] - $wall0) / 1000.0}] \
-                    days $days kills $killAt steps $i stop $stop fixtures $fixtures end $t timing $::month::timing]
+                    days $days kills $killAt steps $i stop $stop fixtures $fixtures end $t timing $::month::timing \
+                    cast [dict map {login c} $::actors::cast { dict get $c unit }]]
     set f [open [file join $out run.txt] w]
     puts $f $result
     close $f
@@ -225,8 +226,11 @@ proc month::run {args} {
 }
 
 # month::facts: what the box holds at the end (time T), read from the running server: its events,
-# their steps, their deadlines, the posts' URLs by event, the job records, the database check, the
-# audit chain's verification, notices queued more than once. Returns a dict.
+# their steps, their deadlines (and the unit each is held against), the posts' URLs by event, the
+# job records, the database check, the audit chain's verification, notices queued more than once,
+# the disclosure requests with their answer deadlines, and for the quarter of the end: the 约稿
+# notices, the reporting figures (submission::stats) and the assessment (assessment::compute).
+# Returns a dict.
 proc month::facts {t} {
     set f [ctl {
         set out {}
@@ -248,6 +252,25 @@ proc month::facts {t} {
                                                GROUP BY coalesce(event_id, ''), kind, channel, target, subject, body, created
                                                HAVING count(*) > 1)}]
         dict set out provisional [calendar::cmd::years]
+        # the units responsible for each event deadline (the assessment counts by them)
+        dict set out deadline_units [db eval {SELECT d.event_id, d.rule, d.start, coalesce(n.name, '')
+                                              FROM deadline d LEFT JOIN unit n ON n.id = d.unit_id
+                                              WHERE d.event_id IS NOT NULL ORDER BY d.id}]
+        dict set out instructions [db eval {SELECT i.event_id, coalesce(n.name, ''), i.at, i.due, coalesce(i.done_at, '')
+                                            FROM instruction i LEFT JOIN unit n ON n.id = i.unit_id ORDER BY i.id}]
+        # the disclosure requests and their answer deadlines
+        dict set out requests [db eval {SELECT number, received, due, coalesce(answered, ''), coalesce(on_time, ''),
+                                               extension, state FROM request ORDER BY id}]
+        dict set out request_deadlines [db eval {SELECT r.number, d.start, d.due, d.state, coalesce(d.warned_at, ''),
+                                                        coalesce(d.breached_at, ''), coalesce(d.met_at, ''), d.warn_at
+                                                 FROM deadline d JOIN request r ON r.id = d.request_id ORDER BY d.id}]
+        # the quarter the run ends in: units, 约稿 notices, the reporting figures and the assessment
+        set q [reporting::current quarter]
+        dict set out quarter $q
+        dict set out units [db eval {SELECT id, name, kind FROM unit ORDER BY id}]
+        dict set out commissions [submission::commissions $q]
+        dict set out submission_stats [submission::stats $q]
+        dict set out assessment [assessment::compute $q]
         set out
     }]
     return $f
