@@ -75,7 +75,11 @@ proc yqbox::main {argv} {
     setup [dict get $opts -d] [dict get $opts -c]
     if {$sub eq "init"} { return [cmd::init $demo {*}$args] }
     # scripts see the names of the box's setup (county.tcl) from the first one they read
-    if {$sub in {eval run} && [db::available]} { conf::lazy [dict keys $county::keys] {catch {county::sync}} }
+    # (the first key read: the modules are sourced only when the script needs them)
+    if {$sub eq "run"} { yqbox::loadAll }
+    if {$sub in {eval run} && $::yqbox::datadir ne "" && [file isfile [file join $::yqbox::datadir yqbox.db]]} {
+        conf::lazy * {catch {county::sync}}
+    }
     return [cmd::$sub {*}$args]
 }
 
