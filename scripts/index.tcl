@@ -7,7 +7,10 @@
 #         so that appliance.conf is validated and `conf::get` answers without sourcing them; the
 #         module's own declaration later must be the same (conf::key checks it);
 #   vars  the variables their top-level `namespace eval` bodies declare (`variable NAME`), which
-#         get a read trace that sources the modules before a script outside them reads one.
+#         get a read trace that sources the modules before a script outside them reads one;
+#   nouns the console commands they declare (`cmdlayer::noun NAME`, `cmdlayer::command NAME`),
+#         each of which is a procedure ::console::NAME that sources them and runs the real one,
+#         so a noun is there from the start even where Tcl has a command of that name (source).
 # The build makes the index once with the host's tclsh (`tclsh scripts/index.tcl scripts` writes
 # it; Makefile.in embeds it as gen/index.tcl); with --dev the binary makes it from the checkout at
 # each start instead, so an edited module is never described by a stale index. The collection is
@@ -33,11 +36,13 @@ proc yqbox::index::listvar {mainfile name} {
 }
 
 # yqbox::index::make: the index of MODULES (file names relative to the directory DIR) as the text
-# of a Tcl script setting ::yqbox::index::keys (the declarations, a list of commands) and
-# ::yqbox::index::vars (qualified variable names). Reads the files; no other side effects.
+# of a Tcl script setting ::yqbox::index::keys (the declarations, a list of commands),
+# ::yqbox::index::vars (qualified variable names) and ::yqbox::index::nouns (console nouns).
+# Reads the files; no other side effects.
 proc yqbox::index::make {dir modules} {
     set keys {}
     set vars {}
+    set nouns {}
     foreach m $modules {
         set f [open [file join $dir $m] r]
         fconfigure $f -encoding utf-8
@@ -48,6 +53,15 @@ proc yqbox::index::make {dir modules} {
         foreach word {conf::key namespace} {
             set at 0
             while {[set at [string first "\n$word " $text $at]] >= 0} { lappend starts [incr at] }
+        }
+        foreach word {cmdlayer::noun cmdlayer::command} {
+            set at 0
+            while {[set at [string first "\n$word " $text $at]] >= 0} {
+                if {[regexp {^\S+ ([A-Za-z0-9_-]+) } [string range $text [incr at] $at+100] -> noun]
+                        && $noun ni $nouns} {
+                    lappend nouns $noun
+                }
+            }
         }
         set at 0
         foreach start [lsort -integer $starts] {
@@ -81,7 +95,7 @@ proc yqbox::index::make {dir modules} {
             }
         }
     }
-    return "# generated from the modules by scripts/index.tcl: do not edit\nnamespace eval ::yqbox::index {}\nset ::yqbox::index::keys [list $keys]\nset ::yqbox::index::vars [list $vars]\n"
+    return "# generated from the modules by scripts/index.tcl: do not edit\nnamespace eval ::yqbox::index {}\nset ::yqbox::index::keys [list $keys]\nset ::yqbox::index::vars [list $vars]\nset ::yqbox::index::nouns [list $nouns]\n"
 }
 
 # run as `tclsh scripts/index.tcl SCRIPTS-DIR` (the build): print the index of every module but the

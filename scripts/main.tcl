@@ -184,6 +184,17 @@ proc yqbox::LazyVar {args} {
     loadAll
 }
 
+# yqbox::LazyNoun: the body of console noun NOUN until its module is sourced: sources the modules,
+# then runs the real ::console::NOUN with the caller's arguments (the stub's `args`).
+proc yqbox::LazyNoun {noun} {
+    loadAll
+    if {[info body ::console::$noun] eq [list ::yqbox::LazyNoun $noun]} {
+        error "console noun $noun is in the index but no module declares it; rebuild"
+    }
+    upvar 1 args args
+    tailcall ::console::$noun {*}$args
+}
+
 # ::unknown: Tcl's own handler (yqbox::TclUnknown) once every module is sourced; before that, a
 # command nobody defined first sources them (yqbox::loadAll) and, when that defined it, runs it
 # in the caller's context.
@@ -220,5 +231,10 @@ conf::early $yqbox::index::keys
 foreach yqbox::m $yqbox::index::vars {
     namespace eval [namespace qualifiers $yqbox::m] {}
     trace add variable $yqbox::m read ::yqbox::LazyVar
+}
+foreach yqbox::m $yqbox::index::nouns {
+    if {[info commands ::console::$yqbox::m] eq ""} {
+        proc ::console::$yqbox::m {args} [list ::yqbox::LazyNoun $yqbox::m]
+    }
 }
 unset yqbox::m
