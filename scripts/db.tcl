@@ -244,17 +244,35 @@ proc db::guard {} {
 }
 
 # db::quickcheck: the problems PRAGMA quick_check finds in the open database (at most 20), as a
-# list; empty when it is sound.
-proc db::quickcheck {} {
-    set r [::db eval {PRAGMA quick_check(20)}]
+# list; empty when it is sound. With BUDGET (milliseconds; 0 = none), a check that takes longer is
+# given up (SQLite's progress handler) with the error code {YQBOX DB LATER}.
+proc db::quickcheck {{budget 0}} {
+    if {$budget <= 0} {
+        set r [::db eval {PRAGMA quick_check(20)}]
+        return [expr {$r eq "ok" ? {} : $r}]
+    }
+    variable checkUntil [expr {[clock milliseconds] + $budget}]
+    ::db progress 1000 {expr {[clock milliseconds] > $::db::checkUntil}}
+    try {
+        set r [::db eval {PRAGMA quick_check(20)}]
+    } on error {msg opts} {
+        if {[::db errorcode] == 9} { return -code error -errorcode {YQBOX DB LATER} $msg }
+        return -options $opts $msg
+    } finally {
+        ::db progress 0 {}
+    }
     expr {$r eq "ok" ? {} : $r}
 }
 
 # db::checkhealth: run quick_check; on damage tell the office and the sysadmin (if the database
 # still takes the notice), write the damage record, log it and make this connection query-only.
-# Returns the problems (empty when sound).
-proc db::checkhealth {} {
-    if {[catch {quickcheck} problems]} { set problems [list $problems] }
+# Returns the problems (empty when sound). With BUDGET (milliseconds), a check that takes longer
+# is given up: error code {YQBOX DB LATER}, nothing recorded.
+proc db::checkhealth {{budget 0}} {
+    if {[catch {quickcheck $budget} problems opts]} {
+        if {[dict get $opts -errorcode] eq {YQBOX DB LATER}} { return -options $opts $problems }
+        set problems [list $problems]
+    }
     if {![llength $problems]} { return {} }
     set first [lrange $problems 0 4]
     ::log error "database damaged: [join $first {; }]"

@@ -148,6 +148,12 @@ namespace eval server {
     if {![info exists onstart]} { set onstart {} }
 }
 
+namespace eval server {
+    # how long `serve` checks the database (quick_check) before it listens; a check that takes
+    # longer is done by the background right after the start (issue 18: ready in 200 ms)
+    variable startCheckMs 50
+}
+
 # server::ready: called by `server run` once everything listens: say where.
 proc server::ready {where} {
     puts "yqbox [dict get [yqbox::versions] yqbox] serving [yqbox::needdata]: $where, [server::workers] worker(s)"
@@ -164,15 +170,22 @@ proc yqbox::cmd::serve {args} {
     server lock [file join $dir yqbox.pid]
     try {
         db::connect $dir
-        if {[llength [db::checkhealth]]} {
-            puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
+        # quick_check reads the whole database: a large one is checked by the background right
+        # after the start instead (the integrity job), so that serving does not wait for it
+        set later ""
+        try {
+            if {[llength [db::checkhealth $server::startCheckMs]]} {
+                puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
+            }
+        } trap {YQBOX DB LATER} {} {
+            set later "; after 1000 {job::run integrity}"
         }
         db::shutdown
         # the threads' interpreters open the directory this process has just made private
         set setup "[list yqbox::setup $dir $conf::file]; [list set ::db::secured([file normalize $dir]) 1]"
         server run -https [conf::get https] -http [conf::get http] \
             -control [file join $dir control.sock] -workers [server::workers] \
-            -worker-init "$setup; web::init" -background-init "$setup; server::background" \
+            -worker-init "$setup; web::init" -background-init "$setup; server::background$later" \
             -ready server::ready
     } finally {
         server unlock
