@@ -148,11 +148,8 @@ namespace eval server {
     if {![info exists onstart]} { set onstart {} }
 }
 
-namespace eval server {
-    # how long `serve` checks the database (quick_check) before it listens; a check that takes
-    # longer is done by the background right after the start (issue 18: ready in 200 ms)
-    variable startCheckMs 50
-}
+conf::key db_check_start_ms {integer 1 600000} 50 \
+    "服务启动时数据库检查（quick_check）最多用时（毫秒）；超过则在启动后由后台任务完成整个检查"
 
 # server::ready: called by `server run` once everything listens: say where.
 proc server::ready {where} {
@@ -174,7 +171,7 @@ proc yqbox::cmd::serve {args} {
         # after the start instead (the integrity job), so that serving does not wait for it
         set later ""
         try {
-            if {[llength [db::checkhealth $server::startCheckMs]]} {
+            if {[llength [db::checkhealth [conf::get db_check_start_ms]]]} {
                 puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
             }
         } trap {YQBOX DB LATER} {} {
