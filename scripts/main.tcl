@@ -196,12 +196,13 @@ proc yqbox::LazyNoun {noun} {
 }
 
 # ::unknown: Tcl's own handler (yqbox::TclUnknown) once every module is sourced; before that, a
-# command nobody defined first sources them (yqbox::loadAll) and, when that defined it, runs it
-# in the caller's context.
+# command nobody defined first sources them (yqbox::loadAll), unless it is one of Tcl's library
+# (auto_load: ::tcl::tm::UnknownHandler of `package require`, parray, ...), and, when that defined
+# it, runs it in the caller's context.
 rename ::unknown ::yqbox::TclUnknown
 proc ::unknown {args} {
     if {!$::yqbox::loaded && !$::yqbox::loading} {
-        ::yqbox::loadAll
+        if {![::auto_load [lindex $args 0] [uplevel 1 {::namespace current}]]} { ::yqbox::loadAll }
         # (called by its full name: the word itself may still remember that it named nothing)
         set cmd [uplevel 1 [list ::namespace which -command [lindex $args 0]]]
         if {$cmd ne ""} {
