@@ -16,6 +16,9 @@
 #      (issue 18)
 #   3. the same pages through `yqbox serve` with wrk (HTTP keep-alive, one connection per core)
 #   4. the public reply list /replies/ (driver cache) vs nginx serving the same bytes, req/s
+#   5. the assessment of this quarter (`assessment show`: the claimed events' workflow steps and
+#      deadlines are generated too), the median of CALLS in process; goal <= 50 ms (issue 18)
+#   6. `serve` ready: from its start to the first 200 on /healthz; goal <= 200 ms (issue 18)
 # Prints FIGURE lines (bench/lib.sh). Not a timed test: the figures depend on the machine.
 set -eu
 if [ -n "${2:-}" ]; then YQBOX=$2; fi
@@ -69,6 +72,27 @@ cat > "$W/gen.tcl" <<'EOF'
             db eval {INSERT INTO event(id, title, state, unit_id, suggested_unit, score, level, reasons, posts, sources, first_seen, last_post, created, updated)
                      VALUES($e, $t, $state, nullif($unit, ''), $sug, 40.0, $lv, $reasons, 20, 3, $at, $at, $at, $at)}
         }
+        # the workflow of the claimed events (the quarter's assessment counts these): a claim
+        # (every 10th assigned by the office, overdue), a judgement, every 20th an extension, and
+        # the claim, investigation and reply deadlines, met or (every 7th, 11th) breached
+        for {set e 1} {$e <= $nevents} {incr e} {
+            if {$e % 3 == 0} { continue }
+            set t0 [expr {$now - ($e * 37) % (86400 * 30)}]
+            set steps [list [expr {$e % 10 ? "claim" : "assign"}] 600 judge 3600]
+            if {$e % 20 == 0} { lappend steps extend 7200 }
+            foreach {action dt} $steps {
+                set at [yqbox::iso [expr {$t0 + $dt}]]; set od [expr {$action eq "assign"}]
+                db eval {INSERT INTO event_step(event_id, at, action, from_state, to_state, login, origin, unit_id, overdue, audit_id)
+                         VALUES($e, $at, $action, 'detected', 'claimed', 'office1', 'web', 2, $od, 0)}
+            }
+            foreach {rule dt late} [list claim 600 [expr {$e % 10 == 0}] investigate 86400 [expr {$e % 7 == 0}] reply 172800 [expr {$e % 11 == 0}]] {
+                set start [yqbox::iso $t0]; set dueE [expr {$t0 + $dt}]; set due [yqbox::iso $dueE]
+                set done [yqbox::iso [expr {$t0 + ($late ? 2 : 1) * $dt}]]
+                set met [expr {$late ? "" : $done}]; set br [expr {$late ? $due : ""}]
+                db eval {INSERT INTO deadline(event_id, rule, title, unit_id, start, due, due_epoch, warn_at, warn_epoch, allowed, state, met_at, breached_at)
+                         VALUES($e, $rule, $rule, 2, $start, $due, $dueE, $due, $dueE, $dt, 'done', nullif($done, ''), nullif($br, ''))}
+            }
+        }
         for {set p 1} {$p <= $nposts} {incr p} {
             set e [expr {($p - 1) % $nevents + 1}]
             set w1 [lindex $words [expr {$p % 20}]]; set w2 [lindex $words [expr {($p / 7) % 20}]]
@@ -108,9 +132,34 @@ $YQ run -d "$W/data" bench/pages.tcl office1 "$CALLS" "$W/token" "page (in proce
     web_reply_list_render {public reply list (uncached render)} /replies/ -"
 TOKEN=$(cat "$W/token")
 
-# ---- 3 and 4: through the server; nginx with the same bytes ----
+# ---- 5: the assessment of this quarter, in process ----
+cat > "$W/assess.tcl" <<'EOF'
+    lassign $argv calls
+    ::console::assessment show
+    set ts {}
+    for {set i 0} {$i < $calls} {incr i} {
+        set t0 [clock microseconds]
+        ::console::assessment show
+        lappend ts [expr {[clock microseconds] - $t0}]
+    }
+    puts [format %.2f [expr {[lindex [lsort -integer $ts] [expr {$calls / 2}]] / 1000.0}]]
+EOF
+a=$($YQ run -d "$W/data" "$W/assess.tcl" "$CALLS")
+printf '%-44s %10s %10s %s\n' "assessment of this quarter (assessment show)" "$a" "" "<= 50"
+figure web_assessment_quarter "$a" ms_median - - '<=50'
+
+# ---- 6, 3 and 4: through the server; nginx with the same bytes ----
+T0=$(date +%s%N)
 $YQ serve -d "$W/data" > "$W/yqbox.out" 2> "$W/yqbox.err" &
 YPID=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$P_YH/healthz"; do
+    kill -0 "$YPID" 2>/dev/null || { cat "$W/yqbox.err" >&2; exit 1; }
+    [ $(( ($(date +%s%N) - T0) / 1000000 )) -lt 30000 ] || { echo "bench: serve not ready in 30 s" >&2; exit 1; }
+    sleep 0.005
+done
+a=$(( ($(date +%s%N) - T0) / 1000000 ))
+printf '%-44s %10s %10s %s\n' "serve ready (start to first 200 on /healthz)" "$a ms" "" "<= 200"
+figure web_serve_ready "$a" ms - - '<=200'
 wait_serving
 mkdir -p "$W/www/replies" "$W/nginx"
 curl -sf -o "$W/www/replies/index.html" "http://127.0.0.1:$P_YH/replies/"

@@ -25,6 +25,7 @@ namespace eval yqbox {
 
 # yqbox::usage: the usage text listing every subcommand.
 proc yqbox::usage {} {
+    loadAll
     variable subcommands
     set out [list [yq::mc cli.usage "yqbox ?--dev DIR? SUBCOMMAND ?OPTIONS? ?ARG ...?"] "" [yq::mc cli.subcommands]]
     dict for {name spec} $subcommands {
@@ -38,6 +39,7 @@ proc yqbox::usage {} {
 # yqbox::Usage: print subcommand SUB's usage line (its synopsis in yqbox::subcommands) on stderr.
 # Returns 2, the exit status of a usage error.
 proc yqbox::Usage {sub} {
+    loadAll
     puts stderr [yq::mc cli.usage [string trimright "yqbox $sub [lindex [dict get $yqbox::subcommands $sub] 0]"]]
     return 2
 }
@@ -50,6 +52,8 @@ proc yqbox::main {argv} {
         return 2
     }
     set args [lassign $argv sub]
+    # modules sourced on first use add subcommands (backup, doctor, upgrade, ...: scripts/main.tcl)
+    if {![dict exists $subcommands $sub]} { loadAll }
     if {![dict exists $subcommands $sub]} {
         puts stderr "yqbox: [yq::mc cli.nosub $sub]\n[usage]"
         return 2
@@ -75,7 +79,11 @@ proc yqbox::main {argv} {
     setup [dict get $opts -d] [dict get $opts -c]
     if {$sub eq "init"} { return [cmd::init $demo {*}$args] }
     # scripts see the names of the box's setup (county.tcl) from the first one they read
-    if {$sub in {eval run} && [db::available]} { conf::lazy [dict keys $county::keys] {catch {county::sync}} }
+    # (the first key read: the modules are sourced only when the script needs them)
+    if {$sub eq "run"} { yqbox::loadAll }
+    if {$sub in {eval run} && $::yqbox::datadir ne "" && [file isfile [file join $::yqbox::datadir yqbox.db]]} {
+        conf::lazy * {catch {county::sync}}
+    }
     return [cmd::$sub {*}$args]
 }
 

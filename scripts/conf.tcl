@@ -22,7 +22,10 @@ namespace eval conf {
     variable file {}
     variable overlay {}   ;# key -> value given by the box's setup (conf::overlay)
     variable lazy         ;# key -> command to run before its first read (conf::lazy)
+    variable early        ;# key -> 1 while declared from the index only (conf::early)
+    variable declared {}  ;# the keys in the order their modules declared them
     array set lazy {}
+    array set early {}
     array set decl {}
     array set value {}
     array set origin {}
@@ -32,22 +35,71 @@ namespace eval conf {
 # name is declared twice or the default does not fit the type (a bug in the declaration). With
 # -more CMD, the result of CMD (evaluated at global level whenever the help is shown) is appended
 # to HELP: for help that names what other modules register later (the source types).
+# A key declared early from the index (conf::early) is declared again by its module when that is
+# sourced: then nothing changes (its value may come from the config file already), and the two
+# declarations must be the same.
 proc conf::key {name type default help args} {
     variable decl
     variable order
     variable value
     variable origin
-    if {[info exists decl($name)]} {
-        error "config key $name declared twice"
-    }
+    variable early
+    variable declared
+    variable Early
     if {[llength $args] ni {0 2} || ([llength $args] == 2 && [lindex $args 0] ne "-more")} {
         error "usage: conf::key NAME TYPE DEFAULT HELP ?-more CMD?"
     }
     set norm [check $type $default]
-    set decl($name) [dict create type $type default $norm help $help more [lindex $args 1]]
+    set d [dict create type $type default $norm help $help more [lindex $args 1]]
+    if {[info exists early($name)] && ![info exists Early]} {
+        if {$decl($name) ne $d} {
+            error "config key $name: its declaration differs from the index made from the modules (scripts/index.tcl); rebuild"
+        }
+        unset early($name)
+        lappend declared $name
+        return
+    }
+    if {[info exists decl($name)]} {
+        error "config key $name declared twice"
+    }
+    set decl($name) $d
     lappend order $name
     set value($name) $norm
     set origin($name) default
+    if {[info exists Early]} { set early($name) 1 } else { lappend declared $name }
+    return
+}
+
+# conf::early: declare the keys of the modules not sourced yet from the index (scripts/index.tcl):
+# DECLARATIONS is the list of their conf::key commands as written. Returns nothing.
+proc conf::early {declarations} {
+    variable Early 1
+    try {
+        foreach cmd $declarations { uplevel #0 $cmd }
+    } finally {
+        unset Early
+    }
+    return
+}
+
+# conf::settle: once every module is sourced (yqbox::loadAll), put the keys in the order their
+# modules declared them (the index cannot know keys declared by a procedure, which come last
+# until then). Errors when a key of the index was not declared by any module (a stale index).
+proc conf::settle {} {
+    variable early
+    variable order
+    variable declared
+    if {[array size early]} {
+        error "config keys [lsort [array names early]] are in the index but no module declares them; rebuild"
+    }
+    set order $declared
+    return
+}
+
+# conf::Complete: make sure every module has declared its keys (yqbox::loadAll) before a question
+# about all keys or about a key not declared yet. Returns nothing.
+proc conf::Complete {} {
+    if {[info commands ::yqbox::loadAll] ne ""} { ::yqbox::loadAll }
     return
 }
 
@@ -127,17 +179,21 @@ proc conf::check {type value} {
 proc conf::get {name} {
     variable value
     variable lazy
-    if {[info exists lazy($name)]} {
-        set cmd $lazy($name)
+    if {[array size lazy] && ([info exists lazy($name)] || [info exists lazy(*)])} {
+        set cmd [expr {[info exists lazy($name)] ? $lazy($name) : $lazy(*)}]
         array unset lazy
         uplevel #0 $cmd
     }
-    if {![info exists value($name)]} { yq::fail conf.unknown $name }
+    if {![info exists value($name)]} {
+        Complete
+        if {![info exists value($name)]} { yq::fail conf.unknown $name }
+    }
     return $value($name)
 }
 
-# conf::lazy: run CMD (at global level, once) before the first conf::get of any of KEYS: the setup's
-# values (conf::overlay) are read from the database only when a script needs them. Returns nothing.
+# conf::lazy: run CMD (at global level, once) before the first conf::get of any of KEYS (* for any
+# key): the setup's values (conf::overlay) are read from the database only when a script needs
+# them. Returns nothing.
 proc conf::lazy {keys cmd} {
     variable lazy
     foreach k $keys { set lazy($k) $cmd }
@@ -156,6 +212,20 @@ proc conf::path {name} {
 # conf::load: read and validate FILE; on success replace the values from any earlier file and
 # return the number of keys set. On any error, change nothing and raise "FILE:LINE: message".
 proc conf::load {fname} {
+    variable decl
+    set n [array size decl]
+    try {
+        Load $fname
+    } trap {YQBOX conf.nokey} {msg opts} {
+        # a key no module has declared yet: have them all declared and try again
+        Complete
+        if {[array size decl] == $n} { return -options $opts $msg }
+        Load $fname
+    }
+}
+
+# conf::Load: conf::load, with the keys declared so far.
+proc conf::Load {fname} {
     variable decl
     variable value
     variable origin
@@ -304,6 +374,7 @@ proc conf::change {name newvalue} {
     variable decl
     variable value
     variable origin
+    if {![info exists decl($name)]} { Complete }
     if {![info exists decl($name)]} { yq::fail conf.unknown $name }
     set norm [check [dict get $decl($name) type] $newvalue]
     set value($name) $norm
@@ -322,6 +393,7 @@ proc conf::help {name} {
 
 # conf::describe: the text `yqbox config` prints: every key with value, default, origin and help.
 proc conf::describe {} {
+    Complete
     variable decl
     variable order
     variable value
@@ -339,6 +411,7 @@ proc conf::describe {} {
 
 # conf::template: the text of a default appliance.conf: every key commented out with its help.
 proc conf::template {} {
+    Complete
     variable decl
     variable order
     set out [list "# [yq::mc conf.template1]" "# [yq::mc conf.template2]" "# [yq::mc conf.template3]" ""]

@@ -244,17 +244,41 @@ proc db::guard {} {
 }
 
 # db::quickcheck: the problems PRAGMA quick_check finds in the open database (at most 20), as a
-# list; empty when it is sound.
-proc db::quickcheck {} {
-    set r [::db eval {PRAGMA quick_check(20)}]
+# list; empty when it is sound. With BUDGET (milliseconds; 0 = none), a check that takes longer is
+# given up (SQLite's progress handler) with the error code {YQBOX DB LATER}; so is a check in a
+# server that is stopping (its workers have stopped: a large database takes many seconds).
+proc db::quickcheck {{budget 0}} {
+    variable checkUntil [expr {$budget > 0 ? [clock milliseconds] + $budget : 0}]
+    ::db progress 1000 {db::CheckGiveUp}
+    try {
+        set r [::db eval {PRAGMA quick_check(20)}]
+    } on error {msg opts} {
+        if {[::db errorcode] == 9} { return -code error -errorcode {YQBOX DB LATER} $msg }
+        return -options $opts $msg
+    } finally {
+        ::db progress 0 {}
+    }
     expr {$r eq "ok" ? {} : $r}
+}
+
+# db::CheckGiveUp: the progress handler of db::quickcheck: 1 (give up) when its budget is spent or
+# the server this runs in is stopping (every worker stopped), else 0.
+proc db::CheckGiveUp {} {
+    variable checkUntil
+    if {$checkUntil && [clock milliseconds] > $checkUntil} { return 1 }
+    if {[catch {dict get [server stats] workers} ws] || ![llength $ws]} { return 0 }
+    expr {[lsearch -exact -not [lmap w $ws { dict get $w state }] stopped] < 0}
 }
 
 # db::checkhealth: run quick_check; on damage tell the office and the sysadmin (if the database
 # still takes the notice), write the damage record, log it and make this connection query-only.
-# Returns the problems (empty when sound).
-proc db::checkhealth {} {
-    if {[catch {quickcheck} problems]} { set problems [list $problems] }
+# Returns the problems (empty when sound). With BUDGET (milliseconds), a check that takes longer
+# is given up: error code {YQBOX DB LATER}, nothing recorded.
+proc db::checkhealth {{budget 0}} {
+    if {[catch {quickcheck $budget} problems opts]} {
+        if {[dict get $opts -errorcode] eq {YQBOX DB LATER}} { return -options $opts $problems }
+        set problems [list $problems]
+    }
     if {![llength $problems]} { return {} }
     set first [lrange $problems 0 4]
     ::log error "database damaged: [join $first {; }]"
@@ -280,7 +304,11 @@ proc db::checkhealth {} {
 
 # db::checkjob: the daily integrity job: errors (the job's run fails) when damage is found.
 proc db::checkjob {} {
-    set p [checkhealth]
+    try {
+        set p [checkhealth]
+    } trap {YQBOX DB LATER} {} {
+        return "quick_check given up: the server is stopping"
+    }
     if {[llength $p]} { error "数据库损坏：[lindex $p 0]" }
     return "quick_check ok"
 }

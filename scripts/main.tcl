@@ -1,10 +1,18 @@
 # main.tcl - entry point of yqbox's bundled scripts.
 #
 # Sourced into every interpreter by the C side (tclcmds.c) with ::yqbox::root set to the directory
-# that holds scripts/ and webroot/ (the embedded filesystem, or a checkout with --dev). It loads the
-# modules below in order; each module declares its config keys and its console commands (with
-# their help: console.tcl).
+# that holds scripts/ and webroot/ (the embedded filesystem, or a checkout with --dev). Each module
+# below declares its config keys and its console commands (with their help: console.tcl).
 # The command line is handled by yqbox::main (cli.tcl).
+#
+# Loading (issue 18: `yqbox eval exit` in 10 ms): only the core modules are sourced at start. The
+# others are sourced all together, in the order of the list, the first time anything of theirs is
+# needed (yqbox::loadAll): a command nobody defined yet (the ::unknown below), a read of one of
+# their namespace variables (a trace), a config key not declared yet, the console's help, the
+# subcommands that use them (`run` sources them at once). All or nothing, so every module still
+# finds every other one's declarations (permissions, jobs, workflow states, hooks) complete when
+# its code runs. Their config keys are known before that from an index made from their text
+# (scripts/index.tcl: made at build time, or from the checkout at start with --dev).
 
 namespace eval yqbox {
     variable modules {
@@ -56,6 +64,13 @@ namespace eval yqbox {
         federation/county.tcl
         federation/city.tcl
     }
+    # the modules sourced at start (the rest: yqbox::loadAll)
+    variable core {
+        conf.tcl console.tcl cli.tcl
+    }
+    variable sourced {}   ;# the modules sourced so far, in order
+    variable loaded 0     ;# 1 once every module is sourced
+    variable loading 0    ;# 1 while yqbox::loadAll sources them
 }
 
 # yqbox::path: the absolute path of a bundled file given relative to ::yqbox::root.
@@ -88,6 +103,7 @@ proc yqbox::now {} {
 # the new time.
 proc yqbox::advance {seconds} {
     if {![info exists ::env(YQBOX_TESTING)]} { error "yqbox::advance is for tests only" }
+    loadAll
     if {![string is entier -strict $seconds]} { error "yqbox::advance: not a number of seconds: \"$seconds\"" }
     set to [expr {[now] + $seconds}]
     if {[info commands ::job::follow] ne ""} { job::follow $to }
@@ -129,7 +145,97 @@ proc yqbox::iso {{seconds ""}} {
     return "[string range $s 0 end-2]:[string range $s end-1 end]"
 }
 
-foreach yqbox::m $yqbox::modules {
-    source -encoding utf-8 [yqbox::path scripts $yqbox::m]
+# yqbox::Source: source module M (a name in yqbox::modules) at global level and note it in
+# yqbox::sourced.
+proc yqbox::Source {m} {
+    variable sourced
+    lappend sourced $m
+    uplevel #0 [list source -encoding utf-8 [path scripts $m]]
+}
+
+# yqbox::loadAll: source every module not sourced yet, in the order of yqbox::modules (once; a
+# call while they are being sourced, or after, does nothing). Then removes the traces that called
+# it and settles the order of the config keys (conf::settle). Returns nothing; an error of a
+# module's code is raised (a bug).
+proc yqbox::loadAll {} {
+    variable loaded
+    variable loading
+    variable modules
+    variable sourced
+    if {$loaded || $loading} { return }
+    set loading 1
+    try {
+        foreach m $modules {
+            if {$m ni $sourced} { Source $m }
+        }
+    } finally {
+        set loading 0
+    }
+    set loaded 1
+    if {[info exists index::vars]} {
+        foreach v $index::vars { trace remove variable $v read ::yqbox::LazyVar }
+    }
+    conf::settle
+    return
+}
+
+# yqbox::LazyVar: the read trace on the lazily sourced modules' variables: sources them.
+proc yqbox::LazyVar {args} {
+    loadAll
+}
+
+# yqbox::LazyNoun: the body of console noun NOUN until its module is sourced: sources the modules,
+# then runs the real ::console::NOUN with the caller's arguments (the stub's `args`).
+proc yqbox::LazyNoun {noun} {
+    loadAll
+    if {[info body ::console::$noun] eq [list ::yqbox::LazyNoun $noun]} {
+        error "console noun $noun is in the index but no module declares it; rebuild"
+    }
+    upvar 1 args args
+    tailcall ::console::$noun {*}$args
+}
+
+# ::unknown: Tcl's own handler (yqbox::TclUnknown) once every module is sourced; before that, a
+# command nobody defined first sources them (yqbox::loadAll), unless it is one of Tcl's library
+# (auto_load: ::tcl::tm::UnknownHandler of `package require`, parray, ...), and, when that defined
+# it, runs it in the caller's context.
+rename ::unknown ::yqbox::TclUnknown
+proc ::unknown {args} {
+    if {!$::yqbox::loaded && !$::yqbox::loading} {
+        if {![::auto_load [lindex $args 0] [uplevel 1 {::namespace current}]]} { ::yqbox::loadAll }
+        # (called by its full name: the word itself may still remember that it named nothing)
+        set cmd [uplevel 1 [list ::namespace which -command [lindex $args 0]]]
+        if {$cmd ne ""} {
+            catch {uplevel 1 [lreplace $args 0 0 $cmd]} result opts
+            dict incr opts -level
+            return -options $opts $result
+        }
+    }
+    tailcall ::yqbox::TclUnknown {*}$args
+}
+
+foreach yqbox::m $yqbox::core {
+    yqbox::Source $yqbox::m
+}
+unset yqbox::m
+
+# what the other modules declare (scripts/index.tcl): their config keys and variables
+if {[file isfile [file join $yqbox::root gen index.tcl]] && !$yqbox::dev} {
+    source -encoding utf-8 [file join $yqbox::root gen index.tcl]
+} else {
+    source -encoding utf-8 [yqbox::path scripts index.tcl]
+    eval [yqbox::index::make [yqbox::path scripts] [lmap yqbox::m $yqbox::modules {
+        expr {$yqbox::m in $yqbox::core ? [continue] : $yqbox::m}
+    }]]
+}
+conf::early $yqbox::index::keys
+foreach yqbox::m $yqbox::index::vars {
+    namespace eval [namespace qualifiers $yqbox::m] {}
+    trace add variable $yqbox::m read ::yqbox::LazyVar
+}
+foreach yqbox::m $yqbox::index::nouns {
+    if {[info commands ::console::$yqbox::m] eq ""} {
+        proc ::console::$yqbox::m {args} [list ::yqbox::LazyNoun $yqbox::m]
+    }
 }
 unset yqbox::m

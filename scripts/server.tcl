@@ -157,6 +157,9 @@ namespace eval server {
     if {![info exists onstart]} { set onstart {} }
 }
 
+conf::key db_check_start_ms {integer 1 600000} 50 \
+    "服务启动时数据库检查（quick_check）最多用时（毫秒）；超过则在启动后由后台任务完成整个检查"
+
 # server::ready: called by `server run` once everything listens: say where.
 proc server::ready {where} {
     puts "yqbox [dict get [yqbox::versions] yqbox] serving [yqbox::needdata]: $where, [server::workers] worker(s), [server::drivers] driver thread(s)"
@@ -173,8 +176,15 @@ proc yqbox::cmd::serve {args} {
     server lock [file join $dir yqbox.pid]
     try {
         db::connect $dir
-        if {[llength [db::checkhealth]]} {
-            puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
+        # quick_check reads the whole database: a large one is checked by the background right
+        # after the start instead (the integrity job), so that serving does not wait for it
+        set later ""
+        try {
+            if {[llength [db::checkhealth [conf::get db_check_start_ms]]]} {
+                puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
+            }
+        } trap {YQBOX DB LATER} {} {
+            set later "; after 1000 {job::run integrity}"
         }
         db::shutdown
         # the threads' interpreters open the directory this process has just made private
@@ -182,7 +192,7 @@ proc yqbox::cmd::serve {args} {
         server run -https [conf::get https] -http [conf::get http] \
             -control [file join $dir control.sock] -workers [server::workers] \
             -drivers [server::drivers] \
-            -worker-init "$setup; web::init" -background-init "$setup; server::background" \
+            -worker-init "$setup; web::init" -background-init "$setup; server::background$later" \
             -ready server::ready
     } finally {
         server unlock
