@@ -1404,6 +1404,7 @@ int HttpdListen(const char *https, const char *http, const char *ctl, int ndrive
   struct sigaction sa;
 
   if( ndrivers<1 || ndrivers>64 ){ snprintf(err, n, "the number of drivers must be 1 to 64"); return -1; }
+  if( !ctl || !*ctl ){ snprintf(err, n, "no control socket path"); return -1; }
   httpdStartTime = time(0);
   __atomic_store_n(&stopping, 0, __ATOMIC_RELAXED);
   openAll = 0;
