@@ -267,11 +267,11 @@ proc county::runFile {path} {
 # county::catalog: make department UNIT follow catalogue entry ENTRY (county::catalogue; "" = by
 # its name) for its routing terms; audited, generation bumped, a legacy box completed.
 proc county::catalog {unit entry} {
-    org::require unit.manage
+    org::requireUnit [db onecolumn {SELECT kind FROM unit WHERE name = $unit}]
     if {$entry ne "" && ![dict exists [catalogue] $entry]} {
         yq::fail county.catalog $entry [join [dict keys [catalogue]] 、]
     }
-    org::guarded unit.manage unit.update unit:[org::unitId $unit] {
+    org::guarded "" unit.update unit:[org::unitId $unit] {
         set id [org::unitId $unit]
         set old [db onecolumn {SELECT catalog FROM unit WHERE id = $id}]
         db eval {UPDATE unit SET catalog = $entry WHERE id = $id}

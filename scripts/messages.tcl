@@ -855,3 +855,10 @@ namespace eval yq {
         county.demo         本机为示范县（青山县，虚构），无需首次设置
     }
 }
+
+namespace eval yq {
+    # ---- county2 (issue 20): the office's department catalogue, catalogue terms on the rules page ----
+    ::msgcat::mcmset zh_cn {
+        perm.department.manage  管理部门目录（设立、改名、停用部门）
+    }
+}
