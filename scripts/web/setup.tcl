@@ -214,7 +214,7 @@ proc web::departmentsPage {me {problems {}}} {
     }
     if {[llength $problems]} { respond status 422 }
     app $me 部门目录 [tmpl {<h1>部门目录</h1>[notice][problems $problems]
-<p>县政府常设部门及其通常的职责词。勾选本县设有的部门（名称不同可改为本县的名称），归口只在本县设有且启用的单位中进行；改动对新的帖子和事件立即生效。职责词可在<a href="/rules">规则与词表</a>中测试。</p>
+<p>县政府常设部门及其通常的职责词。勾选本县设有的部门（名称不同可改为本县的名称），归口只在本县设有且启用的单位中进行；改动对新的帖子和事件立即生效。职责词可在<a href="/rules#catalog">规则与词表</a>中修改和测试。</p>
 <div class="scroll"><table><thead><tr><th scope="col">目录项</th><th scope="col">通常名称</th><th scope="col">主要职责词</th><th scope="col">本县单位</th></tr></thead><tbody>$rows</tbody></table></div>
 <h2>未对应目录项的部门</h2><p class="hint">这些部门不按职责词归口，可指定其对应的目录项。</p><ul>$other</ul>}]
 }
