@@ -267,11 +267,11 @@ proc county::runFile {path} {
 # county::catalog: make department UNIT follow catalogue entry ENTRY (county::catalogue; "" = by
 # its name) for its routing terms; audited, generation bumped, a legacy box completed.
 proc county::catalog {unit entry} {
-    org::require unit.manage
+    org::requireUnit [db onecolumn {SELECT kind FROM unit WHERE name = $unit}]
     if {$entry ne "" && ![dict exists [catalogue] $entry]} {
         yq::fail county.catalog $entry [join [dict keys [catalogue]] 、]
     }
-    org::guarded unit.manage unit.update unit:[org::unitId $unit] {
+    org::guarded "" unit.update unit:[org::unitId $unit] {
         set id [org::unitId $unit]
         set old [db onecolumn {SELECT catalog FROM unit WHERE id = $id}]
         db eval {UPDATE unit SET catalog = $entry WHERE id = $id}
@@ -284,19 +284,76 @@ proc county::catalog {unit entry} {
 
 # county::catalogue: the catalogue of usual county departments (the county-level sections of
 # terms/units.txt, then terms/catalogue.txt): a dict ENTRY -> dict attrs (level, name: the usual
-# full name) items (matcher items, ids {ENTRY TERM}). Read from the bundled files once.
+# full name) items (matcher items, ids {ENTRY TERM}). The bundled files are read once; an entry
+# whose terms the county edited (table catalog_term, county::catalogTerms) has those instead,
+# re-read whenever the analysis generation changed.
 proc county::catalogue {} {
+    variable bundled
     variable catalogue
-    if {[info exists catalogue]} { return $catalogue }
-    set out [dict create]
-    foreach f {units.txt catalogue.txt} {
-        foreach sec [analyse::terms::parseFile [yqbox::path scripts analyse terms $f]] {
-            lassign $sec name attrs items
-            if {[dict exists $attrs level] && [dict get $attrs level] ne "county"} continue
-            dict set out $name [dict create attrs $attrs items $items]
+    variable catalogueGen
+    set g [analyse::Generation]
+    if {[info exists catalogue] && $catalogueGen eq $g} { return $catalogue }
+    if {![info exists bundled]} {
+        set bundled [dict create]
+        foreach f {units.txt catalogue.txt} {
+            foreach sec [analyse::terms::parseFile [yqbox::path scripts analyse terms $f]] {
+                lassign $sec name attrs items
+                if {[dict exists $attrs level] && [dict get $attrs level] ne "county"} continue
+                dict set bundled $name [dict create attrs $attrs items $items]
+            }
         }
     }
+    set out $bundled
+    if {$g ne ""} {
+        db eval {SELECT entry, tokens FROM catalog_term} {
+            if {![dict exists $out $entry]} continue
+            if {[catch {lmap t $tokens { analyse::terms::parseToken $entry $t $entry }} items]} {
+                ::log warning "stored terms of catalogue entry $entry ignored: $items"
+                continue
+            }
+            dict set out $entry items $items
+        }
+    }
+    set catalogueGen $g
     set catalogue $out
+}
+
+# county::catalogTokens: the terms of catalogue entry ENTRY as tokens of the term files (TERM,
+# TERM/w, TERM/not:A,B), as the county has them now. Errors for an unknown entry.
+proc county::catalogTokens {entry} {
+    set cat [catalogue]
+    if {![dict exists $cat $entry]} { yq::fail county.catalog $entry [join [dict keys $cat] 、] }
+    lmap it [dict get $cat $entry items] {
+        set t [dict get $it term]
+        if {[dict exists $it word] && [dict get $it word]} { append t /w }
+        if {[dict exists $it not] && [llength [dict get $it not]]} { append t /not:[join [dict get $it not] ,] }
+        set t
+    }
+}
+
+# county::catalogTerms: replace the responsibility terms of catalogue entry ENTRY by TEXT (tokens of
+# the term files separated by white space or 、; at most 300 of at most 40 characters) for every
+# process, audited (the office and the sysadmin: department.manage). Every unit following the entry
+# routes by them at once, on the demo too (units.txt's unit of that name). Bad input changes
+# nothing. Returns the number of terms.
+proc county::catalogTerms {entry text} {
+    org::require department.manage
+    set cat [catalogue]
+    if {![dict exists $cat $entry]} { yq::fail county.catalog $entry [join [dict keys $cat] 、] }
+    set tokens [lsearch -all -inline -not -exact [split [regsub -all {[\s、]+} [string trim $text] " "] " "] ""]
+    if {![llength $tokens]} { yq::fail catalog.noterms $entry }
+    if {[llength $tokens] > 300} { yq::fail catalog.toomany [llength $tokens] 300 }
+    foreach t $tokens {
+        if {[string length $t] > 40 || [regexp {[[:cntrl:]]} $t]} { yq::fail catalog.term $t }
+        analyse::terms::parseToken $entry $t [yq::mc catalog.where $entry]
+    }
+    set tokens [lsort -unique -dictionary $tokens]
+    if {![db::available]} { yq::fail catalog.nodb }
+    set before "[llength [dict get $cat $entry items]] 个词"
+    analyse::Save catalog.terms catalog:$entry $before "[llength $tokens] 个词：[join $tokens " "]" {
+        INSERT INTO catalog_term(entry, tokens, updated, updated_by) VALUES($entry, $tokens, $at, $by)
+        ON CONFLICT(entry) DO UPDATE SET tokens = $tokens, updated = $at, updated_by = $by}
+    llength $tokens
 }
 
 # setup: the console's first-run setup.
@@ -323,6 +380,10 @@ cmdlayer::command setup account [list [list role 角色 "choice([join $county::a
 cmdlayer::command setup catalog {{unit 单位} {entry 目录项 text ""}} "指定部门按部门目录中的哪一项归口（本县名称与目录不同时；不给目录项时按单位名称）" \
     "目录：[join [dict keys [county::catalogue]] 、]。" {
     county::catalog $unit $entry
+}
+cmdlayer::command setup terms {{entry 目录项} {terms 职责词}} "替换部门目录中一项的职责词（以空格或顿号分隔；各进程即时生效，设有该部门的归口随之改变），返回词数" \
+    "词的写法同词表文件：词、词/w（整词）、词/not:较长词,较长词（不计在较长词中的）。" {
+    county::catalogTerms $entry $terms
 }
 cmdlayer::command setup file {{file 文件}} "按设置文件完成首次设置（整体生效，有错则不作任何改动）" \
     "每行一项：字段 值；unit 名称 类型 ?-catalog 目录项?；account 角色 登录名 姓名 密码 ?单位?；map CSV文件。" {

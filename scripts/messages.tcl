@@ -855,3 +855,16 @@ namespace eval yq {
         county.demo         本机为示范县（青山县，虚构），无需首次设置
     }
 }
+
+namespace eval yq {
+    # ---- county2 (issue 20): the office's department catalogue, catalogue terms on the rules page ----
+    ::msgcat::mcmset zh_cn {
+        perm.department.manage  管理部门目录（设立、改名、停用部门，修改职责词）
+        act.catalog.terms       修改部门职责词
+        catalog.noterms         {请填写“%s”的职责词}
+        catalog.toomany         {职责词有 %1$s 个，最多 %2$s 个}
+        catalog.term            {职责词“%s”无效：最多 40 个字，不含控制字符}
+        catalog.where           {部门目录“%s”}
+        catalog.nodb            修改职责词需要数据目录
+    }
+}

@@ -29,6 +29,7 @@ namespace eval org {
     # permission -> roles that hold it
     variable perms {
         unit.manage     {sysadmin}
+        department.manage {sysadmin office}
         source.manage   {sysadmin}
         rule.manage     {sysadmin}
         calendar.manage {sysadmin office}
@@ -93,6 +94,14 @@ proc org::require {perm} {
     if {![can $perm]} {
         yq::deny denied.perm [dict get [actor] login] [yq::mc perm.$perm] $perm
     }
+}
+
+# org::requireUnit: error (as org::require) unless the principal may manage units of KIND: it holds
+# unit.manage, or KIND is department and it holds department.manage (the office ticks and renames
+# the departments of the catalogue, scripts/web/setup.tcl /departments).
+proc org::requireUnit {kind} {
+    if {$kind eq "department" && [can department.manage]} return
+    require unit.manage
 }
 
 # org::guarded: the skeleton of a guarded change that is no state transition (those are the
@@ -416,7 +425,7 @@ cmdlayer::command unit list {} "列出单位：编号、名称、类型、联系
 cmdlayer::command unit add [list {name 名称} [list kind 类型 "choice([join $org::unitKinds |])"] {-parent 上级单位} \
                                {-contact 联系人} {-phone 电话} {-email 邮箱}] \
     "新增单位，返回编号" "类型：office 信息办，department 部门，township 乡镇，leadership 县领导，other 其他。" {
-    org::require unit.manage
+    org::requireUnit $kind
     if {[string trim $name] eq ""} { yq::fail unit.noname }
     if {$parent ne ""} { set parent [org::unitId $parent] }
     set at [yqbox::iso]
@@ -433,7 +442,7 @@ cmdlayer::command unit add [list {name 名称} [list kind 类型 "choice([join $
 
 cmdlayer::command unit set {{unit 单位} {args 字段及值 text 2}} "修改单位的字段（可一次改多个）" \
     "字段：contact 联系人、phone 电话、email 邮箱、name 名称、active 是否启用（0 或 1）。" {
-    org::require unit.manage
+    org::requireUnit [db onecolumn {SELECT kind FROM unit WHERE name = $unit OR (id = $unit AND $unit GLOB '[0-9]*')}]
     if {[llength $args] % 2} { cmdlayer::wrong unit set "字段和值应成对；" }
     db transaction immediate {
         set id [org::unitId $unit]

@@ -328,10 +328,20 @@ proc analyse::map::Terms {id name aliases} {
 # analyse::map::apply: on a box that is its own county, replace in analyse::terms the region lists
 # (group 区域) and the routing units by those derived from the map and the active units (see the
 # file comment). Called by analyse::terms::ensure after it loaded the bundled files; changes
-# nothing on the demo or a box still on the fictional lists. Returns nothing.
+# nothing else on the demo or a box still on the fictional lists (their units of units.txt take
+# only the catalogue terms the county edited). Returns nothing.
 proc analyse::map::apply {} {
-    if {![county::own]} return
     upvar #0 analyse::terms::lists lists analyse::terms::groups groups analyse::terms::units units
+    if {![county::own]} {
+        # the demo's units of units.txt route by their catalogue entry's terms as the county edited them
+        set catalogue [county::catalogue]
+        db eval {SELECT entry FROM catalog_term} {
+            if {[info exists units($entry)] && [dict exists $catalogue $entry]} {
+                dict set units($entry) items [dict get $catalogue $entry items]
+            }
+        }
+        return
+    }
     set catalogue [county::catalogue]
     foreach n [expr {[info exists groups(区域)] ? $groups(区域) : {}}] { unset -nocomplain lists($n) }
     array unset units

@@ -175,7 +175,7 @@ crawl::template::declare phpwind-forum [dict create \
         body    {//div[@id='read_tpc']}]]
 
 crawl::template::declare tieba-board [dict create \
-    title "百度贴吧" platform "百度贴吧（网页）" asks keyword prompt "吧名（如 青山）" \
+    title "百度贴吧" platform "百度贴吧（网页）" asks keyword prompt "吧名（如本县简称，不带“县”字）" \
     type html tier forum url {http://tieba.baidu.com/f?kw={VALUE}&ie=utf-8} \
     rules [dict create \
         item    "//li\[[crawl::template::C j_thread_list]\]" \

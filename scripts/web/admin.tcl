@@ -177,6 +177,10 @@ route POST /sources/:name/:op {} {
 
 # ---- rules and term lists ----
 
+# The rules page also holds the department catalogue's responsibility terms (部门职责词, issue 20):
+# who holds department.manage (the sysadmin, the office) replaces an entry's terms (op catalog:
+# entry, terms; county::catalogTerms), and the test tool shows the unit a text is routed to and
+# why next to the rules' verdict, so a change is tried at once. GET ?entry=E opens E's terms.
 route {GET POST} /rules {} {
     set me [need rule.manage event.judge]
     set text ""
@@ -184,6 +188,8 @@ route {GET POST} /rules {} {
     set expr ""
     set result ""
     set problems {}
+    set entry [req query entry]
+    set terms ""
     if {[req method] eq "POST"} {
         csrf $me
         switch -- [req form op] {
@@ -198,8 +204,22 @@ route {GET POST} /rules {} {
                         markup append items [tmpl {<li class="[expr {[dict get $w matched] ? "hit" : "miss"}]">[expr {[dict get $w matched] ? "✓ 命中" : "✗ 未命中"}] $name：[dict get $w explain]</li>}]
                     }
                     set verdict [expr {[llength [dict get $r rules]] ? "结论：相关（[join [dict get $r rules] 、]）" : "结论：不相关"}]
-                    set result [tmpl {<h2>测试结果</h2><ul>$items</ul><p><strong>$verdict</strong></p>}]
+                    set route [analyse::route::suggest $text]
+                    set result [tmpl {<h2>测试结果</h2><ul>$items</ul><p><strong>$verdict</strong></p>
+<p id="route-result">归口建议：<strong>[dict get $route unit]</strong>（[dict get $route reason]）</p>}]
                 }
+            }
+            catalog {
+                if {![can $me department.manage]} { deny $me "需要“[yq::mc perm.department.manage]”权限" }
+                set entry [req form entry]
+                set terms [req form terms]
+                set n ""
+                set err [as $me { set n [county::catalogTerms $entry $terms] }]
+                if {$err eq ""} {
+                    done $me "/rules?entry=[urlencode $entry]" "已保存“$entry”的职责词（$n 个），对新的帖子和事件立即生效"
+                    return
+                }
+                lappend problems $err
             }
             add - delete {
                 if {![can $me rule.manage]} { deny $me "需要“[yq::mc perm.rule.manage]”权限" }
@@ -233,6 +253,7 @@ route {GET POST} /rules {} {
         set shown [lmap it [lrange $items 0 29] { analyse::terms::text $it }]
         markup append lists [tmpl {<li><strong>$n</strong>（[llength $items] 项）：[join $shown 、][expr {[llength $items] > 30 ? " …" : ""}]</li>}]
     }
+    set catalog [expr {[can $me department.manage] ? [catalogTerms $me $entry $terms [expr {[req form op] eq "catalog"}]] : ""}]
     set add [expr {[can $me rule.manage] ? [tmpl {<h2>新增或修改规则</h2><form method="post" action="/rules" class="form">[hidden $me]<input type="hidden" name="op" value="add">
 <p><label for="r-name">规则名称</label><input id="r-name" name="name" value="$name"></p><p><label for="r-expr">表达式（如 区域 AND 话题 AND NOT 排除）</label><input id="r-expr" name="expr" size="60" value="$expr"></p><p><button type="submit">保存规则</button></p></form>}] : ""}]
     app $me 规则与词表 [tmpl {<h1>相关性规则与词表</h1>[notice][problems $problems]
@@ -241,7 +262,39 @@ route {GET POST} /rules {} {
 $result
 <h2>规则</h2><table><thead><tr><th scope="col">名称</th><th scope="col">表达式</th><th scope="col">操作</th></tr></thead><tbody>$rules</tbody></table>
 $add
+$catalog
 <h2>词表</h2><ul>$lists</ul>}]
+}
+
+# web::catalogTerms: the rules page's section 部门职责词 for ME: the catalogue's entries with the
+# units of this box that follow each and their terms, and the form replacing ENTRY's terms (TERMS
+# as typed when TYPED, else its terms now). Returns markup.
+proc web::catalogTerms {me entry terms typed} {
+    set follow [dict create]
+    db eval {SELECT name, catalog, active FROM unit WHERE kind = 'department' ORDER BY id} {
+        set e [analyse::map::entryOf $name $catalog]
+        if {$e ne ""} { dict lappend follow $e [expr {$active ? $name : "$name（停用）"}] }
+    }
+    set rows ""
+    set entries {}
+    dict for {e c} [county::catalogue] {
+        lappend entries $e $e
+        set units [expr {[dict exists $follow $e] ? [join [dict get $follow $e] 、] : "本县未设"}]
+        set shown [lmap it [lrange [dict get $c items] 0 11] { dict get $it term }]
+        set more [expr {[llength [dict get $c items]] > 12 ? " …" : ""}]
+        markup append rows [tmpl {<tr><td><a href="/rules?entry=[urlencode $e]#catalog">$e</a></td><td>$units</td><td>[join $shown 、]$more（[llength [dict get $c items]] 个）</td></tr>}]
+    }
+    set form ""
+    if {[dict exists [county::catalogue] $entry]} {
+        if {!$typed} { set terms [join [county::catalogTokens $entry] " "] }
+        set form [tmpl {<form method="post" action="/rules" class="form" id="catalog-form">[hidden $me]<input type="hidden" name="op" value="catalog"><input type="hidden" name="entry" value="$entry">
+<p><label for="c-terms">“$entry”的职责词（以空格或顿号分隔；词/w 为整词，词/not:较长词 为不计在较长词中的）</label><textarea id="c-terms" name="terms" rows="5">$terms</textarea></p>
+<p><button type="submit">保存职责词</button> <a href="/rules#catalog">取消</a></p></form>}]
+    }
+    tmpl {<h2 id="catalog">部门职责词</h2>
+<p>本县设有的部门按其对应目录项的职责词归口（<a href="/departments">部门目录</a>）。修改后对新的帖子和事件立即生效；可在上方“规则测试”中输入帖子文本，查看归口建议和理由。</p>
+$form
+<div class="scroll"><table><thead><tr><th scope="col">目录项</th><th scope="col">本县单位</th><th scope="col">职责词</th></tr></thead><tbody>$rows</tbody></table></div>}
 }
 
 # ---- units and users ----

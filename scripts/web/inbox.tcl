@@ -180,7 +180,7 @@ route {GET POST} /settings/notify {} {
             dict set s quiet [string trim [req form quiet]]
         }
         dict with s {}
-        if {$email ne "" && ![notify::validEmail $email]} { lappend problems "电子邮箱格式不正确，例如 zhangsan@qingshan.gov.cn" }
+        if {$email ne "" && ![notify::validEmail $email]} { lappend problems "电子邮箱格式不正确，应形如 zhangsan@example.gov.cn" }
         if {$email eq "" && [llength $mail_kinds]} { lappend problems "选择了邮件通知，请填写电子邮箱" }
         if {$min_level ni {一般 较大 重大 特别重大}} { lappend problems "请选择风险等级" }
         if {$smsOn} {

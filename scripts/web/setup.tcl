@@ -9,7 +9,8 @@
 #   POST /map/add         one township, village or place
 #   POST /map/remove      one village or place, or a township with all of it
 #   GET  /map.csv         the map as CSV (Excel, WPS; imports back unchanged)
-#   GET  /departments     部门目录: the catalogue of usual departments, which the county has (below)
+#   GET  /departments     部门目录: the catalogue of usual departments, which the county has (below;
+#                         the sysadmin and the office: department.manage)
 #   GET  /routing         归口纠正: the office's routing corrections of a quarter (below)
 # A sysadmin of a box whose setup is not complete starts on /setup (web::home); the dashboard and
 # the work list say what is missing (web::setupNote), and a box still on the fictional lists is told
@@ -20,7 +21,7 @@ namespace eval web {
     variable nav
     if {[lsearch -exact $nav /setup] < 0} {
         set at [expr {[lsearch -exact $nav /units] + 2}]
-        set nav [linsert $nav $at 部门目录 /departments {unit.manage} 本县地图 /map {map.manage} 归口纠正 /routing {event.assign rule.manage} \
+        set nav [linsert $nav $at 部门目录 /departments {department.manage} 本县地图 /map {map.manage} 归口纠正 /routing {event.assign rule.manage} \
                      首次设置 /setup {setup.manage}]
     }
 }
@@ -171,6 +172,9 @@ route POST /map/remove {} {
 }
 
 # ---- the catalogue of departments (部门目录) ----
+# The sysadmin and the office (department.manage, org::requireUnit) tick the departments the county
+# has, rename and deactivate them; other kinds of unit stay the sysadmin's (单位与用户), and no
+# account is made here (the admin accounts are the console owner's, docs/separation.md).
 #   GET  /departments           the usual county departments with their usual responsibility terms,
 #                               and which unit of this box follows each (routing uses only those)
 #   POST /departments/add       set up the department of an entry (entry, name: the county's name)
@@ -210,7 +214,7 @@ proc web::departmentsPage {me {problems {}}} {
     }
     if {[llength $problems]} { respond status 422 }
     app $me 部门目录 [tmpl {<h1>部门目录</h1>[notice][problems $problems]
-<p>县政府常设部门及其通常的职责词。勾选本县设有的部门（名称不同可改为本县的名称），归口只在本县设有且启用的单位中进行；改动对新的帖子和事件立即生效。职责词可在<a href="/rules">规则与词表</a>中测试。</p>
+<p>县政府常设部门及其通常的职责词。勾选本县设有的部门（名称不同可改为本县的名称），归口只在本县设有且启用的单位中进行；改动对新的帖子和事件立即生效。职责词可在<a href="/rules#catalog">规则与词表</a>中修改和测试。</p>
 <div class="scroll"><table><thead><tr><th scope="col">目录项</th><th scope="col">通常名称</th><th scope="col">主要职责词</th><th scope="col">本县单位</th></tr></thead><tbody>$rows</tbody></table></div>
 <h2>未对应目录项的部门</h2><p class="hint">这些部门不按职责词归口，可指定其对应的目录项。</p><ul>$other</ul>}]
 }
@@ -223,11 +227,11 @@ proc web::DepartmentName {name} {
 }
 
 route GET /departments {} {
-    departmentsPage [need unit.manage]
+    departmentsPage [need department.manage]
 }
 
 route POST /departments/add {} {
-    set me [need unit.manage]
+    set me [need department.manage]
     csrf $me
     set name [string trim [req form name]]
     set entry [req form entry]
@@ -238,7 +242,7 @@ route POST /departments/add {} {
 }
 
 route POST /departments/rename {} {
-    set me [need unit.manage]
+    set me [need department.manage]
     csrf $me
     set name [string trim [req form name]]
     set unit [req form unit]
@@ -249,7 +253,7 @@ route POST /departments/rename {} {
 }
 
 route POST /departments/active {} {
-    set me [need unit.manage]
+    set me [need department.manage]
     csrf $me
     set unit [req form unit]
     set msg [as $me { ::console::unit set $unit active [expr {[req form active] eq "1"}] }]
@@ -258,7 +262,7 @@ route POST /departments/active {} {
 }
 
 route POST /departments/catalog {} {
-    set me [need unit.manage]
+    set me [need department.manage]
     csrf $me
     set msg [as $me { county::catalog [req form unit] [req form entry] }]
     if {$msg ne ""} { return [departmentsPage $me [list $msg]] }
