@@ -126,7 +126,8 @@ typedef struct Conn {
 ** as driver 1 in `server stats`) also owns the control socket and the signal pipe. What the
 ** drivers share, and how:
 **   - the settings (sharedConf): confMutex; each driver copies them when confGen moves;
-**   - the number of open connections (openAll, for max_connections): an atomic counter;
+**   - the number of open connections (openAll, for max_connections): an atomic counter; the
+**     control socket's connections count in it but are never refused;
 **   - stopping: an atomic flag set by driver 0 (SIGTERM/SIGINT, `server stop`), after which it
 **     wakes the others through their eventfds; each then stops by itself (beginStop);
 **   - the response cache, static files, TLS configuration, access log: their own mutexes and
@@ -1042,9 +1043,16 @@ static void acceptOn(int lfd, int kind){
       if( errno==EMFILE || errno==ENFILE ) YqLog("error", "accept: %s", strerror(errno));
       return;
     }
-    /* max_connections counts every driver's connections: reserve a place first */
-    if( fd>=nConnSlots || __atomic_add_fetch(&openAll, 1, __ATOMIC_RELAXED)>D->cf.maxConns ){
-      if( fd<nConnSlots ) __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
+    /* max_connections counts every driver's connections: reserve a place first. The control
+    ** socket (mode 0600, the service user's console) is counted but never refused, so an admin
+    ** can still attach to a server that a flood of clients has filled. */
+    if( fd>=nConnSlots ){
+      CTR_ADD(D->ctr.rejected, 1);
+      close(fd);
+      continue;
+    }
+    if( __atomic_add_fetch(&openAll, 1, __ATOMIC_RELAXED)>D->cf.maxConns && kind!=K_CTRL ){
+      __atomic_sub_fetch(&openAll, 1, __ATOMIC_RELAXED);
       CTR_ADD(D->ctr.rejected, 1);
       close(fd);
       continue;
