@@ -12,8 +12,13 @@
 #   - in both cases only when the post and the event do not name different townships only: the
 #     same complaint in two townships is two matters (一事一报);
 #   - otherwise a new event, with the unit routing suggests (route.tcl).
-# The event is then re-scored (score.tcl) from all its posts; so is it when a patrol re-samples
-# its posts' metrics. A level rise raises an alert and runs analyse::hooks (the workflow reports).
+# The event is then re-scored (score.tcl); so is it when a patrol re-samples its posts' metrics.
+# The score's factors are kept on the event (migration 035) and counted as each post joins it
+# (analyse::Join: a few rows read and written, however many posts the event has), so scoring reads
+# them and no post; a change that can take something away (a changed or re-sampled post, a post no
+# longer relevant, merge, split, an event from before migration 035) counts the event's factors
+# from scratch (analyse::refresh, from analyse::recount). A level rise raises an alert and runs
+# analyse::hooks (the workflow reports).
 # A post on a county-local source is read together with the source's name (source_region): a
 # post on 青山论坛 is about 青山县 even when it does not say so.
 # A post never belongs to two events; admins merge and split events from the console.
@@ -64,7 +69,8 @@ proc analyse::index {} {
 proc analyse::post {id args} {
     set o [dict merge {-rescore 1} $args]
     set found 0
-    db eval {SELECT p.title, p.body, p.first_seen, p.event_id, s.tier, s.title AS stitle FROM post p
+    db eval {SELECT p.title, p.body, p.first_seen, p.event_id, p.source_id, p.replies, p.views, p.reposts,
+                    s.tier, s.title AS stitle FROM post p
              JOIN source s ON s.id = p.source_id WHERE p.id = $id} r { set found 1 }
     if {!$found} { yq::fail post.none $id }
     set text [text $r(title) $r(body)]
@@ -97,15 +103,20 @@ proc analyse::post {id args} {
                      WHERE id = $id}
             set event $r(event_id)
             if {$event eq ""} {
-                set event [cluster $id $sim $r(title) [Terms [dict get $a terms]]]
+                set terms [Terms [dict get $a terms]]
+                set event [cluster $id $sim $r(title) $terms]
                 set joined [expr {$event ne ""}]
                 if {$event eq ""} { set event [create $id $r(title) $text $r(first_seen)] }
                 db eval {UPDATE post SET event_id = $event WHERE id = $id}
+                Join $event [dict create source_id $r(source_id) first_seen $r(first_seen) \
+                    replies $r(replies) views $r(views) reposts $r(reposts) sentiment $sent \
+                    terms $terms topics [TopicHits [dict get $a terms]] id $id]
                 if {$joined} { RunHooks joinHooks $event $id }
             }
             simhash index add [index] $id $sim
             if {[dict get $o -rescore]} {
-                refresh $event
+                # a post already in the event changed: what it brought before is counted again
+                if {$r(event_id) ne ""} { refresh $event }
                 rescore $event [expr {$r(event_id) eq "" ? "新帖" : "帖子更新"}]
             }
         }
@@ -119,6 +130,15 @@ proc analyse::Terms {terms} {
     foreach t $terms {
         lassign $t list section term
         if {$list in {区域 话题} && $term ni [dict get $out $list]} { dict lappend out $list $term }
+    }
+    return $out
+}
+
+# analyse::TopicHits: the 话题 hits of a post's term list by section, as a dict SECTION -> HITS.
+proc analyse::TopicHits {terms} {
+    set out [dict create]
+    foreach t $terms {
+        if {[lindex $t 0] eq "话题"} { dict incr out [lindex $t 1] }
     }
     return $out
 }
@@ -199,14 +219,15 @@ proc analyse::cluster {id sim title terms} {
     return $best
 }
 
-# analyse::create: a new event seeded by post ID; routing suggests its unit. Returns its id.
+# analyse::create: a new event seeded by post ID; routing suggests its unit. Returns its id. The
+# event starts with nothing counted: the caller joins the post (analyse::Join) or refreshes it.
 proc analyse::create {id title text firstSeen} {
     set route [analyse::route::suggest $text]
     set unit [dict get $route unit]
     set reason [dict get $route reason]
     set at [yqbox::iso]
-    db eval {INSERT INTO event(title, suggested_unit, route_reason, first_seen, last_post, created, updated)
-             VALUES($title, $unit, $reason, $firstSeen, $firstSeen, $at, $at)}
+    db eval {INSERT INTO event(title, suggested_unit, route_reason, first_seen, last_post, created, updated, counted)
+             VALUES($title, $unit, $reason, $firstSeen, $firstSeen, $at, $at, 1)}
     set e [db last_insert_rowid]
     RunHooks createHooks $e
     return $e
@@ -221,19 +242,85 @@ proc analyse::RunHooks {list args} {
     }
 }
 
-# analyse::refresh: recompute event E's aggregates (posts, sources, terms, first and last post).
+# analyse::refresh: count event E's aggregates and score factors from scratch over its posts
+# (posts, sources, terms, first and last post, the factors of analyse::recount, event_source and
+# event_rate) and store them, marked counted. For changes that can take something away from the
+# event; a post joining it is counted by analyse::Join. Run inside the caller's transaction.
 proc analyse::refresh {e} {
-    set terms {区域 {} 话题 {}}
-    db eval {SELECT DISTINCT t.list, t.term FROM post_term t JOIN post p ON p.id = t.post_id
-             WHERE p.event_id = $e AND t.list IN ('区域', '话题')} {
-        dict lappend terms $list $term
-    }
+    set f [recount $e]
+    foreach k {posts sources replies views reposts} { set $k [dict get $f $k] }
+    lassign [dict get $f sentiment_total] sn ss sneg
+    set topics [dict map {section hw} [dict get $f topics] { lindex $hw 0 }]
+    set samples [dict get $f samples]
+    set terms [EventTerms $e]
     set at [yqbox::iso]
-    db eval {UPDATE event SET terms = $terms,
-                 posts = (SELECT count(*) FROM post WHERE event_id = $e),
-                 sources = (SELECT count(DISTINCT source_id) FROM post WHERE event_id = $e),
+    db eval {DELETE FROM event_source WHERE event_id = $e}
+    db eval {INSERT INTO event_source(event_id, source_id, posts)
+             SELECT $e, source_id, count(*) FROM post WHERE event_id = $e GROUP BY source_id}
+    db eval {DELETE FROM event_rate WHERE event_id = $e}
+    db eval {INSERT INTO event_rate(event_id, first_seen, posts)
+             SELECT $e, first_seen, count(*) FROM post WHERE event_id = $e GROUP BY first_seen}
+    db eval {UPDATE event SET terms = $terms, posts = $posts, sources = $sources,
                  first_seen = coalesce((SELECT min(first_seen) FROM post WHERE event_id = $e), first_seen),
                  last_post = coalesce((SELECT max(first_seen) FROM post WHERE event_id = $e), last_post),
+                 replies = $replies, views = $views, reposts = $reposts,
+                 sentiment_n = $sn, sentiment_sum = $ss, sentiment_neg = $sneg,
+                 topic_hits = $topics, samples = $samples, counted = 1, updated = $at
+             WHERE id = $e}
+}
+
+# analyse::EventTerms: the region and topic terms of event E's posts, {区域 TERMS 话题 TERMS}
+# (each list sorted), counted from scratch.
+proc analyse::EventTerms {e} {
+    set terms {区域 {} 话题 {}}
+    db eval {SELECT DISTINCT t.list, t.term FROM post_term t JOIN post p ON p.id = t.post_id
+             WHERE p.event_id = $e AND t.list IN ('区域', '话题') ORDER BY t.list, t.term} {
+        dict lappend terms $list $term
+    }
+    return $terms
+}
+
+# analyse::Join: count post P (a dict: id source_id first_seen replies views reposts sentiment,
+# terms {区域 .. 话题 ..}, topics SECTION -> HITS) into event E, which it has just joined: a few rows
+# read and written whatever the event's size. An event not counted yet (made before migration 035),
+# or one with a newer post than P, is counted from scratch instead. In the caller's transaction.
+proc analyse::Join {e p} {
+    set id [dict get $p id]
+    # the sentiment sum is added in post id order (floating point: the order is part of the
+    # value): a post older than one already in the event is counted with the others from scratch
+    set newest [db onecolumn {SELECT max(id) FROM post WHERE event_id = $e AND id != $id}]
+    if {![db onecolumn {SELECT counted FROM event WHERE id = $e}] || ($newest ne "" && $newest > $id)} {
+        refresh $e
+        return
+    }
+    db eval {SELECT terms, topic_hits, samples FROM event WHERE id = $e} {}
+    if {$terms eq ""} { set terms {区域 {} 话题 {}} }
+    dict for {list ts} [dict get $p terms] {
+        foreach t $ts {
+            if {![dict exists $terms $list] || $t ni [dict get $terms $list]} { dict lappend terms $list $t }
+        }
+    }
+    dict for {section n} [dict get $p topics] { dict incr topic_hits $section $n }
+    set topic_hits [lsort -stride 2 -index 0 $topic_hits]
+    set src [dict get $p source_id]
+    set fs [dict get $p first_seen]
+    set newSource [expr {![db exists {SELECT 1 FROM event_source WHERE event_id = $e AND source_id = $src}]}]
+    db eval {INSERT INTO event_source(event_id, source_id, posts) VALUES($e, $src, 1)
+             ON CONFLICT(event_id, source_id) DO UPDATE SET posts = posts + 1}
+    db eval {INSERT INTO event_rate(event_id, first_seen, posts) VALUES($e, $fs, 1)
+             ON CONFLICT(event_id, first_seen) DO UPDATE SET posts = posts + 1}
+    # a new post has at most one metric sample; one analysed later may have more (growth factor)
+    if {[db onecolumn {SELECT count(*) FROM post_metric WHERE post_id = $id}] >= 2} { set samples [Samples $e] }
+    set sent [dict get $p sentiment]
+    lassign [expr {$sent eq "" ? {0 0.0 0} : [list 1 $sent [expr {$sent <= -0.1}]]}] sn ss sneg
+    set r [dict get $p replies]; set v [dict get $p views]; set rp [dict get $p reposts]
+    set at [yqbox::iso]
+    db eval {UPDATE event SET terms = $terms, topic_hits = $topic_hits, samples = $samples,
+                 posts = posts + 1, sources = sources + $newSource,
+                 first_seen = min(first_seen, $fs), last_post = max(last_post, $fs),
+                 replies = replies + coalesce($r, 0), views = views + coalesce($v, 0),
+                 reposts = reposts + coalesce($rp, 0), sentiment_n = sentiment_n + $sn,
+                 sentiment_sum = sentiment_sum + $ss, sentiment_neg = sentiment_neg + $sneg,
                  updated = $at
              WHERE id = $e}
 }
@@ -247,34 +334,86 @@ proc analyse::Detach {id e} {
     rescore $e "帖子不再相关"
 }
 
-# analyse::factors: the factor dict score.tcl reads, from event E's posts, their stored terms and
-# metric samples. All aggregates are SQL over the event's rows (no text is matched again), so a
-# large event costs a few queries, not a pass over its posts.
+# analyse::factors: the factor dict score.tcl reads, from what event E keeps counted (analyse::Join,
+# analyse::refresh): its row, its sources' tiers and its posts per hour - no post is read.
 proc analyse::factors {e} {
     variable tierRank
     set f [dict create]
+    db eval {SELECT posts, sources, replies, views, reposts, sentiment_n, sentiment_sum, sentiment_neg,
+                    topic_hits, samples FROM event WHERE id = $e} {
+        dict set f posts $posts
+        dict set f sources $sources
+        dict set f replies $replies
+        dict set f views $views
+        dict set f reposts $reposts
+        dict set f topics [TopicFactor $topic_hits]
+        dict set f sentiment_total [list $sentiment_n $sentiment_sum $sentiment_neg]
+        dict set f tiers [Tiers [db eval {SELECT DISTINCT s.tier FROM event_source es
+                                          JOIN source s ON s.id = es.source_id WHERE es.event_id = $e}]]
+        dict set f samples $samples
+        set now [yqbox::iso]
+        # a row older than a day is outside the hours counted; the bound on the text (two days
+        # wider than the day, whatever the rows' UTC offsets) lets the index skip the older ones
+        set bound [yqbox::iso [expr {[yqbox::now] - 3 * 86400}]]
+        dict set f rates [Rates [db eval {
+            SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, sum(posts) AS n
+            FROM event_rate WHERE event_id = $e AND first_seen >= $bound
+              AND julianday(first_seen) > julianday($now) - 1
+            GROUP BY h}]]
+    }
+    return $f
+}
+
+# analyse::recount: the factors of analyse::factors for event E, counted from scratch with
+# aggregate queries over its posts, their stored terms and metric samples (no text is matched
+# again). For analyse::refresh and to check the counted ones.
+proc analyse::recount {e} {
+    set f [dict create]
     db eval {SELECT count(*) AS n, count(DISTINCT source_id) AS ns, coalesce(sum(replies), 0) AS r,
-                    coalesce(sum(views), 0) AS v, coalesce(sum(reposts), 0) AS rp
+                    coalesce(sum(views), 0) AS v, coalesce(sum(reposts), 0) AS rp,
+                    count(sentiment) AS sn, coalesce(sum(sentiment <= -0.1), 0) AS sneg
              FROM post WHERE event_id = $e} {
         dict set f posts $n
         dict set f sources $ns
         dict set f replies $r
         dict set f views $v
         dict set f reposts $rp
+        dict set f topics [TopicFactor [db eval {
+            SELECT t.section, count(*) FROM post_term t JOIN post p ON p.id = t.post_id
+            WHERE p.event_id = $e AND t.list = '话题' GROUP BY t.section ORDER BY t.section}]]
+        # summed in Tcl in post id order, as analyse::Join adds them (SQL's sum() compensates)
+        set ss 0.0
+        db eval {SELECT sentiment FROM post WHERE event_id = $e AND sentiment IS NOT NULL ORDER BY id} {
+            set ss [expr {$ss + $sentiment}]
+        }
+        dict set f sentiment_total [list $sn $ss $sneg]
+        dict set f tiers [Tiers [db eval {SELECT DISTINCT s.tier FROM post p JOIN source s ON s.id = p.source_id
+                                         WHERE p.event_id = $e}]]
+        dict set f samples [Samples $e]
+        set now [yqbox::iso]
+        dict set f rates [Rates [db eval {
+            SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, count(*) AS n
+            FROM post WHERE event_id = $e AND julianday(first_seen) > julianday($now) - 1
+            GROUP BY h}]]
     }
-    set topics [dict create]
-    db eval {SELECT t.section, count(*) AS hits FROM post_term t JOIN post p ON p.id = t.post_id
-             WHERE p.event_id = $e AND t.list = '话题' GROUP BY t.section} {
-        set attrs [analyse::terms::attrs $section]
-        dict set topics $section [list $hits [expr {[dict exists $attrs weight] ? [dict get $attrs weight] : 10}]]
-    }
-    dict set f topics $topics
-    dict set f sentiment [db eval {SELECT sentiment FROM post WHERE event_id = $e AND sentiment IS NOT NULL}]
-    dict set f tiers [lmap t [db eval {SELECT DISTINCT s.tier FROM post p JOIN source s ON s.id = p.source_id
-                                      WHERE p.event_id = $e}] { dict get $tierRank $t }]
-    dict set f samples [Samples $e]
-    dict set f rates [Rates $e]
     return $f
+}
+
+# analyse::TopicFactor: the topic factor {SECTION {HITS WEIGHT} ...} of HITS (SECTION HITS ...,
+# sorted by section), with each category's weight= from terms/topics.txt (10 when it has none).
+proc analyse::TopicFactor {hits} {
+    set topics [dict create]
+    foreach {section n} $hits {
+        set attrs [analyse::terms::attrs $section]
+        dict set topics $section [list $n [expr {[dict exists $attrs weight] ? [dict get $attrs weight] : 10}]]
+    }
+    return $topics
+}
+
+# analyse::Tiers: the source tier ranks (1-4, sorted, distinct) of the source tier names TIERS.
+proc analyse::Tiers {tiers} {
+    variable tierRank
+    lsort -integer -unique [lmap t $tiers { dict get $tierRank $t }]
 }
 
 # analyse::Samples: the reaction of event E at its posts' last two metric samples, as two points
@@ -293,13 +432,11 @@ proc analyse::Samples {e} {
     return $pts
 }
 
-# analyse::Rates: event E's new posts per hour over the last 24 hours, oldest first.
-proc analyse::Rates {e} {
-    set now [yqbox::iso]
+# analyse::Rates: the posts per hour over the last 24 hours, oldest first, from ROWS {HOURSAGO
+# POSTS ...} (hours ago 0-23; others are ignored).
+proc analyse::Rates {rows} {
     set rates [lrepeat 24 0]
-    db eval {SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, count(*) AS n
-             FROM post WHERE event_id = $e AND julianday(first_seen) > julianday($now) - 1
-             GROUP BY h} {
+    foreach {h n} $rows {
         if {$h >= 0 && $h < 24} { lset rates [expr {23 - $h}] $n }
     }
     return $rates
@@ -310,12 +447,13 @@ proc analyse::Rates {e} {
 proc analyse::rescore {e cause} {
     variable levelRank
     variable hooks
+    lassign [db eval {SELECT counted, level FROM event WHERE id = $e}] counted old
+    if {$counted ne "" && !$counted} { refresh $e }
     set r [analyse::score::compute [factors $e]]
     set score [dict get $r score]
     set level [dict get $r level]
     set reasons [dict get $r reasons]
     set at [yqbox::iso]
-    set old [db onecolumn {SELECT level FROM event WHERE id = $e}]
     db eval {UPDATE event SET score = $score, level = $level, reasons = $reasons, updated = $at WHERE id = $e}
     db eval {INSERT INTO event_score(event_id, at, score, level, reasons, cause)
              VALUES($e, $at, $score, $level, $reasons, $cause)}
@@ -328,27 +466,37 @@ proc analyse::rescore {e cause} {
     return $r
 }
 
-# analyse::onStored: the crawl hook: analyse new and changed posts, then refresh and score each
-# event they joined (and the events of posts whose metrics were re-sampled) once for the batch.
-# Errors in one post are logged and do not stop the others.
+# analyse::onStored: the crawl hook: analyse new and changed posts, then score each event they
+# joined (and the events of posts whose metrics were re-sampled) once for the batch. A new post is
+# counted into its event as it joins; an event with a changed or re-sampled post is counted from
+# scratch first (analyse::refresh). Errors in one post are logged and do not stop the others.
 proc analyse::onStored {stored} {
     set touched {}
+    set recount {}
+    set new {}
+    foreach id [dict get $stored new] { dict set new $id 1 }
     foreach id [concat [dict get $stored new] [dict get $stored changed]] {
         if {[catch {post $id -rescore 0} e]} {
             ::log error "analysis of post $id: $e"
-        } elseif {$e ne "" && ![dict exists $touched $e]} {
-            dict set touched $e [expr {$id in [dict get $stored new] ? "新帖" : "帖子更新"}]
+        } elseif {$e ne ""} {
+            if {![dict exists $touched $e]} { dict set touched $e [expr {[dict exists $new $id] ? "新帖" : "帖子更新"}] }
+            if {![dict exists $new $id]} { dict set recount $e 1 }
         }
     }
     if {[dict exists $stored sampled]} {
         foreach id [dict get $stored sampled] {
             set e [db onecolumn {SELECT event_id FROM post WHERE id = $id}]
-            if {$e ne "" && ![dict exists $touched $e]} { dict set touched $e "指标更新" }
+            if {$e eq ""} { continue }
+            if {![dict exists $touched $e]} { dict set touched $e "指标更新" }
+            dict set recount $e 1
         }
     }
-    # each event of the batch is refreshed and scored once, however many of its posts came in
+    # each event of the batch is scored once, however many of its posts came in
     dict for {e cause} $touched {
-        if {[catch {db transaction immediate { refresh $e; rescore $e $cause }} msg]} {
+        if {[catch {db transaction immediate {
+            if {[dict exists $recount $e]} { refresh $e }
+            rescore $e $cause
+        }} msg]} {
             ::log error "scoring event $e: $msg"
         }
     }
@@ -427,6 +575,8 @@ cmdlayer::command event merge {{into 并入的事件} {from 被并的事件}} "�
         foreach h $analyse::mergeHooks { {*}$h $into $from }
         db eval {UPDATE post SET event_id = $into WHERE event_id = $from}
         db eval {DELETE FROM event_score WHERE event_id = $from}
+        db eval {DELETE FROM event_source WHERE event_id = $from}
+        db eval {DELETE FROM event_rate WHERE event_id = $from}
         db eval {DELETE FROM event WHERE id = $from}
         analyse::refresh $into
         analyse::rescore $into "合并事件 #$from"
@@ -461,10 +611,14 @@ cmdlayer::command event split {{id 事件编号} {args 帖子编号 text 1}} "�
     return $new
 }
 
-# event rescore ID: score the event again now.
+# event rescore ID: count the event's factors from scratch and score it again now.
 cmdlayer::command event rescore {{id 事件编号}} "立即重新评分" {
     event::exists $id
-    db transaction immediate { set r [analyse::rescore $id "手动重新评分"] }
+    # counted from scratch: the administrator's way to set right whatever the counts missed
+    db transaction immediate {
+        analyse::refresh $id
+        set r [analyse::rescore $id "手动重新评分"]
+    }
     analyse::score::explain $r
 }
 

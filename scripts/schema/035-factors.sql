@@ -9,7 +9,7 @@ ALTER TABLE event ADD COLUMN replies INTEGER NOT NULL DEFAULT 0;      -- sums ov
 ALTER TABLE event ADD COLUMN views INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE event ADD COLUMN reposts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE event ADD COLUMN sentiment_n INTEGER NOT NULL DEFAULT 0;   -- posts with a sentiment
-ALTER TABLE event ADD COLUMN sentiment_sum INTEGER NOT NULL DEFAULT 0; -- their sum, in thousandths
+ALTER TABLE event ADD COLUMN sentiment_sum REAL NOT NULL DEFAULT 0;    -- their sum, added in post id order
 ALTER TABLE event ADD COLUMN sentiment_neg INTEGER NOT NULL DEFAULT 0; -- those at -0.1 or below
 ALTER TABLE event ADD COLUMN topic_hits TEXT NOT NULL DEFAULT '';      -- dict 话题 section -> hits
 ALTER TABLE event ADD COLUMN samples TEXT NOT NULL DEFAULT '';         -- the growth factor's two points
