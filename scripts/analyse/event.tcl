@@ -31,6 +31,8 @@ namespace eval analyse {
     variable indexLoaded 0
     variable levelRank {一般 0 较大 1 重大 2 特别重大 3}
     variable tierRank {central 1 portal 1 government 2 local 3 forum 3}
+    variable titleBigrams          ;# array title -> its bigrams (analyse::TitleBigrams)
+    array set titleBigrams {}
 }
 
 conf::key source_region boolean 1 \
@@ -151,6 +153,17 @@ proc analyse::Bigrams {text} {
     lsort -unique $out
 }
 
+# analyse::TitleBigrams: analyse::Bigrams of TITLE, remembered (the window's event titles are
+# compared with every new post); at most 20,000 titles are kept, then the memory starts again.
+proc analyse::TitleBigrams {title} {
+    variable titleBigrams
+    if {![info exists titleBigrams($title)]} {
+        if {[array size titleBigrams] >= 20000} { array unset titleBigrams }
+        set titleBigrams($title) [Bigrams $title]
+    }
+    return $titleBigrams($title)
+}
+
 # analyse::Jaccard: |A ∩ B| / |A ∪ B| of two sorted unique lists.
 proc analyse::Jaccard {a b} {
     if {![llength $a] && ![llength $b]} { return 0.0 }
@@ -201,13 +214,13 @@ proc analyse::cluster {id sim title terms} {
         if {$e ne "" && [SamePlace $towns $e]} { return $e }
     }
     set topics [dict get $terms 话题]
-    set mine [Bigrams $title]
+    set mine [TitleBigrams $title]
     set best ""
     set bestSim 0
     set need [conf::get cluster_title_overlap]
     db eval {SELECT id AS e, title AS t, terms AS et FROM event WHERE last_post >= $since
              ORDER BY last_post DESC LIMIT 500} {
-        set j [Jaccard $mine [Bigrams $t]]
+        set j [Jaccard $mine [TitleBigrams $t]]
         if {$j < $need || $j <= $bestSim} { continue }
         # similar titles about the same topic, or titles so close that the topic goes without saying
         set shareT 0
@@ -288,12 +301,14 @@ proc analyse::Join {e p} {
     set id [dict get $p id]
     # the sentiment sum is added in post id order (floating point: the order is part of the
     # value): a post older than one already in the event is counted with the others from scratch
-    set newest [db onecolumn {SELECT max(id) FROM post WHERE event_id = $e AND id != $id}]
-    if {![db onecolumn {SELECT counted FROM event WHERE id = $e}] || ($newest ne "" && $newest > $id)} {
+    db eval {SELECT counted, terms, topic_hits, samples,
+                    EXISTS (SELECT 1 FROM post WHERE event_id = $e AND id > $id) AS older,
+                    (SELECT count(*) FROM post_metric WHERE post_id = $id) AS metrics
+             FROM event WHERE id = $e} {}
+    if {!$counted || $older} {
         refresh $e
         return
     }
-    db eval {SELECT terms, topic_hits, samples FROM event WHERE id = $e} {}
     if {$terms eq ""} { set terms {区域 {} 话题 {}} }
     dict for {list ts} [dict get $p terms] {
         foreach t $ts {
@@ -304,13 +319,13 @@ proc analyse::Join {e p} {
     set topic_hits [lsort -stride 2 -index 0 $topic_hits]
     set src [dict get $p source_id]
     set fs [dict get $p first_seen]
-    set newSource [expr {![db exists {SELECT 1 FROM event_source WHERE event_id = $e AND source_id = $src}]}]
-    db eval {INSERT INTO event_source(event_id, source_id, posts) VALUES($e, $src, 1)
-             ON CONFLICT(event_id, source_id) DO UPDATE SET posts = posts + 1}
+    set newSource [expr {[db onecolumn {INSERT INTO event_source(event_id, source_id, posts) VALUES($e, $src, 1)
+                                        ON CONFLICT(event_id, source_id) DO UPDATE SET posts = posts + 1
+                                        RETURNING posts}] == 1}]
     db eval {INSERT INTO event_rate(event_id, first_seen, posts) VALUES($e, $fs, 1)
              ON CONFLICT(event_id, first_seen) DO UPDATE SET posts = posts + 1}
     # a new post has at most one metric sample; one analysed later may have more (growth factor)
-    if {[db onecolumn {SELECT count(*) FROM post_metric WHERE post_id = $id}] >= 2} { set samples [Samples $e] }
+    if {$metrics >= 2} { set samples [Samples $e] }
     set sent [dict get $p sentiment]
     lassign [expr {$sent eq "" ? {0 0.0 0} : [list 1 $sent [expr {$sent <= -0.1}]]}] sn ss sneg
     set r [dict get $p replies]; set v [dict get $p views]; set rp [dict get $p reposts]

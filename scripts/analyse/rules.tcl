@@ -23,6 +23,7 @@
 namespace eval analyse::rules {
     variable rules [dict create]   ;# NAME -> dict expr EXPR ast AST
     variable literalsBuilt 0
+    variable used {}               ;# {LISTS LITERALS} the rules use, sorted ("" until counted)
     # the default rules, parsed on first use (so start-up reads no term files)
     variable defaults {
         涉县政务   {(区域) AND (话题) NOT (广告|招聘)}
@@ -164,12 +165,14 @@ proc analyse::rules::ensure {} {
     variable generation
     variable rules
     variable literalsBuilt
+    variable used
     set g [analyse::Generation]
     if {$defaultsLoaded && $g eq $generation} return
     set defaultsLoaded 1
     set generation $g
     set rules [dict create]
     set literalsBuilt 0
+    set used {}
     foreach {name expr} $defaults { define $name $expr }
     if {$g ne ""} {
         db eval {SELECT name, expr, deleted FROM rule ORDER BY rowid} {
@@ -239,11 +242,13 @@ proc analyse::rules::store {name expr {delete 0}} {
 proc analyse::rules::define {name expr} {
     variable rules
     variable literalsBuilt
+    variable used
     ensure
     if {$name eq "" || [regexp {\s} $name]} { yq::fail rule.badname $name }
     if {[catch {parse $expr} ast]} { yq::fail rule.bad $name $ast }
     dict set rules $name [dict create expr $expr ast $ast]
     set literalsBuilt 0
+    set used {}
     return
 }
 
@@ -251,10 +256,12 @@ proc analyse::rules::define {name expr} {
 proc analyse::rules::delete {name} {
     variable rules
     variable literalsBuilt
+    variable used
     ensure
     if {![dict exists $rules $name]} { yq::fail rule.none $name }
     dict unset rules $name
     set literalsBuilt 0
+    set used {}
     return
 }
 
@@ -337,16 +344,21 @@ proc analyse::rules::Outermost {found} {
 proc analyse::rules::apply {text} {
     variable rules
     variable literalsBuilt
+    variable used
     ensure
     # lists and literals used by the rules, each matched once
-    set names {}
-    set lits {}
-    dict for {name r} $rules {
-        lappend names {*}[Leaves [dict get $r ast] list]
-        lappend lits {*}[Leaves [dict get $r ast] lit]
+    if {$used eq ""} {
+        set names {}
+        set lits {}
+        dict for {name r} $rules {
+            lappend names {*}[Leaves [dict get $r ast] list]
+            lappend lits {*}[Leaves [dict get $r ast] lit]
+        }
+        set used [list [lsort -unique $names] [lsort -unique $lits]]
     }
+    lassign $used names lits
     set found {}
-    foreach n [lsort -unique $names] {
+    foreach n $names {
         foreach x [analyse::terms::find $n $text] { lappend found [list $n {*}$x] }
     }
     set hits [dict create]
@@ -355,7 +367,6 @@ proc analyse::rules::apply {text} {
         dict lappend hits [lindex $t 0] [lrange $t 1 end]
         lappend terms $t
     }
-    set lits [lsort -unique $lits]
     if {[llength $lits]} {
         if {!$literalsBuilt || "rules:literals" ni [matcher names]} {
             matcher create rules:literals $lits
