@@ -37,7 +37,7 @@ foreach id $ids {
     db eval {SELECT title, body FROM post WHERE id = $id} {}
     set text [analyse::text $title $body]
     set t0 [clock microseconds]
-    set a [analyse::rules::apply $text]
+    set a [analyse::rules::apply $text 0]
     set t1 [clock microseconds]
     analyse::route::suggest $text
     set t2 [clock microseconds]

@@ -76,11 +76,11 @@ proc analyse::post {id args} {
              JOIN source s ON s.id = p.source_id WHERE p.id = $id} r { set found 1 }
     if {!$found} { yq::fail post.none $id }
     set text [text $r(title) $r(body)]
-    set a [analyse::rules::apply $text]
+    set a [analyse::rules::apply $text 0]
     if {![llength [dict get $a rules]] && [conf::get source_region]
         && $r(tier) in {local forum government} && $r(stitle) ne ""} {
         # the county's own forum or site: its name stands for the region the post does not repeat
-        set b [analyse::rules::apply "$text\n$r(stitle)"]
+        set b [analyse::rules::apply "$text\n$r(stitle)" 0]
         set n [string length $text]
         dict set b terms [lmap t [dict get $b terms] { expr {[lindex $t 3] < $n ? $t : [continue]} }]
         set a $b
