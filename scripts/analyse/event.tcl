@@ -32,6 +32,7 @@ namespace eval analyse {
     variable levelRank {一般 0 较大 1 重大 2 特别重大 3}
     variable tierRank {central 1 portal 1 government 2 local 3 forum 3}
     variable titleBigrams          ;# array title -> its bigrams (analyse::TitleBigrams)
+    variable isoMemo [dict create] ;# "SECONDS TIMEZONE" -> ISO time (analyse::Iso)
     array set titleBigrams {}
 }
 
@@ -44,6 +45,19 @@ conf::key cluster_distance {integer 0 20} 3 \
 conf::key cluster_title_overlap {number 0 1} 0.2 \
     "事件：后续帖子除共同的地域、主题词外还须达到的标题相似度（二元组 Jaccard）"
 
+# analyse::Iso: yqbox::iso of SECONDS (default: now), remembered for the last few seconds asked
+# (clock format costs some 10 µs and the posts of a patrol are analysed within a few seconds).
+proc analyse::Iso {{seconds ""}} {
+    variable isoMemo
+    if {$seconds eq ""} { set seconds [yqbox::now] }
+    set key "$seconds [conf::get timezone]"
+    if {![dict exists $isoMemo $key]} {
+        if {[dict size $isoMemo] >= 16} { set isoMemo [dict create] }
+        dict set isoMemo $key [yqbox::iso $seconds]
+    }
+    dict get $isoMemo $key
+}
+
 # analyse::text: the text the analysis reads of a post (offsets of post_term refer to it).
 proc analyse::text {title body} {
     return "$title\n$body"
@@ -55,7 +69,7 @@ proc analyse::index {} {
     if {!$indexLoaded || "analyse:posts" ni [simhash index names]} {
         catch {simhash index delete analyse:posts}
         simhash index create analyse:posts
-        set since [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
+        set since [analyse::Iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
         db eval {SELECT id, simhash FROM post WHERE event_id IS NOT NULL AND simhash != ''
                  AND first_seen >= $since} {
             simhash index add analyse:posts $id $simhash
@@ -205,7 +219,7 @@ proc analyse::SamePlace {towns e} {
 # or "" for a new matter. Reads only.
 proc analyse::cluster {id sim title terms} {
     set towns [Townships $id]
-    set since [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
+    set since [analyse::Iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
     foreach hit [simhash index near [index] $sim [conf::get cluster_distance]] {
         lassign $hit other dist
         if {$other == $id} { continue }
@@ -238,7 +252,7 @@ proc analyse::create {id title text firstSeen} {
     set route [analyse::route::suggest $text]
     set unit [dict get $route unit]
     set reason [dict get $route reason]
-    set at [yqbox::iso]
+    set at [analyse::Iso]
     db eval {INSERT INTO event(title, suggested_unit, route_reason, first_seen, last_post, created, updated, counted)
              VALUES($title, $unit, $reason, $firstSeen, $firstSeen, $at, $at, 1)}
     set e [db last_insert_rowid]
@@ -266,7 +280,7 @@ proc analyse::refresh {e} {
     set topics [dict map {section hw} [dict get $f topics] { lindex $hw 0 }]
     set samples [dict get $f samples]
     set terms [EventTerms $e]
-    set at [yqbox::iso]
+    set at [analyse::Iso]
     db eval {DELETE FROM event_source WHERE event_id = $e}
     db eval {INSERT INTO event_source(event_id, source_id, posts)
              SELECT $e, source_id, count(*) FROM post WHERE event_id = $e GROUP BY source_id}
@@ -329,7 +343,7 @@ proc analyse::Join {e p} {
     set sent [dict get $p sentiment]
     lassign [expr {$sent eq "" ? {0 0.0 0} : [list 1 $sent [expr {$sent <= -0.1}]]}] sn ss sneg
     set r [dict get $p replies]; set v [dict get $p views]; set rp [dict get $p reposts]
-    set at [yqbox::iso]
+    set at [analyse::Iso]
     db eval {UPDATE event SET terms = $terms, topic_hits = $topic_hits, samples = $samples,
                  posts = posts + 1, sources = sources + $newSource,
                  first_seen = min(first_seen, $fs), last_post = max(last_post, $fs),
@@ -366,10 +380,10 @@ proc analyse::factors {e} {
         dict set f tiers [Tiers [db eval {SELECT DISTINCT s.tier FROM event_source es
                                           JOIN source s ON s.id = es.source_id WHERE es.event_id = $e}]]
         dict set f samples $samples
-        set now [yqbox::iso]
+        set now [analyse::Iso]
         # a row older than a day is outside the hours counted; the bound on the text (two days
         # wider than the day, whatever the rows' UTC offsets) lets the index skip the older ones
-        set bound [yqbox::iso [expr {[yqbox::now] - 3 * 86400}]]
+        set bound [analyse::Iso [expr {[yqbox::now] - 3 * 86400}]]
         dict set f rates [Rates [db eval {
             SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, sum(posts) AS n
             FROM event_rate WHERE event_id = $e AND first_seen >= $bound
@@ -405,7 +419,7 @@ proc analyse::recount {e} {
         dict set f tiers [Tiers [db eval {SELECT DISTINCT s.tier FROM post p JOIN source s ON s.id = p.source_id
                                          WHERE p.event_id = $e}]]
         dict set f samples [Samples $e]
-        set now [yqbox::iso]
+        set now [analyse::Iso]
         dict set f rates [Rates [db eval {
             SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, count(*) AS n
             FROM post WHERE event_id = $e AND julianday(first_seen) > julianday($now) - 1
@@ -468,7 +482,7 @@ proc analyse::rescore {e cause} {
     set score [dict get $r score]
     set level [dict get $r level]
     set reasons [dict get $r reasons]
-    set at [yqbox::iso]
+    set at [analyse::Iso]
     db eval {UPDATE event SET score = $score, level = $level, reasons = $reasons, updated = $at WHERE id = $e}
     db eval {INSERT INTO event_score(event_id, at, score, level, reasons, cause)
              VALUES($e, $at, $score, $level, $reasons, $cause)}
