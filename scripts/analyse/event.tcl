@@ -115,15 +115,18 @@ proc analyse::post {id args} {
         } else {
             set sim [simhash $text]
             set sent [sentiment $text]
-            db eval {UPDATE post SET relevant = 1, rules = $rules, simhash = $sim, sentiment = $sent
-                     WHERE id = $id}
             set event $r(event_id)
-            if {$event eq ""} {
+            if {$event ne ""} {
+                db eval {UPDATE post SET relevant = 1, rules = $rules, simhash = $sim, sentiment = $sent
+                         WHERE id = $id}
+            } else {
                 set terms [Terms [dict get $a terms]]
                 set event [cluster $id $sim $r(title) $terms]
                 set joined [expr {$event ne ""}]
                 if {$event eq ""} { set event [create $id $r(title) $text $r(first_seen)] }
-                db eval {UPDATE post SET event_id = $event WHERE id = $id}
+                # the post's row is written once (it is the largest row the analysis writes)
+                db eval {UPDATE post SET relevant = 1, rules = $rules, simhash = $sim, sentiment = $sent,
+                                         event_id = $event WHERE id = $id}
                 Join $event [dict create source_id $r(source_id) first_seen $r(first_seen) \
                     replies $r(replies) views $r(views) reposts $r(reposts) sentiment $sent \
                     terms $terms topics [TopicHits [dict get $a terms]] id $id]
@@ -498,8 +501,16 @@ proc analyse::rescore {e cause} {
 # analyse::onStored: the crawl hook: analyse new and changed posts, then score each event they
 # joined (and the events of posts whose metrics were re-sampled) once for the batch. A new post is
 # counted into its event as it joins; an event with a changed or re-sampled post is counted from
-# scratch first (analyse::refresh). Errors in one post are logged and do not stop the others.
+# scratch first (analyse::refresh). The batch is one transaction (one commit, where a commit per
+# post cost more than analysing it) in which each post and each event's score is a savepoint of
+# its own: an error in one post is logged, undoes that post's changes only, and does not stop the
+# others.
 proc analyse::onStored {stored} {
+    db transaction immediate { Batch $stored }
+}
+
+# analyse::Batch: the body of analyse::onStored, inside its transaction.
+proc analyse::Batch {stored} {
     set touched {}
     set recount {}
     set new {}
@@ -522,7 +533,7 @@ proc analyse::onStored {stored} {
     }
     # each event of the batch is scored once, however many of its posts came in
     dict for {e cause} $touched {
-        if {[catch {db transaction immediate {
+        if {[catch {db transaction {
             if {[dict exists $recount $e]} { refresh $e }
             rescore $e $cause
         }} msg]} {
