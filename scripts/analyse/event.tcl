@@ -129,7 +129,8 @@ proc analyse::post {id args} {
                                          event_id = $event WHERE id = $id}
                 Join $event [dict create source_id $r(source_id) first_seen $r(first_seen) \
                     replies $r(replies) views $r(views) reposts $r(reposts) sentiment $sent \
-                    terms $terms topics [TopicHits [dict get $a terms]] id $id]
+                    terms $terms topics [TopicHits [dict get $a terms]] id $id \
+                    places [lsort -unique [lmap t [dict get $a terms] { expr {[lindex $t 0] eq "区域" ? [lindex $t 1] : [continue]} }]]]
                 if {$joined} { RunHooks joinHooks $event $id }
             }
             simhash index add [index] $id $sim
@@ -210,12 +211,20 @@ proc analyse::IsTownship {name} {
 proc analyse::SamePlace {towns e} {
     if {![llength $towns]} { return 1 }
     set other 0
-    db eval {SELECT DISTINCT t.section FROM post p JOIN post_term t ON t.post_id = p.id
-             WHERE p.event_id = $e AND t.list = '区域'} {
+    lassign [db eval {SELECT counted, places FROM event WHERE id = $e}] counted places
+    if {$counted ne "" && !$counted} { set places [EventPlaces $e] }
+    foreach section $places {
         if {$section in $towns} { return 1 }
         if {[IsTownship $section]} { set other 1 }
     }
     expr {!$other}
+}
+
+# analyse::EventPlaces: the 区域 sections (places) event E's posts name, sorted, counted from
+# scratch over their stored terms (analyse::Join keeps event.places up to date). Reads only.
+proc analyse::EventPlaces {e} {
+    db eval {SELECT DISTINCT t.section FROM post p JOIN post_term t ON t.post_id = p.id
+             WHERE p.event_id = $e AND t.list = '区域' ORDER BY t.section}
 }
 
 # analyse::cluster: the event post ID (fingerprint SIM, TITLE, TERMS {区域 .. 话题 ..}) belongs to,
@@ -283,6 +292,7 @@ proc analyse::refresh {e} {
     set topics [dict map {section hw} [dict get $f topics] { lindex $hw 0 }]
     set samples [dict get $f samples]
     set terms [EventTerms $e]
+    set places [EventPlaces $e]
     set at [analyse::Iso]
     db eval {DELETE FROM event_source WHERE event_id = $e}
     db eval {INSERT INTO event_source(event_id, source_id, posts)
@@ -295,7 +305,7 @@ proc analyse::refresh {e} {
                  last_post = coalesce((SELECT max(first_seen) FROM post WHERE event_id = $e), last_post),
                  replies = $replies, views = $views, reposts = $reposts,
                  sentiment_n = $sn, sentiment_sum = $ss, sentiment_neg = $sneg,
-                 topic_hits = $topics, samples = $samples, counted = 1, updated = $at
+                 topic_hits = $topics, samples = $samples, places = $places, counted = 1, updated = $at
              WHERE id = $e}
 }
 
@@ -311,14 +321,15 @@ proc analyse::EventTerms {e} {
 }
 
 # analyse::Join: count post P (a dict: id source_id first_seen replies views reposts sentiment,
-# terms {区域 .. 话题 ..}, topics SECTION -> HITS) into event E, which it has just joined: a few rows
-# read and written whatever the event's size. An event not counted yet (made before migration 035),
-# or one with a newer post than P, is counted from scratch instead. In the caller's transaction.
+# terms {区域 .. 话题 ..}, topics SECTION -> HITS, places: its 区域 sections) into event E, which
+# it has just joined: a few rows read and written whatever the event's size. An event not counted
+# yet (made before migration 035), or one with a newer post than P, is counted from scratch
+# instead. In the caller's transaction.
 proc analyse::Join {e p} {
     set id [dict get $p id]
     # the sentiment sum is added in post id order (floating point: the order is part of the
     # value): a post older than one already in the event is counted with the others from scratch
-    db eval {SELECT counted, terms, topic_hits, samples,
+    db eval {SELECT counted, terms, topic_hits, samples, places,
                     EXISTS (SELECT 1 FROM post WHERE event_id = $e AND id > $id) AS older,
                     (SELECT count(*) FROM post_metric WHERE post_id = $id) AS metrics
              FROM event WHERE id = $e} {}
@@ -333,6 +344,7 @@ proc analyse::Join {e p} {
         }
     }
     dict for {section n} [dict get $p topics] { dict incr topic_hits $section $n }
+    set places [lsort -unique [concat $places [dict get $p places]]]
     set topic_hits [lsort -stride 2 -index 0 $topic_hits]
     set src [dict get $p source_id]
     set fs [dict get $p first_seen]
@@ -347,7 +359,7 @@ proc analyse::Join {e p} {
     lassign [expr {$sent eq "" ? {0 0.0 0} : [list 1 $sent [expr {$sent <= -0.1}]]}] sn ss sneg
     set r [dict get $p replies]; set v [dict get $p views]; set rp [dict get $p reposts]
     set at [analyse::Iso]
-    db eval {UPDATE event SET terms = $terms, topic_hits = $topic_hits, samples = $samples,
+    db eval {UPDATE event SET terms = $terms, topic_hits = $topic_hits, samples = $samples, places = $places,
                  posts = posts + 1, sources = sources + $newSource,
                  first_seen = min(first_seen, $fs), last_post = max(last_post, $fs),
                  replies = replies + coalesce($r, 0), views = views + coalesce($v, 0),

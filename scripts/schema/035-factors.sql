@@ -13,6 +13,7 @@ ALTER TABLE event ADD COLUMN sentiment_sum REAL NOT NULL DEFAULT 0;    -- their 
 ALTER TABLE event ADD COLUMN sentiment_neg INTEGER NOT NULL DEFAULT 0; -- those at -0.1 or below
 ALTER TABLE event ADD COLUMN topic_hits TEXT NOT NULL DEFAULT '';      -- dict 话题 section -> hits
 ALTER TABLE event ADD COLUMN samples TEXT NOT NULL DEFAULT '';         -- the growth factor's two points
+ALTER TABLE event ADD COLUMN places TEXT NOT NULL DEFAULT '';          -- the 区域 sections its posts name (clustering)
 
 -- event_source: the sources of an event's posts (its tiers and its distinct-source count).
 CREATE TABLE event_source(
