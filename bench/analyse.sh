@@ -4,7 +4,7 @@
 #            text (CPU seconds, best of 3; the counts must agree: grep -o reports leftmost-longest
 #            non-overlapping matches, so yqbox runs `matcher find -longest`). Target >= 3.0x.
 #   build time of the 5,000-term matcher (target <= 10 ms), SimHash documents/s at 1.5 KB
-#   (target >= 40,000 per core), nearest-neighbour lookup among 1,000,000 fingerprints within
+#   (target >= 40,000 per core; by CPU time, the machine may be shared), nearest-neighbour lookup among 1,000,000 fingerprints within
 #   distance 3 (target <= 1 ms).
 # The terms and text are generated deterministically (a fixed LCG): 10 MB of text written 10 times.
 # Usage: bench/analyse.sh ?MB? (default 100; BENCH_TINY=1: 1 MB of text written once, 100 documents,
@@ -82,13 +82,26 @@ set f [open $dir/chunk.txt]; fconfigure $f -encoding utf-8; set text [read $f [e
 set docs {}
 for {set i 0} {$i < $ndocs} {incr i} { lappend docs [string range $text [expr {$i * 500}] [expr {$i * 500 + 499}]] }
 foreach d $docs { string length $d }
-set best 1e9
-for {set r 0} {$r < 5} {incr r} {
-    set t0 [clock microseconds]
-    foreach d $docs { simhash $d }
-    set best [expr {min($best, [clock microseconds] - $t0)}]
+# best of 5 rounds of 20 passes over the documents, by the CPU time this thread ran where
+# /proc/thread-self/schedstat tells it (the machine may be shared), else by the wall clock
+proc cpuNs {} {
+    if {[catch {open /proc/thread-self/schedstat} f]} { return 0 }
+    set ns [lindex [read $f] 0]
+    close $f
+    return $ns
 }
-puts "simhash_docs_per_s [expr {int($ndocs / (max(1, $best) / 1e6))}] bytes_per_doc [string length [encoding convertto utf-8 [lindex $docs 0]]]"
+set best 1e18
+set bestWall 1e18
+for {set r 0} {$r < 5} {incr r} {
+    set c0 [cpuNs]
+    set t0 [clock microseconds]
+    for {set k 0} {$k < 20} {incr k} { foreach d $docs { simhash $d } }
+    set wall [expr {[clock microseconds] - $t0}]
+    set cpu [expr {([cpuNs] - $c0) / 1000.0}]
+    set best [expr {min($best, $cpu > 0 ? $cpu : $wall)}]
+    set bestWall [expr {min($bestWall, $wall)}]
+}
+puts "simhash_docs_per_s [expr {int(20 * $ndocs / (max(1, $best) / 1e6))}] bytes_per_doc [string length [encoding convertto utf-8 [lindex $docs 0]]] wall_docs_per_s [expr {int(20 * $ndocs / (max(1, $bestWall) / 1e6))}]"
 expr {srand(5)}
 simhash index create nn
 for {set i 0} {$i < $fps} {incr i} {
@@ -132,7 +145,7 @@ echo "yqbox matcher find -longest (strings): ${ys} s CPU   ratio vs grep $(awk "
 $YQ run "$tmp/other.tcl" "$tmp" "$FPS" "$DOCS" > "$tmp/o"
 b=$(awk '/^build_us/{print $2}' "$tmp/o")
 echo "matcher build, 5,000 terms: $(awk "BEGIN{printf \"%.2f\", $b/1000}") ms (best of 10; target <= 10 ms)"
-awk '/^simhash/{printf "simhash: %d docs/s at %d bytes (one core; target >= 40,000)\n", $2, $4}' "$tmp/o"
+awk '/^simhash/{printf "simhash: %d docs/s at %d bytes (one core, CPU time; %d by the wall clock; target >= 40,000)\n", $2, $4, $6}' "$tmp/o"
 awk '/^nn_us/{printf "simhash index near, distance 3, among %d fingerprints: %.1f us per lookup (target <= 1000 us)\n", $4, $2}' "$tmp/o"
 textmb=$(awk -v b="$(stat -c %s "$tmp/text.txt")" 'BEGIN { print b / 1e6 }')
 figure analyse_matcher "$(awk -v m="$textmb" -v t="$yb" 'BEGIN { printf "%.1f", m / t }')" MB/s_cpu \

@@ -40,52 +40,65 @@ static inline uint64_t mix64(uint64_t x){
   return x;
 }
 
-/* keep: whether folded character U takes part in the fingerprint (a letter or a digit). */
-static unsigned char keepTab[65536];
+/* keepTab: character U folded (YqFold) when the folded character takes part in the fingerprint
+   (a letter or a digit), else 0 (NUL is neither). spread: byte V's eight bits as eight 8-bit lanes
+   (lane j is bit j of V), for counting the bits of the feature hashes eight at a time. */
+static unsigned short keepTab[65536];
+static uint64_t spread[256];
 static pthread_once_t keepOnce = PTHREAD_ONCE_INIT;
 static void initKeep(void){
-  int u;
+  int u, j;
   YqFoldInit();
   for(u=0; u<65536; u++){
-    keepTab[u] = (u<0xD800 || u>0xDFFF) && Tcl_UniCharIsAlnum(u);
+    unsigned short f = YqFold((unsigned short)u);
+    keepTab[u] = (f<0xD800 || f>0xDFFF) && Tcl_UniCharIsAlnum(f) ? f : 0;
+  }
+  for(u=0; u<256; u++){
+    uint64_t x = 0;
+    for(j=0; j<8; j++) if( u & (1<<j) ) x |= 1ULL << (8*j);
+    spread[u] = x;
   }
 }
 
 /*
 ** YqSimhash: the fingerprint of N characters at TEXT (see the file comment). No side effects.
-** Per byte position of the feature hashes, a histogram of byte values is kept (8 additions per
-** feature); the 64 bit sums are derived from the histograms once at the end.
+** The weight of the features with bit i set is counted for each of the 64 bits: a feature adds its
+** weight to eight 64-bit words of eight 8-bit lanes each (one table lookup per byte of its hash,
+** lane j of word k counting bit 8k+j), and the lanes are emptied into 32-bit sums before they can
+** overflow (at most 3 per character, emptied every 250).
 */
 unsigned long long YqSimhash(const Tcl_UniChar *text, int n){
-  uint32_t hist[8][256];
+  uint64_t lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  uint32_t on[64];
   uint64_t total = 0, fp = 0;
   unsigned short a = 0, b = 0;
-  int i, k, j, seen = 0;
+  int i, k, j, seen = 0, pending = 0;
   pthread_once(&keepOnce, initKeep);
-  memset(hist, 0, sizeof(hist));
-#define FEATURE(key, w) do{ uint64_t h_ = mix64(key); \
-    hist[0][h_&255] += (w); hist[1][(h_>>8)&255] += (w); hist[2][(h_>>16)&255] += (w); \
-    hist[3][(h_>>24)&255] += (w); hist[4][(h_>>32)&255] += (w); hist[5][(h_>>40)&255] += (w); \
-    hist[6][(h_>>48)&255] += (w); hist[7][(h_>>56)&255] += (w); total += (w); }while(0)
+  memset(on, 0, sizeof(on));
+#define FLUSH() do{ for(k=0; k<8; k++){ uint64_t l_ = lanes[k]; \
+      for(j=0; j<8; j++) on[8*k+j] += (uint32_t)((l_ >> (8*j)) & 255); lanes[k] = 0; } \
+    pending = 0; }while(0)
+#define FEATURE(key, shift) do{ uint64_t h_ = mix64(key); \
+    lanes[0] += spread[h_&255] << (shift);       lanes[1] += spread[(h_>>8)&255] << (shift); \
+    lanes[2] += spread[(h_>>16)&255] << (shift); lanes[3] += spread[(h_>>24)&255] << (shift); \
+    lanes[4] += spread[(h_>>32)&255] << (shift); lanes[5] += spread[(h_>>40)&255] << (shift); \
+    lanes[6] += spread[(h_>>48)&255] << (shift); lanes[7] += spread[h_>>56] << (shift); \
+    total += 1u << (shift); pending += 1 << (shift); }while(0)
   for(i=0; i<n; i++){
-    unsigned short c = YqFold(text[i]);
-    if( !keepTab[c] ) continue;
-    if( seen>=1 ) FEATURE(((uint64_t)b<<16) | c, 2);
-    if( seen>=2 ) FEATURE((1ULL<<48) | ((uint64_t)a<<32) | ((uint64_t)b<<16) | c, 1);
+    unsigned short c = keepTab[text[i]];
+    if( !c ) continue;
+    if( seen>=1 ) FEATURE(((uint64_t)b<<16) | c, 1);                                    /* weight 2 */
+    if( seen>=2 ) FEATURE((1ULL<<48) | ((uint64_t)a<<32) | ((uint64_t)b<<16) | c, 0);   /* weight 1 */
+    if( pending>250 ) FLUSH();
     a = b; b = c;
     seen++;
   }
-  if( seen==1 ) FEATURE((2ULL<<48) | b, 1);
+  if( seen==1 ) FEATURE((2ULL<<48) | b, 0);
+  FLUSH();
 #undef FEATURE
+#undef FLUSH
   if( !total ) return 0;
-  for(k=0; k<8; k++){
-    for(j=0; j<8; j++){
-      uint64_t on = 0;
-      int v;
-      for(v=0; v<256; v++) if( v & (1<<j) ) on += hist[k][v];
-      if( 2*on>total ) fp |= 1ULL << (8*k+j);
-    }
-  }
+  for(i=0; i<64; i++) if( 2*(uint64_t)on[i]>total ) fp |= 1ULL << i;
   return fp;
 }
 

@@ -12,8 +12,13 @@
 #   - in both cases only when the post and the event do not name different townships only: the
 #     same complaint in two townships is two matters (一事一报);
 #   - otherwise a new event, with the unit routing suggests (route.tcl).
-# The event is then re-scored (score.tcl) from all its posts; so is it when a patrol re-samples
-# its posts' metrics. A level rise raises an alert and runs analyse::hooks (the workflow reports).
+# The event is then re-scored (score.tcl); so is it when a patrol re-samples its posts' metrics.
+# The score's factors are kept on the event (migration 035) and counted as each post joins it
+# (analyse::Join: a few rows read and written, however many posts the event has), so scoring reads
+# them and no post; a change that can take something away (a changed or re-sampled post, a post no
+# longer relevant, merge, split, an event from before migration 035) counts the event's factors
+# from scratch (analyse::refresh, from analyse::recount). A level rise raises an alert and runs
+# analyse::hooks (the workflow reports).
 # A post on a county-local source is read together with the source's name (source_region): a
 # post on 青山论坛 is about 青山县 even when it does not say so.
 # A post never belongs to two events; admins merge and split events from the console.
@@ -26,6 +31,9 @@ namespace eval analyse {
     variable indexLoaded 0
     variable levelRank {一般 0 较大 1 重大 2 特别重大 3}
     variable tierRank {central 1 portal 1 government 2 local 3 forum 3}
+    variable titleBigrams          ;# array title -> its bigrams (analyse::TitleBigrams)
+    variable isoMemo [dict create] ;# "SECONDS TIMEZONE" -> ISO time (analyse::Iso)
+    array set titleBigrams {}
 }
 
 conf::key source_region boolean 1 \
@@ -36,6 +44,19 @@ conf::key cluster_distance {integer 0 20} 3 \
     "事件：SimHash 距离不超过此值的帖子视为转帖（近似重复）"
 conf::key cluster_title_overlap {number 0 1} 0.2 \
     "事件：后续帖子除共同的地域、主题词外还须达到的标题相似度（二元组 Jaccard）"
+
+# analyse::Iso: yqbox::iso of SECONDS (default: now), remembered for the last few seconds asked
+# (clock format costs some 10 µs and the posts of a patrol are analysed within a few seconds).
+proc analyse::Iso {{seconds ""}} {
+    variable isoMemo
+    if {$seconds eq ""} { set seconds [yqbox::now] }
+    set key "$seconds [conf::get timezone]"
+    if {![dict exists $isoMemo $key]} {
+        if {[dict size $isoMemo] >= 16} { set isoMemo [dict create] }
+        dict set isoMemo $key [yqbox::iso $seconds]
+    }
+    dict get $isoMemo $key
+}
 
 # analyse::text: the text the analysis reads of a post (offsets of post_term refer to it).
 proc analyse::text {title body} {
@@ -48,7 +69,7 @@ proc analyse::index {} {
     if {!$indexLoaded || "analyse:posts" ni [simhash index names]} {
         catch {simhash index delete analyse:posts}
         simhash index create analyse:posts
-        set since [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
+        set since [analyse::Iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
         db eval {SELECT id, simhash FROM post WHERE event_id IS NOT NULL AND simhash != ''
                  AND first_seen >= $since} {
             simhash index add analyse:posts $id $simhash
@@ -64,15 +85,16 @@ proc analyse::index {} {
 proc analyse::post {id args} {
     set o [dict merge {-rescore 1} $args]
     set found 0
-    db eval {SELECT p.title, p.body, p.first_seen, p.event_id, s.tier, s.title AS stitle FROM post p
+    db eval {SELECT p.title, p.body, p.first_seen, p.event_id, p.source_id, p.replies, p.views, p.reposts,
+                    s.tier, s.title AS stitle FROM post p
              JOIN source s ON s.id = p.source_id WHERE p.id = $id} r { set found 1 }
     if {!$found} { yq::fail post.none $id }
     set text [text $r(title) $r(body)]
-    set a [analyse::rules::apply $text]
+    set a [analyse::rules::apply $text 0]
     if {![llength [dict get $a rules]] && [conf::get source_region]
         && $r(tier) in {local forum government} && $r(stitle) ne ""} {
         # the county's own forum or site: its name stands for the region the post does not repeat
-        set b [analyse::rules::apply "$text\n$r(stitle)"]
+        set b [analyse::rules::apply "$text\n$r(stitle)" 0]
         set n [string length $text]
         dict set b terms [lmap t [dict get $b terms] { expr {[lindex $t 3] < $n ? $t : [continue]} }]
         set a $b
@@ -93,19 +115,28 @@ proc analyse::post {id args} {
         } else {
             set sim [simhash $text]
             set sent [sentiment $text]
-            db eval {UPDATE post SET relevant = 1, rules = $rules, simhash = $sim, sentiment = $sent
-                     WHERE id = $id}
             set event $r(event_id)
-            if {$event eq ""} {
-                set event [cluster $id $sim $r(title) [Terms [dict get $a terms]]]
+            if {$event ne ""} {
+                db eval {UPDATE post SET relevant = 1, rules = $rules, simhash = $sim, sentiment = $sent
+                         WHERE id = $id}
+            } else {
+                set terms [Terms [dict get $a terms]]
+                set event [cluster $id $sim $r(title) $terms]
                 set joined [expr {$event ne ""}]
                 if {$event eq ""} { set event [create $id $r(title) $text $r(first_seen)] }
-                db eval {UPDATE post SET event_id = $event WHERE id = $id}
+                # the post's row is written once (it is the largest row the analysis writes)
+                db eval {UPDATE post SET relevant = 1, rules = $rules, simhash = $sim, sentiment = $sent,
+                                         event_id = $event WHERE id = $id}
+                Join $event [dict create source_id $r(source_id) first_seen $r(first_seen) \
+                    replies $r(replies) views $r(views) reposts $r(reposts) sentiment $sent \
+                    terms $terms topics [TopicHits [dict get $a terms]] id $id \
+                    places [lsort -unique [lmap t [dict get $a terms] { expr {[lindex $t 0] eq "区域" ? [lindex $t 1] : [continue]} }]]]
                 if {$joined} { RunHooks joinHooks $event $id }
             }
             simhash index add [index] $id $sim
             if {[dict get $o -rescore]} {
-                refresh $event
+                # a post already in the event changed: what it brought before is counted again
+                if {$r(event_id) ne ""} { refresh $event }
                 rescore $event [expr {$r(event_id) eq "" ? "新帖" : "帖子更新"}]
             }
         }
@@ -123,12 +154,32 @@ proc analyse::Terms {terms} {
     return $out
 }
 
+# analyse::TopicHits: the 话题 hits of a post's term list by section, as a dict SECTION -> HITS.
+proc analyse::TopicHits {terms} {
+    set out [dict create]
+    foreach t $terms {
+        if {[lindex $t 0] eq "话题"} { dict incr out [lindex $t 1] }
+    }
+    return $out
+}
+
 # analyse::Bigrams: the set of character bigrams of TEXT (punctuation and spaces dropped).
 proc analyse::Bigrams {text} {
     set t [regsub -all {[[:punct:][:space:]　-〿＀-｠]+} $text ""]
     set out {}
     for {set i 0} {$i < [string length $t] - 1} {incr i} { lappend out [string range $t $i $i+1] }
     lsort -unique $out
+}
+
+# analyse::TitleBigrams: analyse::Bigrams of TITLE, remembered (the window's event titles are
+# compared with every new post); at most 20,000 titles are kept, then the memory starts again.
+proc analyse::TitleBigrams {title} {
+    variable titleBigrams
+    if {![info exists titleBigrams($title)]} {
+        if {[array size titleBigrams] >= 20000} { array unset titleBigrams }
+        set titleBigrams($title) [Bigrams $title]
+    }
+    return $titleBigrams($title)
 }
 
 # analyse::Jaccard: |A ∩ B| / |A ∪ B| of two sorted unique lists.
@@ -160,19 +211,27 @@ proc analyse::IsTownship {name} {
 proc analyse::SamePlace {towns e} {
     if {![llength $towns]} { return 1 }
     set other 0
-    db eval {SELECT DISTINCT t.section FROM post p JOIN post_term t ON t.post_id = p.id
-             WHERE p.event_id = $e AND t.list = '区域'} {
+    lassign [db eval {SELECT counted, places FROM event WHERE id = $e}] counted places
+    if {$counted ne "" && !$counted} { set places [EventPlaces $e] }
+    foreach section $places {
         if {$section in $towns} { return 1 }
         if {[IsTownship $section]} { set other 1 }
     }
     expr {!$other}
 }
 
+# analyse::EventPlaces: the 区域 sections (places) event E's posts name, sorted, counted from
+# scratch over their stored terms (analyse::Join keeps event.places up to date). Reads only.
+proc analyse::EventPlaces {e} {
+    db eval {SELECT DISTINCT t.section FROM post p JOIN post_term t ON t.post_id = p.id
+             WHERE p.event_id = $e AND t.list = '区域' ORDER BY t.section}
+}
+
 # analyse::cluster: the event post ID (fingerprint SIM, TITLE, TERMS {区域 .. 话题 ..}) belongs to,
 # or "" for a new matter. Reads only.
 proc analyse::cluster {id sim title terms} {
     set towns [Townships $id]
-    set since [yqbox::iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
+    set since [analyse::Iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
     foreach hit [simhash index near [index] $sim [conf::get cluster_distance]] {
         lassign $hit other dist
         if {$other == $id} { continue }
@@ -181,13 +240,13 @@ proc analyse::cluster {id sim title terms} {
         if {$e ne "" && [SamePlace $towns $e]} { return $e }
     }
     set topics [dict get $terms 话题]
-    set mine [Bigrams $title]
+    set mine [TitleBigrams $title]
     set best ""
     set bestSim 0
     set need [conf::get cluster_title_overlap]
     db eval {SELECT id AS e, title AS t, terms AS et FROM event WHERE last_post >= $since
              ORDER BY last_post DESC LIMIT 500} {
-        set j [Jaccard $mine [Bigrams $t]]
+        set j [Jaccard $mine [TitleBigrams $t]]
         if {$j < $need || $j <= $bestSim} { continue }
         # similar titles about the same topic, or titles so close that the topic goes without saying
         set shareT 0
@@ -199,14 +258,15 @@ proc analyse::cluster {id sim title terms} {
     return $best
 }
 
-# analyse::create: a new event seeded by post ID; routing suggests its unit. Returns its id.
+# analyse::create: a new event seeded by post ID; routing suggests its unit. Returns its id. The
+# event starts with nothing counted: the caller joins the post (analyse::Join) or refreshes it.
 proc analyse::create {id title text firstSeen} {
     set route [analyse::route::suggest $text]
     set unit [dict get $route unit]
     set reason [dict get $route reason]
-    set at [yqbox::iso]
-    db eval {INSERT INTO event(title, suggested_unit, route_reason, first_seen, last_post, created, updated)
-             VALUES($title, $unit, $reason, $firstSeen, $firstSeen, $at, $at)}
+    set at [analyse::Iso]
+    db eval {INSERT INTO event(title, suggested_unit, route_reason, first_seen, last_post, created, updated, counted)
+             VALUES($title, $unit, $reason, $firstSeen, $firstSeen, $at, $at, 1)}
     set e [db last_insert_rowid]
     RunHooks createHooks $e
     return $e
@@ -221,19 +281,90 @@ proc analyse::RunHooks {list args} {
     }
 }
 
-# analyse::refresh: recompute event E's aggregates (posts, sources, terms, first and last post).
+# analyse::refresh: count event E's aggregates and score factors from scratch over its posts
+# (posts, sources, terms, first and last post, the factors of analyse::recount, event_source and
+# event_rate) and store them, marked counted. For changes that can take something away from the
+# event; a post joining it is counted by analyse::Join. Run inside the caller's transaction.
 proc analyse::refresh {e} {
-    set terms {区域 {} 话题 {}}
-    db eval {SELECT DISTINCT t.list, t.term FROM post_term t JOIN post p ON p.id = t.post_id
-             WHERE p.event_id = $e AND t.list IN ('区域', '话题')} {
-        dict lappend terms $list $term
-    }
-    set at [yqbox::iso]
-    db eval {UPDATE event SET terms = $terms,
-                 posts = (SELECT count(*) FROM post WHERE event_id = $e),
-                 sources = (SELECT count(DISTINCT source_id) FROM post WHERE event_id = $e),
+    set f [recount $e]
+    foreach k {posts sources replies views reposts} { set $k [dict get $f $k] }
+    lassign [dict get $f sentiment_total] sn ss sneg
+    set topics [dict map {section hw} [dict get $f topics] { lindex $hw 0 }]
+    set samples [dict get $f samples]
+    set terms [EventTerms $e]
+    set places [EventPlaces $e]
+    set at [analyse::Iso]
+    db eval {DELETE FROM event_source WHERE event_id = $e}
+    db eval {INSERT INTO event_source(event_id, source_id, posts)
+             SELECT $e, source_id, count(*) FROM post WHERE event_id = $e GROUP BY source_id}
+    db eval {DELETE FROM event_rate WHERE event_id = $e}
+    db eval {INSERT INTO event_rate(event_id, first_seen, posts)
+             SELECT $e, first_seen, count(*) FROM post WHERE event_id = $e GROUP BY first_seen}
+    db eval {UPDATE event SET terms = $terms, posts = $posts, sources = $sources,
                  first_seen = coalesce((SELECT min(first_seen) FROM post WHERE event_id = $e), first_seen),
                  last_post = coalesce((SELECT max(first_seen) FROM post WHERE event_id = $e), last_post),
+                 replies = $replies, views = $views, reposts = $reposts,
+                 sentiment_n = $sn, sentiment_sum = $ss, sentiment_neg = $sneg,
+                 topic_hits = $topics, samples = $samples, places = $places, counted = 1, updated = $at
+             WHERE id = $e}
+}
+
+# analyse::EventTerms: the region and topic terms of event E's posts, {区域 TERMS 话题 TERMS}
+# (each list sorted), counted from scratch.
+proc analyse::EventTerms {e} {
+    set terms {区域 {} 话题 {}}
+    db eval {SELECT DISTINCT t.list, t.term FROM post_term t JOIN post p ON p.id = t.post_id
+             WHERE p.event_id = $e AND t.list IN ('区域', '话题') ORDER BY t.list, t.term} {
+        dict lappend terms $list $term
+    }
+    return $terms
+}
+
+# analyse::Join: count post P (a dict: id source_id first_seen replies views reposts sentiment,
+# terms {区域 .. 话题 ..}, topics SECTION -> HITS, places: its 区域 sections) into event E, which
+# it has just joined: a few rows read and written whatever the event's size. An event not counted
+# yet (made before migration 035), or one with a newer post than P, is counted from scratch
+# instead. In the caller's transaction.
+proc analyse::Join {e p} {
+    set id [dict get $p id]
+    # the sentiment sum is added in post id order (floating point: the order is part of the
+    # value): a post older than one already in the event is counted with the others from scratch
+    db eval {SELECT counted, terms, topic_hits, samples, places,
+                    EXISTS (SELECT 1 FROM post WHERE event_id = $e AND id > $id) AS older,
+                    (SELECT count(*) FROM post_metric WHERE post_id = $id) AS metrics
+             FROM event WHERE id = $e} {}
+    if {!$counted || $older} {
+        refresh $e
+        return
+    }
+    if {$terms eq ""} { set terms {区域 {} 话题 {}} }
+    dict for {list ts} [dict get $p terms] {
+        foreach t $ts {
+            if {![dict exists $terms $list] || $t ni [dict get $terms $list]} { dict lappend terms $list $t }
+        }
+    }
+    dict for {section n} [dict get $p topics] { dict incr topic_hits $section $n }
+    set places [lsort -unique [concat $places [dict get $p places]]]
+    set topic_hits [lsort -stride 2 -index 0 $topic_hits]
+    set src [dict get $p source_id]
+    set fs [dict get $p first_seen]
+    set newSource [expr {[db onecolumn {INSERT INTO event_source(event_id, source_id, posts) VALUES($e, $src, 1)
+                                        ON CONFLICT(event_id, source_id) DO UPDATE SET posts = posts + 1
+                                        RETURNING posts}] == 1}]
+    db eval {INSERT INTO event_rate(event_id, first_seen, posts) VALUES($e, $fs, 1)
+             ON CONFLICT(event_id, first_seen) DO UPDATE SET posts = posts + 1}
+    # a new post has at most one metric sample; one analysed later may have more (growth factor)
+    if {$metrics >= 2} { set samples [Samples $e] }
+    set sent [dict get $p sentiment]
+    lassign [expr {$sent eq "" ? {0 0.0 0} : [list 1 $sent [expr {$sent <= -0.1}]]}] sn ss sneg
+    set r [dict get $p replies]; set v [dict get $p views]; set rp [dict get $p reposts]
+    set at [analyse::Iso]
+    db eval {UPDATE event SET terms = $terms, topic_hits = $topic_hits, samples = $samples, places = $places,
+                 posts = posts + 1, sources = sources + $newSource,
+                 first_seen = min(first_seen, $fs), last_post = max(last_post, $fs),
+                 replies = replies + coalesce($r, 0), views = views + coalesce($v, 0),
+                 reposts = reposts + coalesce($rp, 0), sentiment_n = sentiment_n + $sn,
+                 sentiment_sum = sentiment_sum + $ss, sentiment_neg = sentiment_neg + $sneg,
                  updated = $at
              WHERE id = $e}
 }
@@ -247,34 +378,86 @@ proc analyse::Detach {id e} {
     rescore $e "帖子不再相关"
 }
 
-# analyse::factors: the factor dict score.tcl reads, from event E's posts, their stored terms and
-# metric samples. All aggregates are SQL over the event's rows (no text is matched again), so a
-# large event costs a few queries, not a pass over its posts.
+# analyse::factors: the factor dict score.tcl reads, from what event E keeps counted (analyse::Join,
+# analyse::refresh): its row, its sources' tiers and its posts per hour - no post is read.
 proc analyse::factors {e} {
     variable tierRank
     set f [dict create]
+    db eval {SELECT posts, sources, replies, views, reposts, sentiment_n, sentiment_sum, sentiment_neg,
+                    topic_hits, samples FROM event WHERE id = $e} {
+        dict set f posts $posts
+        dict set f sources $sources
+        dict set f replies $replies
+        dict set f views $views
+        dict set f reposts $reposts
+        dict set f topics [TopicFactor $topic_hits]
+        dict set f sentiment_total [list $sentiment_n $sentiment_sum $sentiment_neg]
+        dict set f tiers [Tiers [db eval {SELECT DISTINCT s.tier FROM event_source es
+                                          JOIN source s ON s.id = es.source_id WHERE es.event_id = $e}]]
+        dict set f samples $samples
+        set now [analyse::Iso]
+        # a row older than a day is outside the hours counted; the bound on the text (two days
+        # wider than the day, whatever the rows' UTC offsets) lets the index skip the older ones
+        set bound [analyse::Iso [expr {[yqbox::now] - 3 * 86400}]]
+        dict set f rates [Rates [db eval {
+            SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, sum(posts) AS n
+            FROM event_rate WHERE event_id = $e AND first_seen >= $bound
+              AND julianday(first_seen) > julianday($now) - 1
+            GROUP BY h}]]
+    }
+    return $f
+}
+
+# analyse::recount: the factors of analyse::factors for event E, counted from scratch with
+# aggregate queries over its posts, their stored terms and metric samples (no text is matched
+# again). For analyse::refresh and to check the counted ones.
+proc analyse::recount {e} {
+    set f [dict create]
     db eval {SELECT count(*) AS n, count(DISTINCT source_id) AS ns, coalesce(sum(replies), 0) AS r,
-                    coalesce(sum(views), 0) AS v, coalesce(sum(reposts), 0) AS rp
+                    coalesce(sum(views), 0) AS v, coalesce(sum(reposts), 0) AS rp,
+                    count(sentiment) AS sn, coalesce(sum(sentiment <= -0.1), 0) AS sneg
              FROM post WHERE event_id = $e} {
         dict set f posts $n
         dict set f sources $ns
         dict set f replies $r
         dict set f views $v
         dict set f reposts $rp
+        dict set f topics [TopicFactor [db eval {
+            SELECT t.section, count(*) FROM post_term t JOIN post p ON p.id = t.post_id
+            WHERE p.event_id = $e AND t.list = '话题' GROUP BY t.section ORDER BY t.section}]]
+        # summed in Tcl in post id order, as analyse::Join adds them (SQL's sum() compensates)
+        set ss 0.0
+        db eval {SELECT sentiment FROM post WHERE event_id = $e AND sentiment IS NOT NULL ORDER BY id} {
+            set ss [expr {$ss + $sentiment}]
+        }
+        dict set f sentiment_total [list $sn $ss $sneg]
+        dict set f tiers [Tiers [db eval {SELECT DISTINCT s.tier FROM post p JOIN source s ON s.id = p.source_id
+                                         WHERE p.event_id = $e}]]
+        dict set f samples [Samples $e]
+        set now [analyse::Iso]
+        dict set f rates [Rates [db eval {
+            SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, count(*) AS n
+            FROM post WHERE event_id = $e AND julianday(first_seen) > julianday($now) - 1
+            GROUP BY h}]]
     }
-    set topics [dict create]
-    db eval {SELECT t.section, count(*) AS hits FROM post_term t JOIN post p ON p.id = t.post_id
-             WHERE p.event_id = $e AND t.list = '话题' GROUP BY t.section} {
-        set attrs [analyse::terms::attrs $section]
-        dict set topics $section [list $hits [expr {[dict exists $attrs weight] ? [dict get $attrs weight] : 10}]]
-    }
-    dict set f topics $topics
-    dict set f sentiment [db eval {SELECT sentiment FROM post WHERE event_id = $e AND sentiment IS NOT NULL}]
-    dict set f tiers [lmap t [db eval {SELECT DISTINCT s.tier FROM post p JOIN source s ON s.id = p.source_id
-                                      WHERE p.event_id = $e}] { dict get $tierRank $t }]
-    dict set f samples [Samples $e]
-    dict set f rates [Rates $e]
     return $f
+}
+
+# analyse::TopicFactor: the topic factor {SECTION {HITS WEIGHT} ...} of HITS (SECTION HITS ...,
+# sorted by section), with each category's weight= from terms/topics.txt (10 when it has none).
+proc analyse::TopicFactor {hits} {
+    set topics [dict create]
+    foreach {section n} $hits {
+        set attrs [analyse::terms::attrs $section]
+        dict set topics $section [list $n [expr {[dict exists $attrs weight] ? [dict get $attrs weight] : 10}]]
+    }
+    return $topics
+}
+
+# analyse::Tiers: the source tier ranks (1-4, sorted, distinct) of the source tier names TIERS.
+proc analyse::Tiers {tiers} {
+    variable tierRank
+    lsort -integer -unique [lmap t $tiers { dict get $tierRank $t }]
 }
 
 # analyse::Samples: the reaction of event E at its posts' last two metric samples, as two points
@@ -293,13 +476,11 @@ proc analyse::Samples {e} {
     return $pts
 }
 
-# analyse::Rates: event E's new posts per hour over the last 24 hours, oldest first.
-proc analyse::Rates {e} {
-    set now [yqbox::iso]
+# analyse::Rates: the posts per hour over the last 24 hours, oldest first, from ROWS {HOURSAGO
+# POSTS ...} (hours ago 0-23; others are ignored).
+proc analyse::Rates {rows} {
     set rates [lrepeat 24 0]
-    db eval {SELECT CAST((julianday($now) - julianday(first_seen)) * 24 AS INTEGER) AS h, count(*) AS n
-             FROM post WHERE event_id = $e AND julianday(first_seen) > julianday($now) - 1
-             GROUP BY h} {
+    foreach {h n} $rows {
         if {$h >= 0 && $h < 24} { lset rates [expr {23 - $h}] $n }
     }
     return $rates
@@ -310,12 +491,13 @@ proc analyse::Rates {e} {
 proc analyse::rescore {e cause} {
     variable levelRank
     variable hooks
+    lassign [db eval {SELECT counted, level FROM event WHERE id = $e}] counted old
+    if {$counted ne "" && !$counted} { refresh $e }
     set r [analyse::score::compute [factors $e]]
     set score [dict get $r score]
     set level [dict get $r level]
     set reasons [dict get $r reasons]
-    set at [yqbox::iso]
-    set old [db onecolumn {SELECT level FROM event WHERE id = $e}]
+    set at [analyse::Iso]
     db eval {UPDATE event SET score = $score, level = $level, reasons = $reasons, updated = $at WHERE id = $e}
     db eval {INSERT INTO event_score(event_id, at, score, level, reasons, cause)
              VALUES($e, $at, $score, $level, $reasons, $cause)}
@@ -328,27 +510,45 @@ proc analyse::rescore {e cause} {
     return $r
 }
 
-# analyse::onStored: the crawl hook: analyse new and changed posts, then refresh and score each
-# event they joined (and the events of posts whose metrics were re-sampled) once for the batch.
-# Errors in one post are logged and do not stop the others.
+# analyse::onStored: the crawl hook: analyse new and changed posts, then score each event they
+# joined (and the events of posts whose metrics were re-sampled) once for the batch. A new post is
+# counted into its event as it joins; an event with a changed or re-sampled post is counted from
+# scratch first (analyse::refresh). The batch is one transaction (one commit, where a commit per
+# post cost more than analysing it) in which each post and each event's score is a savepoint of
+# its own: an error in one post is logged, undoes that post's changes only, and does not stop the
+# others.
 proc analyse::onStored {stored} {
+    db transaction immediate { Batch $stored }
+}
+
+# analyse::Batch: the body of analyse::onStored, inside its transaction.
+proc analyse::Batch {stored} {
     set touched {}
+    set recount {}
+    set new {}
+    foreach id [dict get $stored new] { dict set new $id 1 }
     foreach id [concat [dict get $stored new] [dict get $stored changed]] {
         if {[catch {post $id -rescore 0} e]} {
             ::log error "analysis of post $id: $e"
-        } elseif {$e ne "" && ![dict exists $touched $e]} {
-            dict set touched $e [expr {$id in [dict get $stored new] ? "新帖" : "帖子更新"}]
+        } elseif {$e ne ""} {
+            if {![dict exists $touched $e]} { dict set touched $e [expr {[dict exists $new $id] ? "新帖" : "帖子更新"}] }
+            if {![dict exists $new $id]} { dict set recount $e 1 }
         }
     }
     if {[dict exists $stored sampled]} {
         foreach id [dict get $stored sampled] {
             set e [db onecolumn {SELECT event_id FROM post WHERE id = $id}]
-            if {$e ne "" && ![dict exists $touched $e]} { dict set touched $e "指标更新" }
+            if {$e eq ""} { continue }
+            if {![dict exists $touched $e]} { dict set touched $e "指标更新" }
+            dict set recount $e 1
         }
     }
-    # each event of the batch is refreshed and scored once, however many of its posts came in
+    # each event of the batch is scored once, however many of its posts came in
     dict for {e cause} $touched {
-        if {[catch {db transaction immediate { refresh $e; rescore $e $cause }} msg]} {
+        if {[catch {db transaction {
+            if {[dict exists $recount $e]} { refresh $e }
+            rescore $e $cause
+        }} msg]} {
             ::log error "scoring event $e: $msg"
         }
     }
@@ -427,6 +627,8 @@ cmdlayer::command event merge {{into 并入的事件} {from 被并的事件}} "�
         foreach h $analyse::mergeHooks { {*}$h $into $from }
         db eval {UPDATE post SET event_id = $into WHERE event_id = $from}
         db eval {DELETE FROM event_score WHERE event_id = $from}
+        db eval {DELETE FROM event_source WHERE event_id = $from}
+        db eval {DELETE FROM event_rate WHERE event_id = $from}
         db eval {DELETE FROM event WHERE id = $from}
         analyse::refresh $into
         analyse::rescore $into "合并事件 #$from"
@@ -461,10 +663,14 @@ cmdlayer::command event split {{id 事件编号} {args 帖子编号 text 1}} "�
     return $new
 }
 
-# event rescore ID: score the event again now.
+# event rescore ID: count the event's factors from scratch and score it again now.
 cmdlayer::command event rescore {{id 事件编号}} "立即重新评分" {
     event::exists $id
-    db transaction immediate { set r [analyse::rescore $id "手动重新评分"] }
+    # counted from scratch: the administrator's way to set right whatever the counts missed
+    db transaction immediate {
+        analyse::refresh $id
+        set r [analyse::rescore $id "手动重新评分"]
+    }
     analyse::score::explain $r
 }
 

@@ -21,8 +21,9 @@
 # entry each. Every process notices a change through meta.analyse_generation and reloads.
 
 namespace eval analyse::rules {
-    variable rules [dict create]   ;# NAME -> dict expr EXPR ast AST
+    variable rules [dict create]   ;# NAME -> dict expr EXPR ast AST test {TEST KEYS} (Compile)
     variable literalsBuilt 0
+    variable used {}               ;# {LISTS LITERALS} the rules use, sorted ("" until counted)
     # the default rules, parsed on first use (so start-up reads no term files)
     variable defaults {
         涉县政务   {(区域) AND (话题) NOT (广告|招聘)}
@@ -164,12 +165,14 @@ proc analyse::rules::ensure {} {
     variable generation
     variable rules
     variable literalsBuilt
+    variable used
     set g [analyse::Generation]
     if {$defaultsLoaded && $g eq $generation} return
     set defaultsLoaded 1
     set generation $g
     set rules [dict create]
     set literalsBuilt 0
+    set used {}
     foreach {name expr} $defaults { define $name $expr }
     if {$g ne ""} {
         db eval {SELECT name, expr, deleted FROM rule ORDER BY rowid} {
@@ -239,11 +242,13 @@ proc analyse::rules::store {name expr {delete 0}} {
 proc analyse::rules::define {name expr} {
     variable rules
     variable literalsBuilt
+    variable used
     ensure
     if {$name eq "" || [regexp {\s} $name]} { yq::fail rule.badname $name }
     if {[catch {parse $expr} ast]} { yq::fail rule.bad $name $ast }
-    dict set rules $name [dict create expr $expr ast $ast]
+    dict set rules $name [dict create expr $expr ast $ast test [Compile $ast]]
     set literalsBuilt 0
+    set used {}
     return
 }
 
@@ -251,10 +256,12 @@ proc analyse::rules::define {name expr} {
 proc analyse::rules::delete {name} {
     variable rules
     variable literalsBuilt
+    variable used
     ensure
     if {![dict exists $rules $name]} { yq::fail rule.none $name }
     dict unset rules $name
     set literalsBuilt 0
+    set used {}
     return
 }
 
@@ -329,24 +336,53 @@ proc analyse::rules::Outermost {found} {
     return $out
 }
 
+# analyse::rules::Compile: the truth of AST as an expression over the array L - {TEST KEYS}: TEST
+# reads $L(i), 1 when KEYS' element i (a list name, or lit:TERM) was found; the same truth value
+# as Eval's, without its explanation (analyse::post scores every post with it).
+proc analyse::rules::Compile {ast} {
+    set keys {}
+    set test [CompileNode $ast keys]
+    list $test $keys
+}
+proc analyse::rules::CompileNode {ast keysVar} {
+    upvar 1 $keysVar keys
+    switch -- [lindex $ast 0] {
+        list - lit {
+            lappend keys [expr {[lindex $ast 0] eq "list" ? [lindex $ast 1] : "lit:[lindex $ast 1]"}]
+            return "\$L([expr {[llength $keys] - 1}])"
+        }
+        not { return "!([CompileNode [lindex $ast 1] keys])" }
+        default {
+            set op [expr {[lindex $ast 0] eq "and" ? "&&" : "||"}]
+            return "([CompileNode [lindex $ast 1] keys] $op [CompileNode [lindex $ast 2] keys])"
+        }
+    }
+}
+
 # analyse::rules::apply: run every rule over TEXT. Returns a dict:
 #   rules  the names of the rules that matched (the post is relevant when not empty)
 #   terms  every term found by the lists and literals the rules use: {LIST SECTION TERM START END}
 #          (LIST "literal" for literals), sorted by START - for storing with the post and highlighting
-#   why    rule name -> {matched 0|1 explain TEXT}
-proc analyse::rules::apply {text} {
+#   why    rule name -> {matched 0|1 explain TEXT}; with WHY 0 it is empty (the rules are decided
+#          without explaining them, which is cheaper)
+proc analyse::rules::apply {text {why 1}} {
     variable rules
     variable literalsBuilt
+    variable used
     ensure
     # lists and literals used by the rules, each matched once
-    set names {}
-    set lits {}
-    dict for {name r} $rules {
-        lappend names {*}[Leaves [dict get $r ast] list]
-        lappend lits {*}[Leaves [dict get $r ast] lit]
+    if {$used eq ""} {
+        set names {}
+        set lits {}
+        dict for {name r} $rules {
+            lappend names {*}[Leaves [dict get $r ast] list]
+            lappend lits {*}[Leaves [dict get $r ast] lit]
+        }
+        set used [list [lsort -unique $names] [lsort -unique $lits]]
     }
+    lassign $used names lits
     set found {}
-    foreach n [lsort -unique $names] {
+    foreach n $names {
         foreach x [analyse::terms::find $n $text] { lappend found [list $n {*}$x] }
     }
     set hits [dict create]
@@ -355,7 +391,6 @@ proc analyse::rules::apply {text} {
         dict lappend hits [lindex $t 0] [lrange $t 1 end]
         lappend terms $t
     }
-    set lits [lsort -unique $lits]
     if {[llength $lits]} {
         if {!$literalsBuilt || "rules:literals" ni [matcher names]} {
             matcher create rules:literals $lits
@@ -367,13 +402,23 @@ proc analyse::rules::apply {text} {
         }
     }
     set matched {}
-    set why [dict create]
+    set explained [dict create]
     dict for {name r} $rules {
-        lassign [Eval [dict get $r ast] $hits] v explain
+        if {$why} {
+            lassign [Eval [dict get $r ast] $hits] v explain
+            dict set explained $name [dict create matched $v explain $explain]
+        } else {
+            lassign [dict get $r test] test keys
+            set i 0
+            foreach k $keys {
+                set L($i) [expr {[dict exists $hits $k] && [llength [dict get $hits $k]] > 0}]
+                incr i
+            }
+            set v [expr $test]
+        }
         if {$v} { lappend matched $name }
-        dict set why $name [dict create matched $v explain $explain]
     }
-    dict create rules $matched terms [lsort -integer -index 3 $terms] why $why
+    dict create rules $matched terms [lsort -integer -index 3 $terms] why $explained
 }
 
 # rule: the console command.

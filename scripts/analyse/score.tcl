@@ -29,6 +29,8 @@
 # FACTORS is a dict; every key is optional:
 #   topics     dict CATEGORY -> {HITS WEIGHT}   (analyse::score::topics TEXT makes it from a text)
 #   sentiment  list of post sentiment scores
+#   sentiment_total  {N SUM NEG}: the same summed (what events keep counted): N scores, their
+#              SUM (0.0 + each in turn), NEG of them at -0.1 or below; used instead of sentiment
 #   replies views reposts   current totals
 #   samples    list of {SECONDS REPLIES VIEWS REPOSTS}, oldest first (metric samples over time)
 #   tiers      list of the source tiers of the posts (1-4)
@@ -143,13 +145,19 @@ proc analyse::score::compute {factors} {
     }
 
     # 情感 sentiment
-    set sents [Get $factors sentiment {}]
-    if {[llength $sents]} {
-        set mean [expr {[tcl::mathop::+ 0.0 {*}$sents] / [llength $sents]}]
+    if {[dict exists $factors sentiment_total]} {
+        lassign [dict get $factors sentiment_total] n sum neg
+    } else {
+        set sents [Get $factors sentiment {}]
+        set n [llength $sents]
+        set sum [tcl::mathop::+ 0.0 {*}$sents]
         set neg 0
         foreach s $sents { if {$s <= -0.1} { incr neg } }
+    }
+    if {$n} {
+        set mean [expr {$sum / $n}]
         set p [Cap [expr {$weights(sentiment) * -$mean}] $weights(sentiment)]
-        lappend reasons [list 情感 $p [format "情感倾向平均 %.2f，负面帖子 %d/%d" $mean $neg [llength $sents]]]
+        lappend reasons [list 情感 $p [format "情感倾向平均 %.2f，负面帖子 %d/%d" $mean $neg $n]]
     } else {
         lappend reasons [list 情感 0.0 "无情感数据"]
     }
