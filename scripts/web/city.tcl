@@ -389,7 +389,7 @@ route POST /city/submissions/:id {} {
         respond header Cache-Control no-store
         return [citySubmissionsPage $me $period $page [list $msg] $id [dict create reason $reason]]
     }
-    done $me /city/submissions?period=$period&page=$page#item-$id \
+    done $me /city/submissions?period=$period&page=$page \
         [expr {$decision eq "adopted" ? "已采用，并告知报送的县区" : "已作不予采用，并告知报送的县区"}]
 }
 
