@@ -350,11 +350,11 @@ proc web::citySubmissionsPage {me period page {problems {}} {item ""} {values {}
                 markup append ops [postButton $me $action 采用 {decision adopted}]
             }
             if {$decision ne "rejected"} {
-                markup append ops [tmpl {<form method="post" action="$action" class="inline">[hidden $me]<input type="hidden" name="decision" value="rejected"><label for="r-$id">理由</label><input id="r-$id" name="reason" value="$typed" size="12" maxlength="500"><button type="submit">不予采用</button></form>}]
+                markup append ops [tmpl {<form method="post" action="$action" class="inline">[hidden $me]<input type="hidden" name="decision" value="rejected"><label for="r-$id">不予采用的理由</label> <input id="r-$id" name="reason" value="$typed" size="12" maxlength="500"><button type="submit">不予采用</button></form>}]
             }
         }
         set rowProblems [expr {$id eq $item ? [problems $problems] : ""}]
-        markup append items [tmpl {<tr id="item-$id"><td data-label="县区">$county</td><td data-label="标题">$title[if {$kind eq "special"} { tmpl {（专报）} }][if {$task_id ne ""} { tmpl {（回应约稿 $task_id）} }]</td><td data-label="报送单位">$unit</td><td data-label="签发人">$signer</td><td data-label="报送时间">[when $sent]</td><td data-label="采用情况">[dict get $names $decision][if {$reason ne ""} { tmpl {：$reason} }]$rowProblems$ops</td></tr>}]
+        markup append items [tmpl {<tr id="item-$id"><td data-label="县区">$county</td><td data-label="标题">$title[if {$kind eq "special"} { tmpl {（专报）} }][if {$task_id ne ""} { tmpl {（回应约稿 $task_id）} }]</td><td data-label="报送单位">$unit</td><td data-label="签发人">$signer</td><td data-label="报送时间">[when $sent]</td><td data-label="采用情况"><strong>[dict get $names $decision]</strong>[if {$reason ne ""} { tmpl {：$reason} }]$rowProblems[if {$ops ne ""} { tmpl {<div>$ops</div>} }]</td></tr>}]
     }
     set nav [pager /city/submissions "period=$period&" $page [expr {$n > 50}]]
     cityPage $me 政务信息 [tmpl {<h1>[dict get $p label]县区政务信息报送</h1>
