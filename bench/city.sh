@@ -1,7 +1,7 @@
 #!/bin/sh
 # city.sh - the city box's pages at size (issue 17): 20 member counties with a year of reported
-# data each (events of level 较大 and above with their timelines, 政务信息 items, quarterly
-# counters, posts per hour), then the server time of the city's pages in process (the median of
+# data each (events of level 较大 and above with their timelines, those of 重大 and above with
+# when they reached the city, 政务信息 items, quarterly counters, posts per hour), then the server time of the city's pages in process (the median of
 # web::handle calls with a logged-in city office session), like bench/web.sh. Not a timed test.
 # Usage: bench/city.sh (see bench/lib.sh for YQBOX, YQBOX_DEV and BENCH_TINY=1: 2 counties, 20
 # events each); BENCH_COUNTIES and BENCH_EVENTS (per county) choose the size.
@@ -28,11 +28,15 @@ db transaction {
             set iso [yqbox::iso $at]
             set level [lindex {较大 较大 较大 重大 特别重大} [expr {int(rand() * 5)}]]
             set state [expr {rand() < 0.9 ? "closed" : "investigating"}]
+            # a 重大敏感 matter reaches the city between a minute and 3 hours after its rating
+            set major [expr {$level in {重大 特别重大} ? [yqbox::iso [expr {$at + 60 + int(rand() * 3 * 3600)}]] : ""}]
             db eval {INSERT INTO city_event(peer_id, event_id, title, level, score, state, unit, first_seen, detected,
-                                            posts_count, overdue, received, updated, closed_at)
+                                            major_at, major_received, posts_count, overdue, received, updated, closed_at)
                      VALUES($p, $e, '县' || $c || '事件' || $e, $level, 50, $state, '住建局', $iso, $iso,
+                            CASE WHEN $major = '' THEN '' ELSE $iso END, $major,
                             3, CASE WHEN random() % 10 = 0 THEN 1 ELSE 0 END, $iso, $iso,
                             CASE WHEN $state = 'closed' THEN $iso ELSE '' END)}
+            if {$major ne ""} { federation::city::Delay $p $e }
             for {set s 1} {$s <= 6} {incr s} {
                 db eval {INSERT INTO city_event_step(peer_id, event_id, step, at, action, from_state, to_state, by_unit, note, received)
                          VALUES($p, $e, $s, $iso, 'claim', 'detected', 'claimed', '住建局', '', $iso)}

@@ -79,8 +79,9 @@ namespace eval assessment {
             WHERE v.at >= $from AND v.at < $to GROUP BY r.id
             HAVING sum(v.choice = 'unsatisfied') > sum(v.choice <> 'unsatisfied')}}
     }
-    # counters computed by submission::stats, not SQL over events
-    variable reportingCounters {submissions_adopted months_below_quota commissions_late}
+    # counters computed by submission::stats, not SQL over events (the repost ones only by a city
+    # box, from its members' answers: federation/city.tcl; 0 for a county's own units)
+    variable reportingCounters {submissions_adopted months_below_quota commissions_late reposts_ontime reposts_late}
     # what each counter counts (assessment counters)
     variable help {
         owned               "events the unit claimed or was assigned in the period"
@@ -99,6 +100,8 @@ namespace eval assessment {
         submissions_adopted "government-information items adopted"
         months_below_quota  "months in which the unit sent fewer items than rule_submission_unit"
         commissions_late    "约稿 notices delivered late or not delivered by the deadline"
+        reposts_ontime      "the city's repost tasks done by their due time (a city box's ranking of counties)"
+        reposts_late        "the city's repost tasks done late or not done by their due time (a city box's ranking)"
     }
     variable late {assigned_overdue reports_late replies_late limit_breaches instructions_late}
 }
@@ -190,6 +193,8 @@ proc assessment::formula {} {
         $i alias set assessment::FormulaSet $i
         # $votes: whether the satisfaction votes count (config assessment_votes, off by default)
         interp invokehidden $i set votes [expr {[conf::get assessment_votes] ? 1 : 0}]
+        # $city: whether this box ranks member counties (fed_role city or both: the repost tasks count)
+        interp invokehidden $i set city [expr {[federation::isCity] ? 1 : 0}]
         $i alias base assessment::FormulaBase
         $i alias part assessment::FormulaPart
         $i alias title assessment::FormulaTitle
@@ -240,6 +245,7 @@ proc assessment::formulaText {f} {
 # is then quick at any size.
 proc assessment::compute {spec {events 1}} {
     variable counters
+    variable reportingCounters
     set p [reporting::period $spec]
     set f [formula]
     set from [dict get $p from]
@@ -249,7 +255,7 @@ proc assessment::compute {spec {events 1}} {
     set units {}
     foreach {id name} [org::unitsIn $from $to] {
         set c {}; set e {}
-        foreach n [dict keys $counters] { dict set c $n 0; dict set e $n {} }
+        foreach n [concat [dict keys $counters] $reportingCounters] { dict set c $n 0; dict set e $n {} }
         dict set units $id [dict create unit_id $id unit $name counters $c events $e below {}]
     }
     set missing {}

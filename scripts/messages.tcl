@@ -868,3 +868,14 @@ namespace eval yq {
         catalog.nodb            修改职责词需要数据目录
     }
 }
+
+namespace eval yq {
+    # ---- fedfin: the city's decision on 政务信息, the clock skew in the 2-hour rule
+    # (federation/city.tcl, county.tcl, web/city.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        city.noitem         {没有编号为“%s”的县区政务信息}
+        city.baddecision    {决定“%s”无效，应为 adopted（采用）或 rejected（不予采用）}
+        city.decided        {《%1$s》已经是“%2$s”，未作改动}
+        city.skew           {%1$s的时钟比市级平台%2$s %3$s（上次联网时测得）；两小时报送按此偏差校正}
+    }
+}

@@ -31,6 +31,14 @@ part submissions_adopted   1    信息采用
 part months_below_quota   -5    月度报送未达标
 part commissions_late     -2    约稿逾期
 
+# 转载市级重大信息 (004 三(三)): only on a city box ranking its member counties ($city); a repost
+# done after its due time (Weibo 1 hour, WeChat 1 working day) earns nothing, and is named in the
+# 通报 (000 四: 点名通报)
+if {$city} {
+    part reposts_ontime        1    按时转载
+    part reposts_late          0    逾期转载（不得分）
+}
+
 # 网民满意度 (public column's vote): only when the config key assessment_votes is on ($votes);
 # a reply counts once, by the majority of the votes cast on it in the period
 if {$votes} {

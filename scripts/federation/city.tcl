@@ -18,8 +18,11 @@
 # departments together, by the same formula (assessment::formula, assessment::rank): a county's
 # event counters are those it reported for the quarter; its reporting counters are counted here
 # from what the city received (items per month against rule_submission_unit, the city's 约稿
-# delivered late or not at all). THE 2-HOUR RULE (001 第八条): a 重大敏感 matter reaches the city
-# within 2 hours of the county rating it 重大 or above (its detection when it was rated so at once).
+# delivered late or not at all; repost tasks done on time and late: the formula's $city parts), and
+# only the items the city office adopted (federation::city::decide: 采用 or not, sent back down as
+# submission.adopt) count as adopted. THE 2-HOUR RULE (001 第八条): a 重大敏感 matter reaches the
+# city within 2 hours of the county rating it 重大 or above (its detection when it was rated so at
+# once): the county's time corrected by the clock skew the link measured when it arrived.
 
 namespace eval federation::city {
     variable majors {重大 特别重大}
@@ -109,8 +112,12 @@ proc federation::city::Event {peer object payload msg} {
         }
     }
     if {$level in $majors} {
-        db eval {UPDATE city_event SET major_received = $now WHERE peer_id = $p AND event_id = $e AND major_received = ''}
+        # the member's clock skew measured by the link now (NULL unknown: file transfer only)
+        set skew [dict get $peer skew]
+        db eval {UPDATE city_event SET major_received = $now, major_skew = nullif($skew, '')
+                 WHERE peer_id = $p AND event_id = $e AND major_received = ''}
     }
+    Delay $p $e
 }
 
 # federation::city::Reply: the event.reply handler: the reply published on a county event.
@@ -216,6 +223,35 @@ unset kind cmd
 
 # ---- sending down ----------------------------------------------------------------------------
 
+# federation::city::decide: the city office's decision on 政务信息 item ID received from a member:
+# DECISION adopted (采用) or rejected (不予采用, REASON required). It may be changed later (the
+# last decision counts); the same decision twice is refused. One transaction: the item's row, the
+# audit entry and submission.adopt sent back down to the member (its box shows the decision).
+# Returns ID.
+proc federation::city::decide {id decision {reason ""}} {
+    Need
+    if {![string is entier -strict $id]} { yq::fail city.noitem $id }
+    set row {}
+    db eval {SELECT peer_id, ref, title, decision AS was FROM city_submission WHERE id = $id} r { unset r(*); set row [array get r] }
+    if {![dict size $row]} { yq::fail city.noitem $id }
+    if {$decision ni {adopted rejected}} { yq::fail city.baddecision $decision }
+    set reason [string trim $reason]
+    if {$decision eq "rejected" && $reason eq ""} { yq::fail city.empty 不予采用的理由 }
+    if {$decision eq "adopted"} { set reason "" }
+    if {[string length $reason] > 500} { yq::fail workflow.long 理由 500 }
+    dict with row {}
+    if {$was eq $decision} { yq::fail city.decided $title [dict get {adopted 采用 rejected 不予采用} $decision] }
+    org::guarded city.task city.adopt city_submission:$id {
+        set now [yqbox::iso]
+        set by [dict get [org::actor] login]
+        db eval {UPDATE city_submission SET decision = $decision, decided = $now, decided_by = $by, reason = $reason
+                 WHERE id = $id}
+        federation::emit -to $peer_id submission.adopt $ref [json object ref string $ref decision string $decision \
+            reason string $reason decided string $now]
+        list $id "$title：[dict get {adopted 采用 rejected 不予采用} $decision][expr {$reason eq "" ? "" : "（$reason）"}]" $was
+    }
+}
+
 # federation::city::To: the member peers TO names (a list of names; empty = every enabled member)
 # as peer dicts; errors when there is none.
 proc federation::city::To {to} {
@@ -302,16 +338,22 @@ proc federation::city::Time {text} {
     return $t
 }
 
-# federation::city::tasks: the tasks sent down (KIND repost|commission|"" all), newest first, each
-# a dict id kind channel title url posted due due_epoch issued peers: a list of dicts peer name done
-# url state (done | late | overdue | open).
-proc federation::city::tasks {{kind ""}} {
+# federation::city::tasks: the tasks sent down (KIND repost|commission|"" all; to member PEER only,
+# "" any), newest first, each a dict id kind channel title url posted due due_epoch issued peers: a
+# list of dicts peer name done url state (done | late | overdue | open) (only PEER's when given).
+proc federation::city::tasks {{kind ""} {peer ""}} {
     set now [yqbox::now]
     set out {}
-    db eval {SELECT * FROM city_task WHERE $kind = '' OR kind = $kind ORDER BY id DESC} t {
+    if {$peer eq ""} {
+        set sql {SELECT * FROM city_task WHERE $kind = '' OR kind = $kind ORDER BY id DESC}
+    } else {
+        set sql {SELECT t.* FROM city_task_peer tp JOIN city_task t ON t.id = tp.task_id
+                 WHERE tp.peer_id = $peer AND ($kind = '' OR t.kind = $kind) ORDER BY t.id DESC}
+    }
+    db eval $sql t {
         set ps {}
         db eval {SELECT tp.peer_id, p.name, tp.done, tp.url FROM city_task_peer tp JOIN federation_peer p ON p.id = tp.peer_id
-                 WHERE tp.task_id = $t(id) ORDER BY p.id} {
+                 WHERE tp.task_id = $t(id) AND ($peer = '' OR tp.peer_id = $peer) ORDER BY p.id} {
             lappend ps [dict create peer $peer_id name $name done [expr {$done eq "" ? "" : $done}] url $url \
                             state [TaskState $done $t(due_epoch) $now]]
         }
@@ -346,33 +388,36 @@ proc federation::city::assessment {period} {
             lappend entries [dict merge $u [dict create kind 市直 peer "" reposts_late 0 reported 1]]
         }
     }
-    set quota [conf::get rule_submission_unit]
-    set thisMonth [reporting::current month]
     set from [dict get $p from]; set to [dict get $p to]
     set now [yqbox::now]
+    set quotas [quotas $period]
     foreach m [members] {
         set pid [dict get $m id]
         set c {}
-        foreach n [dict keys $assessment::counters] { dict set c $n 0 }
+        foreach n [concat [dict keys $assessment::counters] $assessment::reportingCounters] { dict set c $n 0 }
         set got [db onecolumn {SELECT counters FROM city_counters WHERE peer_id = $pid AND period = $period}]
         if {$got ne ""} { set c [dict merge $c [json parse $got]] }
+        # adoption is the city office's decision (submission::stats counts the county's own likewise)
         dict set c submissions_adopted [db onecolumn {SELECT count(*) FROM city_submission WHERE peer_id = $pid
-                                                      AND kind = 'item' AND sent >= $from AND sent < $to}]
-        set below {}
-        foreach mm [dict get $p months] {
-            if {$mm >= $thisMonth} { continue }
-            if {[db onecolumn {SELECT count(*) FROM city_submission WHERE peer_id = $pid AND kind = 'item'
-                               AND substr(sent, 1, 7) = $mm}] < $quota} { lappend below $mm }
-        }
+                                                      AND kind = 'item' AND sent >= $from AND sent < $to
+                                                      AND decision = 'adopted'}]
+        set below [dict get $quotas $pid below]
         dict set c months_below_quota [llength $below]
-        set late 0; set rlate 0
-        db eval {SELECT t.kind, t.due_epoch, tp.done FROM city_task t JOIN city_task_peer tp ON tp.task_id = t.id
+        set late 0; set rlate 0; set rontime 0
+        db eval {SELECT t.kind, t.due_epoch, tp.done FROM city_task_peer tp JOIN city_task t ON t.id = tp.task_id
                  WHERE tp.peer_id = $pid AND t.issued >= $from AND t.issued < $to} {
-            if {[TaskState $done $due_epoch $now] in {late overdue}} {
-                if {$kind eq "commission"} { incr late } else { incr rlate }
+            set st [TaskState $done $due_epoch $now]
+            if {$kind eq "commission"} {
+                if {$st in {late overdue}} { incr late }
+            } elseif {$st in {late overdue}} {
+                incr rlate
+            } elseif {$st eq "done"} {
+                incr rontime
             }
         }
         dict set c commissions_late $late
+        dict set c reposts_ontime $rontime
+        dict set c reposts_late $rlate
         lappend entries [dict create unit [dict get $m county] unit_id "" kind 县区 peer $pid counters $c below $below \
                              reposts_late $rlate reported [expr {$got ne ""}]]
     }
@@ -383,58 +428,83 @@ proc federation::city::assessment {period} {
 # 名次 单位 类别 积分, every counter of the formula, and the late reposts.
 proc federation::city::table {a} {
     set parts [dict get $a formula parts]
-    set rows [list [concat 名次 单位 类别 积分 [lmap p $parts { lindex $p 2 }] 转载逾期]]
+    # a formula without a part for the late reposts still shows them
+    set extra [expr {"reposts_late" ni [lmap p $parts { lindex $p 0 }]}]
+    set rows [list [concat 名次 单位 类别 积分 [lmap p $parts { lindex $p 2 }] [if {$extra} { list 转载逾期 }]]]
     foreach u [dict get $a units] {
         lappend rows [concat [dict get $u rank] [dict get $u unit] [dict get $u kind] [dict get $u points] \
                           [lmap p $parts { expr {[dict exists $u counters [lindex $p 0]] ? [dict get $u counters [lindex $p 0]] : 0} }] \
-                          [dict get $u reposts_late]]
+                          [if {$extra} { dict get $u reposts_late }]]
     }
     return $rows
 }
 
 # federation::city::quotas: the 政务信息 items received from each member in the months of PERIOD
-# (a quarter, month or year spec): a list of dicts peer name months (YYYY-MM -> items) below (past
-# months under the quota) and the quota.
+# (a quarter, month or year spec), as a dict peer id -> dict peer name months (YYYY-MM -> items
+# sent) adopted (YYYY-MM -> items the city adopted) below (past months under the quota) quota.
+# The quota counts what was sent; adoption is counted apart (the ranking counts it).
 proc federation::city::quotas {period} {
     Need
     set p [reporting::period $period]
     set quota [conf::get rule_submission_unit]
     set thisMonth [reporting::current month]
+    set from [dict get $p from]; set to [dict get $p to]
     set out {}
     foreach m [members] {
         set pid [dict get $m id]
-        set ms {}; set below {}
-        foreach mm [dict get $p months] {
-            set n [db onecolumn {SELECT count(*) FROM city_submission WHERE peer_id = $pid AND kind = 'item'
-                                 AND substr(sent, 1, 7) = $mm}]
-            dict set ms $mm $n
+        set ms {}; set ad {}; set below {}
+        foreach mm [dict get $p months] { dict set ms $mm 0; dict set ad $mm 0 }
+        db eval {SELECT substr(sent, 1, 7) AS mm, count(*) AS n, sum(decision = 'adopted') AS a FROM city_submission
+                 WHERE peer_id = $pid AND kind = 'item' AND sent >= $from AND sent < $to GROUP BY mm} {
+            if {[dict exists $ms $mm]} { dict set ms $mm $n; dict set ad $mm $a }
+        }
+        dict for {mm n} $ms {
             if {$mm < $thisMonth && $n < $quota} { lappend below $mm }
         }
-        lappend out [dict create peer $pid name [dict get $m county] months $ms below $below quota $quota]
+        dict set out $pid [dict create peer $pid name [dict get $m county] months $ms adopted $ad below $below quota $quota]
     }
     return $out
 }
 
-# federation::city::twohour: the 重大敏感 matters reported by members (level 重大 or 特别重大), each a
-# dict peer name event title level from (the county's rating, else its detection) received
-# (reached the city at that level) minutes ok (1 within 2 hours, 0 not, "" not yet known); newest first.
-proc federation::city::twohour {} {
+# federation::city::twohour: the 重大敏感 matters reported by members (level 重大 or 特别重大), newest
+# first, LIMIT from OFFSET: a dict late (how many of all took longer than 2 hours) total (how many
+# there are) rows: a list of dicts peer name event title level from (the county's rating, else its
+# detection; the county's clock) received (reached the city at that level; the city's clock) skew
+# (the county's clock minus the city's then, seconds; "" unknown) minutes (from to received, on the
+# city's clock) ok (1 within 2 hours, 0 not, "" not known).
+proc federation::city::twohour {{limit 50} {offset 0}} {
     variable twoHours
     Need
-    set out {}
-    db eval {SELECT e.peer_id, p.county, p.name, e.event_id, e.title, e.level, e.detected, e.major_at, e.major_received
+    set rows {}
+    db eval {SELECT e.peer_id, p.county, p.name, e.event_id, e.title, e.level, e.detected, e.major_at, e.major_received,
+                    e.major_skew, e.major_delay
              FROM city_event e JOIN federation_peer p ON p.id = e.peer_id
-             WHERE e.major_received <> '' ORDER BY e.major_received DESC} {
+             WHERE e.major_received <> '' ORDER BY e.major_received DESC LIMIT $limit OFFSET $offset} {
         set from [expr {$major_at ne "" ? $major_at : $detected}]
-        set min ""; set ok ""
-        if {$from ne "" && ![catch {expr {[yqbox::seconds $major_received] - [yqbox::seconds $from]}} d]} {
-            set min [expr {max(0, $d) / 60}]
-            set ok [expr {$d <= $twoHours}]
-        }
-        lappend out [dict create peer $peer_id name [expr {$county eq "" ? $name : $county}] event $event_id title $title \
-                         level $level from $from received $major_received minutes $min ok $ok]
+        set min [expr {$major_delay eq "" ? "" : max(0, $major_delay) / 60}]
+        set ok [expr {$major_delay eq "" ? "" : $major_delay <= $twoHours}]
+        lappend rows [dict create peer $peer_id name [expr {$county eq "" ? $name : $county}] event $event_id title $title \
+                          level $level from $from received $major_received skew $major_skew minutes $min ok $ok]
     }
-    return $out
+    db eval {SELECT count(*) AS total, coalesce(sum(major_delay > $twoHours), 0) AS late FROM city_event
+             WHERE major_received <> ''} {}
+    dict create late $late total $total rows $rows
+}
+
+# federation::city::Delay: record how long county event E of member P took to reach the city at
+# 重大 or above (city_event.major_delay, seconds): from the county's rating (else its detection),
+# on the county's clock, to the city's receipt, on the city's, corrected by the clock skew measured
+# then (major_skew: the county's clock minus the city's; none when unknown). NULL when it has not
+# reached the city at that level or a time is missing.
+proc federation::city::Delay {p e} {
+    db eval {SELECT major_at, detected, major_received, major_skew FROM city_event WHERE peer_id = $p AND event_id = $e} {}
+    set from [expr {$major_at ne "" ? $major_at : $detected}]
+    set d ""
+    if {$major_received ne "" && $from ne ""
+        && ![catch {expr {[yqbox::seconds $major_received] - [yqbox::seconds $from]}} raw]} {
+        set d [expr {$raw + ($major_skew eq "" ? 0 : $major_skew)}]
+    }
+    db eval {UPDATE city_event SET major_delay = nullif($d, '') WHERE peer_id = $p AND event_id = $e}
 }
 
 # federation::city::notice: the city's 通报 of quarter PERIOD as a printable official document
@@ -493,31 +563,35 @@ proc federation::city::bulletin {period} {
     }
 }
 
-# federation::city::dashboard: the figures across members: a list of dicts peer name levels
-# (level -> open events) open closed overdue (events with breached deadlines, open) tasks_overdue
-# (repost and 约稿 past due, not done) reports (专报 received) hours (posts per hour, last 24,
-# oldest first; {} none) last_received (the link).
-proc federation::city::dashboard {} {
+# federation::city::dashboard: the figures across members (or member PEER only): a list of dicts
+# peer name levels (level -> open events) open closed overdue (events with breached deadlines,
+# open) tasks_overdue (repost and 约稿 past due, not done) reports (专报 received) hours (posts per
+# hour, last 24, oldest first; {} none) last_received (the link) skew (its clock minus ours,
+# seconds, at the last exchange; "" unknown). The event figures come from city_event_count (kept
+# by migration 033's triggers), not from the events.
+proc federation::city::dashboard {{peer ""}} {
     Need
     set now [yqbox::now]
     set out {}
     foreach m [members] {
         set pid [dict get $m id]
+        if {$peer ne "" && $pid != $peer} { continue }
         set levels {较大 0 重大 0 特别重大 0}
-        db eval {SELECT level, count(*) AS n FROM city_event WHERE peer_id = $pid AND state <> 'closed' GROUP BY level} {
-            dict set levels $level $n
+        set open 0; set closed 0; set overdue 0
+        db eval {SELECT level, state, overdue AS late, n FROM city_event_count WHERE peer_id = $pid} {
+            if {$state eq "closed"} { incr closed $n; continue }
+            incr open $n
+            if {$late} { incr overdue $n }
+            if {[dict exists $levels $level]} { dict incr levels $level $n }
         }
-        set open [db onecolumn {SELECT count(*) FROM city_event WHERE peer_id = $pid AND state <> 'closed'}]
-        set closed [db onecolumn {SELECT count(*) FROM city_event WHERE peer_id = $pid AND state = 'closed'}]
-        set overdue [db onecolumn {SELECT count(*) FROM city_event WHERE peer_id = $pid AND state <> 'closed' AND overdue > 0}]
         set tover [db onecolumn {SELECT count(*) FROM city_task_peer tp JOIN city_task t ON t.id = tp.task_id
                                  WHERE tp.peer_id = $pid AND tp.done IS NULL AND t.due_epoch < $now}]
         set reports [db onecolumn {SELECT count(*) FROM city_report WHERE peer_id = $pid}]
         set hours [db onecolumn {SELECT hours FROM city_stats WHERE peer_id = $pid}]
         set hours [expr {$hours eq "" ? {} : [json parse $hours]}]
-        set last [db onecolumn {SELECT last_received FROM federation_peer WHERE id = $pid}]
+        db eval {SELECT last_received AS last, skew FROM federation_peer WHERE id = $pid} {}
         lappend out [dict create peer $pid name [dict get $m county] levels $levels open $open closed $closed \
-                         overdue $overdue tasks_overdue $tover reports $reports hours $hours last_received $last]
+                         overdue $overdue tasks_overdue $tover reports $reports hours $hours last_received $last skew $skew]
     }
     return $out
 }
@@ -537,6 +611,10 @@ cmdlayer::command city bulletin {{period 期间}} "印发季度考核通报并�
 cmdlayer::command city rank {{period 期间 text ""}} "县区与市直部门考核积分排名（默认本季度）" {
     if {$period eq ""} { set period [reporting::current quarter] }
     join [lmap r [federation::city::table [federation::city::assessment $period]] { join $r \t }] \n
+}
+cmdlayer::command city adopt {{id 信息编号} {-no 不予采用的理由 text ""}} \
+    "市信息办对县区报送的政务信息作出采用决定（带 -no 理由 为不予采用），并告知该县区；只有采用的计入考核" {
+    federation::city::decide $id [expr {$no eq "" ? "adopted" : "rejected"}] $no
 }
 cmdlayer::command city tasks {} "已下发的转载任务和约稿通知及各县区完成情况" {
     set names {done 按时 late 逾期完成 overdue 逾期未完成 open 未到期}

@@ -20,6 +20,8 @@
 #   commission.issue      a 约稿 notice: a commission of the county's 约稿 process to the info
 #                         office, with the city's time limit
 #   bulletin.issue        the city's quarterly 通报: stored, the office told
+#   submission.adopt      the city office's decision (采用 or not) on an item sent up: kept in
+#                         city_adoption, shown on the item's page, the office told
 # A box without a parent queues nothing (federation::emit), so a standalone county is unchanged.
 
 namespace eval federation::county {
@@ -367,6 +369,48 @@ proc federation::county::Bulletin {peer object payload msg} {
         "[dict get $peer name]印发了[dict get $payload title]，请阅读并落实。" bulletin:$id
 }
 
+# federation::county::Adopt: the submission.adopt handler: the city office's decision (adopted or
+# rejected, with its reason) on an item this box sent up (REF upward:N or submission:N) is kept in
+# city_adoption (the last one counts) and the office told.
+proc federation::county::Adopt {peer object payload msg} {
+    foreach f {ref decision decided} {
+        if {![dict exists $payload $f]} { yq::fail federation.badmsg $f "" }
+    }
+    dict with payload {}
+    if {$decision ni {adopted rejected}} { yq::fail federation.badmsg decision $decision }
+    if {![regexp {^(upward|submission):(\d+)$} $ref -> table n]} { yq::fail federation.badmsg ref $ref }
+    if {[catch {yqbox::seconds $decided}]} { yq::fail federation.badmsg decided $decided }
+    set title [db onecolumn [expr {$table eq "upward" ? {SELECT title FROM submission_upward WHERE id = $n}
+                                                       : {SELECT title FROM submission WHERE id = $n}}]]
+    if {$title eq ""} { yq::fail federation.badmsg ref $ref }
+    set reason [string range [expr {[dict exists $payload reason] ? [dict get $payload reason] : ""}] 0 499]
+    set p [dict get $peer id]
+    set now [yqbox::iso]
+    db eval {INSERT INTO city_adoption(peer_id, ref, decision, reason, decided, received)
+             VALUES($p, $ref, $decision, $reason, $decided, $now)
+             ON CONFLICT(peer_id, ref) DO UPDATE SET decision = excluded.decision, reason = excluded.reason,
+                                                    decided = excluded.decided, received = excluded.received}
+    set what [expr {$decision eq "adopted" ? "采用" : "不予采用（$reason）"}]
+    set sid [expr {$table eq "submission" ? $n : [db onecolumn {SELECT submission_id FROM submission_upward WHERE id = $n}]}]
+    notify::queue "" submission.adopt office "[dict get $peer name]：政务信息$what" \
+        "[dict get $peer name]对本县报送的政务信息《$title》作出决定：$what。" [expr {$sid eq "" ? "" : "submission:$sid"}]
+}
+
+# federation::county::adoption: the city's decisions on what this box sent up of submission ID
+# (the item itself, or what the office sent up from it), newest first: a list of dicts city
+# decision (adopted | rejected) reason decided. Reads only.
+proc federation::county::adoption {id} {
+    set out {}
+    db eval {SELECT p.name AS city, a.decision, a.reason, a.decided FROM city_adoption a
+             JOIN federation_peer p ON p.id = a.peer_id
+             WHERE a.ref = 'submission:' || $id
+                OR a.ref IN (SELECT 'upward:' || u.id FROM submission_upward u WHERE u.submission_id = $id)
+             ORDER BY a.decided DESC} {
+        lappend out [dict create city $city decision $decision reason $reason decided $decided]
+    }
+    return $out
+}
+
 # federation::county::worklist: the office's work-list rows (web::worklist) for what the city sent
 # down: the open repost tasks, each with its deadline. Reads only.
 proc federation::county::worklist {} {
@@ -386,6 +430,7 @@ lappend submission::upwardHooks federation::county::upward
 federation::on task.repost federation::county::Repost
 federation::on commission.issue federation::county::Commission
 federation::on bulletin.issue federation::county::Bulletin
+federation::on submission.adopt federation::county::Adopt
 
 # ---- the console command ----
 cmdlayer::noun repost "市级转载任务：列出、登记本县转载链接（004 三(三)：政务微博 1 小时内、政务微信 1 个工作日内）"

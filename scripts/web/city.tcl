@@ -6,8 +6,11 @@
 # /city/events/PEER/ID (one with its timeline as reported), /city/counties/PEER (drill down to one
 # county), /city/assessment (the ranking of counties and 市直 departments by the one formula, and
 # the 通报 issued from it), /city/submissions (政务信息 received against the monthly quota),
-# /city/twohour (the 2-hour rule for 重大敏感 matters), /city/tasks (repost tasks and 约稿 sent down,
-# each county's answer, and the forms that send them: city.task, the office).
+# /city/twohour (the 2-hour rule for 重大敏感 matters, corrected by each county's clock skew),
+# /city/tasks (repost tasks and 约稿 sent down, each county's answer, and the forms that send them:
+# city.task, the office); POST /city/submissions/ID: the office adopts an item or not. The lists
+# are paged 50 rows at a time (web::pager); a county whose clock is off by more than a minute is
+# named on the dashboard, its page and the 2-hour table.
 # ON A COUNTY BOX: /reposts/ID (a repost task from the city: its clock, and the form where the
 # office records the link of the county's repost) and /bulletins/ID (the city's 通报).
 # Everything a county reported is outside text: escaped like crawled text; the printable 专报 and
@@ -95,6 +98,7 @@ route GET /city {} {
     set chart [expr {[llength $series] ? [lines 各县区每小时发现帖子数 $labels $series] : [tmpl {<p>尚未收到县区的采集统计。</p>}]}]
     cityPage $me 县区汇总 [tmpl {<h1>县区汇总</h1>
 <p>各县区上报的较大及以上舆情事件（按县区上报的状态），下发任务的完成情况和联网状态。</p>
+[skewWarning]
 <table class="list" id="counties"><thead><tr><th scope="col">县区</th><th scope="col">较大</th><th scope="col">重大</th><th scope="col">特别重大</th><th scope="col">办理中</th><th scope="col">已办结</th><th scope="col">逾期事件</th><th scope="col">逾期任务</th><th scope="col">专报</th><th scope="col">近1小时帖子</th><th scope="col">近24小时帖子</th></tr></thead><tbody>$rows</tbody></table>
 <h2>每小时发现帖子数</h2>
 $chart
@@ -102,20 +106,33 @@ $chart
 [linkHealth]}]
 }
 
-# web::cityEvents: the rows (markup) of the county events matching WHERE (an SQL condition on
-# city_event e, binding peer, level and state from the caller), newest first, at most 500.
-proc web::cityEvents {peer level state} {
+# web::cityEvents: the county events of member PEER ("" all), LEVEL ("" all) and STATE (open,
+# closed, "" all), newest detected first, page PAGE of 50 rows: {ROWS MORE}, ROWS the table
+# (markup; a sentence when there is none), MORE whether there are rows after this page.
+proc web::cityEvents {peer level state page} {
     set rows ""
-    db eval {SELECT e.peer_id, e.event_id, e.title, e.level, e.state, e.unit, e.detected, e.updated, e.closed_at,
+    set n 0
+    set offset [expr {($page - 1) * 50}]
+    # one form of the query per filter, so that each reads its index (033) in detected order
+    if {$peer ne ""} {
+        set where {e.peer_id = $peer AND ($level = '' OR e.level = $level)}
+    } elseif {$level ne ""} {
+        set where {e.level = $level}
+    } else {
+        set where {1}
+    }
+    db eval [string map [list @WHERE $where] {
+             SELECT e.peer_id, e.event_id, e.title, e.level, e.state, e.unit, e.detected, e.updated, e.closed_at,
                     e.overdue, CASE WHEN p.county = '' THEN p.name ELSE p.county END AS county
              FROM city_event e JOIN federation_peer p ON p.id = e.peer_id
-             WHERE ($peer = '' OR e.peer_id = $peer) AND ($level = '' OR e.level = $level)
+             WHERE @WHERE
                AND ($state = '' OR ($state = 'open' AND e.state <> 'closed') OR ($state = 'closed' AND e.state = 'closed'))
-             ORDER BY e.detected DESC LIMIT 500} {
+             ORDER BY e.detected DESC LIMIT 51 OFFSET $offset}] {
+        if {[incr n] > 50} { break }
         markup append rows [tmpl {<tr><td data-label="县区">$county</td><td data-label="事件"><a href="/city/events/$peer_id/$event_id">$title</a></td><td data-label="等级"><span class="level [levelClass $level]">$level</span></td><td data-label="状态">[stateName $state][if {$overdue > 0} { tmpl {（逾期 $overdue 项）} }]</td><td data-label="办理单位">$unit</td><td data-label="发现">[when $detected]</td><td data-label="最近上报">[when $updated]</td></tr>}]
     }
-    if {$rows eq ""} { return [tmpl {<p>没有符合条件的县区事件。</p>}] }
-    tmpl {<table class="list" id="events"><thead><tr><th scope="col">县区</th><th scope="col">事件</th><th scope="col">等级</th><th scope="col">状态</th><th scope="col">办理单位</th><th scope="col">发现</th><th scope="col">最近上报</th></tr></thead><tbody>$rows</tbody></table>}
+    if {$rows eq ""} { return [list [tmpl {<p>没有符合条件的县区事件。</p>}] 0] }
+    list [tmpl {<table class="list" id="events"><thead><tr><th scope="col">县区</th><th scope="col">事件</th><th scope="col">等级</th><th scope="col">状态</th><th scope="col">办理单位</th><th scope="col">发现</th><th scope="col">最近上报</th></tr></thead><tbody>$rows</tbody></table>}] [expr {$n > 50}]
 }
 
 route GET /city/events {} {
@@ -129,9 +146,13 @@ route GET /city/events {} {
     if {$state ni {open closed}} { set state "" }
     set counties [list "" 全部县区]
     foreach m [federation::city::members] { lappend counties [dict get $m id] [dict get $m county] }
+    set page [pageNo]
+    lassign [cityEvents $peer $level $state $page] table more
+    set nav [pager /city/events [filterQuery [dict create county $peer level $level state $state] {county level state}] $page $more]
     cityPage $me 县区事件 [tmpl {<h1>县区事件</h1>
 <form method="get" action="/city/events" class="filters" role="search"><label for="f-county">县区</label><select id="f-county" name="county">[options $counties $peer]</select> <label for="f-level">等级</label><select id="f-level" name="level">[options {"" 全部等级 较大 较大 重大 重大 特别重大 特别重大} $level]</select> <label for="f-state">状态</label><select id="f-state" name="state">[options {"" 全部 open 办理中 closed 已办结} $state]</select> <button type="submit">筛选</button></form>
-[cityEvents $peer $level $state]}]
+$table
+<p class="pager">$nav</p>}]
 }
 
 route GET /city/events/:peer/:id {} {
@@ -205,14 +226,15 @@ route GET /city/counties/:peer {} {
     set peer [req param peer]
     set name [peerName $peer]
     if {$name eq ""} { errorpage 404; return }
-    set d [lindex [lmap x [federation::city::dashboard] { if {[dict get $x peer] != $peer} continue; set x }] 0]
+    set d [lindex [federation::city::dashboard $peer] 0]
     set period [reporting::current quarter]
     set a [federation::city::assessment $period]
     set mine [lindex [lmap u [dict get $a units] { if {[dict get $u peer] ne $peer} continue; set u }] 0]
+    set page [pageNo]
+    lassign [cityEvents $peer "" "" $page] events more
     set tasks ""
-    foreach t [federation::city::tasks] {
+    foreach t [federation::city::tasks "" $peer] {
         foreach p [dict get $t peers] {
-            if {[dict get $p peer] != $peer} { continue }
             markup append tasks [tmpl {<tr><td data-label="任务">[expr {[dict get $t kind] eq "repost" ? "转载" : "约稿"}]：[dict get $t title]</td><td data-label="截止">[when [dict get $t due]]</td><td data-label="完成">[expr {[dict get $p done] eq "" ? "—" : [when [dict get $p done]]}]</td><td data-label="情况">[dict get $::web::taskStates [dict get $p state]]</td></tr>}]
         }
     }
@@ -221,8 +243,10 @@ route GET /city/counties/:peer {} {
 <p>办理中 [dict get $d open] 件（较大 [dict get $d levels 较大]、重大 [dict get $d levels 重大]、特别重大 [dict get $d levels 特别重大]），已办结 [dict get $d closed] 件，逾期事件 [dict get $d overdue] 件，逾期任务 [dict get $d tasks_overdue] 项，专报 [dict get $d reports] 期。</p>
 <p>[dict get $a period label]：积分 [dict get $mine points]，第 [dict get $mine rank] 名[if {![dict get $mine reported]} { tmpl {（尚未收到该县区本季度的考核计数）} }]。</p>
 [if {[llength $hours]} { lines "$name 每小时发现帖子数" [lrepeat 24 ""] [list $name #9b1c1c $hours] }]
+[skewWarning $peer]
 <h2>事件</h2>
-[cityEvents $peer "" ""]
+$events
+<p class="pager">[pager /city/counties/$peer "" $page $more]</p>
 <h2>下发任务</h2>
 [if {$tasks eq ""} { tmpl {<p>尚未向该县区下发任务。</p>} } else { tmpl {<table class="list"><thead><tr><th scope="col">任务</th><th scope="col">截止</th><th scope="col">完成</th><th scope="col">情况</th></tr></thead><tbody>$tasks</tbody></table>} }]}]
 }
@@ -290,56 +314,138 @@ route GET /city/bulletins/:id {} {
     outsidePage $html
 }
 
-route GET /city/submissions {} {
-    set me [cityNeed]
-    if {$me eq ""} { return }
-    set period [cityPeriod]
-    if {$period eq ""} { set period [reporting::current quarter] }
+# web::citySubmissionsPage: the 政务信息 page of quarter PERIOD, page PAGE of the items, for ME,
+# with PROBLEMS of a refused decision on item ITEM and the reason typed (VALUES: reason).
+proc web::citySubmissionsPage {me period page {problems {}} {item ""} {values {}}} {
     set q [federation::city::quotas $period]
     set months [dict get [reporting::period $period] months]
     set head ""
     foreach m $months { markup append head [tmpl {<th scope="col">[scan [string range $m 5 6] %d]月</th>}] }
     set rows ""
-    foreach c $q {
+    dict for {pid c} $q {
         set cells ""
         dict for {m n} [dict get $c months] {
             set cls [expr {$m in [dict get $c below] ? "late" : ""}]
-            markup append cells [tmpl {<td class="num $cls" data-label="[scan [string range $m 5 6] %d]月">$n</td>}]
+            markup append cells [tmpl {<td class="num $cls" data-label="[scan [string range $m 5 6] %d]月">$n（采用 [dict get $c adopted $m]）</td>}]
         }
-        markup append rows [tmpl {<tr><th scope="row"><a href="/city/counties/[dict get $c peer]">[dict get $c name]</a></th>$cells<td data-label="未完成月份">[join [lmap m [dict get $c below] { format %d月 [scan [string range $m 5 6] %d] }] 、]</td></tr>}]
+        markup append rows [tmpl {<tr><th scope="row"><a href="/city/counties/$pid">[dict get $c name]</a></th>$cells<td data-label="未完成月份">[join [lmap m [dict get $c below] { format %d月 [scan [string range $m 5 6] %d] }] 、]</td></tr>}]
     }
     set items ""
     set p [reporting::period $period]
     set from [dict get $p from]; set to [dict get $p to]
-    db eval {SELECT s.title, s.kind, s.unit, s.signer, s.sent, s.task_id, CASE WHEN f.county = '' THEN f.name ELSE f.county END AS county
+    set offset [expr {($page - 1) * 50}]
+    set n 0
+    set decide [can $me city.task]
+    set names {"" 待决定 adopted 已采用 rejected 不予采用}
+    db eval {SELECT s.id, s.title, s.kind, s.unit, s.signer, s.sent, s.task_id, s.decision, s.reason,
+                    CASE WHEN f.county = '' THEN f.name ELSE f.county END AS county
              FROM city_submission s JOIN federation_peer f ON f.id = s.peer_id
-             WHERE s.sent >= $from AND s.sent < $to ORDER BY s.sent DESC LIMIT 500} {
-        markup append items [tmpl {<tr><td data-label="县区">$county</td><td data-label="标题">$title[if {$kind eq "special"} { tmpl {（专报）} }][if {$task_id ne ""} { tmpl {（回应约稿 $task_id）} }]</td><td data-label="报送单位">$unit</td><td data-label="签发人">$signer</td><td data-label="报送时间">[when $sent]</td></tr>}]
+             WHERE s.sent >= $from AND s.sent < $to ORDER BY s.sent DESC LIMIT 51 OFFSET $offset} {
+        if {[incr n] > 50} { break }
+        set ops ""
+        if {$decide} {
+            set typed [expr {$id eq $item && [dict exists $values reason] ? [dict get $values reason] : ""}]
+            set action /city/submissions/$id?period=$period&page=$page
+            if {$decision ne "adopted"} {
+                markup append ops [postButton $me $action 采用 {decision adopted}]
+            }
+            if {$decision ne "rejected"} {
+                markup append ops [tmpl {<form method="post" action="$action" class="inline">[hidden $me]<input type="hidden" name="decision" value="rejected"><label for="r-$id">不予采用的理由</label> <input id="r-$id" name="reason" value="$typed" size="12" maxlength="500"><button type="submit">不予采用</button></form>}]
+            }
+        }
+        set rowProblems [expr {$id eq $item ? [problems $problems] : ""}]
+        markup append items [tmpl {<tr id="item-$id"><td data-label="县区">$county</td><td data-label="标题">$title[if {$kind eq "special"} { tmpl {（专报）} }][if {$task_id ne ""} { tmpl {（回应约稿 $task_id）} }]</td><td data-label="报送单位">$unit</td><td data-label="签发人">$signer</td><td data-label="报送时间">[when $sent]</td><td data-label="采用情况"><strong>[dict get $names $decision]</strong>[if {$reason ne ""} { tmpl {：$reason} }]$rowProblems[if {$ops ne ""} { tmpl {<div>$ops</div>} }]</td></tr>}]
     }
+    set nav [pager /city/submissions "period=$period&" $page [expr {$n > 50}]]
     cityPage $me 政务信息 [tmpl {<h1>[dict get $p label]县区政务信息报送</h1>
 <form method="get" action="/city/submissions" class="filters"><label for="f-period">季度</label><input id="f-period" name="period" value="$period" size="8" placeholder="2026-Q1"> <button type="submit">查看</button></form>
-<p>各县区每月报送政务信息不少于 [conf::get rule_submission_unit] 条（000 政务信息工作制度）；已结束的月份未达标的标为逾期。</p>
+<p>各县区每月报送政务信息不少于 [conf::get rule_submission_unit] 条（000 政务信息工作制度）；已结束的月份未达标的标为逾期。考核积分只计市信息办采用的信息。</p>
 <table class="list" id="quotas"><thead><tr><th scope="col">县区</th>$head<th scope="col">未完成月份</th></tr></thead><tbody>$rows</tbody></table>
 <h2>收到的政务信息</h2>
-[if {$items eq ""} { tmpl {<p>本期尚未收到政务信息。</p>} } else { tmpl {<table class="list" id="items"><thead><tr><th scope="col">县区</th><th scope="col">标题</th><th scope="col">报送单位</th><th scope="col">签发人</th><th scope="col">报送时间</th></tr></thead><tbody>$items</tbody></table>} }]}]
+[if {$items eq ""} { tmpl {<p>本期尚未收到政务信息。</p>} } else { tmpl {<table class="list" id="items"><thead><tr><th scope="col">县区</th><th scope="col">标题</th><th scope="col">报送单位</th><th scope="col">签发人</th><th scope="col">报送时间</th><th scope="col">采用情况</th></tr></thead><tbody>$items</tbody></table>
+<p class="pager">$nav</p>} }]}]
+}
+
+route GET /city/submissions {} {
+    set me [cityNeed]
+    if {$me eq ""} { return }
+    set period [cityPeriod]
+    if {$period eq ""} { set period [reporting::current quarter] }
+    citySubmissionsPage $me $period [pageNo]
+}
+
+route POST /city/submissions/:id {} {
+    set me [cityNeed city.task]
+    if {$me eq ""} { return }
+    csrf $me
+    set id [req param id]
+    set period [cityPeriod]
+    if {$period eq ""} { set period [reporting::current quarter] }
+    set page [pageNo]
+    set decision [req form decision]
+    set reason [string trim [req form reason]]
+    if {[catch {org::as $me { federation::city::decide $id $decision $reason }} msg]} {
+        respond status 422
+        respond header Cache-Control no-store
+        return [citySubmissionsPage $me $period $page [list $msg] $id [dict create reason $reason]]
+    }
+    done $me /city/submissions?period=$period&page=$page \
+        [expr {$decision eq "adopted" ? "已采用，并告知报送的县区" : "已作不予采用，并告知报送的县区"}]
 }
 
 route GET /city/twohour {} {
     set me [cityNeed]
     if {$me eq ""} { return }
+    set page [pageNo]
+    set t [federation::city::twohour 50 [expr {($page - 1) * 50}]]
     set rows ""
-    set late 0
-    foreach r [federation::city::twohour] {
+    foreach r [dict get $t rows] {
         dict with r {
             set verdict [expr {$ok eq "" ? "无法计算" : ($ok ? "按时" : "超时")}]
-            if {$ok eq "0"} { incr late }
             set took [expr {$minutes eq "" ? "—" : [duration [expr {$minutes * 60}]]}]
+            if {$skew ne "" && abs($skew) > 60} { append took "（已按县区时钟偏差 [skewText $skew] 校正）" }
             markup append rows [tmpl {<tr class="[expr {$ok eq "0" ? "late" : ""}]"><td data-label="县区">$name</td><td data-label="事件"><a href="/city/events/$peer/$event">$title</a></td><td data-label="等级"><span class="level [levelClass $level]">$level</span></td><td data-label="县区研判为重大敏感">[when $from]</td><td data-label="市级收到">[when $received]</td><td data-label="用时">$took</td><td data-label="结果">$verdict</td></tr>}]
         }
     }
+    set late [dict get $t late]
+    set nav [pager /city/twohour "" $page [expr {$page * 50 < [dict get $t total]}]]
     cityPage $me 两小时报送 [tmpl {<h1>重大敏感舆情两小时报送</h1>
-<p>重大敏感舆情须在 2 小时内报送市信息办（001 第八条）：自县区研判或系统评定为重大、特别重大起，至市级平台收到为止。[if {$late} { tmpl {共 $late 件超时。} }]</p>
-[if {$rows eq ""} { tmpl {<p>尚未收到重大敏感舆情。</p>} } else { tmpl {<table class="list" id="twohour"><thead><tr><th scope="col">县区</th><th scope="col">事件</th><th scope="col">等级</th><th scope="col">县区研判为重大敏感</th><th scope="col">市级收到</th><th scope="col">用时</th><th scope="col">结果</th></tr></thead><tbody>$rows</tbody></table>} }]}]
+<p>重大敏感舆情须在 2 小时内报送市信息办（001 第八条）：自县区研判或系统评定为重大、特别重大起，至市级平台收到为止；县区时间按联网时测得的时钟偏差换算为市级时间。[if {$late} { tmpl {共 $late 件超时。} }]</p>
+[skewWarning]
+[if {$rows eq ""} { tmpl {<p>尚未收到重大敏感舆情。</p>} } else { tmpl {<table class="list" id="twohour"><thead><tr><th scope="col">县区</th><th scope="col">事件</th><th scope="col">等级</th><th scope="col">县区研判为重大敏感</th><th scope="col">市级收到</th><th scope="col">用时</th><th scope="col">结果</th></tr></thead><tbody>$rows</tbody></table>
+<p class="pager">$nav</p>} }]}]
+}
+
+# web::skewText: a clock skew of SKEW seconds (the county's clock minus the city's) as people read
+# it: 快 3分钟 / 慢 45秒.
+proc web::skewText {skew} {
+    set a [expr {abs($skew)}]
+    set d [expr {$a >= 3600 ? "[expr {$a / 3600}]小时[expr {$a % 3600 / 60}]分钟" : ($a >= 60 ? "[expr {$a / 60}]分钟[expr {$a % 60 ? "[expr {$a % 60}]秒" : ""}]" : "${a}秒")}]
+    return "[expr {$skew > 0 ? "快" : "慢"}] $d"
+}
+
+# web::skewWarning: a warning (markup; "" when none) naming each member (or member PEER) whose clock
+# was off the city's by more than a minute at the last exchange (federation_peer.skew).
+proc web::skewWarning {{peer ""}} {
+    set out ""
+    db eval {SELECT id, CASE WHEN county = '' THEN name ELSE county END AS name, skew FROM federation_peer
+             WHERE relation = 'member' AND skew IS NOT NULL AND abs(skew) > 60 AND ($peer = '' OR id = $peer) ORDER BY id} {
+        set t [skewText $skew]
+        markup append out [tmpl {<p class="alert" role="status">[yq::mc city.skew $name [lindex $t 0] [lindex $t 1]]</p>}]
+    }
+    return $out
+}
+
+# web::cityAdoption: what the city decided on county submission ID (采用 or not, with the reason),
+# as a term of the item's page (markup; "" when nothing was decided at the city).
+proc web::cityAdoption {id} {
+    set out ""
+    foreach a [federation::county::adoption $id] {
+        dict with a {
+            markup append out [tmpl {<dt>[string cat $city 采用情况]</dt><dd id="city-adoption">[expr {$decision eq "adopted" ? "已采用" : "不予采用：$reason"}]（[when $decided]）</dd>}]
+        }
+    }
+    return $out
 }
 
 # web::cityTasksPage: the tasks page for ME, with PROBLEMS of a refused form and its VALUES kept.

@@ -198,11 +198,11 @@ proc web::eventRows {f limit offset} {
     return $rows
 }
 
-# web::filterQuery: the query string of the filters of F (web::eventFilter) that the user chose,
-# each followed by "&".
-proc web::filterQuery {f} {
+# web::filterQuery: the query string of the filters of F (web::eventFilter, or another list's
+# filter dict with KEYS) that the user chose, each followed by "&".
+proc web::filterQuery {f {keys {level state unit q}}} {
     set qs ""
-    foreach k {level state unit q} {
+    foreach k $keys {
         if {[dict get $f $k] ne ""} { append qs "$k=[urlencode [dict get $f $k]]&" }
     }
     return $qs
@@ -224,6 +224,16 @@ route GET /events.csv {} {
         return [app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems [list "检索条件无效：$msg"]]<p><a href="/events">返回事件列表</a></p>}]]
     }
     csv events-[clock format [yqbox::now] -format %Y%m%d -timezone [calendar::Zone]].csv $rows
+}
+
+# web::pager: the pager (markup) of a list shown 50 rows a page (the event list's, and the city's
+# lists): 上一页 when PAGE > 1, 下一页 when MORE (there are rows after this page), each linking to
+# PATH?QS page=N, QS being the list's other query parameters, each ending in & (filterQuery).
+proc web::pager {path qs page more} {
+    set nav ""
+    if {$page > 1} { markup append nav [tmpl {<a rel="prev" href="$path?${qs}page=[expr {$page - 1}]">上一页</a> }] }
+    if {$more} { markup append nav [tmpl {<a rel="next" href="$path?${qs}page=[expr {$page + 1}]">下一页</a>}] }
+    return $nav
 }
 
 route GET /events {} {
@@ -253,11 +263,9 @@ route GET /events {} {
     db eval {SELECT DISTINCT state AS s FROM event ORDER BY state} { lappend states $s [stateName $s] }
     set levels [list "" 全部等级]
     foreach l $::web::levels { lappend levels $l $l }
-    set nav ""
     # the pages carry only the filters the user chose
     set qs [filterQuery $f]
-    if {$page > 1} { markup append nav [tmpl {<a rel="prev" href="/events?${qs}page=[expr {$page - 1}]">上一页</a> }] }
-    if {$n > 50} { markup append nav [tmpl {<a rel="next" href="/events?${qs}page=[expr {$page + 1}]">下一页</a>}] }
+    set nav [pager /events $qs $page [expr {$n > 50}]]
     app $me 舆情事件 [tmpl {<h1>舆情事件</h1>[problems $problems]
 <form method="get" action="/events" class="filters" role="search">
 <label for="q">全文检索</label><input id="q" name="q" value="$q" placeholder="帖子标题或正文中的词">

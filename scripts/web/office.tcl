@@ -318,7 +318,7 @@ proc web::submissionPage {me s {problems {}} {op ""} {values {}}} {
     }
     app $me $title [tmpl {<h1>$title</h1>[notice][problems $problems]
 <dl><dt>编号</dt><dd>$id</dd><dt>报送单位</dt><dd>$unit</dd><dt>状态</dt><dd id="state">$st</dd><dt>签发人</dt><dd>$signer_name [time $signed]</dd>
-<dt>报送时间</dt><dd>[time $sent]</dd>[if {$commission_id ne ""} { tmpl {<dt>回应约稿</dt><dd>$commission_id</dd>} }][if {$reason ne ""} { tmpl {<dt>不予采用理由</dt><dd>$reason</dd>} }]</dl>
+<dt>报送时间</dt><dd>[time $sent]</dd>[if {$commission_id ne ""} { tmpl {<dt>回应约稿</dt><dd>$commission_id</dd>} }][if {$reason ne ""} { tmpl {<dt>不予采用理由</dt><dd>$reason</dd>} }][cityAdoption $id]</dl>
 <div class="text">$body</div>
 [if {$original ne ""} { tmpl {<h2>报送原文</h2><div class="text">$original</div>} }]
 [if {$files ne ""} { tmpl {<h2>附件</h2><ul>$files</ul>} }]

@@ -1,9 +1,9 @@
 // city.mjs - the pages of the link between boxes in Chromium (run by tests/fedcity.test, which
 // starts a city box with one member county's reports, and then that county's box): on the city,
 // 县区汇总, the county events and one event's timeline, the drill-down to a county, the ranking,
-// 政务信息 against quotas, the 2-hour table and the tasks page, as the city office (OFFICE); on the
-// county (when COUNTY_BASE is set), the office's work list with the repost task and the task's
-// page. Each page at 1366 and 390 px without sideways scrolling; screenshots city-NAME-WIDTH.png
+// 政务信息 against quotas (and adopting an item there), the 2-hour table and the tasks page, as the
+// city office (OFFICE); on the county (when COUNTY_BASE is set), the office's work list with the
+// repost task and the task's page. Each page at 1366 and 390 px without sideways scrolling; screenshots city-NAME-WIDTH.png
 // go to $SHOTS. Prints one line per check and ends with "N passed, N failed".
 import { check, fits, launch, finish, loginPage } from "./harness.mjs";
 
@@ -32,6 +32,12 @@ try {
       return fits && (await office.locator(sel).count()) > 0;
     });
   }
+  await check("the city office adopts a county's 政务信息 item on its page and reads 已采用, at 1366 and 390 px", async () => {
+    await office.goto(`${BASE}/city/submissions`);
+    await Promise.all([office.waitForNavigation(), office.locator("#items form.inline button", { hasText: "采用" }).first().click()]);
+    const adopted = (await office.locator("#items td", { hasText: "已采用" }).count()) > 0;
+    return adopted && (await shots(office, BASE, "/city/submissions", "submissions-adopted"));
+  });
   if (COUNTY_BASE) {
     const county = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN" })).newPage();
     await county.goto(`${COUNTY_BASE}/login`);
