@@ -76,7 +76,7 @@ unsigned long long YqSimhash(const Tcl_UniChar *text, int n){
   pthread_once(&keepOnce, initKeep);
   memset(on, 0, sizeof(on));
 #define FLUSH() do{ for(k=0; k<8; k++){ uint64_t l_ = lanes[k]; \
-      for(j=0; j<8; j++) on[8*k+j] += (uint32_t)((l_ >> (8*j)) & 255); lanes[k] = 0; } \
+      for(j=0; j<8; j++){ on[8*k+j] += (uint32_t)((l_ >> (8*j)) & 255); } lanes[k] = 0; } \
     pending = 0; }while(0)
 #define FEATURE(key, shift) do{ uint64_t h_ = mix64(key); \
     lanes[0] += spread[h_&255] << (shift);       lanes[1] += spread[(h_>>8)&255] << (shift); \
