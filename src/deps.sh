@@ -3,9 +3,11 @@
 # with Debian's patch series (its security fixes) applied.
 #
 # Usage: deps.sh FLAVOR PREFIX
-#   FLAVOR  musl  (musl-gcc, -Os: the shipped static binary)
+#   FLAVOR  musl  (musl-gcc, -Os, the hot libraries -O2: the shipped static binary; also
+#                  mimalloc.o, the allocator that replaces musl's malloc in it)
 #           glibc (gcc, -O1 -g: the libraries under the sanitizer build of our own code; its Tcl
-#                  is built with -DPURIFY so that ASan sees Tcl's allocations)
+#                  is built with -DPURIFY so that ASan sees Tcl's allocations; no mimalloc: the
+#                  sanitizer's allocator stays)
 #   PREFIX  where headers and static libraries are installed (configure picks a directory in the
 #           dependency cache, keyed by this file's checksum and the flavor).
 # src/pins.sh sources this file with DEPS_LIB=1 to use its PINS and functions without building.
@@ -34,7 +36,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # list but the archive does not serve (404 on their .dsc and .debian.tar.xz, so not pinned):
 # curl 8.14.1-2+deb13u7, zlib 1:1.3.dfsg+really1.3.1-1+deb13u1, tcl8.6 8.6.16+dfsg-1,
 # libedit 3.1-20250104-1. qrencode (libqrencode, the enrolment page's QR code) added at trixie's
-# 4.1.1-2, the newest the indexes offer.
+# 4.1.1-2, the newest the indexes offer. mimalloc (the musl build's allocator, issue 18) added at
+# bookworm's 2.0.9+ds-2: trixie's 3.0.1+ds-2.1 is listed but not served (404); its series is empty.
 PINS='
 tcl8.6|8.6.13+dfsg-2|tcl8.6_8.6.13+dfsg.orig.tar.gz|83bce7277e3825df0179567e0d8a431ebb1a126df53ea4a94af89dd4dd0f26d5|tcl8.6_8.6.13+dfsg-2.debian.tar.xz|899c8d800988caa1f5a8b070d3697f29c3d098754416cc2816b94dfa93aef009
 sqlite3|3.46.1-7+deb13u2|sqlite3_3.46.1.orig.tar.xz|d0cdd2ece271b29e7ce18095745d892517ee26d0f270065b3a25c2e9eb11639c|sqlite3_3.46.1-7+deb13u2.debian.tar.xz|59d33bc436258603702bb051d645743ab03612b82f79e7c7d638c65127c21261
@@ -45,6 +48,7 @@ libxml2|2.12.7+dfsg+really2.9.14-2.1+deb13u3|libxml2_2.12.7+dfsg+really2.9.14.or
 ncurses|6.5+20250216-2|ncurses_6.5+20250216.orig.tar.gz|b37baafa436e7133bb12a185cb8f60e1599b1947e9f0181c76f3190acf28b6eb|ncurses_6.5+20250216-2.debian.tar.xz|546930a8992ae3325d8c38378f290265d969cf6333cfae9648ac6d69e1e8a8a6
 libedit|3.1-20221030-2|libedit_3.1-20221030.orig.tar.gz|f0925a5adf4b1bf116ee19766b7daa766917aec198747943b1c4edf67a4be2bb|libedit_3.1-20221030-2.debian.tar.xz|ab1ec0e03ae5122831a02d9a0be2afa4b91d739cd459ee1e168c917bae66b622
 qrencode|4.1.1-2|qrencode_4.1.1.orig.tar.bz2|e455d9732f8041cf5b9c388e345a641fd15707860f928e94507b1961256a6923|qrencode_4.1.1-2.debian.tar.xz|3f97d63aac63706ecbbc8024549161a824d83303a462203e25a1ed7571a309e4
+mimalloc|2.0.9+ds-2|mimalloc_2.0.9+ds.orig.tar.xz|cbc9d207ff105ad1f0cb739c378076143a6452b8d0624309cea0abfb040e972b|mimalloc_2.0.9+ds-2.debian.tar.xz|a805cc9ca126d974276508567530fb5a5a3febda86d9700e73d081c10f130318
 '
 
 # The patches of Debian's series that are NOT applied: package | patch | reason.
@@ -287,8 +291,46 @@ if ! stamp mbedtls; then
     # its allocator can be replaced (tls.c gives it Tcl's per-thread one instead of musl's)
     sed -i -e 's|^//#define MBEDTLS_PLATFORM_MEMORY|#define MBEDTLS_PLATFORM_MEMORY|' "$cfg"
     grep -q '^#define MBEDTLS_PLATFORM_MEMORY' "$cfg" || die "mbedtls: could not enable PLATFORM_MEMORY"
+    # AES-NI through the compiler's intrinsics on x86-64 (MBEDTLS_AESNI_HAVE_CODE 2 instead of
+    # the inline assembly): MBEDTLS_AESNI_C and MBEDTLS_HAVE_ASM are on in the default config, and
+    # aesni.h picks the intrinsics when __AES__ and __PCLMUL__ are defined. -mssse3 as well: the
+    # GCM multiply byte-reverses its operands, and only with SSSE3's pshufb does that stop being
+    # byte loads and stores that stall the 16-byte loads after them (AES-128-GCM 16 KB records,
+    # CPU time: 310 MB/s with the assembly or -maes -mpclmul alone, 436 MB/s with -mssse3).
+    # -maes -mpclmul go to the whole library, as upstream requires: aes.c must see the same
+    # MBEDTLS_AESNI_HAVE_CODE as aesni.c, or it does not align the round keys that the intrinsics
+    # load with aligned moves (a crash); the compiler never emits AES or PCLMUL instructions
+    # without the intrinsics, which only aesni.c uses. -mssse3 goes to aesni.c alone (built first,
+    # then reused by `make static`): all of it but the check below runs only where the check
+    # passed. MBEDTLS_AES_USE_HARDWARE_ONLY stays off, so aes.c and gcm.c
+    # call mbedtls_aesni_has_support() (CPUID leaf 1, once) and fall back to the C code on a CPU
+    # without AES-NI; that check is made to require SSSE3 too (ECX bit 9; every CPU with AES-NI
+    # has it, a virtual one could hide it) and is checked to use no SSE register itself.
+    grep -q '^#define MBEDTLS_AESNI_C' "$cfg" && grep -q '^#define MBEDTLS_HAVE_ASM' "$cfg" ||
+        die "mbedtls: MBEDTLS_AESNI_C or MBEDTLS_HAVE_ASM is not enabled"
+    grep -q '^#define MBEDTLS_AES_USE_HARDWARE_ONLY' "$cfg" &&
+        die "mbedtls: MBEDTLS_AES_USE_HARDWARE_ONLY would drop the run-time AES-NI check"
+    case $($CC -dumpmachine) in
+        x86_64-*)
+            sed -i 's/^        c = info\[2\];$/        c = (info[2] \& 0x200) ? info[2] : 0;  \/* yqbox: and SSSE3 *\//' \
+                "$d/library/aesni.c"
+            grep -qF 'c = (info[2] & 0x200) ? info[2] : 0;' "$d/library/aesni.c" ||
+                die "mbedtls: could not make the AES-NI check require SSSE3"
+            (cd "$d" && make -C library CC="$CC" CFLAGS="$FAST -maes -mpclmul -mssse3" aesni.o >/dev/null)
+            chk=$(objdump -d "$d/library/aesni.o" | awk '/<mbedtls_aesni_has_support>:/ { on = 1; next }
+                                                        on && /^$/ { exit } on')
+            printf '%s\n' "$chk" | grep -q cpuid && ! printf '%s\n' "$chk" | grep -q xmm ||
+                die "mbedtls: mbedtls_aesni_has_support is missing or uses SSE registers" ;;
+    esac
+    aesflags=''
+    case $($CC -dumpmachine) in x86_64-*) aesflags='-maes -mpclmul' ;; esac
     # the record layer and handshakes are the server's hot path: -O2, not -Os
-    (cd "$d" && make -j"$JOBS" -C library CC="$CC" CFLAGS="$FAST" static >/dev/null)
+    (cd "$d" && make -j"$JOBS" -C library CC="$CC" CFLAGS="$FAST $aesflags" static >/dev/null)
+    for o in "$d"/library/*.o; do
+        [ "${o##*/}" = aesni.o ] && continue
+        ! objdump -d "$o" | grep -Eq '[[:space:]](aes[a-z]*|v?pclmul[a-z]*|pshufb)[[:space:]]' ||
+            die "mbedtls: ${o##*/} uses AES-NI, PCLMUL or SSSE3 instructions outside aesni.c"
+    done
     cp "$d"/library/*.a "$PREFIX/lib/"
     cp -R "$d/include/mbedtls" "$d/include/psa" "$PREFIX/include/"
     done_ mbedtls
@@ -315,7 +357,8 @@ fi
 if ! stamp libxml2; then
     log "building libxml2 ($FLAVOR)"
     d=$(unpack libxml2)
-    (cd "$d" && ./configure --prefix="$PREFIX" --disable-shared --enable-static --without-python \
+    # the HTML parser is the patrol's hot path (every page fetched): -O2
+    (cd "$d" && CFLAGS="$FAST" ./configure --prefix="$PREFIX" --disable-shared --enable-static --without-python \
         --without-lzma --with-zlib="$PREFIX" --without-icu --without-http --without-ftp \
         --without-modules --without-debug --without-docbook --without-legacy --with-threads \
         >/dev/null && make -j"$JOBS" libxml2.la >/dev/null &&
@@ -335,7 +378,8 @@ if ! stamp tcl; then
     purify=''
     [ "$FLAVOR" = glibc ] && purify=-DPURIFY
     # CPPFLAGS/LDFLAGS: link the zlib above rather than Tcl's bundled copy (one zlib in the binary)
-    (cd "$d/unix" && CFLAGS="$CFLAGS $purify" CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" \
+    # -O2: the bytecode engine, objects and the event loop are on every hot path
+    (cd "$d/unix" && CFLAGS="$FAST $purify" CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" \
         ./configure --prefix="$PREFIX" --disable-shared --enable-threads \
         --enable-64bit >/dev/null && make -j"$JOBS" binaries >/dev/null &&
         make install-binaries install-headers install-libraries install-tzdata install-msgs \
@@ -353,6 +397,7 @@ if ! stamp sqlite; then
         -DSQLITE_DQS=0 -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -DSQLITE_ENABLE_RTREE \
         -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_ENABLE_DBSTAT_VTAB \
         -DSQLITE_USE_URI=1 -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_TEMP_STORE=2 \
+        -DSQLITE_DEFAULT_MEMSTATUS=0 \
         -c "$d/tclsqlite3.c" -o "$WORK/tclsqlite3.o"
     ar rcs "$PREFIX/lib/libtclsqlite3.a" "$WORK/tclsqlite3.o"
     cp "$d/sqlite3.h" "$PREFIX/include/"
@@ -380,6 +425,21 @@ if ! stamp libedit; then
         --disable-examples >/dev/null && make -j"$JOBS" -C src >/dev/null &&
         make -C src install >/dev/null)
     done_ libedit
+fi
+
+# mimalloc, the musl build's allocator: musl's mallocng returns memory to the kernel so eagerly
+# that storing one post cost ~5 mmap+munmap pairs. One object (its unity build src/static.c, as
+# upstream's mimalloc-obj target) with MI_MALLOC_OVERRIDE, so that it defines malloc, free and
+# the rest: linked before libc (Makefile.in) it replaces musl's malloc for all of the binary's
+# code, Tcl, SQLite, libcurl, libxml2 and musl's own callers of malloc. Flags as its CMakeLists
+# gives them on Linux. Not for the glibc flavour: the sanitizer build keeps ASan's allocator.
+if [ "$FLAVOR" = musl ] && ! stamp mimalloc; then
+    log "building mimalloc ($FLAVOR)"
+    d=$(unpack mimalloc)
+    $CC $FAST -DNDEBUG -DMI_MALLOC_OVERRIDE -fvisibility=hidden -ftls-model=initial-exec \
+        -fno-builtin-malloc -I"$d/include" -c "$d/src/static.c" -o "$PREFIX/lib/mimalloc.o"
+    nm "$PREFIX/lib/mimalloc.o" | grep -q ' T malloc$' || die "mimalloc: mimalloc.o does not define malloc"
+    done_ mimalloc
 fi
 
 rm -rf "$WORK"

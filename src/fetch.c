@@ -65,7 +65,8 @@ typedef struct Req {
   unsigned char pin[32];      /* the SHA-256 the server's certificate must have */
   CURLcode rc;                /* libcurl's result of the last attempt */
   Tcl_WideInt notBefore, startedAt;
-  char *buf; size_t len, cap;
+  Tcl_Obj *body;               /* the response body: a byte array written in place, or NULL */
+  size_t len, cap;            /* bytes received; bytes the byte array holds room for */
   Tcl_Obj *respHeaders;       /* dict, lower-case names */
   struct Req *next;           /* pending queue */
 } Req;
@@ -260,17 +261,36 @@ static int preRequest(void *clientp, char *peer, char *local, int peerPort, int 
 
 /* ---- request buffers ---- */
 
+/*
+** writeBody: libcurl's write callback: appends DATA to R's body, a byte-array Tcl_Obj written in
+** place (so the body is copied once, from libcurl's buffer, and finishReq hands the object itself
+** to the callback). Room is grown by doubling, starting at the Content-Length when the server sent
+** one that fits -maxsize. Returns the bytes taken, or 0 (libcurl aborts) past -maxsize (sets
+** R->tooBig).
+*/
 static size_t writeBody(char *data, size_t size, size_t n, void *userp){
   Req *r = userp;
   size_t add = size*n;
   if( r->len+add > (size_t)r->maxSize ){ r->tooBig = 1; return 0; }
+  if( !r->body ){
+    r->body = Tcl_NewByteArrayObj(NULL, 0);
+    Tcl_IncrRefCount(r->body);
+    r->cap = 0;
+  }
   if( r->len+add > r->cap ){
-    size_t cap = r->cap ? r->cap*2 : 16384;
+    size_t cap = r->cap*2;
+    if( !r->cap ){
+      curl_off_t cl = -1;
+      cap = 16384;
+      if( curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl)==CURLE_OK
+          && cl>0 && cl<=r->maxSize ) cap = (size_t)cl;
+    }
     while( cap < r->len+add ) cap *= 2;
-    r->buf = ckrealloc(r->buf, cap);
+    if( cap > (size_t)r->maxSize ) cap = (size_t)r->maxSize;
+    Tcl_SetByteArrayLength(r->body, (int)cap);
     r->cap = cap;
   }
-  memcpy(r->buf+r->len, data, add);
+  memcpy(Tcl_GetByteArrayFromObj(r->body, NULL)+r->len, data, add);
   r->len += add;
   return add;
 }
@@ -338,7 +358,7 @@ static void freeReq(Req *r){
   if( r->internalHosts ) Tcl_DecrRefCount(r->internalHosts);
   if( r->method ) ckfree(r->method);
   if( r->postBody ) ckfree(r->postBody);
-  if( r->buf ) ckfree(r->buf);
+  if( r->body ) Tcl_DecrRefCount(r->body);
   ckfree((char*)r);
 }
 
@@ -362,7 +382,7 @@ static int startReq(FetchState *st, Req *r){
   if( !e ) return -1;
   r->easy = e;
   r->blocked = r->tooBig = r->pinBad = 0;
-  r->len = 0;
+  r->len = 0;                          /* a retry writes the body over */
   if( r->respHeaders ) Tcl_DecrRefCount(r->respHeaders);
   r->respHeaders = Tcl_NewDictObj();
   Tcl_IncrRefCount(r->respHeaders);
@@ -490,7 +510,7 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
   unsigned char sum[32];
   char hex[65];
   int i;
-  Tcl_Obj *v;
+  Tcl_Obj *v, *body;
 
   if( r->easy ){
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -501,9 +521,18 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
   }
   if( *kind ) st->failed++; else st->completed++;
   st->bytes += r->len;
+  /* the body object itself (its length cut to the bytes received), not a copy */
+  if( r->body ){
+    body = r->body;
+    r->body = NULL;
+    Tcl_SetByteArrayLength(body, (int)r->len);
+  }else{
+    body = Tcl_NewByteArrayObj(NULL, 0);
+    Tcl_IncrRefCount(body);
+  }
   hex[0] = 0;
   if( r->hash ){
-    mbedtls_sha256((const unsigned char*)(r->buf ? r->buf : ""), r->len, sum, 0);
+    mbedtls_sha256(Tcl_GetByteArrayFromObj(body, NULL), r->len, sum, 0);
     for(i=0; i<32; i++) snprintf(hex+2*i, 3, "%02x", sum[i]);
   }
   put(d, "id", Tcl_NewIntObj(r->id));
@@ -529,7 +558,8 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
       Tcl_DecrRefCount(key);
     }
   }
-  put(d, "body", Tcl_NewByteArrayObj((unsigned char*)(r->buf ? r->buf : ""), (int)r->len));
+  put(d, "body", body);
+  Tcl_DecrRefCount(body);
   put(d, "bytes", Tcl_NewWideIntObj((Tcl_WideInt)r->len));
   put(d, "sha256", Tcl_NewStringObj(hex, -1));
   put(d, "retry_after", ra>0 ? Tcl_NewWideIntObj((Tcl_WideInt)ra) : Tcl_NewObj());

@@ -43,18 +43,41 @@ static const char *const debianVersions[][3] = {
   { "ncurses", "ncurses", YQ_DEBIAN_NCURSES },
   { "libedit", "libedit", YQ_DEBIAN_LIBEDIT },
   { "qrencode", "qrencode", YQ_DEBIAN_QRENCODE },
+#ifdef YQ_MIMALLOC
+  { "malloc",  "mimalloc", YQ_DEBIAN_MIMALLOC },
+#endif
 };
 
+#ifdef YQ_MIMALLOC
+int mi_version(void);   /* mimalloc (the musl build's allocator, src/deps.sh): 209 for 2.0.9 */
+#endif
+
 /*
-** versionsCmd: "yqbox::versions" returns a dict component -> version for yqbox and every embedded
-** library; "yqbox::versions -debian" a dict component -> {Debian-package Debian-version} for the
-** embedded libraries (the source package revision they were built from, its patch series
-** applied). No side effects.
+** mallocVersion: the allocator of this build into BUF (size N): "mimalloc X.Y.Z" in the musl
+** build (linked with mimalloc.o, Makefile.in), "sanitizer" under ASan, else "libc". Returns BUF.
+*/
+static const char *mallocVersion(char *buf, size_t n){
+#if defined(YQ_MIMALLOC)
+  int v = mi_version();
+  snprintf(buf, n, "mimalloc %d.%d.%d", v/100, v/10%10, v%10);
+#elif defined(__SANITIZE_ADDRESS__)
+  snprintf(buf, n, "sanitizer");
+#else
+  snprintf(buf, n, "libc");
+#endif
+  return buf;
+}
+
+/*
+** versionsCmd: "yqbox::versions" returns a dict component -> version for yqbox, every embedded
+** library and the allocator (malloc); "yqbox::versions -debian" a dict component ->
+** {Debian-package Debian-version} for the embedded libraries (the source package revision they
+** were built from, its patch series applied). No side effects.
 */
 static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *const opts[] = { "-debian", NULL };
   Tcl_Obj *d;
-  char mbed[32], edit[64];
+  char mbed[32], edit[64], alloc[32];
   const char *xml = LIBXML_DOTTED_VERSION, *curses = curses_version(), *dash;
   int idx;
   size_t i;
@@ -89,6 +112,7 @@ static int versionsCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const ob
   ADD("ncurses", curses);
   ADD("libedit", edit);
   ADD("qrencode", QRcode_APIVersionString());
+  ADD("malloc", mallocVersion(alloc, sizeof alloc));
 #undef ADD
   Tcl_SetObjResult(interp, d);
   return TCL_OK;
