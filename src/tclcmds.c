@@ -174,6 +174,9 @@ static const struct {
   { "qr",               QrCmd },
 };
 
+/* Tcl's own (tclInterp.c, internal): a script every Tcl_Init evaluates first */
+const char *TclSetPreInitScript(const char *string);
+
 /*
 ** YqInterpCreate: make a ready interpreter. DEVDIR (or NULL) is the checkout to read scripts/ and
 ** webroot/ from; ARGV (or NULL) becomes ::argv. Returns the interpreter, or NULL with *ERRMSG set
@@ -194,8 +197,11 @@ Tcl_Interp *YqInterpCreate(const char *devdir, Tcl_Obj *argv, char **errmsg){
   Tcl_DecrRefCount(encPath);
   Tcl_SetSystemEncoding(NULL, "utf-8");
 
+  /* every interpreter's Tcl_Init, child interpreters' too (`interp create`), finds Tcl's library
+  ** in the embedded files: never in the directory the library was built in, which a county's
+  ** machine does not have */
+  TclSetPreInitScript("set tcl_library " VFS_ROOT "/lib/tcl8.6");
   interp = Tcl_CreateInterp();
-  Tcl_SetVar(interp, "tcl_library", VFS_ROOT "/lib/tcl8.6", TCL_GLOBAL_ONLY);
   Tcl_SetVar(interp, "tcl_interactive", "0", TCL_GLOBAL_ONLY);
   if( Tcl_Init(interp)!=TCL_OK ) goto fail;
   if( Sqlite3_Init(interp)!=TCL_OK ) goto fail;
