@@ -121,7 +121,7 @@ proc analyse::post {id args} {
                          WHERE id = $id}
             } else {
                 set terms [Terms [dict get $a terms]]
-                set event [cluster $id $sim $r(title) $terms]
+                set event [cluster $id $sim $r(title) $terms [Townships [dict get $a terms]]]
                 set joined [expr {$event ne ""}]
                 if {$event eq ""} { set event [create $id $r(title) $text $r(first_seen)] }
                 # the post's row is written once (it is the largest row the analysis writes)
@@ -191,11 +191,13 @@ proc analyse::Jaccard {a b} {
 }
 
 # analyse::Townships: the townships (乡镇/街道 lists of the region group, kind=township) whose places
-# post ID names, from its stored terms; the county's own name is no township. Reads only.
-proc analyse::Townships {id} {
+# a post names, from its term list TERMS ({LIST SECTION TERM START END}, as rules::apply gives it);
+# the county's own name is no township.
+proc analyse::Townships {terms} {
     set out {}
-    db eval {SELECT DISTINCT section FROM post_term WHERE post_id = $id AND list = '区域'} {
-        if {[IsTownship $section]} { lappend out $section }
+    foreach t $terms {
+        lassign $t list section
+        if {$list eq "区域" && $section ni $out && [IsTownship $section]} { lappend out $section }
     }
     return $out
 }
@@ -227,10 +229,9 @@ proc analyse::EventPlaces {e} {
              WHERE p.event_id = $e AND t.list = '区域' ORDER BY t.section}
 }
 
-# analyse::cluster: the event post ID (fingerprint SIM, TITLE, TERMS {区域 .. 话题 ..}) belongs to,
-# or "" for a new matter. Reads only.
-proc analyse::cluster {id sim title terms} {
-    set towns [Townships $id]
+# analyse::cluster: the event post ID (fingerprint SIM, TITLE, TERMS {区域 .. 话题 ..}, naming the
+# townships TOWNS) belongs to, or "" for a new matter. Reads only.
+proc analyse::cluster {id sim title terms towns} {
     set since [analyse::Iso [expr {[yqbox::now] - 86400 * [conf::get cluster_window_days]}]]
     foreach hit [simhash index near [index] $sim [conf::get cluster_distance]] {
         lassign $hit other dist
