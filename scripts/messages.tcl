@@ -576,7 +576,7 @@ namespace eval yq {
         terms.none          {没有名为“%s”的词表（terms list 列出全部词表）}
         terms.isgroup       {“%1$s”是词表组，不能整体替换，请修改其成员词表（%2$s）}
         terms.nounit        {词表中没有名为“%s”的单位}
-        terms.word          只匹配完整的英文单词
+        terms.word          前后不紧接字母或数字
         terms.not           {不计%s中的}
         lexicon.line        {情感词典 %1$s 第 %2$s 行：应为一个数值后接若干词}
         lexicon.twice       {情感词典 %1$s 第 %2$s 行：“%3$s”已在 %4$s 以不同的类别或分值列出}
