@@ -231,6 +231,8 @@ write_header() {
 [ $# -eq 2 ] || die "usage: deps.sh FLAVOR PREFIX"
 FLAVOR=$1
 PREFIX=$2
+# yqbox's own patches to the dependencies (src/patches, part of the recipe's key in configure)
+PATCHES=$(cd "$(dirname "$0")" && pwd)/patches
 
 case $FLAVOR in
     musl)  CC=musl-gcc; CFLAGS="-Os -w -ffunction-sections -fdata-sections"
@@ -288,6 +290,19 @@ if ! stamp mbedtls; then
         "$d/library/entropy_poll.c"
     grep -q '^#if (defined(__linux__) || defined(__midipix__))' "$d/library/entropy_poll.c" ||
         die "mbedtls: could not enable getrandom for musl"
+    # X25519 by Project Everest's verified HACL* code (3rdparty/everest in mbedTLS's own source;
+    # Apache-2.0 only, as yqbox takes mbedTLS): ECDH through it, and through our patch
+    # src/patches/mbedtls-x25519-hacl.patch every Curve25519 scalar multiplication, so also the
+    # public key a TLS 1.3 server computes on each handshake (PSA exports it with mbedtls_ecp_mul).
+    # Issue 18, bench/server.sh's reference server, CPU per full TLS 1.3 handshake with an X25519
+    # key share: 1,359 us with the bignum ladder, 918 us with Everest's ECDH, 507 us with the patch
+    # too. tests/c/ecc.c checks RFC 7748's vectors through both APIs.
+    sed -i 's|^//#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED|#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED|' "$cfg"
+    grep -q '^#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED' "$cfg" || die "mbedtls: could not enable Everest"
+    patch -d "$d" -s -f -N -F0 -E --no-backup-if-mismatch -r - -p1 \
+        -i "$PATCHES/mbedtls-x25519-hacl.patch" >"$WORK/patch.out" 2>&1 ||
+        die "mbedtls: src/patches/mbedtls-x25519-hacl.patch does not apply: $(tr '\n' ' ' < "$WORK/patch.out")"
+    echo "mbedtls: applied yqbox's mbedtls-x25519-hacl.patch" >> "$WORK/patches.txt"
     # its allocator can be replaced (tls.c gives it Tcl's per-thread one instead of musl's)
     sed -i -e 's|^//#define MBEDTLS_PLATFORM_MEMORY|#define MBEDTLS_PLATFORM_MEMORY|' "$cfg"
     grep -q '^#define MBEDTLS_PLATFORM_MEMORY' "$cfg" || die "mbedtls: could not enable PLATFORM_MEMORY"
@@ -332,7 +347,7 @@ if ! stamp mbedtls; then
             die "mbedtls: ${o##*/} uses AES-NI, PCLMUL or SSSE3 instructions outside aesni.c"
     done
     cp "$d"/library/*.a "$PREFIX/lib/"
-    cp -R "$d/include/mbedtls" "$d/include/psa" "$PREFIX/include/"
+    cp -R "$d/include/mbedtls" "$d/include/psa" "$d/3rdparty/everest/include/everest" "$PREFIX/include/"
     done_ mbedtls
 fi
 
