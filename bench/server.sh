@@ -14,14 +14,15 @@
 #   1. 20 KB public page, HTTP keep-alive           (yqbox: response cache in the driver)
 #   2. the same, a new connection per request
 #   3. the same over HTTPS keep-alive               (also against the reference server)
-#   4. full TLS handshakes per second (HTTPS, a new connection per request, no resumption; also
-#      against the reference server)
+#   4. full TLS handshakes per second (`openssl s_time -new`, one client per core: a new session
+#      each time, nothing resumed; also against the reference server), and HTTPS with a new
+#      connection per request from wrk, which resumes its sessions from the servers' tickets
 #   5. a dynamic Tcl page reading 20 rows from SQLite (HTTP keep-alive; yqbox only)
 #   6. RSS of yqbox idle, and per idle keep-alive connection (10,000 connections)
 #   7. the TLS choices on the reference server: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305
-#      keep-alive; P-256 against X25519 handshakes (TLS 1.2 without tickets, where the server's
-#      group order decides), and TLS 1.3 with a server that has only P-256 (wrk's X25519 key share then costs
-#      a HelloRetryRequest) - the figures behind the order in src/tlsprefs.h
+#      keep-alive; P-256 against X25519 full handshakes (TLS 1.2, where the server's group order
+#      decides), and TLS 1.3 with a server that has only P-256 (the client's X25519 key share then
+#      costs a HelloRetryRequest) - the figures behind the order in src/tlsprefs.h
 # For 3 and 4 the server's CPU time per request (utime+stime from /proc, all its threads or
 # processes) is printed too: on a shared machine it moves much less than the rates do.
 # Goals from issue 18. Prints FIGURE lines (bench/lib.sh). Not a timed test: the figures depend on
@@ -77,6 +78,28 @@ rate_cpu() {
     _t=$(awk -v a="$_r0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
     US=$(awk -v c="$((_c1 - _c0))" -v hz="$(getconf CLK_TCK)" -v r="${RATE:-0}" -v t="$_t" \
         'BEGIN { n = r * t; if (n > 0) printf "%.0f", c / hz * 1e6 / n; else print "" }')
+}
+
+# hs_cpu PORT PIDS [s_time options]: full TLS handshakes on PORT, CORES `openssl s_time -new`
+# clients at once for SECS (a new session every time, so none is resumed from a ticket, which
+# wrk would do); sets RATE (handshakes/s) and US (the processes PIDS' CPU microseconds each).
+hs_cpu() {
+    _port=$1 _pids=$2; shift 2
+    _c0=$(cpu $_pids)
+    _r0=$(date +%s.%N)
+    _cl=
+    for _i in $(seq "$CORES"); do
+        openssl s_time -connect "127.0.0.1:$_port" -new -time "$SECS" "$@" > "$W/stime.$_i" 2>&1 &
+        _cl="$_cl $!"
+    done
+    wait $_cl || true
+    _c1=$(cpu $_pids)
+    _t=$(awk -v a="$_r0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
+    _n=$(cat "$W"/stime.* | awk '/connections in [0-9.]+ real seconds/ {n += $1} END {print n + 0}')
+    rm -f "$W"/stime.*
+    RATE=$(awk -v n="$_n" -v t="$_t" 'BEGIN { printf "%.0f", n / t }')
+    US=$(awk -v c="$((_c1 - _c0))" -v hz="$(getconf CLK_TCK)" -v n="$_n" \
+        'BEGIN { if (n > 0) printf "%.0f", c / hz * 1e6 / n; else print "" }')
 }
 
 # ---- yqbox ----
@@ -150,38 +173,43 @@ line "20 KB page, HTTPS keep-alive (req/s)" "$a" "$r" ">= 0.95" server_https_kee
 line "20 KB page, HTTPS keep-alive (req/s)" "$a" "$b" ">= 0.5" server_https_keepalive
 printf '%-44s %12s %12s %8s %s\n' "  server CPU per request (us)" "$ua" "$ur" "$(ratio "$ua" "$ur")" "(tlsref; nginx $ub)"
 figure server_https_keepalive_cpu "$ua" us/req tlsref "$ur" -
-rate_cpu "https://127.0.0.1:$P_YS/demo/page" "$YPID" -H "Connection: close"; a=$RATE ua=$US
-rate_cpu "https://127.0.0.1:$P_RS/demo/page" "$RPID" -H "Connection: close"; r=$RATE ur=$US
-rate_cpu "https://127.0.0.1:$P_NS/demo/page" "$NGPIDS" -H "Connection: close"; b=$RATE ub=$US
+hs_cpu "$P_YS" "$YPID"; a=$RATE ua=$US
+hs_cpu "$P_RS" "$RPID"; r=$RATE ur=$US
+hs_cpu "$P_NS" "$NGPIDS"; b=$RATE ub=$US
 line "full TLS handshakes (conn/s)" "$a" "$r" ">= 0.95" server_tls_handshakes_ref tlsref
 line "full TLS handshakes (conn/s)" "$a" "$b" ">= 0.35" server_tls_handshakes
 printf '%-44s %12s %12s %8s %s\n' "  server CPU per handshake (us)" "$ua" "$ur" "$(ratio "$ua" "$ur")" "(tlsref; nginx $ub)"
 figure server_tls_handshake_cpu "$ua" us/conn tlsref "$ur" -
+rate_cpu "https://127.0.0.1:$P_YS/demo/page" "$YPID" -H "Connection: close"; a=$RATE ua=$US
+rate_cpu "https://127.0.0.1:$P_NS/demo/page" "$NGPIDS" -H "Connection: close"; b=$RATE ub=$US
+line "HTTPS new connection, resumed (req/s)" "$a" "$b" "-" server_tls_resumed
+printf '%-44s %12s %12s %8s %s\n' "  server CPU per request (us)" "$ua" "$ub" "$(ratio "$ua" "$ub")" "(nginx)"
 a=$(wrk_rate "http://127.0.0.1:$P_YH/demo/rows")
 printf '%-44s %12s %12s %8s %s\n' "dynamic Tcl page, 20 SQLite rows (req/s)" "$a" "-" "-" ">= 5000"
 figure server_dynamic_page "$a" req/s - - '>=5000'
 
 # ---- the TLS choices, on the reference server ----
 printf '%-44s %12s %12s\n' "reference server, one choice each" "rate" "CPU us/req"
-# choice TEXT FIGURE [tlsref options] [-- wrk args]: one run of the reference server offering
-# only that choice
+# choice TEXT FIGURE [tlsref options] [-- wrk args | -- -hs]: one run of the reference server
+# offering only that choice, measured by wrk or (-hs) by full handshakes (hs_cpu)
 choice() {
     _text=$1 _fig=$2; shift 2
     _ro="" _wa=""
     while [ $# -gt 0 ] && [ "$1" != -- ]; do _ro="$_ro $1"; shift; done
     [ "${1:-}" = -- ] && shift
     start_ref $_ro
-    rate_cpu "https://127.0.0.1:$P_RS/demo/page" "$RPID" "$@"
+    if [ "${1:-}" = -hs ]; then hs_cpu "$P_RS" "$RPID"
+    else rate_cpu "https://127.0.0.1:$P_RS/demo/page" "$RPID" "$@"; fi
     printf '%-44s %12s %12s\n' "$_text" "$RATE" "$US"
     figure "$_fig" "$RATE" "$(echo "$_text" | sed 's/.*(\(.*\))$/\1/')" - - -
 }
 choice "TLS 1.3 AES-128-GCM keep-alive (req/s)" tls_aes128_keepalive -suites aes128
 choice "TLS 1.3 AES-256-GCM keep-alive (req/s)" tls_aes256_keepalive -suites aes256
 choice "TLS 1.3 ChaCha20-Poly1305 keep-alive (req/s)" tls_chacha_keepalive -suites chacha
-choice "TLS 1.2 P-256 handshakes (conn/s)" tls12_p256_handshakes -tls12 -notickets -groups p256 -- -H "Connection: close"
-choice "TLS 1.2 X25519 handshakes (conn/s)" tls12_x25519_handshakes -tls12 -notickets -groups x25519 -- -H "Connection: close"
-choice "TLS 1.3 X25519 handshakes (conn/s)" tls13_x25519_handshakes -groups x25519 -- -H "Connection: close"
-choice "TLS 1.3 P-256 only, after a HRR (conn/s)" tls13_p256_hrr_handshakes -groups p256 -- -H "Connection: close"
+choice "TLS 1.2 P-256 handshakes (conn/s)" tls12_p256_handshakes -tls12 -groups p256 -- -hs
+choice "TLS 1.2 X25519 handshakes (conn/s)" tls12_x25519_handshakes -tls12 -groups x25519 -- -hs
+choice "TLS 1.3 X25519 handshakes (conn/s)" tls13_x25519_handshakes -groups x25519 -- -hs
+choice "TLS 1.3 P-256 only, after a HRR (conn/s)" tls13_p256_hrr_handshakes -groups p256 -- -hs
 stop_ref
 
 # ---- memory ----
