@@ -182,7 +182,8 @@ printf '%-44s %12s %12s %8s %s\n' "  server CPU per handshake (us)" "$ua" "$ur" 
 figure server_tls_handshake_cpu "$ua" us/conn tlsref "$ur" -
 rate_cpu "https://127.0.0.1:$P_YS/demo/page" "$YPID" -H "Connection: close"; a=$RATE ua=$US
 rate_cpu "https://127.0.0.1:$P_NS/demo/page" "$NGPIDS" -H "Connection: close"; b=$RATE ub=$US
-line "HTTPS new connection, resumed (req/s)" "$a" "$b" "-" server_tls_resumed
+printf '%-44s %12s %12s %8s %s\n' "HTTPS new connection, resumed (req/s)" "$a" "$b" "$(ratio "$a" "$b")" "(nginx)"
+figure server_tls_resumed "$a" req/s nginx "$b" -
 printf '%-44s %12s %12s %8s %s\n' "  server CPU per request (us)" "$ua" "$ub" "$(ratio "$ua" "$ub")" "(nginx)"
 a=$(wrk_rate "http://127.0.0.1:$P_YH/demo/rows")
 printf '%-44s %12s %12s %8s %s\n' "dynamic Tcl page, 20 SQLite rows (req/s)" "$a" "-" "-" ">= 5000"
