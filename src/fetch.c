@@ -51,6 +51,8 @@ typedef struct Host {
 
 typedef struct FetchState FetchState;
 
+#define EASY_POOL 64                /* most easy handles kept for reuse */
+
 typedef struct Req {
   int id;
   FetchState *st;
@@ -74,6 +76,14 @@ typedef struct Req {
   struct Req *next;           /* pending queue */
 } Req;
 
+/* the keys of the result dict (FetchState.keys holds them as objects) */
+static const char *const resKeys[] = {"id", "url", "final_url", "status", "kind", "error", "headers",
+  "content_type", "etag", "last_modified", "body", "bytes", "sha256", "retry_after", "attempts",
+  "time_ms", "ip"};
+enum ResKey { K_ID, K_URL, K_FINAL_URL, K_STATUS, K_KIND, K_ERROR, K_HEADERS, K_CONTENT_TYPE,
+              K_ETAG, K_LAST_MODIFIED, K_BODY, K_BYTES, K_SHA256, K_RETRY_AFTER, K_ATTEMPTS,
+              K_TIME_MS, K_IP, K_COUNT };
+
 struct FetchState {
   Tcl_Interp *interp;
   CURLM *multi;
@@ -90,6 +100,12 @@ struct FetchState {
   int maxConns, perHost, delayMs, maxSize, timeoutMs, connectMs, maxRedirs, retries, maxRetryAfter;
   /* statistics */
   Tcl_WideInt completed, failed, retried, bytes;
+  /* made once, shared by every result (see finishReq) */
+  Tcl_Obj *keys[K_COUNT];     /* the result dict's keys, in resKeys' order */
+  Tcl_Obj *lastModKey;        /* the header name "last-modified" */
+  /* easy handles of finished transfers, reset, for the next ones (see takeEasy) */
+  CURL *easyPool[EASY_POOL];
+  int nEasyPool;
 };
 
 static Tcl_WideInt nowMs(void){
@@ -350,8 +366,29 @@ static Host *hostFor(FetchState *st, const char *name){
   return h;
 }
 
+/*
+** takeEasy: an easy handle for a new transfer: one a finished transfer left in the pool (reset to
+** libcurl's defaults), else a new one. Returns NULL when libcurl cannot make one.
+*/
+static CURL *takeEasy(FetchState *st){
+  return st->nEasyPool>0 ? st->easyPool[--st->nEasyPool] : curl_easy_init();
+}
+
+/*
+** dropEasy: E (no longer in the multi handle) is done with: reset to libcurl's defaults (every
+** option and the last transfer's state gone) and kept in the pool, or freed when the pool is full.
+*/
+static void dropEasy(FetchState *st, CURL *e){
+  if( st->nEasyPool<EASY_POOL ){
+    curl_easy_reset(e);
+    st->easyPool[st->nEasyPool++] = e;
+  }else{
+    curl_easy_cleanup(e);
+  }
+}
+
 static void freeReq(Req *r){
-  if( r->easy ) curl_easy_cleanup(r->easy);
+  if( r->easy ) dropEasy(r->st, r->easy);
   if( r->hdrs ) curl_slist_free_all(r->hdrs);
   if( r->command ) Tcl_DecrRefCount(r->command);
   if( r->respHeaders ) Tcl_DecrRefCount(r->respHeaders);
@@ -383,7 +420,7 @@ static void pumpTimerProc(ClientData cd){
 
 /* startReq: configure the easy handle for R and hand it to libcurl. Returns 0 or -1. */
 static int startReq(FetchState *st, Req *r){
-  CURL *e = curl_easy_init();
+  CURL *e = takeEasy(st);
   if( !e ) return -1;
   r->easy = e;
   r->blocked = r->tooBig = r->pinBad = 0;
@@ -498,6 +535,12 @@ static void put(Tcl_Obj *d, const char *k, Tcl_Obj *v){
   Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), v);
 }
 
+
+/* putKey: D[the result key K] = V (the key object shared, not made anew). */
+static void putKey(FetchState *st, Tcl_Obj *d, enum ResKey k, Tcl_Obj *v){
+  Tcl_DictObjPut(NULL, d, st->keys[k], v);
+}
+
 /*
 ** finishReq: report R's outcome to its -command and free it. The dict holds: id, url, final_url,
 ** status (0 when no response), kind ("" or timeout/dns/connect/tls/blocked/toobig/redirects/url/
@@ -540,37 +583,31 @@ static void finishReq(FetchState *st, Req *r, CURLcode rc, const char *kindOverr
     mbedtls_sha256(Tcl_GetByteArrayFromObj(body, NULL), r->len, sum, 0);
     for(i=0; i<32; i++) snprintf(hex+2*i, 3, "%02x", sum[i]);
   }
-  put(d, "id", Tcl_NewIntObj(r->id));
-  put(d, "url", Tcl_NewStringObj(r->url, -1));
-  put(d, "final_url", Tcl_NewStringObj(eff ? eff : r->url, -1));
-  put(d, "status", Tcl_NewIntObj((int)status));
-  put(d, "kind", Tcl_NewStringObj(kind, -1));
-  put(d, "error", Tcl_NewStringObj(*kind ? (r->blocked ? "address not allowed for crawling"
+  putKey(st, d, K_ID, Tcl_NewIntObj(r->id));
+  putKey(st, d, K_URL, Tcl_NewStringObj(r->url, -1));
+  putKey(st, d, K_FINAL_URL, Tcl_NewStringObj(eff ? eff : r->url, -1));
+  putKey(st, d, K_STATUS, Tcl_NewIntObj((int)status));
+  putKey(st, d, K_KIND, Tcl_NewStringObj(kind, -1));
+  putKey(st, d, K_ERROR, Tcl_NewStringObj(*kind ? (r->blocked ? "address not allowed for crawling"
                                             : r->pinBad ? "the server's certificate is not the pinned one"
                                             : curl_easy_strerror(rc)) : "", -1));
-  put(d, "headers", r->respHeaders ? r->respHeaders : Tcl_NewDictObj());
-  put(d, "content_type", Tcl_NewStringObj(ct ? ct : "", -1));
-  {
-    /* the two validators, looked up with key objects freed here (a bare new key would leak) */
-    static const char *const keys[][2] = { {"etag", "etag"}, {"last-modified", "last_modified"} };
-    int k;
-    for(k=0; k<2; k++){
-      Tcl_Obj *key = Tcl_NewStringObj(keys[k][0], -1);
-      Tcl_IncrRefCount(key);
-      v = NULL;
-      if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, key, &v);
-      put(d, keys[k][1], v ? v : Tcl_NewObj());
-      Tcl_DecrRefCount(key);
-    }
-  }
-  put(d, "body", body);
+  putKey(st, d, K_HEADERS, r->respHeaders ? r->respHeaders : Tcl_NewDictObj());
+  putKey(st, d, K_CONTENT_TYPE, Tcl_NewStringObj(ct ? ct : "", -1));
+  /* the two validators, from the headers ("etag" is also the result's key) */
+  v = NULL;
+  if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, st->keys[K_ETAG], &v);
+  putKey(st, d, K_ETAG, v ? v : Tcl_NewObj());
+  v = NULL;
+  if( r->respHeaders ) Tcl_DictObjGet(NULL, r->respHeaders, st->lastModKey, &v);
+  putKey(st, d, K_LAST_MODIFIED, v ? v : Tcl_NewObj());
+  putKey(st, d, K_BODY, body);
   Tcl_DecrRefCount(body);
-  put(d, "bytes", Tcl_NewWideIntObj((Tcl_WideInt)r->len));
-  put(d, "sha256", Tcl_NewStringObj(hex, -1));
-  put(d, "retry_after", ra>0 ? Tcl_NewWideIntObj((Tcl_WideInt)ra) : Tcl_NewObj());
-  put(d, "attempts", Tcl_NewIntObj(r->attempt+1));
-  put(d, "time_ms", Tcl_NewWideIntObj(r->startedAt ? nowMs()-r->startedAt : 0));
-  put(d, "ip", Tcl_NewStringObj(ip ? ip : "", -1));
+  putKey(st, d, K_BYTES, Tcl_NewWideIntObj((Tcl_WideInt)r->len));
+  putKey(st, d, K_SHA256, Tcl_NewStringObj(hex, -1));
+  putKey(st, d, K_RETRY_AFTER, ra>0 ? Tcl_NewWideIntObj((Tcl_WideInt)ra) : Tcl_NewObj());
+  putKey(st, d, K_ATTEMPTS, Tcl_NewIntObj(r->attempt+1));
+  putKey(st, d, K_TIME_MS, Tcl_NewWideIntObj(r->startedAt ? nowMs()-r->startedAt : 0));
+  putKey(st, d, K_IP, Tcl_NewStringObj(ip ? ip : "", -1));
 
   {
     Tcl_HashEntry *he = Tcl_FindHashEntry(&st->reqs, IDKEY(r->id));
@@ -630,7 +667,7 @@ static void checkDone(FetchState *st){
     delay = retryDelay(st, r, r->rc, status, ra);
     if( delay>=0 ){
       if( (status==429 || status==503) && ra>0 ) r->host->nextAt = nowMs() + delay;
-      curl_easy_cleanup(e);
+      dropEasy(st, e);
       r->easy = NULL;
       r->attempt++;
       r->notBefore = nowMs() + delay;
@@ -778,6 +815,7 @@ static int timerChanged(CURLM *multi, long ms, void *userp){
 
 static void deleteState(ClientData cd, Tcl_Interp *interp){
   FetchState *st = cd;
+  int i;
   Tcl_HashSearch s;
   Tcl_HashEntry *he;
   Host *h, *hn;
@@ -788,6 +826,9 @@ static void deleteState(ClientData cd, Tcl_Interp *interp){
     freeReq(r);
   }
   Tcl_DeleteHashTable(&st->reqs);
+  while( st->nEasyPool>0 ) curl_easy_cleanup(st->easyPool[--st->nEasyPool]);
+  for(i = 0; i<K_COUNT; i++) Tcl_DecrRefCount(st->keys[i]);
+  Tcl_DecrRefCount(st->lastModKey);
   if( st->curlTimer ) Tcl_DeleteTimerHandler(st->curlTimer);
   if( st->pumpTimer ) Tcl_DeleteTimerHandler(st->pumpTimer);
   curl_multi_cleanup(st->multi);
@@ -803,6 +844,7 @@ static void deleteState(ClientData cd, Tcl_Interp *interp){
 static FetchState *getState(Tcl_Interp *interp){
   FetchState *st = Tcl_GetAssocData(interp, "yqbox-fetch", NULL);
   static int global;
+  int i;
   if( st ) return st;
   if( !global ){ curl_global_init(CURL_GLOBAL_DEFAULT); global = 1; }
   st = (FetchState*)ckalloc(sizeof(FetchState));
@@ -822,6 +864,12 @@ static FetchState *getState(Tcl_Interp *interp){
   curl_multi_setopt(st->multi, CURLMOPT_TIMERFUNCTION, timerChanged);
   curl_multi_setopt(st->multi, CURLMOPT_TIMERDATA, st);
   Tcl_InitHashTable(&st->reqs, TCL_ONE_WORD_KEYS);
+  for(i = 0; i<K_COUNT; i++){
+    st->keys[i] = Tcl_NewStringObj(resKeys[i], -1);
+    Tcl_IncrRefCount(st->keys[i]);
+  }
+  st->lastModKey = Tcl_NewStringObj("last-modified", -1);
+  Tcl_IncrRefCount(st->lastModKey);
   st->userAgent = dupStr("yqbox/" YQBOX_VERSION);
   st->caFile = NULL;
   st->maxConns = 32;
