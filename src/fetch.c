@@ -66,6 +66,7 @@ typedef struct Req {
   int internal, retries, attempt, timeoutMs, maxSize, hash;
   Tcl_Obj *internalHosts;     /* list of lower-case host names allowed private addresses, or NULL */
   int blocked, tooBig;
+  int finished;               /* done, waiting in the finished list to be reported */
   int hasPin, pinBad;         /* -pin given; the server's certificate did not match it */
   unsigned char pin[32];      /* the SHA-256 the server's certificate must have */
   CURLcode rc;                /* libcurl's result of the last attempt */
@@ -87,7 +88,8 @@ enum ResKey { K_ID, K_URL, K_FINAL_URL, K_STATUS, K_KIND, K_ERROR, K_HEADERS, K_
 struct FetchState {
   Tcl_Interp *interp;
   CURLM *multi;
-  Tcl_TimerToken curlTimer, pumpTimer;
+  Tcl_TimerToken curlTimer, pumpTimer, reportTimer;
+  Req *doneHead, *doneTail;   /* finished, not yet reported (see reportDone) */
   int epfd;                   /* epoll set of libcurl's sockets (see drain) */
   Tcl_WideInt timerAt;        /* when libcurl's timeout expires (monoMs), or -1 */
   Req *pendHead, *pendTail;
@@ -112,6 +114,13 @@ static Tcl_WideInt nowMs(void){
   Tcl_Time t;
   Tcl_GetTime(&t);
   return (Tcl_WideInt)t.sec*1000 + t.usec/1000;
+}
+
+/* monoMs: a monotonic clock in milliseconds (libcurl's timeouts are relative). */
+static Tcl_WideInt monoMs(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (Tcl_WideInt)ts.tv_sec*1000 + ts.tv_nsec/1000000;
 }
 
 static char *dupStr(const char *s){ return s ? strcpy(ckalloc(strlen(s)+1), s) : NULL; }
@@ -645,11 +654,13 @@ static Tcl_WideInt retryDelay(FetchState *st, Req *r, CURLcode rc, long status, 
   return ms/2 + (Tcl_WideInt)(rand() % (int)ms);
 }
 
-/* checkDone: collect finished transfers; retry or report each, then start queued ones. */
+/*
+** checkDone: collect the transfers libcurl has finished: queue each again for a retry, or add it
+** to the finished list (reportDone reports them). Changes the active set and the queues.
+*/
 static void checkDone(FetchState *st){
   CURLMsg *m;
   int left;
-  Req *done = NULL, **tail = &done;
   while( (m = curl_multi_info_read(st->multi, &left)) ){
     Req *r;
     long status = 0;
@@ -675,17 +686,29 @@ static void checkDone(FetchState *st){
       enqueue(st, r);
       continue;
     }
-    /* reporting calls Tcl, which may re-enter the engine: do it after draining the messages */
+    /* reported later (reportDone): reporting runs Tcl, which may re-enter the engine */
+    r->finished = 1;
     r->next = NULL;
-    *tail = r;
-    tail = &r->next;
+    if( st->doneTail ) st->doneTail->next = r; else st->doneHead = r;
+    st->doneTail = r;
   }
-  while( done ){
-    Req *r = done;
-    done = r->next;
+}
+
+/*
+** reportDone: report finished transfers (finishReq: their callbacks run) in order, at least one,
+** until none is left or DEADLINE (monoMs) has passed. Returns 1 when some are left.
+*/
+static int reportDone(FetchState *st, Tcl_WideInt deadline){
+  int n = 0;
+  while( st->doneHead ){
+    Req *r = st->doneHead;
+    if( n++ && monoMs()>=deadline ) return 1;
+    st->doneHead = r->next;
+    if( !st->doneHead ) st->doneTail = NULL;
+    r->next = NULL;
     finishReq(st, r, r->rc, NULL);
   }
-  pump(st);
+  return 0;
 }
 
 /* ---- libcurl <-> Tcl event loop ----
@@ -694,47 +717,31 @@ static void checkDone(FetchState *st){
 ** Tcl notifier. Tcl's threaded notifier waits in a separate thread (select() there, a condition
 ** variable here), so every wait costs two thread wake-ups: on a loaded machine each one can wait
 ** for a core, and a round of 2,000 transfers took 5-10x its CPU time by the wall clock. So when the
-** set becomes readable, drain() keeps serving whatever is ready (epoll_wait, and libcurl's expired
-** timeout) without going back through the notifier: while transfers are in flight it waits up to
-** DRAIN_WAIT_MS for their answers itself (one wake-up instead of the notifier's two), until such a
-** wait comes back empty, nothing is ready, or DRAIN_BUDGET_MS have passed. Then the rest of the
-** event loop runs (timers, other channels, the fixture server of the tests in this same thread),
-** held up by at most the budget plus one wait.
+** set becomes readable, drain() keeps serving whatever is ready now (epoll_wait without waiting,
+** and libcurl's expired timeout, so a transfer started by a callback begins at once rather than
+** on a 0 ms Tcl timer, which costs a notifier round too) without going back through the notifier,
+** until nothing is ready or DRAIN_BUDGET_MS have passed. Then the rest of the event loop runs
+** (timers, other channels, the fixture server of the tests in this same thread). It never blocks:
+** waiting for answers in drain() itself (epoll_wait up to 2 ms) was measured too, and was no
+** faster (slower by the wall clock with one transfer at a time on a loaded machine).
 */
 
 #define DRAIN_BUDGET_MS 20          /* longest time drain() serves transfers before yielding */
-#define DRAIN_WAIT_MS 2             /* longest wait there for answers in flight (see drain) */
 #define DRAIN_EVENTS 64             /* socket events taken from the epoll set at once */
-
-/* monoMs: a monotonic clock in milliseconds (libcurl's timeouts are relative). */
-static Tcl_WideInt monoMs(void){
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (Tcl_WideInt)ts.tv_sec*1000 + ts.tv_nsec/1000000;
-}
 
 /*
 ** drain: serve libcurl: the sockets the epoll set reports ready, and libcurl's timeout when it
 ** has expired (or FORCETIMEOUT), repeatedly while there is such work and the budget lasts; the
-** finished transfers are reported (checkDone: runs their callbacks) after each round. Waits up to
-** DRAIN_WAIT_MS for sockets only while transfers are active and until one wait finds nothing.
+** finished transfers are reported (checkDone: runs their callbacks) after each round. Never waits.
 */
+static void reportTimerProc(ClientData cd);
+
 static void drain(FetchState *st, int forceTimeout){
   struct epoll_event ev[DRAIN_EVENTS];
   Tcl_WideInt start = monoMs();
-  int running, mayWait = 1;
+  int running, more = 0;
   for(;;){
     int n = epoll_wait(st->epfd, ev, DRAIN_EVENTS, 0), i, timedOut;
-    Tcl_WideInt now = monoMs();
-    if( n<=0 && mayWait && st->nActive>0 && !forceTimeout && now-start < DRAIN_BUDGET_MS
-        && (st->timerAt<0 || st->timerAt>now) ){
-      /* transfers in flight: wait a moment for their answers here rather than through the
-      ** notifier; once such a wait comes back empty the answers are not near */
-      Tcl_WideInt ms = DRAIN_WAIT_MS;
-      if( st->timerAt>=0 && st->timerAt-now < ms ) ms = st->timerAt-now;
-      n = epoll_wait(st->epfd, ev, DRAIN_EVENTS, (int)ms);
-      if( n<=0 ) mayWait = 0;
-    }
     for(i = 0; i<n; i++){
       int m = 0;
       if( ev[i].events & (EPOLLIN|EPOLLHUP|EPOLLRDHUP) ) m |= CURL_CSELECT_IN;
@@ -749,10 +756,21 @@ static void drain(FetchState *st, int forceTimeout){
       if( st->curlTimer ){ Tcl_DeleteTimerHandler(st->curlTimer); st->curlTimer = NULL; }
       curl_multi_socket_action(st->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }
-    if( n<=0 && !timedOut ) break;
+    if( n<=0 && !timedOut && !st->doneHead ) break;
     checkDone(st);
-    if( monoMs()-start >= DRAIN_BUDGET_MS ) break;
+    more = reportDone(st, start+DRAIN_BUDGET_MS);
+    pump(st);
+    if( more || monoMs()-start >= DRAIN_BUDGET_MS ) break;
   }
+  /* finished transfers not yet reported: after the rest of the event loop has had its turn */
+  if( st->doneHead && !st->reportTimer ) st->reportTimer = Tcl_CreateTimerHandler(0, reportTimerProc, st);
+}
+
+/* reportTimerProc: the Tcl timer that reports the finished transfers drain() left (and serves libcurl). */
+static void reportTimerProc(ClientData cd){
+  FetchState *st = cd;
+  st->reportTimer = NULL;
+  drain(st, 0);
 }
 
 /* epollReady: the Tcl file handler of the epoll set: a libcurl socket is ready. */
@@ -831,6 +849,7 @@ static void deleteState(ClientData cd, Tcl_Interp *interp){
   Tcl_DecrRefCount(st->lastModKey);
   if( st->curlTimer ) Tcl_DeleteTimerHandler(st->curlTimer);
   if( st->pumpTimer ) Tcl_DeleteTimerHandler(st->pumpTimer);
+  if( st->reportTimer ) Tcl_DeleteTimerHandler(st->reportTimer);
   curl_multi_cleanup(st->multi);
   if( st->epfd>=0 ){ Tcl_DeleteFileHandler(st->epfd); close(st->epfd); }
   for(h = st->hosts; h; h = hn){ hn = h->next; ckfree(h->name); ckfree((char*)h); }
@@ -1097,7 +1116,14 @@ static int cancelCmd(Tcl_Interp *interp, FetchState *st, Tcl_Obj *idObj){
   if( !he ){ Tcl_SetObjResult(interp, Tcl_NewIntObj(0)); return TCL_OK; }
   r = Tcl_GetHashValue(he);
   Tcl_DeleteHashEntry(he);
-  if( r->easy ){
+  if( r->finished ){
+    /* out of libcurl already, in the finished list */
+    for(p = st->doneHead; p && p!=r; p = p->next) prev = p;
+    if( p ){
+      if( prev ) prev->next = r->next; else st->doneHead = r->next;
+      if( st->doneTail==r ) st->doneTail = prev;
+    }
+  }else if( r->easy ){
     curl_multi_remove_handle(st->multi, r->easy);
     st->nActive--;
     r->host->active--;
