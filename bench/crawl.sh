@@ -8,13 +8,13 @@
 # Parts 1 and 2 also give the ratio of CPU time (user + system; yqbox's of its loop, the peer's of
 # its process): on a machine shared with other work the wall clock counts waiting for a core.
 # Part 1 runs FETCH_ROUNDS rounds, each side in turn, and takes the median round.
-# Usage: bench/crawl.sh  (env: FETCH_N=2000 FETCH_ROUNDS=5 CONNS=50 INGEST_N=100000 FTS_M=1000000
+# Usage: bench/crawl.sh  (env: FETCH_N=2000 FETCH_ROUNDS=9 CONNS=50 INGEST_N=100000 FTS_M=1000000
 # FTS_Q=300; BENCH_TINY=1: 50, 1, 10, 300, 3000, 20; see bench/lib.sh; PARTS="fetch ingest fts":
 # the parts to run). Needs nginx-light, curl, bash and the sqlite3 shell (./configure installs
 # them). Goals from issue 18; prints FIGURE lines.
 set -eu
 . "$(dirname "$0")/lib.sh"
-FETCH_N=${FETCH_N:-$(size 2000 50)}; FETCH_ROUNDS=${FETCH_ROUNDS:-$(size 5 1)}; CONNS=${CONNS:-$(size 50 10)}; INGEST_N=${INGEST_N:-$(size 100000 300)}
+FETCH_N=${FETCH_N:-$(size 2000 50)}; FETCH_ROUNDS=${FETCH_ROUNDS:-$(size 9 1)}; CONNS=${CONNS:-$(size 50 10)}; INGEST_N=${INGEST_N:-$(size 100000 300)}
 FTS_M=${FTS_M:-$(size 1000000 3000)}; FTS_Q=${FTS_Q:-$(size 300 20)}
 PARTS=${PARTS:-fetch ingest fts}
 # part NAME: true when part NAME is to run (PARTS)
@@ -59,7 +59,7 @@ cpumean() { awk -v s="$1" '$1 == s { c += (s == "curl") ? $3 + $4 : $3; n++ } EN
 # spread: the lowest and highest ratio curl/yqbox of the wall clock in one round
 spread() { awk '$1 == "curl" { c = $2 } $1 == "yqbox" { r = c / $2; if (lo == "" || r < lo) lo = r; if (r > hi) hi = r } END { printf "%.2f-%.2f", lo, hi }' "$W/fetch.rounds"; }
 tc=$(median curl) ty=$(median yqbox) cc=$(cpumean curl) cy=$(cpumean yqbox)
-echo "fetch $FETCH_N x 20 KB at $CONNS at once, median of $FETCH_ROUNDS rounds: yqbox ${ty}s, curl --parallel ${tc}s, ratio $(ratio "$tc" "$ty") (target >= 0.9; rounds $(spread)); CPU time a round yqbox ${cy}s, curl ${cc}s, ratio $(ratio "$cc" "$cy")"
+echo "fetch $FETCH_N x 20 KB at $CONNS at once, median of $FETCH_ROUNDS round(s): yqbox ${ty}s, curl --parallel ${tc}s, ratio $(ratio "$tc" "$ty") (target >= 0.9; rounds $(spread)); CPU time a round yqbox ${cy}s, curl ${cc}s, ratio $(ratio "$cc" "$cy")"
 figure crawl_fetch "$(rate "$FETCH_N" "$ty")" fetches/s curl_parallel "$(rate "$FETCH_N" "$tc")" 'x>=0.9'
 figure crawl_fetch_cpu "$(rate "$FETCH_N" "$cy")" fetches/cpu-s curl_parallel "$(rate "$FETCH_N" "$cc")" -
 fi
