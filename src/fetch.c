@@ -547,7 +547,6 @@ static void put(Tcl_Obj *d, const char *k, Tcl_Obj *v){
   Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), v);
 }
 
-
 /* putKey: D[the result key K] = V (the key object shared, not made anew). */
 static void putKey(FetchState *st, Tcl_Obj *d, enum ResKey k, Tcl_Obj *v){
   Tcl_DictObjPut(NULL, d, st->keys[k], v);
