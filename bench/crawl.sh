@@ -59,7 +59,7 @@ cpumean() { awk -v s="$1" '$1 == s { c += (s == "curl") ? $3 + $4 : $3; n++ } EN
 # spread: the lowest and highest ratio curl/yqbox of the wall clock in one round
 spread() { awk '$1 == "curl" { c = $2 } $1 == "yqbox" { r = c / $2; if (lo == "" || r < lo) lo = r; if (r > hi) hi = r } END { printf "%.2f-%.2f", lo, hi }' "$W/fetch.rounds"; }
 tc=$(median curl) ty=$(median yqbox) cc=$(cpumean curl) cy=$(cpumean yqbox)
-echo "fetch $FETCH_N x 20 KB at $CONNS at once, median of $FETCH_ROUNDS round(s): yqbox ${ty}s, curl --parallel ${tc}s, ratio $(ratio "$tc" "$ty") (target >= 0.9; rounds $(spread)); CPU time a round yqbox ${cy}s, curl ${cc}s, ratio $(ratio "$cc" "$cy")"
+echo "fetch $FETCH_N x 20 KB at $CONNS at once, median of $FETCH_ROUNDS round(s): yqbox ${ty}s, curl --parallel ${tc}s, ratio $(ratio "$tc" "$ty") (target >= 0.9; rounds $(spread)); CPU time a round yqbox ${cy}s, curl ${cc}s, ratio $(ratio "$cc" "$cy"); load $(cut -d' ' -f1-3 /proc/loadavg)"
 figure crawl_fetch "$(rate "$FETCH_N" "$ty")" fetches/s curl_parallel "$(rate "$FETCH_N" "$tc")" 'x>=0.9'
 figure crawl_fetch_cpu "$(rate "$FETCH_N" "$cy")" fetches/cpu-s curl_parallel "$(rate "$FETCH_N" "$cc")" -
 fi
