@@ -7,14 +7,19 @@
 #   3. FTS query time at many posts, two-character queries, newest first, LIMIT 20: p50/p95/max
 # Parts 1 and 2 also give the ratio of CPU time (user + system; yqbox's of its loop, the peer's of
 # its process): on a machine shared with other work the wall clock counts waiting for a core.
-# Usage: bench/crawl.sh  (env: FETCH_N=2000 CONNS=50 INGEST_N=100000 FTS_M=1000000 FTS_Q=300;
-# BENCH_TINY=1: 50, 10, 300, 3000, 20; see bench/lib.sh). Needs nginx-light, curl and the sqlite3
-# shell (./configure installs them). Goals from issue 18; prints FIGURE lines.
+# Part 1 runs FETCH_ROUNDS rounds, each side in turn, and takes the median round.
+# Usage: bench/crawl.sh  (env: FETCH_N=2000 FETCH_ROUNDS=9 CONNS=50 INGEST_N=100000 FTS_M=1000000
+# FTS_Q=300; BENCH_TINY=1: 50, 1, 10, 300, 3000, 20; see bench/lib.sh; PARTS="fetch ingest fts":
+# the parts to run). Needs nginx-light, curl, bash and the sqlite3 shell (./configure installs
+# them). Goals from issue 18; prints FIGURE lines.
 set -eu
 . "$(dirname "$0")/lib.sh"
-FETCH_N=${FETCH_N:-$(size 2000 50)}; CONNS=${CONNS:-$(size 50 10)}; INGEST_N=${INGEST_N:-$(size 100000 300)}
+FETCH_N=${FETCH_N:-$(size 2000 50)}; FETCH_ROUNDS=${FETCH_ROUNDS:-$(size 9 1)}; CONNS=${CONNS:-$(size 50 10)}; INGEST_N=${INGEST_N:-$(size 100000 300)}
 FTS_M=${FTS_M:-$(size 1000000 3000)}; FTS_Q=${FTS_Q:-$(size 300 20)}
-need sqlite3 sqlite3; need curl curl; need /usr/bin/time time
+PARTS=${PARTS:-fetch ingest fts}
+# part NAME: true when part NAME is to run (PARTS)
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+need sqlite3 sqlite3; need curl curl; need /usr/bin/time time; need bash bash
 bench_setup crawlbench
 # elapsed T0 T1: seconds between two `date +%s.%N` readings
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -24,6 +29,7 @@ cputime() { awk 'END { printf "%.2f", $1 + $2 }' "$1"; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t < 0.01) t = 0.01; printf "%.0f", n / t }'; }
 
 # 1. fetch
+if part fetch; then
 mkdir -p "$W/www"
 i=0; while [ $i -lt "$FETCH_N" ]; do head -c 20000 /dev/urandom > "$W/www/f$i.bin"; i=$((i+1)); done
 PORT=$(freeports 1)
@@ -34,19 +40,32 @@ while [ $i -lt "$FETCH_N" ]; do
     printf 'url = "http://127.0.0.1:%s/f%s.bin"\noutput = "/dev/null"\n' $PORT $i >> "$W/curl.cfg"
     i=$((i+1))
 done
-t0=$(date +%s.%N)
-/usr/bin/time -f '%U %S' -o "$W/curl.time" curl -s --parallel --parallel-max "$CONNS" -K "$W/curl.cfg" 2>/dev/null
-t1=$(date +%s.%N)
 bad=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/f0.bin")
 [ "$bad" = 200 ] || { echo "bench: nginx answers $bad, not 200" >&2; exit 1; }
-tc=$(elapsed "$t0" "$t1") cc=$(cputime "$W/curl.time")
-set -- $($YQ run bench/crawl.tcl fetch "$W/urls" "$CONNS")
-ty=$1 cy=$2
-echo "fetch $FETCH_N x 20 KB at $CONNS at once: yqbox ${ty}s, curl --parallel ${tc}s, ratio $(ratio "$tc" "$ty") (target >= 0.9); CPU time yqbox ${cy}s, curl ${cc}s, ratio $(ratio "$cc" "$cy")"
+# FETCH_ROUNDS rounds, each curl then yqbox, so that both see the same load; a side's wall figure is
+# its median round, its CPU figure the mean of its rounds. curl is timed by bash's `time` (wall,
+# user and system to the millisecond; GNU time prints hundredths cut down, which took ~10 ms off
+# curl's ~90 ms), yqbox by itself (the fetch alone, CPU of all its threads to the nanosecond).
+: > "$W/fetch.rounds"
+r=0; while [ $r -lt "$FETCH_ROUNDS" ]; do
+    bash -c 'TIMEFORMAT="curl %3R %3U %3S"; time curl -s --parallel --parallel-max "$1" -K "$2" 2>/dev/null' \
+        - "$CONNS" "$W/curl.cfg" 2>> "$W/fetch.rounds"
+    echo "yqbox $($YQ run bench/crawl.tcl fetch "$W/urls" "$CONNS")" >> "$W/fetch.rounds"
+    r=$((r+1))
+done
+# median SIDE: the median wall seconds of SIDE's rounds; cpumean SIDE: the mean CPU seconds
+median() { awk -v s="$1" '$1 == s { print $2 }' "$W/fetch.rounds" | sort -n | awk '{ v[NR] = $1 } END { printf "%.4f", v[int((NR + 1) / 2)] }'; }
+cpumean() { awk -v s="$1" '$1 == s { c += (s == "curl") ? $3 + $4 : $3; n++ } END { printf "%.4f", c / n }' "$W/fetch.rounds"; }
+# spread: the lowest and highest ratio curl/yqbox of the wall clock in one round
+spread() { awk '$1 == "curl" { c = $2 } $1 == "yqbox" { r = c / $2; if (lo == "" || r < lo) lo = r; if (r > hi) hi = r } END { printf "%.2f-%.2f", lo, hi }' "$W/fetch.rounds"; }
+tc=$(median curl) ty=$(median yqbox) cc=$(cpumean curl) cy=$(cpumean yqbox)
+echo "fetch $FETCH_N x 20 KB at $CONNS at once, median of $FETCH_ROUNDS round(s): yqbox ${ty}s, curl --parallel ${tc}s, ratio $(ratio "$tc" "$ty") (target >= 0.9; rounds $(spread)); CPU time a round yqbox ${cy}s, curl ${cc}s, ratio $(ratio "$cc" "$cy"); load $(cut -d' ' -f1-3 /proc/loadavg)"
 figure crawl_fetch "$(rate "$FETCH_N" "$ty")" fetches/s curl_parallel "$(rate "$FETCH_N" "$tc")" 'x>=0.9'
 figure crawl_fetch_cpu "$(rate "$FETCH_N" "$cy")" fetches/cpu-s curl_parallel "$(rate "$FETCH_N" "$cc")" -
+fi
 
 # 2. ingest
+if part ingest; then
 $YQ init -demo "$W/ingest" >/dev/null
 set -- $($YQ run -d "$W/ingest" bench/crawl.tcl ingest "$INGEST_N" "$W/rows.sql")
 yps=$1 ycps=$2
@@ -64,11 +83,14 @@ sps=$(rate "$INGEST_N" "$(elapsed "$t0" "$t1")") scps=$(rate "$INGEST_N" "$(cput
 echo "ingest $INGEST_N posts (decode, extract, store, FTS): yqbox $yps posts/s, sqlite3 shell inserting the rows $sps posts/s, ratio $(ratio "$yps" "$sps") (target >= 0.6); by CPU time yqbox $ycps posts/s, shell $scps, ratio $(ratio "$ycps" "$scps")"
 figure crawl_ingest "$yps" posts/s sqlite3_shell "$sps" 'x>=0.6'
 figure crawl_ingest_cpu "$ycps" posts/cpu-s sqlite3_shell "$scps" -
+fi
 
 # 3. FTS
+if part fts; then
 $YQ init -demo "$W/fts" >/dev/null
 r=$($YQ run -d "$W/fts" bench/crawl.tcl fts "$FTS_M" "$FTS_Q")
 echo "FTS at $FTS_M posts, $FTS_Q two-character queries, LIMIT 20, newest first: p50/p95/max ms $r (target p95 <= 2 ms)"
 set -- $r
 figure crawl_fts_p50 "$1" ms - - -
 figure crawl_fts_p95 "$2" ms - - '<=2'
+fi
