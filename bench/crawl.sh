@@ -8,13 +8,12 @@
 # Parts 1 and 2 also give the ratio of CPU time (user + system; yqbox's of its loop, the peer's of
 # its process): on a machine shared with other work the wall clock counts waiting for a core.
 # Usage: bench/crawl.sh  (env: FETCH_N=2000 CONNS=50 INGEST_N=100000 FTS_M=1000000 FTS_Q=300;
-# BENCH_TINY=1: 50, 10, 300, 3000, 20; see bench/lib.sh; PARTS="fetch ingest fts" picks the parts). Needs nginx-light, curl and the sqlite3
+# BENCH_TINY=1: 50, 10, 300, 3000, 20; see bench/lib.sh). Needs nginx-light, curl and the sqlite3
 # shell (./configure installs them). Goals from issue 18; prints FIGURE lines.
 set -eu
 . "$(dirname "$0")/lib.sh"
 FETCH_N=${FETCH_N:-$(size 2000 50)}; CONNS=${CONNS:-$(size 50 10)}; INGEST_N=${INGEST_N:-$(size 100000 300)}
 FTS_M=${FTS_M:-$(size 1000000 3000)}; FTS_Q=${FTS_Q:-$(size 300 20)}
-PARTS=${PARTS:-fetch ingest fts}
 need sqlite3 sqlite3; need curl curl; need /usr/bin/time time
 bench_setup crawlbench
 # elapsed T0 T1: seconds between two `date +%s.%N` readings
@@ -23,11 +22,8 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 cputime() { awk 'END { printf "%.2f", $1 + $2 }' "$1"; }
 # rate N SECONDS: N / SECONDS as a whole number (SECONDS at least 0.01)
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t < 0.01) t = 0.01; printf "%.0f", n / t }'; }
-# part NAME: true when NAME is one of the PARTS to run
-part() { case " $PARTS " in *" $1 "*) return 0;; esac; return 1; }
 
 # 1. fetch
-if part fetch; then
 mkdir -p "$W/www"
 i=0; while [ $i -lt "$FETCH_N" ]; do head -c 20000 /dev/urandom > "$W/www/f$i.bin"; i=$((i+1)); done
 PORT=$(freeports 1)
@@ -49,10 +45,8 @@ ty=$1 cy=$2
 echo "fetch $FETCH_N x 20 KB at $CONNS at once: yqbox ${ty}s, curl --parallel ${tc}s, ratio $(ratio "$tc" "$ty") (target >= 0.9); CPU time yqbox ${cy}s, curl ${cc}s, ratio $(ratio "$cc" "$cy")"
 figure crawl_fetch "$(rate "$FETCH_N" "$ty")" fetches/s curl_parallel "$(rate "$FETCH_N" "$tc")" 'x>=0.9'
 figure crawl_fetch_cpu "$(rate "$FETCH_N" "$cy")" fetches/cpu-s curl_parallel "$(rate "$FETCH_N" "$cc")" -
-fi
 
 # 2. ingest
-if part ingest; then
 $YQ init -demo "$W/ingest" >/dev/null
 set -- $($YQ run -d "$W/ingest" bench/crawl.tcl ingest "$INGEST_N" "$W/rows.sql")
 yps=$1 ycps=$2
@@ -70,14 +64,11 @@ sps=$(rate "$INGEST_N" "$(elapsed "$t0" "$t1")") scps=$(rate "$INGEST_N" "$(cput
 echo "ingest $INGEST_N posts (decode, extract, store, FTS): yqbox $yps posts/s, sqlite3 shell inserting the rows $sps posts/s, ratio $(ratio "$yps" "$sps") (target >= 0.6); by CPU time yqbox $ycps posts/s, shell $scps, ratio $(ratio "$ycps" "$scps")"
 figure crawl_ingest "$yps" posts/s sqlite3_shell "$sps" 'x>=0.6'
 figure crawl_ingest_cpu "$ycps" posts/cpu-s sqlite3_shell "$scps" -
-fi
 
 # 3. FTS
-if part fts; then
 $YQ init -demo "$W/fts" >/dev/null
 r=$($YQ run -d "$W/fts" bench/crawl.tcl fts "$FTS_M" "$FTS_Q")
 echo "FTS at $FTS_M posts, $FTS_Q two-character queries, LIMIT 20, newest first: p50/p95/max ms $r (target p95 <= 2 ms)"
 set -- $r
 figure crawl_fts_p50 "$1" ms - - -
 figure crawl_fts_p95 "$2" ms - - '<=2'
-fi

@@ -3,9 +3,8 @@
 #   yqbox run bench/crawl.tcl fetch URLFILE CONNS      fetch every URL with the fetch engine at CONNS
 #                                                      transfers at once; prints seconds, wall clock
 #                                                      and CPU (user + system) of the process
-#   yqbox run -d DIR bench/crawl.tcl ingest N SQLFILE  decode, extract (on the extraction thread)
-#                                                      and store N generated posts (as a patrol
-#                                                      does) into DIR; writes the same
+#   yqbox run -d DIR bench/crawl.tcl ingest N SQLFILE  decode, extract and store N generated posts
+#                                                      (as a patrol does) into DIR; writes the same
 #                                                      rows as SQL for the sqlite3 shell; prints
 #                                                      posts/s by the wall clock and by CPU time,
 #                                                      and the posts stored
