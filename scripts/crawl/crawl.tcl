@@ -510,6 +510,8 @@ proc crawl::count {text} {
 # crawl::store: store ITEMS of source SRC as posts in one transaction. New URL → new post; known
 # URL → last_seen, content updated when it changed, and a metrics sample within the sample window.
 # Returns {new IDS changed IDS sampled IDS} (sampled: known posts that got a metrics sample).
+# The new posts enter the full-text index together, in one statement at the end of the
+# transaction (post_fts_defer: one index segment per batch, not one per post).
 proc crawl::store {src items} {
     set sid [dict get $src id]
     set at [yqbox::iso]
@@ -518,6 +520,8 @@ proc crawl::store {src items} {
     set changed {}
     set sampled {}
     db transaction immediate {
+        # the new posts are indexed at the end with one statement (see 039-fts-merge.sql)
+        db eval {UPDATE post_fts_defer SET deferred = 1}
         foreach it $items {
             set it [dict merge {title "" body "" author "" published "" replies "" views "" reposts ""} $it]
             dict with it {}
@@ -555,6 +559,11 @@ proc crawl::store {src items} {
                                          reposts = coalesce(nullif($reposts, ''), reposts) WHERE id = $id}
                 if {[llength $old]} { lappend sampled $id }
             }
+        }
+        db eval {UPDATE post_fts_defer SET deferred = 0}
+        if {[llength $new]} {
+            db eval "INSERT INTO post_fts(rowid, title, body)
+                     SELECT id, title, body FROM post WHERE id IN ([join $new ,])"
         }
     }
     dict create new $new changed $changed sampled $sampled
