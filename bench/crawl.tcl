@@ -109,17 +109,29 @@ switch -- $mode {
         }
         puts $sql "COMMIT;"
         close $sql
+        # the pages go to the extraction thread (page async: decode and extract on the second
+        # core), at most 2000 in flight; this thread stores the results 500 at a time as they come
         set c0 [cpu]
         set t0 [clock microseconds]
-        set batch {}
-        foreach p $pages {
-            lassign $p url bytes
-            set x [page extract [charset decode $bytes -contenttype text/html] -url $url]
-            lappend batch [dict create url $url title [dict get $x title] body [dict get $x body] \
-                               author [dict get $x author] published [dict get $x published]]
-            if {[llength $batch] == 500} { crawl::store $src $batch; set batch {} }
+        set ::batch {}
+        set ::inflight 0
+        set next 0
+        while {$next < $n || $::inflight > 0} {
+            while {$next < $n && $::inflight < 2000} {
+                lassign [lindex $pages $next] url bytes
+                page async $bytes -contenttype text/html -command [list apply {{url x} {
+                    lappend ::batch [dict create url $url title [dict get $x title] body [dict get $x body] \
+                                         author [dict get $x author] published [dict get $x published]]
+                    incr ::inflight -1
+                }} $url]
+                incr ::inflight
+                incr next
+            }
+            while {[llength $::batch] < 500 && $::inflight > 0} { vwait ::inflight }
+            crawl::store $src [lrange $::batch 0 499]
+            set ::batch [lrange $::batch 500 end]
         }
-        if {[llength $batch]} { crawl::store $src $batch }
+        if {[llength $::batch]} { crawl::store $src $::batch }
         set secs [expr {([clock microseconds] - $t0) / 1e6}]
         set cpus [expr {max([cpu] - $c0, 0.01)}]
         puts [format "%.0f %.0f %d" [expr {$n / $secs}] [expr {$n / $cpus}] [db onecolumn {SELECT count(*) FROM post}]]

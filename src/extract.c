@@ -35,7 +35,12 @@
 **
 ** Tcl: `page extract HTML ?-url URL? ?-now ISO?` -> dict title, body, author, published (ISO 8601
 ** +08:00 or ""). Also `DOC extract ?-now ISO?` on a parsed document (html.c).
+** `page async BYTES ?-contenttype CT? ?-now ISO? -command CMD` decodes the page's bytes (as
+** `charset decode`) and extracts on the extraction thread, the second core, and later calls CMD
+** with the same dict plus error ("" or why the page could not be parsed) from the event loop of
+** the thread that asked.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1113,22 +1118,20 @@ found:
 }
 
 /*
-** YqExtractNow: run the extractor on DOC (base URL BASE, unused so far but kept for link handling);
-** relative publish times ("昨天", "3分钟前") count from NOW (epoch seconds: the fetch time).
-** Returns a new dict title, body, author, published. The document's _private fields are used
-** during the call and cleared again.
+** extractFields: run the extractor on DOC; relative publish times ("昨天", "3分钟前") count from
+** NOW (epoch seconds: the fetch time). Appends title, body, author and published (UTF-8) to
+** OUT[0..3] (initialised by the caller). The document's _private fields are used during the call
+** and cleared again. Touches no interpreter: the extraction thread (page async) runs it too.
 */
-Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
+static void extractFields(xmlDocPtr doc, long long now, Tcl_DString out[4]){
   Ex ex;
   xmlNodePtr root = xmlDocGetRootElement(doc), body = NULL, best = NULL;
-  Tcl_DString title, text, raw, clean, author, published;
-  Tcl_Obj *d = Tcl_NewDictObj();
+  Tcl_DString *title = &out[0], *clean = &out[1], *author = &out[2], *published = &out[3];
+  Tcl_DString text, raw;
   double bs = 0;
-  (void)base;
   memset(&ex, 0, sizeof ex);
   ex.now = now;
-  Tcl_DStringInit(&title); Tcl_DStringInit(&text); Tcl_DStringInit(&raw);
-  Tcl_DStringInit(&clean); Tcl_DStringInit(&author); Tcl_DStringInit(&published);
+  Tcl_DStringInit(&text); Tcl_DStringInit(&raw);
   if( root ){
     for(body=root->children; body && !(body->type==XML_ELEMENT_NODE && !strcmp((const char*)body->name, "body")); body=body->next){}
     if( !body ) body = root;
@@ -1154,32 +1157,226 @@ Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
         if( first ) best = first;
       }
     }
-    findTitle(doc, &title);
+    findTitle(doc, title);
     YqNodeText(body, &text, 1, notComment, NULL);
     if( best ){
       YqNodeText(best, &raw, 1, skipForBody, &ex);
-      cleanBody(Tcl_DStringValue(&raw), Tcl_DStringValue(&title), &clean);
+      cleanBody(Tcl_DStringValue(&raw), Tcl_DStringValue(title), clean);
     }
-    findAuthor(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(&clean), &author);
-    findPublished(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(&title), now, &published);
+    findAuthor(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(clean), author);
+    findPublished(doc, body, Tcl_DStringValue(&text), Tcl_DStringValue(title), now, published);
     clearPrivate(body);
     ckfree((char*)ex.stats);
   }
-#define PUT(k, ds) Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(k, -1), YqUtf8Obj(Tcl_DStringValue(ds), Tcl_DStringLength(ds)))
-  PUT("title", &title);
-  PUT("body", &clean);
-  PUT("author", &author);
-  PUT("published", &published);
-#undef PUT
-  Tcl_DStringFree(&title); Tcl_DStringFree(&text); Tcl_DStringFree(&raw);
-  Tcl_DStringFree(&clean); Tcl_DStringFree(&author); Tcl_DStringFree(&published);
+  Tcl_DStringFree(&text); Tcl_DStringFree(&raw);
+}
+
+/* fieldsDict: a new dict title, body, author, published of the four UTF-8 strings OUT[0..3]. */
+static Tcl_Obj *fieldsDict(Tcl_DString out[4]){
+  static const char *const keys[] = {"title", "body", "author", "published"};
+  Tcl_Obj *d = Tcl_NewDictObj();
+  int k;
+  for(k=0; k<4; k++){
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj(keys[k], -1),
+                   YqUtf8Obj(Tcl_DStringValue(&out[k]), Tcl_DStringLength(&out[k])));
+  }
   return d;
 }
 
-/* PageCmd: "page extract HTML ?-url URL? ?-now ISO?". */
+/*
+** YqExtractNow: run the extractor on DOC (base URL BASE, unused so far but kept for link handling);
+** relative publish times count from NOW (epoch seconds). Returns a new dict title, body, author,
+** published.
+*/
+Tcl_Obj *YqExtractNow(xmlDocPtr doc, const char *base, long long now){
+  Tcl_DString out[4];
+  Tcl_Obj *d;
+  int k;
+  (void)base;
+  for(k=0; k<4; k++) Tcl_DStringInit(&out[k]);
+  extractFields(doc, now, out);
+  d = fieldsDict(out);
+  for(k=0; k<4; k++) Tcl_DStringFree(&out[k]);
+  return d;
+}
+
+/* ---- page async: decode and extract on the extraction thread --------------------------------------
+** One thread per process, started by the first `page async`, takes jobs from a queue in order:
+** it decodes the page's bytes (charset detection as `charset decode`), parses and extracts, and
+** queues the result back to the thread that asked, whose event loop calls the job's command. The
+** thread that stores posts keeps one core; decoding and extracting take the second. The queue has
+** no bound of its own: callers keep a window of pages in flight (bench/crawl.tcl, crawl::extractDetail
+** has one page per patrol). */
+
+typedef struct AsyncJob {
+  struct AsyncJob *next;
+  char *bytes;                /* the page (ckalloc'ed), LEN bytes */
+  int len;
+  char ct[256];               /* its Content-Type ("" for none) */
+  long long now;
+  Tcl_DString out[4];         /* the result: title, body, author, published */
+  char err[128];              /* "" or why the page could not be parsed */
+  Tcl_ThreadId owner;
+  Tcl_Interp *interp;
+  Tcl_Obj *command;           /* touched by the owner thread only */
+} AsyncJob;
+
+typedef struct AsyncEvent {
+  Tcl_Event header;
+  AsyncJob *job;
+} AsyncEvent;
+
+/* pthreads, not Tcl_Mutex: this file is compiled without TCL_THREADS, where Tcl's are no-ops */
+static pthread_mutex_t asyncLock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t asyncCond = PTHREAD_COND_INITIALIZER;
+static AsyncJob *asyncHead, *asyncTail;
+static int asyncStarted;
+
+/* asyncFree: release job J and everything it owns (in the owner thread: J's command). */
+static void asyncFree(AsyncJob *j){
+  int k;
+  if( j->bytes ) ckfree(j->bytes);
+  for(k=0; k<4; k++) Tcl_DStringFree(&j->out[k]);
+  if( j->command ) Tcl_DecrRefCount(j->command);
+  ckfree((char*)j);
+}
+
+/* asyncDone: the event in the owner thread: call the job's command with the result dict (plus
+** "error" MSG or ""); an error in it is a background error. Returns 1 (the event is handled). */
+static int asyncDone(Tcl_Event *ev, int flags){
+  AsyncJob *j = ((AsyncEvent*)ev)->job;
+  Tcl_Interp *interp = j->interp;
+  (void)flags;
+  if( !Tcl_InterpDeleted(interp) ){
+    Tcl_Obj *cmd = Tcl_DuplicateObj(j->command), *d = fieldsDict(j->out);
+    Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("error", -1), Tcl_NewStringObj(j->err, -1));
+    Tcl_IncrRefCount(cmd);
+    if( Tcl_ListObjAppendElement(interp, cmd, d)!=TCL_OK
+        || Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL)==TCL_ERROR ){
+      Tcl_AddErrorInfo(interp, "\n    (page async -command callback)");
+      Tcl_BackgroundException(interp, TCL_ERROR);
+    }
+    Tcl_DecrRefCount(cmd);
+  }
+  Tcl_Release(interp);
+  asyncFree(j);
+  return 1;
+}
+
+/* asyncRun: the work of job J, on the extraction thread: decode, parse, extract into J->out. */
+static void asyncRun(AsyncJob *j){
+  Tcl_DString utf8;
+  const char *err = NULL;
+  xmlDocPtr doc;
+  Tcl_DStringInit(&utf8);
+  YqDecodeAuto(j->bytes, (size_t)j->len, j->ct[0] ? j->ct : NULL, &utf8);
+  ckfree(j->bytes);
+  j->bytes = NULL;
+  doc = YqHtmlParse(Tcl_DStringValue(&utf8), Tcl_DStringLength(&utf8), &err);
+  Tcl_DStringFree(&utf8);
+  if( !doc ){
+    snprintf(j->err, sizeof j->err, "cannot parse HTML: %s", err);
+    return;
+  }
+  extractFields(doc, j->now, j->out);
+  xmlFreeDoc(doc);
+}
+
+/* asyncThread: the extraction thread: run queued jobs in order, forever. */
+static Tcl_ThreadCreateType asyncThread(ClientData cd){
+  (void)cd;
+  for(;;){
+    AsyncJob *j;
+    AsyncEvent *ev;
+    pthread_mutex_lock(&asyncLock);
+    while( !asyncHead ) pthread_cond_wait(&asyncCond, &asyncLock);
+    j = asyncHead;
+    asyncHead = j->next;
+    if( !asyncHead ) asyncTail = NULL;
+    pthread_mutex_unlock(&asyncLock);
+    asyncRun(j);
+    ev = (AsyncEvent*)ckalloc(sizeof *ev);
+    ev->header.proc = asyncDone;
+    ev->job = j;
+    Tcl_ThreadQueueEvent(j->owner, (Tcl_Event*)ev, TCL_QUEUE_TAIL);
+    Tcl_ThreadAlert(j->owner);
+  }
+  TCL_THREAD_CREATE_RETURN;
+}
+
+/*
+** pageAsync: "page async BYTES ?-contenttype CT? ?-now ISO? -command CMD": queue BYTES for the
+** extraction thread (started on first use). Returns TCL_OK with an empty result, or TCL_ERROR
+** (bad options, no thread) with nothing queued.
+*/
+static int pageAsync(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
+  static const char *const opts[] = {"-contenttype", "-now", "-command", NULL};
+  enum AsyncOpt { OPT_CT, OPT_NOW, OPT_COMMAND };
+  long long now = (long long)time(NULL);
+  const char *ct = "";
+  Tcl_Obj *command = NULL;
+  const unsigned char *bytes;
+  AsyncJob *j;
+  int i, oi, len, k;
+  if( objc<3 || objc%2==0 ){
+    Tcl_WrongNumArgs(interp, 2, objv, "BYTES ?-contenttype CT? ?-now ISO? -command CMD");
+    return TCL_ERROR;
+  }
+  for(i=3; i<objc; i+=2){
+    if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &oi)!=TCL_OK ) return TCL_ERROR;
+    if( oi==OPT_CT ) ct = Tcl_GetString(objv[i+1]);
+    else if( oi==OPT_NOW ){ if( YqNowOption(interp, objv[i+1], &now)!=TCL_OK ) return TCL_ERROR; }
+    else command = objv[i+1];
+  }
+  if( !command ){
+    Tcl_SetObjResult(interp, Tcl_NewStringObj("page async needs -command", -1));
+    return TCL_ERROR;
+  }
+  if( strlen(ct)>=sizeof j->ct ){
+    Tcl_SetObjResult(interp, Tcl_NewStringObj("-contenttype is longer than 255 bytes", -1));
+    return TCL_ERROR;
+  }
+  bytes = Tcl_GetByteArrayFromObj(objv[2], &len);
+  YqUtf8Encoding();                  /* looked up here once, so the thread never races for it */
+  YqXmlQuiet();                      /* libxml2 initialised by this thread */
+  pthread_mutex_lock(&asyncLock);
+  if( !asyncStarted ){
+    Tcl_ThreadId tid;
+    /* the main thread's 8 MiB: musl's default thread stack (128 KiB) is too small for deep pages */
+    if( Tcl_CreateThread(&tid, asyncThread, NULL, 8<<20, TCL_THREAD_NOFLAGS)!=TCL_OK ){
+      pthread_mutex_unlock(&asyncLock);
+      Tcl_SetObjResult(interp, Tcl_NewStringObj("cannot start the extraction thread", -1));
+      return TCL_ERROR;
+    }
+    asyncStarted = 1;
+  }
+  pthread_mutex_unlock(&asyncLock);
+  j = (AsyncJob*)ckalloc(sizeof *j);
+  memset(j, 0, sizeof *j);
+  j->bytes = ckalloc(len>0 ? len : 1);
+  memcpy(j->bytes, bytes, len);
+  j->len = len;
+  snprintf(j->ct, sizeof j->ct, "%s", ct);
+  j->now = now;
+  for(k=0; k<4; k++) Tcl_DStringInit(&j->out[k]);
+  j->owner = Tcl_GetCurrentThread();
+  j->interp = interp;
+  Tcl_Preserve(interp);
+  j->command = command;
+  Tcl_IncrRefCount(command);
+  pthread_mutex_lock(&asyncLock);
+  if( asyncTail ) asyncTail->next = j; else asyncHead = j;
+  asyncTail = j;
+  pthread_cond_signal(&asyncCond);
+  pthread_mutex_unlock(&asyncLock);
+  return TCL_OK;
+}
+
+/* PageCmd: "page extract HTML ?-url URL? ?-now ISO?" (the dict now), "page async BYTES ..."
+** (pageAsync: the dict later, from the extraction thread). */
 int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
-  static const char *const subs[] = {"extract", NULL};
-  enum PageSub { PAGE_EXTRACT };
+  static const char *const subs[] = {"extract", "async", NULL};
+  enum PageSub { PAGE_EXTRACT, PAGE_ASYNC };
   static const char *const opts[] = {"-url", "-now", NULL};
   enum PageOpt { OPT_URL, OPT_NOW };
   int idx, i, oi, len;
@@ -1190,7 +1387,8 @@ int PageCmd(void *cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   (void)cd;
   if( objc<2 ){ Tcl_WrongNumArgs(interp, 1, objv, "subcommand ?arg ...?"); return TCL_ERROR; }
   if( Tcl_GetIndexFromObj(interp, objv[1], subs, "subcommand", 0, &idx)!=TCL_OK ) return TCL_ERROR;
-  if( idx!=PAGE_EXTRACT || objc<3 || objc%2==0 ){
+  if( idx==PAGE_ASYNC ) return pageAsync(interp, objc, objv);
+  if( objc<3 || objc%2==0 ){
     Tcl_WrongNumArgs(interp, 2, objv, "HTML ?-url URL? ?-now ISO?");
     return TCL_ERROR;
   }

@@ -235,11 +235,12 @@ proc crawl::engine {} {
 
 # crawl::get: fetch URL for source SRC from inside a patrol coroutine; yields until done. Options:
 # -conditional 1 (use the page table's validators, and update them when the patrol succeeds, see
-# crawl::Seen; an unchanged page comes back with unchanged 1), -robots 0 (skip the robots.txt check: used for robots.txt itself). Returns the
+# crawl::Seen; an unchanged page comes back with unchanged 1), -robots 0 (skip the robots.txt check: used for robots.txt itself),
+# -decode 0 (leave `text` empty: the caller decodes the bytes elsewhere). Returns the
 # engine's result dict plus `text` (the body decoded to UTF-8, "" when unchanged or failed) and
 # `unchanged`; a URL robots.txt disallows comes back with kind robots. Logs the exchange.
 proc crawl::get {src url args} {
-    set o [dict merge {-conditional 0 -robots 1} $args]
+    set o [dict merge {-conditional 0 -robots 1 -decode 1} $args]
     set sid [dict get $src id]
     if {[dict get $o -robots] && [dict get $src robots] && ![robotsAllowed $src $url]} {
         logFetch $sid $url 0 robots "robots.txt 不允许" 0 0
@@ -267,7 +268,7 @@ proc crawl::get {src url args} {
     dict set r unchanged $unchanged
     dict set r text ""
     set note ""
-    if {[dict get $r kind] eq "" && [dict get $r status] == 200 && !$unchanged} {
+    if {[dict get $r kind] eq "" && [dict get $r status] == 200 && !$unchanged && [dict get $o -decode]} {
         dict set r text [charset decode [dict get $r body] -contenttype [dict get $r content_type]]
     }
     if {$unchanged} { set note unchanged }
@@ -456,19 +457,26 @@ proc crawl::details {src items detailCmd} {
 
 # crawl::extractDetail: fetch an item's page and fill body (and missing title, author, published)
 # with the source's body XPath rule, or with the general article extractor (relative publish
-# times on the page, 昨天 or 3分钟前, count from the fetch time).
+# times on the page, 昨天 or 3分钟前, count from the fetch time). The extractor decodes and extracts
+# on the extraction thread (page async), so that this thread stores other patrols' posts meanwhile.
 proc crawl::extractDetail {src it} {
-    set r [get $src [dict get $it url]]
-    if {[dict get $r kind] ne "" || [dict get $r status] != 200} { return $it }
     set rules [dict get $src rules]
-    set doc [html doc [dict get $r text] -url [dict get $r final_url]]
-    try {
-        set x [$doc extract -now [yqbox::iso]]
-        if {[dict exists $rules body] && [dict get $rules body] ne ""} {
-            dict set x body [join [$doc xpath [dict get $rules body]] \n]
+    set bodyRule [expr {[dict exists $rules body] ? [dict get $rules body] : ""}]
+    set r [get $src [dict get $it url] -decode [expr {$bodyRule ne ""}]]
+    if {[dict get $r kind] ne "" || [dict get $r status] != 200} { return $it }
+    if {$bodyRule eq ""} {
+        page async [dict get $r body] -contenttype [dict get $r content_type] -now [yqbox::iso] \
+            -command [list [info coroutine]]
+        set x [yield]
+        if {[dict get $x error] ne ""} { error [dict get $x error] }
+    } else {
+        set doc [html doc [dict get $r text] -url [dict get $r final_url]]
+        try {
+            set x [$doc extract -now [yqbox::iso]]
+            dict set x body [join [$doc xpath $bodyRule] \n]
+        } finally {
+            $doc delete
         }
-    } finally {
-        $doc delete
     }
     foreach k {title author published body} {
         if {(![dict exists $it $k] || [dict get $it $k] eq "") && [dict exists $x $k]} {
@@ -502,6 +510,8 @@ proc crawl::count {text} {
 # crawl::store: store ITEMS of source SRC as posts in one transaction. New URL → new post; known
 # URL → last_seen, content updated when it changed, and a metrics sample within the sample window.
 # Returns {new IDS changed IDS sampled IDS} (sampled: known posts that got a metrics sample).
+# The new posts enter the full-text index together, in one statement at the end of the
+# transaction (post_fts_defer: one index segment per batch, not one per post).
 proc crawl::store {src items} {
     set sid [dict get $src id]
     set at [yqbox::iso]
@@ -510,6 +520,8 @@ proc crawl::store {src items} {
     set changed {}
     set sampled {}
     db transaction immediate {
+        # the new posts are indexed at the end with one statement (see 039-fts-merge.sql)
+        db eval {UPDATE post_fts_defer SET deferred = 1}
         foreach it $items {
             set it [dict merge {title "" body "" author "" published "" replies "" views "" reposts ""} $it]
             dict with it {}
@@ -547,6 +559,11 @@ proc crawl::store {src items} {
                                          reposts = coalesce(nullif($reposts, ''), reposts) WHERE id = $id}
                 if {[llength $old]} { lappend sampled $id }
             }
+        }
+        db eval {UPDATE post_fts_defer SET deferred = 0}
+        if {[llength $new]} {
+            db eval "INSERT INTO post_fts(rowid, title, body)
+                     SELECT id, title, body FROM post WHERE id IN ([join $new ,])"
         }
     }
     dict create new $new changed $changed sampled $sampled

@@ -3,7 +3,8 @@
 ** picks the Content-Type header the response came with (one of a few, or, for 0x07, the first line
 ** of the input), the rest is the response body. Runs what the crawler runs on every response,
 ** `charset decode BODY -contenttype CT`, plus `charset detect`, YqDecodeAuto() on a heap copy of
-** exactly the body's length, and YqDecode() from each legacy charset.
+** exactly the body's length, and YqDecode() from each legacy charset; and `page async BODY
+** -contenttype CT` (decode and extract on the extraction thread), waited for in the event loop.
 */
 #include "fuzz.h"
 
@@ -40,6 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
   body = fuzzBytes(data, size);
   fuzzEval("charset", "decode", FUZZ_OBJ, body, "-contenttype", ct, NULL);
   fuzzEval("charset", "detect", FUZZ_OBJ, body, "-contenttype", ct, NULL);
+  if( fuzzEval("page", "async", FUZZ_OBJ, body, "-contenttype", ct, "-command", "set ::fuzzAsync", NULL)==TCL_OK ){
+    fuzzEval("vwait", "::fuzzAsync", NULL);
+  }
   Tcl_DecrRefCount(body);
   free(ctCopy);
   return 0;
