@@ -3,11 +3,12 @@
 ** C commands that drive and inspect the server (server, cache, control, yqbox::log).
 **
 ** `server run` (called by scripts/server.tcl) opens the listeners (httpd.c, one set per driver
-** thread), starts the
-** background thread and waits for its interpreter to initialise (it applies the configuration:
-** limits, certificate, static files, access log), starts the worker threads one by one (each
-** makes its own interpreter with YqInterpCreate(), runs the worker init script and opens its own
-** SQLite connection lazily), starts the driver threads and blocks until the server stops. Then the
+** thread), starts the background thread and the worker threads all at once (each makes its own
+** interpreter with YqInterpCreate() and runs its init script, in parallel; a worker opens its own
+** SQLite connection lazily), waits for the background interpreter (it applies the configuration:
+** limits, certificate, static files, access log) and for the first worker, starts the driver
+** threads and blocks until the server stops. A worker still starting joins the queue when ready;
+** one that cannot start is logged and shown failed by `server stats`. Then the
 ** workers finish the jobs still queued, close their databases and end, and so does the
 ** background thread.
 **
@@ -119,6 +120,7 @@ typedef struct Worker {
   double since;
   unsigned long long served, errors;
   unsigned reloadSeen;
+  char *err;                      /* why it could not start (state 4), malloc'ed */
 } Worker;
 
 static pthread_mutex_t qMutex = PTHREAD_MUTEX_INITIALIZER;
@@ -129,8 +131,10 @@ static int qLen, qStop;
 static unsigned reloadGen;
 static Worker *workers;
 static int nWorkers;
-static char *workerInit, *bgInit;
+static char *workerInit, *bgInit, *bgStart;
 static char *startErr;
+static int serving;               /* 1 once the drivers run: a worker failing to start after that
+                                  ** is logged (the server goes on with the others) */
 
 /* YqWorkSubmit: (driver) queue J for the next free worker. */
 void YqWorkSubmit(YqJob *j){
@@ -282,14 +286,23 @@ done:
 static void *workerMain(void *arg){
   Worker *w = arg;
   char *err = 0;
-  Tcl_Interp *interp = makeInterp(workerInit, &err);
+  Tcl_Interp *interp;
+  char *init = malloc(strlen(workerInit) + 64);
+  /* the worker's number, ::server::worker, is set before its init script runs */
+  sprintf(init, "namespace eval ::server {variable worker %d}; %s", w->id, workerInit);
+  interp = makeInterp(init, &err);
   pthread_mutex_lock(&qMutex);
   w->reloadSeen = reloadGen;
-  if( !interp ){ w->state = 4; startErr = err; }
+  if( !interp ){
+    w->state = 4; w->err = err;
+    /* never in silence: before the drivers start this is the error `server run` raises; after,
+    ** the server serves with the other workers, and logs it and `server stats` says failed */
+    if( serving ) YqLog("error", "worker %d could not start (serving with the other workers): %s", w->id, err);
+  }
   else w->state = 1;
   pthread_cond_broadcast(&startCond);
   pthread_mutex_unlock(&qMutex);
-  if( !interp ) return 0;
+  if( !interp ){ free(init); return 0; }
   for(;;){
     YqJob *j;
     pthread_mutex_lock(&qMutex);
@@ -298,7 +311,7 @@ static void *workerMain(void *arg){
       unsigned gen = reloadGen;
       Tcl_Interp *fresh;
       pthread_mutex_unlock(&qMutex);
-      fresh = makeInterp(workerInit, &err);
+      fresh = makeInterp(init, &err);
       if( fresh ){ dropInterp(interp); interp = fresh; }
       else { YqLog("error", "worker %d: reload failed, keeping the old scripts: %s", w->id, err); free(err); }
       w->reloadSeen = gen;
@@ -323,6 +336,7 @@ static void *workerMain(void *arg){
     HttpdJobDone(j);
   }
   dropInterp(interp);
+  free(init);
   w->state = 3;
   Tcl_FinalizeThread();
   return 0;
@@ -404,7 +418,7 @@ static void *bgMain(void *arg){
   char *err = 0;
   (void)arg;
   bgThreadId = Tcl_GetCurrentThread();
-  bgInterp = makeInterp(bgInit, &err);
+  bgInterp = makeInterp(bgStart ? bgStart : bgInit, &err);
   pthread_mutex_lock(&qMutex);
   if( !bgInterp ){ bgState = 4; startErr = err; }
   else bgState = 1;
@@ -434,6 +448,38 @@ static int waitStarted(volatile int *state){
   return ok;
 }
 
+/*
+** waitFirstWorker: wait until one of the N workers runs, or every one has failed. Returns 1 when
+** one runs; 0 when none could start, with startErr set to the first worker's error.
+*/
+static int waitFirstWorker(int n){
+  int i, ok = 0, failed;
+  pthread_mutex_lock(&qMutex);
+  for(;;){
+    failed = 0;
+    for(i=0; i<n; i++){
+      if( workers[i].state==1 || workers[i].state==2 ) ok = 1;
+      else if( workers[i].state==4 ) failed++;
+    }
+    if( ok || failed==n ) break;
+    pthread_cond_wait(&startCond, &qMutex);
+  }
+  if( !ok ){
+    for(i=0; i<n && !startErr; i++){
+      if( workers[i].err ){ startErr = workers[i].err; workers[i].err = 0; }
+    }
+  }
+  pthread_mutex_unlock(&qMutex);
+  return ok;
+}
+
+/* freeWorkers: free the worker table (after their threads ended). */
+static void freeWorkers(void){
+  int i;
+  for(i=0; i<nWorkers; i++) free(workers[i].err);
+  free(workers); workers = 0; nWorkers = 0;
+}
+
 /* stopThreads: stop and join the workers and the background thread. */
 static void stopThreads(int nStarted, int bg){
   int i;
@@ -450,20 +496,26 @@ static void stopThreads(int nStarted, int bg){
 
 /*
 ** serverRun: "server run -https ADDR -http ADDR -control PATH -workers N -drivers N -worker-init
-** SCRIPT -background-init SCRIPT -ready SCRIPT" (-drivers: driver threads, default 1). Starts everything, evaluates READY with the description
-** of the listeners appended, and returns when the server has stopped (SIGTERM/SIGINT or `server
-** stop`). Errors (nothing left running) if a listener cannot be opened or an interpreter fails to
-** initialise.
+** SCRIPT -background-init SCRIPT -background-start SCRIPT -ready SCRIPT" (-drivers: driver
+** threads, default 1; -background-start: the background interpreter's init at the start, when it
+** differs from the one of reloads, -background-init). Starts the background thread and every worker at once,
+** starts the drivers as soon as the background interpreter is initialised and one worker is
+** ready (the others join when they are), evaluates READY with the description of the listeners
+** appended, and returns when the server has stopped (SIGTERM/SIGINT or `server stop`). Errors
+** (nothing left running) if a listener cannot be opened, the background interpreter fails to
+** initialise or no worker can start; a worker that fails while others run is logged.
 */
 static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *const opts[] = {"-https", "-http", "-control", "-workers", "-worker-init",
-                                     "-background-init", "-ready", "-drivers", NULL};
+                                     "-background-init", "-ready", "-drivers", "-background-start", NULL};
   enum RunOpt { RUN_HTTPS, RUN_HTTP, RUN_CONTROL, RUN_WORKERS, RUN_WORKER_INIT, RUN_BACKGROUND_INIT,
-                RUN_READY, RUN_DRIVERS };
+                RUN_READY, RUN_DRIVERS, RUN_BACKGROUND_START };
   const char *https = "0.0.0.0:8443", *http = "", *ctl = 0, *ready = "";
   char err[600], where[600];
   int i, n = 2, nd = 1, started = 0;
   if( (objc-2)%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "?-option value ...?"); return TCL_ERROR; }
+  if( running ){ Tcl_SetResult(interp, "the server is already running in this process", TCL_STATIC); return TCL_ERROR; }
+  free(bgStart); bgStart = 0;
   for(i=2; i<objc; i+=2){
     int idx;
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
@@ -476,9 +528,12 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       case RUN_BACKGROUND_INIT: free(bgInit); bgInit = strdup(Tcl_GetString(objv[i+1])); break;
       case RUN_READY: ready = Tcl_GetString(objv[i+1]); break;
       case RUN_DRIVERS: if( Tcl_GetIntFromObj(interp, objv[i+1], &nd)!=TCL_OK ) return TCL_ERROR; break;
+      case RUN_BACKGROUND_START:
+        free(bgStart);
+        bgStart = Tcl_GetCharLength(objv[i+1]) ? strdup(Tcl_GetString(objv[i+1])) : 0;
+        break;
     }
   }
-  if( running ){ Tcl_SetResult(interp, "the server is already running in this process", TCL_STATIC); return TCL_ERROR; }
   if( !ctl || !workerInit || !bgInit ){
     Tcl_SetResult(interp, "server run needs -control, -worker-init and -background-init", TCL_STATIC);
     return TCL_ERROR;
@@ -498,19 +553,34 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     HttpdRelease();
     return TCL_ERROR;
   }
-  if( !waitStarted(&bgState) ) goto fail;
+  /* the first worker makes its interpreter at the same time as the background thread; the
+  ** drivers start once the background interpreter has applied the configuration and that worker
+  ** can answer. Only then are the other workers started, all at once: they make their
+  ** interpreters while the first requests are served (not competing with the two for the cores
+  ** before), and join the queue when ready. */
   workers = calloc(n, sizeof *workers);
   nWorkers = n;
-  for(i=0; i<n; i++){
-    workers[i].id = i+1;
-    if( pthread_create(&workers[i].thread, 0, workerMain, &workers[i])!=0 ){
-      startErr = strdup("cannot start a worker thread");
-      goto fail;
-    }
-    started++;
-    if( !waitStarted(&workers[i].state) ) goto fail;
+  for(i=0; i<n; i++) workers[i].id = i+1;
+  if( pthread_create(&workers[0].thread, 0, workerMain, &workers[0])!=0 ){
+    startErr = strdup("cannot start a worker thread");
+    goto fail;
   }
+  started = 1;
+  if( !waitStarted(&bgState) ) goto fail;
+  if( !waitFirstWorker(1) ) goto fail;
   if( HttpdStartThread(err, sizeof err) ){ startErr = strdup(err); goto fail; }
+  serving = 1;
+  for(i=1; i<n; i++){
+    if( pthread_create(&workers[i].thread, 0, workerMain, &workers[i])!=0 ){
+      pthread_mutex_lock(&qMutex);
+      workers[i].state = 4;
+      workers[i].err = strdup("cannot start its thread");
+      pthread_mutex_unlock(&qMutex);
+      YqLog("error", "worker %d could not start (serving with the other workers): cannot start its thread", i+1);
+      continue;
+    }
+    started = i+1;
+  }
   HttpdDescribe(where, sizeof where);
   if( *ready ){
     Tcl_Obj *cmd = Tcl_NewStringObj(ready, -1);
@@ -524,7 +594,8 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   HttpdWait();
   stopThreads(started, 1);
   HttpdRelease();
-  free(workers); workers = 0; nWorkers = 0;
+  freeWorkers();
+  serving = 0;
   running = 0;
   Tcl_ResetResult(interp);
   return TCL_OK;
@@ -532,7 +603,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
 fail:
   /* the driver never started: close the listeners through its shutdown path */
   stopThreads(started, 1);
-  free(workers); workers = 0; nWorkers = 0;
+  freeWorkers();
   running = 0;
   Tcl_SetObjResult(interp, Tcl_NewStringObj(startErr ? startErr : "start-up failed", -1));
   free(startErr); startErr = 0;
