@@ -121,6 +121,7 @@ typedef struct Worker {
   unsigned long long served, errors;
   unsigned reloadSeen;
   char *err;                      /* why it could not start (state 4), malloc'ed */
+  int created;                    /* its thread was created (stopThreads joins it) */
 } Worker;
 
 static pthread_mutex_t qMutex = PTHREAD_MUTEX_INITIALIZER;
@@ -480,14 +481,14 @@ static void freeWorkers(void){
   free(workers); workers = 0; nWorkers = 0;
 }
 
-/* stopThreads: stop and join the workers and the background thread. */
-static void stopThreads(int nStarted, int bg){
+/* stopThreads: stop and join the workers whose threads were created and the background thread. */
+static void stopThreads(int bg){
   int i;
   pthread_mutex_lock(&qMutex);
   qStop = 1;
   pthread_cond_broadcast(&qCond);
   pthread_mutex_unlock(&qMutex);
-  for(i=0; i<nStarted; i++) pthread_join(workers[i].thread, 0);
+  for(i=0; i<nWorkers; i++) if( workers[i].created ) pthread_join(workers[i].thread, 0);
   if( bg ){
     if( bgState==1 ) bgPost(2, 0);
     pthread_join(bgThread, 0);
@@ -512,7 +513,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
                 RUN_READY, RUN_DRIVERS, RUN_BACKGROUND_START };
   const char *https = "0.0.0.0:8443", *http = "", *ctl = 0, *ready = "";
   char err[600], where[600];
-  int i, n = 2, nd = 1, started = 0;
+  int i, n = 2, nd = 1;
   if( (objc-2)%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "?-option value ...?"); return TCL_ERROR; }
   if( running ){ Tcl_SetResult(interp, "the server is already running in this process", TCL_STATIC); return TCL_ERROR; }
   free(bgStart); bgStart = 0;
@@ -565,7 +566,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     startErr = strdup("cannot start a worker thread");
     goto fail;
   }
-  started = 1;
+  workers[0].created = 1;
   if( !waitStarted(&bgState) ) goto fail;
   if( !waitFirstWorker(1) ) goto fail;
   if( HttpdStartThread(err, sizeof err) ){ startErr = strdup(err); goto fail; }
@@ -579,7 +580,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       YqLog("error", "worker %d could not start (serving with the other workers): cannot start its thread", i+1);
       continue;
     }
-    started = i+1;
+    workers[i].created = 1;
   }
   HttpdDescribe(where, sizeof where);
   if( *ready ){
@@ -592,7 +593,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     Tcl_DecrRefCount(cmd);
   }
   HttpdWait();
-  stopThreads(started, 1);
+  stopThreads(1);
   HttpdRelease();
   freeWorkers();
   serving = 0;
@@ -602,7 +603,7 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
 
 fail:
   /* the driver never started: close the listeners through its shutdown path */
-  stopThreads(started, 1);
+  stopThreads(1);
   freeWorkers();
   running = 0;
   Tcl_SetObjResult(interp, Tcl_NewStringObj(startErr ? startErr : "start-up failed", -1));
