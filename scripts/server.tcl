@@ -2,11 +2,12 @@
 # console, logging and the background interpreter's timers (every / at).
 #
 # The server's threads (C: src/httpd.c, src/server.c) are started by `server run` from
-# yqbox::cmd::serve. Every worker thread and the background thread make their own interpreter,
-# which runs `yqbox::setup` with the same data directory and config file and then web::init
-# (workers) or server::background (the background thread). A reload (SIGHUP) repeats exactly that in
-# fresh interpreters, so a changed script or appliance.conf takes effect without a restart;
-# listen addresses and the worker and driver counts need a restart.
+# yqbox::cmd::serve. Every worker thread makes its own interpreter, which runs `yqbox::setup` with
+# the same data directory and config file and then web::init; the interpreter of `serve` itself
+# becomes the background one (server::startcheck, server::background) and runs in the thread that
+# called `server run`. A reload (SIGHUP) makes fresh interpreters (the background one with
+# yqbox::setup and server::background), so a changed script or appliance.conf takes effect without
+# a restart; listen addresses and the worker and driver counts need a restart.
 #
 # Logs on stderr: "TIME LEVEL message" (TIME in UTC, ISO 8601). The access log (access_log key)
 # has one line per response: TIME PEER "METHOD TARGET HTTP/1.x" STATUS BODY-BYTES MILLISECONDS SCHEME.
@@ -183,9 +184,9 @@ proc server::ready {where} {
 
 # yqbox::cmd::serve: run the server on the data directory until SIGTERM/SIGINT. Exit 0 after a
 # clean stop; 1 when it cannot start (message on stderr). The database is opened here first (its
-# schema brought up to date) and closed again; the background interpreter checks it
-# (server::startcheck) before it applies the configuration, while the workers make their
-# interpreters.
+# schema brought up to date). This interpreter then becomes the background one (`server run`):
+# it checks the database (server::startcheck) and applies the configuration while the first
+# worker makes its interpreter.
 proc yqbox::cmd::serve {args} {
     if {[llength $args]} { return [yqbox::Usage serve] }
     set dir [yqbox::needdata]
@@ -193,7 +194,6 @@ proc yqbox::cmd::serve {args} {
     server lock [file join $dir yqbox.pid]
     try {
         db::connect $dir
-        db::shutdown
         # the threads' interpreters open the directory this process has just made private
         set setup "[list yqbox::setup $dir $conf::file]; [list set ::db::secured([file normalize $dir]) 1]"
         server run -https [conf::get https] -http [conf::get http] \

@@ -3,14 +3,15 @@
 ** C commands that drive and inspect the server (server, cache, control, yqbox::log).
 **
 ** `server run` (called by scripts/server.tcl) opens the listeners (httpd.c, one set per driver
-** thread), starts the background thread and the worker threads all at once (each makes its own
-** interpreter with YqInterpCreate() and runs its init script, in parallel; a worker opens its own
-** SQLite connection lazily), waits for the background interpreter (it applies the configuration:
-** limits, certificate, static files, access log) and for the first worker, starts the driver
-** threads and blocks until the server stops. A worker still starting joins the queue when ready;
-** one that cannot start is logged and shown failed by `server stats`. Then the
-** workers finish the jobs still queued, close their databases and end, and so does the
-** background thread.
+** thread) and starts the first worker thread (it makes its own interpreter with YqInterpCreate()
+** and runs the worker init script; a worker opens its own SQLite connection lazily). Meanwhile
+** the interpreter that called `server run`, which has every module sourced already, becomes the
+** background interpreter: it runs the start script (database check, configuration applied:
+** limits, certificate, static files, access log) in the calling thread. Once both are done the
+** driver threads start, then the other workers all at once (each joins the queue when ready;
+** one that cannot start is logged and shown failed by `server stats`), and the calling thread
+** runs the background interpreter's event loop until the drivers have stopped. Then the workers
+** finish the jobs still queued, close their databases and end.
 **
 ** Workers take jobs (one HTTP request each) from one queue, call `web::handle REQUEST` and hand
 ** the job back with the response (status, header lines, body, an optional gzip variant, the
@@ -18,7 +19,8 @@
 ** jobs (console commands from DATADIR/control.sock) arrive there as Tcl events and are evaluated
 ** in its interpreter. On reload (SIGHUP or `server reload`) every worker and the background thread
 ** make a fresh interpreter from the current scripts and configuration and switch to it only if it
-** loads; otherwise they keep the old one and log why.
+** loads; otherwise they keep the old one and log why. (The first background interpreter, the
+** caller of `server run`, is not deleted then but made idle: see retireCaller.)
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -346,16 +348,33 @@ static void *workerMain(void *arg){
 /* ---------------------------------------------------------------------------------------------
 ** Background interpreter
 */
-static Tcl_ThreadId bgThreadId;
-static pthread_t bgThread;
+static Tcl_ThreadId bgThreadId;          /* the thread that called `server run` */
 static Tcl_Interp *bgInterp;
-static volatile int bgStop, bgState;     /* bgState: 0 starting, 1 running, 3 stopped, 4 failed */
+static Tcl_Interp *callerInterp;         /* the interpreter that called `server run`: the first
+                                         ** background interpreter (never deleted here: it is
+                                         ** still evaluating `server run`) */
+static volatile int bgStop, bgState;     /* bgState: 0 starting, 1 running, 3 stopped */
 
 typedef struct BgEvent {
   Tcl_Event header;
   int what;                              /* 0 control job, 1 reload, 2 stop */
   YqJob *job;
 } BgEvent;
+
+/*
+** retireCaller: on the first reload, stop the interpreter that called `server run` from doing
+** background work: it cannot be deleted while it evaluates `server run`, so its timers (`after`:
+** the jobs, every, at) are cancelled, its transfers (fetch.c's state) ended and its database
+** closed, as deleting it would. It stays idle until `server run` returns.
+*/
+static void retireCaller(void){
+  if( Tcl_EvalEx(callerInterp, "foreach a [after info] {after cancel $a}; catch {db::shutdown}", -1,
+                 TCL_EVAL_GLOBAL)!=TCL_OK ){
+    YqLog("error", "reload: stopping the first background interpreter: %s", Tcl_GetStringResult(callerInterp));
+  }
+  Tcl_ResetResult(callerInterp);
+  Tcl_DeleteAssocData(callerInterp, "yqbox-fetch");
+}
 
 /* bgEventProc: runs in the background thread: evaluate a console command, reload, or stop. */
 static int bgEventProc(Tcl_Event *evPtr, int flags){
@@ -377,7 +396,8 @@ static int bgEventProc(Tcl_Event *evPtr, int flags){
     char *err = 0;
     Tcl_Interp *fresh = makeInterp(bgInit, &err);
     if( fresh ){
-      dropInterp(bgInterp);
+      if( bgInterp==callerInterp ) retireCaller();
+      else dropInterp(bgInterp);
       bgInterp = fresh;
       YqLog("info", "reloaded: scripts, configuration, certificate and static files");
     }else{
@@ -414,23 +434,17 @@ void YqReloadRequest(void){
   if( bgState==1 ) bgPost(1, 0);
 }
 
-/* bgMain: the background thread: interpreter, then its event loop until stopped. */
-static void *bgMain(void *arg){
-  char *err = 0;
+static void stopThreads(void);
+
+/* waiterMain: waits for the driver threads to end (a stop), then stops the workers (they finish
+** the jobs queued; a long database check in the background interpreter gives up once they have
+** stopped, db::CheckGiveUp), then ends the background interpreter's event loop in the thread of
+** `server run`. */
+static void *waiterMain(void *arg){
   (void)arg;
-  bgThreadId = Tcl_GetCurrentThread();
-  bgInterp = makeInterp(bgStart ? bgStart : bgInit, &err);
-  pthread_mutex_lock(&qMutex);
-  if( !bgInterp ){ bgState = 4; startErr = err; }
-  else bgState = 1;
-  pthread_cond_broadcast(&startCond);
-  pthread_mutex_unlock(&qMutex);
-  if( !bgInterp ) return 0;
-  while( !bgStop ) Tcl_DoOneEvent(TCL_ALL_EVENTS);
-  dropInterp(bgInterp);
-  bgInterp = 0;
-  bgState = 3;
-  Tcl_FinalizeThread();
+  HttpdWait();
+  stopThreads();
+  bgPost(2, 0);
   return 0;
 }
 
@@ -438,16 +452,6 @@ static void *bgMain(void *arg){
 ** server run
 */
 static int running;
-
-/* waitStarted: wait until *STATE leaves 0 (starting). Returns 1 when it runs, 0 on failure. */
-static int waitStarted(volatile int *state){
-  int ok;
-  pthread_mutex_lock(&qMutex);
-  while( *state==0 ) pthread_cond_wait(&startCond, &qMutex);
-  ok = *state==1;
-  pthread_mutex_unlock(&qMutex);
-  return ok;
-}
 
 /*
 ** waitFirstWorker: wait until one of the N workers runs, or every one has failed. Returns 1 when
@@ -481,18 +485,14 @@ static void freeWorkers(void){
   free(workers); workers = 0; nWorkers = 0;
 }
 
-/* stopThreads: stop and join the workers whose threads were created and the background thread. */
-static void stopThreads(int bg){
+/* stopThreads: stop and join the workers whose threads were created. */
+static void stopThreads(void){
   int i;
   pthread_mutex_lock(&qMutex);
   qStop = 1;
   pthread_cond_broadcast(&qCond);
   pthread_mutex_unlock(&qMutex);
   for(i=0; i<nWorkers; i++) if( workers[i].created ) pthread_join(workers[i].thread, 0);
-  if( bg ){
-    if( bgState==1 ) bgPost(2, 0);
-    pthread_join(bgThread, 0);
-  }
 }
 
 /*
@@ -547,18 +547,12 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   }
   running = 1;
   qStop = 0; bgStop = 0; bgState = 0; startErr = 0;
-  if( pthread_create(&bgThread, 0, bgMain, 0)!=0 ){
-    Tcl_SetResult(interp, "cannot start the background thread", TCL_STATIC);
-    running = 0;
-    HttpdWait();
-    HttpdRelease();
-    return TCL_ERROR;
-  }
-  /* the first worker makes its interpreter at the same time as the background thread; the
-  ** drivers start once the background interpreter has applied the configuration and that worker
-  ** can answer. Only then are the other workers started, all at once: they make their
-  ** interpreters while the first requests are served (not competing with the two for the cores
-  ** before), and join the queue when ready. */
+  /* the first worker makes its interpreter while this thread's interpreter, the one that called
+  ** `server run` (every module already sourced), becomes the background one: it runs the start
+  ** script (the database check, the configuration applied: limits, certificate, static files);
+  ** the drivers start once that is done and the worker can answer. Only then are the other
+  ** workers started, all at once: they make their interpreters while the first requests are
+  ** served (not competing for the cores before), and join the queue when ready. */
   workers = calloc(n, sizeof *workers);
   nWorkers = n;
   for(i=0; i<n; i++) workers[i].id = i+1;
@@ -567,7 +561,16 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     goto fail;
   }
   workers[0].created = 1;
-  if( !waitStarted(&bgState) ) goto fail;
+  bgThreadId = Tcl_GetCurrentThread();
+  callerInterp = interp;
+  if( Tcl_EvalEx(interp, bgStart ? bgStart : bgInit, -1, TCL_EVAL_GLOBAL)!=TCL_OK ){
+    const char *info = Tcl_GetVar(interp, "errorInfo", TCL_GLOBAL_ONLY);
+    startErr = strdup(info ? info : Tcl_GetStringResult(interp));
+    goto fail;
+  }
+  Tcl_ResetResult(interp);
+  bgInterp = interp;
+  bgState = 1;
   if( !waitFirstWorker(1) ) goto fail;
   if( HttpdStartThread(err, sizeof err) ){ startErr = strdup(err); goto fail; }
   serving = 1;
@@ -592,8 +595,22 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     }
     Tcl_DecrRefCount(cmd);
   }
-  HttpdWait();
-  stopThreads(1);
+  /* the background interpreter's event loop (timers, console commands, reloads) runs here until
+  ** the drivers have stopped */
+  {
+    pthread_t waiter;
+    if( pthread_create(&waiter, 0, waiterMain, 0)!=0 ){
+      YqLog("error", "cannot start the thread that waits for the drivers: stopping");
+      HttpdShutdown();
+      HttpdWait();
+      stopThreads();
+    }else{
+      while( !bgStop ) Tcl_DoOneEvent(TCL_ALL_EVENTS);
+      pthread_join(waiter, 0);
+    }
+  }
+  if( bgInterp!=callerInterp ) dropInterp(bgInterp);
+  bgInterp = 0; callerInterp = 0; bgState = 3;
   HttpdRelease();
   freeWorkers();
   serving = 0;
@@ -603,8 +620,9 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
 
 fail:
   /* the driver never started: close the listeners through its shutdown path */
-  stopThreads(1);
+  stopThreads();
   freeWorkers();
+  bgInterp = 0; callerInterp = 0; bgState = 0;
   running = 0;
   Tcl_SetObjResult(interp, Tcl_NewStringObj(startErr ? startErr : "start-up failed", -1));
   free(startErr); startErr = 0;
