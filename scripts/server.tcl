@@ -173,7 +173,7 @@ namespace eval server {
 }
 
 conf::key db_check_start_ms {integer 1 600000} 50 \
-    "服务启动时数据库检查（quick_check）最多用时（毫秒）；超过则在启动后由后台任务完成整个检查"
+    "服务启动时数据库检查（quick_check）最多用时（毫秒）；超过，或数据库大于此数乘 1 MB（必然超过），则在启动后由后台任务完成整个检查"
 
 # server::ready: called by `server run` once everything listens: say where.
 proc server::ready {where} {
