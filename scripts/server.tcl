@@ -216,7 +216,7 @@ proc server::workerInit {} {
     variable worker
     if {[info exists ::env(YQBOX_TESTING)] && [info exists ::env(YQBOX_TEST_WORKER_FAIL)]
         && $::env(YQBOX_TEST_WORKER_FAIL) eq $worker} {
-        error "worker $worker fails to start (YQBOX_TEST_WORKER_FAIL)"
+        yq::fail server.workertest $worker
     }
     web::init
     return
