@@ -499,12 +499,13 @@ static void stopThreads(void){
 ** serverRun: "server run -https ADDR -http ADDR -control PATH -workers N -drivers N -worker-init
 ** SCRIPT -background-init SCRIPT -background-start SCRIPT -ready SCRIPT" (-drivers: driver
 ** threads, default 1; -background-start: the background interpreter's init at the start, when it
-** differs from the one of reloads, -background-init). Starts the background thread and every worker at once,
-** starts the drivers as soon as the background interpreter is initialised and one worker is
-** ready (the others join when they are), evaluates READY with the description of the listeners
-** appended, and returns when the server has stopped (SIGTERM/SIGINT or `server stop`). Errors
-** (nothing left running) if a listener cannot be opened, the background interpreter fails to
-** initialise or no worker can start; a worker that fails while others run is logged.
+** differs from the one of reloads, -background-init). INTERP, the caller, becomes the background
+** interpreter: it evaluates that script while the first worker makes its interpreter; the
+** drivers start once both are done, then the other workers (they join when ready). Evaluates
+** READY with the description of the listeners appended, runs the background event loop in this
+** thread and returns when the server has stopped (SIGTERM/SIGINT or `server stop`). Errors
+** (nothing left running) if a listener cannot be opened, the start script fails or the first
+** worker cannot start; a worker that fails after that is logged and shown failed.
 */
 static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *const opts[] = {"-https", "-http", "-control", "-workers", "-worker-init",
