@@ -18,7 +18,8 @@
 #      each time, nothing resumed; also against the reference server), and HTTPS with a new
 #      connection per request from wrk, which resumes its sessions from the servers' tickets
 #   5. a dynamic Tcl page reading 20 rows from SQLite (HTTP keep-alive; yqbox only)
-#   6. RSS of yqbox idle, and per idle keep-alive connection (10,000 connections)
+#   6. RSS of yqbox idle, and per idle keep-alive connection (10,000 connections); what idle serve
+#      has beyond a process with one interpreter, per worker
 #   7. the TLS choices on the reference server: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305
 #      keep-alive; P-256 against X25519 full handshakes (TLS 1.2, where the server's group order
 #      decides), and TLS 1.3 with a server that has only P-256 (the client's X25519 key share then
@@ -251,6 +252,16 @@ awk -v idle="$RSS_IDLE" -v b="$RSS_BEFORE" -v c="$RSS_CONN" -v n="$OPEN" 'BEGIN 
     printf "%-44s %9.1f MB\n", "RSS after the runs above", b/1024
     printf "%-44s %9.1f KB %27s\n", "RSS per idle keep-alive connection (" n " open)", (c-b)/(n>1?n-1:1), "goal <= 50 KB"
 }'
+# what the idle RSS is made of: a process with one interpreter that has every module, the web
+# pages and its database connection (`yqbox eval`), and what serve has beyond that: one such
+# interpreter per worker (the background interpreter is serve's own), the drivers, certificate,
+# static files and what the jobs run at the start keep
+RSS_ONE=$($YQ eval -d "$W/data" 'web::init; db onecolumn {SELECT 1}; set f [open /proc/self/status]; regexp {VmRSS:\s+(\d+)} [read $f] -> r; close $f; set r')
+awk -v o="$RSS_ONE" -v i="$RSS_IDLE" -v n="$CORES" 'BEGIN {
+    printf "%-44s %9.1f MB\n", "  a process with one interpreter (eval)", o/1024
+    printf "%-44s %9.1f MB\n", "  serve beyond it, per worker (" n ")", (i-o)/n/1024
+}'
 figure server_rss_idle "$(awk -v k="$RSS_IDLE" 'BEGIN { printf "%.1f", k/1024 }')" MB - - '<=20'
+figure server_rss_per_worker "$(awk -v o="$RSS_ONE" -v i="$RSS_IDLE" -v n="$CORES" 'BEGIN { printf "%.1f", (i-o)/n/1024 }')" MB - - -
 [ "${OPEN:-0}" -ge "$IDLE" ] || { echo "bench: $IDLE idle connections opened, the server counts ${OPEN:-none}" >&2; exit 1; }
 figure server_rss_per_connection "$(awk -v b="$RSS_BEFORE" -v c="$RSS_CONN" -v n="$OPEN" 'BEGIN { v = (c-b)/(n>1?n-1:1); printf "%.1f", v < 0 ? 0 : v }')" KB - - '<=50'

@@ -94,6 +94,9 @@ proc db::connect {dir args} {
     }
     # a new database file is private before its WAL and shared-memory files (same mode) exist
     if {$new && [file exists $path]} { file attributes $path -permissions 0600 }
+    # before the first statement: the server's threads open the database at the same time, and
+    # one of them may find the WAL index being set up by another (SQLITE_BUSY without a wait)
+    ::db timeout 5000
     try {
         if {[catch {::db eval {PRAGMA application_id}} id]} {
             yq::fail db.notours $path $id
@@ -105,7 +108,6 @@ proc db::connect {dir args} {
         if {[::db eval {PRAGMA journal_mode=WAL}] ne "wal"} {
             yq::fail db.wal $path
         }
-        ::db timeout 5000
         ::db cache size 200   ;# prepared statements kept: the modules use many distinct ones
         ::db eval {PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL}
         set applied [expr {[file exists [file join $dir damaged.txt]] ? 0 : [migrate]}]

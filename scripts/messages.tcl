@@ -879,3 +879,10 @@ namespace eval yq {
         city.skew           {%1$s的时钟比市级平台%2$s %3$s（上次联网时测得）；两小时报送按此偏差校正}
     }
 }
+
+namespace eval yq {
+    # ---- ready: the server's start (server.tcl) ----
+    ::msgcat::mcmset zh_cn {
+        server.workertest   {工作线程 %s 按 YQBOX_TEST_WORKER_FAIL 的要求不启动（仅供测试）}
+    }
+}

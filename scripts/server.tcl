@@ -2,11 +2,12 @@
 # console, logging and the background interpreter's timers (every / at).
 #
 # The server's threads (C: src/httpd.c, src/server.c) are started by `server run` from
-# yqbox::cmd::serve. Every worker thread and the background thread make their own interpreter,
-# which runs `yqbox::setup` with the same data directory and config file and then web::init
-# (workers) or server::background (the background thread). A reload (SIGHUP) repeats exactly that in
-# fresh interpreters, so a changed script or appliance.conf takes effect without a restart;
-# listen addresses and the worker and driver counts need a restart.
+# yqbox::cmd::serve. Every worker thread makes its own interpreter, which runs `yqbox::setup` with
+# the same data directory and config file and then web::init; the interpreter of `serve` itself
+# becomes the background one (server::startcheck, server::background) and runs in the thread that
+# called `server run`. A reload (SIGHUP) makes fresh interpreters (the background one with
+# yqbox::setup and server::background), so a changed script or appliance.conf takes effect without
+# a restart; listen addresses and the worker and driver counts need a restart.
 #
 # Logs on stderr: "TIME LEVEL message" (TIME in UTC, ISO 8601). The access log (access_log key)
 # has one line per response: TIME PEER "METHOD TARGET HTTP/1.x" STATUS BODY-BYTES MILLISECONDS SCHEME.
@@ -119,8 +120,9 @@ proc server::apply {} {
 proc server::certProblems {tls key} {
     set out {}
     set now [yqbox::now]
-    set from [clock scan [dict get $tls valid_from] -format {%Y-%m-%d %H:%M:%S} -timezone :UTC]
-    set to [clock scan [dict get $tls valid_to] -format {%Y-%m-%d %H:%M:%S} -timezone :UTC]
+    # (by arithmetic: loading clock.tcl would cost the start ~10 ms)
+    set from [yqbox::seconds "[dict get $tls valid_from]+00:00"]
+    set to [yqbox::seconds "[dict get $tls valid_to]+00:00"]
     if {$now > $to} { lappend out "证书已于 [dict get $tls valid_to] (UTC) 过期，浏览器将拒绝连接：请更换证书（tls_cert/tls_key）后 systemctl reload yqbox" }
     if {$now < $from} { lappend out "证书自 [dict get $tls valid_from] (UTC) 起才生效：请检查本机时钟或证书" }
     set type [dict get $tls key_type]; set bits [dict get $tls key_bits]
@@ -141,13 +143,26 @@ proc server::publicHost {} {
 
 # server::background: initialise the background interpreter (server thread): apply the
 # configuration, and make the console's `exit` refuse (Tcl's own would end the whole server; an
-# attached console leaves on `exit` by itself, see server::remote).
+# attached console leaves on `exit` by itself, see server::remote). The onstart hooks are not
+# needed to answer a request: they run in this interpreter's event loop right after (the drivers
+# do not wait for them; at the start the workers may still be making their interpreters).
 proc server::background {} {
     apply
     proc ::cmdlayer::impl::exit._ {code} {
         error "在服务进程中 exit 会停止整个服务：停止服务请用 server stop；在已连接的控制台输入 exit 即退出控制台"
     }
-    foreach hook $::server::onstart { uplevel #0 $hook }
+    after 0 server::onstartRun
+    return
+}
+
+# server::onstartRun: run the onstart hooks in their order; one that fails is logged (error) and
+# the others still run. Returns nothing.
+proc server::onstartRun {} {
+    foreach hook $::server::onstart {
+        if {[catch {uplevel #0 $hook} msg opts]} {
+            log error "start hook failed: $hook: [dict get $opts -errorinfo]"
+        }
+    }
     return
 }
 # server::onstart: scripts the background interpreter runs at start and after each reload; modules
@@ -158,7 +173,7 @@ namespace eval server {
 }
 
 conf::key db_check_start_ms {integer 1 600000} 50 \
-    "服务启动时数据库检查（quick_check）最多用时（毫秒）；超过则在启动后由后台任务完成整个检查"
+    "服务启动时数据库检查（quick_check）最多用时（毫秒）；超过，或数据库大于此数乘 1 MB（必然超过），则在启动后由后台任务完成整个检查"
 
 # server::ready: called by `server run` once everything listens: say where.
 proc server::ready {where} {
@@ -168,7 +183,10 @@ proc server::ready {where} {
 }
 
 # yqbox::cmd::serve: run the server on the data directory until SIGTERM/SIGINT. Exit 0 after a
-# clean stop; 1 when it cannot start (message on stderr).
+# clean stop; 1 when it cannot start (message on stderr). The database is opened here first (its
+# schema brought up to date). This interpreter then becomes the background one (`server run`):
+# it checks the database (server::startcheck) and applies the configuration while the first
+# worker makes its interpreter.
 proc yqbox::cmd::serve {args} {
     if {[llength $args]} { return [yqbox::Usage serve] }
     set dir [yqbox::needdata]
@@ -176,29 +194,56 @@ proc yqbox::cmd::serve {args} {
     server lock [file join $dir yqbox.pid]
     try {
         db::connect $dir
-        # quick_check reads the whole database: a large one is checked by the background right
-        # after the start instead (the integrity job), so that serving does not wait for it
-        set later ""
-        try {
-            if {[llength [db::checkhealth [conf::get db_check_start_ms]]]} {
-                puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
-            }
-        } trap {YQBOX DB LATER} {} {
-            set later "; after 1000 {job::run integrity}"
-        }
-        db::shutdown
         # the threads' interpreters open the directory this process has just made private
         set setup "[list yqbox::setup $dir $conf::file]; [list set ::db::secured([file normalize $dir]) 1]"
         server run -https [conf::get https] -http [conf::get http] \
             -control [file join $dir control.sock] -workers [server::workers] \
             -drivers [server::drivers] \
-            -worker-init "$setup; web::init" -background-init "$setup; server::background$later" \
-            -ready server::ready
+            -worker-init "$setup; server::workerInit" -background-init "$setup; server::background" \
+            -background-start "$setup; server::startcheck; server::background" -ready server::ready
     } finally {
         server unlock
     }
     log info "stopped"
     return 0
+}
+
+# server::workerInit: the rest of a worker interpreter's init (after yqbox::setup): the web pages
+# (web::init). `server run` has set ::server::worker to the worker's number. For the tests only
+# (YQBOX_TESTING set): YQBOX_TEST_WORKER_FAIL=N makes worker N fail here, as a worker that cannot
+# start would. Raises on failure; returns nothing.
+proc server::workerInit {} {
+    variable worker
+    if {[info exists ::env(YQBOX_TESTING)] && [info exists ::env(YQBOX_TEST_WORKER_FAIL)]
+        && $::env(YQBOX_TEST_WORKER_FAIL) eq $worker} {
+        yq::fail server.workertest $worker
+    }
+    web::init
+    return
+}
+
+# server::startcheck: the database check of the start, in the background interpreter before the
+# server answers: quick_check for at most db_check_start_ms; damage found pauses writes
+# (db::checkhealth) and is said on stderr. A check that needs longer is run whole by the
+# integrity job a second after the start: one given up after the budget, or one not begun
+# because quick_check reads the whole file and this one is larger than it could read in the
+# budget even at 1 MB per millisecond (several times this machine's speed: 186 MB took 1.6 s),
+# so that a large database costs the start nothing. Returns nothing.
+proc server::startcheck {} {
+    set budget [conf::get db_check_start_ms]
+    set later {after 1000 {job::run integrity}}
+    if {[db onecolumn {PRAGMA page_count}] * [db onecolumn {PRAGMA page_size}] > $budget * 1048576} {
+        eval $later
+        return
+    }
+    try {
+        if {[llength [db::checkhealth $budget]]} {
+            puts stderr "警告：数据库检查发现损坏，已暂停写入（[db::marker]）；系统继续提供查询"
+        }
+    } trap {YQBOX DB LATER} {} {
+        eval $later
+    }
+    return
 }
 
 # yqbox::cmd::status: print the state of the server running on the data directory.

@@ -3,13 +3,15 @@
 ** C commands that drive and inspect the server (server, cache, control, yqbox::log).
 **
 ** `server run` (called by scripts/server.tcl) opens the listeners (httpd.c, one set per driver
-** thread), starts the
-** background thread and waits for its interpreter to initialise (it applies the configuration:
-** limits, certificate, static files, access log), starts the worker threads one by one (each
-** makes its own interpreter with YqInterpCreate(), runs the worker init script and opens its own
-** SQLite connection lazily), starts the driver threads and blocks until the server stops. Then the
-** workers finish the jobs still queued, close their databases and end, and so does the
-** background thread.
+** thread) and starts the first worker thread (it makes its own interpreter with YqInterpCreate()
+** and runs the worker init script; a worker opens its own SQLite connection lazily). Meanwhile
+** the interpreter that called `server run`, which has every module sourced already, becomes the
+** background interpreter: it runs the start script (database check, configuration applied:
+** limits, certificate, static files, access log) in the calling thread. Once both are done the
+** driver threads start, then the other workers all at once (each joins the queue when ready;
+** one that cannot start is logged and shown failed by `server stats`), and the calling thread
+** runs the background interpreter's event loop until the drivers have stopped. Then the workers
+** finish the jobs still queued, close their databases and end.
 **
 ** Workers take jobs (one HTTP request each) from one queue, call `web::handle REQUEST` and hand
 ** the job back with the response (status, header lines, body, an optional gzip variant, the
@@ -17,7 +19,8 @@
 ** jobs (console commands from DATADIR/control.sock) arrive there as Tcl events and are evaluated
 ** in its interpreter. On reload (SIGHUP or `server reload`) every worker and the background thread
 ** make a fresh interpreter from the current scripts and configuration and switch to it only if it
-** loads; otherwise they keep the old one and log why.
+** loads; otherwise they keep the old one and log why. (The first background interpreter, the
+** caller of `server run`, is not deleted then but made idle: see retireCaller.)
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,6 +122,8 @@ typedef struct Worker {
   double since;
   unsigned long long served, errors;
   unsigned reloadSeen;
+  char *err;                      /* why it could not start (state 4), malloc'ed */
+  int created;                    /* its thread was created (stopThreads joins it) */
 } Worker;
 
 static pthread_mutex_t qMutex = PTHREAD_MUTEX_INITIALIZER;
@@ -129,8 +134,10 @@ static int qLen, qStop;
 static unsigned reloadGen;
 static Worker *workers;
 static int nWorkers;
-static char *workerInit, *bgInit;
+static char *workerInit, *bgInit, *bgStart;
 static char *startErr;
+static int serving;               /* 1 once the drivers run: a worker failing to start after that
+                                  ** is logged (the server goes on with the others) */
 
 /* YqWorkSubmit: (driver) queue J for the next free worker. */
 void YqWorkSubmit(YqJob *j){
@@ -282,14 +289,23 @@ done:
 static void *workerMain(void *arg){
   Worker *w = arg;
   char *err = 0;
-  Tcl_Interp *interp = makeInterp(workerInit, &err);
+  Tcl_Interp *interp;
+  char *init = malloc(strlen(workerInit) + 64);
+  /* the worker's number, ::server::worker, is set before its init script runs */
+  sprintf(init, "namespace eval ::server {variable worker %d}; %s", w->id, workerInit);
+  interp = makeInterp(init, &err);
   pthread_mutex_lock(&qMutex);
   w->reloadSeen = reloadGen;
-  if( !interp ){ w->state = 4; startErr = err; }
+  if( !interp ){
+    w->state = 4; w->err = err;
+    /* never in silence: before the drivers start this is the error `server run` raises; after,
+    ** the server serves with the other workers, and logs it and `server stats` says failed */
+    if( serving ) YqLog("error", "worker %d could not start (serving with the other workers): %s", w->id, err);
+  }
   else w->state = 1;
   pthread_cond_broadcast(&startCond);
   pthread_mutex_unlock(&qMutex);
-  if( !interp ) return 0;
+  if( !interp ){ free(init); return 0; }
   for(;;){
     YqJob *j;
     pthread_mutex_lock(&qMutex);
@@ -298,7 +314,7 @@ static void *workerMain(void *arg){
       unsigned gen = reloadGen;
       Tcl_Interp *fresh;
       pthread_mutex_unlock(&qMutex);
-      fresh = makeInterp(workerInit, &err);
+      fresh = makeInterp(init, &err);
       if( fresh ){ dropInterp(interp); interp = fresh; }
       else { YqLog("error", "worker %d: reload failed, keeping the old scripts: %s", w->id, err); free(err); }
       w->reloadSeen = gen;
@@ -323,6 +339,7 @@ static void *workerMain(void *arg){
     HttpdJobDone(j);
   }
   dropInterp(interp);
+  free(init);
   w->state = 3;
   Tcl_FinalizeThread();
   return 0;
@@ -331,16 +348,33 @@ static void *workerMain(void *arg){
 /* ---------------------------------------------------------------------------------------------
 ** Background interpreter
 */
-static Tcl_ThreadId bgThreadId;
-static pthread_t bgThread;
+static Tcl_ThreadId bgThreadId;          /* the thread that called `server run` */
 static Tcl_Interp *bgInterp;
-static volatile int bgStop, bgState;     /* bgState: 0 starting, 1 running, 3 stopped, 4 failed */
+static Tcl_Interp *callerInterp;         /* the interpreter that called `server run`: the first
+                                         ** background interpreter (never deleted here: it is
+                                         ** still evaluating `server run`) */
+static volatile int bgStop, bgState;     /* bgState: 0 starting, 1 running, 3 stopped */
 
 typedef struct BgEvent {
   Tcl_Event header;
   int what;                              /* 0 control job, 1 reload, 2 stop */
   YqJob *job;
 } BgEvent;
+
+/*
+** retireCaller: on the first reload, stop the interpreter that called `server run` from doing
+** background work: it cannot be deleted while it evaluates `server run`, so its timers (`after`:
+** the jobs, every, at) are cancelled, its transfers (fetch.c's state) ended and its database
+** closed, as deleting it would. It stays idle until `server run` returns.
+*/
+static void retireCaller(void){
+  if( Tcl_EvalEx(callerInterp, "foreach a [after info] {after cancel $a}; catch {db::shutdown}", -1,
+                 TCL_EVAL_GLOBAL)!=TCL_OK ){
+    YqLog("error", "reload: stopping the first background interpreter: %s", Tcl_GetStringResult(callerInterp));
+  }
+  Tcl_ResetResult(callerInterp);
+  Tcl_DeleteAssocData(callerInterp, "yqbox-fetch");
+}
 
 /* bgEventProc: runs in the background thread: evaluate a console command, reload, or stop. */
 static int bgEventProc(Tcl_Event *evPtr, int flags){
@@ -362,7 +396,8 @@ static int bgEventProc(Tcl_Event *evPtr, int flags){
     char *err = 0;
     Tcl_Interp *fresh = makeInterp(bgInit, &err);
     if( fresh ){
-      dropInterp(bgInterp);
+      if( bgInterp==callerInterp ) retireCaller();
+      else dropInterp(bgInterp);
       bgInterp = fresh;
       YqLog("info", "reloaded: scripts, configuration, certificate and static files");
     }else{
@@ -399,23 +434,17 @@ void YqReloadRequest(void){
   if( bgState==1 ) bgPost(1, 0);
 }
 
-/* bgMain: the background thread: interpreter, then its event loop until stopped. */
-static void *bgMain(void *arg){
-  char *err = 0;
+static void stopThreads(void);
+
+/* waiterMain: waits for the driver threads to end (a stop), then stops the workers (they finish
+** the jobs queued; a long database check in the background interpreter gives up once they have
+** stopped, db::CheckGiveUp), then ends the background interpreter's event loop in the thread of
+** `server run`. */
+static void *waiterMain(void *arg){
   (void)arg;
-  bgThreadId = Tcl_GetCurrentThread();
-  bgInterp = makeInterp(bgInit, &err);
-  pthread_mutex_lock(&qMutex);
-  if( !bgInterp ){ bgState = 4; startErr = err; }
-  else bgState = 1;
-  pthread_cond_broadcast(&startCond);
-  pthread_mutex_unlock(&qMutex);
-  if( !bgInterp ) return 0;
-  while( !bgStop ) Tcl_DoOneEvent(TCL_ALL_EVENTS);
-  dropInterp(bgInterp);
-  bgInterp = 0;
-  bgState = 3;
-  Tcl_FinalizeThread();
+  HttpdWait();
+  stopThreads();
+  bgPost(2, 0);
   return 0;
 }
 
@@ -424,46 +453,71 @@ static void *bgMain(void *arg){
 */
 static int running;
 
-/* waitStarted: wait until *STATE leaves 0 (starting). Returns 1 when it runs, 0 on failure. */
-static int waitStarted(volatile int *state){
-  int ok;
+/*
+** waitFirstWorker: wait until one of the N workers runs, or every one has failed. Returns 1 when
+** one runs; 0 when none could start, with startErr set to the first worker's error.
+*/
+static int waitFirstWorker(int n){
+  int i, ok = 0, failed;
   pthread_mutex_lock(&qMutex);
-  while( *state==0 ) pthread_cond_wait(&startCond, &qMutex);
-  ok = *state==1;
+  for(;;){
+    failed = 0;
+    for(i=0; i<n; i++){
+      if( workers[i].state==1 || workers[i].state==2 ) ok = 1;
+      else if( workers[i].state==4 ) failed++;
+    }
+    if( ok || failed==n ) break;
+    pthread_cond_wait(&startCond, &qMutex);
+  }
+  if( !ok ){
+    for(i=0; i<n && !startErr; i++){
+      if( workers[i].err ){ startErr = workers[i].err; workers[i].err = 0; }
+    }
+  }
   pthread_mutex_unlock(&qMutex);
   return ok;
 }
 
-/* stopThreads: stop and join the workers and the background thread. */
-static void stopThreads(int nStarted, int bg){
+/* freeWorkers: free the worker table (after their threads ended). */
+static void freeWorkers(void){
+  int i;
+  for(i=0; i<nWorkers; i++) free(workers[i].err);
+  free(workers); workers = 0; nWorkers = 0;
+}
+
+/* stopThreads: stop and join the workers whose threads were created. */
+static void stopThreads(void){
   int i;
   pthread_mutex_lock(&qMutex);
   qStop = 1;
   pthread_cond_broadcast(&qCond);
   pthread_mutex_unlock(&qMutex);
-  for(i=0; i<nStarted; i++) pthread_join(workers[i].thread, 0);
-  if( bg ){
-    if( bgState==1 ) bgPost(2, 0);
-    pthread_join(bgThread, 0);
-  }
+  for(i=0; i<nWorkers; i++) if( workers[i].created ) pthread_join(workers[i].thread, 0);
 }
 
 /*
 ** serverRun: "server run -https ADDR -http ADDR -control PATH -workers N -drivers N -worker-init
-** SCRIPT -background-init SCRIPT -ready SCRIPT" (-drivers: driver threads, default 1). Starts everything, evaluates READY with the description
-** of the listeners appended, and returns when the server has stopped (SIGTERM/SIGINT or `server
-** stop`). Errors (nothing left running) if a listener cannot be opened or an interpreter fails to
-** initialise.
+** SCRIPT -background-init SCRIPT -background-start SCRIPT -ready SCRIPT" (-drivers: driver
+** threads, default 1; -background-start: the background interpreter's init at the start, when it
+** differs from the one of reloads, -background-init). INTERP, the caller, becomes the background
+** interpreter: it evaluates that script while the first worker makes its interpreter; the
+** drivers start once both are done, then the other workers (they join when ready). Evaluates
+** READY with the description of the listeners appended, runs the background event loop in this
+** thread and returns when the server has stopped (SIGTERM/SIGINT or `server stop`). Errors
+** (nothing left running) if a listener cannot be opened, the start script fails or the first
+** worker cannot start; a worker that fails after that is logged and shown failed.
 */
 static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   static const char *const opts[] = {"-https", "-http", "-control", "-workers", "-worker-init",
-                                     "-background-init", "-ready", "-drivers", NULL};
+                                     "-background-init", "-ready", "-drivers", "-background-start", NULL};
   enum RunOpt { RUN_HTTPS, RUN_HTTP, RUN_CONTROL, RUN_WORKERS, RUN_WORKER_INIT, RUN_BACKGROUND_INIT,
-                RUN_READY, RUN_DRIVERS };
+                RUN_READY, RUN_DRIVERS, RUN_BACKGROUND_START };
   const char *https = "0.0.0.0:8443", *http = "", *ctl = 0, *ready = "";
   char err[600], where[600];
-  int i, n = 2, nd = 1, started = 0;
+  int i, n = 2, nd = 1;
   if( (objc-2)%2 ){ Tcl_WrongNumArgs(interp, 2, objv, "?-option value ...?"); return TCL_ERROR; }
+  if( running ){ Tcl_SetResult(interp, "the server is already running in this process", TCL_STATIC); return TCL_ERROR; }
+  free(bgStart); bgStart = 0;
   for(i=2; i<objc; i+=2){
     int idx;
     if( Tcl_GetIndexFromObj(interp, objv[i], opts, "option", 0, &idx)!=TCL_OK ) return TCL_ERROR;
@@ -476,9 +530,12 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
       case RUN_BACKGROUND_INIT: free(bgInit); bgInit = strdup(Tcl_GetString(objv[i+1])); break;
       case RUN_READY: ready = Tcl_GetString(objv[i+1]); break;
       case RUN_DRIVERS: if( Tcl_GetIntFromObj(interp, objv[i+1], &nd)!=TCL_OK ) return TCL_ERROR; break;
+      case RUN_BACKGROUND_START:
+        free(bgStart);
+        bgStart = Tcl_GetCharLength(objv[i+1]) ? strdup(Tcl_GetString(objv[i+1])) : 0;
+        break;
     }
   }
-  if( running ){ Tcl_SetResult(interp, "the server is already running in this process", TCL_STATIC); return TCL_ERROR; }
   if( !ctl || !workerInit || !bgInit ){
     Tcl_SetResult(interp, "server run needs -control, -worker-init and -background-init", TCL_STATIC);
     return TCL_ERROR;
@@ -491,26 +548,44 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
   }
   running = 1;
   qStop = 0; bgStop = 0; bgState = 0; startErr = 0;
-  if( pthread_create(&bgThread, 0, bgMain, 0)!=0 ){
-    Tcl_SetResult(interp, "cannot start the background thread", TCL_STATIC);
-    running = 0;
-    HttpdWait();
-    HttpdRelease();
-    return TCL_ERROR;
-  }
-  if( !waitStarted(&bgState) ) goto fail;
+  /* the first worker makes its interpreter while this thread's interpreter, the one that called
+  ** `server run` (every module already sourced), becomes the background one: it runs the start
+  ** script (the database check, the configuration applied: limits, certificate, static files);
+  ** the drivers start once that is done and the worker can answer. Only then are the other
+  ** workers started, all at once: they make their interpreters while the first requests are
+  ** served (not competing for the cores before), and join the queue when ready. */
   workers = calloc(n, sizeof *workers);
   nWorkers = n;
-  for(i=0; i<n; i++){
-    workers[i].id = i+1;
-    if( pthread_create(&workers[i].thread, 0, workerMain, &workers[i])!=0 ){
-      startErr = strdup("cannot start a worker thread");
-      goto fail;
-    }
-    started++;
-    if( !waitStarted(&workers[i].state) ) goto fail;
+  for(i=0; i<n; i++) workers[i].id = i+1;
+  if( pthread_create(&workers[0].thread, 0, workerMain, &workers[0])!=0 ){
+    startErr = strdup("cannot start a worker thread");
+    goto fail;
   }
+  workers[0].created = 1;
+  bgThreadId = Tcl_GetCurrentThread();
+  callerInterp = interp;
+  if( Tcl_EvalEx(interp, bgStart ? bgStart : bgInit, -1, TCL_EVAL_GLOBAL)!=TCL_OK ){
+    const char *info = Tcl_GetVar(interp, "errorInfo", TCL_GLOBAL_ONLY);
+    startErr = strdup(info ? info : Tcl_GetStringResult(interp));
+    goto fail;
+  }
+  Tcl_ResetResult(interp);
+  bgInterp = interp;
+  bgState = 1;
+  if( !waitFirstWorker(1) ) goto fail;
   if( HttpdStartThread(err, sizeof err) ){ startErr = strdup(err); goto fail; }
+  serving = 1;
+  for(i=1; i<n; i++){
+    if( pthread_create(&workers[i].thread, 0, workerMain, &workers[i])!=0 ){
+      pthread_mutex_lock(&qMutex);
+      workers[i].state = 4;
+      workers[i].err = strdup("cannot start its thread");
+      pthread_mutex_unlock(&qMutex);
+      YqLog("error", "worker %d could not start (serving with the other workers): cannot start its thread", i+1);
+      continue;
+    }
+    workers[i].created = 1;
+  }
   HttpdDescribe(where, sizeof where);
   if( *ready ){
     Tcl_Obj *cmd = Tcl_NewStringObj(ready, -1);
@@ -521,18 +596,34 @@ static int serverRun(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]){
     }
     Tcl_DecrRefCount(cmd);
   }
-  HttpdWait();
-  stopThreads(started, 1);
+  /* the background interpreter's event loop (timers, console commands, reloads) runs here until
+  ** the drivers have stopped */
+  {
+    pthread_t waiter;
+    if( pthread_create(&waiter, 0, waiterMain, 0)!=0 ){
+      YqLog("error", "cannot start the thread that waits for the drivers: stopping");
+      HttpdShutdown();
+      HttpdWait();
+      stopThreads();
+    }else{
+      while( !bgStop ) Tcl_DoOneEvent(TCL_ALL_EVENTS);
+      pthread_join(waiter, 0);
+    }
+  }
+  if( bgInterp!=callerInterp ) dropInterp(bgInterp);
+  bgInterp = 0; callerInterp = 0; bgState = 3;
   HttpdRelease();
-  free(workers); workers = 0; nWorkers = 0;
+  freeWorkers();
+  serving = 0;
   running = 0;
   Tcl_ResetResult(interp);
   return TCL_OK;
 
 fail:
   /* the driver never started: close the listeners through its shutdown path */
-  stopThreads(started, 1);
-  free(workers); workers = 0; nWorkers = 0;
+  stopThreads();
+  freeWorkers();
+  bgInterp = 0; callerInterp = 0; bgState = 0;
   running = 0;
   Tcl_SetObjResult(interp, Tcl_NewStringObj(startErr ? startErr : "start-up failed", -1));
   free(startErr); startErr = 0;
