@@ -90,7 +90,8 @@ hs_cpu() {
     _r0=$(date +%s.%N)
     _cl=
     for _i in $(seq "$CORES"); do
-        openssl s_time -connect "127.0.0.1:$_port" -new -time "$SECS" "$@" > "$W/stime.$_i" 2>&1 &
+        timeout $((SECS + 30)) openssl s_time -connect "127.0.0.1:$_port" -new -time "$SECS" "$@" \
+            > "$W/stime.$_i" 2>&1 &
         _cl="$_cl $!"
     done
     wait $_cl || true
