@@ -240,6 +240,43 @@ proc assessment::formulaText {f} {
         [dict get $f title] [dict get $f version]
 }
 
+# assessment::Bind: sets the variables the counters' queries read in the caller: from, to (ISO
+# dates) and fromEpoch, toEpoch (epoch seconds) of period dict P, nowEpoch the time now.
+proc assessment::Bind {p} {
+    upvar 1 from from to to fromEpoch fromEpoch toEpoch toEpoch nowEpoch nowEpoch
+    set from [dict get $p from]
+    set to [dict get $p to]
+    lassign [reporting::bounds $p] fromEpoch toEpoch
+    set nowEpoch [yqbox::now]
+}
+
+# assessment::events: the events behind COUNTER of unit UNIT (id) in PERIOD (spec), as a dict:
+# period (reporting::period), formula (assessment::formula), unit (its name; "" when the unit is
+# not assessed in the period) and ids (the event ids, one per row the counter counts, in the
+# query's order; none for a reporting counter or when its tables are missing). Runs only that
+# counter's query.
+proc assessment::events {spec unit counter} {
+    variable counters
+    set p [reporting::period $spec]
+    Bind $p
+    set name ""
+    foreach {id n} [org::unitsIn $from $to] {
+        if {$id == $unit} { set name $n }
+    }
+    set ids {}
+    set have [expr {$name ne "" && [dict exists $counters $counter]}]
+    if {$have} { lassign [dict get $counters $counter] tables sql } else { set tables {} }
+    foreach t $tables {
+        if {![db exists {SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $t}]} { set have 0 }
+    }
+    if {$have} {
+        db eval $sql {
+            if {$unit_id ne "" && $unit_id == $unit} { lappend ids $event_id }
+        }
+    }
+    dict create period $p formula [formula] unit $name ids $ids
+}
+
 # assessment::compute: the assessment of PERIOD (reporting::period spec). Returns a dict:
 #   period, formula (assessment::formula), missing (workflow tables not in the database),
 #   units: ranked list of dicts unit_id unit rank points counters (name -> n) events (name -> ids)
@@ -256,10 +293,7 @@ proc assessment::compute {spec {events 1}} {
     variable tallied
     set p [reporting::period $spec]
     set f [formula]
-    set from [dict get $p from]
-    set to [dict get $p to]
-    lassign [reporting::bounds $p] fromEpoch toEpoch
-    set nowEpoch [yqbox::now]
+    Bind $p
     set units {}
     foreach {id name} [org::unitsIn $from $to] {
         set c {}; set e {}
@@ -534,13 +568,12 @@ proc assessment::cmd::chart {period {file ""}} {
 # assessment::cmd::events: the ids of the events behind COUNTER of UNIT in PERIOD.
 proc assessment::cmd::events {period unit counter} {
     set id [org::unitId $unit]
-    foreach u [dict get [assessment::compute $period] units] {
-        if {[dict get $u unit_id] == $id} {
-            if {![dict exists $u events $counter]} { yq::fail assessment.noevents $counter }
-            return [dict get $u events $counter]
-        }
+    if {![dict exists $assessment::counters $counter] && $counter ni $assessment::reportingCounters} {
+        yq::fail assessment.noevents $counter
     }
-    yq::fail assessment.notassessed $unit
+    set e [assessment::events $period $id $counter]
+    if {[dict get $e unit] eq ""} { yq::fail assessment.notassessed $unit }
+    dict get $e ids
 }
 
 # assessment::cmd::counters: every counter and what it counts.
