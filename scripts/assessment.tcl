@@ -176,7 +176,8 @@ proc assessment::FormulaPart {name weight label} {
 # file named by config key assessment_formula (not the bundled one), V the first 8 hex digits of
 # the SHA-256 of its text (which copy is in force, without naming a path).
 # Errors naming the file for a formula that does not run (or runs past its limits) or names an
-# unknown counter.
+# unknown counter. The file is read every time; it is run again only when it or the settings it
+# reads changed (assessment::formulaKept holds the last one).
 proc assessment::formula {} {
     variable counters
     variable reportingCounters
@@ -193,6 +194,13 @@ proc assessment::formula {} {
         set script [read $f]
         close $f
     } msg]} { yq::fail assessment.noread $file $msg }
+    # the formula's inputs: its file and text and the two settings it can read; the same inputs
+    # give the same formula, so the last one is kept (a formula that fails is never kept)
+    set votes [expr {[conf::get assessment_votes] ? 1 : 0}]
+    set city [expr {[federation::isCity] ? 1 : 0}]
+    variable formulaKept
+    set key [list $file $custom $script $votes $city]
+    if {[info exists formulaKept] && [lindex $formulaKept 0] eq $key} { return [lindex $formulaKept 1] }
     set i [interp create -safe]
     try {
         variable formulaState [dict create base 0 parts {} title ""]
@@ -203,9 +211,9 @@ proc assessment::formula {} {
         $i hide set
         $i alias set assessment::FormulaSet $i
         # $votes: whether the satisfaction votes count (config assessment_votes, off by default)
-        interp invokehidden $i set votes [expr {[conf::get assessment_votes] ? 1 : 0}]
+        interp invokehidden $i set votes $votes
         # $city: whether this box ranks member counties (fed_role city or both: the repost tasks count)
-        interp invokehidden $i set city [expr {[federation::isCity] ? 1 : 0}]
+        interp invokehidden $i set city $city
         $i alias base assessment::FormulaBase
         $i alias part assessment::FormulaPart
         $i alias title assessment::FormulaTitle
@@ -234,8 +242,10 @@ proc assessment::formula {} {
         if {![string is double -strict $weight]} { yq::fail assessment.formula $file [yq::mc assessment.weight $name] }
     }
     if {$title eq ""} { set title [yq::mc [expr {$custom ? "assessment.customtitle" : "assessment.defaulttitle"}]] }
-    dict create base $base parts $parts file $file title $title custom $custom \
-        version [string range [crypto sha256 $script] 0 7]
+    set f [dict create base $base parts $parts file $file title $title custom $custom \
+               version [string range [crypto sha256 $script] 0 7]]
+    set formulaKept [list $key $f]
+    return $f
 }
 
 # assessment::formulaText: what formula F (assessment::formula) is, as a person reads it: its
