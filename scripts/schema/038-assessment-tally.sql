@@ -174,6 +174,6 @@ INSERT INTO assessment_tally(counter, day, unit_id, since, n)
 
 -- The side navigation of every staff page (the /assessment page's too) counts the office's work
 -- list (web::worklist): its 指定认领 query took ~13 ms at 50,000 events, reading every detected
--- event's deadlines; from this index it reads only the open claim deadlines (and 报送专报's open
--- report_major ones).
+-- event's deadlines; starting from this index (CROSS JOIN) it reads only the open breached claim
+-- deadlines.
 CREATE INDEX deadline_rule_open ON deadline(rule, state, breached_at, event_id);
