@@ -384,7 +384,7 @@ proc federation::city::assessment {period} {
     set f [assessment::formula]
     set entries {}
     if {[conf::get fed_role] eq "both"} {
-        foreach u [dict get [assessment::compute $period] units] {
+        foreach u [dict get [assessment::compute $period 0] units] {
             lappend entries [dict merge $u [dict create kind 市直 peer "" reposts_late 0 reported 1]]
         }
     }

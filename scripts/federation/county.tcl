@@ -189,7 +189,7 @@ proc federation::county::counters {{period ""}} {
     if {$period eq ""} { set period [reporting::current quarter] }
     set sum {}
     foreach n [dict keys $assessment::counters] { dict set sum $n 0 }
-    foreach u [dict get [assessment::compute $period] units] {
+    foreach u [dict get [assessment::compute $period 0] units] {
         foreach n [dict keys $assessment::counters] { dict incr sum $n [dict get $u counters $n] }
     }
     return $sum
@@ -208,7 +208,7 @@ proc federation::county::sendCounters {} {
         set c [counters $period]
         set parts {}
         dict for {k v} $c { lappend parts $k number $v }
-        set units [llength [dict get [assessment::compute $period] units]]
+        set units [llength [dict get [assessment::compute $period 0] units]]
         set payload [json object period string $period counters json [json object {*}$parts] units number $units]
         set last [db onecolumn {SELECT payload FROM federation_outbox WHERE object = 'assessment:' || $period
                                 ORDER BY id DESC LIMIT 1}]

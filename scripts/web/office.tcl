@@ -63,7 +63,7 @@ route GET /assessment {} {
     set me [need assessment.view.unit assessment.view.all]
     set spec [period quarter]
     lassign [assessmentScope $me] all mine
-    set a [org::as $me { assessment::compute $spec }]
+    set a [org::as $me { assessment::compute $spec 0 }]
     set parts [dict get $a formula parts]
     set head ""
     foreach p $parts { markup append head [tmpl {<th scope="col">[lindex $p 2]</th>}] }
@@ -75,7 +75,8 @@ route GET /assessment {} {
         foreach p $parts {
             set n [lindex $p 0]
             set k [dict get $u counters $n]
-            if {$k > 0 && [dict exists $u events $n] && [llength [dict get $u events $n]]} {
+            # a figure of events links to them (the reporting counters count no events)
+            if {$k > 0 && [dict exists $assessment::counters $n]} {
                 markup append cells [tmpl {<td><a href="/assessment/events?period=$q&amp;unit=[dict get $u unit_id]&amp;counter=$n">$k</a></td>}]
             } else {
                 markup append cells [tmpl {<td>$k</td>}]
@@ -102,18 +103,15 @@ route GET /assessment/events {} {
     lassign [assessmentScope $me] all mine
     if {![string is entier -strict $unit] || ![dict exists $assessment::counters $counter]} { errorpage 404; return }
     if {!$all && $unit ne $mine} { deny $me "考核明细：单位 $unit 不是本单位" }
-    set a [org::as $me { assessment::compute $spec }]
-    set ids {}; set uname ""
-    foreach u [dict get $a units] {
-        if {[dict get $u unit_id] == $unit} { set ids [dict get $u events $counter]; set uname [dict get $u unit] }
-    }
+    set e [org::as $me { assessment::events $spec $unit $counter }]
+    set uname [dict get $e unit]
     if {$uname eq ""} { errorpage 404; return }
     set items ""
-    foreach id [lsort -unique -integer $ids] {
+    foreach id [lsort -unique -integer [dict get $e ids]] {
         set title [db onecolumn {SELECT title FROM event WHERE id = $id}]
         markup append items [tmpl {<li><a href="/events/$id">$id $title</a></li>}]
     }
-    app $me 考核明细 [tmpl {<h1>[dict get $a period label] $uname：[assessment::Label $a $counter]</h1>
+    app $me 考核明细 [tmpl {<h1>[dict get $e period label] $uname：[assessment::Label $e $counter]</h1>
 <ul class="events">$items</ul><p><a href="/assessment?period=$spec">返回考核积分</a></p>}]
 }
 
@@ -127,7 +125,7 @@ route GET /assessment/csv {} {
     set me [need assessment.view.unit assessment.view.all]
     set spec [period quarter]
     lassign [assessmentScope $me] all mine
-    set a [org::as $me { assessment::compute $spec }]
+    set a [org::as $me { assessment::compute $spec 0 }]
     if {!$all} {
         dict set a units [lmap u [dict get $a units] { expr {[dict get $u unit_id] eq $mine ? $u : [continue]} }]
     }

@@ -54,9 +54,11 @@ proc web::worklist {me {deadlines 1}} {
     if {$office} {
         lappend duties 报送专报 {SELECT DISTINCT e.id, e.title, e.state FROM event e JOIN deadline d ON d.event_id = e.id
                               WHERE d.rule = 'report_major' AND d.state = 'open'}
-        lappend duties 指定认领 {SELECT DISTINCT e.id, e.title, e.state FROM event e JOIN deadline d ON d.event_id = e.id
+        # (CROSS JOIN: start from the few open breached claim deadlines, index deadline_rule_open,
+        # not from every detected event)
+        lappend duties 指定认领 {SELECT DISTINCT e.id, e.title, e.state FROM deadline d CROSS JOIN event e ON e.id = d.event_id
                               WHERE e.state IN ('detected', 'reported') AND d.rule = 'claim' AND d.state = 'open'
-                                AND d.breached_at IS NOT NULL}
+                                AND d.breached_at IS NOT NULL ORDER BY e.state, e.id}
         lappend duties 重新交办 {SELECT e.id, e.title, e.state FROM event e WHERE e.state = 'handedback'}
         # (CROSS JOIN: start from the few requests, partial index investigation_extension)
         lappend duties 审批延期 {SELECT DISTINCT e.id, e.title, e.state FROM investigation i CROSS JOIN event e ON e.id = i.event_id
