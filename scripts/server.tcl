@@ -142,12 +142,15 @@ proc server::publicHost {} {
 }
 
 # server::background: initialise the background interpreter (server thread): apply the
-# configuration, and make the console's `exit` refuse (Tcl's own would end the whole server; an
-# attached console leaves on `exit` by itself, see server::remote). The onstart hooks are not
+# configuration and run the onapply hooks (before the server answers: the log file, so that the
+# "serving" line and everything after it go there), and make the console's `exit` refuse (Tcl's
+# own would end the whole server; an attached console leaves on `exit` by itself, see
+# server::remote). The onstart hooks are not
 # needed to answer a request: they run in this interpreter's event loop right after (the drivers
 # do not wait for them; at the start the workers may still be making their interpreters).
 proc server::background {} {
     apply
+    foreach hook $::server::onapply { uplevel #0 $hook }
     proc ::cmdlayer::impl::exit._ {code} {
         error "在服务进程中 exit 会停止整个服务：停止服务请用 server stop；在已连接的控制台输入 exit 即退出控制台"
     }
@@ -167,9 +170,13 @@ proc server::onstartRun {} {
 }
 # server::onstart: scripts the background interpreter runs at start and after each reload; modules
 # append to it (the patrol and the deadline clock start there).
+# server::onapply: quick scripts the background interpreter runs at start and after each reload
+# right after applying the configuration, before the server answers (logs::open).
 namespace eval server {
     variable onstart
     if {![info exists onstart]} { set onstart {} }
+    variable onapply
+    if {![info exists onapply]} { set onapply {} }
 }
 
 conf::key db_check_start_ms {integer 1 600000} 50 \

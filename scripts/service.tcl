@@ -246,9 +246,9 @@ proc logs::open {} {
     if {[catch {server logfile $p} msg]} { ::log error $msg }
 }
 namespace eval server {
-    variable onstart
-    if {![info exists onstart]} { set onstart {} }
-    if {"logs::open" ni $onstart} { set onstart [linsert $onstart 0 logs::open] }
+    variable onapply
+    if {![info exists onapply]} { set onapply {} }
+    if {"logs::open" ni $onapply} { lappend onapply logs::open }
 }
 
 # logs::rotateAll: the logrotate job: rotate (see the section comment) each log file that is due,
