@@ -266,31 +266,67 @@ proc assessment::Bind {p} {
     set nowEpoch [yqbox::now]
 }
 
+# assessment::Query: the SQL of COUNTER (rows unit_id, event_id; its $from, $to, $fromEpoch,
+# $toEpoch and $nowEpoch bound by the caller, see Bind), or "" for a reporting counter, an unknown
+# one or one whose tables the database does not have.
+proc assessment::Query {counter} {
+    variable counters
+    if {![dict exists $counters $counter]} { return "" }
+    lassign [dict get $counters $counter] tables sql
+    foreach t $tables {
+        if {![db exists {SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $t}]} { return "" }
+    }
+    return $sql
+}
+
+# assessment::Unit: the name of unit UNIT (id) if it is assessed between FROM and TO, else "".
+proc assessment::Unit {unit from to} {
+    foreach {id n} [org::unitsIn $from $to] {
+        if {$id == $unit} { return $n }
+    }
+    return ""
+}
+
 # assessment::events: the events behind COUNTER of unit UNIT (id) in PERIOD (spec), as a dict:
 # period (reporting::period), formula (assessment::formula), unit (its name; "" when the unit is
 # not assessed in the period) and ids (the event ids, one per row the counter counts, in the
 # query's order; none for a reporting counter or when its tables are missing). Runs only that
 # counter's query.
 proc assessment::events {spec unit counter} {
-    variable counters
     set p [reporting::period $spec]
     Bind $p
-    set name ""
-    foreach {id n} [org::unitsIn $from $to] {
-        if {$id == $unit} { set name $n }
-    }
+    set name [Unit $unit $from $to]
     set ids {}
-    set have [expr {$name ne "" && [dict exists $counters $counter]}]
-    if {$have} { lassign [dict get $counters $counter] tables sql } else { set tables {} }
-    foreach t $tables {
-        if {![db exists {SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $t}]} { set have 0 }
-    }
-    if {$have} {
+    set sql [expr {$name eq "" ? "" : [Query $counter]}]
+    if {$sql ne ""} {
         db eval $sql {
             if {$unit_id ne "" && $unit_id == $unit} { lappend ids $event_id }
         }
     }
     dict create period $p formula [formula] unit $name ids $ids
+}
+
+# assessment::eventPage: one page of the events behind COUNTER of unit UNIT (id) in PERIOD (spec):
+# the LIMIT events from the OFFSET-th on, each once, by id, with their titles. The unit is put into
+# the counter's query, so that SQLite reads only that unit's rows (migration 040's indexes) and
+# stops at the page: quick at any size. Returns a dict: period, formula, unit (as
+# assessment::events), rows (a list of id title ...) and more (1 when events follow the page).
+proc assessment::eventPage {spec unit counter limit offset} {
+    set p [reporting::period $spec]
+    Bind $p
+    set name [Unit $unit $from $to]
+    set rows {}
+    set more 0
+    set sql [expr {$name eq "" ? "" : [Query $counter]}]
+    if {$sql ne ""} {
+        set lim [expr {$limit + 1}]
+        db eval "SELECT q.event_id AS id, e.title AS title FROM ($sql) AS q JOIN event e ON e.id = q.event_id
+                 WHERE q.unit_id = \$unit GROUP BY q.event_id ORDER BY q.event_id LIMIT \$lim OFFSET \$offset" {
+            if {[llength $rows] == 2 * $limit} { set more 1; break }
+            lappend rows $id $title
+        }
+    }
+    dict create period $p formula [formula] unit $name rows $rows more $more
 }
 
 # assessment::compute: the assessment of PERIOD (reporting::period spec). Returns a dict:

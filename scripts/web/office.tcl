@@ -103,16 +103,18 @@ route GET /assessment/events {} {
     lassign [assessmentScope $me] all mine
     if {![string is entier -strict $unit] || ![dict exists $assessment::counters $counter]} { errorpage 404; return }
     if {!$all && $unit ne $mine} { deny $me "考核明细：单位 $unit 不是本单位" }
-    set e [org::as $me { assessment::events $spec $unit $counter }]
+    set page [pageNo]
+    set e [org::as $me { assessment::eventPage $spec $unit $counter 50 [expr {($page - 1) * 50}] }]
     set uname [dict get $e unit]
     if {$uname eq ""} { errorpage 404; return }
     set items ""
-    foreach id [lsort -unique -integer [dict get $e ids]] {
-        set title [db onecolumn {SELECT title FROM event WHERE id = $id}]
+    foreach {id title} [dict get $e rows] {
         markup append items [tmpl {<li><a href="/events/$id">$id $title</a></li>}]
     }
+    if {$items eq ""} { set items [tmpl {<li>本页没有事件。</li>}] }
+    set nav [pager /assessment/events "period=$spec&unit=$unit&counter=$counter&" $page [dict get $e more]]
     app $me 考核明细 [tmpl {<h1>[dict get $e period label] $uname：[assessment::Label $e $counter]</h1>
-<ul class="events">$items</ul><p><a href="/assessment?period=$spec">返回考核积分</a></p>}]
+<ul class="events">$items</ul><p class="pager">$nav</p><p><a href="/assessment?period=$spec">返回考核积分</a></p>}]
 }
 
 route GET /assessment/notice {} {
