@@ -19,7 +19,8 @@
 #   5. the assessment of this quarter (`assessment show`: the claimed events' workflow steps and
 #      deadlines are generated too), the median of CALLS in process; goal <= 50 ms (issue 18); and
 #      the quarter's staff pages in process: the ranking page /assessment and its CSV export, goal
-#      <= 5 ms (their figures come from the tally of migration 038, as `assessment show`'s do)
+#      <= 5 ms (their figures come from the tally of migration 038, as `assessment show`'s do), and
+#      the first page of the events behind one figure (migration 040's indexes)
 #   6. `serve` ready: from its start to the first 200 on /healthz; goal <= 200 ms (issue 18); and
 #      the CPU time serve used until then
 # Prints FIGURE lines (bench/lib.sh). Not a timed test: the figures depend on the machine.
@@ -150,9 +151,12 @@ EOF
 a=$($YQ run -d "$W/data" "$W/assess.tcl" "$CALLS")
 printf '%-44s %10s %10s %s\n' "assessment of this quarter (assessment show)" "$a" "" "<= 50"
 figure web_assessment_quarter "$a" ms_median - - '<=50'
+# the events behind one figure: the claimed events of the unit that has them all (unit 2), this quarter
+Q="$(date +%Y)-Q$(( ($(date +%m | sed 's/^0//') - 1) / 3 + 1 ))"
 $YQ run -d "$W/data" bench/pages.tcl office1 "$CALLS" "$W/token" "the quarter's pages (in process, web::handle)" "
     web_assessment_page {assessment ranking page} /assessment <=5
-    web_assessment_csv {assessment CSV export} /assessment/csv <=5"
+    web_assessment_csv {assessment CSV export} /assessment/csv <=5
+    web_assessment_events {events behind one figure (page 1)} /assessment/events?period=$Q&unit=2&counter=owned <=5"
 
 # ---- 6, 3 and 4: through the server; nginx with the same bytes ----
 T0=$(date +%s%N)
