@@ -109,6 +109,20 @@ namespace eval assessment {
         reposts_ontime      "the city's repost tasks done by their due time (a city box's ranking of counties)"
         reposts_late        "the city's repost tasks done late or not done by their due time (a city box's ranking)"
     }
+    # what a page calls a counter the formula in force does not score (a formula's part gives its
+    # own label): owned always, the votes and reposts when they are off, any a county's own formula
+    # leaves out (the names of the default formula, scripts/assessment/points.tcl)
+    variable names {
+        owned 认领及被指定办理的事件 claimed_ontime 按时认领 assigned_overdue 逾期未认领被指定
+        reports_ontime 调查报告按时 reports_late 调查报告逾期 extensions 申请延期
+        replies_ontime 回应按时 replies_late 回应逾期 limit_breaches 超24/48小时时限
+        instructions_ontime 批示按时办结 instructions_late 批示逾期
+        votes_satisfied 回应获网民满意 votes_unsatisfied 回应网民不满意
+        submissions_adopted 信息采用 months_below_quota 月度报送未达标 commissions_late 约稿逾期
+        reposts_ontime 按时转载 reposts_late 逾期转载（不得分）
+    }
+    # the first window of event ids assessment::eventPage reads (see there)
+    variable window 512
     variable late {assigned_overdue reports_late replies_late limit_breaches instructions_late}
     # the counters kept up to date per day and unit in assessment_tally (migration 038: its views
     # say per row what these queries count, its triggers follow every change): a figures-only
@@ -307,26 +321,38 @@ proc assessment::events {spec unit counter} {
 }
 
 # assessment::eventPage: one page of the events behind COUNTER of unit UNIT (id) in PERIOD (spec):
-# the LIMIT events from the OFFSET-th on, each once, by id, with their titles. The unit is put into
-# the counter's query, so that SQLite reads only that unit's rows (migration 040's indexes) and
-# stops at the page: quick at any size. Returns a dict: period, formula, unit (as
-# assessment::events), rows (a list of id title ...) and more (1 when events follow the page).
+# the LIMIT events from the OFFSET-th on, each once, by id, with their titles. The unit and a
+# window of event ids are put into the counter's query, so that SQLite reads only that unit's rows
+# of those events (migration 040's indexes lead with the unit and the event); the windows grow
+# (assessment::window ids, then twice as many each time) until the page is full, so a page costs about what it
+# shows even when the unit has tens of thousands of events in the period, and a unit with few
+# costs a handful of index lookups. Returns a dict: period, formula, unit (as assessment::events),
+# rows (a list of id title ...) and more (1 when events follow the page).
 proc assessment::eventPage {spec unit counter limit offset} {
     set p [reporting::period $spec]
     Bind $p
     set name [Unit $unit $from $to]
-    set rows {}
-    set more 0
+    set ids {}
+    set need [expr {$offset + $limit + 1}]
     set sql [expr {$name eq "" ? "" : [Query $counter]}]
     if {$sql ne ""} {
-        set lim [expr {$limit + 1}]
-        db eval "SELECT q.event_id AS id, e.title AS title FROM ($sql) AS q JOIN event e ON e.id = q.event_id
-                 WHERE q.unit_id = \$unit GROUP BY q.event_id ORDER BY q.event_id LIMIT \$lim OFFSET \$offset" {
-            if {[llength $rows] == 2 * $limit} { set more 1; break }
-            lappend rows $id $title
+        set last [db onecolumn {SELECT coalesce(max(id), 0) FROM event}]
+        set after 0
+        for {set w $assessment::window} {[llength $ids] < $need && $after < $last} {set w [expr {$w * 2}]} {
+            set upto [expr {$after + $w}]
+            db eval "SELECT DISTINCT q.event_id AS id FROM ($sql) AS q
+                     WHERE q.unit_id = \$unit AND q.event_id > \$after AND q.event_id <= \$upto
+                     ORDER BY q.event_id" {
+                lappend ids $id
+            }
+            set after $upto
         }
     }
-    dict create period $p formula [formula] unit $name rows $rows more $more
+    set rows {}
+    foreach id [lrange $ids $offset [expr {$offset + $limit - 1}]] {
+        lappend rows $id [db onecolumn {SELECT title FROM event WHERE id = $id}]
+    }
+    dict create period $p formula [formula] unit $name rows $rows more [expr {[llength $ids] > $offset + $limit}]
 }
 
 # assessment::compute: the assessment of PERIOD (reporting::period spec). Returns a dict:
@@ -472,11 +498,14 @@ proc assessment::lateUnits {a} {
     return $out
 }
 
-# assessment::Label: the label of counter NAME in assessment A's formula (the name if it has none).
+# assessment::Label: the label of counter NAME in assessment A's formula, or its name in
+# assessment::names when the formula does not score it.
 proc assessment::Label {a name} {
+    variable names
     foreach p [dict get $a formula parts] {
         if {[lindex $p 0] eq $name} { return [lindex $p 2] }
     }
+    if {[dict exists $names $name]} { return [dict get $names $name] }
     return $name
 }
 
