@@ -68,6 +68,15 @@ start_ref() {
 # cpu PID...: the CPU time (clock ticks, user + system, all threads) the processes PID used so far.
 cpu() { for _p in "$@"; do awk '{print $14 + $15}' "/proc/$_p/stat"; done | awk '{s += $1} END {print s}'; }
 
+# since T0: the seconds from T0 (date +%s.%N) to now.
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {print b - a}'; }
+
+# per_us TICKS N: TICKS clock ticks of CPU in microseconds per one of N ("" when N is 0).
+per_us() {
+    awk -v c="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" \
+        'BEGIN { if (n > 0) printf "%.0f", c / hz * 1e6 / n; else print "" }'
+}
+
 # rate_cpu URL PIDS [wrk args...]: wrk_rate on URL; sets RATE (requests/s) and US (the server
 # processes PIDS' CPU microseconds per request).
 rate_cpu() {
@@ -76,9 +85,7 @@ rate_cpu() {
     _r0=$(date +%s.%N)
     RATE=$(wrk_rate "$_u" "$@")
     _c1=$(cpu $_pids)
-    _t=$(awk -v a="$_r0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
-    US=$(awk -v c="$((_c1 - _c0))" -v hz="$(getconf CLK_TCK)" -v r="${RATE:-0}" -v t="$_t" \
-        'BEGIN { n = r * t; if (n > 0) printf "%.0f", c / hz * 1e6 / n; else print "" }')
+    US=$(per_us "$((_c1 - _c0))" "$(awk -v r="${RATE:-0}" -v t="$(since "$_r0")" 'BEGIN {print r * t}')")
 }
 
 # hs_cpu PORT PIDS [s_time options]: full TLS handshakes on PORT, CORES `openssl s_time -new`
@@ -96,12 +103,11 @@ hs_cpu() {
     done
     wait $_cl || true
     _c1=$(cpu $_pids)
-    _t=$(awk -v a="$_r0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
+    _t=$(since "$_r0")
     _n=$(cat "$W"/stime.* | awk '/connections in [0-9.]+ real seconds/ {n += $1} END {print n + 0}')
     rm -f "$W"/stime.*
     RATE=$(awk -v n="$_n" -v t="$_t" 'BEGIN { printf "%.0f", n / t }')
-    US=$(awk -v c="$((_c1 - _c0))" -v hz="$(getconf CLK_TCK)" -v n="$_n" \
-        'BEGIN { if (n > 0) printf "%.0f", c / hz * 1e6 / n; else print "" }')
+    US=$(per_us "$((_c1 - _c0))" "$_n")
 }
 
 # ---- yqbox ----

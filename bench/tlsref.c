@@ -12,11 +12,10 @@
 ** them, TLS 1.2 and 1.3.
 **
 ** Usage: tlsref CERT KEY PORT FILE THREADS ?-suites aes128,aes256,chacha? ?-groups x25519,p256?
-**        ?-tls12? ?-notickets?
+**        ?-tls12?
 ** -suites / -groups offer only those (in that order; TLS 1.3 names, with the matching TLS 1.2
 ** ECDHE-ECDSA suites) to measure one against another; -tls12 caps the version at TLS 1.2, where
-** the server's group order decides (in TLS 1.3 the client's key share does); -notickets sends no
-** session tickets (wrk resumes TLS 1.2 sessions from them, which would hide the key exchange). Prints "ready" on
+** the server's group order decides (in TLS 1.3 the client's key share does). Prints "ready" on
 ** stdout once listening; runs until killed. Built by `make build/tlsref`; not part of yqbox.
 */
 #include <errno.h>
@@ -211,13 +210,13 @@ int main(int argc, char **argv){
   static uint16_t groups[8];
   const int *su = yqTlsSuites;
   const uint16_t *gr = yqTlsGroups;
-  int nThreads, i, rc, tls12 = 0, tickets = 1;
+  int nThreads, i, rc, tls12 = 0;
   FILE *f;
   long len;
   char *body;
   pthread_t t;
   if( argc<6 ){
-    fprintf(stderr, "usage: tlsref CERT KEY PORT FILE THREADS ?-suites LIST? ?-groups LIST? ?-tls12? ?-notickets?\n");
+    fprintf(stderr, "usage: tlsref CERT KEY PORT FILE THREADS ?-suites LIST? ?-groups LIST? ?-tls12?\n");
     return 2;
   }
   port = atoi(argv[3]);
@@ -226,7 +225,6 @@ int main(int argc, char **argv){
     if( strcmp(argv[i], "-suites")==0 && i+1<argc ){ pickSuites(argv[++i], suites); su = suites; }
     else if( strcmp(argv[i], "-groups")==0 && i+1<argc ){ pickGroups(argv[++i], groups); gr = groups; }
     else if( strcmp(argv[i], "-tls12")==0 ) tls12 = 1;
-    else if( strcmp(argv[i], "-notickets")==0 ) tickets = 0;
     else { fprintf(stderr, "tlsref: bad option %s\n", argv[i]); return 2; }
   }
   f = fopen(argv[4], "rb");
@@ -257,11 +255,9 @@ int main(int argc, char **argv){
   mbedtls_ssl_conf_ciphersuites(&conf, su);
   mbedtls_ssl_conf_groups(&conf, gr);
   if( (rc = mbedtls_ssl_conf_own_cert(&conf, &chain, &pkey)) ) die("own cert", rc);
-  if( tickets ){
-    mbedtls_ssl_ticket_init(&ticket);
-    if( (rc = mbedtls_ssl_ticket_setup(&ticket, YqRandomCb, NULL, MBEDTLS_CIPHER_AES_256_GCM, 86400)) ) die("tickets", rc);
-    mbedtls_ssl_conf_session_tickets_cb(&conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &ticket);
-  }
+  mbedtls_ssl_ticket_init(&ticket);
+  if( (rc = mbedtls_ssl_ticket_setup(&ticket, YqRandomCb, NULL, MBEDTLS_CIPHER_AES_256_GCM, 86400)) ) die("tickets", rc);
+  mbedtls_ssl_conf_session_tickets_cb(&conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &ticket);
   signal(SIGPIPE, SIG_IGN);
   {
     int lfds[256];
